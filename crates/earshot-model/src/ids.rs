@@ -1,0 +1,70 @@
+//! Stable 64-bit ids.
+//!
+//! Ids are xxh3-64 hashes of `domain \0 platform \0 key`, reinterpreted as `i64` so that they fit SQLite's
+//! INTEGER PRIMARY KEY. xxh3 is a fixed, published algorithm: the same input gives the same id on every
+//! machine and in every version of earshot, which is what makes re-imports idempotent. With 64 bits, the
+//! chance of any collision among a billion ids is below 3%; among the ~10^6 of our datasets it is ~10^-8.
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+/// Hash `(domain, platform, key)` to a stable signed 64-bit id.
+pub fn stable_id(domain: &str, platform: &str, key: &str) -> i64 {
+    let mut h = Xxh3::new();
+    h.update(domain.as_bytes());
+    h.update(&[0]);
+    h.update(platform.as_bytes());
+    h.update(&[0]);
+    h.update(key.as_bytes());
+    h.digest() as i64
+}
+
+macro_rules! id_type {
+    ($(#[$m:meta])* $name:ident, $domain:literal) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub struct $name(pub i64);
+        impl $name {
+            pub fn of(platform: &str, key: &str) -> Self {
+                $name(stable_id($domain, platform, key))
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Stable id of an account: `(platform, ext_id)`.
+    AccountId,
+    "account"
+);
+id_type!(
+    /// Stable id of a post: `(platform, ext_id)`.
+    PostId,
+    "post"
+);
+id_type!(
+    /// Stable id of an interaction: `(platform, key)`.
+    InteractionId,
+    "interaction"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_across_versions() {
+        // Pinned against xxh3-64 of the exact bytes: changing the id scheme would orphan every stored event,
+        // so this must fail loudly if anyone changes it.
+        let bytes = b"account\0twitter\01";
+        let expect = xxhash_rust::xxh3::xxh3_64(bytes) as i64;
+        assert_eq!(AccountId::of("twitter", "1").0, expect);
+    }
+
+    #[test]
+    fn domains_separate_ids() {
+        assert_ne!(AccountId::of("t", "1").0, PostId::of("t", "1").0);
+        // The separator keeps ("ab","c") and ("a","bc") apart.
+        assert_ne!(stable_id("d", "ab", "c"), stable_id("d", "a", "bc"));
+    }
+}
