@@ -1,1 +1,102 @@
-//! placeholder
+//! earshot's embedded store: one SQLite file holding accounts, posts, interactions and the import log.
+//!
+//! Only this crate speaks SQL. Writes are batched into transactions of prepared statements and are
+//! idempotent (every row's primary key is a stable id from `earshot_model`), so an import that was killed
+//! half-way is completed by simply running it again: committed batches are skipped row by row, and the
+//! batch that was in flight was never visible (SQLite's WAL journal guarantees that).
+
+mod imports;
+mod schema;
+mod stats;
+mod write;
+
+pub use imports::{ImportLog, ImportRecord, ImportStatus};
+pub use stats::{KindCount, PlatformCount, Stats, TopAccount};
+pub use write::WriteCounts;
+
+use rusqlite::Connection;
+use rustc_hash::FxHashSet;
+use std::path::{Path, PathBuf};
+
+/// Everything that can go wrong in the store, with the database path for context.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Sqlite { path: PathBuf, source: rusqlite::Error },
+    #[error("{path}: database schema version {found} is newer than this earshot understands ({known}); upgrade earshot")]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("{path}: no earshot database here (run `earshot import` first)")]
+    Missing { path: PathBuf },
+    #[error("{path}: {what} is not valid: {why}")]
+    Invalid { path: PathBuf, what: &'static str, why: String },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open earshot database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// Accounts known to exist (with their handle, if any, stored) so that the hot write path does not
+    /// re-insert an actor for every one of its interactions. Cleared on rollback and when it grows past
+    /// [`write::ACCOUNT_CACHE_LIMIT`], so memory stays bounded on any input size.
+    known_accounts: FxHashSet<i64>,
+    in_transaction: bool,
+}
+
+impl Store {
+    /// Open (creating if needed) the database at `path` and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path).map_err(|e| sql_err(path, e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            known_accounts: FxHashSet::default(),
+            in_transaction: false,
+        };
+        schema::configure(&store.conn).map_err(|e| sql_err(path, e))?;
+        schema::migrate(&mut store.conn, path)?;
+        Ok(store)
+    }
+
+    /// Open an existing database; fails with [`StoreError::Missing`] rather than creating an empty one.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError::Missing { path: path.to_path_buf() });
+        }
+        Store::open(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The raw connection, for crates layered above the store that need read queries not yet wrapped here.
+    /// Writes must go through the store's own methods.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// `PRAGMA integrity_check`: `Ok(())` when SQLite reports "ok", else the problems it listed.
+    pub fn integrity_check(&self) -> Result<()> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(|e| self.err(e))?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))?;
+        if rows.len() == 1 && rows[0] == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Invalid { path: self.path.clone(), what: "database", why: rows.join("; ") })
+        }
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        sql_err(&self.path, e)
+    }
+}
+
+fn sql_err(path: &Path, source: rusqlite::Error) -> StoreError {
+    StoreError::Sqlite { path: path.to_path_buf(), source }
+}

@@ -1,0 +1,143 @@
+//! The import log: one row per `earshot import` run, so a user can see what was loaded, when, and how it
+//! ended — including runs that were killed (left `running`, shown as `interrupted` by the next open).
+
+use crate::{Result, Store, WriteCounts};
+use rusqlite::params;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportStatus {
+    Running,
+    /// Finished with every line imported.
+    Done,
+    /// Finished; some lines were rejected and the rest imported.
+    RejectedLines,
+    /// `--strict` hit a bad line and rolled everything back.
+    RolledBack,
+    /// The process died before finishing; rerunning the same import completes it.
+    Interrupted,
+}
+
+impl ImportStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportStatus::Running => "running",
+            ImportStatus::Done => "done",
+            ImportStatus::RejectedLines => "rejected-lines",
+            ImportStatus::RolledBack => "rolled-back",
+            ImportStatus::Interrupted => "interrupted",
+        }
+    }
+
+    fn parse(s: &str) -> ImportStatus {
+        match s {
+            "done" => ImportStatus::Done,
+            "rejected-lines" => ImportStatus::RejectedLines,
+            "rolled-back" => ImportStatus::RolledBack,
+            "running" => ImportStatus::Running,
+            _ => ImportStatus::Interrupted,
+        }
+    }
+}
+
+/// What the import log knows about one run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub path: String,
+    pub format: String,
+    pub source: String,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+    pub status: ImportStatus,
+    pub lines: u64,
+    pub rejected: u64,
+    pub counts: WriteCounts,
+}
+
+/// Handle on one running import's log row.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportLog {
+    pub id: i64,
+}
+
+impl Store {
+    /// Record the start of an import. Any earlier run still marked `running` is from a process that died
+    /// (only one writer runs at a time), so it is marked `interrupted` first.
+    pub fn start_import(&mut self, path: &str, format: &str, source: &str, now: i64) -> Result<ImportLog> {
+        self.conn
+            .execute("UPDATE imports SET status = 'interrupted' WHERE status = 'running'", [])
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .execute(
+                "INSERT INTO imports (path, format, source, started_at, status) VALUES (?1, ?2, ?3, ?4, 'running')",
+                params![path, format, source, now],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(ImportLog { id: self.conn.last_insert_rowid() })
+    }
+
+    /// Record how an import ended.
+    pub fn finish_import(
+        &mut self,
+        log: ImportLog,
+        status: ImportStatus,
+        lines: u64,
+        rejected: u64,
+        counts: &WriteCounts,
+        now: i64,
+    ) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE imports SET status = ?2, finished_at = ?3, lines = ?4, rejected = ?5,
+                    accounts_new = ?6, posts_new = ?7, interactions_new = ?8 WHERE id = ?1",
+                params![
+                    log.id,
+                    status.as_str(),
+                    now,
+                    lines as i64,
+                    rejected as i64,
+                    counts.accounts_new as i64,
+                    counts.posts_new as i64,
+                    counts.interactions_new as i64
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The most recent imports, newest first.
+    pub fn imports(&self, limit: usize) -> Result<Vec<ImportRecord>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, path, format, source, started_at, finished_at, status, lines, rejected,
+                        accounts_new, posts_new, interactions_new
+                 FROM imports ORDER BY id DESC LIMIT ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![limit as i64], |r| {
+                let status: String = r.get(6)?;
+                Ok(ImportRecord {
+                    id: r.get(0)?,
+                    path: r.get(1)?,
+                    format: r.get(2)?,
+                    source: r.get(3)?,
+                    started_at: r.get(4)?,
+                    finished_at: r.get(5)?,
+                    status: ImportStatus::parse(&status),
+                    lines: r.get::<_, i64>(7)? as u64,
+                    rejected: r.get::<_, i64>(8)? as u64,
+                    counts: WriteCounts {
+                        accounts_new: r.get::<_, i64>(9)? as u64,
+                        posts_new: r.get::<_, i64>(10)? as u64,
+                        interactions_new: r.get::<_, i64>(11)? as u64,
+                        ..Default::default()
+                    },
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+}

@@ -1,0 +1,65 @@
+-- Version 1: accounts, posts, interactions and the import log.
+-- Ids are earshot_model stable ids (xxh3 of platform and external id), so re-imports are idempotent.
+
+CREATE TABLE accounts (
+    id             INTEGER PRIMARY KEY,
+    platform       TEXT NOT NULL,
+    ext_id         TEXT NOT NULL,
+    handle         TEXT,
+    display_name   TEXT,
+    followers      INTEGER,
+    following      INTEGER,
+    post_count     INTEGER,
+    created_at     INTEGER,
+    bio            TEXT,
+    url            TEXT,
+    verified       INTEGER,
+    default_avatar INTEGER,
+    private        INTEGER,
+    label          TEXT
+);
+CREATE INDEX accounts_by_handle ON accounts(platform, handle COLLATE NOCASE);
+
+CREATE TABLE posts (
+    id         INTEGER PRIMARY KEY,
+    platform   TEXT NOT NULL,
+    ext_id     TEXT NOT NULL,
+    author     INTEGER NOT NULL,
+    time       INTEGER NOT NULL,
+    text       TEXT,
+    reply_to   INTEGER,
+    quote_of   INTEGER,
+    reshare_of INTEGER
+);
+CREATE INDEX posts_by_author ON posts(author, time);
+CREATE INDEX posts_by_time ON posts(time);
+
+-- kind: earshot_model::InteractionKind::code(); time NULL for undated edges (SNAP graphs).
+CREATE TABLE interactions (
+    id     INTEGER PRIMARY KEY,
+    kind   INTEGER NOT NULL,
+    actor  INTEGER NOT NULL,
+    target INTEGER NOT NULL,
+    post   INTEGER,
+    time   INTEGER,
+    weight REAL NOT NULL DEFAULT 1.0
+);
+CREATE INDEX interactions_by_time ON interactions(time);
+CREATE INDEX interactions_by_actor ON interactions(actor, time);
+CREATE INDEX interactions_by_target ON interactions(target, time);
+
+-- One row per `earshot import` run. status: running | done | rejected-lines | rolled-back | interrupted.
+CREATE TABLE imports (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    path         TEXT NOT NULL,
+    format       TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    started_at   INTEGER NOT NULL,
+    finished_at  INTEGER,
+    status       TEXT NOT NULL,
+    lines        INTEGER NOT NULL DEFAULT 0,
+    rejected     INTEGER NOT NULL DEFAULT 0,
+    accounts_new INTEGER NOT NULL DEFAULT 0,
+    posts_new    INTEGER NOT NULL DEFAULT 0,
+    interactions_new INTEGER NOT NULL DEFAULT 0
+);

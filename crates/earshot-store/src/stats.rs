@@ -1,0 +1,181 @@
+//! Summary queries behind `earshot stats`.
+
+use crate::{Result, Store};
+use earshot_model::InteractionKind;
+use rusqlite::params;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlatformCount {
+    pub platform: String,
+    pub accounts: u64,
+    /// Accounts that carry any profile field (followers, bio, label, ...), not just an id.
+    pub profiles: u64,
+    pub posts: u64,
+    pub interactions: u64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KindCount {
+    pub platform: String,
+    pub kind: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TopAccount {
+    pub platform: String,
+    pub ext_id: String,
+    pub handle: Option<String>,
+    /// Interactions this account received (all kinds).
+    pub received: u64,
+    /// Distinct accounts that interacted with it.
+    pub distinct_actors: u64,
+}
+
+/// What `earshot stats` prints.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Stats {
+    pub accounts: u64,
+    pub posts: u64,
+    pub interactions: u64,
+    pub by_platform: Vec<PlatformCount>,
+    pub by_kind: Vec<KindCount>,
+    /// Earliest and latest dated interaction or post (UTC seconds).
+    pub first_time: Option<i64>,
+    pub last_time: Option<i64>,
+    pub undated_interactions: u64,
+    pub most_interacted: Vec<TopAccount>,
+}
+
+impl Store {
+    /// Counts per platform and kind, the time span, and the `top` accounts by interactions received.
+    pub fn stats(&self, top: usize) -> Result<Stats> {
+        let c = &self.conn;
+        let e = |e| self.err(e);
+        let count = |sql: &str| -> Result<u64> { c.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|v| v as u64).map_err(e) };
+        let accounts = count("SELECT COUNT(*) FROM accounts")?;
+        let posts = count("SELECT COUNT(*) FROM posts")?;
+        let interactions = count("SELECT COUNT(*) FROM interactions")?;
+        let undated_interactions = count("SELECT COUNT(*) FROM interactions WHERE time IS NULL")?;
+
+        let mut by_platform = Vec::new();
+        {
+            let mut stmt = c
+                .prepare(
+                    "SELECT platform, COUNT(*),
+                        SUM(followers IS NOT NULL OR following IS NOT NULL OR post_count IS NOT NULL
+                            OR created_at IS NOT NULL OR bio IS NOT NULL OR label IS NOT NULL
+                            OR verified IS NOT NULL OR default_avatar IS NOT NULL OR private IS NOT NULL)
+                     FROM accounts GROUP BY platform ORDER BY platform",
+                )
+                .map_err(e)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))
+                .map_err(e)?;
+            for row in rows {
+                let (platform, n, profiles) = row.map_err(e)?;
+                let posts = c
+                    .query_row("SELECT COUNT(*) FROM posts WHERE platform = ?1", params![platform], |r| {
+                        r.get::<_, i64>(0)
+                    })
+                    .map_err(e)? as u64;
+                by_platform.push(PlatformCount {
+                    platform,
+                    accounts: n as u64,
+                    profiles: profiles as u64,
+                    posts,
+                    interactions: 0,
+                });
+            }
+        }
+
+        let mut by_kind = Vec::new();
+        {
+            let mut stmt = c
+                .prepare(
+                    "SELECT a.platform, i.kind, COUNT(*) FROM interactions i JOIN accounts a ON a.id = i.actor
+                     GROUP BY a.platform, i.kind ORDER BY a.platform, i.kind",
+                )
+                .map_err(e)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))
+                .map_err(e)?;
+            for row in rows {
+                let (platform, code, n) = row.map_err(e)?;
+                let kind = u8::try_from(code)
+                    .ok()
+                    .and_then(InteractionKind::from_code)
+                    .map(|k| k.name().to_string())
+                    .unwrap_or_else(|| format!("unknown({code})"));
+                if let Some(p) = by_platform.iter_mut().find(|p| p.platform == platform) {
+                    p.interactions += n as u64;
+                }
+                by_kind.push(KindCount { platform, kind, count: n as u64 });
+            }
+        }
+
+        let span = |sql: &str| -> Result<Option<i64>> { c.query_row(sql, [], |r| r.get(0)).map_err(e) };
+        let first_time = min_opt(
+            span("SELECT MIN(time) FROM interactions")?,
+            span("SELECT MIN(time) FROM posts")?,
+        );
+        let last_time = max_opt(
+            span("SELECT MAX(time) FROM interactions")?,
+            span("SELECT MAX(time) FROM posts")?,
+        );
+
+        let mut most_interacted = Vec::new();
+        {
+            let mut stmt = c
+                .prepare(
+                    "SELECT a.platform, a.ext_id, a.handle, t.n,
+                            (SELECT COUNT(DISTINCT actor) FROM interactions WHERE target = t.target)
+                     FROM (SELECT target, COUNT(*) AS n FROM interactions GROUP BY target
+                           ORDER BY n DESC, target LIMIT ?1) t
+                     JOIN accounts a ON a.id = t.target
+                     ORDER BY t.n DESC, a.platform, a.ext_id",
+                )
+                .map_err(e)?;
+            let rows = stmt
+                .query_map(params![top as i64], |r| {
+                    Ok(TopAccount {
+                        platform: r.get(0)?,
+                        ext_id: r.get(1)?,
+                        handle: r.get(2)?,
+                        received: r.get::<_, i64>(3)? as u64,
+                        distinct_actors: r.get::<_, i64>(4)? as u64,
+                    })
+                })
+                .map_err(e)?;
+            for row in rows {
+                most_interacted.push(row.map_err(e)?);
+            }
+        }
+
+        Ok(Stats {
+            accounts,
+            posts,
+            interactions,
+            by_platform,
+            by_kind,
+            first_time,
+            last_time,
+            undated_interactions,
+            most_interacted,
+        })
+    }
+}
+
+fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    }
+}

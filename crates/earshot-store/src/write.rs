@@ -1,0 +1,268 @@
+//! The batched, idempotent write path.
+//!
+//! Callers group events into batches; each [`Store::write`] inside [`Store::begin`]/[`Store::commit`] runs
+//! prepared statements in one transaction. Rows are keyed by stable ids, so `INSERT OR IGNORE` makes a
+//! repeated event a no-op, and the per-batch counts say how much was new.
+
+use crate::{Result, Store};
+use earshot_model::{Account, AccountRef, Event, Interaction, Post, PostId};
+use rusqlite::{params, Connection, Statement};
+use rustc_hash::FxHashSet;
+
+/// Past this many cached account ids the cache is cleared, bounding memory on any input (~64 MiB).
+pub(crate) const ACCOUNT_CACHE_LIMIT: usize = 4_000_000;
+
+/// How many rows a write added or changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct WriteCounts {
+    pub accounts_new: u64,
+    /// Accounts that existed and received profile fields or a handle.
+    pub accounts_updated: u64,
+    pub posts_new: u64,
+    pub interactions_new: u64,
+    /// Posts and interactions already present (re-imports, duplicate lines).
+    pub already_present: u64,
+}
+
+impl WriteCounts {
+    pub fn add(&mut self, o: &WriteCounts) {
+        self.accounts_new += o.accounts_new;
+        self.accounts_updated += o.accounts_updated;
+        self.posts_new += o.posts_new;
+        self.interactions_new += o.interactions_new;
+        self.already_present += o.already_present;
+    }
+}
+
+const UPSERT_PROFILE: &str = "INSERT INTO accounts (id, platform, ext_id, handle, display_name, followers, following,
+        post_count, created_at, bio, url, verified, default_avatar, private, label)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+    ON CONFLICT(id) DO UPDATE SET
+        handle = COALESCE(excluded.handle, handle),
+        display_name = COALESCE(excluded.display_name, display_name),
+        followers = COALESCE(excluded.followers, followers),
+        following = COALESCE(excluded.following, following),
+        post_count = COALESCE(excluded.post_count, post_count),
+        created_at = COALESCE(excluded.created_at, created_at),
+        bio = COALESCE(excluded.bio, bio),
+        url = COALESCE(excluded.url, url),
+        verified = COALESCE(excluded.verified, verified),
+        default_avatar = COALESCE(excluded.default_avatar, default_avatar),
+        private = COALESCE(excluded.private, private),
+        label = COALESCE(excluded.label, label)";
+
+/// The prepared statements of one batch, prepared on a connection whose transaction is already open.
+struct Batch<'c> {
+    account_exists: Statement<'c>,
+    upsert_profile: Statement<'c>,
+    insert_ref: Statement<'c>,
+    fill_handle: Statement<'c>,
+    insert_post: Statement<'c>,
+    insert_interaction: Statement<'c>,
+}
+
+impl<'c> Batch<'c> {
+    fn prepare(tx: &'c Connection) -> rusqlite::Result<Self> {
+        Ok(Batch {
+            account_exists: tx.prepare("SELECT 1 FROM accounts WHERE id = ?1")?,
+            upsert_profile: tx.prepare(UPSERT_PROFILE)?,
+            insert_ref: tx
+                .prepare("INSERT OR IGNORE INTO accounts (id, platform, ext_id, handle) VALUES (?1, ?2, ?3, ?4)")?,
+            fill_handle: tx.prepare("UPDATE accounts SET handle = ?2 WHERE id = ?1 AND handle IS NULL")?,
+            insert_post: tx.prepare(
+                "INSERT OR IGNORE INTO posts (id, platform, ext_id, author, time, text, reply_to, quote_of, reshare_of)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?,
+            insert_interaction: tx.prepare(
+                "INSERT OR IGNORE INTO interactions (id, kind, actor, target, post, time, weight)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?,
+        })
+    }
+}
+
+impl Store {
+    /// Start a transaction that the following [`write`](Store::write)s join. Nothing is visible to other
+    /// connections, nor survives a crash, until [`commit`](Store::commit).
+    pub fn begin(&mut self) -> Result<()> {
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.err(e))?;
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    pub fn commit(&mut self) -> Result<()> {
+        self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))?;
+        self.in_transaction = false;
+        Ok(())
+    }
+
+    /// Undo everything since [`begin`](Store::begin).
+    pub fn rollback(&mut self) -> Result<()> {
+        self.known_accounts.clear();
+        self.conn.execute_batch("ROLLBACK").map_err(|e| self.err(e))?;
+        self.in_transaction = false;
+        Ok(())
+    }
+
+    /// Write `events`. Inside `begin`/`commit` they join that transaction; otherwise they are written
+    /// atomically in a transaction of their own.
+    pub fn write(&mut self, events: &[Event]) -> Result<WriteCounts> {
+        let own = !self.in_transaction;
+        if own {
+            self.begin()?;
+        }
+        let result = self.write_in_transaction(events);
+        match (&result, own) {
+            (Ok(_), true) => self.commit()?,
+            (Err(_), true) => {
+                let _ = self.rollback();
+            }
+            _ => {}
+        }
+        result
+    }
+
+    fn write_in_transaction(&mut self, events: &[Event]) -> Result<WriteCounts> {
+        if self.known_accounts.len() > ACCOUNT_CACHE_LIMIT {
+            self.known_accounts.clear();
+        }
+        // The transaction is already open (BEGIN in `begin`), so statements are prepared on the connection.
+        let path = self.path.clone();
+        let err = |e| crate::sql_err(&path, e);
+        let conn = &self.conn;
+        let known = &mut self.known_accounts;
+        let mut counts = WriteCounts::default();
+        let mut st = Batch::prepare(conn).map_err(err)?;
+        for event in events {
+            match event {
+                Event::Account(a) => st.account(a, known, &mut counts),
+                Event::Post(p) => st.post(p, known, &mut counts),
+                Event::Interaction(i) => st.interaction(i, known, &mut counts),
+            }
+            .map_err(err)?;
+        }
+        Ok(counts)
+    }
+}
+
+impl Batch<'_> {
+    fn ensure_account(
+        &mut self,
+        platform: &str,
+        r: &AccountRef,
+        known: &mut FxHashSet<i64>,
+        counts: &mut WriteCounts,
+    ) -> rusqlite::Result<i64> {
+        let id = r.id(platform).0;
+        // Cache key folds in whether the handle was present, so a later reference that brings a handle
+        // still reaches the database once.
+        let cache_key = if r.handle.is_some() { id ^ 0x5a5a_5a5a_5a5a_5a5a } else { id };
+        if known.contains(&cache_key) {
+            return Ok(id);
+        }
+        let inserted = self.insert_ref.execute(params![id, platform, r.ext_id, r.handle])?;
+        if inserted > 0 {
+            counts.accounts_new += 1;
+        } else if let Some(h) = &r.handle {
+            counts.accounts_updated += self.fill_handle.execute(params![id, h])? as u64;
+        }
+        known.insert(cache_key);
+        Ok(id)
+    }
+
+    fn account(
+        &mut self,
+        a: &Account,
+        known: &mut FxHashSet<i64>,
+        counts: &mut WriteCounts,
+    ) -> rusqlite::Result<()> {
+        let id = AccountRef::by_id(a.ext_id.clone()).id(&a.platform).0;
+        let existed = self.account_exists.exists(params![id])?;
+        let p = &a.profile;
+        self.upsert_profile.execute(params![
+            id,
+            a.platform,
+            a.ext_id,
+            a.handle,
+            a.display_name,
+            p.followers.map(clamp_u64),
+            p.following.map(clamp_u64),
+            p.post_count.map(clamp_u64),
+            p.created_at,
+            p.bio,
+            p.url,
+            p.verified,
+            p.default_avatar,
+            p.private,
+            p.label,
+        ])?;
+        if existed {
+            counts.accounts_updated += 1;
+        } else {
+            counts.accounts_new += 1;
+        }
+        known.insert(id);
+        if a.handle.is_some() {
+            known.insert(id ^ 0x5a5a_5a5a_5a5a_5a5a);
+        }
+        Ok(())
+    }
+
+    fn post(
+        &mut self,
+        p: &Post,
+        known: &mut FxHashSet<i64>,
+        counts: &mut WriteCounts,
+    ) -> rusqlite::Result<()> {
+        let author = self.ensure_account(&p.platform, &p.author, known, counts)?;
+        let link = |ext: &Option<String>| ext.as_ref().map(|e| PostId::of(&p.platform, e).0);
+        let n = self.insert_post.execute(params![
+            p.id().0,
+            p.platform,
+            p.ext_id,
+            author,
+            p.time,
+            p.text,
+            link(&p.reply_to),
+            link(&p.quote_of),
+            link(&p.reshare_of),
+        ])?;
+        if n > 0 {
+            counts.posts_new += 1;
+        } else {
+            counts.already_present += 1;
+        }
+        Ok(())
+    }
+
+    fn interaction(
+        &mut self,
+        i: &Interaction,
+        known: &mut FxHashSet<i64>,
+        counts: &mut WriteCounts,
+    ) -> rusqlite::Result<()> {
+        let actor = self.ensure_account(&i.platform, &i.actor, known, counts)?;
+        let target = self.ensure_account(&i.platform, &i.target, known, counts)?;
+        let post = i.post.as_ref().map(|e| PostId::of(&i.platform, e).0);
+        let n = self.insert_interaction.execute(params![
+            i.id().0,
+            i.kind.code(),
+            actor,
+            target,
+            post,
+            i.time,
+            i.weight
+        ])?;
+        if n > 0 {
+            counts.interactions_new += 1;
+        } else {
+            counts.already_present += 1;
+        }
+        Ok(())
+    }
+}
+
+/// SQLite integers are signed 64-bit; a count beyond that is stored as the maximum, not wrapped.
+fn clamp_u64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}

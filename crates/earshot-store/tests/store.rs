@@ -1,0 +1,142 @@
+//! The store against real SQLite files in temp dirs.
+
+use earshot_model::{Account, AccountRef, Event, Interaction, InteractionKind, Post, Profile};
+use earshot_store::Store;
+
+fn interaction(key: &str, kind: InteractionKind, actor: &str, target: &str, time: i64) -> Event {
+    Event::Interaction(Interaction {
+        platform: "t".into(),
+        key: key.into(),
+        kind,
+        actor: AccountRef::by_id(actor),
+        target: AccountRef::by_id(target),
+        post: None,
+        time: Some(time),
+        weight: 1.0,
+    })
+}
+
+fn temp_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("e.db")).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn writing_the_same_events_twice_adds_nothing() {
+    let (_d, mut s) = temp_store();
+    let events = vec![
+        interaction("a:1", InteractionKind::Reshare, "1", "2", 100),
+        interaction("a:2", InteractionKind::Mention, "1", "3", 200),
+        interaction("a:3", InteractionKind::Reshare, "3", "2", 300),
+    ];
+    let first = s.write(&events).unwrap();
+    assert_eq!(first.interactions_new, 3);
+    assert_eq!(first.accounts_new, 3);
+    let again = s.write(&events).unwrap();
+    assert_eq!(again.interactions_new, 0);
+    assert_eq!(again.accounts_new, 0);
+    assert_eq!(again.already_present, 3);
+    let st = s.stats(10).unwrap();
+    assert_eq!((st.accounts, st.interactions), (3, 3));
+    assert_eq!(st.first_time, Some(100));
+    assert_eq!(st.last_time, Some(300));
+    assert_eq!(st.most_interacted[0].ext_id, "2");
+    assert_eq!(st.most_interacted[0].received, 2);
+    assert_eq!(st.most_interacted[0].distinct_actors, 2);
+    let reshares = st.by_kind.iter().find(|k| k.kind == "reshare").unwrap();
+    assert_eq!(reshares.count, 2);
+}
+
+#[test]
+fn rollback_leaves_nothing_and_commit_keeps_everything() {
+    let (_d, mut s) = temp_store();
+    s.begin().unwrap();
+    s.write(&[interaction("a:1", InteractionKind::Like, "1", "2", 1)]).unwrap();
+    s.rollback().unwrap();
+    assert_eq!(s.stats(1).unwrap().interactions, 0);
+    assert_eq!(s.stats(1).unwrap().accounts, 0);
+    // The account cache must not remember rolled-back accounts.
+    s.begin().unwrap();
+    let c = s.write(&[interaction("a:1", InteractionKind::Like, "1", "2", 1)]).unwrap();
+    s.commit().unwrap();
+    assert_eq!(c.accounts_new, 2);
+    assert_eq!(s.stats(1).unwrap().accounts, 2);
+}
+
+#[test]
+fn duplicate_profiles_merge_and_later_fields_win() {
+    let (_d, mut s) = temp_store();
+    let acct = |followers: Option<u64>, bio: Option<&str>| {
+        Event::Account(Account {
+            platform: "twitter".into(),
+            ext_id: "62513246".into(),
+            handle: Some("jk_rowling".into()),
+            display_name: None,
+            profile: Profile { followers, bio: bio.map(String::from), ..Default::default() },
+        })
+    };
+    // A stub from an interaction first, then two profile rows for the same id.
+    s.write(&[Event::Interaction(Interaction {
+        platform: "twitter".into(),
+        key: "k".into(),
+        kind: InteractionKind::Mention,
+        actor: AccountRef::by_id("1"),
+        target: AccountRef::by_id("62513246"),
+        post: None,
+        time: None,
+        weight: 1.0,
+    })])
+    .unwrap();
+    let c = s.write(&[acct(Some(9_942_270), Some("author")), acct(Some(9_942_665), None)]).unwrap();
+    assert_eq!(c.accounts_new, 0);
+    assert_eq!(c.accounts_updated, 2);
+    let (n, followers, bio, handle): (i64, i64, String, String) = s
+        .connection()
+        .query_row(
+            "SELECT COUNT(*), followers, bio, handle FROM accounts WHERE ext_id = '62513246'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!((n, followers, bio.as_str(), handle.as_str()), (1, 9_942_665, "author", "jk_rowling"));
+    let st = s.stats(5).unwrap();
+    assert_eq!(st.by_platform[0].profiles, 1);
+    assert_eq!(st.undated_interactions, 1);
+}
+
+#[test]
+fn posts_link_to_authors_and_handles_fill_in() {
+    let (_d, mut s) = temp_store();
+    let post = Event::Post(Post {
+        platform: "twitter".into(),
+        ext_id: "p1".into(),
+        author: AccountRef::by_handle("@Cairdin"),
+        time: 1_424_777_700,
+        text: Some("@VirginAmerica What @dhepburn said.".into()),
+        reply_to: Some("p0".into()),
+        quote_of: None,
+        reshare_of: None,
+    });
+    let c = s.write(&[post.clone(), post]).unwrap();
+    assert_eq!((c.posts_new, c.already_present, c.accounts_new), (1, 1, 1));
+    let (handle, ext): (String, String) = s
+        .connection()
+        .query_row("SELECT a.handle, a.ext_id FROM posts p JOIN accounts a ON a.id = p.author", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((handle.as_str(), ext.as_str()), ("Cairdin", "@cairdin"));
+}
+
+#[test]
+fn interrupted_imports_are_marked_on_the_next_start() {
+    let (_d, mut s) = temp_store();
+    let first = s.start_import("a.txt", "higgs", "a", 1).unwrap();
+    let _second = s.start_import("a.txt", "higgs", "a", 2).unwrap();
+    let log = s.imports(10).unwrap();
+    let old = log.iter().find(|r| r.id == first.id).unwrap();
+    assert_eq!(old.status, earshot_store::ImportStatus::Interrupted);
+    assert_eq!(log[0].status, earshot_store::ImportStatus::Running);
+    assert!(s.integrity_check().is_ok());
+}
