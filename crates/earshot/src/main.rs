@@ -1,1 +1,75 @@
-fn main() {}
+//! `earshot`: the command-line shell over the earshot library crates.
+//!
+//! This crate parses arguments, draws progress, formats output and maps outcomes to exit codes; the work
+//! itself lives in `earshot-ingest`, `earshot-store` and `earshot-synth`.
+
+mod cmd_bench;
+mod cmd_gen;
+mod cmd_import;
+mod cmd_stats;
+mod exit;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Measure whose voice actually carries on social networks.
+///
+/// earshot reads interactions (replies, mentions, reshares, quotes, likes, follows) into one SQLite file
+/// and computes explainable influence measures from them.
+#[derive(Parser, Debug)]
+#[command(name = "earshot", version, propagate_version = true, after_help = EXAMPLES)]
+pub struct Cli {
+    /// The database file (created if missing).
+    #[arg(long, global = true, env = "EARSHOT_DB", default_value = "earshot.db", value_name = "FILE")]
+    pub db: PathBuf,
+
+    /// Print machine-readable JSON on stdout instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// No progress bars or notes on stderr (errors are still printed).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  earshot gen --scale 14 --out synth.jsonl       write a synthetic interaction stream
+  earshot import synth.jsonl                     load it into ./earshot.db
+  earshot import --format higgs higgs-activity_time.txt.gz
+  earshot import --format csv --map author=name,text=text,time=tweet_created tweets.csv
+  earshot stats                                  what the database holds
+
+Exit codes: 0 success; 1 error (nothing or only whole batches written, see the message);
+2 bad command line; 3 import finished but some lines were rejected (see the rejects file);
+4 --strict import rolled back because a line was bad.";
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    Import(cmd_import::ImportArgs),
+    Stats(cmd_stats::StatsArgs),
+    Gen(cmd_gen::GenArgs),
+    Bench(cmd_bench::BenchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Import(a) => cmd_import::run(&cli, a),
+        Command::Stats(a) => cmd_stats::run(&cli, a),
+        Command::Gen(a) => cmd_gen::run(&cli, a),
+        Command::Bench(a) => cmd_bench::run(&cli, a),
+    };
+    match result {
+        Ok(code) => code.into(),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            exit::Exit::Error.into()
+        }
+    }
+}

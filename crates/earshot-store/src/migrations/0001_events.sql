@@ -18,7 +18,8 @@ CREATE TABLE accounts (
     private        INTEGER,
     label          TEXT
 );
-CREATE INDEX accounts_by_handle ON accounts(platform, handle COLLATE NOCASE);
+-- Partial: most accounts of id-only datasets have no handle, and indexing their NULLs cost ~30% of import time.
+CREATE INDEX accounts_by_handle ON accounts(platform, handle COLLATE NOCASE) WHERE handle IS NOT NULL;
 
 CREATE TABLE posts (
     id         INTEGER PRIMARY KEY,

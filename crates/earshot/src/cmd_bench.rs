@@ -1,0 +1,194 @@
+//! `earshot bench`: whole-pipeline measurements through the real binary, for BENCHMARKS.md.
+//!
+//! Each run is a fresh child process importing into a fresh database, so peak RSS is the import's own.
+
+use crate::exit::Exit;
+use crate::Cli;
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub what: BenchWhat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchWhat {
+    /// Import a file N times into fresh databases; report median events/s and peak RSS.
+    #[command(after_help = "Example:\n  earshot bench import --format higgs --runs 5 --replay 10 \\\n      ../shared/data/higgs-twitter/higgs-activity_time.txt.gz")]
+    Import {
+        file: PathBuf,
+        /// Input format (as for `earshot import`).
+        #[arg(long, default_value = "higgs")]
+        format: String,
+        /// Runs per input.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Also measure a file made of this many copies of the input, each shifted one week later
+        /// (higgs format only), to show that memory does not grow with file size.
+        #[arg(long)]
+        replay: Option<u32>,
+        /// Where to keep the scratch databases and replay file (default: a temporary directory).
+        #[arg(long)]
+        scratch: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, serde::Serialize)]
+struct Measurement {
+    input: String,
+    runs: usize,
+    events: u64,
+    median_seconds: f64,
+    median_events_per_second: f64,
+    min_events_per_second: f64,
+    max_events_per_second: f64,
+    median_peak_rss_mib: f64,
+    max_peak_rss_mib: f64,
+}
+
+pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
+    let BenchWhat::Import { file, format, runs, replay, scratch } = &args.what;
+    let tmp = tempdir_in(scratch.as_deref())?;
+    let mut inputs = vec![file.clone()];
+    if let Some(n) = replay {
+        if format != "higgs" {
+            bail!("--replay is only implemented for the higgs format");
+        }
+        let out = tmp.join(format!("replay{n}x.txt"));
+        if !cli.quiet {
+            eprintln!("writing {n}× replay of {} to {}", file.display(), out.display());
+        }
+        write_higgs_replay(file, &out, *n)?;
+        inputs.push(out);
+    }
+    let mut results = Vec::new();
+    for input in &inputs {
+        let mut samples = Vec::new();
+        for run in 0..*runs {
+            let db = tmp.join(format!("bench-{run}.db"));
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+            let out = Command::new(std::env::current_exe()?)
+                .args(["--db"])
+                .arg(&db)
+                .args(["--json", "--quiet", "import", "--format", format])
+                .arg(input)
+                .output()
+                .context("running the import child process")?;
+            if !out.status.success() {
+                bail!("import of {} failed: {}", input.display(), String::from_utf8_lossy(&out.stderr));
+            }
+            let reports: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+            let r = &reports[0];
+            let sample = (
+                r["seconds"].as_f64().unwrap_or(0.0),
+                r["events_per_second"].as_f64().unwrap_or(0.0),
+                r["peak_rss_kib"].as_f64().unwrap_or(0.0) / 1024.0,
+                r["events"].as_u64().unwrap_or(0),
+            );
+            if !cli.quiet {
+                eprintln!(
+                    "  {} run {}: {:.2} s, {:.0} events/s, peak RSS {:.1} MiB",
+                    input.display(),
+                    run + 1,
+                    sample.0,
+                    sample.1,
+                    sample.2
+                );
+            }
+            samples.push(sample);
+            let _ = std::fs::remove_file(&db);
+        }
+        results.push(summarise(input, &samples));
+    }
+    if cli.json {
+        println!("{}", serde_json::to_string_pretty(&results)?);
+    } else {
+        println!("{:<48} {:>5} {:>10} {:>9} {:>12} {:>12} {:>10}", "input", "runs", "events", "median s", "median ev/s", "min..max", "peak MiB");
+        for m in &results {
+            println!(
+                "{:<48} {:>5} {:>10} {:>9.2} {:>12.0} {:>5.0}k..{:.0}k {:>10.1}",
+                shorten(&m.input, 48),
+                m.runs,
+                m.events,
+                m.median_seconds,
+                m.median_events_per_second,
+                m.min_events_per_second / 1000.0,
+                m.max_events_per_second / 1000.0,
+                m.median_peak_rss_mib
+            );
+        }
+    }
+    if scratch.is_none() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    Ok(Exit::Ok)
+}
+
+fn summarise(input: &Path, samples: &[(f64, f64, f64, u64)]) -> Measurement {
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        if v.is_empty() {
+            0.0
+        } else {
+            v[v.len() / 2]
+        }
+    };
+    let rates: Vec<f64> = samples.iter().map(|s| s.1).collect();
+    Measurement {
+        input: input.display().to_string(),
+        runs: samples.len(),
+        events: samples.first().map(|s| s.3).unwrap_or(0),
+        median_seconds: median(samples.iter().map(|s| s.0).collect()),
+        median_events_per_second: median(rates.clone()),
+        min_events_per_second: rates.iter().cloned().fold(f64::INFINITY, f64::min),
+        max_events_per_second: rates.iter().cloned().fold(0.0, f64::max),
+        median_peak_rss_mib: median(samples.iter().map(|s| s.2).collect()),
+        max_peak_rss_mib: samples.iter().map(|s| s.2).fold(0.0, f64::max),
+    }
+}
+
+fn shorten(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let tail: String = s.chars().rev().take(n - 1).collect::<Vec<_>>().into_iter().rev().collect();
+        format!("…{tail}")
+    }
+}
+
+fn tempdir_in(scratch: Option<&Path>) -> Result<PathBuf> {
+    let base = scratch.map(Path::to_path_buf).unwrap_or_else(std::env::temp_dir);
+    let dir = base.join(format!("earshot-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// `n` copies of a Higgs activity file, copy k shifted k weeks later: the same accounts, n× the events.
+fn write_higgs_replay(input: &Path, out: &Path, n: u32) -> Result<()> {
+    let mut w = BufWriter::new(std::fs::File::create(out)?);
+    for k in 0..n as i64 {
+        let f = std::fs::File::open(input).with_context(|| format!("opening {}", input.display()))?;
+        let reader: Box<dyn std::io::Read> = if input.extension().is_some_and(|e| e == "gz") {
+            Box::new(flate2::read::MultiGzDecoder::new(f))
+        } else {
+            Box::new(f)
+        };
+        for line in BufReader::new(reader).lines() {
+            let line = line?;
+            let mut parts = line.split_whitespace();
+            match (parts.next(), parts.next(), parts.next().and_then(|t| t.parse::<i64>().ok()), parts.next()) {
+                (Some(a), Some(b), Some(t), Some(kind)) => writeln!(w, "{a} {b} {} {kind}", t + k * 7 * 86_400)?,
+                _ => bail!("{}: not a higgs activity line: {line:?}", input.display()),
+            }
+        }
+    }
+    w.flush()?;
+    Ok(())
+}

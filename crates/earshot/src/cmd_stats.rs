@@ -1,0 +1,88 @@
+//! `earshot stats`: what the database holds.
+
+use crate::exit::Exit;
+use crate::Cli;
+use anyhow::{Context, Result};
+use clap::Args;
+use earshot_model::format_utc;
+use earshot_store::Store;
+
+/// Counts per platform and kind, the time span, the most-interacted accounts and the recent imports.
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    /// How many of the most-interacted accounts to list.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+}
+
+#[derive(serde::Serialize)]
+struct StatsJson {
+    database: String,
+    #[serde(flatten)]
+    stats: earshot_store::Stats,
+    first_time_utc: Option<String>,
+    last_time_utc: Option<String>,
+    imports: Vec<earshot_store::ImportRecord>,
+}
+
+pub fn run(cli: &Cli, args: &StatsArgs) -> Result<Exit> {
+    let store = Store::open_existing(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))?;
+    let stats = store.stats(args.top)?;
+    let imports = store.imports(10)?;
+    if cli.json {
+        let out = StatsJson {
+            database: cli.db.display().to_string(),
+            first_time_utc: stats.first_time.map(format_utc),
+            last_time_utc: stats.last_time.map(format_utc),
+            stats,
+            imports,
+        };
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(Exit::Ok);
+    }
+    println!("database {}", cli.db.display());
+    println!(
+        "  {} accounts, {} posts, {} interactions ({} undated)",
+        stats.accounts, stats.posts, stats.interactions, stats.undated_interactions
+    );
+    match (stats.first_time, stats.last_time) {
+        (Some(a), Some(b)) => println!("  time span {} to {} UTC", format_utc(a), format_utc(b)),
+        _ => println!("  time span: no dated events"),
+    }
+    println!("\nby platform:");
+    println!("  {:<28} {:>10} {:>9} {:>10} {:>12}", "platform", "accounts", "profiles", "posts", "interactions");
+    for p in &stats.by_platform {
+        println!("  {:<28} {:>10} {:>9} {:>10} {:>12}", p.platform, p.accounts, p.profiles, p.posts, p.interactions);
+    }
+    if !stats.by_kind.is_empty() {
+        println!("\ninteractions by kind:");
+        for k in &stats.by_kind {
+            println!("  {:<28} {:<10} {:>12}", k.platform, k.kind, k.count);
+        }
+    }
+    if !stats.most_interacted.is_empty() {
+        println!("\nmost interacted-with accounts (interactions received, distinct actors):");
+        for t in &stats.most_interacted {
+            let name = match &t.handle {
+                Some(h) => format!("@{h}"),
+                None => t.ext_id.clone(),
+            };
+            println!("  {:<28} {:<24} {:>10} {:>10}", t.platform, name, t.received, t.distinct_actors);
+        }
+    }
+    if !imports.is_empty() {
+        println!("\nrecent imports:");
+        for i in &imports {
+            println!(
+                "  #{:<4} {:<15} {:<9} {:>9} lines {:>7} rejected  {}",
+                i.id,
+                i.status.as_str(),
+                i.format,
+                i.lines,
+                i.rejected,
+                i.path
+            );
+        }
+    }
+    Ok(Exit::Ok)
+}
