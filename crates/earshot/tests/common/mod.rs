@@ -1,0 +1,60 @@
+//! Helpers for the CLI's integration tests: run the real binary against real SQLite files.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn earshot(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_earshot"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("the earshot binary runs")
+}
+
+/// Run and parse `--json` stdout.
+pub fn earshot_json(db: &Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let mut full = vec!["--json"];
+    full.extend_from_slice(args);
+    let out = earshot(db, &full);
+    let code = out.status.code().unwrap_or(-1);
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}); code {code}\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (code, v)
+}
+
+pub fn stats(db: &Path) -> serde_json::Value {
+    let (code, v) = earshot_json(db, &["stats"]);
+    assert_eq!(code, 0, "stats failed");
+    v
+}
+
+pub fn kind_count(stats: &serde_json::Value, kind: &str) -> u64 {
+    stats["by_kind"].as_array().unwrap().iter().filter(|k| k["kind"] == kind).map(|k| k["count"].as_u64().unwrap()).sum()
+}
+
+/// A file under `shared/data` beside the repository (or under `$EARSHOT_SHARED_DATA`).
+///
+/// Returns `None`, printing why, when the data is absent on a developer's machine; panics when it is absent
+/// under CI (`CI=true`), where the real-data checks are required.
+pub fn shared_data(rel: &str) -> Option<PathBuf> {
+    let root = match std::env::var_os("EARSHOT_SHARED_DATA") {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
+    };
+    let p = root.join(rel);
+    if p.exists() {
+        return Some(p);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("real data {} is missing, and CI=true requires it", p.display());
+    }
+    eprintln!("skipped: real data {} is not here (set EARSHOT_SHARED_DATA)", p.display());
+    None
+}

@@ -1,0 +1,88 @@
+//! Acceptance checks on the real datasets in `../shared/data` (MANIFEST.md), through the real binary.
+//! Each test skips with a printed reason when the data is absent, and fails when it is absent under CI.
+
+mod common;
+use common::*;
+
+#[test]
+fn higgs_activity_imports_exactly_and_reimport_adds_nothing() {
+    let Some(file) = shared_data("higgs-twitter/higgs-activity_time.txt.gz") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.db");
+    let (code, rep) = earshot_json(&db, &["import", "--format", "higgs", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{rep}");
+    assert_eq!(rep[0]["rejected"], 0);
+    let s = stats(&db);
+    assert_eq!(s["interactions"], 563_069);
+    assert_eq!(kind_count(&s, "reshare"), 354_930);
+    assert_eq!(kind_count(&s, "mention"), 171_237);
+    assert_eq!(kind_count(&s, "reply"), 36_902);
+    assert_eq!(s["accounts"], 304_691);
+    assert_eq!(s["first_time_utc"], "2012-07-01 00:02:52");
+    assert_eq!(s["last_time_utc"], "2012-07-07 23:59:53");
+
+    let (code, again) = earshot_json(&db, &["import", "--format", "higgs", file.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(again[0]["written"]["interactions_new"], 0);
+    assert_eq!(again[0]["written"]["accounts_new"], 0);
+    assert_eq!(stats(&db)["interactions"], 563_069);
+}
+
+#[test]
+fn airline_csv_imports_every_post_with_its_mentions() {
+    let Some(file) = shared_data("tweet-text/airline_sentiment_tweets_15col_excel_mangled_ids.csv") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.db");
+    let args = ["import", "--format", "csv", "--map", "author=name,text=text,time=tweet_created,id=tweet_id"];
+    let mut full = args.to_vec();
+    full.push(file.to_str().unwrap());
+    let (code, rep) = earshot_json(&db, &full);
+    assert_eq!(code, 0, "{rep}");
+    let s = stats(&db);
+    assert_eq!(s["posts"], 14_640);
+    // Every tweet addresses an airline by @handle, so there is at least one mention per post.
+    let mentions = kind_count(&s, "mention");
+    assert!(mentions >= 14_640, "{mentions} mentions");
+    let top = &s["most_interacted"][0];
+    assert_eq!(top["handle"], "united", "United received the most tweets (3,822 rows): {top}");
+    // February 2015 (dates are written 24-02-2015 11.35).
+    assert!(s["first_time_utc"].as_str().unwrap().starts_with("2015-02"));
+    assert!(s["last_time_utc"].as_str().unwrap().starts_with("2015-02"));
+    // Idempotent despite Excel-mangled ids: nothing new the second time.
+    let (_, again) = earshot_json(&db, &full);
+    assert_eq!(again[0]["written"]["posts_new"], 0);
+}
+
+#[test]
+fn bot_profiles_import_with_duplicates_merged() {
+    let Some(bots) = shared_data("bots-kaggle-2017/bots_data.csv") else { return };
+    let Some(humans) = shared_data("bots-kaggle-2017/nonbots_data.csv") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.db");
+    let (code, rep) = earshot_json(
+        &db,
+        &["import", "--format", "profiles", "--encoding", "latin1", bots.to_str().unwrap(), humans.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{rep}");
+    assert_eq!(rep[0]["lines"], 1_056);
+    assert_eq!(rep[1]["lines"], 1_176);
+    // 1,056 distinct bots; 1,176 rows of humans with one account (jk_rowling) listed twice, and five
+    // accounts that the bot file lists too (merged, not duplicated): 1,056 + 1,175 - 5 = 2,226.
+    assert_eq!(rep[0]["written"]["accounts_new"], 1_056);
+    assert_eq!(rep[1]["written"]["accounts_new"], 1_170);
+    assert_eq!(rep[1]["written"]["accounts_updated"], 6);
+    let s = stats(&db);
+    assert_eq!(s["accounts"], 2_226);
+    assert_eq!(s["by_platform"][0]["profiles"], 2_226);
+
+    let Some(fake) = shared_data("bots-instafake/fakeAccountData.json") else { return };
+    let Some(real) = shared_data("bots-instafake/realAccountData.json") else { return };
+    let (code, rep) = earshot_json(
+        &db,
+        &["import", "--format", "profiles", "--platform", "instagram", fake.to_str().unwrap(), real.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{rep}");
+    let s = stats(&db);
+    let insta = s["by_platform"].as_array().unwrap().iter().find(|p| p["platform"] == "instagram").unwrap().clone();
+    assert_eq!(insta["accounts"], 200 + 994);
+}
