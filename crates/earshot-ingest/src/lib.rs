@@ -5,13 +5,48 @@
 //! file, line and field, and the reader goes on with the next line. Only a broken *stream* (a truncated
 //! gzip member, an I/O error) ends the iteration, after reporting itself as a final rejection.
 //!
+//! Conventions shared by the formats:
+//! - **Files**: gzip is detected by its magic bytes (`1f 8b`, concatenated members too); [`Progress`]
+//!   counts the bytes of the file on disk. Lines are 1-based physical lines; `\r\n` is accepted; a UTF-8
+//!   BOM is dropped; a line longer than [`Options::max_line_bytes`] is rejected (field `<line>`) without
+//!   being held in memory; bad UTF-8 is rejected (`<line>`, `invalid UTF-8 at byte N`, 1-based) unless
+//!   [`Encoding::Latin1`] is chosen; a truncated gzip or read error ends the stream with one `<stream>`
+//!   rejection.
+//! - **Rejections** name the field (`time`, `actor`, `kind`, for CSV the column name such as
+//!   `followers_count`) and quote the bad value (cut at 80 characters).
+//! - **Keys**: inputs without interaction ids key each interaction `source:line`, plus `#n` when a line
+//!   gives several (`#0`/`#1` for both directions of an undirected edge, `#m0`, `#m1`... for mentions,
+//!   which hang off the post's ext_id). `source` is [`Options::source`] or the file name without `.gz`.
+//!   Re-importing the same file therefore yields the same keys, and parallel edges stay distinct.
+//! - **Platforms**: [`Options::platform`] (checked with [`earshot_model::check_platform`]) wins; else
+//!   `twitter` for CSV posts and profiles, [`platform_from_source`] for Higgs and SNAP (their ids are local
+//!   to the dataset: `higgs-activity_time.txt` → `higgs-activity_time`), and each record's own for JSONL.
+//! - **Warnings** that concern a file rather than a line (a SNAP header whose edge count disagrees, Excel-
+//!   mangled ids replaced by derived keys, a skipped line of column names) are collected in [`Progress`]
+//!   and complete once the reader is exhausted.
+//! - Time parsing for every format is in [`time`], public for reuse.
+//!
 //! This crate knows nothing of SQL or scoring.
+
+mod csv_posts;
+mod csv_rec;
+mod fields;
+mod higgs;
+mod json_array;
+mod jsonl;
+mod profiles;
+mod reader;
+mod snap;
+pub mod time;
+
+pub use reader::platform_from_source;
+pub use snap::SnapColumn;
 
 use earshot_model::{Event, InteractionKind};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The input formats earshot reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,8 +54,10 @@ pub enum Format {
     /// earshot's own JSON-lines format (docs/jsonl.md): one event object per line.
     Jsonl,
     /// A CSV of posts (social-listening export) with a column mapping; mentions are taken from the text.
+    /// Emits per row an Account (author), a Post and mention Interactions.
     Csv,
-    /// A SNAP-style edge list: `src dst [weight]`, `#` comments, optional `n m` header line.
+    /// A SNAP-style edge list: `src dst [weight]`, `#` comments, optional `n m` header line; other column
+    /// layouts (`src dst time`, `src,dst,rating,time`) through [`Options::snap_columns`].
     Snap,
     /// The Higgs activity format: `userA userB unix_ts RT|MT|RE`.
     Higgs,
@@ -64,8 +101,15 @@ pub struct Options {
     pub date_order: DateOrder,
     /// Lines longer than this are rejected (and skipped without being held in memory).
     pub max_line_bytes: usize,
-    /// For SNAP: treat each line as an undirected edge and emit both directions.
+    /// For SNAP: treat each line as an undirected edge and emit both directions (keys `source:line#0` and
+    /// `source:line#1`; a self-loop is emitted once, as `#0`).
     pub undirected: bool,
+    /// For SNAP: is the first data line an `n m` header? `None`: detect (see [`SnapColumn`] docs and
+    /// `snap.rs`): it is a header when it has exactly two non-negative integers `n m`, no `#` comment came
+    /// before it, and the second data line either has another number of columns or only ids below `n`.
+    pub header: Option<bool>,
+    /// For SNAP: the meaning of each column (see [`SnapColumn::parse_list`]). `None`: `src dst [weight]`.
+    pub snap_columns: Option<Vec<SnapColumn>>,
 }
 
 impl Default for Options {
@@ -79,6 +123,8 @@ impl Default for Options {
             date_order: DateOrder::Mdy,
             max_line_bytes: 1 << 20,
             undirected: false,
+            header: None,
+            snap_columns: None,
         }
     }
 }
@@ -101,7 +147,11 @@ pub struct Rejection {
 
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.file, self.line, self.field, self.reason)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file, self.line, self.field, self.reason
+        )
     }
 }
 
@@ -109,20 +159,98 @@ impl fmt::Display for Rejection {
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     #[error("{path}: cannot open: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: {reason}")]
     BadHeader { path: PathBuf, reason: String },
     #[error("{0}")]
     BadOption(String),
 }
 
-/// Bytes of the *file on disk* consumed so far (compressed bytes for gzip), for progress bars.
+/// Something worth telling the user about a file that is not a rejected line: a header whose counts
+/// disagree with the data, ids that had to be replaced, a skipped column-name line. `line` is 0 when the
+/// warning concerns the whole file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub file: String,
+    pub line: u64,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        }
+    }
+}
+
+/// The `n m` header line of an edge list, as declared (compare with the data; see [`Progress::warnings`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EdgeListHeader {
+    pub line: u64,
+    pub nodes: u64,
+    pub edges: u64,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    pub bytes: AtomicU64,
+    pub file_size: AtomicU64,
+    pub notes: Mutex<Notes>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Notes {
+    pub warnings: Vec<Warning>,
+    pub header: Option<EdgeListHeader>,
+}
+
+impl Shared {
+    pub(crate) fn warn(&self, file: &str, line: u64, message: String) {
+        if let Ok(mut n) = self.notes.lock() {
+            n.warnings.push(Warning {
+                file: file.to_string(),
+                line,
+                message,
+            });
+        }
+    }
+}
+
+/// A shared handle on the reading of one file: bytes of the *file on disk* consumed so far (compressed
+/// bytes for gzip), for progress bars; and the file's [`Warning`]s and edge-list header, which are
+/// complete once the [`EventReader`] has returned `None` (end-of-file checks, such as a header's edge
+/// count against the lines read, are made then).
 #[derive(Debug, Clone, Default)]
-pub struct Progress(Arc<AtomicU64>);
+pub struct Progress(Arc<Shared>);
 
 impl Progress {
     pub fn bytes_read(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
+        self.0.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Size of the file on disk, for a progress bar's total.
+    pub fn file_size(&self) -> u64 {
+        self.0.file_size.load(Ordering::Relaxed)
+    }
+
+    /// Warnings so far (all of them once the reader is exhausted).
+    pub fn warnings(&self) -> Vec<Warning> {
+        self.0
+            .notes
+            .lock()
+            .map(|n| n.warnings.clone())
+            .unwrap_or_default()
+    }
+
+    /// The `n m` header line of a SNAP edge list, if the file had one.
+    pub fn edge_list_header(&self) -> Option<EdgeListHeader> {
+        self.0.notes.lock().ok().and_then(|n| n.header)
     }
 }
 
@@ -130,7 +258,173 @@ impl Progress {
 pub type EventReader = Box<dyn Iterator<Item = Result<Record, Rejection>> + Send>;
 
 /// Open `path` as `format`. Fails only when the file cannot be read at all or the options are invalid.
-pub fn open(path: &Path, format: Format, opts: &Options) -> Result<(EventReader, Progress), OpenError> {
-    let _ = (path, format, opts);
-    todo!("implemented by the ingest work")
+///
+/// CSV inputs (posts, profiles) read their header row here, so a missing or unmapped column is an
+/// [`OpenError::BadHeader`] before any record is read.
+pub fn open(
+    path: &Path,
+    format: Format,
+    opts: &Options,
+) -> Result<(EventReader, Progress), OpenError> {
+    if let Some(p) = &opts.platform {
+        earshot_model::check_platform(p).map_err(|e| OpenError::BadOption(e.to_string()))?;
+    }
+    if opts.max_line_bytes == 0 {
+        return Err(OpenError::BadOption(
+            "max_line_bytes must be at least 1".into(),
+        ));
+    }
+    if let Some(s) = &opts.source {
+        if s.is_empty() {
+            return Err(OpenError::BadOption("source name must not be empty".into()));
+        }
+    }
+    let shared = Arc::new(Shared::default());
+    let src = reader::open_bytes(path, &shared).map_err(|source| OpenError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let ctx = Ctx {
+        path: path.to_path_buf(),
+        file: path.display().to_string(),
+        source: reader::source_name(path, opts.source.as_deref()),
+        shared: Arc::clone(&shared),
+    };
+    let it: EventReader = match format {
+        Format::Higgs => Box::new(higgs::HiggsReader::new(src, ctx, opts)),
+        Format::Snap => Box::new(snap::SnapReader::new(src, ctx, opts)?),
+        Format::Jsonl => Box::new(jsonl::JsonlReader::new(src, ctx, opts)),
+        Format::Csv => Box::new(csv_posts::CsvPostReader::new(src, ctx, opts)?),
+        Format::Profiles => profiles::open(src, ctx, opts)?,
+    };
+    Ok((it, Progress(shared)))
+}
+
+/// `source:line`, the derived key of an interaction, without going through `format!` (the hot path).
+pub(crate) fn line_key(source: &str, line: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = line;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut key = String::with_capacity(source.len() + 1 + digits.len() - i);
+    key.push_str(source);
+    key.push(':');
+    key.extend(digits[i..].iter().map(|&d| d as char));
+    key
+}
+
+/// What every format reader needs to know about its file.
+pub(crate) struct Ctx {
+    pub path: PathBuf,
+    /// The path as given, for rejections.
+    pub file: String,
+    /// Source name for derived keys.
+    pub source: String,
+    pub shared: Arc<Shared>,
+}
+
+impl Ctx {
+    pub(crate) fn reject(&self, line: u64, field: &str, reason: String) -> Rejection {
+        Rejection {
+            file: self.file.clone(),
+            line,
+            field: field.to_string(),
+            reason,
+        }
+    }
+
+    pub(crate) fn warn(&self, line: u64, message: String) {
+        self.shared.warn(&self.file, line, message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_checks_options_and_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = test_util::write_file(dir.path(), "x.txt", b"1 2 3 RT\n");
+        let bad = Options {
+            platform: Some("Bad Platform".into()),
+            ..Options::default()
+        };
+        assert!(matches!(
+            open(&p, Format::Higgs, &bad),
+            Err(OpenError::BadOption(_))
+        ));
+        let bad = Options {
+            snap_columns: Some(vec![SnapColumn::Src]),
+            ..Options::default()
+        };
+        assert!(matches!(
+            open(&p, Format::Snap, &bad),
+            Err(OpenError::BadOption(_))
+        ));
+        let missing = dir.path().join("nope.txt");
+        let e = open(&missing, Format::Higgs, &Options::default())
+            .err()
+            .unwrap();
+        assert!(
+            e.to_string()
+                .starts_with(&format!("{}: cannot open: ", missing.display())),
+            "{e}"
+        );
+        let empty = test_util::write_file(dir.path(), "e.csv", b"");
+        assert!(matches!(
+            open(&empty, Format::Csv, &Options::default()),
+            Err(OpenError::BadHeader { .. })
+        ));
+        let opts = Options {
+            source: Some("run1".into()),
+            ..Options::default()
+        };
+        let (mut it, _) = open(&p, Format::Higgs, &opts).unwrap();
+        let Some(Ok(r)) = it.next() else { panic!() };
+        let Event::Interaction(i) = &r.events[0] else {
+            panic!()
+        };
+        assert_eq!((i.key.as_str(), i.platform.as_str()), ("run1:1", "run1"));
+        assert_eq!(line_key("s", 0), "s:0");
+        assert_eq!(line_key("s", u64::MAX), format!("s:{}", u64::MAX));
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use super::*;
+    use std::io::Write;
+
+    pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    pub fn write_gz(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(bytes).unwrap();
+        write_file(dir, name, &e.finish().unwrap())
+    }
+
+    /// All records, and all rejections as `file:line: field: reason` strings.
+    pub fn read_all(p: &Path, f: Format, opts: &Options) -> (Vec<Record>, Vec<String>) {
+        let (it, _) = open(p, f, opts).unwrap();
+        let (mut good, mut bad) = (Vec::new(), Vec::new());
+        for r in it {
+            match r {
+                Ok(r) => good.push(r),
+                Err(e) => bad.push(e.to_string()),
+            }
+        }
+        (good, bad)
+    }
 }

@@ -56,7 +56,7 @@ mod tests {
     fn ids_are_stable_across_versions() {
         // Pinned against xxh3-64 of the exact bytes: changing the id scheme would orphan every stored event,
         // so this must fail loudly if anyone changes it.
-        let bytes = b"account\0twitter\01";
+        let bytes = b"account\x00twitter\x001";
         let expect = xxhash_rust::xxh3::xxh3_64(bytes) as i64;
         assert_eq!(AccountId::of("twitter", "1").0, expect);
     }

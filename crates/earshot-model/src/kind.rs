@@ -107,9 +107,18 @@ mod tests {
 
     #[test]
     fn higgs_codes_parse() {
-        assert_eq!("RT".parse::<InteractionKind>().unwrap(), InteractionKind::Reshare);
-        assert_eq!("MT".parse::<InteractionKind>().unwrap(), InteractionKind::Mention);
-        assert_eq!("RE".parse::<InteractionKind>().unwrap(), InteractionKind::Reply);
+        assert_eq!(
+            "RT".parse::<InteractionKind>().unwrap(),
+            InteractionKind::Reshare
+        );
+        assert_eq!(
+            "MT".parse::<InteractionKind>().unwrap(),
+            InteractionKind::Mention
+        );
+        assert_eq!(
+            "RE".parse::<InteractionKind>().unwrap(),
+            InteractionKind::Reply
+        );
         assert!("XX".parse::<InteractionKind>().is_err());
     }
 }

@@ -49,13 +49,19 @@ pub struct AccountRef {
 
 impl AccountRef {
     pub fn by_id(ext_id: impl Into<String>) -> Self {
-        AccountRef { ext_id: ext_id.into(), handle: None }
+        AccountRef {
+            ext_id: ext_id.into(),
+            handle: None,
+        }
     }
 
     /// An account known only by its handle (a leading `@` is dropped).
     pub fn by_handle(handle: &str) -> Self {
         let h = handle.trim().trim_start_matches('@');
-        AccountRef { ext_id: format!("@{}", h.to_lowercase()), handle: Some(h.to_string()) }
+        AccountRef {
+            ext_id: format!("@{}", h.to_lowercase()),
+            handle: Some(h.to_string()),
+        }
     }
 
     pub fn id(&self, platform: &str) -> AccountId {
@@ -109,7 +115,18 @@ impl Profile {
         macro_rules! fill {
             ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = other.$f.clone(); } )* };
         }
-        fill!(followers, following, post_count, created_at, bio, url, verified, default_avatar, private, label);
+        fill!(
+            followers,
+            following,
+            post_count,
+            created_at,
+            bio,
+            url,
+            verified,
+            default_avatar,
+            private,
+            label
+        );
     }
 }
 
@@ -179,7 +196,8 @@ pub struct BadPlatform(pub String);
 pub fn check_platform(p: &str) -> Result<(), BadPlatform> {
     let ok = !p.is_empty()
         && p.len() <= 64
-        && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+        && p.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
     if ok {
         Ok(())
     } else {
@@ -212,8 +230,15 @@ mod tests {
 
     #[test]
     fn profile_merge_keeps_existing_fields() {
-        let mut a = Profile { followers: Some(5), ..Default::default() };
-        let b = Profile { followers: Some(9), bio: Some("hi".into()), ..Default::default() };
+        let mut a = Profile {
+            followers: Some(5),
+            ..Default::default()
+        };
+        let b = Profile {
+            followers: Some(9),
+            bio: Some("hi".into()),
+            ..Default::default()
+        };
         a.merge_missing_from(&b);
         assert_eq!(a.followers, Some(5));
         assert_eq!(a.bio.as_deref(), Some("hi"));

@@ -64,9 +64,18 @@ pub struct ImportLog {
 impl Store {
     /// Record the start of an import. Any earlier run still marked `running` is from a process that died
     /// (only one writer runs at a time), so it is marked `interrupted` first.
-    pub fn start_import(&mut self, path: &str, format: &str, source: &str, now: i64) -> Result<ImportLog> {
+    pub fn start_import(
+        &mut self,
+        path: &str,
+        format: &str,
+        source: &str,
+        now: i64,
+    ) -> Result<ImportLog> {
         self.conn
-            .execute("UPDATE imports SET status = 'interrupted' WHERE status = 'running'", [])
+            .execute(
+                "UPDATE imports SET status = 'interrupted' WHERE status = 'running'",
+                [],
+            )
             .map_err(|e| self.err(e))?;
         self.conn
             .execute(
@@ -74,7 +83,9 @@ impl Store {
                 params![path, format, source, now],
             )
             .map_err(|e| self.err(e))?;
-        Ok(ImportLog { id: self.conn.last_insert_rowid() })
+        Ok(ImportLog {
+            id: self.conn.last_insert_rowid(),
+        })
     }
 
     /// Record how an import ended.

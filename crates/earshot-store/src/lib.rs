@@ -22,13 +22,24 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{path}: {source}")]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error("{path}: database schema version {found} is newer than this earshot understands ({known}); upgrade earshot")]
-    TooNew { path: PathBuf, found: i64, known: i64 },
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("{path}: no earshot database here (run `earshot import` first)")]
     Missing { path: PathBuf },
     #[error("{path}: {what} is not valid: {why}")]
-    Invalid { path: PathBuf, what: &'static str, why: String },
+    Invalid {
+        path: PathBuf,
+        what: &'static str,
+        why: String,
+    },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -62,7 +73,9 @@ impl Store {
     /// Open an existing database; fails with [`StoreError::Missing`] rather than creating an empty one.
     pub fn open_existing(path: &Path) -> Result<Store> {
         if !path.exists() {
-            return Err(StoreError::Missing { path: path.to_path_buf() });
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
         }
         Store::open(path)
     }
@@ -83,12 +96,17 @@ impl Store {
     /// faster in our measurements (BENCHMARKS.md). Other processes cannot read the database until this
     /// store is dropped, so only one-shot bulk writers (the `import` command) use it.
     pub fn hold_exclusive_lock(&mut self) -> Result<()> {
-        self.conn.pragma_update(None, "locking_mode", "EXCLUSIVE").map_err(|e| self.err(e))
+        self.conn
+            .pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(|e| self.err(e))
     }
 
     /// `PRAGMA integrity_check`: `Ok(())` when SQLite reports "ok", else the problems it listed.
     pub fn integrity_check(&self) -> Result<()> {
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(|e| self.err(e))?;
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .map_err(|e| self.err(e))?;
         let rows: Vec<String> = stmt
             .query_map([], |r| r.get(0))
             .map_err(|e| self.err(e))?
@@ -97,7 +115,11 @@ impl Store {
         if rows.len() == 1 && rows[0] == "ok" {
             Ok(())
         } else {
-            Err(StoreError::Invalid { path: self.path.clone(), what: "database", why: rows.join("; ") })
+            Err(StoreError::Invalid {
+                path: self.path.clone(),
+                what: "database",
+                why: rows.join("; "),
+            })
         }
     }
 
@@ -107,5 +129,8 @@ impl Store {
 }
 
 fn sql_err(path: &Path, source: rusqlite::Error) -> StoreError {
-    StoreError::Sqlite { path: path.to_path_buf(), source }
+    StoreError::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    }
 }

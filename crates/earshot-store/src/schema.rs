@@ -30,13 +30,18 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(|e| sql_err(path, e))?;
     if found > SCHEMA_VERSION {
-        return Err(StoreError::TooNew { path: path.to_path_buf(), found, known: SCHEMA_VERSION });
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            known: SCHEMA_VERSION,
+        });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let version = i as i64 + 1;
         let tx = conn.transaction().map_err(|e| sql_err(path, e))?;
         tx.execute_batch(sql).map_err(|e| sql_err(path, e))?;
-        tx.pragma_update(None, "user_version", version).map_err(|e| sql_err(path, e))?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(|e| sql_err(path, e))?;
         tx.commit().map_err(|e| sql_err(path, e))?;
     }
     Ok(())
@@ -52,9 +57,15 @@ mod tests {
         let path = dir.path().join("e.db");
         drop(Store::open(&path).unwrap());
         let s = Store::open(&path).unwrap();
-        let v: i64 = s.connection().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        let v: i64 = s
+            .connection()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
         assert_eq!(v, super::SCHEMA_VERSION);
-        let mode: String = s.connection().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        let mode: String = s
+            .connection()
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
     }
 
@@ -63,7 +74,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("e.db");
         let s = Store::open(&path).unwrap();
-        s.connection().pragma_update(None, "user_version", 99).unwrap();
+        s.connection()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
         drop(s);
         let err = Store::open(&path).err().expect("must refuse");
         assert!(err.to_string().contains("newer"), "{err}");

@@ -52,7 +52,11 @@ impl Store {
     pub fn stats(&self, top: usize) -> Result<Stats> {
         let c = &self.conn;
         let e = |e| self.err(e);
-        let count = |sql: &str| -> Result<u64> { c.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|v| v as u64).map_err(e) };
+        let count = |sql: &str| -> Result<u64> {
+            c.query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map(|v| v as u64)
+                .map_err(e)
+        };
         let accounts = count("SELECT COUNT(*) FROM accounts")?;
         let posts = count("SELECT COUNT(*) FROM posts")?;
         let interactions = count("SELECT COUNT(*) FROM interactions")?;
@@ -70,14 +74,22 @@ impl Store {
                 )
                 .map_err(e)?;
             let rows = stmt
-                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                })
                 .map_err(e)?;
             for row in rows {
                 let (platform, n, profiles) = row.map_err(e)?;
                 let posts = c
-                    .query_row("SELECT COUNT(*) FROM posts WHERE platform = ?1", params![platform], |r| {
-                        r.get::<_, i64>(0)
-                    })
+                    .query_row(
+                        "SELECT COUNT(*) FROM posts WHERE platform = ?1",
+                        params![platform],
+                        |r| r.get::<_, i64>(0),
+                    )
                     .map_err(e)? as u64;
                 by_platform.push(PlatformCount {
                     platform,
@@ -98,7 +110,13 @@ impl Store {
                 )
                 .map_err(e)?;
             let rows = stmt
-                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                })
                 .map_err(e)?;
             for row in rows {
                 let (platform, code, n) = row.map_err(e)?;
@@ -110,11 +128,16 @@ impl Store {
                 if let Some(p) = by_platform.iter_mut().find(|p| p.platform == platform) {
                     p.interactions += n as u64;
                 }
-                by_kind.push(KindCount { platform, kind, count: n as u64 });
+                by_kind.push(KindCount {
+                    platform,
+                    kind,
+                    count: n as u64,
+                });
             }
         }
 
-        let span = |sql: &str| -> Result<Option<i64>> { c.query_row(sql, [], |r| r.get(0)).map_err(e) };
+        let span =
+            |sql: &str| -> Result<Option<i64>> { c.query_row(sql, [], |r| r.get(0)).map_err(e) };
         let first_time = min_opt(
             span("SELECT MIN(time) FROM interactions")?,
             span("SELECT MIN(time) FROM posts")?,

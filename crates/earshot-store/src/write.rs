@@ -34,7 +34,8 @@ impl WriteCounts {
     }
 }
 
-const UPSERT_PROFILE: &str = "INSERT INTO accounts (id, platform, ext_id, handle, display_name, followers, following,
+const UPSERT_PROFILE: &str =
+    "INSERT INTO accounts (id, platform, ext_id, handle, display_name, followers, following,
         post_count, created_at, bio, url, verified, default_avatar, private, label)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
     ON CONFLICT(id) DO UPDATE SET
@@ -85,7 +86,9 @@ impl Store {
     /// Start a transaction that the following [`write`](Store::write)s join. Nothing is visible to other
     /// connections, nor survives a crash, until [`commit`](Store::commit).
     pub fn begin(&mut self) -> Result<()> {
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.err(e))?;
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.err(e))?;
         self.in_transaction = true;
         Ok(())
     }
@@ -99,7 +102,9 @@ impl Store {
     /// Undo everything since [`begin`](Store::begin).
     pub fn rollback(&mut self) -> Result<()> {
         self.known_accounts.clear();
-        self.conn.execute_batch("ROLLBACK").map_err(|e| self.err(e))?;
+        self.conn
+            .execute_batch("ROLLBACK")
+            .map_err(|e| self.err(e))?;
         self.in_transaction = false;
         Ok(())
     }
@@ -156,11 +161,17 @@ impl Batch<'_> {
         let id = r.id(platform).0;
         // Cache key folds in whether the handle was present, so a later reference that brings a handle
         // still reaches the database once.
-        let cache_key = if r.handle.is_some() { id ^ 0x5a5a_5a5a_5a5a_5a5a } else { id };
+        let cache_key = if r.handle.is_some() {
+            id ^ 0x5a5a_5a5a_5a5a_5a5a
+        } else {
+            id
+        };
         if known.contains(&cache_key) {
             return Ok(id);
         }
-        let inserted = self.insert_ref.execute(params![id, platform, r.ext_id, r.handle])?;
+        let inserted = self
+            .insert_ref
+            .execute(params![id, platform, r.ext_id, r.handle])?;
         if inserted > 0 {
             counts.accounts_new += 1;
         } else if let Some(h) = &r.handle {

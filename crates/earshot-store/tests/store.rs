@@ -52,13 +52,16 @@ fn writing_the_same_events_twice_adds_nothing() {
 fn rollback_leaves_nothing_and_commit_keeps_everything() {
     let (_d, mut s) = temp_store();
     s.begin().unwrap();
-    s.write(&[interaction("a:1", InteractionKind::Like, "1", "2", 1)]).unwrap();
+    s.write(&[interaction("a:1", InteractionKind::Like, "1", "2", 1)])
+        .unwrap();
     s.rollback().unwrap();
     assert_eq!(s.stats(1).unwrap().interactions, 0);
     assert_eq!(s.stats(1).unwrap().accounts, 0);
     // The account cache must not remember rolled-back accounts.
     s.begin().unwrap();
-    let c = s.write(&[interaction("a:1", InteractionKind::Like, "1", "2", 1)]).unwrap();
+    let c = s
+        .write(&[interaction("a:1", InteractionKind::Like, "1", "2", 1)])
+        .unwrap();
     s.commit().unwrap();
     assert_eq!(c.accounts_new, 2);
     assert_eq!(s.stats(1).unwrap().accounts, 2);
@@ -73,7 +76,11 @@ fn duplicate_profiles_merge_and_later_fields_win() {
             ext_id: "62513246".into(),
             handle: Some("jk_rowling".into()),
             display_name: None,
-            profile: Profile { followers, bio: bio.map(String::from), ..Default::default() },
+            profile: Profile {
+                followers,
+                bio: bio.map(String::from),
+                ..Default::default()
+            },
         })
     };
     // A stub from an interaction first, then two profile rows for the same id.
@@ -88,7 +95,12 @@ fn duplicate_profiles_merge_and_later_fields_win() {
         weight: 1.0,
     })])
     .unwrap();
-    let c = s.write(&[acct(Some(9_942_270), Some("author")), acct(Some(9_942_665), None)]).unwrap();
+    let c = s
+        .write(&[
+            acct(Some(9_942_270), Some("author")),
+            acct(Some(9_942_665), None),
+        ])
+        .unwrap();
     assert_eq!(c.accounts_new, 0);
     assert_eq!(c.accounts_updated, 2);
     let (n, followers, bio, handle): (i64, i64, String, String) = s
@@ -99,7 +111,10 @@ fn duplicate_profiles_merge_and_later_fields_win() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .unwrap();
-    assert_eq!((n, followers, bio.as_str(), handle.as_str()), (1, 9_942_665, "author", "jk_rowling"));
+    assert_eq!(
+        (n, followers, bio.as_str(), handle.as_str()),
+        (1, 9_942_665, "author", "jk_rowling")
+    );
     let st = s.stats(5).unwrap();
     assert_eq!(st.by_platform[0].profiles, 1);
     assert_eq!(st.undated_interactions, 1);
@@ -122,9 +137,11 @@ fn posts_link_to_authors_and_handles_fill_in() {
     assert_eq!((c.posts_new, c.already_present, c.accounts_new), (1, 1, 1));
     let (handle, ext): (String, String) = s
         .connection()
-        .query_row("SELECT a.handle, a.ext_id FROM posts p JOIN accounts a ON a.id = p.author", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT a.handle, a.ext_id FROM posts p JOIN accounts a ON a.id = p.author",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert_eq!((handle.as_str(), ext.as_str()), ("Cairdin", "@cairdin"));
 }

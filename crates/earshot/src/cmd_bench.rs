@@ -19,7 +19,9 @@ pub struct BenchArgs {
 #[derive(Subcommand, Debug)]
 pub enum BenchWhat {
     /// Import a file N times into fresh databases; report median events/s and peak RSS.
-    #[command(after_help = "Example:\n  earshot bench import --format higgs --runs 5 --replay 10 \\\n      ../shared/data/higgs-twitter/higgs-activity_time.txt.gz")]
+    #[command(
+        after_help = "Example:\n  earshot bench import --format higgs --runs 5 --replay 10 \\\n      ../shared/data/higgs-twitter/higgs-activity_time.txt.gz"
+    )]
     Import {
         file: PathBuf,
         /// Input format (as for `earshot import`).
@@ -52,7 +54,13 @@ struct Measurement {
 }
 
 pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
-    let BenchWhat::Import { file, format, runs, replay, scratch } = &args.what;
+    let BenchWhat::Import {
+        file,
+        format,
+        runs,
+        replay,
+        scratch,
+    } = &args.what;
     let tmp = tempdir_in(scratch.as_deref())?;
     let mut inputs = vec![file.clone()];
     if let Some(n) = replay {
@@ -61,7 +69,11 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
         }
         let out = tmp.join(format!("replay{n}x.txt"));
         if !cli.quiet {
-            eprintln!("writing {n}× replay of {} to {}", file.display(), out.display());
+            eprintln!(
+                "writing {n}× replay of {} to {}",
+                file.display(),
+                out.display()
+            );
         }
         write_higgs_replay(file, &out, *n)?;
         inputs.push(out);
@@ -82,7 +94,11 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
                 .output()
                 .context("running the import child process")?;
             if !out.status.success() {
-                bail!("import of {} failed: {}", input.display(), String::from_utf8_lossy(&out.stderr));
+                bail!(
+                    "import of {} failed: {}",
+                    input.display(),
+                    String::from_utf8_lossy(&out.stderr)
+                );
             }
             let reports: serde_json::Value = serde_json::from_slice(&out.stdout)?;
             let r = &reports[0];
@@ -110,7 +126,10 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
     if cli.json {
         println!("{}", serde_json::to_string_pretty(&results)?);
     } else {
-        println!("{:<48} {:>5} {:>10} {:>9} {:>12} {:>12} {:>10}", "input", "runs", "events", "median s", "median ev/s", "min..max", "peak MiB");
+        println!(
+            "{:<48} {:>5} {:>10} {:>9} {:>12} {:>12} {:>10}",
+            "input", "runs", "events", "median s", "median ev/s", "min..max", "peak MiB"
+        );
         for m in &results {
             println!(
                 "{:<48} {:>5} {:>10} {:>9.2} {:>12.0} {:>5.0}k..{:.0}k {:>10.1}",
@@ -158,13 +177,22 @@ fn shorten(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
-        let tail: String = s.chars().rev().take(n - 1).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = s
+            .chars()
+            .rev()
+            .take(n - 1)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         format!("…{tail}")
     }
 }
 
 fn tempdir_in(scratch: Option<&Path>) -> Result<PathBuf> {
-    let base = scratch.map(Path::to_path_buf).unwrap_or_else(std::env::temp_dir);
+    let base = scratch
+        .map(Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir);
     let dir = base.join(format!("earshot-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     Ok(dir)
@@ -174,7 +202,8 @@ fn tempdir_in(scratch: Option<&Path>) -> Result<PathBuf> {
 fn write_higgs_replay(input: &Path, out: &Path, n: u32) -> Result<()> {
     let mut w = BufWriter::new(std::fs::File::create(out)?);
     for k in 0..n as i64 {
-        let f = std::fs::File::open(input).with_context(|| format!("opening {}", input.display()))?;
+        let f =
+            std::fs::File::open(input).with_context(|| format!("opening {}", input.display()))?;
         let reader: Box<dyn std::io::Read> = if input.extension().is_some_and(|e| e == "gz") {
             Box::new(flate2::read::MultiGzDecoder::new(f))
         } else {
@@ -183,8 +212,15 @@ fn write_higgs_replay(input: &Path, out: &Path, n: u32) -> Result<()> {
         for line in BufReader::new(reader).lines() {
             let line = line?;
             let mut parts = line.split_whitespace();
-            match (parts.next(), parts.next(), parts.next().and_then(|t| t.parse::<i64>().ok()), parts.next()) {
-                (Some(a), Some(b), Some(t), Some(kind)) => writeln!(w, "{a} {b} {} {kind}", t + k * 7 * 86_400)?,
+            match (
+                parts.next(),
+                parts.next(),
+                parts.next().and_then(|t| t.parse::<i64>().ok()),
+                parts.next(),
+            ) {
+                (Some(a), Some(b), Some(t), Some(kind)) => {
+                    writeln!(w, "{a} {b} {} {kind}", t + k * 7 * 86_400)?
+                }
                 _ => bail!("{}: not a higgs activity line: {line:?}", input.display()),
             }
         }

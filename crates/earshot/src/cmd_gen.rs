@@ -16,7 +16,9 @@ use std::path::PathBuf;
 /// of kinds, posts with short texts and a few bot-like accounts. Everything is labelled synthetic: the
 /// platform is `synthetic` and every bio starts with `[synthetic]`. The same arguments give the same bytes.
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  earshot gen --scale 12 --out synth.jsonl\n  earshot gen --scale 20 --edge-factor 16 --seed 7 --out big.jsonl.gz\n  earshot gen --scale 8 --out - | head")]
+#[command(
+    after_help = "Examples:\n  earshot gen --scale 12 --out synth.jsonl\n  earshot gen --scale 20 --edge-factor 16 --seed 7 --out big.jsonl.gz\n  earshot gen --scale 8 --out - | head"
+)]
 pub struct GenArgs {
     /// log2 of the number of accounts.
     #[arg(long, default_value_t = 12)]
@@ -69,7 +71,8 @@ pub fn run(cli: &Cli, args: &GenArgs) -> Result<Exit> {
         s
     };
     bar.finish_and_clear();
-    std::fs::rename(&tmp, &args.out).with_context(|| format!("renaming {} to {}", tmp.display(), args.out.display()))?;
+    std::fs::rename(&tmp, &args.out)
+        .with_context(|| format!("renaming {} to {}", tmp.display(), args.out.display()))?;
     if cli.json {
         println!(
             "{}",

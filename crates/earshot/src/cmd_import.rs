@@ -95,6 +95,21 @@ pub struct ImportArgs {
     pub max_line_bytes: usize,
 }
 
+impl ImportArgs {
+    /// Default options for one file, as `earshot import FILE` would use.
+    pub fn for_file(file: PathBuf) -> Self {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            args: ImportArgs,
+        }
+        let mut w = Wrapper::parse_from(["import", "placeholder"]);
+        w.args.files = vec![file];
+        w.args
+    }
+}
+
 const IMPORT_EXAMPLES: &str = "\
 Examples:
   earshot import events.jsonl.gz
@@ -179,7 +194,8 @@ pub struct FileReport {
 }
 
 pub fn run(cli: &Cli, args: &ImportArgs) -> Result<Exit> {
-    let mut store = Store::open(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))?;
+    let mut store =
+        Store::open(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))?;
     store.hold_exclusive_lock()?;
     let mut reports = Vec::new();
     let mut exit = Exit::Ok;
@@ -211,7 +227,10 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<Exit> {
 }
 
 fn options(args: &ImportArgs) -> Result<Options> {
-    let kind: InteractionKind = args.kind.parse().map_err(|e| anyhow::anyhow!("--kind: {e}"))?;
+    let kind: InteractionKind = args
+        .kind
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--kind: {e}"))?;
     let mut map = Vec::new();
     for pair in &args.map {
         let Some((field, column)) = pair.split_once('=') else {
@@ -278,7 +297,11 @@ fn import_file(cli: &Cli, args: &ImportArgs, store: &mut Store, path: &Path) -> 
     let batch_size = args.batch_size as usize;
     let (tx, rx) = sync_channel::<Chunk>(2);
     let parser = std::thread::spawn(move || {
-        let mut chunk = Chunk { events: Vec::with_capacity(batch_size), rejections: Vec::new(), lines: 0 };
+        let mut chunk = Chunk {
+            events: Vec::with_capacity(batch_size),
+            rejections: Vec::new(),
+            lines: 0,
+        };
         for item in reader {
             chunk.lines += 1;
             match item {
@@ -288,7 +311,11 @@ fn import_file(cli: &Cli, args: &ImportArgs, store: &mut Store, path: &Path) -> 
             if chunk.events.len() >= batch_size {
                 let full = std::mem::replace(
                     &mut chunk,
-                    Chunk { events: Vec::with_capacity(batch_size), rejections: Vec::new(), lines: 0 },
+                    Chunk {
+                        events: Vec::with_capacity(batch_size),
+                        rejections: Vec::new(),
+                        lines: 0,
+                    },
                 );
                 if tx.send(full).is_err() {
                     return; // the writer stopped (strict rollback or a database error)
@@ -334,7 +361,11 @@ fn import_file(cli: &Cli, args: &ImportArgs, store: &mut Store, path: &Path) -> 
             }
             bar.set_position(progress.bytes_read());
             let secs = started.elapsed().as_secs_f64().max(1e-9);
-            bar.set_message(format!("{} lines, {:.0} lines/s", lines, lines as f64 / secs));
+            bar.set_message(format!(
+                "{} lines, {:.0} lines/s",
+                lines,
+                lines as f64 / secs
+            ));
         }
         Ok(())
     })();
@@ -346,7 +377,14 @@ fn import_file(cli: &Cli, args: &ImportArgs, store: &mut Store, path: &Path) -> 
         if args.strict {
             let _ = store.rollback();
         }
-        let _ = store.finish_import(log, ImportStatus::Interrupted, lines, rejected, &written, now());
+        let _ = store.finish_import(
+            log,
+            ImportStatus::Interrupted,
+            lines,
+            rejected,
+            &written,
+            now(),
+        );
         return Err(e.context(format!("importing {}", path.display())));
     }
     if status == ImportStatus::RolledBack {
@@ -381,12 +419,18 @@ fn import_file(cli: &Cli, args: &ImportArgs, store: &mut Store, path: &Path) -> 
 }
 
 fn default_source(path: &Path) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     name.strip_suffix(".gz").unwrap_or(&name).to_string()
 }
 
 fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// Rejected lines: the first few on stderr, every one in the rejects file (created on the first).
@@ -401,8 +445,18 @@ struct RejectSink {
 
 impl RejectSink {
     fn new(args: &ImportArgs, input: &Path, silent: bool) -> Self {
-        let path = args.rejects.clone().unwrap_or_else(|| PathBuf::from(format!("{}.rejects.txt", default_source(input))));
-        RejectSink { path, file: None, shown: 0, show: args.show_rejects, silent, total: 0 }
+        let path = args
+            .rejects
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("{}.rejects.txt", default_source(input))));
+        RejectSink {
+            path,
+            file: None,
+            shown: 0,
+            show: args.show_rejects,
+            silent,
+            total: 0,
+        }
     }
 
     fn record(&mut self, r: &Rejection) -> Result<()> {
@@ -412,7 +466,8 @@ impl RejectSink {
             self.shown += 1;
         }
         if self.file.is_none() {
-            let f = File::create(&self.path).with_context(|| format!("creating rejects file {}", self.path.display()))?;
+            let f = File::create(&self.path)
+                .with_context(|| format!("creating rejects file {}", self.path.display()))?;
             self.file = Some(BufWriter::new(f));
         }
         if let Some(f) = &mut self.file {
@@ -424,9 +479,14 @@ impl RejectSink {
     fn finish(mut self) -> Result<Option<String>> {
         match self.file.take() {
             Some(mut f) => {
-                f.flush().with_context(|| format!("writing {}", self.path.display()))?;
+                f.flush()
+                    .with_context(|| format!("writing {}", self.path.display()))?;
                 if self.total as usize > self.shown && !self.silent {
-                    eprintln!("... {} rejected lines in all, listed in {}", self.total, self.path.display());
+                    eprintln!(
+                        "... {} rejected lines in all, listed in {}",
+                        self.total,
+                        self.path.display()
+                    );
                 }
                 Ok(Some(self.path.display().to_string()))
             }
@@ -438,7 +498,9 @@ impl RejectSink {
 fn print_report(r: &FileReport) {
     let w = &r.written;
     let verb = match r.status {
-        ImportStatus::RolledBack => "rolled back (strict: a line was bad; the database is unchanged)",
+        ImportStatus::RolledBack => {
+            "rolled back (strict: a line was bad; the database is unchanged)"
+        }
         ImportStatus::RejectedLines => "imported, with rejected lines",
         _ => "imported",
     };
@@ -452,7 +514,11 @@ fn print_report(r: &FileReport) {
         w.accounts_new, w.posts_new, w.interactions_new, w.accounts_updated, w.already_present
     );
     if r.rejected > 0 {
-        println!("  rejected: {} lines (all in {})", r.rejected, r.rejects_file.as_deref().unwrap_or("-"));
+        println!(
+            "  rejected: {} lines (all in {})",
+            r.rejected,
+            r.rejects_file.as_deref().unwrap_or("-")
+        );
     }
     for warning in &r.warnings {
         println!("  note: {warning}");

@@ -26,7 +26,8 @@ struct StatsJson {
 }
 
 pub fn run(cli: &Cli, args: &StatsArgs) -> Result<Exit> {
-    let store = Store::open_existing(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))?;
+    let store = Store::open_existing(&cli.db)
+        .with_context(|| format!("opening database {}", cli.db.display()))?;
     let stats = store.stats(args.top)?;
     let imports = store.imports(10)?;
     if cli.json {
@@ -50,9 +51,15 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> Result<Exit> {
         _ => println!("  time span: no dated events"),
     }
     println!("\nby platform:");
-    println!("  {:<28} {:>10} {:>9} {:>10} {:>12}", "platform", "accounts", "profiles", "posts", "interactions");
+    println!(
+        "  {:<28} {:>10} {:>9} {:>10} {:>12}",
+        "platform", "accounts", "profiles", "posts", "interactions"
+    );
     for p in &stats.by_platform {
-        println!("  {:<28} {:>10} {:>9} {:>10} {:>12}", p.platform, p.accounts, p.profiles, p.posts, p.interactions);
+        println!(
+            "  {:<28} {:>10} {:>9} {:>10} {:>12}",
+            p.platform, p.accounts, p.profiles, p.posts, p.interactions
+        );
     }
     if !stats.by_kind.is_empty() {
         println!("\ninteractions by kind:");
@@ -67,7 +74,10 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> Result<Exit> {
                 Some(h) => format!("@{h}"),
                 None => t.ext_id.clone(),
             };
-            println!("  {:<28} {:<24} {:>10} {:>10}", t.platform, name, t.received, t.distinct_actors);
+            println!(
+                "  {:<28} {:<24} {:>10} {:>10}",
+                t.platform, name, t.received, t.distinct_actors
+            );
         }
     }
     if !imports.is_empty() {

@@ -4,6 +4,7 @@
 //! itself lives in `earshot-ingest`, `earshot-store` and `earshot-synth`.
 
 mod cmd_bench;
+mod cmd_demo;
 mod cmd_gen;
 mod cmd_import;
 mod cmd_stats;
@@ -22,7 +23,13 @@ use std::process::ExitCode;
 #[command(name = "earshot", version, propagate_version = true, after_help = EXAMPLES)]
 pub struct Cli {
     /// The database file (created if missing).
-    #[arg(long, global = true, env = "EARSHOT_DB", default_value = "earshot.db", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "EARSHOT_DB",
+        default_value = "earshot.db",
+        value_name = "FILE"
+    )]
     pub db: PathBuf,
 
     /// Print machine-readable JSON on stdout instead of text.
@@ -39,6 +46,7 @@ pub struct Cli {
 
 const EXAMPLES: &str = "\
 Examples:
+  earshot demo                                   generate, import and summarise a synthetic dataset
   earshot gen --scale 14 --out synth.jsonl       write a synthetic interaction stream
   earshot import synth.jsonl                     load it into ./earshot.db
   earshot import --format higgs higgs-activity_time.txt.gz
@@ -51,6 +59,7 @@ Exit codes: 0 success; 1 error (nothing or only whole batches written, see the m
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    Demo(cmd_demo::DemoArgs),
     Import(cmd_import::ImportArgs),
     Stats(cmd_stats::StatsArgs),
     Gen(cmd_gen::GenArgs),
@@ -60,6 +69,7 @@ pub enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Demo(a) => cmd_demo::run(&cli, a),
         Command::Import(a) => cmd_import::run(&cli, a),
         Command::Stats(a) => cmd_stats::run(&cli, a),
         Command::Gen(a) => cmd_gen::run(&cli, a),

@@ -5,7 +5,17 @@ use common::*;
 use std::io::Write;
 
 fn higgs_lines(n: usize) -> String {
-    (0..n).map(|i| format!("{} {} {} {}\n", i % 97, (i * 7) % 89 + 1000, 1_341_100_000 + i as i64, ["RT", "MT", "RE"][i % 3])).collect()
+    (0..n)
+        .map(|i| {
+            format!(
+                "{} {} {} {}\n",
+                i % 97,
+                (i * 7) % 89 + 1000,
+                1_341_100_000 + i as i64,
+                ["RT", "MT", "RE"][i % 3]
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -14,10 +24,16 @@ fn importing_twice_adds_nothing_and_stats_count_it() {
     let db = dir.path().join("e.db");
     let input = dir.path().join("act.txt");
     std::fs::write(&input, higgs_lines(300)).unwrap();
-    let (code, first) = earshot_json(&db, &["import", "--format", "higgs", input.to_str().unwrap()]);
+    let (code, first) = earshot_json(
+        &db,
+        &["import", "--format", "higgs", input.to_str().unwrap()],
+    );
     assert_eq!(code, 0);
     assert_eq!(first[0]["written"]["interactions_new"], 300);
-    let (code, again) = earshot_json(&db, &["import", "--format", "higgs", input.to_str().unwrap()]);
+    let (code, again) = earshot_json(
+        &db,
+        &["import", "--format", "higgs", input.to_str().unwrap()],
+    );
     assert_eq!(code, 0);
     assert_eq!(again[0]["written"]["interactions_new"], 0);
     assert_eq!(again[0]["written"]["accounts_new"], 0);
@@ -42,7 +58,8 @@ fn malformed_lines_are_each_reported_and_good_lines_imported() {
     f.write_all(b"3 4 1341100002\n").unwrap(); // 3 missing kind
     f.write_all(b"3 4 yesterday MT\n").unwrap(); // 4 bad timestamp
     f.write_all(b"-5 4 1341100003 MT\n").unwrap(); // 5 negative id
-    f.write_all(format!("6 7 1341100004 RE {}\n", "x".repeat(5000)).as_bytes()).unwrap(); // 6 huge line
+    f.write_all(format!("6 7 1341100004 RE {}\n", "x".repeat(5000)).as_bytes())
+        .unwrap(); // 6 huge line
     f.write_all(b"8 9 1341100005 RE\r\n").unwrap(); // 7 good (CRLF)
     drop(f);
     let rejects = dir.path().join("rejects.txt");
@@ -59,14 +76,28 @@ fn malformed_lines_are_each_reported_and_good_lines_imported() {
             input.to_str().unwrap(),
         ],
     );
-    assert_eq!(out.status.code(), Some(3), "rejected lines give exit code 3: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "rejected lines give exit code 3: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let listed = std::fs::read_to_string(&rejects).unwrap();
     let lines: Vec<&str> = listed.lines().collect();
     assert_eq!(lines.len(), 5, "one report per bad line:\n{listed}");
     let file = input.display().to_string();
-    for (line_no, field) in [(2, "<line>"), (3, "kind"), (4, "time"), (5, "actor"), (6, "<line>")] {
+    for (line_no, field) in [
+        (2, "<line>"),
+        (3, "kind"),
+        (4, "time"),
+        (5, "actor"),
+        (6, "<line>"),
+    ] {
         let prefix = format!("{file}:{line_no}: {field}: ");
-        assert!(lines.iter().any(|l| l.starts_with(&prefix)), "missing {prefix:?} in\n{listed}");
+        assert!(
+            lines.iter().any(|l| l.starts_with(&prefix)),
+            "missing {prefix:?} in\n{listed}"
+        );
     }
     assert_eq!(stats(&db)["interactions"], 2);
 
@@ -79,7 +110,14 @@ fn malformed_lines_are_each_reported_and_good_lines_imported() {
     let rejects2 = dir.path().join("rejects2.txt");
     let (code, rep) = earshot_json(
         &db,
-        &["import", "--format", "higgs", "--rejects", rejects2.to_str().unwrap(), gz_path.to_str().unwrap()],
+        &[
+            "import",
+            "--format",
+            "higgs",
+            "--rejects",
+            rejects2.to_str().unwrap(),
+            gz_path.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 3);
     let imported = rep[0]["written"]["interactions_new"].as_u64().unwrap();
@@ -95,15 +133,42 @@ fn strict_import_of_a_bad_file_leaves_the_database_unchanged() {
     let db = dir.path().join("e.db");
     let good = dir.path().join("good.txt");
     std::fs::write(&good, higgs_lines(50)).unwrap();
-    assert_eq!(earshot(&db, &["import", "--format", "higgs", good.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(
+        earshot(
+            &db,
+            &["import", "--format", "higgs", good.to_str().unwrap()]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
     let before = stats(&db);
 
     // 400 good lines (eight batches of 50 are written inside the transaction), then a bad one.
     let bad = dir.path().join("bad.txt");
-    let text = format!("{}1 2 3 NOPE\n", higgs_lines(400).replace(" 13411", " 13412"));
+    let text = format!(
+        "{}1 2 3 NOPE\n",
+        higgs_lines(400).replace(" 13411", " 13412")
+    );
     std::fs::write(&bad, text).unwrap();
-    let out = earshot(&db, &["import", "--strict", "--batch-size", "50", "--format", "higgs", bad.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = earshot(
+        &db,
+        &[
+            "import",
+            "--strict",
+            "--batch-size",
+            "50",
+            "--format",
+            "higgs",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let after = stats(&db);
     assert_eq!(after["interactions"], before["interactions"]);
     assert_eq!(after["accounts"], before["accounts"]);
@@ -119,10 +184,28 @@ fn unknown_format_and_bad_options_are_clear_errors() {
     let out = earshot(&db, &["import", f.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
-    let out = earshot(&db, &["import", "--format", "higgs", dir.path().join("missing.txt").to_str().unwrap()]);
+    let out = earshot(
+        &db,
+        &[
+            "import",
+            "--format",
+            "higgs",
+            dir.path().join("missing.txt").to_str().unwrap(),
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.txt"));
-    let out = earshot(&db, &["import", "--format", "csv", "--map", "author", f.to_str().unwrap()]);
+    let out = earshot(
+        &db,
+        &[
+            "import",
+            "--format",
+            "csv",
+            "--map",
+            "author",
+            f.to_str().unwrap(),
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("FIELD=COLUMN"));
     let out = earshot(&dir.path().join("none.db"), &["stats"]);
@@ -135,7 +218,20 @@ fn generated_stream_imports_with_its_own_counts() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e.db");
     let out_file = dir.path().join("s.jsonl.gz");
-    let (code, summary) = earshot_json(&db, &["gen", "--scale", "9", "--edge-factor", "8", "--seed", "3", "--out", out_file.to_str().unwrap()]);
+    let (code, summary) = earshot_json(
+        &db,
+        &[
+            "gen",
+            "--scale",
+            "9",
+            "--edge-factor",
+            "8",
+            "--seed",
+            "3",
+            "--out",
+            out_file.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code, 0);
     let (code, rep) = earshot_json(&db, &["import", out_file.to_str().unwrap()]);
     assert_eq!(code, 0, "{rep}");

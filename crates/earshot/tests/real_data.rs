@@ -6,10 +6,15 @@ use common::*;
 
 #[test]
 fn higgs_activity_imports_exactly_and_reimport_adds_nothing() {
-    let Some(file) = shared_data("higgs-twitter/higgs-activity_time.txt.gz") else { return };
+    let Some(file) = shared_data("higgs-twitter/higgs-activity_time.txt.gz") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e.db");
-    let (code, rep) = earshot_json(&db, &["import", "--format", "higgs", file.to_str().unwrap()]);
+    let (code, rep) = earshot_json(
+        &db,
+        &["import", "--format", "higgs", file.to_str().unwrap()],
+    );
     assert_eq!(code, 0, "{rep}");
     assert_eq!(rep[0]["rejected"], 0);
     let s = stats(&db);
@@ -21,7 +26,10 @@ fn higgs_activity_imports_exactly_and_reimport_adds_nothing() {
     assert_eq!(s["first_time_utc"], "2012-07-01 00:02:52");
     assert_eq!(s["last_time_utc"], "2012-07-07 23:59:53");
 
-    let (code, again) = earshot_json(&db, &["import", "--format", "higgs", file.to_str().unwrap()]);
+    let (code, again) = earshot_json(
+        &db,
+        &["import", "--format", "higgs", file.to_str().unwrap()],
+    );
     assert_eq!(code, 0);
     assert_eq!(again[0]["written"]["interactions_new"], 0);
     assert_eq!(again[0]["written"]["accounts_new"], 0);
@@ -30,10 +38,19 @@ fn higgs_activity_imports_exactly_and_reimport_adds_nothing() {
 
 #[test]
 fn airline_csv_imports_every_post_with_its_mentions() {
-    let Some(file) = shared_data("tweet-text/airline_sentiment_tweets_15col_excel_mangled_ids.csv") else { return };
+    let Some(file) = shared_data("tweet-text/airline_sentiment_tweets_15col_excel_mangled_ids.csv")
+    else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e.db");
-    let args = ["import", "--format", "csv", "--map", "author=name,text=text,time=tweet_created,id=tweet_id"];
+    let args = [
+        "import",
+        "--format",
+        "csv",
+        "--map",
+        "author=name,text=text,time=tweet_created,id=tweet_id",
+    ];
     let mut full = args.to_vec();
     full.push(file.to_str().unwrap());
     let (code, rep) = earshot_json(&db, &full);
@@ -44,7 +61,10 @@ fn airline_csv_imports_every_post_with_its_mentions() {
     let mentions = kind_count(&s, "mention");
     assert!(mentions >= 14_640, "{mentions} mentions");
     let top = &s["most_interacted"][0];
-    assert_eq!(top["handle"], "united", "United received the most tweets (3,822 rows): {top}");
+    assert_eq!(
+        top["handle"], "united",
+        "United received the most tweets (3,822 rows): {top}"
+    );
     // February 2015 (dates are written 24-02-2015 11.35).
     assert!(s["first_time_utc"].as_str().unwrap().starts_with("2015-02"));
     assert!(s["last_time_utc"].as_str().unwrap().starts_with("2015-02"));
@@ -55,13 +75,25 @@ fn airline_csv_imports_every_post_with_its_mentions() {
 
 #[test]
 fn bot_profiles_import_with_duplicates_merged() {
-    let Some(bots) = shared_data("bots-kaggle-2017/bots_data.csv") else { return };
-    let Some(humans) = shared_data("bots-kaggle-2017/nonbots_data.csv") else { return };
+    let Some(bots) = shared_data("bots-kaggle-2017/bots_data.csv") else {
+        return;
+    };
+    let Some(humans) = shared_data("bots-kaggle-2017/nonbots_data.csv") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e.db");
     let (code, rep) = earshot_json(
         &db,
-        &["import", "--format", "profiles", "--encoding", "latin1", bots.to_str().unwrap(), humans.to_str().unwrap()],
+        &[
+            "import",
+            "--format",
+            "profiles",
+            "--encoding",
+            "latin1",
+            bots.to_str().unwrap(),
+            humans.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 0, "{rep}");
     assert_eq!(rep[0]["lines"], 1_056);
@@ -75,14 +107,32 @@ fn bot_profiles_import_with_duplicates_merged() {
     assert_eq!(s["accounts"], 2_226);
     assert_eq!(s["by_platform"][0]["profiles"], 2_226);
 
-    let Some(fake) = shared_data("bots-instafake/fakeAccountData.json") else { return };
-    let Some(real) = shared_data("bots-instafake/realAccountData.json") else { return };
+    let Some(fake) = shared_data("bots-instafake/fakeAccountData.json") else {
+        return;
+    };
+    let Some(real) = shared_data("bots-instafake/realAccountData.json") else {
+        return;
+    };
     let (code, rep) = earshot_json(
         &db,
-        &["import", "--format", "profiles", "--platform", "instagram", fake.to_str().unwrap(), real.to_str().unwrap()],
+        &[
+            "import",
+            "--format",
+            "profiles",
+            "--platform",
+            "instagram",
+            fake.to_str().unwrap(),
+            real.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 0, "{rep}");
     let s = stats(&db);
-    let insta = s["by_platform"].as_array().unwrap().iter().find(|p| p["platform"] == "instagram").unwrap().clone();
+    let insta = s["by_platform"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["platform"] == "instagram")
+        .unwrap()
+        .clone();
     assert_eq!(insta["accounts"], 200 + 994);
 }

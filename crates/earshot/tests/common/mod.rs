@@ -36,7 +36,13 @@ pub fn stats(db: &Path) -> serde_json::Value {
 }
 
 pub fn kind_count(stats: &serde_json::Value, kind: &str) -> u64 {
-    stats["by_kind"].as_array().unwrap().iter().filter(|k| k["kind"] == kind).map(|k| k["count"].as_u64().unwrap()).sum()
+    stats["by_kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["kind"] == kind)
+        .map(|k| k["count"].as_u64().unwrap())
+        .sum()
 }
 
 /// A file under `shared/data` beside the repository (or under `$EARSHOT_SHARED_DATA`).
@@ -53,8 +59,14 @@ pub fn shared_data(rel: &str) -> Option<PathBuf> {
         return Some(p);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("real data {} is missing, and CI=true requires it", p.display());
+        panic!(
+            "real data {} is missing, and CI=true requires it",
+            p.display()
+        );
     }
-    eprintln!("skipped: real data {} is not here (set EARSHOT_SHARED_DATA)", p.display());
+    eprintln!(
+        "skipped: real data {} is not here (set EARSHOT_SHARED_DATA)",
+        p.display()
+    );
     None
 }

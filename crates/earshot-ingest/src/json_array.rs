@@ -1,0 +1,196 @@
+//! Streaming the elements of a top-level JSON array (`[{...}, {...}]`) one at a time, each capped at
+//! `max_line_bytes`, without ever holding the whole array.
+
+use crate::reader::{decode_into, stream_error, ByteSource};
+use crate::{Encoding, Rejection};
+use std::io::{self, BufRead};
+
+pub(crate) struct JsonArray {
+    src: Box<dyn BufRead + Send>,
+    gzip: bool,
+    file: String,
+    enc: Encoding,
+    max: usize,
+    /// Current physical line (1-based).
+    line: u64,
+    opened: bool,
+    done: bool,
+    buf: Vec<u8>,
+}
+
+/// One array element: the line it starts on and its text.
+pub(crate) struct Element {
+    pub line: u64,
+    pub text: String,
+}
+
+impl JsonArray {
+    pub fn new(src: ByteSource, file: String, enc: Encoding, max: usize) -> Self {
+        JsonArray {
+            src: src.reader,
+            gzip: src.gzip,
+            file,
+            enc,
+            max,
+            line: 1,
+            opened: false,
+            done: false,
+            buf: Vec::new(),
+        }
+    }
+
+    fn reject(
+        &mut self,
+        line: u64,
+        field: &str,
+        reason: String,
+    ) -> Option<Result<Element, Rejection>> {
+        Some(Err(Rejection {
+            file: self.file.clone(),
+            line,
+            field: field.to_string(),
+            reason,
+        }))
+    }
+
+    /// Skip whitespace (and commas between elements); the next significant byte, not consumed.
+    fn peek_significant(&mut self, allow_comma: bool) -> io::Result<Option<u8>> {
+        loop {
+            let avail = self.src.fill_buf()?;
+            let Some(&b) = avail.first() else {
+                return Ok(None);
+            };
+            if b == b'\n' {
+                self.line += 1;
+            }
+            if b.is_ascii_whitespace() || (allow_comma && b == b',') {
+                self.src.consume(1);
+            } else {
+                return Ok(Some(b));
+            }
+        }
+    }
+
+    /// Read one element's bytes (not its trailing `,` or `]`). Returns its size (also when over the cap).
+    fn read_element(&mut self) -> io::Result<(usize, bool)> {
+        self.buf.clear();
+        let (mut depth, mut in_str, mut esc, mut size) = (0u32, false, false, 0usize);
+        loop {
+            let avail = self.src.fill_buf()?;
+            if avail.is_empty() {
+                return Ok((size, false));
+            }
+            let mut used = 0;
+            let mut complete = false;
+            for &b in avail {
+                if !in_str && depth == 0 && (b == b',' || b == b']') && size > 0 {
+                    complete = true;
+                    break;
+                }
+                used += 1;
+                size += 1;
+                if b == b'\n' {
+                    self.line += 1;
+                }
+                if in_str {
+                    if esc {
+                        esc = false;
+                    } else if b == b'\\' {
+                        esc = true;
+                    } else if b == b'"' {
+                        in_str = false;
+                    }
+                } else {
+                    match b {
+                        b'"' => in_str = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+                if size <= self.max {
+                    self.buf.push(b);
+                }
+                if depth == 0 && !in_str && matches!(b, b'}' | b']') {
+                    complete = true;
+                    break;
+                }
+            }
+            self.src.consume(used);
+            if complete {
+                return Ok((size, true));
+            }
+        }
+    }
+
+    /// The next element, a rejection, or `None` after the closing `]`.
+    pub fn next_element(&mut self, index: u64) -> Option<Result<Element, Rejection>> {
+        if self.done {
+            return None;
+        }
+        let step = self.step(index);
+        match step {
+            Ok(x) => x,
+            Err(e) => {
+                self.done = true;
+                let line = self.line;
+                let reason = stream_error(&e, self.gzip);
+                self.reject(line, "<stream>", reason)
+            }
+        }
+    }
+
+    fn step(&mut self, index: u64) -> io::Result<Option<Result<Element, Rejection>>> {
+        if !self.opened {
+            self.opened = true;
+            match self.peek_significant(false)? {
+                Some(b'[') => self.src.consume(1),
+                _ => {
+                    self.done = true;
+                    let line = self.line;
+                    return Ok(self.reject(line, "<json>", "expected a JSON array `[`".into()));
+                }
+            }
+        }
+        match self.peek_significant(true)? {
+            None => {
+                self.done = true;
+                let line = self.line;
+                Ok(self.reject(
+                    line,
+                    "<stream>",
+                    "JSON array not closed: unexpected end of file".into(),
+                ))
+            }
+            Some(b']') => {
+                self.done = true;
+                Ok(None)
+            }
+            Some(_) => {
+                let line = self.line;
+                let (size, complete) = self.read_element()?;
+                if !complete {
+                    self.done = true;
+                    return Ok(self.reject(
+                        line,
+                        "<stream>",
+                        "JSON array not closed: unexpected end of file".into(),
+                    ));
+                }
+                if size > self.max {
+                    let reason = format!("element {index} of {size} bytes is longer than the limit of {} bytes (skipped)", self.max);
+                    return Ok(self.reject(line, "<line>", reason));
+                }
+                let mut text = String::new();
+                if let Err(at) = decode_into(&self.buf, self.enc, &mut text) {
+                    return Ok(self.reject(
+                        line,
+                        "<line>",
+                        format!("element {index}: invalid UTF-8 at byte {at}"),
+                    ));
+                }
+                Ok(Some(Ok(Element { line, text })))
+            }
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! earshot's own JSON lines: one [`earshot_model::Event`] object per line; blank lines skipped.
+//!
+//! A record's platform must pass [`earshot_model::check_platform`]; [`Options::platform`] fills it in
+//! when missing and overrides it when present. Ids, handles-as-ids and keys must be non-empty and weights
+//! finite and ≥ 0. A serde error names the JSON field it concerns (`time`, `actor.ext_id`) when it can be
+//! told from the error, else `<json>`.
+
+use crate::reader::{quote, ByteSource, LineReader};
+use crate::{Ctx, Options, Record, Rejection};
+use earshot_model::{check_platform, Event};
+
+pub(crate) struct JsonlReader {
+    lines: LineReader,
+    ctx: Ctx,
+    platform: Option<String>,
+}
+
+impl JsonlReader {
+    pub fn new(src: ByteSource, ctx: Ctx, opts: &Options) -> Self {
+        let lines = LineReader::new(src, ctx.file.clone(), opts.encoding, opts.max_line_bytes);
+        JsonlReader {
+            lines,
+            ctx,
+            platform: opts.platform.clone(),
+        }
+    }
+}
+
+impl Iterator for JsonlReader {
+    type Item = Result<Record, Rejection>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (line, text) = match self.lines.next_line()? {
+                Ok(x) => x,
+                Err(r) => return Some(Err(r)),
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            return Some(
+                parse_event(text, self.platform.as_deref())
+                    .map(|e| Record {
+                        line,
+                        events: vec![e],
+                    })
+                    .map_err(|(field, reason)| self.ctx.reject(line, &field, reason)),
+            );
+        }
+    }
+}
+
+/// Parse and check one event; on failure the field name and the reason.
+pub(crate) fn parse_event(text: &str, platform: Option<&str>) -> Result<Event, (String, String)> {
+    let mut ev = match serde_json::from_str::<Event>(text) {
+        Ok(ev) => ev,
+        Err(e) => {
+            let missing_platform = e.to_string().starts_with("missing field `platform`");
+            match platform {
+                Some(p) if missing_platform => fill_platform(text, p)?,
+                _ => return Err(serde_field(text, &e)),
+            }
+        }
+    };
+    if let Some(p) = platform {
+        set_platform(&mut ev, p);
+    }
+    check_event(&ev)?;
+    Ok(ev)
+}
+
+fn fill_platform(text: &str, p: &str) -> Result<Event, (String, String)> {
+    let mut v: serde_json::Value = serde_json::from_str(text).map_err(|e| serde_field(text, &e))?;
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("platform".into(), serde_json::Value::String(p.to_string()));
+    }
+    serde_json::from_value(v).map_err(|e| {
+        (
+            field_in_message(&e.to_string()).unwrap_or("<json>".into()),
+            e.to_string(),
+        )
+    })
+}
+
+fn set_platform(ev: &mut Event, p: &str) {
+    let slot = match ev {
+        Event::Account(a) => &mut a.platform,
+        Event::Post(x) => &mut x.platform,
+        Event::Interaction(i) => &mut i.platform,
+    };
+    *slot = p.to_string();
+}
+
+fn check_event(ev: &Event) -> Result<(), (String, String)> {
+    let bad = |f: &str, why: String| Err((f.to_string(), why));
+    if let Err(e) = check_platform(ev.platform()) {
+        return bad("platform", e.to_string());
+    }
+    let empty = |s: &str| s.trim().is_empty();
+    match ev {
+        Event::Account(a) if empty(&a.ext_id) => bad("ext_id", "empty id".into()),
+        Event::Post(p) if empty(&p.ext_id) => bad("ext_id", "empty id".into()),
+        Event::Post(p) if empty(&p.author.ext_id) => bad("author.ext_id", "empty id".into()),
+        Event::Interaction(i) if empty(&i.key) => bad("key", "empty key".into()),
+        Event::Interaction(i) if empty(&i.actor.ext_id) => bad("actor.ext_id", "empty id".into()),
+        Event::Interaction(i) if empty(&i.target.ext_id) => bad("target.ext_id", "empty id".into()),
+        Event::Interaction(i) if !(i.weight.is_finite() && i.weight >= 0.0) => bad(
+            "weight",
+            format!("weight must be finite and ≥ 0, found {}", i.weight),
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// The field a serde error is about. Events are internally tagged, so serde reports positions at the end
+/// of the object; instead the field is found from the message: a missing field by name (inside `actor`,
+/// `target` or `author` when that reference lacks it), a bad value by locating the quoted value in the line.
+fn serde_field(text: &str, e: &serde_json::Error) -> (String, String) {
+    let full = e.to_string();
+    let msg = match full.rfind(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full.clone(),
+    };
+    let with_text = |reason: String| format!("{reason} in {}", quote(text));
+    if e.is_syntax() || e.is_eof() {
+        return ("<json>".into(), with_text(format!("invalid JSON: {msg}")));
+    }
+    let value: Option<serde_json::Value> = serde_json::from_str(text).ok();
+    let field = if let Some(f) = field_in_message(&msg) {
+        let nested = ["actor", "target", "author"].into_iter().find(|k| {
+            value
+                .as_ref()
+                .and_then(|v| v.get(k))
+                .is_some_and(|r| r.is_object() && r.get(&f).is_none())
+        });
+        match nested {
+            Some(k) if f == "ext_id" => format!("{k}.{f}"),
+            _ => f,
+        }
+    } else {
+        offending_literal(&msg)
+            .and_then(|lit| value.as_ref().and_then(|v| find_value(v, &lit, "")))
+            .unwrap_or_else(|| "<json>".to_string())
+    };
+    (field, with_text(msg))
+}
+
+fn field_in_message(msg: &str) -> Option<String> {
+    for prefix in ["missing field `", "unknown field `", "duplicate field `"] {
+        if let Some(rest) = msg.strip_prefix(prefix) {
+            return rest.split('`').next().map(str::to_string);
+        }
+    }
+    None
+}
+
+/// The value a serde message complains about, as JSON: `invalid type: string "noon", expected i64` →
+/// `"noon"`; `invalid value: integer `-3`, expected u64` → `-3`; `unknown variant `zap`` → `"zap"`.
+fn offending_literal(msg: &str) -> Option<serde_json::Value> {
+    if let Some(rest) = msg.strip_prefix("unknown variant `") {
+        return rest
+            .split('`')
+            .next()
+            .map(|v| serde_json::Value::String(v.to_string()));
+    }
+    let rest = msg
+        .strip_prefix("invalid type: ")
+        .or_else(|| msg.strip_prefix("invalid value: "))?;
+    let body = rest.split(", expected").next()?;
+    if let Some(s) = body.strip_prefix("string ") {
+        return serde_json::from_str(s).ok();
+    }
+    for p in ["integer `", "floating point `", "boolean `"] {
+        if let Some(v) = body.strip_prefix(p) {
+            return serde_json::from_str(v.trim_end_matches('`')).ok();
+        }
+    }
+    (body == "null").then_some(serde_json::Value::Null)
+}
+
+/// The dotted key path of the first scalar equal to `lit`.
+fn find_value(v: &serde_json::Value, lit: &serde_json::Value, path: &str) -> Option<String> {
+    match v {
+        serde_json::Value::Object(m) => m.iter().find_map(|(k, x)| {
+            let p = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            find_value(x, lit, &p)
+        }),
+        serde_json::Value::Array(a) => a.iter().find_map(|x| find_value(x, lit, path)),
+        x if x == lit || (x.as_f64().is_some() && x.as_f64() == lit.as_f64()) => {
+            Some(path.to_string())
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_util::{read_all, write_file};
+    use crate::{Format, Options};
+
+    #[test]
+    fn events_and_precise_rejections() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines = [
+            r#"{"type":"account","platform":"twitter","ext_id":"1","handle":"a","followers":5}"#,
+            "",
+            r#"{"type":"interaction","platform":"twitter","key":"k1","kind":"reshare","actor":{"ext_id":"1"},"target":{"ext_id":"2"},"time":1341100972}"#,
+            r#"{"type":"post","platform":"twitter","ext_id":"p1","author":{"ext_id":"1"}}"#,
+            r#"{"type":"interaction","platform":"twitter","key":"k2","kind":"reshare","actor":{"ext_id":"1"},"target":{"ext_id":"2"},"time":"noon"}"#,
+            r#"{"type":"interaction","platform":"Twitter","key":"k3","kind":"like","actor":{"ext_id":"1"},"target":{"ext_id":"2"}}"#,
+            r#"{"type":"interaction","platform":"twitter","key":"k4","kind":"like","actor":{"ext_id":""},"target":{"ext_id":"2"}}"#,
+            r#"{"type":"account","platform":"twitter","ext_id":"1","followers":-3}"#,
+            r#"{"type":"account","platform":"twitter""#,
+            r#"{"type":"interaction","platform":"twitter","key":"k5","kind":"zap","actor":{"ext_id":"1"},"target":{"ext_id":"2"}}"#,
+            r#"{"type":"post","platform":"twitter","ext_id":"p1","author":{"handle":"x"},"time":5}"#,
+        ];
+        let p = write_file(dir.path(), "e.jsonl", lines.join("\n").as_bytes());
+        let (good, bad) = read_all(&p, Format::Jsonl, &Options::default());
+        assert_eq!(good.iter().map(|r| r.line).collect::<Vec<_>>(), [1, 3]);
+        let fields: Vec<String> = bad
+            .iter()
+            .map(|b| b.split(": ").take(2).collect::<Vec<_>>().join(": "))
+            .collect();
+        let f = p.display();
+        assert_eq!(
+            fields,
+            [
+                format!("{f}:4: time"),
+                format!("{f}:5: time"),
+                format!("{f}:6: platform"),
+                format!("{f}:7: actor.ext_id"),
+                format!("{f}:8: followers"),
+                format!("{f}:9: <json>"),
+                format!("{f}:10: kind"),
+                format!("{f}:11: author.ext_id"),
+            ]
+        );
+    }
+
+    #[test]
+    fn option_platform_fills_and_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "{\"type\":\"account\",\"ext_id\":\"1\"}\n{\"type\":\"account\",\"platform\":\"x\",\"ext_id\":\"2\"}\n";
+        let p = write_file(dir.path(), "e.jsonl", text.as_bytes());
+        let opts = Options {
+            platform: Some("mastodon".into()),
+            ..Options::default()
+        };
+        let (good, bad) = read_all(&p, Format::Jsonl, &opts);
+        assert!(bad.is_empty(), "{bad:?}");
+        assert!(good.iter().all(|r| r.events[0].platform() == "mastodon"));
+    }
+}

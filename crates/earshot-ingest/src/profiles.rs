@@ -1,0 +1,554 @@
+//! Account profiles from CSV (header row + mapping) or JSON (an array of objects, or one object per line;
+//! told apart by the first non-space character: `[` or `{`).
+//!
+//! Fields (`field=column` in [`Options::map`]; for JSON the column is the key). Unmapped fields use the
+//! first present of these default columns, which fit the Kaggle 2017 bot files and InstaFake out of the box:
+//!
+//! | field | default columns |
+//! |---|---|
+//! | `id`, `id_str` | `id`; `id_str` |
+//! | `handle` | `screen_name`, `handle`, `username` |
+//! | `display_name` | `name`, `display_name` |
+//! | `bio`, `url` | `description`, `bio`; `url` |
+//! | `followers` | `followers_count`, `followers`, `userFollowerCount` |
+//! | `following` | `friends_count`, `following`, `userFollowingCount` |
+//! | `post_count` | `statuses_count`, `post_count`, `userMediaCount` |
+//! | `created_at` | `created_at` |
+//! | `verified`, `private` | `verified`; `protected`, `private`, `userIsPrivate` |
+//! | `default_avatar` | `default_profile_image`, `default_avatar` |
+//! | `has_avatar` (the negation of `default_avatar`) | `userHasProfilPic`, `has_avatar` |
+//! | `label` | `bot`, `label`, `isFake` |
+//!
+//! Values are trimmed of spaces and stray double quotes (`"jk_rowling"`). Booleans: true/false, 1/0, yes/no.
+//! A label from a column named `bot`/`is_bot` maps 1→`bot`, 0→`human`; from `isFake`/`is_fake`/`fake`
+//! 1→`fake`, 0→`real`; other label columns are kept as lower-cased text.
+//!
+//! Identity: `id` if it is a clean decimal integer; else `id_str` if clean; else the handle
+//! ([`AccountRef::by_handle`]: ext_id `@handle`); else, for inputs without any id (InstaFake),
+//! `source:index` with the 1-based record index. Excel-mangled ids (`8.41E+17`) are therefore never used;
+//! the number of accounts identified by a fallback is reported as one [`crate::Warning`]. One Account event
+//! per record: duplicates are merged by the store.
+
+use crate::csv_posts::{find_column, read_header};
+use crate::csv_rec::CsvRecords;
+use crate::fields::{clean, is_clean_int, parse_bool, parse_count};
+use crate::json_array::JsonArray;
+use crate::reader::{quote, ByteSource, LineReader};
+use crate::time::parse_time;
+use crate::{Ctx, DateOrder, EventReader, OpenError, Options, Record, Rejection};
+use earshot_model::{Account, AccountRef, Event, Profile};
+use std::io::BufRead;
+
+const FIELDS: [(&str, &[&str]); 15] = [
+    ("id", &["id"]),
+    ("id_str", &["id_str"]),
+    ("handle", &["screen_name", "handle", "username"]),
+    ("display_name", &["name", "display_name"]),
+    ("bio", &["description", "bio"]),
+    ("url", &["url"]),
+    (
+        "followers",
+        &["followers_count", "followers", "userFollowerCount"],
+    ),
+    (
+        "following",
+        &["friends_count", "following", "userFollowingCount"],
+    ),
+    (
+        "post_count",
+        &["statuses_count", "post_count", "userMediaCount"],
+    ),
+    ("created_at", &["created_at"]),
+    ("verified", &["verified"]),
+    ("private", &["protected", "private", "userIsPrivate"]),
+    (
+        "default_avatar",
+        &["default_profile_image", "default_avatar"],
+    ),
+    ("has_avatar", &["userHasProfilPic", "has_avatar"]),
+    ("label", &["bot", "label", "isFake"]),
+];
+
+/// Open a profiles file, CSV or JSON.
+pub(crate) fn open(
+    mut src: ByteSource,
+    ctx: Ctx,
+    opts: &Options,
+) -> Result<EventReader, OpenError> {
+    for (field, _) in &opts.map {
+        if !FIELDS.iter().any(|(f, _)| f == field) {
+            let known: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
+            return Err(OpenError::BadOption(format!(
+                "unknown profile field {field:?} (known: {})",
+                known.join(", ")
+            )));
+        }
+    }
+    let first = src
+        .reader
+        .fill_buf()
+        .ok()
+        .and_then(|b| b.iter().copied().find(|c| !c.is_ascii_whitespace()));
+    let builder = Builder {
+        platform: opts
+            .platform
+            .clone()
+            .unwrap_or_else(|| "twitter".to_string()),
+        order: opts.date_order,
+        map: opts.map.clone(),
+        fallbacks: [0; 3],
+        finished: false,
+        ctx,
+    };
+    Ok(match first {
+        Some(b'[') => {
+            let arr = JsonArray::new(
+                src,
+                builder.ctx.file.clone(),
+                opts.encoding,
+                opts.max_line_bytes,
+            );
+            Box::new(JsonProfiles {
+                input: JsonInput::Array(arr),
+                map: opts.map.clone(),
+                builder,
+                index: 0,
+            })
+        }
+        Some(b'{') => {
+            let lines = LineReader::new(
+                src,
+                builder.ctx.file.clone(),
+                opts.encoding,
+                opts.max_line_bytes,
+            );
+            Box::new(JsonProfiles {
+                input: JsonInput::Lines(lines),
+                map: opts.map.clone(),
+                builder,
+                index: 0,
+            })
+        }
+        _ => {
+            let lines = LineReader::new(
+                src,
+                builder.ctx.file.clone(),
+                opts.encoding,
+                opts.max_line_bytes,
+            );
+            let mut recs = CsvRecords::new(lines, opts.max_line_bytes);
+            let header = read_header(&mut recs, &builder.ctx)?;
+            let mut cols = Vec::with_capacity(FIELDS.len());
+            for (field, defaults) in FIELDS {
+                let col = match builder.map.iter().find(|(f, _)| f == field) {
+                    Some((_, c)) => {
+                        Some(find_column(&header, c).ok_or_else(|| OpenError::BadHeader {
+                            path: builder.ctx.path.clone(),
+                            reason: format!(
+                                "no column {c:?} (mapped to {field}) in header {header:?}"
+                            ),
+                        })?)
+                    }
+                    None => defaults.iter().find_map(|d| find_column(&header, d)),
+                };
+                cols.push(col.map(|i| (i, header[i].clone())));
+            }
+            Box::new(CsvProfiles {
+                recs,
+                cols,
+                width: header.len(),
+                builder,
+                index: 0,
+            })
+        }
+    })
+}
+
+/// Turns one record's values into an Account event; shared by CSV and JSON.
+struct Builder {
+    ctx: Ctx,
+    platform: String,
+    order: DateOrder,
+    map: Vec<(String, String)>,
+    /// Accounts identified by id_str, by handle, by `source:index`.
+    fallbacks: [u64; 3],
+    finished: bool,
+}
+
+/// A field's value and the column it came from.
+type Get<'a> = dyn Fn(&str) -> Option<(String, String)> + 'a;
+
+impl Builder {
+    fn build(&mut self, line: u64, index: u64, get: &Get) -> Result<Record, Rejection> {
+        let value = |f: &str| {
+            get(f)
+                .map(|(c, v)| (c, clean(&v).to_string()))
+                .filter(|(_, v)| !v.is_empty())
+        };
+        let text = |f: &str| value(f).map(|(_, v)| v);
+        let reject = |col: &str, reason: String| self.ctx.reject(line, col, reason);
+        let count = |f: &str| -> Result<Option<u64>, Rejection> {
+            value(f)
+                .map(|(c, v)| parse_count(&v).map_err(|e| reject(&c, e)))
+                .transpose()
+        };
+        let boolean = |f: &str| -> Result<Option<bool>, Rejection> {
+            value(f)
+                .map(|(c, v)| parse_bool(&v).map_err(|e| reject(&c, e)))
+                .transpose()
+        };
+        let created_at = match value("created_at") {
+            Some((c, v)) => Some(parse_time(&v, self.order).map_err(|e| reject(&c, e.0))?),
+            None => None,
+        };
+        let default_avatar = match boolean("default_avatar")? {
+            Some(b) => Some(b),
+            None => boolean("has_avatar")?.map(|has| !has),
+        };
+        let label = match value("label") {
+            None => None,
+            Some((c, v)) => Some(label_of(&c, &v).map_err(|e| reject(&c, e))?),
+        };
+        let profile = Profile {
+            followers: count("followers")?,
+            following: count("following")?,
+            post_count: count("post_count")?,
+            created_at,
+            bio: text("bio"),
+            url: text("url"),
+            verified: boolean("verified")?,
+            default_avatar,
+            private: boolean("private")?,
+            label,
+        };
+        let handle = text("handle")
+            .map(|h| h.trim_start_matches('@').to_string())
+            .filter(|h| !h.is_empty());
+        let (ext_id, kind) = match (text("id"), text("id_str"), &handle) {
+            (Some(id), _, _) if is_clean_int(&id) => (id, None),
+            (_, Some(id), _) if is_clean_int(&id) => (id, Some(0)),
+            (_, _, Some(h)) => (AccountRef::by_handle(h).ext_id, Some(1)),
+            _ => (format!("{}:{index}", self.ctx.source), Some(2)),
+        };
+        if let Some(k) = kind {
+            self.fallbacks[k] += 1;
+        }
+        let account = Account {
+            platform: self.platform.clone(),
+            ext_id,
+            handle,
+            display_name: text("display_name"),
+            profile,
+        };
+        Ok(Record {
+            line,
+            events: vec![Event::Account(account)],
+        })
+    }
+
+    fn finish(&mut self) {
+        if std::mem::replace(&mut self.finished, true) {
+            return;
+        }
+        let [by_str, by_handle, by_index] = self.fallbacks;
+        if by_str + by_handle > 0 {
+            let msg = format!(
+                "{} accounts had no clean numeric `id` (e.g. Excel-mangled): {by_str} identified by id_str, \
+                 {by_handle} by handle",
+                by_str + by_handle
+            );
+            self.ctx.warn(0, msg);
+        }
+        if by_index > 0 {
+            self.ctx.warn(
+                0,
+                format!(
+                    "{by_index} accounts have neither id nor handle: identified as source:index"
+                ),
+            );
+        }
+    }
+}
+
+/// The column a field comes from in a JSON object: the mapped key, or the first default present.
+fn json_get<'a>(
+    map: &'a [(String, String)],
+    obj: &'a serde_json::Map<String, serde_json::Value>,
+) -> impl Fn(&str) -> Option<(String, String)> + 'a {
+    move |field: &str| {
+        let (_, defaults) = FIELDS.iter().find(|(f, _)| *f == field)?;
+        let key = match map.iter().find(|(f, _)| f == field) {
+            Some((_, k)) => k.as_str(),
+            None => defaults.iter().copied().find(|d| obj.contains_key(*d))?,
+        };
+        let v = match obj.get(key)? {
+            serde_json::Value::Null => return None,
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        Some((key.to_string(), v))
+    }
+}
+
+fn label_of(column: &str, v: &str) -> Result<String, String> {
+    let c = column.to_ascii_lowercase();
+    let pair = match c.as_str() {
+        "bot" | "is_bot" | "isbot" => Some(("bot", "human")),
+        "isfake" | "is_fake" | "fake" => Some(("fake", "real")),
+        _ => None,
+    };
+    match pair {
+        Some((yes, no)) => match parse_bool(v) {
+            Ok(true) => Ok(yes.to_string()),
+            Ok(false) => Ok(no.to_string()),
+            Err(_) => Err(format!("expected 1/0 or true/false, found {}", quote(v))),
+        },
+        None => Ok(v.to_lowercase()),
+    }
+}
+
+struct CsvProfiles {
+    recs: CsvRecords,
+    /// Column index and name of each field in `FIELDS` order.
+    cols: Vec<Option<(usize, String)>>,
+    width: usize,
+    builder: Builder,
+    index: u64,
+}
+
+impl Iterator for CsvProfiles {
+    type Item = Result<Record, Rejection>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rec = match self.recs.next_record() {
+            None => {
+                self.builder.finish();
+                return None;
+            }
+            Some(Err(r)) => return Some(Err(r)),
+            Some(Ok(rec)) => rec,
+        };
+        self.index += 1;
+        if rec.fields.len() != self.width {
+            let reason = format!(
+                "expected {} fields as in the header, found {}",
+                self.width,
+                rec.fields.len()
+            );
+            return Some(Err(self.builder.ctx.reject(rec.line, "<line>", reason)));
+        }
+        let cols = &self.cols;
+        let get = |field: &str| {
+            let i = FIELDS.iter().position(|(f, _)| *f == field)?;
+            let (c, name) = cols[i].as_ref()?;
+            Some((name.clone(), rec.fields.get(*c)?.clone()))
+        };
+        Some(self.builder.build(rec.line, self.index, &get))
+    }
+}
+
+enum JsonInput {
+    Array(JsonArray),
+    Lines(LineReader),
+}
+
+struct JsonProfiles {
+    input: JsonInput,
+    map: Vec<(String, String)>,
+    builder: Builder,
+    index: u64,
+}
+
+impl Iterator for JsonProfiles {
+    type Item = Result<Record, Rejection>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (line, text) = loop {
+            let next = match &mut self.input {
+                JsonInput::Array(a) => a
+                    .next_element(self.index + 1)
+                    .map(|r| r.map(|e| (e.line, e.text))),
+                JsonInput::Lines(l) => l.next_line().map(|r| r.map(|(n, t)| (n, t.to_string()))),
+            };
+            match next {
+                None => {
+                    self.builder.finish();
+                    return None;
+                }
+                Some(Err(r)) => {
+                    if r.field != "<stream>" {
+                        self.index += 1;
+                    }
+                    return Some(Err(r));
+                }
+                Some(Ok((_, t))) if t.trim().is_empty() => continue,
+                Some(Ok(x)) => break x,
+            }
+        };
+        self.index += 1;
+        let obj = match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::Object(m)) => m,
+            Ok(_) => {
+                return Some(Err(self.builder.ctx.reject(
+                    line,
+                    "<json>",
+                    format!("record {}: expected an object", self.index),
+                )))
+            }
+            Err(e) => {
+                let reason = format!("record {}: invalid JSON: {e}", self.index);
+                return Some(Err(self.builder.ctx.reject(line, "<json>", reason)));
+            }
+        };
+        let get = json_get(&self.map, &obj);
+        Some(self.builder.build(line, self.index, &get))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_util::{read_all, write_file};
+    use crate::{Encoding, Format, Options};
+    use earshot_model::{format_utc, Account, Event};
+
+    fn accounts(good: &[crate::Record]) -> Vec<Account> {
+        good.iter()
+            .map(|r| match &r.events[0] {
+                Event::Account(a) => a.clone(),
+                _ => panic!(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn kaggle_like_csv_latin1() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = b"id,id_str,screen_name,description,followers_count,friends_count,created_at,verified,default_profile_image,name,bot\n".to_vec();
+        text.extend_from_slice(b"3982731976,3982731976,mcgucket_bot,caf\xe9,1129,7,Sat Oct 17 22:35:31 +0000 2015,FALSE,FALSE,McGucket,1\n");
+        text.extend_from_slice(b"8.41E+17,\"\"\"841417491268145152\"\"\",BowieK66,,0,22,13/03/2017 22:21,FALSE,TRUE,B,1\n");
+        text.extend_from_slice(
+            b"8.41E+17,8.41E+17,\"\"\"Handle\"\"\",,0,22,7/13/2009 0:38,TRUE,FALSE,B,0\n",
+        );
+        text.extend_from_slice(b"1,1,x,,abc,22,7/13/2009 0:38,TRUE,FALSE,B,0\n");
+        text.extend_from_slice(b"2,2,y,,1,22,7/13/2009 0:38,maybe,FALSE,B,0\n");
+        text.extend_from_slice(b"3,3,z,,1,22,7/13/2009 0:38,TRUE,FALSE,B,2\n");
+        text.extend_from_slice(b"4,4,w,,1,22,31/31/2009,TRUE,FALSE,B,0\n");
+        let p = write_file(dir.path(), "bots.csv", &text);
+        let opts = Options {
+            encoding: Encoding::Latin1,
+            ..Options::default()
+        };
+        let (it, progress) = crate::open(&p, Format::Profiles, &opts).unwrap();
+        let (mut good, mut bad) = (Vec::new(), Vec::new());
+        for r in it {
+            match r {
+                Ok(r) => good.push(r),
+                Err(e) => bad.push(format!("{}: {}: {}", e.line, e.field, e.reason)),
+            }
+        }
+        assert_eq!(
+            bad,
+            [
+                "5: followers_count: not a non-negative integer: \"abc\"",
+                "6: verified: not a boolean: \"maybe\"",
+                "7: bot: expected 1/0 or true/false, found \"2\"",
+                "8: created_at: \"31/31/2009\": neither day nor month is ≤ 12",
+            ]
+        );
+        let a = accounts(&good);
+        assert_eq!(a.len(), 3);
+        assert_eq!(
+            (a[0].ext_id.as_str(), a[0].profile.bio.as_deref()),
+            ("3982731976", Some("café"))
+        );
+        assert_eq!(a[0].profile.label.as_deref(), Some("bot"));
+        assert_eq!(a[0].profile.followers, Some(1129));
+        assert_eq!(a[0].profile.verified, Some(false));
+        assert_eq!(a[1].ext_id, "841417491268145152");
+        assert_eq!(a[1].profile.default_avatar, Some(true));
+        assert_eq!(
+            format_utc(a[1].profile.created_at.unwrap()),
+            "2017-03-13 22:21:00"
+        );
+        assert_eq!(
+            (a[2].ext_id.as_str(), a[2].handle.as_deref()),
+            ("@handle", Some("Handle"))
+        );
+        assert_eq!(a[2].profile.label.as_deref(), Some("human"));
+        assert_eq!(a[2].profile.bio, None);
+        let w = progress.warnings();
+        assert!(
+            w[0].message
+                .starts_with("2 accounts had no clean numeric `id`"),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn instafake_like_json_array_and_json_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let arr = r#" [{"userFollowerCount": 25, "userFollowingCount": 1937, "userMediaCount": 0, "userHasProfilPic": 1,
+            "userIsPrivate": 1, "isFake": 1}, {"userFollowerCount": "x"},
+            {"userFollowerCount": 3, "userHasProfilPic": 0, "isFake": 0}, 7]"#;
+        let p = write_file(dir.path(), "fake.json", arr.as_bytes());
+        let opts = Options {
+            platform: Some("instagram".into()),
+            ..Options::default()
+        };
+        let (good, bad) = read_all(&p, Format::Profiles, &opts);
+        let f = p.display();
+        assert_eq!(
+            bad,
+            [
+                format!("{f}:2: userFollowerCount: not a non-negative integer: \"x\""),
+                format!("{f}:3: <json>: record 4: expected an object"),
+            ]
+        );
+        let a = accounts(&good);
+        assert_eq!(a.len(), 2);
+        assert_eq!(
+            (a[0].platform.as_str(), a[0].ext_id.as_str()),
+            ("instagram", "fake.json:1")
+        );
+        assert_eq!(a[0].profile.followers, Some(25));
+        assert_eq!(a[0].profile.following, Some(1937));
+        assert_eq!(a[0].profile.default_avatar, Some(false));
+        assert_eq!(a[0].profile.private, Some(true));
+        assert_eq!(a[0].profile.label.as_deref(), Some("fake"));
+        assert_eq!(
+            (a[1].ext_id.as_str(), a[1].profile.label.as_deref()),
+            ("fake.json:3", Some("real"))
+        );
+        assert_eq!(a[1].profile.default_avatar, Some(true));
+
+        let lines = "{\"screen_name\":\"Ann\",\"followers\":4}\n\n{\"id\":12,\"handle\":\"bo\"}\n{\"nick\":\"c\",\"n\":1}\n";
+        let p = write_file(dir.path(), "p.jsonl", lines.as_bytes());
+        let opts = Options {
+            map: vec![("handle".into(), "nick".into())],
+            ..Options::default()
+        };
+        let (good, bad) = read_all(&p, Format::Profiles, &opts);
+        assert!(bad.is_empty(), "{bad:?}");
+        let ids: Vec<String> = accounts(&good).into_iter().map(|a| a.ext_id).collect();
+        assert_eq!(ids, ["p.jsonl:1", "12", "@c"]);
+    }
+
+    #[test]
+    fn unterminated_array_is_a_stream_rejection() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_file(
+            dir.path(),
+            "a.json",
+            b"[{\"followers\": 1},\n{\"followers\": 2",
+        );
+        let (good, bad) = read_all(&p, Format::Profiles, &Options::default());
+        assert_eq!(good.len(), 1);
+        assert_eq!(
+            bad,
+            [format!(
+                "{}:2: <stream>: JSON array not closed: unexpected end of file",
+                p.display()
+            )]
+        );
+    }
+}

@@ -1,0 +1,354 @@
+//! Opening files (plain or gzip, detected by magic bytes) and reading them line by line with a length cap.
+
+use crate::{Encoding, Rejection, Shared};
+use flate2::bufread::MultiGzDecoder;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+const BUF: usize = 256 * 1024;
+
+/// Counts the bytes read from the file on disk into the shared progress counter.
+struct Counting<R> {
+    inner: R,
+    shared: Arc<Shared>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.shared.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// The decompressed byte stream of a file, and whether it was gzip.
+pub(crate) struct ByteSource {
+    pub reader: Box<dyn BufRead + Send>,
+    pub gzip: bool,
+}
+
+/// Open `path`; gzip (magic `1f 8b`) is decompressed transparently, concatenated members included.
+pub(crate) fn open_bytes(path: &Path, shared: &Arc<Shared>) -> io::Result<ByteSource> {
+    let file = File::open(path)?;
+    if let Ok(meta) = file.metadata() {
+        shared.file_size.store(meta.len(), Ordering::Relaxed);
+    }
+    let mut raw = BufReader::with_capacity(
+        BUF,
+        Counting {
+            inner: file,
+            shared: Arc::clone(shared),
+        },
+    );
+    let head = raw.fill_buf()?;
+    let gzip = head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+    let reader: Box<dyn BufRead + Send> = if gzip {
+        Box::new(BufReader::with_capacity(BUF, MultiGzDecoder::new(raw)))
+    } else {
+        Box::new(raw)
+    };
+    Ok(ByteSource { reader, gzip })
+}
+
+/// Describe a read error in the middle of a stream.
+pub(crate) fn stream_error(e: &io::Error, gzip: bool) -> String {
+    match (gzip, e.kind()) {
+        // flate2's wording varies between versions and backends ("incomplete deflate stream", ...).
+        (true, io::ErrorKind::UnexpectedEof) => {
+            "gzip stream truncated: unexpected end of file".to_string()
+        }
+        (true, _) => format!("gzip stream corrupt: {e}"),
+        (false, _) => format!("read error: {e}"),
+    }
+}
+
+/// Quote a value for a rejection reason, truncated to about 80 characters.
+pub(crate) fn quote(s: &str) -> String {
+    const MAX: usize = 80;
+    if s.chars().count() <= MAX {
+        format!("{s:?}")
+    } else {
+        let cut: String = s.chars().take(MAX).collect();
+        format!("{cut:?}...")
+    }
+}
+
+/// Decode `bytes` per `enc` into `out` (cleared first). Err: the 1-based byte position of invalid UTF-8.
+pub(crate) fn decode_into(bytes: &[u8], enc: Encoding, out: &mut String) -> Result<(), usize> {
+    out.clear();
+    match enc {
+        Encoding::Utf8 => match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                out.push_str(s);
+                Ok(())
+            }
+            Err(e) => Err(e.valid_up_to() + 1),
+        },
+        Encoding::Latin1 => {
+            out.extend(bytes.iter().map(|&b| b as char));
+            Ok(())
+        }
+    }
+}
+
+/// Reads physical lines (1-based), strips `\n` and trailing `\r`s, decodes, and caps the line length.
+///
+/// A line longer than `max` bytes is skipped without being held in memory and reported as a rejection
+/// with field `<line>`; bad UTF-8 likewise. A read error ends the stream with one `<stream>` rejection.
+pub(crate) struct LineReader {
+    src: Box<dyn BufRead + Send>,
+    gzip: bool,
+    file: String,
+    enc: Encoding,
+    max: usize,
+    raw: Vec<u8>,
+    text: String,
+    line: u64,
+    done: bool,
+}
+
+pub(crate) enum Raw {
+    /// A line fits in `raw`.
+    Line,
+    /// A line was too long: its full length.
+    TooLong(u64),
+    Eof,
+}
+
+impl LineReader {
+    pub fn new(src: ByteSource, file: String, enc: Encoding, max: usize) -> Self {
+        LineReader {
+            src: src.reader,
+            gzip: src.gzip,
+            file,
+            enc,
+            max,
+            raw: Vec::with_capacity(256),
+            text: String::new(),
+            line: 0,
+            done: false,
+        }
+    }
+
+    pub fn reject(&self, line: u64, field: &str, reason: String) -> Rejection {
+        Rejection {
+            file: self.file.clone(),
+            line,
+            field: field.to_string(),
+            reason,
+        }
+    }
+
+    /// Read one physical line's raw bytes into `self.raw`.
+    fn read_raw(&mut self) -> io::Result<Raw> {
+        self.raw.clear();
+        let mut total: u64 = 0;
+        let mut any = false;
+        loop {
+            let avail = match self.src.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if avail.is_empty() {
+                if !any {
+                    return Ok(Raw::Eof);
+                }
+                break;
+            }
+            any = true;
+            let (chunk, used, end) = match avail.iter().position(|&b| b == b'\n') {
+                Some(i) => (&avail[..i], i + 1, true),
+                None => (avail, avail.len(), false),
+            };
+            total += chunk.len() as u64;
+            if total <= self.max as u64 {
+                self.raw.extend_from_slice(chunk);
+            } else if !self.raw.is_empty() {
+                self.raw = Vec::with_capacity(256);
+            }
+            self.src.consume(used);
+            if end {
+                break;
+            }
+        }
+        while self.raw.last() == Some(&b'\r') {
+            self.raw.pop();
+            total -= 1;
+        }
+        if total > self.max as u64 {
+            return Ok(Raw::TooLong(total));
+        }
+        Ok(Raw::Line)
+    }
+
+    /// The next line as text: `Some(Ok((line, text)))`, a rejection for this line, or `None` at the end.
+    pub fn next_line(&mut self) -> Option<Result<(u64, &str), Rejection>> {
+        if self.done {
+            return None;
+        }
+        let r = self.read_raw();
+        match r {
+            Err(e) => {
+                self.done = true;
+                let line = self.line + 1;
+                Some(Err(self.reject(
+                    line,
+                    "<stream>",
+                    stream_error(&e, self.gzip),
+                )))
+            }
+            Ok(Raw::Eof) => {
+                self.done = true;
+                None
+            }
+            Ok(Raw::TooLong(n)) => {
+                self.line += 1;
+                let reason = format!(
+                    "line of {n} bytes is longer than the limit of {} bytes (skipped)",
+                    self.max
+                );
+                Some(Err(self.reject(self.line, "<line>", reason)))
+            }
+            Ok(Raw::Line) => {
+                self.line += 1;
+                if self.line == 1 && self.raw.starts_with(b"\xef\xbb\xbf") {
+                    self.raw.drain(..3);
+                }
+                match self.enc {
+                    Encoding::Utf8 => match std::str::from_utf8(&self.raw) {
+                        Ok(s) => Some(Ok((self.line, s))),
+                        Err(e) => {
+                            let reason = format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1);
+                            Some(Err(self.reject(self.line, "<line>", reason)))
+                        }
+                    },
+                    Encoding::Latin1 => {
+                        let _ = decode_into(&self.raw, Encoding::Latin1, &mut self.text);
+                        Some(Ok((self.line, &self.text)))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Source name for derived keys: `opts.source`, or the file name without `.gz`.
+pub(crate) fn source_name(path: &Path, given: Option<&str>) -> String {
+    if let Some(s) = given {
+        return s.to_string();
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name).to_string();
+    if name.is_empty() {
+        "input".to_string()
+    } else {
+        name
+    }
+}
+
+/// A platform label from a source name: its extension (`.txt`, `.csv`, `.tsv`, `.edges`, `.edgelist`)
+/// dropped, lower-cased, characters outside `[a-z0-9._-]` replaced by `-`, at most 64 characters.
+pub fn platform_from_source(source: &str) -> String {
+    let mut s = source.to_string();
+    for ext in [".txt", ".csv", ".tsv", ".edges", ".edgelist"] {
+        if s.len() > ext.len() && s.to_ascii_lowercase().ends_with(ext) {
+            s.truncate(s.len() - ext.len());
+            break;
+        }
+    }
+    let label: String = s
+        .chars()
+        .map(|c| c.to_ascii_lowercase())
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(64)
+        .collect();
+    if label.is_empty() {
+        "local".to_string()
+    } else {
+        label
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn reader_for(bytes: &[u8], gz: bool, max: usize) -> LineReader {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        let data = if gz {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(bytes).unwrap();
+            e.finish().unwrap()
+        } else {
+            bytes.to_vec()
+        };
+        std::fs::write(&p, data).unwrap();
+        let shared = Arc::new(Shared::default());
+        let src = open_bytes(&p, &shared).unwrap();
+        LineReader::new(src, "f".into(), Encoding::Utf8, max)
+    }
+
+    fn collect(mut r: LineReader) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Some(x) = r.next_line() {
+            out.push(match x {
+                Ok((n, s)) => format!("{n}:{s}"),
+                Err(e) => e.to_string(),
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn lines_crlf_caps_and_utf8() {
+        for gz in [false, true] {
+            let r = reader_for(b"a\r\n\nbb\xffb\r\r\n0123456789ABC\nlast", gz, 10);
+            assert_eq!(
+                collect(r),
+                [
+                    "1:a",
+                    "2:",
+                    "f:3: <line>: invalid UTF-8 at byte 3",
+                    "f:4: <line>: line of 13 bytes is longer than the limit of 10 bytes (skipped)",
+                    "5:last"
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn platform_labels_from_sources() {
+        assert_eq!(
+            platform_from_source("higgs-activity_time.txt"),
+            "higgs-activity_time"
+        );
+        assert_eq!(
+            platform_from_source("soc-Slashdot0902.txt"),
+            "soc-slashdot0902"
+        );
+        assert_eq!(platform_from_source("My File (2).edgelist"), "my-file--2-");
+        assert_eq!(platform_from_source(".txt"), ".txt");
+        assert_eq!(platform_from_source(&"x".repeat(100)).len(), 64);
+    }
+
+    #[test]
+    fn quotes_are_truncated() {
+        assert_eq!(quote("ab"), "\"ab\"");
+        assert!(quote(&"é".repeat(200)).ends_with("\"..."));
+    }
+}

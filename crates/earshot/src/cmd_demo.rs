@@ -1,0 +1,59 @@
+//! `earshot demo`: the main job end to end on data it makes itself, so a fresh machine needs nothing else.
+
+use crate::cmd_import::ImportArgs;
+use crate::exit::Exit;
+use crate::{cmd_gen, cmd_import, cmd_stats, Cli};
+use anyhow::Result;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Generate a synthetic interaction stream, import it into the database and show what it holds.
+///
+/// Runs on any machine with nothing but earshot. The data is synthetic (platform `synthetic`) and
+/// reproducible from the seed; importing it twice adds nothing.
+#[derive(Args, Debug)]
+#[command(after_help = "Example:\n  earshot --db demo.db demo --scale 14")]
+pub struct DemoArgs {
+    /// log2 of the number of synthetic accounts.
+    #[arg(long, default_value_t = 12)]
+    pub scale: u32,
+    /// Interactions per account.
+    #[arg(long, default_value_t = 16)]
+    pub edge_factor: u32,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Where to write the generated stream.
+    #[arg(long, default_value = "earshot-demo.jsonl.gz")]
+    pub out: PathBuf,
+}
+
+pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit> {
+    if !cli.quiet && !cli.json {
+        println!(
+            "== 1. generate a synthetic interaction stream ({})",
+            args.out.display()
+        );
+    }
+    let gen = cmd_gen::GenArgs {
+        scale: args.scale,
+        edge_factor: args.edge_factor,
+        seed: args.seed,
+        days: earshot_synth::SynthConfig::DEFAULT_DAYS,
+        start: earshot_synth::SynthConfig::DEFAULT_START,
+        out: args.out.clone(),
+    };
+    cmd_gen::run(cli, &gen)?;
+    if !cli.quiet && !cli.json {
+        println!("\n== 2. import it into {}", cli.db.display());
+    }
+    let import = ImportArgs::for_file(args.out.clone());
+    let code = cmd_import::run(cli, &import)?;
+    if code != Exit::Ok {
+        return Ok(code);
+    }
+    if !cli.quiet && !cli.json {
+        println!("\n== 3. what the database holds");
+    }
+    cmd_stats::run(cli, &cmd_stats::StatsArgs { top: 10 })
+}
