@@ -136,3 +136,37 @@ fn bot_profiles_import_with_duplicates_merged() {
         .clone();
     assert_eq!(insta["accounts"], 200 + 994);
 }
+
+#[test]
+fn every_im_graph_imports_with_its_published_counts() {
+    // (file, extra flags, edges, distinct nodes): MANIFEST.md; NetPHY's header claims 231,584 edges and
+    // 37,154 nodes but the file holds 231,507 edge lines over 37,149 ids (a warning says so).
+    let graphs: [(&str, &[&str], u64, u64); 7] = [
+        ("nethept_chen.txt", &[], 58_891, 15_233),
+        ("netphy_chen.txt", &[], 231_507, 37_149),
+        ("nethept_wc_weighted.txt", &[], 32_235, 15_233),
+        ("soc-Slashdot0902.txt.gz", &[], 948_464, 82_168),
+        ("wiki-Vote.txt.gz", &[], 103_689, 7_115),
+        ("email-Eu-core.txt.gz", &[], 25_571, 1_005),
+        ("facebook_combined.txt.gz", &[], 88_234, 4_039),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.db");
+    for (name, flags, edges, nodes) in graphs {
+        let Some(file) = shared_data(&format!("im-graphs/{name}")) else { return };
+        let mut args = vec!["import", "--format", "snap"];
+        args.extend_from_slice(flags);
+        args.push(file.to_str().unwrap());
+        let (code, rep) = earshot_json(&db, &args);
+        assert_eq!(code, 0, "{name}: {rep}");
+        assert_eq!(rep[0]["written"]["interactions_new"], edges, "{name}");
+        assert_eq!(rep[0]["written"]["accounts_new"], nodes, "{name}");
+        if name == "netphy_chen.txt" {
+            let warnings = rep[0]["warnings"].to_string();
+            assert!(warnings.contains("231584") || warnings.contains("231,584"), "{warnings}");
+        }
+    }
+    let s = stats(&db);
+    assert_eq!(s["by_platform"].as_array().unwrap().len(), 7, "each graph is its own platform");
+    assert_eq!(s["undated_interactions"], s["interactions"]);
+}
