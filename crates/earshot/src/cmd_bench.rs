@@ -34,6 +34,9 @@ pub enum BenchWhat {
         /// (higgs format only), to show that memory does not grow with file size.
         #[arg(long)]
         replay: Option<u32>,
+        /// Extra arguments for each `earshot import` run, e.g. `--cache-mib 64` (repeat the flag per word).
+        #[arg(long = "import-arg", allow_hyphen_values = true)]
+        import_args: Vec<String>,
         /// Where to keep the scratch databases and replay file (default: a temporary directory).
         #[arg(long)]
         scratch: Option<PathBuf>,
@@ -59,6 +62,7 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
         format,
         runs,
         replay,
+        import_args,
         scratch,
     } = &args.what;
     let tmp = tempdir_in(scratch.as_deref())?;
@@ -90,6 +94,7 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
                 .args(["--db"])
                 .arg(&db)
                 .args(["--json", "--quiet", "import", "--format", format])
+                .args(import_args)
                 .arg(input)
                 .output()
                 .context("running the import child process")?;

@@ -153,7 +153,9 @@ fn every_im_graph_imports_with_its_published_counts() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e.db");
     for (name, flags, edges, nodes) in graphs {
-        let Some(file) = shared_data(&format!("im-graphs/{name}")) else { return };
+        let Some(file) = shared_data(&format!("im-graphs/{name}")) else {
+            return;
+        };
         let mut args = vec!["import", "--format", "snap"];
         args.extend_from_slice(flags);
         args.push(file.to_str().unwrap());
@@ -163,10 +165,17 @@ fn every_im_graph_imports_with_its_published_counts() {
         assert_eq!(rep[0]["written"]["accounts_new"], nodes, "{name}");
         if name == "netphy_chen.txt" {
             let warnings = rep[0]["warnings"].to_string();
-            assert!(warnings.contains("231584") || warnings.contains("231,584"), "{warnings}");
+            assert!(
+                warnings.contains("231584") || warnings.contains("231,584"),
+                "{warnings}"
+            );
         }
     }
     let s = stats(&db);
-    assert_eq!(s["by_platform"].as_array().unwrap().len(), 7, "each graph is its own platform");
+    assert_eq!(
+        s["by_platform"].as_array().unwrap().len(),
+        7,
+        "each graph is its own platform"
+    );
     assert_eq!(s["undated_interactions"], s["interactions"]);
 }
