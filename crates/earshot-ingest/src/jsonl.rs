@@ -52,6 +52,11 @@ impl Iterator for JsonlReader {
 
 /// Parse and check one event; on failure the field name and the reason.
 pub(crate) fn parse_event(text: &str, platform: Option<&str>) -> Result<Event, (String, String)> {
+    // serde would also decode an event written as a positional array; that is an accident of the derive,
+    // not part of the format (docs/jsonl.md), so only objects are accepted.
+    if !text.trim_start().starts_with('{') {
+        return Err(("<json>".into(), "expected a JSON object per line".into()));
+    }
     let mut ev = match serde_json::from_str::<Event>(text) {
         Ok(ev) => ev,
         Err(e) => {
@@ -199,6 +204,13 @@ fn find_value(v: &serde_json::Value, lit: &serde_json::Value, path: &str) -> Opt
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn positional_arrays_are_not_events() {
+        let err = super::parse_event(r#"["post","twitter","p1",{"ext_id":"1"},1]"#, None).unwrap_err();
+        assert_eq!(err.0, "<json>");
+        assert!(err.1.contains("object"), "{}", err.1);
+    }
+
     use crate::test_util::{read_all, write_file};
     use crate::{Format, Options};
 
