@@ -206,7 +206,8 @@ fn find_value(v: &serde_json::Value, lit: &serde_json::Value, path: &str) -> Opt
 mod tests {
     #[test]
     fn positional_arrays_are_not_events() {
-        let err = super::parse_event(r#"["post","twitter","p1",{"ext_id":"1"},1]"#, None).unwrap_err();
+        let err =
+            super::parse_event(r#"["post","twitter","p1",{"ext_id":"1"},1]"#, None).unwrap_err();
         assert_eq!(err.0, "<json>");
         assert!(err.1.contains("object"), "{}", err.1);
     }

@@ -4,7 +4,13 @@
 use earshot_ingest::{open, Encoding, Format, Options};
 use proptest::prelude::*;
 
-const FORMATS: [Format; 5] = [Format::Jsonl, Format::Csv, Format::Snap, Format::Higgs, Format::Profiles];
+const FORMATS: [Format; 5] = [
+    Format::Jsonl,
+    Format::Csv,
+    Format::Snap,
+    Format::Higgs,
+    Format::Profiles,
+];
 
 fn lines_of(bytes: &[u8]) -> u64 {
     bytes.split(|&b| b == b'\n').count() as u64

@@ -18,6 +18,19 @@ pub struct BenchArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchWhat {
+    /// Parse a file without storing it (higgs, snap, jsonl, ...): the reader's own speed, in this process.
+    #[command(
+        after_help = "Example:\n  earshot bench parse --format higgs --runs 5 higgs-activity_time.txt.gz"
+    )]
+    Parse {
+        file: PathBuf,
+        /// Input format (as for `earshot import`).
+        #[arg(long, value_enum, default_value = "higgs")]
+        format: crate::cmd_import::FormatArg,
+        /// Runs.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// Import a file N times into fresh databases; report median events/s and peak RSS.
     #[command(
         after_help = "Example:\n  earshot bench import --format higgs --runs 5 --replay 10 \\\n      ../shared/data/higgs-twitter/higgs-activity_time.txt.gz"
@@ -57,6 +70,9 @@ struct Measurement {
 }
 
 pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
+    if let BenchWhat::Parse { file, format, runs } = &args.what {
+        return bench_parse(cli, file, *format, *runs);
+    }
     let BenchWhat::Import {
         file,
         format,
@@ -64,7 +80,10 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
         replay,
         import_args,
         scratch,
-    } = &args.what;
+    } = &args.what
+    else {
+        unreachable!("parse handled above")
+    };
     let tmp = tempdir_in(scratch.as_deref())?;
     let mut inputs = vec![file.clone()];
     if let Some(n) = replay {
@@ -232,4 +251,49 @@ fn write_higgs_replay(input: &Path, out: &Path, n: u32) -> Result<()> {
     }
     w.flush()?;
     Ok(())
+}
+
+fn bench_parse(
+    cli: &Cli,
+    file: &Path,
+    format: crate::cmd_import::FormatArg,
+    runs: usize,
+) -> Result<Exit> {
+    let mut rates = Vec::new();
+    let mut lines = 0u64;
+    for run in 0..runs {
+        let started = std::time::Instant::now();
+        let (reader, _) =
+            earshot_ingest::open(file, format.format(), &earshot_ingest::Options::default())?;
+        let (mut n, mut events) = (0u64, 0u64);
+        for item in reader {
+            n += 1;
+            if let Ok(r) = item {
+                events += r.events.len() as u64;
+            }
+        }
+        let secs = started.elapsed().as_secs_f64();
+        lines = n;
+        rates.push(n as f64 / secs.max(1e-9));
+        if !cli.quiet {
+            eprintln!(
+                "  run {}: {n} lines, {events} events in {secs:.3} s",
+                run + 1
+            );
+        }
+    }
+    rates.sort_by(f64::total_cmp);
+    let median = rates.get(rates.len() / 2).copied().unwrap_or(0.0);
+    if cli.json {
+        println!(
+            "{}",
+            serde_json::json!({"file": file.display().to_string(), "lines": lines, "runs": runs, "median_lines_per_second": median})
+        );
+    } else {
+        println!(
+            "{}: {lines} lines, median {median:.0} lines/s over {runs} runs",
+            file.display()
+        );
+    }
+    Ok(Exit::Ok)
 }

@@ -162,7 +162,7 @@ pub enum DateOrderArg {
 }
 
 impl FormatArg {
-    fn format(self) -> Format {
+    pub fn format(self) -> Format {
         match self {
             FormatArg::Jsonl => Format::Jsonl,
             FormatArg::Csv => Format::Csv,
