@@ -63,77 +63,49 @@ impl Store {
         let undated_interactions = count("SELECT COUNT(*) FROM interactions WHERE time IS NULL")?;
 
         let mut by_platform = Vec::new();
-        {
-            let mut stmt = c
-                .prepare(
-                    "SELECT platform, COUNT(*),
-                        SUM(followers IS NOT NULL OR following IS NOT NULL OR post_count IS NOT NULL
-                            OR created_at IS NOT NULL OR bio IS NOT NULL OR label IS NOT NULL
-                            OR verified IS NOT NULL OR default_avatar IS NOT NULL OR private IS NOT NULL)
-                     FROM accounts GROUP BY platform ORDER BY platform",
+        let accounts_per_platform = self.text_int_int_rows(
+            "SELECT platform, COUNT(*),
+                SUM(followers IS NOT NULL OR following IS NOT NULL OR post_count IS NOT NULL
+                    OR created_at IS NOT NULL OR bio IS NOT NULL OR label IS NOT NULL
+                    OR verified IS NOT NULL OR default_avatar IS NOT NULL OR private IS NOT NULL)
+             FROM accounts GROUP BY platform ORDER BY platform",
+        )?;
+        for (platform, n, profiles) in accounts_per_platform {
+            let posts = c
+                .query_row(
+                    "SELECT COUNT(*) FROM posts WHERE platform = ?1",
+                    params![platform],
+                    |r| r.get::<_, i64>(0),
                 )
-                .map_err(e)?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, i64>(2)?,
-                    ))
-                })
-                .map_err(e)?;
-            for row in rows {
-                let (platform, n, profiles) = row.map_err(e)?;
-                let posts = c
-                    .query_row(
-                        "SELECT COUNT(*) FROM posts WHERE platform = ?1",
-                        params![platform],
-                        |r| r.get::<_, i64>(0),
-                    )
-                    .map_err(e)? as u64;
-                by_platform.push(PlatformCount {
-                    platform,
-                    accounts: n as u64,
-                    profiles: profiles as u64,
-                    posts,
-                    interactions: 0,
-                });
-            }
+                .map_err(e)? as u64;
+            by_platform.push(PlatformCount {
+                platform,
+                accounts: n as u64,
+                profiles: profiles as u64,
+                posts,
+                interactions: 0,
+            });
         }
 
         let mut by_kind = Vec::new();
-        {
-            let mut stmt = c
-                .prepare(
-                    "SELECT a.platform, i.kind, COUNT(*) FROM interactions i JOIN accounts a ON a.id = i.actor
-                     GROUP BY a.platform, i.kind ORDER BY a.platform, i.kind",
-                )
-                .map_err(e)?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, i64>(2)?,
-                    ))
-                })
-                .map_err(e)?;
-            for row in rows {
-                let (platform, code, n) = row.map_err(e)?;
-                let kind = u8::try_from(code)
-                    .ok()
-                    .and_then(InteractionKind::from_code)
-                    .map(|k| k.name().to_string())
-                    .unwrap_or_else(|| format!("unknown({code})"));
-                if let Some(p) = by_platform.iter_mut().find(|p| p.platform == platform) {
-                    p.interactions += n as u64;
-                }
-                by_kind.push(KindCount {
-                    platform,
-                    kind,
-                    count: n as u64,
-                });
+        let kinds = self.text_int_int_rows(
+            "SELECT a.platform, i.kind, COUNT(*) FROM interactions i JOIN accounts a ON a.id = i.actor
+             GROUP BY a.platform, i.kind ORDER BY a.platform, i.kind",
+        )?;
+        for (platform, code, n) in kinds {
+            let kind = u8::try_from(code)
+                .ok()
+                .and_then(InteractionKind::from_code)
+                .map(|k| k.name().to_string())
+                .unwrap_or_else(|| format!("unknown({code})"));
+            if let Some(p) = by_platform.iter_mut().find(|p| p.platform == platform) {
+                p.interactions += n as u64;
             }
+            by_kind.push(KindCount {
+                platform,
+                kind,
+                count: n as u64,
+            });
         }
 
         let span =
@@ -186,6 +158,18 @@ impl Store {
             undated_interactions,
             most_interacted,
         })
+    }
+}
+
+impl Store {
+    /// Rows of `(text, integer, integer)` from a query without parameters.
+    fn text_int_int_rows(&self, sql: &str) -> Result<Vec<(String, i64, i64)>> {
+        let e = |e| self.err(e);
+        let mut stmt = self.conn.prepare(sql).map_err(e)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(e)?;
+        rows.collect::<Result<_, _>>().map_err(e)
     }
 }
 

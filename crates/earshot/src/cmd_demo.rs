@@ -14,15 +14,8 @@ use std::path::PathBuf;
 #[derive(Args, Debug)]
 #[command(after_help = "Example:\n  earshot --db demo.db demo --scale 14")]
 pub struct DemoArgs {
-    /// log2 of the number of synthetic accounts.
-    #[arg(long, default_value_t = 12)]
-    pub scale: u32,
-    /// Interactions per account.
-    #[arg(long, default_value_t = 16)]
-    pub edge_factor: u32,
-    /// Random seed.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub synth: cmd_gen::SynthArgs,
     /// Where to write the generated stream.
     #[arg(long, default_value = "earshot-demo.jsonl.gz")]
     pub out: PathBuf,
@@ -36,11 +29,7 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit> {
         );
     }
     let gen = cmd_gen::GenArgs {
-        scale: args.scale,
-        edge_factor: args.edge_factor,
-        seed: args.seed,
-        days: earshot_synth::SynthConfig::DEFAULT_DAYS,
-        start: earshot_synth::SynthConfig::DEFAULT_START,
+        synth: args.synth.clone(),
         out: args.out.clone(),
     };
     cmd_gen::run(cli, &gen)?;

@@ -20,6 +20,16 @@ use std::path::PathBuf;
     after_help = "Examples:\n  earshot gen --scale 12 --out synth.jsonl\n  earshot gen --scale 20 --edge-factor 16 --seed 7 --out big.jsonl.gz\n  earshot gen --scale 8 --out - | head"
 )]
 pub struct GenArgs {
+    #[command(flatten)]
+    pub synth: SynthArgs,
+    /// Output file (`.gz` compresses; `-` is stdout). Written to a temporary name and renamed when complete.
+    #[arg(long, short, default_value = "synthetic.jsonl")]
+    pub out: PathBuf,
+}
+
+/// The shape of a synthetic stream, shared by `gen` and `demo`.
+#[derive(Args, Debug, Clone)]
+pub struct SynthArgs {
     /// log2 of the number of accounts.
     #[arg(long, default_value_t = 12)]
     pub scale: u32,
@@ -35,16 +45,20 @@ pub struct GenArgs {
     /// Start of the period, UTC seconds (default 2024-01-01).
     #[arg(long, default_value_t = SynthConfig::DEFAULT_START)]
     pub start: i64,
-    /// Output file (`.gz` compresses; `-` is stdout). Written to a temporary name and renamed when complete.
-    #[arg(long, short, default_value = "synthetic.jsonl")]
-    pub out: PathBuf,
+}
+
+impl SynthArgs {
+    fn config(&self) -> Result<SynthConfig> {
+        let mut cfg = SynthConfig::new(self.scale, self.edge_factor, self.seed);
+        cfg.days = self.days;
+        cfg.start = self.start;
+        cfg.validate()?;
+        Ok(cfg)
+    }
 }
 
 pub fn run(cli: &Cli, args: &GenArgs) -> Result<Exit> {
-    let mut cfg = SynthConfig::new(args.scale, args.edge_factor, args.seed);
-    cfg.days = args.days;
-    cfg.start = args.start;
-    cfg.validate()?;
+    let cfg = args.synth.config()?;
     if args.out.as_os_str() == "-" {
         let stdout = std::io::stdout();
         let summary = generate_with_progress(&cfg, stdout.lock(), |_, _| {})?;
