@@ -1,0 +1,233 @@
+//! The CSR reaction graph: incoming edges grouped by target.
+
+/// One reaction edge from `src` (the reactor) to `dst` (the author reacted to), with its weight.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Edge {
+    pub src: u32,
+    pub dst: u32,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GraphError {
+    #[error("edge {index}: node {node} is outside the graph of {nodes} nodes")]
+    NodeOutOfRange { index: usize, node: u32, nodes: u32 },
+    #[error("edge {index}: weight {weight} is not a finite number ≥ 0")]
+    BadWeight { index: usize, weight: f64 },
+    #[error("personalisation vector has {got} entries for {nodes} nodes, or no positive finite mass")]
+    BadPersonalisation { got: usize, nodes: usize },
+}
+
+/// A contiguous range of target nodes `[start, end)`: a shard's share of a kernel's work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VertexRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl VertexRange {
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+}
+
+/// Incoming-edge CSR over dense node ids `0..nodes`.
+///
+/// Parallel edges (the same reactor reacting to the same author many times) are merged into one edge whose
+/// weight is the sum, and each target's reactors are sorted by id, so a graph is a pure function of its
+/// edge multiset: the same reactions in any order give the same bytes, and kernels the same numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReactionGraph {
+    /// `offsets[v]..offsets[v + 1]` indexes `sources`/`weights` for target `v`.
+    offsets: Vec<u64>,
+    sources: Vec<u32>,
+    /// Per-edge weights, or `None` when every merged edge weighs exactly 1 (kernels then skip them).
+    weights: Option<Vec<f32>>,
+    /// Total outgoing weight of each node (0 for dangling nodes).
+    out_weight: Vec<f64>,
+}
+
+impl ReactionGraph {
+    /// Build from edges over `nodes` nodes. Errors on an edge outside `0..nodes` or a weight that is not a
+    /// finite number ≥ 0. Zero-weight edges are kept out (they carry no reaction).
+    pub fn from_edges(nodes: u32, edges: &[Edge]) -> Result<Self, GraphError> {
+        let n = nodes as usize;
+        let mut counts = vec![0u64; n + 1];
+        for (index, e) in edges.iter().enumerate() {
+            for node in [e.src, e.dst] {
+                if node >= nodes {
+                    return Err(GraphError::NodeOutOfRange { index, node, nodes });
+                }
+            }
+            if !(e.weight.is_finite() && e.weight >= 0.0) {
+                return Err(GraphError::BadWeight { index, weight: e.weight });
+            }
+            if e.weight > 0.0 {
+                counts[e.dst as usize + 1] += 1;
+            }
+        }
+        for v in 0..n {
+            counts[v + 1] += counts[v];
+        }
+        // Scatter (counting sort by target).
+        let total = counts[n] as usize;
+        let mut next = counts.clone();
+        let mut pairs = vec![(0u32, 0f64); total];
+        for e in edges.iter().filter(|e| e.weight > 0.0) {
+            let slot = &mut next[e.dst as usize];
+            pairs[*slot as usize] = (e.src, e.weight);
+            *slot += 1;
+        }
+        // Sort each target's reactors and merge repeats, compacting in place.
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0u64);
+        let mut write = 0usize;
+        for v in 0..n {
+            let (lo, hi) = (counts[v] as usize, counts[v + 1] as usize);
+            let seg = &mut pairs[lo..hi];
+            seg.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            let mut i = lo;
+            while i < hi {
+                let (src, mut w) = pairs[i];
+                i += 1;
+                while i < hi && pairs[i].0 == src {
+                    w += pairs[i].1;
+                    i += 1;
+                }
+                pairs[write] = (src, w);
+                write += 1;
+            }
+            offsets.push(write as u64);
+        }
+        pairs.truncate(write);
+        let mut out_weight = vec![0f64; n];
+        for &(src, w) in &pairs {
+            out_weight[src as usize] += w;
+        }
+        let unit = pairs.iter().all(|&(_, w)| w == 1.0);
+        let sources = pairs.iter().map(|&(s, _)| s).collect();
+        let weights = (!unit).then(|| pairs.iter().map(|&(_, w)| w as f32).collect());
+        Ok(ReactionGraph { offsets, sources, weights, out_weight })
+    }
+
+    pub fn nodes(&self) -> usize {
+        self.out_weight.len()
+    }
+
+    /// Distinct (reactor, target) edges after merging repeats.
+    pub fn edges(&self) -> usize {
+        self.sources.len()
+    }
+
+    /// The reactors of `target` and their merged weights (1 where the graph is unweighted).
+    pub fn in_edges(&self, target: u32) -> impl Iterator<Item = (u32, f64)> + '_ {
+        let (lo, hi) = self.range(target);
+        (lo..hi).map(move |i| (self.sources[i], self.weights.as_ref().map_or(1.0, |w| f64::from(w[i]))))
+    }
+
+    pub fn in_degree(&self, target: u32) -> usize {
+        let (lo, hi) = self.range(target);
+        hi - lo
+    }
+
+    pub fn out_weight(&self) -> &[f64] {
+        &self.out_weight
+    }
+
+    pub fn is_unit_weighted(&self) -> bool {
+        self.weights.is_none()
+    }
+
+    /// Split the targets into `k` contiguous ranges of about equal incoming edges (plus nodes, so that a
+    /// range of edge-less nodes still gets spread out).
+    pub fn shards(&self, k: usize) -> Vec<VertexRange> {
+        let n = self.nodes();
+        let k = k.clamp(1, n.max(1));
+        let cost = |v: usize| self.offsets[v] as usize + v;
+        let total = cost(n);
+        let mut out = Vec::with_capacity(k);
+        let mut start = 0usize;
+        for i in 1..=k {
+            let goal = total * i / k;
+            let mut end = start;
+            while end < n && (cost(end) < goal || i == k) {
+                end += 1;
+            }
+            out.push(VertexRange { start: start as u32, end: end as u32 });
+            start = end;
+        }
+        out
+    }
+
+    pub(crate) fn range(&self, target: u32) -> (usize, usize) {
+        let t = target as usize;
+        (self.offsets[t] as usize, self.offsets[t + 1] as usize)
+    }
+
+    pub(crate) fn sources(&self) -> &[u32] {
+        &self.sources
+    }
+
+    pub(crate) fn weights(&self) -> Option<&[f32]> {
+        self.weights.as_deref()
+    }
+
+    pub(crate) fn offsets(&self) -> &[u64] {
+        &self.offsets
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(src: u32, dst: u32, weight: f64) -> Edge {
+        Edge { src, dst, weight }
+    }
+
+    #[test]
+    fn repeats_merge_and_order_does_not_matter() {
+        let a = ReactionGraph::from_edges(3, &[e(0, 1, 1.0), e(2, 1, 1.0), e(0, 1, 2.0), e(1, 0, 0.5)]).unwrap();
+        let b = ReactionGraph::from_edges(3, &[e(1, 0, 0.5), e(0, 1, 2.0), e(2, 1, 1.0), e(0, 1, 1.0)]).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.edges(), 3);
+        assert_eq!(a.in_edges(1).collect::<Vec<_>>(), vec![(0, 3.0), (2, 1.0)]);
+        assert_eq!(a.out_weight(), &[3.0, 0.5, 1.0]);
+        assert!(!a.is_unit_weighted());
+    }
+
+    #[test]
+    fn unit_graphs_store_no_weights() {
+        let g = ReactionGraph::from_edges(2, &[e(0, 1, 1.0), e(1, 0, 1.0)]).unwrap();
+        assert!(g.is_unit_weighted());
+        // Merging two unit edges makes a weight-2 edge: no longer unit.
+        let g = ReactionGraph::from_edges(2, &[e(0, 1, 1.0), e(0, 1, 1.0)]).unwrap();
+        assert!(!g.is_unit_weighted());
+    }
+
+    #[test]
+    fn bad_edges_are_errors_not_panics() {
+        assert!(matches!(
+            ReactionGraph::from_edges(2, &[e(0, 2, 1.0)]),
+            Err(GraphError::NodeOutOfRange { index: 0, node: 2, .. })
+        ));
+        assert!(matches!(ReactionGraph::from_edges(2, &[e(0, 1, f64::NAN)]), Err(GraphError::BadWeight { .. })));
+        assert!(matches!(ReactionGraph::from_edges(2, &[e(0, 1, -1.0)]), Err(GraphError::BadWeight { .. })));
+    }
+
+    #[test]
+    fn shards_cover_every_node_once() {
+        let edges: Vec<Edge> = (0..100).map(|i| e(i % 7, (i * 13) % 50, 1.0)).collect();
+        let g = ReactionGraph::from_edges(50, &edges).unwrap();
+        for k in [1, 2, 3, 8, 50, 80] {
+            let s = g.shards(k);
+            assert_eq!(s.first().unwrap().start, 0);
+            assert_eq!(s.last().unwrap().end, 50);
+            assert!(s.windows(2).all(|w| w[0].end == w[1].start), "{s:?}");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Compact graphs of who reacted to whom, and the kernels that run on them.
+//!
+//! A [`ReactionGraph`] is a CSR of *incoming* edges: for each target (dense `u32` id), the reactors that
+//! reacted to it and the weight of their reactions. Incoming order is what pull-direction kernels want
+//! (each target sums over its reactors with no atomics), and a contiguous [`VertexRange`] of targets with
+//! their incoming edges is the unit of work a later distributed run hands to each worker.
+//!
+//! This crate takes plain slices and returns plain values: it knows nothing of SQL, files or HTTP.
+
+mod csr;
+mod dense;
+mod pagerank;
+
+pub use csr::{Edge, GraphError, ReactionGraph, VertexRange};
+pub use dense::DenseIds;
+pub use pagerank::{pagerank, PageRank, PageRankConfig};
