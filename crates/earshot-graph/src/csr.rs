@@ -14,7 +14,11 @@ pub enum GraphError {
     NodeOutOfRange { index: usize, node: u32, nodes: u32 },
     #[error("edge {index}: weight {weight} is not a finite number ≥ 0")]
     BadWeight { index: usize, weight: f64 },
-    #[error("personalisation vector has {got} entries for {nodes} nodes, or no positive finite mass")]
+    #[error("more than 2^32 - 1 distinct accounts in one graph")]
+    TooManyNodes,
+    #[error(
+        "personalisation vector has {got} entries for {nodes} nodes, or no positive finite mass"
+    )]
     BadPersonalisation { got: usize, nodes: usize },
 }
 
@@ -64,7 +68,10 @@ impl ReactionGraph {
                 }
             }
             if !(e.weight.is_finite() && e.weight >= 0.0) {
-                return Err(GraphError::BadWeight { index, weight: e.weight });
+                return Err(GraphError::BadWeight {
+                    index,
+                    weight: e.weight,
+                });
             }
             if e.weight > 0.0 {
                 counts[e.dst as usize + 1] += 1;
@@ -111,7 +118,12 @@ impl ReactionGraph {
         let unit = pairs.iter().all(|&(_, w)| w == 1.0);
         let sources = pairs.iter().map(|&(s, _)| s).collect();
         let weights = (!unit).then(|| pairs.iter().map(|&(_, w)| w as f32).collect());
-        Ok(ReactionGraph { offsets, sources, weights, out_weight })
+        Ok(ReactionGraph {
+            offsets,
+            sources,
+            weights,
+            out_weight,
+        })
     }
 
     pub fn nodes(&self) -> usize {
@@ -126,7 +138,12 @@ impl ReactionGraph {
     /// The reactors of `target` and their merged weights (1 where the graph is unweighted).
     pub fn in_edges(&self, target: u32) -> impl Iterator<Item = (u32, f64)> + '_ {
         let (lo, hi) = self.range(target);
-        (lo..hi).map(move |i| (self.sources[i], self.weights.as_ref().map_or(1.0, |w| f64::from(w[i]))))
+        (lo..hi).map(move |i| {
+            (
+                self.sources[i],
+                self.weights.as_ref().map_or(1.0, |w| f64::from(w[i])),
+            )
+        })
     }
 
     pub fn in_degree(&self, target: u32) -> usize {
@@ -157,7 +174,10 @@ impl ReactionGraph {
             while end < n && (cost(end) < goal || i == k) {
                 end += 1;
             }
-            out.push(VertexRange { start: start as u32, end: end as u32 });
+            out.push(VertexRange {
+                start: start as u32,
+                end: end as u32,
+            });
             start = end;
         }
         out
@@ -191,8 +211,12 @@ mod tests {
 
     #[test]
     fn repeats_merge_and_order_does_not_matter() {
-        let a = ReactionGraph::from_edges(3, &[e(0, 1, 1.0), e(2, 1, 1.0), e(0, 1, 2.0), e(1, 0, 0.5)]).unwrap();
-        let b = ReactionGraph::from_edges(3, &[e(1, 0, 0.5), e(0, 1, 2.0), e(2, 1, 1.0), e(0, 1, 1.0)]).unwrap();
+        let a =
+            ReactionGraph::from_edges(3, &[e(0, 1, 1.0), e(2, 1, 1.0), e(0, 1, 2.0), e(1, 0, 0.5)])
+                .unwrap();
+        let b =
+            ReactionGraph::from_edges(3, &[e(1, 0, 0.5), e(0, 1, 2.0), e(2, 1, 1.0), e(0, 1, 1.0)])
+                .unwrap();
         assert_eq!(a, b);
         assert_eq!(a.edges(), 3);
         assert_eq!(a.in_edges(1).collect::<Vec<_>>(), vec![(0, 3.0), (2, 1.0)]);
@@ -213,10 +237,20 @@ mod tests {
     fn bad_edges_are_errors_not_panics() {
         assert!(matches!(
             ReactionGraph::from_edges(2, &[e(0, 2, 1.0)]),
-            Err(GraphError::NodeOutOfRange { index: 0, node: 2, .. })
+            Err(GraphError::NodeOutOfRange {
+                index: 0,
+                node: 2,
+                ..
+            })
         ));
-        assert!(matches!(ReactionGraph::from_edges(2, &[e(0, 1, f64::NAN)]), Err(GraphError::BadWeight { .. })));
-        assert!(matches!(ReactionGraph::from_edges(2, &[e(0, 1, -1.0)]), Err(GraphError::BadWeight { .. })));
+        assert!(matches!(
+            ReactionGraph::from_edges(2, &[e(0, 1, f64::NAN)]),
+            Err(GraphError::BadWeight { .. })
+        ));
+        assert!(matches!(
+            ReactionGraph::from_edges(2, &[e(0, 1, -1.0)]),
+            Err(GraphError::BadWeight { .. })
+        ));
     }
 
     #[test]

@@ -19,7 +19,9 @@ impl DenseIds {
         if let Some(&d) = self.to_dense.get(&external) {
             return Some(d);
         }
-        let d = u32::try_from(self.to_external.len()).ok().filter(|&d| d < u32::MAX)?;
+        let d = u32::try_from(self.to_external.len())
+            .ok()
+            .filter(|&d| d < u32::MAX)?;
         self.to_dense.insert(external, d);
         self.to_external.push(external);
         Some(d)

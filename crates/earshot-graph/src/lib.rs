@@ -10,7 +10,9 @@
 mod csr;
 mod dense;
 mod pagerank;
+mod snapshot;
 
 pub use csr::{Edge, GraphError, ReactionGraph, VertexRange};
 pub use dense::DenseIds;
 pub use pagerank::{pagerank, PageRank, PageRankConfig};
+pub use snapshot::{KindWeights, Snapshot, SnapshotBuilder, SnapshotConfig};

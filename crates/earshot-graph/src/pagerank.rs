@@ -26,7 +26,12 @@ pub struct PageRankConfig {
 
 impl Default for PageRankConfig {
     fn default() -> Self {
-        PageRankConfig { alpha: 0.85, tolerance: 1e-10, max_iterations: 1000, personalization: None }
+        PageRankConfig {
+            alpha: 0.85,
+            tolerance: 1e-10,
+            max_iterations: 1000,
+            personalization: None,
+        }
     }
 }
 
@@ -47,7 +52,12 @@ const TARGETS_PER_TASK: usize = 4096;
 pub fn pagerank(g: &ReactionGraph, cfg: &PageRankConfig) -> Result<PageRank, GraphError> {
     let n = g.nodes();
     if n == 0 {
-        return Ok(PageRank { scores: Vec::new(), iterations: 0, residual: 0.0, converged: true });
+        return Ok(PageRank {
+            scores: Vec::new(),
+            iterations: 0,
+            residual: 0.0,
+            converged: true,
+        });
     }
     let p = jump_vector(n, cfg.personalization.as_deref())?;
     let mut x = vec![1.0 / n as f64; n];
@@ -57,15 +67,28 @@ pub fn pagerank(g: &ReactionGraph, cfg: &PageRankConfig) -> Result<PageRank, Gra
     while iterations < cfg.max_iterations {
         iterations += 1;
         let dangling = contributions(g, &x, &mut contrib);
-        let all = VertexRange { start: 0, end: n as u32 };
+        let all = VertexRange {
+            start: 0,
+            end: n as u32,
+        };
         pull_range(g, all, &contrib, dangling, &p, cfg.alpha, &mut next);
         residual = x.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
         std::mem::swap(&mut x, &mut next);
         if residual < cfg.tolerance {
-            return Ok(PageRank { scores: x, iterations, residual, converged: true });
+            return Ok(PageRank {
+                scores: x,
+                iterations,
+                residual,
+                converged: true,
+            });
         }
     }
-    Ok(PageRank { scores: x, iterations, residual, converged: false })
+    Ok(PageRank {
+        scores: x,
+        iterations,
+        residual,
+        converged: false,
+    })
 }
 
 /// Normalised jump vector.
@@ -73,7 +96,10 @@ fn jump_vector(n: usize, personalization: Option<&[f64]>) -> Result<Vec<f64>, Gr
     match personalization {
         None => Ok(vec![1.0 / n as f64; n]),
         Some(p) => {
-            let bad = || GraphError::BadPersonalisation { got: p.len(), nodes: n };
+            let bad = || GraphError::BadPersonalisation {
+                got: p.len(),
+                nodes: n,
+            };
             if p.len() != n || p.iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
                 return Err(bad());
             }
@@ -89,10 +115,18 @@ fn jump_vector(n: usize, personalization: Option<&[f64]>) -> Result<Vec<f64>, Gr
 /// `contrib[u] = x[u] / W[u]` for nodes with outgoing weight; returns the total mass of dangling nodes.
 fn contributions(g: &ReactionGraph, x: &[f64], contrib: &mut [f64]) -> f64 {
     let w = g.out_weight();
-    contrib.par_iter_mut().with_min_len(TARGETS_PER_TASK).enumerate().for_each(|(u, c)| {
-        *c = if w[u] > 0.0 { x[u] / w[u] } else { 0.0 };
-    });
-    x.iter().zip(w).filter(|(_, &wu)| wu == 0.0).map(|(xu, _)| xu).sum()
+    contrib
+        .par_iter_mut()
+        .with_min_len(TARGETS_PER_TASK)
+        .enumerate()
+        .for_each(|(u, c)| {
+            *c = if w[u] > 0.0 { x[u] / w[u] } else { 0.0 };
+        });
+    x.iter()
+        .zip(w)
+        .filter(|(_, &wu)| wu == 0.0)
+        .map(|(xu, _)| xu)
+        .sum()
 }
 
 /// One pull step for the targets in `range`, writing `out[v - range.start]`. This is the per-shard kernel:
@@ -110,22 +144,28 @@ pub(crate) fn pull_range(
     let sources = g.sources();
     let weights = g.weights();
     let base = range.start as usize;
-    out[..range.len()].par_chunks_mut(TARGETS_PER_TASK).enumerate().for_each(|(chunk, slots)| {
-        let first = base + chunk * TARGETS_PER_TASK;
-        for (i, slot) in slots.iter_mut().enumerate() {
-            let v = first + i;
-            let (lo, hi) = (offsets[v] as usize, offsets[v + 1] as usize);
-            let sum = match weights {
-                None => sources[lo..hi].iter().map(|&u| contrib[u as usize]).sum::<f64>(),
-                Some(w) => sources[lo..hi]
-                    .iter()
-                    .zip(&w[lo..hi])
-                    .map(|(&u, &wt)| contrib[u as usize] * f64::from(wt))
-                    .sum::<f64>(),
-            };
-            *slot = alpha * (sum + dangling * p[v]) + (1.0 - alpha) * p[v];
-        }
-    });
+    out[..range.len()]
+        .par_chunks_mut(TARGETS_PER_TASK)
+        .enumerate()
+        .for_each(|(chunk, slots)| {
+            let first = base + chunk * TARGETS_PER_TASK;
+            for (i, slot) in slots.iter_mut().enumerate() {
+                let v = first + i;
+                let (lo, hi) = (offsets[v] as usize, offsets[v + 1] as usize);
+                let sum = match weights {
+                    None => sources[lo..hi]
+                        .iter()
+                        .map(|&u| contrib[u as usize])
+                        .sum::<f64>(),
+                    Some(w) => sources[lo..hi]
+                        .iter()
+                        .zip(&w[lo..hi])
+                        .map(|(&u, &wt)| contrib[u as usize] * f64::from(wt))
+                        .sum::<f64>(),
+                };
+                *slot = alpha * (sum + dangling * p[v]) + (1.0 - alpha) * p[v];
+            }
+        });
 }
 
 #[cfg(test)]
@@ -134,7 +174,10 @@ mod tests {
     use crate::csr::Edge;
 
     fn graph(n: u32, edges: &[(u32, u32, f64)]) -> ReactionGraph {
-        let e: Vec<Edge> = edges.iter().map(|&(src, dst, weight)| Edge { src, dst, weight }).collect();
+        let e: Vec<Edge> = edges
+            .iter()
+            .map(|&(src, dst, weight)| Edge { src, dst, weight })
+            .collect();
         ReactionGraph::from_edges(n, &e).unwrap()
     }
 
@@ -147,7 +190,9 @@ mod tests {
         let mut x = vec![1.0 / n as f64; n];
         for _ in 0..2000 {
             let dangling: f64 = (0..n).filter(|&u| out_w[u] == 0.0).map(|u| x[u]).sum();
-            let mut next: Vec<f64> = (0..n).map(|v| (1.0 - alpha) * p[v] + alpha * dangling * p[v]).collect();
+            let mut next: Vec<f64> = (0..n)
+                .map(|v| (1.0 - alpha) * p[v] + alpha * dangling * p[v])
+                .collect();
             for &(s, d, w) in edges {
                 next[d as usize] += alpha * x[s as usize] * w / out_w[s as usize];
             }
@@ -158,11 +203,31 @@ mod tests {
 
     #[test]
     fn matches_the_definition_on_a_small_weighted_graph_with_dangling_nodes() {
-        let edges = [(0, 1, 1.0), (1, 2, 2.0), (2, 0, 1.0), (2, 1, 3.0), (3, 2, 1.0), (0, 4, 0.5), (5, 5, 1.0)];
-        let pr = pagerank(&graph(6, &edges), &PageRankConfig { tolerance: 1e-14, ..Default::default() }).unwrap();
+        let edges = [
+            (0, 1, 1.0),
+            (1, 2, 2.0),
+            (2, 0, 1.0),
+            (2, 1, 3.0),
+            (3, 2, 1.0),
+            (0, 4, 0.5),
+            (5, 5, 1.0),
+        ];
+        let pr = pagerank(
+            &graph(6, &edges),
+            &PageRankConfig {
+                tolerance: 1e-14,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert!(pr.converged);
         let want = reference(6, &edges, 0.85, &[1.0 / 6.0; 6]);
-        let l1: f64 = pr.scores.iter().zip(&want).map(|(a, b)| (a - b).abs()).sum();
+        let l1: f64 = pr
+            .scores
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs())
+            .sum();
         assert!(l1 < 1e-12, "L1 {l1}: {:?} vs {want:?}", pr.scores);
         assert!((pr.scores.iter().sum::<f64>() - 1.0).abs() < 1e-12);
     }
@@ -171,28 +236,58 @@ mod tests {
     fn personalisation_is_normalised_and_shifts_mass() {
         let edges = [(0, 1, 1.0), (1, 0, 1.0), (1, 2, 1.0), (2, 0, 1.0)];
         let p = vec![0.0, 0.0, 4.0];
-        let cfg = PageRankConfig { personalization: Some(p.clone()), tolerance: 1e-14, ..Default::default() };
+        let cfg = PageRankConfig {
+            personalization: Some(p.clone()),
+            tolerance: 1e-14,
+            ..Default::default()
+        };
         let pr = pagerank(&graph(3, &edges), &cfg).unwrap();
         let want = reference(3, &edges, 0.85, &[0.0, 0.0, 1.0]);
-        let l1: f64 = pr.scores.iter().zip(&want).map(|(a, b)| (a - b).abs()).sum();
+        let l1: f64 = pr
+            .scores
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs())
+            .sum();
         assert!(l1 < 1e-12, "{:?} vs {want:?}", pr.scores);
-        let bad = PageRankConfig { personalization: Some(vec![1.0]), ..Default::default() };
+        let bad = PageRankConfig {
+            personalization: Some(vec![1.0]),
+            ..Default::default()
+        };
         assert!(pagerank(&graph(3, &edges), &bad).is_err());
-        let zero = PageRankConfig { personalization: Some(vec![0.0; 3]), ..Default::default() };
+        let zero = PageRankConfig {
+            personalization: Some(vec![0.0; 3]),
+            ..Default::default()
+        };
         assert!(pagerank(&graph(3, &edges), &zero).is_err());
     }
 
     #[test]
     fn identical_on_one_and_two_threads() {
-        let edges: Vec<(u32, u32, f64)> =
-            (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) % 50_000, (i * 7919) % 50_000, 1.0 + (i % 3) as f64)).collect();
+        let edges: Vec<(u32, u32, f64)> = (0..200_000u32)
+            .map(|i| {
+                (
+                    i.wrapping_mul(2_654_435_761) % 50_000,
+                    (i * 7919) % 50_000,
+                    1.0 + (i % 3) as f64,
+                )
+            })
+            .collect();
         let g = graph(50_000, &edges);
         let run = |threads| {
-            rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(|| pagerank(&g, &PageRankConfig::default()).unwrap())
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| pagerank(&g, &PageRankConfig::default()).unwrap())
         };
         let (a, b) = (run(1), run(2));
         assert_eq!(a.iterations, b.iterations);
-        assert!(a.scores.iter().zip(&b.scores).all(|(x, y)| x.to_bits() == y.to_bits()));
+        assert!(a
+            .scores
+            .iter()
+            .zip(&b.scores)
+            .all(|(x, y)| x.to_bits() == y.to_bits()));
     }
 
     #[test]

@@ -6,11 +6,13 @@
 //! batch that was in flight was never visible (SQLite's WAL journal guarantees that).
 
 mod imports;
+mod read;
 mod schema;
 mod stats;
 mod write;
 
 pub use imports::{ImportLog, ImportRecord, ImportStatus};
+pub use read::{InteractionRow, TimeWindow};
 pub use stats::{KindCount, PlatformCount, Stats, TopAccount};
 pub use write::WriteCounts;
 

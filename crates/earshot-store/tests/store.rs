@@ -157,3 +157,61 @@ fn interrupted_imports_are_marked_on_the_next_start() {
     assert_eq!(log[0].status, earshot_store::ImportStatus::Running);
     assert!(s.integrity_check().is_ok());
 }
+
+#[test]
+fn scans_respect_time_windows_and_platforms() {
+    let (_d, mut s) = temp_store();
+    let mut events = vec![
+        interaction("a:1", InteractionKind::Reshare, "1", "2", 100),
+        interaction("a:2", InteractionKind::Like, "1", "3", 200),
+        interaction("a:3", InteractionKind::Reply, "3", "2", 300),
+    ];
+    events.push(Event::Interaction(Interaction {
+        platform: "other".into(),
+        key: "b:1".into(),
+        kind: InteractionKind::Follow,
+        actor: AccountRef::by_id("1"),
+        target: AccountRef::by_id("2"),
+        post: None,
+        time: None,
+        weight: 2.5,
+    }));
+    s.write(&events).unwrap();
+    let count = |w: earshot_store::TimeWindow, p: Option<&str>| {
+        let mut rows = Vec::new();
+        let n = s.scan_interactions(w, p, |r| rows.push(*r)).unwrap();
+        assert_eq!(n as usize, rows.len());
+        rows
+    };
+    use earshot_store::TimeWindow;
+    assert_eq!(
+        count(TimeWindow::all(), None).len(),
+        4,
+        "unbounded includes undated"
+    );
+    let w = TimeWindow {
+        from: Some(100),
+        to: Some(300),
+    };
+    let rows = count(w, None);
+    assert_eq!(rows.len(), 2, "[100, 300) excludes 300 and undated");
+    assert!(rows
+        .iter()
+        .all(|r| r.time.is_some_and(|t| (100..300).contains(&t))));
+    assert_eq!(
+        count(
+            TimeWindow {
+                from: Some(250),
+                to: None
+            },
+            None
+        )
+        .len(),
+        1
+    );
+    let other = count(TimeWindow::all(), Some("other"));
+    assert_eq!(other.len(), 1);
+    assert_eq!(other[0].weight, 2.5);
+    assert_eq!(other[0].kind, InteractionKind::Follow);
+    assert_eq!(count(TimeWindow::all(), Some("t")).len(), 3);
+}

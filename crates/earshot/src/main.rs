@@ -3,6 +3,7 @@
 //! This crate parses arguments, draws progress, formats output and maps outcomes to exit codes; the work
 //! itself lives in `earshot-ingest`, `earshot-store` and `earshot-synth`.
 
+mod cmd_authority;
 mod cmd_bench;
 mod cmd_demo;
 mod cmd_gen;
@@ -62,6 +63,7 @@ pub enum Command {
     Demo(cmd_demo::DemoArgs),
     Import(cmd_import::ImportArgs),
     Stats(cmd_stats::StatsArgs),
+    Authority(cmd_authority::AuthorityArgs),
     Gen(cmd_gen::GenArgs),
     Bench(cmd_bench::BenchArgs),
 }
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         Command::Demo(a) => cmd_demo::run(&cli, a),
         Command::Import(a) => cmd_import::run(&cli, a),
         Command::Stats(a) => cmd_stats::run(&cli, a),
+        Command::Authority(a) => cmd_authority::run(&cli, a),
         Command::Gen(a) => cmd_gen::run(&cli, a),
         Command::Bench(a) => cmd_bench::run(&cli, a),
     };

@@ -1,0 +1,114 @@
+//! Streaming reads of stored interactions, for the graph stage.
+
+use crate::{Result, Store};
+use earshot_model::InteractionKind;
+use rusqlite::params;
+
+/// A time window `[from, to)` in UTC seconds; `None` leaves that side open.
+///
+/// Undated interactions (edge lists without times) belong to a window only when both sides are open:
+/// they cannot be placed in time, so a bounded window never claims them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimeWindow {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+impl TimeWindow {
+    pub fn all() -> Self {
+        TimeWindow::default()
+    }
+
+    pub fn is_unbounded(&self) -> bool {
+        self.from.is_none() && self.to.is_none()
+    }
+}
+
+/// One stored interaction, as plain values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InteractionRow {
+    pub actor: i64,
+    pub target: i64,
+    pub kind: InteractionKind,
+    pub time: Option<i64>,
+    pub weight: f64,
+    pub post: Option<i64>,
+}
+
+impl Store {
+    /// Call `f` for every interaction in `window` (optionally of one platform), in storage order (grouped
+    /// by target). Returns how many rows were visited. Rows with a kind code this build does not know are
+    /// skipped (a newer earshot wrote them).
+    pub fn scan_interactions(
+        &self,
+        window: TimeWindow,
+        platform: Option<&str>,
+        mut f: impl FnMut(&InteractionRow),
+    ) -> Result<u64> {
+        let e = |e| self.err(e);
+        let mut clauses = Vec::new();
+        let mut values: Vec<rusqlite::types::Value> = Vec::new();
+        if !window.is_unbounded() {
+            values.push(window.from.unwrap_or(i64::MIN).into());
+            values.push(window.to.unwrap_or(i64::MAX).into());
+            clauses.push("i.time >= ?1 AND i.time < ?2".to_string());
+        }
+        if let Some(p) = platform {
+            values.push(p.to_string().into());
+            clauses.push(format!(
+                "i.target IN (SELECT id FROM accounts WHERE platform = ?{})",
+                values.len()
+            ));
+        }
+        let filter = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT i.actor, i.target, i.kind, i.time, i.weight, i.post FROM interactions i {filter}"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(e)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values)).map_err(e)?;
+        let mut n = 0u64;
+        while let Some(r) = rows.next().map_err(e)? {
+            let code: i64 = r.get(2).map_err(e)?;
+            let Some(kind) = u8::try_from(code).ok().and_then(InteractionKind::from_code) else {
+                continue;
+            };
+            f(&InteractionRow {
+                actor: r.get(0).map_err(e)?,
+                target: r.get(1).map_err(e)?,
+                kind,
+                time: r.get(3).map_err(e)?,
+                weight: r.get(4).map_err(e)?,
+                post: r.get(5).map_err(e)?,
+            });
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The latest dated interaction time, if any.
+    pub fn stats_last_time(&self) -> Result<Option<i64>> {
+        self.conn
+            .query_row("SELECT MAX(time) FROM interactions", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// `(ext_id, handle)` of an account by stable id.
+    pub fn account_names(&self, id: i64) -> Result<Option<(String, Option<String>)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT ext_id, handle FROM accounts WHERE id = ?1")
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params![id]).map_err(|e| self.err(e))?;
+        match rows.next().map_err(|e| self.err(e))? {
+            Some(r) => Ok(Some((
+                r.get(0).map_err(|e| self.err(e))?,
+                r.get(1).map_err(|e| self.err(e))?,
+            ))),
+            None => Ok(None),
+        }
+    }
+}
