@@ -16,6 +16,10 @@ pub enum ImportStatus {
     RolledBack,
     /// The process died before finishing; rerunning the same import completes it.
     Interrupted,
+    /// The input could not be read to its end (a truncated gzip): what came before was imported.
+    Truncated,
+    /// An error stopped the import (see the command's message); whole batches before it stay.
+    Failed,
 }
 
 impl ImportStatus {
@@ -26,6 +30,8 @@ impl ImportStatus {
             ImportStatus::RejectedLines => "rejected-lines",
             ImportStatus::RolledBack => "rolled-back",
             ImportStatus::Interrupted => "interrupted",
+            ImportStatus::Truncated => "truncated",
+            ImportStatus::Failed => "failed",
         }
     }
 
@@ -35,8 +41,28 @@ impl ImportStatus {
             "rejected-lines" => ImportStatus::RejectedLines,
             "rolled-back" => ImportStatus::RolledBack,
             "running" => ImportStatus::Running,
+            "truncated" => ImportStatus::Truncated,
+            "failed" => ImportStatus::Failed,
             _ => ImportStatus::Interrupted,
         }
+    }
+}
+
+/// How far an import has got: records read, events parsed, rejections, and rows written.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ImportProgress {
+    pub records: u64,
+    pub events: u64,
+    pub rejected: u64,
+    pub written: WriteCounts,
+}
+
+impl ImportProgress {
+    pub fn add(&mut self, o: &ImportProgress) {
+        self.records += o.records;
+        self.events += o.events;
+        self.rejected += o.rejected;
+        self.written.add(&o.written);
     }
 }
 
@@ -50,7 +76,8 @@ pub struct ImportRecord {
     pub started_at: i64,
     pub finished_at: Option<i64>,
     pub status: ImportStatus,
-    pub lines: u64,
+    /// Records read (the `lines` column: lines, CSV records or JSON elements).
+    pub records: u64,
     pub rejected: u64,
     pub counts: WriteCounts,
 }
@@ -88,30 +115,39 @@ impl Store {
         })
     }
 
+    /// Record how far an import has got. Called inside each batch's transaction, so the log row always
+    /// describes exactly what is committed, even if the process is killed next.
+    pub fn record_import_progress(&mut self, log: ImportLog, p: &ImportProgress) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE imports SET lines = ?2, rejected = ?3, accounts_new = ?4, posts_new = ?5,
+                    interactions_new = ?6 WHERE id = ?1",
+                params![
+                    log.id,
+                    p.records as i64,
+                    p.rejected as i64,
+                    p.written.accounts_new as i64,
+                    p.written.posts_new as i64,
+                    p.written.interactions_new as i64
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
     /// Record how an import ended.
     pub fn finish_import(
         &mut self,
         log: ImportLog,
         status: ImportStatus,
-        lines: u64,
-        rejected: u64,
-        counts: &WriteCounts,
+        p: &ImportProgress,
         now: i64,
     ) -> Result<()> {
+        self.record_import_progress(log, p)?;
         self.conn
             .execute(
-                "UPDATE imports SET status = ?2, finished_at = ?3, lines = ?4, rejected = ?5,
-                    accounts_new = ?6, posts_new = ?7, interactions_new = ?8 WHERE id = ?1",
-                params![
-                    log.id,
-                    status.as_str(),
-                    now,
-                    lines as i64,
-                    rejected as i64,
-                    counts.accounts_new as i64,
-                    counts.posts_new as i64,
-                    counts.interactions_new as i64
-                ],
+                "UPDATE imports SET status = ?2, finished_at = ?3 WHERE id = ?1",
+                params![log.id, status.as_str(), now],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
@@ -138,7 +174,7 @@ impl Store {
                     started_at: r.get(4)?,
                     finished_at: r.get(5)?,
                     status: ImportStatus::parse(&status),
-                    lines: r.get::<_, i64>(7)? as u64,
+                    records: r.get::<_, i64>(7)? as u64,
                     rejected: r.get::<_, i64>(8)? as u64,
                     counts: WriteCounts {
                         accounts_new: r.get::<_, i64>(9)? as u64,

@@ -11,7 +11,7 @@ mod schema;
 mod stats;
 mod write;
 
-pub use imports::{ImportLog, ImportRecord, ImportStatus};
+pub use imports::{ImportLog, ImportProgress, ImportRecord, ImportStatus};
 pub use read::{InteractionRow, TimeWindow};
 pub use stats::{KindCount, PlatformCount, Stats, TopAccount};
 pub use write::WriteCounts;

@@ -34,8 +34,11 @@ impl WriteCounts {
     }
 }
 
-const UPSERT_PROFILE: &str =
-    "INSERT INTO accounts (id, platform, ext_id, handle, display_name, followers, following,
+/// Insert an account or merge a profile into it: fields the new row has replace stored ones, fields it
+/// lacks keep their stored values. The `WHERE` makes an update that would change nothing a no-op, so
+/// `changes()` tells a real profile update from a repeat (an excluded NULL never counts as a change
+/// because `COALESCE` would keep the stored value).
+const UPSERT_PROFILE: &str = "INSERT INTO accounts (id, platform, ext_id, handle, display_name, followers, following,
         post_count, created_at, bio, url, verified, default_avatar, private, label)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
     ON CONFLICT(id) DO UPDATE SET
@@ -50,7 +53,8 @@ const UPSERT_PROFILE: &str =
         verified = COALESCE(excluded.verified, verified),
         default_avatar = COALESCE(excluded.default_avatar, default_avatar),
         private = COALESCE(excluded.private, private),
-        label = COALESCE(excluded.label, label)";
+        label = COALESCE(excluded.label, label)
+    WHERE (excluded.handle IS NOT NULL AND excluded.handle IS NOT handle) OR (excluded.display_name IS NOT NULL AND excluded.display_name IS NOT display_name) OR (excluded.followers IS NOT NULL AND excluded.followers IS NOT followers) OR (excluded.following IS NOT NULL AND excluded.following IS NOT following) OR (excluded.post_count IS NOT NULL AND excluded.post_count IS NOT post_count) OR (excluded.created_at IS NOT NULL AND excluded.created_at IS NOT created_at) OR (excluded.bio IS NOT NULL AND excluded.bio IS NOT bio) OR (excluded.url IS NOT NULL AND excluded.url IS NOT url) OR (excluded.verified IS NOT NULL AND excluded.verified IS NOT verified) OR (excluded.default_avatar IS NOT NULL AND excluded.default_avatar IS NOT default_avatar) OR (excluded.private IS NOT NULL AND excluded.private IS NOT private) OR (excluded.label IS NOT NULL AND excluded.label IS NOT label)";
 
 /// The prepared statements of one batch, prepared on a connection whose transaction is already open.
 struct Batch<'c> {
@@ -190,7 +194,7 @@ impl Batch<'_> {
         let id = AccountRef::by_id(a.ext_id.clone()).id(&a.platform).0;
         let existed = self.account_exists.exists(params![id])?;
         let p = &a.profile;
-        self.upsert_profile.execute(params![
+        let changed = self.upsert_profile.execute(params![
             id,
             a.platform,
             a.ext_id,
@@ -207,10 +211,10 @@ impl Batch<'_> {
             p.private,
             p.label,
         ])?;
-        if existed {
-            counts.accounts_updated += 1;
-        } else {
+        if !existed {
             counts.accounts_new += 1;
+        } else if changed > 0 {
+            counts.accounts_updated += 1;
         }
         known.insert(id);
         if a.handle.is_some() {

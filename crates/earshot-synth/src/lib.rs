@@ -226,6 +226,24 @@ pub enum SynthError {
     Io(#[from] std::io::Error),
 }
 
+/// The `(actor, target)` account numbers of the interactions [`generate`] writes for `cfg`, in the same
+/// order (the R-MAT draw alone, without kinds, times or text), for kernels and benchmarks that need the
+/// graph but not the stream. Unfollows in the stream may point elsewhere (at the account last followed).
+pub fn rmat_pairs(cfg: &SynthConfig) -> Result<impl Iterator<Item = (u32, u32)>, SynthError> {
+    cfg.validate()?;
+    let rmat = rmat::Rmat::new(
+        cfg.scale,
+        &mut random::Stream::new(cfg.seed, random::Purpose::Scramble),
+    );
+    let mut edge_rng = random::Stream::new(cfg.seed, random::Purpose::Edges);
+    Ok((0..cfg.interactions()).map(move |_| loop {
+        let (row, col) = rmat.raw_edge(&mut edge_rng);
+        if row != col {
+            break (rmat.scramble(row) as u32, rmat.scramble(col) as u32);
+        }
+    }))
+}
+
 /// Write the stream for `cfg` to `out` as JSON lines. Output is buffered here: pass the file or pipe itself.
 pub fn generate<W: std::io::Write>(cfg: &SynthConfig, out: W) -> Result<SynthSummary, SynthError> {
     generate_with_progress(cfg, out, |_, _| {})

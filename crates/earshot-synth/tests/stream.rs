@@ -348,3 +348,58 @@ fn output_is_streamed_in_small_blocks() {
         sink.bytes
     );
 }
+
+/// `rmat_pairs` is the graph of the stream `generate` writes: same actors and targets, same order
+/// (unfollows aside, which may be redirected to the last account followed).
+#[test]
+fn rmat_pairs_match_the_generated_stream() {
+    let cfg = earshot_synth::SynthConfig::new(8, 4, 11);
+    let mut out = Vec::new();
+    earshot_synth::generate(&cfg, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let streamed: Vec<(u32, u32, String)> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["type"] == "interaction")
+        .map(|v| {
+            let id = |k: &str| v[k]["ext_id"].as_str().unwrap().parse::<u32>().unwrap();
+            (
+                id("actor"),
+                id("target"),
+                v["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let pairs: Vec<(u32, u32)> = earshot_synth::rmat_pairs(&cfg).unwrap().collect();
+    assert_eq!(pairs.len(), streamed.len());
+    // The stream is written in time order, with a small look-ahead; compare as multisets per kind-agnostic pair.
+    let mut a: Vec<(u32, u32)> = streamed
+        .iter()
+        .filter(|s| s.2 != "unfollow")
+        .map(|s| (s.0, s.1))
+        .collect();
+    let unfollows = streamed.len() - a.len();
+    let mut b = pairs.clone();
+    a.sort_unstable();
+    b.sort_unstable();
+    let common = {
+        let (mut i, mut j, mut c) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Equal => {
+                    c += 1;
+                    i += 1;
+                    j += 1;
+                }
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+            }
+        }
+        c
+    };
+    assert_eq!(
+        common,
+        a.len(),
+        "every non-unfollow pair of the stream is an R-MAT pair ({unfollows} unfollows)"
+    );
+}

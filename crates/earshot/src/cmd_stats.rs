@@ -84,11 +84,11 @@ pub fn run(cli: &Cli, args: &StatsArgs) -> Result<Exit> {
         println!("\nrecent imports:");
         for i in &imports {
             println!(
-                "  #{:<4} {:<15} {:<9} {:>9} lines {:>7} rejected  {}",
+                "  #{:<4} {:<15} {:<9} {:>9} records {:>7} rejected  {}",
                 i.id,
                 i.status.as_str(),
                 i.format,
-                i.lines,
+                i.records,
                 i.rejected,
                 i.path
             );

@@ -2,14 +2,16 @@
 
 use std::process::ExitCode;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Ordered by severity, so a run over several files exits with the worst outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Exit {
     Ok = 0,
-    Error = 1,
-    /// Import finished, some lines rejected (the rest imported).
+    /// Import finished, some records rejected (the rest imported).
     Rejected = 3,
     /// `--strict` import rolled back.
     RolledBack = 4,
+    /// Something failed: see the message.
+    Error = 1,
 }
 
 impl From<Exit> for ExitCode {
@@ -17,3 +19,15 @@ impl From<Exit> for ExitCode {
         ExitCode::from(e as u8)
     }
 }
+
+/// A mistake on the command line found after clap's own checks (exit code 2, like clap's).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}

@@ -54,9 +54,10 @@ Examples:
   earshot import --format csv --map author=name,text=text,time=tweet_created tweets.csv
   earshot stats                                  what the database holds
 
-Exit codes: 0 success; 1 error (nothing or only whole batches written, see the message);
-2 bad command line; 3 import finished but some lines were rejected (see the rejects file);
-4 --strict import rolled back because a line was bad.";
+Exit codes: 0 success; 1 error, or an input that could not be read to its end (whole batches
+written before it stay; see the message); 2 bad command line (nothing is written); 3 import
+finished but some records were rejected (see the rejects file); 4 --strict import rolled back
+because a record was bad.";
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -82,7 +83,11 @@ fn main() -> ExitCode {
         Ok(code) => code.into(),
         Err(e) => {
             eprintln!("error: {e:#}");
-            exit::Exit::Error.into()
+            if e.downcast_ref::<exit::UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                exit::Exit::Error.into()
+            }
         }
     }
 }

@@ -119,7 +119,9 @@ fn malformed_lines_are_each_reported_and_good_lines_imported() {
             gz_path.to_str().unwrap(),
         ],
     );
-    assert_eq!(code, 3);
+    // Cut short is worse than a rejected line: the rest of the file was never read.
+    assert_eq!(code, 1, "{rep}");
+    assert_eq!(rep[0]["status"], "truncated");
     let imported = rep[0]["written"]["interactions_new"].as_u64().unwrap();
     assert!(imported > 1000 && imported < 20_000, "imported {imported}");
     let listed = std::fs::read_to_string(&rejects2).unwrap();
@@ -158,6 +160,8 @@ fn strict_import_of_a_bad_file_leaves_the_database_unchanged() {
             "--strict",
             "--batch-size",
             "50",
+            "--rejects",
+            dir.path().join("strict.rejects.txt").to_str().unwrap(),
             "--format",
             "higgs",
             bad.to_str().unwrap(),
@@ -176,41 +180,98 @@ fn strict_import_of_a_bad_file_leaves_the_database_unchanged() {
 }
 
 #[test]
-fn unknown_format_and_bad_options_are_clear_errors() {
+fn command_line_mistakes_exit_2_and_create_no_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e.db");
     let f = dir.path().join("data.txt");
-    std::fs::write(&f, "1 2\n").unwrap();
-    let out = earshot(&db, &["import", f.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
+    std::fs::write(&f, "1 2 1341100000 RT\n").unwrap();
+    let f = f.to_str().unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (&["import", f], "--format"),
+        (
+            &["import", "--format", "higgs", "--kind", "zap", f],
+            "--kind",
+        ),
+        (
+            &["import", "--format", "csv", "--map", "author", f],
+            "FIELD=COLUMN",
+        ),
+        (
+            &["import", "--format", "higgs", "--platform", "Bad Name", f],
+            "platform",
+        ),
+        (
+            &["import", "--format", "snap", "--columns", "src,dst,foo", f],
+            "--columns",
+        ),
+    ];
+    for (args, needle) in cases {
+        let out = earshot(&db, args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!db.exists(), "{args:?} created the database");
+    }
+    // A file that cannot be read is an error (1), named in the message, and still creates nothing.
+    let missing = dir.path().join("missing.txt");
     let out = earshot(
+        &db,
+        &["import", "--format", "higgs", missing.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.txt"));
+    assert!(!db.exists());
+    let out = earshot(&dir.path().join("none.db"), &["stats"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no earshot database"));
+}
+
+#[test]
+fn one_rejects_file_collects_every_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.db");
+    let a = dir.path().join("a.txt");
+    let b = dir.path().join("b.txt");
+    std::fs::write(&a, "1 2 1341100000 RT\n1 2 x RT\n").unwrap();
+    std::fs::write(&b, "3 4 1341100000 MT\n3 4 1341100001 ZZ\n").unwrap();
+    let rejects = dir.path().join("all.txt");
+    let (code, rep) = earshot_json(
         &db,
         &[
             "import",
             "--format",
             "higgs",
-            dir.path().join("missing.txt").to_str().unwrap(),
+            "--rejects",
+            rejects.to_str().unwrap(),
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.txt"));
-    let out = earshot(
+    assert_eq!(code, 3);
+    assert_eq!(rep.as_array().unwrap().len(), 2);
+    let listed = std::fs::read_to_string(&rejects).unwrap();
+    assert!(
+        listed.contains(&format!("{}:2: time", a.display())),
+        "{listed}"
+    );
+    assert!(
+        listed.contains(&format!("{}:2: kind", b.display())),
+        "{listed}"
+    );
+    // The log matches what is stored, and re-importing a profile-free file reports no profile updates.
+    let (_, again) = earshot_json(
         &db,
         &[
             "import",
             "--format",
-            "csv",
-            "--map",
-            "author",
-            f.to_str().unwrap(),
+            "higgs",
+            "--rejects",
+            rejects.to_str().unwrap(),
+            a.to_str().unwrap(),
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("FIELD=COLUMN"));
-    let out = earshot(&dir.path().join("none.db"), &["stats"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no earshot database"));
+    assert_eq!(again[0]["written"]["accounts_updated"], 0);
+    assert_eq!(stats(&db)["imports"][1]["counts"]["interactions_new"], 1);
 }
 
 #[test]

@@ -96,8 +96,8 @@ fn bot_profiles_import_with_duplicates_merged() {
         ],
     );
     assert_eq!(code, 0, "{rep}");
-    assert_eq!(rep[0]["lines"], 1_056);
-    assert_eq!(rep[1]["lines"], 1_176);
+    assert_eq!(rep[0]["records"], 1_056);
+    assert_eq!(rep[1]["records"], 1_176);
     // 1,056 distinct bots; 1,176 rows of humans with one account (jk_rowling) listed twice, and five
     // accounts that the bot file lists too (merged, not duplicated): 1,056 + 1,175 - 5 = 2,226.
     assert_eq!(rep[0]["written"]["accounts_new"], 1_056);

@@ -1,0 +1,335 @@
+//! `earshot import`: stream files into the store in atomic batches, reporting every rejected line.
+//!
+//! A reader thread parses while this thread writes to SQLite, so the two cores work at once. Each batch
+//! is one transaction: killed at any moment, the database holds whole batches only, and running the same
+//! import again adds exactly what is missing (rows are keyed by stable ids).
+
+mod pipeline;
+mod rejects;
+mod report;
+
+use crate::exit::{Exit, UsageError};
+use crate::Cli;
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use earshot_ingest::{DateOrder, Encoding, Format, Options, SnapColumn};
+use earshot_model::InteractionKind;
+use earshot_store::{ImportStatus, Store};
+use rejects::RejectSink;
+pub use report::FileReport;
+use std::path::{Path, PathBuf};
+
+/// In bulk mode the write-ahead log is copied back into the database only when it passes this size.
+const WAL_CHECKPOINT_BYTES: u64 = 512 << 20;
+
+/// Load interaction data into the database.
+///
+/// Every line becomes events with stable ids, so importing the same file twice adds nothing, and an
+/// interrupted import is completed by running it again. Bad lines are reported as `file:line: field:
+/// reason` (the first few on screen, all in the rejects file) and the good lines are imported.
+#[derive(Args, Debug)]
+#[command(after_help = IMPORT_EXAMPLES)]
+pub struct ImportArgs {
+    /// Files to import (plain or gzip).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Input format. Inferred only for `.jsonl`/`.ndjson` files.
+    #[arg(long, short, value_enum)]
+    pub format: Option<FormatArg>,
+
+    /// Platform label for the events, e.g. `twitter` (lower-case letters, digits, `.`, `_`, `-`). Default:
+    /// `twitter` for csv and profiles; the file's name for higgs and snap, whose ids are local to it.
+    #[arg(long)]
+    pub platform: Option<String>,
+
+    /// Name of the source, used in derived event keys (`source:line`). Default: the file name without `.gz`.
+    /// Keep it the same when re-importing a renamed file, or its events will be stored twice.
+    #[arg(long)]
+    pub source: Option<String>,
+
+    /// Column mapping for csv and profiles: `field=column`, comma-separated or repeated. csv fields: id,
+    /// author, author_id, text, time, reply_to, quote_of, reshare_of, mentions.
+    #[arg(long, value_delimiter = ',', value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
+
+    /// Interaction kind of each edge in a snap edge list.
+    #[arg(long, default_value = "follow")]
+    pub kind: String,
+
+    /// snap: each line is an undirected edge; store both directions.
+    #[arg(long)]
+    pub undirected: bool,
+
+    /// snap: meaning of the columns, e.g. `src,dst,time` or `src,dst,weight,time` (also `ignore`).
+    #[arg(long, value_name = "COLS")]
+    pub columns: Option<String>,
+
+    /// snap: is the first data line an `n m` header?
+    #[arg(long, value_enum, default_value = "auto")]
+    pub header: HeaderArg,
+
+    /// Text encoding of the file.
+    #[arg(long, value_enum, default_value = "utf8")]
+    pub encoding: EncodingArg,
+
+    /// How to read an ambiguous date like 5/11/2016 (both parts ≤ 12).
+    #[arg(long, value_enum, default_value = "mdy")]
+    pub date_order: DateOrderArg,
+
+    /// All or nothing per file: roll a file's import back at its first bad record, leaving the database as
+    /// it was before that file, and stop (files after it are not read; files before it stay imported).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Events per transaction. Larger batches import faster; each batch is atomic.
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub batch_size: u64,
+
+    /// SQLite page cache in MiB. Peak memory is about this plus three batches; more cache speeds up
+    /// imports into large databases.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    pub cache_mib: u32,
+
+    /// Where to write every rejected line. Default: `<file name>.rejects.txt` in the current directory,
+    /// written only when lines were rejected.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+
+    /// How many rejected lines to show on screen.
+    #[arg(long, default_value_t = 10)]
+    pub show_rejects: usize,
+
+    /// Reject lines longer than this many bytes.
+    #[arg(long, default_value_t = 1 << 20)]
+    pub max_line_bytes: usize,
+}
+
+impl ImportArgs {
+    /// Default options for one file, as `earshot import FILE` would use.
+    pub fn for_file(file: PathBuf) -> Self {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            args: ImportArgs,
+        }
+        let mut w = Wrapper::parse_from(["import", "placeholder"]);
+        w.args.files = vec![file];
+        w.args
+    }
+}
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  earshot import events.jsonl.gz
+  earshot import --format higgs ../shared/data/higgs-twitter/higgs-activity_time.txt.gz
+  earshot import --format snap --kind follow soc-Slashdot0902.txt.gz
+  earshot import --format snap --columns src,dst,time --kind reply CollegeMsg.txt
+  earshot import --format csv --map author=name,text=text,time=tweet_created,id=tweet_id tweets.csv
+  earshot import --format profiles --encoding latin1 bots_data.csv
+  earshot import --strict --format higgs part.txt     all or nothing";
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// earshot's own JSON lines (docs/jsonl.md).
+    Jsonl,
+    /// Posts from a CSV export, with --map.
+    Csv,
+    /// SNAP edge list: `src dst [weight]`.
+    Snap,
+    /// Higgs activity: `userA userB unix_ts RT|MT|RE`.
+    Higgs,
+    /// Account profiles from CSV or JSON.
+    Profiles,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum HeaderArg {
+    Auto,
+    Yes,
+    No,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EncodingArg {
+    Utf8,
+    Latin1,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DateOrderArg {
+    Mdy,
+    Dmy,
+}
+
+impl FormatArg {
+    pub fn format(self) -> Format {
+        match self {
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Snap => Format::Snap,
+            FormatArg::Higgs => Format::Higgs,
+            FormatArg::Profiles => Format::Profiles,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            FormatArg::Jsonl => "jsonl",
+            FormatArg::Csv => "csv",
+            FormatArg::Snap => "snap",
+            FormatArg::Higgs => "higgs",
+            FormatArg::Profiles => "profiles",
+        }
+    }
+}
+
+pub fn run(cli: &Cli, args: &ImportArgs) -> Result<Exit> {
+    // Check everything the command line says before touching the database: a typo must not create one.
+    let opts = options(args)?;
+    let mut plan = Vec::new();
+    for path in &args.files {
+        let format = match args.format.or_else(|| infer_format(path)) {
+            Some(f) => f,
+            None => {
+                return Err(UsageError(format!(
+                    "{}: cannot tell the format from the name; pass --format (jsonl, csv, snap, higgs or profiles)",
+                    path.display()
+                ))
+                .into())
+            }
+        };
+        // Opening reads a CSV header or sniffs a JSON file, so bad mappings are found here too.
+        drop(earshot_ingest::open(path, format.format(), &opts).map_err(open_error)?);
+        plan.push((path.as_path(), format));
+    }
+
+    let mut store =
+        Store::open(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))?;
+    store.begin_bulk_mode()?;
+    store.set_cache_mib(args.cache_mib)?;
+    let mut rejects = RejectSink::new(
+        args.rejects.clone(),
+        args.show_rejects,
+        cli.quiet || cli.json,
+    );
+    let mut reports: Vec<FileReport> = Vec::new();
+    let mut exit = Exit::Ok;
+    for (i, &(path, format)) in plan.iter().enumerate() {
+        let report =
+            match pipeline::import_file(cli, args, &opts, format, &mut store, path, &mut rejects) {
+                Ok(r) => r,
+                Err(e) => {
+                    if cli.json {
+                        // What was imported before the failure is committed: say so on stdout too.
+                        println!("{}", serde_json::to_string_pretty(&reports)?);
+                    }
+                    return Err(e);
+                }
+            };
+        if !cli.json && !cli.quiet {
+            report::print(&report);
+        } else if !cli.json {
+            // quiet: still say where the rejects went, since the exit code alone does not.
+            if let Some(r) = &report.rejects_file {
+                eprintln!(
+                    "{}: {} records rejected, listed in {r}",
+                    report.file, report.rejected
+                );
+            }
+        }
+        exit = exit.max(match report.status {
+            ImportStatus::RolledBack => Exit::RolledBack,
+            ImportStatus::Truncated => Exit::Error,
+            ImportStatus::RejectedLines => Exit::Rejected,
+            _ => Exit::Ok,
+        });
+        let stop = report.status == ImportStatus::RolledBack;
+        reports.push(report);
+        if stop {
+            let skipped: Vec<String> = plan[i + 1..]
+                .iter()
+                .map(|(p, _)| p.display().to_string())
+                .collect();
+            if !skipped.is_empty() && !cli.json {
+                eprintln!("--strict: stopped; not imported: {}", skipped.join(", "));
+            }
+            break;
+        }
+    }
+    rejects.finish()?;
+    if cli.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    Ok(exit)
+}
+
+/// Option errors are the user's to fix on the command line (exit 2); anything else is an error reading
+/// the file (exit 1).
+fn open_error(e: earshot_ingest::OpenError) -> anyhow::Error {
+    match e {
+        earshot_ingest::OpenError::BadOption(msg) => UsageError(msg).into(),
+        other => other.into(),
+    }
+}
+
+fn options(args: &ImportArgs) -> Result<Options> {
+    let kind: InteractionKind = args
+        .kind
+        .parse()
+        .map_err(|e| UsageError(format!("--kind: {e}")))?;
+    let mut map = Vec::new();
+    for pair in &args.map {
+        let Some((field, column)) = pair.split_once('=') else {
+            return Err(UsageError(format!(
+                "--map {pair:?}: expected FIELD=COLUMN, e.g. --map author=name,time=created_at"
+            ))
+            .into());
+        };
+        map.push((field.trim().to_string(), column.trim().to_string()));
+    }
+    let snap_columns = match &args.columns {
+        Some(c) => {
+            Some(SnapColumn::parse_list(c).map_err(|e| UsageError(format!("--columns: {e}")))?)
+        }
+        None => None,
+    };
+    Ok(Options {
+        platform: args.platform.clone(),
+        source: args.source.clone(),
+        kind: Some(kind),
+        map,
+        encoding: match args.encoding {
+            EncodingArg::Utf8 => Encoding::Utf8,
+            EncodingArg::Latin1 => Encoding::Latin1,
+        },
+        date_order: match args.date_order {
+            DateOrderArg::Mdy => DateOrder::Mdy,
+            DateOrderArg::Dmy => DateOrder::Dmy,
+        },
+        max_line_bytes: args.max_line_bytes,
+        undirected: args.undirected,
+        header: match args.header {
+            HeaderArg::Auto => None,
+            HeaderArg::Yes => Some(true),
+            HeaderArg::No => Some(false),
+        },
+        snap_columns,
+    })
+}
+
+fn infer_format(path: &Path) -> Option<FormatArg> {
+    let name = path.file_name()?.to_string_lossy().to_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    (name.ends_with(".jsonl") || name.ends_with(".ndjson")).then_some(FormatArg::Jsonl)
+}
+
+/// The source name a file's derived keys use by default: its file name without `.gz`.
+fn default_source(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.strip_suffix(".gz").unwrap_or(&name).to_string()
+}

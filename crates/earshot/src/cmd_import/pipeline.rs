@@ -1,0 +1,213 @@
+//! One file through the reader thread and the writer (this thread), in atomic batches.
+
+use super::rejects::RejectSink;
+use super::report::FileReport;
+use super::{default_source, open_error, FormatArg, ImportArgs, WAL_CHECKPOINT_BYTES};
+use crate::progress::{bytes_bar, peak_rss_kib};
+use crate::Cli;
+use anyhow::{anyhow, Result};
+use earshot_ingest::{Options, Rejection};
+use earshot_model::Event;
+use earshot_store::{ImportProgress, ImportStatus, Store};
+use std::path::Path;
+use std::sync::mpsc::sync_channel;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// Events per message from the reader thread. Transactions are `--batch-size` events, but they travel in
+/// chunks this small so that memory stays small however large a batch is.
+const CHUNK_EVENTS: usize = 8_192;
+
+/// The field a reader gives the rejection that ends a stream it cannot read further (a truncated gzip).
+const STREAM_FIELD: &str = "<stream>";
+
+/// One message from the reader thread: some events, the rejections met while reading them, and whether
+/// the transaction (batch) ends with them.
+struct Chunk {
+    events: Vec<Event>,
+    rejections: Vec<Rejection>,
+    records: u64,
+    ends_batch: bool,
+}
+
+impl Chunk {
+    fn new() -> Self {
+        Chunk {
+            events: Vec::with_capacity(CHUNK_EVENTS),
+            rejections: Vec::new(),
+            records: 0,
+            ends_batch: false,
+        }
+    }
+}
+
+/// Import one file. The store's bulk mode is already on. Whole batches are committed as they complete
+/// (the import log row is updated in the same transaction, so it always matches what is stored); with
+/// `--strict` the file is one transaction, rolled back at its first bad record.
+pub fn import_file(
+    cli: &Cli,
+    args: &ImportArgs,
+    opts: &Options,
+    format: FormatArg,
+    store: &mut Store,
+    path: &Path,
+    rejects: &mut RejectSink,
+) -> Result<FileReport> {
+    let (reader, progress) =
+        earshot_ingest::open(path, format.format(), opts).map_err(open_error)?;
+    let source = opts.source.clone().unwrap_or_else(|| default_source(path));
+    let started = Instant::now();
+    let log = store.start_import(&path.display().to_string(), format.name(), &source, now())?;
+
+    let bar = bytes_bar(progress.file_size(), cli.quiet || cli.json);
+    let batch_size = args.batch_size as usize;
+    let (tx, rx) = sync_channel::<Chunk>(2);
+    let parser = std::thread::spawn(move || {
+        let mut chunk = Chunk::new();
+        let mut in_batch = 0usize;
+        for item in reader {
+            chunk.records += 1;
+            match item {
+                Ok(record) => {
+                    in_batch += record.events.len();
+                    chunk.events.extend(record.events);
+                }
+                Err(rejection) => chunk.rejections.push(rejection),
+            }
+            if in_batch >= batch_size || chunk.events.len() >= CHUNK_EVENTS {
+                chunk.ends_batch = in_batch >= batch_size;
+                if chunk.ends_batch {
+                    in_batch = 0;
+                }
+                if tx
+                    .send(std::mem::replace(&mut chunk, Chunk::new()))
+                    .is_err()
+                {
+                    return; // the writer stopped (strict rollback or a database error)
+                }
+            }
+        }
+        chunk.ends_batch = true;
+        let _ = tx.send(chunk);
+    });
+
+    let file_rejects = rejects.open_for(path)?;
+    // `done`: committed so far; `pending`: the open transaction's share, added to `done` at commit.
+    let mut done = ImportProgress::default();
+    let mut pending = ImportProgress::default();
+    let mut truncated = false;
+    let mut status = ImportStatus::Done;
+    if args.strict {
+        store.begin()?;
+    }
+    let mut in_transaction = args.strict;
+    let outcome: Result<()> = (|| {
+        for chunk in rx.iter() {
+            pending.records += chunk.records;
+            pending.rejected += chunk.rejections.len() as u64;
+            for r in &chunk.rejections {
+                truncated |= r.field == STREAM_FIELD;
+                bar.suspend(|| rejects.record(file_rejects, r))?;
+            }
+            if args.strict && !chunk.rejections.is_empty() {
+                status = ImportStatus::RolledBack;
+                return Ok(());
+            }
+            pending.events += chunk.events.len() as u64;
+            if !in_transaction {
+                store.begin()?;
+                in_transaction = true;
+            }
+            pending.written.add(&store.write(&chunk.events)?);
+            if chunk.ends_batch && !args.strict {
+                let mut after = done;
+                after.add(&pending);
+                store.record_import_progress(log, &after)?;
+                store.commit()?;
+                in_transaction = false;
+                done = after;
+                pending = ImportProgress::default();
+                store.checkpoint_if_wal_over(WAL_CHECKPOINT_BYTES)?;
+            }
+            bar.set_position(progress.bytes_read());
+            let seen = done.records + pending.records;
+            let secs = started.elapsed().as_secs_f64().max(1e-9);
+            bar.set_message(format!(
+                "{seen} records, {:.0} records/s",
+                seen as f64 / secs
+            ));
+        }
+        Ok(())
+    })();
+    drop(rx);
+    let parser_panicked = parser.join().is_err();
+    bar.finish_and_clear();
+
+    let outcome = outcome.and_then(|()| {
+        if parser_panicked {
+            // The channel closing looked like the end of the file; it was not.
+            Err(anyhow!(
+                "the reader of {} failed part-way (a bug: please report it)",
+                path.display()
+            ))
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = outcome {
+        if in_transaction {
+            let _ = store.rollback();
+        }
+        let _ = store.finish_import(log, ImportStatus::Failed, &done, now());
+        return Err(e.context(format!(
+            "importing {} (whole batches before the failure stay imported)",
+            path.display()
+        )));
+    }
+    let mut total = done;
+    if status == ImportStatus::RolledBack {
+        store.rollback()?;
+        // Nothing stays; the log keeps what was read, for the user's record.
+        total = ImportProgress {
+            records: done.records + pending.records,
+            rejected: done.rejected + pending.rejected,
+            ..Default::default()
+        };
+    } else {
+        if args.strict {
+            total.add(&pending);
+            store.record_import_progress(log, &total)?;
+            store.commit()?;
+        }
+        status = if truncated {
+            ImportStatus::Truncated
+        } else if total.rejected > 0 {
+            ImportStatus::RejectedLines
+        } else {
+            ImportStatus::Done
+        };
+    }
+    store.finish_import(log, status, &total, now())?;
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(FileReport {
+        file: path.display().to_string(),
+        format: format.name(),
+        status,
+        records: total.records,
+        events: total.events,
+        rejected: total.rejected,
+        written: total.written,
+        warnings: progress.warnings().iter().map(|w| w.to_string()).collect(),
+        rejects_file: rejects.path_if_used(file_rejects),
+        seconds,
+        records_per_second: total.records as f64 / seconds.max(1e-9),
+        events_per_second: total.events as f64 / seconds.max(1e-9),
+        peak_rss_kib: peak_rss_kib(),
+    })
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
