@@ -159,6 +159,21 @@ impl ReactionGraph {
         self.weights.is_none()
     }
 
+    /// The same edges with every weight 1: plain (unweighted) PageRank's graph, a baseline for the
+    /// weighted authority, and the shape the GAP Benchmark Suite's kernel runs on.
+    pub fn unweighted(&self) -> ReactionGraph {
+        let mut out_weight = vec![0f64; self.nodes()];
+        for &s in &self.sources {
+            out_weight[s as usize] += 1.0;
+        }
+        ReactionGraph {
+            offsets: self.offsets.clone(),
+            sources: self.sources.clone(),
+            weights: None,
+            out_weight,
+        }
+    }
+
     /// Split the targets into `k` contiguous ranges of about equal incoming edges (plus nodes, so that a
     /// range of edge-less nodes still gets spread out).
     pub fn shards(&self, k: usize) -> Vec<VertexRange> {
@@ -181,6 +196,20 @@ impl ReactionGraph {
             start = end;
         }
         out
+    }
+
+    pub(crate) fn from_parts(
+        offsets: Vec<u64>,
+        sources: Vec<u32>,
+        weights: Option<Vec<f32>>,
+        out_weight: Vec<f64>,
+    ) -> Self {
+        ReactionGraph {
+            offsets,
+            sources,
+            weights,
+            out_weight,
+        }
     }
 
     pub(crate) fn range(&self, target: u32) -> (usize, usize) {
@@ -222,6 +251,16 @@ mod tests {
         assert_eq!(a.in_edges(1).collect::<Vec<_>>(), vec![(0, 3.0), (2, 1.0)]);
         assert_eq!(a.out_weight(), &[3.0, 0.5, 1.0]);
         assert!(!a.is_unit_weighted());
+    }
+
+    #[test]
+    fn unweighted_keeps_edges_and_counts_degrees() {
+        let g = ReactionGraph::from_edges(3, &[e(0, 1, 2.0), e(0, 2, 0.5), e(2, 1, 1.0)]).unwrap();
+        let u = g.unweighted();
+        assert!(u.is_unit_weighted());
+        assert_eq!(u.edges(), 3);
+        assert_eq!(u.out_weight(), &[2.0, 0.0, 1.0]);
+        assert_eq!(u.in_edges(1).collect::<Vec<_>>(), vec![(0, 1.0), (2, 1.0)]);
     }
 
     #[test]

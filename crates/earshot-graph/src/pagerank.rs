@@ -5,6 +5,11 @@
 //! atomics. Mass of dangling nodes (no outgoing weight) is redistributed by the personalisation vector,
 //! as networkx does, so the result equals `networkx.pagerank(G, alpha, personalization, weight=...)`.
 //!
+//! Contributions are kept as `f32` (sums and scores are `f64`): the contribution array is the one that
+//! every edge reads at random, and halving it made an iteration ~1.3x faster on R-MAT scale 20
+//! (BENCHMARKS.md). The rounding this costs is ~1e-8 in L1 against networkx on real graphs, far inside
+//! the 1e-6 we promise.
+//!
 //! Results do not depend on the number of threads: every target's sum runs in a fixed order on one
 //! thread, and the global sums (dangling mass, residual) are taken sequentially.
 
@@ -62,7 +67,7 @@ pub fn pagerank(g: &ReactionGraph, cfg: &PageRankConfig) -> Result<PageRank, Gra
     let p = jump_vector(n, cfg.personalization.as_deref())?;
     let mut x = vec![1.0 / n as f64; n];
     let mut next = vec![0.0; n];
-    let mut contrib = vec![0.0; n];
+    let mut contrib = vec![0.0f32; n];
     let (mut residual, mut iterations) = (f64::INFINITY, 0);
     while iterations < cfg.max_iterations {
         iterations += 1;
@@ -76,7 +81,7 @@ pub fn pagerank(g: &ReactionGraph, cfg: &PageRankConfig) -> Result<PageRank, Gra
         std::mem::swap(&mut x, &mut next);
         if residual < cfg.tolerance {
             return Ok(PageRank {
-                scores: x,
+                scores: normalised(x),
                 iterations,
                 residual,
                 converged: true,
@@ -84,11 +89,20 @@ pub fn pagerank(g: &ReactionGraph, cfg: &PageRankConfig) -> Result<PageRank, Gra
         }
     }
     Ok(PageRank {
-        scores: x,
+        scores: normalised(x),
         iterations,
         residual,
         converged: false,
     })
+}
+
+/// Scale to sum exactly 1: f32 contributions leak ~1e-8 of the mass per iteration.
+fn normalised(mut x: Vec<f64>) -> Vec<f64> {
+    let total: f64 = x.iter().sum();
+    if total > 0.0 {
+        x.iter_mut().for_each(|v| *v /= total);
+    }
+    x
 }
 
 /// Normalised jump vector.
@@ -113,14 +127,18 @@ fn jump_vector(n: usize, personalization: Option<&[f64]>) -> Result<Vec<f64>, Gr
 }
 
 /// `contrib[u] = x[u] / W[u]` for nodes with outgoing weight; returns the total mass of dangling nodes.
-fn contributions(g: &ReactionGraph, x: &[f64], contrib: &mut [f64]) -> f64 {
+fn contributions(g: &ReactionGraph, x: &[f64], contrib: &mut [f32]) -> f64 {
     let w = g.out_weight();
     contrib
         .par_iter_mut()
         .with_min_len(TARGETS_PER_TASK)
         .enumerate()
         .for_each(|(u, c)| {
-            *c = if w[u] > 0.0 { x[u] / w[u] } else { 0.0 };
+            *c = if w[u] > 0.0 {
+                (x[u] / w[u]) as f32
+            } else {
+                0.0
+            };
         });
     x.iter()
         .zip(w)
@@ -134,7 +152,7 @@ fn contributions(g: &ReactionGraph, x: &[f64], contrib: &mut [f64]) -> f64 {
 pub(crate) fn pull_range(
     g: &ReactionGraph,
     range: VertexRange,
-    contrib: &[f64],
+    contrib: &[f32],
     dangling: f64,
     p: &[f64],
     alpha: f64,
@@ -153,19 +171,36 @@ pub(crate) fn pull_range(
                 let v = first + i;
                 let (lo, hi) = (offsets[v] as usize, offsets[v + 1] as usize);
                 let sum = match weights {
-                    None => sources[lo..hi]
-                        .iter()
-                        .map(|&u| contrib[u as usize])
-                        .sum::<f64>(),
+                    None => sum_unweighted(&sources[lo..hi], contrib),
                     Some(w) => sources[lo..hi]
                         .iter()
                         .zip(&w[lo..hi])
-                        .map(|(&u, &wt)| contrib[u as usize] * f64::from(wt))
+                        .map(|(&u, &wt)| f64::from(contrib[u as usize]) * f64::from(wt))
                         .sum::<f64>(),
                 };
                 *slot = alpha * (sum + dangling * p[v]) + (1.0 - alpha) * p[v];
             }
         });
+}
+
+/// `Σ contrib[u]` over `sources`, in four interleaved partial sums: independent additions keep the
+/// floating-point pipeline full where one running sum would wait on each add (~3% on R-MAT scale 20).
+/// The order is fixed, so the result is the same on every run and thread count.
+#[inline]
+fn sum_unweighted(sources: &[u32], contrib: &[f32]) -> f64 {
+    let mut acc = [0f64; 4];
+    let mut quads = sources.chunks_exact(4);
+    for q in &mut quads {
+        for (a, &u) in acc.iter_mut().zip(q) {
+            *a += f64::from(contrib[u as usize]);
+        }
+    }
+    let tail: f64 = quads
+        .remainder()
+        .iter()
+        .map(|&u| f64::from(contrib[u as usize]))
+        .sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 #[cfg(test)]
@@ -181,7 +216,9 @@ mod tests {
         ReactionGraph::from_edges(n, &e).unwrap()
     }
 
-    /// Dense power iteration written directly from the definition, as an independent reference.
+    /// Dense power iteration written directly from the definition, as an independent reference. The kernel
+    /// keeps contributions in f32, so agreement is to ~1e-7 in L1; 1e-6 is the promise (and what a bug
+    /// would break by orders of magnitude).
     fn reference(n: usize, edges: &[(u32, u32, f64)], alpha: f64, p: &[f64]) -> Vec<f64> {
         let mut out_w = vec![0.0; n];
         for &(s, _, w) in edges {
@@ -228,7 +265,7 @@ mod tests {
             .zip(&want)
             .map(|(a, b)| (a - b).abs())
             .sum();
-        assert!(l1 < 1e-12, "L1 {l1}: {:?} vs {want:?}", pr.scores);
+        assert!(l1 < 1e-6, "L1 {l1}: {:?} vs {want:?}", pr.scores);
         assert!((pr.scores.iter().sum::<f64>() - 1.0).abs() < 1e-12);
     }
 
@@ -249,7 +286,7 @@ mod tests {
             .zip(&want)
             .map(|(a, b)| (a - b).abs())
             .sum();
-        assert!(l1 < 1e-12, "{:?} vs {want:?}", pr.scores);
+        assert!(l1 < 1e-6, "{:?} vs {want:?}", pr.scores);
         let bad = PageRankConfig {
             personalization: Some(vec![1.0]),
             ..Default::default()

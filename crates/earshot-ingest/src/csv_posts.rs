@@ -22,6 +22,7 @@ use crate::reader::{quote, ByteSource, LineReader};
 use crate::time::parse_time;
 use crate::{Ctx, DateOrder, OpenError, Options, Record, Rejection};
 use earshot_model::{Account, AccountRef, Event, Interaction, InteractionKind, Post};
+use std::collections::HashSet;
 
 const FIELDS: [&str; 10] = [
     "id",
@@ -228,13 +229,13 @@ impl CsvPostReader {
             .get("text", rec)
             .filter(|t| !t.is_empty())
             .map(str::to_string);
+        // Distinct handles (case-insensitive) in order of first appearance; a set keeps this linear.
         let mut handles: Vec<String> = Vec::new();
-        let mut lower: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         let own = author.handle.as_deref().map(str::to_lowercase);
         let mut add = |h: &str| {
             let l = h.to_lowercase();
-            if Some(&l) != own.as_ref() && !lower.contains(&l) {
-                lower.push(l);
+            if Some(&l) != own.as_ref() && seen.insert(l) {
                 handles.push(h.to_string());
             }
         };
@@ -483,5 +484,51 @@ mod tests {
             panic!()
         };
         assert_eq!(post.author.ext_id, "t.csv:2");
+    }
+
+    #[test]
+    fn many_mentions_are_deduplicated_in_linear_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let n = 50_000;
+        let mut body: String = (0..n).map(|i| format!("@u{i} ")).collect();
+        body.push_str("@U1 @u0 @Me @u2");
+        let text = format!("who,time,text\nme,2015-02-24 11:35,{body}\n");
+        let p = write_file(dir.path(), "m.csv", text.as_bytes());
+        let opts = Options {
+            map: map(&[("author", "who")]),
+            ..Options::default()
+        };
+        let started = std::time::Instant::now();
+        let (good, bad) = read_all(&p, Format::Csv, &opts);
+        let took = started.elapsed();
+        assert!(bad.is_empty(), "{bad:?}");
+        let keys: Vec<(String, String)> = good[0]
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Interaction(i) => Some((i.key.clone(), i.target.ext_id.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(keys.len(), n);
+        assert_eq!(keys[0], ("m.csv:2#m0".to_string(), "@u0".to_string()));
+        assert_eq!(keys[n - 1].1, format!("@u{}", n - 1));
+        assert!(took.as_secs_f64() < 3.0, "took {took:?}");
+    }
+
+    #[test]
+    fn header_only_is_empty_and_bom_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = Options {
+            map: map(&[("author", "who")]),
+            ..Options::default()
+        };
+        let p = write_file(dir.path(), "h.csv", b"\xef\xbb\xbfwho,time\n");
+        let (good, bad) = read_all(&p, Format::Csv, &opts);
+        assert!(good.is_empty() && bad.is_empty(), "{bad:?}");
+        let p = write_file(dir.path(), "h.csv", b"\xef\xbb\xbftime,who\n2015-02-24,a\n");
+        let (good, bad) = read_all(&p, Format::Csv, &opts);
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(good.len(), 1);
     }
 }

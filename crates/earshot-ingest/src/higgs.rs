@@ -150,7 +150,7 @@ mod tests {
             "8: time: \"13411009x5\": not a unix time (integer seconds)",
             "9: time: \"99999999999\": unix time after 2099",
             "10: actor: negative id \"-7\"",
-            "11: <line>: invalid UTF-8 at byte 3",
+            "11: <line>: invalid UTF-8 at byte 3 (if the file is latin-1, pass --encoding latin1)",
             "12: <line>: line of 300 bytes is longer than the limit of 200 bytes (skipped)",
             "13: target: not a numeric id: \"x\"",
             "14: <line>: expected 4 fields (userA userB unix_ts kind), found 5",

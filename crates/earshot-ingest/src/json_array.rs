@@ -1,7 +1,7 @@
 //! Streaming the elements of a top-level JSON array (`[{...}, {...}]`) one at a time, each capped at
 //! `max_line_bytes`, without ever holding the whole array.
 
-use crate::reader::{decode_into, stream_error, ByteSource};
+use crate::reader::{decode_into, invalid_utf8, stream_error, ByteSource};
 use crate::{Encoding, Rejection};
 use std::io::{self, BufRead};
 
@@ -186,7 +186,7 @@ impl JsonArray {
                     return Ok(self.reject(
                         line,
                         "<line>",
-                        format!("element {index}: invalid UTF-8 at byte {at}"),
+                        format!("element {index}: {}", invalid_utf8(at)),
                     ));
                 }
                 Ok(Some(Ok(Element { line, text })))

@@ -2,7 +2,8 @@
 //!
 //! A record's platform must pass [`earshot_model::check_platform`]; [`Options::platform`] fills it in
 //! when missing and overrides it when present. Ids, handles-as-ids and keys must be non-empty and weights
-//! finite and ≥ 0. A serde error names the JSON field it concerns (`time`, `actor.ext_id`) when it can be
+//! finite and ≥ 0. Times (`time`, `created_at`) must lie within the years 1900..=2100
+//! ([`crate::time::MIN_TIME`]..=[`crate::time::MAX_TIME`]). A serde error names the JSON field it concerns (`time`, `actor.ext_id`) when it can be
 //! told from the error, else `<json>`.
 
 use crate::reader::{quote, ByteSource, LineReader};
@@ -113,6 +114,19 @@ fn check_event(ev: &Event) -> Result<(), (String, String)> {
             "weight",
             format!("weight must be finite and ≥ 0, found {}", i.weight),
         ),
+        _ => check_times(ev),
+    }
+}
+
+/// Times are unix seconds; one far outside any plausible date (`9223372036854775807`) is a typo or junk.
+fn check_times(ev: &Event) -> Result<(), (String, String)> {
+    let (field, t) = match ev {
+        Event::Account(a) => ("created_at", a.profile.created_at),
+        Event::Post(p) => ("time", Some(p.time)),
+        Event::Interaction(i) => ("time", i.time),
+    };
+    match t.map(crate::time::check_range) {
+        Some(Err(e)) => Err((field.to_string(), e.0)),
         _ => Ok(()),
     }
 }
@@ -266,5 +280,58 @@ mod tests {
         let (good, bad) = read_all(&p, Format::Jsonl, &opts);
         assert!(bad.is_empty(), "{bad:?}");
         assert!(good.iter().all(|r| r.events[0].platform() == "mastodon"));
+    }
+
+    #[test]
+    fn times_outside_1900_to_2100_are_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines = [
+            format!(
+                r#"{{"type":"post","platform":"t","ext_id":"p","author":{{"ext_id":"1"}},"time":{}}}"#,
+                i64::MAX
+            ),
+            format!(
+                r#"{{"type":"interaction","platform":"t","key":"k","kind":"like","actor":{{"ext_id":"1"}},"target":{{"ext_id":"2"}},"time":{}}}"#,
+                i64::MIN
+            ),
+            format!(
+                r#"{{"type":"account","platform":"t","ext_id":"1","created_at":{}}}"#,
+                4_133_980_800i64
+            ),
+            format!(
+                r#"{{"type":"account","platform":"t","ext_id":"1","created_at":{}}}"#,
+                -2_208_988_801i64
+            ),
+            // The edges of the range are accepted: 1900-01-01 00:00:00 and 2100-12-31 23:59:59.
+            format!(
+                r#"{{"type":"account","platform":"t","ext_id":"1","created_at":{}}}"#,
+                -2_208_988_800i64
+            ),
+            format!(
+                r#"{{"type":"post","platform":"t","ext_id":"p","author":{{"ext_id":"1"}},"time":{}}}"#,
+                4_133_980_799i64
+            ),
+        ];
+        let p = write_file(dir.path(), "t.jsonl", lines.join("\n").as_bytes());
+        let (good, bad) = read_all(&p, Format::Jsonl, &Options::default());
+        assert_eq!(good.iter().map(|r| r.line).collect::<Vec<_>>(), [5, 6]);
+        let f = p.display();
+        let fields: Vec<String> = bad
+            .iter()
+            .map(|b| b.split(": ").take(2).collect::<Vec<_>>().join(": "))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                format!("{f}:1: time"),
+                format!("{f}:2: time"),
+                format!("{f}:3: created_at"),
+                format!("{f}:4: created_at"),
+            ]
+        );
+        assert!(
+            bad[0].contains("1900") && bad[0].contains("2100"),
+            "{bad:?}"
+        );
     }
 }

@@ -19,13 +19,18 @@
 //! | `has_avatar` (the negation of `default_avatar`) | `userHasProfilPic`, `has_avatar` |
 //! | `label` | `bot`, `label`, `isFake` |
 //!
+//! A CSV header in which no field's column is found (mapped or default) is an [`OpenError::BadHeader`];
+//! a header with no rows is an empty input.
+//!
 //! Values are trimmed of spaces and stray double quotes (`"jk_rowling"`). Booleans: true/false, 1/0, yes/no.
 //! A label from a column named `bot`/`is_bot` maps 1→`bot`, 0→`human`; from `isFake`/`is_fake`/`fake`
 //! 1→`fake`, 0→`real`; other label columns are kept as lower-cased text.
 //!
 //! Identity: `id` if it is a clean decimal integer; else `id_str` if clean; else the handle
 //! ([`AccountRef::by_handle`]: ext_id `@handle`); else, for inputs without any id (InstaFake),
-//! `source:index` with the 1-based record index. Excel-mangled ids (`8.41E+17`) are therefore never used;
+//! `source:LINE` with the record's first physical line (CSV, JSON lines) like every other format, or, for a
+//! JSON array, `source:N` with the 1-based element index (every element counts, rejected ones too). Keys
+//! therefore do not move when a bad record elsewhere is fixed. Excel-mangled ids (`8.41E+17`) are never used;
 //! the number of accounts identified by a fallback is reported as one [`crate::Warning`]. One Account event
 //! per record: duplicates are merged by the store.
 
@@ -153,12 +158,20 @@ pub(crate) fn open(
                 };
                 cols.push(col.map(|i| (i, header[i].clone())));
             }
+            if cols.iter().all(Option::is_none) {
+                return Err(OpenError::BadHeader {
+                    path: builder.ctx.path.clone(),
+                    reason: format!(
+                        "no profile column in header {header:?}: expected columns such as id, screen_name, \
+                         followers_count, or a mapping field=column"
+                    ),
+                });
+            }
             Box::new(CsvProfiles {
                 recs,
                 cols,
                 width: header.len(),
                 builder,
-                index: 0,
             })
         }
     })
@@ -170,7 +183,7 @@ struct Builder {
     platform: String,
     order: DateOrder,
     map: Vec<(String, String)>,
-    /// Accounts identified by id_str, by handle, by `source:index`.
+    /// Accounts identified by id_str, by handle, by `source:line` (or `source:index`).
     fallbacks: [u64; 3],
     finished: bool,
 }
@@ -179,7 +192,9 @@ struct Builder {
 type Get<'a> = dyn Fn(&str) -> Option<(String, String)> + 'a;
 
 impl Builder {
-    fn build(&mut self, line: u64, index: u64, get: &Get) -> Result<Record, Rejection> {
+    /// The Account of one record starting on `line`; `key` names it when it has neither id nor handle
+    /// (`source:key`: its line, or its element index in a JSON array).
+    fn build(&mut self, line: u64, key: u64, get: &Get) -> Result<Record, Rejection> {
         let value = |f: &str| {
             get(f)
                 .map(|(c, v)| (c, clean(&v).to_string()))
@@ -228,7 +243,7 @@ impl Builder {
             (Some(id), _, _) if is_clean_int(&id) => (id, None),
             (_, Some(id), _) if is_clean_int(&id) => (id, Some(0)),
             (_, _, Some(h)) => (AccountRef::by_handle(h).ext_id, Some(1)),
-            _ => (format!("{}:{index}", self.ctx.source), Some(2)),
+            _ => (crate::line_key(&self.ctx.source, key), Some(2)),
         };
         if let Some(k) = kind {
             self.fallbacks[k] += 1;
@@ -263,7 +278,7 @@ impl Builder {
             self.ctx.warn(
                 0,
                 format!(
-                    "{by_index} accounts have neither id nor handle: identified as source:index"
+                    "{by_index} accounts have neither id nor handle: identified as source:line (source:index in a JSON array)"
                 ),
             );
         }
@@ -313,7 +328,6 @@ struct CsvProfiles {
     cols: Vec<Option<(usize, String)>>,
     width: usize,
     builder: Builder,
-    index: u64,
 }
 
 impl Iterator for CsvProfiles {
@@ -328,7 +342,6 @@ impl Iterator for CsvProfiles {
             Some(Err(r)) => return Some(Err(r)),
             Some(Ok(rec)) => rec,
         };
-        self.index += 1;
         if rec.fields.len() != self.width {
             let reason = format!(
                 "expected {} fields as in the header, found {}",
@@ -343,7 +356,7 @@ impl Iterator for CsvProfiles {
             let (c, name) = cols[i].as_ref()?;
             Some((name.clone(), rec.fields.get(*c)?.clone()))
         };
-        Some(self.builder.build(rec.line, self.index, &get))
+        Some(self.builder.build(rec.line, rec.line, &get))
     }
 }
 
@@ -356,6 +369,7 @@ struct JsonProfiles {
     input: JsonInput,
     map: Vec<(String, String)>,
     builder: Builder,
+    /// Records so far (for messages; and the key of id-less elements of an array), rejected ones included.
     index: u64,
 }
 
@@ -401,7 +415,11 @@ impl Iterator for JsonProfiles {
             }
         };
         let get = json_get(&self.map, &obj);
-        Some(self.builder.build(line, self.index, &get))
+        let key = match self.input {
+            JsonInput::Array(_) => self.index,
+            JsonInput::Lines(_) => line,
+        };
+        Some(self.builder.build(line, key, &get))
     }
 }
 
@@ -550,5 +568,92 @@ mod tests {
                 p.display()
             )]
         );
+    }
+
+    fn ids(good: &[crate::Record]) -> Vec<String> {
+        accounts(good).into_iter().map(|a| a.ext_id).collect()
+    }
+
+    #[test]
+    fn a_bom_does_not_hide_json() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [
+            ("a.json", &b"\xef\xbb\xbf[{\"id\": 1}, {\"id\": 2}]"[..]),
+            ("l.json", &b"\xef\xbb\xbf{\"id\": 1}\n{\"id\": 2}\n"[..]),
+            ("c.csv", &b"\xef\xbb\xbfid,screen_name\n1,a\n2,b\n"[..]),
+            (
+                "w.json",
+                &b"\xef\xbb\xbf\r\n\n    [{\"id\": 1}, {\"id\": 2}]"[..],
+            ),
+            ("v.json", &b"\n\n    \t [{\"id\": 1}, {\"id\": 2}]"[..]),
+        ] {
+            let p = write_file(dir.path(), name, text);
+            let (good, bad) = read_all(&p, Format::Profiles, &Options::default());
+            assert!(bad.is_empty(), "{name}: {bad:?}");
+            assert_eq!(ids(&good), ["1", "2"], "{name}");
+        }
+        let p = crate::test_util::write_gz(dir.path(), "a.json.gz", b"\xef\xbb\xbf[{\"id\": 3}]");
+        let (good, bad) = read_all(&p, Format::Profiles, &Options::default());
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(ids(&good), ["3"]);
+    }
+
+    #[test]
+    fn header_only_is_empty_and_unknown_header_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_file(dir.path(), "h.csv", b"id,screen_name\r\n");
+        let (good, bad) = read_all(&p, Format::Profiles, &Options::default());
+        assert!(good.is_empty() && bad.is_empty(), "{bad:?}");
+        let p = write_file(dir.path(), "u.csv", b"colour,shape\nred,round\n");
+        let e = crate::open(&p, Format::Profiles, &Options::default())
+            .err()
+            .expect("an unknown header is an error");
+        assert!(matches!(e, crate::OpenError::BadHeader { .. }), "{e}");
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with(&p.display().to_string())
+                && msg.contains("colour")
+                && msg.contains("shape"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn id_less_csv_records_are_keyed_by_their_first_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = b"userFollowerCount,bio,isFake\n1,a,1\n\xff,b,1\n2,\"two\nlines\",0\n3,c,0\n4,\"open,0\n";
+        let p = write_file(dir.path(), "f.csv", text);
+        let (good, bad) = read_all(&p, Format::Profiles, &Options::default());
+        assert_eq!(bad.len(), 2, "{bad:?}");
+        assert_eq!(ids(&good), ["f.csv:2", "f.csv:4", "f.csv:6"]);
+        // Fixing the broken line changes no other key.
+        let fixed = b"userFollowerCount,bio,isFake\n1,a,1\n9,b,1\n2,\"two\nlines\",0\n3,c,0\n";
+        let p = write_file(dir.path(), "f.csv", fixed);
+        let (good, _) = read_all(&p, Format::Profiles, &Options::default());
+        assert_eq!(ids(&good), ["f.csv:2", "f.csv:3", "f.csv:4", "f.csv:6"]);
+    }
+
+    #[test]
+    fn id_less_json_keys_lines_and_array_elements() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_file(
+            dir.path(),
+            "l.json",
+            b"{\"followers\": 1}\n\n{\"followers\": \xff}\n{\"followers\": 2}\n",
+        );
+        let (good, bad) = read_all(&p, Format::Profiles, &Options::default());
+        assert_eq!(bad.len(), 1, "{bad:?}");
+        assert_eq!(ids(&good), ["l.json:1", "l.json:4"]);
+        let mut arr = b"[{\"followers\": 1}, {\"bio\": \"\xff\"}, {\"bio\": \"".to_vec();
+        arr.extend_from_slice("x".repeat(200).as_bytes());
+        arr.extend_from_slice(b"\"},\n 5, {\"followers\": 2}]");
+        let p = write_file(dir.path(), "a.json", &arr);
+        let opts = Options {
+            max_line_bytes: 100,
+            ..Options::default()
+        };
+        let (good, bad) = read_all(&p, Format::Profiles, &opts);
+        assert_eq!(bad.len(), 3, "{bad:?}");
+        assert_eq!(ids(&good), ["a.json:1", "a.json:5"]);
     }
 }

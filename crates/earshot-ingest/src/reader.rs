@@ -24,13 +24,88 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// The decompressed byte stream of a file, and whether it was gzip.
+/// Drops a UTF-8 byte order mark (`EF BB BF`) at the start of the (decompressed) stream, so that every
+/// reader, and the sniffing of the profiles format, sees the text itself. Should the first read return
+/// fewer than three bytes, they are gathered in `head` before deciding, so a split BOM is still found.
+struct SkipBom<R> {
+    inner: R,
+    checked: bool,
+    head: Vec<u8>,
+    pos: usize,
+}
+
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+impl<R> SkipBom<R> {
+    fn new(inner: R) -> Self {
+        SkipBom {
+            inner,
+            checked: false,
+            head: Vec::new(),
+            pos: 0,
+        }
+    }
+}
+
+impl<R: BufRead> BufRead for SkipBom<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if !self.checked {
+            // The usual case: the first buffer holds the first three bytes; nothing is copied.
+            let avail = self.inner.fill_buf()?;
+            if self.head.is_empty() && avail.len() >= BOM.len() {
+                self.checked = true;
+                if avail.starts_with(BOM) {
+                    self.inner.consume(BOM.len());
+                }
+                return self.inner.fill_buf();
+            }
+            while self.head.len() < BOM.len() {
+                let avail = self.inner.fill_buf()?;
+                if avail.is_empty() {
+                    break;
+                }
+                let n = avail.len().min(BOM.len() - self.head.len());
+                self.head.extend_from_slice(&avail[..n]);
+                self.inner.consume(n);
+            }
+            self.checked = true;
+            if self.head == BOM {
+                self.pos = BOM.len();
+            }
+        }
+        if self.pos < self.head.len() {
+            return Ok(&self.head[self.pos..]);
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        if self.pos < self.head.len() {
+            self.pos = (self.pos + amt).min(self.head.len());
+        } else {
+            self.inner.consume(amt);
+        }
+    }
+}
+
+impl<R: BufRead> Read for SkipBom<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(buf.len());
+        buf[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+/// The decompressed byte stream of a file (a leading UTF-8 BOM dropped), and whether it was gzip.
 pub(crate) struct ByteSource {
     pub reader: Box<dyn BufRead + Send>,
     pub gzip: bool,
 }
 
-/// Open `path`; gzip (magic `1f 8b`) is decompressed transparently, concatenated members included.
+/// Open `path`; gzip (magic `1f 8b`) is decompressed transparently, concatenated members included. A UTF-8
+/// BOM at the start of the text is dropped.
 pub(crate) fn open_bytes(path: &Path, shared: &Arc<Shared>) -> io::Result<ByteSource> {
     let file = File::open(path)?;
     if let Ok(meta) = file.metadata() {
@@ -46,9 +121,12 @@ pub(crate) fn open_bytes(path: &Path, shared: &Arc<Shared>) -> io::Result<ByteSo
     let head = raw.fill_buf()?;
     let gzip = head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b;
     let reader: Box<dyn BufRead + Send> = if gzip {
-        Box::new(BufReader::with_capacity(BUF, MultiGzDecoder::new(raw)))
+        Box::new(SkipBom::new(BufReader::with_capacity(
+            BUF,
+            MultiGzDecoder::new(raw),
+        )))
     } else {
-        Box::new(raw)
+        Box::new(SkipBom::new(raw))
     };
     Ok(ByteSource { reader, gzip })
 }
@@ -76,6 +154,11 @@ pub(crate) fn quote(s: &str) -> String {
     }
 }
 
+/// The rejection reason for invalid UTF-8 at 1-based byte `at`, with a hint at the way out.
+pub(crate) fn invalid_utf8(at: usize) -> String {
+    format!("invalid UTF-8 at byte {at} (if the file is latin-1, pass --encoding latin1)")
+}
+
 /// Decode `bytes` per `enc` into `out` (cleared first). Err: the 1-based byte position of invalid UTF-8.
 pub(crate) fn decode_into(bytes: &[u8], enc: Encoding, out: &mut String) -> Result<(), usize> {
     out.clear();
@@ -96,8 +179,9 @@ pub(crate) fn decode_into(bytes: &[u8], enc: Encoding, out: &mut String) -> Resu
 
 /// Reads physical lines (1-based), strips `\n` and trailing `\r`s, decodes, and caps the line length.
 ///
-/// A line longer than `max` bytes is skipped without being held in memory and reported as a rejection
-/// with field `<line>`; bad UTF-8 likewise. A read error ends the stream with one `<stream>` rejection.
+/// The cap applies to the line without its terminator (`\n` and the `\r`s before it). A line longer than
+/// `max` bytes is skipped (no more than `max` bytes of it are held) and reported as a rejection with field
+/// `<line>`; bad UTF-8 likewise. A read error ends the stream with one `<stream>` rejection.
 pub(crate) struct LineReader {
     src: Box<dyn BufRead + Send>,
     gzip: bool,
@@ -142,10 +226,12 @@ impl LineReader {
         }
     }
 
-    /// Read one physical line's raw bytes into `self.raw`.
+    /// Read one physical line's raw bytes into `self.raw`, without its terminator.
     fn read_raw(&mut self) -> io::Result<Raw> {
         self.raw.clear();
+        // Bytes before the `\n`, and how many of the last of them are `\r` (stripped, not counted).
         let mut total: u64 = 0;
+        let mut crs: u64 = 0;
         let mut any = false;
         loop {
             let avail = match self.src.fill_buf() {
@@ -165,23 +251,23 @@ impl LineReader {
                 None => (avail, avail.len(), false),
             };
             total += chunk.len() as u64;
-            if total <= self.max as u64 {
-                self.raw.extend_from_slice(chunk);
-            } else if !self.raw.is_empty() {
-                self.raw = Vec::with_capacity(256);
-            }
+            crs = match chunk.iter().rposition(|&b| b != b'\r') {
+                Some(i) => (chunk.len() - 1 - i) as u64,
+                None => crs + chunk.len() as u64,
+            };
+            // Keep at most `max` bytes: enough for any line within the cap once its `\r`s are gone.
+            let room = self.max.saturating_sub(self.raw.len());
+            self.raw.extend_from_slice(&chunk[..chunk.len().min(room)]);
             self.src.consume(used);
             if end {
                 break;
             }
         }
-        while self.raw.last() == Some(&b'\r') {
-            self.raw.pop();
-            total -= 1;
+        let len = total - crs;
+        if len > self.max as u64 {
+            return Ok(Raw::TooLong(len));
         }
-        if total > self.max as u64 {
-            return Ok(Raw::TooLong(total));
-        }
+        self.raw.truncate(len as usize);
         Ok(Raw::Line)
     }
 
@@ -215,14 +301,11 @@ impl LineReader {
             }
             Ok(Raw::Line) => {
                 self.line += 1;
-                if self.line == 1 && self.raw.starts_with(b"\xef\xbb\xbf") {
-                    self.raw.drain(..3);
-                }
                 match self.enc {
                     Encoding::Utf8 => match std::str::from_utf8(&self.raw) {
                         Ok(s) => Some(Ok((self.line, s))),
                         Err(e) => {
-                            let reason = format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1);
+                            let reason = invalid_utf8(e.valid_up_to() + 1);
                             Some(Err(self.reject(self.line, "<line>", reason)))
                         }
                     },
@@ -323,11 +406,58 @@ mod tests {
                 [
                     "1:a",
                     "2:",
-                    "f:3: <line>: invalid UTF-8 at byte 3",
+                    "f:3: <line>: invalid UTF-8 at byte 3 (if the file is latin-1, pass --encoding latin1)",
                     "f:4: <line>: line of 13 bytes is longer than the limit of 10 bytes (skipped)",
                     "5:last"
                 ]
             );
+        }
+    }
+
+    #[test]
+    fn line_terminators_do_not_count_toward_the_cap() {
+        for gz in [false, true] {
+            let r = reader_for(
+                b"0123456789\r\n0123456789\r\r\n0123456789A\r\nok\r\n",
+                gz,
+                10,
+            );
+            assert_eq!(
+                collect(r),
+                [
+                    "1:0123456789",
+                    "2:0123456789",
+                    "f:3: <line>: line of 11 bytes is longer than the limit of 10 bytes (skipped)",
+                    "4:ok"
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn a_leading_bom_is_skipped_for_every_reader() {
+        for gz in [false, true] {
+            let r = reader_for(b"\xef\xbb\xbfa\n\xef\xbb\xbfb\n", gz, 10);
+            // Only the file's first bytes are a BOM; one later is data.
+            assert_eq!(collect(r), ["1:a", "2:\u{feff}b"]);
+        }
+        let r = reader_for(b"\xef\xbb", false, 10);
+        assert_eq!(collect(r), ["f:1: <line>: invalid UTF-8 at byte 1 (if the file is latin-1, pass --encoding latin1)"]);
+    }
+
+    #[test]
+    fn a_bom_split_across_reads_is_found() {
+        for (bytes, want) in [
+            (&b"\xef\xbb\xbfab\n"[..], "ab\n"),
+            (&b"\xef\xbbx"[..], "\u{fffd}x"),
+            (&b"ab"[..], "ab"),
+            (&b""[..], ""),
+        ] {
+            // A one-byte buffer: every read returns a single byte.
+            let mut r = SkipBom::new(BufReader::with_capacity(1, bytes));
+            let mut out = Vec::new();
+            r.read_to_end(&mut out).unwrap();
+            assert_eq!(String::from_utf8_lossy(&out), want, "{bytes:?}");
         }
     }
 

@@ -6,9 +6,11 @@
 //! comment) is taken as an `n m` header when all of these hold:
 //! - no `#` comment line came before it (SNAP files with comments declare counts in the comments);
 //! - it has exactly two fields, both non-negative integers `n` and `m`;
-//! - there is a second data line, and either it has a different number of fields (`15233 32235` then
-//!   `0 184 0.2`), or all its fields are integers ≤ `n`, `n` > 0, and its first field differs from `n`
-//!   (`15233 58891` then `0 1`). So an edge list whose first edge is `0 1` never qualifies (`n` = 0), nor
+//! - either there is no second data line and `n` > 0 or `m` = 0 (a file holding only `15233 58891` is an
+//!   empty graph's header, reported with a warning that the file has no edges; a lone `0 1` is an edge, as
+//!   no edge fits in 0 nodes),
+//! - or the second data line has a different number of fields (`15233 32235` then `0 184 0.2`), or all its
+//!   fields are integers ≤ `n`, `n` > 0, and its first field differs from `n` (`15233 58891` then `0 1`). So an edge list whose first edge is `0 1` never qualifies (`n` = 0), nor
 //!   does one sorted by source (the second edge starts at the same or a larger id). An unsorted 2-column
 //!   list whose first edge has a large source can be mistaken for a header: the end-of-file check below
 //!   then warns, and [`Options::header`] `Some(false)` reads it right.
@@ -196,8 +198,8 @@ impl SnapReader {
                     "line {line1}: expected a header `n m`, found {first:?}"
                 )))
             }
-            (None, Some((n, _))) if !comment_first => match &second {
-                None => false,
+            (None, Some((n, m))) if !comment_first => match &second {
+                None => n > 0 || m == 0,
                 Some(s) => {
                     let f2 = split(s);
                     f2.len() != 2
@@ -307,6 +309,15 @@ impl Edges {
 
     fn finish(&mut self) {
         let Some(h) = self.header else { return };
+        if self.edge_lines == 0 {
+            let msg = format!(
+                "the file has no edges: its only data line `{} {}` was read as an `n m` header; if it is an \
+                 edge, read with the header off",
+                h.nodes, h.edges
+            );
+            self.ctx.warn(h.line, msg);
+            return;
+        }
         if h.edges != self.edge_lines {
             let msg = format!(
                 "header declares {} edges but the file has {} edge lines",
@@ -438,7 +449,8 @@ mod tests {
             "0 1\n2 3\n",
             "7 9\n7 8\n",
             "# c\n9 2\n0 1\n",
-            "7 9\n",
+            "# c\n7 9\n",
+            "0 1\n",
         ] {
             let (e, bad, p) = run("e.txt", text, &Options::default());
             assert!(bad.is_empty());
@@ -542,5 +554,30 @@ mod tests {
             ("wiki-vote", "Wiki-Vote.txt:2")
         );
         assert_eq!(i.kind, earshot_model::InteractionKind::Follow);
+    }
+
+    #[test]
+    fn a_lone_n_m_line_is_a_header_without_edges() {
+        for text in [
+            "15233 58891\n",
+            "15233 58891\r\n# trailing comment\n\n",
+            "0 0\n",
+        ] {
+            let (e, bad, p) = run("h.txt", text, &Options::default());
+            assert!(e.is_empty() && bad.is_empty(), "{text:?}: {e:?} {bad:?}");
+            let h = p.edge_list_header().expect("a header");
+            assert_eq!(h.line, 1);
+            let w: Vec<String> = p.warnings().iter().map(|w| w.message.clone()).collect();
+            assert_eq!(w.len(), 1, "{w:?}");
+            assert!(w[0].contains("no edges"), "{w:?}");
+        }
+        // Forced off, it is an edge.
+        let opts = Options {
+            header: Some(false),
+            ..Options::default()
+        };
+        let (e, _, p) = run("h.txt", "15233 58891\n", &opts);
+        assert_eq!(e, ["h.txt:1 15233>58891 w1"]);
+        assert_eq!(p.edge_list_header(), None);
     }
 }

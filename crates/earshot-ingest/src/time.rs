@@ -23,6 +23,26 @@ pub struct TimeError(pub String);
 /// Largest accepted unix time: 2099-12-31 23:59:59 UTC.
 pub const MAX_UNIX: i64 = 4_102_444_799;
 
+/// The plausible years of a date: 1900..=2100.
+pub const MIN_YEAR: i64 = 1900;
+pub const MAX_YEAR: i64 = 2100;
+
+/// The plausible range of a timestamp given as a number (earshot JSONL `time`, `created_at`): from
+/// 1900-01-01 00:00:00 ([`MIN_YEAR`]) to 2100-12-31 23:59:59 UTC ([`MAX_YEAR`]).
+pub const MIN_TIME: Timestamp = -2_208_988_800;
+pub const MAX_TIME: Timestamp = 4_133_980_799;
+
+/// Check that `t` is within [`MIN_TIME`]..=[`MAX_TIME`].
+pub fn check_range(t: Timestamp) -> Result<Timestamp, TimeError> {
+    if (MIN_TIME..=MAX_TIME).contains(&t) {
+        Ok(t)
+    } else {
+        Err(TimeError(format!(
+            "time {t} is outside the years {MIN_YEAR}..={MAX_YEAR} (unix seconds {MIN_TIME}..={MAX_TIME})"
+        )))
+    }
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -56,8 +76,8 @@ pub fn civil_to_unix(
     mi: u32,
     s: u32,
 ) -> Result<Timestamp, String> {
-    if !(1900..=2100).contains(&y) {
-        return Err(format!("year {y} outside 1900..=2100"));
+    if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
+        return Err(format!("year {y} outside {MIN_YEAR}..={MAX_YEAR}"));
     }
     if !(1..=12).contains(&mo) {
         return Err(format!("month {mo} outside 1..=12"));
@@ -262,6 +282,15 @@ fn parse_twitter(t: &str) -> Result<Timestamp, String> {
 mod tests {
     use super::*;
     use earshot_model::format_utc;
+
+    #[test]
+    fn range_constants_match_the_years() {
+        assert_eq!(MIN_TIME, days_from_civil(MIN_YEAR, 1, 1) * 86_400);
+        assert_eq!(MAX_TIME, days_from_civil(MAX_YEAR + 1, 1, 1) * 86_400 - 1);
+        assert_eq!(MAX_UNIX, days_from_civil(2100, 1, 1) * 86_400 - 1);
+        assert!(check_range(MIN_TIME).is_ok() && check_range(MAX_TIME).is_ok());
+        assert!(check_range(MIN_TIME - 1).is_err() && check_range(i64::MAX).is_err());
+    }
 
     fn p(s: &str) -> String {
         format_utc(parse_time(s, DateOrder::Mdy).unwrap())

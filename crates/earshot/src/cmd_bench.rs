@@ -18,6 +18,35 @@ pub struct BenchArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchWhat {
+    /// Time the authority kernel (PageRank) on the R-MAT graph of `earshot gen`, per iteration, on 1 and
+    /// 2 threads. The graph is built in memory from the same R-MAT draw; loading is timed apart.
+    #[command(
+        after_help = "Examples:\n  earshot bench pagerank --scale 20 --edge-factor 16\n  earshot bench pagerank --scale 20 --edge-factor 32 --dump rmat20.csr   (for bench/pagerank_pull.cc)"
+    )]
+    Pagerank {
+        #[arg(long, default_value_t = 20)]
+        scale: u32,
+        #[arg(long, default_value_t = 16)]
+        edge_factor: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Iterations per timed run (the tolerance is 0, so exactly this many run).
+        #[arg(long, default_value_t = 20)]
+        iterations: u32,
+        /// Timed runs per thread count; the median is reported.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Thread counts to measure.
+        #[arg(long, value_delimiter = ',', default_value = "1,2")]
+        threads: Vec<usize>,
+        /// Keep edge weights (repeats merged into weights; with --random-weights, in [0.5, 1.5)) and run
+        /// the weighted kernel. Default: every distinct edge weighs 1, as in the GAP Benchmark Suite.
+        #[arg(long)]
+        weighted: bool,
+        /// Also write the graph as a binary CSR snapshot to this file.
+        #[arg(long)]
+        dump: Option<PathBuf>,
+    },
     /// Parse a file without storing it (higgs, snap, jsonl, ...): the reader's own speed, in this process.
     #[command(
         after_help = "Example:\n  earshot bench parse --format higgs --runs 5 higgs-activity_time.txt.gz"
@@ -73,6 +102,29 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
     if let BenchWhat::Parse { file, format, runs } = &args.what {
         return bench_parse(cli, file, *format, *runs);
     }
+    if let BenchWhat::Pagerank {
+        scale,
+        edge_factor,
+        seed,
+        iterations,
+        runs,
+        threads,
+        weighted,
+        dump,
+    } = &args.what
+    {
+        return crate::bench_pagerank::run(
+            cli,
+            *scale,
+            *edge_factor,
+            *seed,
+            *iterations,
+            *runs,
+            threads,
+            *weighted,
+            dump.as_deref(),
+        );
+    }
     let BenchWhat::Import {
         file,
         format,
@@ -82,7 +134,7 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
         scratch,
     } = &args.what
     else {
-        unreachable!("parse handled above")
+        unreachable!("parse and pagerank handled above")
     };
     let tmp = tempdir_in(scratch.as_deref())?;
     let mut inputs = vec![file.clone()];

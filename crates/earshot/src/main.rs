@@ -3,6 +3,7 @@
 //! This crate parses arguments, draws progress, formats output and maps outcomes to exit codes; the work
 //! itself lives in `earshot-ingest`, `earshot-store` and `earshot-synth`.
 
+mod bench_pagerank;
 mod cmd_authority;
 mod cmd_bench;
 mod cmd_demo;

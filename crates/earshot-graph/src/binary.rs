@@ -1,0 +1,139 @@
+//! A binary snapshot of a [`ReactionGraph`]: loading it is a few `read_exact`s, where rebuilding from
+//! stored interactions means a query and a sort. Also the input of the C++ baseline in `bench/`.
+//!
+//! Layout, all little-endian: magic `b"ESCSR001"`, `nodes: u64`, `edges: u64`, `weighted: u64` (0 or 1),
+//! `offsets: [u64; nodes + 1]`, `sources: [u32; edges]`, then if weighted `weights: [f32; edges]`, then
+//! `out_weight: [f64; nodes]`.
+
+use crate::csr::ReactionGraph;
+use std::io::{self, Read, Write};
+
+const MAGIC: &[u8; 8] = b"ESCSR001";
+
+impl ReactionGraph {
+    pub fn write_binary(&self, mut w: impl Write) -> io::Result<()> {
+        w.write_all(MAGIC)?;
+        for v in [
+            self.nodes() as u64,
+            self.edges() as u64,
+            u64::from(self.weights().is_some()),
+        ] {
+            w.write_all(&v.to_le_bytes())?;
+        }
+        for &o in self.offsets() {
+            w.write_all(&o.to_le_bytes())?;
+        }
+        for &s in self.sources() {
+            w.write_all(&s.to_le_bytes())?;
+        }
+        if let Some(ws) = self.weights() {
+            for &x in ws {
+                w.write_all(&x.to_le_bytes())?;
+            }
+        }
+        for &x in self.out_weight() {
+            w.write_all(&x.to_le_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Read what [`write_binary`](ReactionGraph::write_binary) wrote, checking the structure (offsets
+    /// non-decreasing and within bounds, sources below the node count) so a damaged file is an error.
+    pub fn read_binary(mut r: impl Read) -> io::Result<ReactionGraph> {
+        let bad = |what: &str| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("not an earshot CSR snapshot: {what}"),
+            )
+        };
+        let mut magic = [0u8; 8];
+        r.read_exact(&mut magic)?;
+        if &magic != MAGIC {
+            return Err(bad("wrong magic"));
+        }
+        let u64s = |k: usize, r: &mut dyn Read| -> io::Result<Vec<u64>> {
+            let mut buf = vec![0u8; k * 8];
+            r.read_exact(&mut buf)?;
+            Ok(buf
+                .chunks_exact(8)
+                .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+                .collect())
+        };
+        let head = u64s(3, &mut r)?;
+        let (n, m, weighted) = (head[0] as usize, head[1] as usize, head[2] == 1);
+        if n >= u32::MAX as usize || m > (1usize << 40) {
+            return Err(bad("sizes out of range"));
+        }
+        let offsets = u64s(n + 1, &mut r)?;
+        if offsets[0] != 0 || offsets[n] as usize != m || offsets.windows(2).any(|w| w[0] > w[1]) {
+            return Err(bad("offsets"));
+        }
+        let mut buf = vec![0u8; m * 4];
+        r.read_exact(&mut buf)?;
+        let sources: Vec<u32> = buf
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().unwrap_or([0; 4])))
+            .collect();
+        if sources.iter().any(|&s| s as usize >= n) {
+            return Err(bad("source id out of range"));
+        }
+        let weights = if weighted {
+            r.read_exact(&mut buf)?;
+            Some(
+                buf.chunks_exact(4)
+                    .map(|c| f32::from_le_bytes(c.try_into().unwrap_or([0; 4])))
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        let out_weight: Vec<f64> = u64s(n, &mut r)?.into_iter().map(f64::from_bits).collect();
+        Ok(ReactionGraph::from_parts(
+            offsets, sources, weights, out_weight,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Edge, ReactionGraph};
+
+    #[test]
+    fn round_trips_and_rejects_damage() {
+        for edges in [
+            vec![
+                Edge {
+                    src: 0,
+                    dst: 1,
+                    weight: 1.0,
+                },
+                Edge {
+                    src: 2,
+                    dst: 1,
+                    weight: 1.0,
+                },
+            ],
+            vec![
+                Edge {
+                    src: 0,
+                    dst: 1,
+                    weight: 2.5,
+                },
+                Edge {
+                    src: 1,
+                    dst: 0,
+                    weight: 1.0,
+                },
+            ],
+        ] {
+            let g = ReactionGraph::from_edges(3, &edges).unwrap();
+            let mut bytes = Vec::new();
+            g.write_binary(&mut bytes).unwrap();
+            assert_eq!(ReactionGraph::read_binary(&bytes[..]).unwrap(), g);
+            assert!(ReactionGraph::read_binary(&bytes[..bytes.len() - 1]).is_err());
+            let mut damaged = bytes.clone();
+            damaged[0] = b'X';
+            assert!(ReactionGraph::read_binary(&damaged[..]).is_err());
+        }
+    }
+}
