@@ -192,7 +192,9 @@ fn sum_unweighted(sources: &[u32], contrib: &[f32]) -> f64 {
     let mut quads = sources.chunks_exact(4);
     for q in &mut quads {
         for (a, &u) in acc.iter_mut().zip(q) {
-            *a += f64::from(contrib[u as usize]);
+            // SAFETY: every source id is below the node count (checked by `ReactionGraph::from_edges` and
+            // `read_binary`), and `contrib` has one entry per node.
+            *a += f64::from(unsafe { *contrib.get_unchecked(u as usize) });
         }
     }
     let tail: f64 = quads
