@@ -8,11 +8,13 @@
 mod imports;
 mod read;
 mod schema;
+mod scores;
 mod stats;
 mod write;
 
 pub use imports::{ImportLog, ImportProgress, ImportRecord, ImportStatus};
-pub use read::{InteractionRow, TimeWindow};
+pub use read::{InteractionRow, PostRow, TimeWindow};
+pub use scores::{AccountMatch, ScoreRow, ScoreRun, COMPONENTS};
 pub use stats::{KindCount, PlatformCount, Stats, TopAccount};
 pub use write::WriteCounts;
 

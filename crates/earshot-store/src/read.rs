@@ -24,6 +24,16 @@ impl TimeWindow {
     }
 }
 
+/// One stored post, as plain values (what scoring needs of it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostRow {
+    pub id: i64,
+    pub author: i64,
+    pub time: i64,
+    pub text: Option<String>,
+    pub reply_to: Option<i64>,
+}
+
 /// One stored interaction, as plain values.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InteractionRow {
@@ -87,6 +97,56 @@ impl Store {
             n += 1;
         }
         Ok(n)
+    }
+
+    /// Call `f` for every post in `window` (optionally of one platform).
+    pub fn scan_posts(
+        &self,
+        window: TimeWindow,
+        platform: Option<&str>,
+        mut f: impl FnMut(PostRow),
+    ) -> Result<u64> {
+        let e = |e| self.err(e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, author, time, text, reply_to FROM posts
+                 WHERE time >= ?1 AND time < ?2 AND (?3 IS NULL OR platform = ?3)",
+            )
+            .map_err(e)?;
+        let mut rows = stmt
+            .query(params![
+                window.from.unwrap_or(i64::MIN),
+                window.to.unwrap_or(i64::MAX),
+                platform
+            ])
+            .map_err(e)?;
+        let mut n = 0;
+        while let Some(r) = rows.next().map_err(e)? {
+            f(PostRow {
+                id: r.get(0).map_err(e)?,
+                author: r.get(1).map_err(e)?,
+                time: r.get(2).map_err(e)?,
+                text: r.get(3).map_err(e)?,
+                reply_to: r.get(4).map_err(e)?,
+            });
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// `(account id, followers)` for every account whose profile has a follower count.
+    pub fn follower_counts(&self, platform: Option<&str>) -> Result<Vec<(i64, u64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, followers FROM accounts WHERE followers IS NOT NULL AND (?1 IS NULL OR platform = ?1)")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![platform], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?.max(0) as u64))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
     /// The latest dated interaction time, if any.

@@ -7,7 +7,10 @@ use crate::{sql_err, Result, StoreError};
 use rusqlite::Connection;
 use std::path::Path;
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_events.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_events.sql"),
+    include_str!("migrations/0002_scores.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

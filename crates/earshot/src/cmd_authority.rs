@@ -207,7 +207,7 @@ pub fn run(cli: &Cli, args: &AuthorityArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn parse_instant(flag: &str, value: &Option<String>) -> Result<Option<i64>> {
+pub fn parse_instant(flag: &str, value: &Option<String>) -> Result<Option<i64>> {
     match value {
         None => Ok(None),
         Some(v) => parse_time(v, DateOrder::Mdy).map(Some).map_err(|e| {

@@ -2,12 +2,12 @@
 
 use crate::cmd_import::ImportArgs;
 use crate::exit::Exit;
-use crate::{cmd_gen, cmd_import, cmd_stats, Cli};
+use crate::{cmd_explain, cmd_gen, cmd_import, cmd_score, cmd_stats, Cli};
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
 
-/// Generate a synthetic interaction stream, import it into the database and show what it holds.
+/// Generate a synthetic interaction stream, import it, score every account, and explain the top one.
 ///
 /// Runs on any machine with nothing but earshot. The data is synthetic (platform `synthetic`) and
 /// reproducible from the seed; importing it twice adds nothing.
@@ -44,5 +44,39 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit> {
     if !cli.quiet && !cli.json {
         println!("\n== 3. what the database holds");
     }
-    cmd_stats::run(cli, &cmd_stats::StatsArgs { top: 10 })
+    cmd_stats::run(cli, &cmd_stats::StatsArgs { top: 5 })?;
+    if !cli.quiet && !cli.json {
+        println!("\n== 4. score every account");
+    }
+    let score = cmd_score::ScoreArgs {
+        from: None,
+        to: None,
+        platform: None,
+        model: None,
+        top: 10,
+    };
+    cmd_score::run_score(cli, &score)?;
+    // Explain the top account: why it scored what it did, and what would raise it.
+    let store = earshot_store::Store::open_existing(&cli.db)?;
+    let Some(run) = store.score_run(None)? else {
+        return Ok(Exit::Ok);
+    };
+    let best = store.top_scores(run.id, "overall", 1, None)?;
+    drop(store);
+    if let Some(top) = best.first() {
+        if !cli.quiet && !cli.json {
+            println!("\n== 5. why the top account scores what it does");
+        }
+        let store = earshot_store::Store::open_existing(&cli.db)?;
+        let (ext_id, _) = store.account_names(top.account)?.unwrap_or_default();
+        drop(store);
+        let explain = cmd_explain::ExplainArgs {
+            account: ext_id,
+            run: Some(run.id),
+            platform: None,
+            evidence: 5,
+        };
+        cmd_explain::run_explain(cli, &explain)?;
+    }
+    Ok(Exit::Ok)
 }

@@ -7,11 +7,14 @@ mod bench_pagerank;
 mod cmd_authority;
 mod cmd_bench;
 mod cmd_demo;
+mod cmd_explain;
 mod cmd_gen;
 mod cmd_import;
+mod cmd_score;
 mod cmd_stats;
 mod exit;
 mod progress;
+mod scoring;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -65,6 +68,10 @@ pub enum Command {
     Demo(cmd_demo::DemoArgs),
     Import(cmd_import::ImportArgs),
     Stats(cmd_stats::StatsArgs),
+    Score(cmd_score::ScoreArgs),
+    Top(cmd_score::TopArgs),
+    Explain(cmd_explain::ExplainArgs),
+    History(cmd_explain::HistoryArgs),
     Authority(cmd_authority::AuthorityArgs),
     Gen(cmd_gen::GenArgs),
     Bench(cmd_bench::BenchArgs),
@@ -76,6 +83,10 @@ fn main() -> ExitCode {
         Command::Demo(a) => cmd_demo::run(&cli, a),
         Command::Import(a) => cmd_import::run(&cli, a),
         Command::Stats(a) => cmd_stats::run(&cli, a),
+        Command::Score(a) => cmd_score::run_score(&cli, a),
+        Command::Top(a) => cmd_score::run_top(&cli, a),
+        Command::Explain(a) => cmd_explain::run_explain(&cli, a),
+        Command::History(a) => cmd_explain::run_history(&cli, a),
         Command::Authority(a) => cmd_authority::run(&cli, a),
         Command::Gen(a) => cmd_gen::run(&cli, a),
         Command::Bench(a) => cmd_bench::run(&cli, a),

@@ -1,0 +1,167 @@
+//! The evidence behind one account's score: who earned it the points, and what would raise it.
+
+use crate::components::{reactor_credit, Component, ScoreTable};
+use crate::input::ScoreInput;
+use crate::model::ScoreModel;
+use earshot_graph::{SnapshotBuilder, SnapshotConfig};
+use earshot_model::InteractionKind;
+use rustc_hash::FxHashMap;
+
+/// One account that reacted to the explained account, and what its reactions earned.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReactorEvidence {
+    pub account: i64,
+    /// Reactions by kind (earshot kind names), in this window.
+    pub reactions: Vec<(String, u32)>,
+    /// Its credit to audience: authenticity × (1 − e^(−weight)), at most 1.
+    pub audience_credit: f64,
+    /// Its credit to amplification (reshares and quotes only).
+    pub amplification_credit: f64,
+    /// Share of the explained account's authority that flows in from this reactor.
+    pub authority_share: f64,
+}
+
+/// Everything `earshot explain` shows beyond the component table.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Evidence {
+    /// Reactors, most audience credit first.
+    pub reactors: Vec<ReactorEvidence>,
+    pub distinct_reactors: usize,
+    pub reactions_received: u64,
+    /// Plain-language ways to raise the score, biggest gain first: (component, points available, advice).
+    pub to_raise: Vec<(Component, f64, String)>,
+}
+
+/// Evidence for `account` from the same input and model that produced `table`. `top` bounds the number
+/// of reactors listed.
+pub fn evidence(
+    input: &ScoreInput,
+    model: &ScoreModel,
+    table: &ScoreTable,
+    account: i64,
+    top: usize,
+) -> Option<Evidence> {
+    let i = table.position(account)?;
+    let weigher = SnapshotBuilder::new(SnapshotConfig {
+        kind_weights: model.kind_weights_array(),
+        half_life: (model.half_life_days > 0.0).then_some(model.half_life_days * 86_400.0),
+        reference_time: input.reference_time,
+    });
+    // Each reactor's total outgoing weight (for its authority share) and its reactions to `account`.
+    let mut out_weight: FxHashMap<i64, f64> = FxHashMap::default();
+    struct Acc {
+        w: f64,
+        s: f64,
+        kinds: [u32; 7],
+    }
+    let mut to_me: FxHashMap<i64, Acc> = FxHashMap::default();
+    let mut received = 0u64;
+    for r in &input.reactions {
+        if r.actor == r.target {
+            continue;
+        }
+        let w = weigher.edge_weight(r.kind, r.time, r.weight, 1.0);
+        if w > 0.0 {
+            *out_weight.entry(r.actor).or_default() += w * input.authenticity_of(r.actor);
+        }
+        if r.target == account {
+            received += 1;
+            let a = to_me.entry(r.actor).or_insert(Acc {
+                w: 0.0,
+                s: 0.0,
+                kinds: [0; 7],
+            });
+            a.w += w;
+            if matches!(r.kind, InteractionKind::Reshare | InteractionKind::Quote) {
+                a.s += w;
+            }
+            if let Some(k) = InteractionKind::ALL.iter().position(|k| *k == r.kind) {
+                a.kinds[k] += 1;
+            }
+        }
+    }
+    // Authority inflow from r: alpha × PR(r) × w(r→me) / W(r); shares are of the total inflow.
+    let n = table.len() as f64;
+    let inflow = |r: i64, w: f64| -> f64 {
+        let pr = table
+            .position(r)
+            .map_or(0.0, |j| table.raw[Component::Authority.index()][j] / n);
+        let total = out_weight.get(&r).copied().unwrap_or(0.0);
+        if total > 0.0 {
+            pr * w * input.authenticity_of(r) / total
+        } else {
+            0.0
+        }
+    };
+    let total_inflow: f64 = to_me.iter().map(|(&r, a)| inflow(r, a.w)).sum();
+    let mut reactors: Vec<ReactorEvidence> = to_me
+        .iter()
+        .map(|(&r, a)| ReactorEvidence {
+            account: r,
+            reactions: InteractionKind::ALL
+                .iter()
+                .zip(a.kinds)
+                .filter(|(_, c)| *c > 0)
+                .map(|(k, c)| (k.name().to_string(), c))
+                .collect(),
+            audience_credit: input.authenticity_of(r) * reactor_credit(a.w),
+            amplification_credit: if a.s > 0.0 {
+                input.authenticity_of(r) * reactor_credit(a.s)
+            } else {
+                0.0
+            },
+            authority_share: if total_inflow > 0.0 {
+                inflow(r, a.w) / total_inflow
+            } else {
+                0.0
+            },
+        })
+        .collect();
+    let distinct_reactors = reactors.len();
+    reactors.sort_by(|a, b| {
+        b.audience_credit
+            .total_cmp(&a.audience_credit)
+            .then(b.authority_share.total_cmp(&a.authority_share))
+            .then(a.account.cmp(&b.account))
+    });
+    reactors.truncate(top);
+
+    let mut to_raise: Vec<(Component, f64, String)> = Component::ALL
+        .iter()
+        .filter(|c| table.weights[c.index()] > 0.0)
+        .map(|&c| {
+            let room = 99.0 * table.weights[c.index()] * (1.0 - table.pct[c.index()][i]);
+            (c, room, advice(c, table, i))
+        })
+        .filter(|(_, room, _)| *room >= 0.5)
+        .collect();
+    to_raise.sort_by(|a, b| b.1.total_cmp(&a.1));
+    Some(Evidence {
+        reactors,
+        distinct_reactors,
+        reactions_received: received,
+        to_raise,
+    })
+}
+
+fn advice(c: Component, table: &ScoreTable, i: usize) -> String {
+    match c {
+        Component::Audience => "reach more distinct people who react: many fans reacting once count more than one fan reacting often".into(),
+        Component::Amplification => "post things people reshare or quote, especially people whose own posts get reshared".into(),
+        Component::Conversation => {
+            let s = table.conversation[i];
+            match s.answered_share() {
+                Some(share) if share < 1.0 => format!(
+                    "answer the people who ask you something: {} of {} askers got a reply{}",
+                    s.askers_answered,
+                    s.askers,
+                    if s.trivial_replies > 0 { format!(", and {} of your {} replies were a bare thanks or emoji", s.trivial_replies, s.replies_sent) } else { String::new() }
+                ),
+                Some(_) => "keep answering, with substance: every asker got a reply".into(),
+                None => "nobody asked you anything in this window: conversation grows when you answer people".into(),
+            }
+        }
+        Component::Authority => "be reacted to by accounts that are themselves reacted to".into(),
+        Component::Reach => "followers count only a little here, and only where profiles are known".into(),
+    }
+}

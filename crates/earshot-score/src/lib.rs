@@ -1,0 +1,38 @@
+//! earshot's influence components, their calibration to a 1–100 score, and the evidence behind them.
+//!
+//! Every component is computed from plain interaction rows (no database handle): who reacted to whom,
+//! how, when, through which post, and the text of posts where the data has it. Each has a raw value with
+//! a meaning a person can check, and a percentile within the population scored together. The overall
+//! score is `1 + 99 ×` the weighted mean of the percentiles, with weights from a versioned model file
+//! ([`ScoreModel`]), so it can be explained as a sum of contributions and recomputed from the same
+//! events to the same number.
+
+mod calibrate;
+mod components;
+mod conversation;
+mod explain;
+mod input;
+mod model;
+
+pub use calibrate::percentiles;
+pub use components::{reactor_credit, Component, ScoreTable};
+pub use conversation::{ConversationStats, ReplyClass, TextSignals};
+pub use explain::{evidence, Evidence, ReactorEvidence};
+pub use input::{PostInfo, Reaction, ScoreInput};
+pub use model::{ModelError, ScoreModel, SubstanceWeights};
+
+/// Score `input` with `model`: components, percentiles and overall scores for every account that
+/// reacted or was reacted to.
+pub fn score(
+    input: &ScoreInput,
+    model: &ScoreModel,
+    text: &dyn TextSignals,
+) -> Result<ScoreTable, ScoreError> {
+    components::compute(input, model, text)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScoreError {
+    #[error("building the reaction graph: {0}")]
+    Graph(#[from] earshot_graph::GraphError),
+}

@@ -1,0 +1,228 @@
+//! Properties the score promises (issue 3): more authentic reactions never lower the target's score; one
+//! reactor's repeated reactions are bounded; results do not depend on runs or threads.
+
+use earshot_model::InteractionKind;
+use earshot_score::{score, PostInfo, Reaction, ReplyClass, ScoreInput, ScoreModel, TextSignals};
+use proptest::prelude::*;
+
+/// Plain stand-ins for the text crate: a question has a '?', a reply under 12 characters is trivial.
+struct SimpleText;
+impl TextSignals for SimpleText {
+    fn is_question(&self, text: &str) -> bool {
+        text.contains('?')
+    }
+    fn reply_class(&self, text: &str) -> ReplyClass {
+        if text.len() < 12 {
+            ReplyClass::Trivial
+        } else {
+            ReplyClass::Substantive
+        }
+    }
+}
+
+const KINDS: [InteractionKind; 6] = [
+    InteractionKind::Reply,
+    InteractionKind::Mention,
+    InteractionKind::Reshare,
+    InteractionKind::Quote,
+    InteractionKind::Like,
+    InteractionKind::Follow,
+];
+
+fn reactions() -> impl Strategy<Value = Vec<Reaction>> {
+    prop::collection::vec((0i64..12, 0i64..12, 0usize..6, 0i64..1_000_000), 1..80).prop_map(|v| {
+        v.into_iter()
+            .map(|(actor, target, k, time)| Reaction {
+                actor,
+                target,
+                kind: KINDS[k],
+                time: Some(time),
+                weight: 1.0,
+                post: None,
+            })
+            .collect()
+    })
+}
+
+fn input(reactions: Vec<Reaction>) -> ScoreInput {
+    ScoreInput {
+        reactions,
+        reference_time: 1_000_000,
+        ..Default::default()
+    }
+}
+
+fn overall_of(input: &ScoreInput, account: i64) -> f64 {
+    let t = score(input, &ScoreModel::builtin(), &SimpleText).unwrap();
+    t.position(account).map_or(1.0, |i| t.overall[i])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Adding one authentic reaction (of a kind that is not a question to answer) never lowers the
+    /// target's overall score.
+    #[test]
+    fn an_added_reaction_never_lowers_the_target(base in reactions(), actor in 0i64..14, target in 0i64..14, k in 0usize..5, time in 0i64..1_000_000) {
+        prop_assume!(actor != target);
+        let kind = [InteractionKind::Reshare, InteractionKind::Quote, InteractionKind::Like, InteractionKind::Reply, InteractionKind::Mention][k];
+        let before = overall_of(&input(base.clone()), target);
+        let mut more = base;
+        more.push(Reaction { actor, target, kind, time: Some(time), weight: 1.0, post: None });
+        let after = overall_of(&input(more), target);
+        prop_assert!(after >= before - 1e-9, "{before} -> {after}");
+    }
+
+    /// One reactor repeating its reaction 100 times raises the target's audience by at most 1 (its
+    /// credit saturates at 1), however many times it had reacted before.
+    #[test]
+    fn repeats_of_one_reactor_are_bounded(base in reactions(), reactor in 0i64..12, target in 0i64..12) {
+        prop_assume!(reactor != target);
+        let model = ScoreModel::builtin();
+        let mut with_one = base.clone();
+        with_one.push(Reaction { actor: reactor, target, kind: InteractionKind::Like, time: Some(999_999), weight: 1.0, post: None });
+        let mut with_many = with_one.clone();
+        for _ in 0..100 {
+            with_many.push(Reaction { actor: reactor, target, kind: InteractionKind::Like, time: Some(999_999), weight: 1.0, post: None });
+        }
+        let a = score(&input(with_one), &model, &SimpleText).unwrap();
+        let b = score(&input(with_many), &model, &SimpleText).unwrap();
+        let aud = |t: &earshot_score::ScoreTable| t.position(target).map_or(0.0, |i| t.raw[0][i]);
+        let base_aud = {
+            let t = score(&input(base), &model, &SimpleText).unwrap();
+            aud(&t)
+        };
+        prop_assert!(aud(&b) - base_aud <= 1.0 + 1e-12, "{} -> {}", base_aud, aud(&b));
+        prop_assert!(aud(&b) >= aud(&a) - 1e-12);
+    }
+}
+
+#[test]
+fn identical_across_runs_and_thread_counts() {
+    let mut rs = Vec::new();
+    for i in 0..20_000i64 {
+        let actor = (i * 7919) % 3001;
+        let target = (i * 104_729 + i / 7) % 2999;
+        rs.push(Reaction {
+            actor,
+            target,
+            kind: KINDS[(i % 5) as usize],
+            time: Some(i * 37),
+            weight: 1.0,
+            post: None,
+        });
+    }
+    let inp = ScoreInput {
+        reactions: rs,
+        reference_time: 20_000 * 37,
+        ..Default::default()
+    };
+    let model = ScoreModel::builtin();
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| score(&inp, &model, &SimpleText).unwrap())
+    };
+    let (a, b, c) = (run(1), run(2), run(2));
+    for t in [&b, &c] {
+        assert_eq!(a.accounts, t.accounts);
+        for (x, y) in a.overall.iter().zip(&t.overall) {
+            assert!((x - y).abs() <= 1e-9, "{x} vs {y}");
+        }
+    }
+}
+
+#[test]
+fn conversation_credits_answers_by_substance_and_counts_broadcasters() {
+    // 1 and 2 ask 9 something; 9 answers 1 substantively and 2 with "thanks :)"; 3 asks 8, who never answers.
+    let posts: Vec<(i64, PostInfo)> = vec![
+        (
+            100,
+            PostInfo {
+                author: 1,
+                time: 10,
+                text: Some("@nine can you help me rebook?".into()),
+                reply_to: None,
+            },
+        ),
+        (
+            101,
+            PostInfo {
+                author: 2,
+                time: 11,
+                text: Some("@nine where is my bag?".into()),
+                reply_to: None,
+            },
+        ),
+        (
+            102,
+            PostInfo {
+                author: 9,
+                time: 20,
+                text: Some("@one yes, we moved you to the 6pm flight".into()),
+                reply_to: Some(100),
+            },
+        ),
+        (
+            103,
+            PostInfo {
+                author: 9,
+                time: 21,
+                text: Some("thanks :)".into()),
+                reply_to: Some(101),
+            },
+        ),
+        (
+            104,
+            PostInfo {
+                author: 3,
+                time: 12,
+                text: Some("@eight why?".into()),
+                reply_to: None,
+            },
+        ),
+    ];
+    let r = |actor, target, kind, time, post| Reaction {
+        actor,
+        target,
+        kind,
+        time: Some(time),
+        weight: 1.0,
+        post: Some(post),
+    };
+    let reactions = vec![
+        r(1, 9, InteractionKind::Mention, 10, 100),
+        r(2, 9, InteractionKind::Mention, 11, 101),
+        r(9, 1, InteractionKind::Reply, 20, 102),
+        r(9, 2, InteractionKind::Reply, 21, 103),
+        r(3, 8, InteractionKind::Mention, 12, 104),
+    ];
+    let inp = ScoreInput {
+        reactions,
+        posts: posts.into_iter().collect(),
+        reference_time: 30,
+        ..Default::default()
+    };
+    let model = ScoreModel::builtin();
+    let t = score(&inp, &model, &SimpleText).unwrap();
+    let nine = t.position(9).unwrap();
+    let eight = t.position(8).unwrap();
+    let s = t.conversation[nine];
+    assert_eq!(
+        (
+            s.askers,
+            s.askers_answered,
+            s.replies_sent,
+            s.trivial_replies
+        ),
+        (2, 2, 2, 1)
+    );
+    let want = model.substance.substantive + model.substance.trivial;
+    assert!((t.raw[2][nine] - want).abs() < 1e-12, "{}", t.raw[2][nine]);
+    assert_eq!(t.conversation[eight].askers, 1);
+    assert_eq!(t.conversation[eight].answered_share(), Some(0.0));
+    assert_eq!(t.raw[2][eight], 0.0);
+    assert!(t.overall[nine] > t.overall[eight]);
+}

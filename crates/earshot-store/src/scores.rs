@@ -1,0 +1,260 @@
+//! Score runs: what `earshot score` computed, when, with which model, for `top`, `explain` and `history`.
+
+use crate::{Result, Store};
+use rusqlite::{params, OptionalExtension, Row};
+
+/// The five components in stored column order.
+pub const COMPONENTS: [&str; 5] = [
+    "audience",
+    "amplification",
+    "conversation",
+    "authority",
+    "reach",
+];
+
+/// An account found by [`Store::find_accounts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountMatch {
+    pub id: i64,
+    pub platform: String,
+    pub ext_id: String,
+    pub handle: Option<String>,
+}
+
+/// One account's stored score.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ScoreRow {
+    pub account: i64,
+    pub overall: f64,
+    /// Raw component values, in [`COMPONENTS`] order.
+    pub raw: [f64; 5],
+    pub pct: [f64; 5],
+    pub askers: u32,
+    pub askers_answered: u32,
+}
+
+/// What a run was: its model, window and population.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ScoreRun {
+    pub id: i64,
+    pub created_at: i64,
+    pub model_version: String,
+    #[serde(skip)]
+    pub model_json: String,
+    pub window_from: Option<i64>,
+    pub window_to: Option<i64>,
+    pub platform: Option<String>,
+    pub accounts: u64,
+    pub interactions: u64,
+    pub weights: [f64; 5],
+}
+
+impl ScoreRun {
+    /// The instant the run describes: its window's end, or when it ran.
+    pub fn as_of(&self) -> i64 {
+        self.window_to.unwrap_or(self.created_at)
+    }
+}
+
+const RUN_COLUMNS: &str = "id, created_at, model_version, model_json, window_from, window_to, platform, accounts, interactions, weights";
+const SCORE_COLUMNS: &str =
+    "account, overall, audience, audience_pct, amplification, amplification_pct, conversation, \
+     conversation_pct, authority, authority_pct, reach, reach_pct, askers, askers_answered";
+
+fn run_from(r: &Row<'_>) -> rusqlite::Result<ScoreRun> {
+    let weights: String = r.get(9)?;
+    let parsed: Vec<f64> = serde_json::from_str(&weights).unwrap_or_default();
+    let mut w = [0.0; 5];
+    for (slot, v) in w.iter_mut().zip(parsed) {
+        *slot = v;
+    }
+    Ok(ScoreRun {
+        id: r.get(0)?,
+        created_at: r.get(1)?,
+        model_version: r.get(2)?,
+        model_json: r.get(3)?,
+        window_from: r.get(4)?,
+        window_to: r.get(5)?,
+        platform: r.get(6)?,
+        accounts: r.get::<_, i64>(7)? as u64,
+        interactions: r.get::<_, i64>(8)? as u64,
+        weights: w,
+    })
+}
+
+fn score_from(r: &Row<'_>, offset: usize) -> rusqlite::Result<ScoreRow> {
+    let f = |i: usize| r.get::<_, f64>(offset + i);
+    Ok(ScoreRow {
+        account: r.get(offset)?,
+        overall: f(1)?,
+        raw: [f(2)?, f(4)?, f(6)?, f(8)?, f(10)?],
+        pct: [f(3)?, f(5)?, f(7)?, f(9)?, f(11)?],
+        askers: r.get::<_, i64>(offset + 12)? as u32,
+        askers_answered: r.get::<_, i64>(offset + 13)? as u32,
+    })
+}
+
+impl Store {
+    /// Store a run and all its scores in one transaction; returns the run's id.
+    pub fn save_score_run(&mut self, run: &ScoreRun, rows: &[ScoreRow]) -> Result<i64> {
+        let path = self.path.clone();
+        let e = |e| crate::sql_err(&path, e);
+        let tx = self.conn.transaction().map_err(e)?;
+        tx.execute(
+            "INSERT INTO score_runs (created_at, model_version, model_json, window_from, window_to, platform,
+                accounts, interactions, weights) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                run.created_at,
+                run.model_version,
+                run.model_json,
+                run.window_from,
+                run.window_to,
+                run.platform,
+                run.accounts as i64,
+                run.interactions as i64,
+                serde_json::to_string(&run.weights).unwrap_or_else(|_| "[]".into()),
+            ],
+        )
+        .map_err(e)?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut stmt = tx
+                .prepare(&format!(
+                    "INSERT INTO scores (run_id, {SCORE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+                ))
+                .map_err(e)?;
+            for s in rows {
+                stmt.execute(params![
+                    id,
+                    s.account,
+                    s.overall,
+                    s.raw[0],
+                    s.pct[0],
+                    s.raw[1],
+                    s.pct[1],
+                    s.raw[2],
+                    s.pct[2],
+                    s.raw[3],
+                    s.pct[3],
+                    s.raw[4],
+                    s.pct[4],
+                    s.askers,
+                    s.askers_answered
+                ])
+                .map_err(e)?;
+            }
+        }
+        tx.commit().map_err(e)?;
+        Ok(id)
+    }
+
+    /// A run by id, or the latest run when `id` is `None`.
+    pub fn score_run(&self, id: Option<i64>) -> Result<Option<ScoreRun>> {
+        let sql = match id {
+            Some(_) => format!("SELECT {RUN_COLUMNS} FROM score_runs WHERE id = ?1"),
+            None => format!(
+                "SELECT {RUN_COLUMNS} FROM score_runs WHERE ?1 IS NULL ORDER BY id DESC LIMIT 1"
+            ),
+        };
+        self.conn
+            .query_row(&sql, params![id], run_from)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every run, oldest first.
+    pub fn score_runs(&self) -> Result<Vec<ScoreRun>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {RUN_COLUMNS} FROM score_runs ORDER BY id"))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], run_from).map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// The `limit` best accounts of a run by `by` (`overall` or a component name), optionally of one
+    /// platform. Unknown column names are refused, not interpolated.
+    pub fn top_scores(
+        &self,
+        run: i64,
+        by: &str,
+        limit: usize,
+        platform: Option<&str>,
+    ) -> Result<Vec<ScoreRow>> {
+        let column = if by == "overall" || COMPONENTS.contains(&by) {
+            by
+        } else {
+            return Err(crate::StoreError::Invalid {
+                path: self.path.clone(),
+                what: "score column",
+                why: format!("{by:?} is not overall or a component"),
+            });
+        };
+        let sql = format!(
+            "SELECT {} FROM scores s JOIN accounts a ON a.id = s.account
+             WHERE s.run_id = ?1 AND (?2 IS NULL OR a.platform = ?2)
+             ORDER BY s.{column} DESC, s.overall DESC, s.account LIMIT ?3",
+            SCORE_COLUMNS
+                .split(", ")
+                .map(|c| format!("s.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![run, platform, limit as i64], |r| score_from(r, 0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// One account's score in every run that scored it, oldest first.
+    pub fn score_history(&self, account: i64) -> Result<Vec<(ScoreRun, ScoreRow)>> {
+        let runs = self.score_runs()?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT run_id, {SCORE_COLUMNS} FROM scores WHERE account = ?1 ORDER BY run_id"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![account], |r| {
+                Ok((r.get::<_, i64>(0)?, score_from(r, 1)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (run_id, score) = row.map_err(|e| self.err(e))?;
+            if let Some(run) = runs.iter().find(|r| r.id == run_id) {
+                out.push((run.clone(), score));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Accounts matching what a user typed: `@handle` or `handle` (any case), or an ext_id; optionally
+    /// of one platform.
+    pub fn find_accounts(&self, query: &str, platform: Option<&str>) -> Result<Vec<AccountMatch>> {
+        let q = query.trim();
+        let handle = q.trim_start_matches('@');
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, platform, ext_id, handle FROM accounts
+                 WHERE (ext_id = ?1 OR ext_id = '@' || lower(?2) OR (handle IS NOT NULL AND handle = ?2 COLLATE NOCASE))
+                   AND (?3 IS NULL OR platform = ?3)
+                 ORDER BY platform, ext_id LIMIT 20",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![q, handle, platform], |r| {
+                Ok(AccountMatch {
+                    id: r.get(0)?,
+                    platform: r.get(1)?,
+                    ext_id: r.get(2)?,
+                    handle: r.get(3)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+}

@@ -1,0 +1,266 @@
+//! `earshot explain` and `earshot history`: why an account scored what it did, and how that moved.
+
+use crate::exit::{Exit, UsageError};
+use crate::scoring::{display_name, load_input, Text};
+use crate::Cli;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use earshot_model::format_utc;
+use earshot_score::{evidence, score, Component, ScoreModel};
+use earshot_store::{ScoreRun, Store, TimeWindow};
+
+/// Explain one account's score: each component's value, percentile and points, the reactors that earned
+/// them, and what would raise it. The score is recomputed from the stored events with the run's own
+/// model and window, and checked against the stored number.
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  earshot explain @united\n  earshot explain 88 --platform higgs --run 2"
+)]
+pub struct ExplainArgs {
+    /// The account: @handle, handle or platform id.
+    pub account: String,
+    /// Run id (default: the latest).
+    #[arg(long)]
+    pub run: Option<i64>,
+    /// Platform, when the same name exists on several.
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// Reactors to list as evidence.
+    #[arg(long, default_value_t = 10)]
+    pub evidence: usize,
+}
+
+/// One account's score across runs, with week and month changes.
+#[derive(Args, Debug)]
+#[command(after_help = "Example:\n  earshot history @united")]
+pub struct HistoryArgs {
+    pub account: String,
+    #[arg(long)]
+    pub platform: Option<String>,
+}
+
+fn resolve(store: &Store, query: &str, platform: Option<&str>) -> Result<i64> {
+    let found = store.find_accounts(query, platform)?;
+    match found.as_slice() {
+        [] => bail!(
+            "no account {query:?}{} in the database",
+            platform.map(|p| format!(" on {p}")).unwrap_or_default()
+        ),
+        [one] => Ok(one.id),
+        many => {
+            let list: Vec<String> = many
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{}:{}",
+                        m.platform,
+                        m.handle
+                            .as_ref()
+                            .map(|h| format!("@{h}"))
+                            .unwrap_or(m.ext_id.clone())
+                    )
+                })
+                .collect();
+            Err(UsageError(format!(
+                "{query:?} names {} accounts ({}): pass --platform",
+                many.len(),
+                list.join(", ")
+            ))
+            .into())
+        }
+    }
+}
+
+pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
+    let store = Store::open_existing(&cli.db)
+        .with_context(|| format!("opening database {}", cli.db.display()))?;
+    let account = resolve(&store, &args.account, args.platform.as_deref())?;
+    let Some(run) = store.score_run(args.run)? else {
+        bail!(
+            "no score run in {}: run `earshot score` first",
+            cli.db.display()
+        )
+    };
+    let model = ScoreModel::from_json(&run.model_json)
+        .with_context(|| format!("the model stored with run #{}", run.id))?;
+    let window = TimeWindow {
+        from: run.window_from,
+        to: run.window_to,
+    };
+    let (input, _) = load_input(&store, window, run.platform.as_deref())?;
+    let table = score(&input, &model, &Text)?;
+    let Some(i) = table.position(account) else {
+        bail!(
+            "{} had no interactions in run #{}'s window, so it has no score there",
+            args.account,
+            run.id
+        );
+    };
+    let stored = store
+        .top_scores(run.id, "overall", usize::MAX, None)?
+        .into_iter()
+        .find(|s| s.account == account);
+    let reproduced = stored
+        .as_ref()
+        .map(|s| (s.overall - table.overall[i]).abs() <= 1e-9);
+    let ev = evidence(&input, &model, &table, account, args.evidence)
+        .context("account vanished from its own table")?;
+    if cli.json {
+        let components: Vec<serde_json::Value> = Component::ALL
+            .iter()
+            .map(|&c| serde_json::json!({
+                "component": c.name(), "raw": table.raw[c.index()][i], "percentile": table.pct[c.index()][i],
+                "weight": table.weights[c.index()], "points": table.contribution(i, c), "meaning": c.meaning(),
+            }))
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({
+                "account": args.account, "run": run.id, "model_version": run.model_version, "overall": table.overall[i],
+                "stored_overall": stored.map(|s| s.overall), "reproduced": reproduced, "components": components,
+                "conversation": table.conversation[i], "evidence": ev,
+            })
+        );
+        return Ok(Exit::Ok);
+    }
+    println!(
+        "{} — score {:.1} / 100 in run #{} (model {}, {} accounts{})",
+        display_name(&store, account)?,
+        table.overall[i],
+        run.id,
+        run.model_version,
+        table.len(),
+        window_text(&run)
+    );
+    match reproduced {
+        Some(true) => println!("recomputed from the stored events: same score"),
+        Some(false) => println!(
+            "WARNING: recomputed {:.6}, stored {:.6}: the events changed since the run",
+            table.overall[i],
+            stored.map_or(0.0, |s| s.overall)
+        ),
+        None => println!("(not in the stored run; computed now)"),
+    }
+    println!(
+        "\n  {:<14} {:>10} {:>11} {:>7}  meaning",
+        "component", "value", "percentile", "points"
+    );
+    for c in Component::ALL {
+        println!(
+            "  {:<14} {:>10.3} {:>11.1} {:>7.1}  {}",
+            c.name(),
+            table.raw[c.index()][i],
+            table.pct[c.index()][i] * 100.0,
+            table.contribution(i, c),
+            c.meaning()
+        );
+    }
+    println!(
+        "  {:<14} {:>10} {:>11} {:>7.1}  1 + the points above",
+        "overall", "", "", table.overall[i]
+    );
+    let conv = table.conversation[i];
+    println!(
+        "\n{} reactions from {} distinct accounts; asked by {} accounts, answered {}{}; sent {} replies ({} trivial)",
+        ev.reactions_received,
+        ev.distinct_reactors,
+        conv.askers,
+        conv.askers_answered,
+        conv.answered_share().map(|s| format!(" ({:.0}%)", s * 100.0)).unwrap_or_default(),
+        conv.replies_sent,
+        conv.trivial_replies
+    );
+    if !ev.reactors.is_empty() {
+        println!(
+            "\ntop reactors (credit to audience, to amplification, share of authority inflow):"
+        );
+        for r in &ev.reactors {
+            let kinds: Vec<String> = r
+                .reactions
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
+            println!(
+                "  {:<28} {:>5.2} {:>5.2} {:>6.1}%   {}",
+                display_name(&store, r.account)?,
+                r.audience_credit,
+                r.amplification_credit,
+                r.authority_share * 100.0,
+                kinds.join(", ")
+            );
+        }
+    }
+    if !ev.to_raise.is_empty() {
+        println!("\nto raise the score (points still available):");
+        for (c, room, advice) in &ev.to_raise {
+            println!("  {:<14} up to {:>4.1}: {advice}", c.name(), room);
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+fn window_text(run: &ScoreRun) -> String {
+    match (run.window_from, run.window_to) {
+        (None, None) => String::new(),
+        (f, t) => format!(
+            ", window {} to {}",
+            f.map(format_utc).unwrap_or_else(|| "start".into()),
+            t.map(format_utc).unwrap_or_else(|| "end".into())
+        ),
+    }
+}
+
+pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<Exit> {
+    let store = Store::open_existing(&cli.db)
+        .with_context(|| format!("opening database {}", cli.db.display()))?;
+    let account = resolve(&store, &args.account, args.platform.as_deref())?;
+    let history = store.score_history(account)?;
+    // Change against the latest earlier run at least a week (a month) older, by the instant each describes.
+    let delta = |k: usize, days: i64| -> Option<f64> {
+        let (run, row) = &history[k];
+        history[..k]
+            .iter()
+            .rev()
+            .find(|(r, _)| r.as_of() <= run.as_of() - days * 86_400)
+            .map(|(_, old)| row.overall - old.overall)
+    };
+    if cli.json {
+        let items: Vec<serde_json::Value> = (0..history.len())
+            .map(|k| serde_json::json!({"run": history[k].0, "score": history[k].1, "week_delta": delta(k, 7), "month_delta": delta(k, 30)}))
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({"account": args.account, "history": items})
+        );
+        return Ok(Exit::Ok);
+    }
+    if history.is_empty() {
+        println!(
+            "{} has no stored scores yet: run `earshot score`",
+            args.account
+        );
+        return Ok(Exit::Ok);
+    }
+    println!(
+        "{} across {} runs:",
+        display_name(&store, account)?,
+        history.len()
+    );
+    println!(
+        "  {:>5}  {:<20} {:<16} {:>6} {:>8} {:>8}",
+        "run", "as of (UTC)", "model", "score", "Δ week", "Δ month"
+    );
+    for (k, (run, row)) in history.iter().enumerate() {
+        let d = |v: Option<f64>| v.map(|x| format!("{x:+.1}")).unwrap_or_else(|| "—".into());
+        println!(
+            "  {:>5}  {:<20} {:<16} {:>6.1} {:>8} {:>8}",
+            run.id,
+            format_utc(run.as_of()),
+            run.model_version,
+            row.overall,
+            d(delta(k, 7)),
+            d(delta(k, 30))
+        );
+    }
+    Ok(Exit::Ok)
+}

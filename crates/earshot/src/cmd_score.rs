@@ -1,0 +1,191 @@
+//! `earshot score` and `earshot top`: compute and store a scoring run; list its best accounts.
+
+use crate::cmd_authority::parse_instant;
+use crate::exit::{Exit, UsageError};
+use crate::scoring::{display_name, load_input, rows, Text};
+use crate::Cli;
+use anyhow::{Context, Result};
+use clap::Args;
+use earshot_score::{score, ScoreModel};
+use earshot_store::{ScoreRun, Store, TimeWindow, COMPONENTS};
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// Score every account in a time window and store the run.
+///
+/// Components (audience, amplification, conversation, authority, reach) are computed from the stored
+/// interactions, ranked within the population as percentiles, and combined into 1–100 by the model's
+/// weights. The run keeps its model and window, so `earshot explain` can recompute any score exactly.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  earshot score
+  earshot score --from 2012-07-01 --to 2012-07-04 --top 20
+  earshot score --model my-model.json --platform twitter")]
+pub struct ScoreArgs {
+    /// Start of the window (inclusive): unix seconds or a date such as 2012-07-01.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// End of the window (exclusive). Decay is measured back from here (default: the latest event).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only accounts of this platform.
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// A score model file (JSON, as models/score-v1.json); default: the built-in model.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Accounts to print.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+}
+
+/// The best accounts of a stored run.
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  earshot top\n  earshot top --by conversation --limit 50\n  earshot top --run 3 --platform twitter"
+)]
+pub struct TopArgs {
+    /// Rank by `overall` or one component: audience, amplification, conversation, authority, reach.
+    #[arg(long, default_value = "overall")]
+    pub by: String,
+    /// Run id (default: the latest).
+    #[arg(long)]
+    pub run: Option<i64>,
+    #[arg(long)]
+    pub platform: Option<String>,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+}
+
+pub fn load_model(path: Option<&std::path::Path>) -> Result<ScoreModel> {
+    match path {
+        None => Ok(ScoreModel::builtin()),
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            ScoreModel::from_json(&text).with_context(|| format!("score model {}", p.display()))
+        }
+    }
+}
+
+pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
+    let window = TimeWindow {
+        from: parse_instant("--from", &args.from)?,
+        to: parse_instant("--to", &args.to)?,
+    };
+    let model = load_model(args.model.as_deref())?;
+    let mut store = Store::open_existing(&cli.db)
+        .with_context(|| format!("opening database {}", cli.db.display()))?;
+    let started = Instant::now();
+    let (input, interactions) = load_input(&store, window, args.platform.as_deref())?;
+    let load_seconds = started.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let table = score(&input, &model, &Text)?;
+    let score_seconds = t.elapsed().as_secs_f64();
+    let run = ScoreRun {
+        id: 0,
+        created_at: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0),
+        model_version: model.version.clone(),
+        model_json: serde_json::to_string(&model)?,
+        window_from: window.from,
+        window_to: window.to,
+        platform: args.platform.clone(),
+        accounts: table.len() as u64,
+        interactions,
+        weights: table.weights,
+    };
+    let t = Instant::now();
+    let run_id = store.save_score_run(&run, &rows(&table))?;
+    let save_seconds = t.elapsed().as_secs_f64();
+    if cli.json {
+        let top = store.top_scores(run_id, "overall", args.top, None)?;
+        println!(
+            "{}",
+            serde_json::json!({
+                "run": run_id, "model_version": model.version, "accounts": table.len(), "interactions": interactions,
+                "pagerank_iterations": table.pagerank_iterations, "weights": table.weights,
+                "seconds": {"load": load_seconds, "score": score_seconds, "save": save_seconds},
+                "peak_rss_kib": crate::progress::peak_rss_kib(), "top": top,
+            })
+        );
+        return Ok(Exit::Ok);
+    }
+    println!(
+        "run #{run_id}: {} accounts scored from {interactions} interactions with model {} (read {load_seconds:.2} s, scored {score_seconds:.2} s, stored {save_seconds:.2} s)",
+        table.len(),
+        model.version
+    );
+    print_top(&store, run_id, "overall", args.top, None)?;
+    Ok(Exit::Ok)
+}
+
+pub fn run_top(cli: &Cli, args: &TopArgs) -> Result<Exit> {
+    if args.by != "overall" && !COMPONENTS.contains(&args.by.as_str()) {
+        return Err(UsageError(format!(
+            "--by {:?}: use overall or one of {}",
+            args.by,
+            COMPONENTS.join(", ")
+        ))
+        .into());
+    }
+    let store = Store::open_existing(&cli.db)
+        .with_context(|| format!("opening database {}", cli.db.display()))?;
+    let Some(run) = store.score_run(args.run)? else {
+        anyhow::bail!(
+            "no score run{} in {}: run `earshot score` first",
+            args.run.map(|r| format!(" #{r}")).unwrap_or_default(),
+            cli.db.display()
+        );
+    };
+    if cli.json {
+        let top = store.top_scores(run.id, &args.by, args.limit, args.platform.as_deref())?;
+        println!(
+            "{}",
+            serde_json::json!({"run": run, "by": args.by, "top": top})
+        );
+        return Ok(Exit::Ok);
+    }
+    println!(
+        "run #{} ({}, {} accounts), by {}:",
+        run.id, run.model_version, run.accounts, args.by
+    );
+    print_top(
+        &store,
+        run.id,
+        &args.by,
+        args.limit,
+        args.platform.as_deref(),
+    )
+    .map(|()| Exit::Ok)
+}
+
+fn print_top(
+    store: &Store,
+    run: i64,
+    by: &str,
+    limit: usize,
+    platform: Option<&str>,
+) -> Result<()> {
+    let top = store.top_scores(run, by, limit, platform)?;
+    println!(
+        "  {:>4}  {:<28} {:>7}  {:>8} {:>8} {:>8} {:>8} {:>8}   (component percentiles)",
+        "rank", "account", "score", "audience", "amplif.", "convers.", "authority", "reach"
+    );
+    for (i, s) in top.iter().enumerate() {
+        println!(
+            "  {:>4}  {:<28} {:>7.1}  {:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>8.0}",
+            i + 1,
+            display_name(store, s.account)?,
+            s.overall,
+            s.pct[0] * 100.0,
+            s.pct[1] * 100.0,
+            s.pct[2] * 100.0,
+            s.pct[3] * 100.0,
+            s.pct[4] * 100.0
+        );
+    }
+    Ok(())
+}

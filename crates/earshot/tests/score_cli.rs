@@ -1,0 +1,96 @@
+//! `earshot score`, `top`, `explain` and `history` end to end on a generated dataset.
+
+mod common;
+use common::*;
+
+#[test]
+fn score_top_explain_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.db");
+    let stream = dir.path().join("s.jsonl.gz");
+    let (code, _) = earshot_json(
+        &db,
+        &[
+            "gen",
+            "--scale",
+            "9",
+            "--edge-factor",
+            "8",
+            "--seed",
+            "5",
+            "--out",
+            stream.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0);
+    let (code, _) = earshot_json(&db, &["import", stream.to_str().unwrap()]);
+    assert_eq!(code, 0);
+
+    // An early window first, then everything: two runs for history.
+    let (code, early) = earshot_json(&db, &["score", "--to", "2024-01-15"]);
+    assert_eq!(code, 0, "{early}");
+    let (code, full) = earshot_json(&db, &["score"]);
+    assert_eq!(code, 0, "{full}");
+    assert!(full["accounts"].as_u64().unwrap() >= early["accounts"].as_u64().unwrap());
+    assert_eq!(full["model_version"], "earshot-score-1");
+
+    let (code, top) = earshot_json(&db, &["top", "--limit", "5"]);
+    assert_eq!(code, 0);
+    let rows = top["top"].as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    let overall: Vec<f64> = rows
+        .iter()
+        .map(|r| r["overall"].as_f64().unwrap())
+        .collect();
+    assert!(overall.windows(2).all(|w| w[0] >= w[1]), "{overall:?}");
+    assert!(overall.iter().all(|s| (1.0..=100.0).contains(s)));
+    let (code, by_conv) = earshot_json(&db, &["top", "--by", "conversation", "--limit", "3"]);
+    assert_eq!(code, 0);
+    let conv: Vec<f64> = by_conv["top"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["raw"][2].as_f64().unwrap())
+        .collect();
+    assert!(conv.windows(2).all(|w| w[0] >= w[1]), "{conv:?}");
+    let out = earshot(&db, &["top", "--by", "fame"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    // Explain the best account: recomputed from events to the stored number; points add up.
+    let best = rows[0]["account"].as_i64().unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let ext: String = conn
+        .query_row("SELECT ext_id FROM accounts WHERE id = ?1", [best], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    drop(conn);
+    let (code, ex) = earshot_json(&db, &["explain", &ext]);
+    assert_eq!(code, 0, "{ex}");
+    assert_eq!(ex["reproduced"], true, "{ex}");
+    let points: f64 = ex["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["points"].as_f64().unwrap())
+        .sum();
+    assert!((1.0 + points - ex["overall"].as_f64().unwrap()).abs() < 1e-9);
+    assert!(!ex["evidence"]["reactors"].as_array().unwrap().is_empty());
+    let credits: Vec<f64> = ex["evidence"]["reactors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["audience_credit"].as_f64().unwrap())
+        .collect();
+    assert!(
+        credits.iter().all(|c| (0.0..=1.0).contains(c)),
+        "{credits:?}"
+    );
+
+    let (code, hist) = earshot_json(&db, &["history", &ext]);
+    assert_eq!(code, 0);
+    assert!(!hist["history"].as_array().unwrap().is_empty());
+    let out = earshot(&db, &["explain", "nobody-by-this-name"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no account"));
+}
