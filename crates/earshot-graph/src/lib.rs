@@ -15,5 +15,5 @@ mod snapshot;
 
 pub use csr::{Edge, GraphError, ReactionGraph, VertexRange};
 pub use dense::DenseIds;
-pub use pagerank::{pagerank, PageRank, PageRankConfig};
+pub use pagerank::{pagerank, PageRank, PageRankConfig, Precision, SINGLE_PRECISION_FLOOR};
 pub use snapshot::{KindWeights, Snapshot, SnapshotBuilder, SnapshotConfig};

@@ -98,6 +98,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
         weights: table.weights,
     };
     let t = Instant::now();
+    store.begin_bulk_mode()?;
     let run_id = store.save_score_run(&run, &rows(&table))?;
     let save_seconds = t.elapsed().as_secs_f64();
     if cli.json {
