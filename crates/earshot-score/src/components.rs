@@ -72,6 +72,8 @@ pub struct ScoreTable {
     pub weights: [f64; 5],
     pub conversation: Vec<ConversationStats>,
     pub pagerank_iterations: u32,
+    /// Each account's weighted log-scaled components, whose sum ranks it.
+    terms: Vec<[f64; 5]>,
     index: FxHashMap<i64, u32>,
 }
 
@@ -88,11 +90,30 @@ impl ScoreTable {
         self.index.get(&account).map(|&d| d as usize)
     }
 
-    /// Points of the overall score that component `c` contributes to account `i` (they sum to
+    /// Points of the overall score that component `c` contributes to account `i`: the score above 1,
+    /// shared among components in proportion to their weighted log-scaled values (they sum to
     /// `overall - 1`).
     pub fn contribution(&self, i: usize, c: Component) -> f64 {
-        99.0 * self.weights[c.index()] * self.pct[c.index()][i]
+        let t = &self.terms[i];
+        let total: f64 = t.iter().sum();
+        if total > 0.0 {
+            (self.overall[i] - 1.0) * t[c.index()] / total
+        } else {
+            0.0
+        }
     }
+}
+
+/// The typical earned value of a component: the median of its positive values (1 if none), the unit
+/// its log scale is measured in.
+fn typical(raw: &[f64]) -> f64 {
+    let mut pos: Vec<f64> = raw.iter().copied().filter(|v| *v > 0.0).collect();
+    if pos.is_empty() {
+        return 1.0;
+    }
+    let mid = pos.len() / 2;
+    let (_, m, _) = pos.select_nth_unstable_by(mid, f64::total_cmp);
+    *m
 }
 
 /// Saturating credit of one reactor: 1 − e^(−w). One reaction of weight 1 earns 0.63, three earn 0.95,
@@ -211,9 +232,16 @@ pub(crate) fn compute(
     } else {
         [0.2; 5]
     };
-    let overall = (0..n)
-        .map(|i| 1.0 + 99.0 * (0..5).map(|c| weights[c] * pct[c][i]).sum::<f64>())
+    // Each component on a log scale relative to its typical earned value, so that one unit means "as
+    // much again as a typical account earns" in every component; the weighted sum keeps magnitudes (a
+    // hub stays above an all-rounder), and the percentile of the sum makes it 1–100.
+    let scale: [f64; 5] = std::array::from_fn(|c| typical(&raw[c]));
+    let terms: Vec<[f64; 5]> = (0..n)
+        .map(|i| std::array::from_fn(|c| weights[c] * (1.0 + raw[c][i] / scale[c]).ln()))
         .collect();
+    let combined: Vec<f64> = terms.iter().map(|t| t.iter().sum()).collect();
+    let combined_pct = percentiles(&combined);
+    let overall = combined_pct.iter().map(|p| 1.0 + 99.0 * p).collect();
     let index = (0..n as u32).map(|d| (ids.external(d), d)).collect();
     Ok(ScoreTable {
         model_version: model.version.clone(),
@@ -224,6 +252,7 @@ pub(crate) fn compute(
         weights,
         conversation: conv_stats,
         pagerank_iterations: pr.iterations,
+        terms,
         index,
     })
 }

@@ -3,10 +3,11 @@
 //! Every component is computed from plain interaction rows (no database handle): who reacted to whom,
 //! how, when, through which post, and the text of posts where the data has it. Each has a raw value with
 //! a meaning a person can check, and a percentile within the population scored together. The overall
-//! score is `1 + 99 ×` the weighted mean of the percentiles, with weights from a versioned model file
-//! ([`ScoreModel`]), so it can be explained as a sum of contributions and recomputed from the same
-//! events to the same number.
+//! score ranks accounts by the weighted sum of their log-scaled components (weights from a versioned model
+//! file, [`ScoreModel`]) and is `1 + 99 ×` the percentile of that sum, so it can be explained as a sum of
+//! contributions and recomputed from the same events to the same number.
 
+pub mod backtest;
 mod calibrate;
 mod components;
 mod conversation;

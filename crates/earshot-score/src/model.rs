@@ -5,8 +5,8 @@ use earshot_model::InteractionKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The model shipped with earshot (`models/score-v1.json`).
-const DEFAULT_MODEL: &str = include_str!("../../../models/score-v1.json");
+/// The model shipped with earshot (`models/score-v2.json`).
+const DEFAULT_MODEL: &str = include_str!("../../../models/score-v2.json");
 
 /// How much a reply's substance counts toward conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -68,7 +68,7 @@ impl ScoreModel {
     /// The model shipped with this build.
     pub fn builtin() -> ScoreModel {
         // The file is part of the source tree and checked by a test, so this cannot fail in a release.
-        ScoreModel::from_json(DEFAULT_MODEL).unwrap_or_else(|e| panic!("models/score-v1.json: {e}"))
+        ScoreModel::from_json(DEFAULT_MODEL).unwrap_or_else(|e| panic!("models/score-v2.json: {e}"))
     }
 
     /// Parse and check a model file.
@@ -143,7 +143,7 @@ mod tests {
     #[test]
     fn builtin_model_parses_and_checks() {
         let m = ScoreModel::builtin();
-        assert_eq!(m.version, "earshot-score-1");
+        assert_eq!(m.version, "earshot-score-2");
         assert!((m.weights.as_array().iter().sum::<f64>() - 1.0).abs() < 1e-9);
         assert_eq!(m.kind_weight(InteractionKind::Follow), 0.0);
     }

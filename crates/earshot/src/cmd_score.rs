@@ -31,7 +31,7 @@ pub struct ScoreArgs {
     /// Only accounts of this platform.
     #[arg(long)]
     pub platform: Option<String>,
-    /// A score model file (JSON, as models/score-v1.json); default: the built-in model.
+    /// A score model file (JSON, as models/score-v2.json); default: the built-in model.
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
     /// Accounts to print.

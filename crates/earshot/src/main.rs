@@ -5,6 +5,7 @@
 
 mod bench_pagerank;
 mod cmd_authority;
+mod cmd_backtest;
 mod cmd_bench;
 mod cmd_demo;
 mod cmd_explain;
@@ -72,6 +73,7 @@ pub enum Command {
     Top(cmd_score::TopArgs),
     Explain(cmd_explain::ExplainArgs),
     History(cmd_explain::HistoryArgs),
+    Backtest(cmd_backtest::BacktestArgs),
     Authority(cmd_authority::AuthorityArgs),
     Gen(cmd_gen::GenArgs),
     Bench(cmd_bench::BenchArgs),
@@ -87,6 +89,7 @@ fn main() -> ExitCode {
         Command::Top(a) => cmd_score::run_top(&cli, a),
         Command::Explain(a) => cmd_explain::run_explain(&cli, a),
         Command::History(a) => cmd_explain::run_history(&cli, a),
+        Command::Backtest(a) => cmd_backtest::run(&cli, a),
         Command::Authority(a) => cmd_authority::run(&cli, a),
         Command::Gen(a) => cmd_gen::run(&cli, a),
         Command::Bench(a) => cmd_bench::run(&cli, a),

@@ -1,0 +1,195 @@
+//! Backtests: did scores computed on the past predict the engagement that came after?
+//!
+//! Predictors are scored on a training window; the truth is the engagement each of the same accounts
+//! received in the following test window. Metrics are rank-based, so a predictor's scale does not matter.
+
+use crate::input::Reaction;
+use earshot_graph::{pagerank, DenseIds, Edge, PageRankConfig, ReactionGraph};
+use rustc_hash::FxHashMap;
+
+/// How well one predictor ranked the accounts.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Metrics {
+    /// Spearman's rank correlation between prediction and truth over all accounts (ties get average ranks).
+    pub spearman: f64,
+    /// NDCG@k with the truth as graded relevance.
+    pub ndcg: f64,
+    /// Share of the predicted top k that is in the true top k.
+    pub precision: f64,
+}
+
+/// Evaluate `pred` against `truth` (same length, same account order) at cut-off `k`.
+pub fn evaluate(pred: &[f64], truth: &[f64], k: usize) -> Metrics {
+    Metrics {
+        spearman: spearman(pred, truth),
+        ndcg: ndcg_at(pred, truth, k),
+        precision: precision_at(pred, truth, k),
+    }
+}
+
+/// Average ranks (1-based), ties sharing the mean of their positions.
+fn ranks(v: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut r = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            r[k] = avg;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Spearman's ρ: Pearson correlation of average ranks. 0 when either side is constant.
+pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
+    let (ra, rb) = (ranks(a), ranks(b));
+    let n = ra.len() as f64;
+    if n < 2.0 {
+        return 0.0;
+    }
+    let (ma, mb) = (ra.iter().sum::<f64>() / n, rb.iter().sum::<f64>() / n);
+    let (mut cov, mut va, mut vb) = (0.0, 0.0, 0.0);
+    for (x, y) in ra.iter().zip(&rb) {
+        cov += (x - ma) * (y - mb);
+        va += (x - ma) * (x - ma);
+        vb += (y - mb) * (y - mb);
+    }
+    if va == 0.0 || vb == 0.0 {
+        0.0
+    } else {
+        cov / (va * vb).sqrt()
+    }
+}
+
+/// Indices of the `k` largest values, ties broken by index (so every predictor is judged the same way).
+fn top_k(v: &[f64], k: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&a, &b| v[b].total_cmp(&v[a]).then(a.cmp(&b)));
+    order.truncate(k);
+    order
+}
+
+/// NDCG@k: DCG of the predicted order over the DCG of the ideal order, gains = truth.
+pub fn ndcg_at(pred: &[f64], truth: &[f64], k: usize) -> f64 {
+    let dcg = |order: &[usize]| -> f64 {
+        order
+            .iter()
+            .enumerate()
+            .map(|(i, &j)| truth[j] / (i as f64 + 2.0).log2())
+            .sum()
+    };
+    let ideal = dcg(&top_k(truth, k));
+    if ideal == 0.0 {
+        0.0
+    } else {
+        dcg(&top_k(pred, k)) / ideal
+    }
+}
+
+/// |top-k(pred) ∩ top-k(truth)| / k.
+pub fn precision_at(pred: &[f64], truth: &[f64], k: usize) -> f64 {
+    let k = k.min(pred.len());
+    if k == 0 {
+        return 0.0;
+    }
+    let truth_top: rustc_hash::FxHashSet<usize> = top_k(truth, k).into_iter().collect();
+    top_k(pred, k)
+        .iter()
+        .filter(|i| truth_top.contains(i))
+        .count() as f64
+        / k as f64
+}
+
+/// Baseline predictors from the training reactions, for `accounts` (in that order): reactions received,
+/// distinct reactors, and unweighted PageRank over reactor → author (follows excluded, repeats merged).
+pub struct Baselines {
+    pub received: Vec<f64>,
+    pub distinct_reactors: Vec<f64>,
+    pub pagerank: Vec<f64>,
+}
+
+pub fn baselines(
+    train: &[Reaction],
+    accounts: &[i64],
+) -> Result<Baselines, earshot_graph::GraphError> {
+    let mut ids = DenseIds::new();
+    for &a in accounts {
+        ids.intern(a)
+            .ok_or(earshot_graph::GraphError::TooManyNodes)?;
+    }
+    let n = accounts.len();
+    let mut received = vec![0.0; n];
+    let mut edges = Vec::new();
+    for r in train
+        .iter()
+        .filter(|r| r.kind.is_reaction() && r.actor != r.target)
+    {
+        let (Some(a), Some(t)) = (ids.get(r.actor), ids.get(r.target)) else {
+            continue;
+        };
+        received[t as usize] += 1.0;
+        edges.push(Edge {
+            src: a,
+            dst: t,
+            weight: 1.0,
+        });
+    }
+    let graph = ReactionGraph::from_edges(n as u32, &edges)?.unweighted();
+    let distinct_reactors = (0..n as u32).map(|v| graph.in_degree(v) as f64).collect();
+    let pr = pagerank(&graph, &PageRankConfig::default())?;
+    Ok(Baselines {
+        received,
+        distinct_reactors,
+        pagerank: pr.scores,
+    })
+}
+
+/// Engagement each of `accounts` received in the test reactions: reactions (not follows) from others.
+pub fn engagement(test: &[Reaction], accounts: &[i64]) -> Vec<f64> {
+    let index: FxHashMap<i64, usize> = accounts.iter().enumerate().map(|(i, &a)| (a, i)).collect();
+    let mut truth = vec![0.0; accounts.len()];
+    for r in test
+        .iter()
+        .filter(|r| r.kind.is_reaction() && r.actor != r.target)
+    {
+        if let Some(&i) = index.get(&r.target) {
+            truth[i] += 1.0;
+        }
+    }
+    truth
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spearman_known_values() {
+        assert!((spearman(&[1.0, 2.0, 3.0, 4.0], &[10.0, 20.0, 30.0, 40.0]) - 1.0).abs() < 1e-12);
+        assert!((spearman(&[1.0, 2.0, 3.0, 4.0], &[4.0, 3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        // With ties: scipy.stats.spearmanr([1, 2, 2, 3], [1, 3, 2, 4]) = 0.9486832980505138
+        assert!(
+            (spearman(&[1.0, 2.0, 2.0, 3.0], &[1.0, 3.0, 2.0, 4.0]) - 0.948_683_298_050_513_8)
+                .abs()
+                < 1e-12
+        );
+        assert_eq!(spearman(&[1.0, 1.0], &[1.0, 2.0]), 0.0);
+    }
+
+    #[test]
+    fn ndcg_and_precision() {
+        let truth = [3.0, 2.0, 0.0, 1.0];
+        assert!((ndcg_at(&truth, &truth, 2) - 1.0).abs() < 1e-12);
+        // Predicted order 3, 2: DCG = 1/log2(2) + 0/log2(3) = 1; ideal = 3 + 2/log2(3).
+        let want = 1.0 / (3.0 + 2.0 / 3f64.log2());
+        assert!((ndcg_at(&[0.0, 0.0, 5.0, 9.0], &truth, 2) - want).abs() < 1e-12);
+        assert_eq!(precision_at(&[9.0, 0.0, 0.0, 8.0], &truth, 2), 0.5);
+    }
+}
