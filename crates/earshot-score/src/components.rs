@@ -116,8 +116,9 @@ fn typical(raw: &[f64]) -> f64 {
     *m
 }
 
-/// Saturating credit of one reactor: 1 − e^(−w). One reaction of weight 1 earns 0.63, three earn 0.95,
-/// five hundred earn 1: a fan who reacts 500 times is one fan, not 500.
+/// Saturating credit of one reactor: 1 − e^(−w) for `w` in units of the model's `reactor_saturation`.
+/// At the default scale one reaction of weight 1 earns 0.63, three earn 0.95, five hundred earn 1: a
+/// fan who reacts 500 times is one fan, not 500. Whatever the scale, no reactor earns more than 1.
 pub fn reactor_credit(w: f64) -> f64 {
     1.0 - (-w).exp()
 }
@@ -171,12 +172,13 @@ pub(crate) fn compute(
     pair_list.sort_unstable_by_key(|&(k, _)| k); // fixed summation order: same numbers every run
 
     let auth = |d: u32| input.authenticity_of(ids.external(d));
+    let k = model.reactor_saturation;
     let mut audience = vec![0.0; n];
     let mut direct = vec![0.0; n];
     for &((a, t), (w, s)) in &pair_list {
-        audience[t as usize] += auth(a) * reactor_credit(w);
+        audience[t as usize] += auth(a) * reactor_credit(w / k);
         if s > 0.0 {
-            direct[t as usize] += auth(a) * reactor_credit(s);
+            direct[t as usize] += auth(a) * reactor_credit(s / k);
         }
     }
     let mut amplification = direct.clone();
@@ -184,7 +186,7 @@ pub(crate) fn compute(
         if s > 0.0 {
             amplification[t as usize] += model.amplification_second_hop
                 * auth(a)
-                * reactor_credit(s)
+                * reactor_credit(s / k)
                 * (1.0 + direct[a as usize]).ln();
         }
     }

@@ -104,9 +104,10 @@ pub fn evidence(
                 .filter(|(_, c)| *c > 0)
                 .map(|(k, c)| (k.name().to_string(), c))
                 .collect(),
-            audience_credit: input.authenticity_of(r) * reactor_credit(a.w),
+            audience_credit: input.authenticity_of(r)
+                * reactor_credit(a.w / model.reactor_saturation),
             amplification_credit: if a.s > 0.0 {
-                input.authenticity_of(r) * reactor_credit(a.s)
+                input.authenticity_of(r) * reactor_credit(a.s / model.reactor_saturation)
             } else {
                 0.0
             },

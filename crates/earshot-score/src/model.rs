@@ -49,11 +49,19 @@ pub struct ScoreModel {
     pub half_life_days: f64,
     /// Weight of one reaction of each kind (earshot kind names).
     pub kind_weights: BTreeMap<String, f64>,
+    /// How much weighted reaction one reactor needs to earn most of its credit (at most 1): credit is
+    /// 1 − e^(−w / reactor_saturation). Larger values let repeat reactions count for longer.
+    #[serde(default = "one")]
+    pub reactor_saturation: f64,
     /// Weight of second-hop amplification (the amplifiers of an account's amplifiers).
     pub amplification_second_hop: f64,
     pub pagerank_alpha: f64,
     pub substance: SubstanceWeights,
     pub weights: ComponentWeights,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +116,12 @@ impl ScoreModel {
             if !(v.is_finite() && *v >= 0.0) {
                 return bad(format!("{what} must be a finite number ≥ 0, found {v}"));
             }
+        }
+        if !(self.reactor_saturation.is_finite() && self.reactor_saturation > 0.0) {
+            return bad(format!(
+                "reactor_saturation must be a number > 0, found {}",
+                self.reactor_saturation
+            ));
         }
         if !(self.pagerank_alpha > 0.0 && self.pagerank_alpha < 1.0) {
             return bad(format!(
