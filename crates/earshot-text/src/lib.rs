@@ -26,6 +26,26 @@ mod request;
 mod substance;
 mod tokens;
 
+/// Assertions shared by the question tests of several modules.
+#[cfg(test)]
+mod test_cases {
+    use crate::is_question;
+
+    #[track_caller]
+    pub fn yes(cases: &[&str]) {
+        for c in cases {
+            assert!(is_question(c), "should be a question: {c:?}");
+        }
+    }
+
+    #[track_caller]
+    pub fn no(cases: &[&str]) {
+        for c in cases {
+            assert!(!is_question(c), "should not be a question: {c:?}");
+        }
+    }
+}
+
 pub use authored::is_bare_retweet;
 pub use question::is_question;
 pub use substance::{content_words, reply_substance, Substance, SUBSTANTIVE_MIN_CONTENT_WORDS};

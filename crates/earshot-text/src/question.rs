@@ -232,20 +232,7 @@ fn is_skippable_opener(w: &str, prev: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[track_caller]
-    fn yes(cases: &[&str]) {
-        for c in cases {
-            assert!(is_question(c), "should be a question: {c:?}");
-        }
-    }
-
-    #[track_caller]
-    fn no(cases: &[&str]) {
-        for c in cases {
-            assert!(!is_question(c), "should not be a question: {c:?}");
-        }
-    }
+    use crate::test_cases::{no, yes};
 
     #[test]
     fn question_marks() {

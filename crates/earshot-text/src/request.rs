@@ -142,21 +142,7 @@ pub(crate) fn request_at<'w>(word: &str, i: usize, w: &impl Fn(usize) -> Option<
 
 #[cfg(test)]
 mod tests {
-    use crate::is_question;
-
-    #[track_caller]
-    fn yes(cases: &[&str]) {
-        for c in cases {
-            assert!(is_question(c), "should be a question: {c:?}");
-        }
-    }
-
-    #[track_caller]
-    fn no(cases: &[&str]) {
-        for c in cases {
-            assert!(!is_question(c), "should not be a question: {c:?}");
-        }
-    }
+    use crate::test_cases::{no, yes};
 
     #[test]
     fn requests() {

@@ -1,13 +1,13 @@
 //! `earshot authority`: weighted PageRank over the reaction graph stored in the database.
 
 use crate::exit::Exit;
+use crate::window::WindowArgs;
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use earshot_graph::{pagerank, KindWeights, PageRankConfig, SnapshotBuilder, SnapshotConfig};
-use earshot_ingest::{time::parse_time, DateOrder};
 use earshot_model::InteractionKind;
-use earshot_store::{Store, TimeWindow};
+use earshot_store::Store;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -23,15 +23,8 @@ use std::time::Instant;
   earshot authority --from 2012-07-01 --to 2012-07-04 --half-life 2
   earshot authority --weights reshare=1,quote=1,reply=0.6,mention=0.4,like=0.2 --tsv authority.tsv")]
 pub struct AuthorityArgs {
-    /// Start of the window (inclusive): unix seconds or a date such as 2012-07-04 or 2012-07-04T12:00:00Z.
-    #[arg(long)]
-    pub from: Option<String>,
-    /// End of the window (exclusive).
-    #[arg(long)]
-    pub to: Option<String>,
-    /// Only accounts of this platform.
-    #[arg(long)]
-    pub platform: Option<String>,
+    #[command(flatten)]
+    pub window: WindowArgs,
     /// Weight per kind, `kind=w`, comma-separated; unnamed reaction kinds weigh 1, follows 0.
     #[arg(long, value_delimiter = ',', value_name = "KIND=W")]
     pub weights: Vec<String>,
@@ -71,10 +64,7 @@ struct Ranked {
 pub fn run(cli: &Cli, args: &AuthorityArgs) -> Result<Exit> {
     let store = Store::open_existing(&cli.db)
         .with_context(|| format!("opening database {}", cli.db.display()))?;
-    let window = TimeWindow {
-        from: parse_instant("--from", &args.from)?,
-        to: parse_instant("--to", &args.to)?,
-    };
+    let window = args.window.window()?;
     let mut kind_weights = if args.include_follows {
         KindWeights::ALL_UNIT
     } else {
@@ -107,7 +97,7 @@ pub fn run(cli: &Cli, args: &AuthorityArgs) -> Result<Exit> {
     let started = Instant::now();
     let mut builder = SnapshotBuilder::new(cfg);
     let mut bad = None;
-    let rows = store.scan_interactions(window, args.platform.as_deref(), |r| {
+    let rows = store.scan_interactions(window, args.window.platform.as_deref(), |r| {
         if bad.is_none() {
             if let Err(e) = builder.add(r.actor, r.target, r.kind, r.time, r.weight, 1.0) {
                 bad = Some(e);
@@ -207,13 +197,4 @@ pub fn run(cli: &Cli, args: &AuthorityArgs) -> Result<Exit> {
         println!("{:>4}. {:<30} {:.6}", i + 1, who, r.score);
     }
     Ok(Exit::Ok)
-}
-
-pub fn parse_instant(flag: &str, value: &Option<String>) -> Result<Option<i64>> {
-    match value {
-        None => Ok(None),
-        Some(v) => parse_time(v, DateOrder::Mdy).map(Some).map_err(|e| {
-            anyhow::anyhow!("{flag} {v:?}: {e} (use unix seconds or a date like 2012-07-04)")
-        }),
-    }
 }

@@ -1,9 +1,9 @@
 //! `earshot backtest`: score the past, check against what happened next, beside simple baselines.
 
-use crate::cmd_authority::parse_instant;
 use crate::cmd_score::load_model;
 use crate::exit::{Exit, UsageError};
 use crate::scoring::{load_input, Text};
+use crate::window::parse_instant;
 use crate::Cli;
 use anyhow::{Context, Result};
 use clap::Args;

@@ -49,9 +49,7 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit> {
         println!("\n== 4. score every account");
     }
     let score = cmd_score::ScoreArgs {
-        from: None,
-        to: None,
-        platform: None,
+        window: Default::default(),
         model: None,
         top: 10,
     };

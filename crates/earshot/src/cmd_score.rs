@@ -1,13 +1,13 @@
 //! `earshot score` and `earshot top`: compute and store a scoring run; list its best accounts.
 
-use crate::cmd_authority::parse_instant;
 use crate::exit::{Exit, UsageError};
 use crate::scoring::{display_name, load_input, rows, Text};
+use crate::window::WindowArgs;
 use crate::Cli;
 use anyhow::{Context, Result};
 use clap::Args;
 use earshot_score::{score, ScoreModel};
-use earshot_store::{ScoreRun, Store, TimeWindow, COMPONENTS};
+use earshot_store::{ScoreRun, Store, COMPONENTS};
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -22,15 +22,8 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
   earshot score --from 2012-07-01 --to 2012-07-04 --top 20
   earshot score --model my-model.json --platform twitter")]
 pub struct ScoreArgs {
-    /// Start of the window (inclusive): unix seconds or a date such as 2012-07-01.
-    #[arg(long)]
-    pub from: Option<String>,
-    /// End of the window (exclusive). Decay is measured back from here (default: the latest event).
-    #[arg(long)]
-    pub to: Option<String>,
-    /// Only accounts of this platform.
-    #[arg(long)]
-    pub platform: Option<String>,
+    #[command(flatten)]
+    pub window: WindowArgs,
     /// A score model file (JSON, as models/score-v2.json); default: the built-in model.
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
@@ -69,15 +62,12 @@ pub fn load_model(path: Option<&std::path::Path>) -> Result<ScoreModel> {
 }
 
 pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
-    let window = TimeWindow {
-        from: parse_instant("--from", &args.from)?,
-        to: parse_instant("--to", &args.to)?,
-    };
+    let window = args.window.window()?;
     let model = load_model(args.model.as_deref())?;
     let mut store = Store::open_existing(&cli.db)
         .with_context(|| format!("opening database {}", cli.db.display()))?;
     let started = Instant::now();
-    let (input, interactions) = load_input(&store, window, args.platform.as_deref())?;
+    let (input, interactions) = load_input(&store, window, args.window.platform.as_deref())?;
     let load_seconds = started.elapsed().as_secs_f64();
     let t = Instant::now();
     let table = score(&input, &model, &Text)?;
@@ -92,7 +82,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
         model_json: serde_json::to_string(&model)?,
         window_from: window.from,
         window_to: window.to,
-        platform: args.platform.clone(),
+        platform: args.window.platform.clone(),
         accounts: table.len() as u64,
         interactions,
         weights: table.weights,

@@ -16,6 +16,7 @@ mod cmd_stats;
 mod exit;
 mod progress;
 mod scoring;
+mod window;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
