@@ -28,8 +28,22 @@ pub struct Evidence {
     pub reactors: Vec<ReactorEvidence>,
     pub distinct_reactors: usize,
     pub reactions_received: u64,
+    /// The account's posts that drew the most reactions (only where the data links reactions to posts).
+    pub posts: Vec<PostEvidence>,
+    /// Accounts that addressed this one (a question, or any mention or reply where there is no text) and
+    /// got no reply, with what they wrote where known: the conversations it left unanswered.
+    pub unanswered: Vec<(i64, Option<String>)>,
     /// Plain-language ways to raise the score, biggest gain first: (component, points available, advice).
     pub to_raise: Vec<(Component, f64, String)>,
+}
+
+/// One of the account's posts and the reactions it drew.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PostEvidence {
+    pub post: i64,
+    pub reactions: u32,
+    pub reactors: u32,
+    pub text: Option<String>,
 }
 
 /// Evidence for `account` from the same input and model that produced `table`. `top` bounds the number
@@ -131,18 +145,93 @@ pub fn evidence(
         .iter()
         .filter(|c| table.weights[c.index()] > 0.0)
         .map(|&c| {
-            let room = 99.0 * table.weights[c.index()] * (1.0 - table.pct[c.index()][i]);
+            // At most what the component could add, and never past 100.
+            let room = (99.0 * table.weights[c.index()] * (1.0 - table.pct[c.index()][i]))
+                .min(100.0 - table.overall[i]);
             (c, room, advice(c, table, i))
         })
         .filter(|(_, room, _)| *room >= 0.5)
         .collect();
     to_raise.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let posts = top_posts(input, account, top);
+    let unanswered = unanswered_askers(input, account, top);
     Some(Evidence {
         reactors,
         distinct_reactors,
         reactions_received: received,
+        posts,
+        unanswered,
         to_raise,
     })
+}
+
+/// The account's posts by reactions drawn from others, most first.
+fn top_posts(input: &ScoreInput, account: i64, top: usize) -> Vec<PostEvidence> {
+    let mut by_post: FxHashMap<i64, (u32, rustc_hash::FxHashSet<i64>)> = FxHashMap::default();
+    for r in input
+        .reactions
+        .iter()
+        .filter(|r| r.target == account && r.actor != account)
+    {
+        let Some(p) = r.post else { continue };
+        // A reply or mention carries the reactor's own post; only reactions *to* this account's posts count.
+        if input
+            .posts
+            .get(&p)
+            .is_some_and(|info| info.author == account)
+        {
+            let e = by_post.entry(p).or_default();
+            e.0 += 1;
+            e.1.insert(r.actor);
+        }
+    }
+    let mut posts: Vec<PostEvidence> = by_post
+        .into_iter()
+        .map(|(post, (reactions, who))| PostEvidence {
+            post,
+            reactions,
+            reactors: who.len() as u32,
+            text: input.posts.get(&post).and_then(|p| p.text.clone()),
+        })
+        .collect();
+    posts.sort_by(|a, b| b.reactions.cmp(&a.reactions).then(a.post.cmp(&b.post)));
+    posts.truncate(top);
+    posts
+}
+
+/// Askers who addressed `account` and never got a reply from it afterwards (first ones first).
+fn unanswered_askers(input: &ScoreInput, account: i64, top: usize) -> Vec<(i64, Option<String>)> {
+    let mut first_ask: FxHashMap<i64, (i64, Option<String>)> = FxHashMap::default();
+    let mut replied: FxHashMap<i64, i64> = FxHashMap::default();
+    for r in &input.reactions {
+        let t = r.time.unwrap_or(i64::MIN);
+        if r.target == account
+            && r.actor != account
+            && matches!(r.kind, InteractionKind::Mention | InteractionKind::Reply)
+        {
+            let text = r
+                .post
+                .and_then(|p| input.posts.get(&p))
+                .and_then(|p| p.text.clone());
+            let e = first_ask.entry(r.actor).or_insert((t, text.clone()));
+            if t < e.0 {
+                *e = (t, text);
+            }
+        } else if r.actor == account && r.kind == InteractionKind::Reply {
+            let e = replied.entry(r.target).or_insert(t);
+            *e = (*e).max(t);
+        }
+    }
+    let mut out: Vec<(i64, i64, Option<String>)> = first_ask
+        .into_iter()
+        .filter(|(asker, (t, _))| replied.get(asker).is_none_or(|last| last < t))
+        .map(|(asker, (t, text))| (t, asker, text))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    out.into_iter()
+        .take(top)
+        .map(|(_, asker, text)| (asker, text))
+        .collect()
 }
 
 fn advice(c: Component, table: &ScoreTable, i: usize) -> String {

@@ -18,7 +18,7 @@ mod model;
 pub use calibrate::percentiles;
 pub use components::{reactor_credit, Component, ScoreTable};
 pub use conversation::{ConversationStats, ReplyClass, TextSignals};
-pub use explain::{evidence, Evidence, ReactorEvidence};
+pub use explain::{evidence, Evidence, PostEvidence, ReactorEvidence};
 pub use input::{PostInfo, Reaction, ScoreInput};
 pub use model::{ModelError, ScoreModel, SubstanceWeights};
 

@@ -225,4 +225,15 @@ fn conversation_credits_answers_by_substance_and_counts_broadcasters() {
     assert_eq!(t.conversation[eight].answered_share(), Some(0.0));
     assert_eq!(t.raw[2][eight], 0.0);
     assert!(t.overall[nine] > t.overall[eight]);
+
+    // Explanations name who was left unanswered, with what they asked; 9 answered everyone.
+    let ev8 = earshot_score::evidence(&inp, &model, &t, 8, 5).unwrap();
+    assert_eq!(ev8.unanswered, vec![(3, Some("@eight why?".to_string()))]);
+    let ev9 = earshot_score::evidence(&inp, &model, &t, 9, 5).unwrap();
+    assert!(ev9.unanswered.is_empty());
+    assert!(
+        ev9.posts.is_empty(),
+        "mentions carry the askers' posts, not 9's"
+    );
+    assert_eq!(ev9.distinct_reactors, 2);
 }

@@ -190,6 +190,30 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
             );
         }
     }
+    if !ev.posts.is_empty() {
+        println!("\nposts that drew the most reactions:");
+        for p in &ev.posts {
+            println!(
+                "  {:>5} reactions from {:>4} accounts  {}",
+                p.reactions,
+                p.reactors,
+                snippet(p.text.as_deref())
+            );
+        }
+    }
+    if !ev.unanswered.is_empty() {
+        println!(
+            "\naddressed it and got no reply (first {}):",
+            ev.unanswered.len()
+        );
+        for (asker, text) in &ev.unanswered {
+            println!(
+                "  {:<28} {}",
+                display_name(&store, *asker)?,
+                snippet(text.as_deref())
+            );
+        }
+    }
     if !ev.to_raise.is_empty() {
         println!("\nto raise the score (points still available):");
         for (c, room, advice) in &ev.to_raise {
@@ -197,6 +221,21 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// One line of a post's text for a terminal, or a dash where the data has none.
+fn snippet(text: Option<&str>) -> String {
+    match text {
+        None => "—".into(),
+        Some(t) => {
+            let flat: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            if flat.chars().count() > 90 {
+                format!("{}…", flat.chars().take(89).collect::<String>())
+            } else {
+                flat
+            }
+        }
+    }
 }
 
 fn window_text(run: &ScoreRun) -> String {
