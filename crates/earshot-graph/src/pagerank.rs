@@ -234,7 +234,12 @@ fn pull_range<T: Contribution>(
                     Some(w) => sources[lo..hi]
                         .iter()
                         .zip(&w[lo..hi])
-                        .map(|(&u, &wt)| contrib[u as usize].to_f64() * f64::from(wt))
+                        // SAFETY: as in `sum_unweighted`: every source id is below the node count
+                        // (checked when the graph was built or loaded) and `contrib` has one entry
+                        // per node.
+                        .map(|(&u, &wt)| {
+                            unsafe { contrib.get_unchecked(u as usize) }.to_f64() * f64::from(wt)
+                        })
                         .sum::<f64>(),
                 };
                 *slot = alpha * (sum + dangling * p[v]) + (1.0 - alpha) * p[v];
