@@ -282,6 +282,19 @@ mod tests {
         ReactionGraph::from_edges(n, &e).unwrap()
     }
 
+    /// `count` reproducible edges spread over `nodes` nodes, weights 1 to `weight_levels`.
+    fn scattered_edges(count: u32, nodes: u32, weight_levels: u32) -> Vec<(u32, u32, f64)> {
+        (0..count)
+            .map(|i| {
+                (
+                    i.wrapping_mul(2_654_435_761) % nodes,
+                    (i * 7919) % nodes,
+                    1.0 + f64::from(i % weight_levels),
+                )
+            })
+            .collect()
+    }
+
     /// Dense power iteration written directly from the definition, as an independent reference. The
     /// tests ask for a 1e-14 tolerance, so the kernel runs in double precision and must agree to 1e-12.
     fn reference(n: usize, edges: &[(u32, u32, f64)], alpha: f64, p: &[f64]) -> Vec<f64> {
@@ -366,15 +379,7 @@ mod tests {
 
     #[test]
     fn identical_on_one_and_two_threads() {
-        let edges: Vec<(u32, u32, f64)> = (0..200_000u32)
-            .map(|i| {
-                (
-                    i.wrapping_mul(2_654_435_761) % 50_000,
-                    (i * 7919) % 50_000,
-                    1.0 + (i % 3) as f64,
-                )
-            })
-            .collect();
+        let edges = scattered_edges(200_000, 50_000, 3);
         let g = graph(50_000, &edges);
         let run = |threads| {
             rayon::ThreadPoolBuilder::new()
@@ -397,15 +402,7 @@ mod tests {
     /// reach it.
     #[test]
     fn default_tolerance_converges_and_tight_tolerance_uses_double() {
-        let edges: Vec<(u32, u32, f64)> = (0..300_000u32)
-            .map(|i| {
-                (
-                    i.wrapping_mul(2_654_435_761) % 100_000,
-                    (i * 7919) % 100_000,
-                    1.0 + (i % 5) as f64,
-                )
-            })
-            .collect();
+        let edges = scattered_edges(300_000, 100_000, 5);
         let g = graph(100_000, &edges);
         let pr = pagerank(&g, &PageRankConfig::default()).unwrap();
         assert!(

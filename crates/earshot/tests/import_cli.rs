@@ -278,24 +278,7 @@ fn one_rejects_file_collects_every_input() {
 fn generated_stream_imports_with_its_own_counts() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e.db");
-    let out_file = dir.path().join("s.jsonl.gz");
-    let (code, summary) = earshot_json(
-        &db,
-        &[
-            "gen",
-            "--scale",
-            "9",
-            "--edge-factor",
-            "8",
-            "--seed",
-            "3",
-            "--out",
-            out_file.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(code, 0);
-    let (code, rep) = earshot_json(&db, &["import", out_file.to_str().unwrap()]);
-    assert_eq!(code, 0, "{rep}");
+    let (summary, _) = generated_db(dir.path(), &db, 3);
     let s = stats(&db);
     assert_eq!(s["interactions"], summary["interactions"]);
     assert_eq!(s["posts"], summary["posts"]);

@@ -7,24 +7,7 @@ use common::*;
 fn score_top_explain_history() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e.db");
-    let stream = dir.path().join("s.jsonl.gz");
-    let (code, _) = earshot_json(
-        &db,
-        &[
-            "gen",
-            "--scale",
-            "9",
-            "--edge-factor",
-            "8",
-            "--seed",
-            "5",
-            "--out",
-            stream.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(code, 0);
-    let (code, _) = earshot_json(&db, &["import", stream.to_str().unwrap()]);
-    assert_eq!(code, 0);
+    generated_db(dir.path(), &db, 5);
 
     // An early window first, then everything: two runs for history.
     let (code, early) = earshot_json(&db, &["score", "--to", "2024-01-15"]);

@@ -70,3 +70,28 @@ pub fn shared_data(rel: &str) -> Option<PathBuf> {
     );
     None
 }
+
+/// Generate a synthetic stream (scale 9, edge factor 8, `seed`) into `dir` and import it into `db`.
+/// Returns `gen`'s and `import`'s JSON reports, after checking both succeeded.
+pub fn generated_db(dir: &Path, db: &Path, seed: u64) -> (serde_json::Value, serde_json::Value) {
+    let stream = dir.join("s.jsonl.gz");
+    let seed = seed.to_string();
+    let (code, summary) = earshot_json(
+        db,
+        &[
+            "gen",
+            "--scale",
+            "9",
+            "--edge-factor",
+            "8",
+            "--seed",
+            &seed,
+            "--out",
+            stream.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{summary}");
+    let (code, report) = earshot_json(db, &["import", stream.to_str().unwrap()]);
+    assert_eq!(code, 0, "{report}");
+    (summary, report)
+}
