@@ -3,7 +3,8 @@
 //!
 //! Layout, all little-endian: magic `b"ESCSR001"`, `nodes: u64`, `edges: u64`, `weighted: u64` (0 or 1),
 //! `offsets: [u64; nodes + 1]`, `sources: [u32; edges]`, then if weighted `weights: [f32; edges]`, then
-//! `out_weight: [f64; nodes]`.
+//! `out_weight: [f64; nodes]`. (In memory a weighted graph keeps each source next to its weight; the file
+//! keeps the two arrays apart, as the C++ baseline reads them, and loading interleaves them.)
 
 use crate::csr::ReactionGraph;
 use std::io::{self, Read, Write};
@@ -23,11 +24,11 @@ impl ReactionGraph {
         for &o in self.offsets() {
             w.write_all(&o.to_le_bytes())?;
         }
-        for &s in self.sources() {
+        for s in self.sources() {
             w.write_all(&s.to_le_bytes())?;
         }
         if let Some(ws) = self.weights() {
-            for &x in ws {
+            for x in ws {
                 w.write_all(&x.to_le_bytes())?;
             }
         }

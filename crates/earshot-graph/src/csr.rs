@@ -39,6 +39,23 @@ impl VertexRange {
     }
 }
 
+/// One incoming edge of a weighted graph: the reactor and the merged weight, side by side so that a
+/// target's edges stream from one array (8 bytes per edge) rather than two.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C)]
+pub(crate) struct InEdge {
+    pub src: u32,
+    pub weight: f32,
+}
+
+/// A graph's incoming edges, in CSR order.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Adjacency {
+    /// Every merged edge weighs exactly 1: reactor ids only (kernels skip the weights).
+    Unit(Vec<u32>),
+    Weighted(Vec<InEdge>),
+}
+
 /// Incoming-edge CSR over dense node ids `0..nodes`.
 ///
 /// Parallel edges (the same reactor reacting to the same author many times) are merged into one edge whose
@@ -46,11 +63,9 @@ impl VertexRange {
 /// edge multiset: the same reactions in any order give the same bytes, and kernels the same numbers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReactionGraph {
-    /// `offsets[v]..offsets[v + 1]` indexes `sources`/`weights` for target `v`.
+    /// `offsets[v]..offsets[v + 1]` indexes `adjacency` for target `v`.
     offsets: Vec<u64>,
-    sources: Vec<u32>,
-    /// Per-edge weights, or `None` when every merged edge weighs exactly 1 (kernels then skip them).
-    weights: Option<Vec<f32>>,
+    adjacency: Adjacency,
     /// Total outgoing weight of each node (0 for dangling nodes).
     out_weight: Vec<f64>,
 }
@@ -115,13 +130,22 @@ impl ReactionGraph {
         for &(src, w) in &pairs {
             out_weight[src as usize] += w;
         }
-        let unit = pairs.iter().all(|&(_, w)| w == 1.0);
-        let sources = pairs.iter().map(|&(s, _)| s).collect();
-        let weights = (!unit).then(|| pairs.iter().map(|&(_, w)| w as f32).collect());
+        let adjacency = if pairs.iter().all(|&(_, w)| w == 1.0) {
+            Adjacency::Unit(pairs.iter().map(|&(s, _)| s).collect())
+        } else {
+            Adjacency::Weighted(
+                pairs
+                    .iter()
+                    .map(|&(src, w)| InEdge {
+                        src,
+                        weight: w as f32,
+                    })
+                    .collect(),
+            )
+        };
         Ok(ReactionGraph {
             offsets,
-            sources,
-            weights,
+            adjacency,
             out_weight,
         })
     }
@@ -132,17 +156,18 @@ impl ReactionGraph {
 
     /// Distinct (reactor, target) edges after merging repeats.
     pub fn edges(&self) -> usize {
-        self.sources.len()
+        match &self.adjacency {
+            Adjacency::Unit(s) => s.len(),
+            Adjacency::Weighted(e) => e.len(),
+        }
     }
 
     /// The reactors of `target` and their merged weights (1 where the graph is unweighted).
     pub fn in_edges(&self, target: u32) -> impl Iterator<Item = (u32, f64)> + '_ {
         let (lo, hi) = self.range(target);
-        (lo..hi).map(move |i| {
-            (
-                self.sources[i],
-                self.weights.as_ref().map_or(1.0, |w| f64::from(w[i])),
-            )
+        (lo..hi).map(move |i| match &self.adjacency {
+            Adjacency::Unit(s) => (s[i], 1.0),
+            Adjacency::Weighted(e) => (e[i].src, f64::from(e[i].weight)),
         })
     }
 
@@ -156,20 +181,20 @@ impl ReactionGraph {
     }
 
     pub fn is_unit_weighted(&self) -> bool {
-        self.weights.is_none()
+        matches!(self.adjacency, Adjacency::Unit(_))
     }
 
     /// The same edges with every weight 1: plain (unweighted) PageRank's graph, a baseline for the
     /// weighted authority, and the shape the GAP Benchmark Suite's kernel runs on.
     pub fn unweighted(&self) -> ReactionGraph {
+        let sources: Vec<u32> = self.sources().collect();
         let mut out_weight = vec![0f64; self.nodes()];
-        for &s in &self.sources {
+        for &s in &sources {
             out_weight[s as usize] += 1.0;
         }
         ReactionGraph {
             offsets: self.offsets.clone(),
-            sources: self.sources.clone(),
-            weights: None,
+            adjacency: Adjacency::Unit(sources),
             out_weight,
         }
     }
@@ -198,16 +223,27 @@ impl ReactionGraph {
         out
     }
 
+    /// Assemble from the separate arrays of the binary snapshot; `weights`, if given, has one entry per
+    /// source.
     pub(crate) fn from_parts(
         offsets: Vec<u64>,
         sources: Vec<u32>,
         weights: Option<Vec<f32>>,
         out_weight: Vec<f64>,
     ) -> Self {
+        let adjacency = match weights {
+            None => Adjacency::Unit(sources),
+            Some(w) => Adjacency::Weighted(
+                sources
+                    .into_iter()
+                    .zip(w)
+                    .map(|(src, weight)| InEdge { src, weight })
+                    .collect(),
+            ),
+        };
         ReactionGraph {
             offsets,
-            sources,
-            weights,
+            adjacency,
             out_weight,
         }
     }
@@ -217,12 +253,25 @@ impl ReactionGraph {
         (self.offsets[t] as usize, self.offsets[t + 1] as usize)
     }
 
-    pub(crate) fn sources(&self) -> &[u32] {
-        &self.sources
+    /// Every edge's reactor, in CSR order.
+    pub(crate) fn sources(&self) -> impl Iterator<Item = u32> + '_ {
+        let (unit, weighted) = match &self.adjacency {
+            Adjacency::Unit(s) => (&s[..], &[][..]),
+            Adjacency::Weighted(e) => (&[][..], &e[..]),
+        };
+        unit.iter().copied().chain(weighted.iter().map(|e| e.src))
     }
 
-    pub(crate) fn weights(&self) -> Option<&[f32]> {
-        self.weights.as_deref()
+    /// Every edge's weight, in CSR order, or `None` for a unit-weighted graph.
+    pub(crate) fn weights(&self) -> Option<impl Iterator<Item = f32> + '_> {
+        match &self.adjacency {
+            Adjacency::Unit(_) => None,
+            Adjacency::Weighted(e) => Some(e.iter().map(|e| e.weight)),
+        }
+    }
+
+    pub(crate) fn adjacency(&self) -> &Adjacency {
+        &self.adjacency
     }
 
     pub(crate) fn offsets(&self) -> &[u64] {

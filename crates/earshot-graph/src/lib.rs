@@ -8,6 +8,7 @@
 //! This crate takes plain slices and returns plain values: it knows nothing of SQL, files or HTTP.
 
 mod binary;
+mod blocksum;
 mod csr;
 mod dense;
 mod pagerank;
