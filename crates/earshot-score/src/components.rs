@@ -8,7 +8,7 @@ use crate::ScoreError;
 use earshot_graph::{
     pagerank, DenseIds, Edge, PageRankConfig, ReactionGraph, SnapshotBuilder, SnapshotConfig,
 };
-use earshot_model::InteractionKind;
+use earshot_model::{InteractionKind, Timestamp};
 use rustc_hash::FxHashMap;
 
 /// The components of a score, in the order of [`ScoreTable::raw`].
@@ -104,16 +104,47 @@ impl ScoreTable {
     }
 }
 
-/// The typical earned value of a component: the median of its positive values (1 if none), the unit
-/// its log scale is measured in.
-fn typical(raw: &[f64]) -> f64 {
+/// The `q`-quantile of a component's positive values (1 if none): the median is the unit its log scale
+/// is measured in; a higher quantile is the bar a secondary component must clear to count.
+fn quantile_of_earned(raw: &[f64], q: f64) -> f64 {
     let mut pos: Vec<f64> = raw.iter().copied().filter(|v| *v > 0.0).collect();
     if pos.is_empty() {
         return 1.0;
     }
-    let mid = pos.len() / 2;
-    let (_, m, _) = pos.select_nth_unstable_by(mid, f64::total_cmp);
+    let at = ((pos.len() - 1) as f64 * q.clamp(0.0, 1.0)).round() as usize;
+    let (_, m, _) = pos.select_nth_unstable_by(at, f64::total_cmp);
     *m
+}
+
+/// What one reactor gave one target in the window.
+#[derive(Debug, Clone, Copy, Default)]
+struct PairTotals {
+    /// Decayed, kind-weighted sum of all its reactions.
+    weight: f64,
+    /// The same over reshares and quotes only.
+    amplifying: f64,
+    /// Its first reaction, where the data has times.
+    first: Option<Timestamp>,
+}
+
+impl PairTotals {
+    fn add(&mut self, w: f64, kind: InteractionKind, time: Option<Timestamp>) {
+        self.weight += w;
+        if matches!(kind, InteractionKind::Reshare | InteractionKind::Quote) {
+            self.amplifying += w;
+        }
+        if let Some(t) = time {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+        }
+    }
+}
+
+/// Whether reactions first made at `mine` only answer the other side's, first made at `theirs`: the
+/// other side reacted strictly earlier. This is a follow-back or a returned favour, not a new listener;
+/// an account answering the people who asked it is never the one discounted. Without both times the
+/// order is unknown and nothing is discounted.
+pub fn reciprocates(mine: Option<Timestamp>, theirs: Option<Timestamp>) -> bool {
+    matches!((mine, theirs), (Some(m), Some(t)) if t < m)
 }
 
 /// Saturating credit of one reactor: 1 − e^(−w) for `w` in units of the model's `reactor_saturation`.
@@ -142,10 +173,9 @@ pub(crate) fn compute(
         reference_time: input.reference_time,
     });
 
-    // Per (reactor, target) pair: all reactions' weight, and reshares' + quotes' weight. Self-reactions
-    // earn nothing.
-    let mut pairs: FxHashMap<(u32, u32), (f64, f64)> = FxHashMap::default();
-    let mut edges = Vec::new();
+    // Per (reactor, target) pair: all reactions' weight, reshares' + quotes' weight, and when the first
+    // came. Self-reactions earn nothing.
+    let mut pairs: FxHashMap<(u32, u32), PairTotals> = FxHashMap::default();
     for r in &input.reactions {
         if r.actor == r.target {
             continue;
@@ -157,35 +187,50 @@ pub(crate) fn compute(
         if !(w.is_finite() && w > 0.0) {
             continue;
         }
-        let e = pairs.entry((a, t)).or_insert((0.0, 0.0));
-        e.0 += w;
-        if matches!(r.kind, InteractionKind::Reshare | InteractionKind::Quote) {
-            e.1 += w;
-        }
-        edges.push(Edge {
-            src: a,
-            dst: t,
-            weight: w * input.authenticity_of(r.actor),
-        });
+        pairs.entry((a, t)).or_default().add(w, r.kind, r.time);
     }
-    let mut pair_list: Vec<((u32, u32), (f64, f64))> = pairs.into_iter().collect();
+    let mut pair_list: Vec<((u32, u32), PairTotals)> = pairs.into_iter().collect();
     pair_list.sort_unstable_by_key(|&(k, _)| k); // fixed summation order: same numbers every run
 
-    let auth = |d: u32| input.authenticity_of(ids.external(d));
+    // What one reactor's credit is worth to its target: its authenticity, times the model's
+    // `reciprocal_credit` when it only reacted back (the target had reacted to it first).
+    let worth = |a: u32, t: u32, mine: &PairTotals| {
+        let theirs = pair_list
+            .binary_search_by_key(&(t, a), |&(k, _)| k)
+            .ok()
+            .map(|j| &pair_list[j].1);
+        let back = theirs.is_some_and(|p| reciprocates(mine.first, p.first));
+        input.authenticity_of(ids.external(a)) * if back { model.reciprocal_credit } else { 1.0 }
+    };
     let k = model.reactor_saturation;
     let mut audience = vec![0.0; n];
     let mut direct = vec![0.0; n];
-    for &((a, t), (w, s)) in &pair_list {
-        audience[t as usize] += auth(a) * reactor_credit(w / k);
+    let mut pair_worth = Vec::with_capacity(pair_list.len());
+    for &((a, t), ref p) in &pair_list {
+        let (w, s) = (p.weight, p.amplifying);
+        let v = worth(a, t, p);
+        pair_worth.push(v);
+        audience[t as usize] += v * reactor_credit(w / k);
         if s > 0.0 {
-            direct[t as usize] += auth(a) * reactor_credit(s / k);
+            direct[t as usize] += v * reactor_credit(s / k);
         }
     }
+    // Authority keeps every pair at full weight (times the reactor's authenticity): PageRank's own
+    // guarantee, that a new in-edge never lowers its target, holds only if no other edge changes.
+    let edges: Vec<Edge> = pair_list
+        .iter()
+        .map(|&((a, t), ref p)| Edge {
+            src: a,
+            dst: t,
+            weight: p.weight * input.authenticity_of(ids.external(a)),
+        })
+        .collect();
     let mut amplification = direct.clone();
-    for &((a, t), (_, s)) in &pair_list {
+    for (((a, t), p), v) in pair_list.iter().zip(&pair_worth) {
+        let (a, t, s) = (*a, *t, p.amplifying);
         if s > 0.0 {
             amplification[t as usize] += model.amplification_second_hop
-                * auth(a)
+                * v
                 * reactor_credit(s / k)
                 * (1.0 + direct[a as usize]).ln();
         }
@@ -237,9 +282,24 @@ pub(crate) fn compute(
     // Each component on a log scale relative to its typical earned value, so that one unit means "as
     // much again as a typical account earns" in every component; the weighted sum keeps magnitudes (a
     // hub stays above an all-rounder), and the percentile of the sum makes it 1–100.
-    let scale: [f64; 5] = std::array::from_fn(|c| typical(&raw[c]));
+    let scale: [f64; 5] = std::array::from_fn(|c| quantile_of_earned(&raw[c], 0.5));
+    // Secondary components count only above a high bar of their own (a hinge at that quantile): below
+    // it they shuffle the long tail of accounts with one or two reactors at random with respect to
+    // who is heard next (EVALUATION.md); above it they separate the accounts at the top.
+    let bar: Option<[f64; 5]> = model
+        .secondary_quantile
+        .map(|q| std::array::from_fn(|c| quantile_of_earned(&raw[c], q)));
     let terms: Vec<[f64; 5]> = (0..n)
-        .map(|i| std::array::from_fn(|c| weights[c] * (1.0 + raw[c][i] / scale[c]).ln()))
+        .map(|i| {
+            std::array::from_fn(|c| {
+                let x = raw[c][i];
+                let t = match bar {
+                    Some(bar) if c != Component::Audience.index() => (x / bar[c]).ln().max(0.0),
+                    _ => (1.0 + x / scale[c]).ln(),
+                };
+                weights[c] * t
+            })
+        })
         .collect();
     let combined: Vec<f64> = terms.iter().map(|t| t.iter().sum()).collect();
     let combined_pct = percentiles(&combined);

@@ -1,10 +1,10 @@
 //! The evidence behind one account's score: who earned it the points, and what would raise it.
 
-use crate::components::{reactor_credit, Component, ScoreTable};
+use crate::components::{reactor_credit, reciprocates, Component, ScoreTable};
 use crate::input::ScoreInput;
 use crate::model::ScoreModel;
 use earshot_graph::{SnapshotBuilder, SnapshotConfig};
-use earshot_model::InteractionKind;
+use earshot_model::{InteractionKind, Timestamp};
 use rustc_hash::FxHashMap;
 
 /// One account that reacted to the explained account, and what its reactions earned.
@@ -13,7 +13,10 @@ pub struct ReactorEvidence {
     pub account: i64,
     /// Reactions by kind (earshot kind names), in this window.
     pub reactions: Vec<(String, u32)>,
-    /// Its credit to audience: authenticity × (1 − e^(−weight)), at most 1.
+    /// Whether it only reacted back: the explained account had reacted to it first (its credit is then
+    /// the model's `reciprocal_credit` share).
+    pub reciprocating: bool,
+    /// Its credit to audience: authenticity × reciprocation discount × (1 − e^(−weight)), at most 1.
     pub audience_credit: f64,
     /// Its credit to amplification (reshares and quotes only).
     pub amplification_credit: f64,
@@ -30,6 +33,9 @@ pub struct Evidence {
     pub reactions_received: u64,
     /// The account's posts that drew the most reactions (only where the data links reactions to posts).
     pub posts: Vec<PostEvidence>,
+    /// Reactions per post over all the account's posts in the window (where the data has its posts):
+    /// amplification measured per post, not per follower.
+    pub per_post: Option<PerPost>,
     /// Accounts that addressed this one (a question, or any mention or reply where there is no text) and
     /// got no reply, with what they wrote where known: the conversations it left unanswered.
     pub unanswered: Vec<(i64, Option<String>)>,
@@ -42,8 +48,21 @@ pub struct Evidence {
 pub struct PostEvidence {
     pub post: i64,
     pub reactions: u32,
+    /// Of those, reshares and quotes.
+    pub amplifications: u32,
     pub reactors: u32,
     pub text: Option<String>,
+}
+
+/// What the account's posts drew, on average.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct PerPost {
+    /// The account's posts in the window.
+    pub posts: u32,
+    /// Reactions from others per post.
+    pub reactions: f64,
+    /// Reshares and quotes per post.
+    pub amplifications: f64,
 }
 
 /// Evidence for `account` from the same input and model that produced `table`. `top` bounds the number
@@ -66,10 +85,13 @@ pub fn evidence(
     struct Acc {
         w: f64,
         s: f64,
+        first: Option<Timestamp>,
         kinds: [u32; 7],
     }
     let mut to_me: FxHashMap<i64, Acc> = FxHashMap::default();
     let mut received = 0u64;
+    // When the account first reacted to each account it reacted to.
+    let mut first_to: FxHashMap<i64, Option<Timestamp>> = FxHashMap::default();
     for r in &input.reactions {
         if r.actor == r.target {
             continue;
@@ -77,14 +99,22 @@ pub fn evidence(
         let w = weigher.edge_weight(r.kind, r.time, r.weight, 1.0);
         if w > 0.0 {
             *out_weight.entry(r.actor).or_default() += w * input.authenticity_of(r.actor);
+            if r.actor == account {
+                let f = first_to.entry(r.target).or_insert(r.time);
+                *f = earliest(*f, r.time);
+            }
         }
         if r.target == account {
             received += 1;
             let a = to_me.entry(r.actor).or_insert(Acc {
                 w: 0.0,
                 s: 0.0,
+                first: None,
                 kinds: [0; 7],
             });
+            if w > 0.0 {
+                a.first = earliest(a.first, r.time);
+            }
             a.w += w;
             if matches!(r.kind, InteractionKind::Reshare | InteractionKind::Quote) {
                 a.s += w;
@@ -110,18 +140,25 @@ pub fn evidence(
     let total_inflow: f64 = to_me.iter().map(|(&r, a)| inflow(r, a.w)).sum();
     let mut reactors: Vec<ReactorEvidence> = to_me
         .iter()
-        .map(|(&r, a)| ReactorEvidence {
+        .map(|(&r, a)| {
+            let back = first_to
+                .get(&r)
+                .is_some_and(|&mine| reciprocates(a.first, mine));
+            let worth = input.authenticity_of(r) * if back { model.reciprocal_credit } else { 1.0 };
+            (r, a, back, worth)
+        })
+        .map(|(r, a, reciprocating, worth)| ReactorEvidence {
             account: r,
+            reciprocating,
             reactions: InteractionKind::ALL
                 .iter()
                 .zip(a.kinds)
                 .filter(|(_, c)| *c > 0)
                 .map(|(k, c)| (k.name().to_string(), c))
                 .collect(),
-            audience_credit: input.authenticity_of(r)
-                * reactor_credit(a.w / model.reactor_saturation),
+            audience_credit: worth * reactor_credit(a.w / model.reactor_saturation),
             amplification_credit: if a.s > 0.0 {
-                input.authenticity_of(r) * reactor_credit(a.s / model.reactor_saturation)
+                worth * reactor_credit(a.s / model.reactor_saturation)
             } else {
                 0.0
             },
@@ -153,21 +190,36 @@ pub fn evidence(
         .filter(|(_, room, _)| *room >= 0.5)
         .collect();
     to_raise.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let posts = top_posts(input, account, top);
+    let (posts, per_post) = top_posts(input, account, top);
     let unanswered = unanswered_askers(input, account, top);
     Some(Evidence {
         reactors,
         distinct_reactors,
         reactions_received: received,
         posts,
+        per_post,
         unanswered,
         to_raise,
     })
 }
 
+/// The earlier of two optional times; a missing time never wins over a known one.
+fn earliest(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
 /// The account's posts by reactions drawn from others, most first.
-fn top_posts(input: &ScoreInput, account: i64, top: usize) -> Vec<PostEvidence> {
-    let mut by_post: FxHashMap<i64, (u32, rustc_hash::FxHashSet<i64>)> = FxHashMap::default();
+fn top_posts(input: &ScoreInput, account: i64, top: usize) -> (Vec<PostEvidence>, Option<PerPost>) {
+    #[derive(Default)]
+    struct Drawn {
+        reactions: u32,
+        amplifications: u32,
+        who: rustc_hash::FxHashSet<i64>,
+    }
+    let mut by_post: FxHashMap<i64, Drawn> = FxHashMap::default();
     for r in input
         .reactions
         .iter()
@@ -181,22 +233,43 @@ fn top_posts(input: &ScoreInput, account: i64, top: usize) -> Vec<PostEvidence> 
             .is_some_and(|info| info.author == account)
         {
             let e = by_post.entry(p).or_default();
-            e.0 += 1;
-            e.1.insert(r.actor);
+            e.reactions += 1;
+            if matches!(r.kind, InteractionKind::Reshare | InteractionKind::Quote) {
+                e.amplifications += 1;
+            }
+            e.who.insert(r.actor);
         }
     }
+    let own_posts = input.posts.values().filter(|p| p.author == account).count() as u32;
+    let per_post = (own_posts > 0).then(|| {
+        let n = f64::from(own_posts);
+        PerPost {
+            posts: own_posts,
+            reactions: by_post
+                .values()
+                .map(|d| f64::from(d.reactions))
+                .sum::<f64>()
+                / n,
+            amplifications: by_post
+                .values()
+                .map(|d| f64::from(d.amplifications))
+                .sum::<f64>()
+                / n,
+        }
+    });
     let mut posts: Vec<PostEvidence> = by_post
         .into_iter()
-        .map(|(post, (reactions, who))| PostEvidence {
+        .map(|(post, d)| PostEvidence {
             post,
-            reactions,
-            reactors: who.len() as u32,
+            reactions: d.reactions,
+            amplifications: d.amplifications,
+            reactors: d.who.len() as u32,
             text: input.posts.get(&post).and_then(|p| p.text.clone()),
         })
         .collect();
     posts.sort_by(|a, b| b.reactions.cmp(&a.reactions).then(a.post.cmp(&b.post)));
     posts.truncate(top);
-    posts
+    (posts, per_post)
 }
 
 /// Askers who addressed `account` and never got a reply from it afterwards (first ones first).

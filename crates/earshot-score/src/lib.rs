@@ -16,9 +16,9 @@ mod input;
 mod model;
 
 pub use calibrate::percentiles;
-pub use components::{reactor_credit, Component, ScoreTable};
+pub use components::{reactor_credit, reciprocates, Component, ScoreTable};
 pub use conversation::{ConversationStats, ReplyClass, TextSignals};
-pub use explain::{evidence, Evidence, PostEvidence, ReactorEvidence};
+pub use explain::{evidence, Evidence, PerPost, PostEvidence, ReactorEvidence};
 pub use input::{PostInfo, Reaction, ScoreInput};
 pub use model::{ModelError, ScoreModel, SubstanceWeights};
 

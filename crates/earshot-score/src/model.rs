@@ -5,8 +5,8 @@ use earshot_model::InteractionKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The model shipped with earshot (`models/score-v2.json`).
-const DEFAULT_MODEL: &str = include_str!("../../../models/score-v2.json");
+/// The model shipped with earshot (`models/score-v3.json`).
+const DEFAULT_MODEL: &str = include_str!("../../../models/score-v3.json");
 
 /// How much a reply's substance counts toward conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -53,6 +53,18 @@ pub struct ScoreModel {
     /// 1 − e^(−w / reactor_saturation). Larger values let repeat reactions count for longer.
     #[serde(default = "one")]
     pub reactor_saturation: f64,
+    /// Share of its audience and amplification credit that a *mutual* reactor earns: one whom the
+    /// account reacts to as well, inside the same window. Mutual pairs are conversation partners (the
+    /// conversation component credits them) or rings trading reactions ("follow-back", engagement
+    /// pods), not independent listeners; on the Higgs validation splits they also predict later
+    /// engagement less well than one-way reactors (EVALUATION.md). 1 treats them like anyone else.
+    #[serde(default = "one")]
+    pub reciprocal_credit: f64,
+    /// Amplification, conversation, authority and reach add to the overall score only above this
+    /// quantile of their earned (positive) values, on a log scale from there; audience always counts.
+    /// Absent (models before earshot-score-3): every component counts as ln(1 + value / median).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secondary_quantile: Option<f64>,
     /// Weight of second-hop amplification (the amplifiers of an account's amplifiers).
     pub amplification_second_hop: f64,
     pub pagerank_alpha: f64,
@@ -76,7 +88,7 @@ impl ScoreModel {
     /// The model shipped with this build.
     pub fn builtin() -> ScoreModel {
         // The file is part of the source tree and checked by a test, so this cannot fail in a release.
-        ScoreModel::from_json(DEFAULT_MODEL).unwrap_or_else(|e| panic!("models/score-v2.json: {e}"))
+        ScoreModel::from_json(DEFAULT_MODEL).unwrap_or_else(|e| panic!("models/score-v3.json: {e}"))
     }
 
     /// Parse and check a model file.
@@ -123,6 +135,15 @@ impl ScoreModel {
                 self.reactor_saturation
             ));
         }
+        if !(self.reciprocal_credit.is_finite() && (0.0..=1.0).contains(&self.reciprocal_credit)) {
+            return bad(format!(
+                "reciprocal_credit must be in [0, 1], found {}",
+                self.reciprocal_credit
+            ));
+        }
+        if let Some(q) = self.secondary_quantile.filter(|q| !(0.0..=1.0).contains(q)) {
+            return bad(format!("secondary_quantile must be in [0, 1], found {q}"));
+        }
         if !(self.pagerank_alpha > 0.0 && self.pagerank_alpha < 1.0) {
             return bad(format!(
                 "pagerank_alpha must be in (0, 1), found {}",
@@ -157,8 +178,11 @@ mod tests {
     #[test]
     fn builtin_model_parses_and_checks() {
         let m = ScoreModel::builtin();
-        assert_eq!(m.version, "earshot-score-2");
-        assert!((m.weights.as_array().iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        assert_eq!(m.version, "earshot-score-3");
+        // Audience leads; reach stays a minor input (issue 3: "never the lead").
+        let w = m.weights.as_array();
+        assert!(w.iter().all(|&x| x <= w[0]));
+        assert!(w[4] < 0.1 * w.iter().sum::<f64>());
         assert_eq!(m.kind_weight(InteractionKind::Follow), 0.0);
     }
 

@@ -237,3 +237,64 @@ fn conversation_credits_answers_by_substance_and_counts_broadcasters() {
     );
     assert_eq!(ev9.distinct_reactors, 2);
 }
+
+/// A follow-back is not a new listener: a reactor who only reacted after the account had reacted to it
+/// earns the model's `reciprocal_credit` share, while the account that answered someone who reached out
+/// first keeps that reactor's full credit.
+#[test]
+fn reacting_back_earns_the_reciprocal_share_and_answering_costs_nothing() {
+    let r = |actor, target, kind, time| Reaction {
+        actor,
+        target,
+        kind,
+        time: Some(time),
+        weight: 1.0,
+        post: None,
+    };
+    // 1 reshares 2 first; 2 reshares 1 back later. 3 reshares 2 and 2 never reacts to 3.
+    let reactions = vec![
+        r(1, 2, InteractionKind::Reshare, 10),
+        r(2, 1, InteractionKind::Reshare, 20),
+        r(3, 4, InteractionKind::Reshare, 10),
+    ];
+    let inp = ScoreInput {
+        reactions,
+        reference_time: 30,
+        ..Default::default()
+    };
+    for share in [0.0, 0.5, 1.0] {
+        let mut model = ScoreModel::builtin();
+        model.reciprocal_credit = share;
+        model.half_life_days = 0.0; // no decay: reactions at different times weigh the same
+        let t = score(&inp, &model, &SimpleText).unwrap();
+        let aud = |a: i64| t.raw[0][t.position(a).unwrap()];
+        // 2 was reached out to first: 1's reshare counts in full, like 3's does for 4.
+        assert!((aud(2) - aud(4)).abs() < 1e-12, "{} vs {}", aud(2), aud(4));
+        // 1 only got a reshare back.
+        assert!(
+            (aud(1) - share * aud(4)).abs() < 1e-12,
+            "share {share}: {}",
+            aud(1)
+        );
+        let ev = earshot_score::evidence(&inp, &model, &t, 1, 5).unwrap();
+        assert!(ev.reactors[0].reciprocating);
+        assert!((ev.reactors[0].audience_credit - aud(1)).abs() < 1e-12);
+        let ev = earshot_score::evidence(&inp, &model, &t, 2, 5).unwrap();
+        assert!(!ev.reactors[0].reciprocating);
+    }
+    // Without times the order is unknown, and nobody is discounted.
+    let untimed = ScoreInput {
+        reactions: inp
+            .reactions
+            .iter()
+            .map(|x| Reaction { time: None, ..*x })
+            .collect(),
+        reference_time: 30,
+        ..Default::default()
+    };
+    let t = score(&untimed, &ScoreModel::builtin(), &SimpleText).unwrap();
+    assert_eq!(
+        t.raw[0][t.position(1).unwrap()],
+        t.raw[0][t.position(2).unwrap()]
+    );
+}

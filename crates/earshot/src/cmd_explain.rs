@@ -181,21 +181,33 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
                 .map(|(k, n)| format!("{n} {k}"))
                 .collect();
             println!(
-                "  {:<28} {:>5.2} {:>5.2} {:>6.1}%   {}",
+                "  {:<28} {:>5.2} {:>5.2} {:>6.1}%   {}{}",
                 display_name(&store, r.account)?,
                 r.audience_credit,
                 r.amplification_credit,
                 r.authority_share * 100.0,
-                kinds.join(", ")
+                kinds.join(", "),
+                if r.reciprocating {
+                    "  (reacted back after this account reacted first)"
+                } else {
+                    ""
+                }
             );
         }
+    }
+    if let Some(pp) = &ev.per_post {
+        println!(
+            "\nper post, over its {} posts in the window: {:.2} reactions, {:.2} reshares and quotes",
+            pp.posts, pp.reactions, pp.amplifications
+        );
     }
     if !ev.posts.is_empty() {
         println!("\nposts that drew the most reactions:");
         for p in &ev.posts {
             println!(
-                "  {:>5} reactions from {:>4} accounts  {}",
+                "  {:>5} reactions ({:>4} reshares/quotes) from {:>4} accounts  {}",
                 p.reactions,
+                p.amplifications,
                 p.reactors,
                 snippet(p.text.as_deref())
             );

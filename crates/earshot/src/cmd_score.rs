@@ -24,7 +24,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 pub struct ScoreArgs {
     #[command(flatten)]
     pub window: WindowArgs,
-    /// A score model file (JSON, as models/score-v2.json); default: the built-in model.
+    /// A score model file (JSON, as models/score-v3.json); default: the built-in model.
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
     /// Accounts to print.

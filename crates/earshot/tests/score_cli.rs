@@ -15,7 +15,7 @@ fn score_top_explain_history() {
     let (code, full) = earshot_json(&db, &["score"]);
     assert_eq!(code, 0, "{full}");
     assert!(full["accounts"].as_u64().unwrap() >= early["accounts"].as_u64().unwrap());
-    assert_eq!(full["model_version"], "earshot-score-2");
+    assert_eq!(full["model_version"], "earshot-score-3");
 
     let (code, top) = earshot_json(&db, &["top", "--limit", "5"]);
     assert_eq!(code, 0);
