@@ -39,8 +39,8 @@ pub enum BenchWhat {
         /// Thread counts to measure.
         #[arg(long, value_delimiter = ',', default_value = "1,2")]
         threads: Vec<usize>,
-        /// Keep edge weights (repeats merged into weights; with --random-weights, in [0.5, 1.5)) and run
-        /// the weighted kernel. Default: every distinct edge weighs 1, as in the GAP Benchmark Suite.
+        /// Give every drawn edge a reproducible weight in [0.5, 1.5) (repeats merge by adding weights) and
+        /// run the weighted kernel. Default: every distinct edge weighs 1, as in the GAP Benchmark Suite.
         #[arg(long)]
         weighted: bool,
         /// Also write the graph as a binary CSR snapshot to this file.
