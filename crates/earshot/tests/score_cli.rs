@@ -77,3 +77,59 @@ fn score_top_explain_history() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no account"));
 }
+
+#[test]
+fn backtest_reports_metrics_and_bootstrap_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.db");
+    generated_db(dir.path(), &db, 5);
+    let (code, out) = earshot_json(
+        &db,
+        &[
+            "backtest",
+            "--train-until",
+            "2024-01-15",
+            "--test-until",
+            "2030-01-01",
+            "--bootstrap",
+            "30",
+            "--k",
+            "10",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    let rows = out["results"].as_array().unwrap();
+    assert!(rows[0]["predictor"]
+        .as_str()
+        .unwrap()
+        .starts_with("earshot overall"));
+    for r in rows {
+        for m in ["spearman", "ndcg", "precision"] {
+            let v = r[m].as_f64().unwrap();
+            assert!((-1.0..=1.0).contains(&v), "{r}");
+        }
+        let is_baseline = r["predictor"].as_str().unwrap().starts_with("baseline");
+        assert_eq!(r.get("earshot_lead").is_some(), is_baseline, "{r}");
+        if is_baseline {
+            for m in ["spearman", "ndcg"] {
+                let (lo, hi) = (
+                    r["earshot_lead"][m]["low"].as_f64().unwrap(),
+                    r["earshot_lead"][m]["high"].as_f64().unwrap(),
+                );
+                assert!(lo <= hi, "{r}");
+            }
+        }
+    }
+    // The test window must follow training.
+    let bad = earshot(
+        &db,
+        &[
+            "backtest",
+            "--train-until",
+            "2024-02-01",
+            "--test-until",
+            "2024-01-01",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}
