@@ -17,6 +17,9 @@
 //! | `verified`, `private` | `verified`; `protected`, `private`, `userIsPrivate` |
 //! | `default_avatar` | `default_profile_image`, `default_avatar` |
 //! | `has_avatar` (the negation of `default_avatar`) | `userHasProfilPic`, `has_avatar` |
+//! | `likes_given`, `listed` | `favourites_count`, `favorites_count`, `likes_given`; `listedcount`, `listed_count`, `listed` |
+//! | `bio_length` | `userBiographyLength`, `bio_length` |
+//! | `username_length`, `username_digits` | `usernameLength`, `username_length`; `usernameDigitCount`, `username_digits` |
 //! | `label` | `bot`, `label`, `isFake` |
 //!
 //! A CSV header in which no field's column is found (mapped or default) is an [`OpenError::BadHeader`];
@@ -44,7 +47,7 @@ use crate::{Ctx, DateOrder, EventReader, OpenError, Options, Record, Rejection};
 use earshot_model::{Account, AccountRef, Event, Profile};
 use std::io::BufRead;
 
-const FIELDS: [(&str, &[&str]); 15] = [
+const FIELDS: [(&str, &[&str]); 20] = [
     ("id", &["id"]),
     ("id_str", &["id_str"]),
     ("handle", &["screen_name", "handle", "username"]),
@@ -71,6 +74,17 @@ const FIELDS: [(&str, &[&str]); 15] = [
         &["default_profile_image", "default_avatar"],
     ),
     ("has_avatar", &["userHasProfilPic", "has_avatar"]),
+    (
+        "likes_given",
+        &["favourites_count", "favorites_count", "likes_given"],
+    ),
+    ("listed", &["listedcount", "listed_count", "listed"]),
+    ("bio_length", &["userBiographyLength", "bio_length"]),
+    ("username_length", &["usernameLength", "username_length"]),
+    (
+        "username_digits",
+        &["usernameDigitCount", "username_digits"],
+    ),
     ("label", &["bot", "label", "isFake"]),
 ];
 
@@ -234,6 +248,11 @@ impl Builder {
             verified: boolean("verified")?,
             default_avatar,
             private: boolean("private")?,
+            likes_given: count("likes_given")?,
+            listed: count("listed")?,
+            bio_length: count("bio_length")?,
+            username_length: count("username_length")?,
+            username_digits: count("username_digits")?,
             label,
         };
         let handle = text("handle")

@@ -379,7 +379,10 @@ fn kaggle_bot_profiles() {
             let Event::Account(a) = e else { panic!() };
             assert_eq!(a.profile.label.as_deref(), Some(label));
             assert!(
-                a.profile.followers.is_some() && a.profile.created_at.is_some(),
+                a.profile.followers.is_some()
+                    && a.profile.created_at.is_some()
+                    && a.profile.likes_given.is_some()
+                    && a.profile.listed.is_some(),
                 "{a:?}"
             );
             let h = a.handle.as_deref().unwrap();
@@ -417,7 +420,12 @@ fn instafake_profiles() {
                 a.profile.followers.is_some()
                     && a.profile.default_avatar.is_some()
                     && a.profile.private.is_some()
+                    && a.profile.bio_length.is_some()
+                    && a.profile.username_length.is_some()
+                    && a.profile.username_digits.is_some()
             );
+            // The file gives lengths and digit counts, never the texts themselves.
+            assert!(a.profile.bio.is_none() && a.handle.is_none());
         }
         let Event::Account(first) = events(&r).next().unwrap() else {
             panic!()

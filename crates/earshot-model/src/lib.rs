@@ -103,6 +103,21 @@ pub struct Profile {
     pub default_avatar: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
+    /// Posts the account has liked (Twitter's `favourites_count`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub likes_given: Option<u64>,
+    /// Public lists the account is on (Twitter's `listed_count`): others curating it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed: Option<u64>,
+    /// Length of the bio in characters, for sources that give the length but not the text (InstaFake).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bio_length: Option<u64>,
+    /// Length of, and digits in, the username, for sources that describe it without giving it
+    /// (InstaFake); where the handle is known these are computed from it instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username_length: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username_digits: Option<u64>,
     /// A label the data came with (`"bot"`, `"human"`, `"fake"`, ...): ground truth for later training,
     /// never an input to scoring.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,6 +140,11 @@ impl Profile {
             verified,
             default_avatar,
             private,
+            likes_given,
+            listed,
+            bio_length,
+            username_length,
+            username_digits,
             label
         );
     }

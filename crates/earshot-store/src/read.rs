@@ -1,7 +1,7 @@
 //! Streaming reads of stored interactions, for the graph stage.
 
 use crate::{Result, Store};
-use earshot_model::InteractionKind;
+use earshot_model::{Account, InteractionKind, Profile};
 use rusqlite::params;
 
 /// A time window `[from, to)` in UTC seconds; `None` leaves that side open.
@@ -147,6 +147,61 @@ impl Store {
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Every stored account with its profile, in id order (optionally of one platform): what the
+    /// authenticity model reads. Accounts known only from interactions come with an empty profile.
+    pub fn scan_accounts(
+        &self,
+        platform: Option<&str>,
+        mut f: impl FnMut(i64, Account),
+    ) -> Result<u64> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, platform, ext_id, handle, display_name, followers, following, post_count,
+                        created_at, bio, url, verified, default_avatar, private, likes_given, listed,
+                        bio_length, username_length, username_digits, label
+                 FROM accounts WHERE (?1 IS NULL OR platform = ?1) ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params![platform]).map_err(|e| self.err(e))?;
+        let count = |v: Option<i64>| v.map(|x| x.max(0) as u64);
+        let mut n = 0;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let row = || -> rusqlite::Result<(i64, Account)> {
+                Ok((
+                    r.get(0)?,
+                    Account {
+                        platform: r.get(1)?,
+                        ext_id: r.get(2)?,
+                        handle: r.get(3)?,
+                        display_name: r.get(4)?,
+                        profile: Profile {
+                            followers: count(r.get(5)?),
+                            following: count(r.get(6)?),
+                            post_count: count(r.get(7)?),
+                            created_at: r.get(8)?,
+                            bio: r.get(9)?,
+                            url: r.get(10)?,
+                            verified: r.get(11)?,
+                            default_avatar: r.get(12)?,
+                            private: r.get(13)?,
+                            likes_given: count(r.get(14)?),
+                            listed: count(r.get(15)?),
+                            bio_length: count(r.get(16)?),
+                            username_length: count(r.get(17)?),
+                            username_digits: count(r.get(18)?),
+                            label: r.get(19)?,
+                        },
+                    },
+                ))
+            };
+            let (id, account) = row().map_err(|e| self.err(e))?;
+            f(id, account);
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// The latest dated interaction time, if any.

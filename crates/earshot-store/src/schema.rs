@@ -10,6 +10,7 @@ use std::path::Path;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_events.sql"),
     include_str!("migrations/0002_scores.sql"),
+    include_str!("migrations/0003_profile_extras.sql"),
 ];
 
 /// The schema version this build writes.

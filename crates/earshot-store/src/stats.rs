@@ -67,7 +67,9 @@ impl Store {
             "SELECT platform, COUNT(*),
                 SUM(followers IS NOT NULL OR following IS NOT NULL OR post_count IS NOT NULL
                     OR created_at IS NOT NULL OR bio IS NOT NULL OR label IS NOT NULL
-                    OR verified IS NOT NULL OR default_avatar IS NOT NULL OR private IS NOT NULL)
+                    OR verified IS NOT NULL OR default_avatar IS NOT NULL OR private IS NOT NULL
+                    OR likes_given IS NOT NULL OR listed IS NOT NULL OR bio_length IS NOT NULL
+                    OR username_length IS NOT NULL OR username_digits IS NOT NULL)
              FROM accounts GROUP BY platform ORDER BY platform",
         )?;
         for (platform, n, profiles) in accounts_per_platform {

@@ -38,9 +38,8 @@ impl WriteCounts {
 /// lacks keep their stored values. The `WHERE` makes an update that would change nothing a no-op, so
 /// `changes()` tells a real profile update from a repeat (an excluded NULL never counts as a change
 /// because `COALESCE` would keep the stored value).
-const UPSERT_PROFILE: &str = "INSERT INTO accounts (id, platform, ext_id, handle, display_name, followers, following,
-        post_count, created_at, bio, url, verified, default_avatar, private, label)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+const UPSERT_PROFILE: &str = "INSERT INTO accounts (id, platform, ext_id, handle, display_name, followers, following, post_count, created_at, bio, url, verified, default_avatar, private, likes_given, listed, bio_length, username_length, username_digits, label)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
     ON CONFLICT(id) DO UPDATE SET
         handle = COALESCE(excluded.handle, handle),
         display_name = COALESCE(excluded.display_name, display_name),
@@ -53,8 +52,13 @@ const UPSERT_PROFILE: &str = "INSERT INTO accounts (id, platform, ext_id, handle
         verified = COALESCE(excluded.verified, verified),
         default_avatar = COALESCE(excluded.default_avatar, default_avatar),
         private = COALESCE(excluded.private, private),
+        likes_given = COALESCE(excluded.likes_given, likes_given),
+        listed = COALESCE(excluded.listed, listed),
+        bio_length = COALESCE(excluded.bio_length, bio_length),
+        username_length = COALESCE(excluded.username_length, username_length),
+        username_digits = COALESCE(excluded.username_digits, username_digits),
         label = COALESCE(excluded.label, label)
-    WHERE (excluded.handle IS NOT NULL AND excluded.handle IS NOT handle) OR (excluded.display_name IS NOT NULL AND excluded.display_name IS NOT display_name) OR (excluded.followers IS NOT NULL AND excluded.followers IS NOT followers) OR (excluded.following IS NOT NULL AND excluded.following IS NOT following) OR (excluded.post_count IS NOT NULL AND excluded.post_count IS NOT post_count) OR (excluded.created_at IS NOT NULL AND excluded.created_at IS NOT created_at) OR (excluded.bio IS NOT NULL AND excluded.bio IS NOT bio) OR (excluded.url IS NOT NULL AND excluded.url IS NOT url) OR (excluded.verified IS NOT NULL AND excluded.verified IS NOT verified) OR (excluded.default_avatar IS NOT NULL AND excluded.default_avatar IS NOT default_avatar) OR (excluded.private IS NOT NULL AND excluded.private IS NOT private) OR (excluded.label IS NOT NULL AND excluded.label IS NOT label)";
+    WHERE (excluded.handle IS NOT NULL AND excluded.handle IS NOT handle) OR (excluded.display_name IS NOT NULL AND excluded.display_name IS NOT display_name) OR (excluded.followers IS NOT NULL AND excluded.followers IS NOT followers) OR (excluded.following IS NOT NULL AND excluded.following IS NOT following) OR (excluded.post_count IS NOT NULL AND excluded.post_count IS NOT post_count) OR (excluded.created_at IS NOT NULL AND excluded.created_at IS NOT created_at) OR (excluded.bio IS NOT NULL AND excluded.bio IS NOT bio) OR (excluded.url IS NOT NULL AND excluded.url IS NOT url) OR (excluded.verified IS NOT NULL AND excluded.verified IS NOT verified) OR (excluded.default_avatar IS NOT NULL AND excluded.default_avatar IS NOT default_avatar) OR (excluded.private IS NOT NULL AND excluded.private IS NOT private) OR (excluded.likes_given IS NOT NULL AND excluded.likes_given IS NOT likes_given) OR (excluded.listed IS NOT NULL AND excluded.listed IS NOT listed) OR (excluded.bio_length IS NOT NULL AND excluded.bio_length IS NOT bio_length) OR (excluded.username_length IS NOT NULL AND excluded.username_length IS NOT username_length) OR (excluded.username_digits IS NOT NULL AND excluded.username_digits IS NOT username_digits) OR (excluded.label IS NOT NULL AND excluded.label IS NOT label)";
 
 /// The prepared statements of one batch, prepared on a connection whose transaction is already open.
 struct Batch<'c> {
@@ -209,6 +213,11 @@ impl Batch<'_> {
             p.verified,
             p.default_avatar,
             p.private,
+            p.likes_given.map(clamp_u64),
+            p.listed.map(clamp_u64),
+            p.bio_length.map(clamp_u64),
+            p.username_length.map(clamp_u64),
+            p.username_digits.map(clamp_u64),
             p.label,
         ])?;
         if !existed {

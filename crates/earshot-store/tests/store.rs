@@ -121,6 +121,64 @@ fn duplicate_profiles_merge_and_later_fields_win() {
 }
 
 #[test]
+fn every_profile_field_round_trips_and_merges() {
+    let (_d, mut s) = temp_store();
+    let full = Profile {
+        followers: Some(25),
+        following: Some(1937),
+        post_count: Some(3),
+        created_at: Some(1_400_000_000),
+        bio: Some("hi".into()),
+        url: Some("https://x.invalid".into()),
+        verified: Some(false),
+        default_avatar: Some(true),
+        private: Some(true),
+        likes_given: Some(7),
+        listed: Some(2),
+        bio_length: Some(0),
+        username_length: Some(10),
+        username_digits: Some(4),
+        label: Some("fake".into()),
+    };
+    let acct = |ext: &str, profile: Profile| {
+        Event::Account(Account {
+            platform: "instagram".into(),
+            ext_id: ext.into(),
+            handle: None,
+            display_name: None,
+            profile,
+        })
+    };
+    s.write(&[acct("a", full.clone()), acct("b", Profile::default())])
+        .unwrap();
+    // A later partial profile replaces only the fields it has.
+    s.write(&[acct(
+        "a",
+        Profile {
+            listed: Some(3),
+            ..Default::default()
+        },
+    )])
+    .unwrap();
+    let mut got = Vec::new();
+    let n = s
+        .scan_accounts(Some("instagram"), |_, a| got.push(a))
+        .unwrap();
+    assert_eq!(n, 2);
+    let a = got.iter().find(|a| a.ext_id == "a").unwrap();
+    assert_eq!(
+        a.profile,
+        Profile {
+            listed: Some(3),
+            ..full
+        }
+    );
+    let b = got.iter().find(|a| a.ext_id == "b").unwrap();
+    assert_eq!(b.profile, Profile::default());
+    assert_eq!(s.scan_accounts(Some("twitter"), |_, _| ()).unwrap(), 0);
+}
+
+#[test]
 fn posts_link_to_authors_and_handles_fill_in() {
     let (_d, mut s) = temp_store();
     let post = Event::Post(Post {
