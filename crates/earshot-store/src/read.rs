@@ -158,50 +158,33 @@ impl Store {
     ) -> Result<u64> {
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT id, platform, ext_id, handle, display_name, followers, following, post_count,
-                        created_at, bio, url, verified, default_avatar, private, likes_given, listed,
-                        bio_length, username_length, username_digits, label
-                 FROM accounts WHERE (?1 IS NULL OR platform = ?1) ORDER BY id",
-            )
+            .prepare(&format!(
+                "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE (?1 IS NULL OR platform = ?1) ORDER BY id"
+            ))
             .map_err(|e| self.err(e))?;
         let mut rows = stmt.query(params![platform]).map_err(|e| self.err(e))?;
-        let count = |v: Option<i64>| v.map(|x| x.max(0) as u64);
         let mut n = 0;
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            let row = || -> rusqlite::Result<(i64, Account)> {
-                Ok((
-                    r.get(0)?,
-                    Account {
-                        platform: r.get(1)?,
-                        ext_id: r.get(2)?,
-                        handle: r.get(3)?,
-                        display_name: r.get(4)?,
-                        profile: Profile {
-                            followers: count(r.get(5)?),
-                            following: count(r.get(6)?),
-                            post_count: count(r.get(7)?),
-                            created_at: r.get(8)?,
-                            bio: r.get(9)?,
-                            url: r.get(10)?,
-                            verified: r.get(11)?,
-                            default_avatar: r.get(12)?,
-                            private: r.get(13)?,
-                            likes_given: count(r.get(14)?),
-                            listed: count(r.get(15)?),
-                            bio_length: count(r.get(16)?),
-                            username_length: count(r.get(17)?),
-                            username_digits: count(r.get(18)?),
-                            label: r.get(19)?,
-                        },
-                    },
-                ))
-            };
-            let (id, account) = row().map_err(|e| self.err(e))?;
+            let (id, account) = account_row(r).map_err(|e| self.err(e))?;
             f(id, account);
             n += 1;
         }
         Ok(n)
+    }
+
+    /// One account with its profile, by stable id.
+    pub fn account(&self, id: i64) -> Result<Option<Account>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"
+            ))
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params![id]).map_err(|e| self.err(e))?;
+        match rows.next().map_err(|e| self.err(e))? {
+            Some(r) => Ok(Some(account_row(r).map_err(|e| self.err(e))?.1)),
+            None => Ok(None),
+        }
     }
 
     /// The latest dated interaction time, if any.
@@ -226,4 +209,42 @@ impl Store {
             None => Ok(None),
         }
     }
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "id, platform, ext_id, handle, display_name, followers, following, post_count,
+    created_at, bio, url, verified, default_avatar, private, likes_given, listed, bio_length,
+    username_length, username_digits, label";
+
+/// An `accounts` row selected as [`ACCOUNT_COLUMNS`].
+fn account_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, Account)> {
+    let count = |i: usize| -> rusqlite::Result<Option<u64>> {
+        Ok(r.get::<_, Option<i64>>(i)?.map(|x| x.max(0) as u64))
+    };
+    Ok((
+        r.get(0)?,
+        Account {
+            platform: r.get(1)?,
+            ext_id: r.get(2)?,
+            handle: r.get(3)?,
+            display_name: r.get(4)?,
+            profile: Profile {
+                followers: count(5)?,
+                following: count(6)?,
+                post_count: count(7)?,
+                created_at: r.get(8)?,
+                bio: r.get(9)?,
+                url: r.get(10)?,
+                verified: r.get(11)?,
+                default_avatar: r.get(12)?,
+                private: r.get(13)?,
+                likes_given: count(14)?,
+                listed: count(15)?,
+                bio_length: count(16)?,
+                username_length: count(17)?,
+                username_digits: count(18)?,
+                label: r.get(19)?,
+            },
+        },
+    ))
 }

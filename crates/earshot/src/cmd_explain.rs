@@ -39,7 +39,7 @@ pub struct HistoryArgs {
     pub platform: Option<String>,
 }
 
-fn resolve(store: &Store, query: &str, platform: Option<&str>) -> Result<i64> {
+pub(crate) fn resolve(store: &Store, query: &str, platform: Option<&str>) -> Result<i64> {
     let found = store.find_accounts(query, platform)?;
     match found.as_slice() {
         [] => bail!(

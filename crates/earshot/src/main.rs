@@ -13,6 +13,7 @@ mod cmd_gen;
 mod cmd_import;
 mod cmd_score;
 mod cmd_stats;
+mod cmd_trust;
 mod exit;
 mod progress;
 mod scoring;
@@ -76,6 +77,7 @@ pub enum Command {
     History(cmd_explain::HistoryArgs),
     Backtest(cmd_backtest::BacktestArgs),
     Authority(cmd_authority::AuthorityArgs),
+    Trust(cmd_trust::TrustArgs),
     Gen(cmd_gen::GenArgs),
     Bench(cmd_bench::BenchArgs),
 }
@@ -92,6 +94,7 @@ fn main() -> ExitCode {
         Command::History(a) => cmd_explain::run_history(&cli, a),
         Command::Backtest(a) => cmd_backtest::run(&cli, a),
         Command::Authority(a) => cmd_authority::run(&cli, a),
+        Command::Trust(a) => cmd_trust::run(&cli, a),
         Command::Gen(a) => cmd_gen::run(&cli, a),
         Command::Bench(a) => cmd_bench::run(&cli, a),
     };

@@ -1,0 +1,255 @@
+//! The authenticity model file: standardisation, coefficients and provenance, versioned, in JSON.
+
+use crate::features::{extract, FeatureContext, FeatureVector, FEATURES, N_FEATURES};
+use crate::logistic::{fit, sigmoid, FitError};
+use earshot_model::Account;
+use serde::{Deserialize, Serialize};
+
+/// The model shipped with earshot (`models/trust-v1.json`), trained by `earshot trust train` on the
+/// labelled bot and fake-account datasets (see EVALUATION.md).
+const DEFAULT_MODEL: &str = include_str!("../../../models/trust-v1.json");
+
+#[derive(Debug, thiserror::Error)]
+pub enum TrustError {
+    #[error("trust model is not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("trust model {version}: {what}")]
+    Invalid { version: String, what: String },
+    #[error("cannot train: {0}")]
+    Fit(#[from] FitError),
+}
+
+/// One feature's part of the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureWeight {
+    pub name: String,
+    /// Training mean: what a missing value is taken to be (it then contributes nothing).
+    pub mean: f64,
+    /// Training standard deviation (1 where the feature did not vary).
+    pub scale: f64,
+    /// Log-odds per standard deviation; 0 for a feature never seen in training.
+    pub weight: f64,
+    /// Share of training accounts that had it.
+    pub coverage: f64,
+}
+
+/// A fitted authenticity model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrustModel {
+    pub version: String,
+    #[serde(default)]
+    pub about: String,
+    pub intercept: f64,
+    pub features: Vec<FeatureWeight>,
+    /// The L2 penalty it was fitted with.
+    pub l2: f64,
+    /// Labelled accounts it was trained on: (automated or fake, authentic).
+    pub trained_on: (usize, usize),
+}
+
+/// One feature's push on an assessment, in log-odds (positive: more likely automated or fake).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contribution {
+    pub feature: &'static str,
+    pub meaning: &'static str,
+    /// The account's value; `None` where the data did not say (it then contributes 0).
+    pub value: Option<f64>,
+    pub log_odds: f64,
+}
+
+/// How likely one account is automated or fake, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    pub model_version: String,
+    /// Probability that the account is automated or fake.
+    pub probability: f64,
+    /// The model's baseline log-odds (the intercept) ...
+    pub base_log_odds: f64,
+    /// ... plus these, largest push first, give the probability's log-odds.
+    pub contributions: Vec<Contribution>,
+}
+
+impl TrustModel {
+    /// The model shipped with this build.
+    pub fn builtin() -> TrustModel {
+        // Part of the source tree and checked by a test, so this cannot fail in a release.
+        TrustModel::from_json(DEFAULT_MODEL).unwrap_or_else(|e| panic!("models/trust-v1.json: {e}"))
+    }
+
+    pub fn from_json(text: &str) -> Result<TrustModel, TrustError> {
+        let m: TrustModel = serde_json::from_str(text)?;
+        m.check()?;
+        Ok(m)
+    }
+
+    fn check(&self) -> Result<(), TrustError> {
+        let bad = |what: String| {
+            Err(TrustError::Invalid {
+                version: self.version.clone(),
+                what,
+            })
+        };
+        if self.features.len() != N_FEATURES {
+            return bad(format!(
+                "has {} features, this build knows {}",
+                self.features.len(),
+                N_FEATURES
+            ));
+        }
+        for (f, (name, _)) in self.features.iter().zip(FEATURES) {
+            if f.name != name {
+                return bad(format!("feature {:?} where {name:?} was expected", f.name));
+            }
+            if ![f.mean, f.scale, f.weight].iter().all(|v| v.is_finite()) || f.scale <= 0.0 {
+                return bad(format!(
+                    "feature {name}: mean, scale and weight must be finite, scale > 0"
+                ));
+            }
+        }
+        if !self.intercept.is_finite() {
+            return bad("intercept must be finite".into());
+        }
+        Ok(())
+    }
+
+    /// Fit on labelled feature vectors (`true` = automated or fake).
+    pub fn train(
+        version: &str,
+        rows: &[FeatureVector],
+        labels: &[bool],
+        l2: f64,
+    ) -> Result<TrustModel, TrustError> {
+        let n = rows.len() as f64;
+        let mut features = Vec::with_capacity(N_FEATURES);
+        for (j, (name, _)) in FEATURES.iter().enumerate() {
+            let seen: Vec<f64> = rows.iter().filter_map(|r| r[j]).collect();
+            let (mean, scale) = if seen.is_empty() {
+                (0.0, 1.0)
+            } else {
+                let m = seen.iter().sum::<f64>() / seen.len() as f64;
+                let var = seen.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / seen.len() as f64;
+                (m, if var > 1e-12 { var.sqrt() } else { 1.0 })
+            };
+            features.push(FeatureWeight {
+                name: (*name).to_string(),
+                mean,
+                scale,
+                weight: 0.0,
+                coverage: if n > 0.0 { seen.len() as f64 / n } else { 0.0 },
+            });
+        }
+        let x: Vec<Vec<f64>> = rows
+            .iter()
+            .map(|r| standardise(&features, r).to_vec())
+            .collect();
+        let f = fit(&x, labels, l2)?;
+        for (fw, w) in features.iter_mut().zip(&f.weights) {
+            fw.weight = if fw.coverage > 0.0 { *w } else { 0.0 };
+        }
+        let positives = labels.iter().filter(|&&b| b).count();
+        Ok(TrustModel {
+            version: version.to_string(),
+            about: String::new(),
+            intercept: f.intercept,
+            features,
+            l2,
+            trained_on: (positives, labels.len() - positives),
+        })
+    }
+
+    /// Probability that an account with these features is automated or fake.
+    pub fn probability(&self, v: &FeatureVector) -> f64 {
+        let z = self.intercept
+            + standardise(&self.features, v)
+                .iter()
+                .zip(&self.features)
+                .map(|(x, f)| x * f.weight)
+                .sum::<f64>();
+        sigmoid(z)
+    }
+
+    /// The probability for `account`, split into per-feature contributions.
+    pub fn assess(&self, account: &Account, ctx: &FeatureContext) -> Assessment {
+        let v = extract(account, ctx);
+        let z = standardise(&self.features, &v);
+        let mut contributions: Vec<Contribution> = FEATURES
+            .iter()
+            .zip(&self.features)
+            .zip(v.iter().zip(z))
+            .map(|(((name, meaning), f), (value, x))| Contribution {
+                feature: name,
+                meaning,
+                value: *value,
+                log_odds: x * f.weight,
+            })
+            .collect();
+        contributions.sort_by(|a, b| b.log_odds.abs().total_cmp(&a.log_odds.abs()));
+        Assessment {
+            model_version: self.version.clone(),
+            probability: self.probability(&v),
+            base_log_odds: self.intercept,
+            contributions,
+        }
+    }
+}
+
+/// Standardised values; a missing value sits at the mean (0).
+fn standardise(features: &[FeatureWeight], v: &FeatureVector) -> [f64; N_FEATURES] {
+    std::array::from_fn(|j| v[j].map_or(0.0, |x| (x - features[j].mean) / features[j].scale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_model_parses() {
+        let m = TrustModel::builtin();
+        assert!(m.version.starts_with("earshot-trust-"));
+        assert!(m.trained_on.0 > 0 && m.trained_on.1 > 0);
+    }
+
+    #[test]
+    fn contributions_add_up_to_the_probability() {
+        let m = TrustModel::builtin();
+        let a = Account {
+            platform: "twitter".into(),
+            ext_id: "1".into(),
+            handle: Some("x123456".into()),
+            display_name: None,
+            profile: earshot_model::Profile {
+                followers: Some(3),
+                following: Some(2000),
+                ..Default::default()
+            },
+        };
+        let s = m.assess(
+            &a,
+            &FeatureContext {
+                reference_time: None,
+            },
+        );
+        let z = s.base_log_odds + s.contributions.iter().map(|c| c.log_odds).sum::<f64>();
+        assert!((sigmoid(z) - s.probability).abs() < 1e-12);
+        // Unknown features push nowhere.
+        for c in &s.contributions {
+            if c.value.is_none() {
+                assert_eq!(c.log_odds, 0.0, "{}", c.feature);
+            }
+        }
+    }
+
+    #[test]
+    fn mismatched_model_files_are_refused() {
+        let good = serde_json::to_value(TrustModel::builtin()).unwrap();
+        let mut m = good.clone();
+        m["features"][0]["name"] = "shoe_size".into();
+        let e = TrustModel::from_json(&m.to_string())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("shoe_size"), "{e}");
+        let mut m = good;
+        m["features"][3]["scale"] = 0.0.into();
+        assert!(TrustModel::from_json(&m.to_string()).is_err());
+    }
+}

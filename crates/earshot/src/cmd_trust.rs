@@ -1,0 +1,395 @@
+//! `earshot trust`: the authenticity model — train it on labelled accounts, evaluate it beside the press
+//! rule set, print it, and explain one account's probability.
+
+use crate::cmd_explain::resolve;
+use crate::exit::{Exit, UsageError};
+use crate::Cli;
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use earshot_model::Account;
+use earshot_store::Store;
+use earshot_trust::eval::{metrics, rule_metrics};
+use earshot_trust::features::{extract, latest_creation};
+use earshot_trust::{
+    cross_validate, dedupe, FeatureContext, Labelled, Metrics, TrustModel, FEATURES,
+};
+use std::path::{Path, PathBuf};
+
+/// How likely accounts are automated or fake: a transparent model (logistic regression over named
+/// profile features) whose every weight can be printed. Outputs are probabilities with the model
+/// version, never verdicts.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  earshot import --format profiles bots_data.csv nonbots_data.csv
+  earshot trust eval --platform twitter            5-fold cross-validation beside the press rules
+  earshot trust train --platform twitter --out my-trust.json
+  earshot trust explain @jk_rowling --model my-trust.json")]
+pub struct TrustArgs {
+    #[command(subcommand)]
+    pub command: TrustCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TrustCommand {
+    Train(TrainArgs),
+    Eval(EvalArgs),
+    Show(ShowArgs),
+    Explain(TrustExplainArgs),
+}
+
+/// Which labelled accounts to learn from.
+#[derive(Args, Debug, Clone)]
+pub struct LabelArgs {
+    /// Only accounts of these platforms (repeatable; default: every platform with labels).
+    #[arg(long = "platform", value_name = "PLATFORM")]
+    pub platforms: Vec<String>,
+    /// L2 penalty on the standardised weights (larger: smaller weights, smoother probabilities).
+    #[arg(long, default_value_t = 1.0)]
+    pub l2: f64,
+}
+
+/// Fit the model on every labelled account in the database (labels `bot`, `fake`, `spam` are
+/// positive; `human`, `real`, `genuine` negative; others are skipped) and write it as JSON.
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub labels: LabelArgs,
+    /// Where to write the model.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Version string stored in the model and with every probability it gives.
+    #[arg(long, default_value = "earshot-trust-custom", value_name = "VERSION")]
+    pub model_version: String,
+}
+
+/// Cross-validate on the labelled accounts (exact duplicates dropped first), beside the press rule
+/// set; with --test-platform, also train on --platform and test on the other.
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    pub labels: LabelArgs,
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// Seed of the fold assignment.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Print a model's features, coverage and weights.
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// A model file (default: the built-in model).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+}
+
+/// Why one account gets its probability: each feature's value and push in log-odds.
+#[derive(Args, Debug)]
+pub struct TrustExplainArgs {
+    pub account: String,
+    #[arg(long)]
+    pub platform: Option<String>,
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+}
+
+pub fn run(cli: &Cli, args: &TrustArgs) -> Result<Exit> {
+    match &args.command {
+        TrustCommand::Train(a) => train(cli, a),
+        TrustCommand::Eval(a) => eval(cli, a),
+        TrustCommand::Show(a) => show(cli, a),
+        TrustCommand::Explain(a) => explain(cli, a),
+    }
+}
+
+fn load_model(path: Option<&Path>) -> Result<TrustModel> {
+    match path {
+        None => Ok(TrustModel::builtin()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("reading trust model {}", p.display()))?;
+            TrustModel::from_json(&text).with_context(|| format!("trust model {}", p.display()))
+        }
+    }
+}
+
+/// What a label says: `Some(true)` automated or fake, `Some(false)` authentic, `None` unknown.
+fn label_class(label: &str) -> Option<bool> {
+    match label.trim().to_ascii_lowercase().as_str() {
+        "bot" | "fake" | "spam" | "spammer" | "automated" => Some(true),
+        "human" | "real" | "genuine" | "authentic" => Some(false),
+        _ => None,
+    }
+}
+
+/// Labelled accounts per platform, each platform's features measured against its own latest creation
+/// time.
+struct LabelledSet {
+    by_platform: Vec<(String, Vec<Labelled>)>,
+    skipped_labels: u64,
+}
+
+fn labelled(store: &Store, args: &LabelArgs) -> Result<LabelledSet> {
+    let mut accounts: Vec<Account> = Vec::new();
+    let mut skipped_labels = 0;
+    store.scan_accounts(None, |_, a| {
+        if !args.platforms.is_empty() && !args.platforms.contains(&a.platform) {
+            return;
+        }
+        match a.profile.label.as_deref().map(label_class) {
+            Some(Some(_)) => accounts.push(a),
+            Some(None) => skipped_labels += 1,
+            None => {}
+        }
+    })?;
+    let mut platforms: Vec<String> = accounts.iter().map(|a| a.platform.clone()).collect();
+    platforms.sort();
+    platforms.dedup();
+    let by_platform = platforms
+        .into_iter()
+        .map(|p| {
+            let mine: Vec<&Account> = accounts.iter().filter(|a| a.platform == p).collect();
+            let ctx = FeatureContext {
+                reference_time: latest_creation(mine.iter().copied()),
+            };
+            let rows = mine
+                .iter()
+                .map(|a| Labelled {
+                    features: extract(a, &ctx),
+                    rules: earshot_trust::rules::failed_share(a),
+                    label: a
+                        .profile
+                        .label
+                        .as_deref()
+                        .and_then(label_class)
+                        .unwrap_or(false),
+                })
+                .collect();
+            (p, rows)
+        })
+        .collect();
+    Ok(LabelledSet {
+        by_platform,
+        skipped_labels,
+    })
+}
+
+fn open(cli: &Cli) -> Result<Store> {
+    Store::open_existing(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))
+}
+
+fn train(cli: &Cli, args: &TrainArgs) -> Result<Exit> {
+    let store = open(cli)?;
+    let set = labelled(&store, &args.labels)?;
+    let rows: Vec<Labelled> = set.by_platform.into_iter().flat_map(|(_, r)| r).collect();
+    if rows.is_empty() {
+        bail!(
+            "no labelled accounts in {}: import profiles with a label column (e.g. Kaggle's `bot`, InstaFake's `isFake`)",
+            cli.db.display()
+        );
+    }
+    let (rows, dropped) = dedupe(rows);
+    let x: Vec<_> = rows.iter().map(|r| r.features).collect();
+    let y: Vec<bool> = rows.iter().map(|r| r.label).collect();
+    let mut model = TrustModel::train(&args.model_version, &x, &y, args.labels.l2)?;
+    model.about = format!(
+        "Trained by `earshot trust train` on {} labelled accounts ({} automated or fake, {} authentic; {} exact duplicates dropped){}.",
+        rows.len(),
+        model.trained_on.0,
+        model.trained_on.1,
+        dropped,
+        if args.labels.platforms.is_empty() {
+            String::new()
+        } else {
+            format!(" of {}", args.labels.platforms.join(", "))
+        }
+    );
+    let text = serde_json::to_string_pretty(&model)? + "\n";
+    std::fs::write(&args.out, text).with_context(|| format!("writing {}", args.out.display()))?;
+    if set.skipped_labels > 0 && !cli.quiet {
+        eprintln!(
+            "note: {} accounts carry labels that are neither automated/fake nor authentic; skipped",
+            set.skipped_labels
+        );
+    }
+    if cli.json {
+        println!("{}", serde_json::to_string(&model)?);
+    } else {
+        println!("wrote {} ({})", args.out.display(), model.about);
+        print_model(&model);
+    }
+    Ok(Exit::Ok)
+}
+
+fn print_model(m: &TrustModel) {
+    println!(
+        "\nmodel {}: intercept {:+.3} (log-odds); weights are log-odds per standard deviation",
+        m.version, m.intercept
+    );
+    println!(
+        "  {:<18} {:>8} {:>9} {:>9}  meaning",
+        "feature", "weight", "coverage", "mean"
+    );
+    let mut order: Vec<usize> = (0..m.features.len()).collect();
+    order.sort_by(|&a, &b| {
+        m.features[b]
+            .weight
+            .abs()
+            .total_cmp(&m.features[a].weight.abs())
+    });
+    for i in order {
+        let f = &m.features[i];
+        println!(
+            "  {:<18} {:>+8.3} {:>8.0}% {:>9.3}  {}",
+            f.name,
+            f.weight,
+            100.0 * f.coverage,
+            f.mean,
+            FEATURES[i].1
+        );
+    }
+}
+
+fn metric_row(name: &str, m: &Metrics) {
+    println!(
+        "  {:<44} {:>6} {:>9.4} {:>7.4} {:>7.4} {:>8.4} {:>7.4}",
+        name, m.n, m.precision, m.recall, m.f1, m.accuracy, m.auc
+    );
+}
+
+fn eval(cli: &Cli, args: &EvalArgs) -> Result<Exit> {
+    if args.folds < 2 {
+        return Err(UsageError("--folds must be at least 2".into()).into());
+    }
+    let store = open(cli)?;
+    let set = labelled(&store, &args.labels)?;
+    if set.by_platform.is_empty() {
+        bail!("no labelled accounts in {}", cli.db.display());
+    }
+    let mut report = Vec::new();
+    let mut deduped = Vec::new();
+    for (platform, rows) in set.by_platform {
+        let (rows, dropped) = dedupe(rows);
+        let cv = cross_validate(&rows, args.folds, args.labels.l2, args.seed)?;
+        report.push(serde_json::json!({
+            "platform": platform, "accounts": rows.len(), "duplicates_dropped": dropped,
+            "cross_validation": cv,
+        }));
+        deduped.push((platform, rows, dropped, cv));
+    }
+    // Train on each platform, test on each other one.
+    let mut transfer = Vec::new();
+    for (a, train_rows, _, _) in &deduped {
+        for (b, test_rows, _, _) in &deduped {
+            if a == b {
+                continue;
+            }
+            let x: Vec<_> = train_rows.iter().map(|r| r.features).collect();
+            let y: Vec<bool> = train_rows.iter().map(|r| r.label).collect();
+            let m = TrustModel::train("transfer", &x, &y, args.labels.l2)?;
+            let s: Vec<f64> = test_rows
+                .iter()
+                .map(|r| m.probability(&r.features))
+                .collect();
+            let t: Vec<bool> = test_rows.iter().map(|r| r.label).collect();
+            transfer.push((a.clone(), b.clone(), metrics(&s, &t, 0.5)));
+        }
+    }
+    if cli.json {
+        let t: Vec<_> = transfer
+            .iter()
+            .map(|(a, b, m)| serde_json::json!({"train": a, "test": b, "metrics": m}))
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({"folds": args.folds, "seed": args.seed, "l2": args.labels.l2,
+                "platforms": report, "transfer": t})
+        );
+        return Ok(Exit::Ok);
+    }
+    println!(
+        "  {:<44} {:>6} {:>9} {:>7} {:>7} {:>8} {:>7}",
+        "predictor", "n", "precision", "recall", "F1", "accuracy", "AUC"
+    );
+    for (platform, rows, dropped, cv) in &deduped {
+        println!(
+            "{platform}: {} labelled accounts ({} automated or fake; {dropped} exact duplicates dropped)",
+            rows.len(),
+            rows.iter().filter(|r| r.label).count()
+        );
+        metric_row(
+            &format!("model, {}-fold cross-validated", cv.folds),
+            &cv.model,
+        );
+        if let Some(r) = rule_metrics(rows) {
+            metric_row("press rules (fails over half the checks)", &r);
+        }
+    }
+    for (a, b, m) in &transfer {
+        metric_row(&format!("model trained on {a}, tested on {b}"), m);
+    }
+    Ok(Exit::Ok)
+}
+
+fn show(cli: &Cli, args: &ShowArgs) -> Result<Exit> {
+    let m = load_model(args.model.as_deref())?;
+    if cli.json {
+        println!("{}", serde_json::to_string(&m)?);
+    } else {
+        println!("{}", m.about);
+        print_model(&m);
+    }
+    Ok(Exit::Ok)
+}
+
+fn explain(cli: &Cli, args: &TrustExplainArgs) -> Result<Exit> {
+    let model = load_model(args.model.as_deref())?;
+    let store = open(cli)?;
+    let id = resolve(&store, &args.account, args.platform.as_deref())?;
+    let Some(account) = store.account(id)? else {
+        bail!("account {} vanished while reading", args.account);
+    };
+    // Age is measured against the latest creation time among the platform's accounts.
+    let mut latest = None;
+    store.scan_accounts(Some(&account.platform), |_, a| {
+        latest = latest.max(a.profile.created_at);
+    })?;
+    let s = model.assess(
+        &account,
+        &FeatureContext {
+            reference_time: latest,
+        },
+    );
+    if cli.json {
+        println!("{}", serde_json::to_string(&s)?);
+        return Ok(Exit::Ok);
+    }
+    let name = account
+        .handle
+        .as_ref()
+        .map(|h| format!("@{h}"))
+        .unwrap_or(account.ext_id.clone());
+    println!(
+        "{}:{name} — probability automated or fake {:.3} (model {})",
+        account.platform, s.probability, s.model_version
+    );
+    println!(
+        "\n  {:<18} {:>10} {:>9}  meaning",
+        "feature", "value", "log-odds"
+    );
+    println!(
+        "  {:<18} {:>10} {:>+9.3}  the model's baseline",
+        "(intercept)", "", s.base_log_odds
+    );
+    for c in &s.contributions {
+        let value = c.value.map_or("unknown".to_string(), |v| format!("{v:.3}"));
+        println!(
+            "  {:<18} {:>10} {:>+9.3}  {}",
+            c.feature, value, c.log_odds, c.meaning
+        );
+    }
+    if let Some(label) = &account.profile.label {
+        println!("\n(the data labels this account {label:?}; labels never feed the probability)");
+    }
+    Ok(Exit::Ok)
+}
