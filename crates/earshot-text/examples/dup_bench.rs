@@ -39,12 +39,13 @@ fn main() {
     let vocab: Vec<String> = (0..5_000).map(|i| format!("w{i:x}q")).collect();
     let mut rng = Rng(0x5EED);
     let mut posts: Vec<String> = Vec::with_capacity(n);
-    let mut planted: Vec<(u32, u32)> = Vec::new();
+    let mut planted: Vec<(u32, u32, usize)> = Vec::new();
     for i in 0..n {
         if i > 100 && rng.below(20) == 0 {
             let src = rng.below(i);
             let base = posts[src].clone();
-            let copy = match rng.below(3) {
+            let how = rng.below(3);
+            let copy = match how {
                 0 => format!("Great post! {base}"),
                 1 => format!("{base} https://t.co/{:x} 🔥", rng.next()),
                 _ => {
@@ -54,7 +55,7 @@ fn main() {
                     w.join(" ")
                 }
             };
-            planted.push((src as u32, i as u32));
+            planted.push((src as u32, i as u32, how));
             posts.push(copy);
             continue;
         }
@@ -92,7 +93,14 @@ fn main() {
     let total = t0.elapsed();
 
     let found: std::collections::HashSet<(u32, u32)> = pairs.iter().map(|p| (p.a, p.b)).collect();
-    let hit = planted.iter().filter(|p| found.contains(p)).count();
+    let hit = planted
+        .iter()
+        .filter(|p| found.contains(&(p.0, p.1)))
+        .count();
+    let mut missed = [0usize; 3];
+    for p in planted.iter().filter(|p| !found.contains(&(p.0, p.1))) {
+        missed[p.2] += 1;
+    }
     println!(
         "posts {n}  ({:.1} MB text)  planted copies {}",
         bytes as f64 / 1e6,
@@ -114,5 +122,9 @@ fn main() {
         "planted copies found: {hit}/{} ({:.1}%)",
         planted.len(),
         100.0 * hit as f64 / planted.len().max(1) as f64
+    );
+    println!(
+        "missed by kind: compliment {}, link {}, one word changed {}",
+        missed[0], missed[1], missed[2]
     );
 }
