@@ -340,6 +340,48 @@ pub(crate) fn is_laughter(w: &str) -> bool {
     kinds.len() >= 3 && kinds.contains(&0) && kinds.windows(2).all(|p| p[0] != p[1])
 }
 
+/// Padding that copied replies come wrapped in besides thanks and reactions: the nouns of stock
+/// compliments ("great *post*", "well *said*", "nice *thread*") and link calls-to-action ("*check*
+/// it *out* *here*", "more *info* *via*"). Used only by the copy detectors ([`crate::dup`],
+/// [`crate::copy`]), where a word that is padding must not count as something the replier added.
+pub(crate) fn is_padding(w: &str) -> bool {
+    matches!(
+        w,
+        "post"
+            | "posts"
+            | "posting"
+            | "thread"
+            | "tweet"
+            | "tweets"
+            | "article"
+            | "read"
+            | "share"
+            | "sharing"
+            | "shared"
+            | "point"
+            | "points"
+            | "content"
+            | "stuff"
+            | "job"
+            | "said"
+            | "well"
+            | "agree"
+            | "spot"
+            | "check"
+            | "link"
+            | "here"
+            | "click"
+            | "bio"
+            | "visit"
+            | "via"
+            | "info"
+            | "more"
+            | "see"
+            | "must"
+            | "worth"
+    )
+}
+
 /// English function words: they carry grammar, not content, so they never count as content words.
 pub(crate) fn is_stopword(w: &str) -> bool {
     is_glue(w)

@@ -10,15 +10,25 @@
 //!
 //! and exposes the pieces they are built from: [`tokenize`] (words, mentions, hashtags, URLs, emoji,
 //! emoticons, punctuation), [`content_words`], [`words`] and [`strip_entities`] (text without mentions,
-//! URLs and hashtags, for near-duplicate detection later).
+//! URLs and hashtags).
+//!
+//! Copies, for the authenticity side ("content"):
+//!
+//! * [`NearDupIndex`]: MinHash [`Signature`]s over word [`shingles`] and LSH banding find
+//!   near-duplicate posts (copy-paste farms, spam dressed with different mentions or compliments)
+//!   among many posts without comparing every pair;
+//! * [`reply_copy_kind`]: does a reply copy the post it answers ([`CopyKind::CopiesParent`]), quote
+//!   it and add something ([`CopyKind::QuotesParent`]), or say its own thing ([`CopyKind::Original`])?
 //!
 //! Every function is a plain function over `&str`: no models, no global state, no I/O, `O(n)` in the
-//! message length, and no panics on any input. The rules are word lists and short patterns documented
-//! where they live (`question.rs`, `opener.rs`, `request.rs`, `substance.rs`), so a score can be
-//! explained by pointing at one.
+//! message length (the index: `O(n log n)` in the number of posts), and no panics on any input. The
+//! rules are word lists and short patterns documented where they live (`question.rs`, `opener.rs`,
+//! `request.rs`, `substance.rs`, `dup.rs`, `copy.rs`), so a score can be explained by pointing at one.
 //! This crate knows nothing of graphs, SQL or files.
 
 mod authored;
+mod copy;
+mod dup;
 mod lexicon;
 mod opener;
 mod question;
@@ -47,6 +57,14 @@ mod test_cases {
 }
 
 pub use authored::is_bare_retweet;
+pub use copy::{
+    reply_copy_kind, reply_overlap, CopyKind, ReplyOverlap, COPY_MAX_NEW_SHARE,
+    QUOTE_MIN_COPIED_WORDS,
+};
+pub use dup::{
+    shingles, DupError, DupPair, LshParams, NearDupIndex, Signature, SHINGLE_WORDS, SIGNATURE_LEN,
+    STAR_BUCKET_MIN,
+};
 pub use question::is_question;
 pub use substance::{content_words, reply_substance, Substance, SUBSTANTIVE_MIN_CONTENT_WORDS};
 pub use tokens::{tokenize, Token, TokenKind, Tokens};
