@@ -1,7 +1,7 @@
 //! Cross-validation of the authenticity model against labelled accounts, beside the press rule set.
 
 use crate::features::FeatureVector;
-use crate::model::{TrustError, TrustModel};
+use crate::model::{Learner, TrustError, TrustModel};
 use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use serde::Serialize;
 
@@ -113,11 +113,11 @@ pub struct CrossValidation {
 }
 
 /// Stratified k-fold cross-validation (seeded shuffle within each class), training a fresh model per
-/// fold with penalty `l2`.
+/// fold with `learner`.
 pub fn cross_validate(
     rows: &[Labelled],
     folds: usize,
-    l2: f64,
+    learner: Learner,
     seed: u64,
 ) -> Result<CrossValidation, TrustError> {
     let folds = folds.max(2);
@@ -146,7 +146,7 @@ pub fn cross_validate(
             .collect();
         let x: Vec<FeatureVector> = train.iter().map(|r| r.features).collect();
         let y: Vec<bool> = train.iter().map(|r| r.label).collect();
-        let m = TrustModel::train("cv", &x, &y, l2)?;
+        let m = TrustModel::train("cv", &x, &y, learner)?;
         for (i, r) in rows.iter().enumerate() {
             if fold_of[i] == f {
                 scores[i] = m.probability(&r.features);
@@ -214,10 +214,10 @@ mod tests {
                 }
             })
             .collect();
-        let cv = cross_validate(&rows, 5, 1.0, 7).unwrap();
+        let cv = cross_validate(&rows, 5, Learner::Logistic { l2: 1.0 }, 7).unwrap();
         assert!(cv.model.f1 > 0.85, "{cv:?}");
         assert!(cv.model.auc > 0.9, "{cv:?}");
-        let again = cross_validate(&rows, 5, 1.0, 7).unwrap();
+        let again = cross_validate(&rows, 5, Learner::Logistic { l2: 1.0 }, 7).unwrap();
         assert_eq!(cv.model, again.model);
     }
 }

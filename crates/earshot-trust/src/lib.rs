@@ -14,7 +14,9 @@ pub mod features;
 pub mod logistic;
 pub mod model;
 pub mod rules;
+pub mod trees;
 
 pub use eval::{cross_validate, dedupe, CrossValidation, Labelled, Metrics};
 pub use features::{FeatureContext, FeatureVector, FEATURES};
-pub use model::{Assessment, Contribution, TrustError, TrustModel};
+pub use model::{Assessment, Classifier, Contribution, Learner, TrustError, TrustModel};
+pub use trees::TreeParams;

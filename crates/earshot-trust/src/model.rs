@@ -2,6 +2,7 @@
 
 use crate::features::{extract, FeatureContext, FeatureVector, FEATURES, N_FEATURES};
 use crate::logistic::{fit, sigmoid, FitError};
+use crate::trees::{Ensemble, TreeParams};
 use earshot_model::Account;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,40 @@ pub enum TrustError {
     Invalid { version: String, what: String },
     #[error("cannot train: {0}")]
     Fit(#[from] FitError),
+    #[error(
+        "cannot train: both classes (automated or fake, and authentic) need labelled accounts"
+    )]
+    OneClass,
+}
+
+/// Which kind of model to fit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Learner {
+    /// L2-regularised logistic regression on standardised features: one weight per feature.
+    Logistic { l2: f64 },
+    /// Shallow gradient-boosted trees: non-linear, missing values handled by learned directions.
+    Trees(TreeParams),
+}
+
+impl Learner {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Learner::Logistic { .. } => "logistic regression",
+            Learner::Trees(_) => "boosted trees",
+        }
+    }
+}
+
+/// The fitted classifier inside a model file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Classifier {
+    /// Log-odds = intercept + Σ weight × standardised value (weights in [`FeatureWeight::weight`]).
+    Logistic { intercept: f64, l2: f64 },
+    BoostedTrees {
+        params: TreeParams,
+        ensemble: Ensemble,
+    },
 }
 
 /// One feature's part of the model.
@@ -27,7 +62,8 @@ pub struct FeatureWeight {
     pub mean: f64,
     /// Training standard deviation (1 where the feature did not vary).
     pub scale: f64,
-    /// Log-odds per standard deviation; 0 for a feature never seen in training.
+    /// Logistic regression: log-odds per standard deviation (0 for a feature never seen in training).
+    /// Boosted trees: the feature's share of all split gain.
     pub weight: f64,
     /// Share of training accounts that had it.
     pub coverage: f64,
@@ -39,10 +75,8 @@ pub struct TrustModel {
     pub version: String,
     #[serde(default)]
     pub about: String,
-    pub intercept: f64,
     pub features: Vec<FeatureWeight>,
-    /// The L2 penalty it was fitted with.
-    pub l2: f64,
+    pub classifier: Classifier,
     /// Labelled accounts it was trained on: (automated or fake, authentic).
     pub trained_on: (usize, usize),
 }
@@ -63,7 +97,7 @@ pub struct Assessment {
     pub model_version: String,
     /// Probability that the account is automated or fake.
     pub probability: f64,
-    /// The model's baseline log-odds (the intercept) ...
+    /// The model's baseline log-odds (the intercept; for trees, the base plus every tree's root value) ...
     pub base_log_odds: f64,
     /// ... plus these, largest push first, give the probability's log-odds.
     pub contributions: Vec<Contribution>,
@@ -106,10 +140,15 @@ impl TrustModel {
                 ));
             }
         }
-        if !self.intercept.is_finite() {
-            return bad("intercept must be finite".into());
+        match &self.classifier {
+            Classifier::Logistic { intercept, .. } if !intercept.is_finite() => {
+                bad("intercept must be finite".into())
+            }
+            Classifier::BoostedTrees { ensemble, .. } if !ensemble.is_well_formed(N_FEATURES) => {
+                bad("a tree has a node or feature index out of range, or a non-finite value".into())
+            }
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// Fit on labelled feature vectors (`true` = automated or fake).
@@ -117,7 +156,7 @@ impl TrustModel {
         version: &str,
         rows: &[FeatureVector],
         labels: &[bool],
-        l2: f64,
+        learner: Learner,
     ) -> Result<TrustModel, TrustError> {
         let n = rows.len() as f64;
         let mut features = Vec::with_capacity(N_FEATURES);
@@ -138,56 +177,88 @@ impl TrustModel {
                 coverage: if n > 0.0 { seen.len() as f64 / n } else { 0.0 },
             });
         }
-        let x: Vec<Vec<f64>> = rows
-            .iter()
-            .map(|r| standardise(&features, r).to_vec())
-            .collect();
-        let f = fit(&x, labels, l2)?;
-        for (fw, w) in features.iter_mut().zip(&f.weights) {
-            fw.weight = if fw.coverage > 0.0 { *w } else { 0.0 };
-        }
+        let classifier = match learner {
+            Learner::Logistic { l2 } => {
+                let x: Vec<Vec<f64>> = rows
+                    .iter()
+                    .map(|r| standardise(&features, r).to_vec())
+                    .collect();
+                let f = fit(&x, labels, l2)?;
+                for (fw, w) in features.iter_mut().zip(&f.weights) {
+                    fw.weight = if fw.coverage > 0.0 { *w } else { 0.0 };
+                }
+                Classifier::Logistic {
+                    intercept: f.intercept,
+                    l2,
+                }
+            }
+            Learner::Trees(params) => {
+                let x: Vec<Vec<Option<f64>>> = rows.iter().map(|r| r.to_vec()).collect();
+                let ensemble =
+                    crate::trees::fit(&x, labels, &params).ok_or(TrustError::OneClass)?;
+                for (fw, w) in features.iter_mut().zip(ensemble.importance(N_FEATURES)) {
+                    fw.weight = w;
+                }
+                Classifier::BoostedTrees { params, ensemble }
+            }
+        };
         let positives = labels.iter().filter(|&&b| b).count();
         Ok(TrustModel {
             version: version.to_string(),
             about: String::new(),
-            intercept: f.intercept,
             features,
-            l2,
+            classifier,
             trained_on: (positives, labels.len() - positives),
         })
     }
 
+    /// The log-odds and per-feature contributions (summing to it with `base`) for `v`.
+    fn explain_vector(&self, v: &FeatureVector) -> (f64, [f64; N_FEATURES]) {
+        match &self.classifier {
+            Classifier::Logistic { intercept, .. } => {
+                let z = standardise(&self.features, v);
+                (
+                    *intercept,
+                    std::array::from_fn(|j| z[j] * self.features[j].weight),
+                )
+            }
+            Classifier::BoostedTrees { ensemble, .. } => {
+                let (base, c) = ensemble.contributions(v, N_FEATURES);
+                (base, std::array::from_fn(|j| c[j]))
+            }
+        }
+    }
+
     /// Probability that an account with these features is automated or fake.
     pub fn probability(&self, v: &FeatureVector) -> f64 {
-        let z = self.intercept
-            + standardise(&self.features, v)
-                .iter()
-                .zip(&self.features)
-                .map(|(x, f)| x * f.weight)
-                .sum::<f64>();
-        sigmoid(z)
+        match &self.classifier {
+            Classifier::BoostedTrees { ensemble, .. } => sigmoid(ensemble.log_odds(v)),
+            Classifier::Logistic { .. } => {
+                let (base, c) = self.explain_vector(v);
+                sigmoid(base + c.iter().sum::<f64>())
+            }
+        }
     }
 
     /// The probability for `account`, split into per-feature contributions.
     pub fn assess(&self, account: &Account, ctx: &FeatureContext) -> Assessment {
         let v = extract(account, ctx);
-        let z = standardise(&self.features, &v);
+        let (base, c) = self.explain_vector(&v);
         let mut contributions: Vec<Contribution> = FEATURES
             .iter()
-            .zip(&self.features)
-            .zip(v.iter().zip(z))
-            .map(|(((name, meaning), f), (value, x))| Contribution {
+            .zip(v.iter().zip(c))
+            .map(|((name, meaning), (value, log_odds))| Contribution {
                 feature: name,
                 meaning,
                 value: *value,
-                log_odds: x * f.weight,
+                log_odds,
             })
             .collect();
         contributions.sort_by(|a, b| b.log_odds.abs().total_cmp(&a.log_odds.abs()));
         Assessment {
             model_version: self.version.clone(),
             probability: self.probability(&v),
-            base_log_odds: self.intercept,
+            base_log_odds: base,
             contributions,
         }
     }
@@ -231,10 +302,12 @@ mod tests {
         );
         let z = s.base_log_odds + s.contributions.iter().map(|c| c.log_odds).sum::<f64>();
         assert!((sigmoid(z) - s.probability).abs() < 1e-12);
-        // Unknown features push nowhere.
-        for c in &s.contributions {
-            if c.value.is_none() {
-                assert_eq!(c.log_odds, 0.0, "{}", c.feature);
+        // In a logistic model, unknown features push nowhere.
+        if matches!(m.classifier, Classifier::Logistic { .. }) {
+            for c in &s.contributions {
+                if c.value.is_none() {
+                    assert_eq!(c.log_odds, 0.0, "{}", c.feature);
+                }
             }
         }
     }

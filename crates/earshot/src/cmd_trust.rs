@@ -11,7 +11,8 @@ use earshot_store::Store;
 use earshot_trust::eval::{metrics, rule_metrics};
 use earshot_trust::features::{extract, latest_creation};
 use earshot_trust::{
-    cross_validate, dedupe, FeatureContext, Labelled, Metrics, TrustModel, FEATURES,
+    cross_validate, dedupe, Classifier, FeatureContext, Labelled, Learner, Metrics, TreeParams,
+    TrustModel, FEATURES,
 };
 use std::path::{Path, PathBuf};
 
@@ -43,9 +44,39 @@ pub struct LabelArgs {
     /// Only accounts of these platforms (repeatable; default: every platform with labels).
     #[arg(long = "platform", value_name = "PLATFORM")]
     pub platforms: Vec<String>,
-    /// L2 penalty on the standardised weights (larger: smaller weights, smoother probabilities).
+    /// The kind of model: shallow boosted trees (non-linear; the default) or a logistic regression
+    /// (one weight per feature).
+    #[arg(long, value_enum, default_value_t = Kind::Trees)]
+    pub classifier: Kind,
+    /// L2 penalty: on the standardised weights (logistic) or on leaf values (trees).
     #[arg(long, default_value_t = 1.0)]
     pub l2: f64,
+    /// Boosting rounds (trees only).
+    #[arg(long, default_value_t = 200)]
+    pub rounds: u32,
+    /// Tree depth (trees only).
+    #[arg(long, default_value_t = 3)]
+    pub depth: u32,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Trees,
+    Logistic,
+}
+
+impl LabelArgs {
+    fn learner(&self, kind: Kind) -> Learner {
+        match kind {
+            Kind::Logistic => Learner::Logistic { l2: self.l2 },
+            Kind::Trees => Learner::Trees(TreeParams {
+                rounds: self.rounds,
+                max_depth: self.depth,
+                l2: self.l2,
+                ..TreeParams::default()
+            }),
+        }
+    }
 }
 
 /// Fit the model on every labelled account in the database (labels `bot`, `fake`, `spam` are
@@ -191,9 +222,11 @@ fn train(cli: &Cli, args: &TrainArgs) -> Result<Exit> {
     let (rows, dropped) = dedupe(rows);
     let x: Vec<_> = rows.iter().map(|r| r.features).collect();
     let y: Vec<bool> = rows.iter().map(|r| r.label).collect();
-    let mut model = TrustModel::train(&args.model_version, &x, &y, args.labels.l2)?;
+    let learner = args.labels.learner(args.labels.classifier);
+    let mut model = TrustModel::train(&args.model_version, &x, &y, learner)?;
     model.about = format!(
-        "Trained by `earshot trust train` on {} labelled accounts ({} automated or fake, {} authentic; {} exact duplicates dropped){}.",
+        "{} trained by `earshot trust train` on {} labelled accounts ({} automated or fake, {} authentic; {} exact duplicates dropped){}.",
+        learner.name(),
         rows.len(),
         model.trained_on.0,
         model.trained_on.1,
@@ -204,7 +237,12 @@ fn train(cli: &Cli, args: &TrainArgs) -> Result<Exit> {
             format!(" of {}", args.labels.platforms.join(", "))
         }
     );
-    let text = serde_json::to_string_pretty(&model)? + "\n";
+    // A logistic model is a page worth reading; hundreds of trees are not, and pretty-printing them
+    // would triple the file (`trust show` prints what matters).
+    let text = match model.classifier {
+        Classifier::Logistic { .. } => serde_json::to_string_pretty(&model)?,
+        Classifier::BoostedTrees { .. } => serde_json::to_string(&model)?,
+    } + "\n";
     std::fs::write(&args.out, text).with_context(|| format!("writing {}", args.out.display()))?;
     if set.skipped_labels > 0 && !cli.quiet {
         eprintln!(
@@ -222,13 +260,27 @@ fn train(cli: &Cli, args: &TrainArgs) -> Result<Exit> {
 }
 
 fn print_model(m: &TrustModel) {
+    let (what, column) = match &m.classifier {
+        Classifier::Logistic { intercept, l2 } => (
+            format!(
+                "logistic regression (L2 {l2}), intercept {intercept:+.3} log-odds; weights are log-odds per standard deviation"
+            ),
+            "weight",
+        ),
+        Classifier::BoostedTrees { params, ensemble } => (
+            format!(
+                "{} boosted trees of depth {} (learning rate {}); importance is each feature's share of the split gain",
+                ensemble.trees.len(),
+                params.max_depth,
+                params.learning_rate
+            ),
+            "importance",
+        ),
+    };
+    println!("\nmodel {}: {what}", m.version);
     println!(
-        "\nmodel {}: intercept {:+.3} (log-odds); weights are log-odds per standard deviation",
-        m.version, m.intercept
-    );
-    println!(
-        "  {:<18} {:>8} {:>9} {:>9}  meaning",
-        "feature", "weight", "coverage", "mean"
+        "  {:<18} {:>10} {:>9} {:>9}  meaning",
+        "feature", column, "coverage", "mean"
     );
     let mut order: Vec<usize> = (0..m.features.len()).collect();
     order.sort_by(|&a, &b| {
@@ -240,7 +292,7 @@ fn print_model(m: &TrustModel) {
     for i in order {
         let f = &m.features[i];
         println!(
-            "  {:<18} {:>+8.3} {:>8.0}% {:>9.3}  {}",
+            "  {:<18} {:>+10.3} {:>8.0}% {:>9.3}  {}",
             f.name,
             f.weight,
             100.0 * f.coverage,
@@ -266,18 +318,27 @@ fn eval(cli: &Cli, args: &EvalArgs) -> Result<Exit> {
     if set.by_platform.is_empty() {
         bail!("no labelled accounts in {}", cli.db.display());
     }
+    let learners = [
+        args.labels.learner(Kind::Trees),
+        args.labels.learner(Kind::Logistic),
+    ];
     let mut report = Vec::new();
     let mut deduped = Vec::new();
     for (platform, rows) in set.by_platform {
         let (rows, dropped) = dedupe(rows);
-        let cv = cross_validate(&rows, args.folds, args.labels.l2, args.seed)?;
+        let mut cvs = Vec::new();
+        for l in learners {
+            cvs.push((l.name(), cross_validate(&rows, args.folds, l, args.seed)?));
+        }
         report.push(serde_json::json!({
             "platform": platform, "accounts": rows.len(), "duplicates_dropped": dropped,
-            "cross_validation": cv,
+            "rules": rule_metrics(&rows),
+            "cross_validation": cvs.iter().map(|(n, cv)| serde_json::json!({"classifier": n, "folds": cv.folds, "model": cv.model})).collect::<Vec<_>>(),
         }));
-        deduped.push((platform, rows, dropped, cv));
+        deduped.push((platform, rows, dropped, cvs));
     }
-    // Train on each platform, test on each other one.
+    // Train on each platform, test on each other one (the default classifier).
+    let learner = args.labels.learner(args.labels.classifier);
     let mut transfer = Vec::new();
     for (a, train_rows, _, _) in &deduped {
         for (b, test_rows, _, _) in &deduped {
@@ -286,7 +347,7 @@ fn eval(cli: &Cli, args: &EvalArgs) -> Result<Exit> {
             }
             let x: Vec<_> = train_rows.iter().map(|r| r.features).collect();
             let y: Vec<bool> = train_rows.iter().map(|r| r.label).collect();
-            let m = TrustModel::train("transfer", &x, &y, args.labels.l2)?;
+            let m = TrustModel::train("transfer", &x, &y, learner)?;
             let s: Vec<f64> = test_rows
                 .iter()
                 .map(|r| m.probability(&r.features))
@@ -302,7 +363,7 @@ fn eval(cli: &Cli, args: &EvalArgs) -> Result<Exit> {
             .collect();
         println!(
             "{}",
-            serde_json::json!({"folds": args.folds, "seed": args.seed, "l2": args.labels.l2,
+            serde_json::json!({"folds": args.folds, "seed": args.seed,
                 "platforms": report, "transfer": t})
         );
         return Ok(Exit::Ok);
@@ -311,22 +372,27 @@ fn eval(cli: &Cli, args: &EvalArgs) -> Result<Exit> {
         "  {:<44} {:>6} {:>9} {:>7} {:>7} {:>8} {:>7}",
         "predictor", "n", "precision", "recall", "F1", "accuracy", "AUC"
     );
-    for (platform, rows, dropped, cv) in &deduped {
+    for (platform, rows, dropped, cvs) in &deduped {
         println!(
             "{platform}: {} labelled accounts ({} automated or fake; {dropped} exact duplicates dropped)",
             rows.len(),
             rows.iter().filter(|r| r.label).count()
         );
-        metric_row(
-            &format!("model, {}-fold cross-validated", cv.folds),
-            &cv.model,
-        );
+        for (name, cv) in cvs {
+            metric_row(
+                &format!("{name}, {}-fold cross-validated", cv.folds),
+                &cv.model,
+            );
+        }
         if let Some(r) = rule_metrics(rows) {
             metric_row("press rules (fails over half the checks)", &r);
         }
     }
     for (a, b, m) in &transfer {
-        metric_row(&format!("model trained on {a}, tested on {b}"), m);
+        metric_row(
+            &format!("{} trained on {a}, tested on {b}", learner.name()),
+            m,
+        );
     }
     Ok(Exit::Ok)
 }
