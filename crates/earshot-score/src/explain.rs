@@ -16,6 +16,8 @@ pub struct ReactorEvidence {
     /// Whether it only reacted back: the explained account had reacted to it first (its credit is then
     /// the model's `reciprocal_credit` share).
     pub reciprocating: bool,
+    /// Its authenticity weight (1 − probability of being automated or fake; 1 without a profile).
+    pub authenticity: f64,
     /// Its credit to audience: authenticity × reciprocation discount × (1 − e^(−weight)), at most 1.
     pub audience_credit: f64,
     /// Its credit to amplification (reshares and quotes only).
@@ -150,6 +152,7 @@ pub fn evidence(
         .map(|(r, a, reciprocating, worth)| ReactorEvidence {
             account: r,
             reciprocating,
+            authenticity: input.authenticity_of(r),
             reactions: InteractionKind::ALL
                 .iter()
                 .zip(a.kinds)

@@ -70,6 +70,11 @@ pub struct ScoreModel {
     pub pagerank_alpha: f64,
     pub substance: SubstanceWeights,
     pub weights: ComponentWeights,
+    /// The authenticity model whose probabilities weighed each reactor in a run (`1 − p`), recorded
+    /// with the run so that a recomputation can tell whether it uses the same one. `None`: every
+    /// account weighed 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authenticity_model: Option<String>,
 }
 
 fn one() -> f64 {

@@ -15,8 +15,10 @@ pub mod logistic;
 pub mod model;
 pub mod rules;
 pub mod trees;
+pub mod weights;
 
 pub use eval::{cross_validate, dedupe, CrossValidation, Labelled, Metrics};
 pub use features::{FeatureContext, FeatureVector, FEATURES};
 pub use model::{Assessment, Classifier, Contribution, Learner, TrustError, TrustModel};
 pub use trees::TreeParams;
+pub use weights::{authenticity_weights, has_profile_evidence};

@@ -79,7 +79,9 @@ pub fn run(cli: &Cli, args: &BacktestArgs) -> Result<Exit> {
         from,
         to: Some(split),
     };
-    let (train, train_n) = load_input(&store, train_window, args.platform.as_deref())?;
+    let trust = earshot_trust::TrustModel::builtin();
+    let (train, train_n) =
+        load_input(&store, train_window, args.platform.as_deref(), Some(&trust))?;
     let table = score(&train, &model, &Text)?;
     let mut test: Vec<Reaction> = Vec::new();
     let test_n = store.scan_interactions(

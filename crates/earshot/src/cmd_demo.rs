@@ -52,6 +52,7 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit> {
         window: Default::default(),
         model: None,
         top: 10,
+        no_authenticity: false,
     };
     cmd_score::run_score(cli, &score)?;
     // Explain the top account: why it scored what it did, and what would raise it.

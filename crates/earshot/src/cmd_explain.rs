@@ -87,7 +87,21 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
         from: run.window_from,
         to: run.window_to,
     };
-    let (input, _) = load_input(&store, window, run.platform.as_deref())?;
+    // The run's authenticity model, if it had one: recomputation needs the same probabilities.
+    let builtin_trust = earshot_trust::TrustModel::builtin();
+    let trust = match &model.authenticity_model {
+        None => None,
+        Some(v) => {
+            if *v != builtin_trust.version && !cli.quiet {
+                eprintln!(
+                    "note: run #{} weighed reactors with authenticity model {v}; this build has {}, so the recomputed score may differ",
+                    run.id, builtin_trust.version
+                );
+            }
+            Some(&builtin_trust)
+        }
+    };
+    let (input, _) = load_input(&store, window, run.platform.as_deref(), trust)?;
     let table = score(&input, &model, &Text)?;
     let Some(i) = table.position(account) else {
         bail!(
@@ -187,10 +201,14 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
                 r.amplification_credit,
                 r.authority_share * 100.0,
                 kinds.join(", "),
-                if r.reciprocating {
-                    "  (reacted back after this account reacted first)"
-                } else {
-                    ""
+                match (r.reciprocating, r.authenticity < 0.9) {
+                    (true, _) => "  (reacted back after this account reacted first)".to_string(),
+                    (false, true) => format!(
+                        "  (authenticity {:.2}: its profile looks {:.0}% likely automated or fake)",
+                        r.authenticity,
+                        100.0 * (1.0 - r.authenticity)
+                    ),
+                    (false, false) => String::new(),
                 }
             );
         }

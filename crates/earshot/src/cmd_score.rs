@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use earshot_score::{score, ScoreModel};
 use earshot_store::{ScoreRun, Store, COMPONENTS};
+use earshot_trust::TrustModel;
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -30,6 +31,10 @@ pub struct ScoreArgs {
     /// Accounts to print.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// Weigh every reactor 1, ignoring what profiles say about automation (by default each reactor
+    /// with a profile weighs 1 − its probability of being automated or fake; `earshot trust`).
+    #[arg(long)]
+    pub no_authenticity: bool,
 }
 
 /// The best accounts of a stored run.
@@ -63,11 +68,18 @@ pub fn load_model(path: Option<&std::path::Path>) -> Result<ScoreModel> {
 
 pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
     let window = args.window.window()?;
-    let model = load_model(args.model.as_deref())?;
+    let mut model = load_model(args.model.as_deref())?;
+    let trust = (!args.no_authenticity).then(TrustModel::builtin);
+    model.authenticity_model = trust.as_ref().map(|t| t.version.clone());
     let mut store = Store::open_existing(&cli.db)
         .with_context(|| format!("opening database {}", cli.db.display()))?;
     let started = Instant::now();
-    let (input, interactions) = load_input(&store, window, args.window.platform.as_deref())?;
+    let (input, interactions) = load_input(
+        &store,
+        window,
+        args.window.platform.as_deref(),
+        trust.as_ref(),
+    )?;
     let load_seconds = started.elapsed().as_secs_f64();
     let t = Instant::now();
     let table = score(&input, &model, &Text)?;
@@ -97,6 +109,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
             "{}",
             serde_json::json!({
                 "run": run_id, "model_version": model.version, "accounts": table.len(), "interactions": interactions,
+                "authenticity_model": model.authenticity_model, "accounts_with_authenticity": input.authenticity.len(),
                 "pagerank_iterations": table.pagerank_iterations, "weights": table.weights,
                 "seconds": {"load": load_seconds, "score": score_seconds, "save": save_seconds},
                 "peak_rss_kib": crate::progress::peak_rss_kib(), "top": top,

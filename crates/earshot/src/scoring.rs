@@ -3,6 +3,7 @@
 use anyhow::Result;
 use earshot_score::{PostInfo, Reaction, ReplyClass, ScoreInput, ScoreTable, TextSignals};
 use earshot_store::{ScoreRow, Store, TimeWindow};
+use earshot_trust::TrustModel;
 
 /// The text signals scoring uses: earshot's own rules (see `earshot-text`).
 pub struct Text;
@@ -21,12 +22,14 @@ impl TextSignals for Text {
     }
 }
 
-/// Everything `earshot score` reads for a window: interactions, posts with text, follower counts.
-/// Returns the input and the number of interactions read.
+/// Everything `earshot score` reads for a window: interactions, posts with text, follower counts, and
+/// with a `trust` model, the authenticity weight (`1 − p(automated or fake)`) of every account whose
+/// profile the model can read. Returns the input and the number of interactions read.
 pub fn load_input(
     store: &Store,
     window: TimeWindow,
     platform: Option<&str>,
+    trust: Option<&TrustModel>,
 ) -> Result<(ScoreInput, u64)> {
     let mut input = ScoreInput::default();
     let n = store.scan_interactions(window, platform, |r| {
@@ -51,6 +54,17 @@ pub fn load_input(
         );
     })?;
     input.followers = store.follower_counts(platform)?.into_iter().collect();
+    if let Some(model) = trust {
+        let mut profiled = Vec::new();
+        store.scan_profiled_accounts(platform, |id, a| {
+            if earshot_trust::has_profile_evidence(&a) {
+                profiled.push((id, a));
+            }
+        })?;
+        input.authenticity = earshot_trust::authenticity_weights(&profiled, model)
+            .into_iter()
+            .collect();
+    }
     input.reference_time = match window.to {
         Some(t) => t,
         None => store.stats_last_time()?.map_or(0, |t| t + 1),

@@ -133,3 +133,42 @@ fn backtest_reports_metrics_and_bootstrap_intervals() {
     );
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn reactors_with_bot_like_profiles_earn_less() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.db");
+    generated_db(dir.path(), &db, 11);
+    let (code, with) = earshot_json(&db, &["score"]);
+    assert_eq!(code, 0, "{with}");
+    assert!(with["authenticity_model"]
+        .as_str()
+        .unwrap()
+        .starts_with("earshot-trust-"));
+    assert!(
+        with["accounts_with_authenticity"].as_u64().unwrap() > 0,
+        "{with}"
+    );
+    let (code, without) = earshot_json(&db, &["score", "--no-authenticity"]);
+    assert_eq!(code, 0, "{without}");
+    assert!(without["authenticity_model"].is_null());
+    let audience_total = |run: &serde_json::Value| -> f64 {
+        let run = run["run"].to_string();
+        let (code, top) = earshot_json(
+            &db,
+            &[
+                "top", "--by", "audience", "--run", &run, "--limit", "1000000",
+            ],
+        );
+        assert_eq!(code, 0, "{top}");
+        top["top"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["raw"][0].as_f64().unwrap())
+            .sum()
+    };
+    // Every reactor weighs at most 1, and the generator's bots weigh much less.
+    let (a, b) = (audience_total(&with), audience_total(&without));
+    assert!(a < 0.99 * b, "{a} vs {b}");
+}
