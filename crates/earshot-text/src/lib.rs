@@ -20,10 +20,15 @@
 //! * [`reply_copy_kind`]: does a reply copy the post it answers ([`CopyKind::CopiesParent`]), quote
 //!   it and add something ([`CopyKind::QuotesParent`]), or say its own thing ([`CopyKind::Original`])?
 //!
+//! Spam, for the same side:
+//!
+//! * [`commercial_spam`]: is a post an ad for followers, likes, views, reviews or paid promotion
+//!   ([`SpamKind`]), by a small cue lexicon ([`spam_cues`] says which cues fired)?
+//!
 //! Every function is a plain function over `&str`: no models, no global state, no I/O, `O(n)` in the
 //! message length (the index: `O(n log n)` in the number of posts), and no panics on any input. The
 //! rules are word lists and short patterns documented where they live (`question.rs`, `opener.rs`,
-//! `request.rs`, `substance.rs`, `dup.rs`, `copy.rs`), so a score can be explained by pointing at one.
+//! `request.rs`, `substance.rs`, `dup.rs`, `copy.rs`, `spam.rs`), so a score can be explained by pointing at one.
 //! This crate knows nothing of graphs, SQL or files.
 
 mod authored;
@@ -33,6 +38,7 @@ mod lexicon;
 mod opener;
 mod question;
 mod request;
+mod spam;
 mod substance;
 mod tokens;
 
@@ -66,6 +72,7 @@ pub use dup::{
     STAR_BUCKET_MIN,
 };
 pub use question::is_question;
+pub use spam::{commercial_spam, spam_cues, SpamCues, SpamKind};
 pub use substance::{content_words, reply_substance, Substance, SUBSTANTIVE_MIN_CONTENT_WORDS};
 pub use tokens::{tokenize, Token, TokenKind, Tokens};
 
