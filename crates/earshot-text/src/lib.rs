@@ -42,6 +42,7 @@ mod opener;
 mod question;
 mod request;
 mod spam;
+mod spam_words;
 mod substance;
 mod tokens;
 
