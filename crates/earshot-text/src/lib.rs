@@ -20,19 +20,29 @@
 //! * [`reply_copy_kind`]: does a reply copy the post it answers ([`CopyKind::CopiesParent`]), quote
 //!   it and add something ([`CopyKind::QuotesParent`]), or say its own thing ([`CopyKind::Original`])?
 //!
+//! Spam, for the same side:
+//!
+//! * [`commercial_spam`]: is a post an ad for followers, likes, views, reviews or paid promotion
+//!   ([`SpamKind`]), by a small cue lexicon ([`spam_cues`] says which cues fired)?
+//! * [`LinkSpam`]: which domains are pushed by many accounts that post little else, or with
+//!   near-copies of one text?
+//!
 //! Every function is a plain function over `&str`: no models, no global state, no I/O, `O(n)` in the
 //! message length (the index: `O(n log n)` in the number of posts), and no panics on any input. The
 //! rules are word lists and short patterns documented where they live (`question.rs`, `opener.rs`,
-//! `request.rs`, `substance.rs`, `dup.rs`, `copy.rs`), so a score can be explained by pointing at one.
+//! `request.rs`, `substance.rs`, `dup.rs`, `copy.rs`, `spam.rs`, `link_spam.rs`), so a score can be explained by pointing at one.
 //! This crate knows nothing of graphs, SQL or files.
 
 mod authored;
 mod copy;
 mod dup;
 mod lexicon;
+mod link_spam;
 mod opener;
 mod question;
 mod request;
+mod spam;
+mod spam_words;
 mod substance;
 mod tokens;
 
@@ -65,7 +75,9 @@ pub use dup::{
     shingles, DupError, DupPair, LshParams, NearDupIndex, Signature, SHINGLE_WORDS, SIGNATURE_LEN,
     STAR_BUCKET_MIN,
 };
+pub use link_spam::{is_shortener, link_domain, DomainReport, LinkPost, LinkSpam, LinkSpamError};
 pub use question::is_question;
+pub use spam::{commercial_spam, spam_cues, SpamCues, SpamKind};
 pub use substance::{content_words, reply_substance, Substance, SUBSTANTIVE_MIN_CONTENT_WORDS};
 pub use tokens::{tokenize, Token, TokenKind, Tokens};
 
