@@ -1,7 +1,7 @@
 //! The evidence behind one account's score: who earned it the points, and what would raise it.
 
 use crate::components::{reactor_credit, reciprocates, Component, ScoreTable};
-use crate::input::ScoreInput;
+use crate::input::{PostFlag, ScoreInput};
 use crate::model::ScoreModel;
 use earshot_graph::{SnapshotBuilder, SnapshotConfig};
 use earshot_model::{InteractionKind, Timestamp};
@@ -43,6 +43,9 @@ pub struct Evidence {
     pub unanswered: Vec<(i64, Option<String>)>,
     /// Plain-language ways to raise the score, biggest gain first: (component, points available, advice).
     pub to_raise: Vec<(Component, f64, String)>,
+    /// Reactions to the account that earned nothing because the post carrying them was spam or a
+    /// copy, by reason.
+    pub discarded: Vec<(PostFlag, u32)>,
 }
 
 /// One of the account's posts and the reactions it drew.
@@ -94,8 +97,15 @@ pub fn evidence(
     let mut received = 0u64;
     // When the account first reacted to each account it reacted to.
     let mut first_to: FxHashMap<i64, Option<Timestamp>> = FxHashMap::default();
+    let mut discarded: std::collections::BTreeMap<PostFlag, u32> = Default::default();
     for r in &input.reactions {
         if r.actor == r.target {
+            continue;
+        }
+        if let Some(flag) = input.flag_of(r) {
+            if r.target == account {
+                *discarded.entry(flag).or_default() += 1;
+            }
             continue;
         }
         let w = weigher.edge_weight(r.kind, r.time, r.weight, 1.0);
@@ -202,6 +212,7 @@ pub fn evidence(
         posts,
         per_post,
         unanswered,
+        discarded: discarded.into_iter().collect(),
         to_raise,
     })
 }
@@ -226,7 +237,7 @@ fn top_posts(input: &ScoreInput, account: i64, top: usize) -> (Vec<PostEvidence>
     for r in input
         .reactions
         .iter()
-        .filter(|r| r.target == account && r.actor != account)
+        .filter(|r| r.target == account && r.actor != account && input.flag_of(r).is_none())
     {
         let Some(p) = r.post else { continue };
         // A reply or mention carries the reactor's own post; only reactions *to* this account's posts count.
@@ -279,7 +290,11 @@ fn top_posts(input: &ScoreInput, account: i64, top: usize) -> (Vec<PostEvidence>
 fn unanswered_askers(input: &ScoreInput, account: i64, top: usize) -> Vec<(i64, Option<String>)> {
     let mut first_ask: FxHashMap<i64, (i64, Option<String>)> = FxHashMap::default();
     let mut replied: FxHashMap<i64, i64> = FxHashMap::default();
-    for r in &input.reactions {
+    for r in input
+        .reactions
+        .iter()
+        .filter(|r| input.flag_of(r).is_none())
+    {
         let t = r.time.unwrap_or(i64::MIN);
         if r.target == account
             && r.actor != account

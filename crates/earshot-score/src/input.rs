@@ -35,9 +35,67 @@ pub struct ScoreInput {
     pub authenticity: FxHashMap<i64, f64>,
     /// Decay is measured back from this instant (normally the end of the window).
     pub reference_time: Timestamp,
+    /// Posts found to be spam or copies: reactions their authors made *with* them (the mention or
+    /// reply the post carries) earn nothing.
+    pub flagged_posts: FxHashMap<i64, PostFlag>,
+    /// The same flags keyed by (author, post replied to): a reply reaction names the post it answers,
+    /// not the reply itself. Filled by [`ScoreInput::set_flags`].
+    pub flagged_replies: FxHashMap<(i64, i64), PostFlag>,
+}
+
+/// Why a post earns nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostFlag {
+    /// Selling followers, likes, reviews or promotion.
+    CommercialSpam,
+    /// A reply that copies the post it answers, padded with a link or a stock compliment.
+    CopiesParent,
+    /// Near-identical text posted by many different accounts.
+    CopyCampaign,
+}
+
+impl PostFlag {
+    pub fn meaning(self) -> &'static str {
+        match self {
+            PostFlag::CommercialSpam => {
+                "commercial spam (selling followers, likes, reviews or promotion)"
+            }
+            PostFlag::CopiesParent => "a copy of the post it replies to, padded",
+            PostFlag::CopyCampaign => "near-identical text posted by many accounts",
+        }
+    }
 }
 
 impl ScoreInput {
+    /// Flag `flags`' posts, indexing flagged replies by (author, parent) too.
+    pub fn set_flags(&mut self, flags: FxHashMap<i64, PostFlag>) {
+        self.flagged_replies = flags
+            .iter()
+            .filter_map(|(id, f)| {
+                let p = self.posts.get(id)?;
+                Some(((p.author, p.reply_to?), *f))
+            })
+            .collect();
+        self.flagged_posts = flags;
+    }
+
+    /// Whether reaction `r` was made with a flagged post of its actor's, and so earns nothing: a
+    /// mention carries the actor's post; a reply names the post it answers.
+    pub fn flag_of(&self, r: &Reaction) -> Option<PostFlag> {
+        let post = r.post?;
+        if r.kind == InteractionKind::Reply {
+            if let Some(f) = self.flagged_replies.get(&(r.actor, post)) {
+                return Some(*f);
+            }
+        }
+        let flag = self.flagged_posts.get(&post)?;
+        self.posts
+            .get(&post)
+            .is_some_and(|p| p.author == r.actor)
+            .then_some(*flag)
+    }
+
     pub fn authenticity_of(&self, account: i64) -> f64 {
         self.authenticity
             .get(&account)

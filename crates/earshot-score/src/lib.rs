@@ -19,7 +19,7 @@ pub use calibrate::percentiles;
 pub use components::{reactor_credit, reciprocates, Component, ScoreTable};
 pub use conversation::{ConversationStats, ReplyClass, TextSignals};
 pub use explain::{evidence, Evidence, PerPost, PostEvidence, ReactorEvidence};
-pub use input::{PostInfo, Reaction, ScoreInput};
+pub use input::{PostFlag, PostInfo, Reaction, ScoreInput};
 pub use model::{ModelError, ScoreModel, SubstanceWeights};
 
 /// Score `input` with `model`: components, percentiles and overall scores for every account that
@@ -29,7 +29,25 @@ pub fn score(
     model: &ScoreModel,
     text: &dyn TextSignals,
 ) -> Result<ScoreTable, ScoreError> {
-    components::compute(input, model, text)
+    if input.flagged_posts.is_empty() {
+        return components::compute(input, model, text);
+    }
+    // Reactions made with spam or copied posts earn nothing anywhere: drop them up front.
+    let kept = ScoreInput {
+        reactions: input
+            .reactions
+            .iter()
+            .filter(|r| input.flag_of(r).is_none())
+            .copied()
+            .collect(),
+        posts: input.posts.clone(),
+        followers: input.followers.clone(),
+        authenticity: input.authenticity.clone(),
+        reference_time: input.reference_time,
+        flagged_posts: Default::default(),
+        flagged_replies: Default::default(),
+    };
+    components::compute(&kept, model, text)
 }
 
 #[derive(Debug, thiserror::Error)]

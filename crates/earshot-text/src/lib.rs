@@ -34,6 +34,7 @@
 //! This crate knows nothing of graphs, SQL or files.
 
 mod authored;
+mod campaign;
 mod copy;
 mod dup;
 mod lexicon;
@@ -67,6 +68,7 @@ mod test_cases {
 }
 
 pub use authored::is_bare_retweet;
+pub use campaign::copy_campaigns;
 pub use copy::{
     reply_copy_kind, reply_overlap, CopyKind, ReplyOverlap, COPY_MAX_NEW_SHARE,
     QUOTE_MIN_COPIED_WORDS,

@@ -213,6 +213,12 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
             );
         }
     }
+    if !ev.discarded.is_empty() {
+        println!("\nreactions that earned nothing, because the post carrying them was:");
+        for (flag, n) in &ev.discarded {
+            println!("  {n:>6}  {}", flag.meaning());
+        }
+    }
     if let Some(pp) = &ev.per_post {
         println!(
             "\nper post, over its {} posts in the window: {:.2} reactions, {:.2} reshares and quotes",

@@ -110,6 +110,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
             serde_json::json!({
                 "run": run_id, "model_version": model.version, "accounts": table.len(), "interactions": interactions,
                 "authenticity_model": model.authenticity_model, "accounts_with_authenticity": input.authenticity.len(),
+                "posts_flagged": flag_counts(&input),
                 "pagerank_iterations": table.pagerank_iterations, "weights": table.weights,
                 "seconds": {"load": load_seconds, "score": score_seconds, "save": save_seconds},
                 "peak_rss_kib": crate::progress::peak_rss_kib(), "top": top,
@@ -122,8 +123,30 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
         table.len(),
         model.version
     );
+    let flagged = flag_counts(&input);
+    if !flagged.is_empty() {
+        let list: Vec<String> = flagged.iter().map(|(k, v)| format!("{v} {k}")).collect();
+        println!(
+            "posts whose reactions earned nothing: {} (see `earshot explain`)",
+            list.join(", ")
+        );
+    }
     print_top(&store, run_id, "overall", args.top, None)?;
     Ok(Exit::Ok)
+}
+
+/// Flagged posts by reason, for the run summary.
+fn flag_counts(input: &earshot_score::ScoreInput) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for f in input.flagged_posts.values() {
+        *counts
+            .entry(serde_json::to_value(f).map_or_else(
+                |_| format!("{f:?}"),
+                |v| v.as_str().unwrap_or_default().to_string(),
+            ))
+            .or_insert(0) += 1;
+    }
+    counts
 }
 
 pub fn run_top(cli: &Cli, args: &TopArgs) -> Result<Exit> {

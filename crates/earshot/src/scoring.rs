@@ -1,9 +1,12 @@
 //! Gathering a scoring run's input from the store, and turning results into stored rows.
 
 use anyhow::Result;
-use earshot_score::{PostInfo, Reaction, ReplyClass, ScoreInput, ScoreTable, TextSignals};
+use earshot_score::{
+    PostFlag, PostInfo, Reaction, ReplyClass, ScoreInput, ScoreTable, TextSignals,
+};
 use earshot_store::{ScoreRow, Store, TimeWindow};
 use earshot_trust::TrustModel;
+use rustc_hash::FxHashMap;
 
 /// The text signals scoring uses: earshot's own rules (see `earshot-text`).
 pub struct Text;
@@ -53,6 +56,8 @@ pub fn load_input(
             },
         );
     })?;
+    let flags = flag_posts(&input.posts);
+    input.set_flags(flags);
     input.followers = store.follower_counts(platform)?.into_iter().collect();
     if let Some(model) = trust {
         let mut profiled = Vec::new();
@@ -70,6 +75,66 @@ pub fn load_input(
         None => store.stats_last_time()?.map_or(0, |t| t + 1),
     };
     Ok((input, n))
+}
+
+/// Shortest post (in 3-word shingles) that can join a copy campaign: short stock phrases ("good
+/// morning everyone") are posted by many people independently.
+const CAMPAIGN_MIN_SHINGLES: usize = 6;
+/// Near-duplicate similarity and distinct authors that make a copy campaign.
+const CAMPAIGN_MIN_JACCARD: f32 = 0.7;
+const CAMPAIGN_MIN_AUTHORS: usize = 5;
+
+/// Posts whose reactions earn nothing, and why: commercial spam, replies that copy their parent, and
+/// copy campaigns (near-identical text from many accounts). Deterministic: posts are taken in id order.
+pub fn flag_posts(posts: &FxHashMap<i64, PostInfo>) -> FxHashMap<i64, PostFlag> {
+    let mut flags = FxHashMap::default();
+    let mut ids: Vec<i64> = posts
+        .iter()
+        .filter(|(_, p)| p.text.is_some())
+        .map(|(&id, _)| id)
+        .collect();
+    ids.sort_unstable();
+    let mut index = earshot_text::NearDupIndex::default();
+    let mut indexed: Vec<(i64, i64)> = Vec::new();
+    for &id in &ids {
+        let p = &posts[&id];
+        let Some(text) = p.text.as_deref() else {
+            continue;
+        };
+        if earshot_text::commercial_spam(text).is_some() {
+            flags.insert(id, PostFlag::CommercialSpam);
+            continue;
+        }
+        let parent = p
+            .reply_to
+            .and_then(|r| posts.get(&r))
+            .and_then(|q| q.text.as_deref());
+        if parent.is_some_and(|parent| {
+            earshot_text::reply_copy_kind(text, parent) == earshot_text::CopyKind::CopiesParent
+        }) {
+            flags.insert(id, PostFlag::CopiesParent);
+            continue;
+        }
+        let sh = earshot_text::shingles(text);
+        if sh.len() >= CAMPAIGN_MIN_SHINGLES {
+            if let Some(sig) = earshot_text::Signature::from_shingles(&sh) {
+                if index.insert_signature(Some(sig)).is_ok() {
+                    indexed.push((id, p.author));
+                }
+            }
+        }
+    }
+    let authors: Vec<i64> = indexed.iter().map(|&(_, a)| a).collect();
+    if let Ok(campaign) =
+        earshot_text::copy_campaigns(&index, &authors, CAMPAIGN_MIN_JACCARD, CAMPAIGN_MIN_AUTHORS)
+    {
+        for ((id, _), flagged) in indexed.iter().zip(campaign) {
+            if flagged {
+                flags.insert(*id, PostFlag::CopyCampaign);
+            }
+        }
+    }
+    flags
 }
 
 /// The rows to store for a scored table.

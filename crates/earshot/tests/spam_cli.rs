@@ -1,0 +1,96 @@
+//! Spam and copy campaigns earn nothing: a mention carried by commercial spam or by near-identical text
+//! from many accounts does not count toward its target, and `explain` says what was discarded.
+
+mod common;
+use common::*;
+use std::fmt::Write;
+
+#[test]
+fn spam_and_copy_campaigns_earn_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.db");
+    let file = dir.path().join("spam.jsonl");
+    let mut lines = String::new();
+    let mut post = |author: &str, id: &str, text: &str, time: i64, kind: &str, target: &str| {
+        writeln!(
+            lines,
+            r#"{{"type":"post","platform":"twitter","ext_id":"{id}","author":{{"ext_id":"{author}"}},"time":{time},"text":"{text}"}}"#
+        )
+        .unwrap();
+        writeln!(
+            lines,
+            r#"{{"type":"interaction","platform":"twitter","key":"i-{id}","kind":"{kind}","actor":{{"ext_id":"{author}"}},"target":{{"ext_id":"{target}"}},"post":"{id}","time":{time}}}"#
+        )
+        .unwrap();
+    };
+    let base = 1_700_000_000;
+    // Six accounts post the same long text mentioning the brand, with small changes.
+    for (i, tail) in ["!", "!!", "wow", "yes", "so true", "now"]
+        .iter()
+        .enumerate()
+    {
+        post(
+            &format!("s{i}"),
+            &format!("c{i}"),
+            &format!("Everyone go follow @brand right now for the most amazing deals and giveaways on the whole internet today {tail}"),
+            base + i as i64,
+            "mention",
+            "brand",
+        );
+    }
+    post(
+        "seller",
+        "ad1",
+        "@brand Buy 1000 real followers cheap, DM now for instant delivery",
+        base + 10,
+        "mention",
+        "brand",
+    );
+    post(
+        "fan",
+        "q1",
+        "@brand my flight was delayed three hours, can you help me rebook onto the evening one?",
+        base + 20,
+        "mention",
+        "brand",
+    );
+    // One account reacts normally to another, so the population has more than the brand.
+    post(
+        "fan",
+        "q2",
+        "@friend lovely to see you at the station this morning",
+        base + 30,
+        "mention",
+        "friend",
+    );
+    std::fs::write(&file, lines).unwrap();
+    let (code, rep) = earshot_json(&db, &["import", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{rep}");
+
+    let (code, run) = earshot_json(&db, &["score"]);
+    assert_eq!(code, 0, "{run}");
+    assert_eq!(run["posts_flagged"]["copy_campaign"], 6, "{run}");
+    assert_eq!(run["posts_flagged"]["commercial_spam"], 1, "{run}");
+
+    let (code, ex) = earshot_json(&db, &["explain", "brand"]);
+    assert_eq!(code, 0, "{ex}");
+    assert_eq!(ex["reproduced"], true, "{ex}");
+    let ev = &ex["evidence"];
+    // Only the fan's question counts.
+    assert_eq!(ev["distinct_reactors"], 1, "{ex}");
+    let discarded: Vec<(String, u64)> = ev["discarded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d[0].as_str().unwrap().to_string(), d[1].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        discarded,
+        vec![
+            ("commercial_spam".to_string(), 1),
+            ("copy_campaign".to_string(), 6)
+        ]
+    );
+    // Nor does spam count as an unanswered question: only the fan is waiting for an answer.
+    assert_eq!(ev["unanswered"].as_array().unwrap().len(), 1, "{ex}");
+}
