@@ -1,6 +1,6 @@
 //! The five components and the overall score.
 
-use crate::calibrate::percentiles;
+use crate::calibrate::percentiles_among;
 use crate::conversation::{conversation, ConversationStats, TextSignals};
 use crate::input::ScoreInput;
 use crate::model::ScoreModel;
@@ -262,13 +262,14 @@ pub(crate) fn compute(
         .collect();
 
     let raw = [audience, amplification, conv, authority, reach];
-    let pct = [
-        percentiles(&raw[0]),
-        percentiles(&raw[1]),
-        percentiles(&raw[2]),
-        percentiles(&raw[3]),
-        percentiles(&raw[4]),
-    ];
+    // Accounts judged fake (authenticity 0) are scored but not counted in anyone's percentile.
+    let counted: Vec<bool> = ids
+        .externals()
+        .iter()
+        .map(|&a| input.authenticity_of(a) > 0.0)
+        .collect();
+    let counted = counted.iter().any(|c| !c).then_some(counted.as_slice());
+    let pct: [Vec<f64>; 5] = std::array::from_fn(|c| percentiles_among(&raw[c], counted));
     let mut weights = model.weights.as_array();
     if !any_followers {
         weights[Component::Reach.index()] = 0.0;
@@ -302,7 +303,7 @@ pub(crate) fn compute(
         })
         .collect();
     let combined: Vec<f64> = terms.iter().map(|t| t.iter().sum()).collect();
-    let combined_pct = percentiles(&combined);
+    let combined_pct = percentiles_among(&combined, counted);
     let overall = combined_pct.iter().map(|p| 1.0 + 99.0 * p).collect();
     let index = (0..n as u32).map(|d| (ids.external(d), d)).collect();
     Ok(ScoreTable {

@@ -26,10 +26,12 @@ pub fn has_profile_evidence(a: &Account) -> bool {
         || p.username_digits.is_some()
 }
 
-/// The weight of an account that the model gives probability `p` of being automated or fake: `1 − p`.
-/// A reactor that is surely a bot earns nothing; one the model is unsure of earns in proportion.
+/// The weight of an account that the model gives probability `p` of being automated or fake:
+/// `1 − 2p`, floored at 0. An account more likely fake than not earns nothing — a thousand bought
+/// followers at 2% each would otherwise add up to twenty real ones — and below that, credit falls twice
+/// as fast as the probability rises (p = 0.05 weighs 0.9).
 pub fn weight_of(p: f64) -> f64 {
-    (1.0 - p).clamp(0.0, 1.0)
+    (1.0 - 2.0 * p).clamp(0.0, 1.0)
 }
 
 /// `(id, weight)` for every account with profile evidence, in the order given. Ages are measured per

@@ -204,9 +204,8 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
                 match (r.reciprocating, r.authenticity < 0.9) {
                     (true, _) => "  (reacted back after this account reacted first)".to_string(),
                     (false, true) => format!(
-                        "  (authenticity {:.2}: its profile looks {:.0}% likely automated or fake)",
-                        r.authenticity,
-                        100.0 * (1.0 - r.authenticity)
+                        "  (authenticity {:.2}: its profile looks automated or fake, or it trades reactions in a closed group)",
+                        r.authenticity
                     ),
                     (false, false) => String::new(),
                 }

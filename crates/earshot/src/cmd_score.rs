@@ -31,8 +31,9 @@ pub struct ScoreArgs {
     /// Accounts to print.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
-    /// Weigh every reactor 1, ignoring what profiles say about automation (by default each reactor
-    /// with a profile weighs 1 − its probability of being automated or fake; `earshot trust`).
+    /// Weigh every reactor 1, ignoring authenticity (by default a reactor with a profile weighs
+    /// 1 − 2 × its probability of being automated or fake, floored at 0 (`earshot trust`), and one
+    /// trading reactions inside a closed group weighs less).
     #[arg(long)]
     pub no_authenticity: bool,
 }

@@ -11,6 +11,7 @@ mod cmd_demo;
 mod cmd_explain;
 mod cmd_gen;
 mod cmd_import;
+mod cmd_redteam;
 mod cmd_score;
 mod cmd_stats;
 mod cmd_trust;
@@ -78,6 +79,7 @@ pub enum Command {
     Backtest(cmd_backtest::BacktestArgs),
     Authority(cmd_authority::AuthorityArgs),
     Trust(cmd_trust::TrustArgs),
+    Redteam(cmd_redteam::RedteamArgs),
     Gen(cmd_gen::GenArgs),
     Bench(cmd_bench::BenchArgs),
 }
@@ -95,6 +97,7 @@ fn main() -> ExitCode {
         Command::Backtest(a) => cmd_backtest::run(&cli, a),
         Command::Authority(a) => cmd_authority::run(&cli, a),
         Command::Trust(a) => cmd_trust::run(&cli, a),
+        Command::Redteam(a) => cmd_redteam::run(&cli, a),
         Command::Gen(a) => cmd_gen::run(&cli, a),
         Command::Bench(a) => cmd_bench::run(&cli, a),
     };

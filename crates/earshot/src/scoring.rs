@@ -25,10 +25,38 @@ impl TextSignals for Text {
     }
 }
 
-/// Everything `earshot score` reads for a window: interactions, posts with text, follower counts, and
-/// with a `trust` model, the authenticity weight (`1 − p(automated or fake)`) of every account whose
-/// profile the model can read. Returns the input and the number of interactions read.
+/// Everything `earshot score` reads for a window: interactions, posts with text (spam and copies
+/// flagged), follower counts, and with a `trust` model, authenticity weights: from profiles the model
+/// can read, and from closed-group behaviour ([`apply_behaviour`]). Returns the input and the number of
+/// interactions read.
 pub fn load_input(
+    store: &Store,
+    window: TimeWindow,
+    platform: Option<&str>,
+    trust: Option<&TrustModel>,
+) -> Result<(ScoreInput, u64)> {
+    let (mut input, n) = load_input_before_behaviour(store, window, platform, trust)?;
+    if trust.is_some() {
+        apply_behaviour(&mut input);
+    }
+    Ok((input, n))
+}
+
+/// Multiply each account's authenticity by its closed-group weight (`earshot_trust::behaviour`),
+/// computed from the input's own reactions. Call once per input: it compounds.
+pub fn apply_behaviour(input: &mut ScoreInput) {
+    let pairs = input
+        .reactions
+        .iter()
+        .filter(|r| r.kind.is_reaction())
+        .map(|r| (r.actor, r.target));
+    for (a, w) in earshot_trust::closed_group_weights(pairs) {
+        *input.authenticity.entry(a).or_insert(1.0) *= w;
+    }
+}
+
+/// [`load_input`] without the behaviour step: for callers that add reactions first (`redteam`).
+pub fn load_input_before_behaviour(
     store: &Store,
     window: TimeWindow,
     platform: Option<&str>,
