@@ -75,6 +75,19 @@ pub struct Ensemble {
 }
 
 impl Tree {
+    /// The leaf `x` ends in (no allocation: this is the inner loop of scoring every account).
+    fn leaf(&self, x: &[Option<f64>]) -> usize {
+        let mut at = 0;
+        while let Some(s) = self.nodes.get(at).and_then(|n| n.split.as_ref()) {
+            let left = match x.get(s.feature).copied().flatten() {
+                Some(v) => v <= s.threshold,
+                None => s.missing_left,
+            };
+            at = if left { s.left } else { s.right };
+        }
+        at
+    }
+
     /// Nodes on the path of `x`, root first.
     fn path(&self, x: &[Option<f64>]) -> Vec<usize> {
         let mut at = 0;
@@ -99,7 +112,7 @@ impl Ensemble {
                 * self
                     .trees
                     .iter()
-                    .map(|t| t.path(x).last().map_or(0.0, |&i| t.nodes[i].value))
+                    .map(|t| t.nodes.get(t.leaf(x)).map_or(0.0, |n| n.value))
                     .sum::<f64>()
     }
 
@@ -190,8 +203,7 @@ pub fn fit(x: &[Vec<Option<f64>>], y: &[bool], params: &TreeParams) -> Option<En
         let mut tree = Tree { nodes: Vec::new() };
         grow(&mut tree, &bins, &g, &h, all.clone(), 0, params);
         for (i, zi) in z.iter_mut().enumerate() {
-            let leaf = *tree.path(&x[i]).last().unwrap_or(&0);
-            *zi += params.learning_rate * tree.nodes[leaf].value;
+            *zi += params.learning_rate * tree.nodes[tree.leaf(&x[i])].value;
         }
         trees.push(tree);
     }

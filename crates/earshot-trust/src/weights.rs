@@ -3,6 +3,7 @@
 use crate::features::{extract, FeatureContext};
 use crate::model::TrustModel;
 use earshot_model::Account;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Whether the account's profile says anything the model reads (a label alone does not count: labels
@@ -44,8 +45,9 @@ pub fn authenticity_weights(accounts: &[(i64, Account)], model: &TrustModel) -> 
             *e = (*e).max(c);
         }
     }
+    // Accounts are independent: score them in parallel (rayon keeps the order).
     accounts
-        .iter()
+        .par_iter()
         .filter(|(_, a)| has_profile_evidence(a))
         .map(|(id, a)| {
             let ctx = FeatureContext {

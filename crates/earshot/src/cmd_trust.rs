@@ -24,7 +24,8 @@ use std::path::{Path, PathBuf};
   earshot import --format profiles bots_data.csv nonbots_data.csv
   earshot trust eval --platform twitter            5-fold cross-validation beside the press rules
   earshot trust train --platform twitter --out my-trust.json
-  earshot trust explain @jk_rowling --model my-trust.json")]
+  earshot trust explain @jk_rowling --model my-trust.json
+  earshot trust scan                               every account's authenticity weight")]
 pub struct TrustArgs {
     #[command(subcommand)]
     pub command: TrustCommand,
@@ -36,6 +37,19 @@ pub enum TrustCommand {
     Eval(EvalArgs),
     Show(ShowArgs),
     Explain(TrustExplainArgs),
+    Scan(ScanArgs),
+}
+
+/// Authenticity of every account in the database: the profile model's probability where a profile
+/// exists, the closed-group weight from the interactions, and the weight scoring will use; prints a
+/// summary and the least authentic accounts.
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// How many of the least authentic accounts to list.
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
 }
 
 /// Which labelled accounts to learn from.
@@ -130,6 +144,7 @@ pub fn run(cli: &Cli, args: &TrustArgs) -> Result<Exit> {
         TrustCommand::Eval(a) => eval(cli, a),
         TrustCommand::Show(a) => show(cli, a),
         TrustCommand::Explain(a) => explain(cli, a),
+        TrustCommand::Scan(a) => scan(cli, a),
     }
 }
 
@@ -456,6 +471,62 @@ fn explain(cli: &Cli, args: &TrustExplainArgs) -> Result<Exit> {
     }
     if let Some(label) = &account.profile.label {
         println!("\n(the data labels this account {label:?}; labels never feed the probability)");
+    }
+    Ok(Exit::Ok)
+}
+
+fn scan(cli: &Cli, args: &ScanArgs) -> Result<Exit> {
+    let started = std::time::Instant::now();
+    let store = open(cli)?;
+    let trust = TrustModel::builtin();
+    let (input, interactions) = crate::scoring::load_input(
+        &store,
+        earshot_store::TimeWindow::default(),
+        args.platform.as_deref(),
+        Some(&trust),
+    )?;
+    let mut accounts = std::collections::BTreeSet::new();
+    for r in &input.reactions {
+        accounts.insert(r.actor);
+        accounts.insert(r.target);
+    }
+    let profiled = store.scan_profiled_accounts(args.platform.as_deref(), |id, _| {
+        accounts.insert(id);
+    })?;
+    let seconds = started.elapsed().as_secs_f64();
+    let weights: Vec<(i64, f64)> = accounts
+        .iter()
+        .map(|&a| (a, input.authenticity_of(a)))
+        .collect();
+    let zero = weights.iter().filter(|(_, w)| *w == 0.0).count();
+    let reduced = weights.iter().filter(|(_, w)| *w > 0.0 && *w < 1.0).count();
+    let mut least: Vec<(i64, f64)> = weights.iter().copied().filter(|(_, w)| *w < 1.0).collect();
+    least.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    least.truncate(args.top);
+    if cli.json {
+        let rows: Vec<_> = least
+            .iter()
+            .map(|&(a, w)| serde_json::json!({"account": a, "weight": w}))
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({"accounts": weights.len(), "with_profile": profiled, "interactions": interactions,
+                "weight_zero": zero, "weight_reduced": reduced, "seconds": seconds,
+                "trust_model": trust.version, "least_authentic": rows})
+        );
+        return Ok(Exit::Ok);
+    }
+    println!(
+        "{} accounts ({profiled} with a profile the model reads, {interactions} interactions) assessed in {seconds:.2} s with {}:",
+        weights.len(),
+        trust.version
+    );
+    println!("  {zero} weigh 0 (more likely fake than not, or trading reactions in a closed group); {reduced} weigh less than 1");
+    if !least.is_empty() {
+        println!("\nleast authentic (weight scoring gives their reactions):");
+        for (a, w) in &least {
+            println!("  {:<28} {w:.3}", crate::scoring::display_name(&store, *a)?);
+        }
     }
     Ok(Exit::Ok)
 }

@@ -6,6 +6,7 @@ use earshot_score::{
 };
 use earshot_store::{ScoreRow, Store, TimeWindow};
 use earshot_trust::TrustModel;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 /// The text signals scoring uses: earshot's own rules (see `earshot-text`).
@@ -122,34 +123,51 @@ pub fn flag_posts(posts: &FxHashMap<i64, PostInfo>) -> FxHashMap<i64, PostFlag> 
         .map(|(&id, _)| id)
         .collect();
     ids.sort_unstable();
+    // Per post, independently (in parallel, in id order): a spam or copy flag, or a campaign signature.
+    enum Look {
+        Flag(PostFlag),
+        Campaign(earshot_text::Signature),
+        Nothing,
+    }
+    let looks: Vec<Look> = ids
+        .par_iter()
+        .map(|id| {
+            let p = &posts[id];
+            let Some(text) = p.text.as_deref() else {
+                return Look::Nothing;
+            };
+            if earshot_text::commercial_spam(text).is_some() {
+                return Look::Flag(PostFlag::CommercialSpam);
+            }
+            let parent = p
+                .reply_to
+                .and_then(|r| posts.get(&r))
+                .and_then(|q| q.text.as_deref());
+            if parent.is_some_and(|parent| {
+                earshot_text::reply_copy_kind(text, parent) == earshot_text::CopyKind::CopiesParent
+            }) {
+                return Look::Flag(PostFlag::CopiesParent);
+            }
+            let sh = earshot_text::shingles(text);
+            match earshot_text::Signature::from_shingles(&sh) {
+                Some(sig) if sh.len() >= CAMPAIGN_MIN_SHINGLES => Look::Campaign(sig),
+                _ => Look::Nothing,
+            }
+        })
+        .collect();
     let mut index = earshot_text::NearDupIndex::default();
     let mut indexed: Vec<(i64, i64)> = Vec::new();
-    for &id in &ids {
-        let p = &posts[&id];
-        let Some(text) = p.text.as_deref() else {
-            continue;
-        };
-        if earshot_text::commercial_spam(text).is_some() {
-            flags.insert(id, PostFlag::CommercialSpam);
-            continue;
-        }
-        let parent = p
-            .reply_to
-            .and_then(|r| posts.get(&r))
-            .and_then(|q| q.text.as_deref());
-        if parent.is_some_and(|parent| {
-            earshot_text::reply_copy_kind(text, parent) == earshot_text::CopyKind::CopiesParent
-        }) {
-            flags.insert(id, PostFlag::CopiesParent);
-            continue;
-        }
-        let sh = earshot_text::shingles(text);
-        if sh.len() >= CAMPAIGN_MIN_SHINGLES {
-            if let Some(sig) = earshot_text::Signature::from_shingles(&sh) {
+    for (id, look) in ids.iter().zip(looks) {
+        match look {
+            Look::Flag(f) => {
+                flags.insert(*id, f);
+            }
+            Look::Campaign(sig) => {
                 if index.insert_signature(Some(sig)).is_ok() {
-                    indexed.push((id, p.author));
+                    indexed.push((*id, posts[id].author));
                 }
             }
+            Look::Nothing => {}
         }
     }
     let authors: Vec<i64> = indexed.iter().map(|&(_, a)| a).collect();

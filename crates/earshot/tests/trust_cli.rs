@@ -69,6 +69,19 @@ fn trust_eval_train_show_explain() {
             .sum::<f64>();
     assert!((1.0 / (1.0 + (-z).exp()) - prob).abs() < 1e-9, "{ex}");
 
+    // Every account's authenticity weight: the generator's bots come out least authentic.
+    let (code, scan) = earshot_json(&db, &["trust", "scan", "--top", "10"]);
+    assert_eq!(code, 0, "{scan}");
+    assert!(scan["accounts"].as_u64().unwrap() >= scan["with_profile"].as_u64().unwrap());
+    let least: Vec<f64> = scan["least_authentic"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["weight"].as_f64().unwrap())
+        .collect();
+    assert!(!least.is_empty() && least.windows(2).all(|w| w[0] <= w[1]), "{scan}");
+    assert!(scan["weight_zero"].as_u64().unwrap() > 0, "{scan}");
+
     // A broken model file is refused with its path named.
     std::fs::write(&model, "{\"version\": 1}").unwrap();
     let out = earshot(&db, &["trust", "show", "--model", model.to_str().unwrap()]);
