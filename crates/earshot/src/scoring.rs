@@ -126,7 +126,7 @@ pub fn flag_posts(posts: &FxHashMap<i64, PostInfo>) -> FxHashMap<i64, PostFlag> 
     // Per post, independently (in parallel, in id order): a spam or copy flag, or a campaign signature.
     enum Look {
         Flag(PostFlag),
-        Campaign(earshot_text::Signature),
+        Campaign(Box<earshot_text::Signature>),
         Nothing,
     }
     let looks: Vec<Look> = ids
@@ -150,7 +150,7 @@ pub fn flag_posts(posts: &FxHashMap<i64, PostInfo>) -> FxHashMap<i64, PostFlag> 
             }
             let sh = earshot_text::shingles(text);
             match earshot_text::Signature::from_shingles(&sh) {
-                Some(sig) if sh.len() >= CAMPAIGN_MIN_SHINGLES => Look::Campaign(sig),
+                Some(sig) if sh.len() >= CAMPAIGN_MIN_SHINGLES => Look::Campaign(Box::new(sig)),
                 _ => Look::Nothing,
             }
         })
@@ -163,7 +163,7 @@ pub fn flag_posts(posts: &FxHashMap<i64, PostInfo>) -> FxHashMap<i64, PostFlag> 
                 flags.insert(*id, f);
             }
             Look::Campaign(sig) => {
-                if index.insert_signature(Some(sig)).is_ok() {
+                if index.insert_signature(Some(*sig)).is_ok() {
                     indexed.push((*id, posts[id].author));
                 }
             }

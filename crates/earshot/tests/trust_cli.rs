@@ -79,7 +79,10 @@ fn trust_eval_train_show_explain() {
         .iter()
         .map(|r| r["weight"].as_f64().unwrap())
         .collect();
-    assert!(!least.is_empty() && least.windows(2).all(|w| w[0] <= w[1]), "{scan}");
+    assert!(
+        !least.is_empty() && least.windows(2).all(|w| w[0] <= w[1]),
+        "{scan}"
+    );
     assert!(scan["weight_zero"].as_u64().unwrap() > 0, "{scan}");
 
     // A broken model file is refused with its path named.
