@@ -18,7 +18,8 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 ///
 /// Targets are the accounts at the given percentiles of the overall score. Attacks: (a) fake accounts
 /// with bought-follower profiles that each reshare or mention the target; (b) a pod of accounts that
-/// react to each other and to the target many times; (c) near-duplicate spam posts mentioning the
+/// react to each other and to the target many times, and (b2) the same pod also reacting to as many real
+/// accounts as it has members, to hide among outsiders; (c) near-duplicate spam posts mentioning the
 /// target, one per fresh account; (d) the control: the same number of reactions from real reactors in
 /// the data, which should move the score.
 #[derive(Args, Debug)]
@@ -49,14 +50,18 @@ pub struct RedteamArgs {
 enum Attack {
     FakeFollowers,
     Pod,
+    /// The pod again, each member also reacting once to as many real accounts as the pod is large,
+    /// so that most of its partners do not react back: an evasion of the closed-group share rule.
+    DilutedPod,
     SpamPosts,
     Control,
 }
 
 impl Attack {
-    const ALL: [Attack; 4] = [
+    const ALL: [Attack; 5] = [
         Attack::FakeFollowers,
         Attack::Pod,
+        Attack::DilutedPod,
         Attack::SpamPosts,
         Attack::Control,
     ];
@@ -65,6 +70,7 @@ impl Attack {
         match self {
             Attack::FakeFollowers => "(a) fake accounts",
             Attack::Pod => "(b) pod",
+            Attack::DilutedPod => "(b2) pod+outsiders",
             Attack::SpamPosts => "(c) spam posts",
             Attack::Control => "(d) control",
         }
@@ -153,8 +159,19 @@ fn attacked(
                 out.reactions.push(react(*id, target, kind, t, None));
             }
         }
-        Attack::Pod => {
+        Attack::Pod | Attack::DilutedPod => {
             let pod: Vec<i64> = (0..args.pod).map(|k| fresh_id("pod", k)).collect();
+            if attack == Attack::DilutedPod && !real_reactors.is_empty() {
+                for &a in &pod {
+                    for _ in 0..args.pod {
+                        let o =
+                            real_reactors[(rng.next_u64() % real_reactors.len() as u64) as usize];
+                        let t = within_last_day(&mut rng, now);
+                        out.reactions
+                            .push(react(a, o, InteractionKind::Reshare, t, None));
+                    }
+                }
+            }
             let kinds = [
                 InteractionKind::Reshare,
                 InteractionKind::Mention,

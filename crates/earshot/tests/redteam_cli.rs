@@ -37,7 +37,7 @@ fn attacks_barely_move_scores_and_the_control_does() {
                 .as_f64()
                 .unwrap()
         };
-        for attack in ["fake_followers", "pod", "spam_posts"] {
+        for attack in ["fake_followers", "pod", "diluted_pod", "spam_posts"] {
             assert!(change(attack).abs() <= 2.0, "{attack}: {t}");
         }
         if t["percentile"] == 50.0 {
