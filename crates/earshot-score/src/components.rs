@@ -123,8 +123,37 @@ struct PairTotals {
     weight: f64,
     /// The same over reshares and quotes only.
     amplifying: f64,
-    /// Its first reaction, where the data has times.
+    /// When its first reaction came, if every one of them has a time.
+    order: FirstReaction,
+}
+
+/// When a reactor first reacted to a target. A reaction without a time counts as the earliest of all:
+/// it can only make its reactor one that reached out first, never one that "only reacted back". That
+/// keeps the rule monotone — a new reaction can raise its target's credit and lower only its actor's —
+/// where "unknown order" would not (a later undated reaction could lift the discount on the reverse
+/// pair, raise the actor's score and push the target down the ranking).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FirstReaction {
     first: Option<Timestamp>,
+    untimed: bool,
+}
+
+impl FirstReaction {
+    pub(crate) fn add(&mut self, time: Option<Timestamp>) {
+        match time {
+            Some(t) => self.first = Some(self.first.map_or(t, |f| f.min(t))),
+            None => self.untimed = true,
+        }
+    }
+
+    /// The first reaction's time, `Timestamp::MIN` if any reaction is undated.
+    pub(crate) fn known(&self) -> Option<Timestamp> {
+        if self.untimed {
+            Some(Timestamp::MIN)
+        } else {
+            self.first
+        }
+    }
 }
 
 impl PairTotals {
@@ -133,16 +162,14 @@ impl PairTotals {
         if matches!(kind, InteractionKind::Reshare | InteractionKind::Quote) {
             self.amplifying += w;
         }
-        if let Some(t) = time {
-            self.first = Some(self.first.map_or(t, |f| f.min(t)));
-        }
+        self.order.add(time);
     }
 }
 
 /// Whether reactions first made at `mine` only answer the other side's, first made at `theirs`: the
 /// other side reacted strictly earlier. This is a follow-back or a returned favour, not a new listener;
-/// an account answering the people who asked it is never the one discounted. Without both times the
-/// order is unknown and nothing is discounted.
+/// an account answering the people who asked it is never the one discounted. Ties (both undated, say)
+/// discount nobody.
 pub fn reciprocates(mine: Option<Timestamp>, theirs: Option<Timestamp>) -> bool {
     matches!((mine, theirs), (Some(m), Some(t)) if t < m)
 }
@@ -199,7 +226,7 @@ pub(crate) fn compute(
             .binary_search_by_key(&(t, a), |&(k, _)| k)
             .ok()
             .map(|j| &pair_list[j].1);
-        let back = theirs.is_some_and(|p| reciprocates(mine.first, p.first));
+        let back = theirs.is_some_and(|p| reciprocates(mine.order.known(), p.order.known()));
         input.authenticity_of(ids.external(a)) * if back { model.reciprocal_credit } else { 1.0 }
     };
     let k = model.reactor_saturation;
@@ -283,13 +310,24 @@ pub(crate) fn compute(
     // Each component on a log scale relative to its typical earned value, so that one unit means "as
     // much again as a typical account earns" in every component; the weighted sum keeps magnitudes (a
     // hub stays above an all-rounder), and the percentile of the sum makes it 1–100.
-    let scale: [f64; 5] = std::array::from_fn(|c| quantile_of_earned(&raw[c], 0.5));
+    // Scales and bars, like percentiles, are measured over the counted population only: fake accounts
+    // must not move the median or the 99th percentile that real accounts are measured against.
+    let counted_raw: [Vec<f64>; 5] = std::array::from_fn(|c| match counted {
+        Some(mask) => raw[c]
+            .iter()
+            .zip(mask)
+            .filter(|(_, &k)| k)
+            .map(|(v, _)| *v)
+            .collect(),
+        None => raw[c].clone(),
+    });
+    let scale: [f64; 5] = std::array::from_fn(|c| quantile_of_earned(&counted_raw[c], 0.5));
     // Secondary components count only above a high bar of their own (a hinge at that quantile): below
     // it they shuffle the long tail of accounts with one or two reactors at random with respect to
     // who is heard next (EVALUATION.md); above it they separate the accounts at the top.
     let bar: Option<[f64; 5]> = model
         .secondary_quantile
-        .map(|q| std::array::from_fn(|c| quantile_of_earned(&raw[c], q)));
+        .map(|q| std::array::from_fn(|c| quantile_of_earned(&counted_raw[c], q)));
     let terms: Vec<[f64; 5]> = (0..n)
         .map(|i| {
             std::array::from_fn(|c| {

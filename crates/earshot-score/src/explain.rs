@@ -1,10 +1,10 @@
 //! The evidence behind one account's score: who earned it the points, and what would raise it.
 
-use crate::components::{reactor_credit, reciprocates, Component, ScoreTable};
+use crate::components::{reactor_credit, reciprocates, Component, FirstReaction, ScoreTable};
 use crate::input::{PostFlag, ScoreInput};
 use crate::model::ScoreModel;
 use earshot_graph::{SnapshotBuilder, SnapshotConfig};
-use earshot_model::{InteractionKind, Timestamp};
+use earshot_model::InteractionKind;
 use rustc_hash::FxHashMap;
 
 /// One account that reacted to the explained account, and what its reactions earned.
@@ -90,13 +90,13 @@ pub fn evidence(
     struct Acc {
         w: f64,
         s: f64,
-        first: Option<Timestamp>,
+        first: FirstReaction,
         kinds: [u32; 7],
     }
     let mut to_me: FxHashMap<i64, Acc> = FxHashMap::default();
     let mut received = 0u64;
     // When the account first reacted to each account it reacted to.
-    let mut first_to: FxHashMap<i64, Option<Timestamp>> = FxHashMap::default();
+    let mut first_to: FxHashMap<i64, FirstReaction> = FxHashMap::default();
     let mut discarded: std::collections::BTreeMap<PostFlag, u32> = Default::default();
     for r in &input.reactions {
         if r.actor == r.target {
@@ -112,8 +112,7 @@ pub fn evidence(
         if w > 0.0 {
             *out_weight.entry(r.actor).or_default() += w * input.authenticity_of(r.actor);
             if r.actor == account {
-                let f = first_to.entry(r.target).or_insert(r.time);
-                *f = earliest(*f, r.time);
+                first_to.entry(r.target).or_default().add(r.time);
             }
         }
         if r.target == account {
@@ -121,11 +120,11 @@ pub fn evidence(
             let a = to_me.entry(r.actor).or_insert(Acc {
                 w: 0.0,
                 s: 0.0,
-                first: None,
+                first: FirstReaction::default(),
                 kinds: [0; 7],
             });
             if w > 0.0 {
-                a.first = earliest(a.first, r.time);
+                a.first.add(r.time);
             }
             a.w += w;
             if matches!(r.kind, InteractionKind::Reshare | InteractionKind::Quote) {
@@ -155,7 +154,7 @@ pub fn evidence(
         .map(|(&r, a)| {
             let back = first_to
                 .get(&r)
-                .is_some_and(|&mine| reciprocates(a.first, mine));
+                .is_some_and(|mine| reciprocates(a.first.known(), mine.known()));
             let worth = input.authenticity_of(r) * if back { model.reciprocal_credit } else { 1.0 };
             (r, a, back, worth)
         })
@@ -215,14 +214,6 @@ pub fn evidence(
         discarded: discarded.into_iter().collect(),
         to_raise,
     })
-}
-
-/// The earlier of two optional times; a missing time never wins over a known one.
-fn earliest(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, y) => x.or(y),
-    }
 }
 
 /// The account's posts by reactions drawn from others, most first.

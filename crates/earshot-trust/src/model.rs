@@ -158,6 +158,16 @@ impl TrustModel {
         labels: &[bool],
         learner: Learner,
     ) -> Result<TrustModel, TrustError> {
+        let l2 = match learner {
+            Learner::Logistic { l2 } => l2,
+            Learner::Trees(p) => p.l2,
+        };
+        if !(l2.is_finite() && l2 > 0.0) {
+            return Err(TrustError::Invalid {
+                version: version.to_string(),
+                what: format!("the L2 penalty must be a number > 0, found {l2}"),
+            });
+        }
         let n = rows.len() as f64;
         let mut features = Vec::with_capacity(N_FEATURES);
         for (j, (name, _)) in FEATURES.iter().enumerate() {
@@ -203,13 +213,16 @@ impl TrustModel {
             }
         };
         let positives = labels.iter().filter(|&&b| b).count();
-        Ok(TrustModel {
+        let model = TrustModel {
             version: version.to_string(),
             about: String::new(),
             features,
             classifier,
             trained_on: (positives, labels.len() - positives),
-        })
+        };
+        // A fit that produced a non-finite number must not be written and then fail to load.
+        model.check()?;
+        Ok(model)
     }
 
     /// The log-odds and per-feature contributions (summing to it with `base`) for `v`.

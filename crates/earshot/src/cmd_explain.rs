@@ -149,7 +149,7 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
     match reproduced {
         Some(true) => println!("recomputed from the stored events: same score"),
         Some(false) => println!(
-            "WARNING: recomputed {:.6}, stored {:.6}: the events changed since the run",
+            "WARNING: recomputed {:.6}, stored {:.6}: the events, the spam and copy flags or the authenticity model changed since the run",
             table.overall[i],
             stored.map_or(0.0, |s| s.overall)
         ),

@@ -297,6 +297,12 @@ pub fn run(cli: &Cli, args: &RedteamArgs) -> Result<Exit> {
         let w = earshot_trust::authenticity_weights(&fakes, &trust);
         w.iter().map(|(_, w)| w).sum::<f64>() / w.len().max(1) as f64
     };
+    if base.is_empty() {
+        bail!(
+            "nothing left to score in {}: every reaction was discarded as spam or a copy",
+            cli.db.display()
+        );
+    }
     let mut by_score: Vec<usize> = (0..base.len()).collect();
     by_score.sort_by(|&a, &b| {
         base.overall[a]
@@ -372,7 +378,7 @@ pub fn run(cli: &Cli, args: &RedteamArgs) -> Result<Exit> {
         "score change of each target (model {}, trust {}); attacks should move a score by at most 2 points, the control by at least 5 at the 50th percentile\n",
         model.version, trust.version
     );
-    println!("bought-follower profiles of attack (a) weigh {fake_weight:.3} on average (1 − 2p, floored at 0)\n");
+    println!("bought-follower profiles drawn like attack (a)'s weigh {fake_weight:.3} on average (1 − 2p, floored at 0)\n");
     print!("  {:<10} {:<24} {:>7}", "target", "account", "score");
     for a in Attack::ALL {
         print!(" {:>18}", a.label());

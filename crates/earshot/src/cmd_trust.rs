@@ -225,6 +225,9 @@ fn open(cli: &Cli) -> Result<Store> {
 }
 
 fn train(cli: &Cli, args: &TrainArgs) -> Result<Exit> {
+    if !(args.labels.l2.is_finite() && args.labels.l2 > 0.0) {
+        return Err(UsageError("--l2 must be a number > 0".into()).into());
+    }
     let store = open(cli)?;
     let set = labelled(&store, &args.labels)?;
     let rows: Vec<Labelled> = set.by_platform.into_iter().flat_map(|(_, r)| r).collect();
@@ -328,6 +331,9 @@ fn eval(cli: &Cli, args: &EvalArgs) -> Result<Exit> {
     if args.folds < 2 {
         return Err(UsageError("--folds must be at least 2".into()).into());
     }
+    if !(args.labels.l2.is_finite() && args.labels.l2 > 0.0) {
+        return Err(UsageError("--l2 must be a number > 0".into()).into());
+    }
     let store = open(cli)?;
     let set = labelled(&store, &args.labels)?;
     if set.by_platform.is_empty() {
@@ -341,6 +347,16 @@ fn eval(cli: &Cli, args: &EvalArgs) -> Result<Exit> {
     let mut deduped = Vec::new();
     for (platform, rows) in set.by_platform {
         let (rows, dropped) = dedupe(rows);
+        let positives = rows.iter().filter(|r| r.label).count();
+        if positives == 0 || positives == rows.len() {
+            if !cli.quiet {
+                eprintln!(
+                    "note: {platform}: all {} labelled accounts are in one class; nothing to evaluate there",
+                    rows.len()
+                );
+            }
+            continue;
+        }
         let mut cvs = Vec::new();
         for l in learners {
             cvs.push((l.name(), cross_validate(&rows, args.folds, l, args.seed)?));
