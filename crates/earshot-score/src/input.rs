@@ -22,6 +22,8 @@ pub struct PostInfo {
     pub time: Timestamp,
     pub text: Option<String>,
     pub reply_to: Option<i64>,
+    /// The post it quotes, for a quote post.
+    pub quote_of: Option<i64>,
 }
 
 /// Everything one scoring run reads.
@@ -38,8 +40,8 @@ pub struct ScoreInput {
     /// Posts found to be spam or copies: reactions their authors made *with* them (the mention or
     /// reply the post carries) earn nothing.
     pub flagged_posts: FxHashMap<i64, PostFlag>,
-    /// The same flags keyed by (author, post replied to): a reply reaction names the post it answers,
-    /// not the reply itself. Filled by [`ScoreInput::set_flags`].
+    /// The same flags keyed by (author, post replied to or quoted): a reply or quote reaction names the
+    /// post it answers, not the reply or quote itself. Filled by [`ScoreInput::set_flags`].
     pub flagged_replies: FxHashMap<(i64, i64), PostFlag>,
 }
 
@@ -68,23 +70,29 @@ impl PostFlag {
 }
 
 impl ScoreInput {
-    /// Flag `flags`' posts, indexing flagged replies by (author, parent) too.
+    /// Flag `flags`' posts, indexing flagged replies and quotes by (author, post answered) too. Where
+    /// one author has several flagged answers to one post, the reason kept is the first in `PostFlag`
+    /// order, so the result does not depend on map order.
     pub fn set_flags(&mut self, flags: FxHashMap<i64, PostFlag>) {
-        self.flagged_replies = flags
-            .iter()
-            .filter_map(|(id, f)| {
-                let p = self.posts.get(id)?;
-                Some(((p.author, p.reply_to?), *f))
-            })
-            .collect();
+        let mut answers: FxHashMap<(i64, i64), PostFlag> = FxHashMap::default();
+        for (id, f) in &flags {
+            let Some(p) = self.posts.get(id) else {
+                continue;
+            };
+            for answered in [p.reply_to, p.quote_of].into_iter().flatten() {
+                let e = answers.entry((p.author, answered)).or_insert(*f);
+                *e = (*e).min(*f);
+            }
+        }
+        self.flagged_replies = answers;
         self.flagged_posts = flags;
     }
 
     /// Whether reaction `r` was made with a flagged post of its actor's, and so earns nothing: a
-    /// mention carries the actor's post; a reply names the post it answers.
+    /// mention carries the actor's post; a reply or quote names the post it answers.
     pub fn flag_of(&self, r: &Reaction) -> Option<PostFlag> {
         let post = r.post?;
-        if r.kind == InteractionKind::Reply {
+        if matches!(r.kind, InteractionKind::Reply | InteractionKind::Quote) {
             if let Some(f) = self.flagged_replies.get(&(r.actor, post)) {
                 return Some(*f);
             }

@@ -147,6 +147,7 @@ fn conversation_credits_answers_by_substance_and_counts_broadcasters() {
                 time: 10,
                 text: Some("@nine can you help me rebook?".into()),
                 reply_to: None,
+                quote_of: None,
             },
         ),
         (
@@ -156,6 +157,7 @@ fn conversation_credits_answers_by_substance_and_counts_broadcasters() {
                 time: 11,
                 text: Some("@nine where is my bag?".into()),
                 reply_to: None,
+                quote_of: None,
             },
         ),
         (
@@ -165,6 +167,7 @@ fn conversation_credits_answers_by_substance_and_counts_broadcasters() {
                 time: 20,
                 text: Some("@one yes, we moved you to the 6pm flight".into()),
                 reply_to: Some(100),
+                quote_of: None,
             },
         ),
         (
@@ -174,6 +177,7 @@ fn conversation_credits_answers_by_substance_and_counts_broadcasters() {
                 time: 21,
                 text: Some("thanks :)".into()),
                 reply_to: Some(101),
+                quote_of: None,
             },
         ),
         (
@@ -183,6 +187,7 @@ fn conversation_credits_answers_by_substance_and_counts_broadcasters() {
                 time: 12,
                 text: Some("@eight why?".into()),
                 reply_to: None,
+                quote_of: None,
             },
         ),
     ];

@@ -32,6 +32,7 @@ pub struct PostRow {
     pub time: i64,
     pub text: Option<String>,
     pub reply_to: Option<i64>,
+    pub quote_of: Option<i64>,
 }
 
 /// One stored interaction, as plain values.
@@ -110,7 +111,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT id, author, time, text, reply_to FROM posts
+                "SELECT id, author, time, text, reply_to, quote_of FROM posts
                  WHERE time >= ?1 AND time < ?2 AND (?3 IS NULL OR platform = ?3)",
             )
             .map_err(e)?;
@@ -129,6 +130,7 @@ impl Store {
                 time: r.get(2).map_err(e)?,
                 text: r.get(3).map_err(e)?,
                 reply_to: r.get(4).map_err(e)?,
+                quote_of: r.get(5).map_err(e)?,
             });
             n += 1;
         }

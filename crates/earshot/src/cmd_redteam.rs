@@ -216,6 +216,7 @@ fn attacked(
                         time: t,
                         text: Some(text),
                         reply_to: None,
+                        quote_of: None,
                     },
                 );
                 out.reactions.push(react(

@@ -82,6 +82,7 @@ pub fn load_input_before_behaviour(
                 time: p.time,
                 text: p.text,
                 reply_to: p.reply_to,
+                quote_of: p.quote_of,
             },
         );
     })?;

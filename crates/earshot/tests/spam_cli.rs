@@ -54,6 +54,40 @@ fn spam_and_copy_campaigns_earn_nothing() {
         "mention",
         "brand",
     );
+    // Five accounts quote the brand's post with near-identical text: a quote campaign. A quote
+    // reaction names the quoted post, so the flag must reach it through the quote post's author.
+    writeln!(
+        lines,
+        r#"{{"type":"post","platform":"twitter","ext_id":"b1","author":{{"ext_id":"brand"}},"time":{},"text":"our summer timetable is out"}}"#,
+        base - 100
+    )
+    .unwrap();
+    for i in 0..5 {
+        writeln!(
+            lines,
+            r#"{{"type":"post","platform":"twitter","ext_id":"qq{i}","author":{{"ext_id":"quoter{i}"}},"time":{},"text":"This is the best brand in the whole wide world, go follow them now for prizes and deals {i}","quote_of":"b1"}}"#,
+            base + 40 + i
+        )
+        .unwrap();
+        writeln!(
+            lines,
+            r#"{{"type":"interaction","platform":"twitter","key":"iq{i}","kind":"quote","actor":{{"ext_id":"quoter{i}"}},"target":{{"ext_id":"brand"}},"post":"b1","time":{}}}"#,
+            base + 40 + i
+        )
+        .unwrap();
+    }
+    let mut post = |author: &str, id: &str, text: &str, time: i64, kind: &str, target: &str| {
+        writeln!(
+            lines,
+            r#"{{"type":"post","platform":"twitter","ext_id":"{id}","author":{{"ext_id":"{author}"}},"time":{time},"text":"{text}"}}"#
+        )
+        .unwrap();
+        writeln!(
+            lines,
+            r#"{{"type":"interaction","platform":"twitter","key":"i-{id}","kind":"{kind}","actor":{{"ext_id":"{author}"}},"target":{{"ext_id":"{target}"}},"post":"{id}","time":{time}}}"#
+        )
+        .unwrap();
+    };
     // One account reacts normally to another, so the population has more than the brand.
     post(
         "fan",
@@ -69,15 +103,22 @@ fn spam_and_copy_campaigns_earn_nothing() {
 
     let (code, run) = earshot_json(&db, &["score"]);
     assert_eq!(code, 0, "{run}");
-    assert_eq!(run["posts_flagged"]["copy_campaign"], 6, "{run}");
+    assert_eq!(run["posts_flagged"]["copy_campaign"], 11, "{run}");
     assert_eq!(run["posts_flagged"]["commercial_spam"], 1, "{run}");
 
     let (code, ex) = earshot_json(&db, &["explain", "brand"]);
     assert_eq!(code, 0, "{ex}");
     assert_eq!(ex["reproduced"], true, "{ex}");
     let ev = &ex["evidence"];
-    // Only the fan's question counts.
+    // Only the fan's question counts; the quote campaign earns no amplification either.
     assert_eq!(ev["distinct_reactors"], 1, "{ex}");
+    let amplification = ex["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["component"] == "amplification")
+        .map(|c| c["raw"].as_f64().unwrap());
+    assert_eq!(amplification, Some(0.0), "{ex}");
     let discarded: Vec<(String, u64)> = ev["discarded"]
         .as_array()
         .unwrap()
@@ -88,7 +129,7 @@ fn spam_and_copy_campaigns_earn_nothing() {
         discarded,
         vec![
             ("commercial_spam".to_string(), 1),
-            ("copy_campaign".to_string(), 6)
+            ("copy_campaign".to_string(), 11)
         ]
     );
     // Nor does spam count as an unanswered question: only the fan is waiting for an answer.
