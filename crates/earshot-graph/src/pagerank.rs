@@ -312,6 +312,10 @@ mod tests {
 
     /// Dense power iteration written directly from the definition, as an independent reference. The
     /// tests ask for a 1e-14 tolerance, so the kernel runs in double precision and must agree to 1e-12.
+    fn l1_distance(a: &[f64], b: &[f64]) -> f64 {
+        a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum()
+    }
+
     fn reference(n: usize, edges: &[(u32, u32, f64)], alpha: f64, p: &[f64]) -> Vec<f64> {
         let mut out_w = vec![0.0; n];
         for &(s, _, w) in edges {
@@ -352,12 +356,7 @@ mod tests {
         .unwrap();
         assert!(pr.converged);
         let want = reference(6, &edges, 0.85, &[1.0 / 6.0; 6]);
-        let l1: f64 = pr
-            .scores
-            .iter()
-            .zip(&want)
-            .map(|(a, b)| (a - b).abs())
-            .sum();
+        let l1 = l1_distance(&pr.scores, &want);
         assert!(l1 < 1e-12, "L1 {l1}: {:?} vs {want:?}", pr.scores);
         assert!((pr.scores.iter().sum::<f64>() - 1.0).abs() < 1e-12);
     }
@@ -373,13 +372,8 @@ mod tests {
         };
         let pr = pagerank(&graph(3, &edges), &cfg).unwrap();
         let want = reference(3, &edges, 0.85, &[0.0, 0.0, 1.0]);
-        let l1: f64 = pr
-            .scores
-            .iter()
-            .zip(&want)
-            .map(|(a, b)| (a - b).abs())
-            .sum();
-        assert!(l1 < 1e-12, "{:?} vs {want:?}", pr.scores);
+        let l1 = l1_distance(&pr.scores, &want);
+        assert!(l1 < 1e-12, "L1 {l1}: {:?} vs {want:?}", pr.scores);
         let bad = PageRankConfig {
             personalization: Some(vec![1.0]),
             ..Default::default()
@@ -449,12 +443,7 @@ mod tests {
             "f32 contributions cannot reach 1e-13 (residual {})",
             pr3.residual
         );
-        let l1: f64 = pr
-            .scores
-            .iter()
-            .zip(&pr2.scores)
-            .map(|(a, b)| (a - b).abs())
-            .sum();
+        let l1 = l1_distance(&pr.scores, &pr2.scores);
         assert!(l1 < 1e-5, "{l1}");
     }
 

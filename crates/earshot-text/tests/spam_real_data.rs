@@ -12,33 +12,14 @@
 //!
 //!     EARSHOT_SHARED_DATA=/work/shared/data cargo test -p earshot-text --test spam_real_data -- --nocapture
 
+mod common;
 mod spam_set;
 
+use common::shared_data;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use earshot_text::{commercial_spam, reply_copy_kind, CopyKind, NearDupIndex};
 use spam_set::{Case, Label, LabelledPost};
-
-/// `$EARSHOT_SHARED_DATA`, else `shared/data` beside the repository.
-fn shared_data(rel: &str) -> Option<PathBuf> {
-    let dir = match std::env::var_os("EARSHOT_SHARED_DATA") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
-    };
-    let p = dir.join(rel);
-    if p.is_file() {
-        return Some(p);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "CI=true but {} is missing (set EARSHOT_SHARED_DATA)",
-            p.display()
-        );
-    }
-    println!("skipped: {} missing (set EARSHOT_SHARED_DATA)", p.display());
-    None
-}
 
 /// Near-duplicate threshold for standalone copies.
 const COPY_JACCARD: f32 = 0.7;

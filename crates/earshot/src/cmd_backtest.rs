@@ -2,7 +2,7 @@
 
 use crate::cmd_score::load_model;
 use crate::exit::{Exit, UsageError};
-use crate::scoring::{load_input, Text};
+use crate::scoring::{load_input, reaction, Text};
 use crate::window::parse_instant;
 use crate::Cli;
 use anyhow::{Context, Result};
@@ -90,16 +90,7 @@ pub fn run(cli: &Cli, args: &BacktestArgs) -> Result<Exit> {
             to: Some(end),
         },
         args.platform.as_deref(),
-        |r| {
-            test.push(Reaction {
-                actor: r.actor,
-                target: r.target,
-                kind: r.kind,
-                time: r.time,
-                weight: r.weight,
-                post: r.post,
-            })
-        },
+        |r| test.push(reaction(r)),
     )?;
     let truth = engagement(&test, &table.accounts);
     let base = baselines(&train.reactions, &table.accounts)?;

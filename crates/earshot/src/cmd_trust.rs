@@ -495,20 +495,21 @@ fn scan(cli: &Cli, args: &ScanArgs) -> Result<Exit> {
     let started = std::time::Instant::now();
     let store = open(cli)?;
     let trust = TrustModel::builtin();
-    let (input, interactions) = crate::scoring::load_input(
+    let (mut input, interactions) = crate::scoring::load_input_before_behaviour(
         &store,
         earshot_store::TimeWindow::default(),
         args.platform.as_deref(),
         Some(&trust),
     )?;
-    let mut accounts = std::collections::BTreeSet::new();
+    // Before the behaviour step, the weights are exactly the profiled accounts'.
+    let profiled = input.authenticity.len();
+    crate::scoring::apply_behaviour(&mut input);
+    let mut accounts: std::collections::BTreeSet<i64> =
+        input.authenticity.keys().copied().collect();
     for r in &input.reactions {
         accounts.insert(r.actor);
         accounts.insert(r.target);
     }
-    let profiled = store.scan_profiled_accounts(args.platform.as_deref(), |id, _| {
-        accounts.insert(id);
-    })?;
     let seconds = started.elapsed().as_secs_f64();
     let weights: Vec<(i64, f64)> = accounts
         .iter()

@@ -4,7 +4,7 @@ use anyhow::Result;
 use earshot_score::{
     PostFlag, PostInfo, Reaction, ReplyClass, ScoreInput, ScoreTable, TextSignals,
 };
-use earshot_store::{ScoreRow, Store, TimeWindow};
+use earshot_store::{InteractionRow, ScoreRow, Store, TimeWindow};
 use earshot_trust::TrustModel;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -64,16 +64,7 @@ pub fn load_input_before_behaviour(
     trust: Option<&TrustModel>,
 ) -> Result<(ScoreInput, u64)> {
     let mut input = ScoreInput::default();
-    let n = store.scan_interactions(window, platform, |r| {
-        input.reactions.push(Reaction {
-            actor: r.actor,
-            target: r.target,
-            kind: r.kind,
-            time: r.time,
-            weight: r.weight,
-            post: r.post,
-        })
-    })?;
+    let n = store.scan_interactions(window, platform, |r| input.reactions.push(reaction(r)))?;
     store.scan_posts(window, platform, |p| {
         input.posts.insert(
             p.id,
@@ -105,6 +96,18 @@ pub fn load_input_before_behaviour(
         None => store.stats_last_time()?.map_or(0, |t| t + 1),
     };
     Ok((input, n))
+}
+
+/// A stored interaction as scoring reads it.
+pub fn reaction(r: &InteractionRow) -> Reaction {
+    Reaction {
+        actor: r.actor,
+        target: r.target,
+        kind: r.kind,
+        time: r.time,
+        weight: r.weight,
+        post: r.post,
+    }
 }
 
 /// Shortest post (in 3-word shingles) that can join a copy campaign: short stock phrases ("good

@@ -5,24 +5,34 @@ mod common;
 use common::*;
 use std::fmt::Write;
 
+/// A post by `author` and the interaction it carries (`kind` of `target`), as two JSONL lines.
+fn post(
+    lines: &mut String,
+    author: &str,
+    id: &str,
+    text: &str,
+    time: i64,
+    kind: &str,
+    target: &str,
+) {
+    writeln!(
+        lines,
+        r#"{{"type":"post","platform":"twitter","ext_id":"{id}","author":{{"ext_id":"{author}"}},"time":{time},"text":"{text}"}}"#
+    )
+    .unwrap();
+    writeln!(
+        lines,
+        r#"{{"type":"interaction","platform":"twitter","key":"i-{id}","kind":"{kind}","actor":{{"ext_id":"{author}"}},"target":{{"ext_id":"{target}"}},"post":"{id}","time":{time}}}"#
+    )
+    .unwrap();
+}
+
 #[test]
 fn spam_and_copy_campaigns_earn_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e.db");
     let file = dir.path().join("spam.jsonl");
     let mut lines = String::new();
-    let mut post = |author: &str, id: &str, text: &str, time: i64, kind: &str, target: &str| {
-        writeln!(
-            lines,
-            r#"{{"type":"post","platform":"twitter","ext_id":"{id}","author":{{"ext_id":"{author}"}},"time":{time},"text":"{text}"}}"#
-        )
-        .unwrap();
-        writeln!(
-            lines,
-            r#"{{"type":"interaction","platform":"twitter","key":"i-{id}","kind":"{kind}","actor":{{"ext_id":"{author}"}},"target":{{"ext_id":"{target}"}},"post":"{id}","time":{time}}}"#
-        )
-        .unwrap();
-    };
     let base = 1_700_000_000;
     // Six accounts post the same long text mentioning the brand, with small changes.
     for (i, tail) in ["!", "!!", "wow", "yes", "so true", "now"]
@@ -30,6 +40,7 @@ fn spam_and_copy_campaigns_earn_nothing() {
         .enumerate()
     {
         post(
+            &mut lines,
             &format!("s{i}"),
             &format!("c{i}"),
             &format!("Everyone go follow @brand right now for the most amazing deals and giveaways on the whole internet today {tail}"),
@@ -39,6 +50,7 @@ fn spam_and_copy_campaigns_earn_nothing() {
         );
     }
     post(
+        &mut lines,
         "seller",
         "ad1",
         "@brand Buy 1000 real followers cheap, DM now for instant delivery",
@@ -47,6 +59,7 @@ fn spam_and_copy_campaigns_earn_nothing() {
         "brand",
     );
     post(
+        &mut lines,
         "fan",
         "q1",
         "@brand my flight was delayed three hours, can you help me rebook onto the evening one?",
@@ -76,20 +89,9 @@ fn spam_and_copy_campaigns_earn_nothing() {
         )
         .unwrap();
     }
-    let mut post = |author: &str, id: &str, text: &str, time: i64, kind: &str, target: &str| {
-        writeln!(
-            lines,
-            r#"{{"type":"post","platform":"twitter","ext_id":"{id}","author":{{"ext_id":"{author}"}},"time":{time},"text":"{text}"}}"#
-        )
-        .unwrap();
-        writeln!(
-            lines,
-            r#"{{"type":"interaction","platform":"twitter","key":"i-{id}","kind":"{kind}","actor":{{"ext_id":"{author}"}},"target":{{"ext_id":"{target}"}},"post":"{id}","time":{time}}}"#
-        )
-        .unwrap();
-    };
     // One account reacts normally to another, so the population has more than the brand.
     post(
+        &mut lines,
         "fan",
         "q2",
         "@friend lovely to see you at the station this morning",
