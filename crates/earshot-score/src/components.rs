@@ -219,7 +219,7 @@ pub(crate) fn compute(
     let mut pair_list: Vec<((u32, u32), PairTotals)> = pairs.into_iter().collect();
     pair_list.sort_unstable_by_key(|&(k, _)| k); // fixed summation order: same numbers every run
 
-    // What one reactor's credit is worth to its target: its authenticity, times the model's
+    // What one reactor's credit is worth to its target: its authenticity (and the pair's, for a burst), times the model's
     // `reciprocal_credit` when it only reacted back (the target had reacted to it first).
     let worth = |a: u32, t: u32, mine: &PairTotals| {
         let theirs = pair_list
@@ -227,7 +227,8 @@ pub(crate) fn compute(
             .ok()
             .map(|j| &pair_list[j].1);
         let back = theirs.is_some_and(|p| reciprocates(mine.order.known(), p.order.known()));
-        input.authenticity_of(ids.external(a)) * if back { model.reciprocal_credit } else { 1.0 }
+        input.reactor_weight(ids.external(a), ids.external(t))
+            * if back { model.reciprocal_credit } else { 1.0 }
     };
     let k = model.reactor_saturation;
     let mut audience = vec![0.0; n];
@@ -249,7 +250,7 @@ pub(crate) fn compute(
         .map(|&((a, t), ref p)| Edge {
             src: a,
             dst: t,
-            weight: p.weight * input.authenticity_of(ids.external(a)),
+            weight: p.weight * input.reactor_weight(ids.external(a), ids.external(t)),
         })
         .collect();
     let mut amplification = direct.clone();

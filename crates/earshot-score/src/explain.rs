@@ -16,8 +16,12 @@ pub struct ReactorEvidence {
     /// Whether it only reacted back: the explained account had reacted to it first (its credit is then
     /// the model's `reciprocal_credit` share).
     pub reciprocating: bool,
-    /// Its authenticity weight (1 − probability of being automated or fake; 1 without a profile).
+    /// Its authenticity weight (1 − 2 × probability of being automated or fake, floored at 0, times any
+    /// behaviour discount; 1 without evidence).
     pub authenticity: f64,
+    /// Whether it arrived in a burst of doubtful new reactors, so that its reactions to this account
+    /// earn nothing whatever its own weight.
+    pub in_burst: bool,
     /// Its credit to audience: authenticity × reciprocation discount × (1 − e^(−weight)), at most 1.
     pub audience_credit: f64,
     /// Its credit to amplification (reshares and quotes only).
@@ -32,6 +36,8 @@ pub struct Evidence {
     /// Reactors, most audience credit first.
     pub reactors: Vec<ReactorEvidence>,
     pub distinct_reactors: usize,
+    /// Of those, how many arrived in bursts of doubtful new reactors and earned nothing.
+    pub burst_reactors: usize,
     pub reactions_received: u64,
     /// The account's posts that drew the most reactions (only where the data links reactions to posts).
     pub posts: Vec<PostEvidence>,
@@ -110,7 +116,7 @@ pub fn evidence(
         }
         let w = weigher.edge_weight(r.kind, r.time, r.weight, 1.0);
         if w > 0.0 {
-            *out_weight.entry(r.actor).or_default() += w * input.authenticity_of(r.actor);
+            *out_weight.entry(r.actor).or_default() += w * input.reactor_weight(r.actor, r.target);
             if r.actor == account {
                 first_to.entry(r.target).or_default().add(r.time);
             }
@@ -143,7 +149,7 @@ pub fn evidence(
             .map_or(0.0, |j| table.raw[Component::Authority.index()][j] / n);
         let total = out_weight.get(&r).copied().unwrap_or(0.0);
         if total > 0.0 {
-            pr * w * input.authenticity_of(r) / total
+            pr * w * input.reactor_weight(r, account) / total
         } else {
             0.0
         }
@@ -155,13 +161,18 @@ pub fn evidence(
             let back = first_to
                 .get(&r)
                 .is_some_and(|mine| reciprocates(a.first.known(), mine.known()));
-            let worth = input.authenticity_of(r) * if back { model.reciprocal_credit } else { 1.0 };
+            let worth =
+                input.reactor_weight(r, account) * if back { model.reciprocal_credit } else { 1.0 };
             (r, a, back, worth)
         })
         .map(|(r, a, reciprocating, worth)| ReactorEvidence {
             account: r,
             reciprocating,
             authenticity: input.authenticity_of(r),
+            in_burst: input
+                .pair_weights
+                .get(&(r, account))
+                .is_some_and(|&w| w < 1.0),
             reactions: InteractionKind::ALL
                 .iter()
                 .zip(a.kinds)
@@ -182,6 +193,7 @@ pub fn evidence(
         })
         .collect();
     let distinct_reactors = reactors.len();
+    let burst_reactors = reactors.iter().filter(|r| r.in_burst).count();
     reactors.sort_by(|a, b| {
         b.audience_credit
             .total_cmp(&a.audience_credit)
@@ -207,6 +219,7 @@ pub fn evidence(
     Some(Evidence {
         reactors,
         distinct_reactors,
+        burst_reactors,
         reactions_received: received,
         posts,
         per_post,

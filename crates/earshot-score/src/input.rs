@@ -35,6 +35,10 @@ pub struct ScoreInput {
     pub followers: FxHashMap<i64, u64>,
     /// Authenticity weight in [0, 1] per account; accounts not listed weigh 1.
     pub authenticity: FxHashMap<i64, f64>,
+    /// Per (actor, target): a further weight in [0, 1] on the actor's reactions to that target alone,
+    /// where the pair is suspect rather than the account (a burst of doubtful new reactors). Pairs not
+    /// listed weigh 1.
+    pub pair_weights: FxHashMap<(i64, i64), f64>,
     /// Decay is measured back from this instant (normally the end of the window).
     pub reference_time: Timestamp,
     /// Posts found to be spam or copies: reactions their authors made *with* them (the mention or
@@ -102,6 +106,20 @@ impl ScoreInput {
             .get(&post)
             .is_some_and(|p| p.author == r.actor)
             .then_some(*flag)
+    }
+
+    /// What `actor`'s reactions to `target` are worth: its authenticity times the pair's weight.
+    pub fn reactor_weight(&self, actor: i64, target: i64) -> f64 {
+        let pair = if self.pair_weights.is_empty() {
+            1.0
+        } else {
+            self.pair_weights
+                .get(&(actor, target))
+                .copied()
+                .unwrap_or(1.0)
+                .clamp(0.0, 1.0)
+        };
+        self.authenticity_of(actor) * pair
     }
 
     pub fn authenticity_of(&self, account: i64) -> f64 {

@@ -43,6 +43,7 @@ pub fn score(
         posts: input.posts.clone(),
         followers: input.followers.clone(),
         authenticity: input.authenticity.clone(),
+        pair_weights: input.pair_weights.clone(),
         reference_time: input.reference_time,
         flagged_posts: Default::default(),
         flagged_replies: Default::default(),

@@ -2,7 +2,9 @@
 //! reactor's repeated reactions are bounded; results do not depend on runs or threads.
 
 use earshot_model::InteractionKind;
-use earshot_score::{score, PostInfo, Reaction, ReplyClass, ScoreInput, ScoreModel, TextSignals};
+use earshot_score::{
+    score, Component, PostInfo, Reaction, ReplyClass, ScoreInput, ScoreModel, TextSignals,
+};
 use proptest::prelude::*;
 
 /// Plain stand-ins for the text crate: a question has a '?', a reply under 12 characters is trivial.
@@ -330,4 +332,52 @@ fn a_timed_reaction_after_an_untimed_one_never_costs_the_target() {
     base.push(r(9, 1, InteractionKind::Mention, Some(200)));
     let after = overall_of(&input(base), 1);
     assert!(after >= before - 1e-9, "{before} -> {after}");
+}
+
+#[test]
+fn a_pair_weight_silences_one_reactor_for_one_target_only() {
+    // Accounts 1..=6 reshare both 100 and 200; 7 and 8 reshare 100 only, 9 and 10 reshare 200 only.
+    let mut rs = Vec::new();
+    let mut push = |actor: i64, target: i64| {
+        rs.push(Reaction {
+            actor,
+            target,
+            kind: InteractionKind::Reshare,
+            time: Some(1_000),
+            weight: 1.0,
+            post: None,
+        })
+    };
+    for a in 1..=6 {
+        push(a, 100);
+        push(a, 200);
+    }
+    push(7, 100);
+    push(8, 100);
+    push(9, 200);
+    push(10, 200);
+    let plain = input(rs);
+    let mut burst = plain.clone();
+    // 1..=6 arrived at 100 in a burst: their reactions to 100 earn nothing, to 200 everything.
+    for a in 1..=6 {
+        burst.pair_weights.insert((a, 100), 0.0);
+    }
+    let model = ScoreModel::builtin();
+    let (p, b) = (
+        score(&plain, &model, &SimpleText).unwrap(),
+        score(&burst, &model, &SimpleText).unwrap(),
+    );
+    let raw = |t: &earshot_score::ScoreTable, c: Component, a: i64| {
+        t.raw[c.index()][t.position(a).unwrap()]
+    };
+    for c in [Component::Audience, Component::Amplification] {
+        // 100 keeps only 7 and 8: a quarter of what eight equal reactors gave it.
+        assert!(
+            (raw(&b, c, 100) - raw(&p, c, 100) * 2.0 / 8.0).abs() < 1e-9,
+            "{c:?}"
+        );
+        assert_eq!(raw(&b, c, 200), raw(&p, c, 200), "{c:?}");
+    }
+    assert!(raw(&b, Component::Authority, 100) < raw(&p, Component::Authority, 100));
+    assert!(b.overall[b.position(100).unwrap()] < p.overall[p.position(100).unwrap()]);
 }

@@ -10,6 +10,7 @@
 //! This crate reads plain [`earshot_model::Account`] values and returns plain numbers: no SQL, no files.
 
 pub mod behaviour;
+pub mod bursts;
 pub mod eval;
 pub mod features;
 pub mod logistic;
@@ -19,6 +20,7 @@ pub mod trees;
 pub mod weights;
 
 pub use behaviour::closed_group_weights;
+pub use bursts::{find_bursts, Burst, BurstRule};
 pub use eval::{cross_validate, dedupe, CrossValidation, Labelled, Metrics};
 pub use features::{FeatureContext, FeatureVector, FEATURES};
 pub use model::{Assessment, Classifier, Contribution, Learner, TrustError, TrustModel};

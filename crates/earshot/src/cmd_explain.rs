@@ -202,6 +202,7 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
                 r.authority_share * 100.0,
                 kinds.join(", "),
                 match (r.reciprocating, r.authenticity < 0.9) {
+                    _ if r.in_burst => "  (arrived in a burst of doubtful new reactors)".to_string(),
                     (true, _) => "  (reacted back after this account reacted first)".to_string(),
                     (false, true) => format!(
                         "  (authenticity {:.2}: its profile looks automated or fake, or it trades reactions in a closed group)",
@@ -211,6 +212,17 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
                 }
             );
         }
+    }
+    if ev.burst_reactors > 0 {
+        let rule = earshot_trust::BurstRule::default();
+        println!(
+            "\n{} reactors earned nothing: they arrived in a burst of doubtful new accounts ({} or more within {} h, at least {:.0}% of the new reactors then, each weighing under {})",
+            ev.burst_reactors,
+            rule.min_suspects,
+            rule.window_secs / 3600,
+            rule.min_share * 100.0,
+            rule.suspect_below
+        );
     }
     if !ev.discarded.is_empty() {
         println!("\nreactions that earned nothing, because the post carrying them was:");

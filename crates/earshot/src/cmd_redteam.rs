@@ -49,6 +49,10 @@ pub struct RedteamArgs {
 #[serde(rename_all = "snake_case")]
 enum Attack {
     FakeFollowers,
+    /// Fake accounts dressed up to look half-real (months old, some followers and posts, a bio), each
+    /// weighing well above zero alone, bought in one batch: an evasion of the profile model that the
+    /// burst rule answers.
+    DoubtfulAccounts,
     Pod,
     /// The pod again, each member also reacting once to as many real accounts as the pod is large,
     /// so that most of its partners do not react back: an evasion of the closed-group share rule.
@@ -58,8 +62,9 @@ enum Attack {
 }
 
 impl Attack {
-    const ALL: [Attack; 5] = [
+    const ALL: [Attack; 6] = [
         Attack::FakeFollowers,
+        Attack::DoubtfulAccounts,
         Attack::Pod,
         Attack::DilutedPod,
         Attack::SpamPosts,
@@ -69,6 +74,7 @@ impl Attack {
     fn label(self) -> &'static str {
         match self {
             Attack::FakeFollowers => "(a) fake accounts",
+            Attack::DoubtfulAccounts => "(a2) dressed-up fakes",
             Attack::Pod => "(b) pod",
             Attack::DilutedPod => "(b2) pod+outsiders",
             Attack::SpamPosts => "(c) spam posts",
@@ -99,6 +105,30 @@ fn fake_profile(k: usize, rng: &mut Xoshiro256PlusPlus, now: i64) -> Account {
             bio: Some(String::new()),
             default_avatar: Some(true),
             likes_given: Some(0),
+            listed: Some(0),
+            verified: Some(false),
+            ..Default::default()
+        },
+    }
+}
+
+/// A fake dressed up to pass a glance: months old, a few dozen followers, some posts and likes,
+/// a bio half the time, a real picture, a name with a short number.
+fn dressed_up_profile(k: usize, rng: &mut Xoshiro256PlusPlus, now: i64) -> Account {
+    let digits = 10 + rng.next_u64() % 90;
+    Account {
+        platform: PLATFORM.into(),
+        ext_id: format!("dressed-{k}"),
+        handle: Some(format!("jess_miller{digits}")),
+        display_name: None,
+        profile: Profile {
+            followers: Some(50 + rng.next_u64() % 250),
+            following: Some(200 + rng.next_u64() % 600),
+            post_count: Some(50 + rng.next_u64() % 750),
+            created_at: Some(now - 86_400 * (180 + (rng.next_u64() % 720) as i64)),
+            bio: Some("x".repeat(20 + (rng.next_u64() % 100) as usize)),
+            default_avatar: Some(false),
+            likes_given: Some(10 + rng.next_u64() % 290),
             listed: Some(0),
             verified: Some(false),
             ..Default::default()
@@ -142,9 +172,12 @@ fn attacked(
     let mut rng =
         Xoshiro256PlusPlus::seed_from_u64(args.seed ^ (target as u64) ^ (attack as u64) << 56);
     match attack {
-        Attack::FakeFollowers => {
+        Attack::FakeFollowers | Attack::DoubtfulAccounts => {
             let fakes: Vec<(i64, Account)> = (0..args.size)
-                .map(|k| (fresh_id("fake", k), fake_profile(k, &mut rng, now)))
+                .map(|k| match attack {
+                    Attack::FakeFollowers => (fresh_id("fake", k), fake_profile(k, &mut rng, now)),
+                    _ => (fresh_id("dressed", k), dressed_up_profile(k, &mut rng, now)),
+                })
                 .collect();
             for (id, w) in earshot_trust::authenticity_weights(&fakes, trust) {
                 out.authenticity.insert(id, w);
@@ -252,6 +285,8 @@ struct Outcome {
     attack: Attack,
     score: f64,
     change: f64,
+    /// The change had the burst rule not applied (an ablation, where bursts were found).
+    change_without_bursts: Option<f64>,
 }
 
 #[derive(serde::Serialize)]
@@ -288,16 +323,24 @@ pub fn run(cli: &Cli, args: &RedteamArgs) -> Result<Exit> {
         apply_behaviour(&mut inp);
         score(&inp, &model, &Text)?
     };
-    // What the trust model makes of the bought-follower profiles attack (a) uses.
-    let fake_weight = {
+    // What the trust model makes of the profiles attacks (a) and (a2) use: mean weight, and the share
+    // of accounts weighing under the burst rule's bar.
+    let weigh = |profile: fn(usize, &mut Xoshiro256PlusPlus, i64) -> Account| {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(args.seed);
         let now = input.reference_time;
         let fakes: Vec<(i64, Account)> = (0..args.size.min(1000))
-            .map(|k| (fresh_id("fake", k), fake_profile(k, &mut rng, now)))
+            .map(|k| (fresh_id("probe", k), profile(k, &mut rng, now)))
             .collect();
         let w = earshot_trust::authenticity_weights(&fakes, &trust);
-        w.iter().map(|(_, w)| w).sum::<f64>() / w.len().max(1) as f64
+        let n = w.len().max(1) as f64;
+        let bar = earshot_trust::BurstRule::default().suspect_below;
+        (
+            w.iter().map(|(_, w)| w).sum::<f64>() / n,
+            w.iter().filter(|(_, w)| *w < bar).count() as f64 / n,
+        )
     };
+    let (fake_weight, _) = weigh(fake_profile);
+    let (dressed_weight, dressed_doubtful) = weigh(dressed_up_profile);
     if base.is_empty() {
         bail!(
             "nothing left to score in {}: every reaction was discarded as spam or a copy",
@@ -348,13 +391,21 @@ pub fn run(cli: &Cli, args: &RedteamArgs) -> Result<Exit> {
                 &real_reactors,
                 &real_kinds,
             );
-            apply_behaviour(&mut inp);
+            let bursts = apply_behaviour(&mut inp);
             let t = score(&inp, &model, &Text)?;
             let after = t.position(account).map_or(before, |j| t.overall[j]);
+            let change_without_bursts = if bursts.is_empty() {
+                None
+            } else {
+                inp.pair_weights.clear();
+                let t = score(&inp, &model, &Text)?;
+                Some(t.position(account).map_or(before, |j| t.overall[j]) - before)
+            };
             outcomes.push(Outcome {
                 attack,
                 score: after,
                 change: after - before,
+                change_without_bursts,
             });
         }
         reports.push(TargetReport {
@@ -370,6 +421,8 @@ pub fn run(cli: &Cli, args: &RedteamArgs) -> Result<Exit> {
             "{}",
             serde_json::json!({"size": args.size, "pod": args.pod, "pod_repeats": args.pod_repeats,
                 "fake_account_mean_authenticity": fake_weight,
+                "dressed_up_mean_authenticity": dressed_weight,
+                "dressed_up_doubtful_share": dressed_doubtful,
                 "seed": args.seed, "model_version": model.version, "trust_model": trust.version,
                 "targets": reports})
         );
@@ -379,7 +432,12 @@ pub fn run(cli: &Cli, args: &RedteamArgs) -> Result<Exit> {
         "score change of each target (model {}, trust {}); attacks should move a score by at most 2 points, the control by at least 5 at the 50th percentile\n",
         model.version, trust.version
     );
-    println!("bought-follower profiles drawn like attack (a)'s weigh {fake_weight:.3} on average (1 − 2p, floored at 0)\n");
+    println!("bought-follower profiles drawn like attack (a)'s weigh {fake_weight:.3} on average (1 − 2p, floored at 0)");
+    println!(
+        "dressed-up fakes drawn like attack (a2)'s weigh {dressed_weight:.3} on average; {:.0}% of them are doubtful (under {})\n",
+        dressed_doubtful * 100.0,
+        earshot_trust::BurstRule::default().suspect_below
+    );
     print!("  {:<10} {:<24} {:>7}", "target", "account", "score");
     for a in Attack::ALL {
         print!(" {:>18}", a.label());
@@ -391,6 +449,21 @@ pub fn run(cli: &Cli, args: &RedteamArgs) -> Result<Exit> {
             print!(" {:>+18.1}", o.change);
         }
         println!();
+    }
+    let ablation: Vec<String> = reports
+        .iter()
+        .flat_map(|r| {
+            r.outcomes.iter().filter_map(move |o| {
+                o.change_without_bursts
+                    .map(|c| format!("{} on p{}: {c:+.1}", o.attack.label(), r.percentile))
+            })
+        })
+        .collect();
+    if !ablation.is_empty() {
+        println!(
+            "\nwithout the burst rule (doubtful new reactors arriving together earn nothing), the changes would have been: {}",
+            ablation.join("; ")
+        );
     }
     Ok(Exit::Ok)
 }

@@ -112,6 +112,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
                 "run": run_id, "model_version": model.version, "accounts": table.len(), "interactions": interactions,
                 "authenticity_model": model.authenticity_model, "accounts_with_authenticity": input.authenticity.len(),
                 "posts_flagged": flag_counts(&input),
+                "burst_pairs_discounted": input.pair_weights.len(),
                 "pagerank_iterations": table.pagerank_iterations, "weights": table.weights,
                 "seconds": {"load": load_seconds, "score": score_seconds, "save": save_seconds},
                 "peak_rss_kib": crate::progress::peak_rss_kib(), "top": top,
@@ -130,6 +131,12 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
         println!(
             "posts whose reactions earned nothing: {} (see `earshot explain`)",
             list.join(", ")
+        );
+    }
+    if !input.pair_weights.is_empty() {
+        println!(
+            "reactors that earned their target nothing, arriving in a burst of doubtful new accounts: {} (see `earshot explain`)",
+            input.pair_weights.len()
         );
     }
     print_top(&store, run_id, "overall", args.top, None)?;

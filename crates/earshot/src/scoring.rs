@@ -43,9 +43,11 @@ pub fn load_input(
     Ok((input, n))
 }
 
-/// Multiply each account's authenticity by its closed-group weight (`earshot_trust::behaviour`),
-/// computed from the input's own reactions. Call once per input: it compounds.
-pub fn apply_behaviour(input: &mut ScoreInput) {
+/// Authenticity from behaviour in the input's own reactions (`earshot_trust::behaviour`,
+/// `earshot_trust::bursts`): each account's weight is multiplied by its closed-group and ring weight,
+/// and then reactors that arrived in a burst of doubtful new reactors weigh 0 for that target. Call once
+/// per input: it compounds. Returns the bursts found.
+pub fn apply_behaviour(input: &mut ScoreInput) -> Vec<earshot_trust::Burst> {
     let pairs = input
         .reactions
         .iter()
@@ -54,6 +56,22 @@ pub fn apply_behaviour(input: &mut ScoreInput) {
     for (a, w) in earshot_trust::closed_group_weights(pairs) {
         *input.authenticity.entry(a).or_insert(1.0) *= w;
     }
+    let reactions = input
+        .reactions
+        .iter()
+        .filter(|r| r.kind.is_reaction())
+        .map(|r| (r.actor, r.target, r.time));
+    let bursts = earshot_trust::find_bursts(
+        reactions,
+        |a| input.authenticity_of(a),
+        &earshot_trust::BurstRule::default(),
+    );
+    for b in &bursts {
+        for &a in &b.suspects {
+            input.pair_weights.insert((a, b.target), 0.0);
+        }
+    }
+    bursts
 }
 
 /// [`load_input`] without the behaviour step: for callers that add reactions first (`redteam`).
