@@ -205,7 +205,7 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
                     _ if r.in_burst => "  (arrived in a burst of doubtful new reactors)".to_string(),
                     (true, _) => "  (reacted back after this account reacted first)".to_string(),
                     (false, true) => format!(
-                        "  (authenticity {:.2}: its profile looks automated or fake, or it trades reactions in a closed group)",
+                        "  (authenticity {:.2}: its profile looks automated or fake, it trades reactions in a closed group, or it acts like clockwork)",
                         r.authenticity
                     ),
                     (false, false) => String::new(),

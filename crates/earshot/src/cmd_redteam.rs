@@ -53,6 +53,9 @@ enum Attack {
     /// weighing well above zero alone, bought in one batch: an evasion of the profile model that the
     /// burst rule answers.
     DoubtfulAccounts,
+    /// Scheduled bots with no profile: each reshares a real account every ten minutes (± a minute),
+    /// the target among them, for a day.
+    ClockworkBots,
     Pod,
     /// The pod again, each member also reacting once to as many real accounts as the pod is large,
     /// so that most of its partners do not react back: an evasion of the closed-group share rule.
@@ -62,9 +65,10 @@ enum Attack {
 }
 
 impl Attack {
-    const ALL: [Attack; 6] = [
+    const ALL: [Attack; 7] = [
         Attack::FakeFollowers,
         Attack::DoubtfulAccounts,
+        Attack::ClockworkBots,
         Attack::Pod,
         Attack::DilutedPod,
         Attack::SpamPosts,
@@ -75,6 +79,7 @@ impl Attack {
         match self {
             Attack::FakeFollowers => "(a) fake accounts",
             Attack::DoubtfulAccounts => "(a2) dressed-up fakes",
+            Attack::ClockworkBots => "(a3) clockwork bots",
             Attack::Pod => "(b) pod",
             Attack::DilutedPod => "(b2) pod+outsiders",
             Attack::SpamPosts => "(c) spam posts",
@@ -190,6 +195,29 @@ fn attacked(
                 };
                 let t = within_last_day(&mut rng, now);
                 out.reactions.push(react(*id, target, kind, t, None));
+            }
+        }
+        Attack::ClockworkBots => {
+            // args.size reactions to the target, from args.size / 10 bots (at least one).
+            let bots = (args.size / 10).max(1);
+            for b in 0..bots {
+                let bot = fresh_id("clockwork", b);
+                let start = now - 86_400 + (rng.next_u64() % 600) as i64;
+                for k in 0..144i64 {
+                    let t = start + k * 600 + (rng.next_u64() % 121) as i64 - 60;
+                    let to = if k % 14 == (b % 14) as i64 || real_reactors.is_empty() {
+                        target
+                    } else {
+                        real_reactors[(rng.next_u64() % real_reactors.len() as u64) as usize]
+                    };
+                    out.reactions.push(react(
+                        bot,
+                        to,
+                        InteractionKind::Reshare,
+                        Some(t.min(now - 1)),
+                        None,
+                    ));
+                }
             }
         }
         Attack::Pod | Attack::DilutedPod => {

@@ -41,8 +41,9 @@ pub enum TrustCommand {
 }
 
 /// Authenticity of every account in the database: the profile model's probability where a profile
-/// exists, the closed-group weight from the interactions, and the weight scoring will use; prints a
-/// summary and the least authentic accounts.
+/// exists, the behaviour weights from the interactions (closed groups, rings, clockwork timing), and
+/// the weight scoring will use, plus bursts of doubtful new reactors; prints a summary and the least
+/// authentic accounts.
 #[derive(Args, Debug)]
 pub struct ScanArgs {
     #[arg(long)]
@@ -503,7 +504,7 @@ fn scan(cli: &Cli, args: &ScanArgs) -> Result<Exit> {
     )?;
     // Before the behaviour step, the weights are exactly the profiled accounts'.
     let profiled = input.authenticity.len();
-    crate::scoring::apply_behaviour(&mut input);
+    let bursts = crate::scoring::apply_behaviour(&mut input);
     let mut accounts: std::collections::BTreeSet<i64> =
         input.authenticity.keys().copied().collect();
     for r in &input.reactions {
@@ -529,6 +530,7 @@ fn scan(cli: &Cli, args: &ScanArgs) -> Result<Exit> {
             "{}",
             serde_json::json!({"accounts": weights.len(), "with_profile": profiled, "interactions": interactions,
                 "weight_zero": zero, "weight_reduced": reduced, "seconds": seconds,
+                "bursts": bursts.len(), "burst_pairs": input.pair_weights.len(),
                 "trust_model": trust.version, "least_authentic": rows})
         );
         return Ok(Exit::Ok);
@@ -538,7 +540,12 @@ fn scan(cli: &Cli, args: &ScanArgs) -> Result<Exit> {
         weights.len(),
         trust.version
     );
-    println!("  {zero} weigh 0 (more likely fake than not, or trading reactions in a closed group); {reduced} weigh less than 1");
+    println!("  {zero} weigh 0 (more likely fake than not, trading reactions in a closed group or ring, or acting like clockwork); {reduced} weigh less than 1");
+    println!(
+        "  {} bursts of doubtful new reactors: {} reactor→target pairs earn nothing",
+        bursts.len(),
+        input.pair_weights.len()
+    );
     if !least.is_empty() {
         println!("\nleast authentic (weight scoring gives their reactions):");
         for (a, w) in &least {

@@ -44,8 +44,8 @@ pub fn load_input(
 }
 
 /// Authenticity from behaviour in the input's own reactions (`earshot_trust::behaviour`,
-/// `earshot_trust::bursts`): each account's weight is multiplied by its closed-group and ring weight,
-/// and then reactors that arrived in a burst of doubtful new reactors weigh 0 for that target. Call once
+/// `earshot_trust::bursts`): each account's weight is multiplied by its closed-group, ring and
+/// clockwork-timing weights, and then reactors that arrived in a burst of doubtful new reactors weigh 0 for that target. Call once
 /// per input: it compounds. Returns the bursts found.
 pub fn apply_behaviour(input: &mut ScoreInput) -> Vec<earshot_trust::Burst> {
     let pairs = input
@@ -53,7 +53,14 @@ pub fn apply_behaviour(input: &mut ScoreInput) -> Vec<earshot_trust::Burst> {
         .iter()
         .filter(|r| r.kind.is_reaction())
         .map(|r| (r.actor, r.target));
-    for (a, w) in earshot_trust::closed_group_weights(pairs) {
+    let mut weights = earshot_trust::closed_group_weights(pairs);
+    let actions = input
+        .reactions
+        .iter()
+        .filter(|r| r.actor != r.target)
+        .filter_map(|r| Some((r.actor, r.time?)));
+    weights.extend(earshot_trust::behaviour::clockwork_weights(actions));
+    for (a, w) in weights {
         *input.authenticity.entry(a).or_insert(1.0) *= w;
     }
     let reactions = input
