@@ -13,6 +13,7 @@ mod cmd_gen;
 mod cmd_import;
 mod cmd_redteam;
 mod cmd_score;
+mod cmd_sentiment;
 mod cmd_stats;
 mod cmd_trust;
 mod exit;
@@ -80,6 +81,7 @@ pub enum Command {
     Authority(cmd_authority::AuthorityArgs),
     Trust(cmd_trust::TrustArgs),
     Redteam(cmd_redteam::RedteamArgs),
+    Sentiment(cmd_sentiment::SentimentArgs),
     Gen(cmd_gen::GenArgs),
     Bench(cmd_bench::BenchArgs),
 }
@@ -98,6 +100,7 @@ fn main() -> ExitCode {
         Command::Authority(a) => cmd_authority::run(&cli, a),
         Command::Trust(a) => cmd_trust::run(&cli, a),
         Command::Redteam(a) => cmd_redteam::run(&cli, a),
+        Command::Sentiment(a) => cmd_sentiment::run(&cli, a),
         Command::Gen(a) => cmd_gen::run(&cli, a),
         Command::Bench(a) => cmd_bench::run(&cli, a),
     };
