@@ -1,7 +1,7 @@
 //! Streaming reads of stored interactions, for the graph stage.
 
 use crate::{Result, Store};
-use earshot_model::{Account, InteractionKind, Profile};
+use earshot_model::{Account, AccountId, InteractionKind, Profile};
 use rusqlite::params;
 
 /// A time window `[from, to)` in UTC seconds; `None` leaves that side open.
@@ -223,6 +223,34 @@ impl Store {
         self.conn
             .query_row("SELECT MAX(time) FROM interactions", [], |r| r.get(0))
             .map_err(|e| self.err(e))
+    }
+
+    /// The distinct platforms of stored accounts, sorted. One scan of `accounts` (no index covers
+    /// every row), so callers resolving many ids ask once and use [`Store::account_id`] per id.
+    pub fn platforms(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT platform FROM accounts ORDER BY platform")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// The stable id of the stored account `(platform, ext_id)`, if there is one. Exact: no handle
+    /// matching and no case folding (that is [`Store::find_accounts`]). `ext_id` has no index of its
+    /// own, so this looks the stable id up by primary key and confirms the ext_id it stores.
+    pub fn account_id(&self, platform: &str, ext_id: &str) -> Result<Option<i64>> {
+        let id = AccountId::of(platform, ext_id).0;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM accounts WHERE id = ?1 AND platform = ?2 AND ext_id = ?3",
+            )
+            .map_err(|e| self.err(e))?;
+        let found = stmt
+            .exists(params![id, platform, ext_id])
+            .map_err(|e| self.err(e))?;
+        Ok(found.then_some(id))
     }
 
     /// `(ext_id, handle)` of an account by stable id.

@@ -273,3 +273,35 @@ fn scans_respect_time_windows_and_platforms() {
     assert_eq!(other[0].kind, InteractionKind::Follow);
     assert_eq!(count(TimeWindow::all(), Some("t")).len(), 3);
 }
+
+#[test]
+fn accounts_resolve_exactly_by_platform_and_ext_id() {
+    let (_d, mut s) = temp_store();
+    let mut events = vec![interaction("a:1", InteractionKind::Reshare, "1", "2", 100)];
+    events.push(Event::Interaction(Interaction {
+        platform: "other".into(),
+        key: "b:1".into(),
+        kind: InteractionKind::Reply,
+        actor: AccountRef::by_id("2"),
+        target: AccountRef::by_id("7"),
+        post: None,
+        time: None,
+        weight: 1.0,
+    }));
+    s.write(&events).unwrap();
+    assert_eq!(s.platforms().unwrap(), vec!["other", "t"]);
+    let id = s.account_id("t", "1").unwrap().expect("stored");
+    assert_eq!(s.account_names(id).unwrap().unwrap().0, "1");
+    assert_ne!(
+        s.account_id("t", "2").unwrap(),
+        s.account_id("other", "2").unwrap()
+    );
+    assert!(s.account_id("other", "2").unwrap().is_some());
+    assert_eq!(
+        s.account_id("t", "7").unwrap(),
+        None,
+        "7 is only on `other`"
+    );
+    assert_eq!(s.account_id("t", " 1").unwrap(), None, "no trimming");
+    assert_eq!(s.account_id("nowhere", "1").unwrap(), None);
+}
