@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 use unicase::UniCase;
 
-/// Complaint words, with a valence on VADER's scale. Also counted as a feature of their own.
+/// Complaint words, with a valence on VADER's scale.
 pub const COMPLAINT_WORDS: [(&str, f64); 27] = [
     ("delayed", -1.8),
     ("delay", -1.5),
@@ -61,11 +61,6 @@ pub fn known(word: &str) -> bool {
 /// Its rating, 0 where it has none.
 pub fn valence(word: &str) -> f64 {
     LEXICON.get(&UniCase::new(word)).copied().unwrap_or(0.0)
-}
-
-/// Whether `word` (lowercase) is a complaint word.
-pub fn is_complaint(word: &str) -> bool {
-    COMPLAINT_WORDS.iter().any(|(w, _)| *w == word)
 }
 
 /// Negators, as VADER lists them (the common ones; VADER's own list drives its scoring).

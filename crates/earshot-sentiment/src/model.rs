@@ -3,7 +3,7 @@
 //!
 //! Why not VADER's thresholds alone: VADER's compound score was built to rank, and its ±0.05 cut-offs
 //! call most mildly worded tweets positive or negative; the classes of a labelled set are better told
-//! apart by a few numbers together (how much is positive *and* negative, complaints, questions).
+//! apart by a few numbers together (how much is positive *and* negative, negators, questions).
 //! Classes are weighted to balance, so that a rare class is not simply never predicted.
 
 use crate::features::{extract, FeatureVector, FEATURES, N_FEATURES};

@@ -82,15 +82,13 @@ pub fn find_bursts(
             arrivals.entry(t).or_default().push((time, a));
         }
     }
-    let mut targets: Vec<i64> = arrivals
-        .iter()
+    let mut targets: Vec<(i64, Vec<(i64, i64)>)> = arrivals
+        .into_iter()
         .filter(|(_, v)| v.len() >= rule.min_suspects)
-        .map(|(&t, _)| t)
         .collect();
-    targets.sort_unstable();
+    targets.sort_unstable_by_key(|&(t, _)| t);
     let mut out = Vec::new();
-    for t in targets {
-        let mut v = std::mem::take(arrivals.get_mut(&t).expect("listed target"));
+    for (t, mut v) in targets {
         v.sort_unstable();
         let suspect: Vec<bool> = v
             .iter()
