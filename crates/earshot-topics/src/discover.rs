@@ -1,0 +1,474 @@
+//! Topics without a taxonomy: clusters of the hashtag and keyword co-occurrence graph.
+//!
+//! Why this method: it needs no model, no training and no language beyond the tags and keywords
+//! [`crate::extract`] already reads, it runs in seconds on a laptop, and every topic it reports is a
+//! list of terms a reader can check. The steps:
+//!
+//! 1. The vocabulary is the `max_terms` most frequent terms that occur in at least `min_posts` posts
+//!    (hashtags written `#tag`, keywords bare).
+//! 2. Two terms are linked by their normalised pointwise mutual information (NPMI) over posts, when
+//!    they share at least `min_pair_posts` posts and the NPMI is positive. NPMI, unlike raw counts,
+//!    does not link everything to the most common words.
+//! 3. Louvain modularity optimisation (Blondel et al. 2008) splits that graph into communities.
+//! 4. A community with at least `min_terms` terms is a topic, labelled by its three terms with the most
+//!    link weight inside it. A post belongs to the topic holding most of its vocabulary terms
+//!    (at least two of them, so a single shared word does not make a post "about" a topic).
+//!
+//! Everything is deterministic: ties break by term frequency, then alphabetically.
+
+use crate::taxonomy::{Taxonomy, TopicDef};
+use crate::terms::PostTerms;
+use rustc_hash::FxHashMap;
+
+/// Knobs of [`discover`]; the defaults suit a few thousand to a few million tweets.
+#[derive(Clone, Debug)]
+pub struct DiscoverOptions {
+    /// A term must occur in this many posts to be in the vocabulary.
+    pub min_posts: u32,
+    /// Vocabulary size cap (most frequent first).
+    pub max_terms: usize,
+    /// Two terms are linked only when they share this many posts.
+    pub min_pair_posts: u32,
+    /// A community needs this many terms to be a topic.
+    pub min_terms: usize,
+    /// At most this many topics are reported (largest by posts first).
+    pub max_topics: usize,
+    /// Louvain resolution: above 1 gives more, smaller topics.
+    pub resolution: f64,
+    /// Example posts kept per topic.
+    pub examples: usize,
+}
+
+impl Default for DiscoverOptions {
+    fn default() -> Self {
+        DiscoverOptions {
+            min_posts: 5,
+            max_terms: 3000,
+            min_pair_posts: 3,
+            min_terms: 4,
+            max_topics: 30,
+            resolution: 1.0,
+            examples: 3,
+        }
+    }
+}
+
+/// One discovered topic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiscoveredTopic {
+    /// A short key usable on the command line (`t03-christmas`).
+    pub key: String,
+    /// Human-readable label: the three most central terms.
+    pub label: String,
+    /// Its terms with their link weight inside the topic, most central first.
+    pub terms: Vec<(String, f64)>,
+    /// Posts assigned to it.
+    pub posts: u32,
+    /// Indices (into the input) of its most typical posts: those with the most of its terms.
+    pub examples: Vec<usize>,
+}
+
+/// What [`discover`] found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Discovered {
+    /// Topics, most posts first.
+    pub topics: Vec<DiscoveredTopic>,
+    /// For each input post, the index of its topic in `topics`, if any.
+    pub assignment: Vec<Option<u32>>,
+    /// Vocabulary size and number of links, for reporting.
+    pub vocabulary: usize,
+    /// Links in the co-occurrence graph.
+    pub links: usize,
+}
+
+impl Discovered {
+    /// The topics as an editable [`Taxonomy`]: each topic's `terms_per_topic` most central terms, hashtags
+    /// as hashtags and the rest as keywords.
+    pub fn to_taxonomy(&self, terms_per_topic: usize) -> Taxonomy {
+        let mut t = Taxonomy::default();
+        for topic in &self.topics {
+            let mut def = TopicDef {
+                label: Some(topic.label.clone()),
+                ..TopicDef::default()
+            };
+            for (term, _) in topic.terms.iter().take(terms_per_topic) {
+                match term.strip_prefix('#') {
+                    Some(tag) => def.hashtags.push(tag.to_owned()),
+                    None => def.keywords.push(term.clone()),
+                }
+            }
+            t.topics.insert(topic.key.clone(), def);
+        }
+        t
+    }
+}
+
+/// The distinct vocabulary-candidate terms of a post: `#hashtags` and keywords.
+fn post_terms(p: &PostTerms) -> Vec<String> {
+    let mut v: Vec<String> = p
+        .hashtags
+        .iter()
+        .filter(|h| h.chars().count() >= 2)
+        .map(|h| format!("#{h}"))
+        .chain(p.keywords().map(str::to_owned))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Finds topics in `posts`. `O(P·t²)` for `P` posts of `t` vocabulary terms each, plus Louvain on the
+/// term graph (small: at most `max_terms` nodes).
+pub fn discover(posts: &[PostTerms], opts: &DiscoverOptions) -> Discovered {
+    let per_post: Vec<Vec<String>> = posts.iter().map(post_terms).collect();
+    let mut df: FxHashMap<&str, u32> = FxHashMap::default();
+    for terms in &per_post {
+        for t in terms {
+            *df.entry(t.as_str()).or_default() += 1;
+        }
+    }
+    let mut vocab: Vec<(&str, u32)> = df
+        .into_iter()
+        .filter(|&(_, n)| n >= opts.min_posts)
+        .collect();
+    vocab.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    vocab.truncate(opts.max_terms);
+    let index: FxHashMap<&str, u32> = vocab
+        .iter()
+        .enumerate()
+        .map(|(i, (t, _))| (*t, i as u32))
+        .collect();
+    let post_ids: Vec<Vec<u32>> = per_post
+        .iter()
+        .map(|terms| {
+            let mut ids: Vec<u32> = terms
+                .iter()
+                .filter_map(|t| index.get(t.as_str()).copied())
+                .collect();
+            ids.sort_unstable();
+            ids
+        })
+        .collect();
+
+    let mut pairs: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    for ids in &post_ids {
+        for (k, &a) in ids.iter().enumerate() {
+            for &b in &ids[k + 1..] {
+                *pairs.entry((a, b)).or_default() += 1;
+            }
+        }
+    }
+    let n = posts.len().max(1) as f64;
+    let mut edges: Vec<(u32, u32, f64)> = pairs
+        .into_iter()
+        .filter(|&(_, c)| c >= opts.min_pair_posts)
+        .filter_map(|((a, b), c)| {
+            let (pa, pb, pab) = (
+                vocab[a as usize].1 as f64 / n,
+                vocab[b as usize].1 as f64 / n,
+                c as f64 / n,
+            );
+            let npmi = if pab >= 1.0 {
+                1.0
+            } else {
+                (pab / (pa * pb)).ln() / -pab.ln()
+            };
+            (npmi > 0.0).then_some((a, b, npmi))
+        })
+        .collect();
+    edges.sort_by_key(|x| (x.0, x.1));
+    let community = louvain(vocab.len(), &edges, opts.resolution);
+
+    // Strength of each term inside its own community.
+    let mut strength = vec![0.0f64; vocab.len()];
+    for &(a, b, w) in &edges {
+        if community[a as usize] == community[b as usize] {
+            strength[a as usize] += w;
+            strength[b as usize] += w;
+        }
+    }
+    let mut members: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    for (t, &c) in community.iter().enumerate() {
+        members.entry(c).or_default().push(t as u32);
+    }
+    let mut groups: Vec<Vec<u32>> = members
+        .into_values()
+        .filter(|m| m.len() >= opts.min_terms)
+        .collect();
+    for g in &mut groups {
+        g.sort_by(|&a, &b| {
+            strength[b as usize]
+                .total_cmp(&strength[a as usize])
+                .then(vocab[b as usize].1.cmp(&vocab[a as usize].1))
+                .then(vocab[a as usize].0.cmp(vocab[b as usize].0))
+        });
+    }
+    let mut group_of = vec![u32::MAX; vocab.len()];
+    for (g, terms) in groups.iter().enumerate() {
+        for &t in terms {
+            group_of[t as usize] = g as u32;
+        }
+    }
+
+    // Assign posts: the group holding most of the post's terms, at least two.
+    let mut assignment_g: Vec<Option<(u32, u32)>> = Vec::with_capacity(posts.len());
+    let mut counts = vec![0u32; groups.len()];
+    for ids in &post_ids {
+        let mut best: Option<(u32, u32)> = None;
+        let mut tally: Vec<(u32, u32)> = Vec::new();
+        for &t in ids {
+            let g = group_of[t as usize];
+            if g == u32::MAX {
+                continue;
+            }
+            match tally.iter_mut().find(|(x, _)| *x == g) {
+                Some((_, k)) => *k += 1,
+                None => tally.push((g, 1)),
+            }
+        }
+        for &(g, k) in &tally {
+            if k >= 2 && best.is_none_or(|(bg, bk)| k > bk || (k == bk && g < bg)) {
+                best = Some((g, k));
+            }
+        }
+        if let Some((g, _)) = best {
+            counts[g as usize] += 1;
+        }
+        assignment_g.push(best);
+    }
+    let mut order: Vec<u32> = (0..groups.len() as u32)
+        .filter(|&g| counts[g as usize] > 0)
+        .collect();
+    order.sort_by(|&a, &b| counts[b as usize].cmp(&counts[a as usize]).then(a.cmp(&b)));
+    order.truncate(opts.max_topics);
+    let mut rank = vec![u32::MAX; groups.len()];
+    for (r, &g) in order.iter().enumerate() {
+        rank[g as usize] = r as u32;
+    }
+
+    let mut topics: Vec<DiscoveredTopic> = order
+        .iter()
+        .enumerate()
+        .map(|(r, &g)| {
+            let terms: Vec<(String, f64)> = groups[g as usize]
+                .iter()
+                .map(|&t| (vocab[t as usize].0.to_owned(), strength[t as usize]))
+                .collect();
+            let label = terms
+                .iter()
+                .take(3)
+                .map(|(t, _)| t.as_str())
+                .collect::<Vec<_>>()
+                .join(" / ");
+            let slug: String = terms[0]
+                .0
+                .trim_start_matches('#')
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .take(20)
+                .collect();
+            DiscoveredTopic {
+                key: format!("t{:02}-{}", r + 1, slug.to_lowercase()),
+                label,
+                terms,
+                posts: counts[g as usize],
+                examples: Vec::new(),
+            }
+        })
+        .collect();
+    let assignment: Vec<Option<u32>> = assignment_g
+        .iter()
+        .map(|a| a.and_then(|(g, _)| (rank[g as usize] != u32::MAX).then_some(rank[g as usize])))
+        .collect();
+
+    // Examples: most topic terms, then the highest share of the post's terms in the topic, then the
+    // earliest post; distinct texts only.
+    let mut candidates: Vec<Vec<(u32, f64, usize)>> = vec![Vec::new(); topics.len()];
+    for (i, a) in assignment.iter().enumerate() {
+        if let (Some(r), Some((_, k))) = (a, assignment_g[i]) {
+            let share = k as f64 / post_ids[i].len().max(1) as f64;
+            candidates[*r as usize].push((k, share, i));
+        }
+    }
+    for (topic, mut c) in topics.iter_mut().zip(candidates) {
+        c.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let mut seen: Vec<&Vec<String>> = Vec::new();
+        for (_, _, i) in c {
+            if topic.examples.len() >= opts.examples {
+                break;
+            }
+            if seen.contains(&&per_post[i]) {
+                continue;
+            }
+            seen.push(&per_post[i]);
+            topic.examples.push(i);
+        }
+    }
+    Discovered {
+        topics,
+        assignment,
+        vocabulary: vocab.len(),
+        links: edges.len(),
+    }
+}
+
+/// Louvain community detection on an undirected weighted graph given as `(a, b, w)` with `a < b`.
+/// Returns a community id per node. Nodes without links stay alone.
+fn louvain(n: usize, edges: &[(u32, u32, f64)], resolution: f64) -> Vec<u32> {
+    let mut node_comm: Vec<u32> = (0..n as u32).collect();
+    // Current (aggregated) graph: adjacency with diagonal entries for internal weight.
+    let mut adj: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
+    for &(a, b, w) in edges {
+        adj[a as usize].push((b, w));
+        adj[b as usize].push((a, w));
+    }
+    loop {
+        let m = adj.len();
+        let k: Vec<f64> = adj
+            .iter()
+            .map(|l| l.iter().map(|&(_, w)| w).sum())
+            .collect();
+        let two_m: f64 = k.iter().sum();
+        if two_m <= 0.0 {
+            break;
+        }
+        let mut comm: Vec<u32> = (0..m as u32).collect();
+        let mut tot = k.clone();
+        let mut moved_any = false;
+        let mut weight_to = vec![0.0f64; m];
+        let mut touched: Vec<u32> = Vec::new();
+        for _pass in 0..50 {
+            let mut moved = false;
+            for i in 0..m {
+                let ci = comm[i];
+                tot[ci as usize] -= k[i];
+                for &(j, w) in &adj[i] {
+                    if j as usize == i {
+                        continue;
+                    }
+                    let cj = comm[j as usize];
+                    if weight_to[cj as usize] == 0.0 {
+                        touched.push(cj);
+                    }
+                    weight_to[cj as usize] += w;
+                }
+                let gain = |c: u32, w_in: f64| w_in - resolution * tot[c as usize] * k[i] / two_m;
+                let mut best = (ci, gain(ci, weight_to[ci as usize]));
+                for &c in &touched {
+                    let g = gain(c, weight_to[c as usize]);
+                    if g > best.1 + 1e-12 {
+                        best = (c, g);
+                    }
+                }
+                for &c in &touched {
+                    weight_to[c as usize] = 0.0;
+                }
+                touched.clear();
+                tot[best.0 as usize] += k[i];
+                if best.0 != ci {
+                    comm[i] = best.0;
+                    moved = true;
+                    moved_any = true;
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+        if !moved_any {
+            break;
+        }
+        // Renumber and aggregate.
+        let mut renum = vec![u32::MAX; m];
+        let mut next = 0u32;
+        for c in comm.iter_mut() {
+            if renum[*c as usize] == u32::MAX {
+                renum[*c as usize] = next;
+                next += 1;
+            }
+            *c = renum[*c as usize];
+        }
+        for nc in node_comm.iter_mut() {
+            *nc = comm[*nc as usize];
+        }
+        let mut agg: Vec<FxHashMap<u32, f64>> = vec![FxHashMap::default(); next as usize];
+        for (i, list) in adj.iter().enumerate() {
+            for &(j, w) in list {
+                *agg[comm[i] as usize].entry(comm[j as usize]).or_default() += w;
+            }
+        }
+        adj = agg
+            .into_iter()
+            .map(|h| {
+                let mut v: Vec<(u32, f64)> = h.into_iter().collect();
+                v.sort_by_key(|&(j, _)| j);
+                v
+            })
+            .collect();
+        if next as usize == m {
+            break;
+        }
+    }
+    node_comm
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terms::extract;
+
+    #[test]
+    fn louvain_splits_two_cliques_joined_by_one_edge() {
+        let mut e = Vec::new();
+        for a in 0..5u32 {
+            for b in a + 1..5 {
+                e.push((a, b, 1.0));
+                e.push((a + 5, b + 5, 1.0));
+            }
+        }
+        e.push((4, 5, 0.1));
+        e.sort_by_key(|x| (x.0, x.1));
+        let c = louvain(10, &e, 1.0);
+        assert!(c[..5].iter().all(|&x| x == c[0]));
+        assert!(c[5..].iter().all(|&x| x == c[5]));
+        assert_ne!(c[0], c[5]);
+    }
+
+    #[test]
+    fn discovers_planted_topics_and_ignores_noise() {
+        // Two planted topics of four words each, each post using three of its topic's words plus noise.
+        let a = ["snow", "santa", "reindeer", "#xmas"];
+        let b = ["goal", "striker", "penalty", "#football"];
+        let mut texts = Vec::new();
+        for i in 0..60usize {
+            let t = if i % 2 == 0 { &a } else { &b };
+            let pick: Vec<&str> = (0..3).map(|k| t[(i / 2 + k) % 4]).collect();
+            texts.push(format!(
+                "{} everywhere filler{i} {}",
+                pick.join(" "),
+                pick[0]
+            ));
+        }
+        let posts: Vec<PostTerms> = texts.iter().map(|t| extract(t)).collect();
+        let d = discover(
+            &posts,
+            &DiscoverOptions {
+                min_terms: 3,
+                ..DiscoverOptions::default()
+            },
+        );
+        assert_eq!(d.topics.len(), 2, "{:#?}", d.topics);
+        for topic in &d.topics {
+            let terms: Vec<&str> = topic.terms.iter().map(|(t, _)| t.as_str()).collect();
+            let planted = if terms.contains(&"snow") { &a } else { &b };
+            assert_eq!(terms.len(), 4, "{terms:?}");
+            assert!(planted.iter().all(|w| terms.contains(w)), "{terms:?}");
+            assert_eq!(topic.posts, 30);
+            assert_eq!(topic.examples.len(), 3);
+        }
+        assert!(d.assignment.iter().all(Option::is_some));
+        let tax = d.to_taxonomy(10);
+        assert!(tax.topics.values().any(|t| t.hashtags == ["xmas"]));
+        tax.compile("discovered").unwrap();
+    }
+}

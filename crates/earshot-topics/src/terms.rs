@@ -1,0 +1,445 @@
+//! The terms of one post that can carry a topic: hashtags, cashtags, mentions and keywords.
+//!
+//! Hashtags, cashtags and mentions are language-neutral, so every post has them. Keywords are only
+//! taken from text we can read: [`extract`] asks `whatlang` for the language and keeps keywords when it
+//! is English, or when the detector is unsure and the text is in Latin script (short tweets often are
+//! too short to detect, and most of them are English in our data). Any other language keeps its
+//! hashtags, cashtags and mentions only, so a Turkish or Japanese post is still assigned by its tags and
+//! never matched against English keyword lists by accident.
+
+use earshot_text::{tokenize, TokenKind};
+
+/// What [`extract`] decided about a post's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// Detected as English, or undetermined Latin-script text: keywords are used.
+    English,
+    /// Detected (reliably) as another language, or written in a non-Latin script: tags only.
+    Other(whatlang::Lang),
+    /// Nothing to detect (no words).
+    Unknown,
+}
+
+impl Language {
+    /// Whether keywords of this post are used.
+    pub fn reads_keywords(self) -> bool {
+        matches!(self, Language::English)
+    }
+
+    /// ISO 639-3 code (`eng`, `spa`, …), or `und` for unknown.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::English => "eng",
+            Language::Other(l) => l.code(),
+            Language::Unknown => "und",
+        }
+    }
+}
+
+/// The topic-bearing terms of one post, all lowercased, in order of appearance, duplicates kept.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PostTerms {
+    /// `#tag` without the `#`.
+    pub hashtags: Vec<String>,
+    /// `$TSLA` without the `$`, lowercased.
+    pub cashtags: Vec<String>,
+    /// `@handle` without the `@`.
+    pub mentions: Vec<String>,
+    /// Every word, stopwords included (phrases such as "on time" need them); empty unless
+    /// [`Language::reads_keywords`].
+    pub words: Vec<String>,
+    /// The language decision.
+    pub language: Option<Language>,
+}
+
+impl PostTerms {
+    /// Words that can stand for a topic on their own: three letters or more, not a stopword, not a
+    /// number.
+    pub fn keywords(&self) -> impl Iterator<Item = &str> {
+        self.words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| is_keyword(w))
+    }
+}
+
+/// Whether a lowercased word can be a keyword by itself.
+pub fn is_keyword(w: &str) -> bool {
+    w.chars().count() >= 3 && w.chars().any(char::is_alphabetic) && !is_stopword(w)
+}
+
+/// Splits a post into its topic-bearing terms. Never panics; `O(n)` in the text length plus the
+/// language detector's own linear pass.
+pub fn extract(text: &str) -> PostTerms {
+    let mut t = PostTerms::default();
+    let mut letters = 0usize;
+    let mut non_latin = 0usize;
+    let mut prose = String::with_capacity(text.len());
+    let mut words = Vec::new();
+    for tok in tokenize(text) {
+        match tok.kind {
+            TokenKind::Hashtag => t.hashtags.push(lower(&tok.text[1..])),
+            TokenKind::Mention => t.mentions.push(lower(&tok.text[1..])),
+            // A cashtag's word (`$UAL`) is not prose.
+            TokenKind::Word if tok.start > 0 && text.as_bytes()[tok.start - 1] == b'$' => {}
+            TokenKind::Word => {
+                for c in tok.text.chars().filter(|c| c.is_alphabetic()) {
+                    letters += 1;
+                    if !is_latin(c) {
+                        non_latin += 1;
+                    }
+                }
+                prose.push_str(tok.text);
+                prose.push(' ');
+                words.push(tok.text);
+            }
+            _ => {}
+        }
+    }
+    cashtags(text, &mut t.cashtags);
+    let language = if letters == 0 {
+        Language::Unknown
+    } else if non_latin * 2 > letters {
+        Language::Other(whatlang::detect_lang(&prose).unwrap_or(whatlang::Lang::Cmn))
+    } else {
+        match whatlang::detect(&prose) {
+            Some(info) if info.lang() == whatlang::Lang::Eng => Language::English,
+            Some(info) if info.is_reliable() => Language::Other(info.lang()),
+            _ => Language::English,
+        }
+    };
+    t.language = Some(language);
+    if language.reads_keywords() {
+        t.words = words
+            .into_iter()
+            .map(|w| lower(w.trim_matches(|c| c == '\'' || c == '’' || c == '-')))
+            .filter(|w| !w.is_empty())
+            .collect();
+    }
+    t
+}
+
+fn lower(s: &str) -> String {
+    if s.bytes().all(|b| !b.is_ascii_uppercase() && b.is_ascii()) {
+        s.to_owned()
+    } else {
+        s.to_lowercase()
+    }
+}
+
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || ('\u{00C0}'..='\u{024F}').contains(&c)
+        || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+}
+
+/// `$` + 1–6 ASCII letters (optionally `.X` class suffix), not preceded by a letter or digit and not
+/// followed by one: `$TSLA`, `$brk.b`; not `$5`, `US$`, `$100k`.
+fn cashtags(text: &str, out: &mut Vec<String>) {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'$' && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
+            let start = i + 1;
+            let mut j = start;
+            while j < b.len() && b[j].is_ascii_alphabetic() && j - start < 7 {
+                j += 1;
+            }
+            let len = j - start;
+            if j + 1 < b.len() && b[j] == b'.' && b[j + 1].is_ascii_alphabetic() {
+                let k = j + 2;
+                if k >= b.len() || !b[k].is_ascii_alphanumeric() {
+                    j = k;
+                }
+            }
+            let ends_clean = j >= b.len() || !(b[j].is_ascii_alphanumeric() || b[j] == b'_');
+            if (1..=6).contains(&len) && ends_clean {
+                out.push(text[start..j].to_ascii_lowercase());
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// English function words and social-media filler that never name a topic.
+pub fn is_stopword(w: &str) -> bool {
+    STOPWORDS.binary_search(&w).is_ok()
+}
+
+/// Sorted (checked by a test) so lookup is a binary search.
+const STOPWORDS: &[&str] = &[
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "ain't",
+    "all",
+    "also",
+    "always",
+    "amp",
+    "and",
+    "any",
+    "are",
+    "aren't",
+    "around",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "best",
+    "better",
+    "between",
+    "both",
+    "but",
+    "can",
+    "can't",
+    "cannot",
+    "come",
+    "could",
+    "couldn't",
+    "day",
+    "did",
+    "didn't",
+    "does",
+    "doesn't",
+    "doing",
+    "don't",
+    "down",
+    "during",
+    "each",
+    "even",
+    "ever",
+    "every",
+    "few",
+    "for",
+    "from",
+    "further",
+    "get",
+    "gets",
+    "getting",
+    "give",
+    "going",
+    "gonna",
+    "good",
+    "got",
+    "great",
+    "had",
+    "hadn't",
+    "has",
+    "hasn't",
+    "have",
+    "haven't",
+    "having",
+    "he'd",
+    "he'll",
+    "he's",
+    "her",
+    "here",
+    "here's",
+    "hers",
+    "herself",
+    "hey",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "how's",
+    "i'd",
+    "i'll",
+    "i'm",
+    "i've",
+    "into",
+    "isn't",
+    "it's",
+    "its",
+    "itself",
+    "just",
+    "know",
+    "let",
+    "let's",
+    "like",
+    "lol",
+    "make",
+    "many",
+    "more",
+    "most",
+    "much",
+    "must",
+    "mustn't",
+    "myself",
+    "need",
+    "never",
+    "new",
+    "next",
+    "nor",
+    "not",
+    "now",
+    "off",
+    "once",
+    "one",
+    "only",
+    "other",
+    "ought",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "please",
+    "really",
+    "right",
+    "same",
+    "say",
+    "see",
+    "shan't",
+    "she",
+    "she'd",
+    "she'll",
+    "she's",
+    "should",
+    "shouldn't",
+    "since",
+    "some",
+    "still",
+    "such",
+    "take",
+    "than",
+    "thank",
+    "thanks",
+    "that",
+    "that's",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "there's",
+    "these",
+    "they",
+    "they'd",
+    "they'll",
+    "they're",
+    "they've",
+    "thing",
+    "things",
+    "think",
+    "this",
+    "those",
+    "through",
+    "time",
+    "today",
+    "too",
+    "two",
+    "under",
+    "until",
+    "upon",
+    "user",
+    "very",
+    "via",
+    "want",
+    "was",
+    "wasn't",
+    "way",
+    "we'd",
+    "we'll",
+    "we're",
+    "we've",
+    "well",
+    "were",
+    "weren't",
+    "what",
+    "what's",
+    "when",
+    "when's",
+    "where",
+    "where's",
+    "which",
+    "while",
+    "who",
+    "who's",
+    "whom",
+    "why",
+    "why's",
+    "will",
+    "with",
+    "won't",
+    "would",
+    "wouldn't",
+    "yes",
+    "yet",
+    "you",
+    "you'd",
+    "you'll",
+    "you're",
+    "you've",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stopwords_are_sorted_for_binary_search() {
+        assert!(
+            STOPWORDS.windows(2).all(|w| w[0] < w[1]),
+            "STOPWORDS must be sorted and unique"
+        );
+    }
+
+    #[test]
+    fn english_post_gives_tags_and_keywords() {
+        let t = extract(
+            "Flight delayed again @United, missed my connection #fail $UAL https://t.co/x?y",
+        );
+        assert_eq!(t.hashtags, ["fail"]);
+        assert_eq!(t.cashtags, ["ual"]);
+        assert_eq!(t.mentions, ["united"]);
+        assert_eq!(t.language, Some(Language::English));
+        let kw: Vec<_> = t.keywords().collect();
+        assert_eq!(kw, ["flight", "delayed", "missed", "connection"]);
+    }
+
+    #[test]
+    fn other_languages_keep_only_tags() {
+        let t =
+            extract("Bugün hava çok güzel, sahilde yürüyüş yaptık ve deniz harikaydı #istanbul");
+        assert!(
+            matches!(t.language, Some(Language::Other(_))),
+            "{:?}",
+            t.language
+        );
+        assert!(t.words.is_empty());
+        assert_eq!(t.hashtags, ["istanbul"]);
+        let t = extract("東京の桜がとても綺麗でした #花見");
+        assert!(matches!(t.language, Some(Language::Other(_))));
+        assert_eq!(t.hashtags, ["花見"]);
+    }
+
+    #[test]
+    fn cashtag_rules() {
+        let mut v = Vec::new();
+        cashtags(
+            "$5 off, US$20, $100k, buy $tsla and $BRK.B now; $TOOLONGX",
+            &mut v,
+        );
+        assert_eq!(v, ["tsla", "brk.b"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,200}") {
+            let _ = extract(&s);
+        }
+    }
+}
