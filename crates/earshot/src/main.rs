@@ -4,6 +4,7 @@
 //! itself lives in `earshot-ingest`, `earshot-store` and `earshot-synth`.
 
 mod bench_pagerank;
+mod cmd_advocates;
 mod cmd_authority;
 mod cmd_backtest;
 mod cmd_bench;
@@ -82,6 +83,7 @@ pub enum Command {
     Trust(cmd_trust::TrustArgs),
     Redteam(cmd_redteam::RedteamArgs),
     Sentiment(cmd_sentiment::SentimentArgs),
+    Advocates(cmd_advocates::AdvocatesArgs),
     Gen(cmd_gen::GenArgs),
     Bench(cmd_bench::BenchArgs),
 }
@@ -101,6 +103,7 @@ fn main() -> ExitCode {
         Command::Trust(a) => cmd_trust::run(&cli, a),
         Command::Redteam(a) => cmd_redteam::run(&cli, a),
         Command::Sentiment(a) => cmd_sentiment::run(&cli, a),
+        Command::Advocates(a) => cmd_advocates::run(&cli, a),
         Command::Gen(a) => cmd_gen::run(&cli, a),
         Command::Bench(a) => cmd_bench::run(&cli, a),
     };
