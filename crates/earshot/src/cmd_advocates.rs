@@ -142,6 +142,22 @@ fn brand_matcher(brand: &str, handles: &[String], keywords: &[String]) -> Result
         .map_err(|e| UsageError(e.to_string()).into())
 }
 
+/// Lower-case strings one of which the lower-cased text of any post the brand matches contains: the
+/// handles, and each keyword's, hashtag's or cashtag's first word without its `*`.
+fn needles(handles: &[String], keywords: &[String]) -> Vec<String> {
+    handles
+        .iter()
+        .map(|h| h.as_str())
+        .chain(keywords.iter().filter_map(|k| k.split_whitespace().next()))
+        .map(|w| {
+            w.trim_start_matches(['@', '#', '$'])
+                .trim_end_matches('*')
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 fn stance(p: Polarity) -> Stance {
     match p {
         Polarity::Negative => Stance::Negative,
@@ -182,12 +198,18 @@ fn advocates(cli: &Cli, args: &AdvocatesArgs) -> Result<Exit> {
         own.extend(store.find_accounts(h, platform)?.into_iter().map(|a| a.id));
     }
     let model = SentimentModel::builtin();
+    let needles = needles(&handles, &args.keywords);
     let mut mentions: Vec<Mention> = input
         .posts
         .par_iter()
         .filter(|(_, p)| !own.contains(&p.author))
         .filter_map(|(&id, p)| {
             let text = p.text.as_deref()?;
+            // Cheap first: a post can only match if its text contains a handle or a keyword's first word.
+            let lower = text.to_lowercase();
+            if !needles.iter().any(|n| lower.contains(n.as_str())) {
+                return None;
+            }
             let terms = extract(text);
             if matcher.hits(&terms, None).is_empty() {
                 return None;
