@@ -237,7 +237,7 @@ fn ranked(
         .collect();
     reactors.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
     reactors.dedup_by_key(|r| r.0);
-    let reactions: f64 = reactors.iter().map(|r| r.1).sum();
+    let reactions = reactors.iter().fold(0.0, |sum, r| sum + r.1);
     let reasons = if stance == Stance::Negative {
         reason_counts(posts)
     } else {
@@ -291,7 +291,7 @@ fn post_reactions(m: &Mention, author: i64) -> f64 {
         .collect();
     r.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
     r.dedup_by_key(|r| r.0);
-    r.iter().map(|r| r.1).sum()
+    r.iter().fold(0.0, |sum, r| sum + r.1)
 }
 
 fn reason_counts(posts: &[&Mention]) -> Vec<ReasonCount> {

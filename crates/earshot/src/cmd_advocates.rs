@@ -658,6 +658,7 @@ fn eval_reasons(cli: &Cli, args: &EvalReasonsArgs) -> Result<Exit> {
     let has_authors = rows.iter().any(|r| r.author.is_some());
     let mut out: Vec<EvalRow> = Vec::new();
     let mut per_reason: Vec<serde_json::Value> = Vec::new();
+    let mut checks: Vec<StanceCheck> = Vec::new();
     let scopes: Vec<Option<&str>> = std::iter::once(None)
         .chain(
             airlines
@@ -750,6 +751,9 @@ fn eval_reasons(cli: &Cli, args: &EvalReasonsArgs) -> Result<Exit> {
                 });
             }
             let found = rank(&mentions, &AdvocacyOptions::default());
+            if classified {
+                checks.extend(stance_checks(&name, &found, &mentions, &rows));
+            }
             // Units: detractors with at least one labelled negative tweet.
             let units: Vec<&Ranked> = found
                 .detractors
@@ -780,6 +784,7 @@ fn eval_reasons(cli: &Cli, args: &EvalReasonsArgs) -> Result<Exit> {
                 "sentiment_model": model.version,
                 "rows": out,
                 "per_reason": per_reason,
+                "stance_checks": checks,
             })
         );
         return Ok(Exit::Ok);
@@ -838,7 +843,105 @@ fn eval_reasons(cli: &Cli, args: &EvalReasonsArgs) -> Result<Exit> {
             r["recall"].as_f64().unwrap_or(0.0) * 100.0
         );
     }
+    if !checks.is_empty() {
+        println!(
+            "\nAdvocates and detractors as `earshot advocates` finds them, against the dataset's sentiment labels:\n\
+             of the tweets counted for them (positive for advocates, negative for detractors), the share the\n\
+             dataset labels the same way and the opposite way, beside that label's share of all the scope's tweets."
+        );
+        println!(
+            "{:<16} {:<16} {:>8} {:>6} {:>9} {:>9} {:>9}",
+            "scope", "group", "accounts", "posts", "same", "opposite", "base"
+        );
+        for c in &checks {
+            println!(
+                "{:<16} {:<16} {:>8} {:>6} {:>8.1}% {:>8.1}% {:>8.1}%",
+                c.scope,
+                c.group,
+                c.accounts,
+                c.posts,
+                c.same * 100.0,
+                c.opposite * 100.0,
+                c.base * 100.0
+            );
+        }
+    }
     Ok(Exit::Ok)
+}
+
+/// How the posts counted for ranked accounts are labelled in the dataset.
+#[derive(Debug, serde::Serialize)]
+struct StanceCheck {
+    scope: String,
+    /// `top10_advocates`, `advocates`, `top10_detractors`, `detractors`.
+    group: String,
+    accounts: usize,
+    /// Posts counted for them: positive ones for advocates, negative ones for detractors.
+    posts: usize,
+    /// Share of those posts the dataset labels the same way (positive for advocates).
+    same: f64,
+    /// Share it labels the opposite way.
+    opposite: f64,
+    /// The same label's share among all the scope's tweets.
+    base: f64,
+}
+
+fn stance_checks(
+    scope: &str,
+    found: &earshot_topics::advocacy::Advocacy,
+    mentions: &[Mention],
+    rows: &[Labelled],
+) -> Vec<StanceCheck> {
+    let mut by_author: FxHashMap<(i64, bool), Vec<usize>> = FxHashMap::default();
+    for m in mentions {
+        if m.stance != Stance::Neutral {
+            by_author
+                .entry((m.author, m.stance == Stance::Positive))
+                .or_default()
+                .push(m.post as usize);
+        }
+    }
+    let in_scope: Vec<&Labelled> = mentions.iter().map(|m| &rows[m.post as usize]).collect();
+    let mut out = Vec::new();
+    for (list, positive, name) in [
+        (&found.advocates, true, "advocates"),
+        (&found.detractors, false, "detractors"),
+    ] {
+        let (same_label, opposite_label) = if positive {
+            ("positive", "negative")
+        } else {
+            ("negative", "positive")
+        };
+        let base = in_scope
+            .iter()
+            .filter(|r| r.sentiment == same_label)
+            .count() as f64
+            / in_scope.len().max(1) as f64;
+        for (group, take) in [(format!("top10_{name}"), 10), (name.to_owned(), usize::MAX)] {
+            let accounts: Vec<&Ranked> = list.iter().take(take).collect();
+            let posts: Vec<usize> = accounts
+                .iter()
+                .flat_map(|a| by_author[&(a.account, positive)].iter().copied())
+                .collect();
+            let share = |label: &str| {
+                posts
+                    .iter()
+                    .filter(|&&i| rows[i].sentiment == label)
+                    .count() as f64
+                    / posts.len().max(1) as f64
+            };
+            out.push(StanceCheck {
+                scope: scope.to_owned(),
+                group,
+                accounts: accounts.len(),
+                posts: posts.len(),
+                same: share(same_label),
+                opposite: share(opposite_label),
+                base,
+            });
+        }
+    }
+    out
 }
 
 /// The most common label among a detractor's labelled negative tweets; Can't Tell only when there is
