@@ -38,12 +38,14 @@ use std::path::{Path, PathBuf};
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
     after_help = "Examples:
-  earshot import --format csv --date-order dmy --map author=name,text=text,time=tweet_created,id=tweet_id \\
-      ../shared/data/tweet-text/airline_sentiment_tweets_15col_excel_mangled_ids.csv
-  earshot advocates --brand united --handle united
-  earshot advocates --brand united --handle united --reasons taxonomies/airline-complaints.toml --limit 5
-  earshot advocates --brand \"Virgin America\" --handle virginamerica --keyword \"virgin america\" --json
-  earshot advocates eval-reasons --airline ../shared/data/tweet-text/airline_sentiment_tweets_15col_excel_mangled_ids.csv \\
+  earshot import --format csv --date-order dmy \\
+      --map author=name,text=text,time=tweet_created,id=tweet_id airline_tweets.csv
+  earshot advocates --brand United --handle united
+  earshot advocates --brand United --handle united \\
+      --reasons taxonomies/airline-complaints.toml --limit 5
+  earshot advocates --brand \"Virgin America\" --handle virginamerica \\
+      --keyword \"virgin america\" --json
+  earshot advocates eval-reasons --airline airline_tweets.csv \\
       --reasons taxonomies/airline-complaints.toml
 
 Keywords use the taxonomy syntax (crates/earshot-topics/src/taxonomy.rs): `word*` matches any
@@ -93,7 +95,7 @@ pub enum AdvocatesCommand {
 #[derive(Args, Debug)]
 #[command(after_help = "Example:
   earshot advocates eval-reasons --reasons taxonomies/airline-complaints.toml \\
-      --airline ../shared/data/tweet-text/airline_sentiment_tweets_15col_excel_mangled_ids.csv")]
+      --airline airline_sentiment_tweets_15col_excel_mangled_ids.csv")]
 pub struct EvalReasonsArgs {
     /// The labelled CSV (Twitter US Airline Sentiment layout).
     #[arg(long, value_name = "CSV")]
@@ -596,6 +598,9 @@ impl Agreement {
 
 const CANT_TELL: &str = "Can't Tell";
 
+/// One row as read: its complaint reasons (primary first), the classifier's stance and probabilities.
+type RowReading = (Vec<(u32, u32)>, Stance, [f64; 3]);
+
 #[derive(Debug, serde::Serialize)]
 struct EvalRow {
     scope: String,
@@ -614,7 +619,7 @@ fn eval_reasons(cli: &Cli, args: &EvalReasonsArgs) -> Result<Exit> {
     let labels = matcher.labels().to_vec();
     let model = SentimentModel::builtin();
     // Per row: the predicted primary reason (label), its reasons, and the classifier's stance.
-    let per_row: Vec<(Vec<(u32, u32)>, Stance, [f64; 3])> = rows
+    let per_row: Vec<RowReading> = rows
         .par_iter()
         .map(|r| {
             let terms = extract(&r.text);
