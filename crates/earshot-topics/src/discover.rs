@@ -47,7 +47,7 @@ impl Default for DiscoverOptions {
             min_pair_posts: 3,
             min_terms: 4,
             max_topics: 30,
-            resolution: 1.0,
+            resolution: 1.5,
             examples: 3,
         }
     }
