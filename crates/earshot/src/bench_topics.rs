@@ -3,7 +3,7 @@
 
 use crate::exit::Exit;
 use crate::Cli;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use earshot_sentiment::SentimentModel;
 use earshot_topics::{discover, extract, DiscoverOptions, Matcher};
 use rayon::prelude::*;
@@ -55,20 +55,14 @@ fn pass(texts: &[String], stage: Stage, matcher: &Matcher, model: &SentimentMode
 
 pub fn run(
     cli: &Cli,
-    file: &Path,
+    posts: &crate::cmd_topics::PostSource,
     taxonomy: Option<&Path>,
     runs: usize,
     threads: &[usize],
 ) -> Result<Exit> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let texts: Vec<String> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(str::to_owned)
-        .collect();
+    let (texts, from) = crate::cmd_topics::read_posts(cli, posts)?;
     if texts.is_empty() {
-        bail!("{}: no posts (one per line expected)", file.display());
+        bail!("{from}: no posts");
     }
     let (matcher, source) = match taxonomy {
         Some(path) => (
@@ -131,13 +125,13 @@ pub fn run(
         println!(
             "{}",
             serde_json::json!({
-                "posts": texts.len(), "taxonomy": source, "topics": matcher.keys().len(),
+                "posts": texts.len(), "source": from, "taxonomy": source, "topics": matcher.keys().len(),
                 "peak_rss_kib": peak, "results": results,
             })
         );
     } else if let Some(kib) = peak {
         println!(
-            "taxonomy: {source} ({} topics); peak RSS {} MiB",
+            "posts: {from}; taxonomy: {source} ({} topics); peak RSS {} MiB",
             matcher.keys().len(),
             kib / 1024
         );

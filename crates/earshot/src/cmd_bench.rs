@@ -50,10 +50,11 @@ pub enum BenchWhat {
     /// Topic assignment and sentiment for every post of a file (one post per line), on 1 and 2
     /// threads: each alone and both together, timed apart from reading the file.
     #[command(
-        after_help = "Example:\n  earshot bench topics --taxonomy topics.toml 100k-tweets.txt\n  (without --taxonomy, topics are first discovered from the same posts, untimed)"
+        after_help = "Examples:\n  earshot bench topics --tweeteval ../shared/data/tweet-text/tweeteval_datasets.tar.gz \\\n      --task emoji --split train,val,test          (100,000 real tweets)\n  earshot bench topics --taxonomy topics.toml --lines posts.txt\n  (without --taxonomy, topics are first discovered from the same posts, untimed)"
     )]
     Topics {
-        file: PathBuf,
+        #[command(flatten)]
+        source: crate::cmd_topics::PostSource,
         /// Taxonomy (TOML); default: topics discovered from the file itself.
         #[arg(long)]
         taxonomy: Option<PathBuf>,
@@ -120,13 +121,13 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
         return bench_parse(cli, file, *format, *runs);
     }
     if let BenchWhat::Topics {
-        file,
+        source,
         taxonomy,
         runs,
         threads,
     } = &args.what
     {
-        return crate::bench_topics::run(cli, file, taxonomy.as_deref(), *runs, threads);
+        return crate::bench_topics::run(cli, source, taxonomy.as_deref(), *runs, threads);
     }
     if let BenchWhat::Pagerank {
         scale,

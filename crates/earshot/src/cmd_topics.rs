@@ -54,9 +54,14 @@ pub struct PostSource {
     /// TweetEval task (emoji, emotion, hate, irony, offensive, sentiment, stance).
     #[arg(long, default_value = "emoji", requires = "tweeteval")]
     pub task: String,
-    /// TweetEval split (train, val, test).
-    #[arg(long, default_value = "train", requires = "tweeteval")]
-    pub split: String,
+    /// TweetEval splits (train, val, test; several separated by commas are read in that order).
+    #[arg(
+        long,
+        default_value = "train",
+        value_delimiter = ',',
+        requires = "tweeteval"
+    )]
+    pub split: Vec<String>,
 }
 
 /// Find topics by clustering the hashtag and keyword co-occurrence graph; print each with its label,
@@ -112,7 +117,7 @@ pub fn load_taxonomy(path: &Path) -> Result<(Taxonomy, Matcher)> {
 }
 
 /// Reads posts from the source: files, TweetEval, or (when neither is given) the database.
-fn read_posts(cli: &Cli, source: &PostSource) -> Result<(Vec<String>, String)> {
+pub fn read_posts(cli: &Cli, source: &PostSource) -> Result<(Vec<String>, String)> {
     let mut texts = Vec::new();
     let mut from = Vec::new();
     for path in &source.lines {
@@ -136,12 +141,16 @@ fn read_posts(cli: &Cli, source: &PostSource) -> Result<(Vec<String>, String)> {
         from.push(path.display().to_string());
     }
     if let Some(path) = &source.tweeteval {
-        let name = format!("{}_text.txt", source.split);
-        let [text]: [String; 1] = crate::tweeteval::read_members(path, &source.task, &[&name])?
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("{}: TweetEval read failed", path.display()))?;
-        texts.extend(text.lines().map(str::to_owned));
-        from.push(format!("TweetEval {}/{name}", source.task));
+        let names: Vec<String> = source
+            .split
+            .iter()
+            .map(|s| format!("{s}_text.txt"))
+            .collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        for text in crate::tweeteval::read_members(path, &source.task, &refs)? {
+            texts.extend(text.lines().map(str::to_owned));
+        }
+        from.push(format!("TweetEval {}/{}", source.task, names.join("+")));
     }
     if from.is_empty() {
         let store = Store::open_existing(&cli.db)
