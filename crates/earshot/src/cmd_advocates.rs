@@ -231,7 +231,21 @@ fn advocates(cli: &Cli, args: &AdvocatesArgs) -> Result<Exit> {
             })
         })
         .collect();
-    mentions.sort_by_key(|m| m.post);
+    // One author saying the same thing again is one voice, once: a text its author already posted
+    // (ignoring case, links, mentions and spacing) does not count again, so ten copies of "YOU ARE THE
+    // BEST!!! FOLLOW ME" are one positive mention. In time order, so the first post is the one kept.
+    mentions.sort_by_key(|m| (input.posts.get(&m.post).map(|p| p.time), m.post));
+    let before = mentions.len();
+    let mut said: FxHashSet<(i64, String)> = FxHashSet::default();
+    mentions.retain(|m| {
+        let text = input
+            .posts
+            .get(&m.post)
+            .and_then(|p| p.text.as_deref())
+            .unwrap_or("");
+        said.insert((m.author, repeat_key(text)))
+    });
+    let repeats = before - mentions.len();
     let index: FxHashMap<i64, usize> = mentions
         .iter()
         .enumerate()
@@ -330,6 +344,7 @@ fn advocates(cli: &Cli, args: &AdvocatesArgs) -> Result<Exit> {
                 "accounts": found.accounts,
                 "by_sentiment": {"negative": found.by_stance[0], "neutral": found.by_stance[1], "positive": found.by_stance[2]},
                 "reactions_on_mentions": reacted,
+                "repeats_dropped": repeats,
                 "sentiment_model": model.version,
                 "authenticity_model": trust.as_ref().map(|t| t.version.clone()),
                 "reasons_file": args.reasons,
@@ -361,6 +376,12 @@ fn advocates(cli: &Cli, args: &AdvocatesArgs) -> Result<Exit> {
             None => ", every reactor weighing 1 (--no-authenticity)".into(),
         }
     );
+    if repeats > 0 {
+        println!(
+            "{} dropped: texts their authors had already posted",
+            plural(repeats, "repeated mention")
+        );
+    }
     println!("score = Wilson lower bound of the share × ln(1 + count) × (1 + ln(1 + reactions))\n");
     print_list(
         &format!(
@@ -986,4 +1007,13 @@ fn reason_table(labels: &[String], pairs: &[(String, String)]) -> Vec<serde_json
             })
         })
         .collect()
+}
+
+/// What makes two posts by one author "the same text": lowercased words without links and mentions.
+fn repeat_key(text: &str) -> String {
+    earshot_text::strip_entities(text)
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
