@@ -203,6 +203,9 @@ impl Scope<'_> {
     };
 }
 
+/// Reaction pairs by (reactor, target) dense ids, sorted.
+pub(crate) type Pairs = Vec<((u32, u32), PairTotals)>;
+
 /// Per (reactor, target) pair of `reactions`: all reactions' weight, reshares' + quotes' weight, and
 /// when the first came, sorted by pair so that every sum over them runs in a fixed order. Self-reactions
 /// earn nothing. Dense ids are assigned in reaction order, then to `members`.
@@ -211,7 +214,7 @@ pub(crate) fn pair_totals(
     reactions: &[Reaction],
     model: &ScoreModel,
     members: &[i64],
-) -> Result<(DenseIds, Vec<((u32, u32), PairTotals)>), ScoreError> {
+) -> Result<(DenseIds, Pairs), ScoreError> {
     let mut ids = DenseIds::new();
     for r in reactions {
         ids.intern(r.actor)
@@ -242,7 +245,7 @@ pub(crate) fn pair_totals(
         }
         pairs.entry((a, t)).or_default().add(w, r.kind, r.time);
     }
-    let mut pair_list: Vec<((u32, u32), PairTotals)> = pairs.into_iter().collect();
+    let mut pair_list: Pairs = pairs.into_iter().collect();
     pair_list.sort_unstable_by_key(|&(k, _)| k); // fixed summation order: same numbers every run
     Ok((ids, pair_list))
 }
