@@ -707,7 +707,7 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs, topic: &str) -> Result<Exit> {
         None => println!("(not in the stored run; computed now)"),
     }
     println!(
-        "posts about it: {about}; listened to on it: {:.2} (distinct reactors, weighted) from {received} reactions through its posts",
+        "posts about it: {about}; listened to on it: {:.2} (distinct reactors, weighted) from {received} reactions on the topic (to its posts on it, or mentions in others' posts on it)",
         table.raw[0][i]
     );
     println!(
