@@ -92,7 +92,7 @@ pub enum Assigned {
 }
 
 /// The posts of `input` with text, in id order: `(id, author, text)`.
-fn text_posts(input: &ScoreInput) -> Vec<(i64, i64, &str)> {
+pub(super) fn text_posts(input: &ScoreInput) -> Vec<(i64, i64, &str)> {
     let mut v: Vec<(i64, i64, &str)> = input
         .posts
         .iter()
@@ -239,12 +239,21 @@ pub fn assign(store: &Store, input: &ScoreInput, source: &TopicSource) -> Result
 pub fn reassign(store: &Store, input: &ScoreInput, topics: &Topics) -> Result<Assignment> {
     let posts = text_posts(input);
     let handles = handles(store, posts.iter().map(|&(_, a, _)| a))?;
+    Ok(assign_posts(topics, &posts, &handles))
+}
+
+/// Assigns `(id, author, text)` posts, with authors' handles from `handles`.
+pub(super) fn assign_posts(
+    topics: &Topics,
+    posts: &[(i64, i64, &str)],
+    handles: &FxHashMap<i64, String>,
+) -> Assignment {
     let terms: Vec<PostTerms> = posts.par_iter().map(|&(_, _, t)| extract(t)).collect();
     let items = posts
         .par_iter()
         .zip(terms.par_iter())
         .map(|(&(id, author, _), terms)| (id, author, terms));
-    Ok(assign_terms(topics, items, &handles, posts.len() as u64))
+    assign_terms(topics, items, handles, posts.len() as u64)
 }
 
 /// The author handle `topic_terms` needs, for evidence.

@@ -866,3 +866,152 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs, topic: &str) -> Result<Exit> {
     }
     Ok(Exit::Ok)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use earshot_model::InteractionKind;
+    use earshot_score::{score, PostInfo, Reaction};
+
+    /// Ten accounts posting and reacting to each other's posts; every post carries `#all`, and half of
+    /// them `#even` too.
+    fn input() -> ScoreInput {
+        let mut inp = ScoreInput {
+            reference_time: 2_000_000,
+            ..Default::default()
+        };
+        let kinds = [
+            InteractionKind::Like,
+            InteractionKind::Reshare,
+            InteractionKind::Reply,
+            InteractionKind::Mention,
+            InteractionKind::Quote,
+        ];
+        for i in 0..90i64 {
+            let (actor, target) = ((i * 3) % 10, (i * 7 + 1) % 10);
+            let kind = kinds[(i % 5) as usize];
+            let author = if kind == InteractionKind::Mention {
+                actor
+            } else {
+                target
+            };
+            let time = 1_000_000 + i * 600;
+            let tag = if i % 2 == 0 { " #even" } else { "" };
+            let text = if i % 3 == 0 {
+                format!("does anyone know where to start? #all{tag}")
+            } else {
+                format!("here is a long and careful answer, number {i} #all{tag}")
+            };
+            inp.posts.insert(
+                i,
+                PostInfo {
+                    author,
+                    time,
+                    text: Some(text),
+                    reply_to: None,
+                    quote_of: None,
+                },
+            );
+            inp.reactions.push(Reaction {
+                actor,
+                target,
+                kind,
+                time: Some(time),
+                weight: 1.0,
+                post: Some(i),
+            });
+        }
+        // Five questions, each answered: account k asks k + 5, which replies to the question post.
+        for k in 0..5i64 {
+            let (post, time) = (1000 + k, 1_100_000 + k * 600);
+            inp.posts.insert(
+                post,
+                PostInfo {
+                    author: k,
+                    time,
+                    text: Some(format!("@u{} how do I get started with this? #all", k + 5)),
+                    reply_to: None,
+                    quote_of: None,
+                },
+            );
+            for (actor, target, kind, t) in [
+                (k, k + 5, InteractionKind::Mention, time),
+                (k + 5, k, InteractionKind::Reply, time + 60),
+            ] {
+                inp.reactions.push(Reaction {
+                    actor,
+                    target,
+                    kind,
+                    time: Some(t),
+                    weight: 1.0,
+                    post: Some(post),
+                });
+            }
+        }
+        inp
+    }
+
+    fn topics() -> Topics {
+        assign::compile(
+            "t.toml",
+            "[topics.all]\nhashtags = [\"all\"]\n[topics.even]\nhashtags = [\"even\"]\n".into(),
+            assign::FILE_MIN_TERMS,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_topic_holding_every_post_has_the_overall_components() {
+        let inp = input();
+        let model = ScoreModel::builtin();
+        let topics = topics();
+        let a = assign::assign_posts(&topics, &assign::text_posts(&inp), &FxHashMap::default());
+        let all = topics.matcher.id_of("all").unwrap() as usize;
+        assert_eq!(a.posts[all].len(), inp.posts.len());
+        let graph = AuthorityGraph::new(&inp, &model).unwrap();
+        let topic = topic_table(&inp, &model, &graph, &a.posts[all], &a.posts_about[all]).unwrap();
+        let overall = score(&inp, &model, &Text).unwrap();
+        assert_eq!(topic.len(), overall.len());
+        for (i, &account) in overall.accounts.iter().enumerate() {
+            let j = topic.position(account).unwrap();
+            for c in [
+                Component::Audience,
+                Component::Amplification,
+                Component::Conversation,
+            ] {
+                let (x, y) = (overall.raw[c.index()][i], topic.raw[c.index()][j]);
+                assert!(
+                    (x - y).abs() <= 1e-9 * (1.0 + x.abs()),
+                    "{account} {c:?}: {x} vs {y}"
+                );
+            }
+        }
+        for c in [Component::Audience, Component::Conversation] {
+            assert!(
+                overall.raw[c.index()].iter().any(|&v| v > 0.0),
+                "{c:?} earned nothing"
+            );
+        }
+        // The half topic has exactly the accounts of its own posts' reactions and authors.
+        let even = topics.matcher.id_of("even").unwrap() as usize;
+        assert_eq!(a.posts[even].len(), 45);
+        let half = topic_table(&inp, &model, &graph, &a.posts[even], &a.posts_about[even]).unwrap();
+        let mut want: Vec<i64> = inp
+            .reactions
+            .iter()
+            .filter(|r| r.post.is_some_and(|p| p < 1000 && p % 2 == 0))
+            .flat_map(|r| [r.actor, r.target])
+            .collect();
+        want.sort_unstable();
+        want.dedup();
+        let mut got = half.accounts.clone();
+        got.sort_unstable();
+        assert_eq!(got, want);
+        assert_eq!(
+            reactions_received(&inp, &a.posts[even])
+                .values()
+                .sum::<u32>(),
+            45
+        );
+    }
+}
