@@ -61,8 +61,8 @@ pub struct TopArgs {
     pub platform: Option<String>,
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
-    /// Rank within one topic of the run (key or label, any case); `--by` may then also be
-    /// posts_about or reactions.
+    /// Rank within one topic of the run (key or label, any case); `--by` may then also be listened
+    /// (= audience), posts_about or reactions (reach has no topic form).
     #[arg(long, value_name = "TOPIC")]
     pub topic: Option<String>,
 }
