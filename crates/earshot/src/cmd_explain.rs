@@ -113,7 +113,7 @@ pub(crate) fn run_input(
 
 pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
     if let Some(topic) = &args.topic {
-        return crate::cmd_topic::run_explain(cli, args, topic);
+        return crate::cmd_topic_scores::run_explain(cli, args, topic);
     }
     let store = Store::open_existing(&cli.db)
         .with_context(|| format!("opening database {}", cli.db.display()))?;
@@ -156,7 +156,7 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
                 "account": args.account, "run": run.id, "model_version": run.model_version, "overall": table.overall[i],
                 "stored_overall": stored.map(|s| s.overall), "reproduced": reproduced, "components": components,
                 "conversation": table.conversation[i], "evidence": ev,
-                "topics": crate::cmd_topic::profile_json(&store, run.id, account)?,
+                "topics": crate::cmd_topic_scores::profile_json(&store, run.id, account)?,
             })
         );
         return Ok(Exit::Ok);
@@ -291,7 +291,7 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
             println!("  {:<14} up to {:>4.1}: {advice}", c.name(), room);
         }
     }
-    crate::cmd_topic::print_profile(&store, run.id, account)?;
+    crate::cmd_topic_scores::print_profile(&store, run.id, account)?;
     Ok(Exit::Ok)
 }
 
@@ -323,7 +323,7 @@ pub(crate) fn window_text(run: &ScoreRun) -> String {
 
 pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<Exit> {
     if let Some(topic) = &args.topic {
-        return crate::cmd_topic::run_history(cli, args, topic);
+        return crate::cmd_topic_scores::run_history(cli, args, topic);
     }
     let store = Store::open_existing(&cli.db)
         .with_context(|| format!("opening database {}", cli.db.display()))?;

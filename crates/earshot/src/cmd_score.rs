@@ -83,7 +83,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
     let topics = args
         .topics
         .as_deref()
-        .map(crate::cmd_topic::TopicSource::parse)
+        .map(crate::cmd_topic_scores::TopicSource::parse)
         .transpose()?;
     let mut model = load_model(args.model.as_deref())?;
     let trust = (!args.no_authenticity).then(TrustModel::builtin);
@@ -117,7 +117,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
         weights: table.weights,
     };
     let topic_outcome = match &topics {
-        Some(source) => Some(crate::cmd_topic::score_topics(
+        Some(source) => Some(crate::cmd_topic_scores::score_topics(
             &store, &input, &model, source,
         )?),
         None => None,
@@ -189,7 +189,7 @@ fn flag_counts(input: &earshot_score::ScoreInput) -> std::collections::BTreeMap<
 
 pub fn run_top(cli: &Cli, args: &TopArgs) -> Result<Exit> {
     if let Some(topic) = &args.topic {
-        return crate::cmd_topic::run_top(cli, args, topic);
+        return crate::cmd_topic_scores::run_top(cli, args, topic);
     }
     if args.by != "overall" && !COMPONENTS.contains(&args.by.as_str()) {
         return Err(UsageError(format!(

@@ -15,7 +15,7 @@ mod cmd_redteam;
 mod cmd_score;
 mod cmd_sentiment;
 mod cmd_stats;
-mod cmd_topic;
+mod cmd_topic_scores;
 mod cmd_trust;
 mod exit;
 mod progress;
