@@ -47,7 +47,7 @@ impl Default for DiscoverOptions {
             min_pair_posts: 3,
             min_terms: 4,
             max_topics: 30,
-            resolution: 1.0,
+            resolution: 1.5,
             examples: 3,
         }
     }
@@ -246,6 +246,7 @@ pub fn discover(posts: &[PostTerms], opts: &DiscoverOptions) -> Discovered {
         rank[g as usize] = r as u32;
     }
 
+    let phrases = adjacent_pairs(posts, &assignment_g, &groups, &vocab);
     let mut topics: Vec<DiscoveredTopic> = order
         .iter()
         .enumerate()
@@ -254,22 +255,15 @@ pub fn discover(posts: &[PostTerms], opts: &DiscoverOptions) -> Discovered {
                 .iter()
                 .map(|&t| (vocab[t as usize].0.to_owned(), strength[t as usize]))
                 .collect();
-            let label = terms
-                .iter()
-                .take(3)
-                .map(|(t, _)| t.as_str())
-                .collect::<Vec<_>>()
-                .join(" / ");
-            let slug: String = terms[0]
-                .0
-                .trim_start_matches('#')
+            let units = label_units(&terms, &phrases[g as usize]);
+            let slug: String = units[0]
                 .chars()
                 .filter(|c| c.is_alphanumeric())
                 .take(20)
                 .collect();
             DiscoveredTopic {
                 key: format!("t{:02}-{}", r + 1, slug.to_lowercase()),
-                label,
+                label: units.join(" / "),
                 terms,
                 posts: counts[g as usize],
                 examples: Vec::new(),
@@ -310,6 +304,94 @@ pub fn discover(posts: &[PostTerms], opts: &DiscoverOptions) -> Discovered {
         vocabulary: vocab.len(),
         links: edges.len(),
     }
+}
+
+/// Terms looked at when making a label.
+const LABEL_TERMS: usize = 6;
+
+/// For each group, how often two of its first [`LABEL_TERMS`] keywords stand side by side, in order, in
+/// its posts, and how often each occurs there: `(pairs, occurrences)`, keyed by the terms' positions
+/// among those first terms.
+type PhraseCounts = (FxHashMap<(u32, u32), u32>, FxHashMap<u32, u32>);
+
+fn adjacent_pairs(
+    posts: &[PostTerms],
+    assignment: &[Option<(u32, u32)>],
+    groups: &[Vec<u32>],
+    vocab: &[(&str, u32)],
+) -> Vec<PhraseCounts> {
+    let tops: Vec<FxHashMap<&str, u32>> = groups
+        .iter()
+        .map(|g| {
+            g.iter()
+                .take(LABEL_TERMS)
+                .enumerate()
+                .map(|(pos, &t)| (vocab[t as usize].0, pos as u32))
+                .collect()
+        })
+        .collect();
+    let mut out: Vec<PhraseCounts> = vec![Default::default(); groups.len()];
+    for (p, a) in posts.iter().zip(assignment) {
+        let Some((g, _)) = a else { continue };
+        let (top, (pairs, occ)) = (&tops[*g as usize], &mut out[*g as usize]);
+        let ids: Vec<Option<u32>> = p
+            .words
+            .iter()
+            .map(|w| top.get(w.as_str()).copied())
+            .collect();
+        for id in ids.iter().flatten() {
+            *occ.entry(*id).or_default() += 1;
+        }
+        for w in ids.windows(2) {
+            if let [Some(a), Some(b)] = w {
+                if a != b {
+                    *pairs.entry((*a, *b)).or_default() += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Up to three label units from a topic's most central terms, joining two terms into one phrase when they
+/// stand side by side in that order in at least half the topic's posts that hold the rarer of them
+/// ("san" and "francisco" become "san francisco").
+fn label_units(terms: &[(String, f64)], (pairs, occ): &PhraseCounts) -> Vec<String> {
+    let top: Vec<&str> = terms
+        .iter()
+        .take(LABEL_TERMS)
+        .map(|(t, _)| t.as_str())
+        .collect();
+    let mut units = Vec::new();
+    let mut used = vec![false; top.len()];
+    for i in 0..top.len() {
+        if used[i] || units.len() == 3 {
+            continue;
+        }
+        used[i] = true;
+        let mut unit = top[i].to_owned();
+        let mut best: Option<(usize, bool, u32)> = None;
+        for (j, _) in used.iter().enumerate().filter(|(_, u)| !**u) {
+            for (forward, (a, b)) in [(true, (i, j)), (false, (j, i))] {
+                let n = pairs.get(&(a as u32, b as u32)).copied().unwrap_or(0);
+                let occurs = |k: usize| occ.get(&(k as u32)).copied().unwrap_or(0);
+                if n >= 3 && 2 * n >= occurs(a).min(occurs(b)) && best.is_none_or(|(_, _, m)| n > m)
+                {
+                    best = Some((j, forward, n));
+                }
+            }
+        }
+        if let Some((j, forward, _)) = best {
+            used[j] = true;
+            unit = if forward {
+                format!("{} {}", top[i], top[j])
+            } else {
+                format!("{} {}", top[j], top[i])
+            };
+        }
+        units.push(unit);
+    }
+    units
 }
 
 /// Louvain community detection on an undirected weighted graph given as `(a, b, w)` with `a < b`.
@@ -416,6 +498,53 @@ fn louvain(n: usize, edges: &[(u32, u32, f64)], resolution: f64) -> Vec<u32> {
 mod tests {
     use super::*;
     use crate::terms::extract;
+
+    #[test]
+    fn labels_join_words_that_stand_together() {
+        let mut texts = Vec::new();
+        for i in 0..40 {
+            texts.push(match i % 4 {
+                0 => "sunset at san francisco bay".to_owned(),
+                1 => "san francisco fog and the bay".to_owned(),
+                2 => "bay views, san francisco".to_owned(),
+                _ => format!("pizza pasta lasagna night{i}"),
+            });
+        }
+        texts.extend((0..15).map(|i| format!("pasta and pizza with friend{i}")));
+        let posts: Vec<PostTerms> = texts.iter().map(|t| extract(t)).collect();
+        let d = discover(
+            &posts,
+            &DiscoverOptions {
+                min_terms: 3,
+                ..DiscoverOptions::default()
+            },
+        );
+        let sf = d
+            .topics
+            .iter()
+            .find(|t| t.label.contains("francisco"))
+            .expect("a San Francisco topic");
+        assert!(
+            sf.label.starts_with("san francisco") || sf.label.contains("/ san francisco"),
+            "{}",
+            sf.label
+        );
+        assert!(
+            sf.key.ends_with("sanfrancisco") || sf.key.ends_with("bay"),
+            "{}",
+            sf.key
+        );
+        let food = d
+            .topics
+            .iter()
+            .find(|t| t.label.contains("pizza"))
+            .expect("a food topic");
+        assert!(
+            !food.label.contains("pizza pasta") && !food.label.contains("pasta pizza"),
+            "{}",
+            food.label
+        );
+    }
 
     #[test]
     fn louvain_splits_two_cliques_joined_by_one_edge() {

@@ -12,6 +12,7 @@
 //!
 //! This crate knows nothing of SQL, graphs of accounts or files: it works on text and terms.
 
+pub mod advocacy;
 mod discover;
 mod taxonomy;
 mod terms;

@@ -47,6 +47,24 @@ pub enum BenchWhat {
         #[arg(long)]
         dump: Option<PathBuf>,
     },
+    /// Topic assignment and sentiment for every post of a file (one post per line), on 1 and 2
+    /// threads: each alone and both together, timed apart from reading the file.
+    #[command(
+        after_help = "Examples:\n  earshot bench topics --tweeteval ../shared/data/tweet-text/tweeteval_datasets.tar.gz \\\n      --task emoji --split train,val,test          (100,000 real tweets)\n  earshot bench topics --taxonomy topics.toml --lines posts.txt\n  (without --taxonomy, topics are first discovered from the same posts, untimed)"
+    )]
+    Topics {
+        #[command(flatten)]
+        source: crate::cmd_topics::PostSource,
+        /// Taxonomy (TOML); default: topics discovered from the file itself.
+        #[arg(long)]
+        taxonomy: Option<PathBuf>,
+        /// Timed runs per stage and thread count; the median is reported.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Thread counts to measure.
+        #[arg(long, value_delimiter = ',', default_value = "1,2")]
+        threads: Vec<usize>,
+    },
     /// Parse a file without storing it (higgs, snap, jsonl, ...): the reader's own speed, in this process.
     #[command(
         after_help = "Example:\n  earshot bench parse --format higgs --runs 5 higgs-activity_time.txt.gz"
@@ -101,6 +119,15 @@ struct Measurement {
 pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
     if let BenchWhat::Parse { file, format, runs } = &args.what {
         return bench_parse(cli, file, *format, *runs);
+    }
+    if let BenchWhat::Topics {
+        source,
+        taxonomy,
+        runs,
+        threads,
+    } = &args.what
+    {
+        return crate::bench_topics::run(cli, source, taxonomy.as_deref(), *runs, threads);
     }
     if let BenchWhat::Pagerank {
         scale,

@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use earshot_sentiment::{extract, macro_f1, vader_baseline, Polarity, SentimentModel, FEATURES};
 use rayon::prelude::*;
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 /// Sentiment of social text: negative, neutral or positive, as probabilities with the evidence.
@@ -194,48 +194,10 @@ struct Labelled {
 /// are 0 negative, 1 neutral, 2 positive (its `mapping.txt`).
 fn read_tweeteval(path: &Path, split: &str) -> Result<Labelled> {
     let (text_name, label_name) = (format!("{split}_text.txt"), format!("{split}_labels.txt"));
-    let is_ours = |p: &Path, name: &str| {
-        p.file_name().is_some_and(|f| f == name)
-            && p.parent()
-                .and_then(|d| d.file_name())
-                .is_some_and(|d| d == "sentiment")
-    };
-    let (mut text, mut labels) = (None, None);
-    if path.is_dir() {
-        for dir in [path.join("sentiment"), path.join("datasets/sentiment")] {
-            if dir.is_dir() {
-                text = Some(std::fs::read_to_string(dir.join(&text_name))?);
-                labels = Some(std::fs::read_to_string(dir.join(&label_name))?);
-                break;
-            }
-        }
-    } else {
-        let file =
-            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-        let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-        for entry in archive
-            .entries()
-            .with_context(|| format!("reading {}", path.display()))?
-        {
-            let mut entry = entry.with_context(|| format!("reading {}", path.display()))?;
-            let p = entry.path()?.into_owned();
-            for (name, slot) in [(&text_name, &mut text), (&label_name, &mut labels)] {
-                if is_ours(&p, name) {
-                    let mut s = String::new();
-                    entry
-                        .read_to_string(&mut s)
-                        .with_context(|| format!("{}: {}", path.display(), p.display()))?;
-                    *slot = Some(s);
-                }
-            }
-        }
-    }
-    let (Some(text), Some(labels)) = (text, labels) else {
-        bail!(
-            "{}: no sentiment/{text_name} and sentiment/{label_name} found",
-            path.display()
-        );
-    };
+    let [text, labels]: [String; 2] =
+        crate::tweeteval::read_members(path, "sentiment", &[&text_name, &label_name])?
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("{}: TweetEval read failed", path.display()))?;
     let texts: Vec<String> = text.lines().map(str::to_string).collect();
     let mut out = Vec::new();
     for (i, l) in labels.lines().enumerate() {

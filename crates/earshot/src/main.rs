@@ -4,6 +4,8 @@
 //! itself lives in `earshot-ingest`, `earshot-store` and `earshot-synth`.
 
 mod bench_pagerank;
+mod bench_topics;
+mod cmd_advocates;
 mod cmd_authority;
 mod cmd_backtest;
 mod cmd_bench;
@@ -16,10 +18,12 @@ mod cmd_score;
 mod cmd_sentiment;
 mod cmd_stats;
 mod cmd_topic_scores;
+mod cmd_topics;
 mod cmd_trust;
 mod exit;
 mod progress;
 mod scoring;
+mod tweeteval;
 mod window;
 
 use clap::{Parser, Subcommand};
@@ -83,6 +87,8 @@ pub enum Command {
     Trust(cmd_trust::TrustArgs),
     Redteam(cmd_redteam::RedteamArgs),
     Sentiment(cmd_sentiment::SentimentArgs),
+    Topics(cmd_topics::TopicsArgs),
+    Advocates(cmd_advocates::AdvocatesArgs),
     Gen(cmd_gen::GenArgs),
     Bench(cmd_bench::BenchArgs),
 }
@@ -102,6 +108,8 @@ fn main() -> ExitCode {
         Command::Trust(a) => cmd_trust::run(&cli, a),
         Command::Redteam(a) => cmd_redteam::run(&cli, a),
         Command::Sentiment(a) => cmd_sentiment::run(&cli, a),
+        Command::Topics(a) => cmd_topics::run(&cli, a),
+        Command::Advocates(a) => cmd_advocates::run(&cli, a),
         Command::Gen(a) => cmd_gen::run(&cli, a),
         Command::Bench(a) => cmd_bench::run(&cli, a),
     };
