@@ -2,7 +2,7 @@
 
 use crate::calibrate::percentiles_among;
 use crate::conversation::{conversation, ConversationStats, TextSignals};
-use crate::input::ScoreInput;
+use crate::input::{Reaction, ScoreInput};
 use crate::model::ScoreModel;
 use crate::ScoreError;
 use earshot_graph::{
@@ -118,7 +118,7 @@ fn quantile_of_earned(raw: &[f64], q: f64) -> f64 {
 
 /// What one reactor gave one target in the window.
 #[derive(Debug, Clone, Copy, Default)]
-struct PairTotals {
+pub(crate) struct PairTotals {
     /// Decayed, kind-weighted sum of all its reactions.
     weight: f64,
     /// The same over reshares and quotes only.
@@ -181,29 +181,58 @@ pub fn reactor_credit(w: f64) -> f64 {
     1.0 - (-w).exp()
 }
 
-pub(crate) fn compute(
+/// What one scoring covers. The overall score covers every reaction ([`Scope::OVERALL`]); a topic's
+/// covers the reactions made through its posts, gives its posters a row even when nobody reacted to
+/// them, takes its authority from the topic-sensitive PageRank of the whole graph and leaves reach
+/// out (a follower count says nothing about a topic).
+#[derive(Clone, Copy)]
+pub(crate) struct Scope<'a> {
+    /// Accounts that get a row even without a reaction in scope (interned after the reactions').
+    pub members: &'a [i64],
+    /// Authority per account computed elsewhere; `None` ranks this scope's own reactions.
+    pub authority: Option<&'a (dyn Fn(i64) -> f64 + Sync)>,
+    /// Whether reach (followers) counts.
+    pub reach: bool,
+}
+
+impl Scope<'_> {
+    pub const OVERALL: Scope<'static> = Scope {
+        members: &[],
+        authority: None,
+        reach: true,
+    };
+}
+
+/// Reaction pairs by (reactor, target) dense ids, sorted.
+pub(crate) type Pairs = Vec<((u32, u32), PairTotals)>;
+
+/// Per (reactor, target) pair of `reactions`: all reactions' weight, reshares' + quotes' weight, and
+/// when the first came, sorted by pair so that every sum over them runs in a fixed order. Self-reactions
+/// earn nothing. Dense ids are assigned in reaction order, then to `members`.
+pub(crate) fn pair_totals(
     input: &ScoreInput,
+    reactions: &[Reaction],
     model: &ScoreModel,
-    text: &dyn TextSignals,
-) -> Result<ScoreTable, ScoreError> {
+    members: &[i64],
+) -> Result<(DenseIds, Pairs), ScoreError> {
     let mut ids = DenseIds::new();
-    for r in &input.reactions {
+    for r in reactions {
         ids.intern(r.actor)
             .ok_or(earshot_graph::GraphError::TooManyNodes)?;
         ids.intern(r.target)
             .ok_or(earshot_graph::GraphError::TooManyNodes)?;
     }
-    let n = ids.len();
+    for &m in members {
+        ids.intern(m)
+            .ok_or(earshot_graph::GraphError::TooManyNodes)?;
+    }
     let weigher = SnapshotBuilder::new(SnapshotConfig {
         kind_weights: model.kind_weights_array(),
         half_life: (model.half_life_days > 0.0).then_some(model.half_life_days * 86_400.0),
         reference_time: input.reference_time,
     });
-
-    // Per (reactor, target) pair: all reactions' weight, reshares' + quotes' weight, and when the first
-    // came. Self-reactions earn nothing.
     let mut pairs: FxHashMap<(u32, u32), PairTotals> = FxHashMap::default();
-    for r in &input.reactions {
+    for r in reactions {
         if r.actor == r.target {
             continue;
         }
@@ -216,8 +245,40 @@ pub(crate) fn compute(
         }
         pairs.entry((a, t)).or_default().add(w, r.kind, r.time);
     }
-    let mut pair_list: Vec<((u32, u32), PairTotals)> = pairs.into_iter().collect();
+    let mut pair_list: Pairs = pairs.into_iter().collect();
     pair_list.sort_unstable_by_key(|&(k, _)| k); // fixed summation order: same numbers every run
+    Ok((ids, pair_list))
+}
+
+/// The authority graph's edges: every pair at full weight times the reactor's authenticity (and the
+/// pair's). PageRank's own guarantee, that a new in-edge never lowers its target, holds only if no other
+/// edge changes, so the reacted-back discount is not applied here.
+pub(crate) fn authority_edges(
+    input: &ScoreInput,
+    ids: &DenseIds,
+    pair_list: &[((u32, u32), PairTotals)],
+) -> Vec<Edge> {
+    pair_list
+        .iter()
+        .map(|&((a, t), ref p)| Edge {
+            src: a,
+            dst: t,
+            weight: p.weight * input.reactor_weight(ids.external(a), ids.external(t)),
+        })
+        .collect()
+}
+
+/// Components, percentiles and the 1–100 score of every account in `reactions` (and `scope.members`).
+/// `reactions` are the ones that count: the caller has dropped those made with flagged posts.
+pub(crate) fn compute(
+    input: &ScoreInput,
+    reactions: &[Reaction],
+    model: &ScoreModel,
+    text: &dyn TextSignals,
+    scope: Scope<'_>,
+) -> Result<ScoreTable, ScoreError> {
+    let (ids, pair_list) = pair_totals(input, reactions, model, scope.members)?;
+    let n = ids.len();
 
     // What one reactor's credit is worth to its target: its authenticity (and the pair's, for a burst), times the model's
     // `reciprocal_credit` when it only reacted back (the target had reacted to it first).
@@ -243,16 +304,6 @@ pub(crate) fn compute(
             direct[t as usize] += v * reactor_credit(s / k);
         }
     }
-    // Authority keeps every pair at full weight (times the reactor's authenticity): PageRank's own
-    // guarantee, that a new in-edge never lowers its target, holds only if no other edge changes.
-    let edges: Vec<Edge> = pair_list
-        .iter()
-        .map(|&((a, t), ref p)| Edge {
-            src: a,
-            dst: t,
-            weight: p.weight * input.reactor_weight(ids.external(a), ids.external(t)),
-        })
-        .collect();
     let mut amplification = direct.clone();
     for (((a, t), p), v) in pair_list.iter().zip(&pair_worth) {
         let (a, t, s) = (*a, *t, p.amplifying);
@@ -264,28 +315,37 @@ pub(crate) fn compute(
         }
     }
 
-    let graph = ReactionGraph::from_edges(n as u32, &edges)?;
-    let pr = pagerank(
-        &graph,
-        &PageRankConfig {
-            alpha: model.pagerank_alpha,
-            ..Default::default()
-        },
-    )?;
-    let authority: Vec<f64> = pr.scores.iter().map(|s| s * n as f64).collect();
+    let (authority, pagerank_iterations) = match scope.authority {
+        Some(of) => (ids.externals().iter().map(|&a| of(a)).collect(), 0),
+        None => {
+            let edges = authority_edges(input, &ids, &pair_list);
+            let graph = ReactionGraph::from_edges(n as u32, &edges)?;
+            let pr = pagerank(
+                &graph,
+                &PageRankConfig {
+                    alpha: model.pagerank_alpha,
+                    ..Default::default()
+                },
+            )?;
+            (
+                pr.scores.iter().map(|s| s * n as f64).collect::<Vec<f64>>(),
+                pr.iterations,
+            )
+        }
+    };
 
-    let (conv, conv_stats) = conversation(input, &ids, model, text);
+    let (conv, conv_stats) = conversation(input, reactions, &ids, model, text);
 
     let mut any_followers = false;
     let reach: Vec<f64> = ids
         .externals()
         .iter()
         .map(|id| match input.followers.get(id) {
-            Some(&f) => {
+            Some(&f) if scope.reach => {
                 any_followers = true;
                 (1.0 + f as f64).ln()
             }
-            None => 0.0,
+            _ => 0.0,
         })
         .collect();
 
@@ -353,7 +413,7 @@ pub(crate) fn compute(
         overall,
         weights,
         conversation: conv_stats,
-        pagerank_iterations: pr.iterations,
+        pagerank_iterations,
         terms,
         index,
     })

@@ -10,7 +10,7 @@
 //! (so more reactions never lower a score); the share of askers answered is reported beside it, so a
 //! broadcaster who answers no one is plain to see.
 
-use crate::input::ScoreInput;
+use crate::input::{Reaction, ScoreInput};
 use crate::model::ScoreModel;
 use earshot_graph::DenseIds;
 use earshot_model::InteractionKind;
@@ -56,6 +56,7 @@ impl ConversationStats {
 /// Conversation values (indexed by dense id) and per-account statistics.
 pub(crate) fn conversation(
     input: &ScoreInput,
+    reactions: &[Reaction],
     ids: &DenseIds,
     model: &ScoreModel,
     text: &dyn TextSignals,
@@ -69,7 +70,7 @@ pub(crate) fn conversation(
     // First ask time per (asked, asker); replies per (replier, replied-to) with their substance weight.
     let mut asks: FxHashMap<(u32, u32), i64> = FxHashMap::default();
     let mut replies: FxHashMap<(u32, u32), Vec<(i64, f64)>> = FxHashMap::default();
-    for r in &input.reactions {
+    for r in reactions {
         if r.actor == r.target
             || !matches!(r.kind, InteractionKind::Mention | InteractionKind::Reply)
         {

@@ -14,6 +14,7 @@ mod conversation;
 mod explain;
 mod input;
 mod model;
+mod topic;
 
 pub use calibrate::percentiles;
 pub use components::{reactor_credit, reciprocates, Component, ScoreTable};
@@ -21,6 +22,7 @@ pub use conversation::{ConversationStats, ReplyClass, TextSignals};
 pub use explain::{evidence, Evidence, PerPost, PostEvidence, ReactorEvidence};
 pub use input::{PostFlag, PostInfo, Reaction, ScoreInput};
 pub use model::{ModelError, ScoreModel, SubstanceWeights};
+pub use topic::{score_topic, AuthorityGraph, TopicScope};
 
 /// Score `input` with `model`: components, percentiles and overall scores for every account that
 /// reacted or was reacted to.
@@ -30,25 +32,22 @@ pub fn score(
     text: &dyn TextSignals,
 ) -> Result<ScoreTable, ScoreError> {
     if input.flagged_posts.is_empty() {
-        return components::compute(input, model, text);
+        return components::compute(
+            input,
+            &input.reactions,
+            model,
+            text,
+            components::Scope::OVERALL,
+        );
     }
     // Reactions made with spam or copied posts earn nothing anywhere: drop them up front.
-    let kept = ScoreInput {
-        reactions: input
-            .reactions
-            .iter()
-            .filter(|r| input.flag_of(r).is_none())
-            .copied()
-            .collect(),
-        posts: input.posts.clone(),
-        followers: input.followers.clone(),
-        authenticity: input.authenticity.clone(),
-        pair_weights: input.pair_weights.clone(),
-        reference_time: input.reference_time,
-        flagged_posts: Default::default(),
-        flagged_replies: Default::default(),
-    };
-    components::compute(&kept, model, text)
+    let kept: Vec<Reaction> = input
+        .reactions
+        .iter()
+        .filter(|r| input.flag_of(r).is_none())
+        .copied()
+        .collect();
+    components::compute(input, &kept, model, text, components::Scope::OVERALL)
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -10,12 +10,14 @@ mod read;
 mod schema;
 mod scores;
 mod stats;
+mod topics;
 mod write;
 
 pub use imports::{ImportLog, ImportProgress, ImportRecord, ImportStatus};
 pub use read::{InteractionRow, PostRow, TimeWindow};
 pub use scores::{AccountMatch, ScoreRow, ScoreRun, COMPONENTS};
 pub use stats::{KindCount, PlatformCount, Stats, TopAccount};
+pub use topics::{TopicInfo, TopicRun, TopicScoreRow, TopicScores, TOPIC_COMPONENTS};
 pub use write::WriteCounts;
 
 use rusqlite::Connection;

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_events.sql"),
     include_str!("migrations/0002_scores.sql"),
     include_str!("migrations/0003_profile_extras.sql"),
+    include_str!("migrations/0004_topic_scores.sql"),
 ];
 
 /// The schema version this build writes.

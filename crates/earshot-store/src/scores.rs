@@ -97,6 +97,17 @@ fn score_from(r: &Row<'_>, offset: usize) -> rusqlite::Result<ScoreRow> {
 impl Store {
     /// Store a run and all its scores in one transaction; returns the run's id.
     pub fn save_score_run(&mut self, run: &ScoreRun, rows: &[ScoreRow]) -> Result<i64> {
+        self.save_score_run_with_topics(run, rows, None)
+    }
+
+    /// [`Store::save_score_run`] with the run's topic scores, if it has them, in the same transaction:
+    /// a run is never stored without the topics it was asked for.
+    pub fn save_score_run_with_topics(
+        &mut self,
+        run: &ScoreRun,
+        rows: &[ScoreRow],
+        topics: Option<&crate::TopicScores>,
+    ) -> Result<i64> {
         let path = self.path.clone();
         let e = |e| crate::sql_err(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
@@ -143,6 +154,9 @@ impl Store {
                 ])
                 .map_err(e)?;
             }
+        }
+        if let Some(t) = topics {
+            crate::topics::save(&tx, id, t).map_err(e)?;
         }
         tx.commit().map_err(e)?;
         Ok(id)

@@ -53,6 +53,7 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit> {
         model: None,
         top: 10,
         no_authenticity: false,
+        topics: None,
     };
     cmd_score::run_score(cli, &score)?;
     // Explain the top account: why it scored what it did, and what would raise it.
@@ -74,6 +75,7 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit> {
             run: Some(run.id),
             platform: None,
             evidence: 5,
+            topic: None,
         };
         cmd_explain::run_explain(cli, &explain)?;
     }

@@ -6,7 +6,7 @@ use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use earshot_model::format_utc;
-use earshot_score::{evidence, score, Component, ScoreModel};
+use earshot_score::{evidence, score, Component, ScoreInput, ScoreModel};
 use earshot_store::{ScoreRun, Store, TimeWindow};
 
 /// Explain one account's score: each component's value, percentile and points, the reactors that earned
@@ -14,7 +14,7 @@ use earshot_store::{ScoreRun, Store, TimeWindow};
 /// model and window, and checked against the stored number.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  earshot explain @united\n  earshot explain 88 --platform higgs --run 2"
+    after_help = "Examples:\n  earshot explain @united\n  earshot explain 88 --platform higgs --run 2\n  earshot explain @united --topic late"
 )]
 pub struct ExplainArgs {
     /// The account: @handle, handle or platform id.
@@ -28,15 +28,24 @@ pub struct ExplainArgs {
     /// Reactors to list as evidence.
     #[arg(long, default_value_t = 10)]
     pub evidence: usize,
+    /// Explain the account's score within one topic of the run (key or label, any case): its topic
+    /// components, the posts on the topic that earned reactions and the terms that put them there.
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: Option<String>,
 }
 
 /// One account's score across runs, with week and month changes.
 #[derive(Args, Debug)]
-#[command(after_help = "Example:\n  earshot history @united")]
+#[command(
+    after_help = "Examples:\n  earshot history @united\n  earshot history @united --topic late"
+)]
 pub struct HistoryArgs {
     pub account: String,
     #[arg(long)]
     pub platform: Option<String>,
+    /// The account's score within one topic (key or label, any case) in every run that has it.
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: Option<String>,
 }
 
 pub(crate) fn resolve(store: &Store, query: &str, platform: Option<&str>) -> Result<i64> {
@@ -71,16 +80,13 @@ pub(crate) fn resolve(store: &Store, query: &str, platform: Option<&str>) -> Res
     }
 }
 
-pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
-    let store = Store::open_existing(&cli.db)
-        .with_context(|| format!("opening database {}", cli.db.display()))?;
-    let account = resolve(&store, &args.account, args.platform.as_deref())?;
-    let Some(run) = store.score_run(args.run)? else {
-        bail!(
-            "no score run in {}: run `earshot score` first",
-            cli.db.display()
-        )
-    };
+/// The model a stored run used and its scoring input, read again from the store: what recomputing
+/// any of its scores needs.
+pub(crate) fn run_input(
+    cli: &Cli,
+    store: &Store,
+    run: &ScoreRun,
+) -> Result<(ScoreModel, ScoreInput)> {
     let model = ScoreModel::from_json(&run.model_json)
         .with_context(|| format!("the model stored with run #{}", run.id))?;
     let window = TimeWindow {
@@ -101,7 +107,24 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
             Some(&builtin_trust)
         }
     };
-    let (input, _) = load_input(&store, window, run.platform.as_deref(), trust)?;
+    let (input, _) = load_input(store, window, run.platform.as_deref(), trust)?;
+    Ok((model, input))
+}
+
+pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
+    if let Some(topic) = &args.topic {
+        return crate::cmd_topic_scores::run_explain(cli, args, topic);
+    }
+    let store = Store::open_existing(&cli.db)
+        .with_context(|| format!("opening database {}", cli.db.display()))?;
+    let account = resolve(&store, &args.account, args.platform.as_deref())?;
+    let Some(run) = store.score_run(args.run)? else {
+        bail!(
+            "no score run in {}: run `earshot score` first",
+            cli.db.display()
+        )
+    };
+    let (model, input) = run_input(cli, &store, &run)?;
     let table = score(&input, &model, &Text)?;
     let Some(i) = table.position(account) else {
         bail!(
@@ -133,6 +156,7 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
                 "account": args.account, "run": run.id, "model_version": run.model_version, "overall": table.overall[i],
                 "stored_overall": stored.map(|s| s.overall), "reproduced": reproduced, "components": components,
                 "conversation": table.conversation[i], "evidence": ev,
+                "topics": crate::cmd_topic_scores::profile_json(&store, run.id, account)?,
             })
         );
         return Ok(Exit::Ok);
@@ -267,11 +291,12 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
             println!("  {:<14} up to {:>4.1}: {advice}", c.name(), room);
         }
     }
+    crate::cmd_topic_scores::print_profile(&store, run.id, account)?;
     Ok(Exit::Ok)
 }
 
 /// One line of a post's text for a terminal, or a dash where the data has none.
-fn snippet(text: Option<&str>) -> String {
+pub(crate) fn snippet(text: Option<&str>) -> String {
     match text {
         None => "—".into(),
         Some(t) => {
@@ -285,7 +310,7 @@ fn snippet(text: Option<&str>) -> String {
     }
 }
 
-fn window_text(run: &ScoreRun) -> String {
+pub(crate) fn window_text(run: &ScoreRun) -> String {
     match (run.window_from, run.window_to) {
         (None, None) => String::new(),
         (f, t) => format!(
@@ -297,6 +322,9 @@ fn window_text(run: &ScoreRun) -> String {
 }
 
 pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<Exit> {
+    if let Some(topic) = &args.topic {
+        return crate::cmd_topic_scores::run_history(cli, args, topic);
+    }
     let store = Store::open_existing(&cli.db)
         .with_context(|| format!("opening database {}", cli.db.display()))?;
     let account = resolve(&store, &args.account, args.platform.as_deref())?;

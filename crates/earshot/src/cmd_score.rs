@@ -21,7 +21,9 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 #[command(after_help = "Examples:
   earshot score
   earshot score --from 2012-07-01 --to 2012-07-04 --top 20
-  earshot score --model my-model.json --platform twitter")]
+  earshot score --model my-model.json --platform twitter
+  earshot score --topics taxonomy.toml
+  earshot score --topics auto")]
 pub struct ScoreArgs {
     #[command(flatten)]
     pub window: WindowArgs,
@@ -36,12 +38,17 @@ pub struct ScoreArgs {
     /// trading reactions inside a closed group weighs less).
     #[arg(long)]
     pub no_authenticity: bool,
+    /// Also score every account within each topic: a taxonomy file (TOML: topics named by keywords,
+    /// hashtags, cashtags and accounts) or `auto` to discover topics from the window's posts. Posts
+    /// without text are on no topic.
+    #[arg(long, value_name = "FILE|auto")]
+    pub topics: Option<String>,
 }
 
 /// The best accounts of a stored run.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  earshot top\n  earshot top --by conversation --limit 50\n  earshot top --run 3 --platform twitter"
+    after_help = "Examples:\n  earshot top\n  earshot top --by conversation --limit 50\n  earshot top --run 3 --platform twitter\n  earshot top --topic late --limit 10"
 )]
 pub struct TopArgs {
     /// Rank by `overall` or one component: audience, amplification, conversation, authority, reach.
@@ -54,6 +61,10 @@ pub struct TopArgs {
     pub platform: Option<String>,
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+    /// Rank within one topic of the run (key or label, any case); `--by` may then also be listened
+    /// (= audience), posts_about or reactions (reach has no topic form).
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: Option<String>,
 }
 
 pub fn load_model(path: Option<&std::path::Path>) -> Result<ScoreModel> {
@@ -69,6 +80,11 @@ pub fn load_model(path: Option<&std::path::Path>) -> Result<ScoreModel> {
 
 pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
     let window = args.window.window()?;
+    let topics = args
+        .topics
+        .as_deref()
+        .map(crate::cmd_topic_scores::TopicSource::parse)
+        .transpose()?;
     let mut model = load_model(args.model.as_deref())?;
     let trust = (!args.no_authenticity).then(TrustModel::builtin);
     model.authenticity_model = trust.as_ref().map(|t| t.version.clone());
@@ -100,9 +116,19 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
         interactions,
         weights: table.weights,
     };
+    let topic_outcome = match &topics {
+        Some(source) => Some(crate::cmd_topic_scores::score_topics(
+            &store, &input, &model, source,
+        )?),
+        None => None,
+    };
     let t = Instant::now();
     store.begin_bulk_mode()?;
-    let run_id = store.save_score_run(&run, &rows(&table))?;
+    let run_id = store.save_score_run_with_topics(
+        &run,
+        &rows(&table),
+        topic_outcome.as_ref().and_then(|o| o.scores.as_ref()),
+    )?;
     let save_seconds = t.elapsed().as_secs_f64();
     if cli.json {
         let top = store.top_scores(run_id, "overall", args.top, None)?;
@@ -116,6 +142,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
                 "pagerank_iterations": table.pagerank_iterations, "weights": table.weights,
                 "seconds": {"load": load_seconds, "score": score_seconds, "save": save_seconds},
                 "peak_rss_kib": crate::progress::peak_rss_kib(), "top": top,
+                "topics": topic_outcome.as_ref().map(|o| o.json(&store)).transpose()?,
             })
         );
         return Ok(Exit::Ok);
@@ -140,6 +167,9 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
         );
     }
     print_top(&store, run_id, "overall", args.top, None)?;
+    if let Some(o) = &topic_outcome {
+        o.print(&store, cli.quiet)?;
+    }
     Ok(Exit::Ok)
 }
 
@@ -158,6 +188,9 @@ fn flag_counts(input: &earshot_score::ScoreInput) -> std::collections::BTreeMap<
 }
 
 pub fn run_top(cli: &Cli, args: &TopArgs) -> Result<Exit> {
+    if let Some(topic) = &args.topic {
+        return crate::cmd_topic_scores::run_top(cli, args, topic);
+    }
     if args.by != "overall" && !COMPONENTS.contains(&args.by.as_str()) {
         return Err(UsageError(format!(
             "--by {:?}: use overall or one of {}",

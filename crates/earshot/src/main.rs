@@ -17,6 +17,7 @@ mod cmd_redteam;
 mod cmd_score;
 mod cmd_sentiment;
 mod cmd_stats;
+mod cmd_topic_scores;
 mod cmd_topics;
 mod cmd_trust;
 mod exit;
