@@ -39,6 +39,7 @@
 mod estimate;
 mod exact;
 mod graph;
+mod imm;
 mod learn;
 mod load;
 mod simulate;
@@ -46,6 +47,7 @@ mod simulate;
 pub use estimate::{estimate_spread, sample_spread, simulation_rng, SpreadEstimate};
 pub use exact::{exact_spread_ic, exact_spread_lt, MAX_EXACT_NODES, MAX_WORLDS};
 pub use graph::{DiffusionGraph, EdgeModel, Link};
+pub use imm::{imm, ImmOptions, ImmResult, RrSets};
 pub use learn::{
     learn_probabilities, learned_graph, InteractionRow, LearnConfig, LearnedEdge, PostRow,
 };
