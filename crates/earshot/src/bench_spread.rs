@@ -59,7 +59,7 @@ struct ThreadResult {
     speedup: f64,
 }
 
-fn resolve(data: &Path, graph: &str) -> (PathBuf, LoadOptions) {
+pub(crate) fn resolve(data: &Path, graph: &str) -> (PathBuf, LoadOptions) {
     let named = |file: &str, opts| (data.join("im-graphs").join(file), opts);
     match graph {
         "nethept" => named(

@@ -14,6 +14,7 @@ mod cmd_demo;
 mod cmd_explain;
 mod cmd_gen;
 mod cmd_import;
+mod cmd_plan;
 mod cmd_redteam;
 mod cmd_score;
 mod cmd_sentiment;
@@ -86,6 +87,7 @@ pub enum Command {
     Backtest(cmd_backtest::BacktestArgs),
     Authority(cmd_authority::AuthorityArgs),
     Trust(cmd_trust::TrustArgs),
+    Plan(cmd_plan::PlanArgs),
     Redteam(cmd_redteam::RedteamArgs),
     Sentiment(cmd_sentiment::SentimentArgs),
     Topics(cmd_topics::TopicsArgs),
@@ -107,6 +109,7 @@ fn main() -> ExitCode {
         Command::Backtest(a) => cmd_backtest::run(&cli, a),
         Command::Authority(a) => cmd_authority::run(&cli, a),
         Command::Trust(a) => cmd_trust::run(&cli, a),
+        Command::Plan(a) => cmd_plan::run(&cli, a),
         Command::Redteam(a) => cmd_redteam::run(&cli, a),
         Command::Sentiment(a) => cmd_sentiment::run(&cli, a),
         Command::Topics(a) => cmd_topics::run(&cli, a),
