@@ -88,7 +88,7 @@ fn read_ids(path: &PathBuf, loaded: &LoadedGraph) -> Result<Vec<u32>> {
                 i + 1
             );
         };
-        ids.push(d as u32);
+        ids.push(d);
     }
     Ok(ids)
 }
