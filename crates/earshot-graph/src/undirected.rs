@@ -93,13 +93,13 @@ impl UndirectedGraph {
         }
         let strength: Vec<f64> = (0..n)
             .map(|v| {
+                // A fold from +0.0 (`sum` starts at −0.0, which would print as "-0" for a node alone).
                 adjacency[offsets[v]..offsets[v + 1]]
                     .iter()
-                    .map(|&(_, w)| w)
-                    .sum()
+                    .fold(0.0, |s, &(_, w)| s + w)
             })
             .collect();
-        let total_weight = merged.iter().map(|&(_, _, w)| w).sum();
+        let total_weight = merged.iter().fold(0.0, |s, &(_, _, w)| s + w);
         Ok(UndirectedGraph {
             offsets,
             adjacency,
@@ -187,6 +187,7 @@ mod tests {
         ));
         let g = UndirectedGraph::from_edges(2, [(0, 1, 0.0)]).unwrap();
         assert_eq!((g.edges(), g.total_weight()), (0, 0.0));
+        assert!(g.strength(0).is_sign_positive() && g.total_weight().is_sign_positive());
     }
 
     #[test]
