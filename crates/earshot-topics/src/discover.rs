@@ -308,8 +308,9 @@ pub fn discover(posts: &[PostTerms], opts: &DiscoverOptions) -> Discovered {
     }
 }
 
-/// Louvain communities of the term graph (`earshot_graph::louvain`, nodes visited in id order); a term
-/// without links is a community of its own. Every term alone if the resolution is not a positive number.
+/// Louvain communities of the term graph (`earshot_graph::louvain`); a term without links is a community
+/// of its own. Every term alone if the resolution is not a positive number. Terms are visited in id order
+/// (most frequent first), as before Louvain moved to earshot-graph, so discovered topics stay as they were.
 fn communities(n: usize, edges: &[(u32, u32, f64)], resolution: f64) -> Vec<u32> {
     let alone = || (0..n as u32).collect();
     // Cannot fail on ids below `n` (< max_terms) and positive finite NPMI weights.
@@ -318,6 +319,7 @@ fn communities(n: usize, edges: &[(u32, u32, f64)], resolution: f64) -> Vec<u32>
     };
     let opts = LouvainOptions {
         resolution,
+        seed: None,
         ..LouvainOptions::default()
     };
     louvain(&graph, &opts).map_or_else(|_| alone(), |p| p.community)
