@@ -13,8 +13,8 @@
 //! [`LouvainOptions::seed`] (0 by default; networkx's `louvain_communities(seed=...)` shuffles the same
 //! way), so a run is still a pure function of the graph and the seed, and a caller can look at the spread
 //! of results over seeds. Id order (`seed: None`) is available, but on social graphs whose low ids are
-//! hubs it ends lower: modularity 0.339 against 0.344–0.353 over ten seeds on Slashdot, 0.419 against
-//! 0.422–0.432 on wiki-Vote (EVALUATION.md).
+//! hubs it ends lower: modularity 0.3394 against 0.3438–0.3534 over ten seeds on Slashdot, 0.4185 against
+//! 0.4226–0.4321 on wiki-Vote (EVALUATION.md).
 
 mod metrics;
 
