@@ -65,6 +65,12 @@ pub enum BenchWhat {
         #[arg(long, value_delimiter = ',', default_value = "1,2")]
         threads: Vec<usize>,
     },
+    /// Monte Carlo spread simulations per second on an influence-maximisation graph, on 1 and 2 threads,
+    /// from the top-degree seeds (the estimate is the same on every thread count).
+    #[command(
+        after_help = "Examples:\n  earshot bench spread --graph nethept --seeds 50 --simulations 10000\n  earshot bench spread --graph nethept-wc --model lt\n  earshot bench spread --graph slashdot --data ../shared/data"
+    )]
+    Spread(crate::bench_spread::SpreadArgs),
     /// Parse a file without storing it (higgs, snap, jsonl, ...): the reader's own speed, in this process.
     #[command(
         after_help = "Example:\n  earshot bench parse --format higgs --runs 5 higgs-activity_time.txt.gz"
@@ -117,6 +123,9 @@ struct Measurement {
 }
 
 pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
+    if let BenchWhat::Spread(a) = &args.what {
+        return crate::bench_spread::run(cli, a);
+    }
     if let BenchWhat::Parse { file, format, runs } = &args.what {
         return bench_parse(cli, file, *format, *runs);
     }

@@ -1,0 +1,351 @@
+//! Edge probabilities learned from interaction data: how often `v` passed on `u`'s posts, relative to
+//! how often `v` saw them, smoothed by a Beta prior.
+//!
+//! For each pair `u → v` (influence from author `u` to account `v`):
+//!
+//! `p(u, v) = (adoptions + α) / (exposures + α + β)`
+//!
+//! the posterior mean of a Beta(α, β) prior after `exposures` trials with `adoptions` successes, so a pair
+//! seen a few times stays near the prior mean `α / (α + β)` and a pair seen often moves to its observed
+//! rate. The defaults α = 1, β = 19 (prior mean 0.05, worth 20 exposures) are a weak prior at the scale
+//! of measured reshare rates; the forecast calibration is what should tune them.
+//!
+//! Definitions, in terms of the interaction kinds earshot stores ([`InteractionKind`]), where an
+//! interaction `v → u` has actor `v` and target `u`:
+//! - **Tie.** `v` pays attention to `u` from the first time `v` interacted with `u` in any way (a reply,
+//!   mention, reshare, quote or like of `u`; a follow of `u`), exclusive. A `follow` lasts until a later
+//!   `unfollow` of `u` by `v`; any other interaction lasts for good (`v` has shown it reads `u`). A row whose
+//!   time is unknown (a follow edge from a SNAP file) should carry `i64::MIN`: a tie since forever.
+//! - **Exposure.** A post of `u` at time `t` is an exposure of `v` to `u` if `v` had a tie to `u` at a time
+//!   strictly before `t` that had not ended before `t`, or if `v` adopted that post (an adoption proves the
+//!   post was seen, so adoptions never exceed exposures).
+//! - **Adoption.** An interaction `v → u` of an adoption kind ([`LearnConfig::adoption_kinds`], by
+//!   default reshare, quote and reply: the kinds that carry the message on to `v`'s audience) at time
+//!   `t'`, attributed to `u`'s latest post at or before `t'`. Several adoptions of one post count once; an
+//!   adoption before any post of `u` is attributed to none (it still makes a tie).
+//!
+//! Every tied pair gets an edge, also with no exposure yet (then `p` is the prior mean): a new post would
+//! reach `v` as well. Pairs with no tie get none. The function takes plain rows with dense ids, so it does
+//! not need the store.
+
+use crate::{DiffusionError, DiffusionGraph};
+use earshot_model::InteractionKind;
+
+/// A post: its author and time (Unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostRow {
+    pub author: u32,
+    pub time: i64,
+}
+
+/// An interaction `actor → target` of `kind` at `time` (Unix seconds; `i64::MIN` if unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InteractionRow {
+    pub actor: u32,
+    pub target: u32,
+    pub kind: InteractionKind,
+    pub time: i64,
+}
+
+/// Smoothing and the kinds that count as passing a post on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LearnConfig {
+    /// Prior pseudo-adoptions (≥ 0).
+    pub alpha: f64,
+    /// Prior pseudo-exposures without adoption (≥ 0); `alpha + beta` must be > 0.
+    pub beta: f64,
+    pub adoption_kinds: Vec<InteractionKind>,
+}
+
+impl Default for LearnConfig {
+    fn default() -> Self {
+        LearnConfig {
+            alpha: 1.0,
+            beta: 19.0,
+            adoption_kinds: vec![
+                InteractionKind::Reshare,
+                InteractionKind::Quote,
+                InteractionKind::Reply,
+            ],
+        }
+    }
+}
+
+/// A learned edge `src → dst` (author → the account that hears it), with the counts behind it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LearnedEdge {
+    pub src: u32,
+    pub dst: u32,
+    /// Distinct posts of `src` that `dst` adopted.
+    pub adoptions: u32,
+    /// Posts of `src` that `dst` was exposed to.
+    pub exposures: u32,
+    pub p: f32,
+}
+
+/// Learn `p(u, v)` for every tied pair from posts and interactions over dense ids `0..nodes` (see the
+/// module docs for the definitions). Edges come out sorted by `(src, dst)`. Errors on an id outside
+/// `0..nodes` or smoothing parameters that are negative, not finite or both 0.
+pub fn learn_probabilities(
+    nodes: u32,
+    posts: &[PostRow],
+    interactions: &[InteractionRow],
+    cfg: &LearnConfig,
+) -> Result<Vec<LearnedEdge>, DiffusionError> {
+    let ok = |x: f64| x.is_finite() && x >= 0.0;
+    if !(ok(cfg.alpha) && ok(cfg.beta) && cfg.alpha + cfg.beta > 0.0) {
+        return Err(DiffusionError::BadParameter(format!(
+            "smoothing needs finite α, β ≥ 0 with α + β > 0 (got α = {}, β = {})",
+            cfg.alpha, cfg.beta
+        )));
+    }
+    let n = nodes as usize;
+    // Post times per author, as a CSR of sorted times.
+    let mut offsets = vec![0usize; n + 1];
+    for (index, p) in posts.iter().enumerate() {
+        if p.author >= nodes {
+            return Err(DiffusionError::NodeOutOfRange {
+                index,
+                node: p.author,
+                nodes,
+            });
+        }
+        offsets[p.author as usize + 1] += 1;
+    }
+    for i in 1..=n {
+        offsets[i] += offsets[i - 1];
+    }
+    let mut times = vec![0i64; posts.len()];
+    let mut next = offsets.clone();
+    for p in posts {
+        times[next[p.author as usize]] = p.time;
+        next[p.author as usize] += 1;
+    }
+    for u in 0..n {
+        times[offsets[u]..offsets[u + 1]].sort_unstable();
+    }
+    // Interactions grouped by pair (influencer u = target, hearer v = actor), in time order.
+    let mut rows: Vec<(u32, u32, i64, u8)> = Vec::with_capacity(interactions.len());
+    for (index, r) in interactions.iter().enumerate() {
+        for node in [r.actor, r.target] {
+            if node >= nodes {
+                return Err(DiffusionError::NodeOutOfRange { index, node, nodes });
+            }
+        }
+        if r.actor != r.target {
+            rows.push((r.target, r.actor, r.time, r.kind.code()));
+        }
+    }
+    rows.sort_unstable();
+    let adoption: Vec<u8> = cfg.adoption_kinds.iter().map(|k| k.code()).collect();
+    let mut out = Vec::new();
+    let mut spans = Vec::new();
+    let mut adopted = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let (u, v) = (rows[i].0, rows[i].1);
+        let mut j = i;
+        while j < rows.len() && rows[j].0 == u && rows[j].1 == v {
+            j += 1;
+        }
+        let post_times = &times[offsets[u as usize]..offsets[u as usize + 1]];
+        if let Some(counts) =
+            pair_counts(&rows[i..j], post_times, &adoption, &mut spans, &mut adopted)
+        {
+            let (a, e) = counts;
+            let p = (f64::from(a) + cfg.alpha) / (f64::from(e) + cfg.alpha + cfg.beta);
+            out.push(LearnedEdge {
+                src: u,
+                dst: v,
+                adoptions: a,
+                exposures: e,
+                p: p as f32,
+            });
+        }
+        i = j;
+    }
+    Ok(out)
+}
+
+/// `(adoptions, exposures)` of one pair from its time-ordered rows, or `None` if the rows make no tie.
+/// `spans` and `adopted` are scratch.
+fn pair_counts(
+    rows: &[(u32, u32, i64, u8)],
+    post_times: &[i64],
+    adoption: &[u8],
+    spans: &mut Vec<(i64, i64)>,
+    adopted: &mut Vec<usize>,
+) -> Option<(u32, u32)> {
+    let follow = InteractionKind::Follow.code();
+    let unfollow = InteractionKind::Unfollow.code();
+    spans.clear();
+    adopted.clear();
+    let mut lasting_from: Option<i64> = None;
+    let mut following_since: Option<i64> = None;
+    for &(_, _, t, kind) in rows {
+        if kind == follow {
+            following_since.get_or_insert(t);
+        } else if kind == unfollow {
+            if let Some(s) = following_since.take() {
+                spans.push((s, t));
+            }
+        } else {
+            lasting_from.get_or_insert(t);
+            if adoption.contains(&kind) {
+                // u's latest post at or before t.
+                let k = post_times.partition_point(|&x| x <= t);
+                if k > 0 && adopted.last() != Some(&(k - 1)) {
+                    adopted.push(k - 1);
+                }
+            }
+        }
+    }
+    if let Some(s) = following_since {
+        spans.push((s, i64::MAX));
+    }
+    if let Some(s) = lasting_from {
+        spans.push((s, i64::MAX));
+    }
+    if spans.is_empty() {
+        return None;
+    }
+    // Union of the open spans (s, e): a post at τ is seen when s < τ < e (e = MAX: for good).
+    spans.sort_unstable();
+    let mut merged: Vec<(i64, i64)> = Vec::with_capacity(spans.len());
+    for &(s, e) in spans.iter() {
+        match merged.last_mut() {
+            Some(last) if s < last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    let seen = |tau: i64| {
+        merged
+            .iter()
+            .any(|&(s, e)| s < tau && (tau < e || e == i64::MAX))
+    };
+    let mut exposures: usize = merged
+        .iter()
+        .map(|&(s, e)| {
+            let lo = post_times.partition_point(|&x| x <= s);
+            let hi = if e == i64::MAX {
+                post_times.len()
+            } else {
+                post_times.partition_point(|&x| x < e)
+            };
+            hi.saturating_sub(lo)
+        })
+        .sum();
+    exposures += adopted.iter().filter(|&&k| !seen(post_times[k])).count();
+    let sat = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    Some((sat(adopted.len()), sat(exposures)))
+}
+
+/// The diffusion graph of learned edges (edges of probability 0, possible with α = 0, are dropped).
+pub fn learned_graph(nodes: u32, edges: &[LearnedEdge]) -> Result<DiffusionGraph, DiffusionError> {
+    let triples: Vec<(u32, u32, f32)> = edges.iter().map(|e| (e.src, e.dst, e.p)).collect();
+    DiffusionGraph::from_weighted(nodes, &triples)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use InteractionKind::*;
+
+    fn post(author: u32, time: i64) -> PostRow {
+        PostRow { author, time }
+    }
+
+    fn act(actor: u32, target: u32, kind: InteractionKind, time: i64) -> InteractionRow {
+        InteractionRow {
+            actor,
+            target,
+            kind,
+            time,
+        }
+    }
+
+    fn counts(edges: &[LearnedEdge]) -> Vec<(u32, u32, u32, u32)> {
+        edges
+            .iter()
+            .map(|e| (e.src, e.dst, e.adoptions, e.exposures))
+            .collect()
+    }
+
+    #[test]
+    fn follower_sees_posts_after_following_until_unfollowing() {
+        // Author 0 posts at 10, 20, 30, 40, 50. Account 1 follows at 15, unfollows at 35: sees 20 and 30.
+        // It reshares at 25 (the post of 20). Account 2 follows since forever and never reacts.
+        let posts: Vec<PostRow> = [10, 20, 30, 40, 50].map(|t| post(0, t)).to_vec();
+        let rows = [
+            act(1, 0, Follow, 15),
+            act(1, 0, Reshare, 25),
+            act(1, 0, Unfollow, 35),
+            act(2, 0, Follow, i64::MIN),
+        ];
+        let e = learn_probabilities(3, &posts, &rows, &LearnConfig::default()).unwrap();
+        // The reshare at 25 also makes a lasting tie from 25: posts 30, 40, 50 are seen as well; with the
+        // follow span (15, 35) that is 20, 30, 40, 50.
+        assert_eq!(counts(&e), vec![(0, 1, 1, 4), (0, 2, 0, 5)]);
+        assert!((e[0].p - 2.0 / 24.0).abs() < 1e-7);
+        assert!((e[1].p - 1.0 / 25.0).abs() < 1e-7);
+    }
+
+    #[test]
+    fn adoption_without_a_prior_tie_is_an_exposure() {
+        // Account 1 never interacted with 0 before replying to the post of 20 (twice) and liking it.
+        let posts = [post(0, 10), post(0, 20), post(0, 30)];
+        let rows = [
+            act(1, 0, Reply, 22),
+            act(1, 0, Reply, 23),
+            act(1, 0, Like, 21),
+        ];
+        let cfg = LearnConfig {
+            alpha: 0.0,
+            beta: 1.0,
+            ..LearnConfig::default()
+        };
+        let e = learn_probabilities(2, &posts, &rows, &cfg).unwrap();
+        // The like at 21 makes a tie: post 30 is seen; post 20 is seen through the adoption.
+        assert_eq!(counts(&e), vec![(0, 1, 1, 2)]);
+        assert!((e[0].p - 1.0 / 3.0).abs() < 1e-7);
+    }
+
+    #[test]
+    fn no_tie_no_edge_and_prior_without_exposure() {
+        let rows = [
+            act(1, 0, Unfollow, 5),
+            act(2, 0, Mention, 5),
+            act(3, 3, Reshare, 1),
+            act(0, 4, Reshare, 9),
+        ];
+        // No posts at all: the mention ties 2 to 0 at the prior mean; the reshare of 4 by 0 has no post
+        // to adopt, but ties 0 to 4.
+        let e = learn_probabilities(5, &[], &rows, &LearnConfig::default()).unwrap();
+        assert_eq!(counts(&e), vec![(0, 2, 0, 0), (4, 0, 0, 0)]);
+        assert!(e.iter().all(|e| (e.p - 0.05).abs() < 1e-7));
+        let g = learned_graph(5, &e).unwrap();
+        assert_eq!(g.edges(), 2);
+        assert_eq!(g.out_links(4)[0].node, 0);
+    }
+
+    #[test]
+    fn bad_rows_and_parameters_are_errors() {
+        let cfg = LearnConfig::default();
+        assert!(matches!(
+            learn_probabilities(2, &[post(2, 0)], &[], &cfg),
+            Err(DiffusionError::NodeOutOfRange { node: 2, .. })
+        ));
+        assert!(learn_probabilities(2, &[], &[act(0, 5, Like, 0)], &cfg).is_err());
+        for (alpha, beta) in [(0.0, 0.0), (-1.0, 1.0), (1.0, f64::NAN)] {
+            let bad = LearnConfig {
+                alpha,
+                beta,
+                ..LearnConfig::default()
+            };
+            assert!(matches!(
+                learn_probabilities(2, &[], &[], &bad),
+                Err(DiffusionError::BadParameter(_))
+            ));
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! `earshot bench spread`: Monte Carlo spread simulations per second on an influence-maximisation graph,
+//! on 1 and 2 threads (the single thread first: COST), timed apart from loading.
+
+use crate::exit::{Exit, UsageError};
+use crate::Cli;
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use earshot_diffusion::{estimate_spread, load_edge_list, LoadOptions, Model};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Args, Debug)]
+pub struct SpreadArgs {
+    /// `nethept` (nethept_chen.txt, undirected, weighted cascade), `nethept-wc` (nethept_wc_weighted.txt,
+    /// its own probabilities), `slashdot`, `email-eu-core` (SNAP, weighted cascade), or the path of an
+    /// edge list (`u v` per line, directed, weighted cascade).
+    #[arg(long, default_value = "nethept")]
+    graph: String,
+    /// Where the named graphs are (their `im-graphs/` folder is read).
+    #[arg(
+        long,
+        env = "EARSHOT_SHARED_DATA",
+        default_value = "../shared/data",
+        value_name = "DIR"
+    )]
+    data: PathBuf,
+    #[arg(long, value_enum, default_value = "ic")]
+    model: ModelArg,
+    /// Seed with the K nodes of highest out-degree.
+    #[arg(long, default_value_t = 50, value_name = "K")]
+    seeds: usize,
+    /// Simulations per timed run.
+    #[arg(long, default_value_t = 10_000)]
+    simulations: usize,
+    /// Timed runs per thread count; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Thread counts to measure.
+    #[arg(long, value_delimiter = ',', default_value = "1,2")]
+    threads: Vec<usize>,
+    /// Random seed of the simulations.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ModelArg {
+    /// Independent Cascade.
+    Ic,
+    /// Linear Threshold.
+    Lt,
+}
+
+#[derive(serde::Serialize)]
+struct ThreadResult {
+    threads: usize,
+    median_seconds: f64,
+    simulations_per_second: f64,
+    speedup: f64,
+}
+
+fn resolve(data: &Path, graph: &str) -> (PathBuf, LoadOptions) {
+    let named = |file: &str, opts| (data.join("im-graphs").join(file), opts);
+    match graph {
+        "nethept" => named(
+            "nethept_chen.txt",
+            LoadOptions::undirected_weighted_cascade(),
+        ),
+        "nethept-wc" => named(
+            "nethept_wc_weighted.txt",
+            LoadOptions::directed_with_probabilities(),
+        ),
+        "slashdot" => named(
+            "soc-Slashdot0902.txt.gz",
+            LoadOptions::directed_weighted_cascade(),
+        ),
+        "email-eu-core" => named(
+            "email-Eu-core.txt.gz",
+            LoadOptions::directed_weighted_cascade(),
+        ),
+        path => (
+            PathBuf::from(path),
+            LoadOptions::directed_weighted_cascade(),
+        ),
+    }
+}
+
+pub fn run(cli: &Cli, a: &SpreadArgs) -> Result<Exit> {
+    if a.threads.contains(&0) || a.threads.is_empty() {
+        return Err(UsageError("--threads takes counts of at least 1".into()).into());
+    }
+    let (path, opts) = resolve(&a.data, &a.graph);
+    let t = Instant::now();
+    let loaded = load_edge_list(&path, &opts).with_context(|| format!("loading {}", a.graph))?;
+    let load_seconds = t.elapsed().as_secs_f64();
+    let g = &loaded.graph;
+    let seeds = g.top_out_degree(a.seeds);
+    let model = match a.model {
+        ModelArg::Ic => Model::IndependentCascade,
+        ModelArg::Lt => Model::LinearThreshold,
+    };
+    if !cli.quiet && !cli.json {
+        eprintln!(
+            "{}: {} nodes, {} edges, loaded in {load_seconds:.2} s; {} top-degree seeds, {}, {} simulations",
+            path.display(),
+            g.nodes(),
+            g.edges(),
+            seeds.len(),
+            model.name(),
+            a.simulations
+        );
+    }
+    let mut results: Vec<ThreadResult> = Vec::new();
+    let mut estimate = None;
+    for &k in &a.threads {
+        let mut secs = Vec::new();
+        for _ in 0..a.runs.max(1) {
+            let t = Instant::now();
+            let e = estimate_spread(g, model, &seeds, a.simulations, a.seed, k)?;
+            secs.push(t.elapsed().as_secs_f64());
+            // Every run and thread count gives the same estimate; keep one to print.
+            estimate = Some(e);
+        }
+        secs.sort_by(f64::total_cmp);
+        let median = secs[secs.len() / 2];
+        let base = results.first().map_or(median, |r| r.median_seconds);
+        let r = ThreadResult {
+            threads: k,
+            median_seconds: median,
+            simulations_per_second: a.simulations as f64 / median,
+            speedup: base / median,
+        };
+        if !cli.json {
+            println!(
+                "{} thread(s): {:.3} s, {:.0} simulations/s, {:.2}x (median of {} runs)",
+                k,
+                r.median_seconds,
+                r.simulations_per_second,
+                r.speedup,
+                a.runs.max(1)
+            );
+        }
+        results.push(r);
+    }
+    let e = estimate.context("no thread counts to measure")?;
+    if cli.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "graph": path.display().to_string(), "nodes": g.nodes(), "edges": g.edges(),
+                "load_seconds": load_seconds, "model": model.name(), "seeds": seeds.len(),
+                "simulations": a.simulations, "seed": a.seed,
+                "spread": { "mean": e.mean, "std_error": e.std_error, "p10": e.p10, "p50": e.p50, "p90": e.p90 },
+                "results": results,
+            })
+        );
+    } else {
+        println!(
+            "spread: mean {:.1} ± {:.1} (standard error), p10 {}, p50 {}, p90 {}",
+            e.mean, e.std_error, e.p10, e.p50, e.p90
+        );
+    }
+    Ok(Exit::Ok)
+}
