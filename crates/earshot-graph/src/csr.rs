@@ -20,6 +20,10 @@ pub enum GraphError {
         "personalisation vector has {got} entries for {nodes} nodes, or no positive finite mass"
     )]
     BadPersonalisation { got: usize, nodes: usize },
+    #[error("{name} = {value}: expected a finite number > 0")]
+    BadParameter { name: &'static str, value: f64 },
+    #[error("a partition of {got} nodes for a graph of {nodes} nodes")]
+    PartitionSize { got: usize, nodes: usize },
 }
 
 /// A contiguous range of target nodes `[start, end)`: a shard's share of a kernel's work.

@@ -5,16 +5,23 @@
 //! (each target sums over its reactors with no atomics), and a contiguous [`VertexRange`] of targets with
 //! their incoming edges is the unit of work a later distributed run hands to each worker.
 //!
+//! Communities are found on an [`UndirectedGraph`] (a reaction graph with directions folded together, or
+//! any weighted edge list) by [`louvain`], and judged by [`modularity`] and, against known groups, [`nmi`].
+//!
 //! This crate takes plain slices and returns plain values: it knows nothing of SQL, files or HTTP.
 
 mod binary;
 mod blocksum;
+mod community;
 mod csr;
 mod dense;
 mod pagerank;
 mod snapshot;
+mod undirected;
 
+pub use community::{louvain, modularity, nmi, LouvainOptions, Partition};
 pub use csr::{Edge, GraphError, ReactionGraph, VertexRange};
 pub use dense::DenseIds;
 pub use pagerank::{pagerank, PageRank, PageRankConfig, Precision, SINGLE_PRECISION_FLOOR};
 pub use snapshot::{KindWeights, Snapshot, SnapshotBuilder, SnapshotConfig};
+pub use undirected::UndirectedGraph;

@@ -9,7 +9,8 @@
 //! 2. Two terms are linked by their normalised pointwise mutual information (NPMI) over posts, when
 //!    they share at least `min_pair_posts` posts and the NPMI is positive. NPMI, unlike raw counts,
 //!    does not link everything to the most common words.
-//! 3. Louvain modularity optimisation (Blondel et al. 2008) splits that graph into communities.
+//! 3. Louvain modularity optimisation (Blondel et al. 2008; `earshot_graph::louvain`) splits that graph
+//!    into communities.
 //! 4. A community with at least `min_terms` terms is a topic, labelled by its three terms with the most
 //!    link weight inside it. A post belongs to the topic holding most of its vocabulary terms
 //!    (at least two of them, so a single shared word does not make a post "about" a topic).
@@ -18,6 +19,7 @@
 
 use crate::taxonomy::{Taxonomy, TopicDef};
 use crate::terms::PostTerms;
+use earshot_graph::{louvain, LouvainOptions, UndirectedGraph};
 use rustc_hash::FxHashMap;
 
 /// Knobs of [`discover`]; the defaults suit a few thousand to a few million tweets.
@@ -177,7 +179,7 @@ pub fn discover(posts: &[PostTerms], opts: &DiscoverOptions) -> Discovered {
         })
         .collect();
     edges.sort_by_key(|x| (x.0, x.1));
-    let community = louvain(vocab.len(), &edges, opts.resolution);
+    let community = communities(vocab.len(), &edges, opts.resolution);
 
     // Strength of each term inside its own community.
     let mut strength = vec![0.0f64; vocab.len()];
@@ -306,6 +308,23 @@ pub fn discover(posts: &[PostTerms], opts: &DiscoverOptions) -> Discovered {
     }
 }
 
+/// Louvain communities of the term graph (`earshot_graph::louvain`); a term without links is a community
+/// of its own. Every term alone if the resolution is not a positive number. Terms are visited in id order
+/// (most frequent first), as before Louvain moved to earshot-graph, so discovered topics stay as they were.
+fn communities(n: usize, edges: &[(u32, u32, f64)], resolution: f64) -> Vec<u32> {
+    let alone = || (0..n as u32).collect();
+    // Cannot fail on ids below `n` (< max_terms) and positive finite NPMI weights.
+    let Ok(graph) = UndirectedGraph::from_edges(n as u32, edges.iter().copied()) else {
+        return alone();
+    };
+    let opts = LouvainOptions {
+        resolution,
+        seed: None,
+        ..LouvainOptions::default()
+    };
+    louvain(&graph, &opts).map_or_else(|_| alone(), |p| p.community)
+}
+
 /// Terms looked at when making a label.
 const LABEL_TERMS: usize = 6;
 
@@ -394,106 +413,6 @@ fn label_units(terms: &[(String, f64)], (pairs, occ): &PhraseCounts) -> Vec<Stri
     units
 }
 
-/// Louvain community detection on an undirected weighted graph given as `(a, b, w)` with `a < b`.
-/// Returns a community id per node. Nodes without links stay alone.
-fn louvain(n: usize, edges: &[(u32, u32, f64)], resolution: f64) -> Vec<u32> {
-    let mut node_comm: Vec<u32> = (0..n as u32).collect();
-    // Current (aggregated) graph: adjacency with diagonal entries for internal weight.
-    let mut adj: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
-    for &(a, b, w) in edges {
-        adj[a as usize].push((b, w));
-        adj[b as usize].push((a, w));
-    }
-    loop {
-        let m = adj.len();
-        let k: Vec<f64> = adj
-            .iter()
-            .map(|l| l.iter().map(|&(_, w)| w).sum())
-            .collect();
-        let two_m: f64 = k.iter().sum();
-        if two_m <= 0.0 {
-            break;
-        }
-        let mut comm: Vec<u32> = (0..m as u32).collect();
-        let mut tot = k.clone();
-        let mut moved_any = false;
-        let mut weight_to = vec![0.0f64; m];
-        let mut touched: Vec<u32> = Vec::new();
-        for _pass in 0..50 {
-            let mut moved = false;
-            for i in 0..m {
-                let ci = comm[i];
-                tot[ci as usize] -= k[i];
-                for &(j, w) in &adj[i] {
-                    if j as usize == i {
-                        continue;
-                    }
-                    let cj = comm[j as usize];
-                    if weight_to[cj as usize] == 0.0 {
-                        touched.push(cj);
-                    }
-                    weight_to[cj as usize] += w;
-                }
-                let gain = |c: u32, w_in: f64| w_in - resolution * tot[c as usize] * k[i] / two_m;
-                let mut best = (ci, gain(ci, weight_to[ci as usize]));
-                for &c in &touched {
-                    let g = gain(c, weight_to[c as usize]);
-                    if g > best.1 + 1e-12 {
-                        best = (c, g);
-                    }
-                }
-                for &c in &touched {
-                    weight_to[c as usize] = 0.0;
-                }
-                touched.clear();
-                tot[best.0 as usize] += k[i];
-                if best.0 != ci {
-                    comm[i] = best.0;
-                    moved = true;
-                    moved_any = true;
-                }
-            }
-            if !moved {
-                break;
-            }
-        }
-        if !moved_any {
-            break;
-        }
-        // Renumber and aggregate.
-        let mut renum = vec![u32::MAX; m];
-        let mut next = 0u32;
-        for c in comm.iter_mut() {
-            if renum[*c as usize] == u32::MAX {
-                renum[*c as usize] = next;
-                next += 1;
-            }
-            *c = renum[*c as usize];
-        }
-        for nc in node_comm.iter_mut() {
-            *nc = comm[*nc as usize];
-        }
-        let mut agg: Vec<FxHashMap<u32, f64>> = vec![FxHashMap::default(); next as usize];
-        for (i, list) in adj.iter().enumerate() {
-            for &(j, w) in list {
-                *agg[comm[i] as usize].entry(comm[j as usize]).or_default() += w;
-            }
-        }
-        adj = agg
-            .into_iter()
-            .map(|h| {
-                let mut v: Vec<(u32, f64)> = h.into_iter().collect();
-                v.sort_by_key(|&(j, _)| j);
-                v
-            })
-            .collect();
-        if next as usize == m {
-            break;
-        }
-    }
-    node_comm
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,23 +463,6 @@ mod tests {
             "{}",
             food.label
         );
-    }
-
-    #[test]
-    fn louvain_splits_two_cliques_joined_by_one_edge() {
-        let mut e = Vec::new();
-        for a in 0..5u32 {
-            for b in a + 1..5 {
-                e.push((a, b, 1.0));
-                e.push((a + 5, b + 5, 1.0));
-            }
-        }
-        e.push((4, 5, 0.1));
-        e.sort_by_key(|x| (x.0, x.1));
-        let c = louvain(10, &e, 1.0);
-        assert!(c[..5].iter().all(|&x| x == c[0]));
-        assert!(c[5..].iter().all(|&x| x == c[5]));
-        assert_ne!(c[0], c[5]);
     }
 
     #[test]

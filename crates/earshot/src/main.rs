@@ -10,6 +10,7 @@ mod cmd_advocates;
 mod cmd_authority;
 mod cmd_backtest;
 mod cmd_bench;
+mod cmd_communities;
 mod cmd_demo;
 mod cmd_explain;
 mod cmd_gen;
@@ -86,6 +87,7 @@ pub enum Command {
     History(cmd_explain::HistoryArgs),
     Backtest(cmd_backtest::BacktestArgs),
     Authority(cmd_authority::AuthorityArgs),
+    Communities(cmd_communities::CommunitiesArgs),
     Trust(cmd_trust::TrustArgs),
     Plan(cmd_plan::PlanArgs),
     Redteam(cmd_redteam::RedteamArgs),
@@ -108,6 +110,7 @@ fn main() -> ExitCode {
         Command::History(a) => cmd_explain::run_history(&cli, a),
         Command::Backtest(a) => cmd_backtest::run(&cli, a),
         Command::Authority(a) => cmd_authority::run(&cli, a),
+        Command::Communities(a) => cmd_communities::run(&cli, a),
         Command::Trust(a) => cmd_trust::run(&cli, a),
         Command::Plan(a) => cmd_plan::run(&cli, a),
         Command::Redteam(a) => cmd_redteam::run(&cli, a),
