@@ -8,7 +8,14 @@ data="${1:-../shared/data/im-graphs}"
 mkdir -p target/bench
 g++ -O3 -march=native -std=c++17 -o target/bench/imm bench/imm.cc
 cargo build --release --quiet -p earshot
-plan() { for t in 1 2; do echo "  earshot plan, $t thread(s):"; /usr/bin/time -f "  wall %e s, peak RSS %M KiB" ./target/release/earshot plan --data "$(dirname "$data")" --threads "$t" "$@" | head -5; done; }
+plan() {
+  for t in 1 2; do
+    echo "  earshot plan, $t thread(s):"
+    /usr/bin/time -o target/bench/plan.time -f "  wall %e s, peak RSS %M KiB" \
+      ./target/release/earshot -q plan --data "$(dirname "$data")" --threads "$t" "$@" > target/bench/plan.out
+    grep -E "^IMM|^estimated|^Monte" target/bench/plan.out; cat target/bench/plan.time
+  done
+}
 slashdot="target/bench/soc-Slashdot0902.txt"
 [ -f "$slashdot" ] || zcat "$data/soc-Slashdot0902.txt.gz" > "$slashdot"
 run() { /usr/bin/time -f "  wall %e s, peak RSS %M KiB" target/bench/imm "$@"; }
