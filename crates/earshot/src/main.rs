@@ -99,6 +99,13 @@ pub enum Command {
 }
 
 fn main() -> ExitCode {
+    // `earshot top | head` should stop quietly when `head` has read enough, as Unix tools do, rather
+    // than panic on a broken pipe: restore the default SIGPIPE action that Rust's runtime ignores.
+    #[cfg(unix)]
+    // SAFETY: called first thing, before any thread exists; SIG_DFL is a valid action for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Demo(a) => cmd_demo::run(&cli, a),
