@@ -22,6 +22,10 @@ use crate::terms::PostTerms;
 use earshot_graph::{louvain, LouvainOptions, UndirectedGraph};
 use rustc_hash::FxHashMap;
 
+/// Terms per discovered topic kept when it becomes a taxonomy ([`Discovered::to_taxonomy`]) for
+/// `topics discover --out`, `score --topics auto` and `bench topics`.
+pub const TAXONOMY_TERMS_PER_TOPIC: usize = 15;
+
 /// Knobs of [`discover`]; the defaults suit a few thousand to a few million tweets.
 #[derive(Clone, Debug)]
 pub struct DiscoverOptions {

@@ -17,6 +17,8 @@ mod discover;
 mod taxonomy;
 mod terms;
 
-pub use discover::{discover, DiscoverOptions, Discovered, DiscoveredTopic};
+pub use discover::{
+    discover, DiscoverOptions, Discovered, DiscoveredTopic, TAXONOMY_TERMS_PER_TOPIC,
+};
 pub use taxonomy::{Hit, Matcher, Taxonomy, TaxonomyError, TopicDef};
 pub use terms::{extract, is_keyword, is_stopword, Language, PostTerms};

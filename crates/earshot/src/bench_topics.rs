@@ -73,7 +73,7 @@ pub fn run(
             let t = Instant::now();
             let terms: Vec<_> = texts.par_iter().map(|t| extract(t)).collect();
             let found = discover(&terms, &DiscoverOptions::default());
-            let tax = found.to_taxonomy(15);
+            let tax = found.to_taxonomy(earshot_topics::TAXONOMY_TERMS_PER_TOPIC);
             if !cli.quiet && !cli.json {
                 eprintln!(
                     "no --taxonomy: discovered {} topics from the same posts in {:.2} s (not part of the timings)",

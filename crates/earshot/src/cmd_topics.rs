@@ -195,7 +195,9 @@ fn run_discover(cli: &Cli, args: &DiscoverArgs) -> Result<Exit> {
     let found = discover(&terms, &opts);
     let assigned = found.assignment.iter().filter(|a| a.is_some()).count();
     if let Some(out) = &args.out {
-        let toml = found.to_taxonomy(15).to_toml();
+        let toml = found
+            .to_taxonomy(earshot_topics::TAXONOMY_TERMS_PER_TOPIC)
+            .to_toml();
         let header = format!(
             "# Topics discovered by `earshot topics discover` from {from}.\n# Edit freely: see `earshot topics --help` for the format.\n\n"
         );

@@ -20,8 +20,6 @@ pub const FILE_MIN_TERMS: u32 = 1;
 /// The same for discovered topics: two, as discovery itself assigns posts, so that one common word
 /// among a topic's fifteen terms does not make a post "about" it.
 pub const AUTO_MIN_TERMS: u32 = 2;
-/// Terms per discovered topic kept in its taxonomy.
-pub const AUTO_TERMS_PER_TOPIC: usize = 15;
 
 /// What `--topics` asked for, checked before the database is touched.
 #[derive(Debug)]
@@ -223,7 +221,9 @@ pub fn assign(store: &Store, input: &ScoreInput, source: &TopicSource) -> Result
             if found.topics.is_empty() {
                 return Ok(Assigned::NothingFound(n));
             }
-            let toml = found.to_taxonomy(AUTO_TERMS_PER_TOPIC).to_toml();
+            let toml = found
+                .to_taxonomy(earshot_topics::TAXONOMY_TERMS_PER_TOPIC)
+                .to_toml();
             compile("auto", toml, AUTO_MIN_TERMS)?
         }
     };
