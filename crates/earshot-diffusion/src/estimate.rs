@@ -133,7 +133,6 @@ pub fn sample_spread(
     if model == Model::LinearThreshold {
         g.check_linear_threshold()?;
     }
-    let n = g.nodes();
     let run = |ws: &mut Workspace, i: usize| {
         let mut rng = simulation_rng(seed, i as u64);
         let count = match model {
@@ -142,9 +141,23 @@ pub fn sample_spread(
         };
         count as u32
     };
+    run_simulations(g.nodes(), model, simulations, threads, run)
+}
+
+/// Run `simulations` simulations, `run(workspace, i)` giving simulation `i`'s sample, into slot `i`:
+/// one plain loop on one thread (`threads` = 1), the current rayon pool (0) or a pool of `threads`,
+/// in chunks of [`CHUNK`] with one [`Workspace`] per task. The samples do not depend on the thread count
+/// as long as `run` draws only from simulation `i`'s own generator.
+pub(crate) fn run_simulations(
+    nodes: usize,
+    model: Model,
+    simulations: usize,
+    threads: usize,
+    run: impl Fn(&mut Workspace, usize) -> u32 + Sync,
+) -> Result<Vec<u32>, DiffusionError> {
     let new_workspace = || {
-        let mut ws = Workspace::new(n);
-        ws.fit(n, model);
+        let mut ws = Workspace::new(nodes);
+        ws.fit(nodes, model);
         ws
     };
     let mut samples = vec![0u32; simulations];

@@ -55,6 +55,11 @@ pub struct LearnConfig {
     /// Prior pseudo-exposures without adoption (≥ 0); `alpha + beta` must be > 0.
     pub beta: f64,
     pub adoption_kinds: Vec<InteractionKind>,
+    /// Whether an adoption by an account with no earlier tie counts on the pair's edge (as an exposure
+    /// and an adoption: it proves the post was seen). `true` suits a model whose only route to `v` is the
+    /// edge; the reach forecast ([`crate::learn_reach_model`]) sets it `false` and counts such adoptions
+    /// as the post's *new audience* instead, so the edge measures only how often a tie passes posts on.
+    pub first_adoption_is_exposure: bool,
 }
 
 impl Default for LearnConfig {
@@ -67,6 +72,7 @@ impl Default for LearnConfig {
                 InteractionKind::Quote,
                 InteractionKind::Reply,
             ],
+            first_adoption_is_exposure: true,
         }
     }
 }
@@ -92,13 +98,56 @@ pub fn learn_probabilities(
     interactions: &[InteractionRow],
     cfg: &LearnConfig,
 ) -> Result<Vec<LearnedEdge>, DiffusionError> {
+    check_smoothing(cfg.alpha, cfg.beta)?;
+    let counts = learn_counts(nodes, posts, interactions, cfg)?;
+    Ok(counts.edges(cfg.alpha, cfg.beta))
+}
+
+pub(crate) fn check_smoothing(alpha: f64, beta: f64) -> Result<(), DiffusionError> {
     let ok = |x: f64| x.is_finite() && x >= 0.0;
-    if !(ok(cfg.alpha) && ok(cfg.beta) && cfg.alpha + cfg.beta > 0.0) {
-        return Err(DiffusionError::BadParameter(format!(
-            "smoothing needs finite α, β ≥ 0 with α + β > 0 (got α = {}, β = {})",
-            cfg.alpha, cfg.beta
-        )));
+    if ok(alpha) && ok(beta) && alpha + beta > 0.0 {
+        Ok(())
+    } else {
+        Err(DiffusionError::BadParameter(format!(
+            "smoothing needs finite α, β ≥ 0 with α + β > 0 (got α = {alpha}, β = {beta})"
+        )))
     }
+}
+
+/// What the counting pass learns: per tied pair its adoptions and exposures, and per post the adoptions
+/// by accounts that had no tie to the author before it (with `first_adoption_is_exposure` they are also
+/// counted on the pair).
+pub(crate) struct LearnedCounts {
+    /// `(src, dst, adoptions, exposures)`, sorted by `(src, dst)`.
+    pub pairs: Vec<(u32, u32, u32, u32)>,
+    /// Posts grouped by author: author `u`'s posts are slots `post_offsets[u]..post_offsets[u + 1]`, in
+    /// time order (the order of `new_adopters`).
+    pub post_offsets: Vec<usize>,
+    /// Per post slot: distinct accounts without an earlier tie that adopted it.
+    pub new_adopters: Vec<u32>,
+}
+
+impl LearnedCounts {
+    pub fn edges(&self, alpha: f64, beta: f64) -> Vec<LearnedEdge> {
+        self.pairs
+            .iter()
+            .map(|&(src, dst, a, e)| LearnedEdge {
+                src,
+                dst,
+                adoptions: a,
+                exposures: e,
+                p: ((f64::from(a) + alpha) / (f64::from(e) + alpha + beta)) as f32,
+            })
+            .collect()
+    }
+}
+
+pub(crate) fn learn_counts(
+    nodes: u32,
+    posts: &[PostRow],
+    interactions: &[InteractionRow],
+    cfg: &LearnConfig,
+) -> Result<LearnedCounts, DiffusionError> {
     let n = nodes as usize;
     // Post times per author, as a CSR of sorted times.
     let mut offsets = vec![0usize; n + 1];
@@ -138,9 +187,11 @@ pub fn learn_probabilities(
     }
     rows.sort_unstable();
     let adoption: Vec<u8> = cfg.adoption_kinds.iter().map(|k| k.code()).collect();
-    let mut out = Vec::new();
+    let mut pairs = Vec::new();
+    let mut new_adopters = vec![0u32; posts.len()];
     let mut spans = Vec::new();
     let mut adopted = Vec::new();
+    let mut unseen = Vec::new();
     let mut i = 0;
     while i < rows.len() {
         let (u, v) = (rows[i].0, rows[i].1);
@@ -149,33 +200,45 @@ pub fn learn_probabilities(
             j += 1;
         }
         let post_times = &times[offsets[u as usize]..offsets[u as usize + 1]];
-        if let Some(counts) =
-            pair_counts(&rows[i..j], post_times, &adoption, &mut spans, &mut adopted)
-        {
-            let (a, e) = counts;
-            let p = (f64::from(a) + cfg.alpha) / (f64::from(e) + cfg.alpha + cfg.beta);
-            out.push(LearnedEdge {
-                src: u,
-                dst: v,
-                adoptions: a,
-                exposures: e,
-                p: p as f32,
-            });
+        let first = offsets[u as usize];
+        if let Some((mut a, mut e)) = pair_counts(
+            &rows[i..j],
+            post_times,
+            &adoption,
+            &mut spans,
+            &mut adopted,
+            &mut unseen,
+        ) {
+            for &k in &unseen {
+                new_adopters[first + k] += 1;
+            }
+            if cfg.first_adoption_is_exposure {
+                a += unseen.len() as u32;
+                e += unseen.len() as u32;
+            }
+            pairs.push((u, v, a, e));
         }
         i = j;
     }
-    Ok(out)
+    Ok(LearnedCounts {
+        pairs,
+        post_offsets: offsets,
+        new_adopters,
+    })
 }
 
-/// `(adoptions, exposures)` of one pair from its time-ordered rows, or `None` if the rows make no tie.
-/// `spans` and `adopted` are scratch.
+/// `(adoptions, exposures)` of one pair from its time-ordered rows, counting only posts the pair's tie
+/// made visible, or `None` if the rows make no tie. The indices of adopted posts the tie did not make
+/// visible (adoptions by a stranger) are left in `unseen`; `spans` and `adopted` are scratch.
 fn pair_counts(
     rows: &[(u32, u32, i64, u8)],
     post_times: &[i64],
     adoption: &[u8],
     spans: &mut Vec<(i64, i64)>,
     adopted: &mut Vec<usize>,
+    unseen: &mut Vec<usize>,
 ) -> Option<(u32, u32)> {
+    unseen.clear();
     let follow = InteractionKind::Follow.code();
     let unfollow = InteractionKind::Unfollow.code();
     spans.clear();
@@ -223,7 +286,7 @@ fn pair_counts(
             .iter()
             .any(|&(s, e)| s < tau && (tau < e || e == i64::MAX))
     };
-    let mut exposures: usize = merged
+    let exposures: usize = merged
         .iter()
         .map(|&(s, e)| {
             let lo = post_times.partition_point(|&x| x <= s);
@@ -235,9 +298,9 @@ fn pair_counts(
             hi.saturating_sub(lo)
         })
         .sum();
-    exposures += adopted.iter().filter(|&&k| !seen(post_times[k])).count();
+    unseen.extend(adopted.iter().copied().filter(|&k| !seen(post_times[k])));
     let sat = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
-    Some((sat(adopted.len()), sat(exposures)))
+    Some((sat(adopted.len() - unseen.len()), sat(exposures)))
 }
 
 /// The diffusion graph of learned edges (edges of probability 0, possible with α = 0, are dropped).

@@ -38,6 +38,7 @@
 
 mod estimate;
 mod exact;
+mod forecast;
 mod graph;
 mod imm;
 mod learn;
@@ -46,6 +47,10 @@ mod simulate;
 
 pub use estimate::{estimate_spread, sample_spread, simulation_rng, SpreadEstimate};
 pub use exact::{exact_spread_ic, exact_spread_lt, MAX_EXACT_NODES, MAX_WORLDS};
+pub use forecast::{
+    calibrate, derive_posts, learn_reach_model, post_outcomes, Calibration, CalibrationReport,
+    Outcome, ReachConfig, ReachForecast, ReachModel,
+};
 pub use graph::{DiffusionGraph, EdgeModel, Link};
 pub use imm::{imm, ImmOptions, ImmResult, RrSets};
 pub use learn::{
