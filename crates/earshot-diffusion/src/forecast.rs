@@ -270,24 +270,54 @@ impl ReachModel {
         threads: usize,
     ) -> Result<ReachForecast, DiffusionError> {
         check_seeds(&self.graph, &[author])?;
+        self.forecast_inner(Some(author), simulations, seed, threads)
+    }
+
+    /// Forecast a post of an account the model has never seen (no ties, no history): the crowd's new
+    /// audience alone, conditional on one adoption when every learned post was derived. `author` in the
+    /// result is `u32::MAX`.
+    pub fn forecast_newcomer(
+        &self,
+        simulations: usize,
+        seed: u64,
+        threads: usize,
+    ) -> Result<ReachForecast, DiffusionError> {
+        self.forecast_inner(None, simulations, seed, threads)
+    }
+
+    fn forecast_inner(
+        &self,
+        author: Option<u32>,
+        simulations: usize,
+        seed: u64,
+        threads: usize,
+    ) -> Result<ReachForecast, DiffusionError> {
         if simulations == 0 {
             return Err(DiffusionError::NoSimulations);
         }
-        let u = author as usize;
-        let own = &self.new_audience[self.offsets[u]..self.offsets[u + 1]];
+        let own = match author {
+            Some(u) => &self.new_audience[self.offsets[u as usize]..self.offsets[u as usize + 1]],
+            None => &[][..],
+        };
         let own_weight = if own.is_empty() {
             0.0
         } else {
             own.len() as f64 / (own.len() as f64 + self.shrinkage)
         };
         let crowd = &self.new_audience[..];
-        let conditional = self.is_conditional(author);
+        let conditional = match author {
+            Some(u) => self.is_conditional(u),
+            None => self.derived_posts == self.posts,
+        };
         let (tie_sum, new_sum) = (AtomicU64::new(0), AtomicU64::new(0));
         let run = |ws: &mut crate::Workspace, i: usize| {
             let mut rng = simulation_rng(seed, i as u64);
             let mut kept = (0u32, 0u32);
             for _ in 0..MAX_REDRAWS {
-                let ties = ws.ic(&self.graph, &[author], &mut rng).saturating_sub(1) as u32;
+                let ties = match author {
+                    Some(u) => ws.ic(&self.graph, &[u], &mut rng).saturating_sub(1) as u32,
+                    None => 0,
+                };
                 let pool = if !own.is_empty() && unit(&mut rng) < own_weight {
                     own
                 } else {
@@ -319,7 +349,7 @@ impl ReachModel {
         )?;
         let n = simulations as f64;
         Ok(ReachForecast {
-            author,
+            author: author.unwrap_or(u32::MAX),
             reach: SpreadEstimate::from_samples(Model::IndependentCascade, samples)?,
             conditional,
             own_posts: own.len(),
@@ -475,24 +505,33 @@ pub struct CalibrationReport {
     pub without_history: Calibration,
     /// Authors forecast (one forecast each, scored against all its outcomes).
     pub authors: usize,
+    /// Of those, authors outside the model's graph, forecast as newcomers.
+    pub newcomers: usize,
 }
 
 /// Forecast every author in `outcomes` once (`simulations` runs, seeded with `seed`) and score each of its
-/// outcomes. Authors are forecast in parallel on `threads` threads (0: the current pool); the report does
-/// not depend on the thread count.
+/// outcomes. An author id outside the model's graph is an account first seen after the model learned,
+/// forecast as a newcomer ([`ReachModel::forecast_newcomer`]). Authors are forecast in parallel on `threads` threads (0: the current pool); the report does
+/// not depend on the thread count. `progress` is called once per author forecast (from any thread).
 pub fn calibrate(
     model: &ReachModel,
     outcomes: &[Outcome],
     simulations: usize,
     seed: u64,
     threads: usize,
+    progress: &(dyn Fn() + Sync),
 ) -> Result<CalibrationReport, DiffusionError> {
     let mut sorted = outcomes.to_vec();
     sorted.sort_unstable_by_key(|o| (o.author, o.time));
     let groups: Vec<&[Outcome]> = sorted.chunk_by(|a, b| a.author == b.author).collect();
     let score = |group: &&[Outcome]| -> Result<(bool, Calibration), DiffusionError> {
         let author = group[0].author;
-        let f = model.forecast(author, simulations, seed, 1)?;
+        let f = if (author as usize) < model.graph.nodes() {
+            model.forecast(author, simulations, seed, 1)?
+        } else {
+            model.forecast_newcomer(simulations, seed, 1)?
+        };
+        progress();
         let mut c = Calibration::default();
         for o in group.iter() {
             c.add(&f.reach, o.reach);
@@ -508,8 +547,13 @@ pub fn calibrate(
             .map_err(|e| DiffusionError::ThreadPool(e.to_string()))?
             .install(|| groups.par_iter().map(score).collect()),
     };
+    let nodes = model.graph.nodes();
     let mut report = CalibrationReport {
         authors: groups.len(),
+        newcomers: groups
+            .iter()
+            .filter(|g| g[0].author as usize >= nodes)
+            .count(),
         ..CalibrationReport::default()
     };
     for s in scored {
@@ -680,14 +724,24 @@ mod tests {
                 reach: 1,
             },
         ];
-        let r = calibrate(&m, &outcomes, 100, 1, 2).unwrap();
-        assert_eq!(r.authors, 2);
+        let r = calibrate(&m, &outcomes, 100, 1, 2, &|| ()).unwrap();
+        assert_eq!((r.authors, r.newcomers), (2, 0));
         assert_eq!(
             (r.with_history.outcomes, r.without_history.outcomes),
             (1, 1)
         );
-        assert_eq!(r, calibrate(&m, &outcomes, 100, 1, 1).unwrap());
+        assert_eq!(r, calibrate(&m, &outcomes, 100, 1, 1, &|| ()).unwrap());
         assert!(m.forecast(3, 10, 1, 1).is_err());
+        // Author 7 is outside the graph: a newcomer, forecast from the crowd (one post of reach 2).
+        let late = [Outcome {
+            author: 7,
+            time: 100,
+            reach: 2,
+        }];
+        let r = calibrate(&m, &late, 100, 1, 1, &|| ()).unwrap();
+        assert_eq!((r.newcomers, r.without_history.outcomes), (1, 1));
+        let f = m.forecast_newcomer(100, 1, 1).unwrap();
+        assert!(f.conditional && (f.reach.min, f.reach.max) == (2, 2));
         assert!(m.forecast(0, 0, 1, 1).is_err());
         assert!(learn_reach_model(3, &[], &[], &ReachConfig::default()).is_err());
         assert!(learn_reach_model(1, &[], &rows, &ReachConfig::default()).is_err());

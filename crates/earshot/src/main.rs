@@ -13,6 +13,7 @@ mod cmd_bench;
 mod cmd_communities;
 mod cmd_demo;
 mod cmd_explain;
+mod cmd_forecast;
 mod cmd_gen;
 mod cmd_import;
 mod cmd_plan;
@@ -89,6 +90,7 @@ pub enum Command {
     Authority(cmd_authority::AuthorityArgs),
     Communities(cmd_communities::CommunitiesArgs),
     Trust(cmd_trust::TrustArgs),
+    Forecast(cmd_forecast::ForecastArgs),
     Plan(cmd_plan::PlanArgs),
     Redteam(cmd_redteam::RedteamArgs),
     Sentiment(cmd_sentiment::SentimentArgs),
@@ -119,6 +121,7 @@ fn main() -> ExitCode {
         Command::Authority(a) => cmd_authority::run(&cli, a),
         Command::Communities(a) => cmd_communities::run(&cli, a),
         Command::Trust(a) => cmd_trust::run(&cli, a),
+        Command::Forecast(a) => cmd_forecast::run(&cli, a),
         Command::Plan(a) => cmd_plan::run(&cli, a),
         Command::Redteam(a) => cmd_redteam::run(&cli, a),
         Command::Sentiment(a) => cmd_sentiment::run(&cli, a),
