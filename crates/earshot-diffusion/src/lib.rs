@@ -45,7 +45,9 @@ mod learn;
 mod load;
 mod simulate;
 
-pub use estimate::{estimate_spread, sample_spread, simulation_rng, SpreadEstimate};
+pub use estimate::{
+    estimate_spread, estimate_spread_within, sample_spread, simulation_rng, SpreadEstimate,
+};
 pub use exact::{exact_spread_ic, exact_spread_lt, MAX_EXACT_NODES, MAX_WORLDS};
 pub use forecast::{
     calibrate, derive_posts, learn_reach_model, post_outcomes, Calibration, CalibrationReport,
