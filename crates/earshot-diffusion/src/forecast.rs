@@ -428,6 +428,8 @@ pub struct Calibration {
     interval_mass: f64,
     /// Sum over outcomes of the probability that the randomized PIT lands in each tenth of [0, 1].
     pit_tenths: [f64; 10],
+    /// Sum over outcomes of the continuous ranked probability score.
+    crps: f64,
 }
 
 impl Calibration {
@@ -442,6 +444,7 @@ impl Calibration {
             self.inside_interval += 1;
         }
         self.interval_mass += share_upto(forecast.p90) - share_below(forecast.p10);
+        self.crps += crps(sorted, outcome);
         // The randomized PIT is uniform on [F(y−1), F(y)]; a point if the forecast gave y no mass.
         let (lo, hi) = (share_below(outcome), share_upto(outcome));
         for (t, slot) in self.pit_tenths.iter_mut().enumerate() {
@@ -464,6 +467,14 @@ impl Calibration {
         for (a, b) in self.pit_tenths.iter_mut().zip(other.pit_tenths) {
             *a += b;
         }
+        self.crps += other.crps;
+    }
+
+    /// Mean continuous ranked probability score, in accounts: how far the forecast distribution sits
+    /// from the outcome (lower is better). Unlike coverage it rewards sharpness, so it tells an
+    /// informative forecast from a merely calibrated one (such as everyone's posts forecast alike).
+    pub fn mean_crps(&self) -> f64 {
+        self.share(self.crps)
     }
 
     fn share(&self, x: f64) -> f64 {
@@ -494,6 +505,22 @@ impl Calibration {
     pub fn pit_histogram(&self) -> [f64; 10] {
         self.pit_tenths.map(|x| self.share(x))
     }
+}
+
+/// CRPS of a sample forecast (sorted) for outcome `y`: `E|X − y| − E|X − X'| / 2`, the second term from
+/// the order statistics (`E|X − X'| = 2 / n² · Σ (2i − n − 1) x_(i)`, `i` from 1).
+fn crps(sorted: &[u32], y: u32) -> f64 {
+    let n = sorted.len() as f64;
+    let to_outcome: f64 = sorted
+        .iter()
+        .map(|&x| (f64::from(x) - f64::from(y)).abs())
+        .sum();
+    let spread: f64 = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| (2.0 * (i + 1) as f64 - n - 1.0) * f64::from(x))
+        .sum();
+    to_outcome / n - spread / (n * n)
 }
 
 /// Calibration of a model's forecasts against outcomes, split by whether the author had posts of its own
@@ -700,6 +727,24 @@ mod tests {
         // [p10, p90] = [1, 9]: nine of ten outcomes, and 90% of the forecast's mass.
         assert!((c.interval_coverage() - 0.9).abs() < 1e-12);
         assert!((c.interval_mass() - 0.9).abs() < 1e-12);
+        // CRPS of uniform 1..=10 at y: Σ_k (F(k) − 1{y ≤ k})² over k = 1..9, averaged over y = 1..=10.
+        let by_hand: f64 = (1..=10)
+            .map(|y| {
+                (1..10)
+                    .map(|k| {
+                        let f = k as f64 / 10.0;
+                        let step = if y <= k { 1.0 } else { 0.0 };
+                        (f - step) * (f - step)
+                    })
+                    .sum::<f64>()
+            })
+            .sum::<f64>()
+            / 10.0;
+        assert!(
+            (c.mean_crps() - by_hand).abs() < 1e-12,
+            "{} vs {by_hand}",
+            c.mean_crps()
+        );
         // Outcomes far above every forecast all land in the last tenth.
         let mut high = Calibration::default();
         high.add(&f, 50);

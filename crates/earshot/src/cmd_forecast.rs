@@ -69,6 +69,9 @@ pub struct ForecastArgs {
     /// Score forecasts learned before --until against the reach of every post after it.
     #[arg(long, requires = "until")]
     pub calibrate: bool,
+    /// With --calibrate: score only posts before this instant (default: all after --until).
+    #[arg(long, requires = "calibrate")]
+    pub score_until: Option<String>,
     /// With --calibrate: simulations per author.
     #[arg(long, default_value_t = 1000)]
     pub calibrate_simulations: usize,
@@ -262,7 +265,7 @@ fn run_calibrate(
     };
     let window = TimeWindow {
         from: Some(cut),
-        to: None,
+        to: parse_instant("--score-until", &a.score_until)?,
     };
     let platform = a.platform.as_deref();
     let mut full = false;
@@ -318,7 +321,7 @@ fn run_calibrate(
         let part = |c: &Calibration| {
             json!({"posts": c.outcomes, "inside_p10_p90": c.interval_coverage(),
                    "forecast_mass_p10_p90": c.interval_mass(), "central_80_randomized_pit": c.central_80_coverage(),
-                   "pit_tenths": c.pit_histogram()})
+                   "pit_tenths": c.pit_histogram(), "mean_crps": c.mean_crps()})
         };
         println!(
             "{}",
@@ -350,16 +353,17 @@ fn run_calibrate(
         elapsed
     );
     println!(
-        "{:<28} {:>8} {:>14} {:>14} {:>18}",
-        "", "posts", "in [p10,p90]", "its mass", "central 80% (PIT)"
+        "{:<28} {:>8} {:>14} {:>14} {:>18} {:>10}",
+        "", "posts", "in [p10,p90]", "its mass", "central 80% (PIT)", "mean CRPS"
     );
     for (label, c) in rows {
         println!(
-            "{label:<28} {:>8} {:>13.1}% {:>13.1}% {:>17.1}%",
+            "{label:<28} {:>8} {:>13.1}% {:>13.1}% {:>17.1}% {:>10.2}",
             c.outcomes,
             100.0 * c.interval_coverage(),
             100.0 * c.interval_mass(),
-            100.0 * c.central_80_coverage()
+            100.0 * c.central_80_coverage(),
+            c.mean_crps()
         );
     }
     let tenths: Vec<String> = report
@@ -372,6 +376,7 @@ fn run_calibrate(
         "Randomized PIT by tenths (0.100 each if calibrated; heavy first tenths = reach below forecast): {}",
         tenths.join(" ")
     );
-    println!("A calibrated forecast puts 80% of outcomes in the central 80% of the PIT, and about \"its mass\" inside [p10, p90].");
+    println!("A calibrated forecast puts 80% of outcomes in the central 80% of the PIT, and about \"its mass\" inside [p10, p90];");
+    println!("CRPS (in accounts, lower is better) also rewards sharpness.");
     Ok(Exit::Ok)
 }
