@@ -19,8 +19,10 @@
 //! evaluation picks precisely the seeds plain greedy would pick on the same worlds (ties to the lower
 //! id), and the marginal gains are integers over the worlds, compared exactly. A marginal gain of `v` is
 //! a search from `v` in each world that stops at nodes the seeds already reach (what they reach is closed
-//! under reachability). Evaluations run in parallel, candidates in the first round and worlds within an
-//! evaluation after; the sums are integers, so the seeds are the same on any number of threads.
+//! under reachability). Evaluations run in parallel over chunks of worlds, each chunk running every
+//! candidate of a batch (all of them in the first round, up to [`BATCH`] stale ones after) world by world
+//! while the world is in cache; the sums are integers, so the seeds are the same on any number of
+//! threads.
 //!
 //! Like IMM's RR estimate, `σ̂` of the chosen seeds is biased upwards (they were chosen on the same
 //! worlds); an unbiased figure needs fresh simulations ([`crate::estimate_spread`]).
@@ -334,32 +336,56 @@ pub fn celf(g: &DiffusionGraph, opts: &CelfOptions) -> Result<CelfResult, Diffus
     }
 }
 
+/// Stale candidates evaluated together after the first round: each world's bitsets are read once for
+/// all of them rather than once each (with many worlds they do not stay in cache between evaluations).
+/// Evaluating a few more than CELF strictly needs changes the count of evaluations, never the seeds: a
+/// fresh gain is exact whenever it was computed.
+const BATCH: usize = 8;
+
+/// The marginal gains of `cands` against the seeds whose reach `covered` holds, summed over the worlds.
+/// Parallel over chunks of `chunk` worlds, each chunk running every candidate in a world while the
+/// world's bitsets are in cache; the sums are integers, so any split gives the same gains.
+fn evaluate(
+    w: &Worlds<'_>,
+    cands: &[u32],
+    covered: &[u64],
+    words: usize,
+    chunk: usize,
+) -> Vec<u64> {
+    let n = w.g.nodes();
+    let zero = || vec![0u64; cands.len()];
+    covered
+        .par_chunks(words * chunk)
+        .enumerate()
+        .fold(
+            || (Scratch::new(n), zero()),
+            |(mut s, mut sums), (c, bits)| {
+                for (j, world) in bits.chunks(words).enumerate() {
+                    for (sum, &v) in sums.iter_mut().zip(cands) {
+                        *sum += w.count(w.fresh_reach(v, c * chunk + j, world, &mut s));
+                    }
+                }
+                (s, sums)
+            },
+        )
+        .map(|(_, sums)| sums)
+        .reduce(zero, |mut a, b| {
+            a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+            a
+        })
+}
+
 fn celf_inner(w: &Worlds<'_>, opts: &CelfOptions, candidates: &[u32]) -> CelfResult {
     let n = w.g.nodes();
     let r = opts.simulations;
     let words = n.div_ceil(64);
     // World i's nodes reached by the seeds so far: covered[i * words..(i + 1) * words].
     let mut covered = vec![0u64; r * words];
-    let world_bits = |c: &[u64], i: usize| -> std::ops::Range<usize> {
-        debug_assert_eq!(c.len(), r * words);
-        i * words..(i + 1) * words
-    };
     // Worlds per parallel task: a few tasks per thread, whatever the count (the sums are integers).
     let chunk = r.div_ceil(4 * rayon::current_num_threads()).max(16);
 
-    // First round: every candidate against the empty set, in parallel over candidates.
-    let first: Vec<u64> = candidates
-        .par_iter()
-        .with_min_len(4)
-        .map_init(
-            || Scratch::new(n),
-            |s, &v| {
-                (0..r)
-                    .map(|i| w.count(w.fresh_reach(v, i, &covered[world_bits(&covered, i)], s)))
-                    .sum()
-            },
-        )
-        .collect();
+    // First round: every candidate against the empty set.
+    let first = evaluate(w, candidates, &covered, words, chunk);
     let mut evaluations = candidates.len();
     // Max-heap of (gain bound, lower id first, round the bound was computed in).
     let mut heap: BinaryHeap<(u64, Reverse<u32>, usize)> = candidates
@@ -369,31 +395,32 @@ fn celf_inner(w: &Worlds<'_>, opts: &CelfOptions, candidates: &[u32]) -> CelfRes
         .collect();
 
     let (mut seeds, mut gains) = (Vec::with_capacity(opts.k), Vec::with_capacity(opts.k));
+    let mut stale = Vec::with_capacity(BATCH);
     for round in 0..opts.k {
-        // k ≤ candidates, so the heap holds a candidate in every round.
-        while let Some((gain, Reverse(v), at)) = heap.pop() {
+        // k ≤ candidates, so the heap holds a candidate in every round. The top is chosen once its gain
+        // is fresh: every other bound, fresh or not, is at most that gain (submodularity).
+        while let Some(&(gain, Reverse(v), at)) = heap.peek() {
             if at == round {
+                heap.pop();
                 seeds.push(v);
                 gains.push(gain);
                 break;
             }
-            // A stale bound: evaluate against the current seeds, in parallel over worlds.
-            let covered = &covered;
-            let fresh: u64 = (0..r.div_ceil(chunk))
-                .into_par_iter()
-                .map_init(
-                    || Scratch::new(n),
-                    |s, c| {
-                        (c * chunk..((c + 1) * chunk).min(r))
-                            .map(|i| {
-                                w.count(w.fresh_reach(v, i, &covered[world_bits(covered, i)], s))
-                            })
-                            .sum::<u64>()
-                    },
-                )
-                .sum();
-            evaluations += 1;
-            heap.push((fresh, Reverse(v), round));
+            // Stale bounds at the top: evaluate up to BATCH of them against the current seeds.
+            stale.clear();
+            while stale.len() < BATCH && heap.peek().is_some_and(|&(_, _, at)| at != round) {
+                if let Some((_, Reverse(v), _)) = heap.pop() {
+                    stale.push(v);
+                }
+            }
+            let fresh = evaluate(w, &stale, &covered, words, chunk);
+            evaluations += stale.len();
+            heap.extend(
+                stale
+                    .iter()
+                    .zip(fresh)
+                    .map(|(&v, gain)| (gain, Reverse(v), round)),
+            );
         }
         let Some(&v) = seeds.last() else { break };
         // Add the new seed's reach to every world.
