@@ -27,6 +27,7 @@
 //! Like IMM's RR estimate, `σ̂` of the chosen seeds is biased upwards (they were chosen on the same
 //! worlds); an unbiased figure needs fresh simulations ([`crate::estimate_spread`]).
 
+use crate::choice::{check_request, Request};
 use crate::estimate::mix64;
 use crate::simulate::Model;
 use crate::{DiffusionError, DiffusionGraph};
@@ -261,14 +262,10 @@ fn lt_bands(g: &DiffusionGraph) -> Vec<(f32, f32)> {
 /// unless `force`, audience or exclusion ids outside the graph, an empty audience, `k` above the number of
 /// nodes that may be seeds, and for Linear Threshold in-probabilities summing past 1.
 pub fn celf(g: &DiffusionGraph, opts: &CelfOptions) -> Result<CelfResult, DiffusionError> {
+    let Request { excluded, audience } =
+        check_request(g, opts.k, opts.audience.as_deref(), &opts.exclude)?;
     let n = g.nodes();
     let bad = |what: String| Err(DiffusionError::BadParameter(what));
-    if n == 0 {
-        return bad("the graph has no nodes".into());
-    }
-    if opts.k == 0 {
-        return bad("k must be at least 1".into());
-    }
     if opts.simulations == 0 {
         return Err(DiffusionError::NoSimulations);
     }
@@ -291,13 +288,6 @@ pub fn celf(g: &DiffusionGraph, opts: &CelfOptions) -> Result<CelfResult, Diffus
             MAX_WORLD_BYTES >> 30
         ));
     }
-    let mut excluded = vec![false; n];
-    for &v in &opts.exclude {
-        match excluded.get_mut(v as usize) {
-            Some(x) => *x = true,
-            None => return bad(format!("excluded node {v} is not in the graph")),
-        }
-    }
     let candidates: Vec<u32> = (0..n as u32).filter(|&v| !excluded[v as usize]).collect();
     if opts.k > candidates.len() {
         return bad(format!(
@@ -306,20 +296,6 @@ pub fn celf(g: &DiffusionGraph, opts: &CelfOptions) -> Result<CelfResult, Diffus
             candidates.len()
         ));
     }
-    let audience = match &opts.audience {
-        None => None,
-        Some(a) if a.is_empty() => return bad("the audience is empty".into()),
-        Some(a) => {
-            let mut mask = vec![false; n];
-            for &v in a {
-                match mask.get_mut(v as usize) {
-                    Some(x) => *x = true,
-                    None => return bad(format!("audience node {v} is not in the graph")),
-                }
-            }
-            Some(mask)
-        }
-    };
     if opts.model == Model::LinearThreshold {
         g.check_linear_threshold()?;
     }
@@ -469,16 +445,8 @@ fn celf_inner(w: &Worlds<'_>, opts: &CelfOptions, candidates: &[u32]) -> CelfRes
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::choice::two_stars;
     use crate::{exact_spread_ic, exact_spread_lt, EdgeModel};
-
-    /// Two stars joined by a weak edge, plus stragglers: hub 0 reaches 1..=6, hub 7 reaches 8..=11.
-    fn two_stars() -> DiffusionGraph {
-        let mut e: Vec<(u32, u32, f32)> = (1..=6).map(|v| (0, v, 0.9)).collect();
-        e.extend((8..=11).map(|v| (7, v, 0.9)));
-        e.push((6, 7, 0.1));
-        e.push((12, 13, 0.5));
-        DiffusionGraph::from_weighted(14, &e).unwrap()
-    }
 
     /// 12 nodes, 15 edges of mixed probabilities (random, fixed): small enough for exact IC over every
     /// 3-subset (2^15 worlds each), with no obvious answer.

@@ -41,6 +41,7 @@
 //! touches files, through earshot-ingest's edge-list reader.
 
 mod celf;
+mod choice;
 mod estimate;
 mod exact;
 mod graph;

@@ -169,6 +169,29 @@ struct Plan {
     samples: Vec<u32>,
 }
 
+impl Plan {
+    /// A plan not yet checked by Monte Carlo; `fields` is a JSON object.
+    fn new(
+        seeds: Vec<u32>,
+        gains: Vec<f64>,
+        estimated: f64,
+        seconds: f64,
+        summary: Vec<String>,
+        fields: Value,
+    ) -> Self {
+        Plan {
+            seeds,
+            gains,
+            estimated,
+            seconds,
+            summary,
+            fields: fields.as_object().cloned().unwrap_or_default(),
+            checked: None,
+            samples: Vec::new(),
+        }
+    }
+}
+
 fn peak_mib() -> String {
     crate::progress::peak_rss_kib().map_or("?".into(), |k| format!("{} MiB", k / 1024))
 }
@@ -216,16 +239,14 @@ fn plan_imm(
         "rr_sets": plan.rr_sets, "rr_members": plan.rr_members, "rr_bytes": plan.rr_bytes,
         "lower_bound": plan.lower_bound, "estimated_spread": plan.estimated_spread,
     });
-    Ok(Plan {
-        seeds: plan.seeds,
-        gains: plan.marginal_gains,
-        estimated: plan.estimated_spread,
+    Ok(Plan::new(
+        plan.seeds,
+        plan.marginal_gains,
+        plan.estimated_spread,
         seconds,
         summary,
-        fields: fields.as_object().cloned().unwrap_or_default(),
-        checked: None,
-        samples: Vec::new(),
-    })
+        fields,
+    ))
 }
 
 fn plan_celf(
@@ -283,16 +304,14 @@ fn plan_celf(
         "evaluations": plan.evaluations, "estimated_spread": plan.spread,
         "estimated_ci95": 1.96 * plan.spread_std_error,
     });
-    Ok(Plan {
-        seeds: plan.seeds,
-        gains: plan.marginal_gains,
-        estimated: plan.spread,
+    Ok(Plan::new(
+        plan.seeds,
+        plan.marginal_gains,
+        plan.spread,
         seconds,
         summary,
-        fields: fields.as_object().cloned().unwrap_or_default(),
-        checked: None,
-        samples: Vec::new(),
-    })
+        fields,
+    ))
 }
 
 /// The fresh Monte Carlo check, as JSON.

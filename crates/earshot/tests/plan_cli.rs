@@ -7,6 +7,15 @@ mod common;
 
 use common::{earshot, earshot_json, shared_data};
 
+fn gains(v: &serde_json::Value) -> Vec<f64> {
+    v["seeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["marginal_gain"].as_f64().unwrap())
+        .collect()
+}
+
 fn ids(v: &serde_json::Value) -> Vec<u64> {
     v["seeds"]
         .as_array()
@@ -41,12 +50,7 @@ fn plan_picks_the_hubs_respects_exclusions_and_audiences_and_names_bad_ids() {
         "{v}"
     );
     assert_eq!(v["monte_carlo"]["mean"].as_f64(), Some(11.0), "{v}");
-    let gains: Vec<f64> = v["seeds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["marginal_gain"].as_f64().unwrap())
-        .collect();
+    let gains = gains(&v);
     // Each gain is 11 × the share of sampled roots in that hub's star: 7 and 4 up to sampling noise.
     assert!(
         (gains[0] - 7.0).abs() < 0.5 && (gains[1] - 4.0).abs() < 0.5,
@@ -110,48 +114,20 @@ fn celf_picks_the_hubs_and_both_compares_the_plans() {
     let graph = hubs(dir.path());
     let g = graph.to_str().unwrap();
     let db = dir.path().join("unused.db");
-    let (code, v) = earshot_json(
-        &db,
-        &[
-            "plan",
-            "--graph",
-            g,
-            "--k",
-            "2",
-            "--algorithm",
-            "celf",
-            "--mc",
-            "500",
-        ],
-    );
+    let two_seeds = |algorithm: &str| {
+        let args = ["plan", "--graph", g, "--k", "2", "--mc", "500"];
+        earshot_json(&db, &[&args[..], &["--algorithm", algorithm]].concat())
+    };
+    let (code, v) = two_seeds("celf");
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["algorithm"], "celf", "{v}");
     // Certain edges: every simulation reaches the same 7, then 4 more.
     assert_eq!(ids(&v), [10, 20], "{v}");
-    let gains: Vec<f64> = v["seeds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["marginal_gain"].as_f64().unwrap())
-        .collect();
-    assert_eq!(gains, [7.0, 4.0], "{v}");
+    assert_eq!(gains(&v), [7.0, 4.0], "{v}");
     assert_eq!(v["estimated_spread"].as_f64(), Some(11.0), "{v}");
     assert_eq!(v["monte_carlo"]["mean"].as_f64(), Some(11.0), "{v}");
 
-    let (code, v) = earshot_json(
-        &db,
-        &[
-            "plan",
-            "--graph",
-            g,
-            "--k",
-            "2",
-            "--algorithm",
-            "both",
-            "--mc",
-            "500",
-        ],
-    );
+    let (code, v) = two_seeds("both");
     assert_eq!(code, 0, "{v}");
     assert_eq!(ids(&v["imm"]), [10, 20], "{v}");
     assert_eq!(ids(&v["celf"]), [10, 20], "{v}");
@@ -235,25 +211,34 @@ fn celf_picks_the_hubs_and_both_compares_the_plans() {
     assert_eq!((code, ids(&v)), (0, vec![0]), "{v}");
 }
 
+/// `plan --json --graph NAME --k 50 ARGS` on a real graph (`file` under `im-graphs/`), checked to succeed;
+/// `None` when the data is absent outside CI.
+fn plan_real_graph(file: &str, name: &str, args: &[&str]) -> Option<serde_json::Value> {
+    let data = shared_data(&format!("im-graphs/{file}"))?;
+    let data_dir = data.parent().unwrap().parent().unwrap();
+    let mut full = vec![
+        "plan",
+        "--graph",
+        name,
+        "--data",
+        data_dir.to_str().unwrap(),
+        "--k",
+        "50",
+    ];
+    full.extend_from_slice(args);
+    let (code, v) = earshot_json(std::path::Path::new("unused.db"), &full);
+    assert_eq!(code, 0, "{v}");
+    Some(v)
+}
+
 #[test]
 fn real_email_eu_core_imm_and_celf_agree_within_two_percent() {
-    let Some(data) = shared_data("im-graphs/email-Eu-core.txt.gz") else {
-        return;
-    };
-    let data_dir = data.parent().unwrap().parent().unwrap();
-    let db = std::path::PathBuf::from("unused.db");
     // 500 simulations per marginal gain keep CELF to a few seconds in a debug build; its plan is then
     // as good as with 10,000 (BENCHMARKS.md). The check uses 5,000 fresh simulations for both plans.
-    let (code, v) = earshot_json(
-        &db,
+    let Some(v) = plan_real_graph(
+        "email-Eu-core.txt.gz",
+        "email-eu-core",
         &[
-            "plan",
-            "--graph",
-            "email-eu-core",
-            "--data",
-            data_dir.to_str().unwrap(),
-            "--k",
-            "50",
             "--algorithm",
             "both",
             "--celf-simulations",
@@ -261,8 +246,9 @@ fn real_email_eu_core_imm_and_celf_agree_within_two_percent() {
             "--mc",
             "5000",
         ],
-    );
-    assert_eq!(code, 0, "{v}");
+    ) else {
+        return;
+    };
     assert_eq!(
         (v["nodes"].as_u64(), v["edges"].as_u64()),
         (Some(1_005), Some(24_929)),
@@ -297,29 +283,13 @@ fn real_email_eu_core_imm_and_celf_agree_within_two_percent() {
 
 #[test]
 fn real_nethept_imm_beats_degree_and_pagerank_seeds() {
-    let Some(data) = shared_data("im-graphs/nethept_chen.txt") else {
+    let Some(v) = plan_real_graph(
+        "nethept_chen.txt",
+        "nethept",
+        &["--epsilon", "0.5", "--mc", "5000", "--compare"],
+    ) else {
         return;
     };
-    let data_dir = data.parent().unwrap().parent().unwrap();
-    let db = std::path::PathBuf::from("unused.db");
-    let (code, v) = earshot_json(
-        &db,
-        &[
-            "plan",
-            "--graph",
-            "nethept",
-            "--data",
-            data_dir.to_str().unwrap(),
-            "--k",
-            "50",
-            "--epsilon",
-            "0.5",
-            "--mc",
-            "5000",
-            "--compare",
-        ],
-    );
-    assert_eq!(code, 0, "{v}");
     assert_eq!(
         (v["nodes"].as_u64(), v["edges"].as_u64()),
         (Some(15_233), Some(62_752))
