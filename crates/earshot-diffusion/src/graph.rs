@@ -168,6 +168,13 @@ impl DiffusionGraph {
         &self.out[self.out_offsets[u] as usize..self.out_offsets[u + 1] as usize]
     }
 
+    /// The index of `u`'s first out-edge in the out-CSR: out-edge `j` of `u` is edge number
+    /// `out_start(u) + j` of the graph (what CELF's live-edge worlds key their coins on).
+    #[inline]
+    pub(crate) fn out_start(&self, u: u32) -> usize {
+        self.out_offsets[u as usize] as usize
+    }
+
     /// The in-edges of `v`, sorted by source: what reverse-reachable sampling walks.
     #[inline]
     pub fn in_links(&self, v: u32) -> &[Link] {

@@ -14,6 +14,10 @@
 //! [`exact_spread_lt`] enumerate live-edge worlds on small graphs, the reference the estimators are tested
 //! against.
 //!
+//! Two planners choose seeds: [`imm`] (reverse-reachable sets, with IMM's approximation guarantee) and
+//! [`celf`] (lazy greedy on sampled live-edge worlds, common to every candidate), the slow classic kept as
+//! a cross-check of IMM on small graphs.
+//!
 //! # Why it looks like this
 //! The COST lesson (McSherry, Isard, Murray): a parallel design must first beat a good single thread. So
 //! the single-thread simulation is made fast before anything is spread out: compact CSR rows of
@@ -36,6 +40,8 @@
 //! This crate takes plain slices and returns plain values; it knows nothing of SQL or HTTP. Only `load.rs`
 //! touches files, through earshot-ingest's edge-list reader.
 
+mod celf;
+mod choice;
 mod estimate;
 mod exact;
 mod forecast;
@@ -45,6 +51,7 @@ mod learn;
 mod load;
 mod simulate;
 
+pub use celf::{celf, CelfOptions, CelfResult, MAX_CELF_NODES};
 pub use estimate::{
     estimate_spread, estimate_spread_within, sample_spread, simulation_rng, SpreadEstimate,
 };
@@ -81,6 +88,8 @@ pub enum DiffusionError {
     ThreadPool(String),
     #[error("too large to enumerate exactly: {nodes} nodes{}", match worlds { Some(w) => format!(", {w:.3e} worlds"), None => String::new() })]
     TooLargeForExact { nodes: usize, worlds: Option<f64> },
+    #[error("CELF evaluates every node in its first round, and {nodes} nodes is more than its limit of {limit}: use IMM (or force CELF)")]
+    TooLargeForCelf { nodes: usize, limit: usize },
     #[error("{0}")]
     BadParameter(String),
 }
