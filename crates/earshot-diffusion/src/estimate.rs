@@ -215,6 +215,21 @@ pub fn estimate_spread_within(
     seed: u64,
     threads: usize,
 ) -> Result<SpreadEstimate, DiffusionError> {
+    let samples = sample_spread_within(g, model, seeds, audience, simulations, seed, threads)?;
+    SpreadEstimate::from_samples(model, samples)
+}
+
+/// [`sample_spread`] counting only activated nodes inside `audience`: slot `i` is simulation `i`'s
+/// reach inside it, drawn exactly as [`sample_spread`] draws simulation `i`.
+pub fn sample_spread_within(
+    g: &DiffusionGraph,
+    model: Model,
+    seeds: &[u32],
+    audience: &[bool],
+    simulations: usize,
+    seed: u64,
+    threads: usize,
+) -> Result<Vec<u32>, DiffusionError> {
     check_seeds(g, seeds)?;
     if audience.len() != g.nodes() {
         return Err(DiffusionError::BadParameter(format!(
@@ -240,8 +255,7 @@ pub fn estimate_spread_within(
             .filter(|&&v| audience[v as usize])
             .count() as u32
     };
-    let samples = run_simulations(g.nodes(), model, simulations, threads, run)?;
-    SpreadEstimate::from_samples(model, samples)
+    run_simulations(g.nodes(), model, simulations, threads, run)
 }
 
 #[cfg(test)]

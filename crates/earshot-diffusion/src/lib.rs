@@ -53,7 +53,8 @@ mod simulate;
 
 pub use celf::{celf, CelfOptions, CelfResult, MAX_CELF_NODES};
 pub use estimate::{
-    estimate_spread, estimate_spread_within, sample_spread, simulation_rng, SpreadEstimate,
+    estimate_spread, estimate_spread_within, sample_spread, sample_spread_within, simulation_rng,
+    SpreadEstimate,
 };
 pub use exact::{exact_spread_ic, exact_spread_lt, MAX_EXACT_NODES, MAX_WORLDS};
 pub use forecast::{

@@ -2,14 +2,17 @@
 //! a cross-check), and check the choice with fresh Monte Carlo simulations.
 
 use crate::exit::{Exit, UsageError};
+use crate::plan_source::{topic_accounts, PlanGraph, Probabilities};
+use crate::window::WindowArgs;
 use crate::Cli;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
 use earshot_diffusion::{
-    celf, imm, load_edge_list, sample_spread, CelfOptions, DiffusionError, DiffusionGraph,
-    ImmOptions, LoadedGraph, Model, SpreadEstimate,
+    celf, imm, sample_spread, sample_spread_within, CelfOptions, DiffusionError, DiffusionGraph,
+    ImmOptions, Model, SpreadEstimate,
 };
 use earshot_graph::{pagerank, Edge, PageRankConfig, ReactionGraph};
+use earshot_store::Store;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -33,10 +36,17 @@ pub enum Algorithm {
 /// 95% interval.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Graphs: nethept (nethept_chen.txt, undirected, weighted cascade), nethept-wc (its
-own probabilities), slashdot, email-eu-core (SNAP, weighted cascade), or a path (`u v` per
-line, directed, weighted cascade). Ids in --audience and --exclude files are the graph
-file's ids, one per line.
+    after_help = "Without --graph, the plan runs on the stored interactions (--db, optionally --from,
+--to, --platform): an edge u → v wherever v reacted to u, with probabilities learned from
+how often v passed on u's posts (--probabilities learned) or 1 / v's reacted-to count
+(weighted-cascade). --audience-topic and --audience-community aim the plan at the accounts
+of a topic of the latest score run or of a community as `earshot communities` numbers them;
+--audience and --exclude files then hold @handles, handles or platform ids, one per line.
+
+Graphs: nethept (nethept_chen.txt, undirected, weighted cascade), nethept-wc (its own
+probabilities), slashdot, email-eu-core (SNAP, weighted cascade), or a path (`u v` per
+line, directed, weighted cascade). Ids in --audience and --exclude files are then the
+graph file's ids.
 
 CELF evaluates every account in --celf-simulations simulations before it picks the first
 seed, so it refuses graphs above 20,000 nodes unless --force-celf (IMM is the planner for
@@ -44,6 +54,9 @@ those). Its simulations are drawn once and shared by every candidate, so its pla
 same on any number of threads.
 
 Examples:
+  earshot plan --k 10                                     # on the stored interactions
+  earshot plan --k 10 --audience-topic space --exclude rivals.txt
+  earshot plan --k 5 --audience-community 2 --probabilities weighted-cascade
   earshot plan --graph nethept --k 50 --epsilon 0.1
   earshot plan --graph nethept --k 50 --compare           # beside top-degree and top-PageRank seeds
   earshot plan --graph my-edges.txt --k 10 --audience fans.txt --exclude competitors.txt
@@ -51,9 +64,15 @@ Examples:
   earshot plan --graph email-eu-core --k 50 --algorithm both    # IMM beside CELF"
 )]
 pub struct PlanArgs {
-    /// The influence graph: a named graph from the shared data, or an edge-list path.
-    #[arg(long, default_value = "nethept")]
-    pub graph: String,
+    /// The influence graph: a named graph from the shared data, or an edge-list path (default: the stored
+    /// interactions).
+    #[arg(long)]
+    pub graph: Option<String>,
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// Edge probabilities of the stored graph.
+    #[arg(long, value_enum, default_value_t = Probabilities::Learned)]
+    pub probabilities: Probabilities,
     /// Where the named graphs are (their `im-graphs/` folder is read).
     #[arg(
         long,
@@ -90,8 +109,14 @@ pub struct PlanArgs {
     #[arg(long, default_value_t = 10_000)]
     pub mc: usize,
     /// Only reach inside these accounts counts (file of ids, one per line).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", group = "target")]
     pub audience: Option<PathBuf>,
+    /// Only reach inside this topic (key or label) of the latest score run counts: the accounts it scored.
+    #[arg(long, value_name = "TOPIC", group = "target")]
+    pub audience_topic: Option<String>,
+    /// Only reach inside this community counts (1 = the largest, as `earshot communities` numbers them).
+    #[arg(long, value_name = "N", group = "target")]
+    pub audience_community: Option<usize>,
     /// These accounts may not be seeds (file of ids, one per line).
     #[arg(long, value_name = "FILE")]
     pub exclude: Option<PathBuf>,
@@ -104,31 +129,6 @@ pub struct PlanArgs {
 /// the plan from 10,000 (481.5 against 481.6 in fresh simulations) in 0.8 s rather than 9 s
 /// (BENCHMARKS.md).
 const CELF_SIMULATIONS: usize = 1000;
-
-/// Reads ids (the graph file's own), one per line, `#` comments allowed; errors name file and line.
-fn read_ids(path: &PathBuf, loaded: &LoadedGraph) -> Result<Vec<u32>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut ids = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        let raw: u64 = t
-            .parse()
-            .with_context(|| format!("{}:{}: {t:?} is not a node id", path.display(), i + 1))?;
-        let Some(d) = loaded.dense(raw) else {
-            anyhow::bail!(
-                "{}:{}: node {raw} is not in the graph",
-                path.display(),
-                i + 1
-            );
-        };
-        ids.push(d);
-    }
-    Ok(ids)
-}
 
 /// The K accounts PageRank ranks highest when a reaction runs from the reached account to its source.
 fn top_pagerank(g: &DiffusionGraph, k: usize) -> Result<Vec<u32>> {
@@ -351,29 +351,84 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
     if celf_wanted && a.celf_simulations == 0 {
         return Err(UsageError("--celf-simulations must be at least 1".into()).into());
     }
-    let (path, opts) = crate::bench_spread::resolve(&a.data, &a.graph);
     let t = Instant::now();
-    let loaded = load_edge_list(&path, &opts).with_context(|| format!("loading {}", a.graph))?;
+    let stored_only = a.audience_topic.is_some()
+        || a.audience_community.is_some()
+        || !a.window.window()?.is_unbounded()
+        || a.window.platform.is_some();
+    let (source, store) = match &a.graph {
+        Some(name) => {
+            if stored_only {
+                return Err(UsageError(
+                    "--audience-topic, --audience-community, --from, --to and --platform choose stored \
+                     accounts; --graph reads a file instead"
+                        .into(),
+                )
+                .into());
+            }
+            (PlanGraph::from_file(&a.data, name)?, None)
+        }
+        None => {
+            let store = Store::open_existing(&cli.db)?;
+            let source = PlanGraph::from_store(
+                &store,
+                a.window.window()?,
+                a.window.platform.as_deref(),
+                a.probabilities,
+            )?;
+            (source, Some(store))
+        }
+    };
     let load_seconds = t.elapsed().as_secs_f64();
-    let g = &loaded.graph;
-    let audience = a
-        .audience
-        .as_ref()
-        .map(|p| read_ids(p, &loaded))
-        .transpose()?;
-    let exclude = a
-        .exclude
-        .as_ref()
-        .map(|p| read_ids(p, &loaded))
-        .transpose()?
-        .unwrap_or_default();
+    let g = &source.graph;
+    let platform = a.window.platform.as_deref();
+    let mut notes = Vec::new();
+    let audience = if let Some(path) = &a.audience {
+        let (ids, isolated) = source.read_list(store.as_ref(), platform, path)?;
+        if isolated > 0 {
+            notes.push(format!(
+                "{isolated} audience accounts have no interactions here and cannot be reached"
+            ));
+        }
+        Some(ids)
+    } else if let Some(topic) = &a.audience_topic {
+        let s = store.as_ref().expect("checked: stored graph");
+        let (ids, missing) = source.of_accounts(&topic_accounts(s, topic, platform)?);
+        notes.push(format!(
+            "audience: {} accounts of topic {topic:?} ({missing} without interactions here)",
+            ids.len()
+        ));
+        Some(ids)
+    } else if let Some(rank) = a.audience_community {
+        let s = store.as_ref().expect("checked: stored graph");
+        let members =
+            crate::cmd_communities::stored_community(s, a.window.window()?, platform, rank)?;
+        let (ids, _) = source.of_accounts(&members);
+        notes.push(format!(
+            "audience: community {rank}, {} accounts",
+            ids.len()
+        ));
+        Some(ids)
+    } else {
+        None
+    };
+    if audience.as_ref().is_some_and(|v| v.is_empty()) {
+        return Err(UsageError("the audience has no account in the graph".into()).into());
+    }
+    let exclude = match &a.exclude {
+        Some(path) => source.read_list(store.as_ref(), platform, path)?.0,
+        None => Vec::new(),
+    };
     if !cli.quiet && !cli.json {
         eprintln!(
             "{}: {} nodes, {} edges, loaded in {load_seconds:.2} s",
-            path.display(),
+            source.description,
             g.nodes(),
             g.edges()
         );
+        for n in &notes {
+            eprintln!("{n}");
+        }
     }
     let mut plans: Vec<(&str, Plan)> = Vec::new();
     if imm_wanted {
@@ -385,23 +440,23 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
 
     // Fresh Monte Carlo: an unbiased check of the seeds, with a different random stream than the plans'.
     // Every check draws simulation i from the same generator, so two plans are compared on equal terms.
+    // With an audience, the check counts reach inside it, as the planners do.
+    let in_audience = audience.as_ref().map(|ids| {
+        let mut m = vec![false; g.nodes()];
+        for &v in ids {
+            m[v as usize] = true;
+        }
+        m
+    });
     let simulate = |seeds: &[u32]| -> Result<Option<(SpreadEstimate, Vec<u32>)>> {
         if a.mc == 0 {
             return Ok(None);
         }
-        if audience.is_some() {
-            // Reach inside the audience is not what the simulations count; leave the check to the
-            // planners' estimates rather than report a number that measures something else.
-            return Ok(None);
-        }
-        let samples = sample_spread(
-            g,
-            Model::IndependentCascade,
-            seeds,
-            a.mc,
-            a.seed ^ 0x4d43,
-            a.threads,
-        )?;
+        let (model, mc_seed) = (Model::IndependentCascade, a.seed ^ 0x4d43);
+        let samples = match &in_audience {
+            Some(m) => sample_spread_within(g, model, seeds, m, a.mc, mc_seed, a.threads)?,
+            None => sample_spread(g, model, seeds, a.mc, mc_seed, a.threads)?,
+        };
         let e = SpreadEstimate::from_samples(Model::IndependentCascade, samples.clone())?;
         Ok(Some((e, samples)))
     };
@@ -420,7 +475,20 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
         [(_, i), (_, c)] => relative_difference(i, c),
         _ => None,
     };
-    let external = |d: u32| loaded.external[d as usize];
+    let external = |d: u32| -> Value {
+        match &source.nodes {
+            crate::plan_source::PlanNodes::File(ext) => json!(ext[d as usize]),
+            crate::plan_source::PlanNodes::Stored(_) => json!(source
+                .name(store.as_ref(), d)
+                .unwrap_or_else(|_| format!("#{d}"))),
+        }
+    };
+    let shown = |d: u32| -> String {
+        match external(d) {
+            Value::String(s) => s,
+            v => v.to_string(),
+        }
+    };
     let in_common = |x: &Plan, y: &Plan| x.seeds.iter().filter(|s| y.seeds.contains(s)).count();
 
     if cli.json {
@@ -437,7 +505,8 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
             m
         };
         let mut out = json!({
-            "graph": path.display().to_string(), "nodes": g.nodes(), "edges": g.edges(),
+            "graph": source.description, "nodes": g.nodes(), "edges": g.edges(),
+            "audience": audience.as_ref().map(|v| v.len()),
             "k": a.k, "seed": a.seed,
             "algorithm": a.algorithm.to_possible_value().map(|v| v.get_name().to_owned()),
             "baselines": baselines.iter().map(|(name, r)| json!({
@@ -493,7 +562,7 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
         [(_, p)] => {
             println!("\n    #  account      marginal gain");
             for (i, (&s, &gain)) in p.seeds.iter().zip(&p.gains).enumerate() {
-                println!("  {:>3}  {:<12} {:>13.1}", i + 1, external(s), gain);
+                println!("  {:>3}  {:<12} {:>13.1}", i + 1, shown(s), gain);
             }
         }
         [(_, imm), (_, celf)] => {
@@ -518,7 +587,7 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
             println!("\n    #  IMM account   marginal gain   CELF account  marginal gain");
             for i in 0..imm.seeds.len().max(celf.seeds.len()) {
                 let col = |p: &Plan| match (p.seeds.get(i), p.gains.get(i)) {
-                    (Some(&s), Some(&gain)) => format!("{:<12} {:>14.1}", external(s), gain),
+                    (Some(&s), Some(&gain)) => format!("{:<12} {:>14.1}", shown(s), gain),
                     _ => format!("{:27}", ""),
                 };
                 println!("  {:>3}  {}   {}", i + 1, col(imm), col(celf));

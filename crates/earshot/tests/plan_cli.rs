@@ -309,3 +309,96 @@ fn real_nethept_imm_beats_degree_and_pagerank_seeds() {
     }
     assert_eq!(ids(&v).len(), 50);
 }
+
+/// Plans on the stored interactions: a Higgs-format stream where hub 10 is reshared by six accounts and
+/// hub 20 by three, each fan reacting to one hub only, so weighted cascade makes every edge certain.
+#[test]
+fn plan_on_stored_interactions_with_audiences_and_exclusions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text: String = (11..=16)
+        .map(|v| format!("{v} 10 {} RT\n", 1000 + v))
+        .collect();
+    text += &(21..=23)
+        .map(|v| format!("{v} 20 {} RT\n", 2000 + v))
+        .collect::<String>();
+    let input = dir.path().join("stream.txt");
+    std::fs::write(&input, text).unwrap();
+    let db = dir.path().join("p.db");
+    let out = earshot(
+        &db,
+        &["import", "--format", "higgs", input.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let wc = ["--probabilities", "weighted-cascade", "--mc", "300"];
+    let plan = |extra: &[&str]| {
+        let mut args = vec!["plan"];
+        args.extend_from_slice(&wc);
+        args.extend_from_slice(extra);
+        earshot_json(&db, &args)
+    };
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v["seeds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (code, v) = plan(&["--k", "2"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(names(&v), ["10", "20"], "{v}");
+    assert_eq!(v["monte_carlo"]["mean"].as_f64(), Some(11.0), "{v}");
+
+    // An audience of hub 20's fans: the one seed is 20, and the check counts reach inside it only.
+    let fans = dir.path().join("fans.txt");
+    std::fs::write(&fans, "# hub 20's fans\n21\n22\n23\n").unwrap();
+    let (code, v) = plan(&["--k", "1", "--audience", fans.to_str().unwrap()]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(names(&v), ["20"], "{v}");
+    assert_eq!(v["audience"].as_u64(), Some(3), "{v}");
+    assert_eq!(v["monte_carlo"]["mean"].as_f64(), Some(3.0), "{v}");
+
+    // Excluding hub 10 leaves 20 as the best single seed.
+    let rivals = dir.path().join("rivals.txt");
+    std::fs::write(&rivals, "10\n").unwrap();
+    let (_, v) = plan(&["--k", "1", "--exclude", rivals.to_str().unwrap()]);
+    assert_eq!(names(&v), ["20"], "{v}");
+
+    // The largest community is hub 10's star: aiming at it picks 10.
+    let (code, v) = plan(&["--k", "1", "--audience-community", "1"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(names(&v), ["10"], "{v}");
+    assert_eq!(v["audience"].as_u64(), Some(7), "{v}");
+
+    // Errors name what is wrong.
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, "21\nnobody\n").unwrap();
+    let out = earshot(
+        &db,
+        &["plan", "--k", "1", "--audience", bad.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.txt:2") && err.contains("nobody"), "{err}");
+    let out = earshot(&db, &["plan", "--k", "1", "--audience-community", "9"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no community 9"));
+    let out = earshot(
+        &db,
+        &["plan", "--graph", "x.txt", "--audience-community", "1"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = earshot(
+        &db,
+        &[
+            "plan",
+            "--audience-community",
+            "1",
+            "--audience",
+            fans.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let empty = dir.path().join("empty.db");
+    let out = earshot(&empty, &["plan", "--k", "1"]);
+    assert!(!out.status.success());
+}

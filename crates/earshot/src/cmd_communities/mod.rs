@@ -108,6 +108,40 @@ struct Community {
     accounts: Vec<Account>,
 }
 
+/// Community indices by decreasing size, then by smallest member: the order communities are numbered in
+/// (1 for the largest).
+fn by_size(members: &[Vec<u32>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    order.sort_by(|&a, &b| members[b].len().cmp(&members[a].len()).then(a.cmp(&b)));
+    order
+}
+
+/// The stored accounts of community `rank` (1 for the largest) as `earshot communities` numbers them
+/// with its defaults (built-in score model, resolution 1, seed 0) on the same window and platform.
+pub(crate) fn stored_community(
+    store: &Store,
+    window: earshot_store::TimeWindow,
+    platform: Option<&str>,
+    rank: usize,
+) -> Result<Vec<i64>> {
+    let model = crate::cmd_score::load_model(None)?;
+    let net = source::from_store(store, window, platform, &model)?;
+    let partition = louvain(&net.graph, &LouvainOptions::default())?;
+    let members = partition.members();
+    let order = by_size(&members);
+    let Some(&c) = rank.checked_sub(1).and_then(|r| order.get(r)) else {
+        return Err(UsageError(format!(
+            "there is no community {rank}: the interaction graph has {} (numbered from 1, largest first)",
+            order.len()
+        ))
+        .into());
+    };
+    let source::Nodes::Stored(ids) = &net.nodes else {
+        anyhow::bail!("a stored network has stored accounts");
+    };
+    Ok(members[c].iter().map(|&d| ids.external(d)).collect())
+}
+
 pub fn run(cli: &Cli, args: &CommunitiesArgs) -> Result<Exit> {
     if !(args.resolution.is_finite() && args.resolution > 0.0) {
         return Err(UsageError("--resolution must be a number above 0".into()).into());
@@ -180,9 +214,7 @@ pub fn run(cli: &Cli, args: &CommunitiesArgs) -> Result<Exit> {
         None => "weighted degree".to_string(),
     };
     let members = partition.members();
-    // Communities by decreasing size, then by smallest member.
-    let mut order: Vec<usize> = (0..members.len()).collect();
-    order.sort_by(|&a, &b| members[b].len().cmp(&members[a].len()).then(a.cmp(&b)));
+    let order = by_size(&members);
     let inside = inside_shares(&net, &partition);
     let name = |d: u32| -> Result<NodeName> { net.nodes.name(store.as_ref(), d) };
     let score_of = |n: &NodeName| n.account.and_then(|a| scores.get(&a).copied());

@@ -287,7 +287,7 @@ fn clip(s: &str, n: usize) -> String {
 
 /// The topic of `run` a user named: its key, or failing that its label, in any case. A name the run
 /// does not have is a usage error that lists the run's topics.
-fn resolve_topic(store: &Store, run: &ScoreRun, query: &str) -> Result<TopicInfo> {
+pub(crate) fn resolve_topic(store: &Store, run: &ScoreRun, query: &str) -> Result<TopicInfo> {
     let topics = store.run_topics(run.id)?;
     if topics.is_empty() {
         return Err(UsageError(format!(

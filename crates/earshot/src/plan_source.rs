@@ -1,0 +1,216 @@
+//! Where `earshot plan` gets its influence graph and its lists of accounts: a named or given edge-list
+//! file, or the stored interactions with probabilities learned from them; audiences from a file, a topic
+//! of the latest score run or a community.
+
+use crate::exit::UsageError;
+use anyhow::{Context, Result};
+use clap::ValueEnum;
+use earshot_diffusion::{
+    derive_posts, learn_probabilities, learned_graph, load_edge_list, DiffusionGraph, EdgeModel,
+    InteractionRow, LearnConfig, LoadedGraph, PostRow, ReachConfig,
+};
+use earshot_graph::DenseIds;
+use earshot_store::{Store, TimeWindow};
+use std::path::{Path, PathBuf};
+
+/// How a stored graph's edges get their probabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Probabilities {
+    /// Learned: how often an account passed on the author's posts it saw (Beta(1, 19) prior; posts derived
+    /// from bursts of reshares where none are stored).
+    Learned,
+    /// Weighted cascade: 1 / (the accounts that reacted to the target).
+    WeightedCascade,
+}
+
+/// The graph a plan runs on, and what its dense ids stand for.
+pub struct PlanGraph {
+    pub graph: DiffusionGraph,
+    pub nodes: PlanNodes,
+    /// What the graph is, for the report.
+    pub description: String,
+}
+
+pub enum PlanNodes {
+    /// Ids of an edge-list file.
+    File(Vec<u64>),
+    /// Stored accounts.
+    Stored(DenseIds),
+}
+
+impl PlanGraph {
+    pub fn from_file(data: &Path, name: &str) -> Result<Self> {
+        let (path, opts) = crate::bench_spread::resolve(data, name);
+        let LoadedGraph {
+            graph, external, ..
+        } = load_edge_list(&path, &opts).with_context(|| format!("loading {name}"))?;
+        Ok(PlanGraph {
+            graph,
+            nodes: PlanNodes::File(external),
+            description: path.display().to_string(),
+        })
+    }
+
+    /// Every account with an interaction in `window`; an edge `u → v` wherever `v` interacted with `u`.
+    pub fn from_store(
+        store: &Store,
+        window: TimeWindow,
+        platform: Option<&str>,
+        probabilities: Probabilities,
+    ) -> Result<Self> {
+        let mut ids = DenseIds::new();
+        let mut full = false;
+        let mut rows = Vec::new();
+        store.scan_interactions(window, platform, |r| {
+            match (ids.intern(r.actor), ids.intern(r.target)) {
+                (Some(actor), Some(target)) => rows.push(InteractionRow {
+                    actor,
+                    target,
+                    kind: r.kind,
+                    time: r.time.unwrap_or(i64::MIN),
+                }),
+                _ => full = true,
+            }
+        })?;
+        let mut posts = Vec::new();
+        store.scan_posts(window, platform, |p| {
+            // Posts of accounts without interactions reach nobody: they are not nodes.
+            if let Some(author) = ids.get(p.author) {
+                posts.push(PostRow {
+                    author,
+                    time: p.time,
+                });
+            }
+        })?;
+        if full {
+            anyhow::bail!("more than 2^32 - 2 accounts: too many for one diffusion graph");
+        }
+        if rows.is_empty() {
+            return Err(UsageError(format!(
+                "{}: no interactions to plan on (import some, or pass --graph)",
+                store.path().display()
+            ))
+            .into());
+        }
+        let n = ids.len() as u32;
+        let (graph, how) = match probabilities {
+            Probabilities::Learned => {
+                let (all, _) = derive_posts(n, &posts, &rows, &ReachConfig::default())?;
+                let edges = learn_probabilities(n, &all, &rows, &LearnConfig::default())?;
+                (
+                    learned_graph(n, &edges)?,
+                    format!("learned probabilities from {} posts", all.len()),
+                )
+            }
+            Probabilities::WeightedCascade => {
+                let mut pairs: Vec<(u32, u32)> = rows
+                    .iter()
+                    .filter(|r| r.actor != r.target)
+                    .map(|r| (r.target, r.actor))
+                    .collect();
+                pairs.sort_unstable();
+                pairs.dedup();
+                (
+                    DiffusionGraph::from_pairs(n, &pairs, EdgeModel::WeightedCascade)?,
+                    "weighted cascade".to_string(),
+                )
+            }
+        };
+        Ok(PlanGraph {
+            graph,
+            nodes: PlanNodes::Stored(ids),
+            description: format!("{} ({how})", store.path().display()),
+        })
+    }
+
+    /// The dense id of a stored account, if it is a node.
+    pub fn of_account(&self, account: i64) -> Option<u32> {
+        match &self.nodes {
+            PlanNodes::Stored(ids) => ids.get(account),
+            PlanNodes::File(_) => None,
+        }
+    }
+
+    /// How a node is shown: its file id, or the account's @handle or platform id.
+    pub fn name(&self, store: Option<&Store>, d: u32) -> Result<String> {
+        match (&self.nodes, store) {
+            (PlanNodes::File(ext), _) => Ok(ext[d as usize].to_string()),
+            (PlanNodes::Stored(ids), Some(s)) => crate::scoring::display_name(s, ids.external(d)),
+            (PlanNodes::Stored(ids), None) => Ok(format!("#{}", ids.external(d))),
+        }
+    }
+
+    /// Read a list of accounts, one per line (`#` comments allowed): file ids for a file graph;
+    /// @handles, handles or platform ids for a stored one. Errors name the file and line; accounts that
+    /// exist but have no interaction are skipped and counted (they can neither reach nor be reached).
+    pub fn read_list(
+        &self,
+        store: Option<&Store>,
+        platform: Option<&str>,
+        path: &PathBuf,
+    ) -> Result<(Vec<u32>, usize)> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let mut out = Vec::new();
+        let mut isolated = 0;
+        for (i, line) in text.lines().enumerate() {
+            let t = line.trim();
+            if t.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            let at = format!("{}:{}", path.display(), i + 1);
+            match (&self.nodes, store) {
+                (PlanNodes::File(ext), _) => {
+                    let raw: u64 = t
+                        .parse()
+                        .map_err(|_| UsageError(format!("{at}: {t:?} is not a node id")))?;
+                    let d = ext
+                        .binary_search(&raw)
+                        .map_err(|_| UsageError(format!("{at}: node {raw} is not in the graph")))?;
+                    out.push(d as u32);
+                }
+                (PlanNodes::Stored(ids), Some(s)) => {
+                    let account = crate::cmd_explain::resolve(s, t, platform)
+                        .map_err(|e| UsageError(format!("{at}: {e}")))?;
+                    match ids.get(account) {
+                        Some(d) => out.push(d),
+                        None => isolated += 1,
+                    }
+                }
+                (PlanNodes::Stored(_), None) => {
+                    anyhow::bail!("{at}: stored accounts need the database")
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok((out, isolated))
+    }
+
+    /// Dense ids of stored accounts (those that are nodes), and how many were not.
+    pub fn of_accounts(&self, accounts: &[i64]) -> (Vec<u32>, usize) {
+        let mut out: Vec<u32> = accounts
+            .iter()
+            .filter_map(|&a| self.of_account(a))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        let missing = accounts.len() - out.len();
+        (out, missing)
+    }
+}
+
+/// The accounts with a row in topic `query` (key or label) of the latest score run.
+pub fn topic_accounts(store: &Store, query: &str, platform: Option<&str>) -> Result<Vec<i64>> {
+    let run = store.score_run(None)?.ok_or_else(|| {
+        UsageError(
+            "--audience-topic: no score run yet (run `earshot score --topics FILE|auto`)".into(),
+        )
+    })?;
+    let topic = crate::cmd_topic_scores::resolve_topic(store, &run, query)?;
+    Ok(store
+        .top_topic_scores(run.id, topic.topic, "overall", usize::MAX >> 1, platform)?
+        .into_iter()
+        .map(|r| r.account)
+        .collect())
+}
