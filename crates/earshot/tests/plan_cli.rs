@@ -402,3 +402,89 @@ fn plan_on_stored_interactions_with_audiences_and_exclusions() {
     let out = earshot(&empty, &["plan", "--k", "1"]);
     assert!(!out.status.success());
 }
+
+/// `--audience-topic`: alice posts about cooking and three fans reshare her; carol posts about football
+/// and three others reshare her. Aimed at football, the one seed is carol although alice is as big.
+#[test]
+fn plan_aimed_at_a_topic_of_the_latest_score_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let t0 = 1_700_000_000i64;
+    let mut l = String::new();
+    let post = |l: &mut String, author: &str, id: &str, time: i64, text: &str| {
+        l.push_str(&format!(
+            r#"{{"type":"post","platform":"twitter","ext_id":"{id}","author":{{"ext_id":"{author}"}},"time":{time},"text":"{text}"}}"#
+        ));
+        l.push('\n');
+    };
+    let reshare = |l: &mut String, actor: &str, target: &str, id: &str, time: i64| {
+        l.push_str(&format!(
+            r#"{{"type":"interaction","platform":"twitter","key":"rs-{actor}-{id}","kind":"reshare","actor":{{"ext_id":"{actor}"}},"target":{{"ext_id":"{target}"}},"post":"{id}","time":{time}}}"#
+        ));
+        l.push('\n');
+    };
+    for day in 0..3 {
+        let t = t0 + day * 86_400;
+        let (a, c) = (format!("a{day}"), format!("c{day}"));
+        post(&mut l, "alice", &a, t, "a new bread recipe #cooking");
+        post(
+            &mut l,
+            "carol",
+            &c,
+            t + 60,
+            "what a goal by the striker #football",
+        );
+        for f in 0..3 {
+            reshare(&mut l, &format!("cook{f}"), "alice", &a, t + 600 + f);
+            reshare(&mut l, &format!("fan{f}"), "carol", &c, t + 700 + f);
+        }
+    }
+    let input = dir.path().join("s.jsonl");
+    std::fs::write(&input, l).unwrap();
+    let taxonomy = dir.path().join("t.toml");
+    std::fs::write(
+        &taxonomy,
+        "[topics.cooking]\nkeywords = [\"recipe\"]\nhashtags = [\"cooking\"]\n\n[topics.football]\nkeywords = [\"goal\"]\nhashtags = [\"football\"]\n",
+    )
+    .unwrap();
+    let db = dir.path().join("t.db");
+    assert!(earshot(&db, &["import", input.to_str().unwrap()])
+        .status
+        .success());
+    let out = earshot(&db, &["score", "--topics", taxonomy.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    let (code, v) = earshot_json(
+        &db,
+        &[
+            "plan",
+            "--k",
+            "1",
+            "--audience-topic",
+            "football",
+            "--probabilities",
+            "weighted-cascade",
+            "--mc",
+            "200",
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
+    let seed = v["seeds"][0]["id"].as_str().unwrap().to_string();
+    // The topic scored carol and her three fans.
+    assert_eq!(v["audience"].as_u64(), Some(4), "{v}");
+    assert_eq!(seed, "carol", "{v}");
+    let (_, v2) = earshot_json(
+        &db,
+        &[
+            "plan",
+            "--k",
+            "1",
+            "--audience-topic",
+            "cooking",
+            "--probabilities",
+            "weighted-cascade",
+        ],
+    );
+    assert_eq!(v2["seeds"][0]["id"].as_str(), Some("alice"), "{v2}");
+    let out = earshot(&db, &["plan", "--k", "1", "--audience-topic", "knitting"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("football"));
+}
