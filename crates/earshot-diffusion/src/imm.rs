@@ -22,6 +22,7 @@ use crate::{DiffusionError, DiffusionGraph};
 use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
+use std::time::Instant;
 
 /// What [`imm`] is asked.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +74,22 @@ pub struct ImmResult {
     pub lower_bound: f64,
     /// Bytes held by the RR sets at the end (members and offsets).
     pub rr_bytes: usize,
+    /// Where the time went (wall clock; differs from run to run, unlike everything else here).
+    pub phases: ImmPhases,
+}
+
+/// Wall-clock time of IMM's phases: RR-set generation and greedy selection, in the sampling phase (all
+/// its rounds together) and in the final node selection. For profiling (`earshot plan --timings`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ImmPhases {
+    /// Rounds of the sampling phase (each draws sets, then runs greedy on all sets so far).
+    pub sampling_rounds: usize,
+    /// RR sets drawn by the end of the sampling phase.
+    pub sampling_sets: usize,
+    pub sampling_rr_seconds: f64,
+    pub sampling_greedy_seconds: f64,
+    pub final_rr_seconds: f64,
+    pub final_greedy_seconds: f64,
 }
 
 /// RR sets stored flat: set `i` is `members[starts[i]..starts[i + 1]]`.
@@ -361,12 +378,18 @@ fn imm_inner(
         (2.0 + 2.0 / 3.0 * eps_p) * (lc + ell * n.max(2.0).ln() + log2n.ln().max(0.0)) * n
             / (eps_p * eps_p);
     let mut lb = 1.0f64;
+    let mut phases = ImmPhases::default();
     let mut i = 1;
     while (i as f64) < log2n {
         let x = n / 2f64.powi(i);
         let theta_i = (lambda_p / x).ceil() as usize;
+        let t = Instant::now();
         extend(g, roots, opts.seed, &mut sets, theta_i, threads);
+        phases.sampling_rr_seconds += t.elapsed().as_secs_f64();
+        let t = Instant::now();
         let (_, gains) = greedy(nodes, &sets, opts.k, excluded);
+        phases.sampling_greedy_seconds += t.elapsed().as_secs_f64();
+        phases.sampling_rounds += 1;
         let covered: u64 = gains.iter().sum();
         let f = covered as f64 / sets.len() as f64;
         if n * f >= (1.0 + eps_p) * x {
@@ -376,6 +399,7 @@ fn imm_inner(
         i += 1;
     }
     let lower_bound = lb;
+    phases.sampling_sets = sets.len();
 
     // Node selection (Algorithm 3) on θ = λ*/LB sets.
     let alpha = (ell * n.max(2.0).ln() + 2f64.ln()).sqrt();
@@ -383,8 +407,12 @@ fn imm_inner(
     let lambda_star =
         2.0 * n * ((1.0 - 1.0 / e) * alpha + beta).powi(2) / (opts.epsilon * opts.epsilon);
     let theta = (lambda_star / lb).ceil() as usize;
+    let t = Instant::now();
     extend(g, roots, opts.seed, &mut sets, theta, threads);
+    phases.final_rr_seconds = t.elapsed().as_secs_f64();
+    let t = Instant::now();
     let (seeds, gains) = greedy(nodes, &sets, opts.k, excluded);
+    phases.final_greedy_seconds = t.elapsed().as_secs_f64();
     let per_set = n / sets.len() as f64;
     let marginal_gains: Vec<f64> = gains.iter().map(|&c| c as f64 * per_set).collect();
     ImmResult {
@@ -395,6 +423,7 @@ fn imm_inner(
         rr_members: sets.members.len(),
         lower_bound,
         rr_bytes: sets.bytes(),
+        phases,
     }
 }
 

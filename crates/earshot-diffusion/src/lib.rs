@@ -47,7 +47,7 @@ mod simulate;
 pub use estimate::{estimate_spread, sample_spread, simulation_rng, SpreadEstimate};
 pub use exact::{exact_spread_ic, exact_spread_lt, MAX_EXACT_NODES, MAX_WORLDS};
 pub use graph::{DiffusionGraph, EdgeModel, Link};
-pub use imm::{imm, ImmOptions, ImmResult, RrSets};
+pub use imm::{imm, ImmOptions, ImmPhases, ImmResult, RrSets};
 pub use learn::{
     learn_probabilities, learned_graph, InteractionRow, LearnConfig, LearnedEdge, PostRow,
 };

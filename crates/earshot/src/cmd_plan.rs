@@ -66,6 +66,10 @@ pub struct PlanArgs {
     /// Also simulate the K top-out-degree and top-PageRank accounts, for comparison.
     #[arg(long)]
     pub compare: bool,
+    /// Also print where IMM's time went: RR-set generation and greedy selection, in the sampling phase
+    /// and the final selection, and the peak memory after loading (for profiling).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Reads ids (the graph file's own), one per line, `#` comments allowed; errors name file and line.
@@ -126,6 +130,7 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
     let t = Instant::now();
     let loaded = load_edge_list(&path, &opts).with_context(|| format!("loading {}", a.graph))?;
     let load_seconds = t.elapsed().as_secs_f64();
+    let load_peak = crate::progress::peak_rss_kib();
     let g = &loaded.graph;
     let audience = a
         .audience
@@ -194,6 +199,7 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
         baselines.push(("top PageRank", simulate(&top_pagerank(g, a.k)?)?));
     }
     let external = |d: u32| loaded.external[d as usize];
+    let ph = &plan.phases;
     if cli.json {
         let seeds: Vec<serde_json::Value> = plan
             .seeds
@@ -208,6 +214,14 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
                 "k": a.k, "epsilon": a.epsilon, "ell": a.ell, "seed": a.seed,
                 "guarantee": 1.0 - 1.0 / std::f64::consts::E - a.epsilon,
                 "seconds": imm_seconds, "peak_rss_kib": peak,
+                "timings": a.timings.then(|| serde_json::json!({
+                    "load_seconds": load_seconds, "load_peak_rss_kib": load_peak,
+                    "sampling_rounds": ph.sampling_rounds, "sampling_sets": ph.sampling_sets,
+                    "sampling_rr_seconds": ph.sampling_rr_seconds,
+                    "sampling_greedy_seconds": ph.sampling_greedy_seconds,
+                    "final_rr_seconds": ph.final_rr_seconds,
+                    "final_greedy_seconds": ph.final_greedy_seconds,
+                })),
                 "rr_sets": plan.rr_sets, "rr_members": plan.rr_members, "rr_bytes": plan.rr_bytes,
                 "lower_bound": plan.lower_bound, "estimated_spread": plan.estimated_spread,
                 "monte_carlo": checked.map(|(m, h)| serde_json::json!({"simulations": a.mc, "mean": m, "ci95": h})),
@@ -230,6 +244,18 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
         plan.rr_bytes as f64 / (1024.0 * 1024.0),
         peak.map_or("?".into(), |k| format!("{} MiB", k / 1024))
     );
+    if a.timings {
+        println!(
+            "timings: load {load_seconds:.3} s (peak RSS {}); sampling {} rounds, {} sets: RR {:.3} s, greedy {:.3} s; final: RR {:.3} s, greedy {:.3} s",
+            load_peak.map_or("?".into(), |k| format!("{} MiB", k / 1024)),
+            ph.sampling_rounds,
+            ph.sampling_sets,
+            ph.sampling_rr_seconds,
+            ph.sampling_greedy_seconds,
+            ph.final_rr_seconds,
+            ph.final_greedy_seconds
+        );
+    }
     println!(
         "guarantee: spread ≥ {:.3} × the best {} accounts' spread, with probability ≥ 1 − n^−{}",
         1.0 - 1.0 / std::f64::consts::E - a.epsilon,
