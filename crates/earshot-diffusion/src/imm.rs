@@ -18,6 +18,7 @@
 //! are the same on any number of threads.
 
 use crate::estimate::mix64;
+use crate::simulate::uniform24;
 use crate::{DiffusionError, DiffusionGraph};
 use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -168,12 +169,6 @@ impl Walker {
         }
         &self.queue
     }
-}
-
-/// A uniform draw in [0, 1) with 24 bits, compared against `f32` probabilities.
-#[inline]
-fn uniform24(rng: &mut Xoshiro256PlusPlus) -> f32 {
-    (rng.next_u32() >> 8) as f32 * (1.0 / 16_777_216.0)
 }
 
 /// Draws RR sets `from..to` (set `i` from its own generator) and appends them in order.

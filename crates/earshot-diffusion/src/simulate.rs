@@ -54,8 +54,12 @@ pub struct Workspace {
 const UNIT_24: f32 = 1.0 / (1u32 << 24) as f32;
 
 /// A uniform draw `k · 2^-24`, `k` in `0..2^24` (top bits of xoshiro's output: its best bits).
+///
+/// The one coin of the crate: forward simulation and IMM's reverse sampling both flip it. (IMM had its
+/// own, `next_u32() >> 8`; for xoshiro256++ `next_u32` is the top half of `next_u64`, so the two gave the
+/// same bits and ran at the same speed, within noise, on NetHEPT and Slashdot.)
 #[inline]
-fn uniform24(rng: &mut impl Rng) -> f32 {
+pub(crate) fn uniform24(rng: &mut impl Rng) -> f32 {
     (rng.next_u64() >> 40) as f32 * UNIT_24
 }
 
