@@ -36,22 +36,25 @@
 //! This crate takes plain slices and returns plain values; it knows nothing of SQL or HTTP. Only `load.rs`
 //! touches files, through earshot-ingest's edge-list reader.
 
+mod coverage;
 mod estimate;
 mod exact;
 mod graph;
 mod imm;
 mod learn;
 mod load;
+mod rr;
 mod simulate;
 
 pub use estimate::{estimate_spread, sample_spread, simulation_rng, SpreadEstimate};
 pub use exact::{exact_spread_ic, exact_spread_lt, MAX_EXACT_NODES, MAX_WORLDS};
 pub use graph::{DiffusionGraph, EdgeModel, Link};
-pub use imm::{imm, ImmOptions, ImmPhases, ImmResult, RrSets};
+pub use imm::{imm, ImmOptions, ImmPhases, ImmResult};
 pub use learn::{
     learn_probabilities, learned_graph, InteractionRow, LearnConfig, LearnedEdge, PostRow,
 };
 pub use load::{load_edge_list, LoadError, LoadOptions, LoadedGraph, Probabilities};
+pub use rr::{sample_rr_sets, RrSets};
 pub use simulate::{simulate_ic, simulate_lt, Model, Workspace};
 
 /// Errors of graph construction, simulation and exact computation. None is a panic: every id and
