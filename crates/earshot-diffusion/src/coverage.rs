@@ -27,9 +27,9 @@ use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// Members below which new sets are indexed as one segment even with several threads (splitting a small
+/// New sets below which they are indexed as one segment even with several threads (splitting a small
 /// range costs an offsets array per part for nothing).
-const MIN_PARALLEL_MEMBERS: usize = 1 << 18;
+const MIN_PARALLEL_SETS: usize = 1 << 15;
 
 /// Node → RR sets, built segment by segment as sets are added.
 pub(crate) struct CoverIndex {
@@ -53,10 +53,13 @@ impl Segment {
     /// lists come out in increasing set order and the offsets end up at the starts (no second array of
     /// write positions).
     fn build(n: usize, sets: &RrSets, from: usize, to: usize) -> Segment {
-        let members = sets.members_of(from, to);
         let mut offsets = vec![0u32; n + 1];
-        for &v in members {
-            offsets[v as usize] += 1;
+        let mut members = 0;
+        for slice in sets.member_slices(from, to) {
+            members += slice.len();
+            for &v in slice {
+                offsets[v as usize] += 1;
+            }
         }
         let mut end = 0u32;
         for o in &mut offsets[..n] {
@@ -64,7 +67,7 @@ impl Segment {
             *o = end;
         }
         offsets[n] = end;
-        let mut sets_of = vec![0u32; members.len()];
+        let mut sets_of = vec![0u32; members];
         for s in (from..to).rev() {
             for &v in sets.set(s) {
                 let o = &mut offsets[v as usize];
@@ -93,8 +96,7 @@ impl CoverIndex {
     /// Index the sets added since the last call. `threads` = 1 builds one segment on this thread;
     /// otherwise the new sets are split into one segment per thread of the current rayon pool.
     pub(crate) fn update(&mut self, sets: &RrSets, threads: usize) {
-        let members = sets.members_of(self.indexed, sets.len()).len();
-        let parts = if threads == 1 || members < MIN_PARALLEL_MEMBERS {
+        let parts = if threads == 1 || sets.len() - self.indexed < MIN_PARALLEL_SETS {
             1
         } else {
             rayon::current_num_threads()
@@ -110,7 +112,11 @@ impl CoverIndex {
             return;
         }
         let n = self.count.len();
-        let parts = parts.clamp(1, to - from);
+        // A segment's offsets are u32: split so that none holds 2^32 members or more.
+        let members: usize = sets.member_slices(from, to).map(<[u32]>::len).sum();
+        let parts = parts
+            .max(members.div_ceil(u32::MAX as usize))
+            .clamp(1, to - from);
         let new: Vec<Segment> = if parts == 1 {
             vec![Segment::build(n, sets, from, to)]
         } else {

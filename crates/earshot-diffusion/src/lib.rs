@@ -79,4 +79,8 @@ pub enum DiffusionError {
     TooLargeForExact { nodes: usize, worlds: Option<f64> },
     #[error("{0}")]
     BadParameter(String),
+    #[error("IMM would need {sets} RR sets, more than 2^32 - 1; raise epsilon or lower ell")]
+    TooManyRrSets { sets: usize },
+    #[error("RR sets too large: more than 2^32 - 1 members in 2,048 sets")]
+    TooManyRrMembers,
 }

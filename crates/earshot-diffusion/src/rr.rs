@@ -6,7 +6,15 @@
 //! xoshiro256++ seeded through SplitMix64 from `mix64(seed ^ tag) + i`, so the sets are a pure function
 //! of `(graph, roots, seed)`; threads only split the work.
 //!
-//! Storage is one `Vec<u32>` of members and one of `u64` offsets.
+//! # Storage
+//! Sets are stored in blocks of [`BLOCK`] consecutive sets (the last one partial), each block one
+//! `Vec<u32>` of members and one of `u32` offsets: 4 bytes per member and per set. A block is also the
+//! unit of parallel work: a thread draws a whole block into its own buffers, and the block is kept as
+//! drawn. So no set is ever copied after it is drawn, no large array is ever grown (growing one by
+//! doubling copies it, and with glibc the old copy often stays resident: on Slashdot, 2 threads, that
+//! cost 14 MiB of peak memory), and the parallel result needs no concatenation. Blocks start at multiples
+//! of [`BLOCK`], so how the sets were drawn (how many threads, in how many steps) never shows in the
+//! storage.
 
 use crate::estimate::mix64;
 use crate::simulate::uniform24;
@@ -15,51 +23,98 @@ use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-/// RR sets stored flat: set `i` is `members[starts[i]..starts[i + 1]]`.
-#[derive(Debug, Clone)]
+/// Sets per block (see the module docs): large enough that a block's two vectors and its task cost
+/// nothing beside its sets, small enough that two threads stay balanced on IMM's first round (Slashdot:
+/// 44 blocks).
+pub(crate) const BLOCK: usize = 2048;
+
+/// RR sets in blocks: set `i` is set `i % BLOCK` of block `i / BLOCK`.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RrSets {
-    members: Vec<u32>,
-    starts: Vec<u64>,
+    blocks: Vec<Block>,
+    len: usize,
+    members: usize,
 }
 
-impl Default for RrSets {
-    fn default() -> Self {
-        RrSets {
+/// Up to [`BLOCK`] consecutive sets: set `j` is `members[starts[j]..starts[j + 1]]`.
+#[derive(Debug, Clone, PartialEq)]
+struct Block {
+    members: Vec<u32>,
+    starts: Vec<u32>,
+}
+
+impl Block {
+    fn new() -> Self {
+        Block {
             members: Vec::new(),
             starts: vec![0],
         }
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// Append one set. Errors if the block's members would pass 2^32 − 1.
+    fn push(&mut self, set: &[u32]) -> Result<(), DiffusionError> {
+        let end = u32::try_from(self.members.len() + set.len())
+            .map_err(|_| DiffusionError::TooManyRrMembers)?;
+        self.members.extend_from_slice(set);
+        self.starts.push(end);
+        Ok(())
     }
 }
 
 impl RrSets {
     /// Number of sets.
     pub fn len(&self) -> usize {
-        self.starts.len() - 1
+        self.len
     }
 
     /// Whether there are no sets.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len == 0
     }
 
     /// Members of set `i`. Panics if `i` is not below [`RrSets::len`].
+    #[inline]
     pub fn set(&self, i: usize) -> &[u32] {
-        &self.members[self.starts[i] as usize..self.starts[i + 1] as usize]
+        let b = &self.blocks[i / BLOCK];
+        let j = i % BLOCK;
+        &b.members[b.starts[j] as usize..b.starts[j + 1] as usize]
     }
 
     /// Members over all sets.
     pub fn members(&self) -> usize {
-        self.members.len()
+        self.members
     }
 
-    /// The members of sets `from..to`, one slice (sets are stored back to back).
-    pub(crate) fn members_of(&self, from: usize, to: usize) -> &[u32] {
-        &self.members[self.starts[from] as usize..self.starts[to] as usize]
+    /// The members of sets `from..to`, as one slice per block they span.
+    pub(crate) fn member_slices(&self, from: usize, to: usize) -> impl Iterator<Item = &[u32]> {
+        let to = to.min(self.len);
+        let from = from.min(to);
+        let first = from / BLOCK;
+        let last = to.div_ceil(BLOCK);
+        self.blocks[first..last]
+            .iter()
+            .enumerate()
+            .map(move |(c, b)| {
+                let base = (first + c) * BLOCK;
+                let lo = from.saturating_sub(base);
+                let hi = (to - base).min(b.len());
+                &b.members[b.starts[lo] as usize..b.starts[hi] as usize]
+            })
     }
 
-    /// Bytes held by the sets (members and offsets).
+    /// Bytes the sets take: members and offsets (spare capacity, which is never written, is not
+    /// counted).
     pub fn bytes(&self) -> usize {
-        self.members.capacity() * 4 + self.starts.capacity() * 8
+        let words: usize = self
+            .blocks
+            .iter()
+            .map(|b| b.members.len() + b.starts.len())
+            .sum();
+        words * std::mem::size_of::<u32>()
     }
 }
 
@@ -81,59 +136,90 @@ impl<'g> RrSampler<'g> {
         }
     }
 
-    /// Set `i`'s members into `out`, its end offset into `ends`.
-    fn draw(&self, walker: &mut Walker, i: usize, out: &mut Vec<u32>, ends: &mut Vec<u64>) {
+    /// Draws set `i` into `block`.
+    fn draw(&self, walker: &mut Walker, i: usize, block: &mut Block) -> Result<(), DiffusionError> {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(self.base.wrapping_add(i as u64));
         let root = match self.roots {
             Some(r) => r[(rng.next_u64() % r.len() as u64) as usize],
             None => (rng.next_u64() % self.g.nodes() as u64) as u32,
         };
-        out.extend_from_slice(walker.walk(self.g, root, &mut rng));
-        ends.push(out.len() as u64);
+        block.push(walker.walk(self.g, root, &mut rng))
+    }
+
+    /// Draws sets `a..b`, which lie in one block, into `block`, then gives the block's spare capacity
+    /// back if it is full.
+    fn fill(
+        &self,
+        walker: &mut Walker,
+        block: &mut Block,
+        a: usize,
+        b: usize,
+    ) -> Result<(), DiffusionError> {
+        for i in a..b {
+            self.draw(walker, i, block)?;
+        }
+        if block.len() == BLOCK {
+            block.members.shrink_to_fit();
+        }
+        Ok(())
     }
 
     /// Draws sets `sets.len()..to` and appends them in order. `threads` = 1 runs a plain loop on this
-    /// thread; otherwise the current rayon pool splits the work.
+    /// thread; otherwise the current rayon pool draws whole blocks in parallel. Errors on more than
+    /// 2^32 − 1 sets in all (set ids are `u32`) or members in one block.
     pub(crate) fn extend(
         &self,
         sets: &mut RrSets,
         to: usize,
         threads: usize,
     ) -> Result<(), DiffusionError> {
-        let from = sets.len();
+        let from = sets.len;
         if to <= from {
             return Ok(());
         }
-        const CHUNK: usize = 4096;
-        if threads == 1 {
-            let mut walker = Walker::new(self.g.nodes());
-            for i in from..to {
-                self.draw(&mut walker, i, &mut sets.members, &mut sets.starts);
+        if to > u32::MAX as usize {
+            return Err(DiffusionError::TooManyRrSets { sets: to });
+        }
+        let n = self.g.nodes();
+        let mut walker = Walker::new(n);
+        // First complete a partial last block, on this thread.
+        if let Some(last) = sets
+            .blocks
+            .last_mut()
+            .filter(|_| !from.is_multiple_of(BLOCK))
+        {
+            let end = to.min(from.next_multiple_of(BLOCK));
+            let before = last.members.len();
+            self.fill(&mut walker, last, from, end)?;
+            sets.members += last.members.len() - before;
+            sets.len = end;
+            if end == to {
+                return Ok(());
             }
-            return Ok(());
         }
-        let chunks: Vec<(usize, usize)> = (from..to)
-            .step_by(CHUNK)
-            .map(|a| (a, (a + CHUNK).min(to)))
-            .collect();
-        let parts: Vec<(Vec<u32>, Vec<u64>)> = chunks
-            .par_iter()
-            .map_init(
-                || Walker::new(self.g.nodes()),
-                |walker, &(a, b)| {
-                    let (mut out, mut ends) = (Vec::new(), Vec::with_capacity(b - a));
-                    for i in a..b {
-                        self.draw(walker, i, &mut out, &mut ends);
-                    }
-                    (out, ends)
-                },
-            )
-            .collect();
-        for (out, ends) in parts {
-            let offset = sets.members.len() as u64;
-            sets.members.extend_from_slice(&out);
-            sets.starts.extend(ends.into_iter().map(|e| e + offset));
-        }
+        // From here on the new sets start a block.
+        let first = sets.len / BLOCK;
+        let blocks = to.div_ceil(BLOCK) - first;
+        let draw_block = |walker: &mut Walker, c: usize| {
+            let mut block = Block::new();
+            let a = (first + c) * BLOCK;
+            self.fill(walker, &mut block, a, (a + BLOCK).min(to))?;
+            Ok(block)
+        };
+        let new: Vec<Block> = if threads == 1 {
+            (0..blocks)
+                .map(|c| draw_block(&mut walker, c))
+                .collect::<Result<_, DiffusionError>>()?
+        } else {
+            drop(walker);
+            (0..blocks)
+                .into_par_iter()
+                .map_init(|| Walker::new(n), draw_block)
+                .collect::<Result<_, DiffusionError>>()?
+        };
+        sets.members += new.iter().map(|b| b.members.len()).sum::<usize>();
+        sets.blocks.extend(new);
+        sets.len = to;
         Ok(())
     }
 }
@@ -208,26 +294,51 @@ mod tests {
     use crate::EdgeModel;
 
     #[test]
-    fn the_same_sets_on_any_number_of_threads_and_in_any_steps() {
+    fn the_same_sets_on_any_number_of_threads_and_in_any_batches() {
         let pairs: Vec<(u32, u32)> = (0..500u32)
             .flat_map(|u| (1..20).map(move |d| (u, (u * 7 + d * 31) % 500)))
             .collect();
         let g = DiffusionGraph::from_pairs(500, &pairs, EdgeModel::WeightedCascade).unwrap();
         let one = sample_rr_sets(&g, 20_000, 3, 1).unwrap();
         let two = sample_rr_sets(&g, 20_000, 3, 2).unwrap();
-        assert_eq!(
-            (one.members.clone(), one.starts.clone()),
-            (two.members, two.starts)
-        );
+        assert_eq!(one, two);
+        assert_eq!(one.len(), 20_000);
+        assert_eq!(one.blocks.len(), 20_000usize.div_ceil(BLOCK));
+        let flat: Vec<u32> = one.member_slices(0, one.len()).flatten().copied().collect();
+        let by_set: Vec<u32> = (0..one.len()).flat_map(|i| one.set(i)).copied().collect();
+        assert_eq!(flat, by_set);
+        assert_eq!(flat.len(), one.members());
+        let mid: Vec<u32> = one.member_slices(3000, 4500).flatten().copied().collect();
+        let mid_by_set: Vec<u32> = (3000..4500).flat_map(|i| one.set(i)).copied().collect();
+        assert_eq!(mid, mid_by_set);
         // Drawn in two steps (as IMM's rounds do), the sets are the same.
         let sampler = RrSampler::new(&g, None, 3);
         let mut steps = RrSets::default();
         sampler.extend(&mut steps, 7_777, 1).unwrap();
         on_two_threads(|| sampler.extend(&mut steps, 20_000, 2)).unwrap();
-        assert_eq!((one.members, one.starts), (steps.members, steps.starts));
-        let empty = DiffusionGraph::from_pairs(0, &[], EdgeModel::WeightedCascade).unwrap();
+        assert_eq!(one, steps);
+        // Steps that end inside a block, at a block's end, and across blocks.
+        let mut small = RrSets::default();
+        for to in [100, 200, BLOCK, BLOCK + 1, 5_000, 20_000] {
+            sampler.extend(&mut small, to, 1).unwrap();
+            assert_eq!((small.len(), small.blocks.len()), (to, to.div_ceil(BLOCK)));
+        }
+        assert_eq!(one, small);
+        // Set ids are u32: asking for more sets is an error before anything is drawn.
+        assert_eq!(
+            sampler.extend(&mut steps, u32::MAX as usize + 1, 1),
+            Err(DiffusionError::TooManyRrSets {
+                sets: u32::MAX as usize + 1
+            })
+        );
+        assert_eq!(steps.len(), 20_000);
         assert!(matches!(
-            sample_rr_sets(&empty, 1, 1, 1),
+            sample_rr_sets(
+                &DiffusionGraph::from_pairs(0, &[], EdgeModel::WeightedCascade).unwrap(),
+                1,
+                1,
+                1
+            ),
             Err(DiffusionError::BadParameter(_))
         ));
     }

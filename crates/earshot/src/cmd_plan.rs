@@ -223,6 +223,7 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
                     "final_greedy_seconds": ph.final_greedy_seconds,
                 })),
                 "rr_sets": plan.rr_sets, "rr_members": plan.rr_members, "rr_bytes": plan.rr_bytes,
+                "index_bytes": plan.index_bytes,
                 "lower_bound": plan.lower_bound, "estimated_spread": plan.estimated_spread,
                 "monte_carlo": checked.map(|(m, h)| serde_json::json!({"simulations": a.mc, "mean": m, "ci95": h})),
                 "baselines": baselines.iter().map(|(name, r)| serde_json::json!({
@@ -234,7 +235,7 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     println!(
-        "IMM, k = {}, ε = {}, ℓ = {}: {:.3} s, {} RR sets ({} members, {:.1} MiB), peak RSS {}",
+        "IMM, k = {}, ε = {}, ℓ = {}: {:.3} s, {} RR sets ({} members, {:.1} MiB; index {:.1} MiB), peak RSS {}",
         a.k,
         a.epsilon,
         a.ell,
@@ -242,6 +243,7 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
         plan.rr_sets,
         plan.rr_members,
         plan.rr_bytes as f64 / (1024.0 * 1024.0),
+        plan.index_bytes as f64 / (1024.0 * 1024.0),
         peak.map_or("?".into(), |k| format!("{} MiB", k / 1024))
     );
     if a.timings {
