@@ -201,7 +201,7 @@ impl CoverIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rr::sample_rr_sets;
+    use crate::rr::{sample_rr_sets, JUMP_MIN_IN_DEGREE};
     use crate::{DiffusionGraph, EdgeModel};
 
     /// The old greedy: a fresh index, and a scan of all nodes for the maximum in each round.
@@ -251,7 +251,7 @@ mod tests {
             .flat_map(|u| (1..6).map(move |d| (u, (u * u + d * 37) % n)))
             .collect();
         let g = DiffusionGraph::from_pairs(n, &pairs, EdgeModel::WeightedCascade).unwrap();
-        let all = sample_rr_sets(&g, 60_000, 9, 1).unwrap();
+        let all = sample_rr_sets(&g, 60_000, 9, 1, JUMP_MIN_IN_DEGREE).unwrap();
         let mut excluded = vec![false; n as usize];
         excluded[all.set(0)[0] as usize] = true;
         // k beyond the nodes that cover anything: the zero-count tail comes out lowest id first.
@@ -265,7 +265,7 @@ mod tests {
             let mut grown = CoverIndex::new(n as usize);
             let mut sets = RrSets::default();
             for to in [100, 1_000, 30_000, 60_000] {
-                let part = sample_rr_sets(&g, to, 9, 1).unwrap();
+                let part = sample_rr_sets(&g, to, 9, 1, JUMP_MIN_IN_DEGREE).unwrap();
                 sets = part;
                 grown.update(&sets, 1);
                 if to == 30_000 {

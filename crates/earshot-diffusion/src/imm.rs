@@ -20,7 +20,7 @@
 //! more sets than the sampling phase drew (NetHEPT at ε = 0.1), its last greedy choice is the answer.
 
 use crate::coverage::CoverIndex;
-use crate::rr::{RrSampler, RrSets};
+use crate::rr::{RrSampler, RrSets, JUMP_MIN_IN_DEGREE};
 use crate::{DiffusionError, DiffusionGraph};
 use std::time::Instant;
 
@@ -181,7 +181,7 @@ fn imm_inner(
     let ell = opts.ell * (1.0 + 2f64.ln() / n.max(2.0).ln());
     let lc = ln_choose(nodes as f64, k);
     let e = std::f64::consts::E;
-    let sampler = RrSampler::new(g, roots, opts.seed);
+    let sampler = RrSampler::new(g, roots, opts.seed, JUMP_MIN_IN_DEGREE);
     let mut sets = RrSets::default();
     let mut index = CoverIndex::new(nodes);
     let mut phases = ImmPhases::default();

@@ -54,7 +54,7 @@ pub use learn::{
     learn_probabilities, learned_graph, InteractionRow, LearnConfig, LearnedEdge, PostRow,
 };
 pub use load::{load_edge_list, LoadError, LoadOptions, LoadedGraph, Probabilities};
-pub use rr::{sample_rr_sets, RrSets};
+pub use rr::{sample_rr_sets, RrSets, JUMP_MIN_IN_DEGREE};
 pub use simulate::{simulate_ic, simulate_lt, Model, Workspace};
 
 /// Errors of graph construction, simulation and exact computation. None is a panic: every id and

@@ -59,6 +59,55 @@ struct ThreadResult {
     speedup: f64,
 }
 
+/// One thread count's measurement: the median of its runs, the speed-up over the first thread count
+/// measured, and the last run's output.
+pub(crate) struct Timing<T> {
+    pub threads: usize,
+    pub median_seconds: f64,
+    pub speedup: f64,
+    pub output: T,
+}
+
+/// A usage error unless every thread count is at least 1 and there is one (checked before a graph is
+/// loaded).
+pub(crate) fn check_threads(threads: &[usize]) -> Result<()> {
+    if threads.contains(&0) || threads.is_empty() {
+        return Err(UsageError("--threads takes counts of at least 1".into()).into());
+    }
+    Ok(())
+}
+
+/// Runs `run(threads)` `runs` times (at least once) for each thread count, in the order given, and
+/// reports each count's median time. Errors on an empty or zero thread count (a usage error) and on
+/// the first failed run.
+pub(crate) fn time_threads<T>(
+    threads: &[usize],
+    runs: usize,
+    mut run: impl FnMut(usize) -> Result<T>,
+) -> Result<Vec<Timing<T>>> {
+    check_threads(threads)?;
+    let mut out: Vec<Timing<T>> = Vec::new();
+    for &k in threads {
+        let mut secs = Vec::new();
+        let mut output = None;
+        for _ in 0..runs.max(1) {
+            let t = Instant::now();
+            output = Some(run(k)?);
+            secs.push(t.elapsed().as_secs_f64());
+        }
+        secs.sort_by(f64::total_cmp);
+        let median = secs[secs.len() / 2];
+        let base = out.first().map_or(median, |r| r.median_seconds);
+        out.push(Timing {
+            threads: k,
+            median_seconds: median,
+            speedup: base / median,
+            output: output.context("no runs")?,
+        });
+    }
+    Ok(out)
+}
+
 pub(crate) fn resolve(data: &Path, graph: &str) -> (PathBuf, LoadOptions) {
     let named = |file: &str, opts| (data.join("im-graphs").join(file), opts);
     match graph {
@@ -86,9 +135,7 @@ pub(crate) fn resolve(data: &Path, graph: &str) -> (PathBuf, LoadOptions) {
 }
 
 pub fn run(cli: &Cli, a: &SpreadArgs) -> Result<Exit> {
-    if a.threads.contains(&0) || a.threads.is_empty() {
-        return Err(UsageError("--threads takes counts of at least 1".into()).into());
-    }
+    check_threads(&a.threads)?;
     let (path, opts) = resolve(&a.data, &a.graph);
     let t = Instant::now();
     let loaded = load_edge_list(&path, &opts).with_context(|| format!("loading {}", a.graph))?;
@@ -110,30 +157,22 @@ pub fn run(cli: &Cli, a: &SpreadArgs) -> Result<Exit> {
             a.simulations
         );
     }
-    let mut results: Vec<ThreadResult> = Vec::new();
+    let timings = time_threads(&a.threads, a.runs, |k| {
+        estimate_spread(g, model, &seeds, a.simulations, a.seed, k).map_err(Into::into)
+    })?;
+    let mut results = Vec::new();
     let mut estimate = None;
-    for &k in &a.threads {
-        let mut secs = Vec::new();
-        for _ in 0..a.runs.max(1) {
-            let t = Instant::now();
-            let e = estimate_spread(g, model, &seeds, a.simulations, a.seed, k)?;
-            secs.push(t.elapsed().as_secs_f64());
-            // Every run and thread count gives the same estimate; keep one to print.
-            estimate = Some(e);
-        }
-        secs.sort_by(f64::total_cmp);
-        let median = secs[secs.len() / 2];
-        let base = results.first().map_or(median, |r| r.median_seconds);
+    for t in timings {
         let r = ThreadResult {
-            threads: k,
-            median_seconds: median,
-            simulations_per_second: a.simulations as f64 / median,
-            speedup: base / median,
+            threads: t.threads,
+            median_seconds: t.median_seconds,
+            simulations_per_second: a.simulations as f64 / t.median_seconds,
+            speedup: t.speedup,
         };
         if !cli.json {
             println!(
                 "{} thread(s): {:.3} s, {:.0} simulations/s, {:.2}x (median of {} runs)",
-                k,
+                r.threads,
                 r.median_seconds,
                 r.simulations_per_second,
                 r.speedup,
@@ -141,6 +180,8 @@ pub fn run(cli: &Cli, a: &SpreadArgs) -> Result<Exit> {
             );
         }
         results.push(r);
+        // Every run and thread count gives the same estimate; keep one to print.
+        estimate = Some(t.output);
     }
     let e = estimate.context("no thread counts to measure")?;
     if cli.json {
