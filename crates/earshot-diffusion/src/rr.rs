@@ -66,10 +66,12 @@ struct Block {
 }
 
 impl Block {
-    fn new() -> Self {
+    fn with_capacity(members: usize) -> Self {
+        let mut starts = Vec::with_capacity(BLOCK + 1);
+        starts.push(0);
         Block {
-            members: Vec::new(),
-            starts: vec![0],
+            members: Vec::with_capacity(members),
+            starts,
         }
     }
 
@@ -203,6 +205,7 @@ impl<'g> RrSampler<'g> {
             self.draw(walker, i, block)?;
         }
         if block.len() == BLOCK {
+            walker.last_block = block.members.len();
             block.members.shrink_to_fit();
         }
         Ok(())
@@ -245,7 +248,9 @@ impl<'g> RrSampler<'g> {
         let first = sets.len / BLOCK;
         let blocks = to.div_ceil(BLOCK) - first;
         let draw_block = |walker: &mut Walker, c: usize| {
-            let mut block = Block::new();
+            // Room for as many members as this thread's last full block held, and a little more: a
+            // block that fits never reallocates (growing one copies it into fresh pages).
+            let mut block = Block::with_capacity(walker.last_block + walker.last_block / 8);
             let a = (first + c) * BLOCK;
             self.fill(walker, &mut block, a, (a + BLOCK).min(to))?;
             Ok(block)
@@ -274,6 +279,8 @@ struct Walker {
     stamp: Vec<u32>,
     epoch: u32,
     queue: Vec<u32>,
+    /// Members of the last full block this walker drew (0 before the first).
+    last_block: usize,
 }
 
 impl Walker {
@@ -282,6 +289,7 @@ impl Walker {
             stamp: vec![0; n],
             epoch: 0,
             queue: vec![0; n + 1],
+            last_block: 0,
         }
     }
 
