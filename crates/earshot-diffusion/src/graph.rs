@@ -176,6 +176,14 @@ impl DiffusionGraph {
         &self.inn[self.in_offsets[v] as usize..self.in_offsets[v + 1] as usize]
     }
 
+    /// Where `v`'s in-edges lie in the in-edge array (`in_links(v)` is that range of it), for arrays laid
+    /// out alongside it.
+    #[inline]
+    pub(crate) fn in_range(&self, v: u32) -> std::ops::Range<usize> {
+        let v = v as usize;
+        self.in_offsets[v] as usize..self.in_offsets[v + 1] as usize
+    }
+
     pub fn out_degree(&self, u: u32) -> usize {
         let u = u as usize;
         (self.out_offsets[u + 1] - self.out_offsets[u]) as usize

@@ -19,6 +19,12 @@
 //! average) is where this pays: one thread drew 171K sets/s with coins, 1.05M with jumps (`earshot bench
 //! rr`); NetHEPT (4.1 in-edges per node), 5.8M → 7.7M.
 //!
+//! The walk reads the in-edges' sources from the sampler's own array, 4 bytes an edge, laid out as the
+//! graph's in-edges (which hold 8: source and probability), with each node's one probability beside it
+//! when its in-edges share one; only nodes whose in-edges differ read the graph's rows. The reads of a
+//! walk land at random, so halving the memory they touch pays: on Slashdot (7 MiB of in-edges against
+//! a 4 MiB L2) one thread went from 1.12M to 1.40M sets/s, for 3.3 MiB more.
+//!
 //! The coin loop is branch-free, as in the forward simulators (`simulate.rs`): whether the source is
 //! already in the set and whether the coin fires are coin flips to a branch predictor, so every in-edge
 //! draws a coin and the queue slot is always written, advancing only for a live, new source.
@@ -150,6 +156,12 @@ pub(crate) struct RrSampler<'g> {
     /// Per node: `1 / ln(1 − p)` when its in-edges are all of one probability `p` in (0, 1) and there are
     /// at least [`JUMP_MIN_IN_DEGREE`] of them (jump to live edges); 0 otherwise (a coin per edge).
     jump: Vec<f64>,
+    /// The sources of the in-edges, laid out as the graph's in-edge array (4 bytes an edge where the
+    /// graph's rows hold 8: the walk's random reads touch half the memory).
+    src: Vec<u32>,
+    /// Per node: the one probability of its in-edges, or NaN when they differ (the walk then reads the
+    /// graph's own row).
+    row_p: Vec<f32>,
 }
 
 impl<'g> RrSampler<'g> {
@@ -162,23 +174,31 @@ impl<'g> RrSampler<'g> {
         seed: u64,
         jump_min_in_degree: usize,
     ) -> Self {
-        let jump = (0..g.nodes() as u32)
-            .map(|v| {
-                let links = g.in_links(v);
-                let p = links.first().map_or(0.0, |l| l.p);
-                let uniform = links.iter().all(|l| l.p == p);
+        let n = g.nodes() as u32;
+        let mut src = Vec::with_capacity(g.edges());
+        let mut row_p = Vec::with_capacity(n as usize);
+        let mut jump = Vec::with_capacity(n as usize);
+        for v in 0..n {
+            let links = g.in_links(v);
+            src.extend(links.iter().map(|l| l.node));
+            let p = links.first().map_or(0.0, |l| l.p);
+            let uniform = links.iter().all(|l| l.p == p);
+            row_p.push(if uniform { p } else { f32::NAN });
+            jump.push(
                 if uniform && links.len() >= jump_min_in_degree && p > 0.0 && p < 1.0 {
                     1.0 / (-f64::from(p)).ln_1p()
                 } else {
                     0.0
-                }
-            })
-            .collect();
+                },
+            );
+        }
         RrSampler {
             g,
             roots,
             base: mix64(seed ^ 0x5252_5f53_4554_5321),
             jump,
+            src,
+            row_p,
         }
     }
 
@@ -321,26 +341,34 @@ fn walk_kernel(
     while head < len {
         let v = queue[head];
         head += 1;
-        let links = s.g.in_links(v);
+        let row = s.g.in_range(v);
         let inv_ln_q = s.jump[v as usize];
-        if inv_ln_q == 0.0 {
-            for l in links {
+        let p = s.row_p[v as usize];
+        if inv_ln_q != 0.0 {
+            let src = &s.src[row];
+            let mut j = geometric(rng, inv_ln_q);
+            while let Some(&u) = src.get(j) {
+                if stamp[u as usize] != epoch {
+                    stamp[u as usize] = epoch;
+                    queue[len] = u;
+                    len += 1;
+                }
+                j = j.saturating_add(1).saturating_add(geometric(rng, inv_ln_q));
+            }
+        } else if !p.is_nan() {
+            for &u in &s.src[row] {
+                let live = (stamp[u as usize] != epoch) & (uniform24(rng) < p);
+                stamp[u as usize] = if live { epoch } else { stamp[u as usize] };
+                queue[len] = u;
+                len += live as usize;
+            }
+        } else {
+            for l in s.g.in_links(v) {
                 let u = l.node as usize;
                 let live = (stamp[u] != epoch) & (uniform24(rng) < l.p);
                 stamp[u] = if live { epoch } else { stamp[u] };
                 queue[len] = l.node;
                 len += live as usize;
-            }
-        } else {
-            let mut j = geometric(rng, inv_ln_q);
-            while let Some(l) = links.get(j) {
-                let u = l.node as usize;
-                if stamp[u] != epoch {
-                    stamp[u] = epoch;
-                    queue[len] = l.node;
-                    len += 1;
-                }
-                j = j.saturating_add(1).saturating_add(geometric(rng, inv_ln_q));
             }
         }
     }
@@ -411,6 +439,30 @@ mod tests {
         }
         let mean_size = sets.members() as f64 / count as f64;
         assert!((mean_size - 2.0).abs() < 0.01, "{mean_size}");
+    }
+
+    #[test]
+    fn rows_of_differing_probabilities_flip_each_edges_own_coin() {
+        // Node 0 hears 1, 2 and 3 with 0.2, 0.5 and 0.9; node 4 hears 0 with certainty.
+        let g =
+            DiffusionGraph::from_weighted(5, &[(1, 0, 0.2), (2, 0, 0.5), (3, 0, 0.9), (0, 4, 1.0)])
+                .unwrap();
+        let sampler = RrSampler::new(&g, Some(&[4]), 2, 1);
+        assert!(sampler.row_p[0].is_nan() && sampler.row_p[4] == 1.0);
+        let mut sets = RrSets::default();
+        let count = 100_000;
+        sampler.extend(&mut sets, count, 1).unwrap();
+        let mut hits = [0u32; 5];
+        for i in 0..count {
+            for &v in sets.set(i) {
+                hits[v as usize] += 1;
+            }
+        }
+        assert_eq!((hits[4], hits[0]), (count as u32, count as u32));
+        for (v, p) in [(1, 0.2), (2, 0.5), (3, 0.9)] {
+            let share = f64::from(hits[v]) / count as f64;
+            assert!((share - p).abs() < 0.01, "{v}: {share}");
+        }
     }
 
     #[test]
