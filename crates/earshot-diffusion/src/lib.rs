@@ -12,7 +12,8 @@
 //! standard error, p10/p50/p90, P(reach ≥ N)); simulation `i` has its own generator derived from
 //! `(seed, i)`, so the result is the same on any number of threads. [`exact_spread_ic`] and
 //! [`exact_spread_lt`] enumerate live-edge worlds on small graphs, the reference the estimators are tested
-//! against.
+//! against. [`imm`] chooses the seeds that reach the most, with IMM's guarantee: reverse-reachable sets
+//! ([`sample_rr_sets`], `rr.rs`) covered greedily (`coverage.rs`), the same plan on any number of threads.
 //!
 //! # Why it looks like this
 //! The COST lesson (McSherry, Isard, Murray): a parallel design must first beat a good single thread. So
