@@ -40,7 +40,7 @@
 //! storage.
 
 use crate::estimate::mix64;
-use crate::simulate::uniform24;
+use crate::simulate::cascade_edge;
 use crate::{DiffusionError, DiffusionGraph};
 use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -357,18 +357,11 @@ fn walk_kernel(
             }
         } else if !p.is_nan() {
             for &u in &s.src[row] {
-                let live = (stamp[u as usize] != epoch) & (uniform24(rng) < p);
-                stamp[u as usize] = if live { epoch } else { stamp[u as usize] };
-                queue[len] = u;
-                len += live as usize;
+                len = cascade_edge(stamp, queue, len, epoch, u, p, rng);
             }
         } else {
             for l in s.g.in_links(v) {
-                let u = l.node as usize;
-                let live = (stamp[u] != epoch) & (uniform24(rng) < l.p);
-                stamp[u] = if live { epoch } else { stamp[u] };
-                queue[len] = l.node;
-                len += live as usize;
+                len = cascade_edge(stamp, queue, len, epoch, l.node, l.p, rng);
             }
         }
     }
@@ -414,6 +407,17 @@ mod tests {
     use super::*;
     use crate::EdgeModel;
 
+    /// How many of the sets each of nodes `0..n` is in.
+    fn hits(sets: &RrSets, n: usize) -> Vec<u32> {
+        let mut hits = vec![0u32; n];
+        for i in 0..sets.len() {
+            for &v in sets.set(i) {
+                hits[v as usize] += 1;
+            }
+        }
+        hits
+    }
+
     #[test]
     fn jumps_draw_each_edge_with_its_probability() {
         // A star into node 0 with 40 in-edges of p = 1/40 (weighted cascade): jumps are used, and each
@@ -425,12 +429,7 @@ mod tests {
         let mut sets = RrSets::default();
         let count = 200_000;
         sampler.extend(&mut sets, count, 1).unwrap();
-        let mut hits = [0u32; 41];
-        for i in 0..count {
-            for &v in sets.set(i) {
-                hits[v as usize] += 1;
-            }
-        }
+        let hits = hits(&sets, 41);
         assert_eq!(hits[0] as usize, count);
         let expected = count as f64 / 40.0;
         let sd = (expected * (1.0 - 1.0 / 40.0)).sqrt();
@@ -452,12 +451,7 @@ mod tests {
         let mut sets = RrSets::default();
         let count = 100_000;
         sampler.extend(&mut sets, count, 1).unwrap();
-        let mut hits = [0u32; 5];
-        for i in 0..count {
-            for &v in sets.set(i) {
-                hits[v as usize] += 1;
-            }
-        }
+        let hits = hits(&sets, 5);
         assert_eq!((hits[4], hits[0]), (count as u32, count as u32));
         for (v, p) in [(1, 0.2), (2, 0.5), (3, 0.9)] {
             let share = f64::from(hits[v]) / count as f64;
@@ -476,14 +470,10 @@ mod tests {
         let g = DiffusionGraph::from_pairs(n, &pairs, EdgeModel::WeightedCascade).unwrap();
         let count = 100_000;
         let share = |jump_min| {
-            let sets = sample_rr_sets(&g, count, 11, 1, jump_min).unwrap();
-            let mut hits = vec![0u32; n as usize];
-            for i in 0..sets.len() {
-                for &v in sets.set(i) {
-                    hits[v as usize] += 1;
-                }
-            }
-            hits
+            hits(
+                &sample_rr_sets(&g, count, 11, 1, jump_min).unwrap(),
+                n as usize,
+            )
         };
         let (jumps, coins) = (share(JUMP_MIN_IN_DEGREE), share(usize::MAX));
         assert_ne!(jumps, coins, "different random streams");

@@ -185,14 +185,31 @@ fn ic_kernel(
         let u = queue[head];
         head += 1;
         for l in g.out_links(u) {
-            let v = l.node as usize;
-            let live = (stamp[v] != epoch) & (uniform24(rng) < l.p);
-            stamp[v] = if live { epoch } else { stamp[v] };
-            queue[len] = l.node;
-            len += live as usize;
+            len = cascade_edge(stamp, queue, len, epoch, l.node, l.p, rng);
         }
     }
     len
+}
+
+/// One edge of the branch-free cascade loops (forward here, backward in IMM's reverse walk, `rr.rs`):
+/// it fires with probability `p` unless `node` is already stamped with `epoch`; `node` is written to the
+/// queue slot `len` either way and kept (the length returned is `len + 1`) only if the edge fired. The
+/// queue needs one spare slot past the last node it can hold.
+#[inline(always)]
+pub(crate) fn cascade_edge(
+    stamp: &mut [u32],
+    queue: &mut [u32],
+    len: usize,
+    epoch: u32,
+    node: u32,
+    p: f32,
+    rng: &mut impl Rng,
+) -> usize {
+    let v = node as usize;
+    let live = (stamp[v] != epoch) & (uniform24(rng) < p);
+    stamp[v] = if live { epoch } else { stamp[v] };
+    queue[len] = node;
+    len + live as usize
 }
 
 struct LtScratch<'a> {

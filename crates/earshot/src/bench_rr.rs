@@ -2,40 +2,20 @@
 //! influence-maximisation graph, on 1 and 2 threads, timed apart from loading. `bench/imm.cc --rr-only`
 //! measures the C++ baseline the same way; `scripts/bench_imm.sh` runs both.
 
-use crate::bench_spread::{check_threads, resolve, time_threads};
+use crate::bench_spread::GraphBench;
 use crate::exit::Exit;
 use crate::Cli;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
-use earshot_diffusion::{load_edge_list, sample_rr_sets, JUMP_MIN_IN_DEGREE};
-use std::path::PathBuf;
-use std::time::Instant;
+use earshot_diffusion::{sample_rr_sets, JUMP_MIN_IN_DEGREE};
 
 #[derive(Args, Debug)]
 pub struct RrArgs {
-    /// `nethept`, `nethept-wc`, `slashdot`, `email-eu-core`, or an edge-list path (as for `bench spread`).
-    #[arg(long, default_value = "nethept")]
-    graph: String,
-    /// Where the named graphs are (their `im-graphs/` folder is read).
-    #[arg(
-        long,
-        env = "EARSHOT_SHARED_DATA",
-        default_value = "../shared/data",
-        value_name = "DIR"
-    )]
-    data: PathBuf,
+    #[command(flatten)]
+    bench: GraphBench,
     /// RR sets per timed run.
     #[arg(long, default_value_t = 1_000_000)]
     sets: usize,
-    /// Timed runs per thread count; the median is reported.
-    #[arg(long, default_value_t = 3)]
-    runs: usize,
-    /// Thread counts to measure.
-    #[arg(long, value_delimiter = ',', default_value = "1,2")]
-    threads: Vec<usize>,
-    /// Random seed of the sets.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
     /// Nodes with at least this many in-edges, all of one probability, jump to their live in-edges
     /// (default: what `earshot plan` uses).
     #[arg(long, default_value_t = JUMP_MIN_IN_DEGREE, value_name = "D", conflicts_with = "coins")]
@@ -57,11 +37,7 @@ struct ThreadResult {
 }
 
 pub fn run(cli: &Cli, a: &RrArgs) -> Result<Exit> {
-    check_threads(&a.threads)?;
-    let (path, opts) = resolve(&a.data, &a.graph);
-    let t = Instant::now();
-    let loaded = load_edge_list(&path, &opts).with_context(|| format!("loading {}", a.graph))?;
-    let load_seconds = t.elapsed().as_secs_f64();
+    let (loaded, path, load_seconds) = a.bench.load()?;
     let g = &loaded.graph;
     let jump_min = if a.coins {
         usize::MAX
@@ -82,9 +58,9 @@ pub fn run(cli: &Cli, a: &RrArgs) -> Result<Exit> {
             a.sets
         );
     }
-    let timings = time_threads(&a.threads, a.runs, |k| {
-        Ok(sample_rr_sets(g, a.sets, a.seed, k, jump_min)?.members())
-    })?;
+    let timings = a
+        .bench
+        .time(|k| Ok(sample_rr_sets(g, a.sets, a.bench.seed, k, jump_min)?.members()))?;
     let results: Vec<ThreadResult> = timings
         .into_iter()
         .map(|t| ThreadResult {
@@ -101,7 +77,7 @@ pub fn run(cli: &Cli, a: &RrArgs) -> Result<Exit> {
             "{}",
             serde_json::json!({
                 "graph": path.display().to_string(), "nodes": g.nodes(), "edges": g.edges(),
-                "load_seconds": load_seconds, "sets": a.sets, "seed": a.seed,
+                "load_seconds": load_seconds, "sets": a.sets, "seed": a.bench.seed,
                 "jump_min_in_degree": (!a.coins).then_some(jump_min),
                 "results": results,
             })
@@ -116,7 +92,7 @@ pub fn run(cli: &Cli, a: &RrArgs) -> Result<Exit> {
             r.sets_per_second,
             r.members_per_second,
             r.speedup,
-            a.runs.max(1),
+            a.bench.runs.max(1),
             r.members,
             r.members as f64 / a.sets.max(1) as f64
         );
