@@ -5,6 +5,9 @@
 //   imm --graph nethept_chen.txt --format undirected-wc --k 50 --epsilon 0.1 [--ell 1] [--mc 10000] [--seed 1]
 //   imm --graph nethept_wc_weighted.txt --format weighted ...
 //   imm --graph soc-Slashdot0902.txt --format snap-wc ...      (SNAP text, '#' comments, directed, WC)
+//   imm --graph ... --rr-only 1000000 [--runs 3]   only draw RR sets: sets/s and members/s (median of runs)
+//   imm --graph ... --jump-min 12    nodes with >= 12 in-edges, all of one probability, jump to their live
+//                                    in-edges (geometric gaps, as earshot does) instead of a coin per edge
 //
 // Formats: undirected-wc: first line "n m", then "u v" lines, undirected, self-loops and parallel edges
 // dropped, both directions added, p(u,v) = 1/in-degree(v). weighted: first line "n m", then "u v p",
@@ -130,14 +133,41 @@ struct Sampler {
   Rng rng;
   std::vector<uint32_t> stamp, queue;
   uint32_t epoch = 0;
-  Sampler(const Graph& g, uint64_t seed) : g(g), rng(seed), stamp(g.n, 0) {}
+  // Per node: 1 / ln(1 - p) when it jumps to its live in-edges (>= jump_min in-edges, all of one p in
+  // (0, 1)); 0 when it flips a coin per in-edge (always, with jump_min = 0: the paper's sampler).
+  std::vector<double> jump;
+  Sampler(const Graph& g, uint64_t seed, uint32_t jump_min) : g(g), rng(seed), stamp(g.n, 0), jump(g.n, 0.0) {
+    if (jump_min == 0) return;
+    for (uint32_t v = 0; v < g.n; ++v) {
+      uint64_t lo = g.in_off[v], hi = g.in_off[v + 1];
+      if (hi - lo < jump_min) continue;
+      float p = g.in_p[lo];
+      bool uniform = true;
+      for (uint64_t e = lo; e < hi; ++e) uniform &= g.in_p[e] == p;
+      if (uniform && p > 0 && p < 1) jump[v] = 1.0 / std::log1p(-(double)p);
+    }
+  }
+  // Failures before the next success: floor(ln U / ln(1 - p)), U in (0, 1]; capped at `cap`.
+  uint64_t gap(double inv, uint64_t cap) {
+    double u = ((rng.next() >> 11) + 1) * (1.0 / 9007199254740992.0);
+    double x = std::log(u) * inv;
+    return x >= (double)cap ? cap : (uint64_t)x;
+  }
   void add(RRSets& r) {
     if (++epoch == 0) { std::fill(stamp.begin(), stamp.end(), 0); epoch = 1; }
     uint32_t root = rng.below(g.n);
     queue.clear(); queue.push_back(root); stamp[root] = epoch;
     for (size_t h = 0; h < queue.size(); ++h) {
       uint32_t v = queue[h];
-      for (uint64_t e = g.in_off[v]; e < g.in_off[v + 1]; ++e) {
+      uint64_t lo = g.in_off[v], hi = g.in_off[v + 1];
+      if (double inv = jump[v]; inv != 0) {
+        for (uint64_t e = lo + gap(inv, hi - lo); e < hi; e += 1 + gap(inv, hi - e)) {
+          uint32_t u = g.in_src[e];
+          if (stamp[u] != epoch) { stamp[u] = epoch; queue.push_back(u); }
+        }
+        continue;
+      }
+      for (uint64_t e = lo; e < hi; ++e) {
         uint32_t u = g.in_src[e];
         if (stamp[u] != epoch && rng.uniform() < g.in_p[e]) { stamp[u] = epoch; queue.push_back(u); }
       }
@@ -209,23 +239,47 @@ long peak_rss_kib() {
 int main(int argc, char** argv) {
   std::string path, format = "undirected-wc";
   uint32_t k = 50; double eps = 0.1, ell = 1.0; int mc = 10000; uint64_t seed = 1;
+  uint64_t rr_only = 0; int runs = 3; uint32_t jump_min = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--graph") path = v; else if (a == "--format") format = v; else if (a == "--k") k = std::stoul(v);
     else if (a == "--epsilon") eps = std::stod(v); else if (a == "--ell") ell = std::stod(v);
     else if (a == "--mc") mc = std::stoi(v); else if (a == "--seed") seed = std::stoull(v);
+    else if (a == "--rr-only") rr_only = std::stoull(v); else if (a == "--runs") runs = std::stoi(v);
+    else if (a == "--jump-min") jump_min = std::stoul(v);
     else { std::cerr << "unknown option " << a << "\n"; return 2; }
   }
   if (path.empty()) { std::cerr << "usage: imm --graph FILE [--format undirected-wc|weighted|snap-wc] [--k 50] [--epsilon 0.1]\n"; return 2; }
   Graph g = load(path, format);
   const double n = g.n;
   std::printf("graph %s (%s): %u nodes, %zu directed edges\n", path.c_str(), format.c_str(), g.n, g.in_src.size());
+  if (rr_only > 0) {
+    // RR-set throughput alone: draw rr_only sets `runs` times (a fresh sampler and store each time, as
+    // `earshot bench rr` does), report the median.
+    std::vector<double> secs;
+    size_t members = 0;
+    for (int run = 0; run < std::max(runs, 1); ++run) {
+      auto t = std::chrono::steady_clock::now();
+      Sampler sampler(g, seed, jump_min);
+      RRSets rr;
+      while (rr.size() < rr_only) sampler.add(rr);
+      secs.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count());
+      members = rr.nodes.size();
+    }
+    std::sort(secs.begin(), secs.end());
+    double med = secs[secs.size() / 2];
+    std::printf("rr-only %s: %llu RR sets in %.3f s (median of %d runs): %.0f RR sets/s, %.0f members/s (%zu members, %.2f per set)\n",
+                jump_min ? ("jumps at in-degree >= " + std::to_string(jump_min)).c_str() : "a coin per in-edge",
+                (unsigned long long)rr_only, med, std::max(runs, 1), rr_only / med, members / med, members,
+                (double)members / rr_only);
+    return 0;
+  }
 
   auto t0 = std::chrono::steady_clock::now();
   ell = ell * (1 + std::log(2.0) / std::log(n));  // so the whole algorithm succeeds w.p. >= 1 - n^-ell
   const double lc = log_choose(n, k);
   const double e = std::exp(1.0);
-  Sampler sampler(g, seed);
+  Sampler sampler(g, seed, jump_min);
   RRSets rr;
   // Sampling (Algorithm 2): find a lower bound LB of OPT.
   const double eps_p = std::sqrt(2.0) * eps;
@@ -246,8 +300,8 @@ int main(int argc, char** argv) {
   while (rr.size() < theta) sampler.add(rr);
   auto [seeds, cov] = select(g, rr, k);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("imm k=%u epsilon=%.2f: %.3f s, %zu RR sets (%zu members), peak RSS %ld KiB, estimated spread %.1f\n",
-              k, eps, secs, rr.size(), rr.nodes.size(), peak_rss_kib(), n * cov / rr.size());
+  std::printf("imm k=%u epsilon=%.2f%s: %.3f s, %zu RR sets (%zu members), peak RSS %ld KiB, estimated spread %.1f\n",
+              k, eps, jump_min ? (", jumps at in-degree >= " + std::to_string(jump_min)).c_str() : "", secs, rr.size(), rr.nodes.size(), peak_rss_kib(), n * cov / rr.size());
   auto t1 = std::chrono::steady_clock::now();
   double spread = mc_spread(g, seeds, mc, seed);
   double mc_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();

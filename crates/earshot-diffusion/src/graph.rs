@@ -70,7 +70,7 @@ impl DiffusionGraph {
         let g = Self::build(nodes, edges, |_, b| b)?;
         Ok(match model {
             EdgeModel::Uniform(_) => g,
-            EdgeModel::WeightedCascade => g.with_weighted_cascade(),
+            EdgeModel::WeightedCascade => g.into_weighted_cascade(),
         })
     }
 
@@ -142,6 +142,7 @@ impl DiffusionGraph {
             .iter()
             .map(|&(_, dst, p)| Link { node: dst, p })
             .collect();
+        drop(edges);
         let (in_offsets, inn) = transpose(&out_offsets, &out);
         Ok(DiffusionGraph {
             out_offsets,
@@ -182,6 +183,14 @@ impl DiffusionGraph {
         &self.inn[self.in_offsets[v] as usize..self.in_offsets[v + 1] as usize]
     }
 
+    /// Where `v`'s in-edges lie in the in-edge array (`in_links(v)` is that range of it), for arrays laid
+    /// out alongside it.
+    #[inline]
+    pub(crate) fn in_range(&self, v: u32) -> std::ops::Range<usize> {
+        let v = v as usize;
+        self.in_offsets[v] as usize..self.in_offsets[v + 1] as usize
+    }
+
     pub fn out_degree(&self, u: u32) -> usize {
         let u = u as usize;
         (self.out_offsets[u + 1] - self.out_offsets[u]) as usize
@@ -216,27 +225,39 @@ impl DiffusionGraph {
 
     /// The same edges with weighted-cascade probabilities, `p(u, v) = 1 / in-degree(v)`.
     pub fn with_weighted_cascade(&self) -> Self {
-        let wc = |_: u32, v: u32| 1.0 / self.in_degree(v) as f32;
-        self.reweighted(wc)
+        self.clone().into_weighted_cascade()
+    }
+
+    /// [`DiffusionGraph::with_weighted_cascade`] in place: no second copy of the graph while loading.
+    fn into_weighted_cascade(self) -> Self {
+        let p: Vec<f32> = (0..self.nodes() as u32)
+            .map(|v| 1.0 / self.in_degree(v) as f32)
+            .collect();
+        self.into_reweighted(|_, v| p[v as usize])
     }
 
     /// The same edges with `p(u, v) = f(u, v)` (both CSRs from the same function, so they agree). `f`
     /// must return a probability in `(0, 1]`.
     fn reweighted(&self, f: impl Fn(u32, u32) -> f32) -> Self {
-        let mut g = self.clone();
-        for u in 0..self.nodes() as u32 {
+        self.clone().into_reweighted(f)
+    }
+
+    /// [`DiffusionGraph::reweighted`] in place.
+    fn into_reweighted(mut self, f: impl Fn(u32, u32) -> f32) -> Self {
+        let g = &mut self;
+        for u in 0..g.nodes() as u32 {
             let (lo, hi) = (g.out_offsets[u as usize], g.out_offsets[u as usize + 1]);
             for l in &mut g.out[lo as usize..hi as usize] {
                 l.p = f(u, l.node);
             }
         }
-        for v in 0..self.nodes() as u32 {
+        for v in 0..g.nodes() as u32 {
             let (lo, hi) = (g.in_offsets[v as usize], g.in_offsets[v as usize + 1]);
             for l in &mut g.inn[lo as usize..hi as usize] {
                 l.p = f(l.node, v);
             }
         }
-        g
+        self
     }
 
     /// The sum of each node's in-probabilities (Linear Threshold needs every sum ≤ 1).

@@ -13,15 +13,16 @@
 //! A target audience changes only the roots: drawn from the audience, the sets measure reach inside it,
 //! and `n` in every bound becomes the audience size. Excluded accounts are never chosen.
 //!
-//! RR sets are stored flat (one `Vec<u32>` of members, one of offsets): 4 bytes per member. Generation is
-//! parallel: set `i` draws from its own generator derived from `(seed, i)`, so the sets, and the seeds,
-//! are the same on any number of threads.
+//! RR sets are drawn and stored by `rr.rs` (flat, 4 bytes per member; set `i` from its own generator, so
+//! the sets are the same on any number of threads) and covered greedily by `coverage.rs` (an index that
+//! grows with the sets, a lazy max-heap), so the seeds are the same on any number of threads too. The
+//! sampling phase's sets are kept for the final selection, as in the paper; when the final `θ` needs no
+//! more sets than the sampling phase drew (NetHEPT at ε = 0.1), its last greedy choice is the answer.
 
-use crate::estimate::mix64;
+use crate::coverage::CoverIndex;
+use crate::rr::{RrSampler, RrSets, JUMP_MIN_IN_DEGREE};
 use crate::{DiffusionError, DiffusionGraph};
-use rand_xoshiro::rand_core::{Rng, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
-use rayon::prelude::*;
+use std::time::Instant;
 
 /// What [`imm`] is asked.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,204 +74,41 @@ pub struct ImmResult {
     pub lower_bound: f64,
     /// Bytes held by the RR sets at the end (members and offsets).
     pub rr_bytes: usize,
+    /// Bytes held by greedy's node → sets index at the end.
+    pub index_bytes: usize,
+    /// Where the time went (wall clock; differs from run to run, unlike everything else here).
+    pub phases: ImmPhases,
 }
 
-/// RR sets stored flat: set `i` is `members[starts[i]..starts[i + 1]]`.
-#[derive(Debug, Clone, Default)]
-pub struct RrSets {
-    members: Vec<u32>,
-    starts: Vec<u64>,
+/// Wall-clock time of IMM's phases: RR-set generation and greedy selection, in the sampling phase (all
+/// its rounds together) and in the final node selection. For profiling (`earshot plan --timings`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ImmPhases {
+    /// Rounds of the sampling phase (each draws sets, then runs greedy on all sets so far).
+    pub sampling_rounds: usize,
+    /// RR sets drawn by the end of the sampling phase.
+    pub sampling_sets: usize,
+    pub sampling_rr_seconds: f64,
+    pub sampling_greedy_seconds: f64,
+    pub final_rr_seconds: f64,
+    pub final_greedy_seconds: f64,
 }
 
-impl RrSets {
-    fn new() -> Self {
-        RrSets {
-            members: Vec::new(),
-            starts: vec![0],
-        }
-    }
-
-    /// Number of sets.
-    pub fn len(&self) -> usize {
-        self.starts.len() - 1
-    }
-
-    /// Whether there are no sets.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Members of set `i`.
-    pub fn set(&self, i: usize) -> &[u32] {
-        &self.members[self.starts[i] as usize..self.starts[i + 1] as usize]
-    }
-
-    fn bytes(&self) -> usize {
-        self.members.capacity() * 4 + self.starts.capacity() * 8
-    }
-}
-
-/// Per-thread scratch space for reverse walks: a stamp per node (epoch-tagged, never cleared) and a queue.
-struct Walker {
-    stamp: Vec<u32>,
-    epoch: u32,
-    queue: Vec<u32>,
-}
-
-impl Walker {
-    fn new(n: usize) -> Self {
-        Walker {
-            stamp: vec![0; n],
-            epoch: 0,
-            queue: Vec::new(),
-        }
-    }
-
-    /// The RR set of `root`: nodes reached by walking in-edges kept with their probabilities.
-    fn walk(&mut self, g: &DiffusionGraph, root: u32, rng: &mut Xoshiro256PlusPlus) -> &[u32] {
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.stamp.fill(0);
-            self.epoch = 1;
-        }
-        let epoch = self.epoch;
-        self.queue.clear();
-        self.queue.push(root);
-        self.stamp[root as usize] = epoch;
-        let mut head = 0;
-        while head < self.queue.len() {
-            let v = self.queue[head];
-            head += 1;
-            for link in g.in_links(v) {
-                let u = link.node as usize;
-                if self.stamp[u] != epoch && uniform24(rng) < link.p {
-                    self.stamp[u] = epoch;
-                    self.queue.push(link.node);
-                }
-            }
-        }
-        &self.queue
-    }
-}
-
-/// A uniform draw in [0, 1) with 24 bits, compared against `f32` probabilities.
-#[inline]
-fn uniform24(rng: &mut Xoshiro256PlusPlus) -> f32 {
-    (rng.next_u32() >> 8) as f32 * (1.0 / 16_777_216.0)
-}
-
-/// Draws RR sets `from..to` (set `i` from its own generator) and appends them in order.
-fn extend(
-    g: &DiffusionGraph,
-    roots: Option<&[u32]>,
-    seed: u64,
-    sets: &mut RrSets,
-    to: usize,
+/// Runs `f` with `threads` worker threads for rayon: 0 = the current pool, 1 = the current pool too (the
+/// callers then stay on this thread), more = a new pool of that size.
+pub(crate) fn on_threads<T: Send>(
     threads: usize,
-) {
-    let from = sets.len();
-    if to <= from {
-        return;
+    f: impl FnOnce() -> Result<T, DiffusionError> + Send,
+) -> Result<T, DiffusionError> {
+    if threads > 1 {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| DiffusionError::ThreadPool(e.to_string()))?
+            .install(f)
+    } else {
+        f()
     }
-    let n = g.nodes() as u64;
-    let base = mix64(seed ^ 0x5252_5f53_4554_5321);
-    let draw = |walker: &mut Walker, i: usize, out: &mut Vec<u32>, ends: &mut Vec<u64>| {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(base.wrapping_add(i as u64));
-        let root = match roots {
-            Some(r) => r[(rng.next_u64() % r.len() as u64) as usize],
-            None => (rng.next_u64() % n) as u32,
-        };
-        out.extend_from_slice(walker.walk(g, root, &mut rng));
-        ends.push(out.len() as u64);
-    };
-    const CHUNK: usize = 4096;
-    if threads == 1 {
-        let mut walker = Walker::new(g.nodes());
-        for i in from..to {
-            draw(&mut walker, i, &mut sets.members, &mut sets.starts);
-        }
-        return;
-    }
-    let chunks: Vec<(usize, usize)> = (from..to)
-        .step_by(CHUNK)
-        .map(|a| (a, (a + CHUNK).min(to)))
-        .collect();
-    let parts: Vec<(Vec<u32>, Vec<u64>)> = chunks
-        .par_iter()
-        .map_init(
-            || Walker::new(g.nodes()),
-            |walker, &(a, b)| {
-                let (mut out, mut ends) = (Vec::new(), Vec::with_capacity(b - a));
-                for i in a..b {
-                    draw(walker, i, &mut out, &mut ends);
-                }
-                (out, ends)
-            },
-        )
-        .collect();
-    for (out, ends) in parts {
-        let offset = sets.members.len() as u64;
-        sets.members.extend_from_slice(&out);
-        sets.starts.extend(ends.into_iter().map(|e| e + offset));
-    }
-}
-
-/// Greedy maximum coverage of `sets` by `k` nodes not in `excluded`: the seeds, and how many sets each
-/// newly covered.
-fn greedy(n: usize, sets: &RrSets, k: usize, excluded: &[bool]) -> (Vec<u32>, Vec<u64>) {
-    // Inverted index node → sets, by counting sort.
-    let mut offsets = vec![0u64; n + 1];
-    for &v in &sets.members {
-        offsets[v as usize + 1] += 1;
-    }
-    for i in 0..n {
-        offsets[i + 1] += offsets[i];
-    }
-    let mut sets_of = vec![0u32; sets.members.len()];
-    let mut pos: Vec<u64> = offsets[..n].to_vec();
-    for i in 0..sets.len() {
-        for &v in sets.set(i) {
-            sets_of[pos[v as usize] as usize] = i as u32;
-            pos[v as usize] += 1;
-        }
-    }
-    drop(pos);
-    let mut degree: Vec<u64> = (0..n)
-        .map(|v| {
-            if excluded[v] {
-                0
-            } else {
-                offsets[v + 1] - offsets[v]
-            }
-        })
-        .collect();
-    let mut covered = vec![false; sets.len()];
-    let (mut seeds, mut gains) = (Vec::with_capacity(k), Vec::with_capacity(k));
-    let mut eligible: Vec<bool> = excluded.iter().map(|x| !x).collect();
-    for _ in 0..k.min(n) {
-        // Highest degree, lowest id on ties; when nothing covers anything more, the lowest eligible id,
-        // so k seeds come back whenever k nodes are eligible.
-        let mut best: Option<usize> = None;
-        for v in 0..n {
-            if eligible[v] && best.is_none_or(|b| degree[v] > degree[b]) {
-                best = Some(v);
-            }
-        }
-        let Some(best) = best else { break };
-        eligible[best] = false;
-        gains.push(degree[best]);
-        seeds.push(best as u32);
-        for &s in &sets_of[offsets[best] as usize..offsets[best + 1] as usize] {
-            if covered[s as usize] {
-                continue;
-            }
-            covered[s as usize] = true;
-            for &v in sets.set(s as usize) {
-                degree[v as usize] = degree[v as usize].saturating_sub(1);
-            }
-        }
-    }
-    (seeds, gains)
 }
 
 fn ln_choose(n: f64, k: f64) -> f64 {
@@ -327,16 +165,7 @@ pub fn imm(g: &DiffusionGraph, opts: &ImmOptions) -> Result<ImmResult, Diffusion
         }
         None => None,
     };
-    let run = || imm_inner(g, opts, roots, &excluded);
-    if opts.threads > 1 {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(opts.threads)
-            .build()
-            .map_err(|e| DiffusionError::BadParameter(format!("thread pool: {e}")))?;
-        Ok(pool.install(run))
-    } else {
-        Ok(run())
-    }
+    on_threads(opts.threads, || imm_inner(g, opts, roots, &excluded))
 }
 
 fn imm_inner(
@@ -344,7 +173,7 @@ fn imm_inner(
     opts: &ImmOptions,
     roots: Option<&[u32]>,
     excluded: &[bool],
-) -> ImmResult {
+) -> Result<ImmResult, DiffusionError> {
     let nodes = g.nodes();
     let n = roots.map_or(nodes, <[u32]>::len) as f64;
     let k = opts.k.min(nodes) as f64;
@@ -352,7 +181,12 @@ fn imm_inner(
     let ell = opts.ell * (1.0 + 2f64.ln() / n.max(2.0).ln());
     let lc = ln_choose(nodes as f64, k);
     let e = std::f64::consts::E;
-    let mut sets = RrSets::new();
+    let sampler = RrSampler::new(g, roots, opts.seed, JUMP_MIN_IN_DEGREE);
+    let mut sets = RrSets::default();
+    let mut index = CoverIndex::new(nodes);
+    let mut phases = ImmPhases::default();
+    // Greedy's last choice and the number of sets it was made on.
+    let mut chosen: Option<(usize, Vec<u32>, Vec<u64>)> = None;
 
     // Sampling phase (Algorithm 2): a lower bound LB of OPT.
     let eps_p = std::f64::consts::SQRT_2 * opts.epsilon;
@@ -365,10 +199,17 @@ fn imm_inner(
     while (i as f64) < log2n {
         let x = n / 2f64.powi(i);
         let theta_i = (lambda_p / x).ceil() as usize;
-        extend(g, roots, opts.seed, &mut sets, theta_i, threads);
-        let (_, gains) = greedy(nodes, &sets, opts.k, excluded);
+        let t = Instant::now();
+        sampler.extend(&mut sets, theta_i, threads)?;
+        phases.sampling_rr_seconds += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        index.update(&sets, threads);
+        let (seeds, gains) = index.greedy(&sets, opts.k, excluded);
+        phases.sampling_greedy_seconds += t.elapsed().as_secs_f64();
+        phases.sampling_rounds += 1;
         let covered: u64 = gains.iter().sum();
         let f = covered as f64 / sets.len() as f64;
+        chosen = Some((sets.len(), seeds, gains));
         if n * f >= (1.0 + eps_p) * x {
             lb = n * f / (1.0 + eps_p);
             break;
@@ -376,6 +217,7 @@ fn imm_inner(
         i += 1;
     }
     let lower_bound = lb;
+    phases.sampling_sets = sets.len();
 
     // Node selection (Algorithm 3) on θ = λ*/LB sets.
     let alpha = (ell * n.max(2.0).ln() + 2f64.ln()).sqrt();
@@ -383,19 +225,32 @@ fn imm_inner(
     let lambda_star =
         2.0 * n * ((1.0 - 1.0 / e) * alpha + beta).powi(2) / (opts.epsilon * opts.epsilon);
     let theta = (lambda_star / lb).ceil() as usize;
-    extend(g, roots, opts.seed, &mut sets, theta, threads);
-    let (seeds, gains) = greedy(nodes, &sets, opts.k, excluded);
+    let t = Instant::now();
+    sampler.extend(&mut sets, theta, threads)?;
+    phases.final_rr_seconds = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let (seeds, gains) = match chosen {
+        // No new sets: greedy would choose what it just chose.
+        Some((on, seeds, gains)) if on == sets.len() => (seeds, gains),
+        _ => {
+            index.update(&sets, threads);
+            index.greedy(&sets, opts.k, excluded)
+        }
+    };
+    phases.final_greedy_seconds = t.elapsed().as_secs_f64();
     let per_set = n / sets.len() as f64;
     let marginal_gains: Vec<f64> = gains.iter().map(|&c| c as f64 * per_set).collect();
-    ImmResult {
+    Ok(ImmResult {
         estimated_spread: marginal_gains.iter().sum(),
         seeds,
         marginal_gains,
         rr_sets: sets.len(),
-        rr_members: sets.members.len(),
+        rr_members: sets.members(),
         lower_bound,
         rr_bytes: sets.bytes(),
-    }
+        index_bytes: index.bytes(),
+        phases,
+    })
 }
 
 #[cfg(test)]

@@ -14,7 +14,8 @@
 //! [`exact_spread_lt`] enumerate live-edge worlds on small graphs, the reference the estimators are tested
 //! against.
 //!
-//! Two planners choose seeds: [`imm`] (reverse-reachable sets, with IMM's approximation guarantee) and
+//! Two planners choose seeds: [`imm`] (reverse-reachable sets, [`sample_rr_sets`] in `rr.rs`, covered
+//! greedily in `coverage.rs`, with IMM's approximation guarantee, the same plan on any number of threads) and
 //! [`celf`] (lazy greedy on sampled live-edge worlds, common to every candidate), the slow classic kept as
 //! a cross-check of IMM on small graphs.
 //!
@@ -42,6 +43,7 @@
 
 mod celf;
 mod choice;
+mod coverage;
 mod estimate;
 mod exact;
 mod forecast;
@@ -49,6 +51,7 @@ mod graph;
 mod imm;
 mod learn;
 mod load;
+mod rr;
 mod simulate;
 
 pub use celf::{celf, CelfOptions, CelfResult, MAX_CELF_NODES};
@@ -62,11 +65,12 @@ pub use forecast::{
     Outcome, ReachConfig, ReachForecast, ReachModel,
 };
 pub use graph::{DiffusionGraph, EdgeModel, Link};
-pub use imm::{imm, ImmOptions, ImmResult, RrSets};
+pub use imm::{imm, ImmOptions, ImmPhases, ImmResult};
 pub use learn::{
     learn_probabilities, learned_graph, InteractionRow, LearnConfig, LearnedEdge, PostRow,
 };
 pub use load::{load_edge_list, LoadError, LoadOptions, LoadedGraph, Probabilities};
+pub use rr::{sample_rr_sets, RrSets, JUMP_MIN_IN_DEGREE};
 pub use simulate::{simulate_ic, simulate_lt, Model, Workspace};
 
 /// Errors of graph construction, simulation and exact computation. None is a panic: every id and
@@ -93,4 +97,8 @@ pub enum DiffusionError {
     TooLargeForCelf { nodes: usize, limit: usize },
     #[error("{0}")]
     BadParameter(String),
+    #[error("IMM would need {sets} RR sets, more than 2^32 - 1; raise epsilon or lower ell")]
+    TooManyRrSets { sets: usize },
+    #[error("RR sets too large: more than 2^32 - 1 members in 2,048 sets")]
+    TooManyRrMembers,
 }

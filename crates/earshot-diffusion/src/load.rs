@@ -156,6 +156,9 @@ pub fn load_edge_list(path: &Path, opts: &LoadOptions) -> Result<LoadedGraph, Lo
             let mut ids: Vec<u64> = edges.iter().flat_map(|e| [e.0, e.1]).collect();
             ids.sort_unstable();
             ids.dedup();
+            // Kept as long as the graph: give back the room of the endpoints (Slashdot: 15 MiB for
+            // 0.6 MiB of ids).
+            ids.shrink_to_fit();
             ids
         }
     };
@@ -184,6 +187,7 @@ pub fn load_edge_list(path: &Path, opts: &LoadOptions) -> Result<LoadedGraph, Lo
                 .iter()
                 .map(|&(s, d, p)| (dense(s), dense(d), p))
                 .collect();
+            drop(edges);
             DiffusionGraph::from_weighted(nodes, &triples)
         }
         Probabilities::WeightedCascade | Probabilities::Uniform(_) => {
@@ -191,6 +195,8 @@ pub fn load_edge_list(path: &Path, opts: &LoadOptions) -> Result<LoadedGraph, Lo
                 .iter()
                 .map(|&(s, d, _)| (dense(s), dense(d)))
                 .collect();
+            // The file's edges (24 bytes each) are not needed while the graph is built.
+            drop(edges);
             let model = match opts.probabilities {
                 Probabilities::Uniform(p) => EdgeModel::Uniform(p),
                 _ => EdgeModel::WeightedCascade,

@@ -54,8 +54,12 @@ pub struct Workspace {
 const UNIT_24: f32 = 1.0 / (1u32 << 24) as f32;
 
 /// A uniform draw `k · 2^-24`, `k` in `0..2^24` (top bits of xoshiro's output: its best bits).
+///
+/// The one coin of the crate: forward simulation and IMM's reverse sampling both flip it. (IMM had its
+/// own, `next_u32() >> 8`; for xoshiro256++ `next_u32` is the top half of `next_u64`, so the two gave the
+/// same bits and ran at the same speed, within noise, on NetHEPT and Slashdot.)
 #[inline]
-fn uniform24(rng: &mut impl Rng) -> f32 {
+pub(crate) fn uniform24(rng: &mut impl Rng) -> f32 {
     (rng.next_u64() >> 40) as f32 * UNIT_24
 }
 
@@ -181,14 +185,31 @@ fn ic_kernel(
         let u = queue[head];
         head += 1;
         for l in g.out_links(u) {
-            let v = l.node as usize;
-            let live = (stamp[v] != epoch) & (uniform24(rng) < l.p);
-            stamp[v] = if live { epoch } else { stamp[v] };
-            queue[len] = l.node;
-            len += live as usize;
+            len = cascade_edge(stamp, queue, len, epoch, l.node, l.p, rng);
         }
     }
     len
+}
+
+/// One edge of the branch-free cascade loops (forward here, backward in IMM's reverse walk, `rr.rs`):
+/// it fires with probability `p` unless `node` is already stamped with `epoch`; `node` is written to the
+/// queue slot `len` either way and kept (the length returned is `len + 1`) only if the edge fired. The
+/// queue needs one spare slot past the last node it can hold.
+#[inline(always)]
+pub(crate) fn cascade_edge(
+    stamp: &mut [u32],
+    queue: &mut [u32],
+    len: usize,
+    epoch: u32,
+    node: u32,
+    p: f32,
+    rng: &mut impl Rng,
+) -> usize {
+    let v = node as usize;
+    let live = (stamp[v] != epoch) & (uniform24(rng) < p);
+    stamp[v] = if live { epoch } else { stamp[v] };
+    queue[len] = node;
+    len + live as usize
 }
 
 struct LtScratch<'a> {

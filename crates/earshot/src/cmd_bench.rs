@@ -71,6 +71,12 @@ pub enum BenchWhat {
         after_help = "Examples:\n  earshot bench spread --graph nethept --seeds 50 --simulations 10000\n  earshot bench spread --graph nethept-wc --model lt\n  earshot bench spread --graph slashdot --data ../shared/data"
     )]
     Spread(crate::bench_spread::SpreadArgs),
+    /// Reverse-reachable sets drawn per second (IMM's sampling kernel) on an influence-maximisation
+    /// graph, on 1 and 2 threads (the sets are the same on every thread count).
+    #[command(
+        after_help = "Examples:\n  earshot bench rr --graph nethept --sets 1000000\n  earshot bench rr --graph slashdot --coins            (a coin per in-edge, as the IMM paper)\n  earshot bench rr --graph slashdot --jump-min-degree 4\n  (bench/imm.cc --rr-only N measures the C++ baseline the same way; scripts/bench_imm.sh runs both)"
+    )]
+    Rr(crate::bench_rr::RrArgs),
     /// Parse a file without storing it (higgs, snap, jsonl, ...): the reader's own speed, in this process.
     #[command(
         after_help = "Example:\n  earshot bench parse --format higgs --runs 5 higgs-activity_time.txt.gz"
@@ -125,6 +131,9 @@ struct Measurement {
 pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
     if let BenchWhat::Spread(a) = &args.what {
         return crate::bench_spread::run(cli, a);
+    }
+    if let BenchWhat::Rr(a) = &args.what {
+        return crate::bench_rr::run(cli, a);
     }
     if let BenchWhat::Parse { file, format, runs } = &args.what {
         return bench_parse(cli, file, *format, *runs);

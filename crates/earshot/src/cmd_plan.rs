@@ -123,6 +123,10 @@ pub struct PlanArgs {
     /// Also simulate the K top-out-degree and top-PageRank accounts, for comparison.
     #[arg(long)]
     pub compare: bool,
+    /// Also print where IMM's time went: RR-set generation and greedy selection, in the sampling phase
+    /// and the final selection, and the peak memory after loading (for profiling).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// CELF's default simulations per marginal gain: on email-Eu-core (k = 50) its plan spreads as far as
@@ -196,11 +200,18 @@ fn peak_mib() -> String {
     crate::progress::peak_rss_kib().map_or("?".into(), |k| format!("{} MiB", k / 1024))
 }
 
+/// How long loading took and the peak memory after it, for `--timings`.
+struct Loading {
+    seconds: f64,
+    peak_rss_kib: Option<u64>,
+}
+
 fn plan_imm(
     g: &DiffusionGraph,
     a: &PlanArgs,
     audience: &Option<Vec<u32>>,
     exclude: &[u32],
+    loading: &Loading,
 ) -> Result<Plan> {
     let options = ImmOptions {
         k: a.k,
@@ -216,28 +227,52 @@ fn plan_imm(
     let seconds = t.elapsed().as_secs_f64();
     let peak = crate::progress::peak_rss_kib();
     let guarantee = 1.0 - 1.0 / std::f64::consts::E - a.epsilon;
-    let summary = vec![
-        format!(
-            "IMM, k = {}, ε = {}, ℓ = {}: {seconds:.3} s, {} RR sets ({} members, {:.1} MiB), peak RSS {}",
-            a.k,
-            a.epsilon,
-            a.ell,
-            plan.rr_sets,
-            plan.rr_members,
-            plan.rr_bytes as f64 / (1024.0 * 1024.0),
-            peak_mib()
-        ),
+    let ph = &plan.phases;
+    let mut summary = vec![format!(
+        "IMM, k = {}, ε = {}, ℓ = {}: {seconds:.3} s, {} RR sets ({} members, {:.1} MiB; index {:.1} MiB), peak RSS {}",
+        a.k,
+        a.epsilon,
+        a.ell,
+        plan.rr_sets,
+        plan.rr_members,
+        plan.rr_bytes as f64 / (1024.0 * 1024.0),
+        plan.index_bytes as f64 / (1024.0 * 1024.0),
+        peak_mib()
+    )];
+    if a.timings {
+        summary.push(format!(
+            "timings: load {:.3} s (peak RSS {}); sampling {} rounds, {} sets: RR {:.3} s, greedy {:.3} s; final: RR {:.3} s, greedy {:.3} s",
+            loading.seconds,
+            loading.peak_rss_kib.map_or("?".into(), |k| format!("{} MiB", k / 1024)),
+            ph.sampling_rounds,
+            ph.sampling_sets,
+            ph.sampling_rr_seconds,
+            ph.sampling_greedy_seconds,
+            ph.final_rr_seconds,
+            ph.final_greedy_seconds
+        ));
+    }
+    summary.extend([
         format!(
             "guarantee: spread ≥ {guarantee:.3} × the best {} accounts' spread, with probability ≥ 1 − n^−{}",
             a.k, a.ell
         ),
         format!("estimated spread (RR sets): {:.1}", plan.estimated_spread),
-    ];
+    ]);
     let fields = json!({
         "epsilon": a.epsilon, "ell": a.ell, "guarantee": guarantee,
         "seconds": seconds, "peak_rss_kib": peak,
         "rr_sets": plan.rr_sets, "rr_members": plan.rr_members, "rr_bytes": plan.rr_bytes,
+        "index_bytes": plan.index_bytes,
         "lower_bound": plan.lower_bound, "estimated_spread": plan.estimated_spread,
+        "timings": a.timings.then(|| json!({
+            "load_seconds": loading.seconds, "load_peak_rss_kib": loading.peak_rss_kib,
+            "sampling_rounds": ph.sampling_rounds, "sampling_sets": ph.sampling_sets,
+            "sampling_rr_seconds": ph.sampling_rr_seconds,
+            "sampling_greedy_seconds": ph.sampling_greedy_seconds,
+            "final_rr_seconds": ph.final_rr_seconds,
+            "final_greedy_seconds": ph.final_greedy_seconds,
+        })),
     });
     Ok(Plan::new(
         plan.seeds,
@@ -380,6 +415,10 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
         }
     };
     let load_seconds = t.elapsed().as_secs_f64();
+    let loading = Loading {
+        seconds: load_seconds,
+        peak_rss_kib: crate::progress::peak_rss_kib(),
+    };
     let g = &source.graph;
     let platform = a.window.platform.as_deref();
     let mut notes = Vec::new();
@@ -432,7 +471,7 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
     }
     let mut plans: Vec<(&str, Plan)> = Vec::new();
     if imm_wanted {
-        plans.push(("imm", plan_imm(g, a, &audience, &exclude)?));
+        plans.push(("imm", plan_imm(g, a, &audience, &exclude, &loading)?));
     }
     if celf_wanted {
         plans.push(("celf", plan_celf(g, a, &audience, &exclude)?));

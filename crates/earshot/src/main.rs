@@ -4,6 +4,7 @@
 //! itself lives in `earshot-ingest`, `earshot-store` and `earshot-synth`.
 
 mod bench_pagerank;
+mod bench_rr;
 mod bench_spread;
 mod bench_topics;
 mod cmd_advocates;

@@ -41,9 +41,22 @@ fn plan_picks_the_hubs_respects_exclusions_and_audiences_and_names_bad_ids() {
     let graph = hubs(dir.path());
     let db = dir.path().join("unused.db");
     let g = graph.to_str().unwrap();
-    let (code, v) = earshot_json(&db, &["plan", "--graph", g, "--k", "2", "--mc", "500"]);
+    let (code, v) = earshot_json(
+        &db,
+        &["plan", "--graph", g, "--k", "2", "--mc", "500", "--timings"],
+    );
     assert_eq!(code, 0, "{v}");
     assert_eq!(ids(&v), [10, 20], "{v}");
+    // --timings: the phases are reported (their durations are not checked, only that they are there).
+    let t = &v["timings"];
+    assert!(t["sampling_rounds"].as_u64().unwrap() >= 1, "{v}");
+    assert!(t["sampling_sets"].as_u64() <= v["rr_sets"].as_u64(), "{v}");
+    for phase in ["sampling_rr", "sampling_greedy", "final_rr", "final_greedy"] {
+        assert!(
+            t[format!("{phase}_seconds")].as_f64().unwrap() >= 0.0,
+            "{v}"
+        );
+    }
     // Certain edges: the seeds reach exactly 7 + 4 nodes, in the estimate and in every simulation.
     assert!(
         (v["estimated_spread"].as_f64().unwrap() - 11.0).abs() < 1e-9,
