@@ -198,6 +198,73 @@ impl CoverIndex {
     }
 }
 
+impl CoverIndex {
+    /// Budgeted maximum coverage (Khuller, Moss, Naor 1999): greedy by newly covered sets per unit of
+    /// cost among nodes whose cost still fits in what is left of `budget`, then the better of that and
+    /// the single node within budget in the most sets. Stops when nothing more fits or covers anything.
+    /// Ties go to the lowest id, as in [`CoverIndex::greedy`]. `costs` are positive and finite (checked by
+    /// the caller).
+    pub(crate) fn greedy_within_budget(
+        &self,
+        sets: &RrSets,
+        costs: &[f64],
+        budget: f64,
+        excluded: &[bool],
+    ) -> (Vec<u32>, Vec<u64>) {
+        debug_assert_eq!(self.indexed, sets.len());
+        // A non-negative f64's bits order as the number does.
+        let key = |c: u32, v: usize| (f64::from(c) / costs[v]).to_bits();
+        let mut count = self.count.clone();
+        let fits = |v: usize| !excluded[v] && costs[v] <= budget;
+        let best_single = (0..count.len())
+            .filter(|&v| fits(v))
+            .max_by(|&a, &b| count[a].cmp(&count[b]).then(b.cmp(&a)));
+        let mut heap: BinaryHeap<(u64, Reverse<u32>)> = (0..count.len())
+            .filter(|&v| fits(v))
+            .map(|v| (key(count[v], v), Reverse(v as u32)))
+            .collect();
+        let mut covered = vec![0u64; sets.len().div_ceil(64)];
+        let (mut seeds, mut gains) = (Vec::new(), Vec::new());
+        let mut left = budget;
+        while let Some((k, Reverse(v))) = heap.pop() {
+            let u = v as usize;
+            let now = count[u];
+            if now == 0 {
+                break;
+            }
+            if key(now, u) != k {
+                heap.push((key(now, u), Reverse(v)));
+                continue;
+            }
+            if costs[u] > left {
+                continue; // it will never fit again
+            }
+            left -= costs[u];
+            seeds.push(v);
+            gains.push(u64::from(now));
+            for seg in &self.segments {
+                for &s in seg.sets_of(u) {
+                    let (word, bit) = (s as usize / 64, 1u64 << (s % 64));
+                    if covered[word] & bit != 0 {
+                        continue;
+                    }
+                    covered[word] |= bit;
+                    for &w in sets.set(s as usize) {
+                        count[w as usize] -= 1;
+                    }
+                }
+            }
+        }
+        let total: u64 = gains.iter().sum();
+        match best_single {
+            Some(v) if u64::from(self.count[v]) > total => {
+                (vec![v as u32], vec![u64::from(self.count[v])])
+            }
+            _ => (seeds, gains),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,6 +41,11 @@ pub struct ImmOptions {
     pub exclude: Vec<u32>,
     /// Worker threads for RR-set generation; 0 = the current rayon pool, 1 = this thread only.
     pub threads: usize,
+    /// A budget instead of `k`: seeds are chosen while their costs ([`ImmOptions::costs`], 1 each when
+    /// `None`) fit in it, and `k` is ignored. See [`imm`] for the guarantee.
+    pub budget: Option<f64>,
+    /// Each node's cost (one per node, finite and above 0), used with `budget`.
+    pub costs: Option<Vec<f64>>,
 }
 
 impl Default for ImmOptions {
@@ -53,6 +58,8 @@ impl Default for ImmOptions {
             audience: None,
             exclude: Vec::new(),
             threads: 0,
+            budget: None,
+            costs: None,
         }
     }
 }
@@ -131,8 +138,16 @@ fn ln_gamma(x: f64) -> f64 {
         + 1.0 / (1260.0 * x2 * x2 * x)
 }
 
-/// Runs IMM. Errors on an empty graph, `k = 0`, `ε` outside (0, 1), `ℓ ≤ 0`, or audience and exclusion
-/// ids outside the graph.
+/// Runs IMM. Errors on an empty graph, `k = 0`, `ε` outside (0, 1), `ℓ ≤ 0`, audience and exclusion
+/// ids outside the graph, costs that are not one positive finite number per node, or a budget no eligible
+/// node fits in.
+///
+/// With a budget, selection is the budgeted maximum coverage rule of Khuller, Moss and Naor (1999), as
+/// CELF uses it (Leskovec et al. 2007): greedy by covered sets per unit of cost among the nodes that still
+/// fit, or the single best node that fits if that covers more. It covers at least `(1 − 1/e) / 2` of the
+/// best coverage within the budget, so the guarantee becomes `(1 − 1/e) / 2 − ε` ([`budget_ratio`]). The
+/// number of RR sets is bounded as for `k` = the most nodes the budget can buy (the cheapest eligible
+/// ones), which counts every seed set the budget allows.
 pub fn imm(g: &DiffusionGraph, opts: &ImmOptions) -> Result<ImmResult, DiffusionError> {
     let nodes = g.nodes();
     let bad = |what: String| Err(DiffusionError::BadParameter(what));
@@ -165,7 +180,67 @@ pub fn imm(g: &DiffusionGraph, opts: &ImmOptions) -> Result<ImmResult, Diffusion
         }
         None => None,
     };
-    on_threads(opts.threads, || imm_inner(g, opts, roots, &excluded))
+    let budget = match opts.budget {
+        None => None,
+        Some(b) => {
+            if !(b.is_finite() && b > 0.0) {
+                return bad(format!("the budget must be a positive number, not {b}"));
+            }
+            let costs = match &opts.costs {
+                Some(c) if c.len() != nodes => {
+                    return bad(format!("{} costs for a graph of {nodes} nodes", c.len()))
+                }
+                Some(c) => {
+                    if let Some((v, &x)) = c
+                        .iter()
+                        .enumerate()
+                        .find(|(_, &x)| !(x.is_finite() && x > 0.0))
+                    {
+                        return bad(format!("node {v}'s cost {x} is not a positive number"));
+                    }
+                    c.clone()
+                }
+                None => vec![1.0; nodes],
+            };
+            // The most seeds the budget buys: the cheapest eligible nodes first.
+            let mut eligible: Vec<f64> = (0..nodes)
+                .filter(|&v| !excluded[v])
+                .map(|v| costs[v])
+                .collect();
+            eligible.sort_by(f64::total_cmp);
+            let mut spent = 0.0;
+            let most = eligible
+                .iter()
+                .take_while(|&&c| {
+                    spent += c;
+                    spent <= b
+                })
+                .count();
+            if most == 0 {
+                return bad(format!("no eligible node costs {b} or less"));
+            }
+            Some(Budget {
+                costs,
+                budget: b,
+                most,
+            })
+        }
+    };
+    on_threads(opts.threads, || {
+        imm_inner(g, opts, roots, &excluded, budget.as_ref())
+    })
+}
+
+/// The share of the best coverage budgeted greedy guarantees: `(1 − 1/e) / 2`.
+pub fn budget_ratio() -> f64 {
+    (1.0 - 1.0 / std::f64::consts::E) / 2.0
+}
+
+/// A checked budget: costs per node, the budget, and the most seeds it can buy.
+struct Budget {
+    costs: Vec<f64>,
+    budget: f64,
+    most: usize,
 }
 
 fn imm_inner(
@@ -173,14 +248,20 @@ fn imm_inner(
     opts: &ImmOptions,
     roots: Option<&[u32]>,
     excluded: &[bool],
+    budget: Option<&Budget>,
 ) -> Result<ImmResult, DiffusionError> {
     let nodes = g.nodes();
     let n = roots.map_or(nodes, <[u32]>::len) as f64;
-    let k = opts.k.min(nodes) as f64;
+    let k = budget.map_or(opts.k, |b| b.most).min(nodes) as f64;
+    // Greedy's approximation ratio, in the bound on the sets the final selection needs.
+    let ratio = budget.map_or(1.0 - 1.0 / std::f64::consts::E, |_| budget_ratio());
+    let select = |index: &CoverIndex, sets: &RrSets| match budget {
+        None => index.greedy(sets, opts.k, excluded),
+        Some(b) => index.greedy_within_budget(sets, &b.costs, b.budget, excluded),
+    };
     let threads = opts.threads;
     let ell = opts.ell * (1.0 + 2f64.ln() / n.max(2.0).ln());
     let lc = ln_choose(nodes as f64, k);
-    let e = std::f64::consts::E;
     let sampler = RrSampler::new(g, roots, opts.seed, JUMP_MIN_IN_DEGREE);
     let mut sets = RrSets::default();
     let mut index = CoverIndex::new(nodes);
@@ -204,7 +285,7 @@ fn imm_inner(
         phases.sampling_rr_seconds += t.elapsed().as_secs_f64();
         let t = Instant::now();
         index.update(&sets, threads);
-        let (seeds, gains) = index.greedy(&sets, opts.k, excluded);
+        let (seeds, gains) = select(&index, &sets);
         phases.sampling_greedy_seconds += t.elapsed().as_secs_f64();
         phases.sampling_rounds += 1;
         let covered: u64 = gains.iter().sum();
@@ -221,9 +302,8 @@ fn imm_inner(
 
     // Node selection (Algorithm 3) on θ = λ*/LB sets.
     let alpha = (ell * n.max(2.0).ln() + 2f64.ln()).sqrt();
-    let beta = ((1.0 - 1.0 / e) * (lc + ell * n.max(2.0).ln() + 2f64.ln())).sqrt();
-    let lambda_star =
-        2.0 * n * ((1.0 - 1.0 / e) * alpha + beta).powi(2) / (opts.epsilon * opts.epsilon);
+    let beta = (ratio * (lc + ell * n.max(2.0).ln() + 2f64.ln())).sqrt();
+    let lambda_star = 2.0 * n * (ratio * alpha + beta).powi(2) / (opts.epsilon * opts.epsilon);
     let theta = (lambda_star / lb).ceil() as usize;
     let t = Instant::now();
     sampler.extend(&mut sets, theta, threads)?;
@@ -234,7 +314,7 @@ fn imm_inner(
         Some((on, seeds, gains)) if on == sets.len() => (seeds, gains),
         _ => {
             index.update(&sets, threads);
-            index.greedy(&sets, opts.k, excluded)
+            select(&index, &sets)
         }
     };
     phases.final_greedy_seconds = t.elapsed().as_secs_f64();
@@ -442,5 +522,62 @@ mod tests {
             assert!((ln_gamma(n as f64 + 1.0) - f.ln()).abs() < 1e-9, "{n}");
         }
         assert!((ln_choose(10.0, 3.0) - 120f64.ln()).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_budget_buys_the_best_coverage_it_can_afford() {
+        let g = two_stars();
+        let spent = |r: &ImmResult, c: &[f64]| r.seeds.iter().map(|&v| c[v as usize]).sum::<f64>();
+        // Hub 0 costs 10, everyone else 1: a budget of 3 cannot buy it, and hub 7 comes first.
+        let mut costs = vec![1.0; 14];
+        costs[0] = 10.0;
+        let with = |budget: f64, costs: &[f64]| {
+            imm(
+                &g,
+                &ImmOptions {
+                    budget: Some(budget),
+                    costs: Some(costs.to_vec()),
+                    ..Default::default()
+                },
+            )
+        };
+        let r = with(3.0, &costs).unwrap();
+        assert_eq!(r.seeds[0], 7);
+        assert!(
+            !r.seeds.contains(&0) && spent(&r, &costs) <= 3.0,
+            "{:?}",
+            r.seeds
+        );
+        assert_eq!(r.seeds.len(), 3);
+        // Ratio greedy alone would take cheap node 12 and then afford nothing; the single best node
+        // within budget, hub 0, covers more and is the answer.
+        let mut costs = vec![20.0; 14];
+        costs[0] = 10.0;
+        costs[7] = 10.0;
+        costs[12] = 0.1;
+        let r = with(10.0, &costs).unwrap();
+        assert_eq!(r.seeds, [0]);
+        // Unit costs and budget k choose what k does.
+        let by_k = imm(
+            &g,
+            &ImmOptions {
+                k: 2,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let by_budget = with(2.0, &[1.0; 14]).unwrap();
+        assert_eq!(by_k.seeds, by_budget.seeds);
+        // Bad budgets and costs are errors.
+        assert!(with(0.0, &costs).is_err());
+        assert!(with(f64::NAN, &costs).is_err());
+        assert!(with(5.0, &costs[..3]).is_err());
+        let mut negative = vec![1.0; 14];
+        negative[4] = -1.0;
+        assert!(with(5.0, &negative).is_err());
+        assert!(
+            matches!(with(0.05, &costs), Err(DiffusionError::BadParameter(m)) if m.contains("no eligible"))
+        );
+        assert!(budget_ratio() > 0.31 && budget_ratio() < 0.32);
     }
 }

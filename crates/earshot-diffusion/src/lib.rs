@@ -65,7 +65,7 @@ pub use forecast::{
     Outcome, ReachConfig, ReachForecast, ReachModel,
 };
 pub use graph::{DiffusionGraph, EdgeModel, Link};
-pub use imm::{imm, ImmOptions, ImmPhases, ImmResult};
+pub use imm::{budget_ratio, imm, ImmOptions, ImmPhases, ImmResult};
 pub use learn::{
     learn_probabilities, learned_graph, InteractionRow, LearnConfig, LearnedEdge, PostRow,
 };

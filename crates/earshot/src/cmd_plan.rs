@@ -123,6 +123,15 @@ pub struct PlanArgs {
     /// Also simulate the K top-out-degree and top-PageRank accounts, for comparison.
     #[arg(long)]
     pub compare: bool,
+    /// Spend at most this much on seeds instead of choosing --k (costs from --cost; IMM only).
+    #[arg(long, value_name = "B")]
+    pub budget: Option<f64>,
+    /// Seed costs: lines of `account cost`; unlisted accounts cost --default-cost.
+    #[arg(long, value_name = "FILE", requires = "budget")]
+    pub cost: Option<PathBuf>,
+    /// The cost of an account --cost does not list.
+    #[arg(long, default_value_t = 1.0, requires = "budget")]
+    pub default_cost: f64,
     /// Also print where IMM's time went: RR-set generation and greedy selection, in the sampling phase
     /// and the final selection, and the peak memory after loading (for profiling).
     #[arg(long)]
@@ -212,6 +221,7 @@ fn plan_imm(
     audience: &Option<Vec<u32>>,
     exclude: &[u32],
     loading: &Loading,
+    costs: &Option<Vec<f64>>,
 ) -> Result<Plan> {
     let options = ImmOptions {
         k: a.k,
@@ -221,12 +231,21 @@ fn plan_imm(
         audience: audience.clone(),
         exclude: exclude.to_vec(),
         threads: a.threads,
+        budget: a.budget,
+        costs: costs.clone(),
     };
     let t = Instant::now();
     let plan = imm(g, &options)?;
     let seconds = t.elapsed().as_secs_f64();
     let peak = crate::progress::peak_rss_kib();
-    let guarantee = 1.0 - 1.0 / std::f64::consts::E - a.epsilon;
+    let guarantee = match a.budget {
+        None => 1.0 - 1.0 / std::f64::consts::E,
+        Some(_) => earshot_diffusion::budget_ratio(),
+    } - a.epsilon;
+    let best = match a.budget {
+        None => format!("the best {} accounts' spread", a.k),
+        Some(b) => format!("the best spread a budget of {b} buys"),
+    };
     let ph = &plan.phases;
     let mut summary = vec![format!(
         "IMM, k = {}, ε = {}, ℓ = {}: {seconds:.3} s, {} RR sets ({} members, {:.1} MiB; index {:.1} MiB), peak RSS {}",
@@ -254,13 +273,15 @@ fn plan_imm(
     }
     summary.extend([
         format!(
-            "guarantee: spread ≥ {guarantee:.3} × the best {} accounts' spread, with probability ≥ 1 − n^−{}",
-            a.k, a.ell
+            "guarantee: spread ≥ {guarantee:.3} × {best}, with probability ≥ 1 − n^−{}",
+            a.ell
         ),
         format!("estimated spread (RR sets): {:.1}", plan.estimated_spread),
     ]);
     let fields = json!({
-        "epsilon": a.epsilon, "ell": a.ell, "guarantee": guarantee,
+        "epsilon": a.epsilon, "ell": a.ell, "guarantee": guarantee, "budget": a.budget,
+        "spent": costs.as_ref().map(|c| plan.seeds.iter().map(|&v| c[v as usize]).sum::<f64>())
+            .or(a.budget.map(|_| plan.seeds.len() as f64)),
         "seconds": seconds, "peak_rss_kib": peak,
         "rr_sets": plan.rr_sets, "rr_members": plan.rr_members, "rr_bytes": plan.rr_bytes,
         "index_bytes": plan.index_bytes,
@@ -458,6 +479,16 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
         Some(path) => source.read_list(store.as_ref(), platform, path)?.0,
         None => Vec::new(),
     };
+    if a.budget.is_some() && a.algorithm != Algorithm::Imm {
+        return Err(UsageError("--budget plans with IMM only (--algorithm imm)".into()).into());
+    }
+    if !(a.default_cost.is_finite() && a.default_cost > 0.0) {
+        return Err(UsageError("--default-cost must be a number above 0".into()).into());
+    }
+    let costs = match &a.cost {
+        Some(path) => Some(source.read_costs(store.as_ref(), platform, path, a.default_cost)?),
+        None => a.budget.map(|_| vec![a.default_cost; g.nodes()]),
+    };
     if !cli.quiet && !cli.json {
         eprintln!(
             "{}: {} nodes, {} edges, loaded in {load_seconds:.2} s",
@@ -471,7 +502,10 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
     }
     let mut plans: Vec<(&str, Plan)> = Vec::new();
     if imm_wanted {
-        plans.push(("imm", plan_imm(g, a, &audience, &exclude, &loading)?));
+        plans.push((
+            "imm",
+            plan_imm(g, a, &audience, &exclude, &loading, &costs)?,
+        ));
     }
     if celf_wanted {
         plans.push(("celf", plan_celf(g, a, &audience, &exclude)?));
@@ -538,7 +572,7 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
                 .seeds
                 .iter()
                 .zip(&p.gains)
-                .map(|(&s, &gain)| json!({"id": external(s), "marginal_gain": gain}))
+                .map(|(&s, &gain)| json!({"id": external(s), "marginal_gain": gain, "cost": costs.as_ref().map(|c| c[s as usize])}))
                 .collect();
             m.insert("seeds".into(), seeds.into());
             m

@@ -159,32 +159,80 @@ impl PlanGraph {
                 continue;
             }
             let at = format!("{}:{}", path.display(), i + 1);
-            match (&self.nodes, store) {
-                (PlanNodes::File(ext), _) => {
-                    let raw: u64 = t
-                        .parse()
-                        .map_err(|_| UsageError(format!("{at}: {t:?} is not a node id")))?;
-                    let d = ext
-                        .binary_search(&raw)
-                        .map_err(|_| UsageError(format!("{at}: node {raw} is not in the graph")))?;
-                    out.push(d as u32);
-                }
-                (PlanNodes::Stored(ids), Some(s)) => {
-                    let account = crate::cmd_explain::resolve(s, t, platform)
-                        .map_err(|e| UsageError(format!("{at}: {e}")))?;
-                    match ids.get(account) {
-                        Some(d) => out.push(d),
-                        None => isolated += 1,
-                    }
-                }
-                (PlanNodes::Stored(_), None) => {
-                    anyhow::bail!("{at}: stored accounts need the database")
-                }
+            match self.resolve_one(store, platform, t, &at)? {
+                Some(d) => out.push(d),
+                None => isolated += 1,
             }
         }
         out.sort_unstable();
         out.dedup();
         Ok((out, isolated))
+    }
+
+    /// One account as a list names it: a file id, or a stored @handle, handle or platform id. `None` for a
+    /// stored account without interactions (not a node). Errors say `at` (file:line).
+    fn resolve_one(
+        &self,
+        store: Option<&Store>,
+        platform: Option<&str>,
+        t: &str,
+        at: &str,
+    ) -> Result<Option<u32>> {
+        match (&self.nodes, store) {
+            (PlanNodes::File(ext), _) => {
+                let raw: u64 = t
+                    .parse()
+                    .map_err(|_| UsageError(format!("{at}: {t:?} is not a node id")))?;
+                let d = ext
+                    .binary_search(&raw)
+                    .map_err(|_| UsageError(format!("{at}: node {raw} is not in the graph")))?;
+                Ok(Some(d as u32))
+            }
+            (PlanNodes::Stored(ids), Some(s)) => {
+                let account = crate::cmd_explain::resolve(s, t, platform)
+                    .map_err(|e| UsageError(format!("{at}: {e}")))?;
+                Ok(ids.get(account))
+            }
+            (PlanNodes::Stored(_), None) => {
+                anyhow::bail!("{at}: stored accounts need the database")
+            }
+        }
+    }
+
+    /// Costs per node from lines of `account cost` (`#` comments allowed); accounts not listed cost
+    /// `default`. Errors name the file, line and field.
+    pub fn read_costs(
+        &self,
+        store: Option<&Store>,
+        platform: Option<&str>,
+        path: &PathBuf,
+        default: f64,
+    ) -> Result<Vec<f64>> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let mut costs = vec![default; self.graph.nodes()];
+        for (i, line) in text.lines().enumerate() {
+            let t = line.trim();
+            if t.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            let at = format!("{}:{}", path.display(), i + 1);
+            let Some((who, cost)) = t.rsplit_once(char::is_whitespace) else {
+                return Err(UsageError(format!("{at}: expected `account cost`, got {t:?}")).into());
+            };
+            let cost: f64 = cost
+                .trim()
+                .parse()
+                .ok()
+                .filter(|c: &f64| c.is_finite() && *c > 0.0)
+                .ok_or_else(|| {
+                    UsageError(format!("{at}: cost {cost:?} is not a number above 0"))
+                })?;
+            if let Some(d) = self.resolve_one(store, platform, who.trim(), &at)? {
+                costs[d as usize] = cost;
+            }
+        }
+        Ok(costs)
     }
 
     /// Dense ids of stored accounts (those that are nodes), and how many were not.

@@ -383,6 +383,29 @@ fn plan_on_stored_interactions_with_audiences_and_exclusions() {
     assert_eq!(names(&v), ["10"], "{v}");
     assert_eq!(v["audience"].as_u64(), Some(7), "{v}");
 
+    // A budget: hub 10 costs 5, everyone else 1; with 2 to spend the plan buys hub 20 and one more.
+    let costs = dir.path().join("costs.txt");
+    std::fs::write(&costs, "# account cost\n10 5\n").unwrap();
+    let (code, v) = plan(&["--budget", "2", "--cost", costs.to_str().unwrap()]);
+    assert_eq!(code, 0, "{v}");
+    let picked = names(&v);
+    assert_eq!(picked[0], "20", "{v}");
+    assert!(
+        !picked.contains(&"10".to_string()) && picked.len() == 2,
+        "{v}"
+    );
+    assert_eq!(v["spent"].as_f64(), Some(2.0), "{v}");
+    assert_eq!(v["seeds"][0]["cost"].as_f64(), Some(1.0), "{v}");
+    std::fs::write(&costs, "10 free\n").unwrap();
+    let out = earshot(
+        &db,
+        &["plan", "--budget", "2", "--cost", costs.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("costs.txt:1"));
+    let out = earshot(&db, &["plan", "--budget", "2", "--algorithm", "celf"]);
+    assert_eq!(out.status.code(), Some(2));
+
     // Errors name what is wrong.
     let bad = dir.path().join("bad.txt");
     std::fs::write(&bad, "21\nnobody\n").unwrap();
