@@ -248,8 +248,11 @@ fn plan_imm(
     };
     let ph = &plan.phases;
     let mut summary = vec![format!(
-        "IMM, k = {}, ε = {}, ℓ = {}: {seconds:.3} s, {} RR sets ({} members, {:.1} MiB; index {:.1} MiB), peak RSS {}",
-        a.k,
+        "IMM, {}, ε = {}, ℓ = {}: {seconds:.3} s, {} RR sets ({} members, {:.1} MiB; index {:.1} MiB), peak RSS {}",
+        match a.budget {
+            None => format!("k = {}", a.k),
+            Some(b) => format!("budget {b}, {} seeds bought", plan.seeds.len()),
+        },
         a.epsilon,
         a.ell,
         plan.rr_sets,
