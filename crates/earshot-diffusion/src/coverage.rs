@@ -179,26 +179,31 @@ impl CoverIndex {
             }
             seeds.push(v);
             gains.push(u64::from(now));
-            for seg in &self.segments {
-                for &s in seg.sets_of(v as usize) {
-                    let (word, bit) = (s as usize / 64, 1u64 << (s % 64));
-                    if covered[word] & bit != 0 {
-                        continue;
-                    }
-                    covered[word] |= bit;
-                    // Each (node, set) pair is counted once and uncounted at most once (a set is covered
-                    // once), so counts never go below 0.
-                    for &u in sets.set(s as usize) {
-                        count[u as usize] -= 1;
-                    }
-                }
-            }
+            self.cover(sets, v as usize, &mut covered, &mut count);
         }
         (seeds, gains)
     }
 }
 
 impl CoverIndex {
+    /// Mark node `v`'s sets covered and take each newly covered set off its members' counts. Each
+    /// (node, set) pair is counted once and uncounted at most once (a set is covered once), so counts
+    /// never go below 0.
+    fn cover(&self, sets: &RrSets, v: usize, covered: &mut [u64], count: &mut [u32]) {
+        for seg in &self.segments {
+            for &s in seg.sets_of(v) {
+                let (word, bit) = (s as usize / 64, 1u64 << (s % 64));
+                if covered[word] & bit != 0 {
+                    continue;
+                }
+                covered[word] |= bit;
+                for &u in sets.set(s as usize) {
+                    count[u as usize] -= 1;
+                }
+            }
+        }
+    }
+
     /// Budgeted maximum coverage (Khuller, Moss, Naor 1999): greedy by newly covered sets per unit of
     /// cost among nodes whose cost still fits in what is left of `budget`, then the better of that and
     /// the single node within budget in the most sets. Stops when nothing more fits or covers anything.
@@ -242,18 +247,7 @@ impl CoverIndex {
             left -= costs[u];
             seeds.push(v);
             gains.push(u64::from(now));
-            for seg in &self.segments {
-                for &s in seg.sets_of(u) {
-                    let (word, bit) = (s as usize / 64, 1u64 << (s % 64));
-                    if covered[word] & bit != 0 {
-                        continue;
-                    }
-                    covered[word] |= bit;
-                    for &w in sets.set(s as usize) {
-                        count[w as usize] -= 1;
-                    }
-                }
-            }
+            self.cover(sets, u, &mut covered, &mut count);
         }
         let total: u64 = gains.iter().sum();
         match best_single {

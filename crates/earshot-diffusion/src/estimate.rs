@@ -126,7 +126,27 @@ pub fn sample_spread(
     seed: u64,
     threads: usize,
 ) -> Result<Vec<u32>, DiffusionError> {
+    sample_counted(g, model, seeds, None, simulations, seed, threads)
+}
+
+/// Simulation `i`'s count of activated nodes, or of those inside `audience`, in slot `i`.
+fn sample_counted(
+    g: &DiffusionGraph,
+    model: Model,
+    seeds: &[u32],
+    audience: Option<&[bool]>,
+    simulations: usize,
+    seed: u64,
+    threads: usize,
+) -> Result<Vec<u32>, DiffusionError> {
     check_seeds(g, seeds)?;
+    if let Some(a) = audience.filter(|a| a.len() != g.nodes()) {
+        return Err(DiffusionError::BadParameter(format!(
+            "the audience has {} flags for a graph of {} nodes",
+            a.len(),
+            g.nodes()
+        )));
+    }
     if simulations == 0 {
         return Err(DiffusionError::NoSimulations);
     }
@@ -139,7 +159,10 @@ pub fn sample_spread(
             Model::IndependentCascade => ws.ic(g, seeds, &mut rng),
             Model::LinearThreshold => ws.lt(g, seeds, &mut rng),
         };
-        count as u32
+        match audience {
+            None => count as u32,
+            Some(a) => ws.activated().iter().filter(|&&v| a[v as usize]).count() as u32,
+        }
     };
     run_simulations(g.nodes(), model, simulations, threads, run)
 }
@@ -230,32 +253,7 @@ pub fn sample_spread_within(
     seed: u64,
     threads: usize,
 ) -> Result<Vec<u32>, DiffusionError> {
-    check_seeds(g, seeds)?;
-    if audience.len() != g.nodes() {
-        return Err(DiffusionError::BadParameter(format!(
-            "the audience has {} flags for a graph of {} nodes",
-            audience.len(),
-            g.nodes()
-        )));
-    }
-    if simulations == 0 {
-        return Err(DiffusionError::NoSimulations);
-    }
-    if model == Model::LinearThreshold {
-        g.check_linear_threshold()?;
-    }
-    let run = |ws: &mut Workspace, i: usize| {
-        let mut rng = simulation_rng(seed, i as u64);
-        match model {
-            Model::IndependentCascade => ws.ic(g, seeds, &mut rng),
-            Model::LinearThreshold => ws.lt(g, seeds, &mut rng),
-        };
-        ws.activated()
-            .iter()
-            .filter(|&&v| audience[v as usize])
-            .count() as u32
-    };
-    run_simulations(g.nodes(), model, simulations, threads, run)
+    sample_counted(g, model, seeds, Some(audience), simulations, seed, threads)
 }
 
 #[cfg(test)]

@@ -86,34 +86,11 @@ struct Stored {
 
 fn load(store: &Store, window: TimeWindow, platform: Option<&str>) -> Result<Stored> {
     let mut ids = DenseIds::new();
-    let mut full = false;
-    let mut interactions = Vec::new();
-    store.scan_interactions(window, platform, |r| {
-        match (ids.intern(r.actor), ids.intern(r.target)) {
-            (Some(actor), Some(target)) => interactions.push(InteractionRow {
-                actor,
-                target,
-                kind: r.kind,
-                time: r.time.unwrap_or(i64::MIN),
-            }),
-            _ => full = true,
-        }
-    })?;
-    let mut posts = Vec::new();
-    store.scan_posts(window, platform, |p| match ids.intern(p.author) {
-        Some(author) => posts.push(PostRow {
-            author,
-            time: p.time,
-        }),
-        None => full = true,
-    })?;
-    if full {
-        anyhow::bail!("more than 2^32 - 2 accounts: too many for one diffusion graph");
-    }
+    let rows = crate::diffusion_rows::read(store, window, platform, &mut ids, true)?;
     Ok(Stored {
         ids,
-        posts,
-        interactions,
+        posts: rows.posts,
+        interactions: rows.interactions,
     })
 }
 
@@ -258,38 +235,11 @@ fn run_calibrate(
     let started = Instant::now();
     // The later events, over the same dense ids (new accounts get new ids, beyond the model's graph).
     let Stored { mut ids, .. } = learned;
-    let mut later = Stored {
-        ids: DenseIds::new(),
-        posts: Vec::new(),
-        interactions: Vec::new(),
-    };
     let window = TimeWindow {
         from: Some(cut),
         to: parse_instant("--score-until", &a.score_until)?,
     };
-    let platform = a.platform.as_deref();
-    let mut full = false;
-    store.scan_interactions(window, platform, |r| {
-        match (ids.intern(r.actor), ids.intern(r.target)) {
-            (Some(actor), Some(target)) => later.interactions.push(InteractionRow {
-                actor,
-                target,
-                kind: r.kind,
-                time: r.time.unwrap_or(i64::MIN),
-            }),
-            _ => full = true,
-        }
-    })?;
-    store.scan_posts(window, platform, |p| match ids.intern(p.author) {
-        Some(author) => later.posts.push(PostRow {
-            author,
-            time: p.time,
-        }),
-        None => full = true,
-    })?;
-    if full {
-        anyhow::bail!("more than 2^32 - 2 accounts: too many for one diffusion graph");
-    }
+    let later = crate::diffusion_rows::read(store, window, a.platform.as_deref(), &mut ids, true)?;
     let outcomes = post_outcomes(
         ids.len() as u32,
         &later.posts,

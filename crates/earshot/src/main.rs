@@ -25,6 +25,7 @@ mod cmd_stats;
 mod cmd_topic_scores;
 mod cmd_topics;
 mod cmd_trust;
+mod diffusion_rows;
 mod exit;
 mod plan_source;
 mod progress;

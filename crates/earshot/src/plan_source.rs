@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::ValueEnum;
 use earshot_diffusion::{
     derive_posts, learn_probabilities, learned_graph, load_edge_list, DiffusionGraph, EdgeModel,
-    InteractionRow, LearnConfig, LoadedGraph, PostRow, ReachConfig,
+    LearnConfig, LoadedGraph, ReachConfig,
 };
 use earshot_graph::DenseIds;
 use earshot_store::{Store, TimeWindow};
@@ -59,32 +59,10 @@ impl PlanGraph {
         probabilities: Probabilities,
     ) -> Result<Self> {
         let mut ids = DenseIds::new();
-        let mut full = false;
-        let mut rows = Vec::new();
-        store.scan_interactions(window, platform, |r| {
-            match (ids.intern(r.actor), ids.intern(r.target)) {
-                (Some(actor), Some(target)) => rows.push(InteractionRow {
-                    actor,
-                    target,
-                    kind: r.kind,
-                    time: r.time.unwrap_or(i64::MIN),
-                }),
-                _ => full = true,
-            }
-        })?;
-        let mut posts = Vec::new();
-        store.scan_posts(window, platform, |p| {
-            // Posts of accounts without interactions reach nobody: they are not nodes.
-            if let Some(author) = ids.get(p.author) {
-                posts.push(PostRow {
-                    author,
-                    time: p.time,
-                });
-            }
-        })?;
-        if full {
-            anyhow::bail!("more than 2^32 - 2 accounts: too many for one diffusion graph");
-        }
+        let crate::diffusion_rows::Rows {
+            posts,
+            interactions: rows,
+        } = crate::diffusion_rows::read(store, window, platform, &mut ids, false)?;
         if rows.is_empty() {
             return Err(UsageError(format!(
                 "{}: no interactions to plan on (import some, or pass --graph)",
