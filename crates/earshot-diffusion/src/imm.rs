@@ -19,6 +19,7 @@
 //! sampling phase's sets are kept for the final selection, as in the paper; when the final `θ` needs no
 //! more sets than the sampling phase drew (NetHEPT at ε = 0.1), its last greedy choice is the answer.
 
+use crate::choice::{check_request, Request};
 use crate::coverage::CoverIndex;
 use crate::rr::{RrSampler, RrSets, JUMP_MIN_IN_DEGREE};
 use crate::{DiffusionError, DiffusionGraph};
@@ -151,35 +152,16 @@ fn ln_gamma(x: f64) -> f64 {
 pub fn imm(g: &DiffusionGraph, opts: &ImmOptions) -> Result<ImmResult, DiffusionError> {
     let nodes = g.nodes();
     let bad = |what: String| Err(DiffusionError::BadParameter(what));
-    if nodes == 0 {
-        return bad("the graph has no nodes".into());
-    }
-    if opts.k == 0 {
-        return bad("k must be at least 1".into());
-    }
+    let Request { excluded, .. } =
+        check_request(g, opts.k, opts.audience.as_deref(), &opts.exclude)?;
     if !(opts.epsilon > 0.0 && opts.epsilon < 1.0) {
         return bad(format!("epsilon must be in (0, 1), not {}", opts.epsilon));
     }
     if opts.ell.is_nan() || opts.ell <= 0.0 {
         return bad(format!("ell must be above 0, not {}", opts.ell));
     }
-    let mut excluded = vec![false; nodes];
-    for &v in &opts.exclude {
-        match excluded.get_mut(v as usize) {
-            Some(x) => *x = true,
-            None => return bad(format!("excluded node {v} is not in the graph")),
-        }
-    }
-    let roots = match &opts.audience {
-        Some(a) if a.is_empty() => return bad("the audience is empty".into()),
-        Some(a) => {
-            if let Some(&v) = a.iter().find(|&&v| v as usize >= nodes) {
-                return bad(format!("audience node {v} is not in the graph"));
-            }
-            Some(a.as_slice())
-        }
-        None => None,
-    };
+    // RR roots are drawn from the audience's ids (checked above).
+    let roots = opts.audience.as_deref();
     let budget = match opts.budget {
         None => None,
         Some(b) => {
@@ -336,16 +318,8 @@ fn imm_inner(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::choice::two_stars;
     use crate::{exact_spread_ic, EdgeModel};
-
-    /// Two stars joined by a weak edge, plus stragglers: hub 0 reaches 1..=6, hub 7 reaches 8..=11.
-    fn two_stars() -> DiffusionGraph {
-        let mut e: Vec<(u32, u32, f32)> = (1..=6).map(|v| (0, v, 0.9)).collect();
-        e.extend((8..=11).map(|v| (7, v, 0.9)));
-        e.push((6, 7, 0.1));
-        e.push((12, 13, 0.5));
-        DiffusionGraph::from_weighted(14, &e).unwrap()
-    }
 
     fn best_pair_exact(g: &DiffusionGraph) -> f64 {
         let n = g.nodes() as u32;
