@@ -551,12 +551,22 @@ pub fn calibrate(
     let mut sorted = outcomes.to_vec();
     sorted.sort_unstable_by_key(|o| (o.author, o.time));
     let groups: Vec<&[Outcome]> = sorted.chunk_by(|a, b| a.author == b.author).collect();
+    // Every newcomer gets the same forecast (it depends on no author): simulate it once.
+    let nodes = model.graph.nodes();
+    let newcomer = if groups.iter().any(|g| g[0].author as usize >= nodes) {
+        Some(model.forecast_newcomer(simulations, seed, threads)?)
+    } else {
+        None
+    };
     let score = |group: &&[Outcome]| -> Result<(bool, Calibration), DiffusionError> {
         let author = group[0].author;
-        let f = if (author as usize) < model.graph.nodes() {
-            model.forecast(author, simulations, seed, 1)?
-        } else {
-            model.forecast_newcomer(simulations, seed, 1)?
+        let own;
+        let f = match &newcomer {
+            Some(f) if author as usize >= nodes => f,
+            _ => {
+                own = model.forecast(author, simulations, seed, 1)?;
+                &own
+            }
         };
         progress();
         let mut c = Calibration::default();
@@ -574,7 +584,6 @@ pub fn calibrate(
             .map_err(|e| DiffusionError::ThreadPool(e.to_string()))?
             .install(|| groups.par_iter().map(score).collect()),
     };
-    let nodes = model.graph.nodes();
     let mut report = CalibrationReport {
         authors: groups.len(),
         newcomers: groups
