@@ -6,6 +6,8 @@
 //! batch that was in flight was never visible (SQLite's WAL journal guarantees that).
 
 mod imports;
+mod jobs;
+mod keys;
 mod read;
 mod schema;
 mod scores;
@@ -14,6 +16,8 @@ mod topics;
 mod write;
 
 pub use imports::{ImportLog, ImportProgress, ImportRecord, ImportStatus};
+pub use jobs::{JobRecord, JobStatus};
+pub use keys::{ApiKeyRecord, NewApiKey};
 pub use read::{InteractionRow, PostRow, TimeWindow};
 pub use scores::{AccountMatch, ScoreRow, ScoreRun, COMPONENTS};
 pub use stats::{KindCount, PlatformCount, Stats, TopAccount};

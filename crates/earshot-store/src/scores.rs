@@ -31,6 +31,9 @@ pub struct ScoreRow {
     pub pct: [f64; 5],
     pub askers: u32,
     pub askers_answered: u32,
+    /// The account's authenticity weight (0–1) as the run used it; `None` for runs made without an
+    /// authenticity model or before it was stored.
+    pub authenticity: Option<f64>,
 }
 
 /// What a run was: its model, window and population.
@@ -59,7 +62,7 @@ impl ScoreRun {
 const RUN_COLUMNS: &str = "id, created_at, model_version, model_json, window_from, window_to, platform, accounts, interactions, weights";
 const SCORE_COLUMNS: &str =
     "account, overall, audience, audience_pct, amplification, amplification_pct, conversation, \
-     conversation_pct, authority, authority_pct, reach, reach_pct, askers, askers_answered";
+     conversation_pct, authority, authority_pct, reach, reach_pct, askers, askers_answered, authenticity";
 
 fn run_from(r: &Row<'_>) -> rusqlite::Result<ScoreRun> {
     let weights: String = r.get(9)?;
@@ -91,6 +94,7 @@ fn score_from(r: &Row<'_>, offset: usize) -> rusqlite::Result<ScoreRow> {
         pct: [f(3)?, f(5)?, f(7)?, f(9)?, f(11)?],
         askers: r.get::<_, i64>(offset + 12)? as u32,
         askers_answered: r.get::<_, i64>(offset + 13)? as u32,
+        authenticity: r.get(offset + 14)?,
     })
 }
 
@@ -131,7 +135,7 @@ impl Store {
         {
             let mut stmt = tx
                 .prepare(&format!(
-                    "INSERT INTO scores (run_id, {SCORE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+                    "INSERT INTO scores (run_id, {SCORE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
                 ))
                 .map_err(e)?;
             for s in rows {
@@ -150,7 +154,8 @@ impl Store {
                     s.raw[4],
                     s.pct[4],
                     s.askers,
-                    s.askers_answered
+                    s.askers_answered,
+                    s.authenticity
                 ])
                 .map_err(e)?;
             }

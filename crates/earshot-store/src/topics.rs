@@ -320,8 +320,11 @@ mod tests {
             pct: [0.5; 5],
             askers: 0,
             askers_answered: 0,
+            authenticity: Some(0.25),
         }];
         let plain = s.save_score_run(&run(), &scores).unwrap();
+        // The authenticity weight is stored with the score.
+        assert_eq!(s.score_history(7).unwrap()[0].1.authenticity, Some(0.25));
         assert_eq!(s.topic_run(plain).unwrap(), None);
         assert!(s.run_topics(plain).unwrap().is_empty());
         let topics = TopicScores {

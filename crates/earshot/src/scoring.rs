@@ -212,8 +212,9 @@ pub fn flag_posts(posts: &FxHashMap<i64, PostInfo>) -> FxHashMap<i64, PostFlag> 
     flags
 }
 
-/// The rows to store for a scored table.
-pub fn rows(table: &ScoreTable) -> Vec<ScoreRow> {
+/// The rows to store for a scored table; `authenticity` gives each account's weight as the run used it
+/// (`None` when the run had no authenticity model).
+pub fn rows(table: &ScoreTable, authenticity: impl Fn(i64) -> Option<f64>) -> Vec<ScoreRow> {
     (0..table.len())
         .map(|i| ScoreRow {
             account: table.accounts[i],
@@ -222,6 +223,7 @@ pub fn rows(table: &ScoreTable) -> Vec<ScoreRow> {
             pct: [0, 1, 2, 3, 4].map(|c| table.pct[c][i]),
             askers: table.conversation[i].askers,
             askers_answered: table.conversation[i].askers_answered,
+            authenticity: authenticity(table.accounts[i]),
         })
         .collect()
 }
