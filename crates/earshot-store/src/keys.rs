@@ -36,7 +36,8 @@ pub struct NewApiKey<'a> {
     pub created_at: i64,
 }
 
-const KEY_COLUMNS: &str = "id, name, prefix, scopes, rate_per_sec, burst, created_at, revoked_at, hash";
+const KEY_COLUMNS: &str =
+    "id, name, prefix, scopes, rate_per_sec, burst, created_at, revoked_at, hash";
 
 fn key_from(r: &Row<'_>) -> rusqlite::Result<ApiKeyRecord> {
     let scopes: String = r.get(3)?;

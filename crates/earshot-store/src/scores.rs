@@ -200,6 +200,18 @@ impl Store {
         limit: usize,
         platform: Option<&str>,
     ) -> Result<Vec<ScoreRow>> {
+        self.top_scores_page(run, by, limit, 0, platform)
+    }
+
+    /// [`Store::top_scores`] from the `offset`-th account on: one page of the ranking.
+    pub fn top_scores_page(
+        &self,
+        run: i64,
+        by: &str,
+        limit: usize,
+        offset: usize,
+        platform: Option<&str>,
+    ) -> Result<Vec<ScoreRow>> {
         let column = if by == "overall" || COMPONENTS.contains(&by) {
             by
         } else {
@@ -212,7 +224,7 @@ impl Store {
         let sql = format!(
             "SELECT {} FROM scores s JOIN accounts a ON a.id = s.account
              WHERE s.run_id = ?1 AND (?2 IS NULL OR a.platform = ?2)
-             ORDER BY s.{column} DESC, s.overall DESC, s.account LIMIT ?3",
+             ORDER BY s.{column} DESC, s.overall DESC, s.account LIMIT ?3 OFFSET ?4",
             SCORE_COLUMNS
                 .split(", ")
                 .map(|c| format!("s.{c}"))
@@ -221,9 +233,32 @@ impl Store {
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![run, platform, limit as i64], |r| score_from(r, 0))
+            .query_map(params![run, platform, limit as i64, offset as i64], |r| {
+                score_from(r, 0)
+            })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// The latest run's id, if any run is stored.
+    pub fn latest_run_id(&self) -> Result<Option<i64>> {
+        self.conn
+            .prepare_cached("SELECT MAX(id) FROM score_runs")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .map_err(|e| self.err(e))
+    }
+
+    /// One account's score in one run, if the run scored it.
+    pub fn account_score(&self, run: i64, account: i64) -> Result<Option<ScoreRow>> {
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT {SCORE_COLUMNS} FROM scores WHERE run_id = ?1 AND account = ?2"
+            ))
+            .and_then(|mut s| {
+                s.query_row(params![run, account], |r| score_from(r, 0))
+                    .optional()
+            })
+            .map_err(|e| self.err(e))
     }
 
     /// One account's score in every run that scored it, oldest first.
@@ -248,6 +283,53 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The account a client names on `platform`: by exact ext_id, then by handle (`@handle` or `handle`,
+    /// any case). Every step is an index lookup, so this is cheap enough for a busy API; unlike
+    /// [`Store::find_accounts`] it never scans. Of several accounts sharing a handle, the lowest id wins.
+    pub fn lookup_account(&self, platform: &str, query: &str) -> Result<Option<AccountMatch>> {
+        let q = query.trim();
+        let handle = q.trim_start_matches('@');
+        if q.is_empty() {
+            return Ok(None);
+        }
+        let by_id = |ext: &str| -> Result<Option<AccountMatch>> {
+            Ok(self.account_id(platform, ext)?.map(|id| AccountMatch {
+                id,
+                platform: platform.to_string(),
+                ext_id: ext.to_string(),
+                handle: None,
+            }))
+        };
+        let mut found = by_id(q)?;
+        if found.is_none() && !handle.is_empty() {
+            found = by_id(&format!("@{}", handle.to_lowercase()))?;
+        }
+        if found.is_none() && !handle.is_empty() {
+            found = self
+                .conn
+                .prepare_cached(
+                    "SELECT id, ext_id FROM accounts WHERE platform = ?1 AND handle = ?2 COLLATE NOCASE
+                     ORDER BY id LIMIT 1",
+                )
+                .and_then(|mut s| {
+                    s.query_row(params![platform, handle], |r| {
+                        Ok(AccountMatch {
+                            id: r.get(0)?,
+                            platform: platform.to_string(),
+                            ext_id: r.get(1)?,
+                            handle: None,
+                        })
+                    })
+                    .optional()
+                })
+                .map_err(|e| self.err(e))?;
+        }
+        if let Some(m) = &mut found {
+            m.handle = self.account_names(m.id)?.and_then(|(_, h)| h);
+        }
+        Ok(found)
     }
 
     /// Accounts matching what a user typed: `@handle` or `handle` (any case), or an ext_id; optionally

@@ -187,6 +187,19 @@ impl Store {
         limit: usize,
         platform: Option<&str>,
     ) -> Result<Vec<TopicScoreRow>> {
+        self.top_topic_scores_page(run, topic, by, limit, 0, platform)
+    }
+
+    /// [`Store::top_topic_scores`] from the `offset`-th account on.
+    pub fn top_topic_scores_page(
+        &self,
+        run: i64,
+        topic: u32,
+        by: &str,
+        limit: usize,
+        offset: usize,
+        platform: Option<&str>,
+    ) -> Result<Vec<TopicScoreRow>> {
         let column = match by {
             "overall" => "score",
             "posts_about" | "reactions" => by,
@@ -209,13 +222,14 @@ impl Store {
         let sql = format!(
             "SELECT {cols} FROM topic_scores s JOIN accounts a ON a.id = s.account
              WHERE s.run_id = ?1 AND s.topic = ?2 AND (?3 IS NULL OR a.platform = ?3)
-             ORDER BY s.{column} DESC, s.score DESC, s.account LIMIT ?4"
+             ORDER BY s.{column} DESC, s.score DESC, s.account LIMIT ?4 OFFSET ?5"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![run, topic, platform, limit as i64], |r| {
-                row_from(r, 0)
-            })
+            .query_map(
+                params![run, topic, platform, limit as i64, offset as i64],
+                |r| row_from(r, 0),
+            )
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }

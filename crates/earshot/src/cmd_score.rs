@@ -126,7 +126,9 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
     store.begin_bulk_mode()?;
     let run_id = store.save_score_run_with_topics(
         &run,
-        &rows(&table, |a| trust.is_some().then(|| input.authenticity_of(a))),
+        &rows(&table, |a| {
+            trust.is_some().then(|| input.authenticity_of(a))
+        }),
         topic_outcome.as_ref().and_then(|o| o.scores.as_ref()),
     )?;
     let save_seconds = t.elapsed().as_secs_f64();

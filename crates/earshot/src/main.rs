@@ -21,11 +21,13 @@ mod cmd_plan;
 mod cmd_redteam;
 mod cmd_score;
 mod cmd_sentiment;
+mod cmd_serve;
 mod cmd_stats;
 mod cmd_topic_scores;
 mod cmd_topics;
 mod cmd_trust;
 mod diffusion_rows;
+mod engine;
 mod exit;
 mod plan_source;
 mod progress;
@@ -101,6 +103,8 @@ pub enum Command {
     Advocates(cmd_advocates::AdvocatesArgs),
     Gen(cmd_gen::GenArgs),
     Bench(cmd_bench::BenchArgs),
+    Serve(cmd_serve::ServeArgs),
+    Keys(cmd_serve::KeysArgs),
 }
 
 fn main() -> ExitCode {
@@ -132,6 +136,8 @@ fn main() -> ExitCode {
         Command::Advocates(a) => cmd_advocates::run(&cli, a),
         Command::Gen(a) => cmd_gen::run(&cli, a),
         Command::Bench(a) => cmd_bench::run(&cli, a),
+        Command::Serve(a) => cmd_serve::run_serve(&cli, a),
+        Command::Keys(a) => cmd_serve::run_keys(&cli, a),
     };
     match result {
         Ok(code) => code.into(),

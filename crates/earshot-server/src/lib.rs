@@ -1,0 +1,189 @@
+//! earshot's HTTP API (`earshot serve`): account lookup, explanations, history, top lists, bulk
+//! enrichment for CRM, event ingestion and background forecast and plan jobs, over the same SQLite
+//! database as the command line.
+//!
+//! Layers, outermost first: request logging; a body size limit; bearer authentication with a per-key
+//! rate limit (every endpoint but `/healthz`); a scope check per route group (read, write, admin); the
+//! handler. Handlers never touch SQL: they call the store on tokio's blocking pool ([`state::AppState`]).
+//! Long work the server does not know the internals of (explain, forecast, plan) goes through the
+//! [`Engine`] the binary provides. Every error is `application/problem+json` ([`problem`]).
+
+pub mod auth;
+mod engine;
+mod openapi;
+pub mod page;
+pub mod problem;
+pub mod routes;
+pub mod state;
+
+pub use engine::{Engine, EngineError, Progress};
+pub use openapi::openapi_json;
+
+use auth::{authenticate, require, Caller, Scope};
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::Response;
+use axum::Router;
+use routes::{accounts, events, health, jobs, keys};
+use state::AppState;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The database file.
+    pub db: PathBuf,
+    /// The largest request body accepted (413 beyond it).
+    pub max_body_bytes: usize,
+    /// Idle read connections kept open.
+    pub read_connections: usize,
+    /// Background jobs that may run at once; the rest wait their turn.
+    pub max_running_jobs: usize,
+    /// Serve `/openapi.json` and the `/docs` reference page without a key.
+    pub public_docs: bool,
+}
+
+impl ServerConfig {
+    pub fn new(db: PathBuf) -> Self {
+        ServerConfig {
+            db,
+            max_body_bytes: 8 << 20,
+            read_connections: 16,
+            max_running_jobs: 1,
+            public_docs: false,
+        }
+    }
+}
+
+/// Unix seconds now.
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn scoped(scope: Scope, r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    r.route_layer(from_fn(move |req: Request, next: Next| {
+        require(scope, req, next)
+    }))
+}
+
+/// The routes that need a key, each group behind its scope (authentication is added by the caller).
+fn keyed_routes() -> OpenApiRouter<AppState> {
+    let read = scoped(
+        Scope::Read,
+        OpenApiRouter::new()
+            .routes(routes!(accounts::get_account))
+            .routes(routes!(accounts::get_explanation))
+            .routes(routes!(accounts::get_history))
+            .routes(routes!(accounts::get_top))
+            .routes(routes!(accounts::post_enrich))
+            .routes(routes!(jobs::post_forecast))
+            .routes(routes!(jobs::post_plan))
+            .routes(routes!(jobs::get_job))
+            .routes(routes!(jobs::list_jobs)),
+    );
+    let write = scoped(
+        Scope::Write,
+        OpenApiRouter::new().routes(routes!(events::post_events)),
+    );
+    let admin = scoped(
+        Scope::Admin,
+        OpenApiRouter::new()
+            .routes(routes!(keys::list_keys, keys::post_key))
+            .routes(routes!(keys::delete_key)),
+    );
+    read.merge(write).merge(admin)
+}
+
+/// All routes with their finished OpenAPI document; `auth` wraps the keyed routes.
+fn api_router(
+    auth: impl FnOnce(OpenApiRouter<AppState>) -> OpenApiRouter<AppState>,
+) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut api) = OpenApiRouter::with_openapi(openapi::base())
+        .routes(routes!(health::healthz))
+        .merge(auth(keyed_routes()))
+        .split_for_parts();
+    openapi::finish(&mut api);
+    (router, api)
+}
+
+/// The whole application: API, documents, fallbacks and outer layers.
+pub fn app(state: AppState) -> Router {
+    let auth_state = state.clone();
+    let (api_routes, api) =
+        api_router(|r| r.route_layer(from_fn_with_state(auth_state, authenticate)));
+    let mut docs: Router<AppState> = utoipa_swagger_ui::SwaggerUi::new("/docs")
+        .url("/openapi.json", api)
+        .into();
+    if !state.config().public_docs {
+        docs = docs.route_layer(from_fn_with_state(state.clone(), authenticate));
+    }
+    let limit = state.config().max_body_bytes;
+    api_routes
+        .merge(docs)
+        .fallback(problem::not_found)
+        .method_not_allowed_fallback(problem::method_not_allowed)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(from_fn(log_request))
+        .with_state(state)
+}
+
+/// One structured log line per request: method, path, status, milliseconds and the key, if any.
+async fn log_request(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let started = Instant::now();
+    let resp = next.run(req).await;
+    let key = resp.extensions().get::<Caller>().map(|c| c.key_id);
+    let ms = started.elapsed().as_secs_f64() * 1e3;
+    let status = resp.status().as_u16();
+    if status >= 500 {
+        tracing::warn!(%method, %path, status, ms, key, "request");
+    } else {
+        tracing::info!(%method, %path, status, ms, key, "request");
+    }
+    resp
+}
+
+/// Serve on `listener` until `shutdown` completes, then finish the requests in flight. Jobs left
+/// unfinished by an earlier server are marked failed first.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: ServerConfig,
+    engine: Arc<dyn Engine>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let state = AppState::open(config, engine)?;
+    let interrupted = state
+        .write(|s| Ok(s.fail_unfinished_jobs("the server stopped before the job finished", now())?))
+        .await
+        .map_err(|e| ServeError::Startup(e.detail))?;
+    if interrupted > 0 {
+        tracing::warn!(
+            jobs = interrupted,
+            "marked jobs of an earlier server as failed"
+        );
+    }
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServeError::Io)
+}
+
+/// Why the server could not start or keep serving.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] earshot_store::StoreError),
+    #[error("{0}")]
+    Startup(String),
+    #[error("serving: {0}")]
+    Io(std::io::Error),
+}

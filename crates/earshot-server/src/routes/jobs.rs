@@ -1,0 +1,331 @@
+//! Long work in the background: spread forecasts and campaign plans. A POST queues a job and answers
+//! 202 with its id at once; `GET /v1/jobs/{id}` gives its progress and, when done, its result. Jobs are
+//! stored in the database, so a client can poll across server restarts (a job interrupted by a restart
+//! is marked failed, never left "running").
+
+use crate::auth::Caller;
+use crate::engine::EngineError;
+use crate::page::{Page, PageParams};
+use crate::problem::{ApiError, ApiResult, Json, Path, Query};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Extension;
+use earshot_store::{JobRecord, JobStatus};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The most jobs that may wait (queued or running) at once; more get 503 with Retry-After.
+pub const MAX_WAITING_JOBS: usize = 16;
+
+/// A spread forecast for one account's next post.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastParams {
+    pub platform: String,
+    /// `@handle`, `handle` or the platform's id.
+    pub account: String,
+    /// Learn from events before this instant (`YYYY-MM-DD[ HH:MM:SS]`, UTC). Default: all.
+    pub until: Option<String>,
+    /// Report P(reach ≥ N) for each N (at most 20).
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub reach: Vec<u32>,
+    /// Simulated cascades, 100–100000 (default 10000).
+    #[schema(minimum = 100, maximum = 100000)]
+    pub simulations: Option<u32>,
+    /// Random seed (default 1): the same seed gives the same forecast.
+    #[schema(minimum = 0)]
+    pub seed: Option<u64>,
+}
+
+/// How the planner sets edge probabilities.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanProbabilities {
+    /// Learned from who reshared whom.
+    Learned,
+    /// 1 / in-degree.
+    WeightedCascade,
+}
+
+/// A campaign plan: the `k` accounts that together reach the most of an audience.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanParams {
+    /// Seeds to choose, 1–500.
+    #[schema(minimum = 1, maximum = 500)]
+    pub k: u32,
+    /// Only this platform's interactions.
+    pub platform: Option<String>,
+    /// Default `learned`.
+    pub probabilities: Option<PlanProbabilities>,
+    /// IMM's ε, 0.05–1 (default 0.1): the guarantee is (1 − 1/e − ε) with high probability.
+    #[schema(minimum = 0.05, maximum = 1.0)]
+    pub epsilon: Option<f64>,
+    /// Reach only counts inside this topic's audience (a topic key of the latest run).
+    pub audience_topic: Option<String>,
+    /// Reach only counts inside this community (as `earshot communities` numbers them).
+    #[schema(minimum = 0)]
+    pub audience_community: Option<u32>,
+    /// Accounts that may not be chosen (handles or ids on `platform`), at most 1000.
+    #[serde(default)]
+    #[schema(max_items = 1000)]
+    pub exclude: Vec<String>,
+    /// Random seed (default 1).
+    #[schema(minimum = 0)]
+    pub seed: Option<u64>,
+}
+
+/// A job as a client sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobView {
+    pub id: i64,
+    /// `forecast` or `plan`.
+    pub kind: String,
+    /// `queued`, `running`, `done` or `failed`.
+    pub status: String,
+    /// 0–1.
+    pub progress: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub params: serde_json::Value,
+    /// The result when done: the shape of the CLI's `--json` output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<i64>,
+}
+
+fn view(j: JobRecord) -> JobView {
+    let parse = |s: &str| serde_json::from_str(s).unwrap_or(serde_json::Value::Null);
+    JobView {
+        id: j.id,
+        kind: j.kind,
+        status: j.status.as_str().into(),
+        progress: j.progress,
+        message: j.message,
+        params: parse(&j.params),
+        result: j.result.as_deref().map(parse),
+        error: j.error,
+        created_at: j.created_at,
+        finished_at: j.finished_at,
+    }
+}
+
+pub(crate) fn engine_error(e: EngineError) -> ApiError {
+    match e {
+        EngineError::Invalid(m) => ApiError::unprocessable(m),
+        EngineError::Failed(m) => ApiError::internal(m),
+    }
+}
+
+fn check_forecast(p: &ForecastParams) -> ApiResult<()> {
+    if p.reach.len() > 20 {
+        return Err(ApiError::unprocessable("reach: at most 20 thresholds"));
+    }
+    if let Some(n) = p.simulations {
+        if !(100..=100_000).contains(&n) {
+            return Err(ApiError::unprocessable("simulations must be 100–100000"));
+        }
+    }
+    if p.account.trim().is_empty() || p.platform.trim().is_empty() {
+        return Err(ApiError::unprocessable(
+            "platform and account must not be empty",
+        ));
+    }
+    Ok(())
+}
+
+fn check_plan(p: &PlanParams) -> ApiResult<()> {
+    if !(1..=500).contains(&p.k) {
+        return Err(ApiError::unprocessable("k must be 1–500"));
+    }
+    if let Some(e) = p.epsilon {
+        if !(0.05..=1.0).contains(&e) {
+            return Err(ApiError::unprocessable("epsilon must be 0.05–1"));
+        }
+    }
+    if p.audience_topic.is_some() && p.audience_community.is_some() {
+        return Err(ApiError::unprocessable(
+            "give audience_topic or audience_community, not both",
+        ));
+    }
+    if p.exclude.len() > 1000 {
+        return Err(ApiError::too_large("exclude: at most 1000 accounts"));
+    }
+    Ok(())
+}
+
+/// Store a job and start it on the blocking pool once a slot is free.
+async fn launch<P: Serialize + Send + 'static>(
+    state: AppState,
+    caller: Option<Caller>,
+    kind: &'static str,
+    params: P,
+    run: impl FnOnce(
+            &dyn crate::Engine,
+            &std::path::Path,
+            &P,
+            crate::engine::Progress<'_>,
+        ) -> Result<serde_json::Value, EngineError>
+        + Send
+        + 'static,
+) -> ApiResult<(StatusCode, Json<JobView>)> {
+    let params_json = serde_json::to_string(&params).map_err(ApiError::internal)?;
+    let key = caller.map(|c| c.key_id);
+    let id = state
+        .write(move |s| {
+            let waiting = s
+                .jobs(MAX_WAITING_JOBS + 1, 0)?
+                .iter()
+                .filter(|j| matches!(j.status, JobStatus::Queued | JobStatus::Running))
+                .count();
+            if waiting >= MAX_WAITING_JOBS {
+                let mut e = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("{waiting} jobs are already waiting; try again later"),
+                );
+                e.retry_after = Some(30);
+                return Err(e);
+            }
+            Ok(s.create_job(kind, &params_json, key, crate::now())?)
+        })
+        .await?;
+    let slots = state.running_jobs();
+    let bg = state.clone();
+    tokio::spawn(async move {
+        let Ok(_permit) = slots.acquire_owned().await else {
+            return;
+        };
+        if let Err(e) = bg.write(move |s| Ok(s.start_job(id, crate::now())?)).await {
+            tracing::error!(job = id, detail = %e.detail, "could not start job");
+            return;
+        }
+        let engine = bg.engine();
+        let db = bg.config().db.clone();
+        let progress_state = bg.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            // Progress is written at most every 2% so a fast job does not flood the writer.
+            let last = std::sync::Mutex::new(-1.0f64);
+            let report = move |p: f64, what: &str| {
+                let mut l = last.lock().unwrap_or_else(|e| e.into_inner());
+                if p - *l >= 0.02 || p >= 1.0 {
+                    *l = p;
+                    if let Err(e) =
+                        progress_state.write_blocking(|s| Ok(s.job_progress(id, p, what)?))
+                    {
+                        tracing::warn!(job = id, detail = %e.detail, "could not record progress");
+                    }
+                }
+            };
+            run(engine.as_ref(), &db, &params, &report)
+        });
+        let handle_result = outcome.await;
+        let finished: Result<String, String> = match handle_result {
+            Ok(Ok(v)) => Ok(v.to_string()),
+            Ok(Err(EngineError::Invalid(m))) => Err(m),
+            Ok(Err(EngineError::Failed(m))) => {
+                tracing::error!(job = id, cause = %m, "job failed");
+                Err("the job failed; the cause is in the server's log".into())
+            }
+            Err(e) => {
+                tracing::error!(job = id, cause = %e, "job panicked");
+                Err("the job failed; the cause is in the server's log".into())
+            }
+        };
+        let _ = bg
+            .write(move |s| {
+                Ok(s.finish_job(
+                    id,
+                    finished
+                        .as_ref()
+                        .map(String::as_str)
+                        .map_err(String::as_str),
+                    crate::now(),
+                )?)
+            })
+            .await;
+    });
+    let job = state
+        .read(move |s| s.job(id)?.ok_or_else(|| ApiError::internal("job vanished")))
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(view(job))))
+}
+
+/// Start a spread forecast: the distribution of how far the account's next post will travel.
+#[utoipa::path(post, path = "/v1/jobs/forecast", tag = "jobs", request_body = ForecastParams,
+    responses((status = 202, description = "Queued; poll `/v1/jobs/{id}`", body = JobView),
+              (status = 503, description = "Too many jobs waiting", body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn post_forecast(
+    State(state): State<AppState>,
+    caller: Option<Extension<Caller>>,
+    Json(p): Json<ForecastParams>,
+) -> ApiResult<(StatusCode, Json<JobView>)> {
+    check_forecast(&p)?;
+    launch(
+        state,
+        caller.map(|c| c.0),
+        "forecast",
+        p,
+        |e, db, p, progress| e.forecast(db, p, progress),
+    )
+    .await
+}
+
+/// Start a campaign plan (influence maximisation with IMM's guarantee).
+#[utoipa::path(post, path = "/v1/jobs/plan", tag = "jobs", request_body = PlanParams,
+    responses((status = 202, description = "Queued; poll `/v1/jobs/{id}`", body = JobView),
+              (status = 503, description = "Too many jobs waiting", body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn post_plan(
+    State(state): State<AppState>,
+    caller: Option<Extension<Caller>>,
+    Json(p): Json<PlanParams>,
+) -> ApiResult<(StatusCode, Json<JobView>)> {
+    check_plan(&p)?;
+    launch(
+        state,
+        caller.map(|c| c.0),
+        "plan",
+        p,
+        |e, db, p, progress| e.plan(db, p, progress),
+    )
+    .await
+}
+
+/// One job: its status, progress and, when done, result.
+#[utoipa::path(get, path = "/v1/jobs/{id}", tag = "jobs",
+    params(("id" = i64, Path, description = "The job's id", minimum = 1)),
+    responses((status = 200, description = "The job", body = JobView)))]
+pub async fn get_job(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<JobView>> {
+    state
+        .read(move |s| {
+            s.job(id)?
+                .map(|j| Json(view(j)))
+                .ok_or_else(|| ApiError::not_found(format!("no job {id}")))
+        })
+        .await
+}
+
+/// Jobs, newest first.
+#[utoipa::path(get, path = "/v1/jobs", tag = "jobs", params(PageParams),
+    responses((status = 200, description = "A page of jobs", body = Page<JobView>)))]
+pub async fn list_jobs(
+    State(state): State<AppState>,
+    Query(page): Query<PageParams>,
+) -> ApiResult<Json<Page<JobView>>> {
+    let (limit, offset) = page.get()?;
+    state
+        .read(move |s| {
+            let items = s.jobs(limit + 1, offset)?.into_iter().map(view).collect();
+            Ok(Json(Page::from_probe(items, limit, offset)))
+        })
+        .await
+}

@@ -1,0 +1,267 @@
+//! `earshot serve` (the HTTP API) and `earshot keys` (its API keys).
+
+use crate::exit::{Exit, UsageError};
+use crate::Cli;
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use earshot_server::auth::Scope;
+use earshot_server::routes::keys::{create_key, DEFAULT_BURST, DEFAULT_RATE};
+use earshot_server::ServerConfig;
+use earshot_store::Store;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Serve the HTTP API over the database: account lookup, explanations, history, top lists, bulk
+/// enrichment, event ingestion and background forecast and plan jobs. Every endpoint but /healthz needs
+/// an API key (`earshot keys create`). The OpenAPI document is at /openapi.json and a reference page at
+/// /docs (both need a key unless --public-docs).
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  earshot keys create --name crm --scope read      make a key (its token is printed once)
+  earshot serve                                     listen on 127.0.0.1:8080
+  earshot serve --listen 127.0.0.1:0                any free port (printed on start)
+  curl -H \"Authorization: Bearer $KEY\" localhost:8080/v1/accounts/twitter/@united
+  earshot serve --openapi > openapi.json            the API document, without serving
+
+Logs are JSON lines on stderr, one per request; RUST_LOG=warn keeps only problems.
+Stop with Ctrl-C or SIGTERM: requests in flight finish first.")]
+pub struct ServeArgs {
+    /// Address to listen on. The default is loopback only; binding elsewhere exposes the API to the
+    /// network (keys still apply, but traffic is plain HTTP: put TLS in front).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+    pub listen: SocketAddr,
+    /// Largest request body accepted, in MiB.
+    #[arg(long, default_value_t = 8, value_name = "MIB")]
+    pub max_body_mib: usize,
+    /// Background jobs (forecast, plan) that may run at once.
+    #[arg(long, default_value_t = 1)]
+    pub jobs: usize,
+    /// Worker threads for requests (default: one per core).
+    #[arg(long)]
+    pub workers: Option<usize>,
+    /// Serve /openapi.json and /docs without a key.
+    #[arg(long)]
+    pub public_docs: bool,
+    /// Print the OpenAPI document and exit.
+    #[arg(long)]
+    pub openapi: bool,
+    /// Log format on stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Json)]
+    pub log_format: LogFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Text,
+}
+
+/// Manage API keys. A key's token is shown once, at creation; only its hash is stored.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  earshot keys create --name crm --scope read
+  earshot keys create --name importer --scope write --rate 500 --burst 1000
+  earshot keys list
+  earshot keys revoke 3
+
+Scopes: read (lookups, enrichment, forecasts), write (also ingest events and triage messages),
+admin (also manage keys). A revoked key stops working on a running server within 5 seconds.")]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    pub action: KeysAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysAction {
+    /// Make a key and print its token (once).
+    Create {
+        /// What the key is for.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        scope: ScopeArg,
+        /// Requests a second.
+        #[arg(long, default_value_t = DEFAULT_RATE)]
+        rate: u32,
+        /// Requests at once above the rate.
+        #[arg(long, default_value_t = DEFAULT_BURST)]
+        burst: u32,
+    },
+    /// List keys (never their tokens).
+    List,
+    /// Revoke a key by id.
+    Revoke { id: i64 },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum ScopeArg {
+    Read,
+    Write,
+    Admin,
+}
+
+impl ScopeArg {
+    fn scope(self) -> Scope {
+        match self {
+            ScopeArg::Read => Scope::Read,
+            ScopeArg::Write => Scope::Write,
+            ScopeArg::Admin => Scope::Admin,
+        }
+    }
+}
+
+pub fn run_keys(cli: &Cli, args: &KeysArgs) -> Result<Exit> {
+    let mut store =
+        Store::open(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))?;
+    match &args.action {
+        KeysAction::Create {
+            name,
+            scope,
+            rate,
+            burst,
+        } => {
+            if name.trim().is_empty() {
+                return Err(UsageError("--name must not be empty".into()).into());
+            }
+            if !(1..=100_000).contains(rate) || !(1..=100_000).contains(burst) {
+                return Err(UsageError("--rate and --burst must be 1–100000".into()).into());
+            }
+            let (token, id) = create_key(&mut store, name.trim(), scope.scope(), *rate, *burst)?;
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"id": id, "token": token, "scope": scope.scope().as_str()})
+                );
+            } else {
+                println!("{token}");
+                if !cli.quiet {
+                    eprintln!(
+                        "key {id} ({}, scope {}) created. The token above is shown only now: store it safely.",
+                        name.trim(),
+                        scope.scope().as_str()
+                    );
+                }
+            }
+        }
+        KeysAction::List => {
+            let keys = store.api_keys()?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&keys)?);
+            } else if keys.is_empty() {
+                println!("no keys: make one with `earshot keys create --name NAME --scope read`");
+            } else {
+                println!(
+                    "{:>4}  {:<12} {:<20} {:<6} {:>7} {:>7}  status",
+                    "id", "prefix", "name", "scope", "rate/s", "burst"
+                );
+                for k in keys {
+                    println!(
+                        "{:>4}  {:<12} {:<20} {:<6} {:>7} {:>7}  {}",
+                        k.id,
+                        k.prefix,
+                        k.name,
+                        k.scopes.join(","),
+                        k.rate_per_sec,
+                        k.burst,
+                        match k.revoked_at {
+                            Some(t) => format!("revoked {}", earshot_model::format_utc(t)),
+                            None => "active".into(),
+                        }
+                    );
+                }
+            }
+        }
+        KeysAction::Revoke { id } => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0);
+            if !store.revoke_api_key(*id, now)? {
+                anyhow::bail!("no active key {id} (see `earshot keys list`)");
+            }
+            if !cli.quiet {
+                eprintln!("key {id} revoked");
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+pub fn run_serve(cli: &Cli, args: &ServeArgs) -> Result<Exit> {
+    if args.openapi {
+        println!("{}", earshot_server::openapi_json());
+        return Ok(Exit::Ok);
+    }
+    if args.max_body_mib == 0 || args.max_body_mib > 1024 {
+        return Err(UsageError("--max-body-mib must be 1–1024".into()).into());
+    }
+    init_logs(args.log_format);
+    let mut config = ServerConfig::new(cli.db.clone());
+    config.max_body_bytes = args.max_body_mib << 20;
+    config.max_running_jobs = args.jobs.max(1);
+    config.public_docs = args.public_docs;
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    if let Some(w) = args.workers {
+        rt.worker_threads(w.max(1));
+    }
+    let rt = rt
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("listening on {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        if !addr.ip().is_loopback() && !cli.quiet {
+            eprintln!("warning: listening on {addr}, beyond this machine; use TLS in front of it");
+        }
+        // The address on stdout, flushed, so scripts and tests can find a port chosen with :0.
+        println!("earshot: listening on http://{addr}");
+        std::io::stdout().flush()?;
+        tracing::info!(%addr, db = %cli.db.display(), "serving");
+        let engine = Arc::new(crate::engine::CliEngine::default());
+        earshot_server::serve(listener, config, engine, shutdown_signal())
+            .await
+            .with_context(|| format!("serving {}", cli.db.display()))?;
+        tracing::info!("stopped");
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(Exit::Ok)
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
