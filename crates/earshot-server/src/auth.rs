@@ -2,7 +2,7 @@
 //!
 //! A token is `es_` and 64 hex digits (256 random bits). Only its BLAKE3 hash is stored, so a copy of the
 //! database does not give anyone access. The server keeps the keys in memory, reloading them when an
-//! unknown hash arrives (at most once a second, so a flood of bad tokens cannot flood the database) and
+//! unknown hash arrives (at most ten times a second, so a flood of bad tokens cannot flood the database) and
 //! every few seconds (so a key revoked from the command line stops working within [`KEY_REFRESH`]).
 
 use crate::problem::ApiError;
@@ -21,8 +21,9 @@ use std::time::{Duration, Instant};
 
 /// How stale the in-memory key list may get: a key revoked outside the server stops working within this.
 pub const KEY_REFRESH: Duration = Duration::from_secs(5);
-/// The least time between reloads caused by unknown tokens.
-const MISS_RELOAD: Duration = Duration::from_secs(1);
+/// The least time between reloads caused by unknown tokens: a new key works within this, and a flood
+/// of bad tokens costs at most ten reads of the (small) key table a second.
+const MISS_RELOAD: Duration = Duration::from_millis(100);
 
 /// What a key may do. Each scope includes the ones before it: `write` can read, `admin` can do anything.
 #[derive(

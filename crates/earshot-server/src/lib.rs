@@ -140,7 +140,7 @@ async fn log_request(req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let started = Instant::now();
-    let resp = next.run(req).await;
+    let resp = problem::ensure_problem(next.run(req).await).await;
     let key = resp.extensions().get::<Caller>().map(|c| c.key_id);
     let ms = started.elapsed().as_secs_f64() * 1e3;
     let status = resp.status().as_u16();

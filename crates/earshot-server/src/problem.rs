@@ -174,6 +174,49 @@ pub struct Query<T>(pub T);
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct Path<T>(pub T);
 
+/// The raw body, whose rejections (too large, unreadable) are problems.
+#[derive(Debug)]
+pub struct Body(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        axum::body::Bytes::from_request(req, state)
+            .await
+            .map(Body)
+            .map_err(ApiError::from)
+    }
+}
+
+/// Turn any error response that is not yet a problem (from a layer or extractor we do not control)
+/// into one, keeping its status and, when it is short plain text, its message.
+pub async fn ensure_problem(resp: Response) -> Response {
+    let status = resp.status();
+    // Plain text or no body: what axum and tower layers answer with. JSON bodies are our own.
+    let is_plain = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/"));
+    if !(status.is_client_error() || status.is_server_error()) || !is_plain {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .ok()
+        .and_then(|b| String::from_utf8(b.to_vec()).ok())
+        .filter(|t| !t.trim().is_empty() && status.is_client_error())
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string());
+    let mut e = ApiError::new(status, text.trim().to_string()).into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            e.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    e
+}
+
 /// For routes that match nothing.
 pub async fn not_found() -> ApiError {
     ApiError::not_found("no such endpoint; see /openapi.json")

@@ -107,14 +107,41 @@ impl Store {
     /// Exclusive locking skips WAL's shared-memory index on every page access (~40% faster imports), and
     /// fewer checkpoints copy each hot page back into the database fewer times (~15%); see BENCHMARKS.md.
     /// Other processes cannot read the database until this store is dropped, so only one-shot bulk
-    /// writers (the `import` command) use it.
-    pub fn begin_bulk_mode(&mut self) -> Result<()> {
+    /// writers (`import`, `score`) use it, and only when nobody else has the database open: if another
+    /// connection does (a running `earshot serve`, say), this returns `Ok(false)` and the store stays in
+    /// normal mode, slower but sharing the file. `Ok(true)`: the exclusive lock is held.
+    pub fn begin_bulk_mode(&mut self) -> Result<bool> {
         self.conn
             .pragma_update(None, "locking_mode", "EXCLUSIVE")
             .map_err(|e| self.err(e))?;
+        // Probe for the exclusive lock without waiting long for it.
         self.conn
-            .pragma_update(None, "wal_autocheckpoint", 0)
-            .map_err(|e| self.err(e))
+            .busy_timeout(std::time::Duration::from_millis(200))
+            .map_err(|e| self.err(e))?;
+        let probe = self.conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;");
+        self.conn
+            .busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(|e| self.err(e))?;
+        match probe {
+            Ok(()) => {
+                self.conn
+                    .pragma_update(None, "wal_autocheckpoint", 0)
+                    .map_err(|e| self.err(e))?;
+                Ok(true)
+            }
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if matches!(
+                    f.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) =>
+            {
+                self.conn
+                    .pragma_update(None, "locking_mode", "NORMAL")
+                    .map_err(|e| self.err(e))?;
+                Ok(false)
+            }
+            Err(e) => Err(self.err(e)),
+        }
     }
 
     /// Size SQLite's page cache for this connection (default 256 MiB). Peak memory of a long import is
@@ -169,5 +196,32 @@ fn sql_err(path: &Path, source: rusqlite::Error) -> StoreError {
     StoreError::Sqlite {
         path: path.to_path_buf(),
         source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bulk_mode_is_exclusive_only_when_nobody_else_has_the_file_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.db");
+        let reader = Store::open(&path).unwrap();
+        let mut writer = Store::open(&path).unwrap();
+        // Another connection is open: shared mode, and both keep working.
+        assert!(!writer.begin_bulk_mode().unwrap());
+        writer
+            .create_job("plan", "{}", None, 1)
+            .expect("writes beside a reader");
+        assert_eq!(reader.jobs(10, 0).unwrap().len(), 1);
+        drop(writer);
+        drop(reader);
+        // Alone: exclusive, and a second opener is refused until it is dropped.
+        let mut alone = Store::open(&path).unwrap();
+        assert!(alone.begin_bulk_mode().unwrap());
+        alone.create_job("plan", "{}", None, 2).unwrap();
+        drop(alone);
+        assert_eq!(Store::open(&path).unwrap().jobs(10, 0).unwrap().len(), 2);
     }
 }

@@ -123,6 +123,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
         None => None,
     };
     let t = Instant::now();
+    // Exclusive when nobody else has the database open; beside a running server, shared.
     store.begin_bulk_mode()?;
     let run_id = store.save_score_run_with_topics(
         &run,

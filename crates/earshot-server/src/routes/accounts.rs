@@ -1,9 +1,8 @@
 //! Accounts: lookup with the current score, explanation, history, top lists and bulk enrichment.
 
 use crate::page::{Page, PageParams};
-use crate::problem::{ApiError, ApiResult, Json, Path, Query};
+use crate::problem::{ApiError, ApiResult, Body, Json, Path, Query};
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use earshot_store::{
@@ -526,7 +525,7 @@ pub async fn post_enrich(
     State(state): State<AppState>,
     Query(q): Query<EnrichParams>,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> ApiResult<Json<EnrichResponse>> {
     let ctype = headers
         .get(header::CONTENT_TYPE)

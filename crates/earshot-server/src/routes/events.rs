@@ -1,9 +1,8 @@
 //! Event ingestion: JSON lines posted to the API go through the same reader, validation and idempotent
 //! writes as `earshot import --format jsonl`, in one transaction.
 
-use crate::problem::{ApiError, ApiResult, Json, Query};
+use crate::problem::{ApiError, ApiResult, Body, Json, Query};
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::State;
 use earshot_ingest::{Format, Options};
 use earshot_store::{ImportProgress, ImportStatus, WriteCounts};
@@ -79,7 +78,7 @@ fn report(status: &str, p: &ImportProgress, rejections: Vec<LineRejection>) -> I
 pub async fn post_events(
     State(state): State<AppState>,
     Query(q): Query<IngestParams>,
-    body: Bytes,
+    Body(body): Body,
 ) -> ApiResult<(axum::http::StatusCode, Json<IngestReport>)> {
     let strict = q.strict.unwrap_or(false);
     // The reader takes a file: spool the body to a temporary one (removed when dropped).

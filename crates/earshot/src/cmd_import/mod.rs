@@ -207,7 +207,12 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<Exit> {
 
     let mut store =
         Store::open(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))?;
-    store.begin_bulk_mode()?;
+    if !store.begin_bulk_mode()? && !cli.quiet {
+        eprintln!(
+            "note: another process has {} open (a running `earshot serve`?): importing beside it, slower than alone",
+            cli.db.display()
+        );
+    }
     store.set_cache_mib(args.cache_mib)?;
     let mut rejects = RejectSink::new(
         args.rejects.clone(),

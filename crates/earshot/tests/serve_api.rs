@@ -1,0 +1,516 @@
+//! `earshot serve` end to end: a real server process on an ephemeral loopback port over a real database
+//! file, exercised endpoint by endpoint, with auth failures, limits, bad JSON and oversize bodies.
+
+mod common;
+use common::server::{make_key, Server};
+use common::*;
+use serde_json::json;
+
+/// A scored synthetic database with keys of each scope.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    server: Server,
+    read: String,
+    write: String,
+    admin: String,
+}
+
+fn fixture(extra: &[&str]) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("api.db");
+    generated_db(dir.path(), &db, 3);
+    let (code, out) = earshot_json(&db, &["score"]);
+    assert_eq!(code, 0, "{out}");
+    let read = make_key(&db, "read", 1000, 1000);
+    let write = make_key(&db, "write", 1000, 1000);
+    let admin = make_key(&db, "admin", 1000, 1000);
+    let server = Server::start(&db, extra);
+    Fixture {
+        _dir: dir,
+        server,
+        read,
+        write,
+        admin,
+    }
+}
+
+#[test]
+fn health_needs_no_key_and_everything_else_does() {
+    let f = fixture(&[]);
+    let s = &f.server;
+    let h = s.request("GET", "/healthz", None, None);
+    assert_eq!(h.status, 200);
+    assert_eq!(h.json()["status"], "ok");
+
+    for path in [
+        "/v1/top",
+        "/v1/jobs",
+        "/v1/accounts/synthetic/1",
+        "/openapi.json",
+    ] {
+        let r = s.request("GET", path, None, None);
+        assert!(r.problem(401).contains("Bearer"), "{path}");
+        let r = s.request("GET", path, Some("es_not_a_real_key"), None);
+        assert!(r.problem(401).contains("not known"), "{path}");
+    }
+    // A malformed header is 401 too, not 400 or 500.
+    let r = s.request("GET", "/v1/top", Some(""), None);
+    r.problem(401);
+
+    // Scopes: read cannot write, write cannot manage keys; admin can do all.
+    let r = s.request(
+        "POST",
+        "/v1/events",
+        Some(&f.read),
+        Some(("application/x-ndjson", b"\n".to_vec())),
+    );
+    assert!(r.problem(403).contains("needs write"));
+    s.get("/v1/keys", &f.write).problem(403);
+    assert_eq!(s.get("/v1/keys", &f.admin).status, 200);
+    assert_eq!(s.get("/v1/top", &f.admin).status, 200);
+
+    // Unknown paths and methods are problems too.
+    s.get("/v1/nothing", &f.read).problem(404);
+    let r = s.request("DELETE", "/v1/top", Some(&f.read), None);
+    r.problem(405);
+    assert!(r.allow.as_deref().unwrap_or("").contains("GET"), "{r:?}");
+}
+
+#[test]
+fn lookup_history_top_and_pagination() {
+    let f = fixture(&[]);
+    let s = &f.server;
+    let top = s.get("/v1/top?limit=5", &f.read);
+    assert_eq!(top.status, 200, "{}", top.body);
+    let top = top.json();
+    let items = top["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5);
+    assert_eq!(top["next_offset"], 5);
+    let scores: Vec<f64> = items.iter().map(|i| i["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert_eq!(items[0]["rank"], 1);
+
+    // The next page continues the same ranking without overlap.
+    let page2 = s.get("/v1/top?limit=5&offset=5", &f.read).json();
+    assert_eq!(page2["items"][0]["rank"], 6);
+    assert!(page2["items"][0]["score"].as_f64().unwrap() <= scores[4]);
+    let ids1: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert!(page2["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| !ids1.contains(&i["id"].as_str().unwrap())));
+    // The last page has no next_offset.
+    let all = s.get("/v1/top?limit=1000", &f.read).json();
+    assert!(all.get("next_offset").is_none(), "{all}");
+    let n = all["items"].as_array().unwrap().len();
+    assert!(n > 10);
+
+    // Ranked by a component: that component's raw value descends.
+    let by = s.get("/v1/top?by=conversation&limit=20", &f.read).json();
+    let v: Vec<f64> = by["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["value"].as_f64().unwrap())
+        .collect();
+    assert!(v.windows(2).all(|w| w[0] >= w[1]), "{v:?}");
+    // Filters that match nothing give an empty page, not an error.
+    let none = s.get("/v1/top?platform=elsewhere", &f.read).json();
+    assert_eq!(none["items"].as_array().unwrap().len(), 0);
+
+    // Bad parameters are 400 problems naming the parameter.
+    assert!(s
+        .get("/v1/top?limit=0", &f.read)
+        .problem(400)
+        .contains("limit"));
+    assert!(s
+        .get("/v1/top?limit=1001", &f.read)
+        .problem(400)
+        .contains("limit"));
+    s.get("/v1/top?limit=abc", &f.read).problem(400);
+    s.get("/v1/top?by=fame", &f.read).problem(400);
+    s.get("/v1/top?by=reactions", &f.read).problem(400);
+    s.get("/v1/top?run=999", &f.read).problem(404);
+    s.get("/v1/top?topic=nothing", &f.read).problem(404);
+
+    // Lookup by handle, @handle (any case) and platform id: the same account and score.
+    let best = &items[0];
+    let handle = best["handle"]
+        .as_str()
+        .expect("synthetic accounts have handles");
+    let ext = best["ext_id"].as_str().unwrap();
+    let a = s.get(&format!("/v1/accounts/synthetic/{handle}"), &f.read);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = a.json();
+    assert_eq!(a["id"], best["id"]);
+    assert_eq!(a["score"]["overall"], best["score"]);
+    let comps = a["score"]["components"].as_array().unwrap();
+    assert_eq!(comps.len(), 5);
+    let weights: f64 = comps.iter().map(|c| c["weight"].as_f64().unwrap()).sum();
+    assert!(weights > 0.0);
+    // Scored with the built-in authenticity model: the weight is there, 0–1.
+    let auth = a["score"]["authenticity"].as_f64().expect("authenticity");
+    assert!((0.0..=1.0).contains(&auth));
+    let upper = format!("/v1/accounts/synthetic/@{}", handle.to_uppercase());
+    assert_eq!(s.get(&upper, &f.read).json()["id"], best["id"]);
+    assert_eq!(
+        s.get(&format!("/v1/accounts/synthetic/{ext}"), &f.read)
+            .json()["id"],
+        best["id"]
+    );
+    assert!(s
+        .get("/v1/accounts/synthetic/@nobody_here", &f.read)
+        .problem(404)
+        .contains("nobody_here"));
+    s.get(&format!("/v1/accounts/elsewhere/{handle}"), &f.read)
+        .problem(404);
+
+    // History: one run so far; a second run makes two, newest first, paged.
+    let h = s
+        .get(&format!("/v1/accounts/synthetic/{handle}/history"), &f.read)
+        .json();
+    assert_eq!(h["items"].as_array().unwrap().len(), 1);
+    let (code, _) = earshot_json(&s.db, &["score", "--to", "2024-01-15"]);
+    assert_eq!(code, 0);
+    let h = s
+        .get(
+            &format!("/v1/accounts/synthetic/{handle}/history?limit=1"),
+            &f.read,
+        )
+        .json();
+    assert_eq!(h["items"].as_array().unwrap().len(), 1);
+    assert_eq!(h["next_offset"], 1);
+    let newest = h["items"][0]["run"].as_i64().unwrap();
+    let h2 = s
+        .get(
+            &format!("/v1/accounts/synthetic/{handle}/history?limit=1&offset=1"),
+            &f.read,
+        )
+        .json();
+    assert!(h2["items"][0]["run"].as_i64().unwrap() < newest);
+    assert!(h2.get("next_offset").is_none());
+}
+
+#[test]
+fn enrichment_keeps_order_and_lists_the_unknown() {
+    let f = fixture(&[]);
+    let s = &f.server;
+    let top = s.get("/v1/top?limit=3", &f.read).json();
+    let handles: Vec<String> = top["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["handle"].as_str().unwrap().to_string())
+        .collect();
+    let asked = vec![
+        handles[2].clone(),
+        "@no_such_person".to_string(),
+        format!("@{}", handles[0]),
+    ];
+    let r = s.post_json(
+        "/v1/enrich",
+        &f.read,
+        &json!({"platform": "synthetic", "accounts": asked}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    let items = v["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(
+        (v["found"].as_u64(), v["not_found"].as_u64()),
+        (Some(2), Some(1))
+    );
+    for (item, want) in items.iter().zip(&asked) {
+        assert_eq!(item["input"].as_str(), Some(want.as_str()));
+    }
+    assert_eq!(items[1]["found"], false);
+    assert_eq!(
+        items[0]["account"]["handle"].as_str(),
+        Some(handles[2].as_str())
+    );
+    assert!(items[0]["account"]["score"]["overall"].as_f64().unwrap() >= 1.0);
+
+    // The same as CSV, with a platform column or a default platform.
+    let csv = format!("account\n{}\n@no_such_person\n", handles[1]);
+    let r = s.request(
+        "POST",
+        "/v1/enrich?platform=synthetic",
+        Some(&f.read),
+        Some(("text/csv", csv.into_bytes())),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert_eq!(
+        (v["found"].as_u64(), v["not_found"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let r = s.request(
+        "POST",
+        "/v1/enrich",
+        Some(&f.read),
+        Some(("text/csv", b"handle\nx\n".to_vec())),
+    );
+    assert!(r.problem(422).contains("platform"));
+    let r = s.request(
+        "POST",
+        "/v1/enrich",
+        Some(&f.read),
+        Some(("text/csv", b"name\nx\n".to_vec())),
+    );
+    assert!(r.problem(422).contains("handle"));
+
+    // Bad JSON, the wrong shape, the wrong media type, too many accounts.
+    let r = s.request(
+        "POST",
+        "/v1/enrich",
+        Some(&f.read),
+        Some(("application/json", b"{\"platform\": ".to_vec())),
+    );
+    assert!(r.problem(400).contains("not valid JSON"));
+    let r = s.post_json("/v1/enrich", &f.read, &json!({"platform": "synthetic"}));
+    r.problem(422);
+    let r = s.request(
+        "POST",
+        "/v1/enrich",
+        Some(&f.read),
+        Some(("text/plain", b"x".to_vec())),
+    );
+    r.problem(415);
+    let many: Vec<String> = (0..1001).map(|i| format!("h{i}")).collect();
+    let r = s.post_json(
+        "/v1/enrich",
+        &f.read,
+        &json!({"platform": "synthetic", "accounts": many}),
+    );
+    assert!(r.problem(413).contains("1000"));
+}
+
+#[test]
+fn events_are_validated_per_line_and_idempotent() {
+    let f = fixture(&[]);
+    let s = &f.server;
+    let good = [
+        json!({"type": "account", "platform": "crm", "ext_id": "1", "handle": "Ann"}),
+        json!({"type": "account", "platform": "crm", "ext_id": "2", "handle": "bob"}),
+        json!({"type": "interaction", "platform": "crm", "key": "i1", "kind": "reply",
+               "actor": {"ext_id": "2"}, "target": {"ext_id": "1"}, "time": 1_709_287_200}),
+    ];
+    let mut body = String::new();
+    for (i, e) in good.iter().enumerate() {
+        body.push_str(&e.to_string());
+        body.push('\n');
+        if i == 1 {
+            body.push_str("{\"type\": \"interaction\", \"platform\": \"crm\"}\n");
+        }
+    }
+    let post = |strict: bool| {
+        s.request(
+            "POST",
+            if strict {
+                "/v1/events?strict=true"
+            } else {
+                "/v1/events"
+            },
+            Some(&f.write),
+            Some(("application/x-ndjson", body.clone().into_bytes())),
+        )
+    };
+    // Strict: a bad line refuses the whole body and stores nothing.
+    let r = post(true);
+    assert_eq!(r.status, 422, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["status"], "rolled_back");
+    assert_eq!(v["rejected"], 1);
+    s.get("/v1/accounts/crm/ann", &f.read).problem(404);
+
+    // Lenient: good lines stored, the bad one reported by line and field.
+    let r = post(false);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert_eq!(
+        (v["lines"].as_u64(), v["rejected"].as_u64()),
+        (Some(4), Some(1))
+    );
+    assert_eq!(v["accounts_new"], 2);
+    assert_eq!(v["interactions_new"], 1);
+    assert_eq!(v["rejections"][0]["line"], 3);
+    assert!(v["rejections"][0]["field"].is_string());
+    assert_eq!(s.get("/v1/accounts/crm/@ANN", &f.read).status, 200);
+
+    // Again: nothing new.
+    let v = post(false).json();
+    assert_eq!(v["accounts_new"], 0);
+    assert_eq!(v["interactions_new"], 0);
+    assert_eq!(v["already_present"], 1);
+    // The import log records API ingests like CLI imports.
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    let n: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM imports WHERE path = '<api>'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 2);
+}
+
+#[test]
+fn limits_rate_and_body_size() {
+    let f = fixture(&["--max-body-mib", "1"]);
+    let s = &f.server;
+    // Over the body limit: 413, and nothing is stored.
+    let mut big = String::new();
+    let mut i = 0;
+    while big.len() < (1 << 20) + 10 {
+        big.push_str(
+            &json!({"type": "account", "platform": "big", "ext_id": i.to_string()}).to_string(),
+        );
+        big.push('\n');
+        i += 1;
+    }
+    let r = s.request(
+        "POST",
+        "/v1/events",
+        Some(&f.write),
+        Some(("application/x-ndjson", big.into_bytes())),
+    );
+    r.problem(413);
+    s.get("/v1/accounts/big/0", &f.read).problem(404);
+
+    // A key with a small burst gets 429 with Retry-After once it is spent.
+    let slow = make_key(&s.db, "read", 1, 3);
+    let mut codes = Vec::new();
+    let mut retry = None;
+    // A key made while the server runs is picked up on its first use (401s cost no budget).
+    for _ in 0..100 {
+        let r = s.get("/v1/jobs", &slow);
+        if r.status != 401 {
+            codes.push(r.status);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    for _ in 0..5 {
+        let r = s.get("/v1/jobs", &slow);
+        if r.status == 429 {
+            retry = r.retry_after.clone();
+            r.problem(429);
+        }
+        codes.push(r.status);
+    }
+    assert!(codes[..3].iter().all(|&c| c == 200), "{codes:?}");
+    assert!(codes.contains(&429), "{codes:?}");
+    let secs: u64 = retry.expect("Retry-After").parse().unwrap();
+    assert!(secs >= 1);
+    // Other keys are not affected by one key's limit.
+    assert_eq!(s.get("/v1/jobs", &f.read).status, 200);
+}
+
+#[test]
+fn keys_over_the_api_and_revocation() {
+    let f = fixture(&[]);
+    let s = &f.server;
+    let r = s.post_json(
+        "/v1/keys",
+        &f.admin,
+        &json!({"name": "crm", "scope": "read"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let created = r.json();
+    let token = created["token"].as_str().unwrap().to_string();
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(s.get("/v1/top?limit=1", &token).status, 200);
+    // Listing never shows a token.
+    let list = s.get("/v1/keys", &f.admin);
+    assert!(!list.body.contains(&token));
+    assert!(list.json()["items"].as_array().unwrap().len() >= 4);
+    // Tokens are stored only as hashes.
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    let plain: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM api_keys WHERE CAST(hash AS TEXT) = ?1 OR prefix = ?1",
+            [&token],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(plain, 0);
+    drop(conn);
+    // Bad requests.
+    s.post_json("/v1/keys", &f.admin, &json!({"name": "x", "scope": "root"}))
+        .problem(422);
+    s.post_json("/v1/keys", &f.admin, &json!({"name": " ", "scope": "read"}))
+        .problem(422);
+    // Revoke: the token stops working at once; a second revoke is 404.
+    let r = s.request("DELETE", &format!("/v1/keys/{id}"), Some(&f.admin), None);
+    assert_eq!(r.status, 204, "{}", r.body);
+    s.get("/v1/top?limit=1", &token).problem(401);
+    s.request("DELETE", &format!("/v1/keys/{id}"), Some(&f.admin), None)
+        .problem(404);
+    s.request("DELETE", "/v1/keys/abc", Some(&f.admin), None)
+        .problem(400);
+}
+
+#[test]
+fn openapi_document_and_reference_page() {
+    let f = fixture(&[]);
+    let s = &f.server;
+    let doc = s.get("/openapi.json", &f.read);
+    assert_eq!(doc.status, 200);
+    let doc = doc.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/healthz",
+        "/v1/accounts/{platform}/{account}",
+        "/v1/accounts/{platform}/{account}/explanation",
+        "/v1/accounts/{platform}/{account}/history",
+        "/v1/top",
+        "/v1/enrich",
+        "/v1/events",
+        "/v1/jobs/forecast",
+        "/v1/jobs/plan",
+        "/v1/jobs/{id}",
+        "/v1/keys",
+    ] {
+        assert!(paths.contains_key(p), "{p} missing");
+    }
+    // Every operation but /healthz needs the bearer key and documents 401 and 429.
+    for (p, item) in paths {
+        for (_, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.contains_key("500"), "{p}");
+            if p != "/healthz" {
+                assert!(
+                    responses.contains_key("401") && responses.contains_key("429"),
+                    "{p}"
+                );
+                assert!(op["security"].is_array(), "{p}");
+            }
+        }
+    }
+    // The reference page is served from the binary (no network needed).
+    let page = s.get("/docs/", &f.read);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("swagger"),
+        "{}",
+        &page.body[..page.body.len().min(200)]
+    );
+    // The same document without a server.
+    let out = earshot(&s.db, &["serve", "--openapi"]);
+    assert!(out.status.success());
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["paths"].as_object().unwrap().len(), paths.len());
+}
+
+#[test]
+fn public_docs_and_graceful_stop() {
+    let f = fixture(&["--public-docs"]);
+    let s = &f.server;
+    assert_eq!(s.request("GET", "/openapi.json", None, None).status, 200);
+    // Data still needs a key.
+    s.request("GET", "/v1/top", None, None).problem(401);
+    let status = f.server.stop();
+    assert!(status.success(), "{status:?}");
+}
