@@ -295,6 +295,7 @@ impl RankBy {
 pub struct TopParams {
     /// Rank by the overall score (default) or a component; within a topic also `posts_about` or
     /// `reactions` (and not `reach`, which has no topic form).
+    #[param(inline)]
     pub by: Option<RankBy>,
     /// Only accounts of this platform.
     pub platform: Option<String>,

@@ -71,8 +71,11 @@ fn report(status: &str, p: &ImportProgress, rejections: Vec<LineRejection>) -> I
 /// event has an identity, so sending the same lines again adds nothing. Bad lines are reported by line,
 /// field and reason; the good ones are written in one transaction (or, with `strict`, nothing is).
 #[utoipa::path(post, path = "/v1/events", tag = "ingest", params(IngestParams),
-    request_body(content((String = "application/x-ndjson",
-        example = "{\"type\":\"account\",\"platform\":\"twitter\",\"ext_id\":\"1\",\"handle\":\"ann\"}\n"))),
+    request_body(description = "earshot JSON lines (docs/jsonl.md), sent as application/x-ndjson or text/plain",
+        content(
+            (String = "text/plain",
+                example = "{\"type\":\"account\",\"platform\":\"twitter\",\"ext_id\":\"1\",\"handle\":\"ann\"}\n"),
+            (String = "application/x-ndjson"))),
     responses((status = 200, description = "The lines were read; the good ones are stored", body = IngestReport),
               (status = 422, description = "`strict` and some line was bad: nothing was stored", body = IngestReport)))]
 pub async fn post_events(

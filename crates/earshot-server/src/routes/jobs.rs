@@ -22,8 +22,10 @@ pub const MAX_WAITING_JOBS: usize = 16;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ForecastParams {
+    #[schema(min_length = 1)]
     pub platform: String,
     /// `@handle`, `handle` or the platform's id.
+    #[schema(min_length = 1)]
     pub account: String,
     /// Learn from events before this instant (`YYYY-MM-DD[ HH:MM:SS]`, UTC). Default: all.
     pub until: Option<String>,
