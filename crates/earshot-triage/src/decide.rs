@@ -117,7 +117,7 @@ fn urgency(policy: &Policy, s: &Signals) -> Vec<Reason> {
         out.push(Reason {
             code: "negative_sentiment".into(),
             detail: format!(
-                "Negative in tone (probability {negative:.2}, advance starts above {from:.2}): {} earlier.",
+                "Negative in tone (probability {negative:.2}; the advance starts above {from:.2}): {} earlier.",
                 span(secs)
             ),
             advance_secs: secs,
@@ -174,7 +174,7 @@ fn influence(policy: &Policy, author: &Author) -> Option<Reason> {
     (secs > 0).then(|| Reason {
         code: "influence".into(),
         detail: format!(
-            "Influential author (score {score:.0}, advance starts above {from:.0}): {} at most, {how}: {} earlier.",
+            "Author's influence score {score:.0} (the advance starts above {from:.0}) allows up to {}; {how}: {} earlier.",
             span(before),
             span(secs)
         ),

@@ -24,6 +24,7 @@ mod cmd_sentiment;
 mod cmd_stats;
 mod cmd_topic_scores;
 mod cmd_topics;
+mod cmd_triage;
 mod cmd_trust;
 mod diffusion_rows;
 mod exit;
@@ -99,6 +100,7 @@ pub enum Command {
     Sentiment(cmd_sentiment::SentimentArgs),
     Topics(cmd_topics::TopicsArgs),
     Advocates(cmd_advocates::AdvocatesArgs),
+    Triage(cmd_triage::TriageArgs),
     Gen(cmd_gen::GenArgs),
     Bench(cmd_bench::BenchArgs),
 }
@@ -130,6 +132,7 @@ fn main() -> ExitCode {
         Command::Sentiment(a) => cmd_sentiment::run(&cli, a),
         Command::Topics(a) => cmd_topics::run(&cli, a),
         Command::Advocates(a) => cmd_advocates::run(&cli, a),
+        Command::Triage(a) => cmd_triage::run(&cli, a),
         Command::Gen(a) => cmd_gen::run(&cli, a),
         Command::Bench(a) => cmd_bench::run(&cli, a),
     };
