@@ -33,7 +33,8 @@ pub struct NewTriageDecision {
     /// When it was decided, unix seconds (also the message's `created_at` when the message is new).
     pub decided_at: i64,
     pub policy_version: String,
-    /// The policy's numbers.
+    /// The policy's numbers (JSON null where left out).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub policy: Value,
     /// The author's score the decision read; `None`: unscored.
     pub author_score: Option<f64>,
@@ -58,17 +59,12 @@ pub struct TriageSaved {
     pub new: bool,
 }
 
-/// A stored message with its current decision's priority and due-by.
+/// A stored message: the message as it arrived, and its current decision's priority and due-by.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TriageMessage {
     pub id: i64,
-    pub channel: String,
-    pub ext_id: Option<String>,
-    pub platform: String,
-    pub author_handle: String,
-    pub account: Option<i64>,
-    pub text: String,
-    pub received_at: i64,
+    #[serde(flatten)]
+    pub arrived: NewTriageMessage,
     pub created_at: i64,
     pub answered_at: Option<i64>,
     pub decision_id: i64,
@@ -76,23 +72,14 @@ pub struct TriageMessage {
     pub due_by: i64,
 }
 
-/// One row of the audit log.
+/// One row of the audit log: the decision as it was made, and which message it is about.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TriageDecision {
     pub id: i64,
     pub message_id: i64,
-    pub decided_at: i64,
-    pub policy_version: String,
-    /// The policy's numbers; read by [`Store::triage_message`], left out of the queue.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub policy: Option<Value>,
-    pub author_score: Option<f64>,
-    pub author_authenticity: Option<f64>,
-    pub score_run: Option<i64>,
-    pub priority: u8,
-    pub due_by: i64,
-    pub floor_due_by: i64,
-    pub reasons: Value,
+    /// Its `policy` is read by [`Store::triage_message`] and left null (and out of JSON) in the queue.
+    #[serde(flatten)]
+    pub decided: NewTriageDecision,
 }
 
 /// A message and its current decision.
@@ -189,13 +176,15 @@ const MESSAGE_WIDTH: usize = 13;
 fn message_from(r: &Row<'_>) -> rusqlite::Result<TriageMessage> {
     Ok(TriageMessage {
         id: r.get(0)?,
-        channel: r.get(1)?,
-        ext_id: r.get(2)?,
-        platform: r.get(3)?,
-        author_handle: r.get(4)?,
-        account: r.get(5)?,
-        text: r.get(6)?,
-        received_at: r.get(7)?,
+        arrived: NewTriageMessage {
+            channel: r.get(1)?,
+            ext_id: r.get(2)?,
+            platform: r.get(3)?,
+            author_handle: r.get(4)?,
+            account: r.get(5)?,
+            text: r.get(6)?,
+            received_at: r.get(7)?,
+        },
         created_at: r.get(8)?,
         answered_at: r.get(9)?,
         decision_id: r.get(10)?,
@@ -208,20 +197,22 @@ fn decision_from(r: &Row<'_>, o: usize, with_policy: bool) -> rusqlite::Result<T
     Ok(TriageDecision {
         id: r.get(o)?,
         message_id: r.get(o + 1)?,
-        decided_at: r.get(o + 2)?,
-        policy_version: r.get(o + 3)?,
-        policy: if with_policy {
-            Some(json(r.get(o + 4)?))
-        } else {
-            None
+        decided: NewTriageDecision {
+            decided_at: r.get(o + 2)?,
+            policy_version: r.get(o + 3)?,
+            policy: if with_policy {
+                json(r.get(o + 4)?)
+            } else {
+                Value::Null
+            },
+            author_score: r.get(o + 5)?,
+            author_authenticity: r.get(o + 6)?,
+            score_run: r.get(o + 7)?,
+            priority: r.get(o + 8)?,
+            due_by: r.get(o + 9)?,
+            floor_due_by: r.get(o + 10)?,
+            reasons: json(r.get(o + 11)?),
         },
-        author_score: r.get(o + 5)?,
-        author_authenticity: r.get(o + 6)?,
-        score_run: r.get(o + 7)?,
-        priority: r.get(o + 8)?,
-        due_by: r.get(o + 9)?,
-        floor_due_by: r.get(o + 10)?,
-        reasons: json(r.get(o + 11)?),
     })
 }
 

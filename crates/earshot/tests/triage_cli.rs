@@ -300,33 +300,25 @@ fn a_bad_command_line_changes_nothing() {
 /// annotators called negative due earlier, on average, than positive ones.
 #[test]
 fn airline_tweets_are_triaged_within_the_floor() {
-    let Some(file) = shared_data("tweet-text/airline_sentiment_tweets_15col_excel_mangled_ids.csv")
-    else {
-        return;
-    };
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("a.db");
-    let map = "author=name,text=text,time=tweet_created,id=tweet_id";
+    let Some(file) = import_airline(&db) else {
+        return;
+    };
     let f = file.to_str().unwrap();
-    let (code, rep) = earshot_json(
-        &db,
-        &[
-            "import",
-            "--format",
-            "csv",
-            "--date-order",
-            "dmy",
-            "--map",
-            map,
-            f,
-        ],
-    );
-    assert_eq!(code, 0, "{rep}");
     let (code, rep) = earshot_json(&db, &["score"]);
     assert_eq!(code, 0, "{rep}");
     let (code, rep) = earshot_json(
         &db,
-        &["triage", "ingest", "--date-order", "dmy", "--map", map, f],
+        &[
+            "triage",
+            "ingest",
+            "--date-order",
+            "dmy",
+            "--map",
+            AIRLINE_MAP,
+            f,
+        ],
     );
     assert_eq!(code, 0, "{rep}");
     assert_eq!(rep["new"], 14_640);

@@ -1,7 +1,7 @@
 use super::*;
 use crate::scores::{ScoreRow, ScoreRun};
 use earshot_model::{Account, AccountRef, Event};
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -65,9 +65,12 @@ fn a_message_is_stored_once_per_channel_and_ext_id() {
     );
     let rec = s.triage_message(first[0].message_id).unwrap().unwrap();
     assert_eq!(rec.decisions.len(), 1);
-    assert_eq!(rec.decisions[0].due_by, 86_400);
-    assert_eq!(rec.decisions[0].policy, Some(json!({"floor_secs": 86_400})));
-    assert_eq!(rec.decisions[0].reasons[0]["code"], "floor");
+    assert_eq!(rec.decisions[0].decided.due_by, 86_400);
+    assert_eq!(
+        rec.decisions[0].decided.policy,
+        json!({"floor_secs": 86_400})
+    );
+    assert_eq!(rec.decisions[0].decided.reasons[0]["code"], "floor");
     assert_eq!(rec.message.created_at, 5_000);
     assert_eq!(s.triage_queue(None, 100, 0).unwrap().unanswered, 4);
     // One policy row serves every decision made under it.
@@ -95,7 +98,7 @@ fn the_queue_is_unanswered_messages_soonest_due_first() {
     let ids = |q: TriageQueue| -> Vec<String> {
         q.items
             .into_iter()
-            .map(|e| e.message.ext_id.unwrap())
+            .map(|e| e.message.arrived.ext_id.unwrap())
             .collect()
     };
     assert_eq!(
@@ -106,11 +109,16 @@ fn the_queue_is_unanswered_messages_soonest_due_first() {
     assert_eq!(ids(s.triage_queue(Some("email"), 10, 0).unwrap()), ["tie"]);
     let q = s.triage_queue(None, 1, 0).unwrap();
     assert_eq!(q.unanswered, 4);
-    assert_eq!(q.items[0].decision.priority, 3);
+    assert_eq!(q.items[0].decision.decided.priority, 3);
     assert_eq!(
-        q.items[0].decision.policy, None,
+        q.items[0].decision.decided.policy,
+        Value::Null,
         "the queue leaves policies out"
     );
+    let json = serde_json::to_value(&q.items[0]).unwrap();
+    assert_eq!(json["message"]["ext_id"], "soon", "flattened");
+    assert!(json["decision"].get("policy").is_none());
+    assert_eq!(json["decision"]["due_by"], 3_700);
 
     assert!(s.triage_mark_answered(saved[1].message_id, 7_000).unwrap());
     assert!(s.triage_mark_answered(saved[1].message_id, 9_000).unwrap());

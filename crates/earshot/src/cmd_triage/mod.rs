@@ -193,9 +193,9 @@ fn queue(cli: &Cli, args: &QueueArgs) -> Result<Exit> {
             e.message.id,
             e.message.priority,
             format_utc(e.message.due_by),
-            cut(&format!("@{}", e.message.author_handle), 16),
+            cut(&format!("@{}", e.message.arrived.author_handle), 16),
             cut(&why(e), 38),
-            cut(&e.message.text, 60)
+            cut(&e.message.arrived.text, 60)
         );
     }
     if q.items.iter().any(|e| e.message.due_by < now) {
@@ -208,6 +208,7 @@ fn queue(cli: &Cli, args: &QueueArgs) -> Result<Exit> {
 fn why(e: &TriageEntry) -> String {
     let codes: Vec<&str> = e
         .decision
+        .decided
         .reasons
         .as_array()
         .into_iter()
@@ -255,19 +256,19 @@ fn no_message(id: i64) -> anyhow::Error {
 }
 
 fn print_record(rec: &TriageRecord) {
-    let m = &rec.message;
+    let (m, a) = (&rec.message, &rec.message.arrived);
     println!(
         "message {} in {:?}, from @{} on {}{}",
         m.id,
-        m.channel,
-        m.author_handle,
-        m.platform,
-        m.ext_id
+        a.channel,
+        a.author_handle,
+        a.platform,
+        a.ext_id
             .as_ref()
             .map(|e| format!(" (id {e})"))
             .unwrap_or_default()
     );
-    println!("  received  {} UTC", format_utc(m.received_at));
+    println!("  received  {} UTC", format_utc(a.received_at));
     println!(
         "  due by    {} UTC (priority {})",
         format_utc(m.due_by),
@@ -277,8 +278,8 @@ fn print_record(rec: &TriageRecord) {
         Some(t) => println!("  answered  {} UTC", format_utc(t)),
         None => println!("  not answered yet"),
     }
-    println!("  text      {}", m.text);
-    for d in &rec.decisions {
+    println!("  text      {}", a.text);
+    for (id, d) in rec.decisions.iter().map(|d| (d.id, &d.decided)) {
         let score = d
             .author_score
             .map(|s| format!("{s:.0}"))
@@ -293,7 +294,7 @@ fn print_record(rec: &TriageRecord) {
             .unwrap_or_default();
         println!(
             "decision {} at {} UTC under {}: author score {score}{run}, authenticity {authenticity}",
-            d.id,
+            id,
             format_utc(d.decided_at),
             d.policy_version
         );
