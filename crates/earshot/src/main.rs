@@ -75,6 +75,8 @@ Examples:
   earshot import --format higgs higgs-activity_time.txt.gz
   earshot import --format csv --map author=name,text=text,time=tweet_created tweets.csv
   earshot stats                                  what the database holds
+  earshot triage ingest --map author=name,text=text,time=tweet_created messages.csv
+                                                 a due-by for every customer message (triage queue)
 
 Exit codes: 0 success; 1 error, or an input that could not be read to its end (whole batches
 written before it stay; see the message); 2 bad command line (nothing is written); 3 import
