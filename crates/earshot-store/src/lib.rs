@@ -1,4 +1,5 @@
-//! earshot's embedded store: one SQLite file holding accounts, posts, interactions and the import log.
+//! earshot's embedded store: one SQLite file holding accounts, posts, interactions, the import log, score
+//! runs and the customer-service triage log.
 //!
 //! Only this crate speaks SQL. Writes are batched into transactions of prepared statements and are
 //! idempotent (every row's primary key is a stable id from `earshot_model`), so an import that was killed
@@ -13,6 +14,7 @@ mod schema;
 mod scores;
 mod stats;
 mod topics;
+mod triage;
 mod write;
 
 pub use imports::{ImportLog, ImportProgress, ImportRecord, ImportStatus};
@@ -22,6 +24,11 @@ pub use read::{InteractionRow, PostRow, TimeWindow};
 pub use scores::{AccountMatch, ScoreRow, ScoreRun, COMPONENTS};
 pub use stats::{KindCount, PlatformCount, Stats, TopAccount};
 pub use topics::{TopicInfo, TopicRun, TopicScoreRow, TopicScores, TOPIC_COMPONENTS};
+pub use triage::{
+    score_tier, AuthorLookup, FairnessReport, FairnessTier, NewTriageDecision, NewTriageMessage,
+    TriageDecision, TriageEntry, TriageMessage, TriageQueue, TriageRecord, TriageSaved,
+    SCORE_TIERS,
+};
 pub use write::WriteCounts;
 
 use rusqlite::Connection;

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_scores.sql"),
     include_str!("migrations/0003_profile_extras.sql"),
     include_str!("migrations/0004_topic_scores.sql"),
+    include_str!("migrations/0005_triage.sql"),
     include_str!("migrations/0006_api.sql"),
 ];
 

@@ -25,6 +25,7 @@ mod cmd_serve;
 mod cmd_stats;
 mod cmd_topic_scores;
 mod cmd_topics;
+mod cmd_triage;
 mod cmd_trust;
 mod diffusion_rows;
 mod engine;
@@ -76,6 +77,8 @@ Examples:
   earshot import --format higgs higgs-activity_time.txt.gz
   earshot import --format csv --map author=name,text=text,time=tweet_created tweets.csv
   earshot stats                                  what the database holds
+  earshot triage ingest --map author=name,text=text,time=tweet_created messages.csv
+                                                 a due-by for every customer message (triage queue)
 
 Exit codes: 0 success; 1 error, or an input that could not be read to its end (whole batches
 written before it stay; see the message); 2 bad command line (nothing is written); 3 import
@@ -101,6 +104,7 @@ pub enum Command {
     Sentiment(cmd_sentiment::SentimentArgs),
     Topics(cmd_topics::TopicsArgs),
     Advocates(cmd_advocates::AdvocatesArgs),
+    Triage(cmd_triage::TriageArgs),
     Gen(cmd_gen::GenArgs),
     Bench(cmd_bench::BenchArgs),
     Serve(cmd_serve::ServeArgs),
@@ -134,6 +138,7 @@ fn main() -> ExitCode {
         Command::Sentiment(a) => cmd_sentiment::run(&cli, a),
         Command::Topics(a) => cmd_topics::run(&cli, a),
         Command::Advocates(a) => cmd_advocates::run(&cli, a),
+        Command::Triage(a) => cmd_triage::run(&cli, a),
         Command::Gen(a) => cmd_gen::run(&cli, a),
         Command::Bench(a) => cmd_bench::run(&cli, a),
         Command::Serve(a) => cmd_serve::run_serve(&cli, a),

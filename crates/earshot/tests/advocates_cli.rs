@@ -256,27 +256,12 @@ const AIRLINES: [(&str, &str); 6] = [
 
 #[test]
 fn airline_advocates_and_reasons_agree_with_the_labels() {
-    let Some(file) = shared_data("tweet-text/airline_sentiment_tweets_15col_excel_mangled_ids.csv")
-    else {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("airline.db");
+    let Some(file) = import_airline(&db) else {
         return;
     };
     let file = file.to_str().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("airline.db");
-    let (code, rep) = earshot_json(
-        &db,
-        &[
-            "import",
-            "--format",
-            "csv",
-            "--date-order",
-            "dmy",
-            "--map",
-            "author=name,text=text,time=tweet_created,id=tweet_id",
-            file,
-        ],
-    );
-    assert_eq!(code, 0, "{rep}");
     let reasons = reasons_file();
     let reasons = reasons.to_str().unwrap();
     for (airline, handle) in AIRLINES {

@@ -5,7 +5,7 @@
 //! import again adds exactly what is missing (rows are keyed by stable ids).
 
 mod pipeline;
-mod rejects;
+pub(crate) mod rejects;
 mod report;
 
 use crate::exit::{Exit, UsageError};
@@ -272,14 +272,14 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<Exit> {
 
 /// Option errors are the user's to fix on the command line (exit 2); anything else is an error reading
 /// the file (exit 1).
-fn open_error(e: earshot_ingest::OpenError) -> anyhow::Error {
+pub(crate) fn open_error(e: earshot_ingest::OpenError) -> anyhow::Error {
     match e {
         earshot_ingest::OpenError::BadOption(msg) => UsageError(msg).into(),
         other => other.into(),
     }
 }
 
-fn options(args: &ImportArgs) -> Result<Options> {
+pub(crate) fn options(args: &ImportArgs) -> Result<Options> {
     let kind: InteractionKind = args
         .kind
         .parse()

@@ -71,6 +71,31 @@ pub fn shared_data(rel: &str) -> Option<PathBuf> {
     None
 }
 
+/// The airline tweets (15 columns, Excel-mangled ids) under `shared/data`, and the `--map` that reads them.
+pub const AIRLINE_FILE: &str = "tweet-text/airline_sentiment_tweets_15col_excel_mangled_ids.csv";
+pub const AIRLINE_MAP: &str = "author=name,text=text,time=tweet_created,id=tweet_id";
+
+/// Import the airline tweets into `db` as README shows (`--date-order dmy`: dates are written
+/// 24-02-2015 11.35) and return the file; `None` (see [`shared_data`]) when the data is absent.
+pub fn import_airline(db: &Path) -> Option<PathBuf> {
+    let file = shared_data(AIRLINE_FILE)?;
+    let (code, rep) = earshot_json(
+        db,
+        &[
+            "import",
+            "--format",
+            "csv",
+            "--date-order",
+            "dmy",
+            "--map",
+            AIRLINE_MAP,
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{rep}");
+    Some(file)
+}
+
 /// Generate a synthetic stream (scale 9, edge factor 8, `seed`) into `dir` and import it into `db`.
 /// Returns `gen`'s and `import`'s JSON reports, after checking both succeeded.
 pub fn generated_db(dir: &Path, db: &Path, seed: u64) -> (serde_json::Value, serde_json::Value) {

@@ -1,0 +1,386 @@
+//! `earshot triage`: customer-service triage with a service floor: ingest messages, list what to answer
+//! next, show a decision's reasons, mark messages answered, and report how each score tier is treated.
+
+mod ingest;
+
+use crate::cmd_import::{DateOrderArg, EncodingArg};
+use crate::exit::Exit;
+use crate::Cli;
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use earshot_model::format_utc;
+use earshot_store::{FairnessReport, Store, TriageEntry, TriageRecord};
+use std::path::PathBuf;
+
+/// Customer-service triage: what to answer first, with a service floor nobody falls below.
+///
+/// Every message gets a priority (1 most urgent .. 4) and a due-by time. Everyone is answered within the
+/// floor (24 h by default) of writing, whoever they are: nothing is filtered out. Three things in the text
+/// bring a message earlier, by the same amount for anyone: a negative tone (up to 8 h, from
+/// earshot-sentiment), a named service failure such as a refund, a cancelled or delayed flight or a lost bag
+/// (4 h), and a question or a request (2 h). An author whose influence score (the latest `earshot score`
+/// run) is above 60 gets up to 4 h more, less if the account looks inauthentic; a score of 60 or below, or
+/// no score, changes nothing. Nothing is due sooner than 1 h after it arrives.
+///
+/// Each decision is stored with its reasons and the exact policy in an audit log (`triage show`), and
+/// `triage report` shows how long each score tier waits, so anyone can check that influence never cost
+/// an ordinary customer their service.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  earshot import --format csv --date-order dmy --map author=name,text=text,time=tweet_created,id=tweet_id tweets.csv
+  earshot score                                   scores the authors (optional: unscored authors get the floor)
+  earshot triage ingest --date-order dmy --map author=name,text=text,time=tweet_created,id=tweet_id tweets.csv
+  earshot triage queue --limit 20                 what to answer next
+  earshot triage show 42                          one message, its decision and every reason
+  earshot triage answered 42
+  earshot --json triage report                    due-by distribution per score tier")]
+pub struct TriageArgs {
+    #[command(subcommand)]
+    pub command: TriageCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TriageCommand {
+    Ingest(IngestArgs),
+    Queue(QueueArgs),
+    Show(ShowArgs),
+    Answered(AnsweredArgs),
+    Report(ReportArgs),
+}
+
+/// Read customer messages from a CSV, give each a priority and a due-by, and store both.
+///
+/// The CSV is read as `earshot import --format csv` reads it (same --map fields: author, text, time, id
+/// …), and rejected lines are reported the same way (`file:line: field: reason`). Authors are looked up by
+/// handle in the database, with their overall score from the latest `earshot score` run. Running the same
+/// file again stores nothing twice: a message is known by its channel and id (for rows without a usable
+/// id, by file name and line).
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    /// The CSV file (plain or gzip).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Column mapping `field=column`, comma-separated or repeated, as for `import --format csv`.
+    #[arg(long, value_delimiter = ',', value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
+
+    /// How to read an ambiguous date like 5/11/2016 (both parts ≤ 12).
+    #[arg(long, value_enum, default_value = "mdy")]
+    pub date_order: DateOrderArg,
+
+    /// Text encoding of the file.
+    #[arg(long, value_enum, default_value = "utf8")]
+    pub encoding: EncodingArg,
+
+    /// Where the messages arrived: a queue name kept with each message (`triage queue --channel`).
+    /// Default: the platform.
+    #[arg(long, value_name = "NAME")]
+    pub channel: Option<String>,
+
+    /// Platform of the authors, for looking up their scores (default `twitter`).
+    #[arg(long)]
+    pub platform: Option<String>,
+
+    /// Name of the source in derived message ids (`source:line`); default the file name without `.gz`.
+    /// Keep it the same when re-reading a renamed file.
+    #[arg(long)]
+    pub source: Option<String>,
+
+    /// The service floor: every message is due at most this long after it arrives (e.g. 24h, 8h, 2d).
+    #[arg(long, default_value = "24h", value_name = "DURATION")]
+    pub floor: String,
+
+    /// Nothing is due sooner than this after it arrives, however urgent.
+    #[arg(long, default_value = "1h", value_name = "DURATION")]
+    pub min_window: String,
+
+    /// Where to write every rejected line. Default: `<file name>.rejects.txt` here, only if any.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+
+    /// How many rejected lines to show on screen.
+    #[arg(long, default_value_t = 10)]
+    pub show_rejects: usize,
+}
+
+/// Unanswered messages, soonest due first: what to answer next.
+#[derive(Args, Debug)]
+pub struct QueueArgs {
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Skip this many first (for paging).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Only this channel.
+    #[arg(long)]
+    pub channel: Option<String>,
+}
+
+/// One message with every decision made about it and each decision's reasons.
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// The message id (from `triage queue`).
+    pub id: i64,
+}
+
+/// Mark a message answered: it leaves the queue. Marking it again keeps the first answer time.
+#[derive(Args, Debug)]
+pub struct AnsweredArgs {
+    /// The message id (from `triage queue`).
+    pub id: i64,
+}
+
+/// Fairness: how long after arrival each score tier's messages are due, and whether the floor held.
+///
+/// Per tier of the author's score (unscored, 1–20, … 81–100): messages, the smallest, median, 90th
+/// percentile and largest hours from arrival to due-by, the share due within the floor (1.00 when the
+/// floor held for everyone), the mean hours brought forward, and the count at each priority.
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Only this channel.
+    #[arg(long)]
+    pub channel: Option<String>,
+}
+
+pub fn run(cli: &Cli, args: &TriageArgs) -> Result<Exit> {
+    match &args.command {
+        TriageCommand::Ingest(a) => ingest::run(cli, a),
+        TriageCommand::Queue(a) => queue(cli, a),
+        TriageCommand::Show(a) => show(cli, a),
+        TriageCommand::Answered(a) => answered(cli, a),
+        TriageCommand::Report(a) => report(cli, a),
+    }
+}
+
+fn open(cli: &Cli) -> Result<Store> {
+    Store::open_existing(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn queue(cli: &Cli, args: &QueueArgs) -> Result<Exit> {
+    let q = open(cli)?.triage_queue(args.channel.as_deref(), args.limit, args.offset)?;
+    if cli.json {
+        println!("{}", serde_json::to_string_pretty(&q)?);
+        return Ok(Exit::Ok);
+    }
+    println!(
+        "{} unanswered{}; soonest due first (times UTC)",
+        q.unanswered,
+        args.channel
+            .as_ref()
+            .map(|c| format!(" in {c:?}"))
+            .unwrap_or_default()
+    );
+    if q.items.is_empty() {
+        return Ok(Exit::Ok);
+    }
+    println!(
+        "{:>7}  {:>3}  {:<19}  {:<16}  {:<38}  text",
+        "id", "pri", "due by", "author", "why"
+    );
+    let now = now();
+    for e in &q.items {
+        let overdue = if e.message.due_by < now { "!" } else { " " };
+        println!(
+            "{:>7}  {:>3}  {:<19}{overdue} {:<16}  {:<38}  {}",
+            e.message.id,
+            e.message.priority,
+            format_utc(e.message.due_by),
+            cut(&format!("@{}", e.message.arrived.author_handle), 16),
+            cut(&why(e), 38),
+            cut(&e.message.arrived.text, 60)
+        );
+    }
+    if q.items.iter().any(|e| e.message.due_by < now) {
+        println!("(! overdue)");
+    }
+    Ok(Exit::Ok)
+}
+
+/// The reasons that brought a message forward, briefly: `negative+complaint+question`, or `floor`.
+fn why(e: &TriageEntry) -> String {
+    let codes: Vec<&str> = e
+        .decision
+        .decided
+        .reasons
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["advance_secs"].as_i64().unwrap_or(0) > 0)
+        .filter_map(|r| r["code"].as_str())
+        .map(|c| c.strip_suffix("_sentiment").unwrap_or(c))
+        .collect();
+    if codes.is_empty() {
+        "floor".into()
+    } else {
+        codes.join("+")
+    }
+}
+
+/// `text` on one line, at most `max` characters (an ellipsis marks a cut).
+fn cut(text: &str, max: usize) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let mut s: String = flat.chars().take(max.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+fn show(cli: &Cli, args: &ShowArgs) -> Result<Exit> {
+    let Some(rec) = open(cli)?.triage_message(args.id)? else {
+        return Err(no_message(args.id));
+    };
+    if cli.json {
+        println!("{}", serde_json::to_string_pretty(&rec)?);
+        return Ok(Exit::Ok);
+    }
+    print_record(&rec);
+    Ok(Exit::Ok)
+}
+
+fn no_message(id: i64) -> anyhow::Error {
+    anyhow::anyhow!("no triage message {id} in the database (`earshot triage queue` lists the ids)")
+}
+
+fn print_record(rec: &TriageRecord) {
+    let (m, a) = (&rec.message, &rec.message.arrived);
+    println!(
+        "message {} in {:?}, from @{} on {}{}",
+        m.id,
+        a.channel,
+        a.author_handle,
+        a.platform,
+        a.ext_id
+            .as_ref()
+            .map(|e| format!(" (id {e})"))
+            .unwrap_or_default()
+    );
+    println!("  received  {} UTC", format_utc(a.received_at));
+    println!(
+        "  due by    {} UTC (priority {})",
+        format_utc(m.due_by),
+        m.priority
+    );
+    match m.answered_at {
+        Some(t) => println!("  answered  {} UTC", format_utc(t)),
+        None => println!("  not answered yet"),
+    }
+    println!("  text      {}", a.text);
+    for (id, d) in rec.decisions.iter().map(|d| (d.id, &d.decided)) {
+        let score = d
+            .author_score
+            .map(|s| format!("{s:.0}"))
+            .unwrap_or_else(|| "unscored".into());
+        let authenticity = d
+            .author_authenticity
+            .map(|a| format!("{a:.2}"))
+            .unwrap_or_else(|| "unknown".into());
+        let run = d
+            .score_run
+            .map(|r| format!(" (score run {r})"))
+            .unwrap_or_default();
+        println!(
+            "decision {} at {} UTC under {}: author score {score}{run}, authenticity {authenticity}",
+            id,
+            format_utc(d.decided_at),
+            d.policy_version
+        );
+        println!(
+            "  priority {}, due {} UTC; the floor was {} UTC",
+            d.priority,
+            format_utc(d.due_by),
+            format_utc(d.floor_due_by)
+        );
+        for r in d.reasons.as_array().into_iter().flatten() {
+            let secs = r["advance_secs"].as_i64().unwrap_or(0);
+            let advance = if secs > 0 {
+                format!("-{}", earshot_triage::span(secs))
+            } else {
+                String::new()
+            };
+            println!(
+                "  {:>8}  {:<18}  {}",
+                advance,
+                r["code"].as_str().unwrap_or("?"),
+                r["detail"].as_str().unwrap_or("")
+            );
+        }
+    }
+}
+
+fn answered(cli: &Cli, args: &AnsweredArgs) -> Result<Exit> {
+    let mut store = open(cli)?;
+    if !store.triage_mark_answered(args.id, now())? {
+        return Err(no_message(args.id));
+    }
+    let answered_at = store
+        .triage_message(args.id)?
+        .and_then(|r| r.message.answered_at);
+    if cli.json {
+        println!(
+            "{}",
+            serde_json::json!({"id": args.id, "answered": true, "answered_at": answered_at})
+        );
+    } else if let Some(t) = answered_at {
+        println!("message {} answered at {} UTC", args.id, format_utc(t));
+    }
+    Ok(Exit::Ok)
+}
+
+fn report(cli: &Cli, args: &ReportArgs) -> Result<Exit> {
+    let r = open(cli)?.triage_fairness(args.channel.as_deref())?;
+    if cli.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        print_report(&r);
+    }
+    Ok(Exit::Ok)
+}
+
+fn print_report(r: &FairnessReport) {
+    println!(
+        "{} messages{}: hours from arrival to due-by, per author score tier",
+        r.messages,
+        r.channel
+            .as_ref()
+            .map(|c| format!(" in {c:?}"))
+            .unwrap_or_default()
+    );
+    println!(
+        "  {:<9} {:>8} {:>6} {:>6} {:>6} {:>6} {:>13} {:>13}   by priority 1/2/3/4",
+        "tier", "messages", "min", "p50", "p90", "max", "within floor", "mean advance"
+    );
+    let h = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.1}"));
+    for t in &r.tiers {
+        println!(
+            "  {:<9} {:>8} {:>6} {:>6} {:>6} {:>6} {:>13} {:>13}   {}",
+            t.tier,
+            t.messages,
+            h(t.min_hours),
+            h(t.p50_hours),
+            h(t.p90_hours),
+            h(t.max_hours),
+            t.within_floor
+                .map_or("-".to_string(), |x| format!("{x:.2}")),
+            h(t.mean_advance_hours),
+            t.by_priority
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join("/")
+        );
+    }
+}
