@@ -113,9 +113,8 @@ pub struct AuthorLookup {
     pub score: Option<f64>,
     /// The latest score run, if there is one.
     pub score_run: Option<i64>,
-    /// How authentic the account looks, in [0, 1]. Always `None` for now: the store keeps no
-    /// per-account authenticity yet. It will come from earshot-trust's probabilities stored beside the
-    /// scores (schema version 6), read here.
+    /// How authentic the account looks, in [0, 1]: its authenticity weight in the latest run, stored
+    /// with its score; `None` when unscored or when the run had no authenticity model.
     pub authenticity: Option<f64>,
 }
 
@@ -440,19 +439,25 @@ impl Store {
             .prepare_cached("SELECT MAX(id) FROM score_runs")
             .and_then(|mut s| s.query_row([], |r| r.get(0)))
             .map_err(e)?;
-        let score = match (account, score_run) {
+        let (score, authenticity) = match (account, score_run) {
             (Some(a), Some(run)) => self
                 .conn
-                .prepare_cached("SELECT overall FROM scores WHERE run_id = ?1 AND account = ?2")
-                .and_then(|mut s| s.query_row(params![run, a], |r| r.get(0)).optional())
-                .map_err(e)?,
-            _ => None,
+                .prepare_cached(
+                    "SELECT overall, authenticity FROM scores WHERE run_id = ?1 AND account = ?2",
+                )
+                .and_then(|mut s| {
+                    s.query_row(params![run, a], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()
+                })
+                .map_err(e)?
+                .map_or((None, None), |(s, a): (f64, Option<f64>)| (Some(s), a)),
+            _ => (None, None),
         };
         Ok(AuthorLookup {
             account,
             score,
             score_run,
-            authenticity: None,
+            authenticity,
         })
     }
 }

@@ -250,6 +250,8 @@ fn an_author_is_found_by_handle_with_the_latest_score() {
         pct: [0.0; 5],
         askers: 0,
         askers_answered: 0,
+        // Stored with the score when the run had an authenticity model; here only for high scores.
+        authenticity: (overall > 50.0).then_some(0.4),
     };
     s.save_score_run(&run, &[row(ann_id, 30.0)]).unwrap();
     let latest = s
@@ -257,9 +259,10 @@ fn an_author_is_found_by_handle_with_the_latest_score() {
         .unwrap();
     let ann = s.triage_author("twitter", "ann").unwrap();
     assert_eq!((ann.score, ann.score_run), (Some(70.0), Some(latest)));
-    assert_eq!(ann.authenticity, None);
+    assert_eq!(ann.authenticity, Some(0.4));
     let bob = s.triage_author("twitter", "bob").unwrap();
     assert_eq!((bob.account, bob.score), (Some(bob_id), Some(12.0)));
+    assert_eq!(bob.authenticity, None);
     let stranger = s.triage_author("twitter", "carol").unwrap();
     assert_eq!(
         (stranger.account, stranger.score, stranger.score_run),
