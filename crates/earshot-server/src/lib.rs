@@ -15,6 +15,7 @@ pub mod page;
 pub mod problem;
 pub mod routes;
 pub mod state;
+pub mod triage;
 
 pub use engine::{Engine, EngineError, Progress};
 pub use openapi::openapi_json;
@@ -24,7 +25,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::Response;
 use axum::Router;
-use routes::{accounts, events, health, jobs, keys};
+use routes::{accounts, events, health, jobs, keys, triage as triage_routes};
 use state::AppState;
 use std::future::Future;
 use std::path::PathBuf;
@@ -46,6 +47,8 @@ pub struct ServerConfig {
     pub max_running_jobs: usize,
     /// Serve `/openapi.json` and the `/docs` reference page without a key.
     pub public_docs: bool,
+    /// How incoming customer messages are triaged (the floor every message is due within).
+    pub triage_policy: earshot_triage::Policy,
 }
 
 impl ServerConfig {
@@ -56,6 +59,7 @@ impl ServerConfig {
             read_connections: 16,
             max_running_jobs: 1,
             public_docs: false,
+            triage_policy: earshot_triage::Policy::default(),
         }
     }
 }
@@ -87,11 +91,17 @@ fn keyed_routes() -> OpenApiRouter<AppState> {
             .routes(routes!(jobs::post_forecast))
             .routes(routes!(jobs::post_plan))
             .routes(routes!(jobs::get_job))
-            .routes(routes!(jobs::list_jobs)),
+            .routes(routes!(jobs::list_jobs))
+            .routes(routes!(triage_routes::get_queue))
+            .routes(routes!(triage_routes::get_message))
+            .routes(routes!(triage_routes::get_fairness)),
     );
     let write = scoped(
         Scope::Write,
-        OpenApiRouter::new().routes(routes!(events::post_events)),
+        OpenApiRouter::new()
+            .routes(routes!(events::post_events))
+            .routes(routes!(triage_routes::post_messages))
+            .routes(routes!(triage_routes::post_answered)),
     );
     let admin = scoped(
         Scope::Admin,

@@ -24,6 +24,7 @@ Lists take `limit` (1–1000) and `offset` and say where the next page starts.",
         (name = "accounts", description = "Scores, explanations, history, rankings and enrichment"),
         (name = "ingest", description = "Events in"),
         (name = "jobs", description = "Forecasts and plans in the background"),
+        (name = "triage", description = "Customer messages: a due-by for everyone, never later than the floor"),
         (name = "keys", description = "API keys (admin)")
     )
 )]

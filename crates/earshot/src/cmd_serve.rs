@@ -43,6 +43,13 @@ pub struct ServeArgs {
     /// Serve /openapi.json and /docs without a key.
     #[arg(long)]
     pub public_docs: bool,
+    /// Triage: every customer message is due within this of arrival, whoever wrote it (`24h`, `90m`,
+    /// `2d`). Urgency and influence only bring a message earlier.
+    #[arg(long, default_value = "24h", value_name = "DURATION")]
+    pub triage_floor: String,
+    /// Triage: no message is ever due sooner than this after arrival.
+    #[arg(long, default_value = "1h", value_name = "DURATION")]
+    pub triage_min_window: String,
     /// Print the OpenAPI document and exit.
     #[arg(long)]
     pub openapi: bool,
@@ -219,6 +226,18 @@ pub fn run_serve(cli: &Cli, args: &ServeArgs) -> Result<Exit> {
     config.max_body_bytes = args.max_body_mib << 20;
     config.max_running_jobs = args.jobs.max(1);
     config.public_docs = args.public_docs;
+    let duration = |flag: &str, v: &str| {
+        earshot_triage::parse_duration(v).map_err(|e| UsageError(format!("{flag}: {e}")))
+    };
+    config.triage_policy = earshot_triage::Policy {
+        floor_secs: duration("--triage-floor", &args.triage_floor)?,
+        min_window_secs: duration("--triage-min-window", &args.triage_min_window)?,
+        ..earshot_triage::Policy::default()
+    };
+    config
+        .triage_policy
+        .validate()
+        .map_err(|e| UsageError(format!("the triage policy: {e}")))?;
     let mut rt = tokio::runtime::Builder::new_multi_thread();
     if let Some(w) = args.workers {
         rt.worker_threads(w.max(1));

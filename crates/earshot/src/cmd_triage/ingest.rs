@@ -9,9 +9,9 @@ use crate::Cli;
 use anyhow::{Context, Result};
 use earshot_ingest::Format;
 use earshot_model::{Event, Post};
-use earshot_store::{score_tier, NewTriageDecision, NewTriageMessage, Store, SCORE_TIERS};
-use earshot_triage::{decide, Author, Decision, Message, Policy};
-use rayon::prelude::*;
+use earshot_server::triage::{decide_and_store, Incoming, Triaged};
+use earshot_store::{score_tier, Store, SCORE_TIERS};
+use earshot_triage::Policy;
 
 /// Messages decided and stored per transaction.
 const BATCH: usize = 2_000;
@@ -161,8 +161,7 @@ fn policy(args: &IngestArgs) -> Result<Policy> {
     Ok(policy)
 }
 
-/// Look up each author, decide every message (in parallel: decisions read only the text and the author),
-/// and store the batch in one transaction.
+/// Decide and store a batch of messages (the server's own path: `earshot_server::triage`).
 fn store_batch(
     store: &mut Store,
     policy: &Policy,
@@ -174,73 +173,35 @@ fn store_batch(
     if posts.is_empty() {
         return Ok(());
     }
-    let authors = posts
+    let incoming: Vec<Incoming> = posts
         .iter()
-        .map(|p| {
-            let handle = p.author.handle.as_deref().unwrap_or(&p.author.ext_id);
-            store.triage_author(&p.platform, handle)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let decisions: Vec<Decision> = posts
-        .par_iter()
-        .zip(&authors)
-        .map(|(p, a)| {
-            let msg = Message {
-                text: p.text.as_deref().unwrap_or(""),
-                received: p.time,
-                channel,
-            };
-            let author = Author {
-                score: a.score,
-                authenticity: a.authenticity,
-            };
-            decide(policy, &msg, &author)
+        .map(|p| Incoming {
+            channel: channel.to_string(),
+            ext_id: Some(p.ext_id.clone()),
+            platform: p.platform.clone(),
+            author: p
+                .author
+                .handle
+                .clone()
+                .unwrap_or_else(|| p.author.ext_id.clone()),
+            text: p.text.clone().unwrap_or_default(),
+            received_at: p.time,
         })
         .collect();
-    let decided_at = now();
-    let policy_json = serde_json::to_value(policy)?;
-    let batch: Vec<(NewTriageMessage, NewTriageDecision)> = posts
-        .iter()
-        .zip(&authors)
-        .zip(&decisions)
-        .map(|((p, a), d)| {
-            let message = NewTriageMessage {
-                channel: channel.to_string(),
-                ext_id: Some(p.ext_id.clone()),
-                platform: p.platform.clone(),
-                author_handle: p
-                    .author
-                    .handle
-                    .clone()
-                    .unwrap_or_else(|| p.author.ext_id.clone()),
-                account: a.account,
-                text: p.text.clone().unwrap_or_default(),
-                received_at: p.time,
-            };
-            let decision = NewTriageDecision {
-                decided_at,
-                policy_version: policy.version().to_string(),
-                policy: policy_json.clone(),
-                author_score: a.score,
-                author_authenticity: a.authenticity,
-                score_run: a.score_run,
-                priority: d.priority,
-                due_by: d.due_by,
-                floor_due_by: d.floor_due_by,
-                reasons: serde_json::to_value(&d.reasons)?,
-            };
-            Ok((message, decision))
-        })
-        .collect::<Result<_>>()?;
-    let saved = store.save_triage(&batch)?;
+    let triaged = decide_and_store(store, policy, &incoming, now())?;
     report.messages += posts.len() as u64;
-    for ((s, (m, d)), a) in saved.iter().zip(&batch).zip(&authors) {
+    for Triaged {
+        saved: s,
+        message: m,
+        decision: d,
+    } in &triaged
+    {
         if !s.new {
             report.already_stored += 1;
             continue;
         }
         report.new += 1;
-        report.known_authors += u64::from(a.account.is_some());
+        report.known_authors += u64::from(m.account.is_some());
         report.by_priority[usize::from(d.priority.clamp(1, 4)) - 1] += 1;
         let t = &mut tiers[score_tier(d.author_score)];
         t.0 += 1;

@@ -1,0 +1,101 @@
+//! Triage as a service: decide each incoming message with earshot-triage and store it with its decision
+//! in one transaction. Shared by `POST /v1/triage/messages` and `earshot triage ingest`, so a message
+//! gets the same decision and the same audit record whichever way it arrives.
+
+use earshot_store::{NewTriageDecision, NewTriageMessage, Store, StoreError, TriageSaved};
+use earshot_triage::{decide, Author, Decision, Message, Policy};
+use rayon::prelude::*;
+
+/// A customer message as it arrives.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub channel: String,
+    /// The source's own id: the same `(channel, ext_id)` again is not stored twice.
+    pub ext_id: Option<String>,
+    pub platform: String,
+    /// The author's handle (or platform id).
+    pub author: String,
+    pub text: String,
+    /// Unix seconds.
+    pub received_at: i64,
+}
+
+/// What happened to one message.
+#[derive(Debug, Clone)]
+pub struct Triaged {
+    pub saved: TriageSaved,
+    pub message: NewTriageMessage,
+    pub decision: NewTriageDecision,
+}
+
+/// Look each author up, decide every message (in parallel: a decision reads only the text and the
+/// author) and store the batch in one transaction. A message stored before keeps its first decision
+/// (`saved.new` is false); the returned decision is then the one made now, not stored.
+pub fn decide_and_store(
+    store: &mut Store,
+    policy: &Policy,
+    batch: &[Incoming],
+    decided_at: i64,
+) -> Result<Vec<Triaged>, StoreError> {
+    let authors = batch
+        .iter()
+        .map(|m| store.triage_author(&m.platform, &m.author))
+        .collect::<Result<Vec<_>, _>>()?;
+    let decisions: Vec<Decision> = batch
+        .par_iter()
+        .zip(&authors)
+        .map(|(m, a)| {
+            let msg = Message {
+                text: &m.text,
+                received: m.received_at,
+                channel: &m.channel,
+            };
+            let author = Author {
+                score: a.score,
+                authenticity: a.authenticity,
+            };
+            decide(policy, &msg, &author)
+        })
+        .collect();
+    let policy_json = serde_json::to_value(policy).unwrap_or_default();
+    let rows: Vec<(NewTriageMessage, NewTriageDecision)> = batch
+        .iter()
+        .zip(&authors)
+        .zip(decisions)
+        .map(|((m, a), d)| {
+            (
+                NewTriageMessage {
+                    channel: m.channel.clone(),
+                    ext_id: m.ext_id.clone(),
+                    platform: m.platform.clone(),
+                    author_handle: m.author.clone(),
+                    account: a.account,
+                    text: m.text.clone(),
+                    received_at: m.received_at,
+                },
+                NewTriageDecision {
+                    decided_at,
+                    policy_version: policy.version().to_string(),
+                    policy: policy_json.clone(),
+                    author_score: a.score,
+                    author_authenticity: a.authenticity,
+                    score_run: a.score_run,
+                    priority: d.priority,
+                    due_by: d.due_by,
+                    floor_due_by: d.floor_due_by,
+                    reasons: serde_json::to_value(&d.reasons).unwrap_or_default(),
+                },
+            )
+        })
+        .collect();
+    let saved = store.save_triage(&rows)?;
+    Ok(saved
+        .into_iter()
+        .zip(rows)
+        .map(|(saved, (message, decision))| Triaged {
+            saved,
+            message,
+            decision,
+        })
+        .collect())
+}
