@@ -69,7 +69,7 @@ fn every_message_is_due_within_the_floor_and_urgency_comes_first() {
         .map(|i| i["due_by"].as_i64().unwrap())
         .collect();
     for (i, d) in due.iter().enumerate() {
-        assert!(*d <= T0 + 86_400 && *d >= T0, "{i}: {d}");
+        assert!((T0..=T0 + 86_400).contains(d), "{i}: {d}");
         assert_eq!(items[i]["floor_due_by"], T0 + 86_400);
         assert!(!items[i]["reasons"].as_array().unwrap().is_empty());
     }
@@ -211,7 +211,7 @@ fn bad_triage_requests_are_problems_and_store_nothing() {
     assert_eq!(v["floor_secs"], 7_200);
     for i in v["items"].as_array().unwrap() {
         let d = i["due_by"].as_i64().unwrap();
-        assert!(d <= T0 + 7_200 && d >= T0 + 600, "{i}");
+        assert!((T0 + 600..=T0 + 7_200).contains(&d), "{i}");
     }
     // A message without a time is received now.
     let r =
