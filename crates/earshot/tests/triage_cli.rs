@@ -205,12 +205,18 @@ fn show_answered_and_the_queue_in_text() {
         "service floor",
         "Names a service failure (\"refund\", \"cancel\")",
         "influence score",
-        "authenticity unknown",
     ] {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }
     let (code, rec) = earshot_json(&db, &["triage", "show", &id_s]);
     assert_eq!(code, 0);
+    // The author was scored, so the weight stored with that score is used and shown, not "unknown".
+    let weight = rec["decisions"][0]["author_authenticity"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no author_authenticity in {rec}"));
+    let shown = format!("times authenticity {weight:.2}");
+    assert!(text.contains(&shown), "{shown:?} missing from:\n{text}");
+    assert!(!text.contains("authenticity unknown"), "{text}");
     assert_eq!(rec["decisions"].as_array().unwrap().len(), 1);
     assert_eq!(rec["decisions"][0]["policy"]["floor_secs"], FLOOR);
     assert_eq!(rec["decisions"][0]["policy_version"], "earshot-triage-1");
