@@ -56,7 +56,7 @@ impl ServerConfig {
         ServerConfig {
             db,
             max_body_bytes: 8 << 20,
-            read_connections: 16,
+            read_connections: 64,
             max_running_jobs: 1,
             public_docs: false,
             triage_policy: earshot_triage::Policy::default(),

@@ -4,8 +4,8 @@
 use crate::auth::KeyCache;
 use crate::problem::{ApiError, ApiResult};
 use crate::{Engine, ServerConfig};
-use earshot_store::Store;
-use std::sync::{Arc, Mutex};
+use earshot_store::{ScoreRun, Store, TopicInfo};
+use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::Semaphore;
 
 /// Cheap to clone: everything is behind one `Arc`.
@@ -22,6 +22,15 @@ struct Inner {
     engine: Arc<dyn Engine>,
     /// Jobs allowed to run at once.
     running_jobs: Arc<Semaphore>,
+    /// The latest score run and its topics, read once per run rather than once per lookup.
+    latest_run: RwLock<Option<Arc<RunInfo>>>,
+}
+
+/// A score run as lookups need it (without its model text).
+#[derive(Debug)]
+pub struct RunInfo {
+    pub run: ScoreRun,
+    pub topics: Vec<TopicInfo>,
 }
 
 impl AppState {
@@ -39,6 +48,7 @@ impl AppState {
             keys,
             engine,
             running_jobs: Arc::new(Semaphore::new(running)),
+            latest_run: RwLock::new(None),
             config,
         })))
     }
@@ -57,6 +67,63 @@ impl AppState {
 
     pub fn running_jobs(&self) -> Arc<Semaphore> {
         Arc::clone(&self.0.running_jobs)
+    }
+
+    /// The latest score run (cached until a newer one appears), or `None` before any run.
+    pub fn latest_run(&self, store: &Store) -> ApiResult<Option<Arc<RunInfo>>> {
+        let Some(id) = store.latest_run_id()? else {
+            return Ok(None);
+        };
+        if let Some(r) = self
+            .0
+            .latest_run
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            if r.run.id == id {
+                return Ok(Some(Arc::clone(r)));
+            }
+        }
+        let Some(mut run) = store.score_run(Some(id))? else {
+            return Ok(None);
+        };
+        run.model_json = String::new();
+        let info = Arc::new(RunInfo {
+            topics: store.run_topics(id)?,
+            run,
+        });
+        *self.0.latest_run.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&info));
+        Ok(Some(info))
+    }
+
+    fn take_reader(&self) -> ApiResult<Store> {
+        let taken = self
+            .0
+            .readers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop();
+        match taken {
+            Some(s) => Ok(s),
+            None => Ok(Store::open_existing(&self.0.config.db)?),
+        }
+    }
+
+    fn give_back(&self, store: Store) {
+        let mut idle = self.0.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < self.0.config.read_connections {
+            idle.push(store);
+        }
+    }
+
+    /// Run a short read (a few indexed lookups, microseconds) right here on the async worker: for
+    /// the hottest endpoints a hop to the blocking pool costs more than the query.
+    pub fn read_now<T>(&self, f: impl FnOnce(&Store) -> ApiResult<T>) -> ApiResult<T> {
+        let store = self.take_reader()?;
+        let out = f(&store);
+        self.give_back(store);
+        out
     }
 
     /// Run `f` with a read connection on the blocking pool.

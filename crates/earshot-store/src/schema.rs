@@ -28,6 +28,7 @@ pub(crate) fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "cache_size", -262_144)?; // KiB: 256 MiB
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
     conn.pragma_update(None, "foreign_keys", "OFF")?;
     Ok(())
 }

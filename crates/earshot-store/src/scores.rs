@@ -176,8 +176,8 @@ impl Store {
             ),
         };
         self.conn
-            .query_row(&sql, params![id], run_from)
-            .optional()
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_row(params![id], run_from).optional())
             .map_err(|e| self.err(e))
     }
 
@@ -231,7 +231,7 @@ impl Store {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![run, platform, limit as i64, offset as i64], |r| {
                 score_from(r, 0)
@@ -288,6 +288,7 @@ impl Store {
     /// The account a client names on `platform`: by exact ext_id, then by handle (`@handle` or `handle`,
     /// any case). Every step is an index lookup, so this is cheap enough for a busy API; unlike
     /// [`Store::find_accounts`] it never scans. Of several accounts sharing a handle, the lowest id wins.
+    /// The match's `handle` is left empty: callers that show the account read it with the profile.
     pub fn lookup_account(&self, platform: &str, query: &str) -> Result<Option<AccountMatch>> {
         let q = query.trim();
         let handle = q.trim_start_matches('@');
@@ -325,9 +326,6 @@ impl Store {
                     .optional()
                 })
                 .map_err(|e| self.err(e))?;
-        }
-        if let Some(m) = &mut found {
-            m.handle = self.account_names(m.id)?.and_then(|(_, h)| h);
         }
         Ok(found)
     }

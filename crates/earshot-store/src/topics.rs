@@ -167,7 +167,7 @@ impl Store {
     pub fn run_topics(&self, run: i64) -> Result<Vec<TopicInfo>> {
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare_cached(
                 "SELECT topic, key, label, posts, accounts FROM score_topics WHERE run_id = ?1 ORDER BY topic",
             )
             .map_err(|e| self.err(e))?;
@@ -224,7 +224,7 @@ impl Store {
              WHERE s.run_id = ?1 AND s.topic = ?2 AND (?3 IS NULL OR a.platform = ?3)
              ORDER BY s.{column} DESC, s.score DESC, s.account LIMIT ?4 OFFSET ?5"
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(
                 params![run, topic, platform, limit as i64, offset as i64],
@@ -238,7 +238,7 @@ impl Store {
     pub fn account_topic_scores(&self, run: i64, account: i64) -> Result<Vec<TopicScoreRow>> {
         let mut stmt = self
             .conn
-            .prepare(&format!(
+            .prepare_cached(&format!(
                 "SELECT {ROW_COLUMNS} FROM topic_scores WHERE run_id = ?1 AND account = ?2 ORDER BY topic"
             ))
             .map_err(|e| self.err(e))?;

@@ -2,7 +2,7 @@
 
 use crate::page::{Page, PageParams};
 use crate::problem::{ApiError, ApiResult, Body, Json, Path, Query};
-use crate::state::AppState;
+use crate::state::{AppState, RunInfo};
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use earshot_store::{
@@ -116,22 +116,21 @@ pub(crate) fn score_view(run: &ScoreRun, row: &ScoreRow) -> ScoreView {
     }
 }
 
-/// The whole view of one found account in the latest run.
-pub(crate) fn account_view(store: &Store, m: &AccountMatch) -> ApiResult<AccountView> {
+/// The whole view of one found account in `run` (the latest).
+pub(crate) fn account_view(
+    store: &Store,
+    run: Option<&RunInfo>,
+    m: &AccountMatch,
+) -> ApiResult<AccountView> {
     let profile = store.account(m.id)?;
-    let run = match store.latest_run_id()? {
-        Some(id) => store.score_run(Some(id))?,
-        None => None,
-    };
     let mut score = None;
     let mut topics = Vec::new();
-    if let Some(run) = &run {
+    if let Some(RunInfo { run, topics: infos }) = run {
         if let Some(row) = store.account_score(run.id, m.id)? {
             score = Some(score_view(run, &row));
-            let rows = store.account_topic_scores(run.id, m.id)?;
-            if !rows.is_empty() {
-                let infos = store.run_topics(run.id)?;
-                topics = rows
+            if !infos.is_empty() {
+                topics = store
+                    .account_topic_scores(run.id, m.id)?
                     .iter()
                     .filter_map(|r| {
                         let info: &TopicInfo = infos.iter().find(|t| t.topic == r.topic)?;
@@ -148,8 +147,10 @@ pub(crate) fn account_view(store: &Store, m: &AccountMatch) -> ApiResult<Account
             }
         }
     }
+    let mut account = account_ref(m);
+    account.handle = profile.as_ref().and_then(|a| a.handle.clone());
     Ok(AccountView {
-        account: account_ref(m),
+        account,
         display_name: profile.as_ref().and_then(|a| a.display_name.clone()),
         followers: profile.as_ref().and_then(|a| a.profile.followers),
         score,
@@ -172,12 +173,12 @@ pub async fn get_account(
     State(state): State<AppState>,
     Path((platform, account)): Path<(String, String)>,
 ) -> ApiResult<Json<AccountView>> {
-    state
-        .read(move |s| {
-            let m = find(s, &platform, &account)?;
-            account_view(s, &m).map(Json)
-        })
-        .await
+    // A few indexed lookups: run inline rather than on the blocking pool (see `read_now`).
+    state.read_now(|s| {
+        let m = find(s, &platform, &account)?;
+        let run = state.latest_run(s)?;
+        account_view(s, run.as_deref(), &m).map(Json)
+    })
 }
 
 /// Query of `explanation`.
@@ -567,12 +568,14 @@ pub async fn post_enrich(
             ))
         }
     };
+    let st = state.clone();
     state
         .read(move |s| {
+            let run = st.latest_run(s)?;
             let mut items = Vec::with_capacity(wanted.len());
             for (platform, input) in wanted {
                 let account = match s.lookup_account(&platform, &input)? {
-                    Some(m) => Some(account_view(s, &m)?),
+                    Some(m) => Some(account_view(s, run.as_deref(), &m)?),
                     None => None,
                 };
                 items.push(EnrichEntry {

@@ -21,13 +21,11 @@ pub struct Health {
     responses((status = 200, description = "The server and its database answer", body = Health),
               (status = 500, description = "The database does not answer", body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let schema_version = state
-        .read(|s| {
-            s.connection()
-                .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
-                .map_err(ApiError::internal)
-        })
-        .await?;
+    let schema_version = state.read_now(|s| {
+        s.connection()
+            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .map_err(ApiError::internal)
+    })?;
     Ok(Json(Health {
         status: "ok".into(),
         schema_version,
