@@ -153,12 +153,23 @@ pub struct FairnessTier {
     pub mean_advance_hours: Option<f64>,
     /// Messages at priority 1, 2, 3 and 4.
     pub by_priority: [u64; 4],
+    /// Messages marked answered.
+    pub answered: u64,
+    /// Of the answered, the share answered by their due-by, and by the floor: whether the promise was
+    /// kept in practice, not only on paper. `None` when none is answered.
+    pub answered_by_due: Option<f64>,
+    pub answered_within_floor: Option<f64>,
+    /// Unanswered messages whose floor has already passed at the report's time: people kept waiting
+    /// longer than anyone should be.
+    pub overdue: u64,
 }
 
 /// The fairness report: due-by distributions per score tier.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FairnessReport {
     pub channel: Option<String>,
+    /// When the report was made (Unix seconds): `overdue` counts against it.
+    pub at: i64,
     pub messages: u64,
     /// One row per tier of [`SCORE_TIERS`], empty tiers included.
     pub tiers: Vec<FairnessTier>,
@@ -363,8 +374,9 @@ impl Store {
     }
 
     /// The fairness report over every stored message's current decision (optionally of one channel):
-    /// per score tier, how long after arrival messages are due, and whether the floor held.
-    pub fn triage_fairness(&self, channel: Option<&str>) -> Result<FairnessReport> {
+    /// per score tier, how long after arrival messages are due, whether the floor held, and, as of
+    /// `now` (Unix seconds), how the answered were answered and how many wait past the floor.
+    pub fn triage_fairness(&self, channel: Option<&str>, now: i64) -> Result<FairnessReport> {
         let filter = if channel.is_some() {
             "m.channel = ?1"
         } else {
@@ -373,7 +385,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "SELECT d.author_score, m.received_at, d.due_by, d.floor_due_by, d.priority
+                "SELECT d.author_score, m.received_at, d.due_by, d.floor_due_by, d.priority, m.answered_at
                  FROM triage_messages m JOIN triage_decisions d ON d.id = m.decision_id WHERE {filter}"
             ))
             .map_err(|e| self.err(e))?;
@@ -385,18 +397,27 @@ impl Store {
                     r.get::<_, i64>(2)?,
                     r.get::<_, i64>(3)?,
                     r.get::<_, i64>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
                 ))
             })
             .map_err(|e| self.err(e))?;
         let mut tiers: Vec<TierAcc> = SCORE_TIERS.iter().map(|_| TierAcc::default()).collect();
         for row in rows {
-            let (score, received, due, floor, priority) = row.map_err(|e| self.err(e))?;
+            let (score, received, due, floor, priority, answered) = row.map_err(|e| self.err(e))?;
             let t = &mut tiers[score_tier(score)];
             t.hours.push(due.saturating_sub(received) as f64 / 3_600.0);
             t.within += u64::from(due <= floor);
             t.advance_hours += floor.saturating_sub(due) as f64 / 3_600.0;
             if (1..=4).contains(&priority) {
                 t.by_priority[priority as usize - 1] += 1;
+            }
+            match answered {
+                Some(at) => {
+                    t.answered += 1;
+                    t.answered_by_due += u64::from(at <= due);
+                    t.answered_within_floor += u64::from(at <= floor);
+                }
+                None => t.overdue += u64::from(floor < now),
             }
         }
         let tiers: Vec<FairnessTier> = tiers
@@ -406,6 +427,7 @@ impl Store {
             .collect();
         Ok(FairnessReport {
             channel: channel.map(str::to_string),
+            at: now,
             messages: tiers.iter().map(|t| t.messages).sum(),
             tiers,
         })
@@ -531,6 +553,10 @@ struct TierAcc {
     within: u64,
     advance_hours: f64,
     by_priority: [u64; 4],
+    answered: u64,
+    answered_by_due: u64,
+    answered_within_floor: u64,
+    overdue: u64,
 }
 
 impl TierAcc {
@@ -553,6 +579,12 @@ impl TierAcc {
             within_floor: some(self.within as f64 / n.max(1) as f64),
             mean_advance_hours: some(self.advance_hours / n.max(1) as f64),
             by_priority: self.by_priority,
+            answered: self.answered,
+            answered_by_due: (self.answered > 0)
+                .then(|| self.answered_by_due as f64 / self.answered as f64),
+            answered_within_floor: (self.answered > 0)
+                .then(|| self.answered_within_floor as f64 / self.answered as f64),
+            overdue: self.overdue,
         }
     }
 }

@@ -470,8 +470,15 @@ fn openapi_document_and_reference_page() {
         "/v1/events",
         "/v1/jobs/forecast",
         "/v1/jobs/plan",
+        "/v1/jobs",
         "/v1/jobs/{id}",
         "/v1/keys",
+        "/v1/keys/{id}",
+        "/v1/triage/messages",
+        "/v1/triage/messages/{id}",
+        "/v1/triage/messages/{id}/answered",
+        "/v1/triage/queue",
+        "/v1/triage/fairness",
     ] {
         assert!(paths.contains_key(p), "{p} missing");
     }

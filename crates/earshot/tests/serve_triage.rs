@@ -168,6 +168,19 @@ fn every_message_is_due_within_the_floor_and_urgency_comes_first() {
         assert_eq!(t["within_floor"], 1.0, "{t}");
         assert!(t["max_hours"].as_f64().unwrap() <= 24.0, "{t}");
     }
+    // In practice: the one answered today was answered years after its floor, and the three others
+    // (received at T0, long past) wait beyond it.
+    let sum = |k: &str| tiers.iter().map(|t| t[k].as_u64().unwrap()).sum::<u64>();
+    assert_eq!((sum("answered"), sum("overdue")), (1, 3));
+    let answered = tiers.iter().find(|t| t["answered"] == 1).unwrap();
+    assert_eq!(
+        (
+            &answered["answered_by_due"],
+            &answered["answered_within_floor"]
+        ),
+        (&json!(0.0), &json!(0.0))
+    );
+    assert!(fair["at"].as_i64().unwrap() > T0 + 86_400);
 }
 
 #[test]

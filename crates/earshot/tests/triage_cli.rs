@@ -247,6 +247,12 @@ fn show_answered_and_the_queue_in_text() {
         text.contains("within floor") && text.contains("81-100"),
         "{text}"
     );
+    // The tweets are from 2015: the one answered today was late, the three others wait past the floor.
+    assert!(text.contains("3 messages wait past the floor"), "{text}");
+    let (_, r) = earshot_json(&db, &["triage", "report"]);
+    let tiers = r["tiers"].as_array().unwrap();
+    let sum = |k: &str| tiers.iter().map(|t| t[k].as_u64().unwrap()).sum::<u64>();
+    assert_eq!((sum("answered"), sum("overdue")), (1, 3), "{r}");
 }
 
 #[test]

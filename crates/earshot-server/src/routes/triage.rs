@@ -422,6 +422,16 @@ pub struct TierView {
     pub mean_advance_hours: Option<f64>,
     /// Messages at priority 1, 2, 3 and 4.
     pub by_priority: Vec<u64>,
+    /// Messages marked answered.
+    pub answered: u64,
+    /// Of the answered, the share answered by their due-by (absent when none is answered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_by_due: Option<f64>,
+    /// Of the answered, the share answered within the floor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_within_floor: Option<f64>,
+    /// Unanswered messages whose floor has passed: people waiting longer than anyone should.
+    pub overdue: u64,
 }
 
 /// The fairness report.
@@ -429,6 +439,8 @@ pub struct TierView {
 pub struct FairnessView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
+    /// When the report was made, unix seconds (`overdue` counts against it).
+    pub at: i64,
     pub messages: u64,
     pub tiers: Vec<TierView>,
 }
@@ -436,6 +448,7 @@ pub struct FairnessView {
 fn fairness_view(r: FairnessReport) -> FairnessView {
     FairnessView {
         channel: r.channel,
+        at: r.at,
         messages: r.messages,
         tiers: r
             .tiers
@@ -450,6 +463,10 @@ fn fairness_view(r: FairnessReport) -> FairnessView {
                 within_floor: t.within_floor,
                 mean_advance_hours: t.mean_advance_hours,
                 by_priority: t.by_priority.to_vec(),
+                answered: t.answered,
+                answered_by_due: t.answered_by_due,
+                answered_within_floor: t.answered_within_floor,
+                overdue: t.overdue,
             })
             .collect(),
     }
@@ -463,7 +480,8 @@ pub struct FairnessParams {
     pub channel: Option<String>,
 }
 
-/// How each score tier is treated: due-by distributions per tier, and the share due within the floor.
+/// How each score tier is treated: due-by distributions per tier, the share due within the floor, and
+/// in practice: how the answered were answered and how many still wait past the floor.
 #[utoipa::path(get, path = "/v1/triage/fairness", tag = "triage", params(FairnessParams),
     responses((status = 200, description = "The report, one row per tier", body = FairnessView)))]
 pub async fn get_fairness(
@@ -473,7 +491,7 @@ pub async fn get_fairness(
     state
         .read(move |s| {
             Ok(Json(fairness_view(
-                s.triage_fairness(q.channel.as_deref())?,
+                s.triage_fairness(q.channel.as_deref(), crate::now())?,
             )))
         })
         .await

@@ -157,8 +157,20 @@ fn fairness_is_reported_per_score_tier() {
             decision(score, hours * 3_600, 1_000),
         ));
     }
-    s.save_triage(&batch).unwrap();
-    let r = s.triage_fairness(None).unwrap();
+    let saved = s.save_triage(&batch).unwrap();
+    // Nothing answered and, at the time they arrived, nobody overdue.
+    let before = s.triage_fairness(None, 1_000).unwrap();
+    assert!(before
+        .tiers
+        .iter()
+        .all(|t| (t.answered, t.answered_by_due, t.overdue) == (0, None, 0)));
+    // Unscored: the 24 h one answered on time, the 20 h one 2 h past its due-by but within the floor.
+    s.triage_mark_answered(saved[0].message_id, 1_000 + 24 * 3_600)
+        .unwrap();
+    s.triage_mark_answered(saved[1].message_id, 1_000 + 22 * 3_600)
+        .unwrap();
+    let r = s.triage_fairness(None, 1_000 + 86_400 + 1).unwrap();
+    assert_eq!(r.at, 1_000 + 86_400 + 1);
     assert_eq!(r.messages, 6);
     let names: Vec<&str> = r.tiers.iter().map(|t| t.tier).collect();
     assert_eq!(names, SCORE_TIERS);
@@ -176,6 +188,17 @@ fn fairness_is_reported_per_score_tier() {
     assert_eq!(unscored.within_floor, Some(1.0));
     assert_eq!(unscored.mean_advance_hours, Some((0.0 + 4.0 + 12.0) / 3.0));
     assert_eq!(unscored.by_priority, [0, 0, 2, 1]);
+    assert_eq!(
+        (
+            unscored.answered,
+            unscored.answered_by_due,
+            unscored.answered_within_floor,
+            unscored.overdue
+        ),
+        (2, Some(0.5), Some(1.0), 1),
+        "one answered late, one still waiting past its floor"
+    );
+    assert_eq!((r.tiers[5].answered, r.tiers[5].overdue), (0, 2));
     let top = &r.tiers[5];
     assert_eq!((top.messages, top.p50_hours), (2, Some(6.0)));
     assert_eq!(r.tiers[3].messages, 1);
@@ -184,7 +207,7 @@ fn fairness_is_reported_per_score_tier() {
         (empty.messages, empty.p50_hours, empty.within_floor),
         (0, None, None)
     );
-    assert_eq!(s.triage_fairness(Some("email")).unwrap().messages, 0);
+    assert_eq!(s.triage_fairness(Some("email"), 0).unwrap().messages, 0);
 }
 
 #[test]

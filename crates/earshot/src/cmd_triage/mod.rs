@@ -341,7 +341,7 @@ fn answered(cli: &Cli, args: &AnsweredArgs) -> Result<Exit> {
 }
 
 fn report(cli: &Cli, args: &ReportArgs) -> Result<Exit> {
-    let r = open(cli)?.triage_fairness(args.channel.as_deref())?;
+    let r = open(cli)?.triage_fairness(args.channel.as_deref(), now())?;
     if cli.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {
@@ -381,6 +381,32 @@ fn print_report(r: &FairnessReport) {
                 .map(u64::to_string)
                 .collect::<Vec<_>>()
                 .join("/")
+        );
+    }
+    println!(
+        "\n  in practice, at {} UTC: answered, the share answered by due-by and within the floor, and \
+         unanswered past the floor",
+        format_utc(r.at)
+    );
+    println!(
+        "  {:<9} {:>8} {:>8} {:>13} {:>8}",
+        "tier", "answered", "by due", "within floor", "overdue"
+    );
+    let share = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.2}"));
+    for t in &r.tiers {
+        println!(
+            "  {:<9} {:>8} {:>8} {:>13} {:>8}",
+            t.tier,
+            t.answered,
+            share(t.answered_by_due),
+            share(t.answered_within_floor),
+            t.overdue
+        );
+    }
+    let overdue: u64 = r.tiers.iter().map(|t| t.overdue).sum();
+    if overdue > 0 {
+        println!(
+            "  {overdue} messages wait past the floor: `earshot triage queue` lists them first"
         );
     }
 }
