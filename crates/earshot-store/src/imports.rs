@@ -89,8 +89,11 @@ pub struct ImportLog {
 }
 
 impl Store {
-    /// Record the start of an import. Any earlier run still marked `running` is from a process that died
-    /// (only one writer runs at a time), so it is marked `interrupted` first.
+    /// Record the start of an import. When this store holds the database exclusively (bulk mode), any
+    /// earlier run still marked `running` is from a process that died, so it is marked `interrupted`
+    /// first. Without the exclusive lock another import may really be running beside this one (an API
+    /// ingest during `earshot import`, or an import beside `earshot serve`), so its row is left alone:
+    /// the next exclusive import settles it.
     pub fn start_import(
         &mut self,
         path: &str,
@@ -98,12 +101,14 @@ impl Store {
         source: &str,
         now: i64,
     ) -> Result<ImportLog> {
-        self.conn
-            .execute(
-                "UPDATE imports SET status = 'interrupted' WHERE status = 'running'",
-                [],
-            )
-            .map_err(|e| self.err(e))?;
+        if self.exclusive {
+            self.conn
+                .execute(
+                    "UPDATE imports SET status = 'interrupted' WHERE status = 'running'",
+                    [],
+                )
+                .map_err(|e| self.err(e))?;
+        }
         self.conn
             .execute(
                 "INSERT INTO imports (path, format, source, started_at, status) VALUES (?1, ?2, ?3, ?4, 'running')",

@@ -70,6 +70,9 @@ pub struct Store {
     /// [`write::ACCOUNT_CACHE_LIMIT`], so memory stays bounded on any input size.
     known_accounts: FxHashSet<i64>,
     in_transaction: bool,
+    /// This connection holds the database's lock exclusively ([`Store::begin_bulk_mode`]): no other
+    /// process can be writing, so an import row left `running` is certainly from one that died.
+    exclusive: bool,
 }
 
 impl Store {
@@ -81,6 +84,7 @@ impl Store {
             path: path.to_path_buf(),
             known_accounts: FxHashSet::default(),
             in_transaction: false,
+            exclusive: false,
         };
         schema::configure(&store.conn).map_err(|e| sql_err(path, e))?;
         schema::migrate(&mut store.conn, path)?;
@@ -134,6 +138,7 @@ impl Store {
                 self.conn
                     .pragma_update(None, "wal_autocheckpoint", 0)
                     .map_err(|e| self.err(e))?;
+                self.exclusive = true;
                 Ok(true)
             }
             Err(rusqlite::Error::SqliteFailure(f, _))

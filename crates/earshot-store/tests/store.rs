@@ -205,14 +205,35 @@ fn posts_link_to_authors_and_handles_fill_in() {
 }
 
 #[test]
-fn interrupted_imports_are_marked_on_the_next_start() {
-    let (_d, mut s) = temp_store();
+fn interrupted_imports_are_marked_on_the_next_exclusive_start() {
+    let (d, mut s) = temp_store();
     let first = s.start_import("a.txt", "higgs", "a", 1).unwrap();
-    let _second = s.start_import("a.txt", "higgs", "a", 2).unwrap();
-    let log = s.imports(10).unwrap();
-    let old = log.iter().find(|r| r.id == first.id).unwrap();
-    assert_eq!(old.status, earshot_store::ImportStatus::Interrupted);
-    assert_eq!(log[0].status, earshot_store::ImportStatus::Running);
+    // A second writer beside the first (as `earshot serve` ingests while `earshot import` runs): it
+    // cannot know whether the first is alive, so the first stays `running`.
+    let mut beside = Store::open(&d.path().join("e.db")).unwrap();
+    let second = beside.start_import("<api>", "jsonl", "api", 2).unwrap();
+    let status = |s: &Store, id| {
+        s.imports(10)
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .status
+    };
+    assert_eq!(status(&s, first.id), earshot_store::ImportStatus::Running);
+    drop(beside);
+    // Alone and exclusive, a new import knows every `running` row is from a process that died.
+    assert!(s.begin_bulk_mode().unwrap());
+    let third = s.start_import("a.txt", "higgs", "a", 3).unwrap();
+    assert_eq!(
+        status(&s, first.id),
+        earshot_store::ImportStatus::Interrupted
+    );
+    assert_eq!(
+        status(&s, second.id),
+        earshot_store::ImportStatus::Interrupted
+    );
+    assert_eq!(status(&s, third.id), earshot_store::ImportStatus::Running);
     assert!(s.integrity_check().is_ok());
 }
 
