@@ -162,14 +162,13 @@ async fn log_request(req: Request, next: Next) -> Response {
     resp
 }
 
-/// Serve on `listener` until `shutdown` completes, then finish the requests in flight. Jobs left
-/// unfinished by an earlier server are marked failed first.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    config: ServerConfig,
-    engine: Arc<dyn Engine>,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), ServeError> {
+/// A server whose database is open and ready: [`Ready::serve`] starts answering. Opening first lets
+/// the caller announce the address only once requests can succeed.
+pub struct Ready(AppState);
+
+/// Open the database (creating or migrating it), load the keys, and mark jobs left unfinished by an
+/// earlier server as failed.
+pub async fn open(config: ServerConfig, engine: Arc<dyn Engine>) -> Result<Ready, ServeError> {
     let state = AppState::open(config, engine)?;
     let interrupted = state
         .write(|s| Ok(s.fail_unfinished_jobs("the server stopped before the job finished", now())?))
@@ -181,10 +180,21 @@ pub async fn serve(
             "marked jobs of an earlier server as failed"
         );
     }
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(ServeError::Io)
+    Ok(Ready(state))
+}
+
+impl Ready {
+    /// Serve on `listener` until `shutdown` completes, then finish the requests in flight.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
+        axum::serve(listener, app(self.0))
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(ServeError::Io)
+    }
 }
 
 /// Why the server could not start or keep serving.
@@ -192,6 +202,9 @@ pub async fn serve(
 pub enum ServeError {
     #[error(transparent)]
     Store(#[from] earshot_store::StoreError),
+    /// Another process holds the database exclusively (an `earshot import` started first).
+    #[error("another process holds {} exclusively (an `earshot import` started before the server?); start the server first and imports run beside it, or wait for that process to finish", .0.display())]
+    Busy(std::path::PathBuf),
     #[error("{0}")]
     Startup(String),
     #[error("serving: {0}")]

@@ -82,6 +82,12 @@ pub(crate) fn finish(api: &mut OpenApi) {
     );
     for (path, has_body, op) in operations(api) {
         let r = &mut op.responses.responses;
+        r.entry("503".into()).or_insert_with(|| {
+            retry_later(
+                "Another process holds the database (an import started before the server), or too \
+                 many jobs wait; retry after the given seconds",
+            )
+        });
         let mut add = |code: &str, text: &str| {
             r.entry(code.to_string()).or_insert_with(|| problem(text));
         };
@@ -112,33 +118,38 @@ pub(crate) fn finish(api: &mut OpenApi) {
         }
         r.insert(
             "429".into(),
-            RefOr::T(
-                ResponseBuilder::new()
-                    .description("The key is over its rate; retry after the given seconds")
-                    .header(
-                        "Retry-After",
-                        HeaderBuilder::new()
-                            .schema(Some(
-                                utoipa::openapi::ObjectBuilder::new()
-                                    .schema_type(utoipa::openapi::schema::Type::Integer),
-                            ))
-                            .description(Some("Seconds to wait"))
-                            .build(),
-                    )
-                    .content(
-                        PROBLEM_JSON,
-                        ContentBuilder::new()
-                            .schema(Some(Ref::from_schema_name("Problem")))
-                            .build(),
-                    )
-                    .build(),
-            ),
+            retry_later("The key is over its rate; retry after the given seconds"),
         );
         op.security = Some(vec![SecurityRequirement::new(
             "bearer",
             Vec::<String>::new(),
         )]);
     }
+}
+
+/// A problem response that tells the client when to try again (429, 503).
+fn retry_later(description: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(Some(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::Type::Integer),
+                    ))
+                    .description(Some("Seconds to wait"))
+                    .build(),
+            )
+            .content(
+                PROBLEM_JSON,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build(),
+    )
 }
 
 /// The OpenAPI document as JSON (what `/openapi.json` serves), for `earshot serve --openapi`.

@@ -81,9 +81,25 @@ impl ApiError {
 
 impl From<earshot_store::StoreError> for ApiError {
     fn from(e: earshot_store::StoreError) -> Self {
+        if e.is_busy() {
+            // Not a fault of ours or the client's: another process holds the database (an
+            // `earshot import` started before the server takes it exclusively). Worth a retry.
+            tracing::warn!(cause = %e, "database busy");
+            return ApiError {
+                retry_after: Some(BUSY_RETRY_SECS),
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the database is busy: another process holds it (an `earshot import` started \
+                     before the server, say); retry later",
+                )
+            };
+        }
         ApiError::internal(e)
     }
 }
+
+/// Retry-After for a busy database.
+pub const BUSY_RETRY_SECS: u64 = 5;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

@@ -6,7 +6,13 @@ use crate::problem::{ApiError, ApiResult};
 use crate::{Engine, ServerConfig};
 use earshot_store::{ScoreRun, Store, TopicInfo};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 use tokio::sync::Semaphore;
+
+/// How long a read waits for a lock before answering 503 (see [`AppState::read_now`]).
+const READ_BUSY_TIMEOUT: Duration = Duration::from_millis(250);
+/// How long a write waits for the write lock, which an import beside the server takes batch by batch.
+const WRITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Cheap to clone: everything is behind one `Arc`.
 #[derive(Clone)]
@@ -35,12 +41,15 @@ pub struct RunInfo {
 
 impl AppState {
     /// Open the database (creating or migrating it) and load the keys.
-    pub fn open(
-        config: ServerConfig,
-        engine: Arc<dyn Engine>,
-    ) -> Result<Self, earshot_store::StoreError> {
-        let writer = Store::open(&config.db)?;
-        let keys = KeyCache::new(writer.api_keys()?);
+    pub fn open(config: ServerConfig, engine: Arc<dyn Engine>) -> Result<Self, crate::ServeError> {
+        let writer = Store::open_waiting(&config.db, WRITE_BUSY_TIMEOUT).map_err(|e| {
+            if e.is_busy() {
+                crate::ServeError::Busy(config.db.clone())
+            } else {
+                e.into()
+            }
+        })?;
+        let keys = KeyCache::new(writer.api_keys().map_err(crate::ServeError::Store)?);
         let running = config.max_running_jobs.max(1);
         Ok(AppState(Arc::new(Inner {
             readers: Mutex::new(Vec::new()),
@@ -106,7 +115,14 @@ impl AppState {
             .pop();
         match taken {
             Some(s) => Ok(s),
-            None => Ok(Store::open_existing(&self.0.config.db)?),
+            None => {
+                // Readers never wait on writers in WAL mode; they wait only when another process
+                // holds the database exclusively, and then a quick 503 beats a stalled worker.
+                Ok(Store::open_existing_waiting(
+                    &self.0.config.db,
+                    READ_BUSY_TIMEOUT,
+                )?)
+            }
         }
     }
 
@@ -133,26 +149,9 @@ impl AppState {
         F: FnOnce(&Store) -> ApiResult<T> + Send + 'static,
     {
         let state = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let taken = state
-                .0
-                .readers
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .pop();
-            let store = match taken {
-                Some(s) => s,
-                None => Store::open_existing(&state.0.config.db)?,
-            };
-            let out = f(&store);
-            let mut idle = state.0.readers.lock().unwrap_or_else(|p| p.into_inner());
-            if idle.len() < state.0.config.read_connections {
-                idle.push(store);
-            }
-            out
-        })
-        .await
-        .map_err(ApiError::internal)?
+        tokio::task::spawn_blocking(move || state.read_now(f))
+            .await
+            .map_err(ApiError::internal)?
     }
 
     /// Run `f` with the writer on the blocking pool; writers take turns.

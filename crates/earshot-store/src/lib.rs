@@ -61,6 +61,27 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// How long statements wait for a lock another connection holds, unless opened with
+/// [`Store::open_waiting`]: long enough to ride out another writer's batch or a checkpoint.
+pub const DEFAULT_BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl StoreError {
+    /// Whether SQLite gave up waiting for a lock another connection holds (after the busy timeout):
+    /// worth retrying later, unlike every other error.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite {
+                source: rusqlite::Error::SqliteFailure(f, _),
+                ..
+            } if matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            )
+        )
+    }
+}
+
 /// An open earshot database.
 pub struct Store {
     conn: Connection,
@@ -78,6 +99,12 @@ pub struct Store {
 impl Store {
     /// Open (creating if needed) the database at `path` and bring its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_waiting(path, DEFAULT_BUSY_WAIT)
+    }
+
+    /// [`Store::open`], with statements (opening included) waiting at most `busy_wait` for a lock
+    /// another connection holds before failing with a busy error ([`StoreError::is_busy`]).
+    pub fn open_waiting(path: &Path, busy_wait: std::time::Duration) -> Result<Store> {
         let conn = Connection::open(path).map_err(|e| sql_err(path, e))?;
         let mut store = Store {
             conn,
@@ -86,19 +113,24 @@ impl Store {
             in_transaction: false,
             exclusive: false,
         };
-        schema::configure(&store.conn).map_err(|e| sql_err(path, e))?;
+        schema::configure(&store.conn, busy_wait).map_err(|e| sql_err(path, e))?;
         schema::migrate(&mut store.conn, path)?;
         Ok(store)
     }
 
     /// Open an existing database; fails with [`StoreError::Missing`] rather than creating an empty one.
     pub fn open_existing(path: &Path) -> Result<Store> {
+        Store::open_existing_waiting(path, DEFAULT_BUSY_WAIT)
+    }
+
+    /// [`Store::open_existing`] with [`Store::open_waiting`]'s `busy_wait`.
+    pub fn open_existing_waiting(path: &Path, busy_wait: std::time::Duration) -> Result<Store> {
         if !path.exists() {
             return Err(StoreError::Missing {
                 path: path.to_path_buf(),
             });
         }
-        Store::open(path)
+        Store::open_waiting(path, busy_wait)
     }
 
     pub fn path(&self) -> &Path {
@@ -131,7 +163,7 @@ impl Store {
             .map_err(|e| self.err(e))?;
         let probe = self.conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;");
         self.conn
-            .busy_timeout(std::time::Duration::from_secs(30))
+            .busy_timeout(DEFAULT_BUSY_WAIT)
             .map_err(|e| self.err(e))?;
         match probe {
             Ok(()) => {

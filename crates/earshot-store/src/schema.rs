@@ -22,8 +22,9 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// WAL so readers never block the importer and a killed writer leaves a consistent file;
 /// `synchronous = NORMAL` is durable against process crashes in WAL mode (only an OS crash or power loss
 /// can lose the last commits, never corrupt the file). A large page cache keeps index inserts in memory.
-pub(crate) fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+/// `busy_wait`: how long any statement, these pragmas included, waits for a lock another connection holds.
+pub(crate) fn configure(conn: &Connection, busy_wait: std::time::Duration) -> rusqlite::Result<()> {
+    conn.busy_timeout(busy_wait)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "cache_size", -262_144)?; // KiB: 256 MiB

@@ -251,6 +251,10 @@ pub fn run_serve(cli: &Cli, args: &ServeArgs) -> Result<Exit> {
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
         let addr = listener.local_addr()?;
+        let engine = Arc::new(crate::engine::CliEngine::default());
+        let ready = earshot_server::open(config, engine)
+            .await
+            .with_context(|| format!("opening {}", cli.db.display()))?;
         if !addr.ip().is_loopback() && !cli.quiet {
             eprintln!("warning: listening on {addr}, beyond this machine; use TLS in front of it");
         }
@@ -258,8 +262,8 @@ pub fn run_serve(cli: &Cli, args: &ServeArgs) -> Result<Exit> {
         println!("earshot: listening on http://{addr}");
         std::io::stdout().flush()?;
         tracing::info!(%addr, db = %cli.db.display(), "serving");
-        let engine = Arc::new(crate::engine::CliEngine::default());
-        earshot_server::serve(listener, config, engine, shutdown_signal())
+        ready
+            .serve(listener, shutdown_signal())
             .await
             .with_context(|| format!("serving {}", cli.db.display()))?;
         tracing::info!("stopped");

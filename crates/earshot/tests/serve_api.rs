@@ -521,3 +521,29 @@ fn public_docs_and_graceful_stop() {
     let status = f.server.stop();
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn a_database_held_exclusively_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("held.db");
+    make_key(&db, "read", 100, 200);
+    // Another process (an import started before the server) holds the file exclusively.
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    holder
+        .pragma_update(None, "locking_mode", "EXCLUSIVE")
+        .unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE; COMMIT;").unwrap();
+    let out = earshot(&db, &["serve", "--listen", "127.0.0.1:0"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("another process holds") && err.contains("held.db"),
+        "{err}"
+    );
+    // Not announced as listening: nothing would have answered.
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("listening"));
+    drop(holder);
+    // Released, the same database serves.
+    let s = Server::start(&db, &[]);
+    assert_eq!(s.request("GET", "/healthz", None, None).status, 200);
+}
