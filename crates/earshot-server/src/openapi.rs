@@ -129,11 +129,11 @@ pub(crate) fn finish(api: &mut OpenApi) {
 
 /// A problem response that tells the client when to try again (429, 503).
 fn retry_later(description: &str) -> RefOr<utoipa::openapi::Response> {
-    RefOr::T(
-        ResponseBuilder::new()
-            .description(description)
-            .header(
-                "Retry-After",
+    let mut response = problem(description);
+    if let RefOr::T(r) = &mut response {
+        r.headers.insert(
+            "Retry-After".into(),
+            RefOr::T(
                 HeaderBuilder::new()
                     .schema(Some(
                         utoipa::openapi::ObjectBuilder::new()
@@ -141,15 +141,10 @@ fn retry_later(description: &str) -> RefOr<utoipa::openapi::Response> {
                     ))
                     .description(Some("Seconds to wait"))
                     .build(),
-            )
-            .content(
-                PROBLEM_JSON,
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("Problem")))
-                    .build(),
-            )
-            .build(),
-    )
+            ),
+        );
+    }
+    response
 }
 
 /// The OpenAPI document as JSON (what `/openapi.json` serves), for `earshot serve --openapi`.
