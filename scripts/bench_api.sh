@@ -8,6 +8,7 @@
 # Needs wrk (apt-get install wrk) and python3. WORKDIR keeps the scored Higgs database between runs
 # (default: a temporary folder, removed at the end). Prints one RESULT line per measurement.
 set -euo pipefail
+source "$(dirname "$0")/serve_lib.sh"
 earshot="$(realpath "${1:-target/release/earshot}")"
 data="${2:-../shared/data}"
 secs="${3:-10}"
@@ -56,14 +57,7 @@ echo "lookup paths: $(wc -l < "$work/paths.txt") scored accounts"
 
 key="$("$earshot" --quiet --db "$db" keys create --name "bench-$$" --scope read --rate 100000 --burst 100000)"
 export EARSHOT_KEY="$key"
-RUST_LOG=warn "$earshot" --db "$db" serve --listen 127.0.0.1:0 --log-format text > "$work/addr.txt" 2> "$work/server.log" &
-server=$!
-for _ in $(seq 1 100); do
-  grep -q "listening on" "$work/addr.txt" 2>/dev/null && break
-  sleep 0.1
-done
-base="$(sed -n 's/^earshot: listening on //p' "$work/addr.txt")"
-[ -n "$base" ] || { echo "server did not start:"; cat "$work/server.log"; exit 1; }
+RUST_LOG=warn start_server "$earshot" "$db" "$work"
 status="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "$base$(head -n 1 "$work/paths.txt")")"
 [ "$status" = 200 ] || { echo "error: a lookup answered $status, not 200" >&2; exit 1; }
 

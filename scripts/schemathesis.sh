@@ -7,6 +7,7 @@
 #
 # Needs `schemathesis` on PATH (CI: pip install schemathesis==4.32.5).
 set -euo pipefail
+source "$(dirname "$0")/serve_lib.sh"
 earshot="${1:-target/release/earshot}"
 examples="${2:-25}"
 scratch="$(mktemp -d)"
@@ -22,14 +23,7 @@ db="$scratch/st.db"
 "$earshot" --quiet --db "$db" score > /dev/null
 # A generous rate: schemathesis checks behaviour, not the limiter (the integration tests check that).
 key="$("$earshot" --quiet --db "$db" keys create --name schemathesis --scope admin --rate 100000 --burst 100000)"
-"$earshot" --db "$db" serve --listen 127.0.0.1:0 --log-format text > "$scratch/addr.txt" 2> "$scratch/server.log" &
-server=$!
-for _ in $(seq 1 100); do
-  grep -q "listening on" "$scratch/addr.txt" 2>/dev/null && break
-  sleep 0.1
-done
-base="$(sed -n 's/^earshot: listening on //p' "$scratch/addr.txt")"
-[ -n "$base" ] || { echo "server did not start:"; cat "$scratch/server.log"; exit 1; }
+start_server "$earshot" "$db" "$scratch"
 echo "schemathesis against $base ($examples examples per operation)"
 # Path parameters fixed to an account that exists, so lookups reach their 200 responses and those are
 # checked against the schema too (random names would only ever meet 404).
