@@ -134,7 +134,7 @@ pub fn sample_spread(
     seed: u64,
     threads: usize,
 ) -> Result<Vec<u32>, DiffusionError> {
-    sample_counted(
+    sample_spread_reporting(
         g,
         model,
         seeds,
@@ -146,34 +146,11 @@ pub fn sample_spread(
     )
 }
 
-/// [`sample_spread`], or [`sample_spread_within`] when `audience` is given, telling `progress` the share
-/// of the simulations finished as chunks of them finish. The samples are exactly theirs.
+/// [`sample_spread`], or [`sample_spread_within`] when `audience` is given (slot `i` is simulation
+/// `i`'s count of activated nodes, or of those inside `audience`), telling `progress` the share of the
+/// simulations finished as chunks of them finish. The samples are exactly theirs.
 #[allow(clippy::too_many_arguments)]
 pub fn sample_spread_reporting(
-    g: &DiffusionGraph,
-    model: Model,
-    seeds: &[u32],
-    audience: Option<&[bool]>,
-    simulations: usize,
-    seed: u64,
-    threads: usize,
-    progress: ProgressHook<'_>,
-) -> Result<Vec<u32>, DiffusionError> {
-    sample_counted(
-        g,
-        model,
-        seeds,
-        audience,
-        simulations,
-        seed,
-        threads,
-        progress,
-    )
-}
-
-/// Simulation `i`'s count of activated nodes, or of those inside `audience`, in slot `i`.
-#[allow(clippy::too_many_arguments)]
-fn sample_counted(
     g: &DiffusionGraph,
     model: Model,
     seeds: &[u32],
@@ -308,7 +285,7 @@ pub fn sample_spread_within(
     seed: u64,
     threads: usize,
 ) -> Result<Vec<u32>, DiffusionError> {
-    sample_counted(
+    sample_spread_reporting(
         g,
         model,
         seeds,
