@@ -89,12 +89,30 @@ fn run_job(f: &Fixture, path: &str, body: &Value) -> (Value, Vec<f64>) {
     wait(f, job["id"].as_i64().unwrap())
 }
 
-/// A plan's JSON without the fields that measure the machine (time, memory).
-fn without_timings(mut v: Value) -> Value {
-    let o = v.as_object_mut().unwrap();
-    o.remove("seconds");
-    o.remove("peak_rss_kib");
-    v
+/// `earshot --json forecast ACCOUNT --platform PLATFORM EXTRA...` on the fixture's database.
+fn cli_forecast(f: &Fixture, platform: &str, account: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["forecast", account, "--platform", platform];
+    args.extend_from_slice(extra);
+    cli(&f.db, &args)
+}
+
+/// Assert that a plan job's `result` is `earshot --json plan --k 2 --seed 5 EXTRA...`'s output, but
+/// for the fields that measure the machine (time, memory).
+fn assert_same_plan(f: &Fixture, result: &Value, extra: &[&str]) {
+    let mut args = vec!["plan", "--k", "2", "--seed", "5"];
+    args.extend_from_slice(extra);
+    let without_timings = |v: &Value| {
+        let mut v = v.clone();
+        let o = v.as_object_mut().unwrap();
+        o.remove("seconds");
+        o.remove("peak_rss_kib");
+        v
+    };
+    assert_eq!(
+        without_timings(result),
+        without_timings(&cli(&f.db, &args)),
+        "the API's plan is the command's"
+    );
 }
 
 #[test]
@@ -171,13 +189,11 @@ fn forecast_job_is_the_cli_forecast() {
     // The last report names the last phase, not just "finished".
     assert_eq!(job["message"], "simulating cascades", "{job}");
     let result = &job["result"];
-    let expected = cli(
-        &f.db,
+    let expected = cli_forecast(
+        &f,
+        &platform,
+        &ext,
         &[
-            "forecast",
-            &ext,
-            "--platform",
-            &platform,
             "--simulations",
             "3000",
             "--seed",
@@ -209,18 +225,11 @@ fn forecast_job_is_the_cli_forecast() {
         &json!({"platform": platform, "account": ext, "simulations": 500, "until": "2100-01-01"}),
     );
     assert_eq!(until["status"], "done", "{until}");
-    let expected = cli(
-        &f.db,
-        &[
-            "forecast",
-            &ext,
-            "--platform",
-            &platform,
-            "--simulations",
-            "500",
-            "--until",
-            "2100-01-01",
-        ],
+    let expected = cli_forecast(
+        &f,
+        &platform,
+        &ext,
+        &["--simulations", "500", "--until", "2100-01-01"],
     );
     assert_eq!(until["result"], expected);
     assert!(until["result"]["learned"]["until"].is_i64());
@@ -291,19 +300,7 @@ fn plan_job_is_the_cli_plan() {
     let result = job["result"].clone();
     let seeds = result["seeds"].as_array().unwrap();
     assert_eq!(seeds.len(), 2, "{result}");
-    let expected = cli(
-        &f.db,
-        &[
-            "plan",
-            "--k",
-            "2",
-            "--seed",
-            "5",
-            "--probabilities",
-            "weighted-cascade",
-        ],
-    );
-    assert_eq!(without_timings(result.clone()), without_timings(expected));
+    assert_same_plan(&f, &result, &["--probabilities", "weighted-cascade"]);
     assert!(result["monte_carlo"]["mean"].as_f64().unwrap() >= 2.0);
 
     // Learned probabilities (the default) and an exclusion: the first seed may not be chosen, as with
@@ -314,22 +311,7 @@ fn plan_job_is_the_cli_plan() {
     assert_eq!(job["status"], "done", "{job}");
     let list = f.dir.path().join("exclude.txt");
     std::fs::write(&list, format!("{first}\n")).unwrap();
-    let expected = cli(
-        &f.db,
-        &[
-            "plan",
-            "--k",
-            "2",
-            "--seed",
-            "5",
-            "--exclude",
-            list.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(
-        without_timings(job["result"].clone()),
-        without_timings(expected)
-    );
+    assert_same_plan(&f, &job["result"], &["--exclude", list.to_str().unwrap()]);
     let chosen: Vec<&str> = job["result"]["seeds"]
         .as_array()
         .unwrap()
