@@ -11,10 +11,18 @@ use crate::{DiffusionError, DiffusionGraph};
 use rand_xoshiro::rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Simulations per parallel task: large enough that a task's workspace and scheduling are noise, small
 /// enough that two threads stay balanced on a few thousand simulations.
 const CHUNK: usize = 64;
+
+/// Told the share (0–1) of the work done as it advances, from any worker thread: a progress bar's or a
+/// background job's hook. Reporting never changes a result.
+pub type ProgressHook<'a> = &'a (dyn Fn(f64) + Sync);
+
+/// A hook that ignores every report.
+pub(crate) fn no_progress(_: f64) {}
 
 /// The distribution of the number of activated nodes (seeds included) over the simulations: what a
 /// forecast prints.
@@ -126,11 +134,23 @@ pub fn sample_spread(
     seed: u64,
     threads: usize,
 ) -> Result<Vec<u32>, DiffusionError> {
-    sample_counted(g, model, seeds, None, simulations, seed, threads)
+    sample_spread_reporting(
+        g,
+        model,
+        seeds,
+        None,
+        simulations,
+        seed,
+        threads,
+        &no_progress,
+    )
 }
 
-/// Simulation `i`'s count of activated nodes, or of those inside `audience`, in slot `i`.
-fn sample_counted(
+/// [`sample_spread`], or [`sample_spread_within`] when `audience` is given (slot `i` is simulation
+/// `i`'s count of activated nodes, or of those inside `audience`), telling `progress` the share of the
+/// simulations finished as chunks of them finish. The samples are exactly theirs.
+#[allow(clippy::too_many_arguments)]
+pub fn sample_spread_reporting(
     g: &DiffusionGraph,
     model: Model,
     seeds: &[u32],
@@ -138,6 +158,7 @@ fn sample_counted(
     simulations: usize,
     seed: u64,
     threads: usize,
+    progress: ProgressHook<'_>,
 ) -> Result<Vec<u32>, DiffusionError> {
     check_seeds(g, seeds)?;
     if let Some(a) = audience.filter(|a| a.len() != g.nodes()) {
@@ -164,24 +185,31 @@ fn sample_counted(
             Some(a) => ws.activated().iter().filter(|&&v| a[v as usize]).count() as u32,
         }
     };
-    run_simulations(g.nodes(), model, simulations, threads, run)
+    run_simulations(g.nodes(), model, simulations, threads, run, progress)
 }
 
 /// Run `simulations` simulations, `run(workspace, i)` giving simulation `i`'s sample, into slot `i`:
 /// one plain loop on one thread (`threads` = 1), the current rayon pool (0) or a pool of `threads`,
 /// in chunks of [`CHUNK`] with one [`Workspace`] per task. The samples do not depend on the thread count
-/// as long as `run` draws only from simulation `i`'s own generator.
+/// as long as `run` draws only from simulation `i`'s own generator. `progress` hears the share of the
+/// simulations finished after each chunk.
 pub(crate) fn run_simulations(
     nodes: usize,
     model: Model,
     simulations: usize,
     threads: usize,
     run: impl Fn(&mut Workspace, usize) -> u32 + Sync,
+    progress: ProgressHook<'_>,
 ) -> Result<Vec<u32>, DiffusionError> {
     let new_workspace = || {
         let mut ws = Workspace::new(nodes);
         ws.fit(nodes, model);
         ws
+    };
+    let finished = AtomicUsize::new(0);
+    let chunk_done = |n: usize| {
+        let done = finished.fetch_add(n, Ordering::Relaxed) + n;
+        progress(done as f64 / simulations.max(1) as f64);
     };
     let mut samples = vec![0u32; simulations];
     let parallel = |samples: &mut [u32]| {
@@ -192,14 +220,18 @@ pub(crate) fn run_simulations(
                 for (j, slot) in chunk.iter_mut().enumerate() {
                     *slot = run(ws, c * CHUNK + j);
                 }
+                chunk_done(chunk.len());
             })
     };
     match threads {
         0 => parallel(&mut samples),
         1 => {
             let mut ws = new_workspace();
-            for (i, slot) in samples.iter_mut().enumerate() {
-                *slot = run(&mut ws, i);
+            for (c, chunk) in samples.chunks_mut(CHUNK).enumerate() {
+                for (j, slot) in chunk.iter_mut().enumerate() {
+                    *slot = run(&mut ws, c * CHUNK + j);
+                }
+                chunk_done(chunk.len());
             }
         }
         k => rayon::ThreadPoolBuilder::new()
@@ -253,7 +285,16 @@ pub fn sample_spread_within(
     seed: u64,
     threads: usize,
 ) -> Result<Vec<u32>, DiffusionError> {
-    sample_counted(g, model, seeds, Some(audience), simulations, seed, threads)
+    sample_spread_reporting(
+        g,
+        model,
+        seeds,
+        Some(audience),
+        simulations,
+        seed,
+        threads,
+        &no_progress,
+    )
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@
 //! integral transform of Czado, Gneiting and Held (2009), whose central 80% holds exactly 80% of the
 //! outcomes of a calibrated count forecast.
 
-use crate::estimate::{run_simulations, simulation_rng};
+use crate::estimate::{no_progress, run_simulations, simulation_rng, ProgressHook};
 use crate::learn::{check_smoothing, learn_counts, InteractionRow, LearnConfig, PostRow};
 use crate::simulate::{check_seeds, Model};
 use crate::{DiffusionError, DiffusionGraph, SpreadEstimate};
@@ -269,8 +269,21 @@ impl ReachModel {
         seed: u64,
         threads: usize,
     ) -> Result<ReachForecast, DiffusionError> {
+        self.forecast_reporting(author, simulations, seed, threads, &no_progress)
+    }
+
+    /// [`ReachModel::forecast`], telling `progress` the share of the simulations finished as they
+    /// finish. The forecast is exactly [`ReachModel::forecast`]'s.
+    pub fn forecast_reporting(
+        &self,
+        author: u32,
+        simulations: usize,
+        seed: u64,
+        threads: usize,
+        progress: ProgressHook<'_>,
+    ) -> Result<ReachForecast, DiffusionError> {
         check_seeds(&self.graph, &[author])?;
-        self.forecast_inner(Some(author), simulations, seed, threads)
+        self.forecast_inner(Some(author), simulations, seed, threads, progress)
     }
 
     /// Forecast a post of an account the model has never seen (no ties, no history): the crowd's new
@@ -282,7 +295,7 @@ impl ReachModel {
         seed: u64,
         threads: usize,
     ) -> Result<ReachForecast, DiffusionError> {
-        self.forecast_inner(None, simulations, seed, threads)
+        self.forecast_inner(None, simulations, seed, threads, &no_progress)
     }
 
     fn forecast_inner(
@@ -291,6 +304,7 @@ impl ReachModel {
         simulations: usize,
         seed: u64,
         threads: usize,
+        progress: ProgressHook<'_>,
     ) -> Result<ReachForecast, DiffusionError> {
         if simulations == 0 {
             return Err(DiffusionError::NoSimulations);
@@ -346,6 +360,7 @@ impl ReachModel {
             simulations,
             threads,
             run,
+            progress,
         )?;
         let n = simulations as f64;
         Ok(ReachForecast {
@@ -709,6 +724,19 @@ mod tests {
         assert!((f.mean_new_audience - f.reach.mean).abs() < 1e-12 && f.mean_through_ties == 0.0);
         // The same forecast on any number of threads.
         assert_eq!(m.forecast(2, 4000, 7, 2).unwrap(), f);
+        // Reporting progress changes nothing, and hears every chunk up to all of them.
+        for threads in [1, 2] {
+            let heard = std::sync::Mutex::new(Vec::new());
+            let r = m
+                .forecast_reporting(2, 4000, 7, threads, &|p| heard.lock().unwrap().push(p))
+                .unwrap();
+            assert_eq!(r, f);
+            let mut heard = heard.into_inner().unwrap();
+            assert_eq!(heard.len(), 4000usize.div_ceil(64));
+            heard.sort_by(f64::total_cmp);
+            assert!(heard[0] > 0.0 && heard[0] < 0.1, "{heard:?}");
+            assert_eq!(*heard.last().unwrap(), 1.0);
+        }
     }
 
     #[test]

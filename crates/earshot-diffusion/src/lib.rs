@@ -56,8 +56,8 @@ mod simulate;
 
 pub use celf::{celf, CelfOptions, CelfResult, MAX_CELF_NODES};
 pub use estimate::{
-    estimate_spread, estimate_spread_within, sample_spread, sample_spread_within, simulation_rng,
-    SpreadEstimate,
+    estimate_spread, estimate_spread_within, sample_spread, sample_spread_reporting,
+    sample_spread_within, simulation_rng, ProgressHook, SpreadEstimate,
 };
 pub use exact::{exact_spread_ic, exact_spread_lt, MAX_EXACT_NODES, MAX_WORLDS};
 pub use forecast::{
@@ -65,7 +65,7 @@ pub use forecast::{
     Outcome, ReachConfig, ReachForecast, ReachModel,
 };
 pub use graph::{DiffusionGraph, EdgeModel, Link};
-pub use imm::{budget_ratio, imm, ImmOptions, ImmPhases, ImmResult};
+pub use imm::{budget_ratio, imm, imm_reporting, ImmOptions, ImmPhases, ImmResult};
 pub use learn::{
     learn_probabilities, learned_graph, InteractionRow, LearnConfig, LearnedEdge, PostRow,
 };

@@ -240,6 +240,17 @@ impl<'g> RrSampler<'g> {
         to: usize,
         threads: usize,
     ) -> Result<(), DiffusionError> {
+        self.extend_reporting(sets, to, threads, &crate::estimate::no_progress)
+    }
+
+    /// [`RrSampler::extend`], telling `progress` the share of the new blocks drawn as they are drawn.
+    pub(crate) fn extend_reporting(
+        &self,
+        sets: &mut RrSets,
+        to: usize,
+        threads: usize,
+        progress: crate::estimate::ProgressHook<'_>,
+    ) -> Result<(), DiffusionError> {
         let from = sets.len;
         if to <= from {
             return Ok(());
@@ -267,12 +278,15 @@ impl<'g> RrSampler<'g> {
         // From here on the new sets start a block.
         let first = sets.len / BLOCK;
         let blocks = to.div_ceil(BLOCK) - first;
+        let drawn = std::sync::atomic::AtomicUsize::new(0);
         let draw_block = |walker: &mut Walker, c: usize| {
             // Room for as many members as this thread's last full block held, and a little more: a
             // block that fits never reallocates (growing one copies it into fresh pages).
             let mut block = Block::with_capacity(walker.last_block + walker.last_block / 8);
             let a = (first + c) * BLOCK;
             self.fill(walker, &mut block, a, (a + BLOCK).min(to))?;
+            let done = drawn.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(done as f64 / blocks as f64);
             Ok(block)
         };
         let new: Vec<Block> = if threads == 1 {

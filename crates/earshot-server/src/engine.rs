@@ -38,6 +38,27 @@ pub trait Engine: Send + Sync + 'static {
         progress: Progress<'_>,
     ) -> Result<serde_json::Value, EngineError>;
 
+    /// Check a forecast's parameters against the database before the job is queued, cheaply (the
+    /// account exists, `until` parses), so a client hears of a mistake at once: `Invalid` is a 422.
+    /// The default checks nothing; `forecast` must check again either way.
+    fn check_forecast(
+        &self,
+        _db: &Path,
+        _params: &crate::routes::jobs::ForecastParams,
+    ) -> Result<(), EngineError> {
+        Ok(())
+    }
+
+    /// Check a plan's parameters before the job is queued (the audience topic and the excluded
+    /// accounts exist), as [`Engine::check_forecast`].
+    fn check_plan(
+        &self,
+        _db: &Path,
+        _params: &crate::routes::jobs::PlanParams,
+    ) -> Result<(), EngineError> {
+        Ok(())
+    }
+
     /// Seed accounts for a campaign: `earshot --json plan` on the stored interactions.
     fn plan(
         &self,

@@ -1,12 +1,12 @@
 //! `earshot explain` and `earshot history`: why an account scored what it did, and how that moved.
 
-use crate::exit::{Exit, UsageError};
+use crate::exit::{Exit, Missing, UsageError};
 use crate::scoring::{display_name, load_input, Text};
 use crate::Cli;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::Args;
 use earshot_model::format_utc;
-use earshot_score::{evidence, score, Component, ScoreInput, ScoreModel};
+use earshot_score::{score, Component, Evidence, ScoreInput, ScoreModel, ScoreTable};
 use earshot_store::{ScoreRun, Store, TimeWindow};
 
 /// Explain one account's score: each component's value, percentile and points, the reactors that earned
@@ -51,10 +51,11 @@ pub struct HistoryArgs {
 pub(crate) fn resolve(store: &Store, query: &str, platform: Option<&str>) -> Result<i64> {
     let found = store.find_accounts(query, platform)?;
     match found.as_slice() {
-        [] => bail!(
+        [] => Err(Missing(format!(
             "no account {query:?}{} in the database",
             platform.map(|p| format!(" on {p}")).unwrap_or_default()
-        ),
+        ))
+        .into()),
         [one] => Ok(one.id),
         many => {
             let list: Vec<String> = many
@@ -81,9 +82,10 @@ pub(crate) fn resolve(store: &Store, query: &str, platform: Option<&str>) -> Res
 }
 
 /// The model a stored run used and its scoring input, read again from the store: what recomputing
-/// any of its scores needs.
+/// any of its scores needs. Unless `quiet`, notes on stderr when this build's authenticity model is
+/// not the run's.
 pub(crate) fn run_input(
-    cli: &Cli,
+    quiet: bool,
     store: &Store,
     run: &ScoreRun,
 ) -> Result<(ScoreModel, ScoreInput)> {
@@ -98,7 +100,7 @@ pub(crate) fn run_input(
     let trust = match &model.authenticity_model {
         None => None,
         Some(v) => {
-            if *v != builtin_trust.version && !cli.quiet {
+            if *v != builtin_trust.version && !quiet {
                 eprintln!(
                     "note: run #{} weighed reactors with authenticity model {v}; this build has {}, so the recomputed score may differ",
                     run.id, builtin_trust.version
@@ -111,38 +113,79 @@ pub(crate) fn run_input(
     Ok((model, input))
 }
 
-pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
-    if let Some(topic) = &args.topic {
-        return crate::cmd_topic_scores::run_explain(cli, args, topic);
-    }
-    let store = Store::open_existing(&cli.db)
-        .with_context(|| format!("opening database {}", cli.db.display()))?;
-    let account = resolve(&store, &args.account, args.platform.as_deref())?;
-    let Some(run) = store.score_run(args.run)? else {
-        bail!(
-            "no score run in {}: run `earshot score` first",
-            cli.db.display()
-        )
+/// One account's score in a run, recomputed from the stored events with the run's own model and
+/// window, with the evidence behind it: what `earshot explain` prints and the API's explanation.
+pub(crate) struct Explanation {
+    /// The account as the request named it.
+    pub shown: String,
+    pub account: i64,
+    pub run: ScoreRun,
+    pub table: ScoreTable,
+    /// The account's row in `table`.
+    pub i: usize,
+    /// The stored overall score, when the run stored one for the account.
+    pub stored_overall: Option<f64>,
+    pub evidence: Evidence,
+}
+
+/// Recompute `account`'s score in `run` (default: the latest) and gather `evidence` reactors.
+/// `shown` is how the request named the account. A missing run, or an account the run's window has
+/// no interactions of, is [`Missing`].
+pub(crate) fn explain_account(
+    quiet: bool,
+    store: &Store,
+    account: i64,
+    shown: &str,
+    run: Option<i64>,
+    evidence: usize,
+) -> Result<Explanation> {
+    let Some(run) = store.score_run(run)? else {
+        return Err(Missing(match run {
+            Some(id) => format!("there is no score run #{id} in {}", store.path().display()),
+            None => format!(
+                "no score run in {}: run `earshot score` first",
+                store.path().display()
+            ),
+        })
+        .into());
     };
-    let (model, input) = run_input(cli, &store, &run)?;
+    let (model, input) = run_input(quiet, store, &run)?;
     let table = score(&input, &model, &Text)?;
     let Some(i) = table.position(account) else {
-        bail!(
-            "{} had no interactions in run #{}'s window, so it has no score there",
-            args.account,
+        return Err(Missing(format!(
+            "{shown} had no interactions in run #{}'s window, so it has no score there",
             run.id
-        );
+        ))
+        .into());
     };
-    let stored = store
+    let stored_overall = store
         .top_scores(run.id, "overall", usize::MAX, None)?
         .into_iter()
-        .find(|s| s.account == account);
-    let reproduced = stored
-        .as_ref()
-        .map(|s| (s.overall - table.overall[i]).abs() <= 1e-9);
-    let ev = evidence(&input, &model, &table, account, args.evidence)
+        .find(|s| s.account == account)
+        .map(|s| s.overall);
+    let evidence = earshot_score::evidence(&input, &model, &table, account, evidence)
         .context("account vanished from its own table")?;
-    if cli.json {
+    Ok(Explanation {
+        shown: shown.to_string(),
+        account,
+        run,
+        table,
+        i,
+        stored_overall,
+        evidence,
+    })
+}
+
+impl Explanation {
+    /// Whether the recomputed score is the stored one (`None`: the run stored none for the account).
+    pub fn reproduced(&self) -> Option<bool> {
+        self.stored_overall
+            .map(|s| (s - self.table.overall[self.i]).abs() <= 1e-9)
+    }
+
+    /// `earshot --json explain`'s output.
+    pub fn json(&self, store: &Store) -> Result<serde_json::Value> {
+        let (table, i) = (&self.table, self.i);
         let components: Vec<serde_json::Value> = Component::ALL
             .iter()
             .map(|&c| serde_json::json!({
@@ -150,17 +193,42 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
                 "weight": table.weights[c.index()], "points": table.contribution(i, c), "meaning": c.meaning(),
             }))
             .collect();
-        println!(
-            "{}",
-            serde_json::json!({
-                "account": args.account, "run": run.id, "model_version": run.model_version, "overall": table.overall[i],
-                "stored_overall": stored.map(|s| s.overall), "reproduced": reproduced, "components": components,
-                "conversation": table.conversation[i], "evidence": ev,
-                "topics": crate::cmd_topic_scores::profile_json(&store, run.id, account)?,
-            })
-        );
+        Ok(serde_json::json!({
+            "account": self.shown, "run": self.run.id, "model_version": self.run.model_version, "overall": table.overall[i],
+            "stored_overall": self.stored_overall, "reproduced": self.reproduced(), "components": components,
+            "conversation": table.conversation[i], "evidence": self.evidence,
+            "topics": crate::cmd_topic_scores::profile_json(store, self.run.id, self.account)?,
+        }))
+    }
+}
+
+pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
+    if let Some(topic) = &args.topic {
+        return crate::cmd_topic_scores::run_explain(cli, args, topic);
+    }
+    let store = Store::open_existing(&cli.db)
+        .with_context(|| format!("opening database {}", cli.db.display()))?;
+    let account = resolve(&store, &args.account, args.platform.as_deref())?;
+    let x = explain_account(
+        cli.quiet,
+        &store,
+        account,
+        &args.account,
+        args.run,
+        args.evidence,
+    )?;
+    if cli.json {
+        println!("{}", x.json(&store)?);
         return Ok(Exit::Ok);
     }
+    let Explanation {
+        run,
+        table,
+        i,
+        evidence: ev,
+        ..
+    } = &x;
+    let (i, reproduced, stored) = (*i, x.reproduced(), x.stored_overall);
     println!(
         "{} — score {:.1} / 100 in run #{} (model {}, {} accounts{})",
         display_name(&store, account)?,
@@ -168,14 +236,14 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
         run.id,
         run.model_version,
         table.len(),
-        window_text(&run)
+        window_text(run)
     );
     match reproduced {
         Some(true) => println!("recomputed from the stored events: same score"),
         Some(false) => println!(
             "WARNING: recomputed {:.6}, stored {:.6}: the events, the spam and copy flags or the authenticity model changed since the run",
             table.overall[i],
-            stored.map_or(0.0, |s| s.overall)
+            stored.unwrap_or(0.0)
         ),
         None => println!("(not in the stored run; computed now)"),
     }

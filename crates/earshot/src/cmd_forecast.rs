@@ -2,6 +2,7 @@
 //! stored interactions; and `--calibrate`, which checks such forecasts against what later posts reached.
 
 use crate::exit::{Exit, UsageError};
+use crate::progress::Report;
 use crate::scoring::display_name;
 use crate::window::parse_instant;
 use crate::Cli;
@@ -9,12 +10,12 @@ use anyhow::{Context, Result};
 use clap::Args;
 use earshot_diffusion::{
     calibrate, learn_reach_model, post_outcomes, Calibration, InteractionRow, PostRow, ReachConfig,
-    ReachModel,
+    ReachForecast, ReachModel,
 };
 use earshot_graph::DenseIds;
 use earshot_store::{Store, TimeWindow};
 use serde_json::json;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Forecast the reach of a new post of ACCOUNT: the distribution of how many accounts will pass it on
 /// (mean, p10/p50/p90, P(reach ≥ N)), from Monte Carlo simulations of a model learned from the stored
@@ -113,30 +114,55 @@ fn learn(a: &ForecastArgs, stored: &Stored) -> Result<ReachModel> {
     .map_err(|e| UsageError(format!("cannot learn a forecast: {e}")).into())
 }
 
-pub fn run(cli: &Cli, a: &ForecastArgs) -> Result<Exit> {
-    if a.simulations == 0 || a.calibrate_simulations == 0 {
-        return Err(UsageError("simulations must be at least 1".into()).into());
-    }
-    let store = Store::open_existing(&cli.db)?;
-    let until = parse_instant("--until", &a.until)?;
-    let platform = a.platform.as_deref();
-    let started = Instant::now();
-    let learn_window = match until {
+/// The events a forecast learns from: everything before `until`, or everything.
+fn learn_window(until: Option<i64>) -> TimeWindow {
+    match until {
         Some(t) => TimeWindow {
             from: None,
             to: Some(t),
         },
         None => TimeWindow::all(),
-    };
-    let stored = load(&store, learn_window, platform)?;
+    }
+}
+
+/// The forecast of one account's next post, with what it was learned from: what `earshot forecast
+/// ACCOUNT` prints and the API's forecast job returns.
+pub(crate) struct AccountForecast {
+    /// The account as a person would name it.
+    pub name: String,
+    pub seed: u64,
+    /// Learned from events before this instant.
+    pub until: Option<i64>,
+    /// Thresholds N of P(reach ≥ N), ascending.
+    pub thresholds: Vec<u32>,
+    pub forecast: ReachForecast,
+    pub model: ReachModel,
+    /// Reading and learning, wall clock.
+    pub learned_in: Duration,
+}
+
+/// Forecast `a.account`'s next post from the events before `until` (parsed from `a.until`), telling
+/// `progress` how far it got: reading, learning, then the simulations. An unknown account is
+/// [`crate::exit::Missing`]; one without interactions to learn from, a [`UsageError`].
+pub(crate) fn forecast_account(
+    store: &Store,
+    a: &ForecastArgs,
+    until: Option<i64>,
+    progress: Report<'_>,
+) -> Result<AccountForecast> {
+    if a.simulations == 0 {
+        return Err(UsageError("simulations must be at least 1".into()).into());
+    }
+    let platform = a.platform.as_deref();
+    let query = a.account.as_deref().unwrap_or_default();
+    let account = crate::cmd_explain::resolve(store, query, platform)?;
+    let name = display_name(store, account)?;
+    let started = Instant::now();
+    progress(0.0, "reading the stored interactions");
+    let stored = load(store, learn_window(until), platform)?;
+    progress(0.2, "learning the reach model");
     let model = learn(a, &stored)?;
     let learned_in = started.elapsed();
-    if a.calibrate {
-        return run_calibrate(cli, a, &store, stored, &model, until.unwrap_or(i64::MAX));
-    }
-    let query = a.account.as_deref().unwrap_or_default();
-    let account = crate::cmd_explain::resolve(&store, query, platform)?;
-    let name = display_name(&store, account)?;
     let Some(author) = stored.ids.get(account) else {
         return Err(UsageError(format!(
             "{name} has no interactions{} to learn from",
@@ -147,41 +173,82 @@ pub fn run(cli: &Cli, a: &ForecastArgs) -> Result<Exit> {
         ))
         .into());
     };
-    let f = model
-        .forecast(author, a.simulations, a.seed, a.threads)
+    progress(0.4, "simulating cascades");
+    let forecast = model
+        .forecast_reporting(author, a.simulations, a.seed, a.threads, &|p| {
+            progress(0.4 + 0.6 * p, "simulating cascades")
+        })
         .context("forecasting")?;
     let mut thresholds: Vec<u32> = if a.reach.is_empty() {
         [1, 10, 100, 1000]
             .into_iter()
-            .filter(|&n| n <= f.reach.max.max(10))
+            .filter(|&n| n <= forecast.reach.max.max(10))
             .collect()
     } else {
         a.reach.clone()
     };
     thresholds.sort_unstable();
     thresholds.dedup();
-    let r = &f.reach;
-    if cli.json {
-        let p: Vec<_> = thresholds
+    Ok(AccountForecast {
+        name,
+        seed: a.seed,
+        until,
+        thresholds,
+        forecast,
+        model,
+        learned_in,
+    })
+}
+
+impl AccountForecast {
+    /// `earshot --json forecast ACCOUNT`'s output.
+    pub fn json(&self) -> serde_json::Value {
+        let (f, model) = (&self.forecast, &self.model);
+        let r = &f.reach;
+        let p: Vec<_> = self
+            .thresholds
             .iter()
             .map(|&n| json!({"n": n, "probability": r.probability_at_least(n)}))
             .collect();
-        println!(
-            "{}",
-            json!({
-                "account": name, "model": "independent cascade + new audience",
-                "simulations": r.simulations, "seed": a.seed, "conditional_on_one_reshare": f.conditional,
-                "mean": r.mean, "std_error": r.std_error, "p10": r.p10, "p50": r.p50, "p90": r.p90,
-                "min": r.min, "max": r.max, "probability_at_least": p,
-                "mean_through_ties": f.mean_through_ties, "mean_new_audience": f.mean_new_audience,
-                "own_posts": f.own_posts, "own_weight": f.own_weight,
-                "learned": {"posts": model.posts, "derived_posts": model.derived_posts,
-                    "ties": model.graph().edges(), "pooled_tie_rate": model.prior_mean,
-                    "until": until},
-            })
-        );
+        json!({
+            "account": self.name, "model": "independent cascade + new audience",
+            "simulations": r.simulations, "seed": self.seed, "conditional_on_one_reshare": f.conditional,
+            "mean": r.mean, "std_error": r.std_error, "p10": r.p10, "p50": r.p50, "p90": r.p90,
+            "min": r.min, "max": r.max, "probability_at_least": p,
+            "mean_through_ties": f.mean_through_ties, "mean_new_audience": f.mean_new_audience,
+            "own_posts": f.own_posts, "own_weight": f.own_weight,
+            "learned": {"posts": model.posts, "derived_posts": model.derived_posts,
+                "ties": model.graph().edges(), "pooled_tie_rate": model.prior_mean,
+                "until": self.until},
+        })
+    }
+}
+
+pub fn run(cli: &Cli, a: &ForecastArgs) -> Result<Exit> {
+    if a.simulations == 0 || a.calibrate_simulations == 0 {
+        return Err(UsageError("simulations must be at least 1".into()).into());
+    }
+    let store = Store::open_existing(&cli.db)?;
+    let until = parse_instant("--until", &a.until)?;
+    if a.calibrate {
+        let stored = load(&store, learn_window(until), a.platform.as_deref())?;
+        let model = learn(a, &stored)?;
+        return run_calibrate(cli, a, &store, stored, &model, until.unwrap_or(i64::MAX));
+    }
+    let out = forecast_account(&store, a, until, &|_, _| {})?;
+    if cli.json {
+        println!("{}", out.json());
         return Ok(Exit::Ok);
     }
+    let AccountForecast {
+        name,
+        thresholds,
+        forecast: f,
+        model,
+        learned_in,
+        ..
+    } = out;
+    let r = &f.reach;
     println!(
         "Reach of a new post by {name}: Independent Cascade over learned ties plus new audience, {} simulations (seed {})",
         r.simulations, a.seed

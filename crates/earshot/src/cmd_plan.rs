@@ -3,18 +3,19 @@
 
 use crate::exit::{Exit, UsageError};
 use crate::plan_source::{topic_accounts, PlanGraph, Probabilities};
+use crate::progress::Report;
 use crate::window::WindowArgs;
 use crate::Cli;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use earshot_diffusion::{
-    celf, imm, sample_spread, sample_spread_within, CelfOptions, DiffusionError, DiffusionGraph,
+    celf, imm_reporting, sample_spread_reporting, CelfOptions, DiffusionError, DiffusionGraph,
     ImmOptions, Model, SpreadEstimate,
 };
 use earshot_graph::{pagerank, Edge, PageRankConfig, ReactionGraph};
 use earshot_store::Store;
 use serde_json::{json, Value};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Which planner chooses the seeds.
@@ -222,6 +223,7 @@ fn plan_imm(
     exclude: &[u32],
     loading: &Loading,
     costs: &Option<Vec<f64>>,
+    progress: Report<'_>,
 ) -> Result<Plan> {
     let options = ImmOptions {
         k: a.k,
@@ -235,7 +237,7 @@ fn plan_imm(
         costs: costs.clone(),
     };
     let t = Instant::now();
-    let plan = imm(g, &options)?;
+    let plan = imm_reporting(g, &options, progress)?;
     let seconds = t.elapsed().as_secs_f64();
     let peak = crate::progress::peak_rss_kib();
     let guarantee = match a.budget {
@@ -398,7 +400,36 @@ fn relative_difference(imm: &Plan, celf: &Plan) -> Option<(f64, f64)> {
     Some(((c.mean - i.mean) / i.mean, 1.96 * (var / n).sqrt() / i.mean))
 }
 
-pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
+/// A Monte Carlo check of some seeds: its estimate and its samples in simulation order.
+type Checked = (SpreadEstimate, Vec<u32>);
+
+/// The plans of one `earshot plan`, checked by Monte Carlo: what it prints and the API's plan job
+/// returns.
+pub(crate) struct Planned<'a> {
+    a: &'a PlanArgs,
+    source: PlanGraph,
+    store: Option<Store>,
+    audience: Option<Vec<u32>>,
+    costs: Option<Vec<f64>>,
+    /// Each planner's plan, IMM first.
+    plans: Vec<(&'static str, Plan)>,
+    /// The baselines' Monte Carlo checks, with `--compare`.
+    baselines: Vec<(&'static str, Option<Checked>)>,
+    /// CELF's spread relative to IMM's and its 95% half-width, when both ran and were checked.
+    difference: Option<(f64, f64)>,
+}
+
+/// Plan as `a` asks on the database at `db` (unless `a.graph` names a file), with `exclude_names`
+/// (@handles, handles or platform ids of stored accounts) excluded beside `a.exclude`'s file. `note`
+/// hears what was loaded before the planners run; `progress` hears how far the work got: loading,
+/// the planners, the Monte Carlo checks.
+pub(crate) fn plan<'a>(
+    db: &Path,
+    a: &'a PlanArgs,
+    exclude_names: &[String],
+    note: &dyn Fn(&str),
+    progress: Report<'_>,
+) -> Result<Planned<'a>> {
     if a.k == 0 {
         return Err(UsageError("--k must be at least 1".into()).into());
     }
@@ -411,10 +442,12 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
         return Err(UsageError("--celf-simulations must be at least 1".into()).into());
     }
     let t = Instant::now();
+    progress(0.0, "loading the influence graph");
     let stored_only = a.audience_topic.is_some()
         || a.audience_community.is_some()
         || !a.window.window()?.is_unbounded()
-        || a.window.platform.is_some();
+        || a.window.platform.is_some()
+        || !exclude_names.is_empty();
     let (source, store) = match &a.graph {
         Some(name) => {
             if stored_only {
@@ -428,7 +461,7 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
             (PlanGraph::from_file(&a.data, name)?, None)
         }
         None => {
-            let store = Store::open_existing(&cli.db)?;
+            let store = Store::open_existing(db)?;
             let source = PlanGraph::from_store(
                 &store,
                 a.window.window()?,
@@ -478,10 +511,19 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
     if audience.as_ref().is_some_and(|v| v.is_empty()) {
         return Err(UsageError("the audience has no account in the graph".into()).into());
     }
-    let exclude = match &a.exclude {
+    let mut exclude = match &a.exclude {
         Some(path) => source.read_list(store.as_ref(), platform, path)?.0,
         None => Vec::new(),
     };
+    if !exclude_names.is_empty() {
+        let named = exclude_names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (format!("exclude[{i}]"), name.as_str()));
+        exclude.extend(source.resolve_all(store.as_ref(), platform, named)?.0);
+        exclude.sort_unstable();
+        exclude.dedup();
+    }
     if a.budget.is_some() && a.algorithm != Algorithm::Imm {
         return Err(UsageError("--budget plans with IMM only (--algorithm imm)".into()).into());
     }
@@ -492,25 +534,27 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
         Some(path) => Some(source.read_costs(store.as_ref(), platform, path, a.default_cost)?),
         None => a.budget.map(|_| vec![a.default_cost; g.nodes()]),
     };
-    if !cli.quiet && !cli.json {
-        eprintln!(
-            "{}: {} nodes, {} edges, loaded in {load_seconds:.2} s",
-            source.description,
-            g.nodes(),
-            g.edges()
-        );
-        for n in &notes {
-            eprintln!("{n}");
-        }
+    note(&format!(
+        "{}: {} nodes, {} edges, loaded in {load_seconds:.2} s",
+        source.description,
+        g.nodes(),
+        g.edges()
+    ));
+    for n in &notes {
+        note(n);
     }
-    let mut plans: Vec<(&str, Plan)> = Vec::new();
+    // Shares of the work: loading up to 0.1, the planners up to 0.7, the Monte Carlo checks after.
+    let mut plans: Vec<(&'static str, Plan)> = Vec::new();
     if imm_wanted {
+        let end = if celf_wanted { 0.4 } else { 0.7 };
+        let report = |p: f64, what: &str| progress(0.1 + (end - 0.1) * p, what);
         plans.push((
             "imm",
-            plan_imm(g, a, &audience, &exclude, &loading, &costs)?,
+            plan_imm(g, a, &audience, &exclude, &loading, &costs, &report)?,
         ));
     }
     if celf_wanted {
+        progress(if imm_wanted { 0.4 } else { 0.1 }, "CELF: choosing seeds");
         plans.push(("celf", plan_celf(g, a, &audience, &exclude)?));
     }
 
@@ -524,50 +568,80 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
         }
         m
     });
-    let simulate = |seeds: &[u32]| -> Result<Option<(SpreadEstimate, Vec<u32>)>> {
+    let checks = plans.len() + if a.compare { 2 } else { 0 };
+    let check_share = 0.3 / checks as f64;
+    let simulate = |c: usize, seeds: &[u32]| -> Result<Option<Checked>> {
         if a.mc == 0 {
             return Ok(None);
         }
         let (model, mc_seed) = (Model::IndependentCascade, a.seed ^ 0x4d43);
-        let samples = match &in_audience {
-            Some(m) => sample_spread_within(g, model, seeds, m, a.mc, mc_seed, a.threads)?,
-            None => sample_spread(g, model, seeds, a.mc, mc_seed, a.threads)?,
-        };
+        let at = 0.7 + check_share * c as f64;
+        let what = "checking the seeds by Monte Carlo";
+        progress(at, what);
+        let samples = sample_spread_reporting(
+            g,
+            model,
+            seeds,
+            in_audience.as_deref(),
+            a.mc,
+            mc_seed,
+            a.threads,
+            &|p| progress(at + check_share * p, what),
+        )?;
         let e = SpreadEstimate::from_samples(Model::IndependentCascade, samples.clone())?;
         Ok(Some((e, samples)))
     };
-    for (_, plan) in &mut plans {
-        if let Some((e, samples)) = simulate(&plan.seeds)? {
+    for (c, (_, plan)) in plans.iter_mut().enumerate() {
+        if let Some((e, samples)) = simulate(c, &plan.seeds)? {
             plan.checked = Some(e);
             plan.samples = samples;
         }
     }
     let mut baselines = Vec::new();
     if a.compare {
-        baselines.push(("top out-degree", simulate(&g.top_out_degree(a.k))?));
-        baselines.push(("top PageRank", simulate(&top_pagerank(g, a.k)?)?));
+        let c = plans.len();
+        baselines.push(("top out-degree", simulate(c, &g.top_out_degree(a.k))?));
+        baselines.push(("top PageRank", simulate(c + 1, &top_pagerank(g, a.k)?)?));
     }
     let difference = match plans.as_slice() {
         [(_, i), (_, c)] => relative_difference(i, c),
         _ => None,
     };
-    let external = |d: u32| -> Value {
-        match &source.nodes {
+    progress(1.0, "done");
+    Ok(Planned {
+        a,
+        source,
+        store,
+        audience,
+        costs,
+        plans,
+        baselines,
+        difference,
+    })
+}
+
+impl Planned<'_> {
+    /// How the output names node `d`: its file id, or the stored account's @handle or platform id.
+    fn external(&self, d: u32) -> Value {
+        match &self.source.nodes {
             crate::plan_source::PlanNodes::File(ext) => json!(ext[d as usize]),
-            crate::plan_source::PlanNodes::Stored(_) => json!(source
-                .name(store.as_ref(), d)
+            crate::plan_source::PlanNodes::Stored(_) => json!(self
+                .source
+                .name(self.store.as_ref(), d)
                 .unwrap_or_else(|_| format!("#{d}"))),
         }
-    };
-    let shown = |d: u32| -> String {
-        match external(d) {
+    }
+
+    fn shown(&self, d: u32) -> String {
+        match self.external(d) {
             Value::String(s) => s,
             v => v.to_string(),
         }
-    };
-    let in_common = |x: &Plan, y: &Plan| x.seeds.iter().filter(|s| y.seeds.contains(s)).count();
+    }
 
-    if cli.json {
+    /// `earshot --json plan`'s output.
+    pub fn json(&self) -> Value {
+        let (a, g, costs) = (self.a, &self.source.graph, &self.costs);
         let plan_json = |p: &Plan| {
             let mut m = p.fields.clone();
             m.insert("monte_carlo".into(), mc_json(&p.checked));
@@ -575,22 +649,22 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
                 .seeds
                 .iter()
                 .zip(&p.gains)
-                .map(|(&s, &gain)| json!({"id": external(s), "marginal_gain": gain, "cost": costs.as_ref().map(|c| c[s as usize])}))
+                .map(|(&s, &gain)| json!({"id": self.external(s), "marginal_gain": gain, "cost": costs.as_ref().map(|c| c[s as usize])}))
                 .collect();
             m.insert("seeds".into(), seeds.into());
             m
         };
         let mut out = json!({
-            "graph": source.description, "nodes": g.nodes(), "edges": g.edges(),
-            "audience": audience.as_ref().map(|v| v.len()),
+            "graph": self.source.description, "nodes": g.nodes(), "edges": g.edges(),
+            "audience": self.audience.as_ref().map(|v| v.len()),
             "k": a.k, "seed": a.seed,
             "algorithm": a.algorithm.to_possible_value().map(|v| v.get_name().to_owned()),
-            "baselines": baselines.iter().map(|(name, r)| json!({
+            "baselines": self.baselines.iter().map(|(name, r)| json!({
                 "seeds": name, "monte_carlo": mc_json(&r.as_ref().map(|(e, _)| e.clone())),
             })).collect::<Vec<_>>(),
         });
         let obj = out.as_object_mut().expect("an object");
-        match plans.as_slice() {
+        match self.plans.as_slice() {
             [(_, p)] => obj.extend(plan_json(p)),
             [(_, i), (_, c)] => {
                 obj.insert("imm".into(), plan_json(i).into());
@@ -599,77 +673,99 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
                     "comparison".into(),
                     json!({
                         "seeds_in_common": in_common(i, c),
-                        "relative_difference": difference.map(|d| d.0),
-                        "relative_difference_ci95": difference.map(|d| d.1),
+                        "relative_difference": self.difference.map(|d| d.0),
+                        "relative_difference_ci95": self.difference.map(|d| d.1),
                     }),
                 );
             }
             _ => {}
         }
-        println!("{out}");
-        return Ok(Exit::Ok);
+        out
     }
-    for (i, (_, plan)) in plans.iter().enumerate() {
-        if i > 0 {
-            println!();
-        }
-        for line in &plan.summary {
-            println!("{line}");
-        }
-        if let Some(e) = &plan.checked {
-            println!(
-                "Monte Carlo spread ({} simulations): {:.1} ± {:.1} (95%)",
-                e.simulations,
-                e.mean,
-                1.96 * e.std_error
-            );
-        }
-    }
-    for (name, r) in &baselines {
-        if let Some((e, _)) = r {
-            println!(
-                "  beside {name} seeds: {:.1} ± {:.1}",
-                e.mean,
-                1.96 * e.std_error
-            );
-        }
-    }
-    match plans.as_slice() {
-        [(_, p)] => {
-            println!("\n    #  account      marginal gain");
-            for (i, (&s, &gain)) in p.seeds.iter().zip(&p.gains).enumerate() {
-                println!("  {:>3}  {:<12} {:>13.1}", i + 1, shown(s), gain);
+
+    /// `earshot plan`'s text.
+    fn print(&self) {
+        let (plans, difference) = (&self.plans, self.difference);
+        for (i, (_, plan)) in plans.iter().enumerate() {
+            if i > 0 {
+                println!();
+            }
+            for line in &plan.summary {
+                println!("{line}");
+            }
+            if let Some(e) = &plan.checked {
+                println!(
+                    "Monte Carlo spread ({} simulations): {:.1} ± {:.1} (95%)",
+                    e.simulations,
+                    e.mean,
+                    1.96 * e.std_error
+                );
             }
         }
-        [(_, imm), (_, celf)] => {
-            println!();
-            match difference {
-                Some((d, h)) => println!(
-                    "CELF beside IMM: {:+.2}% ± {:.2}% (95%, paired on the same simulations); {} of {} seeds in common; {:.1}× IMM's time",
-                    100.0 * d,
-                    100.0 * h,
-                    in_common(imm, celf),
-                    celf.seeds.len(),
-                    celf.seconds / imm.seconds.max(1e-9)
-                ),
-                None => println!(
-                    "CELF beside IMM (own estimates, no Monte Carlo check): {:.1} against {:.1}; {} of {} seeds in common",
-                    celf.estimated,
-                    imm.estimated,
-                    in_common(imm, celf),
-                    celf.seeds.len()
-                ),
-            }
-            println!("\n    #  IMM account   marginal gain   CELF account  marginal gain");
-            for i in 0..imm.seeds.len().max(celf.seeds.len()) {
-                let col = |p: &Plan| match (p.seeds.get(i), p.gains.get(i)) {
-                    (Some(&s), Some(&gain)) => format!("{:<12} {:>14.1}", shown(s), gain),
-                    _ => format!("{:27}", ""),
-                };
-                println!("  {:>3}  {}   {}", i + 1, col(imm), col(celf));
+        for (name, r) in &self.baselines {
+            if let Some((e, _)) = r {
+                println!(
+                    "  beside {name} seeds: {:.1} ± {:.1}",
+                    e.mean,
+                    1.96 * e.std_error
+                );
             }
         }
-        _ => {}
+        match plans.as_slice() {
+            [(_, p)] => {
+                println!("\n    #  account      marginal gain");
+                for (i, (&s, &gain)) in p.seeds.iter().zip(&p.gains).enumerate() {
+                    println!("  {:>3}  {:<12} {:>13.1}", i + 1, self.shown(s), gain);
+                }
+            }
+            [(_, imm), (_, celf)] => {
+                println!();
+                match difference {
+                    Some((d, h)) => println!(
+                        "CELF beside IMM: {:+.2}% ± {:.2}% (95%, paired on the same simulations); {} of {} seeds in common; {:.1}× IMM's time",
+                        100.0 * d,
+                        100.0 * h,
+                        in_common(imm, celf),
+                        celf.seeds.len(),
+                        celf.seconds / imm.seconds.max(1e-9)
+                    ),
+                    None => println!(
+                        "CELF beside IMM (own estimates, no Monte Carlo check): {:.1} against {:.1}; {} of {} seeds in common",
+                        celf.estimated,
+                        imm.estimated,
+                        in_common(imm, celf),
+                        celf.seeds.len()
+                    ),
+                }
+                println!("\n    #  IMM account   marginal gain   CELF account  marginal gain");
+                for i in 0..imm.seeds.len().max(celf.seeds.len()) {
+                    let col = |p: &Plan| match (p.seeds.get(i), p.gains.get(i)) {
+                        (Some(&s), Some(&gain)) => format!("{:<12} {:>14.1}", self.shown(s), gain),
+                        _ => format!("{:27}", ""),
+                    };
+                    println!("  {:>3}  {}   {}", i + 1, col(imm), col(celf));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn in_common(x: &Plan, y: &Plan) -> usize {
+    x.seeds.iter().filter(|s| y.seeds.contains(s)).count()
+}
+
+pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
+    let note = |n: &str| {
+        if !cli.quiet && !cli.json {
+            eprintln!("{n}");
+        }
+    };
+    let planned = plan(&cli.db, a, &[], &note, &|_, _| {})?;
+    if cli.json {
+        println!("{}", planned.json());
+    } else {
+        planned.print();
     }
     Ok(Exit::Ok)
 }

@@ -1,45 +1,152 @@
 //! The server's [`Engine`]: explanations, forecasts and plans for `earshot serve`, computed by the same
-//! code as `earshot --json explain`, `forecast` and `plan`.
+//! code as `earshot --json explain`, `forecast` and `plan` (`cmd_explain::explain_account`,
+//! `cmd_forecast::forecast_account`, `cmd_plan::plan`). The API's parameters become the commands'
+//! arguments, starting from the command line's own defaults, so a job and the command with the same
+//! parameters give the same result.
 
-use earshot_server::routes::jobs::{ForecastParams, PlanParams};
+use crate::cmd_forecast::ForecastArgs;
+use crate::cmd_plan::PlanArgs;
+use crate::exit::{Missing, UsageError};
+use crate::plan_source::Probabilities;
+use earshot_diffusion::DiffusionError;
+use earshot_server::routes::jobs::{ForecastParams, PlanParams, PlanProbabilities};
 use earshot_server::{Engine, EngineError, Progress};
+use earshot_store::Store;
 use std::path::Path;
 
 #[derive(Default)]
 pub struct CliEngine {}
 
+/// A command's failure as the API reports it: what the request got wrong (a usage error, something
+/// the database does not hold, a planner parameter) is `Invalid`, anything else `Failed`.
+fn engine_error(e: anyhow::Error) -> EngineError {
+    let invalid = e.downcast_ref::<UsageError>().is_some()
+        || e.downcast_ref::<Missing>().is_some()
+        || matches!(
+            e.downcast_ref::<DiffusionError>(),
+            Some(DiffusionError::BadParameter(_) | DiffusionError::TooManyRrSets { .. })
+        );
+    if invalid {
+        EngineError::Invalid(format!("{e:#}"))
+    } else {
+        EngineError::Failed(format!("{e:#}"))
+    }
+}
+
+fn open(db: &Path) -> Result<Store, EngineError> {
+    Store::open_existing(db)
+        .map_err(|e| EngineError::Failed(format!("opening database {}: {e}", db.display())))
+}
+
+/// A command's arguments as the command line would parse `argv` (after the command's name): its
+/// defaults, with the values given.
+fn command_args<A: clap::Args + clap::FromArgMatches>(argv: &[&str]) -> Result<A, EngineError> {
+    let cmd = A::augment_args(clap::Command::new("earshot").no_binary_name(true));
+    let failed =
+        |e: clap::Error| EngineError::Failed(format!("building the command's arguments: {e}"));
+    let matches = cmd.try_get_matches_from(argv).map_err(failed)?;
+    A::from_arg_matches(&matches).map_err(failed)
+}
+
+/// `earshot forecast ACCOUNT --platform P` with the job's parameters, and `until` parsed.
+fn forecast_args(p: &ForecastParams) -> Result<(ForecastArgs, Option<i64>), EngineError> {
+    // After `--`, an account such as `-1` is the account, not an option.
+    let mut a: ForecastArgs = command_args(&["--", &p.account])?;
+    a.platform = Some(p.platform.clone());
+    a.until = p.until.clone();
+    a.reach = p.reach.clone();
+    if let Some(n) = p.simulations {
+        a.simulations = n as usize;
+    }
+    if let Some(seed) = p.seed {
+        a.seed = seed;
+    }
+    let until = crate::window::parse_instant("until", &p.until).map_err(engine_error)?;
+    Ok((a, until))
+}
+
+/// `earshot plan --k K` on the stored interactions with the job's parameters (its exclusions are
+/// passed beside the arguments).
+fn plan_args(p: &PlanParams) -> Result<PlanArgs, EngineError> {
+    let mut a: PlanArgs = command_args(&[])?;
+    a.k = p.k as usize;
+    a.window.platform = p.platform.clone();
+    a.probabilities = match p.probabilities.unwrap_or(PlanProbabilities::Learned) {
+        PlanProbabilities::Learned => Probabilities::Learned,
+        PlanProbabilities::WeightedCascade => Probabilities::WeightedCascade,
+    };
+    if let Some(e) = p.epsilon {
+        a.epsilon = e;
+    }
+    a.audience_topic = p.audience_topic.clone();
+    a.audience_community = p.audience_community.map(|c| c as usize);
+    if let Some(seed) = p.seed {
+        a.seed = seed;
+    }
+    Ok(a)
+}
+
 impl Engine for CliEngine {
     fn explain(
         &self,
-        _db: &Path,
-        _account: i64,
-        _run: Option<i64>,
-        _evidence: usize,
+        db: &Path,
+        account: i64,
+        run: Option<i64>,
+        evidence: usize,
     ) -> Result<serde_json::Value, EngineError> {
-        Err(EngineError::Failed(
-            "explain over the API is not built yet".into(),
-        ))
+        let store = open(db)?;
+        let shown = crate::scoring::display_name(&store, account).map_err(engine_error)?;
+        let x = crate::cmd_explain::explain_account(true, &store, account, &shown, run, evidence)
+            .map_err(engine_error)?;
+        x.json(&store).map_err(engine_error)
+    }
+
+    fn check_forecast(&self, db: &Path, params: &ForecastParams) -> Result<(), EngineError> {
+        let (a, _) = forecast_args(params)?;
+        let store = open(db)?;
+        let account = a.account.as_deref().unwrap_or_default();
+        crate::cmd_explain::resolve(&store, account, a.platform.as_deref())
+            .map(|_| ())
+            .map_err(engine_error)
     }
 
     fn forecast(
         &self,
-        _db: &Path,
-        _params: &ForecastParams,
-        _progress: Progress<'_>,
+        db: &Path,
+        params: &ForecastParams,
+        progress: Progress<'_>,
     ) -> Result<serde_json::Value, EngineError> {
-        Err(EngineError::Failed(
-            "forecast over the API is not built yet".into(),
-        ))
+        let (a, until) = forecast_args(params)?;
+        let store = open(db)?;
+        crate::cmd_forecast::forecast_account(&store, &a, until, progress)
+            .map(|f| f.json())
+            .map_err(engine_error)
+    }
+
+    fn check_plan(&self, db: &Path, params: &PlanParams) -> Result<(), EngineError> {
+        let a = plan_args(params)?;
+        let store = open(db)?;
+        let platform = a.window.platform.as_deref();
+        if let Some(topic) = &a.audience_topic {
+            crate::plan_source::topic_accounts(&store, topic, platform).map_err(engine_error)?;
+        }
+        for (i, name) in params.exclude.iter().enumerate() {
+            crate::plan_source::stored_account(&store, platform, name, &format!("exclude[{i}]"))
+                .map_err(engine_error)?;
+        }
+        Ok(())
     }
 
     fn plan(
         &self,
-        _db: &Path,
-        _params: &PlanParams,
-        _progress: Progress<'_>,
+        db: &Path,
+        params: &PlanParams,
+        progress: Progress<'_>,
     ) -> Result<serde_json::Value, EngineError> {
-        Err(EngineError::Failed(
-            "plan over the API is not built yet".into(),
-        ))
+        let a = plan_args(params)?;
+        let note = |n: &str| tracing::debug!(note = n, "plan");
+        crate::cmd_plan::plan(db, &a, &params.exclude, &note, progress)
+            .map(|p| p.json())
+            .map_err(engine_error)
     }
 }

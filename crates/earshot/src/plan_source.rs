@@ -129,14 +129,25 @@ impl PlanGraph {
     ) -> Result<(Vec<u32>, usize)> {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let lines = text.lines().enumerate().filter_map(|(i, line)| {
+            let t = line.trim();
+            (!t.is_empty() && !t.starts_with('#'))
+                .then(|| (format!("{}:{}", path.display(), i + 1), t))
+        });
+        self.resolve_all(store, platform, lines)
+    }
+
+    /// Accounts as a list names them, each with where it is named (`file:line`, `exclude[3]`) for
+    /// errors: their nodes, sorted and without repeats, and how many exist but are not nodes.
+    pub fn resolve_all<'t>(
+        &self,
+        store: Option<&Store>,
+        platform: Option<&str>,
+        names: impl Iterator<Item = (String, &'t str)>,
+    ) -> Result<(Vec<u32>, usize)> {
         let mut out = Vec::new();
         let mut isolated = 0;
-        for (i, line) in text.lines().enumerate() {
-            let t = line.trim();
-            if t.is_empty() || t.starts_with('#') {
-                continue;
-            }
-            let at = format!("{}:{}", path.display(), i + 1);
+        for (at, t) in names {
             match self.resolve_one(store, platform, t, &at)? {
                 Some(d) => out.push(d),
                 None => isolated += 1,
@@ -166,11 +177,7 @@ impl PlanGraph {
                     .map_err(|_| UsageError(format!("{at}: node {raw} is not in the graph")))?;
                 Ok(Some(d as u32))
             }
-            (PlanNodes::Stored(ids), Some(s)) => {
-                let account = crate::cmd_explain::resolve(s, t, platform)
-                    .map_err(|e| UsageError(format!("{at}: {e}")))?;
-                Ok(ids.get(account))
-            }
+            (PlanNodes::Stored(ids), Some(s)) => Ok(ids.get(stored_account(s, platform, t, at)?)),
             (PlanNodes::Stored(_), None) => {
                 anyhow::bail!("{at}: stored accounts need the database")
             }
@@ -224,6 +231,12 @@ impl PlanGraph {
         let missing = accounts.len() - out.len();
         (out, missing)
     }
+}
+
+/// The stored account a list names (an @handle, handle or platform id); errors say `at` (file:line).
+pub fn stored_account(store: &Store, platform: Option<&str>, t: &str, at: &str) -> Result<i64> {
+    crate::cmd_explain::resolve(store, t, platform)
+        .map_err(|e| UsageError(format!("{at}: {e}")).into())
 }
 
 /// The accounts with a row in topic `query` (key or label) of the latest score run.

@@ -3,6 +3,10 @@
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
+/// Told the share of the work done (0–1) and what is being done, from any thread: how the shared
+/// command functions report to a background job (the command line passes a hook that ignores it).
+pub type Report<'a> = &'a (dyn Fn(f64, &str) + Sync);
+
 /// A byte-based bar with a rows/s rate in its message; hidden when stderr is not a terminal or `quiet`.
 pub fn bytes_bar(total: u64, quiet: bool) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), draw_target(quiet));

@@ -158,6 +158,21 @@ pub(crate) fn account_view(
     })
 }
 
+/// Score run `run`, or the latest; 404 when there is no such run or none yet.
+fn score_run(store: &Store, run: Option<i64>) -> ApiResult<ScoreRun> {
+    match run {
+        Some(r) => store.score_run(Some(r))?,
+        None => match store.latest_run_id()? {
+            Some(id) => store.score_run(Some(id))?,
+            None => None,
+        },
+    }
+    .ok_or_else(|| match run {
+        Some(r) => ApiError::not_found(format!("no score run {r}")),
+        None => ApiError::not_found("no score run yet: run `earshot score` first"),
+    })
+}
+
 fn find(store: &Store, platform: &str, account: &str) -> ApiResult<AccountMatch> {
     store
         .lookup_account(platform, account)?
@@ -199,7 +214,8 @@ pub struct ExplainParams {
     params(("platform" = String, Path, description = "The platform"),
            ("account" = String, Path, description = "`@handle`, `handle` or the platform's id"),
            ExplainParams),
-    responses((status = 200, description = "The explanation (the shape of `earshot --json explain`)", body = Object)))]
+    responses((status = 200, description = "The explanation (the shape of `earshot --json explain`)", body = Object),
+              (status = 422, description = "The account has no score in the run: it had no interactions in the run's window", body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn get_explanation(
     State(state): State<AppState>,
     Path((platform, account)): Path<(String, String)>,
@@ -212,13 +228,14 @@ pub async fn get_explanation(
     if q.run.is_some_and(|r| r < 1) {
         return Err(ApiError::bad_request("run must be a positive run id"));
     }
-    let id = state
-        .read(move |s| Ok(find(s, &platform, &account)?.id))
+    // Unknown accounts and runs are 404s here; the engine explains the run it is given.
+    let (id, run) = state
+        .read(move |s| Ok((find(s, &platform, &account)?.id, score_run(s, q.run)?.id)))
         .await?;
     let engine = state.engine();
     let db = state.config().db.clone();
     let out =
-        tokio::task::spawn_blocking(move || engine.explain(&db, id, q.run, evidence as usize))
+        tokio::task::spawn_blocking(move || engine.explain(&db, id, Some(run), evidence as usize))
             .await
             .map_err(ApiError::internal)?;
     out.map(Json).map_err(crate::routes::jobs::engine_error)
@@ -341,17 +358,7 @@ pub async fn get_top(
     let by = q.by.unwrap_or(RankBy::Overall);
     state
         .read(move |s| {
-            let run = match q.run {
-                Some(r) => s.score_run(Some(r))?,
-                None => match s.latest_run_id()? {
-                    Some(id) => s.score_run(Some(id))?,
-                    None => None,
-                },
-            }
-            .ok_or_else(|| match q.run {
-                Some(r) => ApiError::not_found(format!("no score run {r}")),
-                None => ApiError::not_found("no score run yet: run `earshot score` first"),
-            })?;
+            let run = score_run(s, q.run)?;
             let platform = q.platform.as_deref();
             let named = |id: i64| -> ApiResult<AccountRef> {
                 let (ext_id, handle) = s.account_names(id)?.unwrap_or_default();

@@ -62,13 +62,15 @@ pub struct PlanParams {
     pub platform: Option<String>,
     /// Default `learned`.
     pub probabilities: Option<PlanProbabilities>,
-    /// IMM's ε, 0.05–1 (default 0.1): the guarantee is (1 − 1/e − ε) with high probability.
-    #[schema(minimum = 0.05, maximum = 1.0)]
+    /// IMM's ε, at least 0.05 and below 1 (default 0.1): the guarantee is (1 − 1/e − ε) with high
+    /// probability.
+    #[schema(minimum = 0.05, exclusive_maximum = 1.0)]
     pub epsilon: Option<f64>,
     /// Reach only counts inside this topic's audience (a topic key of the latest run).
     pub audience_topic: Option<String>,
-    /// Reach only counts inside this community (as `earshot communities` numbers them).
-    #[schema(minimum = 0)]
+    /// Reach only counts inside this community (as `earshot communities` numbers them: 1 is the
+    /// largest).
+    #[schema(minimum = 1)]
     pub audience_community: Option<u32>,
     /// Accounts that may not be chosen (handles or ids on `platform`), at most 1000.
     #[serde(default)]
@@ -148,9 +150,16 @@ fn check_plan(p: &PlanParams) -> ApiResult<()> {
         return Err(ApiError::unprocessable("k must be 1–500"));
     }
     if let Some(e) = p.epsilon {
-        if !(0.05..=1.0).contains(&e) {
-            return Err(ApiError::unprocessable("epsilon must be 0.05–1"));
+        if !(0.05..1.0).contains(&e) {
+            return Err(ApiError::unprocessable(
+                "epsilon must be at least 0.05 and below 1",
+            ));
         }
+    }
+    if p.audience_community == Some(0) {
+        return Err(ApiError::unprocessable(
+            "audience_community counts from 1 (the largest community)",
+        ));
     }
     if p.audience_topic.is_some() && p.audience_community.is_some() {
         return Err(ApiError::unprocessable(
@@ -161,6 +170,22 @@ fn check_plan(p: &PlanParams) -> ApiResult<()> {
         return Err(ApiError::too_large("exclude: at most 1000 accounts"));
     }
     Ok(())
+}
+
+/// The engine's cheap check of a job's parameters against the database, on the blocking pool.
+async fn engine_check<P: Send + 'static>(
+    state: &AppState,
+    params: P,
+    check: impl FnOnce(&dyn crate::Engine, &std::path::Path, &P) -> Result<(), EngineError>
+        + Send
+        + 'static,
+) -> ApiResult<P> {
+    let engine = state.engine();
+    let db = state.config().db.clone();
+    tokio::task::spawn_blocking(move || check(engine.as_ref(), &db, &params).map(|()| params))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(engine_error)
 }
 
 /// Store a job and start it on the blocking pool once a slot is free.
@@ -260,6 +285,7 @@ async fn launch<P: Serialize + Send + 'static>(
 }
 
 /// Start a spread forecast: the distribution of how far the account's next post will travel.
+/// An account the platform does not have, or an `until` that does not parse, is a 422 at once.
 #[utoipa::path(post, path = "/v1/jobs/forecast", tag = "jobs", request_body = ForecastParams,
     responses((status = 202, description = "Queued; poll `/v1/jobs/{id}`", body = JobView),
               (status = 503, description = "Too many jobs waiting", body = crate::problem::Problem, content_type = "application/problem+json")))]
@@ -269,6 +295,7 @@ pub async fn post_forecast(
     Json(p): Json<ForecastParams>,
 ) -> ApiResult<(StatusCode, Json<JobView>)> {
     check_forecast(&p)?;
+    let p = engine_check(&state, p, |e, db, p| e.check_forecast(db, p)).await?;
     launch(
         state,
         caller.map(|c| c.0),
@@ -279,7 +306,8 @@ pub async fn post_forecast(
     .await
 }
 
-/// Start a campaign plan (influence maximisation with IMM's guarantee).
+/// Start a campaign plan (influence maximisation with IMM's guarantee). A topic the latest run does
+/// not have, or an excluded account that does not exist, is a 422 at once.
 #[utoipa::path(post, path = "/v1/jobs/plan", tag = "jobs", request_body = PlanParams,
     responses((status = 202, description = "Queued; poll `/v1/jobs/{id}`", body = JobView),
               (status = 503, description = "Too many jobs waiting", body = crate::problem::Problem, content_type = "application/problem+json")))]
@@ -289,6 +317,7 @@ pub async fn post_plan(
     Json(p): Json<PlanParams>,
 ) -> ApiResult<(StatusCode, Json<JobView>)> {
     check_plan(&p)?;
+    let p = engine_check(&state, p, |e, db, p| e.check_plan(db, p)).await?;
     launch(
         state,
         caller.map(|c| c.0),

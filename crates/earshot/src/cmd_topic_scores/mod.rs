@@ -569,7 +569,7 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs, topic: &str) -> Result<Exit> {
     let tr = store
         .topic_run(run.id)?
         .with_context(|| format!("run #{} has topics but no stored taxonomy", run.id))?;
-    let (model, input) = run_input(cli, &store, &run)?;
+    let (model, input) = run_input(cli.quiet, &store, &run)?;
     let topics: Topics = assign::compile(&tr.source, tr.taxonomy.clone(), tr.min_terms)
         .with_context(|| format!("the taxonomy stored with run #{}", run.id))?;
     let Assignment {

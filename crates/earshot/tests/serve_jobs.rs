@@ -1,0 +1,367 @@
+//! `earshot serve`'s engine end to end: explanations, forecast jobs and plan jobs from a real server
+//! over a real database, each checked against what the command line prints for the same parameters.
+
+mod common;
+use common::server::{make_key, Server};
+use common::*;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A scored synthetic database and a read key.
+struct Fixture {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+    server: Server,
+    key: String,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("jobs.db");
+    generated_db(dir.path(), &db, 3);
+    let (code, out) = earshot_json(&db, &["score"]);
+    assert_eq!(code, 0, "{out}");
+    let key = make_key(&db, "read", 1000, 1000);
+    let server = Server::start(&db, &[]);
+    Fixture {
+        dir,
+        db,
+        server,
+        key,
+    }
+}
+
+/// `earshot --json ARGS` on `db`, which must succeed.
+fn cli(db: &Path, args: &[&str]) -> Value {
+    let (code, v) = earshot_json(db, args);
+    assert_eq!(code, 0, "earshot {args:?}: {v}");
+    v
+}
+
+/// The best account of the latest run: (platform, ext_id).
+fn best_account(f: &Fixture) -> (String, String) {
+    let top = f.server.get("/v1/top?limit=1", &f.key);
+    assert_eq!(top.status, 200, "{}", top.body);
+    let item = &top.json()["items"][0];
+    (
+        item["platform"].as_str().unwrap().to_string(),
+        item["ext_id"].as_str().unwrap().to_string(),
+    )
+}
+
+/// Poll a job until it is done or failed (at most a minute), returning it and every progress seen.
+fn wait(f: &Fixture, id: i64) -> (Value, Vec<f64>) {
+    let started = Instant::now();
+    let mut seen = Vec::new();
+    loop {
+        let r = f.server.get(&format!("/v1/jobs/{id}"), &f.key);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let job = r.json();
+        let p = job["progress"].as_f64().expect("progress is a number");
+        assert!((0.0..=1.0).contains(&p), "{job}");
+        seen.push(p);
+        match job["status"].as_str().unwrap() {
+            "done" | "failed" => return (job, seen),
+            "queued" | "running" => {}
+            other => panic!("unknown status {other}: {job}"),
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "job {id} unfinished after a minute: {job}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// POST a job, expect 202, and wait for it.
+fn run_job(f: &Fixture, path: &str, body: &Value) -> (Value, Vec<f64>) {
+    let r = f.server.post_json(path, &f.key, body);
+    assert_eq!(r.status, 202, "{}", r.body);
+    let job = r.json();
+    assert!(matches!(
+        job["status"].as_str().unwrap(),
+        "queued" | "running"
+    ));
+    for (k, v) in body.as_object().unwrap() {
+        assert_eq!(job["params"][k], *v, "the job keeps its parameters: {job}");
+    }
+    wait(f, job["id"].as_i64().unwrap())
+}
+
+/// `earshot --json forecast ACCOUNT --platform PLATFORM EXTRA...` on the fixture's database.
+fn cli_forecast(f: &Fixture, platform: &str, account: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["forecast", account, "--platform", platform];
+    args.extend_from_slice(extra);
+    cli(&f.db, &args)
+}
+
+/// Assert that a plan job's `result` is `earshot --json plan --k 2 --seed 5 EXTRA...`'s output, but
+/// for the fields that measure the machine (time, memory).
+fn assert_same_plan(f: &Fixture, result: &Value, extra: &[&str]) {
+    let mut args = vec!["plan", "--k", "2", "--seed", "5"];
+    args.extend_from_slice(extra);
+    let without_timings = |v: &Value| {
+        let mut v = v.clone();
+        let o = v.as_object_mut().unwrap();
+        o.remove("seconds");
+        o.remove("peak_rss_kib");
+        v
+    };
+    assert_eq!(
+        without_timings(result),
+        without_timings(&cli(&f.db, &args)),
+        "the API's plan is the command's"
+    );
+}
+
+#[test]
+fn explanation_is_the_cli_explanation() {
+    let f = fixture();
+    let s = &f.server;
+    let (platform, ext) = best_account(&f);
+    let r = s.get(
+        &format!("/v1/accounts/{platform}/{ext}/explanation?evidence=3"),
+        &f.key,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let mut api = r.json();
+    let mut cli_out = cli(
+        &f.db,
+        &["explain", &ext, "--platform", &platform, "--evidence", "3"],
+    );
+    assert_eq!(api["reproduced"], true, "{api}");
+    assert_eq!(api["components"].as_array().unwrap().len(), 5, "{api}");
+    assert!(api["evidence"]["reactors"].as_array().unwrap().len() <= 3);
+    // The account is named as each was asked; everything else is the same computation.
+    assert_eq!(cli_out["account"], ext.as_str());
+    assert!(api["account"].is_string(), "{api}");
+    api.as_object_mut().unwrap().remove("account");
+    cli_out.as_object_mut().unwrap().remove("account");
+    assert_eq!(api, cli_out);
+
+    // The run asked for is the one explained; one the database does not have is a 404.
+    let run = api["run"].as_i64().unwrap();
+    let again = s.get(
+        &format!("/v1/accounts/{platform}/{ext}/explanation?evidence=3&run={run}"),
+        &f.key,
+    );
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.json()["overall"], api["overall"]);
+    let d = s
+        .get(
+            &format!("/v1/accounts/{platform}/{ext}/explanation?run=999"),
+            &f.key,
+        )
+        .problem(404);
+    assert!(d.contains("999"), "{d}");
+    // Unknown accounts and platforms are 404 problems naming what was asked.
+    let d = s
+        .get(
+            &format!("/v1/accounts/{platform}/nobody-here/explanation"),
+            &f.key,
+        )
+        .problem(404);
+    assert!(d.contains("nobody-here"), "{d}");
+    s.get(&format!("/v1/accounts/elsewhere/{ext}/explanation"), &f.key)
+        .problem(404);
+    s.get(
+        &format!("/v1/accounts/{platform}/{ext}/explanation?evidence=101"),
+        &f.key,
+    )
+    .problem(400);
+}
+
+#[test]
+fn forecast_job_is_the_cli_forecast() {
+    let f = fixture();
+    let (platform, ext) = best_account(&f);
+    let body = json!({"platform": platform, "account": ext, "simulations": 3000, "seed": 7,
+                      "reach": [2, 5]});
+    let (job, seen) = run_job(&f, "/v1/jobs/forecast", &body);
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["kind"], "forecast");
+    assert_eq!(job["progress"], 1.0, "{job}");
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "progress never falls: {seen:?}"
+    );
+    // The last report names the last phase, not just "finished".
+    assert_eq!(job["message"], "simulating cascades", "{job}");
+    let result = &job["result"];
+    let expected = cli_forecast(
+        &f,
+        &platform,
+        &ext,
+        &[
+            "--simulations",
+            "3000",
+            "--seed",
+            "7",
+            "--reach",
+            "2",
+            "--reach",
+            "5",
+        ],
+    );
+    assert_eq!(*result, expected, "the same seed gives the same forecast");
+    assert_eq!(result["simulations"], 3000);
+    assert_eq!(result["probability_at_least"][1]["n"], 5);
+
+    // Another seed gives another sample; the same seed again, the same result.
+    let (other, _) = run_job(
+        &f,
+        "/v1/jobs/forecast",
+        &json!({"platform": platform, "account": ext, "simulations": 3000, "seed": 8}),
+    );
+    assert_eq!(other["status"], "done", "{other}");
+    let (same, _) = run_job(&f, "/v1/jobs/forecast", &body);
+    assert_eq!(same["result"], *result);
+
+    // Learning only from before a date: `until` reaches the command as --until.
+    let (until, _) = run_job(
+        &f,
+        "/v1/jobs/forecast",
+        &json!({"platform": platform, "account": ext, "simulations": 500, "until": "2100-01-01"}),
+    );
+    assert_eq!(until["status"], "done", "{until}");
+    let expected = cli_forecast(
+        &f,
+        &platform,
+        &ext,
+        &["--simulations", "500", "--until", "2100-01-01"],
+    );
+    assert_eq!(until["result"], expected);
+    assert!(until["result"]["learned"]["until"].is_i64());
+}
+
+#[test]
+fn forecast_parameters_the_database_cannot_serve_are_422() {
+    let f = fixture();
+    let s = &f.server;
+    let (platform, ext) = best_account(&f);
+    let d = s
+        .post_json(
+            "/v1/jobs/forecast",
+            &f.key,
+            &json!({"platform": platform, "account": "nobody-here"}),
+        )
+        .problem(422);
+    assert!(d.contains("no account \"nobody-here\""), "{d}");
+    let d = s
+        .post_json(
+            "/v1/jobs/forecast",
+            &f.key,
+            &json!({"platform": "elsewhere", "account": ext}),
+        )
+        .problem(422);
+    assert!(d.contains("elsewhere"), "{d}");
+    let d = s
+        .post_json(
+            "/v1/jobs/forecast",
+            &f.key,
+            &json!({"platform": platform, "account": ext, "until": "next tuesday"}),
+        )
+        .problem(422);
+    assert!(d.contains("until") && d.contains("next tuesday"), "{d}");
+    s.post_json(
+        "/v1/jobs/forecast",
+        &f.key,
+        &json!({"platform": platform, "account": ext, "simulations": 10}),
+    )
+    .problem(422);
+    // Nothing to learn from before `until` passes the quick check and fails the job, with the reason.
+    let (job, _) = run_job(
+        &f,
+        "/v1/jobs/forecast",
+        &json!({"platform": platform, "account": ext, "until": "1971-01-01"}),
+    );
+    assert_eq!(job["status"], "failed", "{job}");
+    let error = job["error"].as_str().unwrap();
+    assert!(
+        error.contains("nothing to learn a forecast from"),
+        "{error}"
+    );
+    assert!(job.get("result").is_none(), "{job}");
+    // Nothing was queued for the rejected requests.
+    let jobs = s.get("/v1/jobs", &f.key).json();
+    assert_eq!(jobs["items"].as_array().unwrap().len(), 1, "{jobs}");
+}
+
+#[test]
+fn plan_job_is_the_cli_plan() {
+    let f = fixture();
+    let body = json!({"k": 2, "seed": 5, "probabilities": "weighted_cascade"});
+    let (job, seen) = run_job(&f, "/v1/jobs/plan", &body);
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["kind"], "plan");
+    assert_eq!(job["progress"], 1.0);
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    let result = job["result"].clone();
+    let seeds = result["seeds"].as_array().unwrap();
+    assert_eq!(seeds.len(), 2, "{result}");
+    assert_same_plan(&f, &result, &["--probabilities", "weighted-cascade"]);
+    assert!(result["monte_carlo"]["mean"].as_f64().unwrap() >= 2.0);
+
+    // Learned probabilities (the default) and an exclusion: the first seed may not be chosen, as with
+    // the command's --exclude file.
+    let first = seeds[0]["id"].as_str().unwrap().to_string();
+    let body = json!({"k": 2, "seed": 5, "exclude": [first]});
+    let (job, _) = run_job(&f, "/v1/jobs/plan", &body);
+    assert_eq!(job["status"], "done", "{job}");
+    let list = f.dir.path().join("exclude.txt");
+    std::fs::write(&list, format!("{first}\n")).unwrap();
+    assert_same_plan(&f, &job["result"], &["--exclude", list.to_str().unwrap()]);
+    let chosen: Vec<&str> = job["result"]["seeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(chosen.len(), 2);
+    assert!(!chosen.contains(&first.as_str()), "{chosen:?}");
+}
+
+#[test]
+fn bad_plans_are_rejected_with_problems() {
+    let f = fixture();
+    let s = &f.server;
+    let post = |body: Value| s.post_json("/v1/jobs/plan", &f.key, &body);
+    assert!(post(json!({"k": 0})).problem(422).contains("k"));
+    assert!(post(json!({"k": 501})).problem(422).contains("k"));
+    assert!(post(json!({"k": 2, "epsilon": 1.5}))
+        .problem(422)
+        .contains("epsilon"));
+    assert!(post(json!({"k": 2, "epsilon": 1.0}))
+        .problem(422)
+        .contains("epsilon"));
+    assert!(post(json!({"k": 2, "epsilon": 0.01}))
+        .problem(422)
+        .contains("epsilon"));
+    let d = post(json!({"k": 2, "audience_topic": "no-such-topic"})).problem(422);
+    assert!(d.contains("no-such-topic"), "{d}");
+    let d = post(json!({"k": 2, "exclude": ["nobody-here"]})).problem(422);
+    assert!(d.contains("exclude[0]") && d.contains("nobody-here"), "{d}");
+    post(json!({"k": 2, "audience_community": 0})).problem(422);
+    let r = post(json!({"k": 2, "colour": "blue"}));
+    assert!((400..500).contains(&r.status), "{}", r.body);
+    r.problem(r.status);
+    assert_eq!(
+        s.get("/v1/jobs", &f.key).json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0,
+        "nothing was queued"
+    );
+    // A community the graph does not have is only known once the communities are found: the job
+    // fails, saying so.
+    let (job, _) = run_job(
+        &f,
+        "/v1/jobs/plan",
+        &json!({"k": 2, "audience_community": 999}),
+    );
+    assert_eq!(job["status"], "failed", "{job}");
+    let error = job["error"].as_str().unwrap();
+    assert!(error.contains("no community 999"), "{error}");
+}
