@@ -146,7 +146,28 @@ impl Engine for CliEngine {
         let a = plan_args(params)?;
         let note = |n: &str| tracing::debug!(note = n, "plan");
         crate::cmd_plan::plan(db, &a, &params.exclude, &note, progress)
-            .map(|p| p.json())
+            .map(|p| for_clients(p.json(), db))
             .map_err(engine_error)
     }
+}
+
+/// The plan as an API client should see it: the server's file path becomes "the stored interactions"
+/// and the server process's peak memory (the CLI reports its own) is left out, as neither says anything
+/// about the plan and both say something about the server.
+fn for_clients(mut v: serde_json::Value, db: &Path) -> serde_json::Value {
+    fn scrub(v: &mut serde_json::Value, path: &str) {
+        match v {
+            serde_json::Value::Object(map) => {
+                map.retain(|k, _| !k.ends_with("peak_rss_kib"));
+                map.values_mut().for_each(|x| scrub(x, path));
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|x| scrub(x, path)),
+            serde_json::Value::String(s) if s.contains(path) => {
+                *s = s.replace(path, "the stored interactions");
+            }
+            _ => {}
+        }
+    }
+    scrub(&mut v, &db.display().to_string());
+    v
 }
