@@ -287,8 +287,7 @@ async fn launch<P: Serialize + Send + 'static>(
 /// Start a spread forecast: the distribution of how far the account's next post will travel.
 /// An account the platform does not have, or an `until` that does not parse, is a 422 at once.
 #[utoipa::path(post, path = "/v1/jobs/forecast", tag = "jobs", request_body = ForecastParams,
-    responses((status = 202, description = "Queued; poll `/v1/jobs/{id}`", body = JobView),
-              (status = 503, description = "Too many jobs waiting", body = crate::problem::Problem, content_type = "application/problem+json")))]
+    responses((status = 202, description = "Queued; poll `/v1/jobs/{id}`", body = JobView)))]
 pub async fn post_forecast(
     State(state): State<AppState>,
     caller: Option<Extension<Caller>>,
@@ -309,8 +308,7 @@ pub async fn post_forecast(
 /// Start a campaign plan (influence maximisation with IMM's guarantee). A topic the latest run does
 /// not have, or an excluded account that does not exist, is a 422 at once.
 #[utoipa::path(post, path = "/v1/jobs/plan", tag = "jobs", request_body = PlanParams,
-    responses((status = 202, description = "Queued; poll `/v1/jobs/{id}`", body = JobView),
-              (status = 503, description = "Too many jobs waiting", body = crate::problem::Problem, content_type = "application/problem+json")))]
+    responses((status = 202, description = "Queued; poll `/v1/jobs/{id}`", body = JobView)))]
 pub async fn post_plan(
     State(state): State<AppState>,
     caller: Option<Extension<Caller>>,
