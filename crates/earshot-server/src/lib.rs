@@ -184,16 +184,32 @@ pub async fn open(config: ServerConfig, engine: Arc<dyn Engine>) -> Result<Ready
 }
 
 impl Ready {
-    /// Serve on `listener` until `shutdown` completes, then finish the requests in flight.
+    /// Serve on `listener` until `shutdown` completes, then finish the requests in flight. Jobs
+    /// still queued or running are marked failed (a client polling them learns why); the caller
+    /// should not wait for their threads (`Runtime::shutdown_timeout`).
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
+        let state = self.0.clone();
         axum::serve(listener, app(self.0))
             .with_graceful_shutdown(shutdown)
             .await
-            .map_err(ServeError::Io)
+            .map_err(ServeError::Io)?;
+        let stopped = state
+            .write(|s| {
+                Ok(s.fail_unfinished_jobs("the server stopped before the job finished", now())?)
+            })
+            .await
+            .map_err(|e| ServeError::Startup(e.detail))?;
+        if stopped > 0 {
+            tracing::warn!(
+                jobs = stopped,
+                "stopped with jobs unfinished; marked failed"
+            );
+        }
+        Ok(())
     }
 }
 

@@ -175,6 +175,22 @@ impl AppState {
         f(&mut w)
     }
 
+    /// [`AppState::write_blocking`] only if the writer is free at once; `None` when it is busy.
+    /// For progress reports, which come from inside a job's parallel work: a rayon worker must never
+    /// wait for the writer, since the writer's holder may be waiting for that very worker (triage
+    /// decides its batch in parallel while it holds the writer).
+    pub fn try_write_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> ApiResult<T>,
+    ) -> Option<ApiResult<T>> {
+        let mut w = match self.0.writer.try_lock() {
+            Ok(w) => w,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        };
+        Some(f(&mut w))
+    }
+
     /// Reload the key list from the database.
     pub async fn reload_keys(&self) -> ApiResult<()> {
         let keys = self.read(|s| Ok(s.api_keys()?)).await?;

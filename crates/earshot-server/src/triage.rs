@@ -37,6 +37,18 @@ pub fn decide_and_store(
     batch: &[Incoming],
     decided_at: i64,
 ) -> Result<Vec<Triaged>, StoreError> {
+    let rows = decide_batch(store, policy, batch, decided_at)?;
+    store_decided(store, rows)
+}
+
+/// The rows [`decide_and_store`] stores, from reads only: the server decides with a read connection,
+/// in parallel, and holds its one writer only for [`store_decided`].
+pub fn decide_batch(
+    store: &Store,
+    policy: &Policy,
+    batch: &[Incoming],
+    decided_at: i64,
+) -> Result<Vec<(NewTriageMessage, NewTriageDecision)>, StoreError> {
     let authors = batch
         .iter()
         .map(|m| store.triage_author(&m.platform, &m.author))
@@ -88,6 +100,14 @@ pub fn decide_and_store(
             )
         })
         .collect();
+    Ok(rows)
+}
+
+/// Store decided messages in one transaction.
+pub fn store_decided(
+    store: &mut Store,
+    rows: Vec<(NewTriageMessage, NewTriageDecision)>,
+) -> Result<Vec<Triaged>, StoreError> {
     let saved = store.save_triage(&rows)?;
     Ok(saved
         .into_iter()

@@ -269,6 +269,8 @@ pub fn run_serve(cli: &Cli, args: &ServeArgs) -> Result<Exit> {
         tracing::info!("stopped");
         Ok::<_, anyhow::Error>(())
     })?;
+    // A forecast or plan still computing has been marked failed; do not wait for its thread.
+    rt.shutdown_timeout(std::time::Duration::from_secs(1));
     Ok(Exit::Ok)
 }
 

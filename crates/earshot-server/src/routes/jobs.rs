@@ -237,16 +237,23 @@ async fn launch<P: Serialize + Send + 'static>(
         let db = bg.config().db.clone();
         let progress_state = bg.clone();
         let outcome = tokio::task::spawn_blocking(move || {
-            // Progress is written at most every 2% so a fast job does not flood the writer.
+            // Progress is written at most every 2% so a fast job does not flood the writer, and
+            // never waited for: reports come from rayon workers (see `try_write_blocking`). One
+            // skipped because the writer is busy is tried again with the next report; the end is
+            // recorded by `finish_job` in any case.
             let last = std::sync::Mutex::new(-1.0f64);
             let report = move |p: f64, what: &str| {
-                let mut l = last.lock().unwrap_or_else(|e| e.into_inner());
+                let Ok(mut l) = last.try_lock() else {
+                    return; // another worker is reporting right now
+                };
                 if p - *l >= 0.02 || p >= 1.0 {
-                    *l = p;
-                    if let Err(e) =
-                        progress_state.write_blocking(|s| Ok(s.job_progress(id, p, what)?))
-                    {
-                        tracing::warn!(job = id, detail = %e.detail, "could not record progress");
+                    match progress_state.try_write_blocking(|s| Ok(s.job_progress(id, p, what)?)) {
+                        None => {}
+                        Some(Ok(())) => *l = p,
+                        Some(Err(e)) => {
+                            *l = p;
+                            tracing::warn!(job = id, detail = %e.detail, "could not record progress");
+                        }
                     }
                 }
             };

@@ -7,7 +7,7 @@
 use crate::page::PageParams;
 use crate::problem::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
-use crate::triage::{decide_and_store, Incoming};
+use crate::triage::{decide_batch, store_decided, Incoming};
 use axum::extract::State;
 use axum::http::StatusCode;
 use earshot_store::{FairnessReport, TriageDecision, TriageEntry, TriageMessage};
@@ -167,9 +167,14 @@ pub async fn post_messages(
     let policy = state.config().triage_policy.clone();
     let version = policy.version().to_string();
     let floor_secs = policy.floor_secs;
+    // Decide with a reader (author look-ups, then the decisions in parallel); hold the writer only to
+    // store them.
+    let rows = state
+        .read(move |s| Ok(decide_batch(s, &policy, &batch, now)?))
+        .await?;
     let items = state
         .write(move |s| {
-            let triaged = decide_and_store(s, &policy, &batch, now)?;
+            let triaged = store_decided(s, rows)?;
             let mut items = Vec::with_capacity(triaged.len());
             for t in triaged {
                 // A message stored before keeps its first decision: show that one.
