@@ -14,6 +14,8 @@ struct Fixture {
     db: PathBuf,
     server: Server,
     key: String,
+    /// A write key (triage), made with the read key before the server starts.
+    write_key: String,
 }
 
 fn fixture() -> Fixture {
@@ -23,12 +25,14 @@ fn fixture() -> Fixture {
     let (code, out) = earshot_json(&db, &["score"]);
     assert_eq!(code, 0, "{out}");
     let key = make_key(&db, "read", 1000, 1000);
+    let write_key = make_key(&db, "write", 1000, 1000);
     let server = Server::start(&db, &[]);
     Fixture {
         dir,
         db,
         server,
         key,
+        write_key,
     }
 }
 
@@ -377,4 +381,66 @@ fn bad_plans_are_rejected_with_problems() {
     assert_eq!(job["status"], "failed", "{job}");
     let error = job["error"].as_str().unwrap();
     assert!(error.contains("no community 999"), "{error}");
+}
+
+/// Jobs report progress from the worker threads of their parallel work, while triage decides its
+/// batches in parallel too: neither may wait on the other. Once a progress report blocked on the
+/// database writer that a triage request held while waiting for those same workers, and every write
+/// stopped. Here writes keep being answered while forecasts run, and a stop does not wait for them.
+#[test]
+fn writes_are_answered_while_jobs_run_and_a_stop_does_not_wait_for_them() {
+    let f = fixture();
+    let s = &f.server;
+    let (platform, ext) = best_account(&f);
+    let mut jobs = Vec::new();
+    for seed in 0..3 {
+        let r = s.post_json(
+            "/v1/jobs/forecast",
+            &f.key,
+            &json!({"platform": platform, "account": ext, "simulations": 100000, "seed": seed}),
+        );
+        assert_eq!(r.status, 202, "{}", r.body);
+        jobs.push(r.json()["id"].as_i64().unwrap());
+    }
+    for round in 0..20 {
+        let messages: Vec<Value> = (0..200)
+            .map(|i| {
+                json!({"id": format!("r{round}m{i}"), "channel": "email", "author": format!("customer{i}"),
+                       "text": "My order never arrived, where is my refund?"})
+            })
+            .collect();
+        // The harness gives up on a request after two minutes: a deadlock fails here, not hangs.
+        let r = s.post_json(
+            "/v1/triage/messages",
+            &f.write_key,
+            &json!({ "messages": messages }),
+        );
+        assert_eq!(r.status, 200, "round {round}: {}", r.body);
+        assert_eq!(r.json()["new"], 200);
+    }
+    let queue = s.get("/v1/triage/queue?limit=1", &f.key).json();
+    assert!(queue["unanswered"].as_u64() >= Some(4000), "{queue}");
+
+    // Stop while forecasts are still queued or running: they are marked failed, with the reason.
+    let f_db = f.db.clone();
+    let Fixture { server, dir, .. } = f;
+    let status = server.stop();
+    assert!(status.success(), "{status:?}");
+    let conn = rusqlite::Connection::open(&f_db).unwrap();
+    for id in jobs {
+        let (state, error): (String, Option<String>) = conn
+            .query_row("SELECT status, error FROM jobs WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert!(
+            state == "done"
+                || (state == "failed"
+                    && error
+                        .as_deref()
+                        .is_some_and(|e| e.contains("server stopped"))),
+            "job {id}: {state} {error:?}"
+        );
+    }
+    drop(dir);
 }
