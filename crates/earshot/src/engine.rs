@@ -27,10 +27,58 @@ fn engine_error(e: anyhow::Error) -> EngineError {
             Some(DiffusionError::BadParameter(_) | DiffusionError::TooManyRrSets { .. })
         );
     if invalid {
-        EngineError::Invalid(format!("{e:#}"))
+        EngineError::Invalid(in_api_terms(&format!("{e:#}")))
     } else {
         EngineError::Failed(format!("{e:#}"))
     }
+}
+
+/// The command line's flag names, as the API's fields are called: the engine runs the commands' code,
+/// whose messages name the flag a person typed; a client sent a JSON field.
+/// (A command the message suggests running, such as `earshot score --topics auto`, keeps its flags.)
+const FLAG_TO_FIELD: [(&str, &str); 10] = [
+    ("--audience-topic", "audience_topic"),
+    ("--topic", "audience_topic"),
+    ("--audience-community", "audience_community"),
+    ("--probabilities", "probabilities"),
+    ("--simulations", "simulations"),
+    ("--epsilon", "epsilon"),
+    ("--exclude", "exclude"),
+    ("--until", "until"),
+    ("--reach", "reach"),
+    ("--seed", "seed"),
+];
+
+fn in_api_terms(message: &str) -> String {
+    FLAG_TO_FIELD
+        .iter()
+        .fold(message.to_string(), |m, (flag, field)| {
+            replace_flag(&m, flag, field)
+        })
+}
+
+/// Replace `flag` where it stands as a whole flag at the start of a message or a clause (`--topic "x"`,
+/// not `--topics` nor `earshot score --topic x`, a command to run).
+fn replace_flag(message: &str, flag: &str, field: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(flag) {
+        let after = &rest[i + flag.len()..];
+        let whole = !after.starts_with(|c: char| c.is_alphanumeric() || c == '-');
+        let clause_start = rest[..i].trim_end().is_empty() && out.is_empty()
+            || rest[..i].trim_end().ends_with([':', ';', '.', '(']);
+        out.push_str(&rest[..i]);
+        if whole && clause_start {
+            out.push('`');
+            out.push_str(field);
+            out.push('`');
+        } else {
+            out.push_str(flag);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 fn open(db: &Path) -> Result<Store, EngineError> {
@@ -170,4 +218,26 @@ fn for_clients(mut v: serde_json::Value, db: &Path) -> serde_json::Value {
     }
     scrub(&mut v, &db.display().to_string());
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_api_terms;
+
+    #[test]
+    fn flags_become_fields_but_suggested_commands_keep_theirs() {
+        assert_eq!(
+            in_api_terms(
+                r#"--topic "x": run #1 has no topics (score with `earshot score --topics auto`)"#
+            ),
+            r#"`audience_topic` "x": run #1 has no topics (score with `earshot score --topics auto`)"#
+        );
+        assert_eq!(
+            in_api_terms(
+                "planning: --audience-topic: no score run yet (run `earshot score --topic x`)"
+            ),
+            "planning: `audience_topic`: no score run yet (run `earshot score --topic x`)"
+        );
+        assert_eq!(in_api_terms("--until 2012: bad"), "`until` 2012: bad");
+    }
 }

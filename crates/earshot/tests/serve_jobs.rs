@@ -281,6 +281,10 @@ fn forecast_parameters_the_database_cannot_serve_are_422() {
         )
         .problem(422);
     assert!(d.contains("until") && d.contains("next tuesday"), "{d}");
+    assert!(
+        !d.contains("--"),
+        "the API's field, not the CLI's flag: {d}"
+    );
     s.post_json(
         "/v1/jobs/forecast",
         &f.key,
@@ -357,6 +361,10 @@ fn bad_plans_are_rejected_with_problems() {
         .contains("epsilon"));
     let d = post(json!({"k": 2, "audience_topic": "no-such-topic"})).problem(422);
     assert!(d.contains("no-such-topic"), "{d}");
+    assert!(
+        d.contains("`audience_topic`") && !d.contains("--topic "),
+        "the API's field, not the CLI's flag: {d}"
+    );
     let d = post(json!({"k": 2, "exclude": ["nobody-here"]})).problem(422);
     assert!(d.contains("exclude[0]") && d.contains("nobody-here"), "{d}");
     post(json!({"k": 2, "audience_community": 0})).problem(422);
