@@ -170,10 +170,7 @@ pub struct Ready(AppState);
 /// earlier server as failed.
 pub async fn open(config: ServerConfig, engine: Arc<dyn Engine>) -> Result<Ready, ServeError> {
     let state = AppState::open(config, engine)?;
-    let interrupted = state
-        .write(|s| Ok(s.fail_unfinished_jobs("the server stopped before the job finished", now())?))
-        .await
-        .map_err(|e| ServeError::Startup(e.detail))?;
+    let interrupted = fail_unfinished_jobs(&state).await?;
     if interrupted > 0 {
         tracing::warn!(
             jobs = interrupted,
@@ -181,6 +178,14 @@ pub async fn open(config: ServerConfig, engine: Arc<dyn Engine>) -> Result<Ready
         );
     }
     Ok(Ready(state))
+}
+
+/// Mark every queued or running job failed: at start, those of an earlier server; at stop, this one's.
+async fn fail_unfinished_jobs(state: &AppState) -> Result<usize, ServeError> {
+    state
+        .write(|s| Ok(s.fail_unfinished_jobs("the server stopped before the job finished", now())?))
+        .await
+        .map_err(|e| ServeError::Startup(e.detail))
 }
 
 impl Ready {
@@ -197,12 +202,7 @@ impl Ready {
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(ServeError::Io)?;
-        let stopped = state
-            .write(|s| {
-                Ok(s.fail_unfinished_jobs("the server stopped before the job finished", now())?)
-            })
-            .await
-            .map_err(|e| ServeError::Startup(e.detail))?;
+        let stopped = fail_unfinished_jobs(&state).await?;
         if stopped > 0 {
             tracing::warn!(
                 jobs = stopped,
