@@ -215,6 +215,99 @@ pub fn engagement(test: &[Reaction], accounts: &[i64]) -> Vec<f64> {
     truth
 }
 
+/// One score decile of a reliability table: what the model expected its accounts to receive in the
+/// test window against what they received.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct ReliabilityRow {
+    /// 1 (lowest scores) to 10.
+    pub decile: u32,
+    pub accounts: usize,
+    /// The decile's score range.
+    pub score_low: f64,
+    pub score_high: f64,
+    /// Mean expected engagement per account over the test window.
+    pub predicted: f64,
+    /// Mean engagement received per account, with a 95% bootstrap interval of that mean.
+    pub realised: f64,
+    pub realised_low: f64,
+    pub realised_high: f64,
+    /// Whether `predicted` lies inside the interval.
+    pub inside: bool,
+}
+
+/// A reliability table: accounts split into ten groups of equal size by `score` (ties kept together
+/// where possible by sorting on score then prediction), each group's mean `predicted` against the mean
+/// `realised`, with a 95% percentile-bootstrap interval of the realised mean (`resamples` draws of the
+/// group's accounts, seeded). Fewer than 10 accounts give no table.
+pub fn reliability(
+    score: &[f64],
+    predicted: &[f64],
+    realised: &[f64],
+    resamples: usize,
+    seed: u64,
+) -> Vec<ReliabilityRow> {
+    use rand_xoshiro::rand_core::{Rng, SeedableRng};
+    let n = score.len();
+    if n < 10 || predicted.len() != n || realised.len() != n {
+        return Vec::new();
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        score[a]
+            .total_cmp(&score[b])
+            .then(predicted[a].total_cmp(&predicted[b]))
+            .then(a.cmp(&b))
+    });
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed);
+    (0..10)
+        .map(|d| {
+            let group = &order[d * n / 10..(d + 1) * n / 10];
+            let m = group.len();
+            let mean =
+                |f: &dyn Fn(usize) -> f64| group.iter().map(|&i| f(i)).sum::<f64>() / m as f64;
+            let realised_mean = mean(&|i| realised[i]);
+            let predicted_mean = mean(&|i| predicted[i]);
+            let mut means: Vec<f64> = (0..resamples.max(1))
+                .map(|_| {
+                    (0..m)
+                        .map(|_| {
+                            let j = ((u128::from(rng.next_u64()) * m as u128) >> 64) as usize;
+                            realised[group[j]]
+                        })
+                        .sum::<f64>()
+                        / m as f64
+                })
+                .collect();
+            means.sort_by(f64::total_cmp);
+            let at = |q: f64| means[((means.len() - 1) as f64 * q).round() as usize];
+            let (low, high) = (at(0.025), at(0.975));
+            ReliabilityRow {
+                decile: d as u32 + 1,
+                accounts: m,
+                score_low: score[group[0]],
+                score_high: score[group[m - 1]],
+                predicted: predicted_mean,
+                realised: realised_mean,
+                realised_low: low,
+                realised_high: high,
+                inside: predicted_mean >= low && predicted_mean <= high,
+            }
+        })
+        .collect()
+}
+
+/// Engagement each account received in the window before the test window of the same length: the
+/// "last window's engagement" baseline. `train` may hold older reactions; only those at or after
+/// `from` count.
+pub fn engagement_since(train: &[Reaction], accounts: &[i64], from: i64) -> Vec<f64> {
+    let recent: Vec<Reaction> = train
+        .iter()
+        .filter(|r| r.time.is_some_and(|t| t >= from))
+        .copied()
+        .collect();
+    engagement(&recent, accounts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,6 +344,29 @@ mod tests {
             paired_bootstrap(&good, &noise, &truth, 20, 50, 9)
         );
         assert!(paired_bootstrap(&[], &[], &[], 20, 50, 1).is_none());
+    }
+
+    #[test]
+    fn reliability_marks_a_calibrated_model_inside_and_a_biased_one_outside() {
+        let n = 2000;
+        let score: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        // Realised counts scatter around the prediction (deterministic noise of mean 0).
+        let predicted: Vec<f64> = (0..n).map(|i| 1.0 + i as f64 / 100.0).collect();
+        let realised: Vec<f64> = predicted
+            .iter()
+            .enumerate()
+            .map(|(i, p)| p + [-1.0, 1.0, -0.5, 0.5][i % 4])
+            .collect();
+        let rows = reliability(&score, &predicted, &realised, 300, 1);
+        assert_eq!(rows.len(), 10);
+        assert!(
+            rows.iter().all(|r| r.inside && r.accounts == 200),
+            "{rows:?}"
+        );
+        let doubled: Vec<f64> = predicted.iter().map(|p| 2.0 * p).collect();
+        let rows = reliability(&score, &doubled, &realised, 300, 1);
+        assert!(rows.iter().all(|r| !r.inside), "{rows:?}");
+        assert!(reliability(&score[..9], &predicted[..9], &realised[..9], 10, 1).is_empty());
     }
 
     #[test]

@@ -4,6 +4,9 @@ use crate::calibrate::percentiles_among;
 use crate::conversation::{conversation, ConversationStats, TextSignals};
 use crate::input::{Reaction, ScoreInput};
 use crate::model::ScoreModel;
+use crate::predict::{
+    effective_weeks, feature_row, recent_secs, Activity, Feature, Predictor, Scale, WEEK,
+};
 use crate::ScoreError;
 use earshot_graph::{
     pagerank, DenseIds, Edge, PageRankConfig, ReactionGraph, SnapshotBuilder, SnapshotConfig,
@@ -65,8 +68,16 @@ pub struct ScoreTable {
     pub accounts: Vec<i64>,
     pub raw: [Vec<f64>; 5],
     pub pct: [Vec<f64>; 5],
-    /// 1–100.
+    /// 1–100; with a predictor, 0 for an account that is not scored (no authentic engagement in the
+    /// window).
     pub overall: Vec<f64>,
+    /// Each account's predictor features, in [`Feature::ALL`] order (empty for topic scopes).
+    pub features: Vec<[f64; Feature::COUNT]>,
+    /// Whether each account had any authentic engagement in the window (empty for topic scopes).
+    pub engaged: Vec<bool>,
+    /// With a predictor: each account's expected authentic reactions next week and the scale; `None`
+    /// for models that rank by percentile.
+    pub prediction: Option<Prediction>,
     /// Component weights as used (normalised; reach's weight is moved to the others when no account in
     /// the population has a follower count).
     pub weights: [f64; 5],
@@ -90,10 +101,36 @@ impl ScoreTable {
         self.index.get(&account).map(|&d| d as usize)
     }
 
-    /// Points of the overall score that component `c` contributes to account `i`: the score above 1,
-    /// shared among components in proportion to their weighted log-scaled values (they sum to
+    /// Whether account `i` has a score: with a predictor, only accounts with authentic engagement in the
+    /// window do; with a percentile model, everyone.
+    pub fn is_scored(&self, i: usize) -> bool {
+        self.prediction.is_none() || self.engaged.get(i).copied().unwrap_or(false)
+    }
+
+    /// Account `i`'s unclamped score split into a base (every feature at 0) and points per feature
+    /// (in [`Feature::ALL`] order); base + Σ points = the unclamped score. `None` without a predictor.
+    pub fn points(&self, i: usize) -> Option<(f64, [f64; Feature::COUNT])> {
+        let p = self.prediction.as_ref()?;
+        let k = p.scale.points_per_log();
+        let base = p.scale.unclamped(p.predictor.intercept);
+        let x = self.features.get(i)?;
+        Some((
+            base,
+            std::array::from_fn(|j| k * p.predictor.coefficient(Feature::ALL[j]) * x[j]),
+        ))
+    }
+
+    /// Points of the overall score that component `c` contributes to account `i`. With a predictor:
+    /// the points of the component's feature (see [`Prediction::points`]). Otherwise: the score above
+    /// 1, shared among components in proportion to their weighted log-scaled values (they sum to
     /// `overall - 1`).
     pub fn contribution(&self, i: usize, c: Component) -> f64 {
+        if let Some((_, points)) = self.points(i) {
+            return Feature::ALL
+                .iter()
+                .position(|f| f.component() == Some(c))
+                .map_or(0.0, |j| points[j]);
+        }
         let t = &self.terms[i];
         let total: f64 = t.iter().sum();
         if total > 0.0 {
@@ -102,6 +139,62 @@ impl ScoreTable {
             0.0
         }
     }
+}
+
+/// The predictor's view of a scored table.
+#[derive(Debug, Clone)]
+pub struct Prediction {
+    pub predictor: Predictor,
+    pub scale: Scale,
+    /// Per account: ln(expected authentic reactions next week).
+    pub log_expected: Vec<f64>,
+}
+
+impl Prediction {
+    /// Expected authentic reactions next week for account `i`.
+    pub fn expected(&self, i: usize) -> f64 {
+        self.log_expected[i].exp()
+    }
+}
+
+/// Per-account sums the predictor reads beyond the components: authentic reactions received (decayed,
+/// and undecayed in the recent window) and reactions made (decayed).
+fn activity_sums(
+    input: &ScoreInput,
+    reactions: &[Reaction],
+    ids: &DenseIds,
+    model: &ScoreModel,
+    recent_from: Timestamp,
+) -> Activity {
+    let n = ids.len();
+    let mut a = Activity {
+        engagement: vec![0.0; n],
+        recent: vec![0.0; n],
+        made: vec![0.0; n],
+    };
+    let half_life = model.half_life_days * 86_400.0;
+    let decay = |t: Option<Timestamp>| match t {
+        Some(t) if half_life > 0.0 => {
+            (-((input.reference_time - t).max(0) as f64) / half_life).exp2()
+        }
+        _ => 1.0,
+    };
+    for r in reactions {
+        if r.actor == r.target || !r.kind.is_reaction() {
+            continue;
+        }
+        let (Some(actor), Some(target)) = (ids.get(r.actor), ids.get(r.target)) else {
+            continue;
+        };
+        let d = decay(r.time);
+        let w = input.reactor_weight(r.actor, r.target);
+        a.engagement[target as usize] += w * d;
+        if r.time.is_some_and(|t| t >= recent_from) {
+            a.recent[target as usize] += w;
+        }
+        a.made[actor as usize] += d;
+    }
+    a
 }
 
 /// The `q`-quantile of a component's positive values (1 if none): the median is the unit its log scale
@@ -193,6 +286,9 @@ pub(crate) struct Scope<'a> {
     pub authority: Option<&'a (dyn Fn(i64) -> f64 + Sync)>,
     /// Whether reach (followers) counts.
     pub reach: bool,
+    /// Whether the model's predictor (when it has one) makes the overall score; otherwise accounts are
+    /// ranked within the scope by the weighted components.
+    pub predict: bool,
 }
 
 impl Scope<'_> {
@@ -200,6 +296,7 @@ impl Scope<'_> {
         members: &[],
         authority: None,
         reach: true,
+        predict: true,
     };
 }
 
@@ -266,6 +363,43 @@ pub(crate) fn authority_edges(
             weight: p.weight * input.reactor_weight(ids.external(a), ids.external(t)),
         })
         .collect()
+}
+
+/// Every account's predictor features, and whether it had any authentic engagement, from its
+/// components `raw`.
+fn features(
+    input: &ScoreInput,
+    reactions: &[Reaction],
+    ids: &DenseIds,
+    model: &ScoreModel,
+    raw: &[Vec<f64>; 5],
+) -> (Vec<[f64; Feature::COUNT]>, Vec<bool>) {
+    let length = input.window_seconds();
+    let half_life = (model.half_life_days > 0.0).then_some(model.half_life_days * 86_400.0);
+    let weeks = effective_weeks(length, half_life);
+    let recent = recent_secs(length);
+    let sums = activity_sums(
+        input,
+        reactions,
+        ids,
+        model,
+        input.reference_time - recent as Timestamp,
+    );
+    let n = ids.len();
+    let features: Vec<[f64; Feature::COUNT]> = (0..n)
+        .map(|i| {
+            let r: [f64; 5] = std::array::from_fn(|c| raw[c][i]);
+            feature_row(
+                &r,
+                (sums.engagement[i], sums.recent[i], sums.made[i]),
+                input.authenticity_of(ids.external(i as u32)),
+                weeks,
+                recent / WEEK,
+            )
+        })
+        .collect();
+    let engaged = sums.engagement.iter().map(|&e| e > 0.0).collect();
+    (features, engaged)
 }
 
 /// Components, percentiles and the 1–100 score of every account in `reactions` (and `scope.members`).
@@ -401,9 +535,37 @@ pub(crate) fn compute(
             })
         })
         .collect();
-    let combined: Vec<f64> = terms.iter().map(|t| t.iter().sum()).collect();
-    let combined_pct = percentiles_among(&combined, counted);
-    let overall = combined_pct.iter().map(|p| 1.0 + 99.0 * p).collect();
+    let (features, engaged) = if scope.predict {
+        features(input, reactions, &ids, model, &raw)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let prediction = match (&model.predictor, &model.scale) {
+        (Some(predictor), Some(scale)) if scope.predict => Some(Prediction {
+            predictor: predictor.clone(),
+            scale: *scale,
+            log_expected: features.iter().map(|x| predictor.log_expected(x)).collect(),
+        }),
+        _ => None,
+    };
+    let overall = match &prediction {
+        Some(p) => (0..n)
+            .map(|i| {
+                if engaged[i] {
+                    p.scale.score(p.log_expected[i])
+                } else {
+                    0.0
+                }
+            })
+            .collect(),
+        None => {
+            let combined: Vec<f64> = terms.iter().map(|t| t.iter().sum()).collect();
+            percentiles_among(&combined, counted)
+                .iter()
+                .map(|p| 1.0 + 99.0 * p)
+                .collect()
+        }
+    };
     let index = (0..n as u32).map(|d| (ids.external(d), d)).collect();
     Ok(ScoreTable {
         model_version: model.version.clone(),
@@ -411,6 +573,9 @@ pub(crate) fn compute(
         raw,
         pct,
         overall,
+        features,
+        engaged,
+        prediction,
         weights,
         conversation: conv_stats,
         pagerank_iterations,

@@ -41,6 +41,9 @@ pub struct ScoreInput {
     pub pair_weights: FxHashMap<(i64, i64), f64>,
     /// Decay is measured back from this instant (normally the end of the window).
     pub reference_time: Timestamp,
+    /// Where the window starts, for per-week rates: the window's `from`, or its first event. `None`:
+    /// the earliest dated reaction in `reactions`.
+    pub window_start: Option<Timestamp>,
     /// Posts found to be spam or copies: reactions their authors made *with* them (the mention or
     /// reply the post carries) earn nothing.
     pub flagged_posts: FxHashMap<i64, PostFlag>,
@@ -120,6 +123,15 @@ impl ScoreInput {
                 .clamp(0.0, 1.0)
         };
         self.authenticity_of(actor) * pair
+    }
+
+    /// The window's length in seconds, from [`ScoreInput::window_start`] (or the first dated reaction)
+    /// to the reference time; 0 when nothing is dated.
+    pub fn window_seconds(&self) -> f64 {
+        let start = self
+            .window_start
+            .or_else(|| self.reactions.iter().filter_map(|r| r.time).min());
+        start.map_or(0.0, |s| (self.reference_time - s).max(0) as f64)
     }
 
     pub fn authenticity_of(&self, account: i64) -> f64 {

@@ -12,16 +12,20 @@ mod calibrate;
 mod components;
 mod conversation;
 mod explain;
+pub mod fit;
+pub mod glm;
 mod input;
 mod model;
+mod predict;
 mod topic;
 
 pub use calibrate::percentiles;
-pub use components::{reactor_credit, reciprocates, Component, ScoreTable};
+pub use components::{reactor_credit, reciprocates, Component, Prediction, ScoreTable};
 pub use conversation::{ConversationStats, ReplyClass, TextSignals};
 pub use explain::{evidence, Evidence, PerPost, PostEvidence, ReactorEvidence};
 pub use input::{PostFlag, PostInfo, Reaction, ScoreInput};
 pub use model::{ModelError, ScoreModel, SubstanceWeights};
+pub use predict::{effective_weeks, recent_secs, Feature, Predictor, Scale, WEEK};
 pub use topic::{score_topic, AuthorityGraph, TopicScope};
 
 /// Score `input` with `model`: components, percentiles and overall scores for every account that

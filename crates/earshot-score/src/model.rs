@@ -1,6 +1,7 @@
 //! The versioned score model: every number that shapes a score, in one file whose version is stored with
 //! every score it produced.
 
+use crate::predict::{Predictor, Scale};
 use earshot_model::InteractionKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -69,7 +70,16 @@ pub struct ScoreModel {
     pub amplification_second_hop: f64,
     pub pagerank_alpha: f64,
     pub substance: SubstanceWeights,
+    /// Weights of the log-scaled components where a score is ranked within a population: topic scores,
+    /// and the overall score of models before earshot-score-4 (which have no `predictor`).
     pub weights: ComponentWeights,
+    /// The fitted model of expected engagement next week (earshot-score-4 on): when present, the overall
+    /// score is [`Scale`] applied to its prediction, not a percentile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predictor: Option<Predictor>,
+    /// The 1–100 scale for `predictor`'s expected engagement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Scale>,
     /// The authenticity model whose probabilities weighed each reactor in a run (`1 − p`), recorded
     /// with the run so that a recomputation can tell whether it uses the same one. `None`: every
     /// account weighed 1.
@@ -154,6 +164,27 @@ impl ScoreModel {
                 "pagerank_alpha must be in (0, 1), found {}",
                 self.pagerank_alpha
             ));
+        }
+        match (&self.predictor, &self.scale) {
+            (Some(p), Some(scale)) => {
+                scale.check().or_else(bad)?;
+                let values = std::iter::once(("intercept", p.intercept))
+                    .chain(p.coefficients.iter().map(|(f, v)| (f.name(), *v)));
+                for (what, v) in values {
+                    if !v.is_finite() {
+                        return bad(format!("predictor {what} must be finite, found {v}"));
+                    }
+                }
+                if let Some((f, v)) = p.coefficients.iter().find(|(_, v)| **v < 0.0) {
+                    return bad(format!(
+                        "predictor coefficient {} is {v}: coefficients must be ≥ 0, so that more of any component never lowers a score",
+                        f.name()
+                    ));
+                }
+            }
+            (Some(_), None) => return bad("a predictor needs a scale".into()),
+            (None, Some(_)) => return bad("a scale without a predictor means nothing".into()),
+            (None, None) => {}
         }
         let w = self.weights.as_array();
         if w.iter().any(|v| !(v.is_finite() && *v >= 0.0)) || w.iter().sum::<f64>() <= 0.0 {

@@ -53,6 +53,7 @@ pub fn score_topic(
             members: scope.members,
             authority: Some(scope.authority),
             reach: false,
+            predict: false,
         },
     )
 }
