@@ -373,7 +373,14 @@ fn features(
     ids: &DenseIds,
     model: &ScoreModel,
     raw: &[Vec<f64>; 5],
+    pairs: &Pairs,
 ) -> (Vec<[f64; Feature::COUNT]>, Vec<bool>) {
+    // The share of reacting pairs whose target reacted back.
+    let returned = pairs
+        .iter()
+        .filter(|((a, t), _)| pairs.binary_search_by_key(&(*t, *a), |&(k, _)| k).is_ok())
+        .count();
+    let reciprocity = returned as f64 / pairs.len().max(1) as f64;
     let length = input.window_seconds();
     let half_life = (model.half_life_days > 0.0).then_some(model.half_life_days * 86_400.0);
     let weeks = effective_weeks(length, half_life);
@@ -392,6 +399,7 @@ fn features(
             feature_row(
                 &r,
                 (sums.engagement[i], sums.recent[i], sums.made[i]),
+                reciprocity,
                 input.authenticity_of(ids.external(i as u32)),
                 weeks,
                 recent / WEEK,
@@ -536,7 +544,7 @@ pub(crate) fn compute(
         })
         .collect();
     let (features, engaged) = if scope.predict {
-        features(input, reactions, &ids, model, &raw)
+        features(input, reactions, &ids, model, &raw, &pair_list)
     } else {
         (Vec::new(), Vec::new())
     };

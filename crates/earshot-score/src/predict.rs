@@ -43,10 +43,15 @@ pub enum Feature {
     Activity,
     /// The account's own authenticity weight, 0–1.
     Authenticity,
+    /// ln(1 + r × reactions the account made per week), r the window's reciprocity (the share of
+    /// reacting pairs whose target reacted back): the answers its own activity invites, at the rate
+    /// this network answers. Resharing on a broadcast network invites little; messaging or trading
+    /// invites much.
+    Invited,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 9] = [
+    pub const ALL: [Feature; 10] = [
         Feature::Audience,
         Feature::Amplification,
         Feature::Conversation,
@@ -56,6 +61,7 @@ impl Feature {
         Feature::Recent,
         Feature::Activity,
         Feature::Authenticity,
+        Feature::Invited,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -70,6 +76,7 @@ impl Feature {
             Feature::Recent => "recent",
             Feature::Activity => "activity",
             Feature::Authenticity => "authenticity",
+            Feature::Invited => "invited",
         }
     }
 
@@ -85,6 +92,7 @@ impl Feature {
             Feature::Recent => "ln(1 + authentic reactions received per week lately: the window's last quarter, at most 7 days)",
             Feature::Activity => "ln(1 + reactions the account itself made per week)",
             Feature::Authenticity => "the account's authenticity weight (1 = no sign of automation)",
+            Feature::Invited => "ln(1 + reactions made per week × the network's reciprocity)",
         }
     }
 
@@ -227,6 +235,7 @@ pub fn recent_secs(length_secs: f64) -> f64 {
 pub(crate) fn feature_row(
     raw: &[f64; 5],
     activity: (f64, f64, f64),
+    reciprocity: f64,
     authenticity: f64,
     weeks: f64,
     recent_weeks: f64,
@@ -243,6 +252,7 @@ pub(crate) fn feature_row(
         (1.0 + recent.max(0.0) / recent_weeks).ln(),
         rate(made),
         authenticity.clamp(0.0, 1.0),
+        rate(reciprocity.clamp(0.0, 1.0) * made),
     ]
 }
 

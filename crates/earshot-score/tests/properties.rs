@@ -3,7 +3,8 @@
 
 use earshot_model::InteractionKind;
 use earshot_score::{
-    score, Component, PostInfo, Reaction, ReplyClass, ScoreInput, ScoreModel, TextSignals,
+    score, Component, Feature, PostInfo, Predictor, Reaction, ReplyClass, Scale, ScoreInput,
+    ScoreModel, TextSignals,
 };
 use proptest::prelude::*;
 
@@ -61,6 +62,35 @@ fn overall_of(input: &ScoreInput, account: i64) -> f64 {
     t.position(account).map_or(1.0, |i| t.overall[i])
 }
 
+/// The built-in model with a predictor that uses every feature (each coefficient > 0) and a scale.
+fn predicting_model() -> ScoreModel {
+    let mut m = ScoreModel::builtin();
+    m.predictor = Some(Predictor {
+        intercept: -1.0,
+        coefficients: Feature::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (*f, 0.1 + 0.07 * i as f64))
+            .collect(),
+        fitted_on: "test".into(),
+    });
+    m.scale = Some(Scale {
+        anchor_score: 25.0,
+        anchor_expected: 1.0,
+        points_per_doubling: 10.0,
+    });
+    m
+}
+
+/// ln(expected engagement) of `account` under the predicting model (−∞ when it is not in the table).
+fn expected_of(input: &ScoreInput, account: i64) -> f64 {
+    let t = score(input, &predicting_model(), &SimpleText).unwrap();
+    match (t.position(account), &t.prediction) {
+        (Some(i), Some(p)) => p.log_expected[i],
+        _ => f64::NEG_INFINITY,
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(150))]
 
@@ -74,6 +104,20 @@ proptest! {
         let mut more = base;
         more.push(Reaction { actor, target, kind, time, weight: 1.0, post: None });
         let after = overall_of(&input(more), target);
+        prop_assert!(after >= before - 1e-9, "{before} -> {after}");
+    }
+
+    /// The same with a fitted predictor: an added authentic reaction never lowers the target's expected
+    /// engagement (the window's start is fixed, as a run's is).
+    #[test]
+    fn an_added_reaction_never_lowers_the_targets_expected_engagement(base in reactions(), actor in 0i64..14, target in 0i64..14, k in 0usize..5, time in prop::option::weighted(0.85, 0i64..1_000_000)) {
+        prop_assume!(actor != target);
+        let kind = [InteractionKind::Reshare, InteractionKind::Quote, InteractionKind::Like, InteractionKind::Reply, InteractionKind::Mention][k];
+        let fixed = |r: Vec<Reaction>| ScoreInput { window_start: Some(0), ..input(r) };
+        let before = expected_of(&fixed(base.clone()), target);
+        let mut more = base;
+        more.push(Reaction { actor, target, kind, time, weight: 1.0, post: None });
+        let after = expected_of(&fixed(more), target);
         prop_assert!(after >= before - 1e-9, "{before} -> {after}");
     }
 
