@@ -21,7 +21,7 @@ pub use imports::{ImportLog, ImportProgress, ImportRecord, ImportStatus};
 pub use jobs::{JobRecord, JobStatus};
 pub use keys::{ApiKeyRecord, NewApiKey};
 pub use read::{InteractionRow, PostRow, TimeWindow};
-pub use scores::{AccountMatch, ScoreRow, ScoreRun, COMPONENTS};
+pub use scores::{AccountMatch, AccountName, NamedScore, ScoreRow, ScoreRun, COMPONENTS};
 pub use stats::{KindCount, PlatformCount, Stats, TopAccount};
 pub use topics::{TopicInfo, TopicRun, TopicScoreRow, TopicScores, TOPIC_COMPONENTS};
 pub use triage::{

@@ -57,25 +57,7 @@ impl Store {
         mut f: impl FnMut(&InteractionRow),
     ) -> Result<u64> {
         let e = |e| self.err(e);
-        let mut clauses = Vec::new();
-        let mut values: Vec<rusqlite::types::Value> = Vec::new();
-        if !window.is_unbounded() {
-            values.push(window.from.unwrap_or(i64::MIN).into());
-            values.push(window.to.unwrap_or(i64::MAX).into());
-            clauses.push("i.time >= ?1 AND i.time < ?2".to_string());
-        }
-        if let Some(p) = platform {
-            values.push(p.to_string().into());
-            clauses.push(format!(
-                "i.target IN (SELECT id FROM accounts WHERE platform = ?{})",
-                values.len()
-            ));
-        }
-        let filter = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", clauses.join(" AND "))
-        };
+        let (filter, values) = interaction_filter(window, platform);
         let sql = format!(
             "SELECT i.actor, i.target, i.kind, i.time, i.weight, i.post FROM interactions i {filter}"
         );
@@ -218,6 +200,20 @@ impl Store {
         }
     }
 
+    /// The latest interaction time in `window` (optionally of one platform, by target, as
+    /// [`Store::scan_interactions`] reads them); `None` when no interaction there is dated.
+    pub fn last_interaction_time(
+        &self,
+        window: TimeWindow,
+        platform: Option<&str>,
+    ) -> Result<Option<i64>> {
+        let (filter, values) = interaction_filter(window, platform);
+        self.conn
+            .prepare(&format!("SELECT MAX(i.time) FROM interactions i {filter}"))
+            .and_then(|mut s| s.query_row(rusqlite::params_from_iter(values), |r| r.get(0)))
+            .map_err(|e| self.err(e))
+    }
+
     /// The latest dated interaction time, if any.
     pub fn stats_last_time(&self) -> Result<Option<i64>> {
         self.conn
@@ -268,6 +264,34 @@ impl Store {
             None => Ok(None),
         }
     }
+}
+
+/// The `WHERE` clause (empty when nothing is filtered) and its values selecting the interactions `i`
+/// of `window`, optionally of one platform (by target).
+fn interaction_filter(
+    window: TimeWindow,
+    platform: Option<&str>,
+) -> (String, Vec<rusqlite::types::Value>) {
+    let mut clauses = Vec::new();
+    let mut values: Vec<rusqlite::types::Value> = Vec::new();
+    if !window.is_unbounded() {
+        values.push(window.from.unwrap_or(i64::MIN).into());
+        values.push(window.to.unwrap_or(i64::MAX).into());
+        clauses.push("i.time >= ?1 AND i.time < ?2".to_string());
+    }
+    if let Some(p) = platform {
+        values.push(p.to_string().into());
+        clauses.push(format!(
+            "i.target IN (SELECT id FROM accounts WHERE platform = ?{})",
+            values.len()
+        ));
+    }
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    (filter, values)
 }
 
 const ACCOUNT_COLUMNS: &str =

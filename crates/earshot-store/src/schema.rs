@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_topic_scores.sql"),
     include_str!("migrations/0005_triage.sql"),
     include_str!("migrations/0006_api.sql"),
+    include_str!("migrations/0007_run_last_event.sql"),
 ];
 
 /// The schema version this build writes.

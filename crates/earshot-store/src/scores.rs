@@ -36,6 +36,26 @@ pub struct ScoreRow {
     pub authenticity: Option<f64>,
 }
 
+/// How people name a scored account: its platform, the platform's own id for it (`ext_id` in the store;
+/// `@handle` for accounts known only by handle) and its handle, `None` when unknown.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AccountName {
+    pub platform: String,
+    pub platform_id: String,
+    pub handle: Option<String>,
+}
+
+/// A stored score with its account's names, as `top`, `history` and the API show it. Serialises as one
+/// flat record: the score's fields (with `account`, earshot's internal id) and `platform`, `platform_id`,
+/// `handle`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NamedScore {
+    #[serde(flatten)]
+    pub score: ScoreRow,
+    #[serde(flatten)]
+    pub name: AccountName,
+}
+
 /// What a run was: its model, window and population.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ScoreRun {
@@ -46,6 +66,10 @@ pub struct ScoreRun {
     pub model_json: String,
     pub window_from: Option<i64>,
     pub window_to: Option<i64>,
+    /// The latest interaction time in the run's window and platform when it ran: the end of its data.
+    /// `None` when no interaction was dated (edge lists without times). Runs stored before schema 7
+    /// have it estimated from the interactions dated no later than the run.
+    pub last_event: Option<i64>,
     pub platform: Option<String>,
     pub accounts: u64,
     pub interactions: u64,
@@ -53,13 +77,16 @@ pub struct ScoreRun {
 }
 
 impl ScoreRun {
-    /// The instant the run describes: its window's end, or when it ran.
+    /// The instant the run describes: its window's end (`--to`), else the latest event it read; only
+    /// a run over undated interactions falls back to when it ran.
     pub fn as_of(&self) -> i64 {
-        self.window_to.unwrap_or(self.created_at)
+        self.window_to
+            .or(self.last_event)
+            .unwrap_or(self.created_at)
     }
 }
 
-const RUN_COLUMNS: &str = "id, created_at, model_version, model_json, window_from, window_to, platform, accounts, interactions, weights";
+const RUN_COLUMNS: &str = "id, created_at, model_version, model_json, window_from, window_to, platform, accounts, interactions, weights, last_event";
 const SCORE_COLUMNS: &str =
     "account, overall, audience, audience_pct, amplification, amplification_pct, conversation, \
      conversation_pct, authority, authority_pct, reach, reach_pct, askers, askers_answered, authenticity";
@@ -82,6 +109,7 @@ fn run_from(r: &Row<'_>) -> rusqlite::Result<ScoreRun> {
         accounts: r.get::<_, i64>(7)? as u64,
         interactions: r.get::<_, i64>(8)? as u64,
         weights: w,
+        last_event: r.get(10)?,
     })
 }
 
@@ -95,6 +123,14 @@ fn score_from(r: &Row<'_>, offset: usize) -> rusqlite::Result<ScoreRow> {
         askers: r.get::<_, i64>(offset + 12)? as u32,
         askers_answered: r.get::<_, i64>(offset + 13)? as u32,
         authenticity: r.get(offset + 14)?,
+    })
+}
+
+fn name_from(r: &Row<'_>, offset: usize) -> rusqlite::Result<AccountName> {
+    Ok(AccountName {
+        platform: r.get(offset)?,
+        platform_id: r.get(offset + 1)?,
+        handle: r.get(offset + 2)?,
     })
 }
 
@@ -117,7 +153,7 @@ impl Store {
         let tx = self.conn.transaction().map_err(e)?;
         tx.execute(
             "INSERT INTO score_runs (created_at, model_version, model_json, window_from, window_to, platform,
-                accounts, interactions, weights) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                accounts, interactions, weights, last_event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 run.created_at,
                 run.model_version,
@@ -128,6 +164,7 @@ impl Store {
                 run.accounts as i64,
                 run.interactions as i64,
                 serde_json::to_string(&run.weights).unwrap_or_else(|_| "[]".into()),
+                run.last_event,
             ],
         )
         .map_err(e)?;
@@ -192,14 +229,14 @@ impl Store {
     }
 
     /// The `limit` best accounts of a run by `by` (`overall` or a component name), optionally of one
-    /// platform. Unknown column names are refused, not interpolated.
+    /// platform, each with its names. Unknown column names are refused, not interpolated.
     pub fn top_scores(
         &self,
         run: i64,
         by: &str,
         limit: usize,
         platform: Option<&str>,
-    ) -> Result<Vec<ScoreRow>> {
+    ) -> Result<Vec<NamedScore>> {
         self.top_scores_page(run, by, limit, 0, platform)
     }
 
@@ -211,7 +248,7 @@ impl Store {
         limit: usize,
         offset: usize,
         platform: Option<&str>,
-    ) -> Result<Vec<ScoreRow>> {
+    ) -> Result<Vec<NamedScore>> {
         let column = if by == "overall" || COMPONENTS.contains(&by) {
             by
         } else {
@@ -222,7 +259,7 @@ impl Store {
             });
         };
         let sql = format!(
-            "SELECT {} FROM scores s JOIN accounts a ON a.id = s.account
+            "SELECT a.platform, a.ext_id, a.handle, {} FROM scores s JOIN accounts a ON a.id = s.account
              WHERE s.run_id = ?1 AND (?2 IS NULL OR a.platform = ?2)
              ORDER BY s.{column} DESC, s.overall DESC, s.account LIMIT ?3 OFFSET ?4",
             SCORE_COLUMNS
@@ -234,10 +271,24 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![run, platform, limit as i64, offset as i64], |r| {
-                score_from(r, 0)
+                Ok(NamedScore {
+                    name: name_from(r, 0)?,
+                    score: score_from(r, 3)?,
+                })
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// How people name the account with stable id `account`, if it is stored.
+    pub fn account_name(&self, account: i64) -> Result<Option<AccountName>> {
+        self.conn
+            .prepare_cached("SELECT platform, ext_id, handle FROM accounts WHERE id = ?1")
+            .and_then(|mut s| {
+                s.query_row(params![account], |r| name_from(r, 0))
+                    .optional()
+            })
+            .map_err(|e| self.err(e))
     }
 
     /// The latest run's id, if any run is stored.

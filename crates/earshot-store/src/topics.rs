@@ -303,6 +303,7 @@ mod tests {
             model_json: "{}".into(),
             window_from: None,
             window_to: Some(100),
+            last_event: None,
             platform: None,
             accounts: 1,
             interactions: 1,

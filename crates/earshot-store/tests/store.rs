@@ -326,3 +326,116 @@ fn accounts_resolve_exactly_by_platform_and_ext_id() {
     assert_eq!(s.account_id("t", " 1").unwrap(), None, "no trimming");
     assert_eq!(s.account_id("nowhere", "1").unwrap(), None);
 }
+
+#[test]
+fn runs_are_dated_by_their_last_event_and_older_runs_get_one() {
+    use earshot_store::TimeWindow;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("e.db");
+    let mut s = Store::open(&path).unwrap();
+    s.write(&[
+        interaction("a:1", InteractionKind::Reshare, "1", "2", 100),
+        interaction("a:2", InteractionKind::Like, "1", "3", 200),
+        interaction("a:3", InteractionKind::Reply, "3", "2", 300),
+        Event::Interaction(Interaction {
+            platform: "other".into(),
+            key: "b:1".into(),
+            kind: InteractionKind::Mention,
+            actor: AccountRef::by_id("1"),
+            target: AccountRef::by_id("2"),
+            post: None,
+            time: Some(500),
+            weight: 1.0,
+        }),
+    ])
+    .unwrap();
+    let last = |from, to, p| s.last_interaction_time(TimeWindow { from, to }, p).unwrap();
+    assert_eq!(last(None, None, None), Some(500));
+    assert_eq!(last(None, None, Some("t")), Some(300));
+    assert_eq!(last(Some(100), Some(300), None), Some(200), "[from, to)");
+    assert_eq!(last(Some(400), None, Some("t")), None);
+
+    // Runs stored by schema 6, before runs kept their last event: the migration finds it among the
+    // interactions dated no later than the run.
+    s.connection()
+        .execute_batch(
+            "ALTER TABLE score_runs DROP COLUMN last_event;
+             INSERT INTO score_runs (created_at, model_version, model_json, window_from, window_to,
+                 platform, accounts, interactions, weights)
+             VALUES (250, 'm', '{}', NULL, NULL, NULL, 3, 2, '[]'),
+                    (9000, 'm', '{}', NULL, NULL, 't', 3, 3, '[]'),
+                    (9000, 'm', '{}', 150, 250, NULL, 3, 1, '[]');
+             PRAGMA user_version = 6;",
+        )
+        .unwrap();
+    drop(s);
+    let s = Store::open(&path).unwrap();
+    let runs = s.score_runs().unwrap();
+    let dated: Vec<(Option<i64>, i64)> = runs.iter().map(|r| (r.last_event, r.as_of())).collect();
+    assert_eq!(
+        dated,
+        [(Some(200), 200), (Some(300), 300), (Some(200), 250)]
+    );
+}
+
+#[test]
+fn top_scores_name_their_accounts() {
+    let (_d, mut s) = temp_store();
+    s.write(&[
+        Event::Account(Account {
+            platform: "t".into(),
+            ext_id: "2".into(),
+            handle: Some("Two".into()),
+            ..Default::default()
+        }),
+        interaction("a:1", InteractionKind::Reshare, "1", "2", 100),
+    ])
+    .unwrap();
+    let (one, two) = (
+        s.account_id("t", "1").unwrap().unwrap(),
+        s.account_id("t", "2").unwrap().unwrap(),
+    );
+    let row = |account, overall| earshot_store::ScoreRow {
+        account,
+        overall,
+        raw: [0.0; 5],
+        pct: [0.0; 5],
+        askers: 0,
+        askers_answered: 0,
+        authenticity: None,
+    };
+    let run = earshot_store::ScoreRun {
+        id: 0,
+        created_at: 1,
+        model_version: "m".into(),
+        model_json: "{}".into(),
+        window_from: None,
+        window_to: None,
+        last_event: Some(100),
+        platform: None,
+        accounts: 2,
+        interactions: 1,
+        weights: [0.2; 5],
+    };
+    let rows = [row(two, 90.0), row(one, 10.0)];
+    let run = s.save_score_run(&run, &rows).unwrap();
+    let top = s.top_scores(run, "overall", 10, None).unwrap();
+    let names: Vec<(&str, &str, Option<&str>)> = top
+        .iter()
+        .map(|n| {
+            (
+                n.name.platform.as_str(),
+                n.name.platform_id.as_str(),
+                n.name.handle.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(names, [("t", "2", Some("Two")), ("t", "1", None)]);
+    assert_eq!(top[0].score, rows[0]);
+    let json = serde_json::to_value(&top[1]).unwrap();
+    assert_eq!(json["platform_id"], "1");
+    assert!(json["handle"].is_null() && json.get("handle").is_some());
+    assert_eq!(json["overall"], 10.0);
+    assert_eq!(s.account_name(two).unwrap(), Some(top[0].name.clone()));
+    assert_eq!(s.account_name(12345).unwrap(), None);
+}

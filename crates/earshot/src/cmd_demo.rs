@@ -67,9 +67,7 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit> {
         if !cli.quiet && !cli.json {
             println!("\n== 5. why the top account scores what it does");
         }
-        let store = earshot_store::Store::open_existing(&cli.db)?;
-        let (ext_id, _) = store.account_names(top.account)?.unwrap_or_default();
-        drop(store);
+        let ext_id = top.name.platform_id.clone();
         let explain = cmd_explain::ExplainArgs {
             account: ext_id,
             run: Some(run.id),

@@ -158,11 +158,7 @@ pub(crate) fn explain_account(
         ))
         .into());
     };
-    let stored_overall = store
-        .top_scores(run.id, "overall", usize::MAX, None)?
-        .into_iter()
-        .find(|s| s.account == account)
-        .map(|s| s.overall);
+    let stored_overall = store.account_score(run.id, account)?.map(|s| s.overall);
     let evidence = earshot_score::evidence(&input, &model, &table, account, evidence)
         .context("account vanished from its own table")?;
     Ok(Explanation {
@@ -193,13 +189,90 @@ impl Explanation {
                 "weight": table.weights[c.index()], "points": table.contribution(i, c), "meaning": c.meaning(),
             }))
             .collect();
-        Ok(serde_json::json!({
+        let out = serde_json::json!({
             "account": self.shown, "run": self.run.id, "model_version": self.run.model_version, "overall": table.overall[i],
             "stored_overall": self.stored_overall, "reproduced": self.reproduced(), "components": components,
             "conversation": table.conversation[i], "evidence": self.evidence,
             "topics": crate::cmd_topic_scores::profile_json(store, self.run.id, self.account)?,
-        }))
+        });
+        with_name(store, self.account, out)
     }
+}
+
+/// A JSON account record with `platform`, `platform_id` (the platform's own id for the account) and
+/// `handle` (null when unknown) added, so a reader never needs earshot's internal id to find it.
+pub(crate) fn with_name(
+    store: &Store,
+    account: i64,
+    mut record: serde_json::Value,
+) -> Result<serde_json::Value> {
+    let name = store.account_name(account)?.unwrap_or_default();
+    if let Some(map) = record.as_object_mut() {
+        map.insert("platform".into(), name.platform.into());
+        map.insert("platform_id".into(), name.platform_id.into());
+        map.insert("handle".into(), name.handle.into());
+    }
+    Ok(record)
+}
+
+/// Why a history shows no change: no earlier run of the account is old enough to compare with.
+fn no_delta(days: i64) -> &'static str {
+    if days >= 30 {
+        "no run a month earlier"
+    } else {
+        "no run a week earlier"
+    }
+}
+
+/// The change of the `k`-th run of a history (each run's as-of instant and score, oldest first)
+/// against the latest earlier run at least `days` older by the instant each describes; without one,
+/// why there is none.
+pub(crate) fn delta(points: &[(i64, f64)], k: usize, days: i64) -> Result<f64, &'static str> {
+    let (as_of, score) = points[k];
+    points[..k]
+        .iter()
+        .rev()
+        .find(|(t, _)| *t <= as_of - days * 86_400)
+        .map(|(_, old)| score - old)
+        .ok_or(no_delta(days))
+}
+
+/// The `k`-th run's week and month changes as JSON fields: `week_delta` and `month_delta`, each null
+/// with a `…_note` saying why when there is no run to compare with (the note is null otherwise).
+pub(crate) fn delta_fields(points: &[(i64, f64)], k: usize, record: &mut serde_json::Value) {
+    let Some(map) = record.as_object_mut() else {
+        return;
+    };
+    for (name, days) in [("week_delta", 7), ("month_delta", 30)] {
+        let d = delta(points, k, days);
+        map.insert(name.into(), d.ok().into());
+        map.insert(format!("{name}_note"), d.err().into());
+    }
+}
+
+/// A change for the history table: signed, or "—" (explained under the table by [`delta_notes`]).
+pub(crate) fn delta_cell(d: Result<f64, &'static str>) -> String {
+    d.map(|x| format!("{x:+.1}")).unwrap_or_else(|_| "—".into())
+}
+
+/// The line under a history table that says why a change is "—", if one is.
+pub(crate) fn delta_notes(points: &[(i64, f64)]) -> Option<String> {
+    let mut notes: Vec<&str> = Vec::new();
+    for k in 0..points.len() {
+        for days in [7, 30] {
+            if let Err(note) = delta(points, k, days) {
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            }
+        }
+    }
+    (!notes.is_empty()).then(|| {
+        format!(
+            "  —: {} (runs are compared by their as-of date, the end of their data)",
+            notes.join("; ")
+        )
+    })
 }
 
 pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
@@ -397,23 +470,23 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<Exit> {
         .with_context(|| format!("opening database {}", cli.db.display()))?;
     let account = resolve(&store, &args.account, args.platform.as_deref())?;
     let history = store.score_history(account)?;
-    // Change against the latest earlier run at least a week (a month) older, by the instant each describes.
-    let delta = |k: usize, days: i64| -> Option<f64> {
-        let (run, row) = &history[k];
-        history[..k]
-            .iter()
-            .rev()
-            .find(|(r, _)| r.as_of() <= run.as_of() - days * 86_400)
-            .map(|(_, old)| row.overall - old.overall)
-    };
+    // Changes against the latest earlier run at least a week (a month) older, by the instant each describes.
+    let points: Vec<(i64, f64)> = history
+        .iter()
+        .map(|(run, row)| (run.as_of(), row.overall))
+        .collect();
     if cli.json {
-        let items: Vec<serde_json::Value> = (0..history.len())
-            .map(|k| serde_json::json!({"run": history[k].0, "score": history[k].1, "week_delta": delta(k, 7), "month_delta": delta(k, 30)}))
+        let items: Vec<serde_json::Value> = history
+            .iter()
+            .enumerate()
+            .map(|(k, (run, row))| {
+                let mut item = serde_json::json!({"run": run, "as_of": run.as_of(), "score": row});
+                delta_fields(&points, k, &mut item);
+                item
+            })
             .collect();
-        println!(
-            "{}",
-            serde_json::json!({"account": args.account, "history": items})
-        );
+        let out = serde_json::json!({"account": args.account, "history": items});
+        println!("{}", with_name(&store, account, out)?);
         return Ok(Exit::Ok);
     }
     if history.is_empty() {
@@ -433,16 +506,18 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<Exit> {
         "run", "as of (UTC)", "model", "score", "Δ week", "Δ month"
     );
     for (k, (run, row)) in history.iter().enumerate() {
-        let d = |v: Option<f64>| v.map(|x| format!("{x:+.1}")).unwrap_or_else(|| "—".into());
         println!(
             "  {:>5}  {:<20} {:<16} {:>6.1} {:>8} {:>8}",
             run.id,
             format_utc(run.as_of()),
             run.model_version,
             row.overall,
-            d(delta(k, 7)),
-            d(delta(k, 30))
+            delta_cell(delta(&points, k, 7)),
+            delta_cell(delta(&points, k, 30))
         );
+    }
+    if let Some(notes) = delta_notes(&points) {
+        println!("{notes}");
     }
     Ok(Exit::Ok)
 }

@@ -1,13 +1,13 @@
 //! `earshot score` and `earshot top`: compute and store a scoring run; list its best accounts.
 
 use crate::exit::{Exit, UsageError};
-use crate::scoring::{display_name, load_input, rows, Text};
+use crate::scoring::{load_input, rows, Text};
 use crate::window::WindowArgs;
 use crate::Cli;
 use anyhow::{Context, Result};
 use clap::Args;
 use earshot_score::{score, ScoreModel};
-use earshot_store::{ScoreRun, Store, COMPONENTS};
+use earshot_store::{NamedScore, ScoreRun, Store, TimeWindow, COMPONENTS};
 use earshot_trust::TrustModel;
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -90,6 +90,9 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
     model.authenticity_model = trust.as_ref().map(|t| t.version.clone());
     let mut store = Store::open_existing(&cli.db)
         .with_context(|| format!("opening database {}", cli.db.display()))?;
+    // Stages on stderr while a large database is read, scored and stored (not with --quiet or --json).
+    let progress = crate::progress::spinner(cli.quiet || cli.json);
+    progress.set_message("reading interactions, posts and profiles");
     let started = Instant::now();
     let (input, interactions) = load_input(
         &store,
@@ -98,6 +101,8 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
         trust.as_ref(),
     )?;
     let load_seconds = started.elapsed().as_secs_f64();
+    let last_event = end_of_data(&store, window, args, interactions)?;
+    progress.set_message(format!("scoring: {interactions} interactions read"));
     let t = Instant::now();
     let table = score(&input, &model, &Text)?;
     let score_seconds = t.elapsed().as_secs_f64();
@@ -111,6 +116,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
         model_json: serde_json::to_string(&model)?,
         window_from: window.from,
         window_to: window.to,
+        last_event,
         platform: args.window.platform.clone(),
         accounts: table.len() as u64,
         interactions,
@@ -122,6 +128,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
         )?),
         None => None,
     };
+    progress.set_message("storing the run");
     let t = Instant::now();
     // Exclusive when nobody else has the database open; beside a running server, shared.
     store.begin_bulk_mode()?;
@@ -133,6 +140,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
         topic_outcome.as_ref().and_then(|o| o.scores.as_ref()),
     )?;
     let save_seconds = t.elapsed().as_secs_f64();
+    progress.finish_and_clear();
     if cli.json {
         let top = store.top_scores(run_id, "overall", args.top, None)?;
         println!(
@@ -176,6 +184,45 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
+/// A run needs something to score: with no interaction in the window (and platform) it is a
+/// [`Missing`](crate::exit::Missing) error and nothing is stored. Otherwise the latest interaction time
+/// there, the run's end of data (`None` when no interaction is dated).
+fn end_of_data(
+    store: &Store,
+    window: TimeWindow,
+    args: &ScoreArgs,
+    interactions: u64,
+) -> Result<Option<i64>> {
+    let platform = args.window.platform.as_deref();
+    if interactions == 0 {
+        let mut what = String::new();
+        if let Some(p) = platform {
+            what.push_str(&format!(" on platform {p:?}"));
+        }
+        if !window.is_unbounded() {
+            let at = |t: Option<i64>, open: &str| {
+                t.map_or_else(|| open.to_string(), earshot_model::format_utc)
+            };
+            what.push_str(&format!(
+                " from {} to {}",
+                at(window.from, "the start"),
+                at(window.to, "the end")
+            ));
+        }
+        let hint = if what.is_empty() {
+            "import events first (`earshot import FILE`)"
+        } else {
+            "widen --from/--to, check --platform (`earshot stats` lists what is stored), or import events"
+        };
+        return Err(crate::exit::Missing(format!(
+            "nothing to score: {} holds no interactions{what}; {hint}. No run was stored.",
+            store.path().display()
+        ))
+        .into());
+    }
+    Ok(store.last_interaction_time(window, platform)?)
+}
+
 /// Flagged posts by reason, for the run summary.
 fn flag_counts(input: &earshot_score::ScoreInput) -> std::collections::BTreeMap<String, usize> {
     let mut counts = std::collections::BTreeMap::new();
@@ -215,7 +262,7 @@ pub fn run_top(cli: &Cli, args: &TopArgs) -> Result<Exit> {
         let top = store.top_scores(run.id, &args.by, args.limit, args.platform.as_deref())?;
         println!(
             "{}",
-            serde_json::json!({"run": run, "by": args.by, "top": top})
+            serde_json::json!({"run": run, "as_of": run.as_of(), "by": args.by, "top": top})
         );
         return Ok(Exit::Ok);
     }
@@ -245,11 +292,15 @@ fn print_top(
         "  {:>4}  {:<28} {:>7}  {:>8} {:>8} {:>8} {:>8} {:>8}   (component percentiles)",
         "rank", "account", "score", "audience", "amplif.", "convers.", "authority", "reach"
     );
-    for (i, s) in top.iter().enumerate() {
+    for (i, NamedScore { score: s, name }) in top.iter().enumerate() {
+        let shown = match &name.handle {
+            Some(h) => format!("@{h}"),
+            None => name.platform_id.clone(),
+        };
         println!(
             "  {:>4}  {:<28} {:>7.1}  {:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>8.0}",
             i + 1,
-            display_name(store, s.account)?,
+            shown,
             s.overall,
             s.pct[0] * 100.0,
             s.pct[1] * 100.0,

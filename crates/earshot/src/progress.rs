@@ -31,6 +31,21 @@ pub fn count_bar(total: u64, what: &str, quiet: bool) -> ProgressBar {
     bar
 }
 
+/// A spinner with the stage being worked on as its message, for work of unknown length (set the
+/// message per stage); hidden as the bars are, and cleared when dropped, so an error reads cleanly.
+pub fn spinner(quiet: bool) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, draw_target(quiet))
+        .with_finish(indicatif::ProgressFinish::AndClear);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    if !bar.is_hidden() {
+        bar.enable_steady_tick(std::time::Duration::from_millis(125));
+    }
+    bar
+}
+
 fn draw_target(quiet: bool) -> ProgressDrawTarget {
     if quiet || !std::io::stderr().is_terminal() {
         ProgressDrawTarget::hidden()

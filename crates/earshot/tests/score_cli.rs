@@ -172,3 +172,235 @@ fn reactors_with_bot_like_profiles_earn_less() {
     let (a, b) = (audience_total(&with), audience_total(&without));
     assert!(a < 0.99 * b, "{a} vs {b}");
 }
+
+/// 2012-07-01 00:00:00 UTC.
+const T0: i64 = 1_341_100_800;
+const DAY: i64 = 86_400;
+/// The latest twitter interaction of [`tiny_db`]: ten days and an hour after [`T0`].
+const LAST_TWITTER: i64 = T0 + 10 * DAY + 3_600;
+/// The latest interaction of all, on the other platform.
+const LAST_FORUM: i64 = T0 + 20 * DAY;
+
+/// A small hand-made database: four twitter accounts (two with a handle and a numeric id, one known
+/// only by its handle, one without a handle), reactions on 2012-07-01/02 and ten days later, and one
+/// forum reaction later still.
+fn tiny_db(dir: &std::path::Path) -> std::path::PathBuf {
+    let account = |platform: &str, ext: &str, handle: Option<&str>| {
+        let mut a = serde_json::json!({"type": "account", "platform": platform, "ext_id": ext});
+        if let Some(h) = handle {
+            a["handle"] = h.into();
+        }
+        a
+    };
+    let mut lines = vec![
+        account("twitter", "1", Some("Ann")),
+        account("twitter", "2", Some("bob")),
+        account("twitter", "3", None),
+        account("twitter", "@dee", Some("dee")),
+        account("forum", "f1", Some("fay")),
+        account("forum", "f2", None),
+    ];
+    let reactions = [
+        ("twitter", "2", "1", "reply", T0),
+        ("twitter", "3", "1", "mention", T0 + 60),
+        ("twitter", "@dee", "1", "like", T0 + 120),
+        ("twitter", "1", "3", "reply", T0 + 180),
+        ("twitter", "2", "3", "mention", T0 + DAY),
+        ("twitter", "3", "1", "reply", T0 + 10 * DAY),
+        ("twitter", "2", "1", "like", T0 + 10 * DAY + 60),
+        ("twitter", "@dee", "1", "mention", LAST_TWITTER),
+        ("forum", "f2", "f1", "reply", LAST_FORUM),
+    ];
+    for (i, (platform, actor, target, kind, time)) in reactions.iter().enumerate() {
+        lines.push(serde_json::json!({
+            "type": "interaction", "platform": platform, "key": format!("k{i}"), "kind": kind,
+            "actor": {"ext_id": actor}, "target": {"ext_id": target}, "time": time,
+        }));
+    }
+    write_and_import(dir, &lines)
+}
+
+fn write_and_import(dir: &std::path::Path, lines: &[serde_json::Value]) -> std::path::PathBuf {
+    let file = dir.join("tiny.jsonl");
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&file, text).unwrap();
+    let db = dir.join("tiny.db");
+    let (code, rep) = earshot_json(&db, &["import", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{rep}");
+    db
+}
+
+fn score_runs(db: &std::path::Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("SELECT COUNT(*) FROM score_runs", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// A JSON account record names the account as people do: platform, the platform's id, and the
+/// handle (present, null when unknown), besides earshot's internal id.
+fn assert_named(record: &serde_json::Value, platform: &str, id: &str, handle: Option<&str>) {
+    assert_eq!(record["platform"], platform, "{record}");
+    assert_eq!(record["platform_id"], id, "{record}");
+    let h = record
+        .as_object()
+        .unwrap()
+        .get("handle")
+        .unwrap_or_else(|| panic!("no handle field: {record}"));
+    assert_eq!(h.as_str(), handle, "{record}");
+}
+
+#[test]
+fn json_account_records_carry_platform_id_and_handle() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = tiny_db(dir.path());
+    let (code, scored) = earshot_json(&db, &["score", "--platform", "twitter"]);
+    assert_eq!(code, 0, "{scored}");
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let ext_of = |id: i64| -> String {
+        conn.query_row("SELECT ext_id FROM accounts WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    let handles = |ext: &str| match ext {
+        "1" => Some("Ann"),
+        "2" => Some("bob"),
+        "@dee" => Some("dee"),
+        _ => None,
+    };
+    for list in [&scored["top"], &earshot_json(&db, &["top"]).1["top"]] {
+        let rows = list.as_array().unwrap();
+        assert!(rows.len() >= 3, "{list}");
+        for r in rows {
+            let ext = ext_of(r["account"].as_i64().unwrap());
+            assert_named(r, "twitter", &ext, handles(&ext));
+        }
+        // The account without a handle is there, with a null handle.
+        assert!(rows.iter().any(|r| r["platform_id"] == "3"), "{list}");
+    }
+
+    let (code, ex) = earshot_json(&db, &["explain", "@ann"]);
+    assert_eq!(code, 0, "{ex}");
+    assert_named(&ex, "twitter", "1", Some("Ann"));
+    let (code, ex) = earshot_json(&db, &["explain", "3"]);
+    assert_eq!(code, 0, "{ex}");
+    assert_named(&ex, "twitter", "3", None);
+    let (code, hist) = earshot_json(&db, &["history", "@dee"]);
+    assert_eq!(code, 0, "{hist}");
+    assert_named(&hist, "twitter", "@dee", Some("dee"));
+}
+
+#[test]
+fn as_of_without_to_is_the_latest_event_not_the_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = tiny_db(dir.path());
+    let as_of = |args: &[&str]| -> i64 {
+        let (code, run) = earshot_json(&db, args);
+        assert_eq!(code, 0, "{run}");
+        let id = run["run"].to_string();
+        let (code, top) = earshot_json(&db, &["top", "--run", &id]);
+        assert_eq!(code, 0, "{top}");
+        top["as_of"].as_i64().unwrap()
+    };
+    // Of one platform: its latest event, not the other platform's later one.
+    assert_eq!(as_of(&["score", "--platform", "twitter"]), LAST_TWITTER);
+    assert_eq!(as_of(&["score"]), LAST_FORUM);
+    // With --from only, still the latest event in the window.
+    assert_eq!(as_of(&["score", "--from", "2012-07-02"]), LAST_FORUM);
+    // With --to: the window's end.
+    let to = T0 + 3 * DAY;
+    assert_eq!(as_of(&["score", "--to", &to.to_string()]), to);
+
+    // History dates the runs the same way, in JSON and in text.
+    let (code, hist) = earshot_json(&db, &["history", "@ann"]);
+    assert_eq!(code, 0, "{hist}");
+    let dates: Vec<i64> = hist["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["as_of"].as_i64().unwrap())
+        .collect();
+    assert_eq!(dates, [LAST_TWITTER, LAST_FORUM, LAST_FORUM, to]);
+    let text = String::from_utf8(earshot(&db, &["history", "@ann"]).stdout).unwrap();
+    assert!(text.contains("2012-07-11 01:00:00"), "{text}");
+    assert!(!text.contains("2026") && !text.contains("2025"), "{text}");
+}
+
+#[test]
+fn history_says_why_a_delta_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = tiny_db(dir.path());
+    // Two runs of twitter ten days apart by their data: a week's change for the second, no month's.
+    let early = (T0 + 2 * DAY).to_string();
+    for args in [
+        vec!["score", "--platform", "twitter", "--to", &early],
+        vec!["score", "--platform", "twitter"],
+    ] {
+        let (code, out) = earshot_json(&db, &args);
+        assert_eq!(code, 0, "{out}");
+    }
+    let (code, hist) = earshot_json(&db, &["history", "@ann"]);
+    assert_eq!(code, 0, "{hist}");
+    let runs = hist["history"].as_array().unwrap();
+    assert_eq!(runs.len(), 2, "{hist}");
+    let (first, second) = (&runs[0], &runs[1]);
+    assert!(first["week_delta"].is_null(), "{first}");
+    assert_eq!(first["week_delta_note"], "no run a week earlier");
+    assert!(first["month_delta"].is_null(), "{first}");
+    assert_eq!(first["month_delta_note"], "no run a month earlier");
+    let week = second["week_delta"].as_f64().expect("a week's change");
+    let (a, b) = (
+        first["score"]["overall"].as_f64().unwrap(),
+        second["score"]["overall"].as_f64().unwrap(),
+    );
+    assert!((week - (b - a)).abs() < 1e-9, "{hist}");
+    assert!(second["week_delta_note"].is_null(), "{second}");
+    assert_eq!(second["month_delta_note"], "no run a month earlier");
+
+    let out = earshot(&db, &["history", "@ann"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("no run a week earlier"), "{text}");
+    assert!(text.contains("no run a month earlier"), "{text}");
+}
+
+#[test]
+fn score_with_nothing_to_score_fails_and_stores_no_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // Accounts, but not one interaction.
+    let db = write_and_import(
+        dir.path(),
+        &[
+            serde_json::json!({"type": "account", "platform": "twitter", "ext_id": "1", "handle": "ann"}),
+        ],
+    );
+    let out = earshot(&db, &["score"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("nothing to score"), "{err}");
+    assert!(err.contains("no interactions"), "{err}");
+    assert_eq!(score_runs(&db), 0);
+    // With --json too (the error is on stderr, stdout stays empty).
+    let out = earshot(&db, &["--json", "score"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(score_runs(&db), 0);
+
+    // A database with interactions, but none in the window or on the platform asked for.
+    let dir = tempfile::tempdir().unwrap();
+    let db = tiny_db(dir.path());
+    for args in [
+        vec!["score", "--from", "2030-01-01"],
+        vec!["score", "--platform", "nowhere"],
+    ] {
+        let out = earshot(&db, &args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("nothing to score"), "{err}");
+        assert_eq!(score_runs(&db), 0, "{args:?}");
+    }
+    let (code, out) = earshot_json(&db, &["score"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(score_runs(&db), 1);
+}

@@ -140,10 +140,17 @@ fn lookup_history_top_and_pagination() {
         .as_str()
         .expect("synthetic accounts have handles");
     let ext = best["ext_id"].as_str().unwrap();
+    // Named as the command line's JSON names accounts: platform, platform_id and handle.
+    assert_eq!(best["platform"], "synthetic");
+    assert_eq!(best["platform_id"], ext);
     let a = s.get(&format!("/v1/accounts/synthetic/{handle}"), &f.read);
     assert_eq!(a.status, 200, "{}", a.body);
     let a = a.json();
     assert_eq!(a["id"], best["id"]);
+    assert_eq!(
+        (&a["platform_id"], &a["handle"]),
+        (&best["platform_id"], &best["handle"])
+    );
     assert_eq!(a["score"]["overall"], best["score"]);
     let comps = a["score"]["components"].as_array().unwrap();
     assert_eq!(comps.len(), 5);

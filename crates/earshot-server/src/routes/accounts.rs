@@ -6,7 +6,8 @@ use crate::state::{AppState, RunInfo};
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use earshot_store::{
-    AccountMatch, ScoreRow, ScoreRun, Store, TopicInfo, COMPONENTS, TOPIC_COMPONENTS,
+    AccountMatch, AccountName, NamedScore, ScoreRow, ScoreRun, Store, TopicInfo, COMPONENTS,
+    TOPIC_COMPONENTS,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -14,16 +15,31 @@ use utoipa::{IntoParams, ToSchema};
 /// The most accounts one enrichment request may name.
 pub const MAX_ENRICH: usize = 1000;
 
-/// An account as the API names it. `id` is earshot's stable id, as a string because it does not fit
-/// in a JavaScript number.
+/// An account as the API names it, the way the command line's JSON does: `platform`, `platform_id` and
+/// `handle`. `id` is earshot's stable id, as a string because it does not fit in a JavaScript number.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AccountRef {
     pub id: String,
     pub platform: String,
     /// The platform's id for the account (`@handle` for accounts known only by handle).
+    pub platform_id: String,
+    /// The same as `platform_id`, under its name in earshot's import format (kept for clients written
+    /// before `platform_id`).
     pub ext_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The account's handle on the platform; null when unknown.
     pub handle: Option<String>,
+}
+
+impl AccountRef {
+    fn new(id: i64, name: AccountName) -> Self {
+        AccountRef {
+            id: id.to_string(),
+            platform: name.platform,
+            ext_id: name.platform_id.clone(),
+            platform_id: name.platform_id,
+            handle: name.handle,
+        }
+    }
 }
 
 /// One score component.
@@ -86,12 +102,14 @@ pub struct AccountView {
 }
 
 fn account_ref(m: &AccountMatch) -> AccountRef {
-    AccountRef {
-        id: m.id.to_string(),
-        platform: m.platform.clone(),
-        ext_id: m.ext_id.clone(),
-        handle: m.handle.clone(),
-    }
+    AccountRef::new(
+        m.id,
+        AccountName {
+            platform: m.platform.clone(),
+            platform_id: m.ext_id.clone(),
+            handle: m.handle.clone(),
+        },
+    )
 }
 
 pub(crate) fn score_view(run: &ScoreRun, row: &ScoreRow) -> ScoreView {
@@ -361,14 +379,7 @@ pub async fn get_top(
             let run = score_run(s, q.run)?;
             let platform = q.platform.as_deref();
             let named = |id: i64| -> ApiResult<AccountRef> {
-                let (ext_id, handle) = s.account_names(id)?.unwrap_or_default();
-                let platform = s.account(id)?.map(|a| a.platform).unwrap_or_default();
-                Ok(AccountRef {
-                    id: id.to_string(),
-                    platform,
-                    ext_id,
-                    handle,
-                })
+                Ok(AccountRef::new(id, s.account_name(id)?.unwrap_or_default()))
             };
             let mut items = Vec::new();
             match &q.topic {
@@ -378,14 +389,14 @@ pub async fn get_top(
                         return Err(ApiError::bad_request(format!("by={col} needs a topic")));
                     }
                     let rows = s.top_scores_page(run.id, col, limit + 1, offset, platform)?;
-                    for (i, r) in rows.iter().enumerate() {
+                    for (i, NamedScore { score: r, name }) in rows.into_iter().enumerate() {
                         let value = match COMPONENTS.iter().position(|c| *c == col) {
                             Some(c) => r.raw[c],
                             None => r.overall,
                         };
                         items.push(TopEntry {
                             rank: (offset + i + 1) as u64,
-                            account: named(r.account)?,
+                            account: AccountRef::new(r.account, name),
                             score: r.overall,
                             value,
                             authenticity: r.authenticity,

@@ -261,6 +261,7 @@ fn an_author_is_found_by_handle_with_the_latest_score() {
         model_json: "{}".into(),
         window_from: None,
         window_to: None,
+        last_event: None,
         platform: None,
         accounts: 1,
         interactions: 0,

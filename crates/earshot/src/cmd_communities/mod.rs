@@ -205,7 +205,7 @@ pub fn run(cli: &Cli, args: &CommunitiesArgs) -> Result<Exit> {
         (Some(s), Some(r)) => s
             .top_scores(r.id, "overall", r.accounts as usize, None)?
             .into_iter()
-            .map(|row| (row.account, row.overall))
+            .map(|row| (row.score.account, row.score.overall))
             .collect(),
         _ => FxHashMap::default(),
     };

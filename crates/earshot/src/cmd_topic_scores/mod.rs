@@ -12,7 +12,10 @@ mod assign;
 
 pub use assign::TopicSource;
 
-use crate::cmd_explain::{resolve, run_input, snippet, window_text, ExplainArgs, HistoryArgs};
+use crate::cmd_explain::{
+    delta, delta_cell, delta_fields, delta_notes, resolve, run_input, snippet, window_text,
+    with_name, ExplainArgs, HistoryArgs,
+};
 use crate::cmd_score::TopArgs;
 use crate::exit::{Exit, UsageError};
 use crate::scoring::{display_name, Text};
@@ -216,7 +219,8 @@ impl TopicOutcome {
         for t in &s.topics {
             let mut best = Vec::new();
             for r in best_of(s, t.topic, 3) {
-                best.push(json!({"account": r.account, "name": display_name(store, r.account)?, "score": r.score}));
+                let record = json!({"account": r.account, "name": display_name(store, r.account)?, "score": r.score});
+                best.push(with_name(store, r.account, record)?);
             }
             topics.push(json!({"topic": t, "best": best}));
         }
@@ -349,7 +353,7 @@ fn latest_run(cli: &Cli, store: &Store, id: Option<i64>) -> Result<ScoreRun> {
 fn row_json(store: &Store, r: &TopicScoreRow) -> Result<serde_json::Value> {
     let mut v = serde_json::to_value(r)?;
     v["name"] = json!(display_name(store, r.account)?);
-    Ok(v)
+    with_name(store, r.account, v)
 }
 
 /// `--by` values `top --topic` accepts, as stored column names.
@@ -672,9 +676,7 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs, topic: &str) -> Result<Exit> {
                 "weight": table.weights[c.index()], "points": table.contribution(i, c), "meaning": c.meaning(),
             }))
             .collect();
-        println!(
-            "{}",
-            json!({
+        let out = json!({
                 "account": args.account, "run": run.id, "model_version": run.model_version, "topic": info,
                 "score": table.overall[i], "stored_score": stored.as_ref().map(|s| s.score), "reproduced": reproduced,
                 "posts_about": about, "reactions": received, "listened": table.raw[0][i],
@@ -682,8 +684,8 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs, topic: &str) -> Result<Exit> {
                 "reactors": ev.reactors, "distinct_reactors": ev.distinct_reactors, "posts": shown,
                 "unanswered": ev.unanswered, "discarded": ev.discarded,
                 "profile": profile.as_ref().map(Profile::json),
-            })
-        );
+        });
+        println!("{}", with_name(&store, account, out)?);
         return Ok(Exit::Ok);
     }
     println!(
@@ -813,25 +815,22 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs, topic: &str) -> Result<Exit> {
         .into_iter()
         .filter(|(_, t, _)| named(t))
         .collect();
-    let delta = |k: usize, days: i64| -> Option<f64> {
-        let (run, _, row) = &history[k];
-        history[..k]
-            .iter()
-            .rev()
-            .find(|(r, _, _)| r.as_of() <= run.as_of() - days * 86_400)
-            .map(|(_, _, old)| row.score - old.score)
-    };
+    let points: Vec<(i64, f64)> = history
+        .iter()
+        .map(|(run, _, row)| (run.as_of(), row.score))
+        .collect();
     if cli.json {
-        let items: Vec<serde_json::Value> = (0..history.len())
-            .map(|k| {
-                let (run, t, row) = &history[k];
-                json!({"run": run, "topic": t, "score": row, "week_delta": delta(k, 7), "month_delta": delta(k, 30)})
+        let items: Vec<serde_json::Value> = history
+            .iter()
+            .enumerate()
+            .map(|(k, (run, t, row))| {
+                let mut item = json!({"run": run, "as_of": run.as_of(), "topic": t, "score": row});
+                delta_fields(&points, k, &mut item);
+                item
             })
             .collect();
-        println!(
-            "{}",
-            json!({"account": args.account, "topic": topic, "history": items})
-        );
+        let out = json!({"account": args.account, "topic": topic, "history": items});
+        println!("{}", with_name(&store, account, out)?);
         return Ok(Exit::Ok);
     }
     if history.is_empty() {
@@ -851,7 +850,6 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs, topic: &str) -> Result<Exit> {
         "run", "as of (UTC)", "topic", "score", "posts", "listened", "Δ week", "Δ month"
     );
     for (k, (run, t, row)) in history.iter().enumerate() {
-        let d = |v: Option<f64>| v.map(|x| format!("{x:+.1}")).unwrap_or_else(|| "—".into());
         println!(
             "  {:>5}  {:<20} {:<22} {:>6.1} {:>6} {:>9.2} {:>8} {:>8}",
             run.id,
@@ -860,9 +858,12 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs, topic: &str) -> Result<Exit> {
             row.score,
             row.posts_about,
             row.listened,
-            d(delta(k, 7)),
-            d(delta(k, 30))
+            delta_cell(delta(&points, k, 7)),
+            delta_cell(delta(&points, k, 30))
         );
+    }
+    if let Some(notes) = delta_notes(&points) {
+        println!("{notes}");
     }
     Ok(Exit::Ok)
 }
