@@ -23,11 +23,14 @@
 //!   `followers_count`) and quote the bad value (cut at 80 characters).
 //! - **Keys**: inputs without interaction ids key each interaction `source:line`, plus `#n` when a line
 //!   gives several (`#0`/`#1` for both directions of an undirected edge, `#m0`, `#m1`... for mentions,
-//!   which hang off the post's ext_id). `source` is [`Options::source`] or the file name without `.gz`.
+//!   which hang off the post's ext_id; a cascade's post is `source:line` and its `k`-th adoption
+//!   `source:line#k`). `source` is [`Options::source`] or the file name without `.gz`.
 //!   Re-importing the same file therefore yields the same keys, and parallel edges stay distinct.
 //! - **Platforms**: [`Options::platform`] (checked with [`earshot_model::check_platform`]) wins; else
-//!   `twitter` for CSV posts and profiles, [`platform_from_source`] for Higgs and SNAP (their ids are local
-//!   to the dataset: `higgs-activity_time.txt` → `higgs-activity_time`), and each record's own for JSONL.
+//!   `twitter` for CSV posts and profiles, [`platform_from_source`] for Higgs, SNAP and cascades (their ids
+//!   are local to the dataset: `higgs-activity_time.txt` → `higgs-activity_time`; a cascades file named
+//!   `cascades.txt` is named after its directory, `data/twitter/cascades.txt` → `twitter`), and each
+//!   record's own for JSONL.
 //! - **Warnings** that concern a file rather than a line (a SNAP header whose edge count disagrees, Excel-
 //!   mangled ids replaced by derived keys, a skipped line of column names) are collected in [`Progress`]
 //!   and complete once the reader is exhausted.
@@ -35,6 +38,7 @@
 //!
 //! This crate knows nothing of SQL or scoring.
 
+mod cascades;
 mod csv_posts;
 mod csv_rec;
 mod fields;
@@ -46,6 +50,7 @@ mod reader;
 mod snap;
 pub mod time;
 
+pub use cascades::{ORDER_TOLERANCE, PLAUSIBLE_UNIX};
 pub use reader::platform_from_source;
 pub use snap::SnapColumn;
 
@@ -75,6 +80,10 @@ pub enum Format {
     Higgs,
     /// Account profiles from CSV (with a mapping) or from a JSON array / JSON lines of objects.
     Profiles,
+    /// Diffusion cascades (`cascades.txt` of the diffusion-prediction benchmarks): `user ts,user ts,...` per
+    /// line in adoption order, optionally after a cascade id. Emits per line a Post by the first adopter and
+    /// a reshare Interaction of it per later adoption (see `cascades.rs` for times that go backwards).
+    Cascades,
 }
 
 /// Text encoding of the input. Bad UTF-8 is a rejection under `Utf8`; `Latin1` maps each byte to one char.
@@ -99,8 +108,9 @@ pub enum DateOrder {
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Platform label for every event (see [`earshot_model::check_platform`]). `None`: the format's default
-    /// (`twitter` for CSV posts and profiles; the source name for Higgs and SNAP files, whose ids are local
-    /// to their dataset; JSONL records carry their own).
+    /// (`twitter` for CSV posts and profiles; the source name for Higgs, SNAP and cascades files, whose ids
+    /// are local to their dataset, or for a file named `cascades.txt` its directory's name; JSONL records
+    /// carry their own).
     pub platform: Option<String>,
     /// Name of the source, used in derived interaction keys (`source:line`). Defaults to the file name
     /// without `.gz`.
@@ -311,6 +321,7 @@ pub fn open(
         Format::Jsonl => Box::new(jsonl::JsonlReader::new(src, ctx, opts)),
         Format::Csv => Box::new(csv_posts::CsvPostReader::new(src, ctx, opts)?),
         Format::Profiles => profiles::open(src, ctx, opts)?,
+        Format::Cascades => Box::new(cascades::CascadeReader::new(src, ctx, opts)),
     };
     Ok((it, Progress(shared)))
 }

@@ -4,12 +4,13 @@
 use earshot_ingest::{open, Encoding, Format, Options};
 use proptest::prelude::*;
 
-const FORMATS: [Format; 5] = [
+const FORMATS: [Format; 6] = [
     Format::Jsonl,
     Format::Csv,
     Format::Snap,
     Format::Higgs,
     Format::Profiles,
+    Format::Cascades,
 ];
 
 fn lines_of(bytes: &[u8]) -> u64 {
@@ -25,6 +26,7 @@ fn input() -> impl Strategy<Value = Vec<u8>> {
         Just(b"\"a,\"\"b\",c\n".to_vec()),
         Just(b"{\"type\":\"interaction\",\"platform\":\"t\"}\n".to_vec()),
         Just(b"[{\"userFollowerCount\": 3}]".to_vec()),
+        Just(b"158 244 48358445,2287 53292083,2417 6175983,\r\n".to_vec()),
         Just(b"name,text,time\n".to_vec()),
         prop::collection::vec(any::<u8>(), 0..40),
     ];

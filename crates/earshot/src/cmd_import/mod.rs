@@ -39,7 +39,11 @@ pub struct ImportArgs {
     pub format: Option<FormatArg>,
 
     /// Platform label for the events, e.g. `twitter` (lower-case letters, digits, `.`, `_`, `-`). Default:
-    /// `twitter` for csv and profiles; the file's name for higgs and snap, whose ids are local to it.
+    /// `twitter` for csv and profiles; the file's name for higgs, snap and cascades, whose ids are local to
+    /// it, except that a cascades file named `cascades.txt` takes its directory's name
+    /// (`data/douban/cascades.txt` → `douban`). Giving two cascades.txt files one platform? Give each its own
+    /// --source too, or the second file's cascades (keyed `cascades.txt:LINE`) are taken for the first's and
+    /// skipped as already present.
     #[arg(long)]
     pub platform: Option<String>,
 
@@ -128,6 +132,7 @@ Examples:
   earshot import --format snap --columns src,dst,time --kind reply CollegeMsg.txt
   earshot import --format csv --map author=name,text=text,time=tweet_created,id=tweet_id tweets.csv
   earshot import --format profiles --encoding latin1 bots_data.csv
+  earshot import --format cascades data/twitter/cascades.txt data/douban/cascades.txt
   earshot import --strict --format higgs part.txt     all or nothing";
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -142,6 +147,10 @@ pub enum FormatArg {
     Higgs,
     /// Account profiles from CSV or JSON.
     Profiles,
+    /// Diffusion cascades (cascades.txt): `[id ]user ts,user ts,...` in adoption order; a post by the first
+    /// adopter, reshared by each later one. An adoption whose time goes back (a truncated timestamp) is
+    /// rejected; a cascade whose first adopter's time is bad or truncated is rejected whole.
+    Cascades,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -171,6 +180,7 @@ impl FormatArg {
             FormatArg::Snap => Format::Snap,
             FormatArg::Higgs => Format::Higgs,
             FormatArg::Profiles => Format::Profiles,
+            FormatArg::Cascades => Format::Cascades,
         }
     }
 
@@ -181,6 +191,7 @@ impl FormatArg {
             FormatArg::Snap => "snap",
             FormatArg::Higgs => "higgs",
             FormatArg::Profiles => "profiles",
+            FormatArg::Cascades => "cascades",
         }
     }
 }
@@ -194,7 +205,7 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<Exit> {
             Some(f) => f,
             None => {
                 return Err(UsageError(format!(
-                    "{}: cannot tell the format from the name; pass --format (jsonl, csv, snap, higgs or profiles)",
+                    "{}: cannot tell the format from the name; pass --format (jsonl, csv, snap, higgs, profiles or cascades)",
                     path.display()
                 ))
                 .into())

@@ -8,7 +8,8 @@ pub struct FileReport {
     pub file: String,
     pub format: &'static str,
     pub status: ImportStatus,
-    /// Records read: lines, or CSV records (which may span lines), or JSON array elements.
+    /// Records read: lines, or CSV records (which may span lines), or JSON array elements; for cascades,
+    /// lines plus each adoption rejected on its own.
     pub records: u64,
     pub events: u64,
     pub rejected: u64,
