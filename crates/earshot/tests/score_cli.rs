@@ -102,7 +102,7 @@ fn backtest_reports_metrics_and_bootstrap_intervals() {
     assert!(rows[0]["predictor"]
         .as_str()
         .unwrap()
-        .starts_with("earshot overall"));
+        .starts_with("earshot ("));
     for r in rows {
         for m in ["spearman", "ndcg", "precision"] {
             let v = r[m].as_f64().unwrap();
