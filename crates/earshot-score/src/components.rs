@@ -165,12 +165,15 @@ fn activity_sums(
     ids: &DenseIds,
     model: &ScoreModel,
     recent_from: Timestamp,
+    pairs: &Pairs,
 ) -> Activity {
     let n = ids.len();
     let mut a = Activity {
         engagement: vec![0.0; n],
         recent: vec![0.0; n],
         made: vec![0.0; n],
+        invited: vec![0.0; n],
+        addressing: vec![0.0; n],
     };
     let half_life = model.half_life_days * 86_400.0;
     let decay = |t: Option<Timestamp>| match t {
@@ -179,11 +182,35 @@ fn activity_sums(
         }
         _ => 1.0,
     };
-    for r in reactions {
+    let counted = |r: &Reaction| {
         if r.actor == r.target || !r.kind.is_reaction() {
-            continue;
+            return None;
         }
-        let (Some(actor), Some(target)) = (ids.get(r.actor), ids.get(r.target)) else {
+        Some((ids.get(r.actor)?, ids.get(r.target)?))
+    };
+    // Per kind: the share of distinct (actor, target) pairs reacting with it whose target reacted back
+    // in any way — how often this network answers that kind of activity.
+    let mut seen: rustc_hash::FxHashSet<(u32, u32, u8)> = Default::default();
+    let (mut pairs_of, mut answered_of) = ([0u64; 8], [0u64; 8]);
+    for r in reactions {
+        let Some((actor, target)) = counted(r) else {
+            continue;
+        };
+        let k = r.kind.code() as usize & 7;
+        if seen.insert((actor, target, k as u8)) {
+            pairs_of[k] += 1;
+            if pairs
+                .binary_search_by_key(&(target, actor), |&(key, _)| key)
+                .is_ok()
+            {
+                answered_of[k] += 1;
+            }
+        }
+    }
+    let answer_rate: [f64; 8] =
+        std::array::from_fn(|k| answered_of[k] as f64 / pairs_of[k].max(1) as f64);
+    for r in reactions {
+        let Some((actor, target)) = counted(r) else {
             continue;
         };
         let d = decay(r.time);
@@ -193,6 +220,10 @@ fn activity_sums(
             a.recent[target as usize] += w;
         }
         a.made[actor as usize] += d;
+        a.invited[actor as usize] += d * answer_rate[r.kind.code() as usize & 7];
+        if matches!(r.kind, InteractionKind::Reply | InteractionKind::Mention) {
+            a.addressing[actor as usize] += d;
+        }
     }
     a
 }
@@ -375,12 +406,6 @@ fn features(
     raw: &[Vec<f64>; 5],
     pairs: &Pairs,
 ) -> (Vec<[f64; Feature::COUNT]>, Vec<bool>) {
-    // The share of reacting pairs whose target reacted back.
-    let returned = pairs
-        .iter()
-        .filter(|((a, t), _)| pairs.binary_search_by_key(&(*t, *a), |&(k, _)| k).is_ok())
-        .count();
-    let reciprocity = returned as f64 / pairs.len().max(1) as f64;
     let length = input.window_seconds();
     let half_life = (model.half_life_days > 0.0).then_some(model.half_life_days * 86_400.0);
     let weeks = effective_weeks(length, half_life);
@@ -391,6 +416,7 @@ fn features(
         ids,
         model,
         input.reference_time - recent as Timestamp,
+        pairs,
     );
     let n = ids.len();
     let features: Vec<[f64; Feature::COUNT]> = (0..n)
@@ -398,8 +424,13 @@ fn features(
             let r: [f64; 5] = std::array::from_fn(|c| raw[c][i]);
             feature_row(
                 &r,
-                (sums.engagement[i], sums.recent[i], sums.made[i]),
-                reciprocity,
+                [
+                    sums.engagement[i],
+                    sums.recent[i],
+                    sums.made[i],
+                    sums.invited[i],
+                    sums.addressing[i],
+                ],
                 input.authenticity_of(ids.external(i as u32)),
                 weeks,
                 recent / WEEK,

@@ -43,15 +43,18 @@ pub enum Feature {
     Activity,
     /// The account's own authenticity weight, 0–1.
     Authenticity,
-    /// ln(1 + r × reactions the account made per week), r the window's reciprocity (the share of
-    /// reacting pairs whose target reacted back): the answers its own activity invites, at the rate
-    /// this network answers. Resharing on a broadcast network invites little; messaging or trading
-    /// invites much.
+    /// ln(1 + Σ reactions the account made per week × r of their kind), r the share of the window's
+    /// pairs reacting with that kind whose target reacted back: the answers its own activity invites,
+    /// at the rate this network answers each kind. Resharing on a broadcast network invites little;
+    /// mentioning, messaging or trading invites more.
     Invited,
+    /// ln(1 + replies and mentions the account made per week): activity addressed to someone, which
+    /// invites an answer, unlike a reshare or a like.
+    Addressing,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 10] = [
+    pub const ALL: [Feature; 11] = [
         Feature::Audience,
         Feature::Amplification,
         Feature::Conversation,
@@ -62,6 +65,7 @@ impl Feature {
         Feature::Activity,
         Feature::Authenticity,
         Feature::Invited,
+        Feature::Addressing,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -77,6 +81,7 @@ impl Feature {
             Feature::Activity => "activity",
             Feature::Authenticity => "authenticity",
             Feature::Invited => "invited",
+            Feature::Addressing => "addressing",
         }
     }
 
@@ -92,7 +97,8 @@ impl Feature {
             Feature::Recent => "ln(1 + authentic reactions received per week lately: the window's last quarter, at most 7 days)",
             Feature::Activity => "ln(1 + reactions the account itself made per week)",
             Feature::Authenticity => "the account's authenticity weight (1 = no sign of automation)",
-            Feature::Invited => "ln(1 + reactions made per week × the network's reciprocity)",
+            Feature::Invited => "ln(1 + reactions made per week, each × how often the network answers its kind)",
+            Feature::Addressing => "ln(1 + replies and mentions the account made per week)",
         }
     }
 
@@ -212,6 +218,10 @@ pub(crate) struct Activity {
     pub recent: Vec<f64>,
     /// Decayed reactions made.
     pub made: Vec<f64>,
+    /// Decayed reactions made, each times the share of its kind's pairs the network answers back.
+    pub invited: Vec<f64>,
+    /// Decayed replies and mentions made.
+    pub addressing: Vec<f64>,
 }
 
 /// The window's length in weeks for rates: its decay-weighted length (with half-life `h` seconds, a
@@ -234,14 +244,13 @@ pub fn recent_secs(length_secs: f64) -> f64 {
 /// The feature vector of one account.
 pub(crate) fn feature_row(
     raw: &[f64; 5],
-    activity: (f64, f64, f64),
-    reciprocity: f64,
+    activity: [f64; 5],
     authenticity: f64,
     weeks: f64,
     recent_weeks: f64,
 ) -> [f64; Feature::COUNT] {
     let rate = |v: f64| (1.0 + v.max(0.0) / weeks).ln();
-    let (engagement, recent, made) = activity;
+    let [engagement, recent, made, invited, addressing] = activity;
     [
         rate(raw[Component::Audience.index()]),
         rate(raw[Component::Amplification.index()]),
@@ -252,7 +261,8 @@ pub(crate) fn feature_row(
         (1.0 + recent.max(0.0) / recent_weeks).ln(),
         rate(made),
         authenticity.clamp(0.0, 1.0),
-        rate(reciprocity.clamp(0.0, 1.0) * made),
+        rate(invited),
+        rate(addressing),
     ]
 }
 

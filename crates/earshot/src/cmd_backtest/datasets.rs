@@ -244,11 +244,23 @@ pub fn run(cli: &Cli, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
         return Err(UsageError("no dataset chosen".into()).into());
     }
 
-    // Fit on every dataset's first split, each dataset weighing the same in total.
+    // Fit on the first split of every dataset fitted on (all, or --fit-on), each weighing the same.
+    let fitting =
+        |l: &Loaded| args.fit_on.is_empty() || args.fit_on.iter().any(|f| f == l.set.name);
+    if let Some(unknown) = args
+        .fit_on
+        .iter()
+        .find(|f| !loaded.iter().any(|l| l.set.name == f.as_str()))
+    {
+        return Err(UsageError(format!(
+            "--fit-on {unknown:?} is not among the datasets run"
+        ))
+        .into());
+    }
     let samples = |split: usize, except: Option<&str>| -> Vec<Sample> {
         loaded
             .iter()
-            .filter(|l| Some(l.set.name) != except)
+            .filter(|l| fitting(l) && Some(l.set.name) != except)
             .enumerate()
             .flat_map(|(g, l)| {
                 let s = &l.splits[split];
@@ -266,7 +278,7 @@ pub fn run(cli: &Cli, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
         let predictor = fit_predictor(&fit_rows, setting.l2, &setting.features, String::new())
             .with_context(|| format!("fitting {setting:?}"))?;
         let mut lead = f64::MAX;
-        for l in &loaded {
+        for l in loaded.iter().filter(|l| fitting(l)) {
             let v = &l.splits[1];
             let pred: Vec<f64> = v
                 .features()
@@ -285,7 +297,11 @@ pub fn run(cli: &Cli, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
     let Some((validation_lead, setting, mut predictor)) = best else {
         bail!("no setting could be fitted");
     };
-    let names: Vec<&str> = loaded.iter().map(|l| l.set.name).collect();
+    let names: Vec<&str> = loaded
+        .iter()
+        .filter(|l| fitting(l))
+        .map(|l| l.set.name)
+        .collect();
     predictor.fitted_on = format!(
         "Poisson GLM (log link, coefficients ≥ 0), ridge {} on standardised features, {}; fitted on the first split of {} (each dataset weighing the same), chosen on their second splits by the worst dataset's lead over its best baseline in Spearman + NDCG@{}",
         setting.l2,
@@ -296,7 +312,7 @@ pub fn run(cli: &Cli, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
     // The scale: medians and top-0.1% points of the fitted population, averaged over datasets.
     let mut medians = Vec::new();
     let mut tops = Vec::new();
-    for l in &loaded {
+    for l in loaded.iter().filter(|l| fitting(l)) {
         let s = &l.splits[0];
         let le: Vec<f64> = (0..s.table.len())
             .filter(|&i| s.table.engaged[i])
@@ -332,7 +348,8 @@ pub fn run(cli: &Cli, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
             args.k,
             args.bootstrap,
         );
-        let transfer = if loaded.len() > 1 {
+        let fitted_here = fitting(l);
+        let transfer = if fitted_here && names.len() > 1 {
             let rows = samples(0, Some(l.set.name));
             let p = fit_predictor(&rows, setting.l2, &setting.features, String::new())?;
             let r = SplitReport::new(
@@ -347,6 +364,26 @@ pub fn run(cli: &Cli, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
         } else {
             None
         };
+        // The level set on the split before: what the validation window received against what the
+        // model expected of it (data before the test cut only).
+        let v = &l.splits[1];
+        let expected: f64 = v
+            .features()
+            .iter()
+            .map(|x| predictor.log_expected(x).exp() * v.cut.test_weeks())
+            .sum();
+        let received: f64 = v.truth.iter().sum();
+        let mut leveled = predictor.clone();
+        if expected > 0.0 && received > 0.0 {
+            leveled.intercept += (received / expected).ln();
+        }
+        let level = SplitReport::new(test, "level", Some((&leveled, &scale)), None, args.k, 0);
+        eprintln!(
+            "{}: level from validation ×{:.3}: {} of 10 deciles inside",
+            l.set.name,
+            received / expected,
+            level.deciles_inside()
+        );
         let ratings = l.positive.as_ref().map(|pos| {
             SplitReport::new(
                 test,
@@ -357,7 +394,7 @@ pub fn run(cli: &Cli, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
                 args.bootstrap,
             )
         });
-        results.push((l, report, transfer, ratings));
+        results.push((l, fitted_here, report, transfer, ratings));
     }
 
     if let Some(out) = &args.fit_out {
@@ -367,9 +404,10 @@ pub fn run(cli: &Cli, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
     if cli.json {
         let datasets: Vec<serde_json::Value> = results
             .iter()
-            .map(|(l, report, transfer, ratings)| {
+            .map(|(l, fitted_here, report, transfer, ratings)| {
                 serde_json::json!({
                     "dataset": l.set.name,
+                    "fitted_on_it": fitted_here,
                     "truth": l.set.truth,
                     "cuts": l.splits.iter().map(|s| s.cut).collect::<Vec<_>>(),
                     "test": report,
@@ -410,8 +448,16 @@ pub fn run(cli: &Cli, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
         scale.anchor_expected,
         scale.expected_at(90.0)
     );
-    for (l, report, transfer, ratings) in &results {
-        println!("=== {} (test split, scored once)", l.set.name);
+    for (l, fitted_here, report, transfer, ratings) in &results {
+        println!(
+            "=== {} (test split, scored once{})",
+            l.set.name,
+            if *fitted_here {
+                ""
+            } else {
+                "; not fitted on: a transfer figure"
+            }
+        );
         report.print();
         if let Some(t) = transfer {
             let m = t.earshot();

@@ -70,6 +70,10 @@ pub struct BacktestArgs {
     /// With --data: only these datasets (comma-separated names; default all).
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub only: Vec<String>,
+    /// With --data: fit on these datasets only (comma-separated names; default every dataset run); the
+    /// others are tested with that model, as transfer figures.
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub fit_on: Vec<String>,
     /// With --data: write the model fitted on every dataset's first split (settings chosen on the
     /// second) to this file.
     #[arg(long, value_name = "FILE")]
