@@ -6,8 +6,8 @@ use earshot_model::InteractionKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The model shipped with earshot (`models/score-v3.json`).
-const DEFAULT_MODEL: &str = include_str!("../../../models/score-v3.json");
+/// The model shipped with earshot (`models/score-v4.json`).
+const DEFAULT_MODEL: &str = include_str!("../../../models/score-v4.json");
 
 /// How much a reply's substance counts toward conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -103,7 +103,7 @@ impl ScoreModel {
     /// The model shipped with this build.
     pub fn builtin() -> ScoreModel {
         // The file is part of the source tree and checked by a test, so this cannot fail in a release.
-        ScoreModel::from_json(DEFAULT_MODEL).unwrap_or_else(|e| panic!("models/score-v3.json: {e}"))
+        ScoreModel::from_json(DEFAULT_MODEL).unwrap_or_else(|e| panic!("models/score-v4.json: {e}"))
     }
 
     /// Parse and check a model file.
@@ -214,7 +214,7 @@ mod tests {
     #[test]
     fn builtin_model_parses_and_checks() {
         let m = ScoreModel::builtin();
-        assert_eq!(m.version, "earshot-score-3");
+        assert_eq!(m.version, "earshot-score-4");
         // Audience leads; reach stays a minor input (issue 3: "never the lead").
         let w = m.weights.as_array();
         assert!(w.iter().all(|&x| x <= w[0]));

@@ -6,7 +6,7 @@ use crate::Cli;
 use anyhow::{Context, Result};
 use clap::Args;
 use earshot_model::format_utc;
-use earshot_score::{score, Component, Evidence, ScoreInput, ScoreModel, ScoreTable};
+use earshot_score::{score, Component, Evidence, Feature, ScoreInput, ScoreModel, ScoreTable};
 use earshot_store::{ScoreRun, Store, TimeWindow};
 
 /// Explain one account's score: each component's value, percentile and points, the reactors that earned
@@ -189,14 +189,112 @@ impl Explanation {
                 "weight": table.weights[c.index()], "points": table.contribution(i, c), "meaning": c.meaning(),
             }))
             .collect();
+        let prediction = prediction_json(table, i);
         let out = serde_json::json!({
-            "account": self.shown, "run": self.run.id, "model_version": self.run.model_version, "overall": table.overall[i],
+            "account": self.shown, "run": self.run.id, "model_version": self.run.model_version,
+            "overall": table.is_scored(i).then_some(table.overall[i]), "scored": table.is_scored(i),
+            "prediction": prediction,
             "stored_overall": self.stored_overall, "reproduced": self.reproduced(), "components": components,
             "conversation": table.conversation[i], "evidence": self.evidence,
             "topics": crate::cmd_topic_scores::profile_json(store, self.run.id, self.account)?,
         });
         with_name(store, self.account, out)
     }
+}
+
+/// The expected engagement behind account `i`'s score and the points each feature adds, when the run's
+/// model predicts (`None` for percentile models).
+fn prediction_json(table: &ScoreTable, i: usize) -> Option<serde_json::Value> {
+    let p = table.prediction.as_ref()?;
+    let (base, points) = table.points(i)?;
+    let features: Vec<serde_json::Value> = Feature::ALL
+        .iter()
+        .map(|&f| {
+            serde_json::json!({
+                "feature": f.name(), "value": table.features[i][f.index()],
+                "coefficient": p.predictor.coefficient(f), "points": points[f.index()],
+                "meaning": f.meaning(),
+            })
+        })
+        .collect();
+    Some(serde_json::json!({
+        "expected_next_week": p.expected(i),
+        "base_points": base,
+        "unclamped_score": base + points.iter().sum::<f64>(),
+        "features": features,
+        "scale": p.scale,
+        "fitted_on": p.predictor.fitted_on,
+    }))
+}
+
+/// Print the expected engagement behind the score and the points each feature adds; false (printing
+/// nothing) for percentile models.
+fn print_prediction(table: &ScoreTable, i: usize) -> bool {
+    let (Some(p), Some((base, points))) = (&table.prediction, table.points(i)) else {
+        return false;
+    };
+    let s = p.scale;
+    println!(
+        "\nexpected next week: {:.1} authentic reactions (the scale: {:.0} points = {} a week, every {} points doubles it)",
+        p.expected(i),
+        s.anchor_score,
+        s.anchor_expected,
+        s.points_per_doubling
+    );
+    if !table.is_scored(i) {
+        println!(
+            "not scored: nobody reacted to it authentically in the window, so there is no evidence to score"
+        );
+    }
+    println!(
+        "\n  {:<14} {:>9} {:>11} {:>7}  meaning",
+        "feature", "value", "coefficient", "points"
+    );
+    println!(
+        "  {:<14} {:>9} {:>11} {:>7.1}  an account with every feature at 0",
+        "base", "", "", base
+    );
+    for f in Feature::ALL {
+        let b = p.predictor.coefficient(f);
+        if b == 0.0 && table.features[i][f.index()] == 0.0 {
+            continue;
+        }
+        println!(
+            "  {:<14} {:>9.3} {:>11.3} {:>7.1}  {}",
+            f.name(),
+            table.features[i][f.index()],
+            b,
+            points[f.index()],
+            f.meaning()
+        );
+    }
+    let total = base + points.iter().sum::<f64>();
+    println!(
+        "  {:<14} {:>9} {:>11} {:>7.1}  the sum{}",
+        "score",
+        "",
+        "",
+        table.overall[i],
+        if (total - table.overall[i]).abs() > 0.05 && table.is_scored(i) {
+            format!(" ({total:.1}, held within 1–100)")
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "\n  {:<14} {:>10} {:>11}  meaning",
+        "component", "value", "percentile"
+    );
+    for c in Component::ALL {
+        println!(
+            "  {:<14} {:>10.3} {:>11.1}  {}",
+            c.name(),
+            table.raw[c.index()][i],
+            table.pct[c.index()][i] * 100.0,
+            c.meaning()
+        );
+    }
+    true
 }
 
 /// A JSON account record with `platform`, `platform_id` (the platform's own id for the account) and
@@ -302,10 +400,14 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
         ..
     } = &x;
     let (i, reproduced, stored) = (*i, x.reproduced(), x.stored_overall);
+    let score_text = if table.is_scored(i) {
+        format!("score {:.1} / 100", table.overall[i])
+    } else {
+        "not scored (no authentic engagement in the window)".to_string()
+    };
     println!(
-        "{} — score {:.1} / 100 in run #{} (model {}, {} accounts{})",
+        "{} — {score_text} in run #{} (model {}, {} accounts{})",
         display_name(&store, account)?,
-        table.overall[i],
         run.id,
         run.model_version,
         table.len(),
@@ -320,11 +422,18 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
         ),
         None => println!("(not in the stored run; computed now)"),
     }
-    println!(
-        "\n  {:<14} {:>10} {:>11} {:>7}  meaning",
-        "component", "value", "percentile", "points"
-    );
-    for c in Component::ALL {
+    if print_prediction(table, i) {
+        // The points are the predictor's, printed above; the components still show what they are.
+    } else {
+        println!(
+            "\n  {:<14} {:>10} {:>11} {:>7}  meaning",
+            "component", "value", "percentile", "points"
+        );
+    }
+    for c in Component::ALL
+        .into_iter()
+        .filter(|_| table.prediction.is_none())
+    {
         println!(
             "  {:<14} {:>10.3} {:>11.1} {:>7.1}  {}",
             c.name(),
@@ -334,10 +443,12 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
             c.meaning()
         );
     }
-    println!(
-        "  {:<14} {:>10} {:>11} {:>7.1}  1 + the points above",
-        "overall", "", "", table.overall[i]
-    );
+    if table.prediction.is_none() {
+        println!(
+            "  {:<14} {:>10} {:>11} {:>7.1}  1 + the points above",
+            "overall", "", "", table.overall[i]
+        );
+    }
     let conv = table.conversation[i];
     println!(
         "\n{} reactions from {} distinct accounts; asked by {} accounts, answered {}{}; sent {} replies ({} trivial)",

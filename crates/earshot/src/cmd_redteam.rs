@@ -16,7 +16,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 /// Inject the classic ways of gaming influence scores into the stored data (in memory: the database is
 /// never written) and report how much each moves a target's overall score.
 ///
-/// Targets are the accounts at the given percentiles of the overall score. Attacks: (a) fake accounts
+/// Targets are the scored accounts at the given percentiles of the overall score. Attacks: (a) fake accounts
 /// with bought-follower profiles that each reshare or mention the target; (b) a pod of accounts that
 /// react to each other and to the target many times, and (b2) the same pod also reacting to as many real
 /// accounts as it has members, to hide among outsiders; (c) near-duplicate spam posts mentioning the
@@ -375,7 +375,15 @@ pub fn run(cli: &Cli, args: &RedteamArgs) -> Result<Exit> {
             cli.db.display()
         );
     }
-    let mut by_score: Vec<usize> = (0..base.len()).collect();
+    // Targets are taken among the scored accounts: with a predicting model, an account without
+    // authentic engagement has no score to move.
+    let mut by_score: Vec<usize> = (0..base.len()).filter(|&i| base.is_scored(i)).collect();
+    if by_score.is_empty() {
+        bail!(
+            "no account in {} has authentic engagement to score, so there is no target to attack",
+            cli.db.display()
+        );
+    }
     by_score.sort_by(|&a, &b| {
         base.overall[a]
             .total_cmp(&base.overall[b])

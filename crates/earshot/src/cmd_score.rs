@@ -14,9 +14,16 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// Score every account in a time window and store the run.
 ///
-/// Components (audience, amplification, conversation, authority, reach) are computed from the stored
-/// interactions, ranked within the population as percentiles, and combined into 1–100 by the model's
-/// weights. The run keeps its model and window, so `earshot explain` can recompute any score exactly.
+/// What a score means: the authentic reactions (replies, mentions, reshares, quotes and likes from
+/// others, each weighed by its reactor's authenticity) the account is expected to receive next week,
+/// on a logarithmic scale: 25 points = 5 expected reactions a week, and every 10 points doubles it
+/// (35 ≈ 10, 45 ≈ 20, 55 ≈ 40, 65 ≈ 80, 75 ≈ 160, 85 ≈ 320, 95 ≈ 640), held within 1–100. An account
+/// nobody reacted to authentically in the window is not scored.
+///
+/// The expectation is a fitted model (earshot-score-4) of the account's components (audience,
+/// amplification, conversation, authority, reach), the reactions it received, lately and in all, its
+/// own activity and its authenticity; `earshot explain` shows the expected number and the points each
+/// adds. The run keeps its model and window, so `explain` can recompute any score exactly.
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   earshot score
@@ -27,7 +34,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 pub struct ScoreArgs {
     #[command(flatten)]
     pub window: WindowArgs,
-    /// A score model file (JSON, as models/score-v3.json); default: the built-in model.
+    /// A score model file (JSON, as models/score-v4.json); default: the built-in model.
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
     /// Accounts to print.

@@ -15,7 +15,7 @@ fn score_top_explain_history() {
     let (code, full) = earshot_json(&db, &["score"]);
     assert_eq!(code, 0, "{full}");
     assert!(full["accounts"].as_u64().unwrap() >= early["accounts"].as_u64().unwrap());
-    assert_eq!(full["model_version"], "earshot-score-3");
+    assert_eq!(full["model_version"], "earshot-score-4");
 
     let (code, top) = earshot_json(&db, &["top", "--limit", "5"]);
     assert_eq!(code, 0);
@@ -51,13 +51,29 @@ fn score_top_explain_history() {
     let (code, ex) = earshot_json(&db, &["explain", &ext]);
     assert_eq!(code, 0, "{ex}");
     assert_eq!(ex["reproduced"], true, "{ex}");
-    let points: f64 = ex["components"]
+    // The score is the scale applied to the expected engagement: base + each feature's points, and
+    // the expected engagement is the scale read backwards.
+    let pred = &ex["prediction"];
+    let points: f64 = pred["features"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c["points"].as_f64().unwrap())
         .sum();
-    assert!((1.0 + points - ex["overall"].as_f64().unwrap()).abs() < 1e-9);
+    let base = pred["base_points"].as_f64().unwrap();
+    let overall = ex["overall"].as_f64().unwrap();
+    assert!((base + points - overall).abs() < 1e-9, "{pred}");
+    let scale = &pred["scale"];
+    let expected = scale["anchor_expected"].as_f64().unwrap()
+        * 2f64.powf(
+            (overall - scale["anchor_score"].as_f64().unwrap())
+                / scale["points_per_doubling"].as_f64().unwrap(),
+        );
+    let stated = pred["expected_next_week"].as_f64().unwrap();
+    assert!(
+        (expected - stated).abs() < 1e-6 * stated,
+        "{expected} vs {stated}"
+    );
     assert!(!ex["evidence"]["reactors"].as_array().unwrap().is_empty());
     let credits: Vec<f64> = ex["evidence"]["reactors"]
         .as_array()
