@@ -5,7 +5,7 @@ use crate::scoring::{display_name, load_input, Text};
 use crate::Cli;
 use anyhow::{Context, Result};
 use clap::Args;
-use earshot_model::format_utc;
+use earshot_model::{format_utc, InteractionKind};
 use earshot_score::{score, Component, Evidence, Feature, ScoreInput, ScoreModel, ScoreTable};
 use earshot_store::{ScoreRun, Store, TimeWindow};
 
@@ -126,6 +126,67 @@ pub(crate) struct Explanation {
     /// The stored overall score, when the run stored one for the account.
     pub stored_overall: Option<f64>,
     pub evidence: Evidence,
+    /// How the audience's reactions that carry text sound, where posts have text.
+    pub tone: Option<Tone>,
+}
+
+/// The tone of the reactions to an account that carry text (replies, quotes and mentions written by
+/// others), by earshot's sentiment model: approval (positive), neutral or complaint (negative). An account
+/// drowning in complaints draws reactions, but not approval; the score counts both, so this says which.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub(crate) struct Tone {
+    pub approval: u32,
+    pub neutral: u32,
+    pub complaint: u32,
+}
+
+impl Tone {
+    pub fn total(&self) -> u32 {
+        self.approval + self.neutral + self.complaint
+    }
+}
+
+/// The tone of the texts others wrote to `account` in `input`: replies and quotes of its posts, and the
+/// posts carrying mentions of it; each post once, flagged posts (spam, copies) left out. `None` when no
+/// such post has text.
+pub(crate) fn tone_of(input: &ScoreInput, account: i64) -> Option<Tone> {
+    use earshot_sentiment::Polarity;
+    let by_account = |id: Option<i64>| {
+        id.and_then(|id| input.posts.get(&id))
+            .is_some_and(|p| p.author == account)
+    };
+    let mut texts: std::collections::BTreeSet<i64> = input
+        .posts
+        .iter()
+        .filter(|(_, p)| p.author != account && (by_account(p.reply_to) || by_account(p.quote_of)))
+        .map(|(&id, _)| id)
+        .collect();
+    for r in &input.reactions {
+        if r.target == account && r.actor != account && r.kind == InteractionKind::Mention {
+            if let Some(id) = r
+                .post
+                .filter(|id| input.posts.get(id).is_some_and(|p| p.author == r.actor))
+            {
+                texts.insert(id);
+            }
+        }
+    }
+    let model = earshot_sentiment::SentimentModel::builtin();
+    let mut tone = Tone::default();
+    for id in texts {
+        if input.flagged_posts.contains_key(&id) {
+            continue;
+        }
+        let Some(text) = input.posts.get(&id).and_then(|p| p.text.as_deref()) else {
+            continue;
+        };
+        match model.classify(text).polarity {
+            Polarity::Positive => tone.approval += 1,
+            Polarity::Neutral => tone.neutral += 1,
+            Polarity::Negative => tone.complaint += 1,
+        }
+    }
+    (tone.total() > 0).then_some(tone)
 }
 
 /// Recompute `account`'s score in `run` (default: the latest) and gather `evidence` reactors.
@@ -161,6 +222,7 @@ pub(crate) fn explain_account(
     let stored_overall = store.account_score(run.id, account)?.map(|s| s.overall);
     let evidence = earshot_score::evidence(&input, &model, &table, account, evidence)
         .context("account vanished from its own table")?;
+    let tone = tone_of(&input, account);
     Ok(Explanation {
         shown: shown.to_string(),
         account,
@@ -169,6 +231,7 @@ pub(crate) fn explain_account(
         i,
         stored_overall,
         evidence,
+        tone,
     })
 }
 
@@ -195,7 +258,7 @@ impl Explanation {
             "overall": table.is_scored(i).then_some(table.overall[i]), "scored": table.is_scored(i),
             "prediction": prediction,
             "stored_overall": self.stored_overall, "reproduced": self.reproduced(), "components": components,
-            "conversation": table.conversation[i], "evidence": self.evidence,
+            "conversation": table.conversation[i], "evidence": self.evidence, "tone": self.tone,
             "topics": crate::cmd_topic_scores::profile_json(store, self.run.id, self.account)?,
         });
         with_name(store, self.account, out)
@@ -505,6 +568,19 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
         for (flag, n) in &ev.discarded {
             println!("  {n:>6}  {}", flag.meaning());
         }
+    }
+    if let Some(t) = &x.tone {
+        let share = |n: u32| 100.0 * n as f64 / t.total() as f64;
+        println!(
+            "\ntone of the {} reactions with text (replies, quotes, mentions): {:.0}% approval ({}), {:.0}% neutral ({}), {:.0}% complaint ({})",
+            t.total(),
+            share(t.approval),
+            t.approval,
+            share(t.neutral),
+            t.neutral,
+            share(t.complaint),
+            t.complaint
+        );
     }
     if let Some(pp) = &ev.per_post {
         println!(

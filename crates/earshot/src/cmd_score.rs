@@ -299,22 +299,32 @@ fn print_top(
         "  {:>4}  {:<28} {:>7}  {:>8} {:>8} {:>8} {:>8} {:>8}   (component percentiles)",
         "rank", "account", "score", "audience", "amplif.", "convers.", "authority", "reach"
     );
+    let unscored = top.iter().any(|t| t.score.overall < 1.0);
     for (i, NamedScore { score: s, name }) in top.iter().enumerate() {
         let shown = match &name.handle {
             Some(h) => format!("@{h}"),
             None => name.platform_id.clone(),
         };
+        // A score of 0 is stored for an account that is not scored (no authentic engagement).
+        let score = if s.overall >= 1.0 {
+            format!("{:.1}", s.overall)
+        } else {
+            "—".to_string()
+        };
         println!(
-            "  {:>4}  {:<28} {:>7.1}  {:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>8.0}",
+            "  {:>4}  {:<28} {:>7}  {:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>8.0}",
             i + 1,
             shown,
-            s.overall,
+            score,
             s.pct[0] * 100.0,
             s.pct[1] * 100.0,
             s.pct[2] * 100.0,
             s.pct[3] * 100.0,
             s.pct[4] * 100.0
         );
+    }
+    if unscored {
+        println!("  —: not scored (no authentic engagement in the run's window)");
     }
     Ok(())
 }

@@ -420,3 +420,81 @@ fn score_with_nothing_to_score_fails_and_stores_no_run() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(score_runs(&db), 1);
 }
+
+/// `explain` splits the texts written to an account by tone: a brand drowning in complaints is not
+/// read as simply influential. A reply of praise, two complaints (a reply and a mention) and a plain
+/// question; a like carries no text and is not counted; the brand's own reply is not its audience.
+#[test]
+fn explain_splits_the_audiences_texts_by_tone() {
+    let dir = tempfile::tempdir().unwrap();
+    let post = |id: &str, author: &str, t: i64, text: &str, reply_to: Option<&str>| {
+        let mut p = serde_json::json!({"type": "post", "platform": "twitter", "ext_id": id,
+            "author": {"ext_id": author}, "time": t, "text": text});
+        if let Some(r) = reply_to {
+            p["reply_to"] = r.into();
+        }
+        p
+    };
+    let react = |key: &str, kind: &str, actor: &str, post: &str, t: i64| {
+        serde_json::json!({"type": "interaction", "platform": "twitter", "key": key, "kind": kind,
+            "actor": {"ext_id": actor}, "target": {"ext_id": "brand"}, "post": post, "time": t})
+    };
+    let lines = vec![
+        post("p0", "brand", T0, "Our new timetable starts today", None),
+        post(
+            "p1",
+            "ann",
+            T0 + 60,
+            "Thank you so much, this is wonderful, great job!",
+            Some("p0"),
+        ),
+        post(
+            "p2",
+            "bob",
+            T0 + 120,
+            "This is terrible. Worst service ever, my bag is lost and nobody helps",
+            Some("p0"),
+        ),
+        post(
+            "p3",
+            "cy",
+            T0 + 180,
+            "@brand awful delay again, I am furious and disappointed",
+            None,
+        ),
+        post(
+            "p4",
+            "dee",
+            T0 + 240,
+            "@brand which gate for the 6pm flight?",
+            None,
+        ),
+        post(
+            "p5",
+            "brand",
+            T0 + 300,
+            "@bob so sorry, we are on it",
+            Some("p2"),
+        ),
+        react("r1", "reply", "ann", "p0", T0 + 60),
+        react("r2", "reply", "bob", "p0", T0 + 120),
+        react("r3", "mention", "cy", "p3", T0 + 180),
+        react("r4", "mention", "dee", "p4", T0 + 240),
+        react("r5", "like", "eve", "p0", T0 + 250),
+    ];
+    let db = write_and_import(dir.path(), &lines);
+    let (code, out) = earshot_json(&db, &["score"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, ex) = earshot_json(&db, &["explain", "brand"]);
+    assert_eq!(code, 0, "{ex}");
+    let tone = &ex["tone"];
+    assert_eq!(tone["approval"], 1, "{tone}");
+    assert_eq!(tone["complaint"], 2, "{tone}");
+    assert_eq!(tone["neutral"], 1, "{tone}");
+    let text = earshot(&db, &["explain", "brand"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("tone of the 4 reactions with text") && text.contains("50% complaint (2)"),
+        "{text}"
+    );
+}

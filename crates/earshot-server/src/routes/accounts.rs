@@ -62,8 +62,10 @@ pub struct ScoreView {
     pub model_version: String,
     /// The instant the run describes (UTC, `YYYY-MM-DD HH:MM:SS`).
     pub as_of: String,
-    /// 1–100.
-    pub overall: f64,
+    /// 1–100; null when the account is not scored: nobody reacted to it authentically in the run's
+    /// window (models from earshot-score-4 on; the score is its expected authentic reactions next week on
+    /// a log scale, 25 = 5 a week, every 10 points doubling it).
+    pub overall: Option<f64>,
     /// The account's authenticity weight (0–1) as the run used it; absent when the run had no
     /// authenticity model.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -117,7 +119,8 @@ pub(crate) fn score_view(run: &ScoreRun, row: &ScoreRow) -> ScoreView {
         run: run.id,
         model_version: run.model_version.clone(),
         as_of: earshot_model::format_utc(run.as_of()),
-        overall: row.overall,
+        // Stored as 0 when not scored; every score is at least 1.
+        overall: (row.overall >= 1.0).then_some(row.overall),
         authenticity: row.authenticity,
         askers: row.askers,
         askers_answered: row.askers_answered,
