@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_triage.sql"),
     include_str!("migrations/0006_api.sql"),
     include_str!("migrations/0007_run_last_event.sql"),
+    include_str!("migrations/0008_scores_expected.sql"),
 ];
 
 /// The schema version this build writes.

@@ -34,6 +34,9 @@ pub struct ScoreRow {
     /// The account's authenticity weight (0–1) as the run used it; `None` for runs made without an
     /// authenticity model or before it was stored.
     pub authenticity: Option<f64>,
+    /// Authentic reactions the model expects the account to receive next week (models from
+    /// earshot-score-4 on); `None` for earlier models, and for accounts not scored (`overall` 0).
+    pub expected: Option<f64>,
 }
 
 /// How people name a scored account: its platform, the platform's own id for it (`ext_id` in the store;
@@ -89,7 +92,7 @@ impl ScoreRun {
 const RUN_COLUMNS: &str = "id, created_at, model_version, model_json, window_from, window_to, platform, accounts, interactions, weights, last_event";
 const SCORE_COLUMNS: &str =
     "account, overall, audience, audience_pct, amplification, amplification_pct, conversation, \
-     conversation_pct, authority, authority_pct, reach, reach_pct, askers, askers_answered, authenticity";
+     conversation_pct, authority, authority_pct, reach, reach_pct, askers, askers_answered, authenticity, expected";
 
 fn run_from(r: &Row<'_>) -> rusqlite::Result<ScoreRun> {
     let weights: String = r.get(9)?;
@@ -123,6 +126,7 @@ fn score_from(r: &Row<'_>, offset: usize) -> rusqlite::Result<ScoreRow> {
         askers: r.get::<_, i64>(offset + 12)? as u32,
         askers_answered: r.get::<_, i64>(offset + 13)? as u32,
         authenticity: r.get(offset + 14)?,
+        expected: r.get(offset + 15)?,
     })
 }
 
@@ -172,7 +176,7 @@ impl Store {
         {
             let mut stmt = tx
                 .prepare(&format!(
-                    "INSERT INTO scores (run_id, {SCORE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+                    "INSERT INTO scores (run_id, {SCORE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
                 ))
                 .map_err(e)?;
             for s in rows {
@@ -192,7 +196,8 @@ impl Store {
                     s.pct[4],
                     s.askers,
                     s.askers_answered,
-                    s.authenticity
+                    s.authenticity,
+                    s.expected
                 ])
                 .map_err(e)?;
             }

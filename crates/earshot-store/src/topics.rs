@@ -336,10 +336,13 @@ mod tests {
             askers: 0,
             askers_answered: 0,
             authenticity: Some(0.25),
+            expected: Some(12.5),
         }];
         let plain = s.save_score_run(&run(), &scores).unwrap();
         // The authenticity weight is stored with the score.
         assert_eq!(s.score_history(7).unwrap()[0].1.authenticity, Some(0.25));
+        // So is the expected engagement behind it.
+        assert_eq!(s.score_history(7).unwrap()[0].1.expected, Some(12.5));
         assert_eq!(s.topic_run(plain).unwrap(), None);
         assert!(s.run_topics(plain).unwrap().is_empty());
         let topics = TopicScores {

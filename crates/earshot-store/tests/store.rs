@@ -360,6 +360,7 @@ fn runs_are_dated_by_their_last_event_and_older_runs_get_one() {
     s.connection()
         .execute_batch(
             "ALTER TABLE score_runs DROP COLUMN last_event;
+             ALTER TABLE scores DROP COLUMN expected;
              INSERT INTO score_runs (created_at, model_version, model_json, window_from, window_to,
                  platform, accounts, interactions, weights)
              VALUES (250, 'm', '{}', NULL, NULL, NULL, 3, 2, '[]'),
@@ -403,6 +404,7 @@ fn top_scores_name_their_accounts() {
         askers: 0,
         askers_answered: 0,
         authenticity: None,
+        expected: None,
     };
     let run = earshot_store::ScoreRun {
         id: 0,

@@ -224,6 +224,11 @@ pub fn rows(table: &ScoreTable, authenticity: impl Fn(i64) -> Option<f64>) -> Ve
             askers: table.conversation[i].askers,
             askers_answered: table.conversation[i].askers_answered,
             authenticity: authenticity(table.accounts[i]),
+            expected: table
+                .prediction
+                .as_ref()
+                .filter(|_| table.is_scored(i))
+                .map(|p| p.expected(i)),
         })
         .collect()
 }

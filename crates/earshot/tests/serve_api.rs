@@ -152,6 +152,14 @@ fn lookup_history_top_and_pagination() {
         (&best["platform_id"], &best["handle"])
     );
     assert_eq!(a["score"]["overall"], best["score"]);
+    // The score says how many authentic reactions are expected next week, on the built-in model's log
+    // scale (25 = 5 a week, every 10 points doubles it); the lookup gives the number itself.
+    let expected = a["score"]["expected_next_week"]
+        .as_f64()
+        .expect("expected_next_week");
+    let overall = a["score"]["overall"].as_f64().unwrap();
+    let on_scale = (25.0 + 10.0 * (expected / 5.0).log2()).clamp(1.0, 100.0);
+    assert!((on_scale - overall).abs() < 1e-6, "{expected} vs {overall}");
     let comps = a["score"]["components"].as_array().unwrap();
     assert_eq!(comps.len(), 5);
     let weights: f64 = comps.iter().map(|c| c["weight"].as_f64().unwrap()).sum();

@@ -66,6 +66,11 @@ pub struct ScoreView {
     /// window (models from earshot-score-4 on; the score is its expected authentic reactions next week on
     /// a log scale, 25 = 5 a week, every 10 points doubling it).
     pub overall: Option<f64>,
+    /// The authentic reactions the model expects the account to receive next week: what the score
+    /// says on its log scale. Absent for runs of models before earshot-score-4 and for accounts not
+    /// scored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_next_week: Option<f64>,
     /// The account's authenticity weight (0–1) as the run used it; absent when the run had no
     /// authenticity model.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -121,6 +126,7 @@ pub(crate) fn score_view(run: &ScoreRun, row: &ScoreRow) -> ScoreView {
         as_of: earshot_model::format_utc(run.as_of()),
         // Stored as 0 when not scored; every score is at least 1.
         overall: (row.overall >= 1.0).then_some(row.overall),
+        expected_next_week: row.expected,
         authenticity: row.authenticity,
         askers: row.askers,
         askers_answered: row.askers_answered,

@@ -276,6 +276,7 @@ fn an_author_is_found_by_handle_with_the_latest_score() {
         askers_answered: 0,
         // Stored with the score when the run had an authenticity model; here only for high scores.
         authenticity: (overall > 50.0).then_some(0.4),
+        expected: None,
     };
     s.save_score_run(&run, &[row(ann_id, 30.0)]).unwrap();
     let latest = s
