@@ -189,26 +189,36 @@ fn activity_sums(
         Some((ids.get(r.actor)?, ids.get(r.target)?))
     };
     // Per kind: the share of distinct (actor, target) pairs reacting with it whose target reacted back
-    // in any way — how often this network answers that kind of activity.
+    // in any way — how often this network answers that kind of activity. Each account's rate leaves out
+    // the pairs it takes part in: its own exchanges are its engagement, already counted, and a new
+    // reaction to it must not change the rate its own activity is judged by (so that it can never
+    // lower its expected engagement).
     let mut seen: rustc_hash::FxHashSet<(u32, u32, u8)> = Default::default();
     let (mut pairs_of, mut answered_of) = ([0u64; 8], [0u64; 8]);
+    let mut own: Vec<[[u32; 8]; 2]> = vec![[[0; 8]; 2]; n];
     for r in reactions {
         let Some((actor, target)) = counted(r) else {
             continue;
         };
         let k = r.kind.code() as usize & 7;
         if seen.insert((actor, target, k as u8)) {
-            pairs_of[k] += 1;
-            if pairs
+            let answered = pairs
                 .binary_search_by_key(&(target, actor), |&(key, _)| key)
-                .is_ok()
-            {
-                answered_of[k] += 1;
+                .is_ok();
+            pairs_of[k] += 1;
+            answered_of[k] += answered as u64;
+            for who in [actor, target] {
+                own[who as usize][0][k] += 1;
+                own[who as usize][1][k] += answered as u32;
             }
         }
     }
-    let answer_rate: [f64; 8] =
-        std::array::from_fn(|k| answered_of[k] as f64 / pairs_of[k].max(1) as f64);
+    let answer_rate = |who: u32, k: usize| {
+        let [pairs_mine, answered_mine] = own[who as usize];
+        let pairs = pairs_of[k] - u64::from(pairs_mine[k]);
+        let answered = answered_of[k] - u64::from(answered_mine[k]);
+        answered as f64 / pairs.max(1) as f64
+    };
     for r in reactions {
         let Some((actor, target)) = counted(r) else {
             continue;
@@ -220,7 +230,7 @@ fn activity_sums(
             a.recent[target as usize] += w;
         }
         a.made[actor as usize] += d;
-        a.invited[actor as usize] += d * answer_rate[r.kind.code() as usize & 7];
+        a.invited[actor as usize] += d * answer_rate(actor, r.kind.code() as usize & 7);
         if matches!(r.kind, InteractionKind::Reply | InteractionKind::Mention) {
             a.addressing[actor as usize] += d;
         }

@@ -225,14 +225,15 @@ pub(crate) struct Activity {
 }
 
 /// The window's length in weeks for rates: its decay-weighted length (with half-life `h` seconds, a
-/// window of length `L` holds `h/ln 2 · (1 − 2^(−L/h))` seconds of full-weight time), at least an hour.
+/// window of length `L` holds `h/ln 2 · (1 − 2^(−L/h))` seconds of full-weight time), at least a day: a few
+/// reactions within minutes say little about a week, and must not be extrapolated to hundreds.
 pub fn effective_weeks(length_secs: f64, half_life_secs: Option<f64>) -> f64 {
-    let l = length_secs.max(3600.0);
+    let l = length_secs.max(86_400.0);
     let eff = match half_life_secs {
         Some(h) if h > 0.0 => h / std::f64::consts::LN_2 * (1.0 - (-l / h).exp2()),
         _ => l,
     };
-    eff.max(3600.0) / WEEK
+    eff / WEEK
 }
 
 /// The recent window's length in seconds: the last quarter of the window, at most 7 days, at least an
@@ -292,6 +293,12 @@ mod tests {
         let week = effective_weeks(WEEK, None);
         assert!((week - 1.0).abs() < 1e-12);
         // With a 7-day half-life a year-long window weighs about 7/ln 2 ≈ 10.1 days.
+        // A window of minutes counts as a day.
+        assert_eq!(
+            effective_weeks(250.0, Some(WEEK)),
+            effective_weeks(86_400.0, Some(WEEK))
+        );
+        assert_eq!(effective_weeks(250.0, None), 1.0 / 7.0);
         let year = effective_weeks(365.0 * 86_400.0, Some(WEEK));
         assert!((year - 1.0 / std::f64::consts::LN_2).abs() < 1e-3, "{year}");
         assert_eq!(recent_secs(1e9), WEEK);

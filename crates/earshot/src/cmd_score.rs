@@ -154,6 +154,8 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
             "{}",
             serde_json::json!({
                 "run": run_id, "model_version": model.version, "accounts": table.len(), "interactions": interactions,
+                "as_of": earshot_model::format_utc(run.as_of()),
+                "accounts_scored": (0..table.len()).filter(|&i| table.is_scored(i)).count(),
                 "authenticity_model": model.authenticity_model, "accounts_with_authenticity": input.authenticity.len(),
                 "posts_flagged": flag_counts(&input),
                 "burst_pairs_discounted": input.pair_weights.len(),
@@ -170,6 +172,12 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
         table.len(),
         model.version
     );
+    let unscored = (0..table.len()).filter(|&i| !table.is_scored(i)).count();
+    if unscored > 0 {
+        println!(
+            "{unscored} of them not scored: nobody reacted to them authentically in the window (their components are stored)"
+        );
+    }
     let flagged = flag_counts(&input);
     if !flagged.is_empty() {
         let list: Vec<String> = flagged.iter().map(|(k, v)| format!("{v} {k}")).collect();

@@ -120,6 +120,8 @@ pub fn load_input_before_behaviour(
         Some(t) => t,
         None => store.stats_last_time()?.map_or(0, |t| t + 1),
     };
+    // Rates are per week of the window: from its `--from`, else from its first dated reaction.
+    input.window_start = window.from;
     Ok((input, n))
 }
 

@@ -485,6 +485,14 @@ fn explain_splits_the_audiences_texts_by_tone() {
     let db = write_and_import(dir.path(), &lines);
     let (code, out) = earshot_json(&db, &["score"]);
     assert_eq!(code, 0, "{out}");
+    // Six accounts took part; only the brand was reacted to, so only it is scored. The run is as of
+    // its latest interaction.
+    assert_eq!(
+        (out["accounts"].as_u64(), out["accounts_scored"].as_u64()),
+        (Some(6), Some(1)),
+        "{out}"
+    );
+    assert_eq!(out["as_of"], "2012-07-01 00:04:10", "{out}");
     let (code, ex) = earshot_json(&db, &["explain", "brand"]);
     assert_eq!(code, 0, "{ex}");
     let tone = &ex["tone"];

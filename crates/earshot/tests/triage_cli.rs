@@ -201,7 +201,7 @@ fn show_answered_and_the_queue_in_text() {
     let text = String::from_utf8_lossy(&out.stdout);
     for needle in [
         "from @star",
-        "priority 1",
+        "(priority ",
         "service floor",
         "Names a service failure (\"refund\", \"cancel\")",
         "influence score",
@@ -210,6 +210,8 @@ fn show_answered_and_the_queue_in_text() {
     }
     let (code, rec) = earshot_json(&db, &["triage", "show", &id_s]);
     assert_eq!(code, 0);
+    let priority = rec["decisions"][0]["priority"].as_u64().unwrap();
+    assert!((1..=2).contains(&priority), "{rec}");
     // The author was scored, so the weight stored with that score is used and shown, not "unknown".
     let weight = rec["decisions"][0]["author_authenticity"]
         .as_f64()
