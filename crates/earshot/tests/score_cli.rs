@@ -136,6 +136,70 @@ fn backtest_reports_metrics_and_bootstrap_intervals() {
             }
         }
     }
+    // The reliability table: ten deciles of the scored accounts, each with an interval.
+    let deciles = out["reliability"].as_array().unwrap();
+    assert_eq!(deciles.len(), 10, "{out}");
+    for d in deciles {
+        let (lo, hi) = (
+            d["realised_low"].as_f64().unwrap(),
+            d["realised_high"].as_f64().unwrap(),
+        );
+        assert!(
+            lo <= d["realised"].as_f64().unwrap() && d["realised"].as_f64().unwrap() <= hi,
+            "{d}"
+        );
+    }
+
+    // A model fitted on this database's own split: written out, every coefficient ≥ 0, and usable.
+    let fitted = dir.path().join("local.json");
+    let (code, out) = earshot_json(
+        &db,
+        &[
+            "backtest",
+            "--train-until",
+            "2024-01-10",
+            "--test-until",
+            "2024-01-15",
+            "--fit-out",
+            fitted.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    let model: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&fitted).unwrap()).unwrap();
+    assert_eq!(model["version"], "earshot-score-4-local");
+    let coefficients = model["predictor"]["coefficients"].as_object().unwrap();
+    assert!(
+        coefficients.values().all(|b| b.as_f64().unwrap() >= 0.0),
+        "{model}"
+    );
+    assert!(
+        coefficients.values().any(|b| b.as_f64().unwrap() > 0.0),
+        "{model}"
+    );
+    let (code, later) = earshot_json(
+        &db,
+        &[
+            "backtest",
+            "--train-until",
+            "2024-01-15",
+            "--test-until",
+            "2030-01-01",
+            "--model",
+            fitted.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{later}");
+    assert!(later["results"][0]["predictor"]
+        .as_str()
+        .unwrap()
+        .contains("earshot-score-4-local"));
+    let (code, run) = earshot_json(&db, &["score", "--model", fitted.to_str().unwrap()]);
+    assert_eq!(
+        (code, &run["model_version"]),
+        (0, &serde_json::json!("earshot-score-4-local"))
+    );
+
     // The test window must follow training.
     let bad = earshot(
         &db,

@@ -74,8 +74,11 @@ pub struct BacktestArgs {
     /// others are tested with that model, as transfer figures.
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub fit_on: Vec<String>,
-    /// With --data: write the model fitted on every dataset's first split (settings chosen on the
-    /// second) to this file.
+    /// Write a fitted model to this file. With --data: fitted on every dataset's first split, its
+    /// settings chosen on the second. Without: fitted on this split of your own database (features
+    /// before --train-until, engagement until --test-until; ridge 0.01, every feature offered, the
+    /// scale unchanged); the table printed is the model given, so check the new one on a *later* split
+    /// with --model FILE before scoring with it.
     #[arg(long, value_name = "FILE")]
     pub fit_out: Option<PathBuf>,
 }
@@ -123,5 +126,54 @@ pub fn run(cli: &Cli, args: &BacktestArgs) -> Result<Exit> {
     } else {
         report.print();
     }
+    if let Some(out) = &args.fit_out {
+        let fitted = fit_on_split(&model, &data, cli.db.as_path())?;
+        let text = serde_json::to_string_pretty(&fitted)? + "\n";
+        std::fs::write(out, text).with_context(|| format!("writing {}", out.display()))?;
+        if !cli.json {
+            println!(
+                "\nmodel {} fitted on this split written to {}; check it on a later split with --model",
+                fitted.version,
+                out.display()
+            );
+        }
+    }
     Ok(Exit::Ok)
+}
+
+/// The settings a model fitted on one database's split takes: the built-in model's choice on Higgs.
+const LOCAL_L2: f64 = 0.01;
+
+/// `model` with its predictor refitted on `data` (every feature offered, coefficients ≥ 0), keeping its
+/// components' settings and its scale (the scale is a definition, not fitted).
+fn fit_on_split(
+    model: &earshot_score::ScoreModel,
+    data: &SplitData,
+    db: &std::path::Path,
+) -> Result<earshot_score::ScoreModel> {
+    let scale = match model.scale {
+        Some(s) => s,
+        None => earshot_score::ScoreModel::builtin()
+            .scale
+            .context("the built-in model has a scale")?,
+    };
+    let described = format!(
+        "Poisson GLM (log link, coefficients >= 0), ridge {LOCAL_L2}, every feature offered; fitted on {} with features before {} and engagement until {}",
+        db.display(),
+        earshot_model::format_utc(data.cut.train_until),
+        earshot_model::format_utc(data.cut.test_until)
+    );
+    let predictor = earshot_score::fit::fit_predictor(
+        &data.samples(1.0, 0),
+        LOCAL_L2,
+        &earshot_score::Feature::ALL,
+        described,
+    )
+    .context("fitting the predictor on this split")?;
+    Ok(earshot_score::ScoreModel {
+        version: format!("{}-local", model.version.trim_end_matches("-local")),
+        predictor: Some(predictor),
+        scale: Some(scale),
+        ..model.clone()
+    })
 }
