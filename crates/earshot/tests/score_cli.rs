@@ -111,6 +111,7 @@ fn backtest_reports_metrics_and_bootstrap_intervals() {
             "30",
             "--k",
             "10",
+            "--relevel",
         ],
     );
     assert_eq!(code, 0, "{out}");
@@ -149,6 +150,15 @@ fn backtest_reports_metrics_and_bootstrap_intervals() {
             "{d}"
         );
     }
+
+    // --relevel: the level set on the training window's last quarter (data before the cut only).
+    let relevel = &out["relevel"];
+    assert!(relevel["hours"].as_f64().unwrap() > 0.0, "{relevel}");
+    assert!(relevel["factor"].as_f64().unwrap() > 0.0, "{relevel}");
+    assert!(
+        relevel["deciles_inside"].as_u64().unwrap() <= 10,
+        "{relevel}"
+    );
 
     // A model fitted on this database's own split: written out, every coefficient ≥ 0, and usable.
     let fitted = dir.path().join("local.json");

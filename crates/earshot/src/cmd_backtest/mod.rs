@@ -81,6 +81,65 @@ pub struct BacktestArgs {
     /// with --model FILE before scoring with it.
     #[arg(long, value_name = "FILE")]
     pub fit_out: Option<PathBuf>,
+    /// Also give the reliability with the model's level set on the training window's own last quarter
+    /// (at most 7 days): scored at that cut, what those accounts then received against what the model
+    /// expected. Uses only data before --train-until; the ranking does not change.
+    #[arg(long)]
+    pub relevel: bool,
+}
+
+/// The reliability with the level a training window's last quarter sets.
+#[derive(serde::Serialize)]
+struct Relevel {
+    hours: f64,
+    /// What the last quarter received over what the model expected of it.
+    factor: f64,
+    deciles_inside: usize,
+}
+
+fn relevel(
+    store: &Store,
+    args: &BacktestArgs,
+    data: &SplitData,
+    model: &earshot_score::ScoreModel,
+    predictor: &earshot_score::Predictor,
+    scale: &earshot_score::Scale,
+) -> Result<Relevel> {
+    let start = match data.cut.train_from {
+        Some(t) => t,
+        None => store.stats(0)?.first_time.unwrap_or(data.cut.train_until),
+    };
+    let h = earshot_score::recent_secs((data.cut.train_until - start) as f64) as i64;
+    let inner = SplitData::load(
+        store,
+        args.platform.as_deref(),
+        Cut {
+            train_from: data.cut.train_from,
+            train_until: data.cut.train_until - h,
+            test_until: data.cut.train_until,
+        },
+        model,
+        args.truth,
+    )?;
+    let expected: f64 = inner
+        .features()
+        .iter()
+        .map(|x| predictor.log_expected(x).exp() * inner.cut.test_weeks())
+        .sum();
+    let received: f64 = inner.truth.iter().sum();
+    let factor = if expected > 0.0 && received > 0.0 {
+        received / expected
+    } else {
+        1.0
+    };
+    let mut leveled = predictor.clone();
+    leveled.intercept += factor.ln();
+    let r = report::SplitReport::new(data, "relevel", Some((&leveled, scale)), None, args.k, 0);
+    Ok(Relevel {
+        hours: h as f64 / 3600.0,
+        factor,
+        deciles_inside: r.deciles_inside(),
+    })
 }
 
 pub fn run(cli: &Cli, args: &BacktestArgs) -> Result<Exit> {
@@ -113,6 +172,10 @@ pub fn run(cli: &Cli, args: &BacktestArgs) -> Result<Exit> {
         );
     }
     let predictor = model.predictor.as_ref().zip(model.scale.as_ref());
+    let relevel = match predictor {
+        Some((p, scale)) if args.relevel => Some(relevel(&store, args, &data, &model, p, scale)?),
+        _ => None,
+    };
     let report = report::SplitReport::new(
         &data,
         &model.version,
@@ -122,9 +185,19 @@ pub fn run(cli: &Cli, args: &BacktestArgs) -> Result<Exit> {
         args.bootstrap,
     );
     if cli.json {
-        println!("{}", serde_json::to_string(&report)?);
+        let mut v = serde_json::to_value(&report)?;
+        if let (Some(r), Some(map)) = (&relevel, v.as_object_mut()) {
+            map.insert("relevel".into(), serde_json::to_value(r)?);
+        }
+        println!("{v}");
     } else {
         report.print();
+        if let Some(r) = &relevel {
+            println!(
+                "\n  with the level set on the training window's last {:.1} h (it received ×{:.3} what the model expected): {} of 10 deciles inside",
+                r.hours, r.factor, r.deciles_inside
+            );
+        }
     }
     if let Some(out) = &args.fit_out {
         let fitted = fit_on_split(&model, &data, cli.db.as_path())?;
