@@ -214,11 +214,16 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// The latest dated interaction time, if any.
-    pub fn stats_last_time(&self) -> Result<Option<i64>> {
-        self.conn
-            .query_row("SELECT MAX(time) FROM interactions", [], |r| r.get(0))
-            .map_err(|e| self.err(e))
+    /// Where a slice of the data ends, for decay and rates: `window.to`, else just after the latest
+    /// interaction in `window` (of `platform`, when given); 0 when nothing there is dated. One
+    /// platform's data is never measured back from another's later end.
+    pub fn window_end(&self, window: TimeWindow, platform: Option<&str>) -> Result<i64> {
+        Ok(match window.to {
+            Some(t) => t,
+            None => self
+                .last_interaction_time(window, platform)?
+                .map_or(0, |t| t + 1),
+        })
     }
 
     /// The distinct platforms of stored accounts, sorted. One scan of `accounts` (no index covers

@@ -260,15 +260,10 @@ pub fn run(cli: &Cli, args: &AuthorityArgs) -> Result<Exit> {
             .with_context(|| format!("--weights {pair:?}: the weight must be a number ≥ 0"))?;
         kind_weights.set(kind, w);
     }
-    let reference_time = window.to.unwrap_or(i64::MAX);
     let cfg = SnapshotConfig {
         kind_weights,
         half_life: args.half_life.map(|d| d * 86_400.0),
-        reference_time: if reference_time == i64::MAX {
-            store.stats_last_time()?.unwrap_or(0)
-        } else {
-            reference_time
-        },
+        reference_time: store.window_end(window, args.window.platform.as_deref())?,
     };
     let started = Instant::now();
     let mut builder = SnapshotBuilder::new(cfg);

@@ -116,10 +116,7 @@ pub fn load_input_before_behaviour(
             .into_iter()
             .collect();
     }
-    input.reference_time = match window.to {
-        Some(t) => t,
-        None => store.stats_last_time()?.map_or(0, |t| t + 1),
-    };
+    input.reference_time = store.window_end(window, platform)?;
     // Rates are per week of the window: from its `--from`, else from its first dated reaction.
     input.window_start = window.from;
     Ok((input, n))

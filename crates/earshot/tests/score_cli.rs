@@ -580,3 +580,36 @@ fn explain_splits_the_audiences_texts_by_tone() {
         "{text}"
     );
 }
+
+/// A platform's scores are measured back from its own last event: data from another platform that
+/// ends years later does not decay them away.
+#[test]
+fn a_platforms_scores_ignore_another_platforms_later_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = tiny_db(dir.path());
+    let twitter = |db: &std::path::Path| {
+        let (code, out) = earshot_json(db, &["score", "--platform", "twitter", "--top", "3"]);
+        assert_eq!(code, 0, "{out}");
+        out["top"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["platform_id"].clone(), r["overall"].as_f64().unwrap()))
+            .collect::<Vec<_>>()
+    };
+    let before = twitter(&db);
+    assert!(before[0].1 >= 1.0, "{before:?}");
+    let later = dir.path().join("later.jsonl");
+    std::fs::write(
+        &later,
+        format!(
+            "{}\n",
+            serde_json::json!({"type": "interaction", "platform": "forum", "key": "late", "kind": "reply",
+                "actor": {"ext_id": "f1"}, "target": {"ext_id": "f2"}, "time": LAST_FORUM + 2_000 * DAY})
+        ),
+    )
+    .unwrap();
+    let (code, rep) = earshot_json(&db, &["import", later.to_str().unwrap()]);
+    assert_eq!(code, 0, "{rep}");
+    assert_eq!(twitter(&db), before);
+}

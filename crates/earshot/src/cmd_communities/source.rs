@@ -39,10 +39,7 @@ pub fn from_store(
     platform: Option<&str>,
     model: &ScoreModel,
 ) -> Result<Network> {
-    let reference_time = match window.to {
-        Some(t) => t,
-        None => store.stats_last_time()?.map_or(0, |t| t + 1),
-    };
+    let reference_time = store.window_end(window, platform)?;
     let mut builder = SnapshotBuilder::new(SnapshotConfig {
         kind_weights: model.kind_weights_array(),
         half_life: (model.half_life_days > 0.0).then_some(model.half_life_days * 86_400.0),
