@@ -1,8 +1,8 @@
-//! Fitting a score model's predictor and scale from backtest splits: features from a training window,
+//! Fitting a score model's predictor from backtest splits: features from a training window,
 //! the engagement that followed in the next window.
 
 use crate::glm::{fit_poisson, GlmError, Row};
-use crate::predict::{Feature, Predictor, Scale};
+use crate::predict::{Feature, Predictor};
 
 /// One account in one split: its features at the split, what it received in the window after, and
 /// that window's length in weeks.
@@ -57,44 +57,9 @@ pub fn fit_predictor(
     })
 }
 
-/// The scale that puts the median of `log_expected` (accounts with authentic engagement) at
-/// `median_score` and its `top_quantile` at `top_score`. `None` when the two coincide.
-pub fn fit_scale(
-    log_expected: &[f64],
-    median_score: f64,
-    top_quantile: f64,
-    top_score: f64,
-) -> Option<Scale> {
-    let mut v: Vec<f64> = log_expected
-        .iter()
-        .copied()
-        .filter(|x| x.is_finite())
-        .collect();
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
-    Scale::through(
-        median_score,
-        at(0.5).exp(),
-        top_score,
-        at(top_quantile).exp(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scale_puts_the_anchors_where_asked() {
-        let v: Vec<f64> = (0..1000).map(|i| i as f64 / 100.0).collect();
-        let s = fit_scale(&v, 25.0, 0.999, 90.0).unwrap();
-        assert!((s.unclamped(v[500]) - 25.0).abs() < 0.1);
-        assert!((s.unclamped(v[998]) - 90.0).abs() < 0.1);
-        assert!(fit_scale(&[1.0, 1.0], 25.0, 0.999, 90.0).is_none());
-    }
 
     #[test]
     fn predictor_uses_only_the_features_asked_for() {

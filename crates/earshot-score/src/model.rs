@@ -215,6 +215,8 @@ mod tests {
     fn builtin_model_parses_and_checks() {
         let m = ScoreModel::builtin();
         assert_eq!(m.version, "earshot-score-4");
+        // The shipped file carries the scale the code defines.
+        assert_eq!(m.scale, Some(crate::Scale::DEFINED));
         // Audience leads; reach stays a minor input (issue 3: "never the lead").
         let w = m.weights.as_array();
         assert!(w.iter().all(|&x| x <= w[0]));

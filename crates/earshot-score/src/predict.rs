@@ -156,6 +156,14 @@ pub struct Scale {
 }
 
 impl Scale {
+    /// earshot's scale, a definition rather than a fit: 25 points = 5 expected reactions a week, and
+    /// every 10 points doubles it. The built-in model carries it; a model fitted elsewhere keeps it.
+    pub const DEFINED: Scale = Scale {
+        anchor_score: 25.0,
+        anchor_expected: 5.0,
+        points_per_doubling: 10.0,
+    };
+
     /// The score before clamping, from ln(expected weekly reactions).
     pub fn unclamped(&self, log_expected: f64) -> f64 {
         self.anchor_score
@@ -176,22 +184,6 @@ impl Scale {
     /// Points per unit of ln(expected): the factor that turns a log-linear term into points.
     pub fn points_per_log(&self) -> f64 {
         self.points_per_doubling / std::f64::consts::LN_2
-    }
-
-    /// A scale through two anchors: `low_score` at `low_expected`, `high_score` at `high_expected`.
-    /// `None` when the anchors do not rise.
-    pub fn through(
-        low_score: f64,
-        low_expected: f64,
-        high_score: f64,
-        high_expected: f64,
-    ) -> Option<Scale> {
-        let doublings = (high_expected / low_expected).log2();
-        (doublings.is_finite() && doublings > 0.0 && high_score > low_score).then(|| Scale {
-            anchor_score: low_score,
-            anchor_expected: low_expected,
-            points_per_doubling: (high_score - low_score) / doublings,
-        })
     }
 
     pub fn check(&self) -> Result<(), String> {
@@ -283,9 +275,6 @@ mod tests {
         assert!((s.expected_at(45.0) - 8.0).abs() < 1e-9);
         assert_eq!(s.score(1e6f64.ln()), 100.0);
         assert_eq!(s.score(-50.0), 1.0);
-        let t = Scale::through(25.0, 1.0, 90.0, 1024.0).unwrap();
-        assert!((t.points_per_doubling - 6.5).abs() < 1e-12);
-        assert!(Scale::through(25.0, 4.0, 90.0, 2.0).is_none());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::Cli;
 use anyhow::{bail, Context, Result};
 use earshot_model::{format_utc, AccountRef};
 use earshot_score::backtest::evaluate;
-use earshot_score::fit::{fit_predictor, fit_scale, Sample};
+use earshot_score::fit::{fit_predictor, Sample};
 use earshot_score::{Feature, Predictor, Scale, ScoreModel};
 use earshot_store::{Store, TimeWindow};
 use std::path::{Path, PathBuf};
@@ -280,12 +280,7 @@ pub fn run(cli: &Cli, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
         let mut lead = f64::MAX;
         for l in loaded.iter().filter(|l| fitting(l)) {
             let v = &l.splits[1];
-            let pred: Vec<f64> = v
-                .features()
-                .iter()
-                .map(|x| predictor.log_expected(x))
-                .collect();
-            let m = evaluate(&pred, &v.truth, args.k);
+            let m = evaluate(&v.log_expected(&predictor), &v.truth, args.k);
             let (bs, bn) = best_baselines(v, args.k);
             lead = lead.min((m.spearman - bs) + (m.ndcg - bn));
         }
@@ -309,24 +304,9 @@ pub fn run(cli: &Cli, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
         names.join(", "),
         args.k
     );
-    // The scale: medians and top-0.1% points of the fitted population, averaged over datasets.
-    let mut medians = Vec::new();
-    let mut tops = Vec::new();
-    for l in loaded.iter().filter(|l| fitting(l)) {
-        let s = &l.splits[0];
-        let le: Vec<f64> = (0..s.table.len())
-            .filter(|&i| s.table.engaged[i])
-            .map(|i| predictor.log_expected(&s.features()[i]))
-            .collect();
-        if let Some(q) = quantiles(&le) {
-            medians.push(q.0);
-            tops.push(q.1);
-        }
-    }
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    let scale = Scale::through(25.0, mean(&medians).exp(), 90.0, mean(&tops).exp())
-        .or_else(|| fit_scale(&[0.0, 1.0], 25.0, 1.0, 90.0))
-        .context("the fitted population gives no scale")?;
+    // The scale is earshot's definition, not fitted: a fixed gap in points means the same ratio on
+    // every dataset.
+    let scale = base.scale.unwrap_or(Scale::DEFINED);
 
     let model = ScoreModel {
         version: "earshot-score-4".into(),
@@ -366,22 +346,14 @@ pub fn run(cli: &Cli, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
         };
         // The level set on the split before: what the validation window received against what the
         // model expected of it (data before the test cut only).
-        let v = &l.splits[1];
-        let expected: f64 = v
-            .features()
-            .iter()
-            .map(|x| predictor.log_expected(x).exp() * v.cut.test_weeks())
-            .sum();
-        let received: f64 = v.truth.iter().sum();
+        let factor = l.splits[1].level(&predictor);
         let mut leveled = predictor.clone();
-        if expected > 0.0 && received > 0.0 {
-            leveled.intercept += (received / expected).ln();
-        }
+        leveled.intercept += factor.ln();
         let level = SplitReport::new(test, "level", Some((&leveled, &scale)), None, args.k, 0);
         eprintln!(
             "{}: level from validation ×{:.3}: {} of 10 deciles inside",
             l.set.name,
-            received / expected,
+            factor,
             level.deciles_inside()
         );
         let ratings = l.positive.as_ref().map(|pos| {
@@ -491,17 +463,6 @@ fn best_baselines(split: &SplitData, k: usize) -> (f64, f64) {
         .fold((f64::MIN, f64::MIN), |(s, n), m| {
             (s.max(m.spearman), n.max(m.ndcg))
         })
-}
-
-/// The median and the 99.9th percentile.
-fn quantiles(v: &[f64]) -> Option<(f64, f64)> {
-    let mut v: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
-    Some((at(0.5), at(0.999)))
 }
 
 /// The dataset's database under `--work`, importing it when it holds no interactions yet.

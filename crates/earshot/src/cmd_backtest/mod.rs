@@ -121,17 +121,7 @@ fn relevel(
         model,
         args.truth,
     )?;
-    let expected: f64 = inner
-        .features()
-        .iter()
-        .map(|x| predictor.log_expected(x).exp() * inner.cut.test_weeks())
-        .sum();
-    let received: f64 = inner.truth.iter().sum();
-    let factor = if expected > 0.0 && received > 0.0 {
-        received / expected
-    } else {
-        1.0
-    };
+    let factor = inner.level(predictor);
     let mut leveled = predictor.clone();
     leveled.intercept += factor.ln();
     let r = report::SplitReport::new(data, "relevel", Some((&leveled, scale)), None, args.k, 0);
@@ -224,12 +214,7 @@ fn fit_on_split(
     data: &SplitData,
     db: &std::path::Path,
 ) -> Result<earshot_score::ScoreModel> {
-    let scale = match model.scale {
-        Some(s) => s,
-        None => earshot_score::ScoreModel::builtin()
-            .scale
-            .context("the built-in model has a scale")?,
-    };
+    let scale = model.scale.unwrap_or(earshot_score::Scale::DEFINED);
     let described = format!(
         "Poisson GLM (log link, coefficients >= 0), ridge {LOCAL_L2}, every feature offered; fitted on {} with features before {} and engagement until {}",
         db.display(),

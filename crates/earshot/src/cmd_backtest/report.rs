@@ -59,8 +59,7 @@ impl SplitReport {
         bootstrap: usize,
     ) -> SplitReport {
         let truth = truth.unwrap_or(&data.truth);
-        let log_expected: Option<Vec<f64>> =
-            predictor.map(|(p, _)| data.features().iter().map(|x| p.log_expected(x)).collect());
+        let log_expected: Option<Vec<f64>> = predictor.map(|(p, _)| data.log_expected(p));
         let earshot: &[f64] = log_expected.as_deref().unwrap_or(&data.table.overall);
         let lead = |baseline: &[f64]| {
             paired_bootstrap(earshot, baseline, truth, k, bootstrap, 0x5EED)

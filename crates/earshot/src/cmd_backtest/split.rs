@@ -5,7 +5,7 @@ use crate::scoring::{load_input, reaction, Text};
 use anyhow::Result;
 use earshot_score::backtest::{baselines, engagement, engagement_since};
 use earshot_score::fit::Sample;
-use earshot_score::{score, Feature, Reaction, ScoreModel, ScoreTable, WEEK};
+use earshot_score::{score, Feature, Predictor, Reaction, ScoreModel, ScoreTable, WEEK};
 use earshot_store::{Store, TimeWindow};
 use rustc_hash::FxHashSet;
 
@@ -128,5 +128,31 @@ impl SplitData {
     /// The features of every account, for predictions by another model.
     pub fn features(&self) -> &[[f64; Feature::COUNT]] {
         &self.table.features
+    }
+
+    /// ln(expected reactions next week) of every account under `predictor`.
+    pub fn log_expected(&self, predictor: &Predictor) -> Vec<f64> {
+        self.features()
+            .iter()
+            .map(|x| predictor.log_expected(x))
+            .collect()
+    }
+
+    /// The level this split sets for `predictor`: what its accounts received in the test window over
+    /// what the predictor expected of them (1 when either is 0). Multiplying the predictor's
+    /// expectations by it calibrates their total on this split.
+    pub fn level(&self, predictor: &Predictor) -> f64 {
+        let weeks = self.cut.test_weeks();
+        let expected: f64 = self
+            .log_expected(predictor)
+            .iter()
+            .map(|le| le.exp() * weeks)
+            .sum();
+        let received: f64 = self.truth.iter().sum();
+        if expected > 0.0 && received > 0.0 {
+            received / expected
+        } else {
+            1.0
+        }
     }
 }
