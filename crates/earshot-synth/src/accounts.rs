@@ -2,7 +2,7 @@
 
 use crate::jsonl::{self, LineWriter};
 use crate::random::{mix64, Purpose, Stream};
-use crate::rmat::{raw_id_probability, Rmat};
+use crate::rmat::Rmat;
 use crate::text;
 use crate::{SynthConfig, SynthSummary, BOT_PER_MILLE};
 use std::io::Write;
@@ -47,11 +47,11 @@ pub(crate) fn write_accounts<W: Write>(
     let n = cfg.accounts();
     let m = cfg.interactions() as f64;
     let width = handle_width(n);
-    // Number of 1-bits in each account's raw R-MAT id, which fixes its expected degree. One byte per account,
+    // Each account's raw R-MAT id, which fixes its expected degree. Four bytes per account (scale <= 31),
     // dropped before the interactions start.
-    let mut ones = vec![0u8; n as usize];
+    let mut raw_ids = vec![0u32; n as usize];
     for raw in 0..n {
-        ones[rmat.scramble(raw) as usize] = raw.count_ones() as u8;
+        raw_ids[rmat.scramble(raw) as usize] = raw as u32;
     }
     let mut rng = Stream::new(cfg.seed, Purpose::Profiles);
     let mut bots = vec![false; n as usize];
@@ -60,8 +60,9 @@ pub(crate) fn write_accounts<W: Write>(
         let account = v as u32;
         let bot = rng.per_mille(BOT_PER_MILLE);
         bots[v as usize] = bot;
-        let raw_ones = u32::from(ones[v as usize]);
-        let expected_degree = m * raw_id_probability(cfg.scale, raw_ones);
+        let raw = u64::from(raw_ids[v as usize]);
+        let raw_ones = raw.count_ones();
+        let expected_degree = m * rmat.raw_id_probability(raw);
         let h = mix64(cfg.seed ^ v.wrapping_mul(0xA24B_AED4_963E_E407));
         handle.clear();
         write_handle(&mut handle, account, width, bot, cfg.seed);

@@ -4,7 +4,6 @@ use crate::accounts::{handle_width, write_accounts, write_handle};
 use crate::clock::Clock;
 use crate::jsonl::{self, LineWriter};
 use crate::random::{Purpose, Stream};
-use crate::rmat::Rmat;
 use crate::text::{write_text, Tone};
 use crate::{kind_index, SynthConfig, SynthError, SynthSummary, KIND_MIX, LOOKAHEAD_EVENTS};
 use earshot_model::{InteractionKind, Timestamp};
@@ -60,7 +59,7 @@ where
 {
     let n = cfg.accounts();
     let total = cfg.interactions();
-    let rmat = Rmat::new(cfg.scale, &mut Stream::new(cfg.seed, Purpose::Scramble));
+    let rmat = cfg.rmat();
     let mut w = LineWriter::new(out);
     let mut summary = SynthSummary::default();
     let bots = write_accounts(cfg, &rmat, &mut w, &mut summary)?;

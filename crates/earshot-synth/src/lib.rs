@@ -37,8 +37,10 @@
 //!
 //! # Model
 //! * **Endpoints**: R-MAT with the Graph500 parameters a=0.57, b=0.19, c=0.19, d=0.05 picks (actor, target)
-//!   as a (row, column) cell of the adjacency matrix, one quadrant per bit; both ids then go through the
-//!   Graph500 `scramble` bijection so the hubs are spread over the id space rather than sitting at 0, 1, 2.
+//!   as a (row, column) cell of the adjacency matrix, one quadrant per bit, each level's initiator perturbed
+//!   by its own seeded noise (noisy R-MAT, [`SynthConfig::level_noise_per_mille`]) so that degrees spread
+//!   smoothly instead of in a staircase; both ids then go through the Graph500 `scramble` bijection so the
+//!   hubs are spread over the id space rather than sitting at 0, 1, 2.
 //!   Self-interactions are redrawn. An `unfollow` undoes the actor's most recent `follow` when there is one.
 //! * **Kinds**: drawn independently per interaction from [`KIND_MIX`].
 //! * **Time**: interactions are the order statistics of `M` draws from a density with a daily cycle (peak at
@@ -112,6 +114,10 @@ pub struct SynthConfig {
     pub days: u32,
     /// Platform label of every event; must pass [`earshot_model::check_platform`].
     pub platform: String,
+    /// Noise on the R-MAT initiator at each level, in thousandths (0..=190): 0 is Graph500's generator, whose
+    /// degrees come in a staircase of classes; the default 100 is the noisy R-MAT of Seshadhri, Pinar and Kolda
+    /// (2013), whose degrees spread smoothly (see the `rmat` module).
+    pub level_noise_per_mille: u32,
 }
 
 impl SynthConfig {
@@ -121,6 +127,8 @@ impl SynthConfig {
     pub const DEFAULT_DAYS: u32 = 30;
     /// Default platform label.
     pub const DEFAULT_PLATFORM: &'static str = "synthetic";
+    /// Default noise per level: 0.1, as Seshadhri, Pinar and Kolda recommend.
+    pub const DEFAULT_LEVEL_NOISE_PER_MILLE: u32 = 100;
 
     /// `scale`, `edge_factor` and `seed` as given; 30 days from 2024-01-01 on platform `synthetic`.
     pub fn new(scale: u32, edge_factor: u32, seed: u64) -> Self {
@@ -131,7 +139,18 @@ impl SynthConfig {
             start: Self::DEFAULT_START,
             days: Self::DEFAULT_DAYS,
             platform: Self::DEFAULT_PLATFORM.to_string(),
+            level_noise_per_mille: Self::DEFAULT_LEVEL_NOISE_PER_MILLE,
         }
+    }
+
+    /// The R-MAT generator this configuration draws from.
+    pub(crate) fn rmat(&self) -> rmat::Rmat {
+        rmat::Rmat::new(
+            self.scale,
+            f64::from(self.level_noise_per_mille) / 1000.0,
+            &mut random::Stream::new(self.seed, random::Purpose::Scramble),
+            &mut random::Stream::new(self.seed, random::Purpose::LevelNoise),
+        )
     }
 
     /// Number of accounts, `2^scale`.
@@ -160,6 +179,9 @@ impl SynthConfig {
             .and_then(|d| self.start.checked_add(d));
         if end.is_none() {
             return Err(SynthError::Start(self.start));
+        }
+        if f64::from(self.level_noise_per_mille) / 1000.0 > rmat::MAX_NOISE {
+            return Err(SynthError::LevelNoise(self.level_noise_per_mille));
         }
         check_platform(&self.platform)?;
         Ok(())
@@ -216,6 +238,8 @@ pub enum SynthError {
     Scale(u32),
     #[error("edge factor must be at least 1")]
     EdgeFactor,
+    #[error("level noise {0}/1000 is out of range: it must be 0 to 190")]
+    LevelNoise(u32),
     #[error("the period must be at least one day long")]
     Days,
     #[error("a period starting at {0} ends past the largest representable time")]
@@ -231,10 +255,7 @@ pub enum SynthError {
 /// graph but not the stream. Unfollows in the stream may point elsewhere (at the account last followed).
 pub fn rmat_pairs(cfg: &SynthConfig) -> Result<impl Iterator<Item = (u32, u32)>, SynthError> {
     cfg.validate()?;
-    let rmat = rmat::Rmat::new(
-        cfg.scale,
-        &mut random::Stream::new(cfg.seed, random::Purpose::Scramble),
-    );
+    let rmat = cfg.rmat();
     let mut edge_rng = random::Stream::new(cfg.seed, random::Purpose::Edges);
     Ok((0..cfg.interactions()).map(move |_| loop {
         let (row, col) = rmat.raw_edge(&mut edge_rng);
@@ -306,6 +327,14 @@ mod tests {
             }
             .validate(),
             Err(SynthError::EdgeFactor)
+        ));
+        assert!(matches!(
+            SynthConfig {
+                level_noise_per_mille: 191,
+                ..ok.clone()
+            }
+            .validate(),
+            Err(SynthError::LevelNoise(191))
         ));
         assert!(matches!(
             SynthConfig {

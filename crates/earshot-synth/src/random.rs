@@ -21,6 +21,7 @@ pub(crate) enum Purpose {
     Times = 4,
     Text = 5,
     Profiles = 6,
+    LevelNoise = 7,
 }
 
 impl Stream {

@@ -1,4 +1,4 @@
-//! The Graph500 R-MAT edge generator and its vertex-id scramble.
+//! The Graph500 R-MAT edge generator, with per-level noise, and its vertex-id scramble.
 //!
 //! R-MAT picks a cell of the `2^scale x 2^scale` adjacency matrix by descending one quadrant per bit, with
 //! probabilities a (top-left), b (top-right), c (bottom-left), d (bottom-right). With Graph500's a=0.57,
@@ -6,6 +6,15 @@
 //! degree falls by a factor 0.24/0.76 per 1-bit in its raw id: a few accounts are hubs, most are quiet.
 //! Raw id 0 would be the biggest hub, so Graph500 passes ids through a seeded bijection (`scramble`) to spread
 //! hubs over the id space, as real platform ids are.
+//!
+//! Plain R-MAT gives every id with the same number of 1-bits the same expected degree, so its degrees come in
+//! `scale + 1` classes a factor 3.2 apart: a staircase no real network shows (the top of the demo had twelve
+//! accounts at one level and nobody for 9 score points below them). Seshadhri, Pinar and Kolda ("An in-depth
+//! analysis of stochastic Kronecker graphs", J. ACM 60(2), 2013, section 8, "noisy SKG") smooth it by
+//! perturbing the initiator at each level by its own `mu` drawn uniformly from `[-noise, noise]`:
+//! `a - 2 mu a/(a+d)`, `b + mu`, `c + mu`, `d - 2 mu d/(a+d)`, which keeps the sum 1 and b = c. Ids in one class
+//! then have different expected degrees, because their 1-bits sit at different levels. They recommend
+//! `noise = 0.1`, our default; 0 gives Graph500's generator exactly.
 
 use crate::random::Stream;
 
@@ -13,28 +22,66 @@ use crate::random::Stream;
 pub(crate) const A: f64 = 0.57;
 pub(crate) const B: f64 = 0.19;
 pub(crate) const C: f64 = 0.19;
+pub(crate) const D: f64 = 1.0 - A - B - C;
 
-/// Probability that one bit of a row (or column) id is 0: `a + b` (equal to `a + c` here).
-pub(crate) const P_ZERO_BIT: f64 = A + B;
+/// Largest per-level noise: beyond it `b + mu` could fall below 0.
+pub(crate) const MAX_NOISE: f64 = B;
 
-// Quadrant thresholds on a 32-bit uniform: ample precision for probabilities given to two decimals.
-const T_A: u32 = (A * 4_294_967_296.0) as u32;
-const T_AB: u32 = ((A + B) * 4_294_967_296.0) as u32;
-const T_ABC: u32 = ((A + B + C) * 4_294_967_296.0) as u32;
+/// Scales up to this many levels (`MAX_SCALE` is 31).
+const LEVELS: usize = 32;
+
+/// One level's quadrant thresholds on a 32-bit uniform (below `0` top-left, below `1` top-right, below `2`
+/// bottom-left, else bottom-right) and its probability that an id's bit is 0 (`a + b`, equal to `a + c`).
+#[derive(Clone, Copy, Default)]
+struct Level {
+    thresholds: [u32; 3],
+    p_zero: f64,
+}
+
+impl Level {
+    fn new(mu: f64) -> Self {
+        let a = A - 2.0 * mu * A / (A + D);
+        let (b, c) = (B + mu, C + mu);
+        // Probabilities given to two decimals (plus a uniform mu): 32 bits is ample precision.
+        let t = |p: f64| (p * 4_294_967_296.0).min(4_294_967_295.0) as u32;
+        Level {
+            thresholds: [t(a), t(a + b), t(a + b + c)],
+            p_zero: a + b,
+        }
+    }
+}
 
 pub(crate) struct Rmat {
     scale: u32,
     val0: u64,
     val1: u64,
+    /// Level 0 is the first quadrant choice, i.e. the most significant bit of the raw ids.
+    levels: [Level; LEVELS],
 }
 
 impl Rmat {
-    /// `scale` must be 1..=63 (checked by the caller).
-    pub(crate) fn new(scale: u32, scramble_stream: &mut Stream) -> Self {
+    /// `scale` must be 1..=31 and `noise` in `[0, MAX_NOISE]` (both checked by the caller). The noise stream
+    /// is read only when `noise > 0`.
+    pub(crate) fn new(
+        scale: u32,
+        noise: f64,
+        scramble_stream: &mut Stream,
+        noise_stream: &mut Stream,
+    ) -> Self {
+        let mut levels = [Level::default(); LEVELS];
+        for level in levels.iter_mut().take(scale as usize) {
+            let mu = if noise > 0.0 {
+                noise * (2.0 * noise_stream.f64() - 1.0)
+            } else {
+                0.0
+            };
+            *level = Level::new(mu);
+        }
         Rmat {
             scale,
             val0: scramble_stream.u64(),
             val1: scramble_stream.u64(),
+            levels,
         }
     }
 
@@ -43,19 +90,20 @@ impl Rmat {
     pub(crate) fn raw_edge(&self, rng: &mut Stream) -> (u64, u64) {
         let (mut row, mut col) = (0u64, 0u64);
         let mut word = 0u64;
-        for bit in 0..self.scale {
+        for (bit, level) in self.levels[..self.scale as usize].iter().enumerate() {
             if bit % 2 == 0 {
                 word = rng.u64();
             } else {
                 word >>= 32;
             }
             let x = word as u32;
-            // Branch-free quadrant choice (the branches are unpredictable by design): below T_A (0,0), below
-            // T_AB (0,1), below T_ABC (1,0), else (1,1).
+            // Branch-free quadrant choice (the branches are unpredictable by design): below the first
+            // threshold (0,0), below the second (0,1), below the third (1,0), else (1,1).
+            let [t_a, t_ab, t_abc] = level.thresholds;
             let (ge_a, ge_ab, ge_abc) = (
-                u64::from(x >= T_A),
-                u64::from(x >= T_AB),
-                u64::from(x >= T_ABC),
+                u64::from(x >= t_a),
+                u64::from(x >= t_ab),
+                u64::from(x >= t_abc),
             );
             row = (row << 1) | ge_ab;
             col = (col << 1) | (ge_a ^ ge_ab ^ ge_abc);
@@ -74,12 +122,16 @@ impl Rmat {
         v = v.wrapping_mul(self.val1 | 0x3050_8521_02C8_43A5);
         v.reverse_bits() >> shift
     }
-}
 
-/// Probability that R-MAT picks a raw id with `raw_ones` one-bits as a row (actor); the same as a column
-/// (target), since a+b = a+c.
-pub(crate) fn raw_id_probability(scale: u32, raw_ones: u32) -> f64 {
-    P_ZERO_BIT.powi((scale - raw_ones) as i32) * (1.0 - P_ZERO_BIT).powi(raw_ones as i32)
+    /// Probability that one draw picks `raw` (an unscrambled id) as the row (actor); the same as the column
+    /// (target), since every level keeps a+b = a+c.
+    pub(crate) fn raw_id_probability(&self, raw: u64) -> f64 {
+        let levels = &self.levels[..self.scale as usize];
+        levels.iter().enumerate().fold(1.0, |p, (i, level)| {
+            let one = (raw >> (self.scale as usize - 1 - i)) & 1 == 1;
+            p * if one { 1.0 - level.p_zero } else { level.p_zero }
+        })
+    }
 }
 
 #[cfg(test)]
@@ -87,10 +139,19 @@ mod tests {
     use super::*;
     use crate::random::Purpose;
 
+    fn rmat(scale: u32, noise: f64, seed: u64) -> Rmat {
+        Rmat::new(
+            scale,
+            noise,
+            &mut Stream::new(seed, Purpose::Scramble),
+            &mut Stream::new(seed, Purpose::LevelNoise),
+        )
+    }
+
     #[test]
     fn scramble_is_a_permutation() {
         for scale in [1, 2, 5, 12] {
-            let r = Rmat::new(scale, &mut Stream::new(9, Purpose::Scramble));
+            let r = rmat(scale, 0.1, 9);
             let n = 1u64 << scale;
             let mut seen = vec![false; n as usize];
             for v in 0..n {
@@ -103,8 +164,8 @@ mod tests {
     }
 
     #[test]
-    fn quadrant_frequencies_match_graph500() {
-        let r = Rmat::new(1, &mut Stream::new(1, Purpose::Scramble));
+    fn quadrant_frequencies_match_graph500_without_noise() {
+        let r = rmat(1, 0.0, 1);
         let mut rng = Stream::new(1, Purpose::Edges);
         let mut counts = [0u32; 4];
         let n = 200_000;
@@ -120,10 +181,36 @@ mod tests {
 
     #[test]
     fn id_probabilities_sum_to_one() {
-        let scale = 10;
-        let total: f64 = (0..1u32 << scale)
-            .map(|v| raw_id_probability(scale, v.count_ones()))
-            .sum();
-        assert!((total - 1.0).abs() < 1e-9, "{total}");
+        for noise in [0.0, 0.1, MAX_NOISE] {
+            let scale = 10;
+            let r = rmat(scale, noise, 3);
+            let total: f64 = (0..1u64 << scale).map(|v| r.raw_id_probability(v)).sum();
+            assert!((total - 1.0).abs() < 1e-9, "noise {noise}: {total}");
+        }
+    }
+
+    #[test]
+    fn drawn_targets_follow_the_noisy_probabilities() {
+        // With noise the ids with one 1-bit no longer share one expected degree; the draws must follow
+        // raw_id_probability, which the synthetic profiles are sized by.
+        let scale = 4;
+        let r = rmat(scale, 0.1, 5);
+        let mut rng = Stream::new(5, Purpose::Edges);
+        let n = 400_000;
+        let mut counts = vec![0u32; 1 << scale];
+        for _ in 0..n {
+            counts[r.raw_edge(&mut rng).1 as usize] += 1;
+        }
+        for (raw, &got) in counts.iter().enumerate() {
+            let want = r.raw_id_probability(raw as u64) * f64::from(n);
+            let sd = want.sqrt();
+            assert!((f64::from(got) - want).abs() < 5.0 * sd + 1.0, "id {raw}: {got} drawn, {want:.0} expected");
+        }
+        let singles: Vec<f64> = (0..scale).map(|b| r.raw_id_probability(1 << b)).collect();
+        let (lo, hi) = singles.iter().fold((1.0f64, 0.0f64), |(l, h), &p| (l.min(p), h.max(p)));
+        assert!(hi / lo > 1.05, "ids with one 1-bit still share a level: {singles:?}");
+        let plain = rmat(scale, 0.0, 5);
+        let plain_singles: Vec<f64> = (0..scale).map(|b| plain.raw_id_probability(1 << b)).collect();
+        assert!(plain_singles.windows(2).all(|w| (w[0] - w[1]).abs() < 1e-15), "{plain_singles:?}");
     }
 }
