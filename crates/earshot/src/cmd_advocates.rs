@@ -2,7 +2,8 @@
 //! `earshot advocates eval-reasons`: how well a complaint-reason taxonomy agrees with labelled reasons.
 
 use crate::exit::{Exit, UsageError};
-use crate::scoring::{display_name, load_input};
+use earshot_app::accounts::display_name;
+use earshot_app::sources::load_input;
 use crate::window::WindowArgs;
 use crate::Cli;
 use anyhow::{bail, Context, Result};

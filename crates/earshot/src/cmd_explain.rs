@@ -1,7 +1,8 @@
 //! `earshot explain` and `earshot history`: why an account scored what it did, and how that moved.
 
 use crate::exit::{Exit, Missing, UsageError};
-use crate::scoring::{display_name, load_input, Text};
+use earshot_app::accounts::display_name;
+use earshot_app::sources::{load_input, Text};
 use crate::Cli;
 use anyhow::{Context, Result};
 use clap::Args;

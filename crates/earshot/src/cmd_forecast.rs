@@ -3,7 +3,7 @@
 
 use crate::exit::{Exit, UsageError};
 use crate::progress::Report;
-use crate::scoring::display_name;
+use earshot_app::accounts::display_name;
 use crate::window::parse_instant;
 use crate::Cli;
 use anyhow::{Context, Result};
@@ -87,7 +87,7 @@ struct Stored {
 
 fn load(store: &Store, window: TimeWindow, platform: Option<&str>) -> Result<Stored> {
     let mut ids = DenseIds::new();
-    let rows = crate::diffusion_rows::read(store, window, platform, &mut ids, true)?;
+    let rows = earshot_app::sources::diffusion::read(store, window, platform, &mut ids, true)?;
     Ok(Stored {
         ids,
         posts: rows.posts,
@@ -306,7 +306,7 @@ fn run_calibrate(
         from: Some(cut),
         to: parse_instant("--score-until", &a.score_until)?,
     };
-    let later = crate::diffusion_rows::read(store, window, a.platform.as_deref(), &mut ids, true)?;
+    let later = earshot_app::sources::diffusion::read(store, window, a.platform.as_deref(), &mut ids, true)?;
     let outcomes = post_outcomes(
         ids.len() as u32,
         &later.posts,

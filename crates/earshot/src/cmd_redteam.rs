@@ -2,7 +2,7 @@
 //! moves its target, beside a control of real reactions that should move it.
 
 use crate::exit::{Exit, UsageError};
-use crate::scoring::{apply_behaviour, flag_posts, load_input_before_behaviour, Text};
+use earshot_app::sources::{apply_behaviour, flag_posts, load_input_before_behaviour, Text};
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -447,7 +447,7 @@ pub fn run(cli: &Cli, args: &RedteamArgs) -> Result<Exit> {
         reports.push(TargetReport {
             percentile: q,
             account,
-            name: crate::scoring::display_name(&store, account)?,
+            name: earshot_app::accounts::display_name(&store, account)?,
             score: before,
             outcomes,
         });

@@ -1,7 +1,8 @@
 //! `earshot score` and `earshot top`: compute and store a scoring run; list its best accounts.
 
 use crate::exit::{Exit, UsageError};
-use crate::scoring::{load_input, rows, Text};
+use earshot_app::score::stored_rows;
+use earshot_app::sources::{load_input, Text};
 use crate::window::WindowArgs;
 use crate::Cli;
 use anyhow::{Context, Result};
@@ -141,7 +142,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
     store.begin_bulk_mode()?;
     let run_id = store.save_score_run_with_topics(
         &run,
-        &rows(&table, |a| {
+        &stored_rows(&table, |a| {
             trust.is_some().then(|| input.authenticity_of(a))
         }),
         topic_outcome.as_ref().and_then(|o| o.scores.as_ref()),

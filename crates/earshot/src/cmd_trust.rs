@@ -496,7 +496,7 @@ fn scan(cli: &Cli, args: &ScanArgs) -> Result<Exit> {
     let started = std::time::Instant::now();
     let store = open(cli)?;
     let trust = TrustModel::builtin();
-    let (mut input, interactions) = crate::scoring::load_input_before_behaviour(
+    let (mut input, interactions) = earshot_app::sources::load_input_before_behaviour(
         &store,
         earshot_store::TimeWindow::default(),
         args.platform.as_deref(),
@@ -504,7 +504,7 @@ fn scan(cli: &Cli, args: &ScanArgs) -> Result<Exit> {
     )?;
     // Before the behaviour step, the weights are exactly the profiled accounts'.
     let profiled = input.authenticity.len();
-    let bursts = crate::scoring::apply_behaviour(&mut input);
+    let bursts = earshot_app::sources::apply_behaviour(&mut input);
     let mut accounts: std::collections::BTreeSet<i64> =
         input.authenticity.keys().copied().collect();
     for r in &input.reactions {
@@ -549,7 +549,7 @@ fn scan(cli: &Cli, args: &ScanArgs) -> Result<Exit> {
     if !least.is_empty() {
         println!("\nleast authentic (weight scoring gives their reactions):");
         for (a, w) in &least {
-            println!("  {:<28} {w:.3}", crate::scoring::display_name(&store, *a)?);
+            println!("  {:<28} {w:.3}", earshot_app::accounts::display_name(&store, *a)?);
         }
     }
     Ok(Exit::Ok)

@@ -143,7 +143,7 @@ impl Engine for CliEngine {
         evidence: usize,
     ) -> Result<serde_json::Value, EngineError> {
         let store = open(db)?;
-        let shown = crate::scoring::display_name(&store, account).map_err(engine_error)?;
+        let shown = earshot_app::accounts::display_name(&store, account).map_err(engine_error)?;
         let x = crate::cmd_explain::explain_account(true, &store, account, &shown, run, evidence)
             .map_err(engine_error)?;
         x.json(&store).map_err(engine_error)

@@ -20,27 +20,4 @@ impl From<Exit> for ExitCode {
     }
 }
 
-/// A mistake on the command line found after clap's own checks (exit code 2, like clap's).
-#[derive(Debug)]
-pub struct UsageError(pub String);
-
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UsageError {}
-
-/// The database does not hold what was asked for: an account, a score run, or an account's score in
-/// a run. Exit code 1 on the command line (like any other failure); a 4xx over the API.
-#[derive(Debug)]
-pub struct Missing(pub String);
-
-impl std::fmt::Display for Missing {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Missing {}
+pub use earshot_app::error::{Missing, UsageError};

@@ -27,12 +27,10 @@ mod cmd_topic_scores;
 mod cmd_topics;
 mod cmd_triage;
 mod cmd_trust;
-mod diffusion_rows;
 mod engine;
 mod exit;
 mod plan_source;
 mod progress;
-mod scoring;
 mod tweeteval;
 mod window;
 

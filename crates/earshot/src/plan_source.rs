@@ -59,10 +59,10 @@ impl PlanGraph {
         probabilities: Probabilities,
     ) -> Result<Self> {
         let mut ids = DenseIds::new();
-        let crate::diffusion_rows::Rows {
+        let earshot_app::sources::diffusion::Rows {
             posts,
             interactions: rows,
-        } = crate::diffusion_rows::read(store, window, platform, &mut ids, false)?;
+        } = earshot_app::sources::diffusion::read(store, window, platform, &mut ids, false)?;
         if rows.is_empty() {
             return Err(UsageError(format!(
                 "{}: no interactions to plan on (import some, or pass --graph)",
@@ -113,7 +113,7 @@ impl PlanGraph {
     pub fn name(&self, store: Option<&Store>, d: u32) -> Result<String> {
         match (&self.nodes, store) {
             (PlanNodes::File(ext), _) => Ok(ext[d as usize].to_string()),
-            (PlanNodes::Stored(ids), Some(s)) => crate::scoring::display_name(s, ids.external(d)),
+            (PlanNodes::Stored(ids), Some(s)) => earshot_app::accounts::display_name(s, ids.external(d)),
             (PlanNodes::Stored(ids), None) => Ok(format!("#{}", ids.external(d))),
         }
     }

@@ -2,7 +2,6 @@
 
 use anyhow::Result;
 use clap::Args;
-use earshot_ingest::{time::parse_time, DateOrder};
 use earshot_store::TimeWindow;
 
 #[derive(Args, Debug, Clone, Default)]
@@ -27,15 +26,4 @@ impl WindowArgs {
     }
 }
 
-/// A user-typed instant: unix seconds or a date.
-pub fn parse_instant(flag: &str, value: &Option<String>) -> Result<Option<i64>> {
-    match value {
-        None => Ok(None),
-        Some(v) => parse_time(v, DateOrder::Mdy).map(Some).map_err(|e| {
-            crate::exit::UsageError(format!(
-                "{flag} {v:?}: {e} (use unix seconds or a date like 2012-07-04)"
-            ))
-            .into()
-        }),
-    }
-}
+pub use earshot_app::time::parse_instant;

@@ -1,7 +1,7 @@
 //! One backtest split: score the training window, then read what each scored account received in the
 //! test window, beside the baselines computed on the same training events.
 
-use crate::scoring::{load_input, reaction, Text};
+use earshot_app::sources::{load_input, reaction, Text};
 use anyhow::Result;
 use earshot_score::backtest::{baselines, engagement, engagement_since};
 use earshot_score::fit::Sample;

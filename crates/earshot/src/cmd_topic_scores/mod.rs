@@ -18,7 +18,8 @@ use crate::cmd_explain::{
 };
 use crate::cmd_score::TopArgs;
 use crate::exit::{Exit, UsageError};
-use crate::scoring::{display_name, Text};
+use earshot_app::accounts::display_name;
+use earshot_app::sources::Text;
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use assign::{Assigned, Assignment, Topics};

@@ -1,10 +1,11 @@
-//! Gathering a scoring run's input from the store, and turning results into stored rows.
+//! A scoring run's input gathered from the store: interactions, posts with their flags, follower counts
+//! and authenticity weights.
 
 use anyhow::Result;
 use earshot_score::{
-    PostFlag, PostInfo, Reaction, ReplyClass, ScoreInput, ScoreTable, TextSignals,
+    PostFlag, PostInfo, Reaction, ReplyClass, ScoreInput, TextSignals,
 };
-use earshot_store::{InteractionRow, ScoreRow, Store, TimeWindow};
+use earshot_store::{InteractionRow, Store, TimeWindow};
 use earshot_trust::TrustModel;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -209,34 +210,4 @@ pub fn flag_posts(posts: &FxHashMap<i64, PostInfo>) -> FxHashMap<i64, PostFlag> 
         }
     }
     flags
-}
-
-/// The rows to store for a scored table; `authenticity` gives each account's weight as the run used it
-/// (`None` when the run had no authenticity model).
-pub fn rows(table: &ScoreTable, authenticity: impl Fn(i64) -> Option<f64>) -> Vec<ScoreRow> {
-    (0..table.len())
-        .map(|i| ScoreRow {
-            account: table.accounts[i],
-            overall: table.overall[i],
-            raw: [0, 1, 2, 3, 4].map(|c| table.raw[c][i]),
-            pct: [0, 1, 2, 3, 4].map(|c| table.pct[c][i]),
-            askers: table.conversation[i].askers,
-            askers_answered: table.conversation[i].askers_answered,
-            authenticity: authenticity(table.accounts[i]),
-            expected: table
-                .prediction
-                .as_ref()
-                .filter(|_| table.is_scored(i))
-                .map(|p| p.expected(i)),
-        })
-        .collect()
-}
-
-/// How to name an account to a person: `@handle (platform)` or `ext_id (platform)`.
-pub fn display_name(store: &Store, account: i64) -> Result<String> {
-    Ok(match store.account_names(account)? {
-        Some((_, Some(h))) => format!("@{h}"),
-        Some((ext, None)) => ext,
-        None => format!("#{account}"),
-    })
 }

@@ -1,0 +1,17 @@
+//! earshot's application layer: the use cases, between the libraries that compute (store, graph,
+//! score, trust, diffusion, …) and the fronts that talk to people (the CLI, the HTTP API, the
+//! dashboard).
+//!
+//! The layer rule: this crate may use every library crate and none of the fronts; it prints nothing,
+//! parses no command line and knows no HTTP. A front turns its input into a request, calls the use
+//! case, and renders the report. Errors that a front answers differently from a plain failure are
+//! typed ([`error::UsageError`], [`error::Missing`]).
+//!
+//! Moving the use cases here from the binary is under way (issue 16): [`sources`] reads the store for
+//! every kernel, [`score`] holds what scoring's fronts share.
+
+pub mod accounts;
+pub mod error;
+pub mod score;
+pub mod sources;
+pub mod time;

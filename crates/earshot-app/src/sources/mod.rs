@@ -1,0 +1,9 @@
+//! Stored rows turned into the inputs the kernels take: one place that reads the store for every use
+//! case, so that a scoring run, a forecast and a plan read the same events the same way.
+
+pub mod diffusion;
+mod scoring;
+
+pub use scoring::{
+    apply_behaviour, flag_posts, load_input, load_input_before_behaviour, reaction, Text,
+};
