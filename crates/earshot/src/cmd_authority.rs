@@ -6,7 +6,7 @@ use crate::window::WindowArgs;
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use earshot_graph::{pagerank, KindWeights, PageRankConfig, SnapshotBuilder, SnapshotConfig};
+use earshot_graph::{pagerank, KindWeights, PageRankConfig, SnapshotConfig};
 use earshot_model::InteractionKind;
 use earshot_store::Store;
 use std::io::{BufWriter, Write};
@@ -266,19 +266,8 @@ pub fn run(cli: &Cli, args: &AuthorityArgs) -> Result<Exit> {
         reference_time: store.window_end(window, args.window.platform.as_deref())?,
     };
     let started = Instant::now();
-    let mut builder = SnapshotBuilder::new(cfg);
-    let mut bad = None;
-    let rows = store.scan_interactions(window, args.window.platform.as_deref(), |r| {
-        if bad.is_none() {
-            if let Err(e) = builder.add(r.actor, r.target, r.kind, r.time, r.weight, 1.0) {
-                bad = Some(e);
-            }
-        }
-    })?;
-    if let Some(e) = bad {
-        bail!("building the reaction graph: {e}");
-    }
-    let snapshot = builder.build()?;
+    let (snapshot, rows) =
+        earshot_app::sources::snapshot::read(&store, window, args.window.platform.as_deref(), cfg)?;
     let build_seconds = started.elapsed().as_secs_f64();
     let (personalization, ignored) = match (&seeds, &args.restart) {
         (Some(seeds), Some(path)) => {

@@ -3,6 +3,7 @@
 
 pub mod diffusion;
 mod scoring;
+pub mod snapshot;
 
 pub use scoring::{
     apply_behaviour, flag_posts, load_input, load_input_before_behaviour, reaction, Text,

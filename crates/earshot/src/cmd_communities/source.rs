@@ -1,8 +1,8 @@
 //! Where the graph comes from: the stored interactions of a window, or a plain edge-list file.
 
 use crate::exit::UsageError;
-use anyhow::{bail, Context, Result};
-use earshot_graph::{DenseIds, SnapshotBuilder, SnapshotConfig, UndirectedGraph};
+use anyhow::{Context, Result};
+use earshot_graph::{DenseIds, SnapshotConfig, UndirectedGraph};
 use earshot_ingest::{Format, Options};
 use earshot_model::Event;
 use earshot_score::ScoreModel;
@@ -39,24 +39,12 @@ pub fn from_store(
     platform: Option<&str>,
     model: &ScoreModel,
 ) -> Result<Network> {
-    let reference_time = store.window_end(window, platform)?;
-    let mut builder = SnapshotBuilder::new(SnapshotConfig {
+    let cfg = SnapshotConfig {
         kind_weights: model.kind_weights_array(),
         half_life: (model.half_life_days > 0.0).then_some(model.half_life_days * 86_400.0),
-        reference_time,
-    });
-    let mut bad = None;
-    let read = store.scan_interactions(window, platform, |r| {
-        if bad.is_none() {
-            if let Err(e) = builder.add(r.actor, r.target, r.kind, r.time, r.weight, 1.0) {
-                bad = Some(e);
-            }
-        }
-    })?;
-    if let Some(e) = bad {
-        bail!("building the reaction graph: {e}");
-    }
-    let snapshot = builder.build()?;
+        reference_time: store.window_end(window, platform)?,
+    };
+    let (snapshot, read) = earshot_app::sources::snapshot::read(store, window, platform, cfg)?;
     Ok(Network {
         graph: UndirectedGraph::from_reactions(&snapshot.graph)?,
         nodes: Nodes::Stored(snapshot.ids),
