@@ -1,5 +1,6 @@
 //! Accounts as people name them.
 
+use crate::error::{Missing, UsageError};
 use anyhow::Result;
 use earshot_store::Store;
 
@@ -10,4 +11,55 @@ pub fn display_name(store: &Store, account: i64) -> Result<String> {
         Some((ext, None)) => ext,
         None => format!("#{account}"),
     })
+}
+
+/// The one stored account `query` (`@handle`, handle or platform id) names, optionally on `platform`:
+/// [`Missing`] when none, [`UsageError`] when several (the message lists them and asks for a platform).
+pub fn resolve(store: &Store, query: &str, platform: Option<&str>) -> Result<i64> {
+    let found = store.find_accounts(query, platform)?;
+    match found.as_slice() {
+        [] => Err(Missing(format!(
+            "no account {query:?}{} in the database",
+            platform.map(|p| format!(" on {p}")).unwrap_or_default()
+        ))
+        .into()),
+        [one] => Ok(one.id),
+        many => {
+            let list: Vec<String> = many
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{}:{}",
+                        m.platform,
+                        m.handle
+                            .as_ref()
+                            .map(|h| format!("@{h}"))
+                            .unwrap_or(m.ext_id.clone())
+                    )
+                })
+                .collect();
+            Err(UsageError(format!(
+                "{query:?} names {} accounts ({}): pass --platform",
+                many.len(),
+                list.join(", ")
+            ))
+            .into())
+        }
+    }
+}
+
+/// A JSON account record with `platform`, `platform_id` (the platform's own id for the account) and
+/// `handle` (null when unknown) added, so a reader never needs earshot's internal id to find it.
+pub fn with_name(
+    store: &Store,
+    account: i64,
+    mut record: serde_json::Value,
+) -> Result<serde_json::Value> {
+    let name = store.account_name(account)?.unwrap_or_default();
+    if let Some(map) = record.as_object_mut() {
+        map.insert("platform".into(), name.platform.into());
+        map.insert("platform_id".into(), name.platform_id.into());
+        map.insert("handle".into(), name.handle.into());
+    }
+    Ok(record)
 }

@@ -8,10 +8,14 @@
 //! typed ([`error::UsageError`], [`error::Missing`]).
 //!
 //! Moving the use cases here from the binary is under way (issue 16): [`sources`] reads the store for
-//! every kernel, [`score`] holds what scoring's fronts share.
+//! every kernel, [`score`] holds what scoring's fronts share, [`explain`] says why an account scored
+//! what it did.
 
 pub mod accounts;
 pub mod error;
+pub mod explain;
+pub mod history;
 pub mod score;
 pub mod sources;
 pub mod time;
+pub mod topics;

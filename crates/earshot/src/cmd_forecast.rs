@@ -155,7 +155,7 @@ pub(crate) fn forecast_account(
     }
     let platform = a.platform.as_deref();
     let query = a.account.as_deref().unwrap_or_default();
-    let account = crate::cmd_explain::resolve(store, query, platform)?;
+    let account = earshot_app::accounts::resolve(store, query, platform)?;
     let name = display_name(store, account)?;
     let started = Instant::now();
     progress(0.0, "reading the stored interactions");

@@ -1,7 +1,7 @@
 //! `earshot trust`: the authenticity model — train it on labelled accounts, evaluate it beside the press
 //! rule set, print it, and explain one account's probability.
 
-use crate::cmd_explain::resolve;
+use earshot_app::accounts::resolve;
 use crate::exit::{Exit, UsageError};
 use crate::Cli;
 use anyhow::{bail, Context, Result};

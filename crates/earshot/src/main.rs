@@ -29,6 +29,7 @@ mod cmd_triage;
 mod cmd_trust;
 mod engine;
 mod exit;
+mod output;
 mod plan_source;
 mod progress;
 mod tweeteval;

@@ -235,7 +235,7 @@ impl PlanGraph {
 
 /// The stored account a list names (an @handle, handle or platform id); errors say `at` (file:line).
 pub fn stored_account(store: &Store, platform: Option<&str>, t: &str, at: &str) -> Result<i64> {
-    crate::cmd_explain::resolve(store, t, platform)
+    earshot_app::accounts::resolve(store, t, platform)
         .map_err(|e| UsageError(format!("{at}: {e}")).into())
 }
 

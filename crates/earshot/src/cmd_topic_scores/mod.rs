@@ -13,9 +13,12 @@ mod assign;
 pub use assign::TopicSource;
 
 use crate::cmd_explain::{
-    delta, delta_cell, delta_fields, delta_notes, resolve, run_input, snippet, window_text,
-    with_name, ExplainArgs, HistoryArgs,
+    delta_cell, delta_notes, snippet, window_text, ExplainArgs, HistoryArgs,
 };
+use earshot_app::accounts::{resolve, with_name};
+use earshot_app::explain::run_input;
+use earshot_app::topics::{TopicProfile, TopicStanding};
+use earshot_app::history::{delta, delta_fields};
 use crate::cmd_score::TopArgs;
 use crate::exit::{Exit, UsageError};
 use earshot_app::accounts::display_name;
@@ -428,129 +431,53 @@ pub fn run_top(cli: &Cli, args: &TopArgs, topic: &str) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// An account's topic profile in a run: what it posts about, and what it is listened to on.
-struct Profile {
-    source: String,
-    topics: usize,
-    rows: Vec<(TopicInfo, TopicScoreRow)>,
-}
-
-impl Profile {
-    fn load(store: &Store, run: i64, account: i64) -> Result<Option<Profile>> {
-        let Some(tr) = store.topic_run(run)? else {
-            return Ok(None);
-        };
-        let topics = store.run_topics(run)?;
-        let rows = store
-            .account_topic_scores(run, account)?
-            .into_iter()
-            .filter_map(|r| {
-                topics
-                    .iter()
-                    .find(|t| t.topic == r.topic)
-                    .map(|t| (t.clone(), r))
-            })
-            .collect();
-        Ok(Some(Profile {
-            source: tr.source,
-            topics: topics.len(),
-            rows,
-        }))
-    }
-
-    /// Topics it posts about, most posts first.
-    fn posts_about(&self) -> Vec<&(TopicInfo, TopicScoreRow)> {
-        let mut v: Vec<_> = self
-            .rows
-            .iter()
-            .filter(|(_, r)| r.posts_about > 0)
-            .collect();
-        v.sort_by(|a, b| {
-            b.1.posts_about
-                .cmp(&a.1.posts_about)
-                .then(a.0.topic.cmp(&b.0.topic))
-        });
-        v
-    }
-
-    /// Topics it is listened to on, most listened first.
-    fn listened_on(&self) -> Vec<&(TopicInfo, TopicScoreRow)> {
-        let mut v: Vec<_> = self.rows.iter().filter(|(_, r)| r.listened > 0.0).collect();
-        v.sort_by(|a, b| {
-            b.1.listened
-                .total_cmp(&a.1.listened)
-                .then(a.0.topic.cmp(&b.0.topic))
-        });
-        v
-    }
-
-    fn json(&self) -> serde_json::Value {
-        let item = |(t, r): &&(TopicInfo, TopicScoreRow)| {
-            json!({"key": t.key, "label": t.label, "score": r.score, "posts_about": r.posts_about,
-                   "reactions": r.reactions, "listened": r.listened})
-        };
-        json!({
-            "source": self.source, "topics": self.topics,
-            "posts_about": self.posts_about().iter().map(item).collect::<Vec<_>>(),
-            "listened_on": self.listened_on().iter().map(item).collect::<Vec<_>>(),
-        })
-    }
-
-    fn print(&self) {
-        println!(
-            "\ntopic profile ({} topics from {}):",
-            self.topics, self.source
-        );
-        if self.rows.is_empty() {
-            println!("  no posts on any of them, and no reactions through their posts");
-            return;
-        }
-        let list = |v: Vec<&(TopicInfo, TopicScoreRow)>, f: &dyn Fn(&TopicScoreRow) -> String| {
-            if v.is_empty() {
-                return "none".to_string();
-            }
-            v.iter()
-                .take(5)
-                .map(|(t, r)| format!("{} ({})", t.key, f(r)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        println!(
-            "  posts about:     {}",
-            list(self.posts_about(), &|r| format!(
-                "{} post{}",
-                r.posts_about,
-                if r.posts_about == 1 { "" } else { "s" }
-            ))
-        );
-        println!(
-            "  listened to on:  {}",
-            list(self.listened_on(), &|r| format!(
-                "{:.2} from {} reactions, topic score {:.0}",
-                r.listened, r.reactions, r.score
-            ))
-        );
-    }
-}
-
-/// The topic profile `explain` adds to its JSON: `null` when the run has no topics.
-pub fn profile_json(store: &Store, run: i64, account: i64) -> Result<serde_json::Value> {
-    Ok(Profile::load(store, run, account)?.map_or(serde_json::Value::Null, |p| p.json()))
-}
-
-/// The topic profile `explain` prints, when the run has topics.
+/// The topic profile `explain` prints, when the run has topics, with a hint to explain one topic.
 pub fn print_profile(store: &Store, run: i64, account: i64) -> Result<()> {
-    if let Some(p) = Profile::load(store, run, account)? {
-        p.print();
-        if let Some((t, _)) = p.listened_on().first().or(p.posts_about().first()) {
-            println!(
-                "  (`earshot explain {} --topic {}` explains one topic)",
-                display_name(store, account)?,
-                t.key
-            );
-        }
+    let Some(p) = TopicProfile::load(store, run, account)? else {
+        return Ok(());
+    };
+    print_topic_profile(&p);
+    if let Some(t) = p.listened_on.first().or(p.posts_about.first()) {
+        println!(
+            "  (`earshot explain {} --topic {}` explains one topic)",
+            display_name(store, account)?,
+            t.key
+        );
     }
     Ok(())
+}
+
+fn print_topic_profile(p: &TopicProfile) {
+    println!("\ntopic profile ({} topics from {}):", p.topics, p.source);
+    if !p.has_rows {
+        println!("  no posts on any of them, and no reactions through their posts");
+        return;
+    }
+    let list = |v: &[TopicStanding], f: &dyn Fn(&TopicStanding) -> String| {
+        if v.is_empty() {
+            return "none".to_string();
+        }
+        v.iter()
+            .take(5)
+            .map(|t| format!("{} ({})", t.key, f(t)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!(
+        "  posts about:     {}",
+        list(&p.posts_about, &|t| format!(
+            "{} post{}",
+            t.posts_about,
+            if t.posts_about == 1 { "" } else { "s" }
+        ))
+    );
+    println!(
+        "  listened to on:  {}",
+        list(&p.listened_on, &|t| format!(
+            "{:.2} from {} reactions, topic score {:.0}",
+            t.listened, t.reactions, t.score
+        ))
+    );
 }
 
 /// One of the account's posts on the topic, with the terms that put it there.
@@ -574,7 +501,7 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs, topic: &str) -> Result<Exit> {
     let tr = store
         .topic_run(run.id)?
         .with_context(|| format!("run #{} has topics but no stored taxonomy", run.id))?;
-    let (model, input) = run_input(cli.quiet, &store, &run)?;
+    let (model, input) = run_input(&store, &run, &crate::output::note_unless(cli.quiet))?;
     let topics: Topics = assign::compile(&tr.source, tr.taxonomy.clone(), tr.min_terms)
         .with_context(|| format!("the taxonomy stored with run #{}", run.id))?;
     let Assignment {
@@ -668,7 +595,7 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs, topic: &str) -> Result<Exit> {
             text,
         });
     }
-    let profile = Profile::load(&store, run.id, account)?;
+    let profile = TopicProfile::load(&store, run.id, account)?;
     if cli.json {
         let components: Vec<serde_json::Value> = COMPONENTS
             .iter()
@@ -684,7 +611,7 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs, topic: &str) -> Result<Exit> {
                 "components": components, "conversation": table.conversation[i],
                 "reactors": ev.reactors, "distinct_reactors": ev.distinct_reactors, "posts": shown,
                 "unanswered": ev.unanswered, "discarded": ev.discarded,
-                "profile": profile.as_ref().map(Profile::json),
+                "profile": profile,
         });
         println!("{}", with_name(&store, account, out)?);
         return Ok(Exit::Ok);
@@ -769,7 +696,7 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs, topic: &str) -> Result<Exit> {
         }
     }
     if let Some(p) = &profile {
-        p.print();
+        print_topic_profile(p);
     }
     Ok(Exit::Ok)
 }
