@@ -1,4 +1,4 @@
-//! The long computations the API offers (explanations, spread forecasts, campaign plans) live in the
+//! The long computations the API offers as jobs (spread forecasts, campaign plans) live in the
 //! algorithm crates and the binary's glue around them. The server does not know their internals: the
 //! binary hands it an [`Engine`], and the server calls it on the blocking pool or in a background job.
 
@@ -21,15 +21,6 @@ pub type Progress<'a> = &'a (dyn Fn(f64, &str) + Sync);
 /// What the server asks of the binary. Each method opens the database at `db` itself, so it can run
 /// beside the server's own connections. Results are JSON, in the shape the CLI's `--json` output has.
 pub trait Engine: Send + Sync + 'static {
-    /// Why `account` scored what it did in `run` (default: the latest): `earshot --json explain`.
-    fn explain(
-        &self,
-        db: &Path,
-        account: i64,
-        run: Option<i64>,
-        evidence: usize,
-    ) -> Result<serde_json::Value, EngineError>;
-
     /// The distribution of a new post's reach: `earshot --json forecast`.
     fn forecast(
         &self,

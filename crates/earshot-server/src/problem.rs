@@ -62,6 +62,17 @@ impl ApiError {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, detail)
     }
 
+    /// A use case's failure: what the request got wrong (a value out of range, something the database
+    /// does not hold) is a 422 with the use case's message, anything else an internal failure.
+    pub fn from_app(e: anyhow::Error) -> Self {
+        use earshot_app::error::{Missing, UsageError};
+        if e.downcast_ref::<UsageError>().is_some() || e.downcast_ref::<Missing>().is_some() {
+            Self::unprocessable(format!("{e:#}"))
+        } else {
+            Self::internal(format!("{e:#}"))
+        }
+    }
+
     /// An internal failure: the cause is logged, the client gets a generic detail.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(cause = %cause, "internal error");

@@ -129,7 +129,11 @@ impl Rmat {
         let levels = &self.levels[..self.scale as usize];
         levels.iter().enumerate().fold(1.0, |p, (i, level)| {
             let one = (raw >> (self.scale as usize - 1 - i)) & 1 == 1;
-            p * if one { 1.0 - level.p_zero } else { level.p_zero }
+            p * if one {
+                1.0 - level.p_zero
+            } else {
+                level.p_zero
+            }
         })
     }
 }
@@ -204,13 +208,28 @@ mod tests {
         for (raw, &got) in counts.iter().enumerate() {
             let want = r.raw_id_probability(raw as u64) * f64::from(n);
             let sd = want.sqrt();
-            assert!((f64::from(got) - want).abs() < 5.0 * sd + 1.0, "id {raw}: {got} drawn, {want:.0} expected");
+            assert!(
+                (f64::from(got) - want).abs() < 5.0 * sd + 1.0,
+                "id {raw}: {got} drawn, {want:.0} expected"
+            );
         }
         let singles: Vec<f64> = (0..scale).map(|b| r.raw_id_probability(1 << b)).collect();
-        let (lo, hi) = singles.iter().fold((1.0f64, 0.0f64), |(l, h), &p| (l.min(p), h.max(p)));
-        assert!(hi / lo > 1.05, "ids with one 1-bit still share a level: {singles:?}");
+        let (lo, hi) = singles
+            .iter()
+            .fold((1.0f64, 0.0f64), |(l, h), &p| (l.min(p), h.max(p)));
+        assert!(
+            hi / lo > 1.05,
+            "ids with one 1-bit still share a level: {singles:?}"
+        );
         let plain = rmat(scale, 0.0, 5);
-        let plain_singles: Vec<f64> = (0..scale).map(|b| plain.raw_id_probability(1 << b)).collect();
-        assert!(plain_singles.windows(2).all(|w| (w[0] - w[1]).abs() < 1e-15), "{plain_singles:?}");
+        let plain_singles: Vec<f64> = (0..scale)
+            .map(|b| plain.raw_id_probability(1 << b))
+            .collect();
+        assert!(
+            plain_singles
+                .windows(2)
+                .all(|w| (w[0] - w[1]).abs() < 1e-15),
+            "{plain_singles:?}"
+        );
     }
 }

@@ -2,12 +2,12 @@
 //! `earshot advocates eval-reasons`: how well a complaint-reason taxonomy agrees with labelled reasons.
 
 use crate::exit::{Exit, UsageError};
-use earshot_app::accounts::display_name;
-use earshot_app::sources::load_input;
 use crate::window::WindowArgs;
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
+use earshot_app::accounts::display_name;
+use earshot_app::sources::load_input;
 use earshot_model::InteractionKind;
 use earshot_sentiment::{Polarity, SentimentModel};
 use earshot_store::Store;

@@ -3,11 +3,11 @@
 
 use crate::exit::{Exit, UsageError};
 use crate::progress::Report;
-use earshot_app::accounts::display_name;
 use crate::window::parse_instant;
 use crate::Cli;
 use anyhow::{Context, Result};
 use clap::Args;
+use earshot_app::accounts::display_name;
 use earshot_diffusion::{
     calibrate, learn_reach_model, post_outcomes, Calibration, InteractionRow, PostRow, ReachConfig,
     ReachForecast, ReachModel,
@@ -306,7 +306,13 @@ fn run_calibrate(
         from: Some(cut),
         to: parse_instant("--score-until", &a.score_until)?,
     };
-    let later = earshot_app::sources::diffusion::read(store, window, a.platform.as_deref(), &mut ids, true)?;
+    let later = earshot_app::sources::diffusion::read(
+        store,
+        window,
+        a.platform.as_deref(),
+        &mut ids,
+        true,
+    )?;
     let outcomes = post_outcomes(
         ids.len() as u32,
         &later.posts,

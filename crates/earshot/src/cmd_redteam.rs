@@ -2,10 +2,10 @@
 //! moves its target, beside a control of real reactions that should move it.
 
 use crate::exit::{Exit, UsageError};
-use earshot_app::sources::{apply_behaviour, flag_posts, load_input_before_behaviour, Text};
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use earshot_app::sources::{apply_behaviour, flag_posts, load_input_before_behaviour, Text};
 use earshot_model::{stable_id, Account, InteractionKind, Profile};
 use earshot_score::{score, PostInfo, Reaction, ScoreInput, ScoreModel};
 use earshot_store::{Store, TimeWindow};

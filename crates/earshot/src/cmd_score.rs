@@ -1,12 +1,12 @@
 //! `earshot score` and `earshot top`: compute and store a scoring run; list its best accounts.
 
 use crate::exit::{Exit, UsageError};
-use earshot_app::score::stored_rows;
-use earshot_app::sources::{load_input, Text};
 use crate::window::WindowArgs;
 use crate::Cli;
 use anyhow::{Context, Result};
 use clap::Args;
+use earshot_app::score::stored_rows;
+use earshot_app::sources::{load_input, Text};
 use earshot_score::{score, ScoreModel};
 use earshot_store::{NamedScore, ScoreRun, Store, TimeWindow, COMPONENTS};
 use earshot_trust::TrustModel;

@@ -1,11 +1,11 @@
 //! `earshot trust`: the authenticity model — train it on labelled accounts, evaluate it beside the press
 //! rule set, print it, and explain one account's probability.
 
-use earshot_app::accounts::resolve;
 use crate::exit::{Exit, UsageError};
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
+use earshot_app::accounts::resolve;
 use earshot_model::Account;
 use earshot_store::Store;
 use earshot_trust::eval::{metrics, rule_metrics};
@@ -549,7 +549,10 @@ fn scan(cli: &Cli, args: &ScanArgs) -> Result<Exit> {
     if !least.is_empty() {
         println!("\nleast authentic (weight scoring gives their reactions):");
         for (a, w) in &least {
-            println!("  {:<28} {w:.3}", earshot_app::accounts::display_name(&store, *a)?);
+            println!(
+                "  {:<28} {w:.3}",
+                earshot_app::accounts::display_name(&store, *a)?
+            );
         }
     }
     Ok(Exit::Ok)

@@ -1,6 +1,5 @@
-//! The server's [`Engine`]: explanations, forecasts and plans for `earshot serve`, computed by the same
-//! code as `earshot --json explain`, `forecast` and `plan` (`earshot_app::explain::explain_account`,
-//! `cmd_forecast::forecast_account`, `cmd_plan::plan`). The API's parameters become the commands'
+//! The server's [`Engine`]: forecasts and plans for `earshot serve`, computed by the same code as
+//! `earshot --json forecast` and `plan` (`cmd_forecast::forecast_account`, `cmd_plan::plan`). The API's parameters become the commands'
 //! arguments, starting from the command line's own defaults, so a job and the command with the same
 //! parameters give the same result.
 
@@ -135,21 +134,6 @@ fn plan_args(p: &PlanParams) -> Result<PlanArgs, EngineError> {
 }
 
 impl Engine for CliEngine {
-    fn explain(
-        &self,
-        db: &Path,
-        account: i64,
-        run: Option<i64>,
-        evidence: usize,
-    ) -> Result<serde_json::Value, EngineError> {
-        let store = open(db)?;
-        let shown = earshot_app::accounts::display_name(&store, account).map_err(engine_error)?;
-        let x = earshot_app::explain::explain_account(&store, account, &shown, run, evidence, &|_| {})
-            .map_err(engine_error)?;
-        let report = x.report(&store).map_err(engine_error)?;
-        serde_json::to_value(report).map_err(|e| EngineError::Failed(e.to_string()))
-    }
-
     fn check_forecast(&self, db: &Path, params: &ForecastParams) -> Result<(), EngineError> {
         let (a, _) = forecast_args(params)?;
         let store = open(db)?;

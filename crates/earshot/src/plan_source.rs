@@ -113,7 +113,9 @@ impl PlanGraph {
     pub fn name(&self, store: Option<&Store>, d: u32) -> Result<String> {
         match (&self.nodes, store) {
             (PlanNodes::File(ext), _) => Ok(ext[d as usize].to_string()),
-            (PlanNodes::Stored(ids), Some(s)) => earshot_app::accounts::display_name(s, ids.external(d)),
+            (PlanNodes::Stored(ids), Some(s)) => {
+                earshot_app::accounts::display_name(s, ids.external(d))
+            }
             (PlanNodes::Stored(ids), None) => Ok(format!("#{}", ids.external(d))),
         }
     }

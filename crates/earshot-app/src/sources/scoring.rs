@@ -2,9 +2,7 @@
 //! and authenticity weights.
 
 use anyhow::Result;
-use earshot_score::{
-    PostFlag, PostInfo, Reaction, ReplyClass, ScoreInput, TextSignals,
-};
+use earshot_score::{PostFlag, PostInfo, Reaction, ReplyClass, ScoreInput, TextSignals};
 use earshot_store::{InteractionRow, Store, TimeWindow};
 use earshot_trust::TrustModel;
 use rayon::prelude::*;

@@ -5,6 +5,7 @@ use crate::problem::{ApiError, ApiResult, Body, Json, Path, Query};
 use crate::state::{AppState, RunInfo};
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
+use earshot_app::explain::ExplainReport;
 use earshot_store::{
     AccountMatch, AccountName, NamedScore, ScoreRow, ScoreRun, Store, TopicInfo, COMPONENTS,
     TOPIC_COMPONENTS,
@@ -241,13 +242,13 @@ pub struct ExplainParams {
     params(("platform" = String, Path, description = "The platform"),
            ("account" = String, Path, description = "`@handle`, `handle` or the platform's id"),
            ExplainParams),
-    responses((status = 200, description = "The explanation (the shape of `earshot --json explain`)", body = Object),
+    responses((status = 200, description = "The explanation (as `earshot --json explain`)", body = ExplainReport),
               (status = 422, description = "The account has no score in the run: it had no interactions in the run's window", body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn get_explanation(
     State(state): State<AppState>,
     Path((platform, account)): Path<(String, String)>,
     Query(q): Query<ExplainParams>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<ExplainReport>> {
     let evidence = q.evidence.unwrap_or(10);
     if evidence > 100 {
         return Err(ApiError::bad_request("evidence must be 0–100"));
@@ -259,13 +260,25 @@ pub async fn get_explanation(
     let (id, run) = state
         .read(move |s| Ok((find(s, &platform, &account)?.id, score_run(s, q.run)?.id)))
         .await?;
-    let engine = state.engine();
     let db = state.config().db.clone();
-    let out =
-        tokio::task::spawn_blocking(move || engine.explain(&db, id, Some(run), evidence as usize))
-            .await
-            .map_err(ApiError::internal)?;
-    out.map(Json).map_err(crate::routes::jobs::engine_error)
+    // The recomputation takes seconds on a large run: it gets its own connection on the blocking pool
+    // rather than holding one of the server's readers.
+    let report = tokio::task::spawn_blocking(move || -> anyhow::Result<ExplainReport> {
+        let store = earshot_store::Store::open_existing(&db)?;
+        let shown = earshot_app::accounts::display_name(&store, id)?;
+        let x = earshot_app::explain::explain_account(
+            &store,
+            id,
+            &shown,
+            Some(run),
+            evidence as usize,
+            &|note| tracing::info!(note, "explanation"),
+        )?;
+        x.report(&store)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    report.map(Json).map_err(ApiError::from_app)
 }
 
 /// One run's score of the account.

@@ -12,20 +12,18 @@ mod assign;
 
 pub use assign::TopicSource;
 
-use crate::cmd_explain::{
-    delta_cell, delta_notes, snippet, window_text, ExplainArgs, HistoryArgs,
-};
-use earshot_app::accounts::{resolve, with_name};
-use earshot_app::explain::run_input;
-use earshot_app::topics::{TopicProfile, TopicStanding};
-use earshot_app::history::{delta, delta_fields};
+use crate::cmd_explain::{delta_cell, delta_notes, snippet, window_text, ExplainArgs, HistoryArgs};
 use crate::cmd_score::TopArgs;
 use crate::exit::{Exit, UsageError};
-use earshot_app::accounts::display_name;
-use earshot_app::sources::Text;
 use crate::Cli;
 use anyhow::{bail, Context, Result};
 use assign::{Assigned, Assignment, Topics};
+use earshot_app::accounts::display_name;
+use earshot_app::accounts::{resolve, with_name};
+use earshot_app::explain::run_input;
+use earshot_app::history::{delta, delta_fields};
+use earshot_app::sources::Text;
+use earshot_app::topics::{TopicProfile, TopicStanding};
 use earshot_model::format_utc;
 use earshot_score::{
     evidence, score_topic, AuthorityGraph, Component, ScoreInput, ScoreModel, ScoreTable,
