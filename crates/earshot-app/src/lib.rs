@@ -14,8 +14,13 @@
 pub mod accounts;
 pub mod error;
 pub mod explain;
+pub mod forecast;
 pub mod history;
 pub mod score;
 pub mod sources;
 pub mod time;
 pub mod topics;
+
+/// Told the share of the work done (0–1) and what is being done, from any thread: how a use case
+/// reports to a progress bar or a background job.
+pub type Progress<'a> = &'a (dyn Fn(f64, &str) + Sync);

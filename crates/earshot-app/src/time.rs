@@ -17,3 +17,19 @@ pub fn parse_instant(field: &str, value: &Option<String>) -> Result<Option<i64>>
         }),
     }
 }
+
+/// An instant with the text it was parsed from, so that a message can quote the user's own words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GivenInstant {
+    /// Unix seconds.
+    pub at: i64,
+    pub given: String,
+}
+
+/// [`parse_instant`], keeping the text.
+pub fn parse_given(field: &str, value: &Option<String>) -> Result<Option<GivenInstant>> {
+    Ok(parse_instant(field, value)?.map(|at| GivenInstant {
+        at,
+        given: value.clone().unwrap_or_default(),
+    }))
+}

@@ -1,4 +1,4 @@
-//! The long computations the API offers as jobs (spread forecasts, campaign plans) live in the
+//! Campaign plans, the one long computation the API still reaches through the binary, live in the
 //! algorithm crates and the binary's glue around them. The server does not know their internals: the
 //! binary hands it an [`Engine`], and the server calls it on the blocking pool or in a background job.
 
@@ -21,27 +21,9 @@ pub type Progress<'a> = &'a (dyn Fn(f64, &str) + Sync);
 /// What the server asks of the binary. Each method opens the database at `db` itself, so it can run
 /// beside the server's own connections. Results are JSON, in the shape the CLI's `--json` output has.
 pub trait Engine: Send + Sync + 'static {
-    /// The distribution of a new post's reach: `earshot --json forecast`.
-    fn forecast(
-        &self,
-        db: &Path,
-        params: &crate::routes::jobs::ForecastParams,
-        progress: Progress<'_>,
-    ) -> Result<serde_json::Value, EngineError>;
-
-    /// Check a forecast's parameters against the database before the job is queued, cheaply (the
-    /// account exists, `until` parses), so a client hears of a mistake at once: `Invalid` is a 422.
-    /// The default checks nothing; `forecast` must check again either way.
-    fn check_forecast(
-        &self,
-        _db: &Path,
-        _params: &crate::routes::jobs::ForecastParams,
-    ) -> Result<(), EngineError> {
-        Ok(())
-    }
-
     /// Check a plan's parameters before the job is queued (the audience topic and the excluded
-    /// accounts exist), as [`Engine::check_forecast`].
+    /// accounts exist), cheaply, so a client hears of a mistake at once: `Invalid` is a 422. The
+    /// default checks nothing; `plan` must check again either way.
     fn check_plan(
         &self,
         _db: &Path,

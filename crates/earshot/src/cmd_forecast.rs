@@ -2,20 +2,17 @@
 //! stored interactions; and `--calibrate`, which checks such forecasts against what later posts reached.
 
 use crate::exit::{Exit, UsageError};
-use crate::progress::Report;
+use crate::output::print_json;
 use crate::window::parse_instant;
 use crate::Cli;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
-use earshot_app::accounts::display_name;
-use earshot_diffusion::{
-    calibrate, learn_reach_model, post_outcomes, Calibration, InteractionRow, PostRow, ReachConfig,
-    ReachForecast, ReachModel,
+use earshot_app::forecast::{
+    calibrate_forecasts, forecast_account, AccountForecast, CalibrationRequest, ForecastRequest,
+    Learning,
 };
-use earshot_graph::DenseIds;
-use earshot_store::{Store, TimeWindow};
-use serde_json::json;
-use std::time::{Duration, Instant};
+use earshot_app::time::parse_given;
+use earshot_store::Store;
 
 /// Forecast the reach of a new post of ACCOUNT: the distribution of how many accounts will pass it on
 /// (mean, p10/p50/p90, P(reach ≥ N)), from Monte Carlo simulations of a model learned from the stored
@@ -78,149 +75,27 @@ pub struct ForecastArgs {
     pub calibrate_simulations: usize,
 }
 
-/// Stored posts and interactions over dense ids.
-struct Stored {
-    ids: DenseIds,
-    posts: Vec<PostRow>,
-    interactions: Vec<InteractionRow>,
-}
-
-fn load(store: &Store, window: TimeWindow, platform: Option<&str>) -> Result<Stored> {
-    let mut ids = DenseIds::new();
-    let rows = earshot_app::sources::diffusion::read(store, window, platform, &mut ids, true)?;
-    Ok(Stored {
-        ids,
-        posts: rows.posts,
-        interactions: rows.interactions,
-    })
-}
-
-fn config(a: &ForecastArgs) -> ReachConfig {
-    ReachConfig {
-        burst_gap: a.burst_gap,
-        shrinkage: a.shrinkage,
-        prior_strength: a.prior_strength,
-        ..ReachConfig::default()
-    }
-}
-
-fn learn(a: &ForecastArgs, stored: &Stored) -> Result<ReachModel> {
-    learn_reach_model(
-        stored.ids.len() as u32,
-        &stored.posts,
-        &stored.interactions,
-        &config(a),
-    )
-    .map_err(|e| UsageError(format!("cannot learn a forecast: {e}")).into())
-}
-
-/// The events a forecast learns from: everything before `until`, or everything.
-fn learn_window(until: Option<i64>) -> TimeWindow {
-    match until {
-        Some(t) => TimeWindow {
-            from: None,
-            to: Some(t),
-        },
-        None => TimeWindow::all(),
-    }
-}
-
-/// The forecast of one account's next post, with what it was learned from: what `earshot forecast
-/// ACCOUNT` prints and the API's forecast job returns.
-pub(crate) struct AccountForecast {
-    /// The account as a person would name it.
-    pub name: String,
-    pub seed: u64,
-    /// Learned from events before this instant.
-    pub until: Option<i64>,
-    /// Thresholds N of P(reach ≥ N), ascending.
-    pub thresholds: Vec<u32>,
-    pub forecast: ReachForecast,
-    pub model: ReachModel,
-    /// Reading and learning, wall clock.
-    pub learned_in: Duration,
-}
-
-/// Forecast `a.account`'s next post from the events before `until` (parsed from `a.until`), telling
-/// `progress` how far it got: reading, learning, then the simulations. An unknown account is
-/// [`crate::exit::Missing`]; one without interactions to learn from, a [`UsageError`].
-pub(crate) fn forecast_account(
-    store: &Store,
-    a: &ForecastArgs,
-    until: Option<i64>,
-    progress: Report<'_>,
-) -> Result<AccountForecast> {
-    if a.simulations == 0 {
-        return Err(UsageError("simulations must be at least 1".into()).into());
-    }
-    let platform = a.platform.as_deref();
-    let query = a.account.as_deref().unwrap_or_default();
-    let account = earshot_app::accounts::resolve(store, query, platform)?;
-    let name = display_name(store, account)?;
-    let started = Instant::now();
-    progress(0.0, "reading the stored interactions");
-    let stored = load(store, learn_window(until), platform)?;
-    progress(0.2, "learning the reach model");
-    let model = learn(a, &stored)?;
-    let learned_in = started.elapsed();
-    let Some(author) = stored.ids.get(account) else {
-        return Err(UsageError(format!(
-            "{name} has no interactions{} to learn from",
-            a.until
-                .as_ref()
-                .map(|u| format!(" before {u}"))
-                .unwrap_or_default()
-        ))
-        .into());
-    };
-    progress(0.4, "simulating cascades");
-    let forecast = model
-        .forecast_reporting(author, a.simulations, a.seed, a.threads, &|p| {
-            progress(0.4 + 0.6 * p, "simulating cascades")
+impl ForecastArgs {
+    /// The request these arguments make, with `until` parsed.
+    pub fn request(&self) -> Result<ForecastRequest> {
+        Ok(ForecastRequest {
+            account: self.account.clone().unwrap_or_default(),
+            platform: self.platform.clone(),
+            until: parse_given("--until", &self.until)?,
+            reach: self.reach.clone(),
+            simulations: self.simulations,
+            seed: self.seed,
+            threads: self.threads,
+            learning: self.learning(),
         })
-        .context("forecasting")?;
-    let mut thresholds: Vec<u32> = if a.reach.is_empty() {
-        [1, 10, 100, 1000]
-            .into_iter()
-            .filter(|&n| n <= forecast.reach.max.max(10))
-            .collect()
-    } else {
-        a.reach.clone()
-    };
-    thresholds.sort_unstable();
-    thresholds.dedup();
-    Ok(AccountForecast {
-        name,
-        seed: a.seed,
-        until,
-        thresholds,
-        forecast,
-        model,
-        learned_in,
-    })
-}
+    }
 
-impl AccountForecast {
-    /// `earshot --json forecast ACCOUNT`'s output.
-    pub fn json(&self) -> serde_json::Value {
-        let (f, model) = (&self.forecast, &self.model);
-        let r = &f.reach;
-        let p: Vec<_> = self
-            .thresholds
-            .iter()
-            .map(|&n| json!({"n": n, "probability": r.probability_at_least(n)}))
-            .collect();
-        json!({
-            "account": self.name, "model": "independent cascade + new audience",
-            "simulations": r.simulations, "seed": self.seed, "conditional_on_one_reshare": f.conditional,
-            "mean": r.mean, "std_error": r.std_error, "p10": r.p10, "p50": r.p50, "p90": r.p90,
-            "min": r.min, "max": r.max, "probability_at_least": p,
-            "mean_through_ties": f.mean_through_ties, "mean_new_audience": f.mean_new_audience,
-            "own_posts": f.own_posts, "own_weight": f.own_weight,
-            "learned": {"posts": model.posts, "derived_posts": model.derived_posts,
-                "ties": model.graph().edges(), "pooled_tie_rate": model.prior_mean,
-                "until": self.until},
-        })
+    fn learning(&self) -> Learning {
+        Learning {
+            burst_gap: self.burst_gap,
+            shrinkage: self.shrinkage,
+            prior_strength: self.prior_strength,
+        }
     }
 }
 
@@ -229,15 +104,13 @@ pub fn run(cli: &Cli, a: &ForecastArgs) -> Result<Exit> {
         return Err(UsageError("simulations must be at least 1".into()).into());
     }
     let store = Store::open_existing(&cli.db)?;
-    let until = parse_instant("--until", &a.until)?;
+    let req = a.request()?;
     if a.calibrate {
-        let stored = load(&store, learn_window(until), a.platform.as_deref())?;
-        let model = learn(a, &stored)?;
-        return run_calibrate(cli, a, &store, stored, &model, until.unwrap_or(i64::MAX));
+        return run_calibrate(cli, a, &store, req.until.map_or(i64::MAX, |u| u.at));
     }
-    let out = forecast_account(&store, a, until, &|_, _| {})?;
+    let out = forecast_account(&store, &req, &|_, _| {})?;
     if cli.json {
-        println!("{}", out.json());
+        print_json(&out.report())?;
         return Ok(Exit::Ok);
     }
     let AccountForecast {
@@ -291,89 +164,46 @@ pub fn run(cli: &Cli, a: &ForecastArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn run_calibrate(
-    cli: &Cli,
-    a: &ForecastArgs,
-    store: &Store,
-    learned: Stored,
-    model: &ReachModel,
-    cut: i64,
-) -> Result<Exit> {
-    let started = Instant::now();
-    // The later events, over the same dense ids (new accounts get new ids, beyond the model's graph).
-    let Stored { mut ids, .. } = learned;
-    let window = TimeWindow {
-        from: Some(cut),
-        to: parse_instant("--score-until", &a.score_until)?,
+fn run_calibrate(cli: &Cli, a: &ForecastArgs, store: &Store, cut: i64) -> Result<Exit> {
+    let req = CalibrationRequest {
+        platform: a.platform.clone(),
+        cut,
+        score_until: parse_instant("--score-until", &a.score_until)?,
+        learning: a.learning(),
+        simulations: a.calibrate_simulations,
+        seed: a.seed,
+        threads: a.threads,
     };
-    let later = earshot_app::sources::diffusion::read(
-        store,
-        window,
-        a.platform.as_deref(),
-        &mut ids,
-        true,
-    )?;
-    let outcomes = post_outcomes(
-        ids.len() as u32,
-        &later.posts,
-        &later.interactions,
-        &config(a),
-    )?;
-    let authors = {
-        let mut v: Vec<u32> = outcomes.iter().map(|o| o.author).collect();
-        v.dedup();
-        v.len() as u64
-    };
-    let bar = crate::progress::count_bar(authors, "authors", cli.quiet);
-    let report = calibrate(
-        model,
-        &outcomes,
-        a.calibrate_simulations,
-        a.seed,
-        a.threads,
-        &|| bar.inc(1),
-    )?;
+    let bar = crate::progress::count_bar(0, "authors", cli.quiet);
+    let summary = calibrate_forecasts(store, &req, &|done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
     bar.finish_and_clear();
-    let elapsed = started.elapsed().as_secs_f64();
-    let rows = [
-        ("all posts", &report.all),
-        ("authors with posts before", &report.with_history),
-        ("authors without", &report.without_history),
-    ];
     if cli.json {
-        let part = |c: &Calibration| {
-            json!({"posts": c.outcomes, "inside_p10_p90": c.interval_coverage(),
-                   "forecast_mass_p10_p90": c.interval_mass(), "central_80_randomized_pit": c.central_80_coverage(),
-                   "pit_tenths": c.pit_histogram(), "mean_crps": c.mean_crps()})
-        };
-        println!(
-            "{}",
-            json!({
-                "until": cut, "learned_posts": model.posts, "learned_derived_posts": model.derived_posts,
-                "ties": model.graph().edges(), "pooled_tie_rate": model.prior_mean,
-                "simulations_per_author": a.calibrate_simulations, "seed": a.seed,
-                "authors_forecast": report.authors, "authors_first_seen_after": report.newcomers,
-                "all": part(&report.all), "with_history": part(&report.with_history),
-                "without_history": part(&report.without_history), "seconds": elapsed,
-            })
-        );
+        print_json(&summary)?;
         return Ok(Exit::Ok);
     }
+    let rows = [
+        ("all posts", &summary.all),
+        ("authors with posts before", &summary.with_history),
+        ("authors without", &summary.without_history),
+    ];
     println!(
         "Learned before {}: {} posts ({} derived from reshares), {} ties, pooled tie rate {:.2}%.",
         a.until.as_deref().unwrap_or_default(),
-        model.posts,
-        model.derived_posts,
-        model.graph().edges(),
-        100.0 * model.prior_mean
+        summary.learned_posts,
+        summary.learned_derived_posts,
+        summary.ties,
+        100.0 * summary.pooled_tie_rate
     );
     println!(
         "Scored {} later posts of {} authors ({} first seen after the cut, forecast as newcomers), {} simulations per author, in {:.1} s.",
-        report.all.outcomes,
-        report.authors,
-        report.newcomers,
+        summary.all.posts,
+        summary.authors_forecast,
+        summary.authors_first_seen_after,
         a.calibrate_simulations,
-        elapsed
+        summary.seconds
     );
     println!(
         "{:<28} {:>8} {:>14} {:>14} {:>18} {:>10}",
@@ -382,16 +212,16 @@ fn run_calibrate(
     for (label, c) in rows {
         println!(
             "{label:<28} {:>8} {:>13.1}% {:>13.1}% {:>17.1}% {:>10.2}",
-            c.outcomes,
-            100.0 * c.interval_coverage(),
-            100.0 * c.interval_mass(),
-            100.0 * c.central_80_coverage(),
-            c.mean_crps()
+            c.posts,
+            100.0 * c.inside_p10_p90,
+            100.0 * c.forecast_mass_p10_p90,
+            100.0 * c.central_80_randomized_pit,
+            c.mean_crps
         );
     }
-    let tenths: Vec<String> = report
+    let tenths: Vec<String> = summary
         .all
-        .pit_histogram()
+        .pit_tenths
         .iter()
         .map(|x| format!("{:.3}", x))
         .collect();

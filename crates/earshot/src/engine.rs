@@ -1,14 +1,13 @@
-//! The server's [`Engine`]: forecasts and plans for `earshot serve`, computed by the same code as
-//! `earshot --json forecast` and `plan` (`cmd_forecast::forecast_account`, `cmd_plan::plan`). The API's parameters become the commands'
+//! The server's [`Engine`]: plans for `earshot serve`, computed by the same code as `earshot --json
+//! plan` (`cmd_plan::plan`). The API's parameters become the commands'
 //! arguments, starting from the command line's own defaults, so a job and the command with the same
 //! parameters give the same result.
 
-use crate::cmd_forecast::ForecastArgs;
 use crate::cmd_plan::PlanArgs;
 use crate::exit::{Missing, UsageError};
 use crate::plan_source::Probabilities;
 use earshot_diffusion::DiffusionError;
-use earshot_server::routes::jobs::{ForecastParams, PlanParams, PlanProbabilities};
+use earshot_server::routes::jobs::{PlanParams, PlanProbabilities};
 use earshot_server::{Engine, EngineError, Progress};
 use earshot_store::Store;
 use std::path::Path;
@@ -95,23 +94,6 @@ fn command_args<A: clap::Args + clap::FromArgMatches>(argv: &[&str]) -> Result<A
     A::from_arg_matches(&matches).map_err(failed)
 }
 
-/// `earshot forecast ACCOUNT --platform P` with the job's parameters, and `until` parsed.
-fn forecast_args(p: &ForecastParams) -> Result<(ForecastArgs, Option<i64>), EngineError> {
-    // After `--`, an account such as `-1` is the account, not an option.
-    let mut a: ForecastArgs = command_args(&["--", &p.account])?;
-    a.platform = Some(p.platform.clone());
-    a.until = p.until.clone();
-    a.reach = p.reach.clone();
-    if let Some(n) = p.simulations {
-        a.simulations = n as usize;
-    }
-    if let Some(seed) = p.seed {
-        a.seed = seed;
-    }
-    let until = crate::window::parse_instant("until", &p.until).map_err(engine_error)?;
-    Ok((a, until))
-}
-
 /// `earshot plan --k K` on the stored interactions with the job's parameters (its exclusions are
 /// passed beside the arguments).
 fn plan_args(p: &PlanParams) -> Result<PlanArgs, EngineError> {
@@ -134,28 +116,6 @@ fn plan_args(p: &PlanParams) -> Result<PlanArgs, EngineError> {
 }
 
 impl Engine for CliEngine {
-    fn check_forecast(&self, db: &Path, params: &ForecastParams) -> Result<(), EngineError> {
-        let (a, _) = forecast_args(params)?;
-        let store = open(db)?;
-        let account = a.account.as_deref().unwrap_or_default();
-        earshot_app::accounts::resolve(&store, account, a.platform.as_deref())
-            .map(|_| ())
-            .map_err(engine_error)
-    }
-
-    fn forecast(
-        &self,
-        db: &Path,
-        params: &ForecastParams,
-        progress: Progress<'_>,
-    ) -> Result<serde_json::Value, EngineError> {
-        let (a, until) = forecast_args(params)?;
-        let store = open(db)?;
-        crate::cmd_forecast::forecast_account(&store, &a, until, progress)
-            .map(|f| f.json())
-            .map_err(engine_error)
-    }
-
     fn check_plan(&self, db: &Path, params: &PlanParams) -> Result<(), EngineError> {
         let a = plan_args(params)?;
         let store = open(db)?;

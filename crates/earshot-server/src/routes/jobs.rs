@@ -11,6 +11,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Extension;
+use earshot_app::forecast::ForecastRequest;
 use earshot_store::{JobRecord, JobStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -172,20 +173,69 @@ fn check_plan(p: &PlanParams) -> ApiResult<()> {
     Ok(())
 }
 
-/// The engine's cheap check of a job's parameters against the database, on the blocking pool.
-async fn engine_check<P: Send + 'static>(
+/// A use case's failure as a job reports it: what the request got wrong (a usage error, something the
+/// database does not hold) is `Invalid`, shown to the client; anything else `Failed`, logged.
+fn app_failure(e: anyhow::Error) -> EngineError {
+    use earshot_app::error::{Missing, UsageError};
+    if e.downcast_ref::<UsageError>().is_some() || e.downcast_ref::<Missing>().is_some() {
+        EngineError::Invalid(format!("{e:#}"))
+    } else {
+        EngineError::Failed(format!("{e:#}"))
+    }
+}
+
+/// A cheap check of a job's parameters against the database, on the blocking pool, before it is queued.
+async fn check_against_db<P: Send + 'static>(
     state: &AppState,
     params: P,
-    check: impl FnOnce(&dyn crate::Engine, &std::path::Path, &P) -> Result<(), EngineError>
-        + Send
-        + 'static,
+    check: impl FnOnce(&std::path::Path, &P) -> Result<(), EngineError> + Send + 'static,
 ) -> ApiResult<P> {
-    let engine = state.engine();
     let db = state.config().db.clone();
-    tokio::task::spawn_blocking(move || check(engine.as_ref(), &db, &params).map(|()| params))
+    tokio::task::spawn_blocking(move || check(&db, &params).map(|()| params))
         .await
         .map_err(ApiError::internal)?
         .map_err(engine_error)
+}
+
+/// The forecast a job's parameters ask for: the command line's defaults, with the values given.
+fn forecast_request(p: &ForecastParams) -> Result<ForecastRequest, EngineError> {
+    let mut req = ForecastRequest::new(p.account.clone());
+    req.platform = Some(p.platform.clone());
+    req.until = earshot_app::time::parse_given("`until`", &p.until).map_err(app_failure)?;
+    req.reach = p.reach.clone();
+    if let Some(n) = p.simulations {
+        req.simulations = n as usize;
+    }
+    if let Some(seed) = p.seed {
+        req.seed = seed;
+    }
+    Ok(req)
+}
+
+fn open_store(db: &std::path::Path) -> Result<earshot_store::Store, EngineError> {
+    earshot_store::Store::open_existing(db)
+        .map_err(|e| EngineError::Failed(format!("opening database {}: {e}", db.display())))
+}
+
+/// Before a forecast is queued: `until` parses and the account exists.
+fn precheck_forecast(db: &std::path::Path, p: &ForecastParams) -> Result<(), EngineError> {
+    let req = forecast_request(p)?;
+    let store = open_store(db)?;
+    earshot_app::accounts::resolve(&store, &req.account, req.platform.as_deref())
+        .map(|_| ())
+        .map_err(app_failure)
+}
+
+fn run_forecast(
+    db: &std::path::Path,
+    p: &ForecastParams,
+    progress: crate::engine::Progress<'_>,
+) -> Result<serde_json::Value, EngineError> {
+    let req = forecast_request(p)?;
+    let store = open_store(db)?;
+    let forecast =
+        earshot_app::forecast::forecast_account(&store, &req, progress).map_err(app_failure)?;
+    serde_json::to_value(forecast.report()).map_err(|e| EngineError::Failed(e.to_string()))
 }
 
 /// Store a job and start it on the blocking pool once a slot is free.
@@ -195,7 +245,6 @@ async fn launch<P: Serialize + Send + 'static>(
     kind: &'static str,
     params: P,
     run: impl FnOnce(
-            &dyn crate::Engine,
             &std::path::Path,
             &P,
             crate::engine::Progress<'_>,
@@ -233,7 +282,6 @@ async fn launch<P: Serialize + Send + 'static>(
             tracing::error!(job = id, detail = %e.detail, "could not start job");
             return;
         }
-        let engine = bg.engine();
         let db = bg.config().db.clone();
         let progress_state = bg.clone();
         let outcome = tokio::task::spawn_blocking(move || {
@@ -257,7 +305,7 @@ async fn launch<P: Serialize + Send + 'static>(
                     }
                 }
             };
-            run(engine.as_ref(), &db, &params, &report)
+            run(&db, &params, &report)
         });
         let handle_result = outcome.await;
         let finished: Result<String, String> = match handle_result {
@@ -301,15 +349,8 @@ pub async fn post_forecast(
     Json(p): Json<ForecastParams>,
 ) -> ApiResult<(StatusCode, Json<JobView>)> {
     check_forecast(&p)?;
-    let p = engine_check(&state, p, |e, db, p| e.check_forecast(db, p)).await?;
-    launch(
-        state,
-        caller.map(|c| c.0),
-        "forecast",
-        p,
-        |e, db, p, progress| e.forecast(db, p, progress),
-    )
-    .await
+    let p = check_against_db(&state, p, precheck_forecast).await?;
+    launch(state, caller.map(|c| c.0), "forecast", p, run_forecast).await
 }
 
 /// Start a campaign plan (influence maximisation with IMM's guarantee). A topic the latest run does
@@ -322,13 +363,15 @@ pub async fn post_plan(
     Json(p): Json<PlanParams>,
 ) -> ApiResult<(StatusCode, Json<JobView>)> {
     check_plan(&p)?;
-    let p = engine_check(&state, p, |e, db, p| e.check_plan(db, p)).await?;
+    let engine = state.engine();
+    let p = check_against_db(&state, p, move |db, p| engine.check_plan(db, p)).await?;
+    let engine = state.engine();
     launch(
         state,
         caller.map(|c| c.0),
         "plan",
         p,
-        |e, db, p, progress| e.plan(db, p, progress),
+        move |db, p, progress| engine.plan(db, p, progress),
     )
     .await
 }

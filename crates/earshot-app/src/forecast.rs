@@ -1,0 +1,406 @@
+//! How far a new post of an account will travel, as a distribution learned from the stored
+//! interactions (`earshot forecast`, the API's forecast job); and the calibration of such forecasts
+//! against what later posts reached (`earshot forecast --calibrate`).
+
+use crate::accounts::{display_name, resolve};
+use crate::error::UsageError;
+use crate::time::GivenInstant;
+use crate::Progress;
+use anyhow::{Context, Result};
+use earshot_diffusion::{
+    calibrate, learn_reach_model, post_outcomes, Calibration, InteractionRow, PostRow, ReachConfig,
+    ReachForecast, ReachModel,
+};
+use earshot_graph::DenseIds;
+use earshot_store::{Store, TimeWindow};
+use std::time::{Duration, Instant};
+
+/// What to forecast and how. [`ForecastRequest::new`] gives the defaults every front shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastRequest {
+    /// The author: `@handle`, handle or platform id.
+    pub account: String,
+    /// Only accounts of this platform.
+    pub platform: Option<String>,
+    /// Learn from events before this instant (default: all).
+    pub until: Option<GivenInstant>,
+    /// Report P(reach ≥ N) for these N (default: 1, 10, 100, 1000 up to the largest reach seen).
+    pub reach: Vec<u32>,
+    /// Monte Carlo simulations.
+    pub simulations: usize,
+    /// The same seed gives the same forecast on any number of threads.
+    pub seed: u64,
+    /// Threads (0 = all cores).
+    pub threads: usize,
+    /// How the reach model is learned.
+    pub learning: Learning,
+}
+
+/// How the reach model is learned from the stored events.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Learning {
+    /// Longest silence, in seconds, inside one derived post's burst of reshares.
+    pub burst_gap: i64,
+    /// κ: posts of its own an author needs before its history outweighs all authors'.
+    pub shrinkage: f64,
+    /// Weight, in exposures, of the pooled prior on each tie's probability.
+    pub prior_strength: f64,
+}
+
+impl Learning {
+    pub const DEFAULT: Learning = Learning {
+        burst_gap: 3600,
+        shrinkage: 5.0,
+        prior_strength: 20.0,
+    };
+
+    fn config(&self) -> ReachConfig {
+        ReachConfig {
+            burst_gap: self.burst_gap,
+            shrinkage: self.shrinkage,
+            prior_strength: self.prior_strength,
+            ..ReachConfig::default()
+        }
+    }
+}
+
+impl ForecastRequest {
+    pub const DEFAULT_SIMULATIONS: usize = 10_000;
+    pub const DEFAULT_SEED: u64 = 1;
+
+    /// A forecast of `account`'s next post with every setting at its default.
+    pub fn new(account: impl Into<String>) -> Self {
+        ForecastRequest {
+            account: account.into(),
+            platform: None,
+            until: None,
+            reach: Vec::new(),
+            simulations: Self::DEFAULT_SIMULATIONS,
+            seed: Self::DEFAULT_SEED,
+            threads: 0,
+            learning: Learning::DEFAULT,
+        }
+    }
+}
+
+/// Stored posts and interactions over dense ids: what a reach model learns from.
+struct Stored {
+    ids: DenseIds,
+    posts: Vec<PostRow>,
+    interactions: Vec<InteractionRow>,
+}
+
+/// The events a forecast learns from: everything before `until`, or everything.
+fn learn_window(until: Option<i64>) -> TimeWindow {
+    match until {
+        Some(t) => TimeWindow {
+            from: None,
+            to: Some(t),
+        },
+        None => TimeWindow::all(),
+    }
+}
+
+/// The stored events before `until` (optionally of one platform).
+fn read_stored(store: &Store, platform: Option<&str>, until: Option<i64>) -> Result<Stored> {
+    let mut ids = DenseIds::new();
+    let rows =
+        crate::sources::diffusion::read(store, learn_window(until), platform, &mut ids, true)?;
+    Ok(Stored {
+        ids,
+        posts: rows.posts,
+        interactions: rows.interactions,
+    })
+}
+
+/// The reach model learned from `stored`.
+fn learn_model(stored: &Stored, learning: &Learning) -> Result<ReachModel> {
+    learn_reach_model(
+        stored.ids.len() as u32,
+        &stored.posts,
+        &stored.interactions,
+        &learning.config(),
+    )
+    .map_err(|e| UsageError(format!("cannot learn a forecast: {e}")).into())
+}
+
+/// The forecast of one account's next post, with what it was learned from.
+pub struct AccountForecast {
+    /// The account as a person would name it.
+    pub name: String,
+    pub seed: u64,
+    /// Learned from events before this instant.
+    pub until: Option<i64>,
+    /// Thresholds N of P(reach ≥ N), ascending.
+    pub thresholds: Vec<u32>,
+    pub forecast: ReachForecast,
+    pub model: ReachModel,
+    /// Reading and learning, wall clock.
+    pub learned_in: Duration,
+}
+
+/// Forecast the request's account's next post, telling `progress` how far it got: reading, learning,
+/// then the simulations. An unknown account is [`crate::error::Missing`]; one without interactions to
+/// learn from, a [`UsageError`].
+pub fn forecast_account(
+    store: &Store,
+    req: &ForecastRequest,
+    progress: Progress<'_>,
+) -> Result<AccountForecast> {
+    if req.simulations == 0 {
+        return Err(UsageError("simulations must be at least 1".into()).into());
+    }
+    let platform = req.platform.as_deref();
+    let account = resolve(store, &req.account, platform)?;
+    let name = display_name(store, account)?;
+    let started = Instant::now();
+    progress(0.0, "reading the stored interactions");
+    let until = req.until.as_ref().map(|u| u.at);
+    let stored = read_stored(store, platform, until)?;
+    progress(0.2, "learning the reach model");
+    let model = learn_model(&stored, &req.learning)?;
+    let learned_in = started.elapsed();
+    let Some(author) = stored.ids.get(account) else {
+        return Err(UsageError(format!(
+            "{name} has no interactions{} to learn from",
+            req.until
+                .as_ref()
+                .map(|u| format!(" before {}", u.given))
+                .unwrap_or_default()
+        ))
+        .into());
+    };
+    progress(0.4, "simulating cascades");
+    let forecast = model
+        .forecast_reporting(author, req.simulations, req.seed, req.threads, &|p| {
+            progress(0.4 + 0.6 * p, "simulating cascades")
+        })
+        .context("forecasting")?;
+    let mut thresholds: Vec<u32> = if req.reach.is_empty() {
+        [1, 10, 100, 1000]
+            .into_iter()
+            .filter(|&n| n <= forecast.reach.max.max(10))
+            .collect()
+    } else {
+        req.reach.clone()
+    };
+    thresholds.sort_unstable();
+    thresholds.dedup();
+    Ok(AccountForecast {
+        name,
+        seed: req.seed,
+        until,
+        thresholds,
+        forecast,
+        model,
+        learned_in,
+    })
+}
+
+/// P(reach ≥ n).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ReachProbability {
+    pub n: u32,
+    pub probability: f64,
+}
+
+/// What a reach model was learned from.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct LearnedFrom {
+    pub posts: usize,
+    /// Posts derived from bursts of reshares (data without posts).
+    pub derived_posts: usize,
+    pub ties: usize,
+    pub pooled_tie_rate: f64,
+    /// Learned from events before this instant (unix seconds; null: all).
+    pub until: Option<i64>,
+}
+
+/// `earshot --json forecast ACCOUNT`'s output and the forecast job's result.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ForecastReport {
+    pub account: String,
+    pub model: &'static str,
+    pub simulations: usize,
+    pub seed: u64,
+    /// The forecast is of a post reshared at least once (the account's posts are derived from bursts
+    /// of reshares).
+    pub conditional_on_one_reshare: bool,
+    pub mean: f64,
+    pub std_error: f64,
+    pub p10: u32,
+    pub p50: u32,
+    pub p90: u32,
+    pub min: u32,
+    pub max: u32,
+    pub probability_at_least: Vec<ReachProbability>,
+    pub mean_through_ties: f64,
+    pub mean_new_audience: f64,
+    pub own_posts: usize,
+    pub own_weight: f64,
+    pub learned: LearnedFrom,
+}
+
+impl AccountForecast {
+    pub fn report(&self) -> ForecastReport {
+        let (f, model) = (&self.forecast, &self.model);
+        let r = &f.reach;
+        ForecastReport {
+            account: self.name.clone(),
+            model: "independent cascade + new audience",
+            simulations: r.simulations,
+            seed: self.seed,
+            conditional_on_one_reshare: f.conditional,
+            mean: r.mean,
+            std_error: r.std_error,
+            p10: r.p10,
+            p50: r.p50,
+            p90: r.p90,
+            min: r.min,
+            max: r.max,
+            probability_at_least: self
+                .thresholds
+                .iter()
+                .map(|&n| ReachProbability {
+                    n,
+                    probability: r.probability_at_least(n),
+                })
+                .collect(),
+            mean_through_ties: f.mean_through_ties,
+            mean_new_audience: f.mean_new_audience,
+            own_posts: f.own_posts,
+            own_weight: f.own_weight,
+            learned: LearnedFrom {
+                posts: model.posts,
+                derived_posts: model.derived_posts,
+                ties: model.graph().edges(),
+                pooled_tie_rate: model.prior_mean,
+                until: self.until,
+            },
+        }
+    }
+}
+
+/// What to calibrate: forecasts learned before `cut`, scored against the reach of every later post.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalibrationRequest {
+    pub platform: Option<String>,
+    pub cut: i64,
+    /// Score only posts before this instant (default: all after the cut).
+    pub score_until: Option<i64>,
+    pub learning: Learning,
+    /// Simulations per author.
+    pub simulations: usize,
+    pub seed: u64,
+    pub threads: usize,
+}
+
+/// Forecasts learned before the request's cut, scored against the reach of every post in
+/// `[cut, score_until)`. `progress` hears (authors forecast, authors to forecast) as it goes.
+pub fn calibrate_forecasts(
+    store: &Store,
+    req: &CalibrationRequest,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<CalibrationSummary> {
+    if req.simulations == 0 {
+        return Err(UsageError("simulations must be at least 1".into()).into());
+    }
+    let platform = req.platform.as_deref();
+    let learned = read_stored(store, platform, Some(req.cut))?;
+    let model = learn_model(&learned, &req.learning)?;
+    let started = Instant::now();
+    // The later events, over the same dense ids (new accounts get new ids, beyond the model's graph).
+    let Stored { mut ids, .. } = learned;
+    let window = TimeWindow {
+        from: Some(req.cut),
+        to: req.score_until,
+    };
+    let later = crate::sources::diffusion::read(store, window, platform, &mut ids, true)?;
+    let outcomes = post_outcomes(
+        ids.len() as u32,
+        &later.posts,
+        &later.interactions,
+        &req.learning.config(),
+    )?;
+    let authors = {
+        let mut v: Vec<u32> = outcomes.iter().map(|o| o.author).collect();
+        v.dedup();
+        v.len() as u64
+    };
+    let done = std::sync::atomic::AtomicU64::new(0);
+    progress(0, authors);
+    let report = calibrate(
+        &model,
+        &outcomes,
+        req.simulations,
+        req.seed,
+        req.threads,
+        &|| {
+            progress(
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                authors,
+            )
+        },
+    )?;
+    Ok(CalibrationSummary {
+        until: req.cut,
+        learned_posts: model.posts,
+        learned_derived_posts: model.derived_posts,
+        ties: model.graph().edges(),
+        pooled_tie_rate: model.prior_mean,
+        simulations_per_author: req.simulations,
+        seed: req.seed,
+        authors_forecast: report.authors,
+        authors_first_seen_after: report.newcomers,
+        all: CalibrationPart::of(&report.all),
+        with_history: CalibrationPart::of(&report.with_history),
+        without_history: CalibrationPart::of(&report.without_history),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// `earshot --json forecast --calibrate`'s output.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct CalibrationSummary {
+    /// The cut: learned before it, scored after it (unix seconds).
+    pub until: i64,
+    pub learned_posts: usize,
+    pub learned_derived_posts: usize,
+    pub ties: usize,
+    pub pooled_tie_rate: f64,
+    pub simulations_per_author: usize,
+    pub seed: u64,
+    pub authors_forecast: usize,
+    /// Authors first seen after the cut, forecast as newcomers.
+    pub authors_first_seen_after: usize,
+    pub all: CalibrationPart,
+    /// Authors with posts before the cut.
+    pub with_history: CalibrationPart,
+    pub without_history: CalibrationPart,
+    /// Wall clock of the scoring, from reading the later events.
+    pub seconds: f64,
+}
+
+/// One part of a calibration (all posts, authors with or without history) as reported.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct CalibrationPart {
+    pub posts: usize,
+    pub inside_p10_p90: f64,
+    pub forecast_mass_p10_p90: f64,
+    pub central_80_randomized_pit: f64,
+    pub pit_tenths: Vec<f64>,
+    pub mean_crps: f64,
+}
+
+impl CalibrationPart {
+    pub fn of(c: &Calibration) -> Self {
+        CalibrationPart {
+            posts: c.outcomes,
+            inside_p10_p90: c.interval_coverage(),
+            forecast_mass_p10_p90: c.interval_mass(),
+            central_80_randomized_pit: c.central_80_coverage(),
+            pit_tenths: c.pit_histogram().to_vec(),
+            mean_crps: c.mean_crps(),
+        }
+    }
+}
