@@ -12,6 +12,7 @@
 //! what it did.
 
 pub mod accounts;
+pub mod communities;
 pub mod error;
 pub mod explain;
 pub mod forecast;

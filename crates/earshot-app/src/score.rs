@@ -1,6 +1,8 @@
-//! The score use case's pieces shared by its fronts: the rows a scored table is stored as.
+//! The score use case's pieces shared by its fronts: the model a run uses, and the rows a scored table
+//! is stored as.
 
-use earshot_score::ScoreTable;
+use anyhow::{Context, Result};
+use earshot_score::{ScoreModel, ScoreTable};
 use earshot_store::ScoreRow;
 
 /// The rows to store for a scored table; `authenticity` gives each account's weight as the run used it
@@ -22,4 +24,16 @@ pub fn stored_rows(table: &ScoreTable, authenticity: impl Fn(i64) -> Option<f64>
                 .map(|p| p.expected(i)),
         })
         .collect()
+}
+
+/// The score model in the file at `path`, or the built-in one.
+pub fn load_model(path: Option<&std::path::Path>) -> Result<ScoreModel> {
+    match path {
+        None => Ok(ScoreModel::builtin()),
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            ScoreModel::from_json(&text).with_context(|| format!("score model {}", p.display()))
+        }
+    }
 }

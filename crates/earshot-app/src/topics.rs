@@ -1,7 +1,8 @@
 //! An account's topic profile in a score run: what it posts about, and what it is listened to on.
 
+use crate::error::UsageError;
 use anyhow::Result;
-use earshot_store::{Store, TopicInfo, TopicScoreRow};
+use earshot_store::{ScoreRun, Store, TopicInfo, TopicScoreRow};
 
 /// An account's standing on one topic of a run.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
@@ -75,4 +76,51 @@ impl TopicProfile {
             has_rows: !rows.is_empty(),
         }))
     }
+}
+
+/// The topic of `run` a user named: its key, or failing that its label, in any case. A name the run
+/// does not have is a usage error that lists the run's topics; `field` names the option or field the
+/// name came from, for that message.
+pub fn resolve_topic(store: &Store, run: &ScoreRun, field: &str, query: &str) -> Result<TopicInfo> {
+    let topics = store.run_topics(run.id)?;
+    if topics.is_empty() {
+        return Err(UsageError(format!(
+            "{field} {query:?}: run #{} has no topics (score with `earshot score --topics FILE|auto`)",
+            run.id
+        ))
+        .into());
+    }
+    let q = query.trim();
+    let found = topics
+        .iter()
+        .find(|t| t.key.eq_ignore_ascii_case(q))
+        .or_else(|| topics.iter().find(|t| same_label(&t.label, q)));
+    match found {
+        Some(t) => Ok(t.clone()),
+        None => Err(UsageError(format!(
+            "{field} {query:?}: run #{} has no such topic; its topics are {}",
+            run.id,
+            topic_list(&topics)
+        ))
+        .into()),
+    }
+}
+
+/// Whether a topic's label is `q`, in any case.
+pub fn same_label(label: &str, q: &str) -> bool {
+    label.to_lowercase() == q.to_lowercase()
+}
+
+fn topic_list(topics: &[TopicInfo]) -> String {
+    topics
+        .iter()
+        .map(|t| {
+            if t.label == t.key {
+                t.key.clone()
+            } else {
+                format!("{} ({})", t.key, t.label)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

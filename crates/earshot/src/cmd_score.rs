@@ -5,9 +5,9 @@ use crate::window::WindowArgs;
 use crate::Cli;
 use anyhow::{Context, Result};
 use clap::Args;
-use earshot_app::score::stored_rows;
+use earshot_app::score::{load_model, stored_rows};
 use earshot_app::sources::{load_input, Text};
-use earshot_score::{score, ScoreModel};
+use earshot_score::score;
 use earshot_store::{NamedScore, ScoreRun, Store, TimeWindow, COMPONENTS};
 use earshot_trust::TrustModel;
 use std::path::PathBuf;
@@ -73,17 +73,6 @@ pub struct TopArgs {
     /// (= audience), posts_about or reactions (reach has no topic form).
     #[arg(long, value_name = "TOPIC")]
     pub topic: Option<String>,
-}
-
-pub fn load_model(path: Option<&std::path::Path>) -> Result<ScoreModel> {
-    match path {
-        None => Ok(ScoreModel::builtin()),
-        Some(p) => {
-            let text =
-                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-            ScoreModel::from_json(&text).with_context(|| format!("score model {}", p.display()))
-        }
-    }
 }
 
 pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {

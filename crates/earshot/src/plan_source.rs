@@ -248,7 +248,7 @@ pub fn topic_accounts(store: &Store, query: &str, platform: Option<&str>) -> Res
             "--audience-topic: no score run yet (run `earshot score --topics FILE|auto`)".into(),
         )
     })?;
-    let topic = crate::cmd_topic_scores::resolve_topic(store, &run, query)?;
+    let topic = earshot_app::topics::resolve_topic(store, &run, "--topic", query)?;
     Ok(store
         .top_topic_scores(run.id, topic.topic, "overall", usize::MAX >> 1, platform)?
         .into_iter()

@@ -203,7 +203,7 @@ pub fn run(cli: &Cli, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
         .with_context(|| format!("creating {}", args.work.display()))?;
     // Every dataset's splits are scored with the components of the model given (or the built-in one);
     // only the predictor on top of them is fitted here.
-    let base = crate::cmd_score::load_model(args.model.as_deref())?;
+    let base = earshot_app::score::load_model(args.model.as_deref())?;
     let mut loaded = Vec::new();
     for d in chosen {
         let db = prepare(cli, args, dir, d)?;

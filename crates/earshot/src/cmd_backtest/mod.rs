@@ -5,12 +5,12 @@ mod datasets;
 mod report;
 mod split;
 
-use crate::cmd_score::load_model;
 use crate::exit::{Exit, UsageError};
 use crate::window::parse_instant;
 use crate::Cli;
 use anyhow::{Context, Result};
 use clap::Args;
+use earshot_app::score::load_model;
 use earshot_store::Store;
 use split::{Cut, SplitData, Truth};
 use std::path::PathBuf;

@@ -1,8 +1,8 @@
 //! `--labels`: known groups (departments, teams) to measure the communities against, by NMI.
 
-use super::source::Network;
 use crate::exit::UsageError;
 use anyhow::{Context, Result};
+use earshot_app::communities::source::Network;
 use earshot_graph::{nmi, Partition};
 use earshot_store::Store;
 use rustc_hash::FxHashMap;

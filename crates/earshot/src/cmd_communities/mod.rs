@@ -2,17 +2,17 @@
 //! leading accounts, and with `--labels`, their agreement with known groups.
 
 mod labels;
-mod source;
 
 use crate::exit::{Exit, UsageError};
 use crate::window::WindowArgs;
 use crate::Cli;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
+use earshot_app::communities::by_size;
+use earshot_app::communities::source::{self, Network, NodeName};
 use earshot_graph::{louvain, LouvainOptions, Partition};
 use earshot_store::Store;
 use rustc_hash::FxHashMap;
-use source::{Network, NodeName};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -108,40 +108,6 @@ struct Community {
     accounts: Vec<Account>,
 }
 
-/// Community indices by decreasing size, then by smallest member: the order communities are numbered in
-/// (1 for the largest).
-fn by_size(members: &[Vec<u32>]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..members.len()).collect();
-    order.sort_by(|&a, &b| members[b].len().cmp(&members[a].len()).then(a.cmp(&b)));
-    order
-}
-
-/// The stored accounts of community `rank` (1 for the largest) as `earshot communities` numbers them
-/// with its defaults (built-in score model, resolution 1, seed 0) on the same window and platform.
-pub(crate) fn stored_community(
-    store: &Store,
-    window: earshot_store::TimeWindow,
-    platform: Option<&str>,
-    rank: usize,
-) -> Result<Vec<i64>> {
-    let model = crate::cmd_score::load_model(None)?;
-    let net = source::from_store(store, window, platform, &model)?;
-    let partition = louvain(&net.graph, &LouvainOptions::default())?;
-    let members = partition.members();
-    let order = by_size(&members);
-    let Some(&c) = rank.checked_sub(1).and_then(|r| order.get(r)) else {
-        return Err(UsageError(format!(
-            "there is no community {rank}: the interaction graph has {} (numbered from 1, largest first)",
-            order.len()
-        ))
-        .into());
-    };
-    let source::Nodes::Stored(ids) = &net.nodes else {
-        anyhow::bail!("a stored network has stored accounts");
-    };
-    Ok(members[c].iter().map(|&d| ids.external(d)).collect())
-}
-
 pub fn run(cli: &Cli, args: &CommunitiesArgs) -> Result<Exit> {
     if !(args.resolution.is_finite() && args.resolution > 0.0) {
         return Err(UsageError("--resolution must be a number above 0".into()).into());
@@ -157,13 +123,13 @@ pub fn run(cli: &Cli, args: &CommunitiesArgs) -> Result<Exit> {
                 )
                 .into());
             }
-            let net = source::from_edge_list(path, cli.quiet)?;
+            let net = source::from_edge_list(path, &crate::output::note_unless(cli.quiet))?;
             (net, None, path.display().to_string())
         }
         None => {
             let store = Store::open_existing(&cli.db)
                 .with_context(|| format!("opening database {}", cli.db.display()))?;
-            let model = crate::cmd_score::load_model(args.model.as_deref())?;
+            let model = earshot_app::score::load_model(args.model.as_deref())?;
             let net = source::from_store(&store, window, args.window.platform.as_deref(), &model)?;
             (net, Some(store), cli.db.display().to_string())
         }

@@ -244,7 +244,7 @@ pub(crate) fn plan<'a>(
     } else if let Some(rank) = a.audience_community {
         let s = store.as_ref().expect("checked: stored graph");
         let members =
-            crate::cmd_communities::stored_community(s, a.window.window()?, platform, rank)?;
+            earshot_app::communities::stored_community(s, a.window.window()?, platform, rank)?;
         let (ids, _) = source.of_accounts(&members);
         notes.push(format!(
             "audience: community {rank}, {} accounts",

@@ -23,7 +23,7 @@ use earshot_app::accounts::{resolve, with_name};
 use earshot_app::explain::run_input;
 use earshot_app::history::{delta, delta_fields};
 use earshot_app::sources::Text;
-use earshot_app::topics::{TopicProfile, TopicStanding};
+use earshot_app::topics::{resolve_topic, same_label, TopicProfile, TopicStanding};
 use earshot_model::format_utc;
 use earshot_score::{
     evidence, score_topic, AuthorityGraph, Component, ScoreInput, ScoreModel, ScoreTable,
@@ -291,51 +291,6 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
-/// The topic of `run` a user named: its key, or failing that its label, in any case. A name the run
-/// does not have is a usage error that lists the run's topics.
-pub(crate) fn resolve_topic(store: &Store, run: &ScoreRun, query: &str) -> Result<TopicInfo> {
-    let topics = store.run_topics(run.id)?;
-    if topics.is_empty() {
-        return Err(UsageError(format!(
-            "--topic {query:?}: run #{} has no topics (score with `earshot score --topics FILE|auto`)",
-            run.id
-        ))
-        .into());
-    }
-    let q = query.trim();
-    let found = topics
-        .iter()
-        .find(|t| t.key.eq_ignore_ascii_case(q))
-        .or_else(|| topics.iter().find(|t| same_label(&t.label, q)));
-    match found {
-        Some(t) => Ok(t.clone()),
-        None => Err(UsageError(format!(
-            "--topic {query:?}: run #{} has no such topic; its topics are {}",
-            run.id,
-            topic_list(&topics)
-        ))
-        .into()),
-    }
-}
-
-fn same_label(label: &str, q: &str) -> bool {
-    label.to_lowercase() == q.to_lowercase()
-}
-
-fn topic_list(topics: &[TopicInfo]) -> String {
-    topics
-        .iter()
-        .map(|t| {
-            if t.label == t.key {
-                t.key.clone()
-            } else {
-                format!("{} ({})", t.key, t.label)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn open(cli: &Cli) -> Result<Store> {
     Store::open_existing(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))
 }
@@ -377,7 +332,7 @@ pub fn run_top(cli: &Cli, args: &TopArgs, topic: &str) -> Result<Exit> {
     let by = topic_by(&args.by)?;
     let store = open(cli)?;
     let run = latest_run(cli, &store, args.run)?;
-    let info = resolve_topic(&store, &run, topic)?;
+    let info = resolve_topic(&store, &run, "--topic", topic)?;
     let top =
         store.top_topic_scores(run.id, info.topic, by, args.limit, args.platform.as_deref())?;
     if cli.json {
@@ -495,7 +450,7 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs, topic: &str) -> Result<Exit> {
     let store = open(cli)?;
     let account = resolve(&store, &args.account, args.platform.as_deref())?;
     let run = latest_run(cli, &store, args.run)?;
-    let info = resolve_topic(&store, &run, topic)?;
+    let info = resolve_topic(&store, &run, "--topic", topic)?;
     let tr = store
         .topic_run(run.id)?
         .with_context(|| format!("run #{} has topics but no stored taxonomy", run.id))?;

@@ -1,6 +1,6 @@
 //! Where the graph comes from: the stored interactions of a window, or a plain edge-list file.
 
-use crate::exit::UsageError;
+use crate::error::UsageError;
 use anyhow::{Context, Result};
 use earshot_graph::{DenseIds, SnapshotConfig, UndirectedGraph};
 use earshot_ingest::{Format, Options};
@@ -44,7 +44,7 @@ pub fn from_store(
         half_life: (model.half_life_days > 0.0).then_some(model.half_life_days * 86_400.0),
         reference_time: store.window_end(window, platform)?,
     };
-    let (snapshot, read) = earshot_app::sources::snapshot::read(store, window, platform, cfg)?;
+    let (snapshot, read) = crate::sources::snapshot::read(store, window, platform, cfg)?;
     Ok(Network {
         graph: UndirectedGraph::from_reactions(&snapshot.graph)?,
         nodes: Nodes::Stored(snapshot.ids),
@@ -55,8 +55,8 @@ pub fn from_store(
 /// A SNAP-style edge list (`src dst [weight]`, `#` comments, gzip or plain; read by earshot-ingest's
 /// `snap` reader): each line an edge of its weight (1 without a weight column), both directions of a pair
 /// summed, self-loops dropped. A line the reader rejects stops the run, naming it. Warnings (such as a
-/// header whose counts disagree with the data) go to stderr unless `quiet`.
-pub fn from_edge_list(path: &Path, quiet: bool) -> Result<Network> {
+/// header whose counts disagree with the data) go to `note`.
+pub fn from_edge_list(path: &Path, note: &dyn Fn(&str)) -> Result<Network> {
     let (reader, progress) = earshot_ingest::open(path, Format::Snap, &Options::default())
         .map_err(|e| match e {
             earshot_ingest::OpenError::BadOption(msg) => anyhow::Error::from(UsageError(msg)),
@@ -89,10 +89,8 @@ pub fn from_edge_list(path: &Path, quiet: bool) -> Result<Network> {
             }
         }
     }
-    if !quiet {
-        for w in progress.warnings() {
-            eprintln!("note: {w}");
-        }
+    for w in progress.warnings() {
+        note(&w.to_string());
     }
     let n = names.len() as u32;
     Ok(Network {
