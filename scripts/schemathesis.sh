@@ -44,6 +44,7 @@ cat > "$scratch/schemathesis.toml" <<TOML
 include-path-regex = "^/v1/jobs/(forecast|plan)$"
 checks.not_a_server_error.expected-statuses = ["2xx", "3xx", "4xx", "503"]
 TOML
+python3 "$(dirname "$0")/check_job_schemas.py" "$base" "$key" "$ext"
 # DELETE /v1/keys/{id} is left out: a random id could revoke the key the run itself uses.
 status=0
 schemathesis --config-file "$scratch/schemathesis.toml" run "$base/openapi.json" \

@@ -27,3 +27,21 @@ impl std::fmt::Display for Missing {
 }
 
 impl std::error::Error for Missing {}
+
+/// How a front names a request's fields in messages: the command line's flags (`--audience-topic`)
+/// or the API's JSON fields (`` `audience_topic` ``).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldStyle {
+    Flags,
+    Fields,
+}
+
+impl FieldStyle {
+    /// `field` (snake_case, as the API names it) in this style.
+    pub fn name(self, field: &str) -> String {
+        match self {
+            FieldStyle::Flags => format!("--{}", field.replace('_', "-")),
+            FieldStyle::Fields => format!("`{field}`"),
+        }
+    }
+}

@@ -17,6 +17,7 @@ pub mod error;
 pub mod explain;
 pub mod forecast;
 pub mod history;
+pub mod plan;
 pub mod score;
 pub mod sources;
 pub mod time;
@@ -25,3 +26,12 @@ pub mod topics;
 /// Told the share of the work done (0–1) and what is being done, from any thread: how a use case
 /// reports to a progress bar or a background job.
 pub type Progress<'a> = &'a (dyn Fn(f64, &str) + Sync);
+
+/// The process's peak resident memory in KiB (`VmHWM`), where the system reports it (Linux).
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}

@@ -5,11 +5,10 @@
 //! Layers, outermost first: request logging; a body size limit; bearer authentication with a per-key
 //! rate limit (every endpoint but `/healthz`); a scope check per route group (read, write, admin); the
 //! handler. Handlers never touch SQL: they call the store on tokio's blocking pool ([`state::AppState`]).
-//! Long work the server does not know the internals of (explain, forecast, plan) goes through the
-//! [`Engine`] the binary provides. Every error is `application/problem+json` ([`problem`]).
+//! Long work (explanations, forecasts, plans) runs the use cases of `earshot-app` on the blocking pool
+//! or as background jobs. Every error is `application/problem+json` ([`problem`]).
 
 pub mod auth;
-mod engine;
 mod openapi;
 pub mod page;
 pub mod problem;
@@ -17,7 +16,6 @@ pub mod routes;
 pub mod state;
 pub mod triage;
 
-pub use engine::{Engine, EngineError, Progress};
 pub use openapi::openapi_json;
 
 use auth::{authenticate, require, Caller, Scope};
@@ -29,7 +27,6 @@ use routes::{accounts, events, health, jobs, keys, triage as triage_routes};
 use state::AppState;
 use std::future::Future;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Instant;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -168,8 +165,8 @@ pub struct Ready(AppState);
 
 /// Open the database (creating or migrating it), load the keys, and mark jobs left unfinished by an
 /// earlier server as failed.
-pub async fn open(config: ServerConfig, engine: Arc<dyn Engine>) -> Result<Ready, ServeError> {
-    let state = AppState::open(config, engine)?;
+pub async fn open(config: ServerConfig) -> Result<Ready, ServeError> {
+    let state = AppState::open(config)?;
     let interrupted = fail_unfinished_jobs(&state).await?;
     if interrupted > 0 {
         tracing::warn!(

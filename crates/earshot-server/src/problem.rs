@@ -37,6 +37,14 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
 }
 
+/// What a use case's failure tells the client when the request is at fault (a usage error, something
+/// the database does not hold); `None` when something broke, which only the log hears of.
+pub fn request_fault(e: &anyhow::Error) -> Option<String> {
+    use earshot_app::error::{Missing, UsageError};
+    (e.downcast_ref::<UsageError>().is_some() || e.downcast_ref::<Missing>().is_some())
+        .then(|| format!("{e:#}"))
+}
+
 impl ApiError {
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
         ApiError {
@@ -65,11 +73,9 @@ impl ApiError {
     /// A use case's failure: what the request got wrong (a value out of range, something the database
     /// does not hold) is a 422 with the use case's message, anything else an internal failure.
     pub fn from_app(e: anyhow::Error) -> Self {
-        use earshot_app::error::{Missing, UsageError};
-        if e.downcast_ref::<UsageError>().is_some() || e.downcast_ref::<Missing>().is_some() {
-            Self::unprocessable(format!("{e:#}"))
-        } else {
-            Self::internal(format!("{e:#}"))
+        match request_fault(&e) {
+            Some(detail) => Self::unprocessable(detail),
+            None => Self::internal(format!("{e:#}")),
         }
     }
 

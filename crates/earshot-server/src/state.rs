@@ -1,9 +1,9 @@
 //! What every handler shares: the database (a pool of read connections and one writer), the keys, the
-//! configuration and the engine for long work.
+//! configuration and the slots for background jobs.
 
 use crate::auth::KeyCache;
 use crate::problem::{ApiError, ApiResult};
-use crate::{Engine, ServerConfig};
+use crate::ServerConfig;
 use earshot_store::{ScoreRun, Store, TopicInfo};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -25,7 +25,6 @@ struct Inner {
     /// The one connection that writes, so writes queue here rather than on SQLite's busy lock.
     writer: Mutex<Store>,
     keys: KeyCache,
-    engine: Arc<dyn Engine>,
     /// Jobs allowed to run at once.
     running_jobs: Arc<Semaphore>,
     /// The latest score run and its topics, read once per run rather than once per lookup.
@@ -41,7 +40,7 @@ pub struct RunInfo {
 
 impl AppState {
     /// Open the database (creating or migrating it) and load the keys.
-    pub fn open(config: ServerConfig, engine: Arc<dyn Engine>) -> Result<Self, crate::ServeError> {
+    pub fn open(config: ServerConfig) -> Result<Self, crate::ServeError> {
         let writer = Store::open_waiting(&config.db, WRITE_BUSY_TIMEOUT).map_err(|e| {
             if e.is_busy() {
                 crate::ServeError::Busy(config.db.clone())
@@ -55,7 +54,6 @@ impl AppState {
             readers: Mutex::new(Vec::new()),
             writer: Mutex::new(writer),
             keys,
-            engine,
             running_jobs: Arc::new(Semaphore::new(running)),
             latest_run: RwLock::new(None),
             config,
@@ -68,10 +66,6 @@ impl AppState {
 
     pub fn keys(&self) -> &KeyCache {
         &self.0.keys
-    }
-
-    pub fn engine(&self) -> Arc<dyn Engine> {
-        Arc::clone(&self.0.engine)
     }
 
     pub fn running_jobs(&self) -> Arc<Semaphore> {

@@ -5,8 +5,8 @@ use crate::exit::{Exit, UsageError};
 use crate::Cli;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use earshot_diffusion::{estimate_spread, load_edge_list, LoadOptions, LoadedGraph, Model};
-use std::path::{Path, PathBuf};
+use earshot_diffusion::{estimate_spread, load_edge_list, LoadedGraph, Model};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// What `bench spread` and `bench rr` share: the graph, and how to time.
@@ -41,7 +41,7 @@ impl GraphBench {
     /// came from and the seconds loading took.
     pub(crate) fn load(&self) -> Result<(LoadedGraph, PathBuf, f64)> {
         check_threads(&self.threads)?;
-        let (path, opts) = resolve(&self.data, &self.graph);
+        let (path, opts) = earshot_app::plan::graphs::resolve(&self.data, &self.graph);
         let t = Instant::now();
         let loaded =
             load_edge_list(&path, &opts).with_context(|| format!("loading {}", self.graph))?;
@@ -131,32 +131,6 @@ pub(crate) fn time_threads<T>(
         });
     }
     Ok(out)
-}
-
-pub(crate) fn resolve(data: &Path, graph: &str) -> (PathBuf, LoadOptions) {
-    let named = |file: &str, opts| (data.join("im-graphs").join(file), opts);
-    match graph {
-        "nethept" => named(
-            "nethept_chen.txt",
-            LoadOptions::undirected_weighted_cascade(),
-        ),
-        "nethept-wc" => named(
-            "nethept_wc_weighted.txt",
-            LoadOptions::directed_with_probabilities(),
-        ),
-        "slashdot" => named(
-            "soc-Slashdot0902.txt.gz",
-            LoadOptions::directed_weighted_cascade(),
-        ),
-        "email-eu-core" => named(
-            "email-Eu-core.txt.gz",
-            LoadOptions::directed_weighted_cascade(),
-        ),
-        path => (
-            PathBuf::from(path),
-            LoadOptions::directed_weighted_cascade(),
-        ),
-    }
 }
 
 pub fn run(cli: &Cli, a: &SpreadArgs) -> Result<Exit> {

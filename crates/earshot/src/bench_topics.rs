@@ -120,7 +120,7 @@ pub fn run(
             results.push(r);
         }
     }
-    let peak = crate::progress::peak_rss_kib();
+    let peak = earshot_app::peak_rss_kib();
     if cli.json {
         println!(
             "{}",

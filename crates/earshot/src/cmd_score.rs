@@ -151,7 +151,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
                 "burst_pairs_discounted": input.pair_weights.len(),
                 "pagerank_iterations": table.pagerank_iterations, "weights": table.weights,
                 "seconds": {"load": load_seconds, "score": score_seconds, "save": save_seconds},
-                "peak_rss_kib": crate::progress::peak_rss_kib(), "top": top,
+                "peak_rss_kib": earshot_app::peak_rss_kib(), "top": top,
                 "topics": topic_outcome.as_ref().map(|o| o.json(&store)).transpose()?,
             })
         );

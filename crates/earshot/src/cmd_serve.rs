@@ -10,7 +10,6 @@ use earshot_server::ServerConfig;
 use earshot_store::Store;
 use std::io::Write;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 /// Serve the HTTP API over the database: account lookup, explanations, history, top lists, bulk
 /// enrichment, event ingestion and background forecast and plan jobs. Every endpoint but /healthz needs
@@ -251,8 +250,7 @@ pub fn run_serve(cli: &Cli, args: &ServeArgs) -> Result<Exit> {
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
         let addr = listener.local_addr()?;
-        let engine = Arc::new(crate::engine::CliEngine::default());
-        let ready = earshot_server::open(config, engine)
+        let ready = earshot_server::open(config)
             .await
             .with_context(|| format!("opening {}", cli.db.display()))?;
         if !addr.ip().is_loopback() && !cli.quiet {

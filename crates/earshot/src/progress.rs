@@ -3,10 +3,6 @@
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
-/// Told the share of the work done (0–1) and what is being done, from any thread: how the shared
-/// command functions report to a background job (the command line passes a hook that ignores it).
-pub type Report<'a> = &'a (dyn Fn(f64, &str) + Sync);
-
 /// A byte-based bar with a rows/s rate in its message; hidden when stderr is not a terminal or `quiet`.
 pub fn bytes_bar(total: u64, quiet: bool) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), draw_target(quiet));
@@ -52,13 +48,4 @@ fn draw_target(quiet: bool) -> ProgressDrawTarget {
     } else {
         ProgressDrawTarget::stderr_with_hz(8)
     }
-}
-
-/// Peak resident memory of this process in KiB (Linux `VmHWM`), for benchmarks; `None` elsewhere.
-pub fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }

@@ -4,16 +4,19 @@
 //! is marked failed, never left "running").
 
 use crate::auth::Caller;
-use crate::engine::EngineError;
 use crate::page::{Page, PageParams};
 use crate::problem::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Extension;
-use earshot_app::forecast::ForecastRequest;
-use earshot_store::{JobRecord, JobStatus};
+use earshot_app::error::FieldStyle;
+use earshot_app::forecast::{ForecastReport, ForecastRequest};
+use earshot_app::plan::report::PlanReport;
+use earshot_app::plan::{PlanRequest, Probabilities};
+use earshot_store::{JobRecord, JobStatus, Store};
 use serde::{Deserialize, Serialize};
+use std::path::Path as FsPath;
 use utoipa::ToSchema;
 
 /// The most jobs that may wait (queued or running) at once; more get 503 with Retry-After.
@@ -95,8 +98,9 @@ pub struct JobView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     pub params: serde_json::Value,
-    /// The result when done: the shape of the CLI's `--json` output.
+    /// The result when done: the report the command line prints with `--json`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<JobResult>)]
     pub result: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -104,6 +108,16 @@ pub struct JobView {
     pub created_at: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<i64>,
+}
+
+/// A finished job's result, by its kind: a forecast or a plan. (For the schema: results are stored as
+/// the JSON the use case reported.)
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum JobResult {
+    Forecast(ForecastReport),
+    Plan(Box<PlanReport>),
 }
 
 fn view(j: JobRecord) -> JobView {
@@ -119,13 +133,6 @@ fn view(j: JobRecord) -> JobView {
         error: j.error,
         created_at: j.created_at,
         finished_at: j.finished_at,
-    }
-}
-
-pub(crate) fn engine_error(e: EngineError) -> ApiError {
-    match e {
-        EngineError::Invalid(m) => ApiError::unprocessable(m),
-        EngineError::Failed(m) => ApiError::internal(m),
     }
 }
 
@@ -173,35 +180,33 @@ fn check_plan(p: &PlanParams) -> ApiResult<()> {
     Ok(())
 }
 
-/// A use case's failure as a job reports it: what the request got wrong (a usage error, something the
-/// database does not hold) is `Invalid`, shown to the client; anything else `Failed`, logged.
-fn app_failure(e: anyhow::Error) -> EngineError {
-    use earshot_app::error::{Missing, UsageError};
-    if e.downcast_ref::<UsageError>().is_some() || e.downcast_ref::<Missing>().is_some() {
-        EngineError::Invalid(format!("{e:#}"))
-    } else {
-        EngineError::Failed(format!("{e:#}"))
-    }
-}
-
 /// A cheap check of a job's parameters against the database, on the blocking pool, before it is queued.
 async fn check_against_db<P: Send + 'static>(
     state: &AppState,
     params: P,
-    check: impl FnOnce(&std::path::Path, &P) -> Result<(), EngineError> + Send + 'static,
+    check: impl FnOnce(&Store, &P) -> anyhow::Result<()> + Send + 'static,
 ) -> ApiResult<P> {
     let db = state.config().db.clone();
-    tokio::task::spawn_blocking(move || check(&db, &params).map(|()| params))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(engine_error)
+    tokio::task::spawn_blocking(move || {
+        let store = open_store(&db)?;
+        check(&store, &params).map(|()| params)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::from_app)
+}
+
+/// A job's own connection: its work takes seconds or minutes, so it does not hold one of the
+/// server's readers.
+fn open_store(db: &FsPath) -> anyhow::Result<Store> {
+    Store::open_existing(db).map_err(|e| anyhow::anyhow!("opening database {}: {e}", db.display()))
 }
 
 /// The forecast a job's parameters ask for: the command line's defaults, with the values given.
-fn forecast_request(p: &ForecastParams) -> Result<ForecastRequest, EngineError> {
+fn forecast_request(p: &ForecastParams) -> anyhow::Result<ForecastRequest> {
     let mut req = ForecastRequest::new(p.account.clone());
     req.platform = Some(p.platform.clone());
-    req.until = earshot_app::time::parse_given("`until`", &p.until).map_err(app_failure)?;
+    req.until = earshot_app::time::parse_given("`until`", &p.until)?;
     req.reach = p.reach.clone();
     if let Some(n) = p.simulations {
         req.simulations = n as usize;
@@ -212,30 +217,68 @@ fn forecast_request(p: &ForecastParams) -> Result<ForecastRequest, EngineError> 
     Ok(req)
 }
 
-fn open_store(db: &std::path::Path) -> Result<earshot_store::Store, EngineError> {
-    earshot_store::Store::open_existing(db)
-        .map_err(|e| EngineError::Failed(format!("opening database {}: {e}", db.display())))
-}
-
 /// Before a forecast is queued: `until` parses and the account exists.
-fn precheck_forecast(db: &std::path::Path, p: &ForecastParams) -> Result<(), EngineError> {
+fn precheck_forecast(store: &Store, p: &ForecastParams) -> anyhow::Result<()> {
     let req = forecast_request(p)?;
-    let store = open_store(db)?;
-    earshot_app::accounts::resolve(&store, &req.account, req.platform.as_deref())
-        .map(|_| ())
-        .map_err(app_failure)
+    earshot_app::accounts::resolve(store, &req.account, req.platform.as_deref()).map(|_| ())
 }
 
 fn run_forecast(
-    db: &std::path::Path,
+    db: &FsPath,
     p: &ForecastParams,
-    progress: crate::engine::Progress<'_>,
-) -> Result<serde_json::Value, EngineError> {
+    progress: earshot_app::Progress<'_>,
+) -> anyhow::Result<serde_json::Value> {
     let req = forecast_request(p)?;
     let store = open_store(db)?;
-    let forecast =
-        earshot_app::forecast::forecast_account(&store, &req, progress).map_err(app_failure)?;
-    serde_json::to_value(forecast.report()).map_err(|e| EngineError::Failed(e.to_string()))
+    let forecast = earshot_app::forecast::forecast_account(&store, &req, progress)?;
+    Ok(serde_json::to_value(forecast.report())?)
+}
+
+/// The plan a job's parameters ask for, on the stored interactions: the command line's defaults,
+/// with the values given; the report calls the database "the stored interactions" and leaves the
+/// server's memory out (neither says anything about the plan).
+fn plan_request(p: &PlanParams) -> PlanRequest {
+    let mut req = PlanRequest::new(p.k as usize);
+    req.platform = p.platform.clone();
+    req.probabilities = match p.probabilities.unwrap_or(PlanProbabilities::Learned) {
+        PlanProbabilities::Learned => Probabilities::Learned,
+        PlanProbabilities::WeightedCascade => Probabilities::WeightedCascade,
+    };
+    if let Some(e) = p.epsilon {
+        req.epsilon = e;
+    }
+    req.audience_topic = p.audience_topic.clone();
+    req.audience_community = p.audience_community.map(|c| c as usize);
+    req.exclude_names = p.exclude.clone();
+    if let Some(seed) = p.seed {
+        req.seed = seed;
+    }
+    req.report_memory = false;
+    req.stored_label = Some("the stored interactions".into());
+    req.fields = FieldStyle::Fields;
+    req
+}
+
+/// Before a plan is queued: the audience topic and the excluded accounts exist.
+fn precheck_plan(store: &Store, p: &PlanParams) -> anyhow::Result<()> {
+    let platform = p.platform.as_deref();
+    if let Some(topic) = &p.audience_topic {
+        earshot_app::plan::source::topic_accounts(store, topic, platform, FieldStyle::Fields)?;
+    }
+    for (i, name) in p.exclude.iter().enumerate() {
+        earshot_app::plan::source::stored_account(store, platform, name, &format!("exclude[{i}]"))?;
+    }
+    Ok(())
+}
+
+fn run_plan(
+    db: &FsPath,
+    p: &PlanParams,
+    progress: earshot_app::Progress<'_>,
+) -> anyhow::Result<serde_json::Value> {
+    let note = |n: &str| tracing::debug!(note = n, "plan");
+    let report = earshot_app::plan::plan(db, &plan_request(p), &note, progress)?;
+    Ok(serde_json::to_value(report)?)
 }
 
 /// Store a job and start it on the blocking pool once a slot is free.
@@ -244,11 +287,7 @@ async fn launch<P: Serialize + Send + 'static>(
     caller: Option<Caller>,
     kind: &'static str,
     params: P,
-    run: impl FnOnce(
-            &std::path::Path,
-            &P,
-            crate::engine::Progress<'_>,
-        ) -> Result<serde_json::Value, EngineError>
+    run: impl FnOnce(&FsPath, &P, earshot_app::Progress<'_>) -> anyhow::Result<serde_json::Value>
         + Send
         + 'static,
 ) -> ApiResult<(StatusCode, Json<JobView>)> {
@@ -310,11 +349,13 @@ async fn launch<P: Serialize + Send + 'static>(
         let handle_result = outcome.await;
         let finished: Result<String, String> = match handle_result {
             Ok(Ok(v)) => Ok(v.to_string()),
-            Ok(Err(EngineError::Invalid(m))) => Err(m),
-            Ok(Err(EngineError::Failed(m))) => {
-                tracing::error!(job = id, cause = %m, "job failed");
-                Err("the job failed; the cause is in the server's log".into())
-            }
+            Ok(Err(e)) => match crate::problem::request_fault(&e) {
+                Some(detail) => Err(detail),
+                None => {
+                    tracing::error!(job = id, cause = %format!("{e:#}"), "job failed");
+                    Err("the job failed; the cause is in the server's log".into())
+                }
+            },
             Err(e) => {
                 tracing::error!(job = id, cause = %e, "job panicked");
                 Err("the job failed; the cause is in the server's log".into())
@@ -363,17 +404,8 @@ pub async fn post_plan(
     Json(p): Json<PlanParams>,
 ) -> ApiResult<(StatusCode, Json<JobView>)> {
     check_plan(&p)?;
-    let engine = state.engine();
-    let p = check_against_db(&state, p, move |db, p| engine.check_plan(db, p)).await?;
-    let engine = state.engine();
-    launch(
-        state,
-        caller.map(|c| c.0),
-        "plan",
-        p,
-        move |db, p, progress| engine.plan(db, p, progress),
-    )
-    .await
+    let p = check_against_db(&state, p, precheck_plan).await?;
+    launch(state, caller.map(|c| c.0), "plan", p, run_plan).await
 }
 
 /// One job: its status, progress and, when done, result.

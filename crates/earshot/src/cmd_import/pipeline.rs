@@ -3,9 +3,10 @@
 use super::rejects::RejectSink;
 use super::report::FileReport;
 use super::{default_source, open_error, FormatArg, ImportArgs, WAL_CHECKPOINT_BYTES};
-use crate::progress::{bytes_bar, peak_rss_kib};
+use crate::progress::bytes_bar;
 use crate::Cli;
 use anyhow::{anyhow, Result};
+use earshot_app::peak_rss_kib;
 use earshot_ingest::{Options, Rejection};
 use earshot_model::Event;
 use earshot_store::{ImportProgress, ImportStatus, Store};

@@ -1,32 +1,37 @@
 //! `earshot plan`: choose the few accounts that reach the most, with IMM's guarantee (or CELF's greedy as
-//! a cross-check), and check the choice with fresh Monte Carlo simulations.
+//! a cross-check), and check the choice with fresh Monte Carlo simulations (the use case is
+//! `earshot_app::plan`; this is its command line).
 
-use crate::exit::{Exit, UsageError};
-use crate::plan_source::{topic_accounts, PlanGraph, Probabilities};
-use crate::progress::Report;
+mod output;
+
+use crate::exit::Exit;
 use crate::window::WindowArgs;
 use crate::Cli;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use earshot_diffusion::{
-    celf, imm_reporting, sample_spread_reporting, CelfOptions, DiffusionError, DiffusionGraph,
-    ImmOptions, Model, SpreadEstimate,
-};
-use earshot_graph::{pagerank, Edge, PageRankConfig, ReactionGraph};
-use earshot_store::Store;
-use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+use earshot_app::error::FieldStyle;
+use earshot_app::plan::{Algorithm, PlanRequest, Probabilities, CELF_SIMULATIONS};
+use std::path::PathBuf;
 
 /// Which planner chooses the seeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Algorithm {
+pub enum AlgorithmArg {
     /// IMM: reverse-reachable sets, with a guarantee; fast on large graphs.
     Imm,
     /// CELF: lazy greedy with Monte Carlo marginal gains; small graphs only.
     Celf,
     /// Both, each checked by the same fresh Monte Carlo simulations, and their difference.
     Both,
+}
+
+/// How a stored graph's edges get their probabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProbabilitiesArg {
+    /// Learned: how often an account passed on the author's posts it saw (Beta(1, 19) prior; posts derived
+    /// from bursts of reshares where none are stored).
+    Learned,
+    /// Weighted cascade: 1 / (the accounts that reacted to the target).
+    WeightedCascade,
 }
 
 /// Pick K seed accounts that maximise the expected spread of a message under Independent Cascade, with
@@ -72,8 +77,8 @@ pub struct PlanArgs {
     #[command(flatten)]
     pub window: WindowArgs,
     /// Edge probabilities of the stored graph.
-    #[arg(long, value_enum, default_value_t = Probabilities::Learned)]
-    pub probabilities: Probabilities,
+    #[arg(long, value_enum, default_value_t = ProbabilitiesArg::Learned)]
+    pub probabilities: ProbabilitiesArg,
     /// Where the named graphs are (their `im-graphs/` folder is read).
     #[arg(
         long,
@@ -83,16 +88,16 @@ pub struct PlanArgs {
     )]
     pub data: PathBuf,
     /// Seeds to choose.
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = PlanRequest::DEFAULT_K)]
     pub k: usize,
     /// The planner: imm, celf, or both as a cross-check.
-    #[arg(long, value_enum, default_value_t = Algorithm::Imm)]
-    pub algorithm: Algorithm,
+    #[arg(long, value_enum, default_value_t = AlgorithmArg::Imm)]
+    pub algorithm: AlgorithmArg,
     /// Approximation slack ε (IMM): the guarantee is (1 − 1/e − ε) of the best.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = PlanRequest::DEFAULT_EPSILON)]
     pub epsilon: f64,
     /// Confidence ℓ (IMM): the guarantee holds with probability ≥ 1 − n^−ℓ.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = PlanRequest::DEFAULT_ELL)]
     pub ell: f64,
     /// Simulations CELF estimates every marginal gain from.
     #[arg(long, default_value_t = CELF_SIMULATIONS, value_name = "R")]
@@ -101,13 +106,13 @@ pub struct PlanArgs {
     #[arg(long)]
     pub force_celf: bool,
     /// Random seed (the same seed gives the same plan on any number of threads).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = PlanRequest::DEFAULT_SEED)]
     pub seed: u64,
     /// Threads for RR-set generation, CELF's evaluations and the Monte Carlo check (0 = all cores).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Monte Carlo simulations to check the seeds' spread (0 = skip).
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = PlanRequest::DEFAULT_MC)]
     pub mc: usize,
     /// Only reach inside these accounts counts (file of ids, one per line).
     #[arg(long, value_name = "FILE", group = "target")]
@@ -131,7 +136,7 @@ pub struct PlanArgs {
     #[arg(long, value_name = "FILE", requires = "budget")]
     pub cost: Option<PathBuf>,
     /// The cost of an account --cost does not list.
-    #[arg(long, default_value_t = 1.0, requires = "budget")]
+    #[arg(long, default_value_t = PlanRequest::DEFAULT_COST, requires = "budget")]
     pub default_cost: f64,
     /// Also print where IMM's time went: RR-set generation and greedy selection, in the sampling phase
     /// and the final selection, and the peak memory after loading (for profiling).
@@ -139,231 +144,46 @@ pub struct PlanArgs {
     pub timings: bool,
 }
 
-mod output;
-mod planners;
-
-use planners::{
-    plan_celf, plan_imm, relative_difference, top_pagerank, Loading, Plan, CELF_SIMULATIONS,
-};
-
-/// A Monte Carlo check of some seeds: its estimate and its samples in simulation order.
-type Checked = (SpreadEstimate, Vec<u32>);
-
-/// The plans of one `earshot plan`, checked by Monte Carlo: what it prints and the API's plan job
-/// returns.
-pub(crate) struct Planned<'a> {
-    a: &'a PlanArgs,
-    source: PlanGraph,
-    store: Option<Store>,
-    audience: Option<Vec<u32>>,
-    costs: Option<Vec<f64>>,
-    /// Each planner's plan, IMM first.
-    plans: Vec<(&'static str, Plan)>,
-    /// The baselines' Monte Carlo checks, with `--compare`.
-    baselines: Vec<(&'static str, Option<Checked>)>,
-    /// CELF's spread relative to IMM's and its 95% half-width, when both ran and were checked.
-    difference: Option<(f64, f64)>,
-}
-
-/// Plan as `a` asks on the database at `db` (unless `a.graph` names a file), with `exclude_names`
-/// (@handles, handles or platform ids of stored accounts) excluded beside `a.exclude`'s file. `note`
-/// hears what was loaded before the planners run; `progress` hears how far the work got: loading,
-/// the planners, the Monte Carlo checks.
-pub(crate) fn plan<'a>(
-    db: &Path,
-    a: &'a PlanArgs,
-    exclude_names: &[String],
-    note: &dyn Fn(&str),
-    progress: Report<'_>,
-) -> Result<Planned<'a>> {
-    if a.k == 0 {
-        return Err(UsageError("--k must be at least 1".into()).into());
+impl PlanArgs {
+    /// The request these arguments make, with the window parsed.
+    pub fn request(&self) -> Result<PlanRequest> {
+        Ok(PlanRequest {
+            graph: self.graph.clone(),
+            data: self.data.clone(),
+            window: self.window.window()?,
+            platform: self.window.platform.clone(),
+            probabilities: match self.probabilities {
+                ProbabilitiesArg::Learned => Probabilities::Learned,
+                ProbabilitiesArg::WeightedCascade => Probabilities::WeightedCascade,
+            },
+            k: self.k,
+            algorithm: match self.algorithm {
+                AlgorithmArg::Imm => Algorithm::Imm,
+                AlgorithmArg::Celf => Algorithm::Celf,
+                AlgorithmArg::Both => Algorithm::Both,
+            },
+            epsilon: self.epsilon,
+            ell: self.ell,
+            celf_simulations: self.celf_simulations,
+            force_celf: self.force_celf,
+            seed: self.seed,
+            threads: self.threads,
+            mc: self.mc,
+            audience: self.audience.clone(),
+            audience_topic: self.audience_topic.clone(),
+            audience_community: self.audience_community,
+            exclude: self.exclude.clone(),
+            exclude_names: Vec::new(),
+            compare: self.compare,
+            budget: self.budget,
+            cost: self.cost.clone(),
+            default_cost: self.default_cost,
+            timings: self.timings,
+            report_memory: true,
+            stored_label: None,
+            fields: FieldStyle::Flags,
+        })
     }
-    let imm_wanted = a.algorithm != Algorithm::Celf;
-    let celf_wanted = a.algorithm != Algorithm::Imm;
-    if imm_wanted && !(a.epsilon > 0.0 && a.epsilon < 1.0) {
-        return Err(UsageError(format!("--epsilon must be in (0, 1), not {}", a.epsilon)).into());
-    }
-    if celf_wanted && a.celf_simulations == 0 {
-        return Err(UsageError("--celf-simulations must be at least 1".into()).into());
-    }
-    let t = Instant::now();
-    progress(0.0, "loading the influence graph");
-    let stored_only = a.audience_topic.is_some()
-        || a.audience_community.is_some()
-        || !a.window.window()?.is_unbounded()
-        || a.window.platform.is_some()
-        || !exclude_names.is_empty();
-    let (source, store) = match &a.graph {
-        Some(name) => {
-            if stored_only {
-                return Err(UsageError(
-                    "--audience-topic, --audience-community, --from, --to and --platform choose stored \
-                     accounts; --graph reads a file instead"
-                        .into(),
-                )
-                .into());
-            }
-            (PlanGraph::from_file(&a.data, name)?, None)
-        }
-        None => {
-            let store = Store::open_existing(db)?;
-            let source = PlanGraph::from_store(
-                &store,
-                a.window.window()?,
-                a.window.platform.as_deref(),
-                a.probabilities,
-            )?;
-            (source, Some(store))
-        }
-    };
-    let load_seconds = t.elapsed().as_secs_f64();
-    let loading = Loading {
-        seconds: load_seconds,
-        peak_rss_kib: crate::progress::peak_rss_kib(),
-    };
-    let g = &source.graph;
-    let platform = a.window.platform.as_deref();
-    let mut notes = Vec::new();
-    let audience = if let Some(path) = &a.audience {
-        let (ids, isolated) = source.read_list(store.as_ref(), platform, path)?;
-        if isolated > 0 {
-            notes.push(format!(
-                "{isolated} audience accounts have no interactions here and cannot be reached"
-            ));
-        }
-        Some(ids)
-    } else if let Some(topic) = &a.audience_topic {
-        let s = store.as_ref().expect("checked: stored graph");
-        let (ids, missing) = source.of_accounts(&topic_accounts(s, topic, platform)?);
-        notes.push(format!(
-            "audience: {} accounts of topic {topic:?} ({missing} without interactions here)",
-            ids.len()
-        ));
-        Some(ids)
-    } else if let Some(rank) = a.audience_community {
-        let s = store.as_ref().expect("checked: stored graph");
-        let members =
-            earshot_app::communities::stored_community(s, a.window.window()?, platform, rank)?;
-        let (ids, _) = source.of_accounts(&members);
-        notes.push(format!(
-            "audience: community {rank}, {} accounts",
-            ids.len()
-        ));
-        Some(ids)
-    } else {
-        None
-    };
-    if audience.as_ref().is_some_and(|v| v.is_empty()) {
-        return Err(UsageError("the audience has no account in the graph".into()).into());
-    }
-    let mut exclude = match &a.exclude {
-        Some(path) => source.read_list(store.as_ref(), platform, path)?.0,
-        None => Vec::new(),
-    };
-    if !exclude_names.is_empty() {
-        let named = exclude_names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| (format!("exclude[{i}]"), name.as_str()));
-        exclude.extend(source.resolve_all(store.as_ref(), platform, named)?.0);
-        exclude.sort_unstable();
-        exclude.dedup();
-    }
-    if a.budget.is_some() && a.algorithm != Algorithm::Imm {
-        return Err(UsageError("--budget plans with IMM only (--algorithm imm)".into()).into());
-    }
-    if !(a.default_cost.is_finite() && a.default_cost > 0.0) {
-        return Err(UsageError("--default-cost must be a number above 0".into()).into());
-    }
-    let costs = match &a.cost {
-        Some(path) => Some(source.read_costs(store.as_ref(), platform, path, a.default_cost)?),
-        None => a.budget.map(|_| vec![a.default_cost; g.nodes()]),
-    };
-    note(&format!(
-        "{}: {} nodes, {} edges, loaded in {load_seconds:.2} s",
-        source.description,
-        g.nodes(),
-        g.edges()
-    ));
-    for n in &notes {
-        note(n);
-    }
-    // Shares of the work: loading up to 0.1, the planners up to 0.7, the Monte Carlo checks after.
-    let mut plans: Vec<(&'static str, Plan)> = Vec::new();
-    if imm_wanted {
-        let end = if celf_wanted { 0.4 } else { 0.7 };
-        let report = |p: f64, what: &str| progress(0.1 + (end - 0.1) * p, what);
-        plans.push((
-            "imm",
-            plan_imm(g, a, &audience, &exclude, &loading, &costs, &report)?,
-        ));
-    }
-    if celf_wanted {
-        progress(if imm_wanted { 0.4 } else { 0.1 }, "CELF: choosing seeds");
-        plans.push(("celf", plan_celf(g, a, &audience, &exclude)?));
-    }
-
-    // Fresh Monte Carlo: an unbiased check of the seeds, with a different random stream than the plans'.
-    // Every check draws simulation i from the same generator, so two plans are compared on equal terms.
-    // With an audience, the check counts reach inside it, as the planners do.
-    let in_audience = audience.as_ref().map(|ids| {
-        let mut m = vec![false; g.nodes()];
-        for &v in ids {
-            m[v as usize] = true;
-        }
-        m
-    });
-    let checks = plans.len() + if a.compare { 2 } else { 0 };
-    let check_share = 0.3 / checks as f64;
-    let simulate = |c: usize, seeds: &[u32]| -> Result<Option<Checked>> {
-        if a.mc == 0 {
-            return Ok(None);
-        }
-        let (model, mc_seed) = (Model::IndependentCascade, a.seed ^ 0x4d43);
-        let at = 0.7 + check_share * c as f64;
-        let what = "checking the seeds by Monte Carlo";
-        progress(at, what);
-        let samples = sample_spread_reporting(
-            g,
-            model,
-            seeds,
-            in_audience.as_deref(),
-            a.mc,
-            mc_seed,
-            a.threads,
-            &|p| progress(at + check_share * p, what),
-        )?;
-        let e = SpreadEstimate::from_samples(Model::IndependentCascade, samples.clone())?;
-        Ok(Some((e, samples)))
-    };
-    for (c, (_, plan)) in plans.iter_mut().enumerate() {
-        if let Some((e, samples)) = simulate(c, &plan.seeds)? {
-            plan.checked = Some(e);
-            plan.samples = samples;
-        }
-    }
-    let mut baselines = Vec::new();
-    if a.compare {
-        let c = plans.len();
-        baselines.push(("top out-degree", simulate(c, &g.top_out_degree(a.k))?));
-        baselines.push(("top PageRank", simulate(c + 1, &top_pagerank(g, a.k)?)?));
-    }
-    let difference = match plans.as_slice() {
-        [(_, i), (_, c)] => relative_difference(i, c),
-        _ => None,
-    };
-    progress(1.0, "done");
-    Ok(Planned {
-        a,
-        source,
-        store,
-        audience,
-        costs,
-        plans,
-        baselines,
-        difference,
-    })
 }
 
 pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
@@ -372,11 +192,11 @@ pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
             eprintln!("{n}");
         }
     };
-    let planned = plan(&cli.db, a, &[], &note, &|_, _| {})?;
+    let report = earshot_app::plan::plan(&cli.db, &a.request()?, &note, &|_, _| {})?;
     if cli.json {
-        println!("{}", planned.json());
+        crate::output::print_json(&report)?;
     } else {
-        planned.print();
+        output::print(&report);
     }
     Ok(Exit::Ok)
 }

@@ -1,146 +1,149 @@
-//! What `earshot plan` prints, and the JSON the command and the API's plan job return.
+//! What `earshot plan` prints: each planner's figures, the Monte Carlo checks, and the seeds.
 
-use super::*;
+use earshot_app::plan::report::{
+    CelfReport, ImmReport, MonteCarloCheck, PlanReport, PlannerReport, SeedReport,
+};
 
-/// The fresh Monte Carlo check, as JSON.
-fn mc_json(e: &Option<SpreadEstimate>) -> Value {
-    e.as_ref().map_or(
-        Value::Null,
-        |e| json!({"simulations": e.simulations, "mean": e.mean, "ci95": 1.96 * e.std_error}),
-    )
+fn mib(kib: Option<Option<u64>>) -> String {
+    kib.flatten()
+        .map_or("?".into(), |k| format!("{} MiB", k / 1024))
 }
 
-impl Planned<'_> {
-    /// How the output names node `d`: its file id, or the stored account's @handle or platform id.
-    fn external(&self, d: u32) -> Value {
-        match &self.source.nodes {
-            crate::plan_source::PlanNodes::File(ext) => json!(ext[d as usize]),
-            crate::plan_source::PlanNodes::Stored(_) => json!(self
-                .source
-                .name(self.store.as_ref(), d)
-                .unwrap_or_else(|_| format!("#{d}"))),
-        }
+fn print_imm(p: &ImmReport, k: usize) {
+    println!(
+        "IMM, {}, ε = {}, ℓ = {}: {:.3} s, {} RR sets ({} members, {:.1} MiB; index {:.1} MiB), peak RSS {}",
+        match p.budget {
+            None => format!("k = {k}"),
+            Some(b) => format!("budget {b}, {} seeds bought", p.seeds.len()),
+        },
+        p.epsilon,
+        p.ell,
+        p.seconds,
+        p.rr_sets,
+        p.rr_members,
+        p.rr_bytes as f64 / (1024.0 * 1024.0),
+        p.index_bytes as f64 / (1024.0 * 1024.0),
+        mib(p.peak_rss_kib)
+    );
+    if let Some(t) = &p.timings {
+        println!(
+            "timings: load {:.3} s (peak RSS {}); sampling {} rounds, {} sets: RR {:.3} s, greedy {:.3} s; final: RR {:.3} s, greedy {:.3} s",
+            t.load_seconds,
+            mib(t.load_peak_rss_kib),
+            t.sampling_rounds,
+            t.sampling_sets,
+            t.sampling_rr_seconds,
+            t.sampling_greedy_seconds,
+            t.final_rr_seconds,
+            t.final_greedy_seconds
+        );
     }
+    let best = match p.budget {
+        None => format!("the best {k} accounts' spread"),
+        Some(b) => format!("the best spread a budget of {b} buys"),
+    };
+    println!(
+        "guarantee: spread ≥ {:.3} × {best}, with probability ≥ 1 − n^−{}",
+        p.guarantee, p.ell
+    );
+    println!("estimated spread (RR sets): {:.1}", p.estimated_spread);
+}
 
-    fn shown(&self, d: u32) -> String {
-        match self.external(d) {
-            Value::String(s) => s,
-            v => v.to_string(),
-        }
-    }
+fn print_celf(p: &CelfReport, k: usize) {
+    println!(
+        "CELF, k = {k}, {} simulations per marginal gain: {:.3} s, {} evaluations (plain greedy: {}), peak RSS {}",
+        p.celf_simulations,
+        p.seconds,
+        p.evaluations,
+        p.plain_greedy_evaluations,
+        mib(p.peak_rss_kib)
+    );
+    println!(
+        "estimated spread (its own simulations, which chose the seeds): {:.1} ± {:.1}",
+        p.estimated_spread, p.estimated_ci95
+    );
+}
 
-    /// `earshot --json plan`'s output.
-    pub fn json(&self) -> Value {
-        let (a, g, costs) = (self.a, &self.source.graph, &self.costs);
-        let plan_json = |p: &Plan| {
-            let mut m = p.fields.clone();
-            m.insert("monte_carlo".into(), mc_json(&p.checked));
-            let seeds: Vec<Value> = p
-                .seeds
-                .iter()
-                .zip(&p.gains)
-                .map(|(&s, &gain)| json!({"id": self.external(s), "marginal_gain": gain, "cost": costs.as_ref().map(|c| c[s as usize])}))
-                .collect();
-            m.insert("seeds".into(), seeds.into());
-            m
-        };
-        let mut out = json!({
-            "graph": self.source.description, "nodes": g.nodes(), "edges": g.edges(),
-            "audience": self.audience.as_ref().map(|v| v.len()),
-            "k": a.k, "seed": a.seed,
-            "algorithm": a.algorithm.to_possible_value().map(|v| v.get_name().to_owned()),
-            "baselines": self.baselines.iter().map(|(name, r)| json!({
-                "seeds": name, "monte_carlo": mc_json(&r.as_ref().map(|(e, _)| e.clone())),
-            })).collect::<Vec<_>>(),
-        });
-        let obj = out.as_object_mut().expect("an object");
-        match self.plans.as_slice() {
-            [(_, p)] => obj.extend(plan_json(p)),
-            [(_, i), (_, c)] => {
-                obj.insert("imm".into(), plan_json(i).into());
-                obj.insert("celf".into(), plan_json(c).into());
-                obj.insert(
-                    "comparison".into(),
-                    json!({
-                        "seeds_in_common": in_common(i, c),
-                        "relative_difference": self.difference.map(|d| d.0),
-                        "relative_difference_ci95": self.difference.map(|d| d.1),
-                    }),
-                );
-            }
-            _ => {}
-        }
-        out
-    }
-
-    /// `earshot plan`'s text.
-    pub(crate) fn print(&self) {
-        let (plans, difference) = (&self.plans, self.difference);
-        for (i, (_, plan)) in plans.iter().enumerate() {
-            if i > 0 {
-                println!();
-            }
-            for line in &plan.summary {
-                println!("{line}");
-            }
-            if let Some(e) = &plan.checked {
-                println!(
-                    "Monte Carlo spread ({} simulations): {:.1} ± {:.1} (95%)",
-                    e.simulations,
-                    e.mean,
-                    1.96 * e.std_error
-                );
-            }
-        }
-        for (name, r) in &self.baselines {
-            if let Some((e, _)) = r {
-                println!(
-                    "  beside {name} seeds: {:.1} ± {:.1}",
-                    e.mean,
-                    1.96 * e.std_error
-                );
-            }
-        }
-        match plans.as_slice() {
-            [(_, p)] => {
-                println!("\n    #  account      marginal gain");
-                for (i, (&s, &gain)) in p.seeds.iter().zip(&p.gains).enumerate() {
-                    println!("  {:>3}  {:<12} {:>13.1}", i + 1, self.shown(s), gain);
-                }
-            }
-            [(_, imm), (_, celf)] => {
-                println!();
-                match difference {
-                    Some((d, h)) => println!(
-                        "CELF beside IMM: {:+.2}% ± {:.2}% (95%, paired on the same simulations); {} of {} seeds in common; {:.1}× IMM's time",
-                        100.0 * d,
-                        100.0 * h,
-                        in_common(imm, celf),
-                        celf.seeds.len(),
-                        celf.seconds / imm.seconds.max(1e-9)
-                    ),
-                    None => println!(
-                        "CELF beside IMM (own estimates, no Monte Carlo check): {:.1} against {:.1}; {} of {} seeds in common",
-                        celf.estimated,
-                        imm.estimated,
-                        in_common(imm, celf),
-                        celf.seeds.len()
-                    ),
-                }
-                println!("\n    #  IMM account   marginal gain   CELF account  marginal gain");
-                for i in 0..imm.seeds.len().max(celf.seeds.len()) {
-                    let col = |p: &Plan| match (p.seeds.get(i), p.gains.get(i)) {
-                        (Some(&s), Some(&gain)) => format!("{:<12} {:>14.1}", self.shown(s), gain),
-                        _ => format!("{:27}", ""),
-                    };
-                    println!("  {:>3}  {}   {}", i + 1, col(imm), col(celf));
-                }
-            }
-            _ => {}
-        }
+fn print_check(check: Option<&MonteCarloCheck>) {
+    if let Some(e) = check {
+        println!(
+            "Monte Carlo spread ({} simulations): {:.1} ± {:.1} (95%)",
+            e.simulations, e.mean, e.ci95
+        );
     }
 }
 
-fn in_common(x: &Plan, y: &Plan) -> usize {
-    x.seeds.iter().filter(|s| y.seeds.contains(s)).count()
+fn in_common(x: &[SeedReport], y: &[SeedReport]) -> usize {
+    x.iter().filter(|s| y.iter().any(|t| t.id == s.id)).count()
+}
+
+/// `earshot plan`'s text.
+pub fn print(r: &PlanReport) {
+    match (&r.plan, &r.imm, &r.celf) {
+        (Some(PlannerReport::Imm(p)), _, _) => {
+            print_imm(p, r.k);
+            print_check(p.monte_carlo.as_ref());
+        }
+        (Some(PlannerReport::Celf(p)), _, _) => {
+            print_celf(p, r.k);
+            print_check(p.monte_carlo.as_ref());
+        }
+        (None, Some(imm), Some(celf)) => {
+            print_imm(imm, r.k);
+            print_check(imm.monte_carlo.as_ref());
+            println!();
+            print_celf(celf, r.k);
+            print_check(celf.monte_carlo.as_ref());
+        }
+        _ => {}
+    }
+    for b in &r.baselines {
+        if let Some(e) = &b.monte_carlo {
+            println!("  beside {} seeds: {:.1} ± {:.1}", b.seeds, e.mean, e.ci95);
+        }
+    }
+    if let Some(p) = &r.plan {
+        println!("\n    #  account      marginal gain");
+        for (i, s) in p.seeds().iter().enumerate() {
+            println!(
+                "  {:>3}  {:<12} {:>13.1}",
+                i + 1,
+                s.id.to_string(),
+                s.marginal_gain
+            );
+        }
+    }
+    if let (Some(imm), Some(celf)) = (&r.imm, &r.celf) {
+        println!();
+        let common = in_common(&imm.seeds, &celf.seeds);
+        match r
+            .comparison
+            .as_ref()
+            .and_then(|c| c.relative_difference.zip(c.relative_difference_ci95))
+        {
+            Some((d, h)) => println!(
+                "CELF beside IMM: {:+.2}% ± {:.2}% (95%, paired on the same simulations); {} of {} seeds in common; {:.1}× IMM's time",
+                100.0 * d,
+                100.0 * h,
+                common,
+                celf.seeds.len(),
+                celf.seconds / imm.seconds.max(1e-9)
+            ),
+            None => println!(
+                "CELF beside IMM (own estimates, no Monte Carlo check): {:.1} against {:.1}; {} of {} seeds in common",
+                celf.estimated_spread,
+                imm.estimated_spread,
+                common,
+                celf.seeds.len()
+            ),
+        }
+        println!("\n    #  IMM account   marginal gain   CELF account  marginal gain");
+        for i in 0..imm.seeds.len().max(celf.seeds.len()) {
+            let col = |seeds: &[SeedReport]| match seeds.get(i) {
+                Some(s) => format!("{:<12} {:>14.1}", s.id.to_string(), s.marginal_gain),
+                None => format!("{:27}", ""),
+            };
+            println!("  {:>3}  {}   {}", i + 1, col(&imm.seeds), col(&celf.seeds));
+        }
+    }
 }

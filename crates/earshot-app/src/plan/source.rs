@@ -2,9 +2,8 @@
 //! file, or the stored interactions with probabilities learned from them; audiences from a file, a topic
 //! of the latest score run or a community.
 
-use crate::exit::UsageError;
+use crate::error::{FieldStyle, UsageError};
 use anyhow::{Context, Result};
-use clap::ValueEnum;
 use earshot_diffusion::{
     derive_posts, learn_probabilities, learned_graph, load_edge_list, DiffusionGraph, EdgeModel,
     LearnConfig, LoadedGraph, ReachConfig,
@@ -14,7 +13,7 @@ use earshot_store::{Store, TimeWindow};
 use std::path::{Path, PathBuf};
 
 /// How a stored graph's edges get their probabilities.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Probabilities {
     /// Learned: how often an account passed on the author's posts it saw (Beta(1, 19) prior; posts derived
     /// from bursts of reshares where none are stored).
@@ -40,7 +39,7 @@ pub enum PlanNodes {
 
 impl PlanGraph {
     pub fn from_file(data: &Path, name: &str) -> Result<Self> {
-        let (path, opts) = crate::bench_spread::resolve(data, name);
+        let (path, opts) = super::graphs::resolve(data, name);
         let LoadedGraph {
             graph, external, ..
         } = load_edge_list(&path, &opts).with_context(|| format!("loading {name}"))?;
@@ -52,17 +51,19 @@ impl PlanGraph {
     }
 
     /// Every account with an interaction in `window`; an edge `u → v` wherever `v` interacted with `u`.
+    /// The report calls the stored interactions `label` (default: the database's path).
     pub fn from_store(
         store: &Store,
         window: TimeWindow,
         platform: Option<&str>,
         probabilities: Probabilities,
+        label: Option<&str>,
     ) -> Result<Self> {
         let mut ids = DenseIds::new();
-        let earshot_app::sources::diffusion::Rows {
+        let crate::sources::diffusion::Rows {
             posts,
             interactions: rows,
-        } = earshot_app::sources::diffusion::read(store, window, platform, &mut ids, false)?;
+        } = crate::sources::diffusion::read(store, window, platform, &mut ids, false)?;
         if rows.is_empty() {
             return Err(UsageError(format!(
                 "{}: no interactions to plan on (import some, or pass --graph)",
@@ -97,7 +98,10 @@ impl PlanGraph {
         Ok(PlanGraph {
             graph,
             nodes: PlanNodes::Stored(ids),
-            description: format!("{} ({how})", store.path().display()),
+            description: match label {
+                Some(l) => format!("{l} ({how})"),
+                None => format!("{} ({how})", store.path().display()),
+            },
         })
     }
 
@@ -113,9 +117,7 @@ impl PlanGraph {
     pub fn name(&self, store: Option<&Store>, d: u32) -> Result<String> {
         match (&self.nodes, store) {
             (PlanNodes::File(ext), _) => Ok(ext[d as usize].to_string()),
-            (PlanNodes::Stored(ids), Some(s)) => {
-                earshot_app::accounts::display_name(s, ids.external(d))
-            }
+            (PlanNodes::Stored(ids), Some(s)) => crate::accounts::display_name(s, ids.external(d)),
             (PlanNodes::Stored(ids), None) => Ok(format!("#{}", ids.external(d))),
         }
     }
@@ -237,18 +239,25 @@ impl PlanGraph {
 
 /// The stored account a list names (an @handle, handle or platform id); errors say `at` (file:line).
 pub fn stored_account(store: &Store, platform: Option<&str>, t: &str, at: &str) -> Result<i64> {
-    earshot_app::accounts::resolve(store, t, platform)
+    crate::accounts::resolve(store, t, platform)
         .map_err(|e| UsageError(format!("{at}: {e}")).into())
 }
 
-/// The accounts with a row in topic `query` (key or label) of the latest score run.
-pub fn topic_accounts(store: &Store, query: &str, platform: Option<&str>) -> Result<Vec<i64>> {
+/// The accounts with a row in topic `query` (key or label) of the latest score run; `fields` names the
+/// audience_topic field in errors.
+pub fn topic_accounts(
+    store: &Store,
+    query: &str,
+    platform: Option<&str>,
+    fields: FieldStyle,
+) -> Result<Vec<i64>> {
+    let field = fields.name("audience_topic");
     let run = store.score_run(None)?.ok_or_else(|| {
-        UsageError(
-            "--audience-topic: no score run yet (run `earshot score --topics FILE|auto`)".into(),
-        )
+        UsageError(format!(
+            "{field}: no score run yet (run `earshot score --topics FILE|auto`)"
+        ))
     })?;
-    let topic = earshot_app::topics::resolve_topic(store, &run, "--topic", query)?;
+    let topic = crate::topics::resolve_topic(store, &run, &field, query)?;
     Ok(store
         .top_topic_scores(run.id, topic.topic, "overall", usize::MAX >> 1, platform)?
         .into_iter()
