@@ -1,7 +1,7 @@
 //! `earshot bench pagerank`: the authority kernel alone, GAP-style (kernel timed apart from loading).
 
+use crate::ctx::Ctx;
 use crate::exit::Exit;
-use crate::Cli;
 use anyhow::{Context, Result};
 use earshot_graph::{pagerank, Edge, PageRankConfig, ReactionGraph};
 use earshot_synth::{rmat_pairs, SynthConfig};
@@ -17,7 +17,7 @@ struct ThreadResult {
 
 #[allow(clippy::too_many_arguments)]
 pub fn run(
-    cli: &Cli,
+    cli: &Ctx,
     scale: u32,
     edge_factor: u32,
     seed: u64,

@@ -3,8 +3,8 @@
 //! measures the C++ baseline the same way; `scripts/bench_imm.sh` runs both.
 
 use crate::bench_spread::GraphBench;
+use crate::ctx::Ctx;
 use crate::exit::Exit;
-use crate::Cli;
 use anyhow::Result;
 use clap::Args;
 use earshot_diffusion::{sample_rr_sets, JUMP_MIN_IN_DEGREE};
@@ -36,7 +36,7 @@ struct ThreadResult {
     members: usize,
 }
 
-pub fn run(cli: &Cli, a: &RrArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, a: &RrArgs) -> Result<Exit> {
     let (loaded, path, load_seconds) = a.bench.load()?;
     let g = &loaded.graph;
     let jump_min = if a.coins {

@@ -1,8 +1,8 @@
 //! `earshot bench spread`: Monte Carlo spread simulations per second on an influence-maximisation graph,
 //! on 1 and 2 threads (the single thread first: COST), timed apart from loading.
 
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
-use crate::Cli;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use earshot_diffusion::{estimate_spread, load_edge_list, LoadedGraph, Model};
@@ -133,7 +133,7 @@ pub(crate) fn time_threads<T>(
     Ok(out)
 }
 
-pub fn run(cli: &Cli, a: &SpreadArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, a: &SpreadArgs) -> Result<Exit> {
     let (loaded, path, load_seconds) = a.bench.load()?;
     let g = &loaded.graph;
     let seeds = g.top_out_degree(a.seeds);

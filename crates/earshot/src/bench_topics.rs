@@ -1,8 +1,8 @@
 //! `earshot bench topics`: topic assignment and sentiment per post, the per-post text work of issue 5,
 //! timed in this process apart from reading the file.
 
+use crate::ctx::Ctx;
 use crate::exit::Exit;
-use crate::Cli;
 use anyhow::{bail, Result};
 use earshot_sentiment::SentimentModel;
 use earshot_topics::{discover, extract, DiscoverOptions, Matcher};
@@ -54,7 +54,7 @@ fn pass(texts: &[String], stage: Stage, matcher: &Matcher, model: &SentimentMode
 }
 
 pub fn run(
-    cli: &Cli,
+    cli: &Ctx,
     posts: &crate::cmd_topics::PostSource,
     taxonomy: Option<&Path>,
     runs: usize,

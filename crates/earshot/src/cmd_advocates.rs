@@ -1,16 +1,15 @@
 //! `earshot advocates`: a brand's advocates and detractors from the stored posts that mention it, and
 //! `earshot advocates eval-reasons`: how well a complaint-reason taxonomy agrees with labelled reasons.
 
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
 use crate::window::WindowArgs;
-use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use earshot_app::accounts::display_name;
 use earshot_app::sources::load_input;
 use earshot_model::InteractionKind;
 use earshot_sentiment::{Polarity, SentimentModel};
-use earshot_store::Store;
 use earshot_topics::advocacy::{rank, rank_reasons, AdvocacyOptions, Mention, Ranked, Stance};
 use earshot_topics::{extract, Matcher, Taxonomy, TopicDef};
 use earshot_trust::TrustModel;
@@ -106,7 +105,7 @@ pub struct EvalReasonsArgs {
     pub reasons: PathBuf,
 }
 
-pub fn run(cli: &Cli, args: &AdvocatesArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, args: &AdvocatesArgs) -> Result<Exit> {
     match &args.command {
         Some(AdvocatesCommand::EvalReasons(a)) => eval_reasons(cli, a),
         None => advocates(cli, args),
@@ -169,7 +168,7 @@ fn stance(p: Polarity) -> Stance {
     }
 }
 
-fn advocates(cli: &Cli, args: &AdvocatesArgs) -> Result<Exit> {
+fn advocates(cli: &Ctx, args: &AdvocatesArgs) -> Result<Exit> {
     let brand = args.brand.clone().unwrap_or_default();
     let mut handles: Vec<String> = args
         .handles
@@ -189,8 +188,7 @@ fn advocates(cli: &Cli, args: &AdvocatesArgs) -> Result<Exit> {
     let window = args.window.window()?;
     let matcher = brand_matcher(&brand, &handles, &args.keywords)?;
     let reasons = args.reasons.as_deref().map(load_taxonomy).transpose()?;
-    let store = Store::open_existing(&cli.db)
-        .with_context(|| format!("opening database {}", cli.db.display()))?;
+    let store = cli.open_store()?;
     let platform = args.window.platform.as_deref();
     let trust = (!args.no_authenticity).then(TrustModel::builtin);
     let (input, _) = load_input(&store, window, platform, trust.as_ref())?;
@@ -481,20 +479,9 @@ fn print_list(title: &str, count_name: &str, rows: &[serde_json::Value], reasons
         for e in r["evidence"].as_array().into_iter().flatten() {
             println!(
                 "         “{}”",
-                one_line(e["text"].as_str().unwrap_or(""), 140)
+                crate::output::one_line(e["text"].as_str().unwrap_or(""), 140)
             );
         }
-    }
-}
-
-/// A text on one line, cut to `max` characters.
-fn one_line(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let cut: String = flat.chars().take(max - 1).collect();
-        format!("{cut}…")
     }
 }
 
@@ -632,7 +619,7 @@ struct EvalRow {
     agreement: Agreement,
 }
 
-fn eval_reasons(cli: &Cli, args: &EvalReasonsArgs) -> Result<Exit> {
+fn eval_reasons(cli: &Ctx, args: &EvalReasonsArgs) -> Result<Exit> {
     let matcher = load_taxonomy(&args.reasons)?;
     let rows = read_labelled(&args.airline)?;
     if rows.is_empty() {

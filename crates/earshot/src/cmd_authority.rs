@@ -1,9 +1,9 @@
 //! `earshot authority`: weighted PageRank over the reaction graph stored in the database, optionally
 //! topic-sensitive (personalised) with `--restart`.
 
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
 use crate::window::WindowArgs;
-use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use earshot_graph::{pagerank, KindWeights, PageRankConfig, SnapshotConfig};
@@ -233,9 +233,8 @@ struct Ranked {
     score: f64,
 }
 
-pub fn run(cli: &Cli, args: &AuthorityArgs) -> Result<Exit> {
-    let store = Store::open_existing(&cli.db)
-        .with_context(|| format!("opening database {}", cli.db.display()))?;
+pub fn run(cli: &Ctx, args: &AuthorityArgs) -> Result<Exit> {
+    let store = cli.open_store()?;
     let window = args.window.window()?;
     let seeds = match &args.restart {
         Some(path) => Some(read_restart(&store, path, args.window.platform.as_deref())?),

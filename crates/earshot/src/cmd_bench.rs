@@ -2,8 +2,8 @@
 //!
 //! Each run is a fresh child process importing into a fresh database, so peak RSS is the import's own.
 
+use crate::ctx::Ctx;
 use crate::exit::Exit;
-use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -128,7 +128,7 @@ struct Measurement {
     max_peak_rss_mib: f64,
 }
 
-pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
     if let BenchWhat::Spread(a) = &args.what {
         return crate::bench_spread::run(cli, a);
     }
@@ -254,7 +254,7 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Exit> {
         for m in &results {
             println!(
                 "{:<48} {:>5} {:>10} {:>9.2} {:>12.0} {:>5.0}k..{:.0}k {:>10.1}",
-                shorten(&m.input, 48),
+                crate::output::clip_start(&m.input, 48),
                 m.runs,
                 m.events,
                 m.median_seconds,
@@ -291,22 +291,6 @@ fn summarise(input: &Path, samples: &[(f64, f64, f64, u64)]) -> Measurement {
         max_events_per_second: rates.iter().cloned().fold(0.0, f64::max),
         median_peak_rss_mib: median(samples.iter().map(|s| s.2).collect()),
         max_peak_rss_mib: samples.iter().map(|s| s.2).fold(0.0, f64::max),
-    }
-}
-
-fn shorten(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let tail: String = s
-            .chars()
-            .rev()
-            .take(n - 1)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        format!("…{tail}")
     }
 }
 
@@ -351,7 +335,7 @@ fn write_higgs_replay(input: &Path, out: &Path, n: u32) -> Result<()> {
 }
 
 fn bench_parse(
-    cli: &Cli,
+    cli: &Ctx,
     file: &Path,
     format: crate::cmd_import::FormatArg,
     runs: usize,

@@ -1,8 +1,9 @@
 //! `earshot demo`: the main job end to end on data it makes itself, so a fresh machine needs nothing else.
 
 use crate::cmd_import::ImportArgs;
+use crate::ctx::Ctx;
 use crate::exit::Exit;
-use crate::{cmd_explain, cmd_gen, cmd_import, cmd_score, cmd_stats, Cli};
+use crate::{cmd_explain, cmd_gen, cmd_import, cmd_score, cmd_stats};
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
@@ -21,7 +22,7 @@ pub struct DemoArgs {
     pub out: PathBuf,
 }
 
-pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, args: &DemoArgs) -> Result<Exit> {
     if !cli.quiet && !cli.json {
         println!(
             "== 1. generate a synthetic interaction stream ({})",
@@ -57,7 +58,7 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit> {
     };
     cmd_score::run_score(cli, &score)?;
     // Explain the top account: why it scored what it did, and what would raise it.
-    let store = earshot_store::Store::open_existing(&cli.db)?;
+    let store = cli.open_store()?;
     let Some(run) = store.score_run(None)? else {
         return Ok(Exit::Ok);
     };

@@ -1,15 +1,15 @@
 //! `earshot explain` and `earshot history`: why an account scored what it did, and how that moved.
 
+use crate::ctx::Ctx;
 use crate::exit::Exit;
-use crate::Cli;
-use anyhow::{Context, Result};
+use crate::output::{delta_cell, delta_notes, snippet, window_text};
+use anyhow::Result;
 use clap::Args;
 use earshot_app::accounts::{display_name, resolve, with_name};
 use earshot_app::explain::{explain_account, Explanation};
 use earshot_app::history::{delta, delta_fields};
 use earshot_model::format_utc;
 use earshot_score::{Component, Feature, ScoreTable};
-use earshot_store::{ScoreRun, Store};
 
 /// Explain one account's score: each component's value, percentile and points, the reactors that earned
 /// them, and what would raise it. The score is recomputed from the stored events with the run's own
@@ -120,37 +120,17 @@ fn print_prediction(table: &ScoreTable, i: usize) -> bool {
     true
 }
 
-/// A change for the history table: signed, or "—" (explained under the table by [`delta_notes`]).
-pub(crate) fn delta_cell(d: Result<f64, &'static str>) -> String {
-    d.map(|x| format!("{x:+.1}")).unwrap_or_else(|_| "—".into())
-}
-
-/// The line under a history table that says why a change is "—", if one is.
-pub(crate) fn delta_notes(points: &[(i64, f64)]) -> Option<String> {
-    let mut notes: Vec<&str> = Vec::new();
-    for k in 0..points.len() {
-        for days in [7, 30] {
-            if let Err(note) = delta(points, k, days) {
-                if !notes.contains(&note) {
-                    notes.push(note);
-                }
-            }
-        }
-    }
-    (!notes.is_empty()).then(|| {
-        format!(
-            "  —: {} (runs are compared by their as-of date, the end of their data)",
-            notes.join("; ")
-        )
-    })
-}
-
-pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
+pub fn run_explain(cli: &Ctx, args: &ExplainArgs) -> Result<Exit> {
     if let Some(topic) = &args.topic {
-        return crate::cmd_topic_scores::run_explain(cli, args, topic);
+        let q = crate::cmd_topic_scores::AccountQuery {
+            account: &args.account,
+            platform: args.platform.as_deref(),
+            run: args.run,
+            evidence: args.evidence,
+        };
+        return crate::cmd_topic_scores::run_explain(cli, &q, topic);
     }
-    let store = Store::open_existing(&cli.db)
-        .with_context(|| format!("opening database {}", cli.db.display()))?;
+    let store = cli.open_store()?;
     let account = resolve(&store, &args.account, args.platform.as_deref())?;
     let x = explain_account(
         &store,
@@ -332,38 +312,17 @@ pub fn run_explain(cli: &Cli, args: &ExplainArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// One line of a post's text for a terminal, or a dash where the data has none.
-pub(crate) fn snippet(text: Option<&str>) -> String {
-    match text {
-        None => "—".into(),
-        Some(t) => {
-            let flat: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
-            if flat.chars().count() > 90 {
-                format!("{}…", flat.chars().take(89).collect::<String>())
-            } else {
-                flat
-            }
-        }
-    }
-}
-
-pub(crate) fn window_text(run: &ScoreRun) -> String {
-    match (run.window_from, run.window_to) {
-        (None, None) => String::new(),
-        (f, t) => format!(
-            ", window {} to {}",
-            f.map(format_utc).unwrap_or_else(|| "start".into()),
-            t.map(format_utc).unwrap_or_else(|| "end".into())
-        ),
-    }
-}
-
-pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<Exit> {
+pub fn run_history(cli: &Ctx, args: &HistoryArgs) -> Result<Exit> {
     if let Some(topic) = &args.topic {
-        return crate::cmd_topic_scores::run_history(cli, args, topic);
+        let q = crate::cmd_topic_scores::AccountQuery {
+            account: &args.account,
+            platform: args.platform.as_deref(),
+            run: None,
+            evidence: 0,
+        };
+        return crate::cmd_topic_scores::run_history(cli, &q, topic);
     }
-    let store = Store::open_existing(&cli.db)
-        .with_context(|| format!("opening database {}", cli.db.display()))?;
+    let store = cli.open_store()?;
     let account = resolve(&store, &args.account, args.platform.as_deref())?;
     let history = store.score_history(account)?;
     // Changes against the latest earlier run at least a week (a month) older, by the instant each describes.

@@ -1,10 +1,10 @@
 //! `earshot forecast`: how far a new post of an account will travel, as a distribution, learned from the
 //! stored interactions; and `--calibrate`, which checks such forecasts against what later posts reached.
 
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
 use crate::output::print_json;
 use crate::window::parse_instant;
-use crate::Cli;
 use anyhow::Result;
 use clap::Args;
 use earshot_app::forecast::{
@@ -99,11 +99,11 @@ impl ForecastArgs {
     }
 }
 
-pub fn run(cli: &Cli, a: &ForecastArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, a: &ForecastArgs) -> Result<Exit> {
     if a.simulations == 0 || a.calibrate_simulations == 0 {
         return Err(UsageError("simulations must be at least 1".into()).into());
     }
-    let store = Store::open_existing(&cli.db)?;
+    let store = cli.open_store()?;
     let req = a.request()?;
     if a.calibrate {
         return run_calibrate(cli, a, &store, req.until.map_or(i64::MAX, |u| u.at));
@@ -164,7 +164,7 @@ pub fn run(cli: &Cli, a: &ForecastArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn run_calibrate(cli: &Cli, a: &ForecastArgs, store: &Store, cut: i64) -> Result<Exit> {
+fn run_calibrate(cli: &Ctx, a: &ForecastArgs, store: &Store, cut: i64) -> Result<Exit> {
     let req = CalibrationRequest {
         platform: a.platform.clone(),
         cut,

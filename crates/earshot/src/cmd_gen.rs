@@ -1,8 +1,8 @@
 //! `earshot gen`: write a synthetic (R-MAT) interaction stream in earshot's JSONL format.
 
+use crate::ctx::Ctx;
 use crate::exit::Exit;
 use crate::progress::count_bar;
-use crate::Cli;
 use anyhow::{Context, Result};
 use clap::Args;
 use earshot_synth::{generate_with_progress, SynthConfig};
@@ -63,7 +63,7 @@ impl SynthArgs {
     }
 }
 
-pub fn run(cli: &Cli, args: &GenArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, args: &GenArgs) -> Result<Exit> {
     let cfg = args.synth.config()?;
     if args.out.as_os_str() == "-" {
         let stdout = std::io::stdout();

@@ -1,14 +1,14 @@
 //! `earshot redteam`: attack the scores the way influence was gamed, and measure how far each attack
 //! moves its target, beside a control of real reactions that should move it.
 
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
-use crate::Cli;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::Args;
 use earshot_app::sources::{apply_behaviour, flag_posts, load_input_before_behaviour, Text};
 use earshot_model::{stable_id, Account, InteractionKind, Profile};
 use earshot_score::{score, PostInfo, Reaction, ScoreInput, ScoreModel};
-use earshot_store::{Store, TimeWindow};
+use earshot_store::TimeWindow;
 use earshot_trust::TrustModel;
 use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -326,15 +326,14 @@ struct TargetReport {
     outcomes: Vec<Outcome>,
 }
 
-pub fn run(cli: &Cli, args: &RedteamArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, args: &RedteamArgs) -> Result<Exit> {
     if args.targets.iter().any(|q| !(0.0..=100.0).contains(q)) {
         return Err(UsageError("--targets are percentiles between 0 and 100".into()).into());
     }
     if args.size == 0 || args.pod < 2 || args.pod_repeats == 0 {
         return Err(UsageError("--size, --pod-repeats must be ≥ 1 and --pod ≥ 2".into()).into());
     }
-    let store = Store::open_existing(&cli.db)
-        .with_context(|| format!("opening database {}", cli.db.display()))?;
+    let store = cli.open_store()?;
     let model = ScoreModel::builtin();
     let trust = TrustModel::builtin();
     let (input, n) = load_input_before_behaviour(

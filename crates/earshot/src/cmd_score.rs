@@ -1,9 +1,9 @@
 //! `earshot score` and `earshot top`: compute and store a scoring run; list its best accounts.
 
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
 use crate::window::WindowArgs;
-use crate::Cli;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use earshot_app::score::{load_model, stored_rows};
 use earshot_app::sources::{load_input, Text};
@@ -75,7 +75,7 @@ pub struct TopArgs {
     pub topic: Option<String>,
 }
 
-pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
+pub fn run_score(cli: &Ctx, args: &ScoreArgs) -> Result<Exit> {
     let window = args.window.window()?;
     let topics = args
         .topics
@@ -85,8 +85,7 @@ pub fn run_score(cli: &Cli, args: &ScoreArgs) -> Result<Exit> {
     let mut model = load_model(args.model.as_deref())?;
     let trust = (!args.no_authenticity).then(TrustModel::builtin);
     model.authenticity_model = trust.as_ref().map(|t| t.version.clone());
-    let mut store = Store::open_existing(&cli.db)
-        .with_context(|| format!("opening database {}", cli.db.display()))?;
+    let mut store = cli.open_store()?;
     // Stages on stderr while a large database is read, scored and stored (not with --quiet or --json).
     let progress = crate::progress::spinner(cli.quiet || cli.json);
     progress.set_message("reading interactions, posts and profiles");
@@ -242,9 +241,15 @@ fn flag_counts(input: &earshot_score::ScoreInput) -> std::collections::BTreeMap<
     counts
 }
 
-pub fn run_top(cli: &Cli, args: &TopArgs) -> Result<Exit> {
+pub fn run_top(cli: &Ctx, args: &TopArgs) -> Result<Exit> {
     if let Some(topic) = &args.topic {
-        return crate::cmd_topic_scores::run_top(cli, args, topic);
+        let q = crate::cmd_topic_scores::TopQuery {
+            by: &args.by,
+            run: args.run,
+            limit: args.limit,
+            platform: args.platform.as_deref(),
+        };
+        return crate::cmd_topic_scores::run_top(cli, &q, topic);
     }
     if args.by != "overall" && !COMPONENTS.contains(&args.by.as_str()) {
         return Err(UsageError(format!(
@@ -254,8 +259,7 @@ pub fn run_top(cli: &Cli, args: &TopArgs) -> Result<Exit> {
         ))
         .into());
     }
-    let store = Store::open_existing(&cli.db)
-        .with_context(|| format!("opening database {}", cli.db.display()))?;
+    let store = cli.open_store()?;
     let Some(run) = store.score_run(args.run)? else {
         anyhow::bail!(
             "no score run{} in {}: run `earshot score` first",

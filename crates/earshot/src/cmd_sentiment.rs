@@ -1,7 +1,7 @@
 //! `earshot sentiment`: classify text, print the model, fit it, and measure it against plain VADER.
 
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
-use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use earshot_sentiment::{extract, macro_f1, vader_baseline, Polarity, SentimentModel, FEATURES};
@@ -79,7 +79,7 @@ pub struct EvalArgs {
     pub model: ModelArg,
 }
 
-pub fn run(cli: &Cli, args: &SentimentArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, args: &SentimentArgs) -> Result<Exit> {
     match &args.command {
         SentimentCommand::Classify(a) => classify(cli, a),
         SentimentCommand::Show(a) => show(cli, a),
@@ -100,7 +100,7 @@ fn load_model(arg: &ModelArg) -> Result<SentimentModel> {
     }
 }
 
-fn classify(cli: &Cli, args: &ClassifyArgs) -> Result<Exit> {
+fn classify(cli: &Ctx, args: &ClassifyArgs) -> Result<Exit> {
     let model = load_model(&args.model)?;
     let texts: Vec<String> = if args.texts.is_empty() {
         std::io::stdin()
@@ -150,7 +150,7 @@ fn classify(cli: &Cli, args: &ClassifyArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn show(cli: &Cli, args: &ModelArg) -> Result<Exit> {
+fn show(cli: &Ctx, args: &ModelArg) -> Result<Exit> {
     let model = load_model(args)?;
     if cli.json {
         println!("{}", serde_json::to_string_pretty(&model)?);
@@ -258,7 +258,7 @@ fn read_airline(path: &Path) -> Result<Labelled> {
     Ok(out)
 }
 
-fn train(cli: &Cli, args: &TrainArgs) -> Result<Exit> {
+fn train(cli: &Ctx, args: &TrainArgs) -> Result<Exit> {
     if !(args.l2.is_finite() && args.l2 >= 0.0) {
         return Err(UsageError("--l2 must be a finite number ≥ 0".into()).into());
     }
@@ -299,7 +299,7 @@ fn train(cli: &Cli, args: &TrainArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn eval(cli: &Cli, args: &EvalArgs) -> Result<Exit> {
+fn eval(cli: &Ctx, args: &EvalArgs) -> Result<Exit> {
     let model = load_model(&args.model)?;
     let sets = [
         (

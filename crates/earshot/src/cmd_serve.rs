@@ -1,13 +1,12 @@
 //! `earshot serve` (the HTTP API) and `earshot keys` (its API keys).
 
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
-use crate::Cli;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use earshot_server::auth::Scope;
 use earshot_server::routes::keys::{create_key, DEFAULT_BURST, DEFAULT_RATE};
 use earshot_server::ServerConfig;
-use earshot_store::Store;
 use std::io::Write;
 use std::net::SocketAddr;
 
@@ -117,9 +116,8 @@ impl ScopeArg {
     }
 }
 
-pub fn run_keys(cli: &Cli, args: &KeysArgs) -> Result<Exit> {
-    let mut store =
-        Store::open(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))?;
+pub fn run_keys(cli: &Ctx, args: &KeysArgs) -> Result<Exit> {
+    let mut store = cli.create_store()?;
     match &args.action {
         KeysAction::Create {
             name,
@@ -212,7 +210,7 @@ fn init_logs(format: LogFormat) {
     };
 }
 
-pub fn run_serve(cli: &Cli, args: &ServeArgs) -> Result<Exit> {
+pub fn run_serve(cli: &Ctx, args: &ServeArgs) -> Result<Exit> {
     if args.openapi {
         println!("{}", earshot_server::openapi_json());
         return Ok(Exit::Ok);

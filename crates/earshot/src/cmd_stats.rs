@@ -1,11 +1,10 @@
 //! `earshot stats`: what the database holds.
 
+use crate::ctx::Ctx;
 use crate::exit::Exit;
-use crate::Cli;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use earshot_model::format_utc;
-use earshot_store::Store;
 
 /// Counts per platform and kind, the time span, the most-interacted accounts and the recent imports.
 #[derive(Args, Debug)]
@@ -25,9 +24,8 @@ struct StatsJson {
     imports: Vec<earshot_store::ImportRecord>,
 }
 
-pub fn run(cli: &Cli, args: &StatsArgs) -> Result<Exit> {
-    let store = Store::open_existing(&cli.db)
-        .with_context(|| format!("opening database {}", cli.db.display()))?;
+pub fn run(cli: &Ctx, args: &StatsArgs) -> Result<Exit> {
+    let store = cli.open_store()?;
     let stats = store.stats(args.top)?;
     let imports = store.imports(10)?;
     if cli.json {

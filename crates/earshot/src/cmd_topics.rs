@@ -1,10 +1,10 @@
 //! `earshot topics`: find topics in posts, and say which topics a post belongs to.
 
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
-use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use earshot_store::{Store, TimeWindow};
+use earshot_store::TimeWindow;
 use earshot_topics::{discover, extract, DiscoverOptions, Matcher, PostTerms, Taxonomy};
 use rayon::prelude::*;
 use std::io::{BufRead, Read};
@@ -100,7 +100,7 @@ pub struct MatchArgs {
     pub sentiment: bool,
 }
 
-pub fn run(cli: &Cli, args: &TopicsArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, args: &TopicsArgs) -> Result<Exit> {
     match &args.command {
         TopicsCommand::Discover(a) => run_discover(cli, a),
         TopicsCommand::Match(a) => run_match(cli, a),
@@ -117,7 +117,7 @@ pub fn load_taxonomy(path: &Path) -> Result<(Taxonomy, Matcher)> {
 }
 
 /// Reads posts from the source: files, TweetEval, or (when neither is given) the database.
-pub fn read_posts(cli: &Cli, source: &PostSource) -> Result<(Vec<String>, String)> {
+pub fn read_posts(cli: &Ctx, source: &PostSource) -> Result<(Vec<String>, String)> {
     let mut texts = Vec::new();
     let mut from = Vec::new();
     for path in &source.lines {
@@ -153,8 +153,7 @@ pub fn read_posts(cli: &Cli, source: &PostSource) -> Result<(Vec<String>, String
         from.push(format!("TweetEval {}/{}", source.task, names.join("+")));
     }
     if from.is_empty() {
-        let store = Store::open_existing(&cli.db)
-            .with_context(|| format!("opening database {}", cli.db.display()))?;
+        let store = cli.open_store()?;
         store.scan_posts(TimeWindow::all(), None, |p| {
             if let Some(t) = p.text.filter(|t| !t.trim().is_empty()) {
                 texts.push(t);
@@ -174,7 +173,7 @@ struct TopicJson<'a> {
     examples: Vec<&'a str>,
 }
 
-fn run_discover(cli: &Cli, args: &DiscoverArgs) -> Result<Exit> {
+fn run_discover(cli: &Ctx, args: &DiscoverArgs) -> Result<Exit> {
     if args.max_topics == 0 {
         return Err(UsageError("--max-topics must be at least 1".into()).into());
     }
@@ -251,22 +250,13 @@ fn run_discover(cli: &Cli, args: &DiscoverArgs) -> Result<Exit> {
             .collect();
         println!("  terms: {}", terms.join(", "));
         for &i in &t.examples {
-            println!("  e.g. {}", one_line(&texts[i], 140));
+            println!("  e.g. {}", crate::output::one_line(&texts[i], 140));
         }
     }
     if let Some(out) = &args.out {
         eprintln!("wrote the taxonomy to {}", out.display());
     }
     Ok(Exit::Ok)
-}
-
-fn one_line(s: &str, max: usize) -> String {
-    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        flat.chars().take(max - 1).collect::<String>() + "…"
-    }
 }
 
 #[derive(serde::Serialize)]
@@ -285,7 +275,7 @@ struct MatchTopic<'a> {
     terms: Vec<&'a str>,
 }
 
-fn run_match(cli: &Cli, args: &MatchArgs) -> Result<Exit> {
+fn run_match(cli: &Ctx, args: &MatchArgs) -> Result<Exit> {
     let (_, matcher) = load_taxonomy(&args.taxonomy)?;
     let texts: Vec<String> = if args.texts.is_empty() {
         std::io::stdin()
@@ -344,7 +334,11 @@ fn run_match(cli: &Cli, args: &MatchArgs) -> Result<Exit> {
                 t.join("; ")
             };
             let s = sentiment.map(|s| format!("\t{s}")).unwrap_or_default();
-            writeln!(out, "{language}\t{topics}{s}\t{}", one_line(text, 100))?;
+            writeln!(
+                out,
+                "{language}\t{topics}{s}\t{}",
+                crate::output::one_line(text, 100)
+            )?;
         }
     }
     Ok(Exit::Ok)

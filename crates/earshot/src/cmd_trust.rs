@@ -1,8 +1,8 @@
 //! `earshot trust`: the authenticity model — train it on labelled accounts, evaluate it beside the press
 //! rule set, print it, and explain one account's probability.
 
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
-use crate::Cli;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use earshot_app::accounts::resolve;
@@ -139,7 +139,7 @@ pub struct TrustExplainArgs {
     pub model: Option<PathBuf>,
 }
 
-pub fn run(cli: &Cli, args: &TrustArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, args: &TrustArgs) -> Result<Exit> {
     match &args.command {
         TrustCommand::Train(a) => train(cli, a),
         TrustCommand::Eval(a) => eval(cli, a),
@@ -221,15 +221,11 @@ fn labelled(store: &Store, args: &LabelArgs) -> Result<LabelledSet> {
     })
 }
 
-fn open(cli: &Cli) -> Result<Store> {
-    Store::open_existing(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))
-}
-
-fn train(cli: &Cli, args: &TrainArgs) -> Result<Exit> {
+fn train(cli: &Ctx, args: &TrainArgs) -> Result<Exit> {
     if !(args.labels.l2.is_finite() && args.labels.l2 > 0.0) {
         return Err(UsageError("--l2 must be a number > 0".into()).into());
     }
-    let store = open(cli)?;
+    let store = cli.open_store()?;
     let set = labelled(&store, &args.labels)?;
     let rows: Vec<Labelled> = set.by_platform.into_iter().flat_map(|(_, r)| r).collect();
     if rows.is_empty() {
@@ -328,14 +324,14 @@ fn metric_row(name: &str, m: &Metrics) {
     );
 }
 
-fn eval(cli: &Cli, args: &EvalArgs) -> Result<Exit> {
+fn eval(cli: &Ctx, args: &EvalArgs) -> Result<Exit> {
     if args.folds < 2 {
         return Err(UsageError("--folds must be at least 2".into()).into());
     }
     if !(args.labels.l2.is_finite() && args.labels.l2 > 0.0) {
         return Err(UsageError("--l2 must be a number > 0".into()).into());
     }
-    let store = open(cli)?;
+    let store = cli.open_store()?;
     let set = labelled(&store, &args.labels)?;
     if set.by_platform.is_empty() {
         bail!("no labelled accounts in {}", cli.db.display());
@@ -429,7 +425,7 @@ fn eval(cli: &Cli, args: &EvalArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn show(cli: &Cli, args: &ShowArgs) -> Result<Exit> {
+fn show(cli: &Ctx, args: &ShowArgs) -> Result<Exit> {
     let m = load_model(args.model.as_deref())?;
     if cli.json {
         println!("{}", serde_json::to_string(&m)?);
@@ -440,9 +436,9 @@ fn show(cli: &Cli, args: &ShowArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn explain(cli: &Cli, args: &TrustExplainArgs) -> Result<Exit> {
+fn explain(cli: &Ctx, args: &TrustExplainArgs) -> Result<Exit> {
     let model = load_model(args.model.as_deref())?;
-    let store = open(cli)?;
+    let store = cli.open_store()?;
     let id = resolve(&store, &args.account, args.platform.as_deref())?;
     let Some(account) = store.account(id)? else {
         bail!("account {} vanished while reading", args.account);
@@ -492,9 +488,9 @@ fn explain(cli: &Cli, args: &TrustExplainArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn scan(cli: &Cli, args: &ScanArgs) -> Result<Exit> {
+fn scan(cli: &Ctx, args: &ScanArgs) -> Result<Exit> {
     let started = std::time::Instant::now();
-    let store = open(cli)?;
+    let store = cli.open_store()?;
     let trust = TrustModel::builtin();
     let (mut input, interactions) = earshot_app::sources::load_input_before_behaviour(
         &store,

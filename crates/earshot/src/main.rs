@@ -27,6 +27,7 @@ mod cmd_topic_scores;
 mod cmd_topics;
 mod cmd_triage;
 mod cmd_trust;
+mod ctx;
 mod exit;
 mod output;
 mod progress;
@@ -34,7 +35,6 @@ mod tweeteval;
 mod window;
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Measure whose voice actually carries on social networks.
@@ -44,23 +44,8 @@ use std::process::ExitCode;
 #[derive(Parser, Debug)]
 #[command(name = "earshot", version, propagate_version = true, after_help = EXAMPLES)]
 pub struct Cli {
-    /// The database file (created if missing).
-    #[arg(
-        long,
-        global = true,
-        env = "EARSHOT_DB",
-        default_value = "earshot.db",
-        value_name = "FILE"
-    )]
-    pub db: PathBuf,
-
-    /// Print machine-readable JSON on stdout instead of text.
-    #[arg(long, global = true)]
-    pub json: bool,
-
-    /// No progress bars or notes on stderr (errors are still printed).
-    #[arg(long, short, global = true)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub ctx: ctx::Ctx,
 
     #[command(subcommand)]
     pub command: Command,
@@ -118,28 +103,28 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Demo(a) => cmd_demo::run(&cli, a),
-        Command::Import(a) => cmd_import::run(&cli, a),
-        Command::Stats(a) => cmd_stats::run(&cli, a),
-        Command::Score(a) => cmd_score::run_score(&cli, a),
-        Command::Top(a) => cmd_score::run_top(&cli, a),
-        Command::Explain(a) => cmd_explain::run_explain(&cli, a),
-        Command::History(a) => cmd_explain::run_history(&cli, a),
-        Command::Backtest(a) => cmd_backtest::run(&cli, a),
-        Command::Authority(a) => cmd_authority::run(&cli, a),
-        Command::Communities(a) => cmd_communities::run(&cli, a),
-        Command::Trust(a) => cmd_trust::run(&cli, a),
-        Command::Forecast(a) => cmd_forecast::run(&cli, a),
-        Command::Plan(a) => cmd_plan::run(&cli, a),
-        Command::Redteam(a) => cmd_redteam::run(&cli, a),
-        Command::Sentiment(a) => cmd_sentiment::run(&cli, a),
-        Command::Topics(a) => cmd_topics::run(&cli, a),
-        Command::Advocates(a) => cmd_advocates::run(&cli, a),
-        Command::Triage(a) => cmd_triage::run(&cli, a),
-        Command::Gen(a) => cmd_gen::run(&cli, a),
-        Command::Bench(a) => cmd_bench::run(&cli, a),
-        Command::Serve(a) => cmd_serve::run_serve(&cli, a),
-        Command::Keys(a) => cmd_serve::run_keys(&cli, a),
+        Command::Demo(a) => cmd_demo::run(&cli.ctx, a),
+        Command::Import(a) => cmd_import::run(&cli.ctx, a),
+        Command::Stats(a) => cmd_stats::run(&cli.ctx, a),
+        Command::Score(a) => cmd_score::run_score(&cli.ctx, a),
+        Command::Top(a) => cmd_score::run_top(&cli.ctx, a),
+        Command::Explain(a) => cmd_explain::run_explain(&cli.ctx, a),
+        Command::History(a) => cmd_explain::run_history(&cli.ctx, a),
+        Command::Backtest(a) => cmd_backtest::run(&cli.ctx, a),
+        Command::Authority(a) => cmd_authority::run(&cli.ctx, a),
+        Command::Communities(a) => cmd_communities::run(&cli.ctx, a),
+        Command::Trust(a) => cmd_trust::run(&cli.ctx, a),
+        Command::Forecast(a) => cmd_forecast::run(&cli.ctx, a),
+        Command::Plan(a) => cmd_plan::run(&cli.ctx, a),
+        Command::Redteam(a) => cmd_redteam::run(&cli.ctx, a),
+        Command::Sentiment(a) => cmd_sentiment::run(&cli.ctx, a),
+        Command::Topics(a) => cmd_topics::run(&cli.ctx, a),
+        Command::Advocates(a) => cmd_advocates::run(&cli.ctx, a),
+        Command::Triage(a) => cmd_triage::run(&cli.ctx, a),
+        Command::Gen(a) => cmd_gen::run(&cli.ctx, a),
+        Command::Bench(a) => cmd_bench::run(&cli.ctx, a),
+        Command::Serve(a) => cmd_serve::run_serve(&cli.ctx, a),
+        Command::Keys(a) => cmd_serve::run_keys(&cli.ctx, a),
     };
     match result {
         Ok(code) => code.into(),

@@ -9,8 +9,8 @@
 use super::report::SplitReport;
 use super::split::{Cut, SplitData, Truth};
 use super::BacktestArgs;
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
-use crate::Cli;
 use anyhow::{bail, Context, Result};
 use earshot_model::{format_utc, AccountRef};
 use earshot_score::backtest::evaluate;
@@ -170,7 +170,7 @@ struct Loaded {
     positive: Option<Vec<f64>>,
 }
 
-pub fn run(cli: &Cli, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
+pub fn run(cli: &Ctx, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
     let chosen: Vec<&'static Dataset> = DATASETS
         .iter()
         .filter(|d| args.only.is_empty() || args.only.iter().any(|o| o == d.name))
@@ -466,7 +466,7 @@ fn best_baselines(split: &SplitData, k: usize) -> (f64, f64) {
 }
 
 /// The dataset's database under `--work`, importing it when it holds no interactions yet.
-fn prepare(cli: &Cli, args: &BacktestArgs, dir: &Path, d: &Dataset) -> Result<PathBuf> {
+fn prepare(cli: &Ctx, args: &BacktestArgs, dir: &Path, d: &Dataset) -> Result<PathBuf> {
     let db = args.work.join(format!("{}.db", d.name));
     if db.exists() {
         let store = Store::open_existing(&db)?;

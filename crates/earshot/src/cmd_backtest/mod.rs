@@ -5,9 +5,9 @@ mod datasets;
 mod report;
 mod split;
 
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
 use crate::window::parse_instant;
-use crate::Cli;
 use anyhow::{Context, Result};
 use clap::Args;
 use earshot_app::score::load_model;
@@ -132,7 +132,7 @@ fn relevel(
     })
 }
 
-pub fn run(cli: &Cli, args: &BacktestArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, args: &BacktestArgs) -> Result<Exit> {
     if let Some(dir) = &args.data {
         return datasets::run(cli, args, dir);
     }
@@ -146,8 +146,7 @@ pub fn run(cli: &Cli, args: &BacktestArgs) -> Result<Exit> {
         return Err(UsageError("--test-until must be after --train-until".into()).into());
     }
     let model = load_model(args.model.as_deref())?;
-    let store = Store::open_existing(&cli.db)
-        .with_context(|| format!("opening database {}", cli.db.display()))?;
+    let store = cli.open_store()?;
     let cut = Cut {
         train_from: from,
         train_until: split,

@@ -3,15 +3,14 @@
 
 mod labels;
 
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
 use crate::window::WindowArgs;
-use crate::Cli;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use earshot_app::communities::by_size;
 use earshot_app::communities::source::{self, Network, NodeName};
 use earshot_graph::{louvain, LouvainOptions, Partition};
-use earshot_store::Store;
 use rustc_hash::FxHashMap;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -108,7 +107,7 @@ struct Community {
     accounts: Vec<Account>,
 }
 
-pub fn run(cli: &Cli, args: &CommunitiesArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, args: &CommunitiesArgs) -> Result<Exit> {
     if !(args.resolution.is_finite() && args.resolution > 0.0) {
         return Err(UsageError("--resolution must be a number above 0".into()).into());
     }
@@ -127,8 +126,7 @@ pub fn run(cli: &Cli, args: &CommunitiesArgs) -> Result<Exit> {
             (net, None, path.display().to_string())
         }
         None => {
-            let store = Store::open_existing(&cli.db)
-                .with_context(|| format!("opening database {}", cli.db.display()))?;
+            let store = cli.open_store()?;
             let model = earshot_app::score::load_model(args.model.as_deref())?;
             let net = source::from_store(&store, window, args.window.platform.as_deref(), &model)?;
             (net, Some(store), cli.db.display().to_string())

@@ -8,13 +8,13 @@ mod pipeline;
 pub(crate) mod rejects;
 mod report;
 
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
-use crate::Cli;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
 use earshot_ingest::{DateOrder, Encoding, Format, Options, SnapColumn};
 use earshot_model::InteractionKind;
-use earshot_store::{ImportStatus, Store};
+use earshot_store::ImportStatus;
 use rejects::RejectSink;
 pub use report::FileReport;
 use std::path::{Path, PathBuf};
@@ -196,7 +196,7 @@ impl FormatArg {
     }
 }
 
-pub fn run(cli: &Cli, args: &ImportArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
     // Check everything the command line says before touching the database: a typo must not create one.
     let opts = options(args)?;
     let mut plan = Vec::new();
@@ -216,8 +216,7 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<Exit> {
         plan.push((path.as_path(), format));
     }
 
-    let mut store =
-        Store::open(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))?;
+    let mut store = cli.create_store()?;
     if !store.begin_bulk_mode()? && !cli.quiet {
         eprintln!(
             "note: another process has {} open (a running `earshot serve`?): importing beside it, slower than alone",

@@ -3,8 +3,8 @@
 use super::rejects::RejectSink;
 use super::report::FileReport;
 use super::{default_source, open_error, FormatArg, ImportArgs, WAL_CHECKPOINT_BYTES};
+use crate::ctx::Ctx;
 use crate::progress::bytes_bar;
-use crate::Cli;
 use anyhow::{anyhow, Result};
 use earshot_app::peak_rss_kib;
 use earshot_ingest::{Options, Rejection};
@@ -45,7 +45,7 @@ impl Chunk {
 /// (the import log row is updated in the same transaction, so it always matches what is stored); with
 /// `--strict` the file is one transaction, rolled back at its first bad record.
 pub fn import_file(
-    cli: &Cli,
+    cli: &Ctx,
     args: &ImportArgs,
     opts: &Options,
     format: FormatArg,

@@ -4,9 +4,9 @@
 
 mod output;
 
+use crate::ctx::Ctx;
 use crate::exit::Exit;
 use crate::window::WindowArgs;
-use crate::Cli;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use earshot_app::error::FieldStyle;
@@ -186,7 +186,7 @@ impl PlanArgs {
     }
 }
 
-pub fn run(cli: &Cli, a: &PlanArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, a: &PlanArgs) -> Result<Exit> {
     let note = |n: &str| {
         if !cli.quiet && !cli.json {
             eprintln!("{n}");

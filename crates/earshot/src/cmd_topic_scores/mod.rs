@@ -12,10 +12,9 @@ mod assign;
 
 pub use assign::TopicSource;
 
-use crate::cmd_explain::{delta_cell, delta_notes, snippet, window_text, ExplainArgs, HistoryArgs};
-use crate::cmd_score::TopArgs;
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
-use crate::Cli;
+use crate::output::{delta_cell, delta_notes, snippet, window_text};
 use anyhow::{bail, Context, Result};
 use assign::{Assigned, Assignment, Topics};
 use earshot_app::accounts::display_name;
@@ -35,6 +34,23 @@ use earshot_store::{
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::json;
 use std::time::Instant;
+
+/// The account a topic command is about: `explain --topic` and `history --topic` (`evidence` is
+/// explain's).
+pub struct AccountQuery<'a> {
+    pub account: &'a str,
+    pub platform: Option<&'a str>,
+    pub run: Option<i64>,
+    pub evidence: usize,
+}
+
+/// What `top --topic` ranks.
+pub struct TopQuery<'a> {
+    pub by: &'a str,
+    pub run: Option<i64>,
+    pub limit: usize,
+    pub platform: Option<&'a str>,
+}
 
 /// The components a topic score has (reach has no topic form), in stored order.
 const COMPONENTS: [Component; 4] = [
@@ -268,7 +284,7 @@ impl TopicOutcome {
             println!(
                 "  {:<22} {:<30} {:>6} {:>8}  {}",
                 t.key,
-                clip(&t.label, 30),
+                crate::output::clip(&t.label, 30),
                 t.posts,
                 t.accounts,
                 if best.is_empty() {
@@ -283,19 +299,7 @@ impl TopicOutcome {
     }
 }
 
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() > n {
-        format!("{}…", s.chars().take(n - 1).collect::<String>())
-    } else {
-        s.to_string()
-    }
-}
-
-fn open(cli: &Cli) -> Result<Store> {
-    Store::open_existing(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))
-}
-
-fn latest_run(cli: &Cli, store: &Store, id: Option<i64>) -> Result<ScoreRun> {
+fn latest_run(cli: &Ctx, store: &Store, id: Option<i64>) -> Result<ScoreRun> {
     match store.score_run(id)? {
         Some(r) => Ok(r),
         None => bail!(
@@ -328,13 +332,12 @@ fn topic_by(by: &str) -> Result<&str> {
 }
 
 /// `earshot top --topic T`.
-pub fn run_top(cli: &Cli, args: &TopArgs, topic: &str) -> Result<Exit> {
-    let by = topic_by(&args.by)?;
-    let store = open(cli)?;
+pub fn run_top(cli: &Ctx, args: &TopQuery<'_>, topic: &str) -> Result<Exit> {
+    let by = topic_by(args.by)?;
+    let store = cli.open_store()?;
     let run = latest_run(cli, &store, args.run)?;
     let info = resolve_topic(&store, &run, "--topic", topic)?;
-    let top =
-        store.top_topic_scores(run.id, info.topic, by, args.limit, args.platform.as_deref())?;
+    let top = store.top_topic_scores(run.id, info.topic, by, args.limit, args.platform)?;
     if cli.json {
         let rows = top
             .iter()
@@ -446,9 +449,9 @@ struct TopicPost {
 
 /// `earshot explain ACCOUNT --topic T`: the topic score recomputed from the stored events with the run's
 /// model and taxonomy, and checked against the stored number.
-pub fn run_explain(cli: &Cli, args: &ExplainArgs, topic: &str) -> Result<Exit> {
-    let store = open(cli)?;
-    let account = resolve(&store, &args.account, args.platform.as_deref())?;
+pub fn run_explain(cli: &Ctx, args: &AccountQuery<'_>, topic: &str) -> Result<Exit> {
+    let store = cli.open_store()?;
+    let account = resolve(&store, args.account, args.platform)?;
     let run = latest_run(cli, &store, args.run)?;
     let info = resolve_topic(&store, &run, "--topic", topic)?;
     let tr = store
@@ -667,9 +670,9 @@ fn topic_meaning(c: Component) -> &'static str {
 
 /// `earshot history ACCOUNT --topic T`: the account's topic score in every run with a topic of that
 /// key or label.
-pub fn run_history(cli: &Cli, args: &HistoryArgs, topic: &str) -> Result<Exit> {
-    let store = open(cli)?;
-    let account = resolve(&store, &args.account, args.platform.as_deref())?;
+pub fn run_history(cli: &Ctx, args: &AccountQuery<'_>, topic: &str) -> Result<Exit> {
+    let store = cli.open_store()?;
+    let account = resolve(&store, args.account, args.platform)?;
     let q = topic.trim();
     let named = |t: &TopicInfo| t.key.eq_ignore_ascii_case(q) || same_label(&t.label, q);
     let mut known = false;

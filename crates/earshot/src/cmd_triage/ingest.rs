@@ -3,10 +3,10 @@
 use super::{now, IngestArgs};
 use crate::cmd_import::rejects::RejectSink;
 use crate::cmd_import::{open_error, options, ImportArgs};
+use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
 use crate::progress::bytes_bar;
-use crate::Cli;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use earshot_ingest::Format;
 use earshot_model::{Event, Post};
 use earshot_server::triage::{decide_and_store, Incoming, Triaged};
@@ -50,7 +50,7 @@ pub struct TierCount {
     pub mean_hours_to_due: Option<f64>,
 }
 
-pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, args: &IngestArgs) -> Result<Exit> {
     let policy = policy(args)?;
     let mut import = ImportArgs::for_file(args.file.clone());
     import.map = args.map.clone();
@@ -61,8 +61,7 @@ pub fn run(cli: &Cli, args: &IngestArgs) -> Result<Exit> {
     let opts = options(&import)?;
     let (reader, progress) =
         earshot_ingest::open(&args.file, Format::Csv, &opts).map_err(open_error)?;
-    let mut store =
-        Store::open(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))?;
+    let mut store = cli.create_store()?;
 
     let started = std::time::Instant::now();
     let mut rejects = RejectSink::new(

@@ -4,12 +4,12 @@
 mod ingest;
 
 use crate::cmd_import::{DateOrderArg, EncodingArg};
+use crate::ctx::Ctx;
 use crate::exit::Exit;
-use crate::Cli;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use earshot_model::format_utc;
-use earshot_store::{FairnessReport, Store, TriageEntry, TriageRecord};
+use earshot_store::{FairnessReport, TriageEntry, TriageRecord};
 use std::path::PathBuf;
 
 /// Customer-service triage: what to answer first, with a service floor nobody falls below.
@@ -143,7 +143,7 @@ pub struct ReportArgs {
     pub channel: Option<String>,
 }
 
-pub fn run(cli: &Cli, args: &TriageArgs) -> Result<Exit> {
+pub fn run(cli: &Ctx, args: &TriageArgs) -> Result<Exit> {
     match &args.command {
         TriageCommand::Ingest(a) => ingest::run(cli, a),
         TriageCommand::Queue(a) => queue(cli, a),
@@ -153,10 +153,6 @@ pub fn run(cli: &Cli, args: &TriageArgs) -> Result<Exit> {
     }
 }
 
-fn open(cli: &Cli) -> Result<Store> {
-    Store::open_existing(&cli.db).with_context(|| format!("opening database {}", cli.db.display()))
-}
-
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -164,8 +160,10 @@ fn now() -> i64 {
         .unwrap_or(0)
 }
 
-fn queue(cli: &Cli, args: &QueueArgs) -> Result<Exit> {
-    let q = open(cli)?.triage_queue(args.channel.as_deref(), args.limit, args.offset)?;
+fn queue(cli: &Ctx, args: &QueueArgs) -> Result<Exit> {
+    let q = cli
+        .open_store()?
+        .triage_queue(args.channel.as_deref(), args.limit, args.offset)?;
     if cli.json {
         println!("{}", serde_json::to_string_pretty(&q)?);
         return Ok(Exit::Ok);
@@ -239,8 +237,8 @@ fn cut(text: &str, max: usize) -> String {
     }
 }
 
-fn show(cli: &Cli, args: &ShowArgs) -> Result<Exit> {
-    let Some(rec) = open(cli)?.triage_message(args.id)? else {
+fn show(cli: &Ctx, args: &ShowArgs) -> Result<Exit> {
+    let Some(rec) = cli.open_store()?.triage_message(args.id)? else {
         return Err(no_message(args.id));
     };
     if cli.json {
@@ -321,8 +319,8 @@ fn print_record(rec: &TriageRecord) {
     }
 }
 
-fn answered(cli: &Cli, args: &AnsweredArgs) -> Result<Exit> {
-    let mut store = open(cli)?;
+fn answered(cli: &Ctx, args: &AnsweredArgs) -> Result<Exit> {
+    let mut store = cli.open_store()?;
     if !store.triage_mark_answered(args.id, now())? {
         return Err(no_message(args.id));
     }
@@ -340,8 +338,10 @@ fn answered(cli: &Cli, args: &AnsweredArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn report(cli: &Cli, args: &ReportArgs) -> Result<Exit> {
-    let r = open(cli)?.triage_fairness(args.channel.as_deref(), now())?;
+fn report(cli: &Ctx, args: &ReportArgs) -> Result<Exit> {
+    let r = cli
+        .open_store()?
+        .triage_fairness(args.channel.as_deref(), now())?;
     if cli.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {
