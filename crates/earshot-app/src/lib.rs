@@ -22,6 +22,7 @@ pub mod score;
 pub mod sources;
 pub mod time;
 pub mod topics;
+pub mod triage;
 
 /// Told the share of the work done (0–1) and what is being done, from any thread: how a use case
 /// reports to a progress bar or a background job.

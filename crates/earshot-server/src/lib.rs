@@ -14,7 +14,6 @@ pub mod page;
 pub mod problem;
 pub mod routes;
 pub mod state;
-pub mod triage;
 
 pub use openapi::openapi_json;
 

@@ -7,7 +7,7 @@
 use crate::page::PageParams;
 use crate::problem::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
-use crate::triage::{decide_batch, store_decided, Incoming};
+use earshot_app::triage::{decide_batch, store_decided, Incoming};
 use axum::extract::State;
 use axum::http::StatusCode;
 use earshot_store::{FairnessReport, TriageDecision, TriageEntry, TriageMessage};

@@ -9,7 +9,7 @@ use crate::progress::bytes_bar;
 use anyhow::Result;
 use earshot_ingest::Format;
 use earshot_model::{Event, Post};
-use earshot_server::triage::{decide_and_store, Incoming, Triaged};
+use earshot_app::triage::{decide_and_store, Incoming, Triaged};
 use earshot_store::{score_tier, Store, SCORE_TIERS};
 use earshot_triage::Policy;
 
@@ -160,7 +160,7 @@ fn policy(args: &IngestArgs) -> Result<Policy> {
     Ok(policy)
 }
 
-/// Decide and store a batch of messages (the server's own path: `earshot_server::triage`).
+/// Decide and store a batch of messages (the same path as the server's: `earshot_app::triage`).
 fn store_batch(
     store: &mut Store,
     policy: &Policy,
