@@ -38,8 +38,8 @@
 //! assert!(e.probability_at_least(3) > 0.2 && e.probability_at_least(3) < 0.3);
 //! ```
 //!
-//! This crate takes plain slices and returns plain values; it knows nothing of SQL or HTTP. Only `load.rs`
-//! touches files, through earshot-ingest's edge-list reader.
+//! This crate takes plain slices and returns plain values; it knows nothing of files, SQL or HTTP (graph
+//! files are read by `earshot-app`'s `sources::edge_list`).
 
 mod celf;
 mod choice;
@@ -50,7 +50,6 @@ mod forecast;
 mod graph;
 mod imm;
 mod learn;
-mod load;
 mod rr;
 mod simulate;
 
@@ -69,7 +68,6 @@ pub use imm::{budget_ratio, imm, imm_reporting, ImmOptions, ImmPhases, ImmResult
 pub use learn::{
     learn_probabilities, learned_graph, InteractionRow, LearnConfig, LearnedEdge, PostRow,
 };
-pub use load::{load_edge_list, LoadError, LoadOptions, LoadedGraph, Probabilities};
 pub use rr::{sample_rr_sets, RrSets, JUMP_MIN_IN_DEGREE};
 pub use simulate::{simulate_ic, simulate_lt, Model, Workspace};
 

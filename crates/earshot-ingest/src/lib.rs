@@ -38,6 +38,7 @@
 //!
 //! This crate knows nothing of SQL or scoring.
 
+pub mod airline_labels;
 mod cascades;
 mod csv_posts;
 mod csv_rec;
@@ -49,6 +50,7 @@ mod profiles;
 mod reader;
 mod snap;
 pub mod time;
+pub mod tweeteval;
 
 pub use cascades::{ORDER_TOLERANCE, PLAUSIBLE_UNIX};
 pub use reader::platform_from_source;

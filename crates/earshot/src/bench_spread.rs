@@ -5,7 +5,8 @@ use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use earshot_diffusion::{estimate_spread, load_edge_list, LoadedGraph, Model};
+use earshot_app::sources::edge_list::{load_edge_list, LoadedGraph};
+use earshot_diffusion::{estimate_spread, Model};
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -4,6 +4,7 @@
 use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
 use crate::window::WindowArgs;
+use earshot_ingest::airline_labels::{read_labelled_tweets, LabelledTweet};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use earshot_app::accounts::display_name;
@@ -488,56 +489,6 @@ fn print_list(title: &str, count_name: &str, rows: &[serde_json::Value], reasons
 // ---------------------------------------------------------------------------------------------
 // eval-reasons
 
-/// One labelled negative tweet.
-struct Labelled {
-    author: Option<String>,
-    airline: String,
-    text: String,
-    sentiment: String,
-    /// The labelled reason, trimmed; empty when the row has none.
-    label: String,
-}
-
-fn read_labelled(path: &Path) -> Result<Vec<Labelled>> {
-    let mut r = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("opening {}", path.display()))?;
-    let headers = r
-        .headers()
-        .with_context(|| format!("{}: reading the header", path.display()))?
-        .clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let need = |name: &str| {
-        col(name).with_context(|| {
-            format!(
-                "{}: no column {name:?} (have: {})",
-                path.display(),
-                headers.iter().collect::<Vec<_>>().join(", ")
-            )
-        })
-    };
-    let (text, sentiment, reason) = (
-        need("text")?,
-        need("airline_sentiment")?,
-        need("negativereason")?,
-    );
-    let (author, airline) = (col("name"), col("airline"));
-    let mut out = Vec::new();
-    for (i, rec) in r.records().enumerate() {
-        let rec = rec.with_context(|| format!("{}: record {}", path.display(), i + 1))?;
-        let get = |c: usize| rec.get(c).unwrap_or("").trim().to_owned();
-        out.push(Labelled {
-            author: author.map(get).filter(|a| !a.is_empty()),
-            airline: airline.map(get).unwrap_or_default(),
-            text: get(text),
-            sentiment: get(sentiment).to_lowercase(),
-            label: get(reason),
-        });
-    }
-    Ok(out)
-}
-
 /// Agreement of predicted with labelled classes, beside chance and the majority class.
 #[derive(Debug, Default, Clone, serde::Serialize)]
 struct Agreement {
@@ -621,7 +572,7 @@ struct EvalRow {
 
 fn eval_reasons(cli: &Ctx, args: &EvalReasonsArgs) -> Result<Exit> {
     let matcher = load_taxonomy(&args.reasons)?;
-    let rows = read_labelled(&args.airline)?;
+    let rows = read_labelled_tweets(&args.airline, true)?;
     if rows.is_empty() {
         bail!("{}: no rows", args.airline.display());
     }
@@ -640,11 +591,11 @@ fn eval_reasons(cli: &Ctx, args: &EvalReasonsArgs) -> Result<Exit> {
             )
         })
         .collect();
-    let negative = |r: &Labelled| r.sentiment == "negative";
+    let negative = |r: &LabelledTweet| r.sentiment == "negative";
     let known: FxHashSet<String> = rows
         .iter()
         .filter(|r| negative(r))
-        .map(|r| r.label.to_lowercase())
+        .map(|r| r.reason.to_lowercase())
         .collect();
     let unmatched: Vec<&String> = labels
         .iter()
@@ -664,7 +615,7 @@ fn eval_reasons(cli: &Ctx, args: &EvalReasonsArgs) -> Result<Exit> {
     // Global label frequencies among negatives, to break ties in a detractor's most common label.
     let mut label_freq: FxHashMap<&str, usize> = FxHashMap::default();
     for r in rows.iter().filter(|r| negative(r)) {
-        *label_freq.entry(r.label.as_str()).or_default() += 1;
+        *label_freq.entry(r.reason.as_str()).or_default() += 1;
     }
     let mut airlines: Vec<String> = rows.iter().map(|r| r.airline.clone()).collect();
     airlines.sort();
@@ -682,7 +633,7 @@ fn eval_reasons(cli: &Ctx, args: &EvalReasonsArgs) -> Result<Exit> {
         )
         .collect();
     for scope in scopes {
-        let in_scope = |r: &Labelled| scope.is_none_or(|s| r.airline == s);
+        let in_scope = |r: &LabelledTweet| scope.is_none_or(|s| r.airline == s);
         let name = scope.unwrap_or("all").to_owned();
         let negatives: Vec<usize> = (0..rows.len())
             .filter(|&i| negative(&rows[i]) && in_scope(&rows[i]))
@@ -692,7 +643,7 @@ fn eval_reasons(cli: &Ctx, args: &EvalReasonsArgs) -> Result<Exit> {
             .iter()
             .filter_map(|&i| {
                 let top = per_row[i].0.first()?;
-                Some((labels[top.0 as usize].clone(), rows[i].label.clone()))
+                Some((labels[top.0 as usize].clone(), rows[i].reason.clone()))
             })
             .collect();
         out.push(EvalRow {
@@ -708,7 +659,7 @@ fn eval_reasons(cli: &Ctx, args: &EvalReasonsArgs) -> Result<Exit> {
                     .0
                     .first()
                     .map_or(CANT_TELL.to_owned(), |t| labels[t.0 as usize].clone());
-                (p, rows[i].label.clone())
+                (p, rows[i].reason.clone())
             })
             .collect();
         if scope.is_none() {
@@ -741,7 +692,7 @@ fn eval_reasons(cli: &Ctx, args: &EvalReasonsArgs) -> Result<Exit> {
                 let next = ids.len() as i64;
                 let id = *ids.entry((r.airline.as_str(), author)).or_insert(next);
                 if negative(r) {
-                    labelled.entry(id).or_default().push(r.label.as_str());
+                    labelled.entry(id).or_default().push(r.reason.as_str());
                 }
                 let (reasons, s, probabilities) = &per_row[i];
                 let s = if classified {
@@ -904,7 +855,7 @@ fn stance_checks(
     scope: &str,
     found: &earshot_topics::advocacy::Advocacy,
     mentions: &[Mention],
-    rows: &[Labelled],
+    rows: &[LabelledTweet],
 ) -> Vec<StanceCheck> {
     let mut by_author: FxHashMap<(i64, bool), Vec<usize>> = FxHashMap::default();
     for m in mentions {
@@ -915,7 +866,7 @@ fn stance_checks(
                 .push(m.post as usize);
         }
     }
-    let in_scope: Vec<&Labelled> = mentions.iter().map(|m| &rows[m.post as usize]).collect();
+    let in_scope: Vec<&LabelledTweet> = mentions.iter().map(|m| &rows[m.post as usize]).collect();
     let mut out = Vec::new();
     for (list, positive, name) in [
         (&found.advocates, true, "advocates"),

@@ -195,7 +195,7 @@ struct Labelled {
 fn read_tweeteval(path: &Path, split: &str) -> Result<Labelled> {
     let (text_name, label_name) = (format!("{split}_text.txt"), format!("{split}_labels.txt"));
     let [text, labels]: [String; 2] =
-        crate::tweeteval::read_members(path, "sentiment", &[&text_name, &label_name])?
+        earshot_ingest::tweeteval::read_members(path, "sentiment", &[&text_name, &label_name])?
             .try_into()
             .map_err(|_| anyhow::anyhow!("{}: TweetEval read failed", path.display()))?;
     let texts: Vec<String> = text.lines().map(str::to_string).collect();
@@ -225,34 +225,22 @@ fn read_tweeteval(path: &Path, split: &str) -> Result<Labelled> {
 
 /// The airline tweets: `airline_sentiment` and `text` columns.
 fn read_airline(path: &Path) -> Result<Labelled> {
-    let mut r = csv::ReaderBuilder::new()
-        .from_path(path)
-        .with_context(|| format!("opening {}", path.display()))?;
-    let headers = r.headers()?.clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .with_context(|| format!("{}: no column {name:?}", path.display()))
-    };
-    let (sent, text) = (col("airline_sentiment")?, col("text")?);
     let mut out = Labelled {
         texts: Vec::new(),
         labels: Vec::new(),
     };
-    for (i, rec) in r.records().enumerate() {
-        let rec = rec.with_context(|| format!("{}: record {}", path.display(), i + 1))?;
-        let label = match rec.get(sent).unwrap_or("") {
+    for row in earshot_ingest::airline_labels::read_labelled_tweets(path, false)? {
+        let label = match row.sentiment.as_str() {
             "negative" => Polarity::Negative,
             "neutral" => Polarity::Neutral,
             "positive" => Polarity::Positive,
             other => bail!(
                 "{}: line {}: airline_sentiment {other:?} is not negative, neutral or positive",
                 path.display(),
-                rec.position().map_or(i as u64 + 2, |p| p.line())
+                row.line
             ),
         };
-        out.texts.push(rec.get(text).unwrap_or("").to_string());
+        out.texts.push(row.text);
         out.labels.push(label);
     }
     Ok(out)

@@ -147,7 +147,7 @@ pub fn read_posts(cli: &Ctx, source: &PostSource) -> Result<(Vec<String>, String
             .map(|s| format!("{s}_text.txt"))
             .collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        for text in crate::tweeteval::read_members(path, &source.task, &refs)? {
+        for text in earshot_ingest::tweeteval::read_members(path, &source.task, &refs)? {
             texts.extend(text.lines().map(str::to_owned));
         }
         from.push(format!("TweetEval {}/{}", source.task, names.join("+")));

@@ -31,7 +31,6 @@ mod ctx;
 mod exit;
 mod output;
 mod progress;
-mod tweeteval;
 mod window;
 
 use clap::{Parser, Subcommand};

@@ -1,6 +1,6 @@
 //! The influence graphs of earshot's shared data, by name, and how each is read.
 
-use earshot_diffusion::LoadOptions;
+use crate::sources::edge_list::LoadOptions;
 use std::path::{Path, PathBuf};
 
 /// The file and reading options of graph `name`: a named graph of the shared data's `im-graphs/`

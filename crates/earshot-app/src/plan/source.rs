@@ -4,9 +4,10 @@
 
 use crate::error::{FieldStyle, UsageError};
 use anyhow::{Context, Result};
+use crate::sources::edge_list::{load_edge_list, LoadedGraph};
 use earshot_diffusion::{
-    derive_posts, learn_probabilities, learned_graph, load_edge_list, DiffusionGraph, EdgeModel,
-    LearnConfig, LoadedGraph, ReachConfig,
+    derive_posts, learn_probabilities, learned_graph, DiffusionGraph, EdgeModel, LearnConfig,
+    ReachConfig,
 };
 use earshot_graph::DenseIds;
 use earshot_store::{Store, TimeWindow};

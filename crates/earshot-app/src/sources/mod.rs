@@ -2,6 +2,7 @@
 //! case, so that a scoring run, a forecast and a plan read the same events the same way.
 
 pub mod diffusion;
+pub mod edge_list;
 mod scoring;
 pub mod snapshot;
 

@@ -11,7 +11,7 @@
 //! an import, a bad line is not skipped: the first one is an error naming the file, line and field, since a
 //! benchmark graph with a line missing is another graph.
 
-use crate::{DiffusionError, DiffusionGraph, EdgeModel};
+use earshot_diffusion::{DiffusionError, DiffusionGraph, EdgeModel};
 use earshot_ingest::{EdgeListHeader, Format, OpenError, Options, SnapColumn};
 use earshot_model::Event;
 use std::path::Path;

@@ -3,9 +3,8 @@
 //!
 //! Without the data these tests print why and pass; under `CI=true` they fail.
 
-use earshot_diffusion::{
-    estimate_spread, load_edge_list, sample_spread, LoadOptions, LoadedGraph, Model,
-};
+use earshot_app::sources::edge_list::{load_edge_list, LoadOptions, LoadedGraph};
+use earshot_diffusion::{estimate_spread, sample_spread, Model};
 use std::path::{Path, PathBuf};
 
 /// A file under `shared/data` beside the repository (or under `$EARSHOT_SHARED_DATA`); `None`, printing
