@@ -4,11 +4,11 @@
 use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
 use crate::window::WindowArgs;
-use earshot_ingest::airline_labels::{read_labelled_tweets, LabelledTweet};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use earshot_app::accounts::display_name;
 use earshot_app::sources::load_input;
+use earshot_ingest::airline_labels::{read_labelled_tweets, LabelledTweet};
 use earshot_model::InteractionKind;
 use earshot_sentiment::{Polarity, SentimentModel};
 use earshot_topics::advocacy::{rank, rank_reasons, AdvocacyOptions, Mention, Ranked, Stance};

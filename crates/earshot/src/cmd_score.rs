@@ -80,7 +80,7 @@ pub fn run_score(cli: &Ctx, args: &ScoreArgs) -> Result<Exit> {
     let topics = args
         .topics
         .as_deref()
-        .map(crate::cmd_topic_scores::TopicSource::parse)
+        .map(earshot_app::topics::assign::TopicSource::parse)
         .transpose()?;
     let mut model = load_model(args.model.as_deref())?;
     let trust = (!args.no_authenticity).then(TrustModel::builtin);
@@ -119,7 +119,7 @@ pub fn run_score(cli: &Ctx, args: &ScoreArgs) -> Result<Exit> {
         weights: table.weights,
     };
     let topic_outcome = match &topics {
-        Some(source) => Some(crate::cmd_topic_scores::score_topics(
+        Some(source) => Some(earshot_app::topics::scoring::score_topics(
             &store, &input, &model, source,
         )?),
         None => None,
@@ -151,7 +151,7 @@ pub fn run_score(cli: &Ctx, args: &ScoreArgs) -> Result<Exit> {
                 "pagerank_iterations": table.pagerank_iterations, "weights": table.weights,
                 "seconds": {"load": load_seconds, "score": score_seconds, "save": save_seconds},
                 "peak_rss_kib": earshot_app::peak_rss_kib(), "top": top,
-                "topics": topic_outcome.as_ref().map(|o| o.json(&store)).transpose()?,
+                "topics": topic_outcome.as_ref().map(|o| o.report(&store)).transpose()?,
             })
         );
         return Ok(Exit::Ok);
@@ -183,7 +183,7 @@ pub fn run_score(cli: &Ctx, args: &ScoreArgs) -> Result<Exit> {
     }
     print_top(&store, run_id, "overall", args.top, None)?;
     if let Some(o) = &topic_outcome {
-        o.print(&store, cli.quiet)?;
+        crate::cmd_topic_scores::print_scoring(&o.report(&store)?, cli.quiet);
     }
     Ok(Exit::Ok)
 }

@@ -6,44 +6,12 @@ mod tone;
 pub use tone::{tone_of, Tone};
 
 use crate::error::Missing;
-use crate::sources::{load_input, Text};
+use crate::score::{run_input, ComponentReport};
+use crate::sources::Text;
 use crate::topics::TopicProfile;
 use anyhow::{Context, Result};
-use earshot_score::{
-    score, Component, ConversationStats, Evidence, Feature, ScoreInput, ScoreModel, ScoreTable,
-};
-use earshot_store::{ScoreRun, Store, TimeWindow};
-
-/// The model a stored run used and its scoring input, read again from the store: what recomputing
-/// any of its scores needs. `note` hears when this build's authenticity model is not the run's.
-pub fn run_input(
-    store: &Store,
-    run: &ScoreRun,
-    note: &dyn Fn(&str),
-) -> Result<(ScoreModel, ScoreInput)> {
-    let model = ScoreModel::from_json(&run.model_json)
-        .with_context(|| format!("the model stored with run #{}", run.id))?;
-    let window = TimeWindow {
-        from: run.window_from,
-        to: run.window_to,
-    };
-    // The run's authenticity model, if it had one: recomputation needs the same probabilities.
-    let builtin_trust = earshot_trust::TrustModel::builtin();
-    let trust = match &model.authenticity_model {
-        None => None,
-        Some(v) => {
-            if *v != builtin_trust.version {
-                note(&format!(
-                    "run #{} weighed reactors with authenticity model {v}; this build has {}, so the recomputed score may differ",
-                    run.id, builtin_trust.version
-                ));
-            }
-            Some(&builtin_trust)
-        }
-    };
-    let (input, _) = load_input(store, window, run.platform.as_deref(), trust)?;
-    Ok((model, input))
-}
+use earshot_score::{score, Component, ConversationStats, Evidence, Feature, ScoreTable};
+use earshot_store::{ScoreRun, Store};
 
 /// One account's score in a run, recomputed from the stored events with the run's own model and
 /// window, with the evidence behind it.
@@ -106,17 +74,6 @@ pub fn explain_account(
         evidence,
         tone,
     })
-}
-
-/// One component of the score as `explain` reports it.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct ComponentReport {
-    pub component: &'static str,
-    pub raw: f64,
-    pub percentile: f64,
-    pub weight: f64,
-    pub points: f64,
-    pub meaning: &'static str,
 }
 
 /// One feature of the model's prediction: its value, coefficient and the points it adds.

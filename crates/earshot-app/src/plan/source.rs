@@ -3,8 +3,8 @@
 //! of the latest score run or a community.
 
 use crate::error::{FieldStyle, UsageError};
-use anyhow::{Context, Result};
 use crate::sources::edge_list::{load_edge_list, LoadedGraph};
+use anyhow::{Context, Result};
 use earshot_diffusion::{
     derive_posts, learn_probabilities, learned_graph, DiffusionGraph, EdgeModel, LearnConfig,
     ReachConfig,

@@ -7,9 +7,9 @@
 use crate::page::PageParams;
 use crate::problem::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
-use earshot_app::triage::{decide_batch, store_decided, Incoming};
 use axum::extract::State;
 use axum::http::StatusCode;
+use earshot_app::triage::{decide_batch, store_decided, Incoming};
 use earshot_store::{FairnessReport, TriageDecision, TriageEntry, TriageMessage};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

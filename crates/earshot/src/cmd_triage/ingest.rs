@@ -7,9 +7,9 @@ use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
 use crate::progress::bytes_bar;
 use anyhow::Result;
+use earshot_app::triage::{decide_and_store, Incoming, Triaged};
 use earshot_ingest::Format;
 use earshot_model::{Event, Post};
-use earshot_app::triage::{decide_and_store, Incoming, Triaged};
 use earshot_store::{score_tier, Store, SCORE_TIERS};
 use earshot_triage::Policy;
 

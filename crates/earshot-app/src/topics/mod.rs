@@ -1,4 +1,10 @@
-//! An account's topic profile in a score run: what it posts about, and what it is listened to on.
+//! Topics of a score run: assigning posts to them (`assign`), scoring every account within each
+//! (`scoring`), explaining one account's topic score (`explain`), an account's topic profile (what it
+//! posts about, and what it is listened to on) and finding a topic by key or label.
+
+pub mod assign;
+pub mod explain;
+pub mod scoring;
 
 use crate::error::UsageError;
 use anyhow::Result;

@@ -6,7 +6,7 @@
 //! taxonomy, so both ways end in the same matcher, and `explain --topic` can assign the posts again from
 //! the TOML stored with the run.
 
-use crate::exit::UsageError;
+use crate::error::UsageError;
 use anyhow::Result;
 use earshot_score::ScoreInput;
 use earshot_store::Store;
