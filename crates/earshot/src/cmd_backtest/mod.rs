@@ -2,18 +2,35 @@
 //! `--data`, the same protocol on every real dataset, fitting the score model on early splits.
 
 mod datasets;
-mod report;
-mod split;
+mod print;
 
 use crate::ctx::Ctx;
 use crate::exit::{Exit, UsageError};
 use crate::window::parse_instant;
 use anyhow::{Context, Result};
-use clap::Args;
+use clap::{Args, ValueEnum};
+use earshot_app::backtest::{backtest, fit_on_split, BacktestRequest, Cut, Truth};
 use earshot_app::score::load_model;
-use earshot_store::Store;
-use split::{Cut, SplitData, Truth};
 use std::path::PathBuf;
+
+/// What counts as engagement in the test window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TruthArg {
+    /// Every reaction from another account (replies, mentions, reshares, quotes, likes).
+    Reactions,
+    /// Only reactions through posts made inside the test window: adoptions of the account's *later*
+    /// cascades (for cascade data, where a post's reach is the engagement).
+    LaterPosts,
+}
+
+impl TruthArg {
+    fn truth(self) -> Truth {
+        match self {
+            TruthArg::Reactions => Truth::Reactions,
+            TruthArg::LaterPosts => Truth::LaterPosts,
+        }
+    }
+}
 
 /// Score accounts on events before --train-until and measure how well the scores rank the engagement
 /// each account received in [--train-until, --test-until), beside baselines computed on the same
@@ -59,7 +76,7 @@ pub struct BacktestArgs {
     pub bootstrap: usize,
     /// What counts as engagement in the test window.
     #[arg(long, value_enum, default_value = "reactions")]
-    pub truth: Truth,
+    pub truth: TruthArg,
     /// Run every real dataset under this folder (the layout of earshot's shared data: higgs-twitter/,
     /// temporal-interactions/, diffusion-cascades/), fitting and testing the model on each.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["train_until", "test_until", "train_from"])]
@@ -88,50 +105,6 @@ pub struct BacktestArgs {
     pub relevel: bool,
 }
 
-/// The reliability with the level a training window's last quarter sets.
-#[derive(serde::Serialize)]
-struct Relevel {
-    hours: f64,
-    /// What the last quarter received over what the model expected of it.
-    factor: f64,
-    deciles_inside: usize,
-}
-
-fn relevel(
-    store: &Store,
-    args: &BacktestArgs,
-    data: &SplitData,
-    model: &earshot_score::ScoreModel,
-    predictor: &earshot_score::Predictor,
-    scale: &earshot_score::Scale,
-) -> Result<Relevel> {
-    let start = match data.cut.train_from {
-        Some(t) => t,
-        None => store.stats(0)?.first_time.unwrap_or(data.cut.train_until),
-    };
-    let h = earshot_score::recent_secs((data.cut.train_until - start) as f64) as i64;
-    let inner = SplitData::load(
-        store,
-        args.platform.as_deref(),
-        Cut {
-            train_from: data.cut.train_from,
-            train_until: data.cut.train_until - h,
-            test_until: data.cut.train_until,
-        },
-        model,
-        args.truth,
-    )?;
-    let factor = inner.level(predictor);
-    let mut leveled = predictor.clone();
-    leveled.intercept += factor.ln();
-    let r = report::SplitReport::new(data, "relevel", Some((&leveled, scale)), None, args.k, 0);
-    Ok(Relevel {
-        hours: h as f64 / 3600.0,
-        factor,
-        deciles_inside: r.deciles_inside(),
-    })
-}
-
 pub fn run(cli: &Ctx, args: &BacktestArgs) -> Result<Exit> {
     if let Some(dir) = &args.data {
         return datasets::run(cli, args, dir);
@@ -147,41 +120,28 @@ pub fn run(cli: &Ctx, args: &BacktestArgs) -> Result<Exit> {
     }
     let model = load_model(args.model.as_deref())?;
     let store = cli.open_store()?;
-    let cut = Cut {
-        train_from: from,
-        train_until: split,
-        test_until: end,
+    let req = BacktestRequest {
+        platform: args.platform.as_deref(),
+        cut: Cut {
+            train_from: from,
+            train_until: split,
+            test_until: end,
+        },
+        model: &model,
+        truth: args.truth.truth(),
+        k: args.k,
+        bootstrap: args.bootstrap,
+        relevel: args.relevel,
     };
-    let data = SplitData::load(&store, args.platform.as_deref(), cut, &model, args.truth)?;
-    if args.bootstrap > 0 && !cli.json {
-        eprintln!(
-            "bootstrapping earshot against each baseline ({} resamples of {} accounts)…",
-            args.bootstrap,
-            data.table.len()
-        );
+    if args.bootstrap > 0 && !cli.json && !cli.quiet {
+        eprintln!("bootstrapping earshot against each baseline ({} resamples)…", args.bootstrap);
     }
-    let predictor = model.predictor.as_ref().zip(model.scale.as_ref());
-    let relevel = match predictor {
-        Some((p, scale)) if args.relevel => Some(relevel(&store, args, &data, &model, p, scale)?),
-        _ => None,
-    };
-    let report = report::SplitReport::new(
-        &data,
-        &model.version,
-        predictor,
-        None,
-        args.k,
-        args.bootstrap,
-    );
+    let (report, data) = backtest(&store, &req)?;
     if cli.json {
-        let mut v = serde_json::to_value(&report)?;
-        if let (Some(r), Some(map)) = (&relevel, v.as_object_mut()) {
-            map.insert("relevel".into(), serde_json::to_value(r)?);
-        }
-        println!("{v}");
+        crate::output::print_json(&report)?;
     } else {
-        report.print();
-        if let Some(r) = &relevel {
+        print::split(&report.split);
+        if let Some(r) = &report.relevel {
             println!(
                 "\n  with the level set on the training window's last {:.1} h (it received ×{:.3} what the model expected): {} of 10 deciles inside",
                 r.hours, r.factor, r.deciles_inside
@@ -201,36 +161,4 @@ pub fn run(cli: &Ctx, args: &BacktestArgs) -> Result<Exit> {
         }
     }
     Ok(Exit::Ok)
-}
-
-/// The settings a model fitted on one database's split takes: the built-in model's choice on Higgs.
-const LOCAL_L2: f64 = 0.01;
-
-/// `model` with its predictor refitted on `data` (every feature offered, coefficients ≥ 0), keeping its
-/// components' settings and its scale (the scale is a definition, not fitted).
-fn fit_on_split(
-    model: &earshot_score::ScoreModel,
-    data: &SplitData,
-    db: &std::path::Path,
-) -> Result<earshot_score::ScoreModel> {
-    let scale = model.scale.unwrap_or(earshot_score::Scale::DEFINED);
-    let described = format!(
-        "Poisson GLM (log link, coefficients >= 0), ridge {LOCAL_L2}, every feature offered; fitted on {} with features before {} and engagement until {}",
-        db.display(),
-        earshot_model::format_utc(data.cut.train_until),
-        earshot_model::format_utc(data.cut.test_until)
-    );
-    let predictor = earshot_score::fit::fit_predictor(
-        &data.samples(1.0, 0),
-        LOCAL_L2,
-        &earshot_score::Feature::ALL,
-        described,
-    )
-    .context("fitting the predictor on this split")?;
-    Ok(earshot_score::ScoreModel {
-        version: format!("{}-local", model.version.trim_end_matches("-local")),
-        predictor: Some(predictor),
-        scale: Some(scale),
-        ..model.clone()
-    })
 }

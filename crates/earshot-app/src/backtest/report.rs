@@ -2,13 +2,12 @@
 //! baseline, and the reliability of its expected engagement per score decile.
 
 use super::split::SplitData;
-use earshot_model::format_utc;
 use earshot_score::backtest::{
     evaluate, paired_bootstrap, reliability, Interval, Metrics, ReliabilityRow,
 };
 use earshot_score::{Predictor, Scale};
 
-#[derive(serde::Serialize)]
+#[derive(Debug, serde::Serialize)]
 pub struct Row {
     pub predictor: String,
     #[serde(flatten)]
@@ -18,13 +17,13 @@ pub struct Row {
     pub earshot_lead: Option<Lead>,
 }
 
-#[derive(serde::Serialize, Clone, Copy)]
+#[derive(Debug, serde::Serialize, Clone, Copy)]
 pub struct Lead {
     pub spearman: Interval,
     pub ndcg: Interval,
 }
 
-#[derive(serde::Serialize)]
+#[derive(Debug, serde::Serialize)]
 pub struct Window {
     pub from: Option<i64>,
     pub until: i64,
@@ -32,7 +31,7 @@ pub struct Window {
 }
 
 /// Everything one split shows.
-#[derive(serde::Serialize)]
+#[derive(Debug, serde::Serialize)]
 pub struct SplitReport {
     pub train: Window,
     pub test: Window,
@@ -43,8 +42,9 @@ pub struct SplitReport {
     /// Per score decile of the scored accounts (those with authentic engagement in training): expected
     /// against realised engagement in the test window. Empty for percentile models.
     pub reliability: Vec<ReliabilityRow>,
+    /// Paired resamples behind the leads' intervals (0: none).
     #[serde(skip)]
-    bootstrap: usize,
+    pub bootstrap: usize,
 }
 
 impl SplitReport {
@@ -117,84 +117,6 @@ impl SplitReport {
 
     pub fn deciles_inside(&self) -> usize {
         self.reliability.iter().filter(|r| r.inside).count()
-    }
-
-    pub fn print(&self) {
-        println!(
-            "train: {} interactions before {} UTC; test: {} interactions in [{}, {}) UTC",
-            self.train.interactions,
-            format_utc(self.train.until),
-            self.test.interactions,
-            format_utc(self.train.until),
-            format_utc(self.test.until)
-        );
-        println!(
-            "{} accounts scored on training; {} of them received engagement in the test window\n",
-            self.accounts, self.accounts_engaged_in_test
-        );
-        println!(
-            "  {:<40} {:>10} {:>9} {:>13}",
-            "predictor",
-            "Spearman",
-            format!("NDCG@{}", self.k),
-            format!("precision@{}", self.k)
-        );
-        for r in &self.results {
-            println!(
-                "  {:<40} {:>10.4} {:>9.4} {:>13.3}",
-                r.predictor, r.metrics.spearman, r.metrics.ndcg, r.metrics.precision
-            );
-        }
-        let leads: Vec<(&str, Lead)> = self
-            .results
-            .iter()
-            .filter_map(|r| r.earshot_lead.map(|l| (r.predictor.as_str(), l)))
-            .collect();
-        if !leads.is_empty() {
-            println!(
-                "\n  earshot's lead, 95% interval ({} paired resamples)  {:>21} {:>21}",
-                self.bootstrap,
-                "Spearman",
-                format!("NDCG@{}", self.k)
-            );
-            for (name, l) in leads {
-                println!(
-                    "  over {:<46} [{:+.4}, {:+.4}]    [{:+.4}, {:+.4}]",
-                    name.trim_start_matches("baseline: "),
-                    l.spearman.low,
-                    l.spearman.high,
-                    l.ndcg.low,
-                    l.ndcg.high
-                );
-            }
-        }
-        if !self.reliability.is_empty() {
-            println!(
-                "\n  reliability: engagement per account in the test window, by score decile (scored accounts; 95% bootstrap interval of the realised mean)"
-            );
-            println!(
-                "  {:>6} {:>8} {:>13} {:>10} {:>10} {:>21}  inside",
-                "decile", "accounts", "scores", "expected", "realised", "interval"
-            );
-            for r in &self.reliability {
-                println!(
-                    "  {:>6} {:>8} {:>6.1}–{:<6.1} {:>10.3} {:>10.3} [{:>8.3}, {:>8.3}]  {}",
-                    r.decile,
-                    r.accounts,
-                    r.score_low,
-                    r.score_high,
-                    r.predicted,
-                    r.realised,
-                    r.realised_low,
-                    r.realised_high,
-                    if r.inside { "yes" } else { "no" }
-                );
-            }
-            println!(
-                "  {} of 10 deciles inside their interval",
-                self.deciles_inside()
-            );
-        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! test window, beside the baselines computed on the same training events.
 
 use anyhow::Result;
-use earshot_app::sources::{load_input, reaction, Text};
+use crate::sources::{load_input, reaction, Text};
 use earshot_score::backtest::{baselines, engagement, engagement_since};
 use earshot_score::fit::Sample;
 use earshot_score::{score, Feature, Predictor, Reaction, ScoreModel, ScoreTable, WEEK};
@@ -10,7 +10,7 @@ use earshot_store::{Store, TimeWindow};
 use rustc_hash::FxHashSet;
 
 /// What counts as engagement in the test window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Truth {
     /// Every reaction from another account (replies, mentions, reshares, quotes, likes).
