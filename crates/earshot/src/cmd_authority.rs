@@ -2,16 +2,15 @@
 //! topic-sensitive (personalised) with `--restart`.
 
 use crate::ctx::Ctx;
-use crate::exit::{Exit, UsageError};
+use crate::exit::Exit;
 use crate::window::WindowArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use earshot_graph::{pagerank, KindWeights, PageRankConfig, SnapshotConfig};
+use earshot_app::authority::{authority, AuthorityRequest, Ranked};
+use earshot_graph::KindWeights;
 use earshot_model::InteractionKind;
-use earshot_store::Store;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 /// Rank accounts by network authority: PageRank over "who reacted to whom".
 ///
@@ -78,168 +77,65 @@ pub struct AuthorityArgs {
     pub restart: Option<PathBuf>,
 }
 
-/// One line of a `--restart` file, resolved to a stored account.
-#[derive(Debug)]
-struct Seed {
-    line: usize,
-    ext_id: String,
-    weight: f64,
-    account: i64,
-}
-
-/// `(line, ext_id, weight)` for each seed line of a restart file (1-based lines; blank and `#` lines
-/// skipped). Format errors are usage errors naming the file, line and field.
-fn parse_restart(path: &Path, text: &str) -> Result<Vec<(usize, String, f64)>> {
-    let bad = |line: usize, msg: String| -> anyhow::Error {
-        UsageError(format!("--restart {}:{line}: {msg}", path.display())).into()
-    };
-    let mut out = Vec::new();
-    let mut first_line = rustc_hash::FxHashMap::<String, usize>::default();
-    for (i, raw) in text.lines().enumerate() {
-        let line = i + 1;
-        let content = raw.trim_start_matches('\u{feff}').trim();
-        if content.is_empty() || content.starts_with('#') {
-            continue;
-        }
-        let mut fields = content.split_whitespace();
-        let ext_id = fields.next().unwrap_or_default().to_string();
-        let weight = match fields.next() {
-            None => 1.0,
-            Some(w) => w
-                .parse::<f64>()
-                .ok()
-                .filter(|w| w.is_finite() && *w >= 0.0)
-                .ok_or_else(|| {
-                    bad(
-                        line,
-                        format!("weight {w:?} of {ext_id:?}: expected a finite number >= 0"),
-                    )
-                })?,
-        };
-        if let Some(extra) = fields.next() {
-            return Err(bad(
-                line,
-                format!("unexpected third field {extra:?}: expected `ext_id [weight]`"),
-            ));
-        }
-        if let Some(&earlier) = first_line.get(&ext_id) {
-            return Err(bad(
-                line,
-                format!("ext_id {ext_id:?} is listed again (first on line {earlier})"),
-            ));
-        }
-        first_line.insert(ext_id.clone(), line);
-        out.push((line, ext_id, weight));
-    }
-    if out.is_empty() {
-        return Err(UsageError(format!(
-            "--restart {}: no seed accounts in it",
-            path.display()
-        ))
-        .into());
-    }
-    if out.iter().all(|(_, _, w)| *w == 0.0) {
-        return Err(UsageError(format!(
-            "--restart {}: every weight is 0; at least one seed must weigh more",
-            path.display()
-        ))
-        .into());
-    }
-    Ok(out)
-}
-
-/// Read a restart file and resolve each ext_id to a stored account of `platform` (or, without one, of
-/// the only platform that holds that ext_id). Done before the graph is built, so a typo costs no scan.
-fn read_restart(store: &Store, path: &Path, platform: Option<&str>) -> Result<Vec<Seed>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading --restart {}", path.display()))?;
-    let lines = parse_restart(path, &text)?;
-    let platforms = match platform {
-        Some(p) => vec![p.to_string()],
-        None => store.platforms()?,
-    };
-    let mut seeds = Vec::with_capacity(lines.len());
-    for (line, ext_id, weight) in lines {
-        let mut found = Vec::new();
-        for p in &platforms {
-            if let Some(id) = store.account_id(p, &ext_id)? {
-                found.push((p.as_str(), id));
-            }
-        }
-        let at = format!("--restart {}:{line}", path.display());
-        let account = match found.as_slice() {
-            [] => {
-                return Err(UsageError(match platform {
-                    Some(p) => {
-                        format!("{at}: no account {ext_id:?} on platform {p:?} in the database")
-                    }
-                    None => format!("{at}: no account {ext_id:?} in the database"),
-                })
-                .into())
-            }
-            [(_, id)] => *id,
-            many => {
-                let names: Vec<&str> = many.iter().map(|(p, _)| *p).collect();
-                return Err(UsageError(format!(
-                    "{at}: ext_id {ext_id:?} is on {} platforms ({}): pass --platform",
-                    names.len(),
-                    names.join(", ")
-                ))
-                .into());
-            }
-        };
-        seeds.push(Seed {
-            line,
-            ext_id,
-            weight,
-            account,
-        });
-    }
-    Ok(seeds)
-}
-
-/// The personalisation vector over the graph's dense ids, and the seeds left out because they have no
-/// edge in the window: PageRank's node set is the graph's (as in networkx, whose personalisation dict
-/// may name only nodes of the graph), so such a seed has nowhere to restart.
-fn restart_vector<'a>(
-    seeds: &'a [Seed],
-    snapshot: &earshot_graph::Snapshot,
-    path: &Path,
-) -> Result<(Vec<f64>, Vec<&'a Seed>)> {
-    let mut p = vec![0.0; snapshot.graph.nodes()];
-    let mut ignored = Vec::new();
-    for s in seeds {
-        match snapshot.ids.get(s.account) {
-            Some(d) => p[d as usize] = s.weight,
-            None => ignored.push(s),
-        }
-    }
-    if !p.iter().any(|w| *w > 0.0) {
-        return Err(UsageError(format!(
-            "--restart {}: none of its {} seeds with weight > 0 has a reaction that counts in this \
-             window, so there is nowhere to restart",
-            path.display(),
-            seeds.iter().filter(|s| s.weight > 0.0).count()
-        ))
-        .into());
-    }
-    Ok((p, ignored))
-}
-
-#[derive(serde::Serialize)]
-struct Ranked {
-    ext_id: String,
-    handle: Option<String>,
-    score: f64,
-}
-
 pub fn run(cli: &Ctx, args: &AuthorityArgs) -> Result<Exit> {
     let store = cli.open_store()?;
-    let window = args.window.window()?;
-    let seeds = match &args.restart {
-        Some(path) => Some(read_restart(&store, path, args.window.platform.as_deref())?),
-        None => None,
+    let req = AuthorityRequest {
+        window: args.window.window()?,
+        platform: args.window.platform.clone(),
+        kind_weights: kind_weights(args)?,
+        half_life_days: args.half_life,
+        alpha: args.alpha,
+        tolerance: args.tolerance,
+        max_iterations: args.max_iterations,
+        threads: args.threads,
+        top: args.top,
+        all: args.tsv.is_some(),
+        restart: args.restart.clone(),
     };
+    let r = authority(&store, &req, &crate::output::note_unless(cli.quiet))?;
+    if let Some(path) = &args.tsv {
+        write_tsv(path, &r.all)?;
+    }
+    if cli.json {
+        crate::output::print_json(&r)?;
+        return Ok(Exit::Ok);
+    }
+    println!(
+        "authority over {} interactions: {} accounts, {} reactor→author edges; {} iterations ({}), residual {:.1e}",
+        r.interactions,
+        r.nodes,
+        r.edges,
+        r.iterations,
+        if r.converged { "converged" } else { "NOT converged: raise --max-iterations" },
+        r.residual
+    );
+    println!(
+        "graph built in {:.2} s; PageRank {:.3} s on {} threads",
+        r.build_seconds, r.pagerank_seconds, r.threads
+    );
+    if let (Some(restart), Some(path)) = (&r.restart, &args.restart) {
+        println!(
+            "topic-sensitive: restarting at {} of the {} seeds in {} ({} not in the graph)",
+            restart.in_graph,
+            restart.seeds,
+            path.display(),
+            restart.ignored.len()
+        );
+    }
+    for (i, r) in r.top.iter().enumerate() {
+        let who = r
+            .handle
+            .as_ref()
+            .map(|h| format!("@{h}"))
+            .unwrap_or_else(|| r.ext_id.clone());
+        println!("{:>4}. {:<30} {:.6}", i + 1, who, r.score);
+    }
+    Ok(Exit::Ok)
+}
+
+/// The kind weights the arguments give: unit reactions (and follows with `--include-follows`), then
+/// each `--weights kind=w`.
+fn kind_weights(args: &AuthorityArgs) -> Result<KindWeights> {
     let mut kind_weights = if args.include_follows {
         KindWeights::ALL_UNIT
     } else {
@@ -259,135 +155,24 @@ pub fn run(cli: &Ctx, args: &AuthorityArgs) -> Result<Exit> {
             .with_context(|| format!("--weights {pair:?}: the weight must be a number ≥ 0"))?;
         kind_weights.set(kind, w);
     }
-    let cfg = SnapshotConfig {
-        kind_weights,
-        half_life: args.half_life.map(|d| d * 86_400.0),
-        reference_time: store.window_end(window, args.window.platform.as_deref())?,
-    };
-    let started = Instant::now();
-    let (snapshot, rows) =
-        earshot_app::sources::snapshot::read(&store, window, args.window.platform.as_deref(), cfg)?;
-    let build_seconds = started.elapsed().as_secs_f64();
-    let (personalization, ignored) = match (&seeds, &args.restart) {
-        (Some(seeds), Some(path)) => {
-            let (p, ignored) = restart_vector(seeds, &snapshot, path)?;
-            if !cli.quiet {
-                for s in &ignored {
-                    eprintln!(
-                        "note: --restart {}:{}: {:?} has no reaction that counts in this window, so it is not in the graph; ignored",
-                        path.display(),
-                        s.line,
-                        s.ext_id
-                    );
-                }
-            }
-            (Some(p), ignored)
-        }
-        _ => (None, Vec::new()),
-    };
-    let restart_report = seeds.as_ref().map(|seeds| {
-        serde_json::json!({
-            "file": args.restart.as_ref().map(|p| p.display().to_string()),
-            "seeds": seeds.len(),
-            "in_graph": seeds.len() - ignored.len(),
-            "ignored": ignored.iter().map(|s| &s.ext_id).collect::<Vec<_>>(),
-        })
-    });
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()?;
-    let pr_cfg = PageRankConfig {
-        alpha: args.alpha,
-        tolerance: args.tolerance,
-        max_iterations: args.max_iterations,
-        personalization,
-        ..Default::default()
-    };
-    let t = Instant::now();
-    let pr = pool.install(|| pagerank(&snapshot.graph, &pr_cfg))?;
-    let rank_seconds = t.elapsed().as_secs_f64();
+    Ok(kind_weights)
+}
 
-    let mut order: Vec<u32> = (0..snapshot.ids.len() as u32).collect();
-    order.sort_by(|&a, &b| {
-        pr.scores[b as usize]
-            .total_cmp(&pr.scores[a as usize])
-            .then(a.cmp(&b))
-    });
-    let name = |d: u32| -> Result<Ranked> {
-        let id = snapshot.ids.external(d);
-        let (ext_id, handle) = store
-            .account_names(id)?
-            .unwrap_or_else(|| (id.to_string(), None));
-        Ok(Ranked {
-            ext_id,
-            handle,
-            score: pr.scores[d as usize],
-        })
-    };
-    if let Some(path) = &args.tsv {
-        let mut w = BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
-        );
-        writeln!(w, "ext_id\thandle\tscore")?;
-        for &d in &order {
-            let r = name(d)?;
-            writeln!(
-                w,
-                "{}\t{}\t{:.17e}",
-                r.ext_id,
-                r.handle.unwrap_or_default(),
-                r.score
-            )?;
-        }
-        w.flush()?;
-    }
-    let top: Vec<Ranked> = order
-        .iter()
-        .take(args.top)
-        .map(|&d| name(d))
-        .collect::<Result<_>>()?;
-    if cli.json {
-        println!(
-            "{}",
-            serde_json::json!({
-                "interactions": rows, "nodes": snapshot.graph.nodes(), "edges": snapshot.graph.edges(),
-                "iterations": pr.iterations, "residual": pr.residual, "converged": pr.converged,
-                "build_seconds": build_seconds, "pagerank_seconds": rank_seconds,
-                "seconds_per_iteration": rank_seconds / f64::from(pr.iterations.max(1)),
-                "threads": pool.current_num_threads(), "restart": restart_report, "top": top,
-            })
-        );
-        return Ok(Exit::Ok);
-    }
-    println!(
-        "authority over {} interactions: {} accounts, {} reactor→author edges; {} iterations ({}), residual {:.1e}",
-        rows,
-        snapshot.graph.nodes(),
-        snapshot.graph.edges(),
-        pr.iterations,
-        if pr.converged { "converged" } else { "NOT converged: raise --max-iterations" },
-        pr.residual
+/// Every account's score as TSV (ext_id, handle, score), highest first.
+fn write_tsv(path: &Path, ranked: &[Ranked]) -> Result<()> {
+    let mut w = BufWriter::new(
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
     );
-    println!(
-        "graph built in {build_seconds:.2} s; PageRank {rank_seconds:.3} s on {} threads",
-        pool.current_num_threads()
-    );
-    if let (Some(seeds), Some(path)) = (&seeds, &args.restart) {
-        println!(
-            "topic-sensitive: restarting at {} of the {} seeds in {} ({} not in the graph)",
-            seeds.len() - ignored.len(),
-            seeds.len(),
-            path.display(),
-            ignored.len()
-        );
+    writeln!(w, "ext_id\thandle\tscore")?;
+    for r in ranked {
+        writeln!(
+            w,
+            "{}\t{}\t{:.17e}",
+            r.ext_id,
+            r.handle.as_deref().unwrap_or_default(),
+            r.score
+        )?;
     }
-    for (i, r) in top.iter().enumerate() {
-        let who = r
-            .handle
-            .as_ref()
-            .map(|h| format!("@{h}"))
-            .unwrap_or_else(|| r.ext_id.clone());
-        println!("{:>4}. {:<30} {:.6}", i + 1, who, r.score);
-    }
-    Ok(Exit::Ok)
+    w.flush()?;
+    Ok(())
 }
