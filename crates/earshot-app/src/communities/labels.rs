@@ -1,15 +1,15 @@
 //! `--labels`: known groups (departments, teams) to measure the communities against, by NMI.
 
-use crate::exit::UsageError;
+use crate::error::UsageError;
 use anyhow::{Context, Result};
-use earshot_app::communities::source::Network;
+use super::source::Network;
 use earshot_graph::{nmi, Partition};
 use earshot_store::Store;
 use rustc_hash::FxHashMap;
 use std::path::Path;
 
 /// Agreement between the communities and a labels file.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct LabelReport {
     pub file: String,
     /// Labelled nodes, and distinct labels among them.
