@@ -20,6 +20,7 @@ pub mod explain;
 pub mod forecast;
 pub mod history;
 pub mod plan;
+pub mod report;
 pub mod score;
 pub mod sources;
 pub mod time;

@@ -1,10 +1,17 @@
-//! The score use case's pieces shared by its fronts: the model a run uses, a stored run's input read
-//! again, the rows a scored table is stored as, and a component as reports show it.
+//! Scoring a window and storing the run (`earshot score`), and the pieces other use cases share: the
+//! model a run uses, a stored run's input read again, the rows a scored table is stored as, and a
+//! component as reports show it.
 
-use crate::sources::load_input;
+use crate::error::Missing;
+use crate::sources::{load_input, Text};
+use crate::topics::assign::TopicSource;
+use crate::topics::scoring::{score_topics, TopicScoringReport};
 use anyhow::{Context, Result};
-use earshot_score::{ScoreInput, ScoreModel, ScoreTable};
-use earshot_store::{ScoreRow, ScoreRun, Store, TimeWindow};
+use earshot_score::{score, ScoreInput, ScoreModel, ScoreTable};
+use earshot_store::{NamedScore, ScoreRow, ScoreRun, Store, TimeWindow};
+use earshot_trust::TrustModel;
+use std::collections::BTreeMap;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// The rows to store for a scored table; `authenticity` gives each account's weight as the run used it
 /// (`None` when the run had no authenticity model).
@@ -39,44 +46,180 @@ pub fn load_model(path: Option<&std::path::Path>) -> Result<ScoreModel> {
     }
 }
 
-/// The model a stored run used and its scoring input, read again from the store: what recomputing
-/// any of its scores needs. `note` hears when this build's authenticity model is not the run's.
-pub fn run_input(
-    store: &Store,
-    run: &ScoreRun,
-    note: &dyn Fn(&str),
-) -> Result<(ScoreModel, ScoreInput)> {
-    let model = ScoreModel::from_json(&run.model_json)
-        .with_context(|| format!("the model stored with run #{}", run.id))?;
-    let window = TimeWindow {
-        from: run.window_from,
-        to: run.window_to,
-    };
-    // The run's authenticity model, if it had one: recomputation needs the same probabilities.
-    let builtin_trust = earshot_trust::TrustModel::builtin();
-    let trust = match &model.authenticity_model {
-        None => None,
-        Some(v) => {
-            if *v != builtin_trust.version {
-                note(&format!(
-                    "run #{} weighed reactors with authenticity model {v}; this build has {}, so the recomputed score may differ",
-                    run.id, builtin_trust.version
-                ));
-            }
-            Some(&builtin_trust)
-        }
-    };
-    let (input, _) = load_input(store, window, run.platform.as_deref(), trust)?;
-    Ok((model, input))
+/// What to score: a window of the stored events, with a model.
+pub struct ScoreRequest {
+    pub window: TimeWindow,
+    pub platform: Option<String>,
+    pub model: ScoreModel,
+    /// Weigh reactors by the built-in authenticity model (profiles and behaviour).
+    pub authenticity: bool,
+    /// Also assign the window's posts to topics and score every account within each.
+    pub topics: Option<TopicSource>,
+    /// Best accounts to report.
+    pub top: usize,
 }
 
-/// One component of a score as `explain` (and `explain --topic`) reports it.
+/// Wall-clock seconds of each stage.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct ComponentReport {
-    pub component: &'static str,
-    pub raw: f64,
-    pub percentile: f64,
-    pub weight: f64,
-    pub points: f64,
-    pub meaning: &'static str,
+pub struct Seconds {
+    pub load: f64,
+    pub score: f64,
+    pub save: f64,
+}
+
+/// `earshot --json score`'s output: the stored run, what it scored, and its best accounts.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ScoreReport {
+    pub run: i64,
+    pub model_version: String,
+    pub accounts: usize,
+    pub interactions: u64,
+    /// The run's end of data, UTC.
+    pub as_of: String,
+    /// Accounts with authentic engagement in the window (the others are stored, not scored).
+    pub accounts_scored: usize,
+    pub authenticity_model: Option<String>,
+    pub accounts_with_authenticity: usize,
+    /// Posts whose reactions earned nothing, by reason.
+    pub posts_flagged: BTreeMap<String, usize>,
+    /// Reactor-target pairs zeroed as bursts of doubtful new reactors.
+    pub burst_pairs_discounted: usize,
+    pub pagerank_iterations: u32,
+    pub weights: [f64; 5],
+    pub seconds: Seconds,
+    pub peak_rss_kib: Option<u64>,
+    #[schema(value_type = Vec<Object>)]
+    pub top: Vec<NamedScore>,
+    pub topics: Option<TopicScoringReport>,
+}
+
+/// Score the request's window and store the run (with its topic scores, when asked for); `stage`
+/// hears what is being done.
+pub fn score_and_store(
+    store: &mut Store,
+    req: &ScoreRequest,
+    stage: &dyn Fn(&str),
+) -> Result<ScoreReport> {
+    let mut model = req.model.clone();
+    let trust = req.authenticity.then(TrustModel::builtin);
+    model.authenticity_model = trust.as_ref().map(|t| t.version.clone());
+    let platform = req.platform.as_deref();
+    stage("reading interactions, posts and profiles");
+    let started = Instant::now();
+    let (input, interactions) = load_input(store, req.window, platform, trust.as_ref())?;
+    let load_seconds = started.elapsed().as_secs_f64();
+    let last_event = end_of_data(store, req.window, platform, interactions)?;
+    stage(&format!("scoring: {interactions} interactions read"));
+    let t = Instant::now();
+    let table = score(&input, &model, &Text)?;
+    let score_seconds = t.elapsed().as_secs_f64();
+    let run = ScoreRun {
+        id: 0,
+        created_at: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0),
+        model_version: model.version.clone(),
+        model_json: serde_json::to_string(&model)?,
+        window_from: req.window.from,
+        window_to: req.window.to,
+        last_event,
+        platform: req.platform.clone(),
+        accounts: table.len() as u64,
+        interactions,
+        weights: table.weights,
+    };
+    let topic_outcome = match &req.topics {
+        Some(source) => Some(score_topics(store, &input, &model, source)?),
+        None => None,
+    };
+    stage("storing the run");
+    let t = Instant::now();
+    // Exclusive when nobody else has the database open; beside a running server, shared.
+    store.begin_bulk_mode()?;
+    let run_id = store.save_score_run_with_topics(
+        &run,
+        &stored_rows(&table, |a| {
+            trust.is_some().then(|| input.authenticity_of(a))
+        }),
+        topic_outcome.as_ref().and_then(|o| o.scores.as_ref()),
+    )?;
+    let save_seconds = t.elapsed().as_secs_f64();
+    Ok(ScoreReport {
+        run: run_id,
+        model_version: model.version.clone(),
+        accounts: table.len(),
+        interactions,
+        as_of: earshot_model::format_utc(run.as_of()),
+        accounts_scored: (0..table.len()).filter(|&i| table.is_scored(i)).count(),
+        authenticity_model: model.authenticity_model.clone(),
+        accounts_with_authenticity: input.authenticity.len(),
+        posts_flagged: flag_counts(&input),
+        burst_pairs_discounted: input.pair_weights.len(),
+        pagerank_iterations: table.pagerank_iterations,
+        weights: table.weights,
+        seconds: Seconds {
+            load: load_seconds,
+            score: score_seconds,
+            save: save_seconds,
+        },
+        peak_rss_kib: crate::peak_rss_kib(),
+        top: store.top_scores(run_id, "overall", req.top, None)?,
+        topics: topic_outcome
+            .as_ref()
+            .map(|o| o.report(store))
+            .transpose()?,
+    })
+}
+
+/// A run needs something to score: with no interaction in the window (and platform) it is a
+/// [`Missing`] error and nothing is stored. Otherwise the latest interaction time
+/// there, the run's end of data (`None` when no interaction is dated).
+fn end_of_data(
+    store: &Store,
+    window: TimeWindow,
+    platform: Option<&str>,
+    interactions: u64,
+) -> Result<Option<i64>> {
+    if interactions == 0 {
+        let mut what = String::new();
+        if let Some(p) = platform {
+            what.push_str(&format!(" on platform {p:?}"));
+        }
+        if !window.is_unbounded() {
+            let at = |t: Option<i64>, open: &str| {
+                t.map_or_else(|| open.to_string(), earshot_model::format_utc)
+            };
+            what.push_str(&format!(
+                " from {} to {}",
+                at(window.from, "the start"),
+                at(window.to, "the end")
+            ));
+        }
+        let hint = if what.is_empty() {
+            "import events first (`earshot import FILE`)"
+        } else {
+            "widen --from/--to, check --platform (`earshot stats` lists what is stored), or import events"
+        };
+        return Err(Missing(format!(
+            "nothing to score: {} holds no interactions{what}; {hint}. No run was stored.",
+            store.path().display()
+        ))
+        .into());
+    }
+    Ok(store.last_interaction_time(window, platform)?)
+}
+
+/// Flagged posts by reason, for the run summary.
+fn flag_counts(input: &ScoreInput) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for f in input.flagged_posts.values() {
+        *counts
+            .entry(serde_json::to_value(f).map_or_else(
+                |_| format!("{f:?}"),
+                |v| v.as_str().unwrap_or_default().to_string(),
+            ))
+            .or_insert(0) += 1;
+    }
+    counts
 }

@@ -2,9 +2,10 @@
 //! on 1 and 2 threads (the single thread first: COST), timed apart from loading.
 
 use crate::ctx::Ctx;
-use crate::exit::{Exit, UsageError};
+use crate::exit::Exit;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
+use earshot_app::error::UsageError;
 use earshot_app::sources::edge_list::{load_edge_list, LoadedGraph};
 use earshot_diffusion::{estimate_spread, Model};
 use std::path::PathBuf;

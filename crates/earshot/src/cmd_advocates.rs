@@ -2,11 +2,12 @@
 //! `earshot advocates eval-reasons`: how well a complaint-reason taxonomy agrees with labelled reasons.
 
 use crate::ctx::Ctx;
-use crate::exit::{Exit, UsageError};
+use crate::exit::Exit;
 use crate::window::WindowArgs;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use earshot_app::accounts::display_name;
+use earshot_app::error::UsageError;
 use earshot_app::sources::load_input;
 use earshot_ingest::airline_labels::{read_labelled_tweets, LabelledTweet};
 use earshot_model::InteractionKind;

@@ -2,11 +2,12 @@
 //! stored interactions; and `--calibrate`, which checks such forecasts against what later posts reached.
 
 use crate::ctx::Ctx;
-use crate::exit::{Exit, UsageError};
+use crate::exit::Exit;
 use crate::output::print_json;
 use crate::window::parse_instant;
 use anyhow::Result;
 use clap::Args;
+use earshot_app::error::UsageError;
 use earshot_app::forecast::{
     calibrate_forecasts, forecast_account, AccountForecast, CalibrationRequest, ForecastRequest,
     Learning,

@@ -2,9 +2,10 @@
 //! moves its target, beside a control of real reactions that should move it.
 
 use crate::ctx::Ctx;
-use crate::exit::{Exit, UsageError};
+use crate::exit::Exit;
 use anyhow::{bail, Result};
 use clap::Args;
+use earshot_app::error::UsageError;
 use earshot_app::sources::{apply_behaviour, flag_posts, load_input_before_behaviour, Text};
 use earshot_model::{stable_id, Account, InteractionKind, Profile};
 use earshot_score::{score, PostInfo, Reaction, ScoreInput, ScoreModel};

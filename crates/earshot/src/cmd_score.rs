@@ -1,17 +1,14 @@
 //! `earshot score` and `earshot top`: compute and store a scoring run; list its best accounts.
 
 use crate::ctx::Ctx;
-use crate::exit::{Exit, UsageError};
+use crate::exit::Exit;
 use crate::window::WindowArgs;
 use anyhow::Result;
 use clap::Args;
-use earshot_app::score::{load_model, stored_rows};
-use earshot_app::sources::{load_input, Text};
-use earshot_score::score;
-use earshot_store::{NamedScore, ScoreRun, Store, TimeWindow, COMPONENTS};
-use earshot_trust::TrustModel;
+use earshot_app::error::UsageError;
+use earshot_app::score::{load_model, score_and_store, ScoreRequest};
+use earshot_store::{NamedScore, Store, COMPONENTS};
 use std::path::PathBuf;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// Score every account in a time window and store the run.
 ///
@@ -82,163 +79,57 @@ pub fn run_score(cli: &Ctx, args: &ScoreArgs) -> Result<Exit> {
         .as_deref()
         .map(earshot_app::topics::assign::TopicSource::parse)
         .transpose()?;
-    let mut model = load_model(args.model.as_deref())?;
-    let trust = (!args.no_authenticity).then(TrustModel::builtin);
-    model.authenticity_model = trust.as_ref().map(|t| t.version.clone());
+    let req = ScoreRequest {
+        window,
+        platform: args.window.platform.clone(),
+        model: load_model(args.model.as_deref())?,
+        authenticity: !args.no_authenticity,
+        topics,
+        top: args.top,
+    };
     let mut store = cli.open_store()?;
     // Stages on stderr while a large database is read, scored and stored (not with --quiet or --json).
     let progress = crate::progress::spinner(cli.quiet || cli.json);
-    progress.set_message("reading interactions, posts and profiles");
-    let started = Instant::now();
-    let (input, interactions) = load_input(
-        &store,
-        window,
-        args.window.platform.as_deref(),
-        trust.as_ref(),
-    )?;
-    let load_seconds = started.elapsed().as_secs_f64();
-    let last_event = end_of_data(&store, window, args, interactions)?;
-    progress.set_message(format!("scoring: {interactions} interactions read"));
-    let t = Instant::now();
-    let table = score(&input, &model, &Text)?;
-    let score_seconds = t.elapsed().as_secs_f64();
-    let run = ScoreRun {
-        id: 0,
-        created_at: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0),
-        model_version: model.version.clone(),
-        model_json: serde_json::to_string(&model)?,
-        window_from: window.from,
-        window_to: window.to,
-        last_event,
-        platform: args.window.platform.clone(),
-        accounts: table.len() as u64,
-        interactions,
-        weights: table.weights,
-    };
-    let topic_outcome = match &topics {
-        Some(source) => Some(earshot_app::topics::scoring::score_topics(
-            &store, &input, &model, source,
-        )?),
-        None => None,
-    };
-    progress.set_message("storing the run");
-    let t = Instant::now();
-    // Exclusive when nobody else has the database open; beside a running server, shared.
-    store.begin_bulk_mode()?;
-    let run_id = store.save_score_run_with_topics(
-        &run,
-        &stored_rows(&table, |a| {
-            trust.is_some().then(|| input.authenticity_of(a))
-        }),
-        topic_outcome.as_ref().and_then(|o| o.scores.as_ref()),
-    )?;
-    let save_seconds = t.elapsed().as_secs_f64();
+    let r = score_and_store(&mut store, &req, &|stage| {
+        progress.set_message(stage.to_string())
+    })?;
     progress.finish_and_clear();
     if cli.json {
-        let top = store.top_scores(run_id, "overall", args.top, None)?;
-        println!(
-            "{}",
-            serde_json::json!({
-                "run": run_id, "model_version": model.version, "accounts": table.len(), "interactions": interactions,
-                "as_of": earshot_model::format_utc(run.as_of()),
-                "accounts_scored": (0..table.len()).filter(|&i| table.is_scored(i)).count(),
-                "authenticity_model": model.authenticity_model, "accounts_with_authenticity": input.authenticity.len(),
-                "posts_flagged": flag_counts(&input),
-                "burst_pairs_discounted": input.pair_weights.len(),
-                "pagerank_iterations": table.pagerank_iterations, "weights": table.weights,
-                "seconds": {"load": load_seconds, "score": score_seconds, "save": save_seconds},
-                "peak_rss_kib": earshot_app::peak_rss_kib(), "top": top,
-                "topics": topic_outcome.as_ref().map(|o| o.report(&store)).transpose()?,
-            })
-        );
+        crate::output::print_json(&r)?;
         return Ok(Exit::Ok);
     }
     println!(
-        "run #{run_id}: {} accounts scored from {interactions} interactions with model {} (read {load_seconds:.2} s, scored {score_seconds:.2} s, stored {save_seconds:.2} s)",
-        table.len(),
-        model.version
+        "run #{}: {} accounts scored from {} interactions with model {} (read {:.2} s, scored {:.2} s, stored {:.2} s)",
+        r.run, r.accounts, r.interactions, r.model_version, r.seconds.load, r.seconds.score, r.seconds.save
     );
-    let unscored = (0..table.len()).filter(|&i| !table.is_scored(i)).count();
+    let unscored = r.accounts - r.accounts_scored;
     if unscored > 0 {
         println!(
             "{unscored} of them not scored: nobody reacted to them authentically in the window (their components are stored)"
         );
     }
-    let flagged = flag_counts(&input);
-    if !flagged.is_empty() {
-        let list: Vec<String> = flagged.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    if !r.posts_flagged.is_empty() {
+        let list: Vec<String> = r
+            .posts_flagged
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect();
         println!(
             "posts whose reactions earned nothing: {} (see `earshot explain`)",
             list.join(", ")
         );
     }
-    if !input.pair_weights.is_empty() {
+    if r.burst_pairs_discounted > 0 {
         println!(
             "reactors that earned their target nothing, arriving in a burst of doubtful new accounts: {} (see `earshot explain`)",
-            input.pair_weights.len()
+            r.burst_pairs_discounted
         );
     }
-    print_top(&store, run_id, "overall", args.top, None)?;
-    if let Some(o) = &topic_outcome {
-        crate::cmd_topic_scores::print_scoring(&o.report(&store)?, cli.quiet);
+    print_top(&store, r.run, "overall", args.top, None)?;
+    if let Some(t) = &r.topics {
+        crate::cmd_topic_scores::print_scoring(t, cli.quiet);
     }
     Ok(Exit::Ok)
-}
-
-/// A run needs something to score: with no interaction in the window (and platform) it is a
-/// [`Missing`](crate::exit::Missing) error and nothing is stored. Otherwise the latest interaction time
-/// there, the run's end of data (`None` when no interaction is dated).
-fn end_of_data(
-    store: &Store,
-    window: TimeWindow,
-    args: &ScoreArgs,
-    interactions: u64,
-) -> Result<Option<i64>> {
-    let platform = args.window.platform.as_deref();
-    if interactions == 0 {
-        let mut what = String::new();
-        if let Some(p) = platform {
-            what.push_str(&format!(" on platform {p:?}"));
-        }
-        if !window.is_unbounded() {
-            let at = |t: Option<i64>, open: &str| {
-                t.map_or_else(|| open.to_string(), earshot_model::format_utc)
-            };
-            what.push_str(&format!(
-                " from {} to {}",
-                at(window.from, "the start"),
-                at(window.to, "the end")
-            ));
-        }
-        let hint = if what.is_empty() {
-            "import events first (`earshot import FILE`)"
-        } else {
-            "widen --from/--to, check --platform (`earshot stats` lists what is stored), or import events"
-        };
-        return Err(crate::exit::Missing(format!(
-            "nothing to score: {} holds no interactions{what}; {hint}. No run was stored.",
-            store.path().display()
-        ))
-        .into());
-    }
-    Ok(store.last_interaction_time(window, platform)?)
-}
-
-/// Flagged posts by reason, for the run summary.
-fn flag_counts(input: &earshot_score::ScoreInput) -> std::collections::BTreeMap<String, usize> {
-    let mut counts = std::collections::BTreeMap::new();
-    for f in input.flagged_posts.values() {
-        *counts
-            .entry(serde_json::to_value(f).map_or_else(
-                |_| format!("{f:?}"),
-                |v| v.as_str().unwrap_or_default().to_string(),
-            ))
-            .or_insert(0) += 1;
-    }
-    counts
 }
 
 pub fn run_top(cli: &Ctx, args: &TopArgs) -> Result<Exit> {

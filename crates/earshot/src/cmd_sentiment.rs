@@ -1,9 +1,10 @@
 //! `earshot sentiment`: classify text, print the model, fit it, and measure it against plain VADER.
 
 use crate::ctx::Ctx;
-use crate::exit::{Exit, UsageError};
+use crate::exit::Exit;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
+use earshot_app::error::UsageError;
 use earshot_sentiment::{extract, macro_f1, vader_baseline, Polarity, SentimentModel, FEATURES};
 use rayon::prelude::*;
 use std::io::BufRead;

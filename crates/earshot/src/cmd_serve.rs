@@ -1,9 +1,10 @@
 //! `earshot serve` (the HTTP API) and `earshot keys` (its API keys).
 
 use crate::ctx::Ctx;
-use crate::exit::{Exit, UsageError};
+use crate::exit::Exit;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
+use earshot_app::error::UsageError;
 use earshot_server::auth::Scope;
 use earshot_server::routes::keys::{create_key, DEFAULT_BURST, DEFAULT_RATE};
 use earshot_server::ServerConfig;

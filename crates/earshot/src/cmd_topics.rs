@@ -1,9 +1,10 @@
 //! `earshot topics`: find topics in posts, and say which topics a post belongs to.
 
 use crate::ctx::Ctx;
-use crate::exit::{Exit, UsageError};
+use crate::exit::Exit;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
+use earshot_app::error::UsageError;
 use earshot_store::TimeWindow;
 use earshot_topics::{discover, extract, DiscoverOptions, Matcher, PostTerms, Taxonomy};
 use rayon::prelude::*;

@@ -2,10 +2,11 @@
 //! rule set, print it, and explain one account's probability.
 
 use crate::ctx::Ctx;
-use crate::exit::{Exit, UsageError};
+use crate::exit::Exit;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use earshot_app::accounts::resolve;
+use earshot_app::error::UsageError;
 use earshot_model::Account;
 use earshot_store::Store;
 use earshot_trust::eval::{metrics, rule_metrics};

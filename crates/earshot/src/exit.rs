@@ -19,5 +19,3 @@ impl From<Exit> for ExitCode {
         ExitCode::from(e as u8)
     }
 }
-
-pub use earshot_app::error::{Missing, UsageError};

@@ -129,7 +129,7 @@ fn main() -> ExitCode {
         Ok(code) => code.into(),
         Err(e) => {
             eprintln!("error: {e:#}");
-            if e.downcast_ref::<exit::UsageError>().is_some() {
+            if e.downcast_ref::<earshot_app::error::UsageError>().is_some() {
                 ExitCode::from(2)
             } else {
                 exit::Exit::Error.into()

@@ -302,8 +302,7 @@ pub fn run_protocol(
     }
 
     // Fit on the first split of every dataset fitted on (all, or --fit-on), each weighing the same.
-    let fitting =
-        |l: &Loaded| req.fit_on.is_empty() || req.fit_on.iter().any(|f| f == l.set.name);
+    let fitting = |l: &Loaded| req.fit_on.is_empty() || req.fit_on.iter().any(|f| f == l.set.name);
     if let Some(unknown) = req
         .fit_on
         .iter()
@@ -393,14 +392,7 @@ pub fn run_protocol(
         let transfer = if fitted_here && names.len() > 1 {
             let rows = samples(0, Some(l.set.name));
             let p = fit_predictor(&rows, setting.l2, &setting.features, String::new())?;
-            let r = SplitReport::new(
-                test,
-                "transfer",
-                Some((&p, &scale)),
-                None,
-                k,
-                bootstrap,
-            );
+            let r = SplitReport::new(test, "transfer", Some((&p, &scale)), None, k, bootstrap);
             Some(r)
         } else {
             None

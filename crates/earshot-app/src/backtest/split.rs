@@ -1,8 +1,8 @@
 //! One backtest split: score the training window, then read what each scored account received in the
 //! test window, beside the baselines computed on the same training events.
 
-use anyhow::Result;
 use crate::sources::{load_input, reaction, Text};
+use anyhow::Result;
 use earshot_score::backtest::{baselines, engagement, engagement_since};
 use earshot_score::fit::Sample;
 use earshot_score::{score, Feature, Predictor, Reaction, ScoreModel, ScoreTable, WEEK};

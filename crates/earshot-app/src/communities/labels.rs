@@ -1,8 +1,8 @@
 //! `--labels`: known groups (departments, teams) to measure the communities against, by NMI.
 
+use super::source::Network;
 use crate::error::UsageError;
 use anyhow::{Context, Result};
-use super::source::Network;
 use earshot_graph::{nmi, Partition};
 use earshot_store::Store;
 use rustc_hash::FxHashMap;

@@ -300,4 +300,3 @@ fn inside_shares(net: &Network, p: &Partition) -> Vec<f64> {
         .map(|(&i, &t)| if t > 0.0 { i / t } else { 0.0 })
         .collect()
 }
-

@@ -6,7 +6,8 @@ mod tone;
 pub use tone::{tone_of, Tone};
 
 use crate::error::Missing;
-use crate::score::{run_input, ComponentReport};
+use crate::report::ComponentReport;
+use crate::sources::run_input;
 use crate::sources::Text;
 use crate::topics::TopicProfile;
 use anyhow::{Context, Result};

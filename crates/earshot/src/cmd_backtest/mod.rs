@@ -5,11 +5,12 @@ mod datasets;
 mod print;
 
 use crate::ctx::Ctx;
-use crate::exit::{Exit, UsageError};
+use crate::exit::Exit;
 use crate::window::parse_instant;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use earshot_app::backtest::{backtest, fit_on_split, BacktestRequest, Cut, Truth};
+use earshot_app::error::UsageError;
 use earshot_app::score::load_model;
 use std::path::PathBuf;
 
@@ -134,7 +135,10 @@ pub fn run(cli: &Ctx, args: &BacktestArgs) -> Result<Exit> {
         relevel: args.relevel,
     };
     if args.bootstrap > 0 && !cli.json && !cli.quiet {
-        eprintln!("bootstrapping earshot against each baseline ({} resamples)…", args.bootstrap);
+        eprintln!(
+            "bootstrapping earshot against each baseline ({} resamples)…",
+            args.bootstrap
+        );
     }
     let (report, data) = backtest(&store, &req)?;
     if cli.json {

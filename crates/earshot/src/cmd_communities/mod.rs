@@ -2,11 +2,12 @@
 //! leading accounts, and with `--labels`, their agreement with known groups.
 
 use crate::ctx::Ctx;
-use crate::exit::{Exit, UsageError};
+use crate::exit::Exit;
 use crate::window::WindowArgs;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use earshot_app::communities::{find, CommunitiesRequest, GraphSource, Membership};
+use earshot_app::error::UsageError;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 

@@ -9,9 +9,10 @@ pub(crate) mod rejects;
 mod report;
 
 use crate::ctx::Ctx;
-use crate::exit::{Exit, UsageError};
+use crate::exit::Exit;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
+use earshot_app::error::UsageError;
 use earshot_ingest::{DateOrder, Encoding, Format, Options, SnapColumn};
 use earshot_model::InteractionKind;
 use earshot_store::ImportStatus;

@@ -9,10 +9,11 @@
 //! that says where its voice carries.
 
 use crate::ctx::Ctx;
-use crate::exit::{Exit, UsageError};
+use crate::exit::Exit;
 use crate::output::{delta_cell, delta_notes, snippet, window_text};
 use anyhow::Result;
 use earshot_app::accounts::{display_name, resolve, with_name};
+use earshot_app::error::UsageError;
 use earshot_app::history::{delta, delta_fields};
 use earshot_app::topics::explain::{explain_topic, run_with_topics, TopicExplanation, TopicQuery};
 use earshot_app::topics::scoring::{TopicScoringReport, COMPONENTS};
