@@ -19,6 +19,7 @@ pub mod error;
 pub mod explain;
 pub mod forecast;
 pub mod history;
+pub mod import;
 pub mod plan;
 pub mod report;
 pub mod score;

@@ -4,8 +4,6 @@
 //! is one transaction: killed at any moment, the database holds whole batches only, and running the same
 //! import again adds exactly what is missing (rows are keyed by stable ids).
 
-mod pipeline;
-pub(crate) mod rejects;
 mod report;
 
 use crate::ctx::Ctx;
@@ -13,15 +11,13 @@ use crate::exit::Exit;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use earshot_app::error::UsageError;
+use earshot_app::import::{
+    check_files, import_file, FileImport, FileReport, ImportWatch, RejectSink,
+};
 use earshot_ingest::{DateOrder, Encoding, Format, Options, SnapColumn};
 use earshot_model::InteractionKind;
 use earshot_store::ImportStatus;
-use rejects::RejectSink;
-pub use report::FileReport;
 use std::path::{Path, PathBuf};
-
-/// In bulk mode the write-ahead log is copied back into the database only when it passes this size.
-const WAL_CHECKPOINT_BYTES: u64 = 512 << 20;
 
 /// Load interaction data into the database.
 ///
@@ -185,7 +181,7 @@ impl FormatArg {
         }
     }
 
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             FormatArg::Jsonl => "jsonl",
             FormatArg::Csv => "csv",
@@ -193,6 +189,54 @@ impl FormatArg {
             FormatArg::Higgs => "higgs",
             FormatArg::Profiles => "profiles",
             FormatArg::Cascades => "cascades",
+        }
+    }
+}
+
+/// The import's progress bar and its first rejections on stderr (neither with --quiet or --json).
+struct Bar {
+    /// A new bar per file.
+    bar: std::cell::RefCell<Option<indicatif::ProgressBar>>,
+    silent: bool,
+}
+
+impl Bar {
+    fn new(silent: bool) -> Self {
+        Bar {
+            bar: std::cell::RefCell::new(None),
+            silent,
+        }
+    }
+}
+
+impl ImportWatch for Bar {
+    fn started(&self, bytes: u64) {
+        *self.bar.borrow_mut() = Some(crate::progress::bytes_bar(bytes, self.silent));
+    }
+
+    fn progress(&self, bytes: u64, records: u64, seconds: f64) {
+        if let Some(bar) = &*self.bar.borrow() {
+            bar.set_position(bytes);
+            bar.set_message(format!(
+                "{records} records, {:.0} records/s",
+                records as f64 / seconds.max(1e-9)
+            ));
+        }
+    }
+
+    fn rejected(&self, r: &earshot_ingest::Rejection) {
+        if self.silent {
+            return;
+        }
+        match &*self.bar.borrow() {
+            Some(bar) => bar.suspend(|| eprintln!("rejected: {r}")),
+            None => eprintln!("rejected: {r}"),
+        }
+    }
+
+    fn finished(&self) {
+        if let Some(bar) = self.bar.borrow_mut().take() {
+            bar.finish_and_clear();
         }
     }
 }
@@ -212,10 +256,10 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
                 .into())
             }
         };
-        // Opening reads a CSV header or sniffs a JSON file, so bad mappings are found here too.
-        drop(earshot_ingest::open(path, format.format(), &opts).map_err(open_error)?);
         plan.push((path.as_path(), format));
     }
+    let checks: Vec<(&Path, Format)> = plan.iter().map(|&(p, f)| (p, f.format())).collect();
+    check_files(&checks, &opts)?;
 
     let mut store = cli.create_store()?;
     if !store.begin_bulk_mode()? && !cli.quiet {
@@ -225,25 +269,28 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
         );
     }
     store.set_cache_mib(args.cache_mib)?;
-    let mut rejects = RejectSink::new(
-        args.rejects.clone(),
-        args.show_rejects,
-        cli.quiet || cli.json,
-    );
+    let mut rejects = RejectSink::new(args.rejects.clone(), args.show_rejects);
+    let watch = Bar::new(cli.quiet || cli.json);
     let mut reports: Vec<FileReport> = Vec::new();
     let mut exit = Exit::Ok;
     for (i, &(path, format)) in plan.iter().enumerate() {
-        let report =
-            match pipeline::import_file(cli, args, &opts, format, &mut store, path, &mut rejects) {
-                Ok(r) => r,
-                Err(e) => {
-                    if cli.json {
-                        // What was imported before the failure is committed: say so on stdout too.
-                        println!("{}", serde_json::to_string_pretty(&reports)?);
-                    }
-                    return Err(e);
+        let job = FileImport {
+            path,
+            format: format.format(),
+            format_name: format.name(),
+            batch_size: args.batch_size as usize,
+            strict: args.strict,
+        };
+        let report = match import_file(&mut store, &job, &opts, &mut rejects, &watch) {
+            Ok(r) => r,
+            Err(e) => {
+                if cli.json {
+                    // What was imported before the failure is committed: say so on stdout too.
+                    println!("{}", serde_json::to_string_pretty(&reports)?);
                 }
-            };
+                return Err(e);
+            }
+        };
         if !cli.json && !cli.quiet {
             report::print(&report);
         } else if !cli.json {
@@ -274,20 +321,16 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
             break;
         }
     }
-    rejects.finish()?;
+    let silent = cli.quiet || cli.json;
+    rejects.finish(&|n| {
+        if !silent {
+            eprintln!("{n}");
+        }
+    })?;
     if cli.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
     Ok(exit)
-}
-
-/// Option errors are the user's to fix on the command line (exit 2); anything else is an error reading
-/// the file (exit 1).
-pub(crate) fn open_error(e: earshot_ingest::OpenError) -> anyhow::Error {
-    match e {
-        earshot_ingest::OpenError::BadOption(msg) => UsageError(msg).into(),
-        other => other.into(),
-    }
 }
 
 pub(crate) fn options(args: &ImportArgs) -> Result<Options> {
@@ -339,13 +382,4 @@ fn infer_format(path: &Path) -> Option<FormatArg> {
     let name = path.file_name()?.to_string_lossy().to_lowercase();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
     (name.ends_with(".jsonl") || name.ends_with(".ndjson")).then_some(FormatArg::Jsonl)
-}
-
-/// The source name a file's derived keys use by default: its file name without `.gz`.
-fn default_source(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    name.strip_suffix(".gz").unwrap_or(&name).to_string()
 }

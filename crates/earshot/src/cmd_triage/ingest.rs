@@ -1,13 +1,13 @@
 //! `earshot triage ingest`: read customer messages from a CSV, decide each, store messages and decisions.
 
 use super::{now, IngestArgs};
-use crate::cmd_import::rejects::RejectSink;
-use crate::cmd_import::{open_error, options, ImportArgs};
+use crate::cmd_import::{options, ImportArgs};
 use crate::ctx::Ctx;
 use crate::exit::Exit;
 use crate::progress::bytes_bar;
 use anyhow::Result;
 use earshot_app::error::UsageError;
+use earshot_app::import::{open_error, RejectSink};
 use earshot_app::triage::{decide_and_store, Incoming, Triaged};
 use earshot_ingest::Format;
 use earshot_model::{Event, Post};
@@ -65,11 +65,8 @@ pub fn run(cli: &Ctx, args: &IngestArgs) -> Result<Exit> {
     let mut store = cli.create_store()?;
 
     let started = std::time::Instant::now();
-    let mut rejects = RejectSink::new(
-        args.rejects.clone(),
-        args.show_rejects,
-        cli.quiet || cli.json,
-    );
+    let silent = cli.quiet || cli.json;
+    let mut rejects = RejectSink::new(args.rejects.clone(), args.show_rejects);
     let sink = rejects.open_for(&args.file)?;
     let bar = bytes_bar(progress.file_size(), cli.quiet || cli.json);
     let channel = args
@@ -110,7 +107,11 @@ pub fn run(cli: &Ctx, args: &IngestArgs) -> Result<Exit> {
             })),
             Err(r) => {
                 report.rejected += 1;
-                bar.suspend(|| rejects.record(sink, &r))?;
+                rejects.record(sink, &r, &|r| {
+                    if !silent {
+                        bar.suspend(|| eprintln!("rejected: {r}"));
+                    }
+                })?;
             }
         }
         if posts.len() >= BATCH {
@@ -122,7 +123,11 @@ pub fn run(cli: &Ctx, args: &IngestArgs) -> Result<Exit> {
     flush(&mut posts, &mut store, &mut report)?;
     bar.finish_and_clear();
     report.rejects_file = rejects.path_if_used(sink);
-    rejects.finish()?;
+    rejects.finish(&|n| {
+        if !silent {
+            eprintln!("{n}");
+        }
+    })?;
     report.warnings = progress.warnings().iter().map(|w| w.to_string()).collect();
     report.by_tier = SCORE_TIERS
         .iter()

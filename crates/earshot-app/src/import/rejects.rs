@@ -1,4 +1,4 @@
-//! Rejected records: the first few on stderr, every one in a rejects file.
+//! Rejected records: the first few shown to the person importing, every one in a rejects file.
 //!
 //! One sink serves a whole `earshot import` run. With `--rejects FILE` every input's rejects go to that
 //! one file; otherwise each input gets `<file name>.rejects.txt` in the current directory (inputs with
@@ -20,32 +20,34 @@ struct Target {
     written: u64,
 }
 
+/// Where a run's rejected records go.
 pub struct RejectSink {
     fixed: Option<PathBuf>,
     targets: Vec<Target>,
     shown: usize,
     show: usize,
-    silent: bool,
     total: u64,
 }
 
 impl RejectSink {
-    pub fn new(fixed: Option<PathBuf>, show: usize, silent: bool) -> Self {
+    /// Rejects go to `fixed`, or beside each input's name; the first `show` are also shown (see
+    /// [`RejectSink::record`]).
+    pub fn new(fixed: Option<PathBuf>, show: usize) -> Self {
         RejectSink {
             fixed,
             targets: Vec::new(),
             shown: 0,
             show,
-            silent,
             total: 0,
         }
     }
 
     /// The rejects file for `input` (nothing is created until a record is rejected).
     pub fn open_for(&mut self, input: &Path) -> Result<SinkId> {
-        let path = self.fixed.clone().unwrap_or_else(|| {
-            PathBuf::from(format!("{}.rejects.txt", super::default_source(input)))
-        });
+        let path = self
+            .fixed
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("{}.rejects.txt", default_source(input))));
         if let Some(i) = self.targets.iter().position(|t| t.path == path) {
             return Ok(SinkId(i));
         }
@@ -57,10 +59,11 @@ impl RejectSink {
         Ok(SinkId(self.targets.len() - 1))
     }
 
-    pub fn record(&mut self, id: SinkId, r: &Rejection) -> Result<()> {
+    /// Keep `r` in `id`'s file; the first few of the run also go to `show`.
+    pub fn record(&mut self, id: SinkId, r: &Rejection, show: &dyn Fn(&Rejection)) -> Result<()> {
         self.total += 1;
-        if self.shown < self.show && !self.silent {
-            eprintln!("rejected: {r}");
+        if self.shown < self.show {
+            show(r);
             self.shown += 1;
         }
         let t = &mut self.targets[id.0];
@@ -82,27 +85,36 @@ impl RejectSink {
         (t.written > 0).then(|| t.path.display().to_string())
     }
 
-    /// Flush every file; say how many were rejected in all if more than were shown.
-    pub fn finish(mut self) -> Result<()> {
+    /// Flush every file; `note` hears how many were rejected in all if more than were shown.
+    pub fn finish(mut self, note: &dyn Fn(&str)) -> Result<()> {
         for t in &mut self.targets {
             if let Some(f) = &mut t.file {
                 f.flush()
                     .with_context(|| format!("writing {}", t.path.display()))?;
             }
         }
-        if self.total as usize > self.shown && !self.silent {
+        if self.total as usize > self.shown {
             let files: Vec<String> = self
                 .targets
                 .iter()
                 .filter(|t| t.written > 0)
                 .map(|t| t.path.display().to_string())
                 .collect();
-            eprintln!(
+            note(&format!(
                 "... {} rejected records in all, listed in {}",
                 self.total,
                 files.join(", ")
-            );
+            ));
         }
         Ok(())
     }
+}
+
+/// The source name a file's derived keys use by default: its file name without `.gz`.
+pub fn default_source(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.strip_suffix(".gz").unwrap_or(&name).to_string()
 }

@@ -1,16 +1,13 @@
 //! One file through the reader thread and the writer (this thread), in atomic batches.
 
-use super::rejects::RejectSink;
+use super::rejects::{default_source, RejectSink};
 use super::report::FileReport;
-use super::{default_source, open_error, FormatArg, ImportArgs, WAL_CHECKPOINT_BYTES};
-use crate::ctx::Ctx;
-use crate::progress::bytes_bar;
+use super::{open_error, FileImport, ImportWatch, WAL_CHECKPOINT_BYTES};
+use crate::peak_rss_kib;
 use anyhow::{anyhow, Result};
-use earshot_app::peak_rss_kib;
 use earshot_ingest::{Options, Rejection};
 use earshot_model::Event;
 use earshot_store::{ImportProgress, ImportStatus, Store};
-use std::path::Path;
 use std::sync::mpsc::sync_channel;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -43,24 +40,22 @@ impl Chunk {
 
 /// Import one file. The store's bulk mode is already on. Whole batches are committed as they complete
 /// (the import log row is updated in the same transaction, so it always matches what is stored); with
-/// `--strict` the file is one transaction, rolled back at its first bad record.
+/// `strict` the file is one transaction, rolled back at its first bad record.
 pub fn import_file(
-    cli: &Ctx,
-    args: &ImportArgs,
-    opts: &Options,
-    format: FormatArg,
     store: &mut Store,
-    path: &Path,
+    job: &FileImport<'_>,
+    opts: &Options,
     rejects: &mut RejectSink,
+    watch: &dyn ImportWatch,
 ) -> Result<FileReport> {
-    let (reader, progress) =
-        earshot_ingest::open(path, format.format(), opts).map_err(open_error)?;
+    let (path, strict) = (job.path, job.strict);
+    let (reader, progress) = earshot_ingest::open(path, job.format, opts).map_err(open_error)?;
     let source = opts.source.clone().unwrap_or_else(|| default_source(path));
     let started = Instant::now();
-    let log = store.start_import(&path.display().to_string(), format.name(), &source, now())?;
+    let log = store.start_import(&path.display().to_string(), job.format_name, &source, now())?;
 
-    let bar = bytes_bar(progress.file_size(), cli.quiet || cli.json);
-    let batch_size = args.batch_size as usize;
+    watch.started(progress.file_size());
+    let batch_size = job.batch_size;
     let (tx, rx) = sync_channel::<Chunk>(2);
     let parser = std::thread::spawn(move || {
         let mut chunk = Chunk::new();
@@ -97,19 +92,19 @@ pub fn import_file(
     let mut pending = ImportProgress::default();
     let mut truncated = false;
     let mut status = ImportStatus::Done;
-    if args.strict {
+    if strict {
         store.begin()?;
     }
-    let mut in_transaction = args.strict;
+    let mut in_transaction = strict;
     let outcome: Result<()> = (|| {
         for chunk in rx.iter() {
             pending.records += chunk.records;
             pending.rejected += chunk.rejections.len() as u64;
             for r in &chunk.rejections {
                 truncated |= r.field == STREAM_FIELD;
-                bar.suspend(|| rejects.record(file_rejects, r))?;
+                rejects.record(file_rejects, r, &|r| watch.rejected(r))?;
             }
-            if args.strict && !chunk.rejections.is_empty() {
+            if strict && !chunk.rejections.is_empty() {
                 status = ImportStatus::RolledBack;
                 return Ok(());
             }
@@ -119,7 +114,7 @@ pub fn import_file(
                 in_transaction = true;
             }
             pending.written.add(&store.write(&chunk.events)?);
-            if chunk.ends_batch && !args.strict {
+            if chunk.ends_batch && !strict {
                 let mut after = done;
                 after.add(&pending);
                 store.record_import_progress(log, &after)?;
@@ -129,19 +124,14 @@ pub fn import_file(
                 pending = ImportProgress::default();
                 store.checkpoint_if_wal_over(WAL_CHECKPOINT_BYTES)?;
             }
-            bar.set_position(progress.bytes_read());
             let seen = done.records + pending.records;
-            let secs = started.elapsed().as_secs_f64().max(1e-9);
-            bar.set_message(format!(
-                "{seen} records, {:.0} records/s",
-                seen as f64 / secs
-            ));
+            watch.progress(progress.bytes_read(), seen, started.elapsed().as_secs_f64());
         }
         Ok(())
     })();
     drop(rx);
     let parser_panicked = parser.join().is_err();
-    bar.finish_and_clear();
+    watch.finished();
 
     let outcome = outcome.and_then(|()| {
         if parser_panicked {
@@ -174,7 +164,7 @@ pub fn import_file(
             ..Default::default()
         };
     } else {
-        if args.strict {
+        if strict {
             total.add(&pending);
             store.record_import_progress(log, &total)?;
             store.commit()?;
@@ -191,7 +181,7 @@ pub fn import_file(
     let seconds = started.elapsed().as_secs_f64();
     Ok(FileReport {
         file: path.display().to_string(),
-        format: format.name(),
+        format: job.format_name,
         status,
         records: total.records,
         events: total.events,

@@ -1,0 +1,64 @@
+//! Importing files into the store in atomic batches, every rejected record kept (`earshot import`, and
+//! the messages of `earshot triage ingest`).
+//!
+//! A reader thread parses while the calling thread writes to SQLite, so two cores work at once. Each
+//! batch is one transaction: killed at any moment, the database holds whole batches only, and running
+//! the same import again adds exactly what is missing (rows are keyed by stable ids).
+
+mod pipeline;
+pub mod rejects;
+mod report;
+
+pub use pipeline::import_file;
+pub use rejects::{default_source, RejectSink};
+pub use report::FileReport;
+
+use crate::error::UsageError;
+use anyhow::Result;
+use earshot_ingest::{Format, Options, Rejection};
+use std::path::Path;
+
+/// In bulk mode the write-ahead log is copied back into the database only when it passes this size.
+const WAL_CHECKPOINT_BYTES: u64 = 512 << 20;
+
+/// One file to import and how.
+pub struct FileImport<'a> {
+    pub path: &'a Path,
+    pub format: Format,
+    /// The format's name, for the import log and the report.
+    pub format_name: &'static str,
+    /// Events per transaction.
+    pub batch_size: usize,
+    /// The whole file is one transaction, rolled back at its first bad record.
+    pub strict: bool,
+}
+
+/// What the person importing sees while a file is read: how far it got, and the first rejections.
+pub trait ImportWatch {
+    /// The file is open; it holds `bytes` (0 when unknown, such as a pipe).
+    fn started(&self, bytes: u64);
+    /// `bytes` of the file read, `records` seen, `seconds` since the start.
+    fn progress(&self, bytes: u64, records: u64, seconds: f64);
+    /// One of the run's first rejected records.
+    fn rejected(&self, r: &Rejection);
+    /// The file is done (or failed).
+    fn finished(&self);
+}
+
+/// Option errors are the user's to fix (exit 2 on the command line); anything else is an error reading
+/// the file.
+pub fn open_error(e: earshot_ingest::OpenError) -> anyhow::Error {
+    match e {
+        earshot_ingest::OpenError::BadOption(msg) => UsageError(msg).into(),
+        other => other.into(),
+    }
+}
+
+/// Check that each file opens with its format and options (a CSV's header is read, a JSON file
+/// sniffed), so a bad mapping is found before the database is touched.
+pub fn check_files(files: &[(&Path, Format)], opts: &Options) -> Result<()> {
+    for &(path, format) in files {
+        drop(earshot_ingest::open(path, format, opts).map_err(open_error)?);
+    }
+    Ok(())
+}
