@@ -191,9 +191,9 @@ fn queue(cli: &Ctx, args: &QueueArgs) -> Result<Exit> {
             e.message.id,
             e.message.priority,
             format_utc(e.message.due_by),
-            cut(&format!("@{}", e.message.arrived.author_handle), 16),
-            cut(&why(e), 38),
-            cut(&e.message.arrived.text, 60)
+            crate::output::one_line(&format!("@{}", e.message.arrived.author_handle), 16),
+            crate::output::one_line(&why(e), 38),
+            crate::output::one_line(&e.message.arrived.text, 60)
         );
     }
     if q.items.iter().any(|e| e.message.due_by < now) {
@@ -219,21 +219,6 @@ fn why(e: &TriageEntry) -> String {
         "floor".into()
     } else {
         codes.join("+")
-    }
-}
-
-/// `text` on one line, at most `max` characters (an ellipsis marks a cut).
-fn cut(text: &str, max: usize) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let mut s: String = flat.chars().take(max.saturating_sub(1)).collect();
-        s.push('…');
-        s
     }
 }
 
