@@ -5,9 +5,8 @@ use crate::exit::Exit;
 use crate::output::{delta_cell, delta_notes, snippet, window_text};
 use anyhow::Result;
 use clap::Args;
-use earshot_app::accounts::{display_name, resolve, with_name};
+use earshot_app::accounts::{display_name, resolve};
 use earshot_app::explain::{explain_account, Explanation};
-use earshot_app::history::{delta, delta_fields};
 use earshot_model::format_utc;
 use earshot_score::{Component, Feature, ScoreTable};
 
@@ -324,27 +323,12 @@ pub fn run_history(cli: &Ctx, args: &HistoryArgs) -> Result<Exit> {
     }
     let store = cli.open_store()?;
     let account = resolve(&store, &args.account, args.platform.as_deref())?;
-    let history = store.score_history(account)?;
-    // Changes against the latest earlier run at least a week (a month) older, by the instant each describes.
-    let points: Vec<(i64, f64)> = history
-        .iter()
-        .map(|(run, row)| (run.as_of(), row.overall))
-        .collect();
+    let h = earshot_app::history::score_history(&store, account, &args.account)?;
     if cli.json {
-        let items: Vec<serde_json::Value> = history
-            .iter()
-            .enumerate()
-            .map(|(k, (run, row))| {
-                let mut item = serde_json::json!({"run": run, "as_of": run.as_of(), "score": row});
-                delta_fields(&points, k, &mut item);
-                item
-            })
-            .collect();
-        let out = serde_json::json!({"account": args.account, "history": items});
-        println!("{}", with_name(&store, account, out)?);
+        crate::output::print_json(&h)?;
         return Ok(Exit::Ok);
     }
-    if history.is_empty() {
+    if h.history.is_empty() {
         println!(
             "{} has no stored scores yet: run `earshot score`",
             args.account
@@ -354,24 +338,24 @@ pub fn run_history(cli: &Ctx, args: &HistoryArgs) -> Result<Exit> {
     println!(
         "{} across {} runs:",
         display_name(&store, account)?,
-        history.len()
+        h.history.len()
     );
     println!(
         "  {:>5}  {:<20} {:<16} {:>6} {:>8} {:>8}",
         "run", "as of (UTC)", "model", "score", "Δ week", "Δ month"
     );
-    for (k, (run, row)) in history.iter().enumerate() {
+    for item in &h.history {
         println!(
             "  {:>5}  {:<20} {:<16} {:>6.1} {:>8} {:>8}",
-            run.id,
-            format_utc(run.as_of()),
-            run.model_version,
-            row.overall,
-            delta_cell(delta(&points, k, 7)),
-            delta_cell(delta(&points, k, 30))
+            item.run.id,
+            format_utc(item.as_of),
+            item.run.model_version,
+            item.score.overall,
+            delta_cell(item.week_delta),
+            delta_cell(item.month_delta)
         );
     }
-    if let Some(notes) = delta_notes(&points) {
+    if let Some(notes) = delta_notes(&h) {
         println!("{notes}");
     }
     Ok(Exit::Ok)

@@ -1,7 +1,7 @@
 //! How reports leave the binary: JSON on stdout, notes on stderr.
 
 use anyhow::Result;
-use earshot_app::history::delta;
+use earshot_app::history::HistoryReport;
 use earshot_model::format_utc;
 use earshot_store::ScoreRun;
 
@@ -55,22 +55,13 @@ pub fn snippet(text: Option<&str>) -> String {
 }
 
 /// A change for the history table: signed, or "—" (explained under the table by [`delta_notes`]).
-pub fn delta_cell(d: Result<f64, &'static str>) -> String {
-    d.map(|x| format!("{x:+.1}")).unwrap_or_else(|_| "—".into())
+pub fn delta_cell(d: Option<f64>) -> String {
+    d.map_or_else(|| "—".into(), |x| format!("{x:+.1}"))
 }
 
 /// The line under a history table that says why a change is "—", if one is.
-pub fn delta_notes(points: &[(i64, f64)]) -> Option<String> {
-    let mut notes: Vec<&str> = Vec::new();
-    for k in 0..points.len() {
-        for days in [7, 30] {
-            if let Err(note) = delta(points, k, days) {
-                if !notes.contains(&note) {
-                    notes.push(note);
-                }
-            }
-        }
-    }
+pub fn delta_notes<S>(h: &HistoryReport<S>) -> Option<String> {
+    let notes = h.notes();
     (!notes.is_empty()).then(|| {
         format!(
             "  —: {} (runs are compared by their as-of date, the end of their data)",

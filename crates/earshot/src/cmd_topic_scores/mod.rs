@@ -14,13 +14,12 @@ use crate::output::{delta_cell, delta_notes, snippet, window_text};
 use anyhow::Result;
 use earshot_app::accounts::{display_name, resolve, with_name};
 use earshot_app::error::UsageError;
-use earshot_app::history::{delta, delta_fields};
 use earshot_app::topics::explain::{explain_topic, run_with_topics, TopicExplanation, TopicQuery};
 use earshot_app::topics::scoring::{TopicScoringReport, COMPONENTS};
 use earshot_app::topics::{resolve_topic, same_label, TopicProfile, TopicStanding};
 use earshot_model::format_utc;
 use earshot_score::Component;
-use earshot_store::{ScoreRun, Store, TopicInfo, TopicScoreRow, TOPIC_COMPONENTS};
+use earshot_store::{Store, TopicInfo, TopicScoreRow, TOPIC_COMPONENTS};
 use serde_json::json;
 
 /// The account a topic command is about: `explain --topic` and `history --topic` (`evidence` is
@@ -366,30 +365,12 @@ pub fn run_history(cli: &Ctx, args: &AccountQuery<'_>, topic: &str) -> Result<Ex
         })
         .into());
     }
-    let history: Vec<(ScoreRun, TopicInfo, TopicScoreRow)> = store
-        .topic_history(account)?
-        .into_iter()
-        .filter(|(_, t, _)| named(t))
-        .collect();
-    let points: Vec<(i64, f64)> = history
-        .iter()
-        .map(|(run, _, row)| (run.as_of(), row.score))
-        .collect();
+    let h = earshot_app::history::topic_history(&store, account, args.account, topic, named)?;
     if cli.json {
-        let items: Vec<serde_json::Value> = history
-            .iter()
-            .enumerate()
-            .map(|(k, (run, t, row))| {
-                let mut item = json!({"run": run, "as_of": run.as_of(), "topic": t, "score": row});
-                delta_fields(&points, k, &mut item);
-                item
-            })
-            .collect();
-        let out = json!({"account": args.account, "topic": topic, "history": items});
-        println!("{}", with_name(&store, account, out)?);
+        crate::output::print_json(&h)?;
         return Ok(Exit::Ok);
     }
-    if history.is_empty() {
+    if h.history.is_empty() {
         println!(
             "{} has no score on topic {topic:?} in any run: it neither posted on it nor took part in a reaction through one of its posts",
             args.account
@@ -399,26 +380,26 @@ pub fn run_history(cli: &Ctx, args: &AccountQuery<'_>, topic: &str) -> Result<Ex
     println!(
         "{} on topic {topic:?} across {} runs:",
         display_name(&store, account)?,
-        history.len()
+        h.history.len()
     );
     println!(
         "  {:>5}  {:<20} {:<22} {:>6} {:>6} {:>9} {:>8} {:>8}",
         "run", "as of (UTC)", "topic", "score", "posts", "listened", "Δ week", "Δ month"
     );
-    for (k, (run, t, row)) in history.iter().enumerate() {
+    for item in &h.history {
         println!(
             "  {:>5}  {:<20} {:<22} {:>6.1} {:>6} {:>9.2} {:>8} {:>8}",
-            run.id,
-            format_utc(run.as_of()),
-            t.key,
-            row.score,
-            row.posts_about,
-            row.listened,
-            delta_cell(delta(&points, k, 7)),
-            delta_cell(delta(&points, k, 30))
+            item.run.id,
+            format_utc(item.as_of),
+            item.topic.as_ref().map_or("", |t| t.key.as_str()),
+            item.score.score,
+            item.score.posts_about,
+            item.score.listened,
+            delta_cell(item.week_delta),
+            delta_cell(item.month_delta)
         );
     }
-    if let Some(notes) = delta_notes(&points) {
+    if let Some(notes) = delta_notes(&h) {
         println!("{notes}");
     }
     Ok(Exit::Ok)
