@@ -18,6 +18,7 @@ pub mod explain;
 pub mod forecast;
 pub mod history;
 pub mod plan;
+pub mod redteam;
 pub mod score;
 pub mod sources;
 pub mod time;
