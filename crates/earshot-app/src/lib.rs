@@ -21,6 +21,7 @@ pub mod forecast;
 pub mod history;
 pub mod import;
 pub mod plan;
+pub mod redteam;
 pub mod report;
 pub mod score;
 pub mod sources;
