@@ -28,6 +28,7 @@ pub mod sources;
 pub mod time;
 pub mod topics;
 pub mod triage;
+pub mod trust;
 
 /// Told the share of the work done (0–1) and what is being done, from any thread: how a use case
 /// reports to a progress bar or a background job.

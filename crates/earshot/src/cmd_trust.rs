@@ -1,21 +1,21 @@
 //! `earshot trust`: the authenticity model — train it on labelled accounts, evaluate it beside the press
-//! rule set, print it, and explain one account's probability.
+//! rule set, print it, explain one account's probability, and weigh every account. Only the arguments
+//! and the text: the use cases are `earshot_app::trust`'s.
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
-use anyhow::{bail, Context, Result};
+use crate::output::{note_unless, print_json};
+use anyhow::Result;
 use clap::{Args, Subcommand};
-use earshot_app::accounts::resolve;
-use earshot_app::error::UsageError;
-use earshot_model::Account;
-use earshot_store::Store;
-use earshot_trust::eval::{metrics, rule_metrics};
-use earshot_trust::features::{extract, latest_creation};
-use earshot_trust::{
-    cross_validate, dedupe, Classifier, FeatureContext, Labelled, Learner, Metrics, TreeParams,
-    TrustModel, FEATURES,
+use earshot_app::accounts::display_name;
+use earshot_app::error::FieldStyle;
+use earshot_app::trust::{
+    evaluate, explain_account, load_model, save_model, scan, train, AccountWeight, EvalReport,
+    EvalRequest, ExplainRequest, Labels, ModelKind, ScanRequest, TrainRequest, TrustExplanation,
 };
-use std::path::{Path, PathBuf};
+use earshot_store::{Store, TimeWindow};
+use earshot_trust::{Classifier, Metrics, TrustModel, FEATURES};
+use std::path::PathBuf;
 
 /// How likely accounts are automated or fake: a transparent model (logistic regression over named
 /// profile features) whose every weight can be printed. Outputs are probabilities with the model
@@ -82,15 +82,16 @@ pub enum Kind {
 }
 
 impl LabelArgs {
-    fn learner(&self, kind: Kind) -> Learner {
-        match kind {
-            Kind::Logistic => Learner::Logistic { l2: self.l2 },
-            Kind::Trees => Learner::Trees(TreeParams {
-                rounds: self.rounds,
-                max_depth: self.depth,
-                l2: self.l2,
-                ..TreeParams::default()
-            }),
+    fn labels(&self) -> Labels {
+        Labels {
+            platforms: self.platforms.clone(),
+            classifier: match self.classifier {
+                Kind::Trees => ModelKind::Trees,
+                Kind::Logistic => ModelKind::Logistic,
+            },
+            l2: self.l2,
+            rounds: self.rounds,
+            depth: self.depth,
         }
     }
 }
@@ -140,137 +141,80 @@ pub struct TrustExplainArgs {
     pub model: Option<PathBuf>,
 }
 
+impl TrainArgs {
+    fn request(&self) -> TrainRequest {
+        TrainRequest {
+            labels: self.labels.labels(),
+            model_version: self.model_version.clone(),
+            fields: FieldStyle::Flags,
+        }
+    }
+}
+
+impl EvalArgs {
+    fn request(&self) -> EvalRequest {
+        EvalRequest {
+            labels: self.labels.labels(),
+            folds: self.folds,
+            seed: self.seed,
+            fields: FieldStyle::Flags,
+        }
+    }
+}
+
+impl TrustExplainArgs {
+    fn request(&self) -> ExplainRequest {
+        ExplainRequest {
+            account: self.account.clone(),
+            platform: self.platform.clone(),
+        }
+    }
+}
+
+impl ScanArgs {
+    fn request(&self) -> ScanRequest {
+        ScanRequest {
+            window: TimeWindow::default(),
+            platform: self.platform.clone(),
+            top: self.top,
+        }
+    }
+}
+
 pub fn run(cli: &Ctx, args: &TrustArgs) -> Result<Exit> {
     match &args.command {
-        TrustCommand::Train(a) => train(cli, a),
-        TrustCommand::Eval(a) => eval(cli, a),
-        TrustCommand::Show(a) => show(cli, a),
-        TrustCommand::Explain(a) => explain(cli, a),
-        TrustCommand::Scan(a) => scan(cli, a),
+        TrustCommand::Train(a) => run_train(cli, a),
+        TrustCommand::Eval(a) => run_eval(cli, a),
+        TrustCommand::Show(a) => run_show(cli, a),
+        TrustCommand::Explain(a) => run_explain(cli, a),
+        TrustCommand::Scan(a) => run_scan(cli, a),
     }
 }
 
-fn load_model(path: Option<&Path>) -> Result<TrustModel> {
-    match path {
-        None => Ok(TrustModel::builtin()),
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("reading trust model {}", p.display()))?;
-            TrustModel::from_json(&text).with_context(|| format!("trust model {}", p.display()))
-        }
-    }
+/// A model (or an assessment) as one line of JSON in its own field order, as in the model file: not
+/// through `print_json`, whose sorted keys would change `--json` output that was always printed so.
+fn print_model_json(value: &impl serde::Serialize) -> Result<()> {
+    println!("{}", serde_json::to_string(value)?);
+    Ok(())
 }
 
-/// What a label says: `Some(true)` automated or fake, `Some(false)` authentic, `None` unknown.
-fn label_class(label: &str) -> Option<bool> {
-    match label.trim().to_ascii_lowercase().as_str() {
-        "bot" | "fake" | "spam" | "spammer" | "automated" => Some(true),
-        "human" | "real" | "genuine" | "authentic" => Some(false),
-        _ => None,
-    }
-}
-
-/// Labelled accounts per platform, each platform's features measured against its own latest creation
-/// time.
-struct LabelledSet {
-    by_platform: Vec<(String, Vec<Labelled>)>,
-    skipped_labels: u64,
-}
-
-fn labelled(store: &Store, args: &LabelArgs) -> Result<LabelledSet> {
-    let mut accounts: Vec<Account> = Vec::new();
-    let mut skipped_labels = 0;
-    store.scan_accounts(None, |_, a| {
-        if !args.platforms.is_empty() && !args.platforms.contains(&a.platform) {
-            return;
-        }
-        match a.profile.label.as_deref().map(label_class) {
-            Some(Some(_)) => accounts.push(a),
-            Some(None) => skipped_labels += 1,
-            None => {}
-        }
-    })?;
-    let mut platforms: Vec<String> = accounts.iter().map(|a| a.platform.clone()).collect();
-    platforms.sort();
-    platforms.dedup();
-    let by_platform = platforms
-        .into_iter()
-        .map(|p| {
-            let mine: Vec<&Account> = accounts.iter().filter(|a| a.platform == p).collect();
-            let ctx = FeatureContext {
-                reference_time: latest_creation(mine.iter().copied()),
-            };
-            let rows = mine
-                .iter()
-                .map(|a| Labelled {
-                    features: extract(a, &ctx),
-                    rules: earshot_trust::rules::failed_share(a),
-                    label: a
-                        .profile
-                        .label
-                        .as_deref()
-                        .and_then(label_class)
-                        .unwrap_or(false),
-                })
-                .collect();
-            (p, rows)
-        })
-        .collect();
-    Ok(LabelledSet {
-        by_platform,
-        skipped_labels,
-    })
-}
-
-fn train(cli: &Ctx, args: &TrainArgs) -> Result<Exit> {
-    if !(args.labels.l2.is_finite() && args.labels.l2 > 0.0) {
-        return Err(UsageError("--l2 must be a number > 0".into()).into());
-    }
+fn run_train(cli: &Ctx, args: &TrainArgs) -> Result<Exit> {
+    let req = args.request();
+    req.check()?;
     let store = cli.open_store()?;
-    let set = labelled(&store, &args.labels)?;
-    let rows: Vec<Labelled> = set.by_platform.into_iter().flat_map(|(_, r)| r).collect();
-    if rows.is_empty() {
-        bail!(
-            "no labelled accounts in {}: import profiles with a label column (e.g. Kaggle's `bot`, InstaFake's `isFake`)",
-            cli.db.display()
-        );
-    }
-    let (rows, dropped) = dedupe(rows);
-    let x: Vec<_> = rows.iter().map(|r| r.features).collect();
-    let y: Vec<bool> = rows.iter().map(|r| r.label).collect();
-    let learner = args.labels.learner(args.labels.classifier);
-    let mut model = TrustModel::train(&args.model_version, &x, &y, learner)?;
-    model.about = format!(
-        "{} trained by `earshot trust train` on {} labelled accounts ({} automated or fake, {} authentic; {} exact duplicates dropped){}.",
-        learner.name(),
-        rows.len(),
-        model.trained_on.0,
-        model.trained_on.1,
-        dropped,
-        if args.labels.platforms.is_empty() {
-            String::new()
-        } else {
-            format!(" of {}", args.labels.platforms.join(", "))
-        }
-    );
-    // A logistic model is a page worth reading; hundreds of trees are not, and pretty-printing them
-    // would triple the file (`trust show` prints what matters).
-    let text = match model.classifier {
-        Classifier::Logistic { .. } => serde_json::to_string_pretty(&model)?,
-        Classifier::BoostedTrees { .. } => serde_json::to_string(&model)?,
-    } + "\n";
-    std::fs::write(&args.out, text).with_context(|| format!("writing {}", args.out.display()))?;
-    if set.skipped_labels > 0 && !cli.quiet {
-        eprintln!(
-            "note: {} accounts carry labels that are neither automated/fake nor authentic; skipped",
-            set.skipped_labels
-        );
+    let report = train(&store, &req)?;
+    save_model(&report.model, &args.out)?;
+    if report.skipped_labels > 0 {
+        note_unless(cli.quiet)(&format!(
+            "{} accounts carry labels that are neither automated/fake nor authentic; skipped",
+            report.skipped_labels
+        ));
     }
     if cli.json {
-        println!("{}", serde_json::to_string(&model)?);
+        print_model_json(&report.model)?;
     } else {
-        println!("wrote {} ({})", args.out.display(), model.about);
-        print_model(&model);
+        println!("wrote {} ({})", args.out.display(), report.model.about);
+        print_model(&report.model);
     }
     Ok(Exit::Ok)
 }
@@ -325,111 +269,54 @@ fn metric_row(name: &str, m: &Metrics) {
     );
 }
 
-fn eval(cli: &Ctx, args: &EvalArgs) -> Result<Exit> {
-    if args.folds < 2 {
-        return Err(UsageError("--folds must be at least 2".into()).into());
-    }
-    if !(args.labels.l2.is_finite() && args.labels.l2 > 0.0) {
-        return Err(UsageError("--l2 must be a number > 0".into()).into());
-    }
+fn run_eval(cli: &Ctx, args: &EvalArgs) -> Result<Exit> {
+    let req = args.request();
+    req.check()?;
     let store = cli.open_store()?;
-    let set = labelled(&store, &args.labels)?;
-    if set.by_platform.is_empty() {
-        bail!("no labelled accounts in {}", cli.db.display());
-    }
-    let learners = [
-        args.labels.learner(Kind::Trees),
-        args.labels.learner(Kind::Logistic),
-    ];
-    let mut report = Vec::new();
-    let mut deduped = Vec::new();
-    for (platform, rows) in set.by_platform {
-        let (rows, dropped) = dedupe(rows);
-        let positives = rows.iter().filter(|r| r.label).count();
-        if positives == 0 || positives == rows.len() {
-            if !cli.quiet {
-                eprintln!(
-                    "note: {platform}: all {} labelled accounts are in one class; nothing to evaluate there",
-                    rows.len()
-                );
-            }
-            continue;
-        }
-        let mut cvs = Vec::new();
-        for l in learners {
-            cvs.push((l.name(), cross_validate(&rows, args.folds, l, args.seed)?));
-        }
-        report.push(serde_json::json!({
-            "platform": platform, "accounts": rows.len(), "duplicates_dropped": dropped,
-            "rules": rule_metrics(&rows),
-            "cross_validation": cvs.iter().map(|(n, cv)| serde_json::json!({"classifier": n, "folds": cv.folds, "model": cv.model})).collect::<Vec<_>>(),
-        }));
-        deduped.push((platform, rows, dropped, cvs));
-    }
-    // Train on each platform, test on each other one (the default classifier).
-    let learner = args.labels.learner(args.labels.classifier);
-    let mut transfer = Vec::new();
-    for (a, train_rows, _, _) in &deduped {
-        for (b, test_rows, _, _) in &deduped {
-            if a == b {
-                continue;
-            }
-            let x: Vec<_> = train_rows.iter().map(|r| r.features).collect();
-            let y: Vec<bool> = train_rows.iter().map(|r| r.label).collect();
-            let m = TrustModel::train("transfer", &x, &y, learner)?;
-            let s: Vec<f64> = test_rows
-                .iter()
-                .map(|r| m.probability(&r.features))
-                .collect();
-            let t: Vec<bool> = test_rows.iter().map(|r| r.label).collect();
-            transfer.push((a.clone(), b.clone(), metrics(&s, &t, 0.5)));
-        }
-    }
+    let report = evaluate(&store, &req, &note_unless(cli.quiet))?;
     if cli.json {
-        let t: Vec<_> = transfer
-            .iter()
-            .map(|(a, b, m)| serde_json::json!({"train": a, "test": b, "metrics": m}))
-            .collect();
-        println!(
-            "{}",
-            serde_json::json!({"folds": args.folds, "seed": args.seed,
-                "platforms": report, "transfer": t})
-        );
-        return Ok(Exit::Ok);
-    }
-    println!(
-        "  {:<44} {:>6} {:>9} {:>7} {:>7} {:>8} {:>7}",
-        "predictor", "n", "precision", "recall", "F1", "accuracy", "AUC"
-    );
-    for (platform, rows, dropped, cvs) in &deduped {
-        println!(
-            "{platform}: {} labelled accounts ({} automated or fake; {dropped} exact duplicates dropped)",
-            rows.len(),
-            rows.iter().filter(|r| r.label).count()
-        );
-        for (name, cv) in cvs {
-            metric_row(
-                &format!("{name}, {}-fold cross-validated", cv.folds),
-                &cv.model,
-            );
-        }
-        if let Some(r) = rule_metrics(rows) {
-            metric_row("press rules (fails over half the checks)", &r);
-        }
-    }
-    for (a, b, m) in &transfer {
-        metric_row(
-            &format!("{} trained on {a}, tested on {b}", learner.name()),
-            m,
-        );
+        print_json(&report)?;
+    } else {
+        print_eval(&report);
     }
     Ok(Exit::Ok)
 }
 
-fn show(cli: &Ctx, args: &ShowArgs) -> Result<Exit> {
+fn print_eval(report: &EvalReport) {
+    println!(
+        "  {:<44} {:>6} {:>9} {:>7} {:>7} {:>8} {:>7}",
+        "predictor", "n", "precision", "recall", "F1", "accuracy", "AUC"
+    );
+    for p in &report.platforms {
+        println!(
+            "{}: {} labelled accounts ({} automated or fake; {} exact duplicates dropped)",
+            p.platform, p.accounts, p.automated_or_fake, p.duplicates_dropped
+        );
+        for cv in &p.cross_validation {
+            metric_row(
+                &format!("{}, {}-fold cross-validated", cv.classifier, cv.folds),
+                &cv.model,
+            );
+        }
+        if let Some(r) = &p.rules {
+            metric_row("press rules (fails over half the checks)", r);
+        }
+    }
+    for t in &report.transfer {
+        metric_row(
+            &format!(
+                "{} trained on {}, tested on {}",
+                report.transfer_classifier, t.train, t.test
+            ),
+            &t.metrics,
+        );
+    }
+}
+
+fn run_show(cli: &Ctx, args: &ShowArgs) -> Result<Exit> {
     let m = load_model(args.model.as_deref())?;
     if cli.json {
-        println!("{}", serde_json::to_string(&m)?);
+        print_model_json(&m)?;
     } else {
         println!("{}", m.about);
         print_model(&m);
@@ -437,36 +324,23 @@ fn show(cli: &Ctx, args: &ShowArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn explain(cli: &Ctx, args: &TrustExplainArgs) -> Result<Exit> {
+fn run_explain(cli: &Ctx, args: &TrustExplainArgs) -> Result<Exit> {
     let model = load_model(args.model.as_deref())?;
     let store = cli.open_store()?;
-    let id = resolve(&store, &args.account, args.platform.as_deref())?;
-    let Some(account) = store.account(id)? else {
-        bail!("account {} vanished while reading", args.account);
-    };
-    // Age is measured against the latest creation time among the platform's accounts.
-    let mut latest = None;
-    store.scan_accounts(Some(&account.platform), |_, a| {
-        latest = latest.max(a.profile.created_at);
-    })?;
-    let s = model.assess(
-        &account,
-        &FeatureContext {
-            reference_time: latest,
-        },
-    );
+    let ex = explain_account(&store, &model, &args.request())?;
     if cli.json {
-        println!("{}", serde_json::to_string(&s)?);
-        return Ok(Exit::Ok);
+        print_model_json(&ex.assessment)?;
+    } else {
+        print_explanation(&ex);
     }
-    let name = account
-        .handle
-        .as_ref()
-        .map(|h| format!("@{h}"))
-        .unwrap_or(account.ext_id.clone());
+    Ok(Exit::Ok)
+}
+
+fn print_explanation(ex: &TrustExplanation) {
+    let s = &ex.assessment;
     println!(
-        "{}:{name} — probability automated or fake {:.3} (model {})",
-        account.platform, s.probability, s.model_version
+        "{}:{} — probability automated or fake {:.3} (model {})",
+        ex.platform, ex.name, s.probability, s.model_version
     );
     println!(
         "\n  {:<18} {:>10} {:>9}  meaning",
@@ -483,74 +357,41 @@ fn explain(cli: &Ctx, args: &TrustExplainArgs) -> Result<Exit> {
             c.feature, value, c.log_odds, c.meaning
         );
     }
-    if let Some(label) = &account.profile.label {
+    if let Some(label) = &ex.label {
         println!("\n(the data labels this account {label:?}; labels never feed the probability)");
     }
-    Ok(Exit::Ok)
 }
 
-fn scan(cli: &Ctx, args: &ScanArgs) -> Result<Exit> {
-    let started = std::time::Instant::now();
+fn run_scan(cli: &Ctx, args: &ScanArgs) -> Result<Exit> {
     let store = cli.open_store()?;
-    let trust = TrustModel::builtin();
-    let (mut input, interactions) = earshot_app::sources::load_input_before_behaviour(
-        &store,
-        earshot_store::TimeWindow::default(),
-        args.platform.as_deref(),
-        Some(&trust),
-    )?;
-    // Before the behaviour step, the weights are exactly the profiled accounts'.
-    let profiled = input.authenticity.len();
-    let bursts = earshot_app::sources::apply_behaviour(&mut input);
-    let mut accounts: std::collections::BTreeSet<i64> =
-        input.authenticity.keys().copied().collect();
-    for r in &input.reactions {
-        accounts.insert(r.actor);
-        accounts.insert(r.target);
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    let weights: Vec<(i64, f64)> = accounts
-        .iter()
-        .map(|&a| (a, input.authenticity_of(a)))
-        .collect();
-    let zero = weights.iter().filter(|(_, w)| *w == 0.0).count();
-    let reduced = weights.iter().filter(|(_, w)| *w > 0.0 && *w < 1.0).count();
-    let mut least: Vec<(i64, f64)> = weights.iter().copied().filter(|(_, w)| *w < 1.0).collect();
-    least.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-    least.truncate(args.top);
+    let report = scan(&store, &args.request())?;
     if cli.json {
-        let rows: Vec<_> = least
-            .iter()
-            .map(|&(a, w)| serde_json::json!({"account": a, "weight": w}))
-            .collect();
-        println!(
-            "{}",
-            serde_json::json!({"accounts": weights.len(), "with_profile": profiled, "interactions": interactions,
-                "weight_zero": zero, "weight_reduced": reduced, "seconds": seconds,
-                "bursts": bursts.len(), "burst_pairs": input.pair_weights.len(),
-                "trust_model": trust.version, "least_authentic": rows})
-        );
+        print_json(&report)?;
         return Ok(Exit::Ok);
     }
     println!(
-        "{} accounts ({profiled} with a profile the model reads, {interactions} interactions) assessed in {seconds:.2} s with {}:",
-        weights.len(),
-        trust.version
+        "{} accounts ({} with a profile the model reads, {} interactions) assessed in {:.2} s with {}:",
+        report.accounts, report.with_profile, report.interactions, report.seconds, report.trust_model
     );
-    println!("  {zero} weigh 0 (more likely fake than not, trading reactions in a closed group or ring, or acting like clockwork); {reduced} weigh less than 1");
+    println!(
+        "  {} weigh 0 (more likely fake than not, trading reactions in a closed group or ring, or acting like clockwork); {} weigh less than 1",
+        report.weight_zero, report.weight_reduced
+    );
     println!(
         "  {} bursts of doubtful new reactors: {} reactor→target pairs earn nothing",
-        bursts.len(),
-        input.pair_weights.len()
+        report.bursts, report.burst_pairs
     );
-    if !least.is_empty() {
-        println!("\nleast authentic (weight scoring gives their reactions):");
-        for (a, w) in &least {
-            println!(
-                "  {:<28} {w:.3}",
-                earshot_app::accounts::display_name(&store, *a)?
-            );
-        }
-    }
+    print_least_authentic(&store, &report.least_authentic)?;
     Ok(Exit::Ok)
+}
+
+fn print_least_authentic(store: &Store, least: &[AccountWeight]) -> Result<()> {
+    if least.is_empty() {
+        return Ok(());
+    }
+    println!("\nleast authentic (weight scoring gives their reactions):");
+    for w in least {
+        println!("  {:<28} {:.3}", display_name(store, w.account)?, w.weight);
+    }
+    Ok(())
 }
