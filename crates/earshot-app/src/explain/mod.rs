@@ -141,14 +141,7 @@ impl Explanation {
         let (table, i) = (&self.table, self.i);
         let components = Component::ALL
             .iter()
-            .map(|&c| ComponentReport {
-                component: c.name(),
-                raw: table.raw[c.index()][i],
-                percentile: table.pct[c.index()][i],
-                weight: table.weights[c.index()],
-                points: table.contribution(i, c),
-                meaning: c.meaning(),
-            })
+            .map(|&c| ComponentReport::of(table, i, c))
             .collect();
         let name = store.account_name(self.account)?.unwrap_or_default();
         Ok(ExplainReport {

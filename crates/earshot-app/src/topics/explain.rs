@@ -244,14 +244,7 @@ impl TopicExplanation {
             listened: table.raw[0][i],
             components: COMPONENTS
                 .iter()
-                .map(|&c| ComponentReport {
-                    component: c.name(),
-                    raw: table.raw[c.index()][i],
-                    percentile: table.pct[c.index()][i],
-                    weight: table.weights[c.index()],
-                    points: table.contribution(i, c),
-                    meaning: c.meaning(),
-                })
+                .map(|&c| ComponentReport::of(table, i, c))
                 .collect(),
             conversation: table.conversation[i],
             reactors: self.evidence.reactors.clone(),
