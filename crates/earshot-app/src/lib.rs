@@ -12,6 +12,7 @@
 //! what it did.
 
 pub mod accounts;
+pub mod advocates;
 pub mod authority;
 pub mod backtest;
 pub mod communities;
