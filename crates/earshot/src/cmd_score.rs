@@ -125,7 +125,7 @@ pub fn run_score(cli: &Ctx, args: &ScoreArgs) -> Result<Exit> {
             r.burst_pairs_discounted
         );
     }
-    print_top(&store, r.run, "overall", args.top, None)?;
+    print_rows(&r.top);
     if let Some(t) = &r.topics {
         crate::cmd_topic_scores::print_scoring(t, cli.quiet);
     }
@@ -187,7 +187,12 @@ fn print_top(
     limit: usize,
     platform: Option<&str>,
 ) -> Result<()> {
-    let top = store.top_scores(run, by, limit, platform)?;
+    print_rows(&store.top_scores(run, by, limit, platform)?);
+    Ok(())
+}
+
+/// Ranked scores as a table, with the component percentiles.
+fn print_rows(top: &[NamedScore]) {
     println!(
         "  {:>4}  {:<28} {:>7}  {:>8} {:>8} {:>8} {:>8} {:>8}   (component percentiles)",
         "rank", "account", "score", "audience", "amplif.", "convers.", "authority", "reach"
@@ -219,5 +224,4 @@ fn print_top(
     if unscored {
         println!("  —: not scored (no authentic engagement in the run's window)");
     }
-    Ok(())
 }
