@@ -42,7 +42,7 @@ struct Seed {
 
 /// `(line, ext_id, weight)` for each seed line of a restart file (1-based lines; blank and `#` lines
 /// skipped). Format errors are usage errors naming the file, line and field.
-pub fn parse_restart(path: &Path, text: &str) -> Result<Vec<(usize, String, f64)>> {
+fn parse_restart(path: &Path, text: &str) -> Result<Vec<(usize, String, f64)>> {
     let bad = |line: usize, msg: String| -> anyhow::Error {
         UsageError(format!("--restart {}:{line}: {msg}", path.display())).into()
     };

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 /// Community indices by decreasing size, then by smallest member: the order communities are numbered in
 /// (1 for the largest).
-pub fn by_size(members: &[Vec<u32>]) -> Vec<usize> {
+fn by_size(members: &[Vec<u32>]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..members.len()).collect();
     order.sort_by(|&a, &b| members[b].len().cmp(&members[a].len()).then(a.cmp(&b)));
     order

@@ -31,6 +31,8 @@ pub struct TopicQuery<'a> {
     /// Default: the latest run.
     pub run: Option<i64>,
     pub topic: &'a str,
+    /// How the front names the topic option, for errors (`--topic`).
+    pub topic_field: &'a str,
     /// Reactors and posts to list.
     pub evidence: usize,
 }
@@ -87,7 +89,7 @@ pub fn explain_topic(
 ) -> Result<TopicExplanation> {
     let account = resolve(store, q.account, q.platform)?;
     let run = run_with_topics(store, q.run)?;
-    let info = resolve_topic(store, &run, "--topic", q.topic)?;
+    let info = resolve_topic(store, &run, q.topic_field, q.topic)?;
     let tr = store
         .topic_run(run.id)?
         .with_context(|| format!("run #{} has topics but no stored taxonomy", run.id))?;

@@ -220,6 +220,7 @@ pub fn run_explain(cli: &Ctx, args: &AccountQuery<'_>, topic: &str) -> Result<Ex
         platform: args.platform,
         run: args.run,
         topic,
+        topic_field: "--topic",
         evidence: args.evidence,
     };
     let x = explain_topic(&store, &q, &crate::output::note_unless(cli.quiet))?;
