@@ -1,5 +1,7 @@
 //! An account's score across runs, and the week and month changes between them.
 
+use crate::error::UsageError;
+use crate::topics::same_label;
 use anyhow::Result;
 use earshot_store::{ScoreRow, ScoreRun, Store, TopicInfo, TopicScoreRow};
 
@@ -129,14 +131,36 @@ pub fn score_history(store: &Store, account: i64, shown: &str) -> Result<History
     history(store, account, shown, None, rows, |r: &ScoreRow| r.overall)
 }
 
-/// `account`'s score on the topics `named` accepts, in every run that has one.
+/// `account`'s score on the topic named `topic` (key or label, any case), in every run that has one.
+/// A name no run has is a usage error naming the request's `topic_field` and the topics there are.
 pub fn topic_history(
     store: &Store,
     account: i64,
     shown: &str,
     topic: &str,
-    named: impl Fn(&TopicInfo) -> bool,
+    topic_field: &str,
 ) -> Result<HistoryReport<TopicScoreRow>> {
+    let q = topic.trim();
+    let named = |t: &TopicInfo| t.key.eq_ignore_ascii_case(q) || same_label(&t.label, q);
+    let mut known = false;
+    for run in store.score_runs()? {
+        if store.run_topics(run.id)?.iter().any(named) {
+            known = true;
+            break;
+        }
+    }
+    if !known {
+        let keys = store.topic_keys()?;
+        return Err(UsageError(if keys.is_empty() {
+            format!("{topic_field} {topic:?}: no run has topics (score with `earshot score --topics FILE|auto`)")
+        } else {
+            format!(
+                "{topic_field} {topic:?}: no run has such a topic; the runs' topics are {}",
+                keys.join(", ")
+            )
+        })
+        .into());
+    }
     let rows = store
         .topic_history(account)?
         .into_iter()

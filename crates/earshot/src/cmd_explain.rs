@@ -2,12 +2,11 @@
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
-use crate::output::{delta_cell, delta_notes, snippet, window_text};
+use crate::output::{snippet, window_text};
 use anyhow::Result;
 use clap::Args;
 use earshot_app::accounts::{display_name, resolve};
 use earshot_app::explain::{explain_account, Explanation};
-use earshot_model::format_utc;
 use earshot_score::{Component, Feature, ScoreTable};
 
 /// Explain one account's score: each component's value, percentile and points, the reactors that earned
@@ -31,20 +30,6 @@ pub struct ExplainArgs {
     pub evidence: usize,
     /// Explain the account's score within one topic of the run (key or label, any case): its topic
     /// components, the posts on the topic that earned reactions and the terms that put them there.
-    #[arg(long, value_name = "TOPIC")]
-    pub topic: Option<String>,
-}
-
-/// One account's score across runs, with week and month changes.
-#[derive(Args, Debug)]
-#[command(
-    after_help = "Examples:\n  earshot history @united\n  earshot history @united --topic late"
-)]
-pub struct HistoryArgs {
-    pub account: String,
-    #[arg(long)]
-    pub platform: Option<String>,
-    /// The account's score within one topic (key or label, any case) in every run that has it.
     #[arg(long, value_name = "TOPIC")]
     pub topic: Option<String>,
 }
@@ -308,55 +293,5 @@ pub fn run_explain(cli: &Ctx, args: &ExplainArgs) -> Result<Exit> {
         }
     }
     crate::cmd_topic_scores::print_profile(&store, run.id, account)?;
-    Ok(Exit::Ok)
-}
-
-pub fn run_history(cli: &Ctx, args: &HistoryArgs) -> Result<Exit> {
-    if let Some(topic) = &args.topic {
-        let q = crate::cmd_topic_scores::AccountQuery {
-            account: &args.account,
-            platform: args.platform.as_deref(),
-            run: None,
-            evidence: 0,
-        };
-        return crate::cmd_topic_scores::run_history(cli, &q, topic);
-    }
-    let store = cli.open_store()?;
-    let account = resolve(&store, &args.account, args.platform.as_deref())?;
-    let h = earshot_app::history::score_history(&store, account, &args.account)?;
-    if cli.json {
-        crate::output::print_json(&h)?;
-        return Ok(Exit::Ok);
-    }
-    if h.history.is_empty() {
-        println!(
-            "{} has no stored scores yet: run `earshot score`",
-            args.account
-        );
-        return Ok(Exit::Ok);
-    }
-    println!(
-        "{} across {} runs:",
-        display_name(&store, account)?,
-        h.history.len()
-    );
-    println!(
-        "  {:>5}  {:<20} {:<16} {:>6} {:>8} {:>8}",
-        "run", "as of (UTC)", "model", "score", "Δ week", "Δ month"
-    );
-    for item in &h.history {
-        println!(
-            "  {:>5}  {:<20} {:<16} {:>6.1} {:>8} {:>8}",
-            item.run.id,
-            format_utc(item.as_of),
-            item.run.model_version,
-            item.score.overall,
-            delta_cell(item.week_delta),
-            delta_cell(item.month_delta)
-        );
-    }
-    if let Some(notes) = delta_notes(&h) {
-        println!("{notes}");
-    }
     Ok(Exit::Ok)
 }

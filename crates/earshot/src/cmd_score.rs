@@ -134,13 +134,14 @@ pub fn run_score(cli: &Ctx, args: &ScoreArgs) -> Result<Exit> {
 
 pub fn run_top(cli: &Ctx, args: &TopArgs) -> Result<Exit> {
     if let Some(topic) = &args.topic {
-        let q = crate::cmd_topic_scores::TopQuery {
-            by: &args.by,
+        let q = earshot_app::topics::top::TopicTopRequest {
             run: args.run,
+            topic,
+            by: &args.by,
             limit: args.limit,
             platform: args.platform.as_deref(),
         };
-        return crate::cmd_topic_scores::run_top(cli, &q, topic);
+        return crate::cmd_topic_scores::run_top(cli, &q);
     }
     if args.by != "overall" && !COMPONENTS.contains(&args.by.as_str()) {
         return Err(UsageError(format!(

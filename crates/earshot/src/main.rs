@@ -16,6 +16,7 @@ mod cmd_demo;
 mod cmd_explain;
 mod cmd_forecast;
 mod cmd_gen;
+mod cmd_history;
 mod cmd_import;
 mod cmd_plan;
 mod cmd_redteam;
@@ -74,7 +75,7 @@ pub enum Command {
     Score(cmd_score::ScoreArgs),
     Top(cmd_score::TopArgs),
     Explain(cmd_explain::ExplainArgs),
-    History(cmd_explain::HistoryArgs),
+    History(cmd_history::HistoryArgs),
     Backtest(cmd_backtest::BacktestArgs),
     Authority(cmd_authority::AuthorityArgs),
     Communities(cmd_communities::CommunitiesArgs),
@@ -108,7 +109,7 @@ fn main() -> ExitCode {
         Command::Score(a) => cmd_score::run_score(&cli.ctx, a),
         Command::Top(a) => cmd_score::run_top(&cli.ctx, a),
         Command::Explain(a) => cmd_explain::run_explain(&cli.ctx, a),
-        Command::History(a) => cmd_explain::run_history(&cli.ctx, a),
+        Command::History(a) => cmd_history::run(&cli.ctx, a),
         Command::Backtest(a) => cmd_backtest::run(&cli.ctx, a),
         Command::Authority(a) => cmd_authority::run(&cli.ctx, a),
         Command::Communities(a) => cmd_communities::run(&cli.ctx, a),

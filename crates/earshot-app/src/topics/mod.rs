@@ -5,6 +5,7 @@
 pub mod assign;
 pub mod explain;
 pub mod scoring;
+pub mod top;
 
 use crate::error::UsageError;
 use anyhow::Result;

@@ -10,17 +10,15 @@
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
-use crate::output::{delta_cell, delta_notes, snippet, window_text};
+use crate::output::{snippet, window_text};
 use anyhow::Result;
-use earshot_app::accounts::{display_name, resolve, with_name};
-use earshot_app::error::UsageError;
-use earshot_app::topics::explain::{explain_topic, run_with_topics, TopicExplanation, TopicQuery};
+use earshot_app::accounts::display_name;
+use earshot_app::topics::explain::{explain_topic, TopicExplanation, TopicQuery};
 use earshot_app::topics::scoring::{TopicScoringReport, COMPONENTS};
-use earshot_app::topics::{resolve_topic, same_label, TopicProfile, TopicStanding};
-use earshot_model::format_utc;
+use earshot_app::topics::top::{top_topic, TopicTopRequest};
+use earshot_app::topics::{TopicProfile, TopicStanding};
 use earshot_score::Component;
-use earshot_store::{Store, TopicInfo, TopicScoreRow, TOPIC_COMPONENTS};
-use serde_json::json;
+use earshot_store::Store;
 
 /// The account a topic command is about: `explain --topic` and `history --topic` (`evidence` is
 /// explain's).
@@ -29,14 +27,6 @@ pub struct AccountQuery<'a> {
     pub platform: Option<&'a str>,
     pub run: Option<i64>,
     pub evidence: usize,
-}
-
-/// What `top --topic` ranks.
-pub struct TopQuery<'a> {
-    pub by: &'a str,
-    pub run: Option<i64>,
-    pub limit: usize,
-    pub platform: Option<&'a str>,
 }
 
 /// `score --topics`'s text: each topic with its best accounts, or the note saying why there are none.
@@ -85,48 +75,19 @@ pub fn print_scoring(r: &TopicScoringReport, quiet: bool) {
     println!("(`earshot top --topic KEY` ranks one topic; `earshot explain ACCOUNT --topic KEY` explains)");
 }
 
-/// A topic row as JSON, with the account's name.
-fn row_json(store: &Store, r: &TopicScoreRow) -> Result<serde_json::Value> {
-    let mut v = serde_json::to_value(r)?;
-    v["name"] = json!(display_name(store, r.account)?);
-    with_name(store, r.account, v)
-}
-
-/// `--by` values `top --topic` accepts, as stored column names.
-fn topic_by(by: &str) -> Result<&str> {
-    match by {
-        "overall" | "posts_about" | "reactions" => Ok(by),
-        "listened" => Ok("audience"),
-        _ if TOPIC_COMPONENTS.contains(&by) => Ok(by),
-        _ => Err(UsageError(format!(
-            "--by {by:?} with --topic: use overall, {}, listened (= audience), posts_about or reactions",
-            TOPIC_COMPONENTS.join(", ")
-        ))
-        .into()),
-    }
-}
-
 /// `earshot top --topic T`.
-pub fn run_top(cli: &Ctx, args: &TopQuery<'_>, topic: &str) -> Result<Exit> {
-    let by = topic_by(args.by)?;
+pub fn run_top(cli: &Ctx, q: &TopicTopRequest<'_>) -> Result<Exit> {
+    q.check()?;
     let store = cli.open_store()?;
-    let run = run_with_topics(&store, args.run)?;
-    let info = resolve_topic(&store, &run, "--topic", topic)?;
-    let top = store.top_topic_scores(run.id, info.topic, by, args.limit, args.platform)?;
+    let report = top_topic(&store, q, "--topic")?;
     if cli.json {
-        let rows = top
-            .iter()
-            .map(|r| row_json(&store, r))
-            .collect::<Result<Vec<_>>>()?;
-        println!(
-            "{}",
-            json!({"run": run, "topic": info, "by": args.by, "top": rows})
-        );
+        crate::output::print_json(&report)?;
         return Ok(Exit::Ok);
     }
+    let (run, info) = (&report.run, &report.topic);
     println!(
         "run #{} ({}), topic {} \"{}\": {} posts, {} accounts, by {}:",
-        run.id, run.model_version, info.key, info.label, info.posts, info.accounts, args.by
+        run.id, run.model_version, info.key, info.label, info.posts, info.accounts, q.by
     );
     println!(
         "  {:>4}  {:<28} {:>6} {:>6} {:>9} {:>9}  {:>8} {:>8} {:>8} {:>9}   (component percentiles)",
@@ -141,11 +102,12 @@ pub fn run_top(cli: &Ctx, args: &TopQuery<'_>, topic: &str) -> Result<Exit> {
         "convers.",
         "authority"
     );
-    for (k, r) in top.iter().enumerate() {
+    for (k, named) in report.top.iter().enumerate() {
+        let r = &named.score;
         println!(
             "  {:>4}  {:<28} {:>6.1} {:>6} {:>9} {:>9.2}  {:>8.0} {:>8.0} {:>8.0} {:>9.0}",
             k + 1,
-            display_name(&store, r.account)?,
+            named.name,
             r.score,
             r.posts_about,
             r.reactions,
@@ -156,7 +118,7 @@ pub fn run_top(cli: &Ctx, args: &TopQuery<'_>, topic: &str) -> Result<Exit> {
             r.pct[3] * 100.0
         );
     }
-    if top.is_empty() {
+    if report.top.is_empty() {
         println!("  (no account posted on this topic or reacted through one of its posts)");
     }
     Ok(Exit::Ok)
@@ -338,70 +300,4 @@ fn topic_meaning(c: Component) -> &'static str {
         Component::Audience => "distinct accounts that reacted through its posts on the topic",
         _ => c.meaning(),
     }
-}
-
-/// `earshot history ACCOUNT --topic T`: the account's topic score in every run with a topic of that
-/// key or label.
-pub fn run_history(cli: &Ctx, args: &AccountQuery<'_>, topic: &str) -> Result<Exit> {
-    let store = cli.open_store()?;
-    let account = resolve(&store, args.account, args.platform)?;
-    let q = topic.trim();
-    let named = |t: &TopicInfo| t.key.eq_ignore_ascii_case(q) || same_label(&t.label, q);
-    let mut known = false;
-    for run in store.score_runs()? {
-        if store.run_topics(run.id)?.iter().any(named) {
-            known = true;
-            break;
-        }
-    }
-    if !known {
-        let keys = store.topic_keys()?;
-        return Err(UsageError(if keys.is_empty() {
-            format!("--topic {topic:?}: no run has topics (score with `earshot score --topics FILE|auto`)")
-        } else {
-            format!(
-                "--topic {topic:?}: no run has such a topic; the runs' topics are {}",
-                keys.join(", ")
-            )
-        })
-        .into());
-    }
-    let h = earshot_app::history::topic_history(&store, account, args.account, topic, named)?;
-    if cli.json {
-        crate::output::print_json(&h)?;
-        return Ok(Exit::Ok);
-    }
-    if h.history.is_empty() {
-        println!(
-            "{} has no score on topic {topic:?} in any run: it neither posted on it nor took part in a reaction through one of its posts",
-            args.account
-        );
-        return Ok(Exit::Ok);
-    }
-    println!(
-        "{} on topic {topic:?} across {} runs:",
-        display_name(&store, account)?,
-        h.history.len()
-    );
-    println!(
-        "  {:>5}  {:<20} {:<22} {:>6} {:>6} {:>9} {:>8} {:>8}",
-        "run", "as of (UTC)", "topic", "score", "posts", "listened", "Δ week", "Δ month"
-    );
-    for item in &h.history {
-        println!(
-            "  {:>5}  {:<20} {:<22} {:>6.1} {:>6} {:>9.2} {:>8} {:>8}",
-            item.run.id,
-            format_utc(item.as_of),
-            item.topic.as_ref().map_or("", |t| t.key.as_str()),
-            item.score.score,
-            item.score.posts_about,
-            item.score.listened,
-            delta_cell(item.week_delta),
-            delta_cell(item.month_delta)
-        );
-    }
-    if let Some(notes) = delta_notes(&h) {
-        println!("{notes}");
-    }
-    Ok(Exit::Ok)
 }
