@@ -24,7 +24,6 @@ mod cmd_score;
 mod cmd_sentiment;
 mod cmd_serve;
 mod cmd_stats;
-mod cmd_topic_scores;
 mod cmd_topics;
 mod cmd_triage;
 mod cmd_trust;

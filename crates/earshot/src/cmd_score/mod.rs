@@ -1,5 +1,7 @@
 //! `earshot score` and `earshot top`: compute and store a scoring run; list its best accounts.
 
+mod topics;
+
 use crate::ctx::Ctx;
 use crate::exit::Exit;
 use crate::window::WindowArgs;
@@ -127,7 +129,7 @@ pub fn run_score(cli: &Ctx, args: &ScoreArgs) -> Result<Exit> {
     }
     print_rows(&r.top);
     if let Some(t) = &r.topics {
-        crate::cmd_topic_scores::print_scoring(t, cli.quiet);
+        topics::print_scoring(t, cli.quiet);
     }
     Ok(Exit::Ok)
 }
@@ -141,7 +143,7 @@ pub fn run_top(cli: &Ctx, args: &TopArgs) -> Result<Exit> {
             limit: args.limit,
             platform: args.platform.as_deref(),
         };
-        return crate::cmd_topic_scores::run_top(cli, &q);
+        return topics::run_top(cli, &q);
     }
     if args.by != "overall" && !COMPONENTS.contains(&args.by.as_str()) {
         return Err(UsageError(format!(

@@ -1,13 +1,15 @@
 //! `earshot explain` and `earshot history`: why an account scored what it did, and how that moved.
 
+mod topic;
+
 use crate::ctx::Ctx;
 use crate::exit::Exit;
 use crate::output::{snippet, window_text};
 use anyhow::Result;
 use clap::Args;
 use earshot_app::accounts::{display_name, resolve};
-use earshot_app::explain::{explain_account, Explanation};
-use earshot_score::{Component, Feature, ScoreTable};
+use earshot_app::explain::explain_account;
+use earshot_score::{Component, Feature, PostFlag, ScoreTable};
 
 /// Explain one account's score: each component's value, percentile and points, the reactors that earned
 /// them, and what would raise it. The score is recomputed from the stored events with the run's own
@@ -106,13 +108,7 @@ fn print_prediction(table: &ScoreTable, i: usize) -> bool {
 
 pub fn run_explain(cli: &Ctx, args: &ExplainArgs) -> Result<Exit> {
     if let Some(topic) = &args.topic {
-        let q = crate::cmd_topic_scores::AccountQuery {
-            account: &args.account,
-            platform: args.platform.as_deref(),
-            run: args.run,
-            evidence: args.evidence,
-        };
-        return crate::cmd_topic_scores::run_explain(cli, &q, topic);
+        return topic::run(cli, args, topic);
     }
     let store = cli.open_store()?;
     let account = resolve(&store, &args.account, args.platform.as_deref())?;
@@ -128,14 +124,7 @@ pub fn run_explain(cli: &Ctx, args: &ExplainArgs) -> Result<Exit> {
         crate::output::print_json(&x.report(&store)?)?;
         return Ok(Exit::Ok);
     }
-    let Explanation {
-        run,
-        table,
-        i,
-        evidence: ev,
-        ..
-    } = &x;
-    let (i, reproduced, stored) = (*i, x.reproduced(), x.stored_overall);
+    let (run, table, i, ev) = (&x.run, &x.table, x.i, &x.evidence);
     let score_text = if table.is_scored(i) {
         format!("score {:.1} / 100", table.overall[i])
     } else {
@@ -149,40 +138,22 @@ pub fn run_explain(cli: &Ctx, args: &ExplainArgs) -> Result<Exit> {
         table.len(),
         window_text(run)
     );
-    match reproduced {
-        Some(true) => println!("recomputed from the stored events: same score"),
-        Some(false) => println!(
-            "WARNING: recomputed {:.6}, stored {:.6}: the events, the spam and copy flags or the authenticity model changed since the run",
-            table.overall[i],
-            stored.unwrap_or(0.0)
-        ),
-        None => println!("(not in the stored run; computed now)"),
-    }
-    if print_prediction(table, i) {
-        // The points are the predictor's, printed above; the components still show what they are.
-    } else {
-        println!(
-            "\n  {:<14} {:>10} {:>11} {:>7}  meaning",
-            "component", "value", "percentile", "points"
-        );
-    }
-    for c in Component::ALL
-        .into_iter()
-        .filter(|_| table.prediction.is_none())
-    {
-        println!(
-            "  {:<14} {:>10.3} {:>11.1} {:>7.1}  {}",
-            c.name(),
-            table.raw[c.index()][i],
-            table.pct[c.index()][i] * 100.0,
-            table.contribution(i, c),
-            c.meaning()
-        );
-    }
-    if table.prediction.is_none() {
-        println!(
-            "  {:<14} {:>10} {:>11} {:>7.1}  1 + the points above",
-            "overall", "", "", table.overall[i]
+    print_reproduced(
+        x.reproduced(),
+        "the stored events",
+        table.overall[i],
+        x.stored_overall,
+        "the spam and copy flags",
+    );
+    // A predictor's points are printed with its features; a percentile model's are the components'.
+    if !print_prediction(table, i) {
+        print_points(
+            table,
+            i,
+            &Component::ALL,
+            "meaning",
+            Component::meaning,
+            "overall",
         );
     }
     let conv = table.conversation[i];
@@ -201,18 +172,13 @@ pub fn run_explain(cli: &Ctx, args: &ExplainArgs) -> Result<Exit> {
             "\ntop reactors (credit to audience, to amplification, share of authority inflow):"
         );
         for r in &ev.reactors {
-            let kinds: Vec<String> = r
-                .reactions
-                .iter()
-                .map(|(k, n)| format!("{n} {k}"))
-                .collect();
             println!(
                 "  {:<28} {:>5.2} {:>5.2} {:>6.1}%   {}{}",
                 display_name(&store, r.account)?,
                 r.audience_credit,
                 r.amplification_credit,
                 r.authority_share * 100.0,
-                kinds.join(", "),
+                kinds_text(&r.reactions),
                 match (r.reciprocating, r.authenticity < 0.9) {
                     _ if r.in_burst => "  (arrived in a burst of doubtful new reactors)".to_string(),
                     (true, _) => "  (reacted back after this account reacted first)".to_string(),
@@ -236,12 +202,7 @@ pub fn run_explain(cli: &Ctx, args: &ExplainArgs) -> Result<Exit> {
             rule.suspect_below
         );
     }
-    if !ev.discarded.is_empty() {
-        println!("\nreactions that earned nothing, because the post carrying them was:");
-        for (flag, n) in &ev.discarded {
-            println!("  {n:>6}  {}", flag.meaning());
-        }
-    }
+    print_discarded("reactions that earned nothing", &ev.discarded);
     if let Some(t) = &x.tone {
         let share = |n: u32| 100.0 * n as f64 / t.total() as f64;
         println!(
@@ -292,6 +253,70 @@ pub fn run_explain(cli: &Ctx, args: &ExplainArgs) -> Result<Exit> {
             println!("  {:<14} up to {:>4.1}: {advice}", c.name(), room);
         }
     }
-    crate::cmd_topic_scores::print_profile(&store, run.id, account)?;
+    topic::print_profile(&store, run.id, account)?;
     Ok(Exit::Ok)
+}
+
+/// Whether the recomputed score matched the stored one (`None`: the account is not in the stored run).
+fn print_reproduced(
+    same: Option<bool>,
+    from: &str,
+    recomputed: f64,
+    stored: Option<f64>,
+    flags: &str,
+) {
+    match same {
+        Some(true) => println!("recomputed from {from}: same score"),
+        Some(false) => println!(
+            "WARNING: recomputed {recomputed:.6}, stored {:.6}: the events, {flags} or the authenticity model changed since the run",
+            stored.unwrap_or(0.0)
+        ),
+        None => println!("(not in the stored run; computed now)"),
+    }
+}
+
+/// The components' table: value, percentile and points, then the total (`1 +` the points).
+fn print_points(
+    table: &ScoreTable,
+    i: usize,
+    components: &[Component],
+    meaning_title: &str,
+    meaning: fn(Component) -> &'static str,
+    total: &str,
+) {
+    println!(
+        "\n  {:<14} {:>10} {:>11} {:>7}  {meaning_title}",
+        "component", "value", "percentile", "points"
+    );
+    for &c in components {
+        println!(
+            "  {:<14} {:>10.3} {:>11.1} {:>7.1}  {}",
+            c.name(),
+            table.raw[c.index()][i],
+            table.pct[c.index()][i] * 100.0,
+            table.contribution(i, c),
+            meaning(c)
+        );
+    }
+    println!(
+        "  {:<14} {:>10} {:>11} {:>7.1}  1 + the points above",
+        total, "", "", table.overall[i]
+    );
+}
+
+/// A reactor's reactions by kind: "3 reply, 1 reshare".
+fn kinds_text(reactions: &[(String, u32)]) -> String {
+    let kinds: Vec<String> = reactions.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    kinds.join(", ")
+}
+
+/// Reactions that earned nothing, by the flag of the post that carried them.
+fn print_discarded(what: &str, discarded: &[(PostFlag, u32)]) {
+    if discarded.is_empty() {
+        return;
+    }
+    println!("\n{what}, because the post carrying them was:");
+    for (flag, n) in discarded {
+        println!("  {n:>6}  {}", flag.meaning());
+    }
 }
