@@ -9,7 +9,8 @@ use anyhow::Result;
 use clap::Args;
 use earshot_app::accounts::{display_name, resolve};
 use earshot_app::explain::explain_account;
-use earshot_score::{Component, Feature, PostFlag, ScoreTable};
+use earshot_score::{Component, Feature, PostFlag, ReactorEvidence, ScoreTable};
+use earshot_store::Store;
 
 /// Explain one account's score: each component's value, percentile and points, the reactors that earned
 /// them, and what would raise it. The score is recomputed from the stored events with the run's own
@@ -167,30 +168,27 @@ pub fn run_explain(cli: &Ctx, args: &ExplainArgs) -> Result<Exit> {
         conv.replies_sent,
         conv.trivial_replies
     );
-    if !ev.reactors.is_empty() {
-        println!(
-            "\ntop reactors (credit to audience, to amplification, share of authority inflow):"
-        );
-        for r in &ev.reactors {
-            println!(
-                "  {:<28} {:>5.2} {:>5.2} {:>6.1}%   {}{}",
-                display_name(&store, r.account)?,
-                r.audience_credit,
-                r.amplification_credit,
+    print_reactors(
+        &store,
+        "top reactors (credit to audience, to amplification, share of authority inflow)",
+        &ev.reactors,
+        |r| {
+            let why = match (r.reciprocating, r.authenticity < 0.9) {
+                _ if r.in_burst => "  (arrived in a burst of doubtful new reactors)".to_string(),
+                (true, _) => "  (reacted back after this account reacted first)".to_string(),
+                (false, true) => format!(
+                    "  (authenticity {:.2}: its profile looks automated or fake, it trades reactions in a closed group, or it acts like clockwork)",
+                    r.authenticity
+                ),
+                (false, false) => String::new(),
+            };
+            format!(
+                " {:>6.1}%   {}{why}",
                 r.authority_share * 100.0,
-                kinds_text(&r.reactions),
-                match (r.reciprocating, r.authenticity < 0.9) {
-                    _ if r.in_burst => "  (arrived in a burst of doubtful new reactors)".to_string(),
-                    (true, _) => "  (reacted back after this account reacted first)".to_string(),
-                    (false, true) => format!(
-                        "  (authenticity {:.2}: its profile looks automated or fake, it trades reactions in a closed group, or it acts like clockwork)",
-                        r.authenticity
-                    ),
-                    (false, false) => String::new(),
-                }
-            );
-        }
-    }
+                kinds_text(&r.reactions)
+            )
+        },
+    )?;
     if ev.burst_reactors > 0 {
         let rule = earshot_trust::BurstRule::default();
         println!(
@@ -302,6 +300,30 @@ fn print_points(
         "  {:<14} {:>10} {:>11} {:>7.1}  1 + the points above",
         total, "", "", table.overall[i]
     );
+}
+
+/// The reactors who earned an account its points: name, credit to audience and to amplification,
+/// then what `more` adds.
+fn print_reactors(
+    store: &Store,
+    title: &str,
+    reactors: &[ReactorEvidence],
+    more: impl Fn(&ReactorEvidence) -> String,
+) -> Result<()> {
+    if reactors.is_empty() {
+        return Ok(());
+    }
+    println!("\n{title}:");
+    for r in reactors {
+        println!(
+            "  {:<28} {:>5.2} {:>5.2}{}",
+            display_name(store, r.account)?,
+            r.audience_credit,
+            r.amplification_credit,
+            more(r)
+        );
+    }
+    Ok(())
 }
 
 /// A reactor's reactions by kind: "3 reply, 1 reshare".

@@ -1,6 +1,7 @@
 //! `earshot explain ACCOUNT --topic T`, and the topic profile the account explanation ends with.
 
-use super::{kinds_text, print_discarded, print_points, print_reproduced, ExplainArgs};
+use super::ExplainArgs;
+use super::{kinds_text, print_discarded, print_points, print_reactors, print_reproduced};
 use crate::ctx::Ctx;
 use crate::exit::Exit;
 use crate::output::{snippet, window_text};
@@ -109,18 +110,12 @@ pub fn run(cli: &Ctx, args: &ExplainArgs, topic: &str) -> Result<Exit> {
         topic_meaning,
         "topic score",
     );
-    if !ev.reactors.is_empty() {
-        println!("\nwho listened on this topic (credit to audience, to amplification):");
-        for r in &ev.reactors {
-            println!(
-                "  {:<28} {:>5.2} {:>5.2}   {}",
-                display_name(&store, r.account)?,
-                r.audience_credit,
-                r.amplification_credit,
-                kinds_text(&r.reactions)
-            );
-        }
-    }
+    print_reactors(
+        &store,
+        "who listened on this topic (credit to audience, to amplification)",
+        &ev.reactors,
+        |r| format!("   {}", kinds_text(&r.reactions)),
+    )?;
     if !x.posts.is_empty() {
         println!("\nits posts on this topic, and the taxonomy terms that put them there:");
         for p in &x.posts {
