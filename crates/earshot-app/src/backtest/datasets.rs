@@ -43,6 +43,17 @@ pub struct Dataset {
 pub const CASCADES: &str =
     "diffusion-cascades/cascades_twitter_douban_android_christianity_memetracker.tar.gz";
 
+/// How both bitcoin trust networks import: each signed rating as a like (the sign is read again for
+/// the later positive ratings).
+const SIGNED_RATINGS: &[&str] = &[
+    "--format",
+    "snap",
+    "--columns",
+    "src,dst,ignore,time",
+    "--kind",
+    "like",
+];
+
 const SHARES: Cuts = Cuts::EventShares([0.55, 0.70, 0.85]);
 
 /// Every dataset of the protocol, in the order it runs them.
@@ -76,14 +87,7 @@ pub const DATASETS: &[Dataset] = &[
         name: "bitcoin-otc",
         platform: "bitcoinotc",
         files: &["temporal-interactions/soc-sign-bitcoinotc.csv"],
-        import: &[
-            "--format",
-            "snap",
-            "--columns",
-            "src,dst,ignore,time",
-            "--kind",
-            "like",
-        ],
+        import: SIGNED_RATINGS,
         cuts: SHARES,
         truth: Truth::Reactions,
         ratings: true,
@@ -92,14 +96,7 @@ pub const DATASETS: &[Dataset] = &[
         name: "bitcoin-alpha",
         platform: "bitcoinalpha",
         files: &["temporal-interactions/soc-sign-bitcoinalpha_with_header.csv"],
-        import: &[
-            "--format",
-            "snap",
-            "--columns",
-            "src,dst,ignore,time",
-            "--kind",
-            "like",
-        ],
+        import: SIGNED_RATINGS,
         cuts: SHARES,
         truth: Truth::Reactions,
         ratings: true,
