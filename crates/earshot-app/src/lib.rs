@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod advocates;
 pub mod authority;
 pub mod backtest;
+pub mod bench;
 pub mod communities;
 pub mod error;
 pub mod explain;

@@ -1,12 +1,20 @@
-//! `earshot bench`: whole-pipeline measurements through the real binary, for BENCHMARKS.md.
-//!
-//! Each run is a fresh child process importing into a fresh database, so peak RSS is the import's own.
+//! `earshot bench`: whole-pipeline measurements for BENCHMARKS.md. The measuring is
+//! `earshot_app::bench`'s; this is the command line and the text.
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
-use anyhow::{bail, Context, Result};
-use clap::{Args, Subcommand};
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use crate::output::print_json;
+use anyhow::Result;
+use clap::{Args, Subcommand, ValueEnum};
+use earshot_app::bench::import::{bench_import, ImportBenchRequest};
+use earshot_app::bench::pagerank::{bench_pagerank, PagerankBenchRequest};
+use earshot_app::bench::parse::{bench_parse, ParseBenchRequest};
+use earshot_app::bench::rr::{bench_rr, RrBenchRequest};
+use earshot_app::bench::spread::{bench_spread, SpreadBenchRequest};
+use earshot_app::bench::topics::{bench_topics, TopicsBenchRequest};
+use earshot_app::bench::GraphBench;
+use earshot_app::error::FieldStyle;
+use earshot_diffusion::{Model, JUMP_MIN_IN_DEGREE};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -70,13 +78,13 @@ pub enum BenchWhat {
     #[command(
         after_help = "Examples:\n  earshot bench spread --graph nethept --seeds 50 --simulations 10000\n  earshot bench spread --graph nethept-wc --model lt\n  earshot bench spread --graph slashdot --data ../shared/data"
     )]
-    Spread(crate::bench_spread::SpreadArgs),
+    Spread(SpreadArgs),
     /// Reverse-reachable sets drawn per second (IMM's sampling kernel) on an influence-maximisation
     /// graph, on 1 and 2 threads (the sets are the same on every thread count).
     #[command(
         after_help = "Examples:\n  earshot bench rr --graph nethept --sets 1000000\n  earshot bench rr --graph slashdot --coins            (a coin per in-edge, as the IMM paper)\n  earshot bench rr --graph slashdot --jump-min-degree 4\n  (bench/imm.cc --rr-only N measures the C++ baseline the same way; scripts/bench_imm.sh runs both)"
     )]
-    Rr(crate::bench_rr::RrArgs),
+    Rr(RrArgs),
     /// Parse a file without storing it (higgs, snap, jsonl, ...): the reader's own speed, in this process.
     #[command(
         after_help = "Example:\n  earshot bench parse --format higgs --runs 5 higgs-activity_time.txt.gz"
@@ -115,266 +123,290 @@ pub enum BenchWhat {
     },
 }
 
-#[derive(Debug, serde::Serialize)]
-struct Measurement {
-    input: String,
-    runs: usize,
-    events: u64,
-    median_seconds: f64,
-    median_events_per_second: f64,
-    min_events_per_second: f64,
-    max_events_per_second: f64,
-    median_peak_rss_mib: f64,
-    max_peak_rss_mib: f64,
+/// What `bench spread` and `bench rr` share: the graph, and how to time.
+#[derive(Args, Debug)]
+pub struct GraphBenchArgs {
+    /// `nethept` (nethept_chen.txt, undirected, weighted cascade), `nethept-wc` (nethept_wc_weighted.txt,
+    /// its own probabilities), `slashdot`, `email-eu-core` (SNAP, weighted cascade), or the path of an
+    /// edge list (`u v` per line, directed, weighted cascade).
+    #[arg(long, default_value = "nethept")]
+    pub graph: String,
+    #[command(flatten)]
+    pub shared: crate::cmd_plan::SharedData,
+    /// Timed runs per thread count; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Thread counts to measure.
+    #[arg(long, value_delimiter = ',', default_value = "1,2")]
+    pub threads: Vec<usize>,
+    /// Random seed (the result is the same on every thread count).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+impl GraphBenchArgs {
+    fn request(&self) -> GraphBench {
+        GraphBench {
+            graph: self.graph.clone(),
+            data: self.shared.data.clone(),
+            runs: self.runs,
+            threads: self.threads.clone(),
+            seed: self.seed,
+            fields: FieldStyle::Flags,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct SpreadArgs {
+    #[command(flatten)]
+    bench: GraphBenchArgs,
+    #[arg(long, value_enum, default_value = "ic")]
+    model: ModelArg,
+    /// Seed with the K nodes of highest out-degree.
+    #[arg(long, default_value_t = 50, value_name = "K")]
+    seeds: usize,
+    /// Simulations per timed run.
+    #[arg(long, default_value_t = 10_000)]
+    simulations: usize,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ModelArg {
+    /// Independent Cascade.
+    Ic,
+    /// Linear Threshold.
+    Lt,
+}
+
+#[derive(Args, Debug)]
+pub struct RrArgs {
+    #[command(flatten)]
+    bench: GraphBenchArgs,
+    /// RR sets per timed run.
+    #[arg(long, default_value_t = 1_000_000)]
+    sets: usize,
+    /// Nodes with at least this many in-edges, all of one probability, jump to their live in-edges
+    /// (default: what `earshot plan` uses).
+    #[arg(long, default_value_t = JUMP_MIN_IN_DEGREE, value_name = "D", conflicts_with = "coins")]
+    jump_min_degree: usize,
+    /// Flip a coin for every in-edge, as the IMM paper's sampler (and the C++ baseline by default) do.
+    #[arg(long)]
+    coins: bool,
+}
+
+/// Notes on stderr as they come, unless `quiet`.
+fn notes(quiet: bool) -> impl Fn(&str) {
+    move |note| {
+        if !quiet {
+            eprintln!("{note}");
+        }
+    }
+}
+
+/// The report as JSON, or as `text` prints it.
+fn render<R: serde::Serialize>(cli: &Ctx, report: &R, text: impl FnOnce(&R)) -> Result<Exit> {
+    if cli.json {
+        print_json(report)?;
+    } else {
+        text(report);
+    }
+    Ok(Exit::Ok)
 }
 
 pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
-    if let BenchWhat::Spread(a) = &args.what {
-        return crate::bench_spread::run(cli, a);
-    }
-    if let BenchWhat::Rr(a) = &args.what {
-        return crate::bench_rr::run(cli, a);
-    }
-    if let BenchWhat::Parse { file, format, runs } = &args.what {
-        return bench_parse(cli, file, *format, *runs);
-    }
-    if let BenchWhat::Topics {
-        source,
-        taxonomy,
-        runs,
-        threads,
-    } = &args.what
-    {
-        return crate::bench_topics::run(cli, source, taxonomy.as_deref(), *runs, threads);
-    }
-    if let BenchWhat::Pagerank {
-        scale,
-        edge_factor,
-        seed,
-        iterations,
-        runs,
-        threads,
-        weighted,
-        dump,
-    } = &args.what
-    {
-        return crate::bench_pagerank::run(
-            cli,
-            *scale,
-            *edge_factor,
-            *seed,
-            *iterations,
-            *runs,
+    // The kernels' set-up notes would only come between the results of a text report.
+    let setup_notes = notes(cli.quiet || cli.json);
+    match &args.what {
+        BenchWhat::Spread(a) => spread(cli, a, &setup_notes),
+        BenchWhat::Rr(a) => rr(cli, a, &setup_notes),
+        BenchWhat::Parse { file, format, runs } => {
+            let req = ParseBenchRequest {
+                file: file.clone(),
+                format: format.format(),
+                runs: *runs,
+            };
+            render(cli, &bench_parse(&req, &notes(cli.quiet))?, |r| {
+                println!(
+                    "{}: {} lines, median {:.0} lines/s over {} runs",
+                    r.file, r.lines, r.median_lines_per_second, r.runs
+                )
+            })
+        }
+        BenchWhat::Topics {
+            source,
+            taxonomy,
+            runs,
             threads,
-            *weighted,
-            dump.as_deref(),
-        );
-    }
-    let BenchWhat::Import {
-        file,
-        format,
-        runs,
-        replay,
-        import_args,
-        scratch,
-    } = &args.what
-    else {
-        unreachable!("parse and pagerank handled above")
-    };
-    let tmp = tempdir_in(scratch.as_deref())?;
-    let mut inputs = vec![file.clone()];
-    if let Some(n) = replay {
-        if format != "higgs" {
-            bail!("--replay is only implemented for the higgs format");
-        }
-        let out = tmp.join(format!("replay{n}x.txt"));
-        if !cli.quiet {
-            eprintln!(
-                "writing {n}× replay of {} to {}",
-                file.display(),
-                out.display()
-            );
-        }
-        write_higgs_replay(file, &out, *n)?;
-        inputs.push(out);
-    }
-    let mut results = Vec::new();
-    for input in &inputs {
-        let mut samples = Vec::new();
-        for run in 0..*runs {
-            let db = tmp.join(format!("bench-{run}.db"));
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        } => {
+            let (texts, from) = crate::cmd_topics::read_posts(cli, source)?;
+            let mut req = TopicsBenchRequest::new(texts, from)?;
+            if let Some(path) = taxonomy {
+                let (_, matcher) = crate::cmd_topics::load_taxonomy(path)?;
+                req.taxonomy = Some((matcher, path.display().to_string()));
             }
-            let out = Command::new(std::env::current_exe()?)
-                .args(["--db"])
-                .arg(&db)
-                .args(["--json", "--quiet", "import", "--format", format])
-                .args(import_args)
-                .arg(input)
-                .output()
-                .context("running the import child process")?;
-            if !out.status.success() {
-                bail!(
-                    "import of {} failed: {}",
-                    input.display(),
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-            let reports: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-            let r = &reports[0];
-            let sample = (
-                r["seconds"].as_f64().unwrap_or(0.0),
-                r["events_per_second"].as_f64().unwrap_or(0.0),
-                r["peak_rss_kib"].as_f64().unwrap_or(0.0) / 1024.0,
-                r["events"].as_u64().unwrap_or(0),
-            );
-            if !cli.quiet {
-                eprintln!(
-                    "  {} run {}: {:.2} s, {:.0} events/s, peak RSS {:.1} MiB",
-                    input.display(),
-                    run + 1,
-                    sample.0,
-                    sample.1,
-                    sample.2
-                );
-            }
-            samples.push(sample);
-            let _ = std::fs::remove_file(&db);
-        }
-        results.push(summarise(input, &samples));
-    }
-    if cli.json {
-        println!("{}", serde_json::to_string_pretty(&results)?);
-    } else {
-        println!(
-            "{:<48} {:>5} {:>10} {:>9} {:>12} {:>12} {:>10}",
-            "input", "runs", "events", "median s", "median ev/s", "min..max", "peak MiB"
-        );
-        for m in &results {
-            println!(
-                "{:<48} {:>5} {:>10} {:>9.2} {:>12.0} {:>5.0}k..{:.0}k {:>10.1}",
-                crate::output::clip_start(&m.input, 48),
-                m.runs,
-                m.events,
-                m.median_seconds,
-                m.median_events_per_second,
-                m.min_events_per_second / 1000.0,
-                m.max_events_per_second / 1000.0,
-                m.median_peak_rss_mib
-            );
-        }
-    }
-    if scratch.is_none() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    Ok(Exit::Ok)
-}
-
-fn summarise(input: &Path, samples: &[(f64, f64, f64, u64)]) -> Measurement {
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        if v.is_empty() {
-            0.0
-        } else {
-            v[v.len() / 2]
-        }
-    };
-    let rates: Vec<f64> = samples.iter().map(|s| s.1).collect();
-    Measurement {
-        input: input.display().to_string(),
-        runs: samples.len(),
-        events: samples.first().map(|s| s.3).unwrap_or(0),
-        median_seconds: median(samples.iter().map(|s| s.0).collect()),
-        median_events_per_second: median(rates.clone()),
-        min_events_per_second: rates.iter().cloned().fold(f64::INFINITY, f64::min),
-        max_events_per_second: rates.iter().cloned().fold(0.0, f64::max),
-        median_peak_rss_mib: median(samples.iter().map(|s| s.2).collect()),
-        max_peak_rss_mib: samples.iter().map(|s| s.2).fold(0.0, f64::max),
-    }
-}
-
-fn tempdir_in(scratch: Option<&Path>) -> Result<PathBuf> {
-    let base = scratch
-        .map(Path::to_path_buf)
-        .unwrap_or_else(std::env::temp_dir);
-    let dir = base.join(format!("earshot-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    Ok(dir)
-}
-
-/// `n` copies of a Higgs activity file, copy k shifted k weeks later: the same accounts, n× the events.
-fn write_higgs_replay(input: &Path, out: &Path, n: u32) -> Result<()> {
-    let mut w = BufWriter::new(std::fs::File::create(out)?);
-    for k in 0..n as i64 {
-        let f =
-            std::fs::File::open(input).with_context(|| format!("opening {}", input.display()))?;
-        let reader: Box<dyn std::io::Read> = if input.extension().is_some_and(|e| e == "gz") {
-            Box::new(flate2::read::MultiGzDecoder::new(f))
-        } else {
-            Box::new(f)
-        };
-        for line in BufReader::new(reader).lines() {
-            let line = line?;
-            let mut parts = line.split_whitespace();
-            match (
-                parts.next(),
-                parts.next(),
-                parts.next().and_then(|t| t.parse::<i64>().ok()),
-                parts.next(),
-            ) {
-                (Some(a), Some(b), Some(t), Some(kind)) => {
-                    writeln!(w, "{a} {b} {} {kind}", t + k * 7 * 86_400)?
+            req.runs = *runs;
+            req.threads = threads.clone();
+            req.fields = FieldStyle::Flags;
+            render(cli, &bench_topics(req, &setup_notes)?, |r| {
+                for s in &r.results {
+                    println!(
+                        "{} thread(s) {:<17} {:.3} s for {} posts, {:.0}K posts/s (median of {} runs)",
+                        s.threads,
+                        s.stage,
+                        s.median_seconds,
+                        r.posts,
+                        s.posts_per_second / 1e3,
+                        (*runs).max(1)
+                    );
                 }
-                _ => bail!("{}: not a higgs activity line: {line:?}", input.display()),
+                if let Some(kib) = r.peak_rss_kib {
+                    println!(
+                        "posts: {}; taxonomy: {} ({} topics); peak RSS {} MiB",
+                        r.source,
+                        r.taxonomy,
+                        r.topics,
+                        kib / 1024
+                    );
+                }
+            })
+        }
+        BenchWhat::Pagerank {
+            scale,
+            edge_factor,
+            seed,
+            iterations,
+            runs,
+            threads,
+            weighted,
+            dump,
+        } => {
+            let req = PagerankBenchRequest {
+                scale: *scale,
+                edge_factor: *edge_factor,
+                seed: *seed,
+                iterations: *iterations,
+                runs: *runs,
+                threads: threads.clone(),
+                weighted: *weighted,
+                dump: dump.clone(),
+            };
+            render(cli, &bench_pagerank(&req, &setup_notes)?, |r| {
+                for t in &r.results {
+                    println!(
+                        "{} thread(s): {:.4} s per iteration, {:.0}M edges/s (median of {} runs of {} iterations)",
+                        t.threads,
+                        t.median_seconds_per_iteration,
+                        t.edges_per_second / 1e6,
+                        (*runs).max(1),
+                        iterations
+                    );
+                }
+            })
+        }
+        BenchWhat::Import {
+            file,
+            format,
+            runs,
+            replay,
+            import_args,
+            scratch,
+        } => {
+            let req = ImportBenchRequest {
+                file: file.clone(),
+                format: format.clone(),
+                runs: *runs,
+                replay: *replay,
+                scratch: scratch.clone(),
+                fields: FieldStyle::Flags,
+            };
+            // Each run is this binary's `import` in a child process, so peak RSS is the import's own.
+            let exe = std::env::current_exe()?;
+            let import = |db: &Path, input: &Path| {
+                let mut c = Command::new(&exe);
+                c.arg("--db").arg(db);
+                c.args(["--json", "--quiet", "import", "--format", format]);
+                c.args(import_args).arg(input);
+                c
+            };
+            let results = bench_import(&req, &import, &notes(cli.quiet))?;
+            if cli.json {
+                // Pretty and in the report's field order, as BENCHMARKS.md's scripts read it.
+                println!("{}", serde_json::to_string_pretty(&results)?);
+                return Ok(Exit::Ok);
             }
+            println!(
+                "{:<48} {:>5} {:>10} {:>9} {:>12} {:>12} {:>10}",
+                "input", "runs", "events", "median s", "median ev/s", "min..max", "peak MiB"
+            );
+            for m in &results {
+                println!(
+                    "{:<48} {:>5} {:>10} {:>9.2} {:>12.0} {:>5.0}k..{:.0}k {:>10.1}",
+                    crate::output::clip_start(&m.input, 48),
+                    m.runs,
+                    m.events,
+                    m.median_seconds,
+                    m.median_events_per_second,
+                    m.min_events_per_second / 1000.0,
+                    m.max_events_per_second / 1000.0,
+                    m.median_peak_rss_mib
+                );
+            }
+            Ok(Exit::Ok)
         }
     }
-    w.flush()?;
-    Ok(())
 }
 
-fn bench_parse(
-    cli: &Ctx,
-    file: &Path,
-    format: crate::cmd_import::FormatArg,
-    runs: usize,
-) -> Result<Exit> {
-    let mut rates = Vec::new();
-    let mut lines = 0u64;
-    for run in 0..runs {
-        let started = std::time::Instant::now();
-        let (reader, _) =
-            earshot_ingest::open(file, format.format(), &earshot_ingest::Options::default())?;
-        let (mut n, mut events) = (0u64, 0u64);
-        for item in reader {
-            n += 1;
-            if let Ok(r) = item {
-                events += r.events.len() as u64;
-            }
-        }
-        let secs = started.elapsed().as_secs_f64();
-        lines = n;
-        rates.push(n as f64 / secs.max(1e-9));
-        if !cli.quiet {
-            eprintln!(
-                "  run {}: {n} lines, {events} events in {secs:.3} s",
-                run + 1
+fn spread(cli: &Ctx, a: &SpreadArgs, note: &dyn Fn(&str)) -> Result<Exit> {
+    let model = match a.model {
+        ModelArg::Ic => Model::IndependentCascade,
+        ModelArg::Lt => Model::LinearThreshold,
+    };
+    let req = SpreadBenchRequest {
+        bench: a.bench.request(),
+        model,
+        seeds: a.seeds,
+        simulations: a.simulations,
+    };
+    render(cli, &bench_spread(&req, note)?, |r| {
+        for t in &r.results {
+            println!(
+                "{} thread(s): {:.3} s, {:.0} simulations/s, {:.2}x (median of {} runs)",
+                t.threads,
+                t.median_seconds,
+                t.simulations_per_second,
+                t.speedup,
+                a.bench.runs.max(1)
             );
         }
-    }
-    rates.sort_by(f64::total_cmp);
-    let median = rates.get(rates.len() / 2).copied().unwrap_or(0.0);
-    if cli.json {
+        let e = &r.spread;
         println!(
-            "{}",
-            serde_json::json!({"file": file.display().to_string(), "lines": lines, "runs": runs, "median_lines_per_second": median})
+            "spread: mean {:.1} ± {:.1} (standard error), p10 {}, p50 {}, p90 {}",
+            e.mean, e.std_error, e.p10, e.p50, e.p90
         );
-    } else {
-        println!(
-            "{}: {lines} lines, median {median:.0} lines/s over {runs} runs",
-            file.display()
-        );
-    }
-    Ok(Exit::Ok)
+    })
+}
+
+fn rr(cli: &Ctx, a: &RrArgs, note: &dyn Fn(&str)) -> Result<Exit> {
+    let jump_min_in_degree = (!a.coins).then_some(a.jump_min_degree);
+    let req = RrBenchRequest {
+        bench: a.bench.request(),
+        sets: a.sets,
+        jump_min_in_degree,
+    };
+    render(cli, &bench_rr(&req, note)?, |r| {
+        for t in &r.results {
+            println!(
+                "{} thread(s): {:.3} s, {:.0} RR sets/s, {:.0} members/s, {:.2}x (median of {} runs; {} members, {:.2} per set)",
+                t.threads,
+                t.median_seconds,
+                t.sets_per_second,
+                t.members_per_second,
+                t.speedup,
+                a.bench.runs.max(1),
+                t.members,
+                t.members as f64 / r.sets.max(1) as f64
+            );
+        }
+    })
 }

@@ -3,10 +3,6 @@
 //! This crate parses arguments, draws progress, formats output and maps outcomes to exit codes; the work
 //! itself lives in `earshot-ingest`, `earshot-store` and `earshot-synth`.
 
-mod bench_pagerank;
-mod bench_rr;
-mod bench_spread;
-mod bench_topics;
 mod cmd_advocates;
 mod cmd_authority;
 mod cmd_backtest;

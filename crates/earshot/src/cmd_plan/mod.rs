@@ -34,6 +34,19 @@ pub enum ProbabilitiesArg {
     WeightedCascade,
 }
 
+/// `--data`: where the named influence graphs of the shared data are, for `plan` and `bench spread|rr`.
+#[derive(Args, Debug)]
+pub struct SharedData {
+    /// Where the named graphs are (their `im-graphs/` folder is read).
+    #[arg(
+        long,
+        env = "EARSHOT_SHARED_DATA",
+        default_value = "../shared/data",
+        value_name = "DIR"
+    )]
+    pub data: PathBuf,
+}
+
 /// Pick K seed accounts that maximise the expected spread of a message under Independent Cascade, with
 /// IMM (Tang, Shi, Xiao 2015): with probability at least 1 − n^−ℓ their spread is at least (1 − 1/e − ε)
 /// of the best K accounts' spread. Or with CELF (Leskovec et al. 2007), the greedy that IMM
@@ -79,14 +92,8 @@ pub struct PlanArgs {
     /// Edge probabilities of the stored graph.
     #[arg(long, value_enum, default_value_t = ProbabilitiesArg::Learned)]
     pub probabilities: ProbabilitiesArg,
-    /// Where the named graphs are (their `im-graphs/` folder is read).
-    #[arg(
-        long,
-        env = "EARSHOT_SHARED_DATA",
-        default_value = "../shared/data",
-        value_name = "DIR"
-    )]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub shared: SharedData,
     /// Seeds to choose.
     #[arg(long, default_value_t = PlanRequest::DEFAULT_K)]
     pub k: usize,
@@ -149,7 +156,7 @@ impl PlanArgs {
     pub fn request(&self) -> Result<PlanRequest> {
         Ok(PlanRequest {
             graph: self.graph.clone(),
-            data: self.data.clone(),
+            data: self.shared.data.clone(),
             window: self.window.window()?,
             platform: self.window.platform.clone(),
             probabilities: match self.probabilities {
