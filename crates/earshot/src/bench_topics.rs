@@ -4,6 +4,7 @@
 use crate::ctx::Ctx;
 use crate::exit::Exit;
 use anyhow::{bail, Result};
+use earshot_app::topics::posts::{load_taxonomy, Posts};
 use earshot_sentiment::SentimentModel;
 use earshot_topics::{discover, extract, DiscoverOptions, Matcher};
 use rayon::prelude::*;
@@ -60,15 +61,12 @@ pub fn run(
     runs: usize,
     threads: &[usize],
 ) -> Result<Exit> {
-    let (texts, from) = crate::cmd_topics::read_posts(cli, posts)?;
+    let Posts { texts, from } = posts.read(cli)?;
     if texts.is_empty() {
         bail!("{from}: no posts");
     }
     let (matcher, source) = match taxonomy {
-        Some(path) => (
-            crate::cmd_topics::load_taxonomy(path)?.1,
-            path.display().to_string(),
-        ),
+        Some(path) => (load_taxonomy(path)?, path.display().to_string()),
         None => {
             let t = Instant::now();
             let terms: Vec<_> = texts.par_iter().map(|t| extract(t)).collect();
