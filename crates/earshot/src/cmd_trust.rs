@@ -254,6 +254,14 @@ fn print_model(m: &TrustModel) {
     }
 }
 
+/// The header of the table [`metric_row`] prints, in its column widths.
+fn metric_header() {
+    println!(
+        "  {:<44} {:>6} {:>9} {:>7} {:>7} {:>8} {:>7}",
+        "predictor", "n", "precision", "recall", "F1", "accuracy", "AUC"
+    );
+}
+
 fn metric_row(name: &str, m: &Metrics) {
     println!(
         "  {:<44} {:>6} {:>9.4} {:>7.4} {:>7.4} {:>8.4} {:>7.4}",
@@ -270,10 +278,7 @@ fn run_eval(cli: &Ctx, args: &EvalArgs) -> Result<Exit> {
 }
 
 fn print_eval(report: &EvalReport) {
-    println!(
-        "  {:<44} {:>6} {:>9} {:>7} {:>7} {:>8} {:>7}",
-        "predictor", "n", "precision", "recall", "F1", "accuracy", "AUC"
-    );
+    metric_header();
     for p in &report.platforms {
         println!(
             "{}: {} labelled accounts ({} automated or fake; {} exact duplicates dropped)",
