@@ -26,6 +26,7 @@ pub mod plan;
 pub mod redteam;
 pub mod report;
 pub mod score;
+pub mod sentiment;
 pub mod sources;
 pub mod time;
 pub mod topics;

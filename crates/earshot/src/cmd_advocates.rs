@@ -4,7 +4,7 @@
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
-use crate::output::{note_unless, one_line, print_json};
+use crate::output::{note_unless, one_line, print_report};
 use crate::window::WindowArgs;
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -131,21 +131,13 @@ pub fn run(cli: &Ctx, args: &AdvocatesArgs) -> Result<Exit> {
     match &args.command {
         Some(AdvocatesCommand::EvalReasons(a)) => {
             let report = eval_reasons(&a.request(), &note_unless(cli.quiet))?;
-            if cli.json {
-                print_json(&report)?;
-            } else {
-                print_eval(&report);
-            }
+            print_report(cli.json, &report, print_eval)?;
         }
         None => {
             // The request is checked before the database is opened.
             let query = BrandQuery::new(args.request()?, &note_unless(cli.quiet))?;
             let report = find_advocates(&cli.open_store()?, &query)?;
-            if cli.json {
-                print_json(&report)?;
-            } else {
-                print_advocates(&report);
-            }
+            print_report(cli.json, &report, print_advocates)?;
         }
     }
     Ok(Exit::Ok)

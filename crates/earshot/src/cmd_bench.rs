@@ -239,10 +239,10 @@ pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
             runs,
             threads,
         } => {
-            let (texts, from) = crate::cmd_topics::read_posts(cli, source)?;
-            let mut req = TopicsBenchRequest::new(texts, from)?;
+            let posts = source.read(cli)?;
+            let mut req = TopicsBenchRequest::new(posts.texts, posts.from)?;
             if let Some(path) = taxonomy {
-                let (_, matcher) = crate::cmd_topics::load_taxonomy(path)?;
+                let matcher = earshot_app::topics::posts::load_taxonomy(path)?;
                 req.taxonomy = Some((matcher, path.display().to_string()));
             }
             req.runs = *runs;

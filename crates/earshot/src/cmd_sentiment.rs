@@ -1,14 +1,15 @@
 //! `earshot sentiment`: classify text, print the model, fit it, and measure it against plain VADER.
+//! Only the arguments and the text: the use cases are `earshot_app::sentiment`'s.
 
-use crate::ctx::Ctx;
+use crate::ctx::{texts_or_stdin, Ctx};
 use crate::exit::Exit;
-use anyhow::{bail, Context, Result};
+use crate::output::print_json;
+use anyhow::Result;
 use clap::{Args, Subcommand};
-use earshot_app::error::UsageError;
-use earshot_sentiment::{extract, macro_f1, vader_baseline, Polarity, SentimentModel, FEATURES};
-use rayon::prelude::*;
-use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use earshot_app::error::FieldStyle;
+use earshot_app::sentiment::{self, evaluate, load_model, save_model, TrainRequest};
+use earshot_sentiment::FEATURES;
+use std::path::PathBuf;
 
 /// Sentiment of social text: negative, neutral or positive, as probabilities with the evidence.
 ///
@@ -89,70 +90,55 @@ pub fn run(cli: &Ctx, args: &SentimentArgs) -> Result<Exit> {
     }
 }
 
-fn load_model(arg: &ModelArg) -> Result<SentimentModel> {
-    match &arg.model {
-        None => Ok(SentimentModel::builtin()),
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("reading sentiment model {}", p.display()))?;
-            SentimentModel::from_json(&text)
-                .with_context(|| format!("loading sentiment model {}", p.display()))
+impl TrainArgs {
+    fn request(&self) -> TrainRequest {
+        TrainRequest {
+            tweeteval: self.tweeteval.clone(),
+            model_version: self.model_version.clone(),
+            l2: self.l2,
+            fields: FieldStyle::Flags,
         }
     }
 }
 
 fn classify(cli: &Ctx, args: &ClassifyArgs) -> Result<Exit> {
-    let model = load_model(&args.model)?;
-    let texts: Vec<String> = if args.texts.is_empty() {
-        std::io::stdin()
-            .lock()
-            .lines()
-            .collect::<std::io::Result<_>>()
-            .context("reading texts from standard input")?
-    } else {
-        args.texts.clone()
-    };
-    for text in &texts {
-        let s = model.classify(text);
+    let model = load_model(args.model.model.as_deref())?;
+    let texts = texts_or_stdin(&args.texts, "reading texts from standard input")?;
+    for c in sentiment::classify(&model, &texts, args.explain) {
         if cli.json {
-            let mut v = serde_json::json!({"text": text, "polarity": s.polarity, "score": s.score,
-                "probabilities": {"negative": s.probabilities[0], "neutral": s.probabilities[1], "positive": s.probabilities[2]}});
-            if args.explain {
-                v["features"] = model
-                    .contributions(text)
-                    .iter()
-                    .map(|(n, x, c)| serde_json::json!({"feature": n, "value": x, "log_odds": c}))
-                    .collect();
-            }
-            println!("{v}");
+            print_json(&c)?;
             continue;
         }
+        let [neg, neu, pos] = [
+            c.probabilities.negative,
+            c.probabilities.neutral,
+            c.probabilities.positive,
+        ];
         println!(
-            "{:<8} neg {:.2} neu {:.2} pos {:.2}  {}",
-            s.polarity.name(),
-            s.probabilities[0],
-            s.probabilities[1],
-            s.probabilities[2],
-            text
+            "{:<8} neg {neg:.2} neu {neu:.2} pos {pos:.2}  {}",
+            c.polarity.name(),
+            c.text
         );
-        if args.explain {
+        let Some(features) = &c.features else {
+            continue;
+        };
+        println!(
+            "    {:<16} {:>8}  {:>8} {:>8} {:>8}",
+            "feature", "value", "→neg", "→neu", "→pos"
+        );
+        for f in features {
+            let [n, u, p] = f.log_odds;
             println!(
-                "    {:<16} {:>8}  {:>8} {:>8} {:>8}",
-                "feature", "value", "→neg", "→neu", "→pos"
+                "    {:<16} {:>8.3}  {n:>+8.3} {u:>+8.3} {p:>+8.3}",
+                f.feature, f.value
             );
-            for (n, x, c) in model.contributions(text) {
-                println!(
-                    "    {n:<16} {x:>8.3}  {:>+8.3} {:>+8.3} {:>+8.3}",
-                    c[0], c[1], c[2]
-                );
-            }
         }
     }
     Ok(Exit::Ok)
 }
 
 fn show(cli: &Ctx, args: &ModelArg) -> Result<Exit> {
-    let model = load_model(args)?;
+    let model = load_model(args.model.as_deref())?;
     if cli.json {
         println!("{}", serde_json::to_string_pretty(&model)?);
         return Ok(Exit::Ok);
@@ -165,123 +151,28 @@ fn show(cli: &Ctx, args: &ModelArg) -> Result<Exit> {
         "  {:<16} {:>8} {:>8} {:>8}  meaning",
         "feature", "neg", "neu", "pos"
     );
-    for (j, (name, meaning)) in FEATURES.iter().enumerate() {
+    let rows = FEATURES.iter().copied();
+    for (j, (name, meaning)) in rows.chain([("(bias)", "")]).enumerate() {
         let w = |c: usize| model.weights[c][j];
-        println!(
-            "  {name:<16} {:>+8.3} {:>+8.3} {:>+8.3}  {meaning}",
-            w(0),
-            w(1),
-            w(2)
-        );
+        let line = format!("  {name:<16} {:>+8.3} {:>+8.3} {:>+8.3}", w(0), w(1), w(2));
+        if meaning.is_empty() {
+            println!("{line}");
+        } else {
+            println!("{line}  {meaning}");
+        }
     }
-    let b = |c: usize| model.weights[c][FEATURES.len()];
-    println!(
-        "  {:<16} {:>+8.3} {:>+8.3} {:>+8.3}",
-        "(bias)",
-        b(0),
-        b(1),
-        b(2)
-    );
     Ok(Exit::Ok)
 }
 
-/// Labelled texts read from one file.
-struct Labelled {
-    texts: Vec<String>,
-    labels: Vec<Polarity>,
-}
-
-/// TweetEval's sentiment `split` (`val` or `test`), from the archive or an extracted folder. Labels
-/// are 0 negative, 1 neutral, 2 positive (its `mapping.txt`).
-fn read_tweeteval(path: &Path, split: &str) -> Result<Labelled> {
-    let (text_name, label_name) = (format!("{split}_text.txt"), format!("{split}_labels.txt"));
-    let [text, labels]: [String; 2] =
-        earshot_ingest::tweeteval::read_members(path, "sentiment", &[&text_name, &label_name])?
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("{}: TweetEval read failed", path.display()))?;
-    let texts: Vec<String> = text.lines().map(str::to_string).collect();
-    let mut out = Vec::new();
-    for (i, l) in labels.lines().enumerate() {
-        out.push(match l.trim() {
-            "0" => Polarity::Negative,
-            "1" => Polarity::Neutral,
-            "2" => Polarity::Positive,
-            other => bail!(
-                "{}: sentiment/{label_name} line {}: label {other:?} is not 0, 1 or 2",
-                path.display(),
-                i + 1
-            ),
-        });
-    }
-    if out.len() != texts.len() {
-        bail!(
-            "{}: sentiment/{text_name} has {} lines but {label_name} has {}",
-            path.display(),
-            texts.len(),
-            out.len()
-        );
-    }
-    Ok(Labelled { texts, labels: out })
-}
-
-/// The airline tweets: `airline_sentiment` and `text` columns.
-fn read_airline(path: &Path) -> Result<Labelled> {
-    let mut out = Labelled {
-        texts: Vec::new(),
-        labels: Vec::new(),
-    };
-    for row in earshot_ingest::airline_labels::read_labelled_tweets(path, false)? {
-        let label = match row.sentiment.as_str() {
-            "negative" => Polarity::Negative,
-            "neutral" => Polarity::Neutral,
-            "positive" => Polarity::Positive,
-            other => bail!(
-                "{}: line {}: airline_sentiment {other:?} is not negative, neutral or positive",
-                path.display(),
-                row.line
-            ),
-        };
-        out.texts.push(row.text);
-        out.labels.push(label);
-    }
-    Ok(out)
-}
-
 fn train(cli: &Ctx, args: &TrainArgs) -> Result<Exit> {
-    if !(args.l2.is_finite() && args.l2 >= 0.0) {
-        return Err(UsageError("--l2 must be a finite number ≥ 0".into()).into());
-    }
-    let val = read_tweeteval(&args.tweeteval, "val")?;
-    let samples: Vec<_> = val
-        .texts
-        .par_iter()
-        .map(|t| extract(t))
-        .zip(val.labels.par_iter().copied())
-        .collect();
-    let model = SentimentModel::fit(
-        &samples,
-        args.l2,
-        &args.model_version,
-        &format!(
-            "TweetEval sentiment validation split ({} tweets)",
-            samples.len()
-        ),
-    )?;
-    let predicted: Vec<Polarity> = val
-        .texts
-        .iter()
-        .map(|t| model.classify(t).polarity)
-        .collect();
-    let (f1, _) = macro_f1(&val.labels, &predicted);
-    let tmp = args.out.with_extension("json.partial");
-    std::fs::write(&tmp, serde_json::to_string_pretty(&model)? + "\n")
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, &args.out).with_context(|| format!("writing {}", args.out.display()))?;
+    let report = sentiment::train(&args.request())?;
+    save_model(&report.model, &args.out)?;
     if !cli.quiet {
         eprintln!(
-            "fitted {} on {} tweets (macro-F1 on them {f1:.4}); wrote {}",
-            model.version,
-            samples.len(),
+            "fitted {} on {} tweets (macro-F1 on them {:.4}); wrote {}",
+            report.model.version,
+            report.tweets,
+            report.macro_f1,
             args.out.display()
         );
     }
@@ -289,69 +180,33 @@ fn train(cli: &Ctx, args: &TrainArgs) -> Result<Exit> {
 }
 
 fn eval(cli: &Ctx, args: &EvalArgs) -> Result<Exit> {
-    let model = load_model(&args.model)?;
-    let sets = [
-        (
-            "TweetEval sentiment test",
-            read_tweeteval(&args.data.join("tweeteval_datasets.tar.gz"), "test")?,
-        ),
-        (
-            "airline tweets",
-            read_airline(&args.data.join("airline_sentiment_tweets_6col.csv"))?,
-        ),
-    ];
-    let mut rows = Vec::new();
-    for (name, set) in &sets {
-        let started = std::time::Instant::now();
-        let ours: Vec<Polarity> = set
-            .texts
-            .par_iter()
-            .map(|t| model.classify(t).polarity)
-            .collect();
-        let seconds = started.elapsed().as_secs_f64();
-        let vader: Vec<Polarity> = set.texts.par_iter().map(|t| vader_baseline(t)).collect();
-        let (f_ours, per_ours) = macro_f1(&set.labels, &ours);
-        let (f_vader, per_vader) = macro_f1(&set.labels, &vader);
-        rows.push(serde_json::json!({"set": name, "texts": set.texts.len(),
-            "earshot_macro_f1": f_ours, "vader_macro_f1": f_vader, "lead": f_ours - f_vader,
-            "earshot_f1_per_class": per_ours, "vader_f1_per_class": per_vader,
-            "earshot_seconds": seconds}));
-    }
+    let model = load_model(args.model.model.as_deref())?;
+    let report = evaluate(&model, &args.data)?;
     if cli.json {
-        println!(
-            "{}",
-            serde_json::json!({"model": model.version, "sets": rows})
-        );
+        print_json(&report)?;
         return Ok(Exit::Ok);
     }
     println!(
         "sentiment, 3-class macro-F1: earshot ({}) vs plain VADER (vader_sentiment crate, ±0.05)\n",
-        model.version
+        report.model
     );
     println!(
         "  {:<26} {:>6} {:>8} {:>8} {:>7}   per class (neg/neu/pos) earshot | VADER",
         "set", "texts", "earshot", "VADER", "lead"
     );
-    for r in &rows {
-        let per = |k: &str| {
-            r[k].as_array()
-                .map(|a| {
-                    a.iter()
-                        .map(|x| format!("{:.3}", x.as_f64().unwrap_or(0.0)))
-                        .collect::<Vec<_>>()
-                        .join("/")
-                })
-                .unwrap_or_default()
-        };
+    let per = |f1: &[f64; 3]| f1.map(|x| format!("{x:.3}")).join("/");
+    for r in &report.sets {
+        // The count is not padded: the table always printed it so (it was a JSON number, which
+        // ignores the width).
         println!(
-            "  {:<26} {:>6} {:>8.4} {:>8.4} {:>+7.4}   {} | {}",
-            r["set"].as_str().unwrap_or(""),
-            r["texts"],
-            r["earshot_macro_f1"].as_f64().unwrap_or(0.0),
-            r["vader_macro_f1"].as_f64().unwrap_or(0.0),
-            r["lead"].as_f64().unwrap_or(0.0),
-            per("earshot_f1_per_class"),
-            per("vader_f1_per_class")
+            "  {:<26} {} {:>8.4} {:>8.4} {:>+7.4}   {} | {}",
+            r.set,
+            r.texts,
+            r.earshot_macro_f1,
+            r.vader_macro_f1,
+            r.lead,
+            per(&r.earshot_f1_per_class),
+            per(&r.vader_f1_per_class)
         );
     }
     Ok(Exit::Ok)

@@ -1,15 +1,17 @@
-//! `earshot topics`: find topics in posts, and say which topics a post belongs to.
+//! `earshot topics`: find topics in posts, and say which topics a post belongs to. Only the arguments
+//! and the text: the use cases are `earshot_app::topics`'s (`posts`, `discover`, `matching`).
 
-use crate::ctx::Ctx;
+use crate::ctx::{texts_or_stdin, Ctx};
 use crate::exit::Exit;
-use anyhow::{bail, Context, Result};
+use crate::output::one_line;
+use anyhow::Result;
 use clap::{Args, Subcommand};
-use earshot_app::error::UsageError;
-use earshot_store::TimeWindow;
-use earshot_topics::{discover, extract, DiscoverOptions, Matcher, PostTerms, Taxonomy};
-use rayon::prelude::*;
-use std::io::{BufRead, Read};
-use std::path::{Path, PathBuf};
+use earshot_app::error::FieldStyle;
+use earshot_app::topics::discover::{discover_topics, DiscoverRequest};
+use earshot_app::topics::matching::match_texts;
+use earshot_app::topics::posts::{self, load_taxonomy, read_posts, Posts};
+use std::io::Write;
+use std::path::PathBuf;
 
 /// Topics of posts: discover them from hashtag and keyword co-occurrence, or name them in a TOML
 /// taxonomy, and see which topics a post belongs to and why.
@@ -108,150 +110,58 @@ pub fn run(cli: &Ctx, args: &TopicsArgs) -> Result<Exit> {
     }
 }
 
-/// Reads a taxonomy file and compiles it; errors name the file.
-pub fn load_taxonomy(path: &Path) -> Result<(Taxonomy, Matcher)> {
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading taxonomy {name}"))?;
-    let taxonomy = Taxonomy::from_toml(&text, &name)?;
-    let matcher = taxonomy.compile(&name)?;
-    Ok((taxonomy, matcher))
-}
-
-/// Reads posts from the source: files, TweetEval, or (when neither is given) the database.
-pub fn read_posts(cli: &Ctx, source: &PostSource) -> Result<(Vec<String>, String)> {
-    let mut texts = Vec::new();
-    let mut from = Vec::new();
-    for path in &source.lines {
-        let file =
-            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-        let mut reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
-            Box::new(flate2::read::MultiGzDecoder::new(file))
-        } else {
-            Box::new(file)
+impl PostSource {
+    /// The posts this source names; the database (`--db`) only when it names no file.
+    pub fn read(&self, cli: &Ctx) -> Result<Posts> {
+        let source = posts::PostSource {
+            lines: self.lines.clone(),
+            tweeteval: self.tweeteval.clone(),
+            task: self.task.clone(),
+            split: self.split.clone(),
         };
-        let mut bytes = Vec::new();
-        reader
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("reading {}", path.display()))?;
-        let text = String::from_utf8_lossy(&bytes);
-        texts.extend(
-            text.lines()
-                .filter(|l| !l.trim().is_empty())
-                .map(str::to_owned),
-        );
-        from.push(path.display().to_string());
+        read_posts(&source, || {
+            Ok((cli.open_store()?, cli.db.display().to_string()))
+        })
     }
-    if let Some(path) = &source.tweeteval {
-        let names: Vec<String> = source
-            .split
-            .iter()
-            .map(|s| format!("{s}_text.txt"))
-            .collect();
-        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        for text in earshot_ingest::tweeteval::read_members(path, &source.task, &refs)? {
-            texts.extend(text.lines().map(str::to_owned));
-        }
-        from.push(format!("TweetEval {}/{}", source.task, names.join("+")));
-    }
-    if from.is_empty() {
-        let store = cli.open_store()?;
-        store.scan_posts(TimeWindow::all(), None, |p| {
-            if let Some(t) = p.text.filter(|t| !t.trim().is_empty()) {
-                texts.push(t);
-            }
-        })?;
-        from.push(format!("posts in {}", cli.db.display()));
-    }
-    Ok((texts, from.join(", ")))
 }
 
-#[derive(serde::Serialize)]
-struct TopicJson<'a> {
-    key: &'a str,
-    label: &'a str,
-    posts: u32,
-    terms: Vec<&'a str>,
-    examples: Vec<&'a str>,
+impl DiscoverArgs {
+    fn request(&self) -> DiscoverRequest {
+        DiscoverRequest {
+            max_topics: self.max_topics,
+            min_posts: self.min_posts,
+            resolution: self.resolution,
+            terms: self.terms,
+            out: self.out.clone(),
+            fields: FieldStyle::Flags,
+        }
+    }
 }
 
 fn run_discover(cli: &Ctx, args: &DiscoverArgs) -> Result<Exit> {
-    if args.max_topics == 0 {
-        return Err(UsageError("--max-topics must be at least 1".into()).into());
-    }
-    if args.resolution.is_nan() || args.resolution <= 0.0 {
-        return Err(UsageError("--resolution must be above 0".into()).into());
-    }
-    let (texts, from) = read_posts(cli, &args.source)?;
-    if texts.is_empty() {
-        bail!("no posts with text in {from}: nothing to discover topics from");
-    }
-    let terms: Vec<PostTerms> = texts.par_iter().map(|t| extract(t)).collect();
-    let opts = DiscoverOptions {
-        max_topics: args.max_topics,
-        min_posts: args.min_posts,
-        resolution: args.resolution,
-        ..DiscoverOptions::default()
-    };
-    let found = discover(&terms, &opts);
-    let assigned = found.assignment.iter().filter(|a| a.is_some()).count();
-    if let Some(out) = &args.out {
-        let toml = found
-            .to_taxonomy(earshot_topics::TAXONOMY_TERMS_PER_TOPIC)
-            .to_toml();
-        let header = format!(
-            "# Topics discovered by `earshot topics discover` from {from}.\n# Edit freely: see `earshot topics --help` for the format.\n\n"
-        );
-        std::fs::write(out, header + &toml)
-            .with_context(|| format!("writing {}", out.display()))?;
-    }
+    let req = args.request();
+    req.check()?;
+    let report = discover_topics(&req, args.source.read(cli)?)?;
     if cli.json {
-        let topics: Vec<TopicJson> = found
-            .topics
-            .iter()
-            .map(|t| TopicJson {
-                key: &t.key,
-                label: &t.label,
-                posts: t.posts,
-                terms: t
-                    .terms
-                    .iter()
-                    .take(args.terms)
-                    .map(|(s, _)| s.as_str())
-                    .collect(),
-                examples: t.examples.iter().map(|&i| texts[i].as_str()).collect(),
-            })
-            .collect();
-        let out = serde_json::json!({
-            "source": from,
-            "posts": texts.len(),
-            "assigned": assigned,
-            "vocabulary": found.vocabulary,
-            "links": found.links,
-            "topics": topics,
-        });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        let value = serde_json::to_value(&report)?;
+        println!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(Exit::Ok);
     }
     println!(
-        "{} topics in {} posts from {from}; {} posts ({:.1}%) assigned; vocabulary {} terms, {} links",
-        found.topics.len(),
-        texts.len(),
-        assigned,
-        100.0 * assigned as f64 / texts.len() as f64,
-        found.vocabulary,
-        found.links
+        "{} topics in {} posts from {}; {} posts ({:.1}%) assigned; vocabulary {} terms, {} links",
+        report.topics.len(),
+        report.posts,
+        report.source,
+        report.assigned,
+        100.0 * report.assigned as f64 / report.posts as f64,
+        report.vocabulary,
+        report.links
     );
-    for t in &found.topics {
+    for t in &report.topics {
         println!("\n{}  \"{}\"  {} posts", t.key, t.label, t.posts);
-        let terms: Vec<&str> = t
-            .terms
-            .iter()
-            .take(args.terms)
-            .map(|(s, _)| s.as_str())
-            .collect();
-        println!("  terms: {}", terms.join(", "));
-        for &i in &t.examples {
-            println!("  e.g. {}", crate::output::one_line(&texts[i], 140));
+        println!("  terms: {}", t.terms.join(", "));
+        for text in &t.examples {
+            println!("  e.g. {}", one_line(text, 140));
         }
     }
     if let Some(out) = &args.out {
@@ -260,87 +170,33 @@ fn run_discover(cli: &Ctx, args: &DiscoverArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-#[derive(serde::Serialize)]
-struct MatchJson<'a> {
-    text: &'a str,
-    language: &'static str,
-    topics: Vec<MatchTopic<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sentiment: Option<&'static str>,
-}
-
-#[derive(serde::Serialize)]
-struct MatchTopic<'a> {
-    key: &'a str,
-    label: &'a str,
-    terms: Vec<&'a str>,
-}
-
 fn run_match(cli: &Ctx, args: &MatchArgs) -> Result<Exit> {
-    let (_, matcher) = load_taxonomy(&args.taxonomy)?;
-    let texts: Vec<String> = if args.texts.is_empty() {
-        std::io::stdin()
-            .lock()
-            .lines()
-            .collect::<std::io::Result<_>>()
-            .context("reading stdin")?
-    } else {
-        args.texts.clone()
-    };
-    let model = args
-        .sentiment
-        .then(earshot_sentiment::SentimentModel::builtin);
-    let results: Vec<(PostTerms, Vec<earshot_topics::Hit>, Option<&'static str>)> = texts
-        .par_iter()
-        .map(|t| {
-            let terms = extract(t);
-            let hits = matcher.hits(&terms, None);
-            let s = model.as_ref().map(|m| m.classify(t).polarity.name());
-            (terms, hits, s)
-        })
-        .collect();
+    let matcher = load_taxonomy(&args.taxonomy)?;
+    let texts = texts_or_stdin(&args.texts, "reading stdin")?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    use std::io::Write;
-    for (text, (terms, hits, sentiment)) in texts.iter().zip(&results) {
-        let mut topics: Vec<MatchTopic> = Vec::new();
-        for h in hits {
-            let key = matcher.keys()[h.topic as usize].as_str();
-            match topics.iter_mut().find(|t| t.key == key) {
-                Some(t) if !t.terms.contains(&h.term) => t.terms.push(h.term),
-                Some(_) => {}
-                None => topics.push(MatchTopic {
-                    key,
-                    label: matcher.labels()[h.topic as usize].as_str(),
-                    terms: vec![h.term],
-                }),
-            }
-        }
-        let language = terms.language.map_or("und", |l| l.code());
+    for m in match_texts(&matcher, &texts, args.sentiment) {
         if cli.json {
-            let j = MatchJson {
-                text,
-                language,
-                topics,
-                sentiment: *sentiment,
-            };
-            writeln!(out, "{}", serde_json::to_string(&j)?)?;
-        } else {
-            let t: Vec<String> = topics
-                .iter()
-                .map(|t| format!("{} ({})", t.key, t.terms.join(", ")))
-                .collect();
-            let topics = if t.is_empty() {
-                "-".to_owned()
-            } else {
-                t.join("; ")
-            };
-            let s = sentiment.map(|s| format!("\t{s}")).unwrap_or_default();
-            writeln!(
-                out,
-                "{language}\t{topics}{s}\t{}",
-                crate::output::one_line(text, 100)
-            )?;
+            // In the report's field order, as `--json` always printed it (not sorted).
+            writeln!(out, "{}", serde_json::to_string(&m)?)?;
+            continue;
         }
+        let t: Vec<String> = m
+            .topics
+            .iter()
+            .map(|t| format!("{} ({})", t.key, t.terms.join(", ")))
+            .collect();
+        let topics = if t.is_empty() {
+            "-".to_owned()
+        } else {
+            t.join("; ")
+        };
+        let s = m.sentiment.map(|s| format!("\t{s}")).unwrap_or_default();
+        writeln!(
+            out,
+            "{}\t{topics}{s}\t{}",
+            m.language,
+            one_line(&m.text, 100)
+        )?;
     }
     Ok(Exit::Ok)
 }

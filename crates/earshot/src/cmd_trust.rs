@@ -4,17 +4,17 @@
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
-use crate::output::{note_unless, print_json};
+use crate::output::{note_unless, print_report};
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use earshot_app::accounts::display_name;
 use earshot_app::error::FieldStyle;
 use earshot_app::trust::{
-    evaluate, explain_account, load_model, save_model, scan, train, AccountWeight, EvalReport,
-    EvalRequest, ExplainRequest, Labels, ModelKind, ScanRequest, TrainRequest, TrustExplanation,
+    evaluate, explain_account, features_by_weight, load_model, save_model, scan, train, EvalReport,
+    EvalRequest, ExplainRequest, Labels, ModelKind, ScanReport, ScanRequest, TrainRequest,
+    TrustExplanation,
 };
-use earshot_store::{Store, TimeWindow};
-use earshot_trust::{Classifier, Metrics, TrustModel, FEATURES};
+use earshot_store::TimeWindow;
+use earshot_trust::{Classifier, Metrics, TrustModel};
 use std::path::PathBuf;
 
 /// How likely accounts are automated or fake: a transparent model (logistic regression over named
@@ -242,24 +242,24 @@ fn print_model(m: &TrustModel) {
         "  {:<18} {:>10} {:>9} {:>9}  meaning",
         "feature", column, "coverage", "mean"
     );
-    let mut order: Vec<usize> = (0..m.features.len()).collect();
-    order.sort_by(|&a, &b| {
-        m.features[b]
-            .weight
-            .abs()
-            .total_cmp(&m.features[a].weight.abs())
-    });
-    for i in order {
-        let f = &m.features[i];
+    for (f, meaning) in features_by_weight(m) {
         println!(
             "  {:<18} {:>+10.3} {:>8.0}% {:>9.3}  {}",
             f.name,
             f.weight,
             100.0 * f.coverage,
             f.mean,
-            FEATURES[i].1
+            meaning
         );
     }
+}
+
+/// The header of the table [`metric_row`] prints, in its column widths.
+fn metric_header() {
+    println!(
+        "  {:<44} {:>6} {:>9} {:>7} {:>7} {:>8} {:>7}",
+        "predictor", "n", "precision", "recall", "F1", "accuracy", "AUC"
+    );
 }
 
 fn metric_row(name: &str, m: &Metrics) {
@@ -272,21 +272,13 @@ fn metric_row(name: &str, m: &Metrics) {
 fn run_eval(cli: &Ctx, args: &EvalArgs) -> Result<Exit> {
     let req = args.request();
     req.check()?;
-    let store = cli.open_store()?;
-    let report = evaluate(&store, &req, &note_unless(cli.quiet))?;
-    if cli.json {
-        print_json(&report)?;
-    } else {
-        print_eval(&report);
-    }
+    let report = evaluate(&cli.open_store()?, &req, &note_unless(cli.quiet))?;
+    print_report(cli.json, &report, print_eval)?;
     Ok(Exit::Ok)
 }
 
 fn print_eval(report: &EvalReport) {
-    println!(
-        "  {:<44} {:>6} {:>9} {:>7} {:>7} {:>8} {:>7}",
-        "predictor", "n", "precision", "recall", "F1", "accuracy", "AUC"
-    );
+    metric_header();
     for p in &report.platforms {
         println!(
             "{}: {} labelled accounts ({} automated or fake; {} exact duplicates dropped)",
@@ -363,12 +355,12 @@ fn print_explanation(ex: &TrustExplanation) {
 }
 
 fn run_scan(cli: &Ctx, args: &ScanArgs) -> Result<Exit> {
-    let store = cli.open_store()?;
-    let report = scan(&store, &args.request())?;
-    if cli.json {
-        print_json(&report)?;
-        return Ok(Exit::Ok);
-    }
+    let report = scan(&cli.open_store()?, &args.request())?;
+    print_report(cli.json, &report, print_scan)?;
+    Ok(Exit::Ok)
+}
+
+fn print_scan(report: &ScanReport) {
     println!(
         "{} accounts ({} with a profile the model reads, {} interactions) assessed in {:.2} s with {}:",
         report.accounts, report.with_profile, report.interactions, report.seconds, report.trust_model
@@ -381,17 +373,11 @@ fn run_scan(cli: &Ctx, args: &ScanArgs) -> Result<Exit> {
         "  {} bursts of doubtful new reactors: {} reactor→target pairs earn nothing",
         report.bursts, report.burst_pairs
     );
-    print_least_authentic(&store, &report.least_authentic)?;
-    Ok(Exit::Ok)
-}
-
-fn print_least_authentic(store: &Store, least: &[AccountWeight]) -> Result<()> {
-    if least.is_empty() {
-        return Ok(());
+    if report.least_authentic.is_empty() {
+        return;
     }
     println!("\nleast authentic (weight scoring gives their reactions):");
-    for w in least {
-        println!("  {:<28} {:.3}", display_name(store, w.account)?, w.weight);
+    for w in &report.least_authentic {
+        println!("  {:<28} {:.3}", w.name, w.weight);
     }
-    Ok(())
 }

@@ -38,3 +38,17 @@ impl Ctx {
         Store::open(&self.db).with_context(|| format!("opening database {}", self.db.display()))
     }
 }
+
+/// The texts given as arguments, or else one per line on standard input (`reading` says, in an error,
+/// what was being read): how the commands that classify or match texts take them.
+pub fn texts_or_stdin(texts: &[String], reading: &'static str) -> Result<Vec<String>> {
+    if !texts.is_empty() {
+        return Ok(texts.to_vec());
+    }
+    use std::io::BufRead;
+    std::io::stdin()
+        .lock()
+        .lines()
+        .collect::<std::io::Result<_>>()
+        .context(reading)
+}

@@ -12,6 +12,21 @@ pub fn print_json(report: &impl serde::Serialize) -> Result<()> {
     Ok(())
 }
 
+/// Print a report as JSON (`--json`, by [`print_json`]) or as text (by `text`): what most commands do
+/// with the report their use case returns.
+pub fn print_report<R: serde::Serialize>(
+    json: bool,
+    report: &R,
+    text: impl FnOnce(&R),
+) -> Result<()> {
+    if json {
+        print_json(report)
+    } else {
+        text(report);
+        Ok(())
+    }
+}
+
 /// The note callback a use case takes: `note: …` on stderr, unless `quiet`.
 pub fn note_unless(quiet: bool) -> impl Fn(&str) {
     move |note| {

@@ -1,9 +1,14 @@
 //! Topics of a score run: assigning posts to them (`assign`), scoring every account within each
 //! (`scoring`), explaining one account's topic score (`explain`), an account's topic profile (what it
-//! posts about, and what it is listened to on) and finding a topic by key or label.
+//! posts about, and what it is listened to on) and finding a topic by key or label. Topics of any
+//! posts, outside a run: reading the posts (`posts`), finding topics in them (`discover`), and
+//! matching texts to a taxonomy (`matching`).
 
 pub mod assign;
+pub mod discover;
 pub mod explain;
+pub mod matching;
+pub mod posts;
 pub mod scoring;
 pub mod top;
 

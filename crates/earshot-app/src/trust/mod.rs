@@ -16,6 +16,7 @@ pub use train::{train, TrainReport, TrainRequest};
 
 use crate::error::{FieldStyle, UsageError};
 use anyhow::{Context, Result};
+use earshot_trust::model::FeatureWeight;
 use earshot_trust::{Classifier, Learner, TreeParams, TrustModel};
 use std::path::Path;
 
@@ -90,6 +91,18 @@ pub fn load_model(path: Option<&Path>) -> Result<TrustModel> {
             TrustModel::from_json(&text).with_context(|| format!("trust model {}", p.display()))
         }
     }
+}
+
+/// The model's features with what each means, by the size of their weight (or importance), largest
+/// first: the order `trust show` lists them in.
+pub fn features_by_weight(model: &TrustModel) -> Vec<(&FeatureWeight, &'static str)> {
+    let mut features: Vec<_> = model
+        .features
+        .iter()
+        .zip(earshot_trust::FEATURES.iter().map(|f| f.1))
+        .collect();
+    features.sort_by(|a, b| b.0.weight.abs().total_cmp(&a.0.weight.abs()));
+    features
 }
 
 /// Write `model` to `path` as its file holds it (see [`model_file_text`]).

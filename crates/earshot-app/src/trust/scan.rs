@@ -2,6 +2,7 @@
 //! probability where a profile exists, times the behaviour weights from the interactions (closed
 //! groups, rings, clockwork timing), plus the bursts of doubtful new reactors.
 
+use crate::accounts::display_name;
 use crate::sources::{apply_behaviour, load_input_before_behaviour};
 use anyhow::Result;
 use earshot_store::{Store, TimeWindow};
@@ -21,9 +22,12 @@ pub struct ScanRequest {
 }
 
 /// An account and the weight scoring gives its reactions (0–1).
-#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct AccountWeight {
     pub account: i64,
+    /// How a person would name it (`platform:handle`); for the text, the JSON never carried it.
+    #[serde(skip)]
+    pub name: String,
     pub weight: f64,
 }
 
@@ -68,39 +72,39 @@ pub fn scan(store: &Store, req: &ScanRequest) -> Result<ScanReport> {
         accounts.insert(r.target);
     }
     let seconds = started.elapsed().as_secs_f64();
-    let weights: Vec<AccountWeight> = accounts
+    let weights: Vec<(i64, f64)> = accounts
         .iter()
-        .map(|&account| AccountWeight {
-            account,
-            weight: input.authenticity_of(account),
-        })
+        .map(|&account| (account, input.authenticity_of(account)))
         .collect();
+    let least_authentic = least_authentic(&weights, req.top)
+        .into_iter()
+        .map(|(account, weight)| {
+            let name = display_name(store, account)?;
+            Ok(AccountWeight {
+                account,
+                name,
+                weight,
+            })
+        })
+        .collect::<Result<_>>()?;
     Ok(ScanReport {
         accounts: weights.len(),
         with_profile,
         interactions,
-        weight_zero: weights.iter().filter(|w| w.weight == 0.0).count(),
-        weight_reduced: weights
-            .iter()
-            .filter(|w| w.weight > 0.0 && w.weight < 1.0)
-            .count(),
+        weight_zero: weights.iter().filter(|w| w.1 == 0.0).count(),
+        weight_reduced: weights.iter().filter(|w| w.1 > 0.0 && w.1 < 1.0).count(),
         bursts: bursts.len(),
         burst_pairs: input.pair_weights.len(),
         trust_model: trust.version,
         seconds,
-        least_authentic: least_authentic(&weights, req.top),
+        least_authentic,
     })
 }
 
-/// The `top` accounts weighing less than 1, lightest first, ties by id.
-fn least_authentic(weights: &[AccountWeight], top: usize) -> Vec<AccountWeight> {
-    let mut least: Vec<AccountWeight> =
-        weights.iter().copied().filter(|w| w.weight < 1.0).collect();
-    least.sort_by(|a, b| {
-        a.weight
-            .total_cmp(&b.weight)
-            .then(a.account.cmp(&b.account))
-    });
+/// The `top` accounts (id, weight) weighing less than 1, lightest first, ties by id.
+fn least_authentic(weights: &[(i64, f64)], top: usize) -> Vec<(i64, f64)> {
+    let mut least: Vec<(i64, f64)> = weights.iter().copied().filter(|w| w.1 < 1.0).collect();
+    least.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     least.truncate(top);
     least
 }
