@@ -17,6 +17,7 @@ mod cmd_explain;
 mod cmd_forecast;
 mod cmd_gen;
 mod cmd_import;
+mod cmd_keys;
 mod cmd_plan;
 mod cmd_redteam;
 mod cmd_score;
@@ -89,7 +90,7 @@ pub enum Command {
     Gen(cmd_gen::GenArgs),
     Bench(cmd_bench::BenchArgs),
     Serve(cmd_serve::ServeArgs),
-    Keys(cmd_serve::KeysArgs),
+    Keys(cmd_keys::KeysArgs),
 }
 
 fn main() -> ExitCode {
@@ -123,7 +124,7 @@ fn main() -> ExitCode {
         Command::Gen(a) => cmd_gen::run(&cli.ctx, a),
         Command::Bench(a) => cmd_bench::run(&cli.ctx, a),
         Command::Serve(a) => cmd_serve::run_serve(&cli.ctx, a),
-        Command::Keys(a) => cmd_serve::run_keys(&cli.ctx, a),
+        Command::Keys(a) => cmd_keys::run(&cli.ctx, a),
     };
     match result {
         Ok(code) => code.into(),
