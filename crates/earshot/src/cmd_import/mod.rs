@@ -137,18 +137,9 @@ pub struct FormatArg(pub Format);
 
 impl ValueEnum for FormatArg {
     fn value_variants<'a>() -> &'a [Self] {
-        const ALL: [FormatArg; 6] = {
-            let f = Format::ALL;
-            [
-                FormatArg(f[0]),
-                FormatArg(f[1]),
-                FormatArg(f[2]),
-                FormatArg(f[3]),
-                FormatArg(f[4]),
-                FormatArg(f[5]),
-            ]
-        };
-        &ALL
+        static ALL: std::sync::LazyLock<[FormatArg; 6]> =
+            std::sync::LazyLock::new(|| Format::ALL.map(FormatArg));
+        &*ALL
     }
 
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
