@@ -22,6 +22,7 @@ pub mod explain;
 pub mod forecast;
 pub mod history;
 pub mod import;
+pub mod keys;
 pub mod plan;
 pub mod redteam;
 pub mod report;

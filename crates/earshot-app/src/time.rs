@@ -33,3 +33,11 @@ pub fn parse_given(field: &str, value: &Option<String>) -> Result<Option<GivenIn
         given: value.clone().unwrap_or_default(),
     }))
 }
+
+/// The clock, in unix seconds (0 before 1970): when an import, a decision or an answer happened.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

@@ -46,6 +46,7 @@ mod fields;
 mod higgs;
 mod json_array;
 mod jsonl;
+mod messages;
 mod profiles;
 mod reader;
 mod snap;
@@ -53,6 +54,7 @@ pub mod time;
 pub mod tweeteval;
 
 pub use cascades::{ORDER_TOLERANCE, PLAUSIBLE_UNIX};
+pub use messages::{open_messages, CustomerMessage, MessageReader};
 pub use reader::platform_from_source;
 pub use snap::SnapColumn;
 
@@ -86,6 +88,39 @@ pub enum Format {
     /// line in adoption order, optionally after a cascade id. Emits per line a Post by the first adopter and
     /// a reshare Interaction of it per later adoption (see `cascades.rs` for times that go backwards).
     Cascades,
+}
+
+impl Format {
+    /// Every format, in the order the command line lists them.
+    pub const ALL: [Format; 6] = [
+        Format::Jsonl,
+        Format::Csv,
+        Format::Snap,
+        Format::Higgs,
+        Format::Profiles,
+        Format::Cascades,
+    ];
+
+    /// The format's name, as `--format` takes it and the import log keeps it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Snap => "snap",
+            Format::Higgs => "higgs",
+            Format::Profiles => "profiles",
+            Format::Cascades => "cascades",
+        }
+    }
+
+    /// The format a file's name implies, where it implies one: only earshot's own JSON lines
+    /// (`.jsonl`, `.ndjson`, either also `.gz`, any case) have an extension of their own; a `.csv` or
+    /// `.txt` could be any of the others.
+    pub fn from_file_name(path: &Path) -> Option<Format> {
+        let name = path.file_name()?.to_string_lossy().to_lowercase();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        (name.ends_with(".jsonl") || name.ends_with(".ndjson")).then_some(Format::Jsonl)
+    }
 }
 
 /// Text encoding of the input. Bad UTF-8 is a rejection under `Utf8`; `Latin1` maps each byte to one char.
@@ -421,6 +456,10 @@ mod tests {
         };
         assert_eq!((i.key.as_str(), i.platform.as_str()), ("run1:1", "run1"));
         assert_eq!(line_key("s", 0), "s:0");
+        let from = |n: &str| Format::from_file_name(Path::new(n));
+        assert_eq!(from("a/Events.JSONL.gz"), Some(Format::Jsonl));
+        assert_eq!(from("e.ndjson"), Some(Format::Jsonl));
+        assert_eq!((from("t.csv"), from("x.gz"), from("/")), (None, None, None));
         assert_eq!(line_key("s", u64::MAX), format!("s:{}", u64::MAX));
     }
 }

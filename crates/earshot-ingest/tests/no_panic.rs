@@ -4,15 +4,6 @@
 use earshot_ingest::{open, Encoding, Format, Options};
 use proptest::prelude::*;
 
-const FORMATS: [Format; 6] = [
-    Format::Jsonl,
-    Format::Csv,
-    Format::Snap,
-    Format::Higgs,
-    Format::Profiles,
-    Format::Cascades,
-];
-
 fn lines_of(bytes: &[u8]) -> u64 {
     bytes.split(|&b| b == b'\n').count() as u64
 }
@@ -55,7 +46,7 @@ proptest! {
             map: vec![("author".into(), "name".into()), ("text".into(), "text".into()), ("time".into(), "time".into())],
             ..Options::default()
         };
-        for format in FORMATS {
+        for format in Format::ALL {
             let opts = if format == Format::Profiles { Options { map: vec![], ..opts.clone() } } else { opts.clone() };
             // Opening may fail cleanly (a CSV without the mapped header); reading must not panic.
             if let Ok((reader, _progress)) = open(&path, format, &opts) {

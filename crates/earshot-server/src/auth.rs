@@ -25,74 +25,7 @@ pub const KEY_REFRESH: Duration = Duration::from_secs(5);
 /// of bad tokens costs at most ten reads of the (small) key table a second.
 const MISS_RELOAD: Duration = Duration::from_millis(100);
 
-/// What a key may do. Each scope includes the ones before it: `write` can read, `admin` can do anything.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Scope {
-    /// Look up accounts, scores and explanations; enrich lists; read the triage queue; run forecasts.
-    Read,
-    /// Also ingest events and triage messages, mark messages answered.
-    Write,
-    /// Also manage keys.
-    Admin,
-}
-
-impl Scope {
-    pub fn parse(s: &str) -> Option<Scope> {
-        match s {
-            "read" => Some(Scope::Read),
-            "write" => Some(Scope::Write),
-            "admin" => Some(Scope::Admin),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Read => "read",
-            Scope::Write => "write",
-            Scope::Admin => "admin",
-        }
-    }
-}
-
-/// A freshly made token: give `token` to the client once; store `hash` and `prefix`.
-pub struct NewToken {
-    pub token: String,
-    pub hash: [u8; 32],
-    pub prefix: String,
-}
-
-/// Make a new random token.
-pub fn new_token() -> NewToken {
-    let bytes: [u8; 32] = rand::random();
-    let mut token = String::with_capacity(67);
-    token.push_str("es_");
-    for b in bytes {
-        token.push_str(&format!("{b:02x}"));
-    }
-    NewToken {
-        hash: hash_token(&token),
-        prefix: token[..11].to_string(),
-        token,
-    }
-}
-
-/// The stored form of a token.
-pub fn hash_token(token: &str) -> [u8; 32] {
-    *blake3::hash(token.as_bytes()).as_bytes()
-}
+pub use earshot_app::keys::{hash_token, new_token, NewToken, Scope};
 
 /// An authenticated caller, put in the request's extensions for handlers and logs.
 #[derive(Debug, Clone)]
@@ -251,29 +184,5 @@ pub async fn require(needed: Scope, req: Request, next: Next) -> Result<Response
             StatusCode::UNAUTHORIZED,
             "an API key is required",
         )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_are_random_hex_and_hash_to_what_is_stored() {
-        let a = new_token();
-        let b = new_token();
-        assert_ne!(a.token, b.token);
-        assert_eq!(a.token.len(), 67);
-        assert!(a.token[3..].bytes().all(|c| c.is_ascii_hexdigit()));
-        assert_eq!(hash_token(&a.token), a.hash);
-        assert_ne!(a.hash, b.hash);
-        assert!(a.token.starts_with(&a.prefix));
-    }
-
-    #[test]
-    fn scopes_include_the_lesser_ones() {
-        assert!(Scope::Admin > Scope::Write && Scope::Write > Scope::Read);
-        assert_eq!(Scope::parse("write"), Some(Scope::Write));
-        assert_eq!(Scope::parse("root"), None);
     }
 }

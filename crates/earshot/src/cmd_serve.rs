@@ -1,12 +1,10 @@
-//! `earshot serve` (the HTTP API) and `earshot keys` (its API keys).
+//! `earshot serve` (the HTTP API).
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
 use anyhow::{Context, Result};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, ValueEnum};
 use earshot_app::error::UsageError;
-use earshot_server::auth::Scope;
-use earshot_server::routes::keys::{create_key, DEFAULT_BURST, DEFAULT_RATE};
 use earshot_server::ServerConfig;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -61,136 +59,6 @@ pub struct ServeArgs {
 pub enum LogFormat {
     Json,
     Text,
-}
-
-/// Manage API keys. A key's token is shown once, at creation; only its hash is stored.
-#[derive(Args, Debug)]
-#[command(after_help = "Examples:
-  earshot keys create --name crm --scope read
-  earshot keys create --name importer --scope write --rate 500 --burst 1000
-  earshot keys list
-  earshot keys revoke 3
-
-Scopes: read (lookups, enrichment, forecasts), write (also ingest events and triage messages),
-admin (also manage keys). A revoked key stops working on a running server within 5 seconds.")]
-pub struct KeysArgs {
-    #[command(subcommand)]
-    pub action: KeysAction,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum KeysAction {
-    /// Make a key and print its token (once).
-    Create {
-        /// What the key is for.
-        #[arg(long)]
-        name: String,
-        #[arg(long, value_enum)]
-        scope: ScopeArg,
-        /// Requests a second.
-        #[arg(long, default_value_t = DEFAULT_RATE)]
-        rate: u32,
-        /// Requests at once above the rate.
-        #[arg(long, default_value_t = DEFAULT_BURST)]
-        burst: u32,
-    },
-    /// List keys (never their tokens).
-    List,
-    /// Revoke a key by id.
-    Revoke { id: i64 },
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum ScopeArg {
-    Read,
-    Write,
-    Admin,
-}
-
-impl ScopeArg {
-    fn scope(self) -> Scope {
-        match self {
-            ScopeArg::Read => Scope::Read,
-            ScopeArg::Write => Scope::Write,
-            ScopeArg::Admin => Scope::Admin,
-        }
-    }
-}
-
-pub fn run_keys(cli: &Ctx, args: &KeysArgs) -> Result<Exit> {
-    let mut store = cli.create_store()?;
-    match &args.action {
-        KeysAction::Create {
-            name,
-            scope,
-            rate,
-            burst,
-        } => {
-            if name.trim().is_empty() {
-                return Err(UsageError("--name must not be empty".into()).into());
-            }
-            if !(1..=100_000).contains(rate) || !(1..=100_000).contains(burst) {
-                return Err(UsageError("--rate and --burst must be 1–100000".into()).into());
-            }
-            let (token, id) = create_key(&mut store, name.trim(), scope.scope(), *rate, *burst)?;
-            if cli.json {
-                println!(
-                    "{}",
-                    serde_json::json!({"id": id, "token": token, "scope": scope.scope().as_str()})
-                );
-            } else {
-                println!("{token}");
-                if !cli.quiet {
-                    eprintln!(
-                        "key {id} ({}, scope {}) created. The token above is shown only now: store it safely.",
-                        name.trim(),
-                        scope.scope().as_str()
-                    );
-                }
-            }
-        }
-        KeysAction::List => {
-            let keys = store.api_keys()?;
-            if cli.json {
-                println!("{}", serde_json::to_string(&keys)?);
-            } else if keys.is_empty() {
-                println!("no keys: make one with `earshot keys create --name NAME --scope read`");
-            } else {
-                println!(
-                    "{:>4}  {:<12} {:<20} {:<6} {:>7} {:>7}  status",
-                    "id", "prefix", "name", "scope", "rate/s", "burst"
-                );
-                for k in keys {
-                    println!(
-                        "{:>4}  {:<12} {:<20} {:<6} {:>7} {:>7}  {}",
-                        k.id,
-                        k.prefix,
-                        k.name,
-                        k.scopes.join(","),
-                        k.rate_per_sec,
-                        k.burst,
-                        match k.revoked_at {
-                            Some(t) => format!("revoked {}", earshot_model::format_utc(t)),
-                            None => "active".into(),
-                        }
-                    );
-                }
-            }
-        }
-        KeysAction::Revoke { id } => {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0);
-            if !store.revoke_api_key(*id, now)? {
-                anyhow::bail!("no active key {id} (see `earshot keys list`)");
-            }
-            if !cli.quiet {
-                eprintln!("key {id} revoked");
-            }
-        }
-    }
-    Ok(Exit::Ok)
 }
 
 fn init_logs(format: LogFormat) {

@@ -14,6 +14,7 @@ mod cmd_forecast;
 mod cmd_gen;
 mod cmd_history;
 mod cmd_import;
+mod cmd_keys;
 mod cmd_plan;
 mod cmd_redteam;
 mod cmd_score;
@@ -85,7 +86,7 @@ pub enum Command {
     Gen(cmd_gen::GenArgs),
     Bench(cmd_bench::BenchArgs),
     Serve(cmd_serve::ServeArgs),
-    Keys(cmd_serve::KeysArgs),
+    Keys(cmd_keys::KeysArgs),
 }
 
 fn main() -> ExitCode {
@@ -119,7 +120,7 @@ fn main() -> ExitCode {
         Command::Gen(a) => cmd_gen::run(&cli.ctx, a),
         Command::Bench(a) => cmd_bench::run(&cli.ctx, a),
         Command::Serve(a) => cmd_serve::run_serve(&cli.ctx, a),
-        Command::Keys(a) => cmd_serve::run_keys(&cli.ctx, a),
+        Command::Keys(a) => cmd_keys::run(&cli.ctx, a),
     };
     match result {
         Ok(code) => code.into(),

@@ -4,12 +4,13 @@ use super::rejects::{default_source, RejectSink};
 use super::report::FileReport;
 use super::{open_error, FileImport, ImportWatch, WAL_CHECKPOINT_BYTES};
 use crate::peak_rss_kib;
+use crate::time::now;
 use anyhow::{anyhow, Result};
 use earshot_ingest::{Options, Rejection};
 use earshot_model::Event;
 use earshot_store::{ImportProgress, ImportStatus, Store};
 use std::sync::mpsc::sync_channel;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 /// Events per message from the reader thread. Transactions are `--batch-size` events, but they travel in
 /// chunks this small so that memory stays small however large a batch is.
@@ -194,11 +195,4 @@ pub fn import_file(
         events_per_second: total.events as f64 / seconds.max(1e-9),
         peak_rss_kib: peak_rss_kib(),
     })
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }

@@ -1,18 +1,15 @@
 //! Key management over the API (admin scope). Keys are also made with `earshot keys create`.
 
-use crate::auth::{new_token, Scope};
+use crate::auth::Scope;
 use crate::page::{Page, PageParams};
 use crate::problem::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use earshot_store::{ApiKeyRecord, NewApiKey};
+pub use earshot_app::keys::{create_key, DEFAULT_BURST, DEFAULT_RATE};
+use earshot_store::ApiKeyRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-/// The rate a key gets unless told otherwise (requests a second) and its burst.
-pub const DEFAULT_RATE: u32 = 100;
-pub const DEFAULT_BURST: u32 = 200;
 
 /// A key as listed (never its token).
 #[derive(Debug, Serialize, ToSchema)]
@@ -66,28 +63,6 @@ pub struct CreatedKey {
     pub token: String,
     #[serde(flatten)]
     pub key: KeyView,
-}
-
-/// Make the stored record of a new key; returns the token and the key's id.
-pub fn create_key(
-    store: &mut earshot_store::Store,
-    name: &str,
-    scope: Scope,
-    rate_per_sec: u32,
-    burst: u32,
-) -> Result<(String, i64), earshot_store::StoreError> {
-    let t = new_token();
-    let scopes = vec![scope.as_str().to_string()];
-    let id = store.create_api_key(&NewApiKey {
-        name,
-        hash: t.hash,
-        prefix: &t.prefix,
-        scopes: &scopes,
-        rate_per_sec,
-        burst,
-        created_at: crate::now(),
-    })?;
-    Ok((t.token, id))
 }
 
 /// All keys, oldest first (admin).

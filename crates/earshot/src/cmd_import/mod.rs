@@ -15,9 +15,8 @@ use earshot_app::import::{
     check_files, import_file, FileImport, FileReport, ImportWatch, RejectSink,
 };
 use earshot_ingest::{DateOrder, Encoding, Format, Options, SnapColumn};
-use earshot_model::InteractionKind;
 use earshot_store::ImportStatus;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Load interaction data into the database.
 ///
@@ -132,22 +131,33 @@ Examples:
   earshot import --format cascades data/twitter/cascades.txt data/douban/cascades.txt
   earshot import --strict --format higgs part.txt     all or nothing";
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    /// earshot's own JSON lines (docs/jsonl.md).
-    Jsonl,
-    /// Posts from a CSV export, with --map.
-    Csv,
-    /// SNAP edge list: `src dst [weight]`.
-    Snap,
-    /// Higgs activity: `userA userB unix_ts RT|MT|RE`.
-    Higgs,
-    /// Account profiles from CSV or JSON.
-    Profiles,
-    /// Diffusion cascades (cascades.txt): `[id ]user ts,user ts,...` in adoption order; a post by the first
-    /// adopter, reshared by each later one. An adoption whose time goes back (a truncated timestamp) is
-    /// rejected; a cascade whose first adopter's time is bad or truncated is rejected whole.
-    Cascades,
+/// `--format`: an input format of earshot-ingest, named and described as the command line lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct FormatArg(pub Format);
+
+impl ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: std::sync::LazyLock<[FormatArg; 6]> =
+            std::sync::LazyLock::new(|| Format::ALL.map(FormatArg));
+        &*ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self.0 {
+            Format::Jsonl => "earshot's own JSON lines (docs/jsonl.md)",
+            Format::Csv => "Posts from a CSV export, with --map",
+            Format::Snap => "SNAP edge list: `src dst [weight]`",
+            Format::Higgs => "Higgs activity: `userA userB unix_ts RT|MT|RE`",
+            Format::Profiles => "Account profiles from CSV or JSON",
+            Format::Cascades => {
+                "Diffusion cascades (cascades.txt): `[id ]user ts,user ts,...` in adoption order; a post by \
+                 the first adopter, reshared by each later one. An adoption whose time goes back (a \
+                 truncated timestamp) is rejected; a cascade whose first adopter's time is bad or truncated \
+                 is rejected whole"
+            }
+        };
+        Some(clap::builder::PossibleValue::new(self.0.name()).help(help))
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -171,40 +181,43 @@ pub enum DateOrderArg {
 
 impl FormatArg {
     pub fn format(self) -> Format {
-        match self {
-            FormatArg::Jsonl => Format::Jsonl,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Snap => Format::Snap,
-            FormatArg::Higgs => Format::Higgs,
-            FormatArg::Profiles => Format::Profiles,
-            FormatArg::Cascades => Format::Cascades,
-        }
+        self.0
     }
+}
 
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            FormatArg::Jsonl => "jsonl",
-            FormatArg::Csv => "csv",
-            FormatArg::Snap => "snap",
-            FormatArg::Higgs => "higgs",
-            FormatArg::Profiles => "profiles",
-            FormatArg::Cascades => "cascades",
+impl From<EncodingArg> for Encoding {
+    fn from(e: EncodingArg) -> Self {
+        match e {
+            EncodingArg::Utf8 => Encoding::Utf8,
+            EncodingArg::Latin1 => Encoding::Latin1,
         }
     }
 }
 
-/// The import's progress bar and its first rejections on stderr (neither with --quiet or --json).
-struct Bar {
+impl From<DateOrderArg> for DateOrder {
+    fn from(d: DateOrderArg) -> Self {
+        match d {
+            DateOrderArg::Mdy => DateOrder::Mdy,
+            DateOrderArg::Dmy => DateOrder::Dmy,
+        }
+    }
+}
+
+/// An import's progress bar and its first rejections on stderr (neither with --quiet or --json).
+pub(crate) struct Bar {
     /// A new bar per file.
     bar: std::cell::RefCell<Option<indicatif::ProgressBar>>,
     silent: bool,
+    /// What the count is of: `records` (with their rate) for `import`, `messages` for `triage ingest`.
+    counting: &'static str,
 }
 
 impl Bar {
-    fn new(silent: bool) -> Self {
+    pub(crate) fn new(silent: bool, counting: &'static str) -> Self {
         Bar {
             bar: std::cell::RefCell::new(None),
             silent,
+            counting,
         }
     }
 }
@@ -217,10 +230,13 @@ impl ImportWatch for Bar {
     fn progress(&self, bytes: u64, records: u64, seconds: f64) {
         if let Some(bar) = &*self.bar.borrow() {
             bar.set_position(bytes);
-            bar.set_message(format!(
-                "{records} records, {:.0} records/s",
-                records as f64 / seconds.max(1e-9)
-            ));
+            bar.set_message(match self.counting {
+                "records" => format!(
+                    "{records} records, {:.0} records/s",
+                    records as f64 / seconds.max(1e-9)
+                ),
+                what => format!("{records} {what}"),
+            });
         }
     }
 
@@ -246,7 +262,7 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
     let opts = options(args)?;
     let mut plan = Vec::new();
     for path in &args.files {
-        let format = match args.format.or_else(|| infer_format(path)) {
+        let format = match args.format.map(FormatArg::format).or_else(|| Format::from_file_name(path)) {
             Some(f) => f,
             None => {
                 return Err(UsageError(format!(
@@ -258,8 +274,7 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
         };
         plan.push((path.as_path(), format));
     }
-    let checks: Vec<(&Path, Format)> = plan.iter().map(|&(p, f)| (p, f.format())).collect();
-    check_files(&checks, &opts)?;
+    check_files(&plan, &opts)?;
 
     let mut store = cli.create_store()?;
     if !store.begin_bulk_mode()? && !cli.quiet {
@@ -270,13 +285,13 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
     }
     store.set_cache_mib(args.cache_mib)?;
     let mut rejects = RejectSink::new(args.rejects.clone(), args.show_rejects);
-    let watch = Bar::new(cli.quiet || cli.json);
+    let watch = Bar::new(cli.quiet || cli.json, "records");
     let mut reports: Vec<FileReport> = Vec::new();
     let mut exit = Exit::Ok;
     for (i, &(path, format)) in plan.iter().enumerate() {
         let job = FileImport {
             path,
-            format: format.format(),
+            format,
             format_name: format.name(),
             batch_size: args.batch_size as usize,
             strict: args.strict,
@@ -333,40 +348,19 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
     Ok(exit)
 }
 
+/// The ingest options the arguments ask for.
 pub(crate) fn options(args: &ImportArgs) -> Result<Options> {
-    let kind: InteractionKind = args
-        .kind
-        .parse()
-        .map_err(|e| UsageError(format!("--kind: {e}")))?;
-    let mut map = Vec::new();
-    for pair in &args.map {
-        let Some((field, column)) = pair.split_once('=') else {
-            return Err(UsageError(format!(
-                "--map {pair:?}: expected FIELD=COLUMN, e.g. --map author=name,time=created_at"
-            ))
-            .into());
-        };
-        map.push((field.trim().to_string(), column.trim().to_string()));
-    }
-    let snap_columns = match &args.columns {
-        Some(c) => {
-            Some(SnapColumn::parse_list(c).map_err(|e| UsageError(format!("--columns: {e}")))?)
-        }
-        None => None,
-    };
     Ok(Options {
         platform: args.platform.clone(),
         source: args.source.clone(),
-        kind: Some(kind),
-        map,
-        encoding: match args.encoding {
-            EncodingArg::Utf8 => Encoding::Utf8,
-            EncodingArg::Latin1 => Encoding::Latin1,
-        },
-        date_order: match args.date_order {
-            DateOrderArg::Mdy => DateOrder::Mdy,
-            DateOrderArg::Dmy => DateOrder::Dmy,
-        },
+        kind: Some(
+            args.kind
+                .parse()
+                .map_err(|e| UsageError(format!("--kind: {e}")))?,
+        ),
+        map: map_pairs(&args.map)?,
+        encoding: args.encoding.into(),
+        date_order: args.date_order.into(),
         max_line_bytes: args.max_line_bytes,
         undirected: args.undirected,
         header: match args.header {
@@ -374,12 +368,24 @@ pub(crate) fn options(args: &ImportArgs) -> Result<Options> {
             HeaderArg::Yes => Some(true),
             HeaderArg::No => Some(false),
         },
-        snap_columns,
+        snap_columns: match &args.columns {
+            Some(c) => {
+                Some(SnapColumn::parse_list(c).map_err(|e| UsageError(format!("--columns: {e}")))?)
+            }
+            None => None,
+        },
     })
 }
 
-fn infer_format(path: &Path) -> Option<FormatArg> {
-    let name = path.file_name()?.to_string_lossy().to_lowercase();
-    let name = name.strip_suffix(".gz").unwrap_or(&name);
-    (name.ends_with(".jsonl") || name.ends_with(".ndjson")).then_some(FormatArg::Jsonl)
+/// `--map` as `(field, column)` pairs.
+pub(crate) fn map_pairs(map: &[String]) -> Result<Vec<(String, String)>> {
+    map.iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((field, column)) => Ok((field.trim().to_string(), column.trim().to_string())),
+            None => Err(UsageError(format!(
+                "--map {pair:?}: expected FIELD=COLUMN, e.g. --map author=name,time=created_at"
+            ))
+            .into()),
+        })
+        .collect()
 }

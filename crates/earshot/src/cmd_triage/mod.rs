@@ -8,6 +8,7 @@ use crate::ctx::Ctx;
 use crate::exit::Exit;
 use anyhow::Result;
 use clap::{Args, Subcommand};
+use earshot_app::triage::{fairness, mark_answered, message, queue, QueueRequest};
 use earshot_model::format_utc;
 use earshot_store::{FairnessReport, TriageEntry, TriageRecord};
 use std::path::PathBuf;
@@ -146,24 +147,20 @@ pub struct ReportArgs {
 pub fn run(cli: &Ctx, args: &TriageArgs) -> Result<Exit> {
     match &args.command {
         TriageCommand::Ingest(a) => ingest::run(cli, a),
-        TriageCommand::Queue(a) => queue(cli, a),
+        TriageCommand::Queue(a) => show_queue(cli, a),
         TriageCommand::Show(a) => show(cli, a),
         TriageCommand::Answered(a) => answered(cli, a),
         TriageCommand::Report(a) => report(cli, a),
     }
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-fn queue(cli: &Ctx, args: &QueueArgs) -> Result<Exit> {
-    let q = cli
-        .open_store()?
-        .triage_queue(args.channel.as_deref(), args.limit, args.offset)?;
+fn show_queue(cli: &Ctx, args: &QueueArgs) -> Result<Exit> {
+    let req = QueueRequest {
+        channel: args.channel.clone(),
+        limit: args.limit,
+        offset: args.offset,
+    };
+    let q = queue(&cli.open_store()?, &req)?;
     if cli.json {
         println!("{}", serde_json::to_string_pretty(&q)?);
         return Ok(Exit::Ok);
@@ -183,7 +180,7 @@ fn queue(cli: &Ctx, args: &QueueArgs) -> Result<Exit> {
         "{:>7}  {:>3}  {:<19}  {:<16}  {:<38}  text",
         "id", "pri", "due by", "author", "why"
     );
-    let now = now();
+    let now = earshot_app::time::now();
     for e in &q.items {
         let overdue = if e.message.due_by < now { "!" } else { " " };
         println!(
@@ -223,7 +220,7 @@ fn why(e: &TriageEntry) -> String {
 }
 
 fn show(cli: &Ctx, args: &ShowArgs) -> Result<Exit> {
-    let Some(rec) = cli.open_store()?.triage_message(args.id)? else {
+    let Some(rec) = message(&cli.open_store()?, args.id)? else {
         return Err(no_message(args.id));
     };
     if cli.json {
@@ -305,28 +302,19 @@ fn print_record(rec: &TriageRecord) {
 }
 
 fn answered(cli: &Ctx, args: &AnsweredArgs) -> Result<Exit> {
-    let mut store = cli.open_store()?;
-    if !store.triage_mark_answered(args.id, now())? {
+    let Some(r) = mark_answered(&mut cli.open_store()?, args.id)? else {
         return Err(no_message(args.id));
-    }
-    let answered_at = store
-        .triage_message(args.id)?
-        .and_then(|r| r.message.answered_at);
+    };
     if cli.json {
-        println!(
-            "{}",
-            serde_json::json!({"id": args.id, "answered": true, "answered_at": answered_at})
-        );
-    } else if let Some(t) = answered_at {
+        println!("{}", serde_json::to_value(&r)?);
+    } else if let Some(t) = r.answered_at {
         println!("message {} answered at {} UTC", args.id, format_utc(t));
     }
     Ok(Exit::Ok)
 }
 
 fn report(cli: &Ctx, args: &ReportArgs) -> Result<Exit> {
-    let r = cli
-        .open_store()?
-        .triage_fairness(args.channel.as_deref(), now())?;
+    let r = fairness(&cli.open_store()?, args.channel.as_deref())?;
     if cli.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {

@@ -1,6 +1,16 @@
 //! Triage as a service: decide each incoming message with earshot-triage and store it with its decision
 //! in one transaction. Shared by `POST /v1/triage/messages` and `earshot triage ingest`, so a message
-//! gets the same decision and the same audit record whichever way it arrives.
+//! gets the same decision and the same audit record whichever way it arrives. A CSV of messages is
+//! ingested by [`ingest`]; the queue, one message's record, marking it answered and the fairness report
+//! are in [`desk`].
+
+pub mod desk;
+pub mod ingest;
+
+pub use desk::{fairness, mark_answered, message, queue, AnsweredReport, QueueRequest};
+pub use ingest::{IngestReport, IngestRequest, MessageIngest, TierCount};
+
+use crate::error::UsageError;
 
 use earshot_store::{NewTriageDecision, NewTriageMessage, Store, StoreError, TriageSaved};
 use earshot_triage::{decide, Author, Decision, Message, Policy};
@@ -118,4 +128,22 @@ pub fn store_decided(
             decision,
         })
         .collect())
+}
+
+/// The policy the front was given: a floor and a minimum window as people write durations (`24h`, `90m`,
+/// `2d`), each with the name the front gives it (`--floor`, `--triage-floor`), for the message when it
+/// does not parse or the policy does not hold together.
+pub fn policy(floor: (&str, &str), min_window: (&str, &str)) -> anyhow::Result<Policy> {
+    let duration = |(name, value): (&str, &str)| {
+        earshot_triage::parse_duration(value).map_err(|e| UsageError(format!("{name}: {e}")))
+    };
+    let policy = Policy {
+        floor_secs: duration(floor)?,
+        min_window_secs: duration(min_window)?,
+        ..Policy::default()
+    };
+    policy
+        .validate()
+        .map_err(|e| UsageError(format!("the triage policy: {e}")))?;
+    Ok(policy)
 }
