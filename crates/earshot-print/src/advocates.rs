@@ -1,0 +1,1 @@
+//! `earshot advocates`: a brand's advocates and detractors, and the reasons' evaluation.

@@ -1,0 +1,1 @@
+//! `earshot authority`: PageRank over a window's reactions.

@@ -1,0 +1,1 @@
+//! `earshot communities`: Louvain communities with their leading accounts.

@@ -1,0 +1,1 @@
+//! `earshot explain`: an account's score, or its score within one topic, with the evidence.

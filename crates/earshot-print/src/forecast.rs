@@ -1,0 +1,1 @@
+//! `earshot forecast`: a post's reach as a distribution, and the calibration.

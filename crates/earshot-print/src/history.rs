@@ -1,0 +1,1 @@
+//! `earshot history`: an account's score across runs.

@@ -1,0 +1,1 @@
+//! `earshot import`: what each file gave and what it rejected.

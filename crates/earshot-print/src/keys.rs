@@ -1,0 +1,1 @@
+//! `earshot keys`: API keys created, listed and revoked.

@@ -1,0 +1,1 @@
+//! `earshot plan`: chosen seeds with their guarantee, and the baselines.

@@ -1,0 +1,1 @@
+//! `earshot redteam`: each attack on each target, rescored.

@@ -1,0 +1,1 @@
+//! `earshot score`, `score --topics` and `top`.

@@ -1,0 +1,1 @@
+//! `earshot sentiment`: classified texts, the model, its training and evaluation.

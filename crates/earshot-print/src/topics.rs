@@ -1,0 +1,1 @@
+//! `earshot topics`: discovered topics and matched texts.
