@@ -9,6 +9,7 @@
 
 pub mod backtest;
 mod calibrate;
+mod component;
 mod components;
 mod conversation;
 mod explain;
@@ -20,7 +21,8 @@ mod predict;
 mod topic;
 
 pub use calibrate::percentiles;
-pub use components::{reactor_credit, reciprocates, Component, Prediction, ScoreTable};
+pub use component::Component;
+pub use components::{reactor_credit, reciprocates, Prediction, ScoreTable};
 pub use conversation::{ConversationStats, ReplyClass, TextSignals};
 pub use explain::{evidence, Evidence, PerPost, PostEvidence, ReactorEvidence};
 pub use input::{PostFlag, PostInfo, Reaction, ScoreInput};

@@ -134,7 +134,7 @@ impl AuthorityGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::components::Component;
+    use crate::component::Component;
     use crate::conversation::ReplyClass;
     use crate::input::PostInfo;
     use earshot_model::InteractionKind;
