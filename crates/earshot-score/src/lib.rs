@@ -47,12 +47,7 @@ pub fn score(
         );
     }
     // Reactions made with spam or copied posts earn nothing anywhere: drop them up front.
-    let kept: Vec<Reaction> = input
-        .reactions
-        .iter()
-        .filter(|r| input.flag_of(r).is_none())
-        .copied()
-        .collect();
+    let kept = input.unflagged_reactions();
     components::compute(input, &kept, model, text, components::Scope::OVERALL)
 }
 
