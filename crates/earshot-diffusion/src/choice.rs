@@ -1,4 +1,4 @@
-//! What the planners ([`crate::imm`], [`crate::celf`]) check before choosing seeds: one request, the same
+//! What the planners (`imm.rs`, `celf.rs`) check before choosing seeds: one request, the same
 //! errors for both.
 
 use crate::{DiffusionError, DiffusionGraph};

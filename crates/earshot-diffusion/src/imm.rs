@@ -22,6 +22,7 @@
 use crate::choice::{check_request, Request};
 use crate::coverage::CoverIndex;
 use crate::rr::{RrSampler, RrSets, JUMP_MIN_IN_DEGREE};
+use crate::threads::on_threads;
 use crate::{DiffusionError, DiffusionGraph};
 use std::time::Instant;
 
@@ -100,23 +101,6 @@ pub struct ImmPhases {
     pub sampling_greedy_seconds: f64,
     pub final_rr_seconds: f64,
     pub final_greedy_seconds: f64,
-}
-
-/// Runs `f` with `threads` worker threads for rayon: 0 = the current pool, 1 = the current pool too (the
-/// callers then stay on this thread), more = a new pool of that size.
-pub(crate) fn on_threads<T: Send>(
-    threads: usize,
-    f: impl FnOnce() -> Result<T, DiffusionError> + Send,
-) -> Result<T, DiffusionError> {
-    if threads > 1 {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| DiffusionError::ThreadPool(e.to_string()))?
-            .install(f)
-    } else {
-        f()
-    }
 }
 
 fn ln_choose(n: f64, k: f64) -> f64 {

@@ -52,6 +52,7 @@ mod imm;
 mod learn;
 mod rr;
 mod simulate;
+mod threads;
 
 pub use celf::{celf, CelfOptions, CelfResult, MAX_CELF_NODES};
 pub use estimate::{

@@ -391,7 +391,7 @@ fn geometric(rng: &mut Xoshiro256PlusPlus, inv_ln_q: f64) -> usize {
 }
 
 /// Draws `count` RR sets of `g` with roots uniform over the nodes, seeded with `seed`: with
-/// `jump_min_in_degree` = [`JUMP_MIN_IN_DEGREE`], the first `count` sets [`crate::imm`] draws with the
+/// `jump_min_in_degree` = [`JUMP_MIN_IN_DEGREE`], the first `count` sets IMM (`imm()`) draws with the
 /// same seed and no audience. Nodes with at least `jump_min_in_degree` in-edges, all of one probability,
 /// jump to their live in-edges; `usize::MAX` flips a coin for every in-edge (the sampler of the IMM
 /// paper; a different random stream, the same distribution). `threads` = 0 runs on the current rayon
@@ -412,7 +412,7 @@ pub fn sample_rr_sets(
     }
     let sampler = RrSampler::new(g, None, seed, jump_min_in_degree);
     let mut sets = RrSets::default();
-    crate::imm::on_threads(threads, || sampler.extend(&mut sets, count, threads))?;
+    crate::threads::on_threads(threads, || sampler.extend(&mut sets, count, threads))?;
     Ok(sets)
 }
 

@@ -85,20 +85,17 @@ impl Iterator for HiggsReader {
     type Item = Result<Record, Rejection>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let (line, text) = match self.lines.next_line()? {
-                Ok(x) => x,
-                Err(r) => return Some(Err(r)),
-            };
+        let (ctx, platform) = (&self.ctx, &self.platform);
+        self.lines.next_item(|line, text| {
             let trimmed = text.trim_start();
             if trimmed.is_empty() || trimmed.starts_with('#') {
-                continue;
+                return None;
             }
-            return Some(match parse_line(trimmed) {
+            Some(match parse_line(trimmed) {
                 Ok((actor, target, time, kind)) => {
                     let ev = Event::Interaction(Interaction {
-                        platform: self.platform.clone(),
-                        key: line_key(&self.ctx.source, line),
+                        platform: platform.clone(),
+                        key: line_key(&ctx.source, line),
                         kind,
                         actor: AccountRef::by_id(actor),
                         target: AccountRef::by_id(target),
@@ -111,9 +108,9 @@ impl Iterator for HiggsReader {
                         events: vec![ev],
                     })
                 }
-                Err((field, reason)) => Err(self.ctx.reject(line, field, reason)),
-            });
-        }
+                Err((field, reason)) => Err(ctx.reject(line, field, reason)),
+            })
+        })
     }
 }
 

@@ -31,23 +31,20 @@ impl Iterator for JsonlReader {
     type Item = Result<Record, Rejection>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let (line, text) = match self.lines.next_line()? {
-                Ok(x) => x,
-                Err(r) => return Some(Err(r)),
-            };
+        let (ctx, platform) = (&self.ctx, self.platform.as_deref());
+        self.lines.next_item(|line, text| {
             if text.trim().is_empty() {
-                continue;
+                return None;
             }
-            return Some(
-                parse_event(text, self.platform.as_deref())
+            Some(
+                parse_event(text, platform)
                     .map(|e| Record {
                         line,
                         events: vec![e],
                     })
-                    .map_err(|(field, reason)| self.ctx.reject(line, &field, reason)),
-            );
-        }
+                    .map_err(|(field, reason)| ctx.reject(line, &field, reason)),
+            )
+        })
     }
 }
 

@@ -271,6 +271,24 @@ impl LineReader {
         Ok(Raw::Line)
     }
 
+    /// The next item of a format with one record per line: `parse(line, text)` turns a line into an item
+    /// or `None` for a line that holds none (blank, a comment), which is passed over; this reader's own
+    /// rejections (bad bytes, an overlong line) come through as they are, and `None` at the end.
+    pub fn next_item<T>(
+        &mut self,
+        mut parse: impl FnMut(u64, &str) -> Option<Result<T, Rejection>>,
+    ) -> Option<Result<T, Rejection>> {
+        loop {
+            let (line, text) = match self.next_line()? {
+                Ok(x) => x,
+                Err(r) => return Some(Err(r)),
+            };
+            if let Some(item) = parse(line, text) {
+                return Some(item);
+            }
+        }
+    }
+
     /// The next line as text: `Some(Ok((line, text)))`, a rejection for this line, or `None` at the end.
     pub fn next_line(&mut self) -> Option<Result<(u64, &str), Rejection>> {
         if self.done {

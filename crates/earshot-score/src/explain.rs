@@ -1,6 +1,7 @@
 //! The evidence behind one account's score: who earned it the points, and what would raise it.
 
-use crate::components::{reactor_credit, reciprocates, Component, FirstReaction, ScoreTable};
+use crate::component::Component;
+use crate::components::{reactor_credit, reciprocates, FirstReaction, ScoreTable};
 use crate::input::{PostFlag, ScoreInput};
 use crate::model::ScoreModel;
 use earshot_graph::{SnapshotBuilder, SnapshotConfig};

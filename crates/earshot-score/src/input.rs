@@ -111,6 +111,15 @@ impl ScoreInput {
             .then_some(*flag)
     }
 
+    /// The reactions that earn anything: all but those made with a flagged post ([`Self::flag_of`]).
+    pub(crate) fn unflagged_reactions(&self) -> Vec<Reaction> {
+        self.reactions
+            .iter()
+            .filter(|r| self.flag_of(r).is_none())
+            .copied()
+            .collect()
+    }
+
     /// What `actor`'s reactions to `target` are worth: its authenticity times the pair's weight.
     pub fn reactor_weight(&self, actor: i64, target: i64) -> f64 {
         let pair = if self.pair_weights.is_empty() {

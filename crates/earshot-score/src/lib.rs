@@ -9,6 +9,7 @@
 
 pub mod backtest;
 mod calibrate;
+mod component;
 mod components;
 mod conversation;
 mod explain;
@@ -20,7 +21,8 @@ mod predict;
 mod topic;
 
 pub use calibrate::percentiles;
-pub use components::{reactor_credit, reciprocates, Component, Prediction, ScoreTable};
+pub use component::Component;
+pub use components::{reactor_credit, reciprocates, Prediction, ScoreTable};
 pub use conversation::{ConversationStats, ReplyClass, TextSignals};
 pub use explain::{evidence, Evidence, PerPost, PostEvidence, ReactorEvidence};
 pub use input::{PostFlag, PostInfo, Reaction, ScoreInput};
@@ -45,12 +47,7 @@ pub fn score(
         );
     }
     // Reactions made with spam or copied posts earn nothing anywhere: drop them up front.
-    let kept: Vec<Reaction> = input
-        .reactions
-        .iter()
-        .filter(|r| input.flag_of(r).is_none())
-        .copied()
-        .collect();
+    let kept = input.unflagged_reactions();
     components::compute(input, &kept, model, text, components::Scope::OVERALL)
 }
 

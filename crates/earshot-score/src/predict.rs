@@ -12,7 +12,7 @@
 //! at 0) plus points per feature: `points_per_doubling / ln 2 × βⱼ × xⱼ`, each ≥ 0 since every fitted
 //! coefficient is ≥ 0.
 
-use crate::components::Component;
+use crate::component::Component;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

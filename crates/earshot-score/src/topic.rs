@@ -68,12 +68,7 @@ pub struct AuthorityGraph {
 
 impl AuthorityGraph {
     pub fn new(input: &ScoreInput, model: &ScoreModel) -> Result<AuthorityGraph, ScoreError> {
-        let kept: Vec<Reaction> = input
-            .reactions
-            .iter()
-            .filter(|r| input.flag_of(r).is_none())
-            .copied()
-            .collect();
+        let kept = input.unflagged_reactions();
         let (ids, pairs) = pair_totals(input, &kept, model, &[])?;
         let edges = authority_edges(input, &ids, &pairs);
         let graph = ReactionGraph::from_edges(ids.len() as u32, &edges)?;
@@ -134,7 +129,7 @@ impl AuthorityGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::components::Component;
+    use crate::component::Component;
     use crate::conversation::ReplyClass;
     use crate::input::PostInfo;
     use earshot_model::InteractionKind;

@@ -1,23 +1,19 @@
-//! API keys: tokens, scopes, bearer authentication and per-key rate limits.
+//! Bearer authentication with per-key rate limits, and the scope check per route group. The keys
+//! themselves (tokens, scopes, the cache) are in `keyring.rs`, re-exported here.
 //!
-//! A token is `es_` and 64 hex digits (256 random bits). Only its BLAKE3 hash is stored, so a copy of the
-//! database does not give anyone access. The server keeps the keys in memory, reloading them when an
-//! unknown hash arrives (at most ten times a second, so a flood of bad tokens cannot flood the database) and
-//! every few seconds (so a key revoked from the command line stops working within [`KEY_REFRESH`]).
+//! The server keeps the keys in memory, reloading them when an unknown hash arrives (at most ten times
+//! a second, so a flood of bad tokens cannot flood the database) and every few seconds (so a key revoked
+//! from the command line stops working within [`KEY_REFRESH`]).
 
+pub use crate::keyring::{hash_token, new_token, KeyCache, NewToken, Scope};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
-use earshot_store::ApiKeyRecord;
 use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use std::collections::HashMap;
-use std::num::NonZeroU32;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How stale the in-memory key list may get: a key revoked outside the server stops working within this.
 pub const KEY_REFRESH: Duration = Duration::from_secs(5);
@@ -25,80 +21,11 @@ pub const KEY_REFRESH: Duration = Duration::from_secs(5);
 /// of bad tokens costs at most ten reads of the (small) key table a second.
 const MISS_RELOAD: Duration = Duration::from_millis(100);
 
-pub use earshot_app::keys::{hash_token, new_token, NewToken, Scope};
-
 /// An authenticated caller, put in the request's extensions for handlers and logs.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub key_id: i64,
     pub scope: Scope,
-}
-
-struct LiveKey {
-    id: i64,
-    scope: Scope,
-    quota: (u32, u32),
-    limiter: Arc<DefaultDirectRateLimiter>,
-}
-
-/// The keys the server accepts, by hash.
-pub struct KeyCache {
-    inner: RwLock<Loaded>,
-}
-
-struct Loaded {
-    at: Instant,
-    by_hash: HashMap<[u8; 32], Arc<LiveKey>>,
-}
-
-impl KeyCache {
-    pub fn new(keys: Vec<ApiKeyRecord>) -> Self {
-        let cache = KeyCache {
-            inner: RwLock::new(Loaded {
-                at: Instant::now(),
-                by_hash: HashMap::new(),
-            }),
-        };
-        cache.replace(keys);
-        cache
-    }
-
-    /// Swap in a fresh list, keeping each unchanged key's rate limiter (and so its spent budget).
-    pub fn replace(&self, keys: Vec<ApiKeyRecord>) {
-        let mut w = self.inner.write().unwrap_or_else(|p| p.into_inner());
-        let old = std::mem::take(&mut w.by_hash);
-        for k in keys.into_iter().filter(|k| k.revoked_at.is_none()) {
-            let Some(scope) = k.scopes.iter().filter_map(|s| Scope::parse(s)).max() else {
-                continue;
-            };
-            let quota = (k.rate_per_sec.max(1), k.burst.max(1));
-            let limiter = match old.get(&k.hash) {
-                Some(o) if o.quota == quota => Arc::clone(&o.limiter),
-                _ => Arc::new(RateLimiter::direct(make_quota(quota))),
-            };
-            w.by_hash.insert(
-                k.hash,
-                Arc::new(LiveKey {
-                    id: k.id,
-                    scope,
-                    quota,
-                    limiter,
-                }),
-            );
-        }
-        w.at = Instant::now();
-    }
-
-    fn get(&self, hash: &[u8; 32]) -> (Option<Arc<LiveKey>>, Duration) {
-        let r = self.inner.read().unwrap_or_else(|p| p.into_inner());
-        (r.by_hash.get(hash).cloned(), r.at.elapsed())
-    }
-}
-
-fn make_quota((rate, burst): (u32, u32)) -> Quota {
-    let rate = NonZeroU32::new(rate).unwrap_or(NonZeroU32::MIN);
-    let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-    Quota::per_second(rate).allow_burst(burst)
 }
 
 fn bearer(req: &Request) -> Result<&str, ApiError> {

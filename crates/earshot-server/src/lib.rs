@@ -9,6 +9,7 @@
 //! or as background jobs. Every error is `application/problem+json` ([`problem`]).
 
 pub mod auth;
+mod keyring;
 mod openapi;
 pub mod page;
 pub mod problem;

@@ -1,7 +1,7 @@
 //! What every handler shares: the database (a pool of read connections and one writer), the keys, the
 //! configuration and the slots for background jobs.
 
-use crate::auth::KeyCache;
+use crate::keyring::KeyCache;
 use crate::problem::{ApiError, ApiResult};
 use crate::ServerConfig;
 use earshot_store::{ScoreRun, Store, TopicInfo};

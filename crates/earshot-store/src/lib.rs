@@ -6,10 +6,12 @@
 //! half-way is completed by simply running it again: committed batches are skipped row by row, and the
 //! batch that was in flight was never visible (SQLite's WAL journal guarantees that).
 
+mod columns;
 mod imports;
 mod jobs;
 mod keys;
 mod read;
+mod runs;
 mod schema;
 mod scores;
 mod stats;
@@ -21,7 +23,8 @@ pub use imports::{ImportLog, ImportProgress, ImportRecord, ImportStatus};
 pub use jobs::{JobRecord, JobStatus};
 pub use keys::{ApiKeyRecord, NewApiKey};
 pub use read::{InteractionRow, PostRow, TimeWindow};
-pub use scores::{AccountMatch, AccountName, NamedScore, ScoreRow, ScoreRun, COMPONENTS};
+pub use runs::ScoreRun;
+pub use scores::{AccountMatch, AccountName, NamedScore, ScoreRow, COMPONENTS};
 pub use stats::{KindCount, PlatformCount, Stats, TopAccount};
 pub use topics::{TopicInfo, TopicRun, TopicScoreRow, TopicScores, TOPIC_COMPONENTS};
 pub use triage::{

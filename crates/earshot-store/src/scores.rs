@@ -1,7 +1,10 @@
 //! Score runs: what `earshot score` computed, when, with which model, for `top`, `explain` and `history`.
 
+use crate::columns::{component_params, components_from};
+use crate::runs::ScoreRun;
 use crate::{Result, Store};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::types::ToSql;
+use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 
 /// The five components in stored column order.
 pub const COMPONENTS: [&str; 5] = [
@@ -59,70 +62,17 @@ pub struct NamedScore {
     pub name: AccountName,
 }
 
-/// What a run was: its model, window and population.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ScoreRun {
-    pub id: i64,
-    pub created_at: i64,
-    pub model_version: String,
-    #[serde(skip)]
-    pub model_json: String,
-    pub window_from: Option<i64>,
-    pub window_to: Option<i64>,
-    /// The latest interaction time in the run's window and platform when it ran: the end of its data.
-    /// `None` when no interaction was dated (edge lists without times). Runs stored before schema 7
-    /// have it estimated from the interactions dated no later than the run.
-    pub last_event: Option<i64>,
-    pub platform: Option<String>,
-    pub accounts: u64,
-    pub interactions: u64,
-    pub weights: [f64; 5],
-}
-
-impl ScoreRun {
-    /// The instant the run describes: its window's end (`--to`), else the latest event it read; only
-    /// a run over undated interactions falls back to when it ran.
-    pub fn as_of(&self) -> i64 {
-        self.window_to
-            .or(self.last_event)
-            .unwrap_or(self.created_at)
-    }
-}
-
-const RUN_COLUMNS: &str = "id, created_at, model_version, model_json, window_from, window_to, platform, accounts, interactions, weights, last_event";
 const SCORE_COLUMNS: &str =
     "account, overall, audience, audience_pct, amplification, amplification_pct, conversation, \
      conversation_pct, authority, authority_pct, reach, reach_pct, askers, askers_answered, authenticity, expected";
 
-fn run_from(r: &Row<'_>) -> rusqlite::Result<ScoreRun> {
-    let weights: String = r.get(9)?;
-    let parsed: Vec<f64> = serde_json::from_str(&weights).unwrap_or_default();
-    let mut w = [0.0; 5];
-    for (slot, v) in w.iter_mut().zip(parsed) {
-        *slot = v;
-    }
-    Ok(ScoreRun {
-        id: r.get(0)?,
-        created_at: r.get(1)?,
-        model_version: r.get(2)?,
-        model_json: r.get(3)?,
-        window_from: r.get(4)?,
-        window_to: r.get(5)?,
-        platform: r.get(6)?,
-        accounts: r.get::<_, i64>(7)? as u64,
-        interactions: r.get::<_, i64>(8)? as u64,
-        weights: w,
-        last_event: r.get(10)?,
-    })
-}
-
 fn score_from(r: &Row<'_>, offset: usize) -> rusqlite::Result<ScoreRow> {
-    let f = |i: usize| r.get::<_, f64>(offset + i);
+    let (raw, pct) = components_from(r, offset + 2)?;
     Ok(ScoreRow {
         account: r.get(offset)?,
-        overall: f(1)?,
-        raw: [f(2)?, f(4)?, f(6)?, f(8)?, f(10)?],
-        pct: [f(3)?, f(5)?, f(7)?, f(9)?, f(11)?],
+        overall: r.get(offset + 1)?,
+        raw,
+        pct,
         askers: r.get::<_, i64>(offset + 12)? as u32,
         askers_answered: r.get::<_, i64>(offset + 13)? as u32,
         authenticity: r.get(offset + 14)?,
@@ -155,24 +105,7 @@ impl Store {
         let path = self.path.clone();
         let e = |e| crate::sql_err(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
-        tx.execute(
-            "INSERT INTO score_runs (created_at, model_version, model_json, window_from, window_to, platform,
-                accounts, interactions, weights, last_event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                run.created_at,
-                run.model_version,
-                run.model_json,
-                run.window_from,
-                run.window_to,
-                run.platform,
-                run.accounts as i64,
-                run.interactions as i64,
-                serde_json::to_string(&run.weights).unwrap_or_else(|_| "[]".into()),
-                run.last_event,
-            ],
-        )
-        .map_err(e)?;
-        let id = tx.last_insert_rowid();
+        let id = crate::runs::insert(&tx, run).map_err(e)?;
         {
             let mut stmt = tx
                 .prepare(&format!(
@@ -180,25 +113,14 @@ impl Store {
                 ))
                 .map_err(e)?;
             for s in rows {
-                stmt.execute(params![
-                    id,
-                    s.account,
-                    s.overall,
-                    s.raw[0],
-                    s.pct[0],
-                    s.raw[1],
-                    s.pct[1],
-                    s.raw[2],
-                    s.pct[2],
-                    s.raw[3],
-                    s.pct[3],
-                    s.raw[4],
-                    s.pct[4],
-                    s.askers,
-                    s.askers_answered,
-                    s.authenticity,
-                    s.expected
-                ])
+                let head: [&dyn ToSql; 3] = [&id, &s.account, &s.overall];
+                let tail: [&dyn ToSql; 4] =
+                    [&s.askers, &s.askers_answered, &s.authenticity, &s.expected];
+                stmt.execute(params_from_iter(
+                    head.into_iter()
+                        .chain(component_params(&s.raw, &s.pct))
+                        .chain(tail),
+                ))
                 .map_err(e)?;
             }
         }
@@ -207,30 +129,6 @@ impl Store {
         }
         tx.commit().map_err(e)?;
         Ok(id)
-    }
-
-    /// A run by id, or the latest run when `id` is `None`.
-    pub fn score_run(&self, id: Option<i64>) -> Result<Option<ScoreRun>> {
-        let sql = match id {
-            Some(_) => format!("SELECT {RUN_COLUMNS} FROM score_runs WHERE id = ?1"),
-            None => format!(
-                "SELECT {RUN_COLUMNS} FROM score_runs WHERE ?1 IS NULL ORDER BY id DESC LIMIT 1"
-            ),
-        };
-        self.conn
-            .prepare_cached(&sql)
-            .and_then(|mut s| s.query_row(params![id], run_from).optional())
-            .map_err(|e| self.err(e))
-    }
-
-    /// Every run, oldest first.
-    pub fn score_runs(&self) -> Result<Vec<ScoreRun>> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {RUN_COLUMNS} FROM score_runs ORDER BY id"))
-            .map_err(|e| self.err(e))?;
-        let rows = stmt.query_map([], run_from).map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
     /// The `limit` best accounts of a run by `by` (`overall` or a component name), optionally of one
@@ -293,14 +191,6 @@ impl Store {
                 s.query_row(params![account], |r| name_from(r, 0))
                     .optional()
             })
-            .map_err(|e| self.err(e))
-    }
-
-    /// The latest run's id, if any run is stored.
-    pub fn latest_run_id(&self) -> Result<Option<i64>> {
-        self.conn
-            .prepare_cached("SELECT MAX(id) FROM score_runs")
-            .and_then(|mut s| s.query_row([], |r| r.get(0)))
             .map_err(|e| self.err(e))
     }
 

@@ -1,9 +1,11 @@
 //! Topic scores of a run (`earshot score --topics`): the taxonomy it used, its topics, and each
 //! account's scores within each topic, for `top --topic`, `explain --topic` and `history --topic`.
 
-use crate::scores::ScoreRun;
+use crate::columns::{component_params, components_from};
+use crate::runs::ScoreRun;
 use crate::{Result, Store};
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::types::ToSql;
+use rusqlite::{params, params_from_iter, OptionalExtension, Row, Transaction};
 
 /// The components a topic score has, in stored column order (reach has no topic form).
 pub const TOPIC_COMPONENTS: [&str; 4] = ["audience", "amplification", "conversation", "authority"];
@@ -66,17 +68,16 @@ const ROW_COLUMNS: &str = "topic, account, score, posts_about, reactions, audien
      amplification, amplification_pct, conversation, conversation_pct, authority, authority_pct";
 
 fn row_from(r: &Row<'_>, o: usize) -> rusqlite::Result<TopicScoreRow> {
-    let f = |i: usize| r.get::<_, f64>(o + i);
-    let raw = [f(5)?, f(7)?, f(9)?, f(11)?];
+    let (raw, pct) = components_from(r, o + 5)?;
     Ok(TopicScoreRow {
         topic: r.get::<_, i64>(o)? as u32,
         account: r.get(o + 1)?,
-        score: f(2)?,
+        score: r.get(o + 2)?,
         posts_about: r.get::<_, i64>(o + 3)? as u32,
         reactions: r.get::<_, i64>(o + 4)? as u32,
         listened: raw[0],
         raw,
-        pct: [f(6)?, f(8)?, f(10)?, f(12)?],
+        pct,
     })
 }
 
@@ -121,22 +122,17 @@ pub(crate) fn save(tx: &Transaction<'_>, run_id: i64, t: &TopicScores) -> rusqli
         "INSERT INTO topic_scores (run_id, {ROW_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
     ))?;
     for s in &t.rows {
-        stmt.execute(params![
-            run_id,
-            s.topic,
-            s.account,
-            s.score,
-            s.posts_about,
-            s.reactions,
-            s.raw[0],
-            s.pct[0],
-            s.raw[1],
-            s.pct[1],
-            s.raw[2],
-            s.pct[2],
-            s.raw[3],
-            s.pct[3],
-        ])?;
+        let head: [&dyn ToSql; 6] = [
+            &run_id,
+            &s.topic,
+            &s.account,
+            &s.score,
+            &s.posts_about,
+            &s.reactions,
+        ];
+        stmt.execute(params_from_iter(
+            head.into_iter().chain(component_params(&s.raw, &s.pct)),
+        ))?;
     }
     Ok(())
 }
@@ -293,7 +289,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scores::{ScoreRow, ScoreRun};
+    use crate::runs::ScoreRun;
+    use crate::scores::ScoreRow;
 
     fn run() -> ScoreRun {
         ScoreRun {

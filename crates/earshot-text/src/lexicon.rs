@@ -342,8 +342,8 @@ pub(crate) fn is_laughter(w: &str) -> bool {
 
 /// Padding that copied replies come wrapped in besides thanks and reactions: the nouns of stock
 /// compliments ("great *post*", "well *said*", "nice *thread*") and link calls-to-action ("*check*
-/// it *out* *here*", "more *info* *via*"). Used only by the copy detectors ([`crate::dup`],
-/// [`crate::copy`]), where a word that is padding must not count as something the replier added.
+/// it *out* *here*", "more *info* *via*"). Used only by the copy detectors (`dup.rs`, `copy.rs`),
+/// where a word that is padding must not count as something the replier added.
 pub(crate) fn is_padding(w: &str) -> bool {
     matches!(
         w,

@@ -89,7 +89,7 @@ impl Policy {
     }
 
     /// Check the policy before using it: a floor in (0, a year], a minimum window within the floor,
-    /// advances ≥ 0, probabilities and shares in range. [`crate::decide`] never panics on a policy that
+    /// advances ≥ 0, probabilities and shares in range. `decide()` never panics on a policy that
     /// fails this check, but its decisions then follow the clamped values, not the written ones.
     pub fn validate(&self) -> Result<(), PolicyError> {
         let bad = |field: &'static str, reason: String| Err(PolicyError::Invalid { field, reason });

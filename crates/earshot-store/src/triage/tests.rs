@@ -1,5 +1,6 @@
 use super::*;
-use crate::scores::{ScoreRow, ScoreRun};
+use crate::runs::ScoreRun;
+use crate::scores::ScoreRow;
 use earshot_model::{Account, AccountRef, Event};
 use serde_json::{json, Value};
 
