@@ -1,18 +1,25 @@
-//! A real `earshot serve` process on an ephemeral loopback port, and a small HTTP client for it.
+//! A real server on an ephemeral loopback port over a real SQLite file, started in this process with
+//! [`earshot_server::start`] (what `earshot serve` runs) on a background thread, and a small HTTP
+//! client for it.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
+use earshot_server::auth::Scope;
+use earshot_server::start::{run_announcing, Start};
+use earshot_server::ServerConfig;
+use earshot_store::Store;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
+/// A server running on a background thread of this process.
 pub struct Server {
-    child: Child,
     /// `http://127.0.0.1:PORT`
     pub base: String,
     pub db: PathBuf,
     agent: ureq::Agent,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<anyhow::Result<()>>>,
 }
 
 /// One response.
@@ -45,45 +52,60 @@ impl Reply {
     }
 }
 
+/// The configuration `earshot serve` starts with by default, on `db`: its flags' defaults.
+pub fn default_config(db: &Path) -> ServerConfig {
+    ServerConfig::new(db.to_path_buf())
+}
+
 impl Server {
-    /// Start `earshot serve` on `db` with extra arguments; waits until it prints its address.
-    pub fn start(db: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_earshot"))
-            .arg("--db")
-            .arg(db)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(extra)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("earshot serve starts");
-        let stdout = child.stdout.take().expect("stdout");
+    /// Start the server on `db` with the default configuration; waits until it announces its address.
+    pub fn start(db: &Path) -> Server {
+        Server::start_with(default_config(db))
+    }
+
+    /// Start the server with `config` on 127.0.0.1:0; waits until it announces its address (panics,
+    /// with the reason, when it cannot start).
+    pub fn start_with(config: ServerConfig) -> Server {
+        let db = config.db.clone();
+        let start = Start {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            // Two workers, as on the two-core machines the tests run on.
+            workers: Some(2),
+            quiet: true,
+            server: config,
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            if let Some(Ok(line)) = lines.next() {
-                let _ = tx.send(line);
-            }
-            for _ in lines {}
+        let thread = std::thread::spawn(move || {
+            run_announcing(
+                start,
+                async move {
+                    let _ = stopped.await;
+                },
+                move |addr| {
+                    let _ = tx.send(addr);
+                    Ok(())
+                },
+            )
         });
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the server prints its address within a minute");
-        let base = line
-            .strip_prefix("earshot: listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
+        let addr = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(addr) => addr,
+            Err(_) => match thread.join() {
+                Ok(Err(e)) => panic!("the server did not start: {e:#}"),
+                other => panic!("the server did not announce its address: {other:?}"),
+            },
+        };
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(120)))
             .build()
             .into();
         Server {
-            child,
-            base,
-            db: db.to_path_buf(),
+            base: format!("http://{addr}"),
+            db,
             agent,
+            stop: Some(stop),
+            thread: Some(thread),
         }
     }
 
@@ -145,49 +167,46 @@ impl Server {
         )
     }
 
-    /// Stop with SIGTERM and wait: the graceful path.
-    pub fn stop(mut self) -> std::process::ExitStatus {
-        #[cfg(unix)]
-        {
-            let _ = Command::new("kill")
-                .arg("-TERM")
-                .arg(self.child.id().to_string())
-                .status();
+    /// Stop the way Ctrl-C or SIGTERM stops `earshot serve` (its shutdown future completes) and wait:
+    /// the graceful path. What the start-up function returned.
+    pub fn stop(mut self) -> anyhow::Result<()> {
+        self.stop_and_join()
+    }
+
+    fn stop_and_join(&mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
         }
-        #[cfg(not(unix))]
-        let _ = self.child.kill();
-        self.child.wait().expect("the server exits")
+        match self.thread.take() {
+            Some(t) => t.join().expect("the server thread does not panic"),
+            None => Ok(()),
+        }
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.stop_and_join();
     }
 }
 
-/// Make a key with `earshot keys create` and return its token.
+/// Make a key as `earshot keys create --name test-SCOPE --scope SCOPE --rate RATE --burst BURST`
+/// does, and return its token.
 pub fn make_key(db: &Path, scope: &str, rate: u32, burst: u32) -> String {
-    let out = super::earshot(
-        db,
-        &[
-            "keys",
-            "create",
-            "--name",
-            &format!("test-{scope}"),
-            "--scope",
-            scope,
-            "--rate",
-            &rate.to_string(),
-            "--burst",
-            &burst.to_string(),
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
+    let scope_of = match scope {
+        "read" => Scope::Read,
+        "write" => Scope::Write,
+        "admin" => Scope::Admin,
+        other => panic!("no scope {other}"),
+    };
+    let mut store = Store::open(db).expect("the database opens");
+    let (token, _id) = earshot_server::routes::keys::create_key(
+        &mut store,
+        &format!("test-{scope}"),
+        scope_of,
+        rate,
+        burst,
+    )
+    .expect("the key is stored");
+    token
 }
