@@ -6,7 +6,8 @@
 //! rate limit (every endpoint but `/healthz`); a scope check per route group (read, write, admin); the
 //! handler. Handlers never touch SQL: they call the store on tokio's blocking pool ([`state::AppState`]).
 //! Long work (explanations, forecasts, plans) runs the use cases of `earshot-app` on the blocking pool
-//! or as background jobs. Every error is `application/problem+json` ([`problem`]).
+//! or as background jobs. Every error is `application/problem+json` ([`problem`]). [`start`] runs the
+//! whole server as `earshot serve` does: runtime, socket, announcement and graceful stop.
 
 pub mod auth;
 mod keyring;
@@ -14,6 +15,7 @@ mod openapi;
 pub mod page;
 pub mod problem;
 pub mod routes;
+pub mod start;
 pub mod state;
 
 pub use openapi::openapi_json;

@@ -2,11 +2,11 @@
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
 use earshot_app::error::UsageError;
+use earshot_server::start::Start;
 use earshot_server::ServerConfig;
-use std::io::Write;
 use std::net::SocketAddr;
 
 /// Serve the HTTP API over the database: account lookup, explanations, history, top lists, bulk
@@ -104,59 +104,12 @@ pub fn run_serve(cli: &Ctx, args: &ServeArgs) -> Result<Exit> {
         .triage_policy
         .validate()
         .map_err(|e| UsageError(format!("the triage policy: {e}")))?;
-    let mut rt = tokio::runtime::Builder::new_multi_thread();
-    if let Some(w) = args.workers {
-        rt.worker_threads(w.max(1));
-    }
-    let rt = rt
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.listen)
-            .await
-            .with_context(|| format!("listening on {}", args.listen))?;
-        let addr = listener.local_addr()?;
-        let ready = earshot_server::open(config)
-            .await
-            .with_context(|| format!("opening {}", cli.db.display()))?;
-        if !addr.ip().is_loopback() && !cli.quiet {
-            eprintln!("warning: listening on {addr}, beyond this machine; use TLS in front of it");
-        }
-        // The address on stdout, flushed, so scripts and tests can find a port chosen with :0.
-        println!("earshot: listening on http://{addr}");
-        std::io::stdout().flush()?;
-        tracing::info!(%addr, db = %cli.db.display(), "serving");
-        ready
-            .serve(listener, shutdown_signal())
-            .await
-            .with_context(|| format!("serving {}", cli.db.display()))?;
-        tracing::info!("stopped");
-        Ok::<_, anyhow::Error>(())
-    })?;
-    // A forecast or plan still computing has been marked failed; do not wait for its thread.
-    rt.shutdown_timeout(std::time::Duration::from_secs(1));
+    let start = Start {
+        listen: args.listen,
+        workers: args.workers,
+        quiet: cli.quiet,
+        server: config,
+    };
+    earshot_server::start::run(start, earshot_server::start::ctrl_c_or_term())?;
     Ok(Exit::Ok)
-}
-
-/// Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
 }

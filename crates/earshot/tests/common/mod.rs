@@ -120,4 +120,3 @@ pub fn generated_db(dir: &Path, db: &Path, seed: u64) -> (serde_json::Value, ser
     assert_eq!(code, 0, "{report}");
     (summary, report)
 }
-pub mod server;

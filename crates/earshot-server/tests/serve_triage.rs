@@ -2,8 +2,9 @@
 //! influence only bring it earlier, nothing is dropped, and every decision is in the audit log.
 
 mod common;
-use common::server::{make_key, Server};
+use common::server::{default_config, make_key, Server};
 use common::*;
+use earshot_server::ServerConfig;
 use serde_json::{json, Value};
 
 const T0: i64 = 1_700_000_000;
@@ -17,15 +18,17 @@ struct Fixture {
     star: String,
 }
 
-fn fixture(extra: &[&str]) -> Fixture {
+/// `configure` changes the default configuration as `earshot serve`'s flags would.
+fn fixture(configure: impl FnOnce(&mut ServerConfig)) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("triage.db");
     generated_db(dir.path(), &db, 4);
-    let (code, out) = earshot_json(&db, &["score"]);
-    assert_eq!(code, 0, "{out}");
+    score(&db, None);
     let read = make_key(&db, "read", 1000, 1000);
     let write = make_key(&db, "write", 1000, 1000);
-    let server = Server::start(&db, extra);
+    let mut config = default_config(&db);
+    configure(&mut config);
+    let server = Server::start_with(config);
     let top = server.get("/v1/top?limit=1", &read).json();
     let star = top["items"][0]["handle"].as_str().unwrap().to_string();
     Fixture {
@@ -43,7 +46,7 @@ fn msg(id: &str, author: &str, text: &str, at: i64) -> Value {
 
 #[test]
 fn every_message_is_due_within_the_floor_and_urgency_comes_first() {
-    let f = fixture(&[]);
+    let f = fixture(|_| {});
     let s = &f.server;
     let angry =
         "This is the worst service ever, my bag is lost and nobody answers. Where is my refund?";
@@ -185,7 +188,12 @@ fn every_message_is_due_within_the_floor_and_urgency_comes_first() {
 
 #[test]
 fn bad_triage_requests_are_problems_and_store_nothing() {
-    let f = fixture(&["--triage-floor", "2h", "--triage-min-window", "10m"]);
+    // --triage-floor 2h --triage-min-window 10m
+    let f = fixture(|c| {
+        c.triage_policy.floor_secs = earshot_triage::parse_duration("2h").unwrap();
+        c.triage_policy.min_window_secs = earshot_triage::parse_duration("10m").unwrap();
+        c.triage_policy.validate().unwrap();
+    });
     let s = &f.server;
     let post = |body: &Value| s.post_json("/v1/triage/messages", &f.write, body);
     post(&json!({"messages": []})).problem(422);

@@ -1,9 +1,12 @@
-//! `earshot serve` end to end: a real server process on an ephemeral loopback port over a real database
-//! file, exercised endpoint by endpoint, with auth failures, limits, bad JSON and oversize bodies.
+//! The server end to end: a real server (started in this process as `earshot serve` starts it) on an
+//! ephemeral loopback port over a real database file, exercised endpoint by endpoint, with auth
+//! failures, limits, bad JSON and oversize bodies.
 
 mod common;
-use common::server::{make_key, Server};
+use common::server::{default_config, make_key, Server};
 use common::*;
+use earshot_server::start::{run_announcing, Start};
+use earshot_server::ServerConfig;
 use serde_json::json;
 
 /// A scored synthetic database with keys of each scope.
@@ -15,16 +18,18 @@ struct Fixture {
     admin: String,
 }
 
-fn fixture(extra: &[&str]) -> Fixture {
+/// `configure` changes the default configuration as `earshot serve`'s flags would.
+fn fixture(configure: impl FnOnce(&mut ServerConfig)) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("api.db");
     generated_db(dir.path(), &db, 3);
-    let (code, out) = earshot_json(&db, &["score"]);
-    assert_eq!(code, 0, "{out}");
+    score(&db, None);
     let read = make_key(&db, "read", 1000, 1000);
     let write = make_key(&db, "write", 1000, 1000);
     let admin = make_key(&db, "admin", 1000, 1000);
-    let server = Server::start(&db, extra);
+    let mut config = default_config(&db);
+    configure(&mut config);
+    let server = Server::start_with(config);
     Fixture {
         _dir: dir,
         server,
@@ -36,7 +41,7 @@ fn fixture(extra: &[&str]) -> Fixture {
 
 #[test]
 fn health_needs_no_key_and_everything_else_does() {
-    let f = fixture(&[]);
+    let f = fixture(|_| {});
     let s = &f.server;
     let h = s.request("GET", "/healthz", None, None);
     assert_eq!(h.status, 200);
@@ -78,7 +83,7 @@ fn health_needs_no_key_and_everything_else_does() {
 
 #[test]
 fn lookup_history_top_and_pagination() {
-    let f = fixture(&[]);
+    let f = fixture(|_| {});
     let s = &f.server;
     let top = s.get("/v1/top?limit=5", &f.read);
     assert_eq!(top.status, 200, "{}", top.body);
@@ -186,8 +191,7 @@ fn lookup_history_top_and_pagination() {
         .get(&format!("/v1/accounts/synthetic/{handle}/history"), &f.read)
         .json();
     assert_eq!(h["items"].as_array().unwrap().len(), 1);
-    let (code, _) = earshot_json(&s.db, &["score", "--to", "2024-01-15"]);
-    assert_eq!(code, 0);
+    score(&s.db, Some("2024-01-15"));
     let h = s
         .get(
             &format!("/v1/accounts/synthetic/{handle}/history?limit=1"),
@@ -209,7 +213,7 @@ fn lookup_history_top_and_pagination() {
 
 #[test]
 fn enrichment_keeps_order_and_lists_the_unknown() {
-    let f = fixture(&[]);
+    let f = fixture(|_| {});
     let s = &f.server;
     let top = s.get("/v1/top?limit=3", &f.read).json();
     let handles: Vec<String> = top["items"]
@@ -303,7 +307,7 @@ fn enrichment_keeps_order_and_lists_the_unknown() {
 
 #[test]
 fn events_are_validated_per_line_and_idempotent() {
-    let f = fixture(&[]);
+    let f = fixture(|_| {});
     let s = &f.server;
     let good = [
         json!({"type": "account", "platform": "crm", "ext_id": "1", "handle": "Ann"}),
@@ -372,7 +376,8 @@ fn events_are_validated_per_line_and_idempotent() {
 
 #[test]
 fn limits_rate_and_body_size() {
-    let f = fixture(&["--max-body-mib", "1"]);
+    // --max-body-mib 1
+    let f = fixture(|c| c.max_body_bytes = 1 << 20);
     let s = &f.server;
     // Over the body limit: 413, and nothing is stored.
     let mut big = String::new();
@@ -424,7 +429,7 @@ fn limits_rate_and_body_size() {
 
 #[test]
 fn keys_over_the_api_and_revocation() {
-    let f = fixture(&[]);
+    let f = fixture(|_| {});
     let s = &f.server;
     let r = s.post_json(
         "/v1/keys",
@@ -468,7 +473,7 @@ fn keys_over_the_api_and_revocation() {
 
 #[test]
 fn openapi_document_and_reference_page() {
-    let f = fixture(&[]);
+    let f = fixture(|_| {});
     let s = &f.server;
     let doc = s.get("/openapi.json", &f.read);
     assert_eq!(doc.status, 200);
@@ -519,22 +524,19 @@ fn openapi_document_and_reference_page() {
         "{}",
         &page.body[..page.body.len().min(200)]
     );
-    // The same document without a server.
-    let out = earshot(&s.db, &["serve", "--openapi"]);
-    assert!(out.status.success());
-    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The same document without a server (what `earshot serve --openapi` prints).
+    let printed: serde_json::Value = serde_json::from_str(&earshot_server::openapi_json()).unwrap();
     assert_eq!(printed["paths"].as_object().unwrap().len(), paths.len());
 }
 
 #[test]
 fn public_docs_and_graceful_stop() {
-    let f = fixture(&["--public-docs"]);
+    let f = fixture(|c| c.public_docs = true);
     let s = &f.server;
     assert_eq!(s.request("GET", "/openapi.json", None, None).status, 200);
     // Data still needs a key.
     s.request("GET", "/v1/top", None, None).problem(401);
-    let status = f.server.stop();
-    assert!(status.success(), "{status:?}");
+    f.server.stop().expect("a graceful stop");
 }
 
 #[test]
@@ -542,23 +544,33 @@ fn a_database_held_exclusively_is_refused_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("held.db");
     make_key(&db, "read", 100, 200);
-    // Another process (an import started before the server) holds the file exclusively.
+    // Another connection holds the file exclusively, as an import started before the server would.
     let holder = rusqlite::Connection::open(&db).unwrap();
     holder
         .pragma_update(None, "locking_mode", "EXCLUSIVE")
         .unwrap();
     holder.execute_batch("BEGIN EXCLUSIVE; COMMIT;").unwrap();
-    let out = earshot(&db, &["serve", "--listen", "127.0.0.1:0"]);
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
-    let err = String::from_utf8_lossy(&out.stderr);
+    let mut announced = false;
+    let start = Start {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        workers: Some(2),
+        quiet: true,
+        server: default_config(&db),
+    };
+    let err = run_announcing(start, async {}, |_| {
+        announced = true;
+        Ok(())
+    })
+    .expect_err("a held database is refused");
+    let err = format!("{err:#}");
     assert!(
         err.contains("another process holds") && err.contains("held.db"),
         "{err}"
     );
     // Not announced as listening: nothing would have answered.
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("listening"));
+    assert!(!announced);
     drop(holder);
     // Released, the same database serves.
-    let s = Server::start(&db, &[]);
+    let s = Server::start(&db);
     assert_eq!(s.request("GET", "/healthz", None, None).status, 200);
 }
