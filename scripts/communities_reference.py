@@ -26,7 +26,6 @@ Exits 1 if a metric check fails, or if earshot's mean NMI over the seeds is belo
 --max-gap below networkx's. Needs: pip install networkx (scikit-learn, when present, cross-checks NMI).
 """
 import argparse
-import gzip
 import json
 import math
 import os
@@ -38,30 +37,24 @@ import time
 from collections import Counter
 
 import networkx as nx
+from snap_edges import snap_edges
 
 
 def read_graph(path):
     """Undirected graph from a SNAP-style edge list: both directions summed, self-loops dropped, nodes in
     order of first appearance (as earshot numbers them)."""
-    opener = gzip.open if path.endswith(".gz") else open
     graph = nx.Graph()
     lines = self_loops = 0
-    with opener(path, "rt") as f:
-        for line in f:
-            if not line.strip() or line.startswith("#"):
-                continue
-            parts = line.split()
-            u, v = parts[0], parts[1]
-            w = float(parts[2]) if len(parts) > 2 else 1.0
-            lines += 1
-            graph.add_node(u)
-            graph.add_node(v)
-            if u == v:
-                self_loops += 1
-            elif graph.has_edge(u, v):
-                graph[u][v]["weight"] += w
-            else:
-                graph.add_edge(u, v, weight=w)
+    for u, v, w in snap_edges(path):
+        lines += 1
+        graph.add_node(u)
+        graph.add_node(v)
+        if u == v:
+            self_loops += 1
+        elif graph.has_edge(u, v):
+            graph[u][v]["weight"] += w
+        else:
+            graph.add_edge(u, v, weight=w)
     return graph, lines, self_loops
 
 

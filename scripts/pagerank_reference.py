@@ -22,7 +22,6 @@ Topic-sensitive authority (personalised PageRank) is checked the same way with a
 Needs: pip install networkx scipy
 """
 import argparse
-import gzip
 import os
 import random
 import subprocess
@@ -31,23 +30,17 @@ import tempfile
 import time
 
 import networkx as nx
+from snap_edges import snap_edges
 
 
 def read_graph(path, weighted):
     """Directed graph from a SNAP-style edge list; repeated edges add their weights (as earshot merges them)."""
-    opener = gzip.open if path.endswith(".gz") else open
     graph = nx.DiGraph()
-    with opener(path, "rt") as f:
-        for line in f:
-            if not line.strip() or line.startswith("#"):
-                continue
-            parts = line.split()
-            u, v = parts[0], parts[1]
-            w = float(parts[2]) if weighted and len(parts) > 2 else 1.0
-            if graph.has_edge(u, v):
-                graph[u][v]["weight"] += w
-            else:
-                graph.add_edge(u, v, weight=w)
+    for u, v, w in snap_edges(path, weighted):
+        if graph.has_edge(u, v):
+            graph[u][v]["weight"] += w
+        else:
+            graph.add_edge(u, v, weight=w)
     return graph
 
 

@@ -146,7 +146,7 @@ pub fn sample_spread(
     )
 }
 
-/// [`sample_spread`], or [`sample_spread_within`] when `audience` is given (slot `i` is simulation
+/// [`sample_spread`], or its count inside `audience` when one is given (slot `i` is simulation
 /// `i`'s count of activated nodes, or of those inside `audience`), telling `progress` the share of the
 /// simulations finished as chunks of them finish. The samples are exactly theirs.
 #[allow(clippy::too_many_arguments)]
@@ -270,22 +270,8 @@ pub fn estimate_spread_within(
     seed: u64,
     threads: usize,
 ) -> Result<SpreadEstimate, DiffusionError> {
-    let samples = sample_spread_within(g, model, seeds, audience, simulations, seed, threads)?;
-    SpreadEstimate::from_samples(model, samples)
-}
-
-/// [`sample_spread`] counting only activated nodes inside `audience`: slot `i` is simulation `i`'s
-/// reach inside it, drawn exactly as [`sample_spread`] draws simulation `i`.
-pub fn sample_spread_within(
-    g: &DiffusionGraph,
-    model: Model,
-    seeds: &[u32],
-    audience: &[bool],
-    simulations: usize,
-    seed: u64,
-    threads: usize,
-) -> Result<Vec<u32>, DiffusionError> {
-    sample_spread_reporting(
+    // Simulation `i` is drawn exactly as `sample_spread` draws it; only its count is inside `audience`.
+    let samples = sample_spread_reporting(
         g,
         model,
         seeds,
@@ -294,7 +280,8 @@ pub fn sample_spread_within(
         seed,
         threads,
         &no_progress,
-    )
+    )?;
+    SpreadEstimate::from_samples(model, samples)
 }
 
 #[cfg(test)]

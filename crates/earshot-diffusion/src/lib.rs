@@ -57,7 +57,7 @@ mod threads;
 pub use celf::{celf, CelfOptions, CelfResult, MAX_CELF_NODES};
 pub use estimate::{
     estimate_spread, estimate_spread_within, sample_spread, sample_spread_reporting,
-    sample_spread_within, simulation_rng, ProgressHook, SpreadEstimate,
+    simulation_rng, ProgressHook, SpreadEstimate,
 };
 pub use exact::{exact_spread_ic, exact_spread_lt, MAX_EXACT_NODES, MAX_WORLDS};
 pub use forecast::{
