@@ -1,14 +1,14 @@
 //! `earshot redteam`: attack the scores the way influence was gamed, and measure how far each attack
 //! moves its target, beside a control of real reactions that should move it. The attacks and the
-//! measuring are `earshot_app::redteam`'s; this is the command line and the text.
+//! measuring are `earshot_app::redteam`'s, the text `earshot_print::redteam`'s; this is the command line.
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
-use crate::output::print_json;
+use crate::output::print_report;
 use anyhow::Result;
 use clap::Args;
 use earshot_app::error::FieldStyle;
-use earshot_app::redteam::{measure_attacks, Attack, RedteamReport, RedteamRequest};
+use earshot_app::redteam::{measure_attacks, RedteamRequest};
 
 /// Inject the classic ways of gaming influence scores into the stored data (in memory: the database is
 /// never written) and report how much each moves a target's overall score.
@@ -67,56 +67,6 @@ pub fn run(cli: &Ctx, args: &RedteamArgs) -> Result<Exit> {
             eprintln!("{note}");
         }
     })?;
-    if cli.json {
-        print_json(&report)?;
-    } else {
-        print_text(&report);
-    }
+    print_report(cli.json, &report, earshot_print::redteam::report)?;
     Ok(Exit::Ok)
-}
-
-/// The report as a table of score changes, target by attack, and the burst rule's ablation under it.
-fn print_text(report: &RedteamReport) {
-    println!(
-        "score change of each target (model {}, trust {}); attacks should move a score by at most 2 points, the control by at least 5 at the 50th percentile\n",
-        report.model_version, report.trust_model
-    );
-    println!(
-        "bought-follower profiles drawn like attack (a)'s weigh {:.3} on average (1 − 2p, floored at 0)",
-        report.fake_account_mean_authenticity
-    );
-    println!(
-        "dressed-up fakes drawn like attack (a2)'s weigh {:.3} on average; {:.0}% of them are doubtful (under {})\n",
-        report.dressed_up_mean_authenticity,
-        report.dressed_up_doubtful_share * 100.0,
-        report.doubtful_below
-    );
-    print!("  {:<10} {:<24} {:>7}", "target", "account", "score");
-    for a in Attack::ALL {
-        print!(" {:>18}", a.label());
-    }
-    println!();
-    for r in &report.targets {
-        print!("  p{:<9} {:<24} {:>7.1}", r.percentile, r.name, r.score);
-        for o in &r.outcomes {
-            print!(" {:>+18.1}", o.change);
-        }
-        println!();
-    }
-    let ablation: Vec<String> = report
-        .targets
-        .iter()
-        .flat_map(|r| {
-            r.outcomes.iter().filter_map(move |o| {
-                o.change_without_bursts
-                    .map(|c| format!("{} on p{}: {c:+.1}", o.attack.label(), r.percentile))
-            })
-        })
-        .collect();
-    if !ablation.is_empty() {
-        println!(
-            "\nwithout the burst rule (doubtful new reactors arriving together earn nothing), the changes would have been: {}",
-            ablation.join("; ")
-        );
-    }
 }

@@ -1,14 +1,14 @@
 //! `earshot sentiment`: classify text, print the model, fit it, and measure it against plain VADER.
-//! Only the arguments and the text: the use cases are `earshot_app::sentiment`'s.
+//! Only the arguments: the use cases are `earshot_app::sentiment`'s, the text
+//! `earshot_print::sentiment`'s.
 
 use crate::ctx::{texts_or_stdin, Ctx};
 use crate::exit::Exit;
-use crate::output::print_json;
+use crate::output::print_report;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use earshot_app::error::FieldStyle;
 use earshot_app::sentiment::{self, evaluate, load_model, save_model, TrainRequest};
-use earshot_sentiment::FEATURES;
 use std::path::PathBuf;
 
 /// Sentiment of social text: negative, neutral or positive, as probabilities with the evidence.
@@ -105,34 +105,7 @@ fn classify(cli: &Ctx, args: &ClassifyArgs) -> Result<Exit> {
     let model = load_model(args.model.model.as_deref())?;
     let texts = texts_or_stdin(&args.texts, "reading texts from standard input")?;
     for c in sentiment::classify(&model, &texts, args.explain) {
-        if cli.json {
-            print_json(&c)?;
-            continue;
-        }
-        let [neg, neu, pos] = [
-            c.probabilities.negative,
-            c.probabilities.neutral,
-            c.probabilities.positive,
-        ];
-        println!(
-            "{:<8} neg {neg:.2} neu {neu:.2} pos {pos:.2}  {}",
-            c.polarity.name(),
-            c.text
-        );
-        let Some(features) = &c.features else {
-            continue;
-        };
-        println!(
-            "    {:<16} {:>8}  {:>8} {:>8} {:>8}",
-            "feature", "value", "→neg", "→neu", "→pos"
-        );
-        for f in features {
-            let [n, u, p] = f.log_odds;
-            println!(
-                "    {:<16} {:>8.3}  {n:>+8.3} {u:>+8.3} {p:>+8.3}",
-                f.feature, f.value
-            );
-        }
+        print_report(cli.json, &c, earshot_print::sentiment::classification)?;
     }
     Ok(Exit::Ok)
 }
@@ -143,24 +116,7 @@ fn show(cli: &Ctx, args: &ModelArg) -> Result<Exit> {
         println!("{}", serde_json::to_string_pretty(&model)?);
         return Ok(Exit::Ok);
     }
-    println!(
-        "sentiment model {} (trained on {}; L2 {}): log-odds per standard deviation of each feature",
-        model.version, model.trained_on, model.l2
-    );
-    println!(
-        "  {:<16} {:>8} {:>8} {:>8}  meaning",
-        "feature", "neg", "neu", "pos"
-    );
-    let rows = FEATURES.iter().copied();
-    for (j, (name, meaning)) in rows.chain([("(bias)", "")]).enumerate() {
-        let w = |c: usize| model.weights[c][j];
-        let line = format!("  {name:<16} {:>+8.3} {:>+8.3} {:>+8.3}", w(0), w(1), w(2));
-        if meaning.is_empty() {
-            println!("{line}");
-        } else {
-            println!("{line}  {meaning}");
-        }
-    }
+    earshot_print::sentiment::model(&mut std::io::stdout().lock(), &model)?;
     Ok(Exit::Ok)
 }
 
@@ -182,32 +138,6 @@ fn train(cli: &Ctx, args: &TrainArgs) -> Result<Exit> {
 fn eval(cli: &Ctx, args: &EvalArgs) -> Result<Exit> {
     let model = load_model(args.model.model.as_deref())?;
     let report = evaluate(&model, &args.data)?;
-    if cli.json {
-        print_json(&report)?;
-        return Ok(Exit::Ok);
-    }
-    println!(
-        "sentiment, 3-class macro-F1: earshot ({}) vs plain VADER (vader_sentiment crate, ±0.05)\n",
-        report.model
-    );
-    println!(
-        "  {:<26} {:>6} {:>8} {:>8} {:>7}   per class (neg/neu/pos) earshot | VADER",
-        "set", "texts", "earshot", "VADER", "lead"
-    );
-    let per = |f1: &[f64; 3]| f1.map(|x| format!("{x:.3}")).join("/");
-    for r in &report.sets {
-        // The count is not padded: the table always printed it so (it was a JSON number, which
-        // ignores the width).
-        println!(
-            "  {:<26} {} {:>8.4} {:>8.4} {:>+7.4}   {} | {}",
-            r.set,
-            r.texts,
-            r.earshot_macro_f1,
-            r.vader_macro_f1,
-            r.lead,
-            per(&r.earshot_f1_per_class),
-            per(&r.vader_f1_per_class)
-        );
-    }
+    print_report(cli.json, &report, earshot_print::sentiment::eval)?;
     Ok(Exit::Ok)
 }

@@ -1,9 +1,9 @@
-//! `earshot topics`: find topics in posts, and say which topics a post belongs to. Only the arguments
-//! and the text: the use cases are `earshot_app::topics`'s (`posts`, `discover`, `matching`).
+//! `earshot topics`: find topics in posts, and say which topics a post belongs to. Only the arguments:
+//! the use cases are `earshot_app::topics`'s (`posts`, `discover`, `matching`), the text
+//! `earshot_print::topics`'s.
 
 use crate::ctx::{texts_or_stdin, Ctx};
 use crate::exit::Exit;
-use crate::output::one_line;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use earshot_app::error::FieldStyle;
@@ -147,23 +147,7 @@ fn run_discover(cli: &Ctx, args: &DiscoverArgs) -> Result<Exit> {
         println!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(Exit::Ok);
     }
-    println!(
-        "{} topics in {} posts from {}; {} posts ({:.1}%) assigned; vocabulary {} terms, {} links",
-        report.topics.len(),
-        report.posts,
-        report.source,
-        report.assigned,
-        100.0 * report.assigned as f64 / report.posts as f64,
-        report.vocabulary,
-        report.links
-    );
-    for t in &report.topics {
-        println!("\n{}  \"{}\"  {} posts", t.key, t.label, t.posts);
-        println!("  terms: {}", t.terms.join(", "));
-        for text in &t.examples {
-            println!("  e.g. {}", one_line(text, 140));
-        }
-    }
+    earshot_print::topics::discovery(&mut std::io::stdout().lock(), &report)?;
     if let Some(out) = &args.out {
         eprintln!("wrote the taxonomy to {}", out.display());
     }
@@ -180,23 +164,7 @@ fn run_match(cli: &Ctx, args: &MatchArgs) -> Result<Exit> {
             writeln!(out, "{}", serde_json::to_string(&m)?)?;
             continue;
         }
-        let t: Vec<String> = m
-            .topics
-            .iter()
-            .map(|t| format!("{} ({})", t.key, t.terms.join(", ")))
-            .collect();
-        let topics = if t.is_empty() {
-            "-".to_owned()
-        } else {
-            t.join("; ")
-        };
-        let s = m.sentiment.map(|s| format!("\t{s}")).unwrap_or_default();
-        writeln!(
-            out,
-            "{}\t{topics}{s}\t{}",
-            m.language,
-            one_line(&m.text, 100)
-        )?;
+        earshot_print::topics::matched(&mut out, &m)?;
     }
     Ok(Exit::Ok)
 }

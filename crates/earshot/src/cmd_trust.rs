@@ -1,6 +1,6 @@
 //! `earshot trust`: the authenticity model — train it on labelled accounts, evaluate it beside the press
-//! rule set, print it, explain one account's probability, and weigh every account. Only the arguments
-//! and the text: the use cases are `earshot_app::trust`'s.
+//! rule set, print it, explain one account's probability, and weigh every account. Only the arguments:
+//! the use cases are `earshot_app::trust`'s, the text `earshot_print::trust`'s.
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
@@ -9,12 +9,10 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use earshot_app::error::FieldStyle;
 use earshot_app::trust::{
-    evaluate, explain_account, features_by_weight, load_model, save_model, scan, train, EvalReport,
-    EvalRequest, ExplainRequest, Labels, ModelKind, ScanReport, ScanRequest, TrainRequest,
-    TrustExplanation,
+    evaluate, explain_account, load_model, save_model, scan, train, EvalRequest, ExplainRequest,
+    Labels, ModelKind, ScanRequest, TrainRequest,
 };
 use earshot_store::TimeWindow;
-use earshot_trust::{Classifier, Metrics, TrustModel};
 use std::path::PathBuf;
 
 /// How likely accounts are automated or fake: a transparent model (logistic regression over named
@@ -213,96 +211,17 @@ fn run_train(cli: &Ctx, args: &TrainArgs) -> Result<Exit> {
     if cli.json {
         print_model_json(&report.model)?;
     } else {
-        println!("wrote {} ({})", args.out.display(), report.model.about);
-        print_model(&report.model);
+        earshot_print::trust::trained(&mut std::io::stdout().lock(), &args.out, &report.model)?;
     }
     Ok(Exit::Ok)
-}
-
-fn print_model(m: &TrustModel) {
-    let (what, column) = match &m.classifier {
-        Classifier::Logistic { intercept, l2 } => (
-            format!(
-                "logistic regression (L2 {l2}), intercept {intercept:+.3} log-odds; weights are log-odds per standard deviation"
-            ),
-            "weight",
-        ),
-        Classifier::BoostedTrees { params, ensemble } => (
-            format!(
-                "{} boosted trees of depth {} (learning rate {}); importance is each feature's share of the split gain",
-                ensemble.trees.len(),
-                params.max_depth,
-                params.learning_rate
-            ),
-            "importance",
-        ),
-    };
-    println!("\nmodel {}: {what}", m.version);
-    println!(
-        "  {:<18} {:>10} {:>9} {:>9}  meaning",
-        "feature", column, "coverage", "mean"
-    );
-    for (f, meaning) in features_by_weight(m) {
-        println!(
-            "  {:<18} {:>+10.3} {:>8.0}% {:>9.3}  {}",
-            f.name,
-            f.weight,
-            100.0 * f.coverage,
-            f.mean,
-            meaning
-        );
-    }
-}
-
-/// The header of the table [`metric_row`] prints, in its column widths.
-fn metric_header() {
-    println!(
-        "  {:<44} {:>6} {:>9} {:>7} {:>7} {:>8} {:>7}",
-        "predictor", "n", "precision", "recall", "F1", "accuracy", "AUC"
-    );
-}
-
-fn metric_row(name: &str, m: &Metrics) {
-    println!(
-        "  {:<44} {:>6} {:>9.4} {:>7.4} {:>7.4} {:>8.4} {:>7.4}",
-        name, m.n, m.precision, m.recall, m.f1, m.accuracy, m.auc
-    );
 }
 
 fn run_eval(cli: &Ctx, args: &EvalArgs) -> Result<Exit> {
     let req = args.request();
     req.check()?;
     let report = evaluate(&cli.open_store()?, &req, &note_unless(cli.quiet))?;
-    print_report(cli.json, &report, print_eval)?;
+    print_report(cli.json, &report, earshot_print::trust::eval)?;
     Ok(Exit::Ok)
-}
-
-fn print_eval(report: &EvalReport) {
-    metric_header();
-    for p in &report.platforms {
-        println!(
-            "{}: {} labelled accounts ({} automated or fake; {} exact duplicates dropped)",
-            p.platform, p.accounts, p.automated_or_fake, p.duplicates_dropped
-        );
-        for cv in &p.cross_validation {
-            metric_row(
-                &format!("{}, {}-fold cross-validated", cv.classifier, cv.folds),
-                &cv.model,
-            );
-        }
-        if let Some(r) = &p.rules {
-            metric_row("press rules (fails over half the checks)", r);
-        }
-    }
-    for t in &report.transfer {
-        metric_row(
-            &format!(
-                "{} trained on {}, tested on {}",
-                report.transfer_classifier, t.train, t.test
-            ),
-            &t.metrics,
-        );
-    }
 }
 
 fn run_show(cli: &Ctx, args: &ShowArgs) -> Result<Exit> {
@@ -310,8 +229,7 @@ fn run_show(cli: &Ctx, args: &ShowArgs) -> Result<Exit> {
     if cli.json {
         print_model_json(&m)?;
     } else {
-        println!("{}", m.about);
-        print_model(&m);
+        earshot_print::trust::shown(&mut std::io::stdout().lock(), &m)?;
     }
     Ok(Exit::Ok)
 }
@@ -323,61 +241,13 @@ fn run_explain(cli: &Ctx, args: &TrustExplainArgs) -> Result<Exit> {
     if cli.json {
         print_model_json(&ex.assessment)?;
     } else {
-        print_explanation(&ex);
+        earshot_print::trust::explanation(&mut std::io::stdout().lock(), &ex)?;
     }
     Ok(Exit::Ok)
-}
-
-fn print_explanation(ex: &TrustExplanation) {
-    let s = &ex.assessment;
-    println!(
-        "{}:{} — probability automated or fake {:.3} (model {})",
-        ex.platform, ex.name, s.probability, s.model_version
-    );
-    println!(
-        "\n  {:<18} {:>10} {:>9}  meaning",
-        "feature", "value", "log-odds"
-    );
-    println!(
-        "  {:<18} {:>10} {:>+9.3}  the model's baseline",
-        "(intercept)", "", s.base_log_odds
-    );
-    for c in &s.contributions {
-        let value = c.value.map_or("unknown".to_string(), |v| format!("{v:.3}"));
-        println!(
-            "  {:<18} {:>10} {:>+9.3}  {}",
-            c.feature, value, c.log_odds, c.meaning
-        );
-    }
-    if let Some(label) = &ex.label {
-        println!("\n(the data labels this account {label:?}; labels never feed the probability)");
-    }
 }
 
 fn run_scan(cli: &Ctx, args: &ScanArgs) -> Result<Exit> {
     let report = scan(&cli.open_store()?, &args.request())?;
-    print_report(cli.json, &report, print_scan)?;
+    print_report(cli.json, &report, earshot_print::trust::scan)?;
     Ok(Exit::Ok)
-}
-
-fn print_scan(report: &ScanReport) {
-    println!(
-        "{} accounts ({} with a profile the model reads, {} interactions) assessed in {:.2} s with {}:",
-        report.accounts, report.with_profile, report.interactions, report.seconds, report.trust_model
-    );
-    println!(
-        "  {} weigh 0 (more likely fake than not, trading reactions in a closed group or ring, or acting like clockwork); {} weigh less than 1",
-        report.weight_zero, report.weight_reduced
-    );
-    println!(
-        "  {} bursts of doubtful new reactors: {} reactor→target pairs earn nothing",
-        report.bursts, report.burst_pairs
-    );
-    if report.least_authentic.is_empty() {
-        return;
-    }
-    println!("\nleast authentic (weight scoring gives their reactions):");
-    for w in &report.least_authentic {
-        println!("  {:<28} {:.3}", w.name, w.weight);
-    }
 }

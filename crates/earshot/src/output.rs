@@ -9,18 +9,17 @@ pub fn print_json(report: &impl serde::Serialize) -> Result<()> {
     Ok(())
 }
 
-/// Print a report as JSON (`--json`, by [`print_json`]) or as text (by `text`): what most commands do
-/// with the report their use case returns.
+/// Print a report as JSON (`--json`, by [`print_json`]) or as text (by `text`, an `earshot_print`
+/// renderer, on standard output): what most commands do with the report their use case returns.
 pub fn print_report<R: serde::Serialize>(
     json: bool,
     report: &R,
-    text: impl FnOnce(&R),
+    text: impl FnOnce(&mut dyn std::io::Write, &R) -> Result<()>,
 ) -> Result<()> {
     if json {
         print_json(report)
     } else {
-        text(report);
-        Ok(())
+        text(&mut std::io::stdout().lock(), report)
     }
 }
 
