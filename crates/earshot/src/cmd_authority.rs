@@ -100,36 +100,7 @@ pub fn run(cli: &Ctx, args: &AuthorityArgs) -> Result<Exit> {
         crate::output::print_json(&r)?;
         return Ok(Exit::Ok);
     }
-    println!(
-        "authority over {} interactions: {} accounts, {} reactor→author edges; {} iterations ({}), residual {:.1e}",
-        r.interactions,
-        r.nodes,
-        r.edges,
-        r.iterations,
-        if r.converged { "converged" } else { "NOT converged: raise --max-iterations" },
-        r.residual
-    );
-    println!(
-        "graph built in {:.2} s; PageRank {:.3} s on {} threads",
-        r.build_seconds, r.pagerank_seconds, r.threads
-    );
-    if let (Some(restart), Some(path)) = (&r.restart, &args.restart) {
-        println!(
-            "topic-sensitive: restarting at {} of the {} seeds in {} ({} not in the graph)",
-            restart.in_graph,
-            restart.seeds,
-            path.display(),
-            restart.ignored.len()
-        );
-    }
-    for (i, r) in r.top.iter().enumerate() {
-        let who = r
-            .handle
-            .as_ref()
-            .map(|h| format!("@{h}"))
-            .unwrap_or_else(|| r.ext_id.clone());
-        println!("{:>4}. {:<30} {:.6}", i + 1, who, r.score);
-    }
+    earshot_print::authority::authority(&mut std::io::stdout().lock(), &r)?;
     Ok(Exit::Ok)
 }
 
@@ -163,16 +134,7 @@ fn write_tsv(path: &Path, ranked: &[Ranked]) -> Result<()> {
     let mut w = BufWriter::new(
         std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
     );
-    writeln!(w, "ext_id\thandle\tscore")?;
-    for r in ranked {
-        writeln!(
-            w,
-            "{}\t{}\t{:.17e}",
-            r.ext_id,
-            r.handle.as_deref().unwrap_or_default(),
-            r.score
-        )?;
-    }
+    earshot_print::authority::tsv(&mut w, ranked)?;
     w.flush()?;
     Ok(())
 }

@@ -125,78 +125,8 @@ pub fn run(cli: &Ctx, args: &CommunitiesArgs) -> Result<Exit> {
         crate::output::print_json(&r)?;
         return Ok(Exit::Ok);
     }
-    let (source, ranking, listed) = (&r.source, &r.ranking, &r.top);
-    println!(
-        "communities of {source}: {} {}, {} nodes, {} undirected edges ({} self-loops dropped, {} nodes without edges)",
-        r.read,
-        if r.edges_file { "edge lines" } else { "interactions" },
-        r.nodes,
-        r.edges,
-        r.self_loops_dropped,
-        r.nodes_without_edges
-    );
-    println!(
-        "Louvain (resolution {}, {}): {} communities ({} of one node), modularity {:.4}; {} levels, {:.2} s (graph built in {:.2} s)",
-        args.resolution,
-        if args.id_order {
-            "nodes in id order".to_string()
-        } else {
-            format!("order shuffled by seed {}", args.seed)
-        },
-        r.communities,
-        r.singletons,
-        r.modularity,
-        r.levels,
-        r.louvain_seconds,
-        r.build_seconds
-    );
-    if let Some(r) = &r.labels {
-        println!(
-            "NMI against {}: {:.4} over {} labelled nodes ({} labels; {} without edges and {} not in the graph count as communities of their own); {:.4} over the {} with edges",
-            r.file, r.nmi, r.labelled, r.labels, r.without_edges, r.not_in_graph, r.nmi_with_edges, r.with_edges
-        );
-    }
-    println!("leading accounts by {ranking}:");
-    for c in listed {
-        let who: Vec<String> = c
-            .accounts
-            .iter()
-            .map(|a| {
-                let shown = a
-                    .handle
-                    .as_ref()
-                    .map(|h| format!("@{h}"))
-                    .unwrap_or_else(|| a.ext_id.clone());
-                match a.score {
-                    Some(s) => format!("{shown} ({s:.1})"),
-                    None => format!("{shown} ({})", weight(a.strength)),
-                }
-            })
-            .collect();
-        println!(
-            "{:>4}. {:>7} accounts, {:>3.0}% inside: {}",
-            c.rank,
-            c.size,
-            100.0 * c.inside,
-            who.join(", ")
-        );
-    }
-    let more = r.communities - r.singletons - listed.len();
-    if more > 0 {
-        println!(
-            "      … {more} more communities of two nodes or more (--top, or --tsv for every node)"
-        );
-    }
+    earshot_print::communities::communities(&mut std::io::stdout().lock(), &r)?;
     Ok(Exit::Ok)
-}
-
-/// A weight as people read it: whole numbers without decimals, others to two decimals.
-fn weight(w: f64) -> String {
-    if (w - w.round()).abs() < 1e-9 {
-        format!("{w:.0}")
-    } else {
-        format!("{w:.2}")
-    }
 }
 
 /// Every node's community as TSV (ext_id, handle, community, size).
@@ -204,17 +134,7 @@ fn write_tsv(path: &std::path::Path, all: &[Membership]) -> Result<()> {
     let mut w = BufWriter::new(
         std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
     );
-    writeln!(w, "ext_id\thandle\tcommunity\tsize")?;
-    for m in all {
-        writeln!(
-            w,
-            "{}\t{}\t{}\t{}",
-            m.ext_id,
-            m.handle.as_deref().unwrap_or_default(),
-            m.community,
-            m.size
-        )?;
-    }
+    earshot_print::communities::tsv(&mut w, all)?;
     w.flush()
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())

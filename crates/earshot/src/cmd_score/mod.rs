@@ -1,6 +1,6 @@
-//! `earshot score` and `earshot top`: compute and store a scoring run; list its best accounts.
-
-mod topics;
+//! `earshot score` and `earshot top`: compute and store a scoring run (with `--topics`, also within each
+//! topic; `earshot_app::topics::scoring`); list its best accounts, overall or within one topic. The text
+//! is `earshot_print::score`.
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
@@ -9,7 +9,8 @@ use anyhow::Result;
 use clap::Args;
 use earshot_app::error::UsageError;
 use earshot_app::score::{load_model, score_and_store, ScoreRequest};
-use earshot_store::{NamedScore, Store, COMPONENTS};
+use earshot_app::topics::top::{top_topic, TopicTopRequest};
+use earshot_store::COMPONENTS;
 use std::path::PathBuf;
 
 /// Score every account in a time window and store the run.
@@ -100,50 +101,42 @@ pub fn run_score(cli: &Ctx, args: &ScoreArgs) -> Result<Exit> {
         crate::output::print_json(&r)?;
         return Ok(Exit::Ok);
     }
-    println!(
-        "run #{}: {} accounts scored from {} interactions with model {} (read {:.2} s, scored {:.2} s, stored {:.2} s)",
-        r.run, r.accounts, r.interactions, r.model_version, r.seconds.load, r.seconds.score, r.seconds.save
-    );
-    let unscored = r.accounts - r.accounts_scored;
-    if unscored > 0 {
-        println!(
-            "{unscored} of them not scored: nobody reacted to them authentically in the window (their components are stored)"
-        );
-    }
-    if !r.posts_flagged.is_empty() {
-        let list: Vec<String> = r
-            .posts_flagged
-            .iter()
-            .map(|(k, v)| format!("{v} {k}"))
-            .collect();
-        println!(
-            "posts whose reactions earned nothing: {} (see `earshot explain`)",
-            list.join(", ")
-        );
-    }
-    if r.burst_pairs_discounted > 0 {
-        println!(
-            "reactors that earned their target nothing, arriving in a burst of doubtful new accounts: {} (see `earshot explain`)",
-            r.burst_pairs_discounted
-        );
-    }
-    print_rows(&r.top);
-    if let Some(t) = &r.topics {
-        topics::print_scoring(t, cli.quiet);
+    earshot_print::score::scoring(&mut std::io::stdout().lock(), &r)?;
+    // A run asked for topics that assigned no post says why on stderr.
+    if let Some(t) = r
+        .topics
+        .as_ref()
+        .filter(|t| t.posts_assigned.is_none() || t.posts_with_text.is_none())
+    {
+        if !cli.quiet {
+            eprintln!(
+                "note: --topics {}: {}",
+                t.source,
+                t.note.as_deref().unwrap_or("")
+            );
+        }
     }
     Ok(Exit::Ok)
 }
 
 pub fn run_top(cli: &Ctx, args: &TopArgs) -> Result<Exit> {
     if let Some(topic) = &args.topic {
-        let q = earshot_app::topics::top::TopicTopRequest {
+        let q = TopicTopRequest {
             run: args.run,
             topic,
             by: &args.by,
             limit: args.limit,
             platform: args.platform.as_deref(),
         };
-        return topics::run_top(cli, &q);
+        q.check()?;
+        let store = cli.open_store()?;
+        let report = top_topic(&store, &q, "--topic")?;
+        if cli.json {
+            crate::output::print_json(&report)?;
+        } else {
+            earshot_print::score::topic_top(&mut std::io::stdout().lock(), &report)?;
+        }
+        return Ok(Exit::Ok);
     }
     if args.by != "overall" && !COMPONENTS.contains(&args.by.as_str()) {
         return Err(UsageError(format!(
@@ -161,70 +154,14 @@ pub fn run_top(cli: &Ctx, args: &TopArgs) -> Result<Exit> {
             cli.db.display()
         );
     };
+    let top = store.top_scores(run.id, &args.by, args.limit, args.platform.as_deref())?;
     if cli.json {
-        let top = store.top_scores(run.id, &args.by, args.limit, args.platform.as_deref())?;
         println!(
             "{}",
             serde_json::json!({"run": run, "as_of": run.as_of(), "by": args.by, "top": top})
         );
         return Ok(Exit::Ok);
     }
-    println!(
-        "run #{} ({}, {} accounts), by {}:",
-        run.id, run.model_version, run.accounts, args.by
-    );
-    print_top(
-        &store,
-        run.id,
-        &args.by,
-        args.limit,
-        args.platform.as_deref(),
-    )
-    .map(|()| Exit::Ok)
-}
-
-fn print_top(
-    store: &Store,
-    run: i64,
-    by: &str,
-    limit: usize,
-    platform: Option<&str>,
-) -> Result<()> {
-    print_rows(&store.top_scores(run, by, limit, platform)?);
-    Ok(())
-}
-
-/// Ranked scores as a table, with the component percentiles.
-fn print_rows(top: &[NamedScore]) {
-    println!(
-        "  {:>4}  {:<28} {:>7}  {:>8} {:>8} {:>8} {:>8} {:>8}   (component percentiles)",
-        "rank", "account", "score", "audience", "amplif.", "convers.", "authority", "reach"
-    );
-    let unscored = top.iter().any(|t| t.score.overall < 1.0);
-    for (i, NamedScore { score: s, name }) in top.iter().enumerate() {
-        let shown = match &name.handle {
-            Some(h) => format!("@{h}"),
-            None => name.platform_id.clone(),
-        };
-        // A score of 0 is stored for an account that is not scored (no authentic engagement).
-        let score = if s.overall >= 1.0 {
-            format!("{:.1}", s.overall)
-        } else {
-            "—".to_string()
-        };
-        println!(
-            "  {:>4}  {:<28} {:>7}  {:>8.0} {:>8.0} {:>8.0} {:>8.0} {:>8.0}",
-            i + 1,
-            shown,
-            score,
-            s.pct[0] * 100.0,
-            s.pct[1] * 100.0,
-            s.pct[2] * 100.0,
-            s.pct[3] * 100.0,
-            s.pct[4] * 100.0
-        );
-    }
-    if unscored {
-        println!("  —: not scored (no authentic engagement in the run's window)");
-    }
+    earshot_print::score::top(&mut std::io::stdout().lock(), &run, &args.by, &top)?;
+    Ok(Exit::Ok)
 }
