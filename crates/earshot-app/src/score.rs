@@ -2,13 +2,13 @@
 //! model a run uses, a stored run's input read again, the rows a scored table is stored as, and a
 //! component as reports show it.
 
-use crate::error::Missing;
+use crate::error::{Missing, UsageError};
 use crate::sources::{load_input, Text};
 use crate::topics::assign::TopicSource;
 use crate::topics::scoring::{score_topics, TopicScoringReport};
 use anyhow::{Context, Result};
 use earshot_score::{score, ScoreInput, ScoreModel, ScoreTable};
-use earshot_store::{NamedScore, ScoreRow, ScoreRun, Store, TimeWindow};
+use earshot_store::{NamedScore, ScoreRow, ScoreRun, Store, TimeWindow, COMPONENTS};
 use earshot_trust::TrustModel;
 use std::collections::BTreeMap;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -222,4 +222,59 @@ fn flag_counts(input: &ScoreInput) -> BTreeMap<String, usize> {
             .or_insert(0) += 1;
     }
     counts
+}
+
+/// What `top` ranks: a run (default: the latest), the order (`overall` or a component) and how many.
+pub struct TopRequest<'a> {
+    pub run: Option<i64>,
+    pub by: &'a str,
+    pub limit: usize,
+    pub platform: Option<&'a str>,
+}
+
+impl TopRequest<'_> {
+    /// Whether the order is one the scores have, before any database is opened.
+    pub fn check(&self) -> Result<()> {
+        if self.by != "overall" && !COMPONENTS.contains(&self.by) {
+            return Err(UsageError(format!(
+                "--by {:?}: use overall or one of {}",
+                self.by,
+                COMPONENTS.join(", ")
+            ))
+            .into());
+        }
+        Ok(())
+    }
+}
+
+/// A run's best accounts by one order.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TopReport {
+    #[schema(value_type = Object)]
+    pub run: ScoreRun,
+    /// The instant the run describes (its end of data), unix seconds.
+    pub as_of: i64,
+    /// The order as the request named it.
+    pub by: String,
+    #[schema(value_type = Vec<Object>)]
+    pub top: Vec<NamedScore>,
+}
+
+/// Rank a stored run's accounts; `db` names the database in the message when there is no such run.
+pub fn top(store: &Store, q: &TopRequest<'_>, db: &str) -> Result<TopReport> {
+    q.check()?;
+    let Some(run) = store.score_run(q.run)? else {
+        return Err(Missing(format!(
+            "no score run{} in {db}: run `earshot score` first",
+            q.run.map(|r| format!(" #{r}")).unwrap_or_default()
+        ))
+        .into());
+    };
+    let top = store.top_scores(run.id, q.by, q.limit, q.platform)?;
+    Ok(TopReport {
+        as_of: run.as_of(),
+        run,
+        by: q.by.to_string(),
+        top,
+    })
 }

@@ -7,10 +7,8 @@ use crate::exit::Exit;
 use crate::window::WindowArgs;
 use anyhow::Result;
 use clap::Args;
-use earshot_app::error::UsageError;
 use earshot_app::score::{load_model, score_and_store, ScoreRequest};
 use earshot_app::topics::top::{top_topic, TopicTopRequest};
-use earshot_store::COMPONENTS;
 use std::path::PathBuf;
 
 /// Score every account in a time window and store the run.
@@ -138,30 +136,19 @@ pub fn run_top(cli: &Ctx, args: &TopArgs) -> Result<Exit> {
         }
         return Ok(Exit::Ok);
     }
-    if args.by != "overall" && !COMPONENTS.contains(&args.by.as_str()) {
-        return Err(UsageError(format!(
-            "--by {:?}: use overall or one of {}",
-            args.by,
-            COMPONENTS.join(", ")
-        ))
-        .into());
-    }
-    let store = cli.open_store()?;
-    let Some(run) = store.score_run(args.run)? else {
-        anyhow::bail!(
-            "no score run{} in {}: run `earshot score` first",
-            args.run.map(|r| format!(" #{r}")).unwrap_or_default(),
-            cli.db.display()
-        );
+    let q = earshot_app::score::TopRequest {
+        run: args.run,
+        by: &args.by,
+        limit: args.limit,
+        platform: args.platform.as_deref(),
     };
-    let top = store.top_scores(run.id, &args.by, args.limit, args.platform.as_deref())?;
+    q.check()?;
+    let report = earshot_app::score::top(&cli.open_store()?, &q, &cli.db.display().to_string())?;
     if cli.json {
-        println!(
-            "{}",
-            serde_json::json!({"run": run, "as_of": run.as_of(), "by": args.by, "top": top})
-        );
+        crate::output::print_json(&report)?;
         return Ok(Exit::Ok);
     }
-    earshot_print::score::top(&mut std::io::stdout().lock(), &run, &args.by, &top)?;
+    let (run, top) = (&report.run, &report.top);
+    earshot_print::score::top(&mut std::io::stdout().lock(), run, &args.by, top)?;
     Ok(Exit::Ok)
 }
