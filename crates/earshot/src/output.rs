@@ -33,6 +33,4 @@ pub fn note_unless(quiet: bool) -> impl Fn(&str) {
     }
 }
 
-pub use earshot_print::fmt::{
-    clip, clip_start, delta_cell, delta_notes, one_line, snippet, window_text,
-};
+pub use earshot_print::fmt::{clip, delta_cell, delta_notes, one_line, snippet, window_text};
