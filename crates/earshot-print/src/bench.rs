@@ -1,1 +1,193 @@
-//! `earshot bench`: the measurements.
+//! `earshot bench`: the measurements. `runs` parameters are the timed runs asked for (at least one
+//! runs), which the reports do not repeat.
+
+use crate::fmt::clip_start;
+use anyhow::Result;
+use earshot_app::bench::import::Measurement;
+use earshot_app::bench::pagerank::PagerankBenchReport;
+use earshot_app::bench::parse::ParseBenchReport;
+use earshot_app::bench::rr::RrBenchReport;
+use earshot_app::bench::spread::SpreadBenchReport;
+use earshot_app::bench::topics::TopicsBenchReport;
+use std::io::Write;
+
+/// `bench parse`: lines read and the median rate.
+pub fn parse(out: &mut dyn Write, r: &ParseBenchReport) -> Result<()> {
+    writeln!(
+        out,
+        "{}: {} lines, median {:.0} lines/s over {} runs",
+        r.file, r.lines, r.median_lines_per_second, r.runs
+    )?;
+    Ok(())
+}
+
+/// `bench topics`: each stage's time and rate per thread count, then the posts, taxonomy and peak
+/// memory (when it could be read).
+pub fn topics(out: &mut dyn Write, r: &TopicsBenchReport, runs: usize) -> Result<()> {
+    for s in &r.results {
+        writeln!(
+            out,
+            "{} thread(s) {:<17} {:.3} s for {} posts, {:.0}K posts/s (median of {} runs)",
+            s.threads,
+            s.stage,
+            s.median_seconds,
+            r.posts,
+            s.posts_per_second / 1e3,
+            runs.max(1)
+        )?;
+    }
+    if let Some(kib) = r.peak_rss_kib {
+        writeln!(
+            out,
+            "posts: {}; taxonomy: {} ({} topics); peak RSS {} MiB",
+            r.source,
+            r.taxonomy,
+            r.topics,
+            kib / 1024
+        )?;
+    }
+    Ok(())
+}
+
+/// `bench pagerank`: seconds per iteration and edges per second, per thread count.
+pub fn pagerank(
+    out: &mut dyn Write,
+    r: &PagerankBenchReport,
+    runs: usize,
+    iterations: u32,
+) -> Result<()> {
+    for t in &r.results {
+        writeln!(
+            out,
+            "{} thread(s): {:.4} s per iteration, {:.0}M edges/s (median of {} runs of {} iterations)",
+            t.threads,
+            t.median_seconds_per_iteration,
+            t.edges_per_second / 1e6,
+            runs.max(1),
+            iterations
+        )?;
+    }
+    Ok(())
+}
+
+/// `bench import`: one row per input with its events, median time and rate, the slowest and fastest
+/// runs' rates and the median peak memory.
+pub fn import(out: &mut dyn Write, results: &[Measurement]) -> Result<()> {
+    writeln!(
+        out,
+        "{:<48} {:>5} {:>10} {:>9} {:>12} {:>12} {:>10}",
+        "input", "runs", "events", "median s", "median ev/s", "min..max", "peak MiB"
+    )?;
+    for m in results {
+        writeln!(
+            out,
+            "{:<48} {:>5} {:>10} {:>9.2} {:>12.0} {:>5.0}k..{:.0}k {:>10.1}",
+            clip_start(&m.input, 48),
+            m.runs,
+            m.events,
+            m.median_seconds,
+            m.median_events_per_second,
+            m.min_events_per_second / 1000.0,
+            m.max_events_per_second / 1000.0,
+            m.median_peak_rss_mib
+        )?;
+    }
+    Ok(())
+}
+
+/// `bench spread`: simulations per second and the speed-up per thread count, then the spread.
+pub fn spread(out: &mut dyn Write, r: &SpreadBenchReport, runs: usize) -> Result<()> {
+    for t in &r.results {
+        writeln!(
+            out,
+            "{} thread(s): {:.3} s, {:.0} simulations/s, {:.2}x (median of {} runs)",
+            t.threads,
+            t.median_seconds,
+            t.simulations_per_second,
+            t.speedup,
+            runs.max(1)
+        )?;
+    }
+    let e = &r.spread;
+    writeln!(
+        out,
+        "spread: mean {:.1} ± {:.1} (standard error), p10 {}, p50 {}, p90 {}",
+        e.mean, e.std_error, e.p10, e.p50, e.p90
+    )?;
+    Ok(())
+}
+
+/// `bench rr`: RR sets and members per second, the speed-up and the sets' mean size, per thread count.
+pub fn rr(out: &mut dyn Write, r: &RrBenchReport, runs: usize) -> Result<()> {
+    for t in &r.results {
+        writeln!(
+            out,
+            "{} thread(s): {:.3} s, {:.0} RR sets/s, {:.0} members/s, {:.2}x (median of {} runs; {} members, {:.2} per set)",
+            t.threads,
+            t.median_seconds,
+            t.sets_per_second,
+            t.members_per_second,
+            t.speedup,
+            runs.max(1),
+            t.members,
+            t.members as f64 / r.sets.max(1) as f64
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use earshot_app::bench::rr::RrThreadResult;
+
+    #[test]
+    fn rr_gives_members_per_set_and_at_least_one_run() {
+        let r = RrBenchReport {
+            graph: "g".into(),
+            nodes: 10,
+            edges: 20,
+            load_seconds: 0.1,
+            sets: 4,
+            seed: 1,
+            jump_min_in_degree: None,
+            results: vec![RrThreadResult {
+                threads: 2,
+                median_seconds: 0.5,
+                sets_per_second: 8.0,
+                members_per_second: 20.0,
+                speedup: 1.5,
+                members: 10,
+            }],
+        };
+        let mut buf = Vec::new();
+        rr(&mut buf, &r, 0).unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "2 thread(s): 0.500 s, 8 RR sets/s, 20 members/s, 1.50x (median of 1 runs; 10 members, 2.50 per set)\n"
+        );
+    }
+
+    #[test]
+    fn import_clips_long_inputs_from_the_start() {
+        let m = Measurement {
+            input: format!("/very/long/{}/file.txt.gz", "x".repeat(60)),
+            runs: 3,
+            events: 1000,
+            median_seconds: 2.0,
+            median_events_per_second: 500.0,
+            min_events_per_second: 400.0,
+            max_events_per_second: 600.0,
+            median_peak_rss_mib: 12.0,
+            max_peak_rss_mib: 13.0,
+        };
+        let mut buf = Vec::new();
+        import(&mut buf, &[m]).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        let row = text.lines().nth(1).unwrap();
+        assert!(row.starts_with('…'));
+        assert!(row.contains("/file.txt.gz "));
+        assert!(row.contains("     0k..1k"));
+        assert!(row.ends_with("       12.0"));
+    }
+}

@@ -15,6 +15,7 @@ use earshot_app::bench::topics::{bench_topics, TopicsBenchRequest};
 use earshot_app::bench::GraphBench;
 use earshot_app::error::FieldStyle;
 use earshot_diffusion::{Model, JUMP_MIN_IN_DEGREE};
+use earshot_print::bench as print;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -204,12 +205,16 @@ fn notes(quiet: bool) -> impl Fn(&str) {
     }
 }
 
-/// The report as JSON, or as `text` prints it.
-fn render<R: serde::Serialize>(cli: &Ctx, report: &R, text: impl FnOnce(&R)) -> Result<Exit> {
+/// The report as JSON, or as `text` writes it to standard output.
+fn render<R: serde::Serialize>(
+    cli: &Ctx,
+    report: &R,
+    text: impl FnOnce(&mut dyn std::io::Write, &R) -> Result<()>,
+) -> Result<Exit> {
     if cli.json {
         print_json(report)?;
     } else {
-        text(report);
+        text(&mut std::io::stdout().lock(), report)?;
     }
     Ok(Exit::Ok)
 }
@@ -226,12 +231,7 @@ pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
                 format: format.format(),
                 runs: *runs,
             };
-            render(cli, &bench_parse(&req, &notes(cli.quiet))?, |r| {
-                println!(
-                    "{}: {} lines, median {:.0} lines/s over {} runs",
-                    r.file, r.lines, r.median_lines_per_second, r.runs
-                )
-            })
+            render(cli, &bench_parse(&req, &notes(cli.quiet))?, print::parse)
         }
         BenchWhat::Topics {
             source,
@@ -248,27 +248,8 @@ pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
             req.runs = *runs;
             req.threads = threads.clone();
             req.fields = FieldStyle::Flags;
-            render(cli, &bench_topics(req, &setup_notes)?, |r| {
-                for s in &r.results {
-                    println!(
-                        "{} thread(s) {:<17} {:.3} s for {} posts, {:.0}K posts/s (median of {} runs)",
-                        s.threads,
-                        s.stage,
-                        s.median_seconds,
-                        r.posts,
-                        s.posts_per_second / 1e3,
-                        (*runs).max(1)
-                    );
-                }
-                if let Some(kib) = r.peak_rss_kib {
-                    println!(
-                        "posts: {}; taxonomy: {} ({} topics); peak RSS {} MiB",
-                        r.source,
-                        r.taxonomy,
-                        r.topics,
-                        kib / 1024
-                    );
-                }
+            render(cli, &bench_topics(req, &setup_notes)?, |out, r| {
+                print::topics(out, r, *runs)
             })
         }
         BenchWhat::Pagerank {
@@ -291,17 +272,8 @@ pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
                 weighted: *weighted,
                 dump: dump.clone(),
             };
-            render(cli, &bench_pagerank(&req, &setup_notes)?, |r| {
-                for t in &r.results {
-                    println!(
-                        "{} thread(s): {:.4} s per iteration, {:.0}M edges/s (median of {} runs of {} iterations)",
-                        t.threads,
-                        t.median_seconds_per_iteration,
-                        t.edges_per_second / 1e6,
-                        (*runs).max(1),
-                        iterations
-                    );
-                }
+            render(cli, &bench_pagerank(&req, &setup_notes)?, |out, r| {
+                print::pagerank(out, r, *runs, *iterations)
             })
         }
         BenchWhat::Import {
@@ -335,23 +307,7 @@ pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
                 println!("{}", serde_json::to_string_pretty(&results)?);
                 return Ok(Exit::Ok);
             }
-            println!(
-                "{:<48} {:>5} {:>10} {:>9} {:>12} {:>12} {:>10}",
-                "input", "runs", "events", "median s", "median ev/s", "min..max", "peak MiB"
-            );
-            for m in &results {
-                println!(
-                    "{:<48} {:>5} {:>10} {:>9.2} {:>12.0} {:>5.0}k..{:.0}k {:>10.1}",
-                    crate::output::clip_start(&m.input, 48),
-                    m.runs,
-                    m.events,
-                    m.median_seconds,
-                    m.median_events_per_second,
-                    m.min_events_per_second / 1000.0,
-                    m.max_events_per_second / 1000.0,
-                    m.median_peak_rss_mib
-                );
-            }
+            print::import(&mut std::io::stdout().lock(), &results)?;
             Ok(Exit::Ok)
         }
     }
@@ -368,22 +324,8 @@ fn spread(cli: &Ctx, a: &SpreadArgs, note: &dyn Fn(&str)) -> Result<Exit> {
         seeds: a.seeds,
         simulations: a.simulations,
     };
-    render(cli, &bench_spread(&req, note)?, |r| {
-        for t in &r.results {
-            println!(
-                "{} thread(s): {:.3} s, {:.0} simulations/s, {:.2}x (median of {} runs)",
-                t.threads,
-                t.median_seconds,
-                t.simulations_per_second,
-                t.speedup,
-                a.bench.runs.max(1)
-            );
-        }
-        let e = &r.spread;
-        println!(
-            "spread: mean {:.1} ± {:.1} (standard error), p10 {}, p50 {}, p90 {}",
-            e.mean, e.std_error, e.p10, e.p50, e.p90
-        );
+    render(cli, &bench_spread(&req, note)?, |out, r| {
+        print::spread(out, r, a.bench.runs)
     })
 }
 
@@ -394,19 +336,7 @@ fn rr(cli: &Ctx, a: &RrArgs, note: &dyn Fn(&str)) -> Result<Exit> {
         sets: a.sets,
         jump_min_in_degree,
     };
-    render(cli, &bench_rr(&req, note)?, |r| {
-        for t in &r.results {
-            println!(
-                "{} thread(s): {:.3} s, {:.0} RR sets/s, {:.0} members/s, {:.2}x (median of {} runs; {} members, {:.2} per set)",
-                t.threads,
-                t.median_seconds,
-                t.sets_per_second,
-                t.members_per_second,
-                t.speedup,
-                a.bench.runs.max(1),
-                t.members,
-                t.members as f64 / r.sets.max(1) as f64
-            );
-        }
+    render(cli, &bench_rr(&req, note)?, |out, r| {
+        print::rr(out, r, a.bench.runs)
     })
 }

@@ -9,11 +9,11 @@ use anyhow::Result;
 use clap::Args;
 use earshot_app::error::UsageError;
 use earshot_app::forecast::{
-    calibrate_forecasts, forecast_account, AccountForecast, CalibrationRequest, ForecastRequest,
-    Learning,
+    calibrate_forecasts, forecast_account, CalibrationRequest, ForecastRequest, Learning,
 };
 use earshot_app::time::parse_given;
 use earshot_store::Store;
+use std::io::stdout;
 
 /// Forecast the reach of a new post of ACCOUNT: the distribution of how many accounts will pass it on
 /// (mean, p10/p50/p90, P(reach ≥ N)), from Monte Carlo simulations of a model learned from the stored
@@ -114,54 +114,7 @@ pub fn run(cli: &Ctx, a: &ForecastArgs) -> Result<Exit> {
         print_json(&out.report())?;
         return Ok(Exit::Ok);
     }
-    let AccountForecast {
-        name,
-        thresholds,
-        forecast: f,
-        model,
-        learned_in,
-        ..
-    } = out;
-    let r = &f.reach;
-    println!(
-        "Reach of a new post by {name}: Independent Cascade over learned ties plus new audience, {} simulations (seed {})",
-        r.simulations, a.seed
-    );
-    if f.conditional {
-        println!("  of a post reshared at least once: this account's posts are derived from bursts of reshares");
-    }
-    println!(
-        "  mean {:.1} (95% CI ± {:.1}), p10 {}, p50 {}, p90 {}, range {}–{}",
-        r.mean,
-        1.96 * r.std_error,
-        r.p10,
-        r.p50,
-        r.p90,
-        r.min,
-        r.max
-    );
-    for n in thresholds {
-        println!("  P(reach ≥ {n}) = {:.3}", r.probability_at_least(n));
-    }
-    println!(
-        "  expected through ties {:.2}, from new audience {:.2}",
-        f.mean_through_ties, f.mean_new_audience
-    );
-    println!(
-        "Learned from {} posts ({} derived from reshares){}, {} ties (pooled tie rate {:.2}%), in {:.1} s; \
-         {} of the posts are this account's (history weight {:.2}).",
-        model.posts,
-        model.derived_posts,
-        a.until
-            .as_ref()
-            .map(|u| format!(" before {u}"))
-            .unwrap_or_default(),
-        model.graph().edges(),
-        100.0 * model.prior_mean,
-        learned_in.as_secs_f64(),
-        f.own_posts,
-        f.own_weight
-    );
+    earshot_print::forecast::forecast(&mut stdout().lock(), &out, a.until.as_deref())?;
     Ok(Exit::Ok)
 }
 
@@ -185,52 +138,7 @@ fn run_calibrate(cli: &Ctx, a: &ForecastArgs, store: &Store, cut: i64) -> Result
         print_json(&summary)?;
         return Ok(Exit::Ok);
     }
-    let rows = [
-        ("all posts", &summary.all),
-        ("authors with posts before", &summary.with_history),
-        ("authors without", &summary.without_history),
-    ];
-    println!(
-        "Learned before {}: {} posts ({} derived from reshares), {} ties, pooled tie rate {:.2}%.",
-        a.until.as_deref().unwrap_or_default(),
-        summary.learned_posts,
-        summary.learned_derived_posts,
-        summary.ties,
-        100.0 * summary.pooled_tie_rate
-    );
-    println!(
-        "Scored {} later posts of {} authors ({} first seen after the cut, forecast as newcomers), {} simulations per author, in {:.1} s.",
-        summary.all.posts,
-        summary.authors_forecast,
-        summary.authors_first_seen_after,
-        a.calibrate_simulations,
-        summary.seconds
-    );
-    println!(
-        "{:<28} {:>8} {:>14} {:>14} {:>18} {:>10}",
-        "", "posts", "in [p10,p90]", "its mass", "central 80% (PIT)", "mean CRPS"
-    );
-    for (label, c) in rows {
-        println!(
-            "{label:<28} {:>8} {:>13.1}% {:>13.1}% {:>17.1}% {:>10.2}",
-            c.posts,
-            100.0 * c.inside_p10_p90,
-            100.0 * c.forecast_mass_p10_p90,
-            100.0 * c.central_80_randomized_pit,
-            c.mean_crps
-        );
-    }
-    let tenths: Vec<String> = summary
-        .all
-        .pit_tenths
-        .iter()
-        .map(|x| format!("{:.3}", x))
-        .collect();
-    println!(
-        "Randomized PIT by tenths (0.100 each if calibrated; heavy first tenths = reach below forecast): {}",
-        tenths.join(" ")
-    );
-    println!("A calibrated forecast puts 80% of outcomes in the central 80% of the PIT, and about \"its mass\" inside [p10, p90];");
-    println!("CRPS (in accounts, lower is better) also rewards sharpness.");
+    let until = a.until.as_deref().unwrap_or_default();
+    earshot_print::forecast::calibration(&mut stdout().lock(), &summary, until)?;
     Ok(Exit::Ok)
 }

@@ -81,7 +81,7 @@ pub fn run(cli: &Ctx, args: &KeysArgs) -> Result<Exit> {
             if cli.json {
                 println!("{}", serde_json::to_value(&made)?);
             } else {
-                println!("{}", made.token);
+                earshot_print::keys::created(&mut std::io::stdout().lock(), &made)?;
                 if !cli.quiet {
                     eprintln!(
                         "key {} ({}, scope {}) created. The token above is shown only now: store it safely.",
@@ -96,28 +96,8 @@ pub fn run(cli: &Ctx, args: &KeysArgs) -> Result<Exit> {
             let keys = keys::list(&store)?;
             if cli.json {
                 println!("{}", serde_json::to_string(&keys)?);
-            } else if keys.is_empty() {
-                println!("no keys: make one with `earshot keys create --name NAME --scope read`");
             } else {
-                println!(
-                    "{:>4}  {:<12} {:<20} {:<6} {:>7} {:>7}  status",
-                    "id", "prefix", "name", "scope", "rate/s", "burst"
-                );
-                for k in keys {
-                    println!(
-                        "{:>4}  {:<12} {:<20} {:<6} {:>7} {:>7}  {}",
-                        k.id,
-                        k.prefix,
-                        k.name,
-                        k.scopes.join(","),
-                        k.rate_per_sec,
-                        k.burst,
-                        match k.revoked_at {
-                            Some(t) => format!("revoked {}", earshot_model::format_utc(t)),
-                            None => "active".into(),
-                        }
-                    );
-                }
+                earshot_print::keys::list(&mut std::io::stdout().lock(), &keys)?;
             }
         }
         KeysAction::Revoke { id } => {

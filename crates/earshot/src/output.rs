@@ -31,5 +31,3 @@ pub fn note_unless(quiet: bool) -> impl Fn(&str) {
         }
     }
 }
-
-pub use earshot_print::fmt::{clip_start, one_line};

@@ -38,65 +38,8 @@ pub fn run(cli: &Ctx, args: &BacktestArgs, dir: &Path) -> Result<Exit> {
         crate::output::print_json(&report)?;
         return Ok(Exit::Ok);
     }
-    let (setting, validation_lead) = (&report.setting, report.validation_lead);
-    let Some(predictor) = &report.model.predictor else {
-        bail!("the fitted model has no predictor");
-    };
-    let scale = report.model.scale.unwrap_or(earshot_score::Scale::DEFINED);
-    println!(
-        "fitted on the first split of {}; chosen on validation: {}, ridge {} (worst dataset's lead {:+.4})",
-        report.fitted_on.join(", "),
-        setting.label,
-        setting.l2,
-        validation_lead
-    );
-    let coefficients: Vec<String> = predictor
-        .coefficients
-        .iter()
-        .map(|(f, b)| format!("{} {:.3}", f.name(), b))
-        .collect();
-    println!(
-        "model: ln(expected reactions next week) = {:.3} + {}",
-        predictor.intercept,
-        coefficients.join(" + ")
-    );
-    println!(
-        "scale: {:.1} points per doubling; 25 = {:.3} reactions a week, 90 = {:.1}\n",
-        scale.points_per_doubling,
-        scale.anchor_expected,
-        scale.expected_at(90.0)
-    );
-    for d in &report.datasets {
-        println!(
-            "=== {} (test split, scored once{})",
-            d.dataset,
-            if d.fitted_on_it {
-                ""
-            } else {
-                "; not fitted on: a transfer figure"
-            }
-        );
-        super::print::split(&d.test);
-        if let Some(t) = &d.transfer {
-            let m = t.earshot();
-            println!(
-                "  transfer (fitted without {}): Spearman {:.4}, NDCG@{} {:.4}, {} of 10 deciles inside",
-                d.dataset,
-                m.spearman,
-                args.k,
-                m.ndcg,
-                t.deciles_inside()
-            );
-        }
-        if let Some(r) = &d.later_positive_ratings {
-            println!("\n  agreement with later positive ratings received:");
-            super::print::split(r);
-        }
-        println!();
-    }
-    if let Some(out) = &args.fit_out {
-        println!("model written to {}", out.display());
-    }
+    let text = &mut std::io::stdout().lock();
+    earshot_print::backtest::protocol(text, &report, args.fit_out.as_deref())?;
     Ok(Exit::Ok)
 }
 

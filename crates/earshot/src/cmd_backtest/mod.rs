@@ -2,7 +2,6 @@
 //! `--data`, the same protocol on every real dataset, fitting the score model on early splits.
 
 mod datasets;
-mod print;
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
@@ -12,6 +11,7 @@ use clap::{Args, ValueEnum};
 use earshot_app::backtest::{backtest, fit_on_split, BacktestRequest, Cut, Truth};
 use earshot_app::error::UsageError;
 use earshot_app::score::load_model;
+use std::io::stdout;
 use std::path::PathBuf;
 
 /// What counts as engagement in the test window.
@@ -144,24 +144,14 @@ pub fn run(cli: &Ctx, args: &BacktestArgs) -> Result<Exit> {
     if cli.json {
         crate::output::print_json(&report)?;
     } else {
-        print::split(&report.split);
-        if let Some(r) = &report.relevel {
-            println!(
-                "\n  with the level set on the training window's last {:.1} h (it received ×{:.3} what the model expected): {} of 10 deciles inside",
-                r.hours, r.factor, r.deciles_inside
-            );
-        }
+        earshot_print::backtest::backtest(&mut stdout().lock(), &report)?;
     }
     if let Some(out) = &args.fit_out {
         let fitted = fit_on_split(&model, &data, cli.db.as_path())?;
         let text = serde_json::to_string_pretty(&fitted)? + "\n";
         std::fs::write(out, text).with_context(|| format!("writing {}", out.display()))?;
         if !cli.json {
-            println!(
-                "\nmodel {} fitted on this split written to {}; check it on a later split with --model",
-                fitted.version,
-                out.display()
-            );
+            earshot_print::backtest::fitted(&mut stdout().lock(), &fitted.version, out)?;
         }
     }
     Ok(Exit::Ok)

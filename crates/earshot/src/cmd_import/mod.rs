@@ -4,8 +4,6 @@
 //! is one transaction: killed at any moment, the database holds whole batches only, and running the same
 //! import again adds exactly what is missing (rows are keyed by stable ids).
 
-mod report;
-
 use crate::ctx::Ctx;
 use crate::exit::Exit;
 use anyhow::Result;
@@ -307,7 +305,7 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
             }
         };
         if !cli.json && !cli.quiet {
-            report::print(&report);
+            earshot_print::import::file(&mut std::io::stdout().lock(), &report)?;
         } else if !cli.json {
             // quiet: still say where the rejects went, since the exit code alone does not.
             if let Some(r) = &report.rejects_file {

@@ -2,8 +2,6 @@
 //! a cross-check), and check the choice with fresh Monte Carlo simulations (the use case is
 //! `earshot_app::plan`; this is its command line).
 
-mod output;
-
 use crate::ctx::Ctx;
 use crate::exit::Exit;
 use crate::window::WindowArgs;
@@ -203,7 +201,7 @@ pub fn run(cli: &Ctx, a: &PlanArgs) -> Result<Exit> {
     if cli.json {
         crate::output::print_json(&report)?;
     } else {
-        output::print(&report);
+        earshot_print::plan::plan(&mut std::io::stdout().lock(), &report)?;
     }
     Ok(Exit::Ok)
 }

@@ -9,8 +9,8 @@ use crate::exit::Exit;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use earshot_app::triage::{fairness, mark_answered, message, queue, QueueRequest};
-use earshot_model::format_utc;
-use earshot_store::{FairnessReport, TriageEntry, TriageRecord};
+use earshot_print::triage as print;
+use std::io::stdout;
 use std::path::PathBuf;
 
 /// Customer-service triage: what to answer first, with a service floor nobody falls below.
@@ -165,58 +165,9 @@ fn show_queue(cli: &Ctx, args: &QueueArgs) -> Result<Exit> {
         println!("{}", serde_json::to_string_pretty(&q)?);
         return Ok(Exit::Ok);
     }
-    println!(
-        "{} unanswered{}; soonest due first (times UTC)",
-        q.unanswered,
-        args.channel
-            .as_ref()
-            .map(|c| format!(" in {c:?}"))
-            .unwrap_or_default()
-    );
-    if q.items.is_empty() {
-        return Ok(Exit::Ok);
-    }
-    println!(
-        "{:>7}  {:>3}  {:<19}  {:<16}  {:<38}  text",
-        "id", "pri", "due by", "author", "why"
-    );
     let now = earshot_app::time::now();
-    for e in &q.items {
-        let overdue = if e.message.due_by < now { "!" } else { " " };
-        println!(
-            "{:>7}  {:>3}  {:<19}{overdue} {:<16}  {:<38}  {}",
-            e.message.id,
-            e.message.priority,
-            format_utc(e.message.due_by),
-            crate::output::one_line(&format!("@{}", e.message.arrived.author_handle), 16),
-            crate::output::one_line(&why(e), 38),
-            crate::output::one_line(&e.message.arrived.text, 60)
-        );
-    }
-    if q.items.iter().any(|e| e.message.due_by < now) {
-        println!("(! overdue)");
-    }
+    print::queue(&mut stdout().lock(), &q, args.channel.as_deref(), now)?;
     Ok(Exit::Ok)
-}
-
-/// The reasons that brought a message forward, briefly: `negative+complaint+question`, or `floor`.
-fn why(e: &TriageEntry) -> String {
-    let codes: Vec<&str> = e
-        .decision
-        .decided
-        .reasons
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|r| r["advance_secs"].as_i64().unwrap_or(0) > 0)
-        .filter_map(|r| r["code"].as_str())
-        .map(|c| c.strip_suffix("_sentiment").unwrap_or(c))
-        .collect();
-    if codes.is_empty() {
-        "floor".into()
-    } else {
-        codes.join("+")
-    }
 }
 
 fn show(cli: &Ctx, args: &ShowArgs) -> Result<Exit> {
@@ -227,78 +178,12 @@ fn show(cli: &Ctx, args: &ShowArgs) -> Result<Exit> {
         println!("{}", serde_json::to_string_pretty(&rec)?);
         return Ok(Exit::Ok);
     }
-    print_record(&rec);
+    print::record(&mut stdout().lock(), &rec)?;
     Ok(Exit::Ok)
 }
 
 fn no_message(id: i64) -> anyhow::Error {
     anyhow::anyhow!("no triage message {id} in the database (`earshot triage queue` lists the ids)")
-}
-
-fn print_record(rec: &TriageRecord) {
-    let (m, a) = (&rec.message, &rec.message.arrived);
-    println!(
-        "message {} in {:?}, from @{} on {}{}",
-        m.id,
-        a.channel,
-        a.author_handle,
-        a.platform,
-        a.ext_id
-            .as_ref()
-            .map(|e| format!(" (id {e})"))
-            .unwrap_or_default()
-    );
-    println!("  received  {} UTC", format_utc(a.received_at));
-    println!(
-        "  due by    {} UTC (priority {})",
-        format_utc(m.due_by),
-        m.priority
-    );
-    match m.answered_at {
-        Some(t) => println!("  answered  {} UTC", format_utc(t)),
-        None => println!("  not answered yet"),
-    }
-    println!("  text      {}", a.text);
-    for (id, d) in rec.decisions.iter().map(|d| (d.id, &d.decided)) {
-        let score = d
-            .author_score
-            .map(|s| format!("{s:.0}"))
-            .unwrap_or_else(|| "unscored".into());
-        let authenticity = d
-            .author_authenticity
-            .map(|a| format!("{a:.2}"))
-            .unwrap_or_else(|| "unknown".into());
-        let run = d
-            .score_run
-            .map(|r| format!(" (score run {r})"))
-            .unwrap_or_default();
-        println!(
-            "decision {} at {} UTC under {}: author score {score}{run}, authenticity {authenticity}",
-            id,
-            format_utc(d.decided_at),
-            d.policy_version
-        );
-        println!(
-            "  priority {}, due {} UTC; the floor was {} UTC",
-            d.priority,
-            format_utc(d.due_by),
-            format_utc(d.floor_due_by)
-        );
-        for r in d.reasons.as_array().into_iter().flatten() {
-            let secs = r["advance_secs"].as_i64().unwrap_or(0);
-            let advance = if secs > 0 {
-                format!("-{}", earshot_triage::span(secs))
-            } else {
-                String::new()
-            };
-            println!(
-                "  {:>8}  {:<18}  {}",
-                advance,
-                r["code"].as_str().unwrap_or("?"),
-                r["detail"].as_str().unwrap_or("")
-            );
-        }
-    }
 }
 
 fn answered(cli: &Ctx, args: &AnsweredArgs) -> Result<Exit> {
@@ -307,8 +192,8 @@ fn answered(cli: &Ctx, args: &AnsweredArgs) -> Result<Exit> {
     };
     if cli.json {
         println!("{}", serde_json::to_value(&r)?);
-    } else if let Some(t) = r.answered_at {
-        println!("message {} answered at {} UTC", args.id, format_utc(t));
+    } else {
+        print::answered(&mut stdout().lock(), &r)?;
     }
     Ok(Exit::Ok)
 }
@@ -318,68 +203,7 @@ fn report(cli: &Ctx, args: &ReportArgs) -> Result<Exit> {
     if cli.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {
-        print_report(&r);
+        print::fairness(&mut stdout().lock(), &r)?;
     }
     Ok(Exit::Ok)
-}
-
-fn print_report(r: &FairnessReport) {
-    println!(
-        "{} messages{}: hours from arrival to due-by, per author score tier",
-        r.messages,
-        r.channel
-            .as_ref()
-            .map(|c| format!(" in {c:?}"))
-            .unwrap_or_default()
-    );
-    println!(
-        "  {:<9} {:>8} {:>6} {:>6} {:>6} {:>6} {:>13} {:>13}   by priority 1/2/3/4",
-        "tier", "messages", "min", "p50", "p90", "max", "within floor", "mean advance"
-    );
-    let h = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.1}"));
-    for t in &r.tiers {
-        println!(
-            "  {:<9} {:>8} {:>6} {:>6} {:>6} {:>6} {:>13} {:>13}   {}",
-            t.tier,
-            t.messages,
-            h(t.min_hours),
-            h(t.p50_hours),
-            h(t.p90_hours),
-            h(t.max_hours),
-            t.within_floor
-                .map_or("-".to_string(), |x| format!("{x:.2}")),
-            h(t.mean_advance_hours),
-            t.by_priority
-                .iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join("/")
-        );
-    }
-    println!(
-        "\n  in practice, at {} UTC: answered, the share answered by due-by and within the floor, and \
-         unanswered past the floor",
-        format_utc(r.at)
-    );
-    println!(
-        "  {:<9} {:>8} {:>8} {:>13} {:>8}",
-        "tier", "answered", "by due", "within floor", "overdue"
-    );
-    let share = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.2}"));
-    for t in &r.tiers {
-        println!(
-            "  {:<9} {:>8} {:>8} {:>13} {:>8}",
-            t.tier,
-            t.answered,
-            share(t.answered_by_due),
-            share(t.answered_within_floor),
-            t.overdue
-        );
-    }
-    let overdue: u64 = r.tiers.iter().map(|t| t.overdue).sum();
-    if overdue > 0 {
-        println!(
-            "  {overdue} messages wait past the floor: `earshot triage queue` lists them first"
-        );
-    }
 }
