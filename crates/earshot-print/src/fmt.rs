@@ -66,6 +66,30 @@ pub fn window_text(run: &ScoreRun) -> String {
     }
 }
 
+/// `  rejected: N records (all in FILE)`, under a file's report when it rejected any.
+pub fn rejected_line(
+    out: &mut dyn std::io::Write,
+    rejected: u64,
+    file: Option<&str>,
+) -> std::io::Result<()> {
+    if rejected > 0 {
+        writeln!(
+            out,
+            "  rejected: {rejected} records (all in {})",
+            file.unwrap_or("-")
+        )?;
+    }
+    Ok(())
+}
+
+/// What a renderer wrote, as text (for the renderers' tests).
+#[cfg(test)]
+pub fn render(f: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>) -> String {
+    let mut out = Vec::new();
+    f(&mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
 //! `earshot import`: what each file gave and what it rejected.
 
+use crate::fmt::rejected_line;
 use anyhow::Result;
 use earshot_app::import::FileReport;
 use earshot_store::ImportStatus;
@@ -30,14 +31,7 @@ pub fn file(out: &mut dyn Write, r: &FileReport) -> Result<()> {
         "  new: {} accounts, {} posts, {} interactions; {} profile updates; {} already present",
         w.accounts_new, w.posts_new, w.interactions_new, w.accounts_updated, w.already_present
     )?;
-    if r.rejected > 0 {
-        writeln!(
-            out,
-            "  rejected: {} records (all in {})",
-            r.rejected,
-            r.rejects_file.as_deref().unwrap_or("-")
-        )?;
-    }
+    rejected_line(out, r.rejected, r.rejects_file.as_deref())?;
     for warning in &r.warnings {
         writeln!(out, "  note: {warning}")?;
     }

@@ -99,13 +99,8 @@ pub fn eval(out: &mut dyn Write, report: &EvalReport) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fmt::render;
     use earshot_app::sentiment::{classify, SetEval};
-
-    fn render(f: impl FnOnce(&mut dyn Write) -> Result<()>) -> String {
-        let mut out = Vec::new();
-        f(&mut out).unwrap();
-        String::from_utf8(out).unwrap()
-    }
 
     #[test]
     fn an_explained_text_has_one_row_per_feature_under_its_class() {

@@ -57,14 +57,9 @@ pub fn matched(out: &mut dyn Write, m: &PostMatch) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fmt::render;
     use earshot_app::topics::discover::FoundTopic;
     use earshot_app::topics::matching::MatchedTopic;
-
-    fn render(f: impl FnOnce(&mut dyn Write) -> Result<()>) -> String {
-        let mut out = Vec::new();
-        f(&mut out).unwrap();
-        String::from_utf8(out).unwrap()
-    }
 
     #[test]
     fn discovery_gives_the_assigned_share_and_each_topic_block() {

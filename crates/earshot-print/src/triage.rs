@@ -1,6 +1,6 @@
 //! `earshot triage`: ingested messages, the queue, one decision, the answered mark and the fairness report.
 
-use crate::fmt::one_line;
+use crate::fmt::{one_line, rejected_line};
 use anyhow::Result;
 use earshot_app::triage::{AnsweredReport, IngestReport};
 use earshot_model::format_utc;
@@ -42,14 +42,7 @@ pub fn ingest(out: &mut dyn Write, r: &IngestReport, quiet: bool) -> Result<()> 
             )?;
         }
     }
-    if r.rejected > 0 {
-        writeln!(
-            out,
-            "  rejected: {} records (all in {})",
-            r.rejected,
-            r.rejects_file.as_deref().unwrap_or("-")
-        )?;
-    }
+    rejected_line(out, r.rejected, r.rejects_file.as_deref())?;
     if !quiet {
         for w in &r.warnings {
             writeln!(out, "  note: {w}")?;

@@ -181,13 +181,8 @@ pub fn scan(out: &mut dyn Write, report: &ScanReport) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fmt::render;
     use earshot_app::trust::{AccountWeight, PlatformEval};
-
-    fn render(f: impl FnOnce(&mut dyn Write) -> Result<()>) -> String {
-        let mut out = Vec::new();
-        f(&mut out).unwrap();
-        String::from_utf8(out).unwrap()
-    }
 
     #[test]
     fn the_builtin_model_lists_every_feature_under_its_kind() {
