@@ -3,7 +3,7 @@
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
-use crate::output::print_json;
+use crate::output::print_report;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use earshot_app::bench::import::{bench_import, ImportBenchRequest};
@@ -205,18 +205,13 @@ fn notes(quiet: bool) -> impl Fn(&str) {
     }
 }
 
-/// The report as JSON, or as `text` writes it to standard output.
+/// The report as JSON or as `text` writes it ([`print_report`]), and the command is done.
 fn render<R: serde::Serialize>(
-    cli: &Ctx,
+    json: bool,
     report: &R,
     text: impl FnOnce(&mut dyn std::io::Write, &R) -> Result<()>,
 ) -> Result<Exit> {
-    if cli.json {
-        print_json(report)?;
-    } else {
-        text(&mut std::io::stdout().lock(), report)?;
-    }
-    Ok(Exit::Ok)
+    print_report(json, report, text).map(|()| Exit::Ok)
 }
 
 pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
@@ -231,7 +226,11 @@ pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
                 format: format.format(),
                 runs: *runs,
             };
-            render(cli, &bench_parse(&req, &notes(cli.quiet))?, print::parse)
+            render(
+                cli.json,
+                &bench_parse(&req, &notes(cli.quiet))?,
+                print::parse,
+            )
         }
         BenchWhat::Topics {
             source,
@@ -248,7 +247,7 @@ pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
             req.runs = *runs;
             req.threads = threads.clone();
             req.fields = FieldStyle::Flags;
-            render(cli, &bench_topics(req, &setup_notes)?, |out, r| {
+            render(cli.json, &bench_topics(req, &setup_notes)?, |out, r| {
                 print::topics(out, r, *runs)
             })
         }
@@ -272,7 +271,7 @@ pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
                 weighted: *weighted,
                 dump: dump.clone(),
             };
-            render(cli, &bench_pagerank(&req, &setup_notes)?, |out, r| {
+            render(cli.json, &bench_pagerank(&req, &setup_notes)?, |out, r| {
                 print::pagerank(out, r, *runs, *iterations)
             })
         }
@@ -324,7 +323,7 @@ fn spread(cli: &Ctx, a: &SpreadArgs, note: &dyn Fn(&str)) -> Result<Exit> {
         seeds: a.seeds,
         simulations: a.simulations,
     };
-    render(cli, &bench_spread(&req, note)?, |out, r| {
+    render(cli.json, &bench_spread(&req, note)?, |out, r| {
         print::spread(out, r, a.bench.runs)
     })
 }
@@ -336,7 +335,7 @@ fn rr(cli: &Ctx, a: &RrArgs, note: &dyn Fn(&str)) -> Result<Exit> {
         sets: a.sets,
         jump_min_in_degree,
     };
-    render(cli, &bench_rr(&req, note)?, |out, r| {
+    render(cli.json, &bench_rr(&req, note)?, |out, r| {
         print::rr(out, r, a.bench.runs)
     })
 }
