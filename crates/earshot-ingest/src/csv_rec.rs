@@ -33,6 +33,8 @@ enum Item {
 pub(crate) struct CsvRecords {
     lines: LineReader,
     max: usize,
+    /// The field separator: `,`, or a tab for tab-separated files.
+    delimiter: char,
     /// Lines of an abandoned record, read again before the line reader.
     pending: VecDeque<Item>,
 }
@@ -48,8 +50,15 @@ impl CsvRecords {
         CsvRecords {
             lines,
             max,
+            delimiter: ',',
             pending: VecDeque::new(),
         }
+    }
+
+    /// The same reader splitting fields on `delimiter` (a tab for tab-separated files) instead of `,`.
+    pub fn with_delimiter(mut self, delimiter: char) -> Self {
+        self.delimiter = delimiter;
+        self
     }
 
     /// The next record (blank lines between records are skipped), a rejection, or `None` at the end.
@@ -57,6 +66,7 @@ impl CsvRecords {
         let mut fields: Vec<String> = Vec::new();
         let mut cur = String::new();
         let mut st = St::FieldStart;
+        let delimiter = self.delimiter;
         // First and last physical line of the record so far, and how many it spans.
         let (mut start, mut last, mut span) = (0u64, 0u64, 0u64);
         // The line where the quoted field now open began.
@@ -122,7 +132,7 @@ impl CsvRecords {
                         quote_line = line;
                         St::Quoted
                     }
-                    (St::FieldStart | St::Unquoted | St::QuoteInQuoted, ',') => {
+                    (St::FieldStart | St::Unquoted | St::QuoteInQuoted, c) if c == delimiter => {
                         fields.push(std::mem::take(&mut cur));
                         St::FieldStart
                     }

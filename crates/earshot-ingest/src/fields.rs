@@ -58,10 +58,28 @@ pub(crate) fn parse_count(s: &str) -> Result<u64, String> {
     Err(format!("not a non-negative integer: {}", quote(s)))
 }
 
+/// A count that may come as a decimal (`4694.95`, a rate or an average in the source; `1.0` from pandas;
+/// `1e3`): non-negative and finite, rounded to the nearest whole number. The flag says whether rounding
+/// changed it, so the reader can report it once.
+pub(crate) fn parse_amount(s: &str) -> Result<(u64, bool), String> {
+    if let Ok(v) = parse_count(s) {
+        return Ok((v, false));
+    }
+    match s.trim().parse::<f64>() {
+        // 2^64 is the first value a u64 cannot hold; `as` would saturate silently.
+        Ok(v) if (0.0..18_446_744_073_709_551_616.0).contains(&v) => {
+            let r = v.round();
+            Ok((r as u64, r != v))
+        }
+        _ => Err(format!("not a non-negative number: {}", quote(s))),
+    }
+}
+
 pub(crate) fn parse_bool(s: &str) -> Result<bool, String> {
     match s.trim().to_ascii_lowercase().as_str() {
-        "true" | "t" | "1" | "yes" | "y" => Ok(true),
-        "false" | "f" | "0" | "no" | "n" => Ok(false),
+        // `1.0`/`0.0`: a boolean column that went through pandas as floats.
+        "true" | "t" | "1" | "1.0" | "yes" | "y" => Ok(true),
+        "false" | "f" | "0" | "0.0" | "no" | "n" => Ok(false),
         _ => Err(format!("not a boolean: {}", quote(s))),
     }
 }

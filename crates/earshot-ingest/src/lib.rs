@@ -169,6 +169,16 @@ pub struct Options {
     pub header: Option<bool>,
     /// For SNAP: the meaning of each column (see [`SnapColumn::parse_list`]). `None`: `src dst [weight]`.
     pub snap_columns: Option<Vec<SnapColumn>>,
+    /// For profiles: the names of the columns of a file without a header row (`-` for a column to
+    /// ignore). The file is then read from its first line; with them, a tab-separated file is detected
+    /// as with a header.
+    pub profile_columns: Option<Vec<String>>,
+    /// For profiles: the label of every record (`bot`, `human`, ...), for files whose class is in their
+    /// name (`legitimate_users.txt`). Refused together with a mapped or found label column.
+    pub label: Option<String>,
+    /// For profiles: raw label values and the class each means (`E13` → `human`), compared
+    /// case-insensitively. A value not listed is kept as it is (and is then neither class).
+    pub label_values: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -184,6 +194,9 @@ impl Default for Options {
             undirected: false,
             header: None,
             snap_columns: None,
+            profile_columns: None,
+            label: None,
+            label_values: Vec::new(),
         }
     }
 }

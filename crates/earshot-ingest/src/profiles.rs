@@ -17,6 +17,7 @@
 //! | `verified`, `private` | `verified`; `protected`, `private`, `userIsPrivate` |
 //! | `default_avatar` | `default_profile_image`, `default_avatar` |
 //! | `has_avatar` (the negation of `default_avatar`) | `userHasProfilPic`, `has_avatar` |
+//! | `default_profile` (the platform's default theme) | `default_profile` |
 //! | `likes_given`, `listed` | `favourites_count`, `favorites_count`, `likes_given`; `listedcount`, `listed_count`, `listed` |
 //! | `bio_length` | `userBiographyLength`, `bio_length` |
 //! | `username_length`, `username_digits` | `usernameLength`, `username_length`; `usernameDigitCount`, `username_digits` |
@@ -39,15 +40,16 @@
 
 use crate::csv_posts::{find_column, read_header};
 use crate::csv_rec::CsvRecords;
-use crate::fields::{clean, is_clean_int, parse_bool, parse_count};
+use crate::fields::{clean, is_clean_int, parse_amount, parse_bool};
 use crate::json_array::JsonArray;
 use crate::reader::{quote, ByteSource, LineReader};
 use crate::time::parse_time;
 use crate::{Ctx, DateOrder, EventReader, OpenError, Options, Record, Rejection};
-use earshot_model::{Account, AccountRef, Event, Profile};
+use earshot_model::{label_class, Account, AccountRef, Event, Profile};
+use std::collections::BTreeMap;
 use std::io::BufRead;
 
-const FIELDS: [(&str, &[&str]); 20] = [
+const FIELDS: [(&str, &[&str]); 21] = [
     ("id", &["id"]),
     ("id_str", &["id_str"]),
     ("handle", &["screen_name", "handle", "username"]),
@@ -74,6 +76,7 @@ const FIELDS: [(&str, &[&str]); 20] = [
         &["default_profile_image", "default_avatar"],
     ),
     ("has_avatar", &["userHasProfilPic", "has_avatar"]),
+    ("default_profile", &["default_profile"]),
     (
         "likes_given",
         &["favourites_count", "favorites_count", "likes_given"],
@@ -103,11 +106,35 @@ pub(crate) fn open(
             )));
         }
     }
-    let first = src
-        .reader
-        .fill_buf()
-        .ok()
-        .and_then(|b| b.iter().copied().find(|c| !c.is_ascii_whitespace()));
+    if let Some(l) = &opts.label {
+        if label_class(l).is_none() {
+            return Err(OpenError::BadOption(format!(
+                "--label {l:?}: expected a class such as bot, fake, spammer, human, real or legitimate"
+            )));
+        }
+        if opts.map.iter().any(|(f, _)| f == "label") {
+            return Err(OpenError::BadOption(
+                "--label gives every record's label: it cannot be combined with a mapped label column"
+                    .into(),
+            ));
+        }
+    }
+    for (raw, class) in &opts.label_values {
+        if label_class(class).is_none() {
+            return Err(OpenError::BadOption(format!(
+                "--label-value {raw}={class}: {class:?} is not a class (expected bot, fake, human, real, ...)"
+            )));
+        }
+    }
+    let peek = src.reader.fill_buf().ok().unwrap_or_default();
+    let first = peek.iter().copied().find(|c| !c.is_ascii_whitespace());
+    // A first line with a tab in it is a tab-separated file (the honeypot dumps); commas otherwise.
+    let first_line = peek.split(|&b| b == b'\n').next().unwrap_or_default();
+    let delimiter = if first_line.contains(&b'\t') {
+        '\t'
+    } else {
+        ','
+    };
     let builder = Builder {
         platform: opts
             .platform
@@ -115,6 +142,13 @@ pub(crate) fn open(
             .unwrap_or_else(|| "twitter".to_string()),
         order: opts.date_order,
         map: opts.map.clone(),
+        label: opts.label.clone(),
+        label_values: opts
+            .label_values
+            .iter()
+            .map(|(raw, class)| (raw.to_lowercase(), class.to_lowercase()))
+            .collect(),
+        rounded: BTreeMap::new(),
         fallbacks: [0; 3],
         finished: false,
         ctx,
@@ -155,8 +189,11 @@ pub(crate) fn open(
                 opts.encoding,
                 opts.max_line_bytes,
             );
-            let mut recs = CsvRecords::new(lines, opts.max_line_bytes);
-            let header = read_header(&mut recs, &builder.ctx)?;
+            let mut recs = CsvRecords::new(lines, opts.max_line_bytes).with_delimiter(delimiter);
+            let header = match &opts.profile_columns {
+                Some(names) => names.clone(),
+                None => read_header(&mut recs, &builder.ctx)?,
+            };
             let mut cols = Vec::with_capacity(FIELDS.len());
             for (field, defaults) in FIELDS {
                 let col = match builder.map.iter().find(|(f, _)| f == field) {
@@ -171,6 +208,13 @@ pub(crate) fn open(
                     None => defaults.iter().find_map(|d| find_column(&header, d)),
                 };
                 cols.push(col.map(|i| (i, header[i].clone())));
+            }
+            let label_at = FIELDS.iter().position(|(f, _)| *f == "label");
+            if let (Some(l), Some(Some((_, c)))) = (&opts.label, label_at.map(|i| &cols[i])) {
+                return Err(OpenError::BadOption(format!(
+                    "--label {l} gives every record's label, but the file has a label column {c:?}: \
+                     drop --label or map the label to another column"
+                )));
             }
             if cols.iter().all(Option::is_none) {
                 return Err(OpenError::BadHeader {
@@ -197,6 +241,12 @@ struct Builder {
     platform: String,
     order: DateOrder,
     map: Vec<(String, String)>,
+    /// `--label`: every record's label.
+    label: Option<String>,
+    /// `--label-value`: raw label (lower-cased) → class.
+    label_values: Vec<(String, String)>,
+    /// Count columns that held non-whole numbers, rounded, and how many of them (reported once).
+    rounded: BTreeMap<String, u64>,
     /// Accounts identified by id_str, by handle, by `source:line` (or `source:index`).
     fallbacks: [u64; 3],
     finished: bool,
@@ -216,10 +266,16 @@ impl Builder {
         };
         let text = |f: &str| value(f).map(|(_, v)| v);
         let reject = |col: &str, reason: String| self.ctx.reject(line, col, reason);
-        let count = |f: &str| -> Result<Option<u64>, Rejection> {
-            value(f)
-                .map(|(c, v)| parse_count(&v).map_err(|e| reject(&c, e)))
-                .transpose()
+        let mut rounded: Vec<String> = Vec::new();
+        let mut count = |f: &str| -> Result<Option<u64>, Rejection> {
+            let Some((c, v)) = value(f) else {
+                return Ok(None);
+            };
+            let (n, was_rounded) = parse_amount(&v).map_err(|e| reject(&c, e))?;
+            if was_rounded {
+                rounded.push(c);
+            }
+            Ok(Some(n))
         };
         let boolean = |f: &str| -> Result<Option<bool>, Rejection> {
             value(f)
@@ -236,7 +292,22 @@ impl Builder {
         };
         let label = match value("label") {
             None => None,
-            Some((c, v)) => Some(label_of(&c, &v).map_err(|e| reject(&c, e))?),
+            Some((c, v)) => {
+                let raw = label_of(&c, &v).map_err(|e| reject(&c, e))?;
+                let class = self.label_values.iter().find(|(r, _)| *r == raw);
+                Some(class.map_or(raw, |(_, class)| class.clone()))
+            }
+        };
+        let label = match (label, &self.label) {
+            (None, fixed) => fixed.clone(),
+            (Some(l), None) => Some(l),
+            (Some(l), Some(fixed)) if label_class(&l) == label_class(fixed) => Some(l),
+            (Some(l), Some(fixed)) => {
+                return Err(reject(
+                    "label",
+                    format!("the record's label {l:?} contradicts --label {fixed}"),
+                ))
+            }
         };
         let profile = Profile {
             followers: count("followers")?,
@@ -247,6 +318,7 @@ impl Builder {
             url: text("url"),
             verified: boolean("verified")?,
             default_avatar,
+            default_profile: boolean("default_profile")?,
             private: boolean("private")?,
             likes_given: count("likes_given")?,
             listed: count("listed")?,
@@ -255,6 +327,9 @@ impl Builder {
             username_digits: count("username_digits")?,
             label,
         };
+        for c in rounded {
+            *self.rounded.entry(c).or_default() += 1;
+        }
         let handle = text("handle")
             .map(|h| h.trim_start_matches('@').to_string())
             .filter(|h| !h.is_empty());
@@ -283,6 +358,12 @@ impl Builder {
     fn finish(&mut self) {
         if std::mem::replace(&mut self.finished, true) {
             return;
+        }
+        for (column, n) in std::mem::take(&mut self.rounded) {
+            self.ctx.warn(
+                0,
+                format!("{column}: {n} values were not whole numbers and were rounded to the nearest count"),
+            );
         }
         let [by_str, by_handle, by_index] = self.fallbacks;
         if by_str + by_handle > 0 {
@@ -486,7 +567,7 @@ mod tests {
         assert_eq!(
             bad,
             [
-                "5: followers_count: not a non-negative integer: \"abc\"",
+                "5: followers_count: not a non-negative number: \"abc\"",
                 "6: verified: not a boolean: \"maybe\"",
                 "7: bot: expected 1/0 or true/false, found \"2\"",
                 "8: created_at: \"31/31/2009\": neither day nor month is ≤ 12",
@@ -521,6 +602,125 @@ mod tests {
         );
     }
 
+    fn read(path: &std::path::Path, opts: &Options) -> (Vec<Account>, Vec<String>, Vec<String>) {
+        let (it, progress) = crate::open(path, Format::Profiles, opts).unwrap();
+        let (mut good, mut bad) = (Vec::new(), Vec::new());
+        for r in it {
+            match r {
+                Ok(r) => good.push(r),
+                Err(e) => bad.push(format!("{}: {}: {}", e.line, e.field, e.reason)),
+            }
+        }
+        let warnings = progress
+            .warnings()
+            .iter()
+            .map(|w| w.message.clone())
+            .collect();
+        (accounts(&good), bad, warnings)
+    }
+
+    #[test]
+    fn headerless_tab_separated_files_take_their_columns_and_label_from_options() {
+        let dir = tempfile::tempdir().unwrap();
+        // The honeypot layout: id, created, collected, following, followers, tweets, name and bio lengths.
+        let p = write_file(
+            dir.path(),
+            "content_polluters.txt",
+            b"6301\t2006-09-18 01:07:50\t2010-01-17 20:38:25\t3269\t3071\t861\t8\t132\r\n\
+              10836\t2006-10-27 14:38:04\t2010-06-18 03:35:34\t1949\t793.6\t226\t9\t134\r\n\
+              10997\t2006-10-29 09:50:38\t2010-04-24 01:12:40\tmany\t9644\t38674\t12\t158\r\n",
+        );
+        let opts = Options {
+            profile_columns: Some(
+                "id,created_at,-,following,followers,post_count,username_length,bio_length"
+                    .split(',')
+                    .map(String::from)
+                    .collect(),
+            ),
+            label: Some("bot".into()),
+            ..Options::default()
+        };
+        let (a, bad, warnings) = read(&p, &opts);
+        assert_eq!(bad, ["3: following: not a non-negative number: \"many\""]);
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[0].ext_id, "6301");
+        assert_eq!(
+            (
+                a[0].profile.following,
+                a[0].profile.followers,
+                a[0].profile.post_count
+            ),
+            (Some(3269), Some(3071), Some(861))
+        );
+        assert_eq!(
+            (a[0].profile.username_length, a[0].profile.bio_length),
+            (Some(8), Some(132))
+        );
+        assert_eq!(
+            format_utc(a[0].profile.created_at.unwrap()),
+            "2006-09-18 01:07:50"
+        );
+        assert!(a.iter().all(|a| a.profile.label.as_deref() == Some("bot")));
+        // A decimal in a count is rounded, and said once.
+        assert_eq!(a[1].profile.followers, Some(794));
+        assert!(
+            warnings.iter().any(|w| w == "followers: 1 values were not whole numbers and were rounded to the nearest count"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn label_values_map_a_column_to_classes_and_a_fixed_label_must_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_file(
+            dir.path(),
+            "bas.csv",
+            b"id,screen_name,followers_count,default_profile,dataset\n1,a,1.0,1.0,E13\n2,b,2,,INT\n3,c,3,0.0,XYZ\n",
+        );
+        let opts = Options {
+            map: vec![("label".into(), "dataset".into())],
+            label_values: vec![
+                ("e13".into(), "human".into()),
+                ("INT".into(), "fake".into()),
+            ],
+            ..Options::default()
+        };
+        let (a, bad, _) = read(&p, &opts);
+        assert!(bad.is_empty(), "{bad:?}");
+        let labels: Vec<_> = a.iter().map(|a| a.profile.label.clone().unwrap()).collect();
+        assert_eq!(labels, ["human", "fake", "xyz"]);
+        assert_eq!(a[0].profile.default_profile, Some(true));
+        assert_eq!(a[1].profile.default_profile, None);
+        assert_eq!(a[2].profile.default_profile, Some(false));
+        // --label with a label column in the file is refused before reading; a word that is no class too.
+        let kaggle = write_file(dir.path(), "k.csv", b"id,bot\n1,1\n");
+        for (label, why) in [("bot", "label column"), ("maybe", "expected a class")] {
+            let opts = Options {
+                label: Some(label.into()),
+                ..Options::default()
+            };
+            let e = crate::open(&kaggle, Format::Profiles, &opts)
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(e.contains(why), "{e}");
+        }
+        // In JSON, where columns differ per record, a record contradicting --label is rejected.
+        let j = write_file(
+            dir.path(),
+            "j.json",
+            br#"[{"id": 1, "isFake": 1}, {"id": 2, "isFake": 0}, {"id": 3}]"#,
+        );
+        let opts = Options {
+            label: Some("fake".into()),
+            ..Options::default()
+        };
+        let (a, bad, _) = read(&j, &opts);
+        assert_eq!(a.len(), 2);
+        assert_eq!(bad.len(), 1, "{bad:?}");
+        assert!(bad[0].contains("contradicts --label fake"), "{bad:?}");
+    }
+
     #[test]
     fn instafake_like_json_array_and_json_lines() {
         let dir = tempfile::tempdir().unwrap();
@@ -537,7 +737,7 @@ mod tests {
         assert_eq!(
             bad,
             [
-                format!("{f}:2: userFollowerCount: not a non-negative integer: \"x\""),
+                format!("{f}:2: userFollowerCount: not a non-negative number: \"x\""),
                 format!("{f}:3: <json>: record 4: expected an object"),
             ]
         );

@@ -101,6 +101,9 @@ pub struct Profile {
     pub verified: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_avatar: Option<bool>,
+    /// Whether the account kept the platform's default theme (Twitter's `default_profile`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_profile: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Posts the account has liked (Twitter's `favourites_count`).
@@ -139,6 +142,7 @@ impl Profile {
             url,
             verified,
             default_avatar,
+            default_profile,
             private,
             likes_given,
             listed,
@@ -147,6 +151,17 @@ impl Profile {
             username_digits,
             label
         );
+    }
+}
+
+/// What an account label says: `Some(true)` automated or fake, `Some(false)` authentic, `None` neither
+/// (an unknown word, or `conflict:…` for an account two sources labelled differently). Case and spaces
+/// are ignored.
+pub fn label_class(label: &str) -> Option<bool> {
+    match label.trim().to_ascii_lowercase().as_str() {
+        "bot" | "fake" | "spam" | "spammer" | "automated" | "polluter" => Some(true),
+        "human" | "real" | "genuine" | "authentic" | "legitimate" => Some(false),
+        _ => None,
     }
 }
 

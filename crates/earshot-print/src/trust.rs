@@ -2,7 +2,9 @@
 //! beside the press rules, one account's explanation, and the scan of every account.
 
 use anyhow::Result;
-use earshot_app::trust::{features_by_weight, EvalReport, ScanReport, TrustExplanation};
+use earshot_app::trust::{
+    features_by_weight, EvalReport, FixedEvalReport, ScanReport, TrustExplanation,
+};
 use earshot_trust::{Classifier, Metrics, TrustModel};
 use std::io::Write;
 use std::path::Path;
@@ -63,30 +65,44 @@ pub fn model(out: &mut dyn Write, m: &TrustModel) -> Result<()> {
 fn metric_header(out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
-        "  {:<44} {:>6} {:>9} {:>7} {:>7} {:>8} {:>7}",
-        "predictor", "n", "precision", "recall", "F1", "accuracy", "AUC"
+        "  {:<44} {:>6} {:>9} {:>7} {:>20} {:>20}",
+        "predictor", "n", "precision", "recall", "F1 [95% interval]", "AUC [95% interval]"
     )?;
     Ok(())
 }
 
+/// A figure and its interval, `0.912 [0.890, 0.931]`, or the figure alone.
+fn with_interval(v: f64, ci: Option<[f64; 2]>) -> String {
+    match ci {
+        Some([lo, hi]) => format!("{v:.3} [{lo:.3}, {hi:.3}]"),
+        None => format!("{v:.3}"),
+    }
+}
+
 fn metric_row(out: &mut dyn Write, name: &str, m: &Metrics) -> Result<()> {
+    let ci = m.intervals;
     writeln!(
         out,
-        "  {:<44} {:>6} {:>9.4} {:>7.4} {:>7.4} {:>8.4} {:>7.4}",
-        name, m.n, m.precision, m.recall, m.f1, m.accuracy, m.auc
+        "  {:<44} {:>6} {:>9.3} {:>7.3} {:>20} {:>20}",
+        name,
+        m.n,
+        m.precision,
+        m.recall,
+        with_interval(m.f1, ci.map(|c| c.f1)),
+        with_interval(m.auc, ci.map(|c| c.auc)),
     )?;
     Ok(())
 }
 
 /// One metrics table: per platform its labelled accounts, each classifier cross-validated and the
-/// press rules; then each cross-platform transfer.
+/// press rules; then each platform left out of training and tested on; then each pairwise transfer.
 pub fn eval(out: &mut dyn Write, report: &EvalReport) -> Result<()> {
     metric_header(out)?;
     for p in &report.platforms {
         writeln!(
             out,
-            "{}: {} labelled accounts ({} automated or fake; {} exact duplicates dropped)",
-            p.platform, p.accounts, p.automated_or_fake, p.duplicates_dropped
+            "{}: {} labelled accounts ({} automated or fake)",
+            p.platform, p.accounts, p.automated_or_fake
         )?;
         for cv in &p.cross_validation {
             metric_row(
@@ -99,15 +115,59 @@ pub fn eval(out: &mut dyn Write, report: &EvalReport) -> Result<()> {
             metric_row(out, "press rules (fails over half the checks)", r)?;
         }
     }
+    if !report.leave_one_out.is_empty() {
+        writeln!(
+            out,
+            "leave one platform out ({}: trained on the others, tested on it):",
+            report.transfer_classifier
+        )?;
+        for l in &report.leave_one_out {
+            metric_row(out, &format!("tested on {}", l.test), &l.metrics)?;
+        }
+    }
+    if !report.transfer.is_empty() {
+        writeln!(
+            out,
+            "one platform to another ({}):",
+            report.transfer_classifier
+        )?;
+    }
     for t in &report.transfer {
         metric_row(
             out,
-            &format!(
-                "{} trained on {}, tested on {}",
-                report.transfer_classifier, t.train, t.test
-            ),
+            &format!("trained on {}, tested on {}", t.train, t.test),
             &t.metrics,
         )?;
+    }
+    Ok(())
+}
+
+/// A fixed model's figures on all the labelled accounts, then per platform, each beside the press rules.
+pub fn fixed_eval(out: &mut dyn Write, report: &FixedEvalReport) -> Result<()> {
+    writeln!(
+        out,
+        "model {} on {} labelled accounts, as it is (no retraining):",
+        report.model, report.accounts
+    )?;
+    metric_header(out)?;
+    let all = Metrics {
+        precision: report.precision,
+        recall: report.recall,
+        f1: report.f1,
+        accuracy: f64::NAN,
+        auc: report.auc,
+        n: report.accounts,
+        intervals: report.intervals,
+    };
+    metric_row(out, "all platforms", &all)?;
+    if let Some(r) = &report.rules {
+        metric_row(out, "  press rules (fails over half the checks)", r)?;
+    }
+    for p in &report.platforms {
+        metric_row(out, &p.platform, &p.metrics)?;
+        if let Some(r) = &p.rules {
+            metric_row(out, "  press rules (fails over half the checks)", r)?;
+        }
     }
     Ok(())
 }
@@ -200,7 +260,7 @@ mod tests {
     }
 
     #[test]
-    fn eval_rows_carry_the_platform_and_the_metrics_in_fixed_columns() {
+    fn eval_rows_carry_the_platform_and_the_metrics_with_intervals() {
         let metrics = Metrics {
             precision: 0.5,
             recall: 0.25,
@@ -208,6 +268,13 @@ mod tests {
             accuracy: 0.75,
             auc: 0.8,
             n: 40,
+            intervals: Some(earshot_trust::Intervals {
+                resamples: 10,
+                auc: [0.7, 0.9],
+                f1: [0.2, 0.45],
+                precision: [0.3, 0.7],
+                recall: [0.1, 0.4],
+            }),
         };
         let report = EvalReport {
             folds: 5,
@@ -216,24 +283,43 @@ mod tests {
                 platform: "twitter".into(),
                 accounts: 40,
                 automated_or_fake: 10,
-                duplicates_dropped: 2,
                 rules: Some(metrics),
                 cross_validation: vec![],
             }],
+            leave_one_out: vec![earshot_app::trust::LeftOut {
+                test: "instagram".into(),
+                train: vec!["twitter".into()],
+                metrics: Metrics {
+                    intervals: None,
+                    ..metrics
+                },
+            }],
             transfer: vec![],
             transfer_classifier: "trees",
+            left_out: 0,
+            left_out_note: None,
         };
         let text = render(|out| eval(out, &report));
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[0].ends_with("accuracy     AUC"), "{text}");
+        assert!(lines[0].ends_with("AUC [95% interval]"), "{text}");
         assert_eq!(
             lines[1],
-            "twitter: 40 labelled accounts (10 automated or fake; 2 exact duplicates dropped)"
+            "twitter: 40 labelled accounts (10 automated or fake)"
         );
         assert!(
-            lines[2].ends_with("    40    0.5000  0.2500  0.3333   0.7500  0.8000"),
+            lines[2]
+                .ends_with("    40     0.500   0.250 0.333 [0.200, 0.450] 0.800 [0.700, 0.900]"),
             "{text}"
         );
+        assert!(
+            lines[3].starts_with("leave one platform out (trees"),
+            "{text}"
+        );
+        assert!(
+            lines[4].trim_start().starts_with("tested on instagram"),
+            "{text}"
+        );
+        assert!(lines[4].ends_with("0.333                0.800"), "{text}");
     }
 
     #[test]

@@ -157,7 +157,8 @@ impl Store {
              OR created_at IS NOT NULL OR bio IS NOT NULL OR url IS NOT NULL
              OR verified IS NOT NULL OR default_avatar IS NOT NULL OR private IS NOT NULL
              OR likes_given IS NOT NULL OR listed IS NOT NULL OR bio_length IS NOT NULL
-             OR username_length IS NOT NULL OR username_digits IS NOT NULL",
+             OR username_length IS NOT NULL OR username_digits IS NOT NULL
+             OR default_profile IS NOT NULL",
             f,
         )
     }
@@ -302,7 +303,7 @@ fn interaction_filter(
 const ACCOUNT_COLUMNS: &str =
     "id, platform, ext_id, handle, display_name, followers, following, post_count,
     created_at, bio, url, verified, default_avatar, private, likes_given, listed, bio_length,
-    username_length, username_digits, label";
+    username_length, username_digits, label, default_profile";
 
 /// An `accounts` row selected as [`ACCOUNT_COLUMNS`].
 fn account_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, Account)> {
@@ -332,6 +333,7 @@ fn account_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, Account)> {
                 username_length: count(17)?,
                 username_digits: count(18)?,
                 label: r.get(19)?,
+                default_profile: r.get(20)?,
             },
         },
     ))

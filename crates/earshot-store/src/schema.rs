@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_api.sql"),
     include_str!("migrations/0007_run_last_event.sql"),
     include_str!("migrations/0008_scores_expected.sql"),
+    include_str!("migrations/0009_default_profile.sql"),
 ];
 
 /// The schema version this build writes.

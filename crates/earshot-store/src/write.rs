@@ -37,9 +37,11 @@ impl WriteCounts {
 /// Insert an account or merge a profile into it: fields the new row has replace stored ones, fields it
 /// lacks keep their stored values. The `WHERE` makes an update that would change nothing a no-op, so
 /// `changes()` tells a real profile update from a repeat (an excluded NULL never counts as a change
-/// because `COALESCE` would keep the stored value).
-const UPSERT_PROFILE: &str = "INSERT INTO accounts (id, platform, ext_id, handle, display_name, followers, following, post_count, created_at, bio, url, verified, default_avatar, private, likes_given, listed, bio_length, username_length, username_digits, label)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+/// because `COALESCE` would keep the stored value). Labels are the exception: a label that contradicts
+/// the stored one (two files call one account both `bot` and `human`) is kept as `conflict:old/new`, a
+/// value of neither class, so that training and evaluation leave the account out and say so.
+const UPSERT_PROFILE: &str = "INSERT INTO accounts (id, platform, ext_id, handle, display_name, followers, following, post_count, created_at, bio, url, verified, default_avatar, private, likes_given, listed, bio_length, username_length, username_digits, label, default_profile)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
     ON CONFLICT(id) DO UPDATE SET
         handle = COALESCE(excluded.handle, handle),
         display_name = COALESCE(excluded.display_name, display_name),
@@ -57,8 +59,12 @@ const UPSERT_PROFILE: &str = "INSERT INTO accounts (id, platform, ext_id, handle
         bio_length = COALESCE(excluded.bio_length, bio_length),
         username_length = COALESCE(excluded.username_length, username_length),
         username_digits = COALESCE(excluded.username_digits, username_digits),
-        label = COALESCE(excluded.label, label)
-    WHERE (excluded.handle IS NOT NULL AND excluded.handle IS NOT handle) OR (excluded.display_name IS NOT NULL AND excluded.display_name IS NOT display_name) OR (excluded.followers IS NOT NULL AND excluded.followers IS NOT followers) OR (excluded.following IS NOT NULL AND excluded.following IS NOT following) OR (excluded.post_count IS NOT NULL AND excluded.post_count IS NOT post_count) OR (excluded.created_at IS NOT NULL AND excluded.created_at IS NOT created_at) OR (excluded.bio IS NOT NULL AND excluded.bio IS NOT bio) OR (excluded.url IS NOT NULL AND excluded.url IS NOT url) OR (excluded.verified IS NOT NULL AND excluded.verified IS NOT verified) OR (excluded.default_avatar IS NOT NULL AND excluded.default_avatar IS NOT default_avatar) OR (excluded.private IS NOT NULL AND excluded.private IS NOT private) OR (excluded.likes_given IS NOT NULL AND excluded.likes_given IS NOT likes_given) OR (excluded.listed IS NOT NULL AND excluded.listed IS NOT listed) OR (excluded.bio_length IS NOT NULL AND excluded.bio_length IS NOT bio_length) OR (excluded.username_length IS NOT NULL AND excluded.username_length IS NOT username_length) OR (excluded.username_digits IS NOT NULL AND excluded.username_digits IS NOT username_digits) OR (excluded.label IS NOT NULL AND excluded.label IS NOT label)";
+        default_profile = COALESCE(excluded.default_profile, default_profile),
+        label = CASE
+            WHEN excluded.label IS NULL OR label IS NULL OR label = excluded.label THEN COALESCE(excluded.label, label)
+            WHEN label LIKE 'conflict:%' THEN label
+            ELSE 'conflict:' || label || '/' || excluded.label END
+    WHERE (excluded.handle IS NOT NULL AND excluded.handle IS NOT handle) OR (excluded.display_name IS NOT NULL AND excluded.display_name IS NOT display_name) OR (excluded.followers IS NOT NULL AND excluded.followers IS NOT followers) OR (excluded.following IS NOT NULL AND excluded.following IS NOT following) OR (excluded.post_count IS NOT NULL AND excluded.post_count IS NOT post_count) OR (excluded.created_at IS NOT NULL AND excluded.created_at IS NOT created_at) OR (excluded.bio IS NOT NULL AND excluded.bio IS NOT bio) OR (excluded.url IS NOT NULL AND excluded.url IS NOT url) OR (excluded.verified IS NOT NULL AND excluded.verified IS NOT verified) OR (excluded.default_avatar IS NOT NULL AND excluded.default_avatar IS NOT default_avatar) OR (excluded.private IS NOT NULL AND excluded.private IS NOT private) OR (excluded.likes_given IS NOT NULL AND excluded.likes_given IS NOT likes_given) OR (excluded.listed IS NOT NULL AND excluded.listed IS NOT listed) OR (excluded.bio_length IS NOT NULL AND excluded.bio_length IS NOT bio_length) OR (excluded.username_length IS NOT NULL AND excluded.username_length IS NOT username_length) OR (excluded.username_digits IS NOT NULL AND excluded.username_digits IS NOT username_digits) OR (excluded.label IS NOT NULL AND excluded.label IS NOT label) OR (excluded.default_profile IS NOT NULL AND excluded.default_profile IS NOT default_profile)";
 
 /// The prepared statements of one batch, prepared on a connection whose transaction is already open.
 struct Batch<'c> {
@@ -219,6 +225,7 @@ impl Batch<'_> {
             p.username_length.map(clamp_u64),
             p.username_digits.map(clamp_u64),
             p.label,
+            p.default_profile,
         ])?;
         if !existed {
             counts.accounts_new += 1;

@@ -132,6 +132,7 @@ fn every_profile_field_round_trips_and_merges() {
         url: Some("https://x.invalid".into()),
         verified: Some(false),
         default_avatar: Some(true),
+        default_profile: Some(true),
         private: Some(true),
         likes_given: Some(7),
         listed: Some(2),
@@ -176,6 +177,35 @@ fn every_profile_field_round_trips_and_merges() {
     let b = got.iter().find(|a| a.ext_id == "b").unwrap();
     assert_eq!(b.profile, Profile::default());
     assert_eq!(s.scan_accounts(Some("twitter"), |_, _| ()).unwrap(), 0);
+}
+
+#[test]
+fn contradicting_labels_become_a_conflict_and_agreeing_ones_stay() {
+    let (_d, mut s) = temp_store();
+    let labelled = |ext: &str, label: &str| {
+        Event::Account(Account {
+            platform: "twitter".into(),
+            ext_id: ext.into(),
+            profile: Profile {
+                label: Some(label.into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+    };
+    s.write(&[labelled("a", "bot"), labelled("b", "human")])
+        .unwrap();
+    // File two: `a` again as a bot (a repeat), `b` now as a bot (a contradiction), then `b` a third time.
+    s.write(&[labelled("a", "bot"), labelled("b", "bot")])
+        .unwrap();
+    s.write(&[labelled("b", "human")]).unwrap();
+    let mut got = std::collections::BTreeMap::new();
+    s.scan_accounts(None, |_, a| {
+        got.insert(a.ext_id, a.profile.label);
+    })
+    .unwrap();
+    assert_eq!(got["a"].as_deref(), Some("bot"));
+    assert_eq!(got["b"].as_deref(), Some("conflict:human/bot"));
 }
 
 #[test]
@@ -361,6 +391,7 @@ fn runs_are_dated_by_their_last_event_and_older_runs_get_one() {
         .execute_batch(
             "ALTER TABLE score_runs DROP COLUMN last_event;
              ALTER TABLE scores DROP COLUMN expected;
+             ALTER TABLE accounts DROP COLUMN default_profile;
              INSERT INTO score_runs (created_at, model_version, model_json, window_from, window_to,
                  platform, accounts, interactions, weights)
              VALUES (250, 'm', '{}', NULL, NULL, NULL, 3, 2, '[]'),

@@ -1,18 +1,26 @@
-//! Cross-validation of the authenticity model against labelled accounts, beside the press rule set.
+//! Evaluation of the authenticity model against labelled accounts: cross-validation inside one dataset,
+//! leave-one-dataset-out across datasets, and a fixed model scored as it is, each with bootstrap
+//! intervals, beside the press rule set.
 
-use crate::features::FeatureVector;
+use crate::features::FeatureContext;
 use crate::model::{Learner, TrustError, TrustModel};
+use earshot_model::Account;
 use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use serde::Serialize;
 
-/// One labelled account, reduced to what evaluation needs.
+/// One labelled account and what evaluation needs beside it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Labelled {
-    pub features: FeatureVector,
+    pub account: Account,
+    /// Its age reference: the latest creation time in its dataset.
+    pub ctx: FeatureContext,
     /// The press rule set's failed share ([`crate::rules::failed_share`]).
     pub rules: Option<f64>,
     /// `true` = automated or fake.
     pub label: bool,
+    /// The dataset it came from (earshot: its platform): training balances datasets, and
+    /// leave-one-dataset-out holds one out.
+    pub group: String,
 }
 
 /// Binary classification quality at a 0.5 threshold, and AUC of the scores.
@@ -25,6 +33,66 @@ pub struct Metrics {
     /// Area under the ROC curve (ties count half).
     pub auc: f64,
     pub n: usize,
+    /// 95% bootstrap intervals, where computed ([`with_intervals`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intervals: Option<Intervals>,
+}
+
+/// Percentile bootstrap intervals of [`Metrics`]: accounts resampled with replacement within each class
+/// (so every resample has both), the 2.5th and 97.5th percentiles of each figure.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Intervals {
+    pub resamples: usize,
+    pub auc: [f64; 2],
+    pub f1: [f64; 2],
+    pub precision: [f64; 2],
+    pub recall: [f64; 2],
+}
+
+/// Bootstrap resamples behind every interval: enough for stable 95% percentiles at two decimals.
+pub const RESAMPLES: usize = 400;
+
+/// [`metrics`] with 95% bootstrap [`Intervals`] (seeded: the same input gives the same intervals).
+pub fn with_intervals(scores: &[f64], labels: &[bool], threshold: f64, seed: u64) -> Metrics {
+    let mut m = metrics(scores, labels, threshold);
+    let pos: Vec<usize> = (0..labels.len()).filter(|&i| labels[i]).collect();
+    let neg: Vec<usize> = (0..labels.len()).filter(|&i| !labels[i]).collect();
+    if pos.is_empty() || neg.is_empty() {
+        return m;
+    }
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut draws: [Vec<f64>; 4] = Default::default();
+    let mut s = Vec::with_capacity(labels.len());
+    let mut y = Vec::with_capacity(labels.len());
+    for _ in 0..RESAMPLES {
+        s.clear();
+        y.clear();
+        for class in [&pos, &neg] {
+            for _ in 0..class.len() {
+                let i = class[((u128::from(rng.next_u64()) * class.len() as u128) >> 64) as usize];
+                s.push(scores[i]);
+                y.push(labels[i]);
+            }
+        }
+        let b = metrics(&s, &y, threshold);
+        for (d, v) in draws.iter_mut().zip([b.auc, b.f1, b.precision, b.recall]) {
+            d.push(v);
+        }
+    }
+    let ci = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+        [at(0.025), at(0.975)]
+    };
+    let [a, f, p, r] = &mut draws;
+    m.intervals = Some(Intervals {
+        resamples: RESAMPLES,
+        auc: ci(a),
+        f1: ci(f),
+        precision: ci(p),
+        recall: ci(r),
+    });
+    m
 }
 
 /// Metrics of `scores` (higher = more likely positive) against `labels`, calling positive above
@@ -49,6 +117,7 @@ pub fn metrics(scores: &[f64], labels: &[bool], threshold: f64) -> Metrics {
         accuracy: ratio(tp + tn, tp + fp + fn_ + tn),
         auc: auc(scores, labels),
         n: scores.len(),
+        intervals: None,
     }
 }
 
@@ -80,27 +149,6 @@ pub fn auc(scores: &[f64], labels: &[bool]) -> f64 {
         .map(|(r, _)| r)
         .sum();
     (sum - pos * (pos + 1.0) / 2.0) / (pos * neg)
-}
-
-/// Drop exact repeats (same features and label): a copy in both the training and the test fold would
-/// flatter the model. Returns the kept rows and how many were dropped.
-pub fn dedupe(rows: Vec<Labelled>) -> (Vec<Labelled>, usize) {
-    let mut seen = std::collections::HashSet::new();
-    let before = rows.len();
-    let kept: Vec<Labelled> = rows
-        .into_iter()
-        .filter(|r| {
-            let key: Vec<Option<u64>> = r
-                .features
-                .iter()
-                .map(|v| v.map(f64::to_bits))
-                .chain([Some(u64::from(r.label))])
-                .collect();
-            seen.insert(key)
-        })
-        .collect();
-    let dropped = before - kept.len();
-    (kept, dropped)
 }
 
 /// Out-of-fold results of k-fold cross-validation.
@@ -144,21 +192,63 @@ pub fn cross_validate(
             .filter(|(_, &g)| g != f)
             .map(|(r, _)| r)
             .collect();
-        let x: Vec<FeatureVector> = train.iter().map(|r| r.features).collect();
-        let y: Vec<bool> = train.iter().map(|r| r.label).collect();
-        let m = TrustModel::train("cv", &x, &y, learner)?;
+        let m = TrustModel::train("cv", &train, learner)?;
         for (i, r) in rows.iter().enumerate() {
             if fold_of[i] == f {
-                scores[i] = m.probability(&r.features);
+                scores[i] = m.probability_of(r);
             }
         }
     }
     let labels: Vec<bool> = rows.iter().map(|r| r.label).collect();
     Ok(CrossValidation {
         folds,
-        model: metrics(&scores, &labels, 0.5),
+        model: with_intervals(&scores, &labels, 0.5, seed),
         rules: rule_metrics(rows),
     })
+}
+
+/// A model trained on every other group and tested on one.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeldOut {
+    /// The group (dataset) tested on.
+    pub group: String,
+    /// The groups trained on.
+    pub trained_on: Vec<String>,
+    pub metrics: Metrics,
+}
+
+/// Leave-one-group-out: for each group with both classes, train on all the other groups' rows and test
+/// on it. The figure that says whether the model works on data it has never seen.
+pub fn leave_one_group_out(
+    rows: &[Labelled],
+    learner: Learner,
+    seed: u64,
+) -> Result<Vec<HeldOut>, TrustError> {
+    let mut groups: Vec<&str> = rows.iter().map(|r| r.group.as_str()).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let mut out = Vec::new();
+    for &g in &groups {
+        let (test, train): (Vec<&Labelled>, Vec<&Labelled>) =
+            rows.iter().partition(|r| r.group == g);
+        let positives = test.iter().filter(|r| r.label).count();
+        if positives == 0 || positives == test.len() {
+            continue;
+        }
+        let m = TrustModel::train("held-out", &train, learner)?;
+        let s: Vec<f64> = test.iter().map(|r| m.probability_of(r)).collect();
+        let y: Vec<bool> = test.iter().map(|r| r.label).collect();
+        out.push(HeldOut {
+            group: g.to_string(),
+            trained_on: groups
+                .iter()
+                .filter(|&&o| o != g)
+                .map(|o| o.to_string())
+                .collect(),
+            metrics: with_intervals(&s, &y, 0.5, seed),
+        });
+    }
+    Ok(out)
 }
 
 /// The press rule set's metrics over the rows it applies to.
@@ -167,7 +257,7 @@ pub fn rule_metrics(rows: &[Labelled]) -> Option<Metrics> {
         .iter()
         .filter_map(|r| r.rules.map(|s| (s, r.label)))
         .unzip();
-    (!s.is_empty()).then(|| metrics(&s, &y, 0.5))
+    (!s.is_empty()).then(|| with_intervals(&s, &y, 0.5, 0))
 }
 
 #[cfg(test)]
@@ -185,39 +275,62 @@ mod tests {
         assert!((m.f1 - 0.4).abs() < 1e-12);
     }
 
-    #[test]
-    fn dedupe_drops_exact_repeats_only() {
-        let mut f = [None; crate::features::N_FEATURES];
-        f[0] = Some(1.0);
-        let r = |label| Labelled {
-            features: f,
-            rules: None,
-            label,
+    /// A labelled account whose follower count separates the classes with overlap, in `group`.
+    fn row(i: u32, group: &str) -> Labelled {
+        let label = i.is_multiple_of(2);
+        // Overlapping classes: bots 100–460 followers, humans 400–640.
+        let followers = if label {
+            100 + u64::from(i % 7) * 60
+        } else {
+            400 + u64::from(i % 7) * 40
         };
-        let (kept, dropped) = dedupe(vec![r(true), r(true), r(false)]);
-        assert_eq!((kept.len(), dropped), (2, 1));
+        Labelled {
+            account: Account {
+                platform: group.into(),
+                ext_id: i.to_string(),
+                profile: earshot_model::Profile {
+                    followers: Some(followers),
+                    following: Some(u64::from((i * 37) % 500)),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+            ctx: FeatureContext {
+                reference_time: None,
+            },
+            rules: Some(if i.is_multiple_of(3) { 1.0 } else { 0.0 }),
+            label,
+            group: group.into(),
+        }
     }
 
     #[test]
-    fn cross_validation_learns_a_separable_signal() {
-        let rows: Vec<Labelled> = (0..200)
-            .map(|i| {
-                let mut f = [None; crate::features::N_FEATURES];
-                let label = i % 2 == 0;
-                // Feature 0 separates the classes, with overlap; feature 1 is noise.
-                f[0] = Some(if label { 1.0 } else { -1.0 } + f64::from(i % 7) / 4.0 - 0.75);
-                f[1] = Some(f64::from((i * 37) % 11));
-                Labelled {
-                    features: f,
-                    rules: Some(if i % 3 == 0 { 1.0 } else { 0.0 }),
-                    label,
-                }
-            })
-            .collect();
+    fn cross_validation_learns_a_separable_signal_with_intervals() {
+        let rows: Vec<Labelled> = (0..200).map(|i| row(i, "a")).collect();
         let cv = cross_validate(&rows, 5, Learner::Logistic { l2: 1.0 }, 7).unwrap();
-        assert!(cv.model.f1 > 0.85, "{cv:?}");
+        assert!(cv.model.f1 > 0.75, "{cv:?}");
         assert!(cv.model.auc > 0.9, "{cv:?}");
+        let ci = cv.model.intervals.unwrap();
+        assert!(
+            ci.auc[0] <= cv.model.auc && cv.model.auc <= ci.auc[1],
+            "{ci:?}"
+        );
+        assert!(ci.f1[0] < ci.f1[1], "{ci:?}");
         let again = cross_validate(&rows, 5, Learner::Logistic { l2: 1.0 }, 7).unwrap();
         assert_eq!(cv.model, again.model);
+    }
+
+    #[test]
+    fn leave_one_group_out_tests_each_group_on_a_model_that_never_saw_it() {
+        let mut rows: Vec<Labelled> = (0..120).map(|i| row(i, "a")).collect();
+        rows.extend((0..120).map(|i| row(i, "b")));
+        // A group of one class cannot be tested on.
+        rows.extend((0..10).map(|i| row(2 * i, "c")));
+        let held = leave_one_group_out(&rows, Learner::Logistic { l2: 1.0 }, 1).unwrap();
+        let tested: Vec<&str> = held.iter().map(|h| h.group.as_str()).collect();
+        assert_eq!(tested, ["a", "b"]);
+        assert_eq!(held[0].trained_on, ["b", "c"]);
+        assert_eq!(held[0].metrics.n, 120);
+        assert!(held.iter().all(|h| h.metrics.auc > 0.85), "{held:?}");
     }
 }

@@ -21,8 +21,11 @@ pub mod weights;
 
 pub use behaviour::closed_group_weights;
 pub use bursts::{find_bursts, Burst, BurstRule};
-pub use eval::{cross_validate, dedupe, CrossValidation, Labelled, Metrics};
-pub use features::{FeatureContext, FeatureVector, FEATURES};
+pub use eval::{
+    cross_validate, leave_one_group_out, with_intervals, CrossValidation, HeldOut, Intervals,
+    Labelled, Metrics,
+};
+pub use features::{FeatureContext, FeatureVector, NameBigrams, FEATURES};
 pub use model::{Assessment, Classifier, Contribution, Learner, TrustError, TrustModel};
 pub use trees::TreeParams;
 pub use weights::{authenticity_weights, has_profile_evidence};

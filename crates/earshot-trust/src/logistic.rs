@@ -37,12 +37,15 @@ pub fn sigmoid(z: f64) -> f64 {
     }
 }
 
-/// Minimise the mean log-loss + `l2 / 2 · |w|² / n` over rows `x` (each of length `d`) with labels `y`.
-/// The intercept is not penalised.
-pub fn fit(x: &[Vec<f64>], y: &[bool], l2: f64) -> Result<Fit, FitError> {
+/// Minimise the log-loss (each row's weighted by `w`, all 1 when `None`) + `l2 / 2 · |w|²` over rows
+/// `x` (each of length `d`) with labels `y`. The intercept is not penalised.
+pub fn fit(x: &[Vec<f64>], y: &[bool], w: Option<&[f64]>, l2: f64) -> Result<Fit, FitError> {
     let n = x.len();
-    if n == 0 || y.len() != n {
+    if n == 0 || y.len() != n || w.is_some_and(|w| w.len() != n) {
         return Err(FitError::Empty);
+    }
+    if w.is_some_and(|w| w.iter().any(|v| !(v.is_finite() && *v >= 0.0))) {
+        return Err(FitError::NotFinite);
     }
     let d = x[0].len();
     if let Some(r) = x.iter().find(|r| r.len() != d) {
@@ -69,8 +72,9 @@ pub fn fit(x: &[Vec<f64>], y: &[bool], l2: f64) -> Result<Fit, FitError> {
         for (i, &yi) in y.iter().enumerate() {
             let z: f64 = (0..m).map(|j| theta[j] * row(i, j)).sum();
             let p = sigmoid(z);
-            let r = p - if yi { 1.0 } else { 0.0 };
-            let s = (p * (1.0 - p)).max(1e-12);
+            let wi = w.map_or(1.0, |w| w[i]);
+            let r = wi * (p - if yi { 1.0 } else { 0.0 });
+            let s = wi * (p * (1.0 - p)).max(1e-12);
             for j in 0..m {
                 let xj = row(i, j);
                 grad[j] += r * xj;
@@ -166,7 +170,7 @@ mod tests {
                 }
             }
         }
-        let f = fit(&x, &y, 0.0).unwrap();
+        let f = fit(&x, &y, None, 0.0).unwrap();
         assert!((f.intercept + 0.5).abs() < 0.01, "{f:?}");
         assert!((f.weights[0] - 2.0).abs() < 0.01, "{f:?}");
         assert!((f.weights[1] + 1.0).abs() < 0.01, "{f:?}");
@@ -177,23 +181,23 @@ mod tests {
     fn separable_data_stays_finite_with_a_penalty() {
         let x: Vec<Vec<f64>> = (0..20).map(|i| vec![f64::from(i)]).collect();
         let y: Vec<bool> = (0..20).map(|i| i >= 10).collect();
-        let f = fit(&x, &y, 1.0).unwrap();
+        let f = fit(&x, &y, None, 1.0).unwrap();
         assert!(f.weights[0].is_finite() && f.weights[0] > 0.0);
     }
 
     #[test]
     fn bad_inputs_are_errors() {
-        assert_eq!(fit(&[], &[], 1.0), Err(FitError::Empty));
+        assert_eq!(fit(&[], &[], None, 1.0), Err(FitError::Empty));
         assert_eq!(
-            fit(&[vec![1.0], vec![2.0]], &[true, true], 1.0),
+            fit(&[vec![1.0], vec![2.0]], &[true, true], None, 1.0),
             Err(FitError::OneClass(true))
         );
         assert!(matches!(
-            fit(&[vec![1.0], vec![2.0, 3.0]], &[true, false], 1.0),
+            fit(&[vec![1.0], vec![2.0, 3.0]], &[true, false], None, 1.0),
             Err(FitError::Shape { .. })
         ));
         assert_eq!(
-            fit(&[vec![f64::NAN], vec![2.0]], &[true, false], 1.0),
+            fit(&[vec![f64::NAN], vec![2.0]], &[true, false], None, 1.0),
             Err(FitError::NotFinite)
         );
     }

@@ -1,14 +1,15 @@
 //! The authenticity model file: standardisation, coefficients and provenance, versioned, in JSON.
 
-use crate::features::{extract, FeatureContext, FeatureVector, FEATURES, N_FEATURES};
+use crate::eval::Labelled;
+use crate::features::{extract, FeatureContext, FeatureVector, NameBigrams, FEATURES, N_FEATURES};
 use crate::logistic::{fit, sigmoid, FitError};
 use crate::trees::{Ensemble, TreeParams};
 use earshot_model::Account;
 use serde::{Deserialize, Serialize};
 
-/// The model shipped with earshot (`models/trust-v1.json`), trained by `earshot trust train` on the
-/// labelled bot and fake-account datasets (see EVALUATION.md).
-const DEFAULT_MODEL: &str = include_str!("../../../models/trust-v1.json");
+/// The model shipped with earshot (`models/trust-v2.json`), trained by `earshot trust train` on the
+/// four labelled bot and fake-account datasets together (see EVALUATION.md).
+const DEFAULT_MODEL: &str = include_str!("../../../models/trust-v2.json");
 
 #[derive(Debug, thiserror::Error)]
 pub enum TrustError {
@@ -79,6 +80,9 @@ pub struct TrustModel {
     pub classifier: Classifier,
     /// Labelled accounts it was trained on: (automated or fake, authentic).
     pub trained_on: (usize, usize),
+    /// The screen-name model behind `screen_name_likelihood`, fitted on the training accounts' names.
+    #[serde(default)]
+    pub names: NameBigrams,
 }
 
 /// One feature's push on an assessment, in log-odds (positive: more likely automated or fake).
@@ -107,7 +111,7 @@ impl TrustModel {
     /// The model shipped with this build.
     pub fn builtin() -> TrustModel {
         // Part of the source tree and checked by a test, so this cannot fail in a release.
-        TrustModel::from_json(DEFAULT_MODEL).unwrap_or_else(|e| panic!("models/trust-v1.json: {e}"))
+        TrustModel::from_json(DEFAULT_MODEL).unwrap_or_else(|e| panic!("models/trust-v2.json: {e}"))
     }
 
     pub fn from_json(text: &str) -> Result<TrustModel, TrustError> {
@@ -140,6 +144,9 @@ impl TrustModel {
                 ));
             }
         }
+        if !self.names.is_well_formed() {
+            return bad("the screen-name table must be empty or 38×38 counts".into());
+        }
         match &self.classifier {
             Classifier::Logistic { intercept, .. } if !intercept.is_finite() => {
                 bad("intercept must be finite".into())
@@ -151,11 +158,13 @@ impl TrustModel {
         }
     }
 
-    /// Fit on labelled feature vectors (`true` = automated or fake).
+    /// Fit on labelled accounts. Each (group, class) cell weighs the same in total, so a dataset of
+    /// forty thousand accounts does not drown one of a thousand, and neither class outweighs the other
+    /// within a dataset: the model learns what separates bots from humans in every dataset rather than
+    /// what marks the largest one (the data selection of Yang et al., AAAI 2020, by weight).
     pub fn train(
         version: &str,
-        rows: &[FeatureVector],
-        labels: &[bool],
+        rows: &[&Labelled],
         learner: Learner,
     ) -> Result<TrustModel, TrustError> {
         let l2 = match learner {
@@ -168,10 +177,17 @@ impl TrustModel {
                 what: format!("the L2 penalty must be a number > 0, found {l2}"),
             });
         }
+        let names = NameBigrams::fit(rows.iter().filter_map(|r| r.account.handle.as_deref()));
+        let x: Vec<FeatureVector> = rows
+            .iter()
+            .map(|r| extract(&r.account, &r.ctx, &names))
+            .collect();
+        let labels: Vec<bool> = rows.iter().map(|r| r.label).collect();
+        let weights = balanced_weights(rows);
         let n = rows.len() as f64;
         let mut features = Vec::with_capacity(N_FEATURES);
         for (j, (name, _)) in FEATURES.iter().enumerate() {
-            let seen: Vec<f64> = rows.iter().filter_map(|r| r[j]).collect();
+            let seen: Vec<f64> = x.iter().filter_map(|r| r[j]).collect();
             let (mean, scale) = if seen.is_empty() {
                 (0.0, 1.0)
             } else {
@@ -189,11 +205,11 @@ impl TrustModel {
         }
         let classifier = match learner {
             Learner::Logistic { l2 } => {
-                let x: Vec<Vec<f64>> = rows
+                let z: Vec<Vec<f64>> = x
                     .iter()
                     .map(|r| standardise(&features, r).to_vec())
                     .collect();
-                let f = fit(&x, labels, l2)?;
+                let f = fit(&z, &labels, Some(&weights), l2)?;
                 for (fw, w) in features.iter_mut().zip(&f.weights) {
                     fw.weight = if fw.coverage > 0.0 { *w } else { 0.0 };
                 }
@@ -203,9 +219,9 @@ impl TrustModel {
                 }
             }
             Learner::Trees(params) => {
-                let x: Vec<Vec<Option<f64>>> = rows.iter().map(|r| r.to_vec()).collect();
-                let ensemble =
-                    crate::trees::fit(&x, labels, &params).ok_or(TrustError::OneClass)?;
+                let x: Vec<Vec<Option<f64>>> = x.iter().map(|r| r.to_vec()).collect();
+                let ensemble = crate::trees::fit(&x, &labels, Some(&weights), &params)
+                    .ok_or(TrustError::OneClass)?;
                 for (fw, w) in features.iter_mut().zip(ensemble.importance(N_FEATURES)) {
                     fw.weight = w;
                 }
@@ -219,10 +235,21 @@ impl TrustModel {
             features,
             classifier,
             trained_on: (positives, labels.len() - positives),
+            names,
         };
         // A fit that produced a non-finite number must not be written and then fail to load.
         model.check()?;
         Ok(model)
+    }
+
+    /// The features of `account` as this model reads them (its own screen-name table).
+    pub fn features(&self, account: &Account, ctx: &FeatureContext) -> FeatureVector {
+        extract(account, ctx, &self.names)
+    }
+
+    /// Probability that a labelled account is automated or fake (for evaluation).
+    pub fn probability_of(&self, row: &Labelled) -> f64 {
+        self.probability(&self.features(&row.account, &row.ctx))
     }
 
     /// The log-odds and per-feature contributions (summing to it with `base`) for `v`.
@@ -255,7 +282,7 @@ impl TrustModel {
 
     /// The probability for `account`, split into per-feature contributions.
     pub fn assess(&self, account: &Account, ctx: &FeatureContext) -> Assessment {
-        let v = extract(account, ctx);
+        let v = self.features(account, ctx);
         let (base, c) = self.explain_vector(&v);
         let mut contributions: Vec<Contribution> = FEATURES
             .iter()
@@ -275,6 +302,18 @@ impl TrustModel {
             contributions,
         }
     }
+}
+
+/// Weights that give every (group, class) cell of `rows` the same total, summing to the number of rows.
+fn balanced_weights(rows: &[&Labelled]) -> Vec<f64> {
+    let mut cells: std::collections::BTreeMap<(&str, bool), usize> = Default::default();
+    for r in rows {
+        *cells.entry((r.group.as_str(), r.label)).or_default() += 1;
+    }
+    let per_cell = rows.len() as f64 / cells.len().max(1) as f64;
+    rows.iter()
+        .map(|r| per_cell / cells[&(r.group.as_str(), r.label)] as f64)
+        .collect()
 }
 
 /// Standardised values; a missing value sits at the mean (0).

@@ -1,13 +1,25 @@
 //! Small gradient-boosted decision trees for the log-loss, written out so that every prediction can be
-//! split into per-feature contributions that add up to it exactly.
+//! split into per-feature contributions that add up to it exactly, and so that a feature the data does
+//! not have contributes exactly nothing.
 //!
 //! Why trees beside the logistic regression: bot signals are not linear (an account with *no* likes is
 //! suspicious, one with a few thousand is not, one with a hundred thousand again is), and on the labelled
-//! Twitter accounts shallow trees separate better (EVALUATION.md). Why our own: the model is a few hundred
-//! lines (histogram splits, second-order leaf values, learned directions for missing values, as in
-//! XGBoost and LightGBM), must be exactly reproducible, and must explain itself: a prediction is the
-//! base log-odds plus, along each tree's path, the change in node value at every split, credited to the
-//! split's feature (Saabas' path attribution), which sums to the prediction with no approximation.
+//! accounts shallow trees separate better (EVALUATION.md).
+//!
+//! **Missing values are averaged over, not routed.** XGBoost and LightGBM learn a direction for missing
+//! values. Across datasets that is a trap: a field one dataset lacks (Instagram has no likes count) is
+//! then a dataset marker, and the learned direction says "this dataset's class mix" rather than anything
+//! about the account. Here, as in C4.5, an account without the split's feature goes down *both* sides,
+//! weighted by the share of the training cover each side took, in training and in prediction alike. A
+//! node's value is the cover-weighted mean of its children's values, so for a missing feature the two
+//! weighted branches average back to the node's own value: its contribution is exactly 0.
+//!
+//! **Explanations** are Saabas' path attribution: the prediction is the base log-odds plus, along every
+//! path an account takes (with its weight), the change in node value at each split, credited to the
+//! split's feature. It sums to the prediction with no approximation.
+//!
+//! Why our own and not a crate: see EVALUATION.md ("Which gradient boosting"): the crates we checked
+//! route missing values by learned direction, which is what this module exists to avoid.
 
 use serde::{Deserialize, Serialize};
 
@@ -53,8 +65,9 @@ pub struct Split {
     pub feature: usize,
     /// Go left when the value is ≤ this.
     pub threshold: f64,
-    /// Where accounts without the feature go.
-    pub missing_left: bool,
+    /// Share of the training cover (hessian) that went left: an account without the feature goes left
+    /// with this weight and right with the rest.
+    pub left_share: f64,
     pub left: usize,
     pub right: usize,
     /// Loss reduction the split bought in training.
@@ -75,62 +88,92 @@ pub struct Ensemble {
 }
 
 impl Tree {
-    /// The leaf `x` ends in (no allocation: this is the inner loop of scoring every account).
-    fn leaf(&self, x: &[Option<f64>]) -> usize {
-        let mut at = 0;
-        while let Some(s) = self.nodes.get(at).and_then(|n| n.split.as_ref()) {
-            let left = match x.get(s.feature).copied().flatten() {
-                Some(v) => v <= s.threshold,
-                None => s.missing_left,
-            };
-            at = if left { s.left } else { s.right };
+    /// Calls `visit(node, weight)` for every node `x` reaches with weight > 0, parents before children:
+    /// one path where every split's feature is known, both branches (weighted) where it is not.
+    fn walk(&self, x: &[Option<f64>], at: usize, weight: f64, visit: &mut impl FnMut(usize, f64)) {
+        visit(at, weight);
+        let Some(s) = self.nodes.get(at).and_then(|n| n.split.as_ref()) else {
+            return;
+        };
+        match x.get(s.feature).copied().flatten() {
+            Some(v) => {
+                let next = if v <= s.threshold { s.left } else { s.right };
+                self.walk(x, next, weight, visit);
+            }
+            None => {
+                if s.left_share > 0.0 {
+                    self.walk(x, s.left, weight * s.left_share, visit);
+                }
+                if s.left_share < 1.0 {
+                    self.walk(x, s.right, weight * (1.0 - s.left_share), visit);
+                }
+            }
         }
-        at
     }
 
-    /// Nodes on the path of `x`, root first.
-    fn path(&self, x: &[Option<f64>]) -> Vec<usize> {
+    /// The tree's output for `x`: its leaf value, or the weighted mean of the leaves it reaches.
+    fn value(&self, x: &[Option<f64>]) -> f64 {
         let mut at = 0;
-        let mut path = vec![0];
-        while let Some(s) = self.nodes.get(at).and_then(|n| n.split.as_ref()) {
-            let left = match x.get(s.feature).copied().flatten() {
-                Some(v) => v <= s.threshold,
-                None => s.missing_left,
+        loop {
+            let Some(node) = self.nodes.get(at) else {
+                return 0.0;
             };
-            at = if left { s.left } else { s.right };
-            path.push(at);
+            let Some(s) = &node.split else {
+                return node.value;
+            };
+            match x.get(s.feature).copied().flatten() {
+                Some(v) => at = if v <= s.threshold { s.left } else { s.right },
+                // Fast path above; a missing feature needs the weighted walk.
+                None => {
+                    let mut total = 0.0;
+                    self.walk(x, at, 1.0, &mut |i, w| {
+                        if let Some(n) = self.nodes.get(i).filter(|n| n.split.is_none()) {
+                            total += w * n.value;
+                        }
+                    });
+                    return total;
+                }
+            }
         }
-        path
+    }
+
+    /// Set every split node's value to the cover-weighted mean of its children's (bottom-up: children
+    /// come after their parent), so that a missing feature's two branches average to the node's value.
+    fn set_expected_values(&mut self) {
+        for i in (0..self.nodes.len()).rev() {
+            if let Some(s) = self.nodes[i].split.clone() {
+                self.nodes[i].value = s.left_share * self.nodes[s.left].value
+                    + (1.0 - s.left_share) * self.nodes[s.right].value;
+            }
+        }
     }
 }
 
 impl Ensemble {
     /// Log-odds of `x`.
     pub fn log_odds(&self, x: &[Option<f64>]) -> f64 {
-        self.base
-            + self.learning_rate
-                * self
-                    .trees
-                    .iter()
-                    .map(|t| t.nodes.get(t.leaf(x)).map_or(0.0, |n| n.value))
-                    .sum::<f64>()
+        self.base + self.learning_rate * self.trees.iter().map(|t| t.value(x)).sum::<f64>()
     }
 
-    /// `(base, per-feature contributions)` with base + Σ contributions = [`Ensemble::log_odds`].
+    /// `(base, per-feature contributions)` with base + Σ contributions = [`Ensemble::log_odds`]; a
+    /// feature `x` lacks gets exactly 0.
     pub fn contributions(&self, x: &[Option<f64>], features: usize) -> (f64, Vec<f64>) {
         let mut base = self.base;
         let mut c = vec![0.0; features];
+        let lr = self.learning_rate;
         for t in &self.trees {
-            let path = t.path(x);
-            base += self.learning_rate * t.nodes[path[0]].value;
-            for w in path.windows(2) {
-                let (parent, child) = (&t.nodes[w[0]], &t.nodes[w[1]]);
-                if let Some(s) = &parent.split {
-                    if let Some(slot) = c.get_mut(s.feature) {
-                        *slot += self.learning_rate * (child.value - parent.value);
-                    }
+            base += lr * t.nodes.first().map_or(0.0, |n| n.value);
+            t.walk(x, 0, 1.0, &mut |i, w| {
+                let Some(s) = t.nodes[i].split.as_ref() else {
+                    return;
+                };
+                if let (Some(v), Some(slot)) =
+                    (x.get(s.feature).copied().flatten(), c.get_mut(s.feature))
+                {
+                    let child = if v <= s.threshold { s.left } else { s.right };
+                    *slot += w * lr * (t.nodes[child].value - t.nodes[i].value);
                 }
-            }
+            });
         }
         (base, c)
     }
@@ -166,6 +209,7 @@ impl Ensemble {
                             && n.split.as_ref().is_none_or(|s| {
                                 s.feature < features
                                     && s.threshold.is_finite()
+                                    && (0.0..=1.0).contains(&s.left_share)
                                     // Children come after their parent: no cycles.
                                     && s.left > i
                                     && s.right > i
@@ -177,33 +221,57 @@ impl Ensemble {
     }
 }
 
-/// Fit an ensemble to rows `x` (each `d` optional values) and labels `y`. `None` if either class is
-/// missing.
-pub fn fit(x: &[Vec<Option<f64>>], y: &[bool], params: &TreeParams) -> Option<Ensemble> {
+/// Fit an ensemble to rows `x` (each `d` optional values), labels `y` and sample weights `w` (`None`:
+/// all 1). `None` if either class is missing or has no weight.
+pub fn fit(
+    x: &[Vec<Option<f64>>],
+    y: &[bool],
+    w: Option<&[f64]>,
+    params: &TreeParams,
+) -> Option<Ensemble> {
     let n = x.len();
-    let pos = y.iter().filter(|&&b| b).count();
-    if n == 0 || pos == 0 || pos == n || y.len() != n {
+    let ones = vec![1.0; n];
+    let w = w.unwrap_or(&ones);
+    if n == 0 || y.len() != n || w.len() != n || w.iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
+        return None;
+    }
+    let (wp, wn) = y.iter().zip(w).fold(
+        (0.0, 0.0),
+        |(p, q), (&yi, &wi)| {
+            if yi {
+                (p + wi, q)
+            } else {
+                (p, q + wi)
+            }
+        },
+    );
+    if wp <= 0.0 || wn <= 0.0 {
         return None;
     }
     let d = x[0].len();
     let bins = Bins::new(x, d, params.max_bins);
-    let base = (pos as f64 / (n - pos) as f64).ln();
+    let base = (wp / wn).ln();
     let mut z = vec![base; n];
     let mut trees = Vec::with_capacity(params.rounds as usize);
-    let all: Vec<u32> = (0..n as u32).collect();
+    let all: Vec<(u32, f64)> = (0..n as u32).map(|i| (i, 1.0)).collect();
     for _ in 0..params.rounds {
         let (g, h): (Vec<f64>, Vec<f64>) = z
             .iter()
             .zip(y)
-            .map(|(&zi, &yi)| {
+            .zip(w)
+            .map(|((&zi, &yi), &wi)| {
                 let p = crate::logistic::sigmoid(zi);
-                (p - if yi { 1.0 } else { 0.0 }, (p * (1.0 - p)).max(1e-12))
+                (
+                    wi * (p - if yi { 1.0 } else { 0.0 }),
+                    wi * (p * (1.0 - p)).max(1e-12),
+                )
             })
             .unzip();
         let mut tree = Tree { nodes: Vec::new() };
         grow(&mut tree, &bins, &g, &h, all.clone(), 0, params);
+        tree.set_expected_values();
         for (i, zi) in z.iter_mut().enumerate() {
-            *zi += params.learning_rate * tree.nodes[tree.leaf(&x[i])].value;
+            *zi += params.learning_rate * tree.value(&x[i]);
         }
         trees.push(tree);
     }
@@ -269,18 +337,19 @@ fn score(g: f64, h: f64, l2: f64) -> f64 {
     g * g / (h + l2)
 }
 
-/// Grow the subtree for `rows` at `depth`; returns its node index.
+/// Grow the subtree for `rows` (index, weight: below 1 for an account sent down both sides of an
+/// earlier split it had no value for) at `depth`; returns its node index.
 fn grow(
     tree: &mut Tree,
     bins: &Bins,
     g: &[f64],
     h: &[f64],
-    rows: Vec<u32>,
+    rows: Vec<(u32, f64)>,
     depth: u32,
     p: &TreeParams,
 ) -> usize {
-    let (gs, hs) = rows.iter().fold((0.0, 0.0), |(a, b), &i| {
-        (a + g[i as usize], b + h[i as usize])
+    let (gs, hs) = rows.iter().fold((0.0, 0.0), |(a, b), &(i, w)| {
+        (a + w * g[i as usize], b + w * h[i as usize])
     });
     let me = tree.nodes.len();
     tree.nodes.push(Node {
@@ -291,8 +360,8 @@ fn grow(
         return me;
     }
     let parent = score(gs, hs, p.l2);
-    // Best (gain, feature, edge index, missing_left).
-    let mut best: Option<(f64, usize, usize, bool)> = None;
+    // Best (gain, feature, edge index, share of the known cover that goes left).
+    let mut best: Option<(f64, usize, usize, f64)> = None;
     for (f, edges) in bins.edges.iter().enumerate() {
         if edges.len() < 2 {
             continue;
@@ -300,56 +369,64 @@ fn grow(
         let mut hg = vec![0.0; edges.len()];
         let mut hh = vec![0.0; edges.len()];
         let (mut mg, mut mh) = (0.0, 0.0);
-        for &i in &rows {
+        for &(i, w) in &rows {
             let i = i as usize;
             match bins.bin[f][i] {
                 MISSING => {
-                    mg += g[i];
-                    mh += h[i];
+                    mg += w * g[i];
+                    mh += w * h[i];
                 }
                 b => {
-                    hg[b as usize] += g[i];
-                    hh[b as usize] += h[i];
+                    hg[b as usize] += w * g[i];
+                    hh[b as usize] += w * h[i];
                 }
             }
         }
+        let kh = hs - mh;
+        if kh <= 0.0 {
+            continue;
+        }
         let (mut lg, mut lh) = (0.0, 0.0);
-        // Split after bin k: left holds bins 0..=k (values ≤ edges[k]).
+        // Split after bin k: left holds bins 0..=k (values ≤ edges[k]); accounts without the feature
+        // go both ways in proportion to the known cover.
         for k in 0..edges.len() - 1 {
             lg += hg[k];
             lh += hh[k];
-            for missing_left in [false, true] {
-                let (l_g, l_h) = if missing_left {
-                    (lg + mg, lh + mh)
-                } else {
-                    (lg, lh)
-                };
-                let (r_g, r_h) = (gs - l_g, hs - l_h);
-                if l_h < p.min_child_weight || r_h < p.min_child_weight {
-                    continue;
-                }
-                let gain = score(l_g, l_h, p.l2) + score(r_g, r_h, p.l2) - parent;
-                if gain > 1e-9 && best.is_none_or(|b| gain > b.0) {
-                    best = Some((gain, f, k, missing_left));
-                }
+            let share = lh / kh;
+            let (l_g, l_h) = (lg + share * mg, lh + share * mh);
+            let (r_g, r_h) = (gs - l_g, hs - l_h);
+            if lh < p.min_child_weight || kh - lh < p.min_child_weight {
+                continue;
+            }
+            let gain = score(l_g, l_h, p.l2) + score(r_g, r_h, p.l2) - parent;
+            if gain > 1e-9 && best.is_none_or(|b| gain > b.0) {
+                best = Some((gain, f, k, share));
             }
         }
     }
-    let Some((gain, f, k, missing_left)) = best else {
+    let Some((gain, f, k, share)) = best else {
         return me;
     };
     let threshold = bins.edges[f][k];
-    let (left_rows, right_rows): (Vec<u32>, Vec<u32>) =
-        rows.iter().partition(|&&i| match bins.bin[f][i as usize] {
-            MISSING => missing_left,
-            b => (b as usize) <= k,
-        });
+    let mut left_rows = Vec::new();
+    let mut right_rows = Vec::new();
+    for &(i, w) in &rows {
+        match bins.bin[f][i as usize] {
+            MISSING => {
+                left_rows.push((i, w * share));
+                right_rows.push((i, w * (1.0 - share)));
+            }
+            b if (b as usize) <= k => left_rows.push((i, w)),
+            _ => right_rows.push((i, w)),
+        }
+    }
+    drop(rows);
     let left = grow(tree, bins, g, h, left_rows, depth + 1, p);
     let right = grow(tree, bins, g, h, right_rows, depth + 1, p);
     tree.nodes[me].split = Some(Split {
         feature: f,
         threshold,
-        missing_left,
+        left_share: share,
         left,
         right,
         gain,
@@ -361,7 +438,7 @@ fn grow(
 mod tests {
     use super::*;
 
-    /// An XOR-like target no linear model can fit, with a missing-value rule on top.
+    /// An XOR-like target no linear model can fit; every 11th row lacks its second feature.
     fn data() -> (Vec<Vec<Option<f64>>>, Vec<bool>) {
         let mut x = Vec::new();
         let mut y = Vec::new();
@@ -370,26 +447,57 @@ mod tests {
             let b = f64::from((i * 7) % 23) / 23.0;
             let missing = i % 11 == 0;
             x.push(vec![Some(a), if missing { None } else { Some(b) }]);
-            y.push(if missing {
-                true
-            } else {
-                (a > 0.5) != (b > 0.5)
-            });
+            y.push((a > 0.5) != (b > 0.5));
         }
         (x, y)
     }
 
     #[test]
-    fn learns_an_interaction_and_where_missing_values_go() {
+    fn learns_an_interaction() {
         let (x, y) = data();
-        let m = fit(&x, &y, &TreeParams::default()).unwrap();
-        let correct = x
+        let m = fit(&x, &y, None, &TreeParams::default()).unwrap();
+        let known: Vec<_> = x.iter().zip(&y).filter(|(r, _)| r[1].is_some()).collect();
+        let correct = known
             .iter()
-            .zip(&y)
             .filter(|(r, &t)| (m.log_odds(r) > 0.0) == t)
             .count();
-        assert!(correct as f64 / x.len() as f64 > 0.97, "{correct}");
+        assert!(correct as f64 / known.len() as f64 > 0.97, "{correct}");
         assert!(m.is_well_formed(2));
+    }
+
+    #[test]
+    fn a_missing_feature_contributes_nothing_and_averages_its_branches() {
+        let (x, y) = data();
+        let m = fit(&x, &y, None, &TreeParams::default()).unwrap();
+        for a in [0.1, 0.3, 0.7, 0.9] {
+            let (base, c) = m.contributions(&[Some(a), None], 2);
+            assert_eq!(c[1], 0.0);
+            assert!((base + c[0] - m.log_odds(&[Some(a), None])).abs() < 1e-9);
+            // Without b, the prediction is an average over b's branches: inside their range.
+            let known: Vec<f64> = (0..23)
+                .map(|k| m.log_odds(&[Some(a), Some(f64::from(k) / 23.0)]))
+                .collect();
+            let lo = known.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = known.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let missing = m.log_odds(&[Some(a), None]);
+            assert!(lo < missing && missing < hi, "{a}: {lo} {missing} {hi}");
+        }
+        let (_, c) = m.contributions(&[None, None], 2);
+        assert_eq!(c, vec![0.0, 0.0]);
+    }
+
+    #[test]
+    fn sample_weights_move_the_base_rate() {
+        let (x, y) = data();
+        let p = TreeParams {
+            rounds: 1,
+            ..Default::default()
+        };
+        let w: Vec<f64> = y.iter().map(|&t| if t { 3.0 } else { 1.0 }).collect();
+        let plain = fit(&x, &y, None, &p).unwrap();
+        let weighted = fit(&x, &y, Some(&w), &p).unwrap();
+        assert!((weighted.base - plain.base - 3f64.ln()).abs() < 1e-9);
+        assert!(fit(&x, &y, Some(&w[..3]), &p).is_none());
     }
 
     #[test]
@@ -398,6 +506,7 @@ mod tests {
         let m = fit(
             &x,
             &y,
+            None,
             &TreeParams {
                 rounds: 30,
                 ..Default::default()
@@ -415,10 +524,11 @@ mod tests {
 
     #[test]
     fn one_class_or_empty_input_is_refused_and_fits_repeat() {
-        assert!(fit(&[], &[], &TreeParams::default()).is_none());
+        assert!(fit(&[], &[], None, &TreeParams::default()).is_none());
         assert!(fit(
             &[vec![Some(1.0)], vec![Some(2.0)]],
             &[true, true],
+            None,
             &TreeParams::default()
         )
         .is_none());
@@ -427,7 +537,7 @@ mod tests {
             rounds: 10,
             ..Default::default()
         };
-        assert_eq!(fit(&x, &y, &p), fit(&x, &y, &p));
+        assert_eq!(fit(&x, &y, None, &p), fit(&x, &y, None, &p));
     }
 
     #[test]
@@ -441,7 +551,7 @@ mod tests {
                     split: Some(Split {
                         feature: 0,
                         threshold: 1.0,
-                        missing_left: true,
+                        left_share: 0.5,
                         left: 0,
                         right: 0,
                         gain: 1.0,

@@ -1,6 +1,6 @@
 //! From probabilities to the authenticity weights scoring multiplies each reactor's credit by.
 
-use crate::features::{extract, FeatureContext};
+use crate::features::FeatureContext;
 use crate::model::TrustModel;
 use earshot_model::Account;
 use rayon::prelude::*;
@@ -19,6 +19,7 @@ pub fn has_profile_evidence(a: &Account) -> bool {
         || p.url.is_some()
         || p.verified.is_some()
         || p.default_avatar.is_some()
+        || p.default_profile.is_some()
         || p.private.is_some()
         || p.likes_given.is_some()
         || p.listed.is_some()
@@ -53,7 +54,7 @@ pub fn authenticity_weights(accounts: &[(i64, Account)], model: &TrustModel) -> 
             let ctx = FeatureContext {
                 reference_time: latest.get(a.platform.as_str()).copied(),
             };
-            (*id, weight_of(model.probability(&extract(a, &ctx))))
+            (*id, weight_of(model.probability(&model.features(a, &ctx))))
         })
         .collect()
 }

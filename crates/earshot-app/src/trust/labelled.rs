@@ -4,82 +4,123 @@
 use anyhow::Result;
 use earshot_model::Account;
 use earshot_store::Store;
-use earshot_trust::features::{extract, latest_creation};
+use earshot_trust::features::latest_creation;
 use earshot_trust::{FeatureContext, Labelled};
+use std::collections::BTreeMap;
 
-/// What a label says: `Some(true)` automated or fake, `Some(false)` authentic, `None` unknown.
-pub fn label_class(label: &str) -> Option<bool> {
-    match label.trim().to_ascii_lowercase().as_str() {
-        "bot" | "fake" | "spam" | "spammer" | "automated" => Some(true),
-        "human" | "real" | "genuine" | "authentic" => Some(false),
-        _ => None,
-    }
-}
+pub use earshot_model::label_class;
 
 /// Labelled accounts per platform, each platform's features measured against its own latest creation
 /// time.
 pub(super) struct LabelledSet {
     /// In platform name order.
     pub by_platform: Vec<(String, Vec<Labelled>)>,
-    /// Accounts whose label is neither automated/fake nor authentic (left out).
-    pub skipped_labels: u64,
+    /// Accounts left out because their label is of neither class, by label (`conflict:bot/human` for an
+    /// account two files labelled differently), most common first.
+    pub left_out: Vec<(String, u64)>,
 }
 
-/// The labelled accounts of `platforms` (empty: every platform) in `store`.
+impl LabelledSet {
+    /// Every platform's rows together.
+    pub fn all(self) -> Vec<Labelled> {
+        self.by_platform.into_iter().flat_map(|(_, r)| r).collect()
+    }
+
+    /// Accounts left out, in all.
+    pub fn left_out_total(&self) -> u64 {
+        self.left_out.iter().map(|(_, n)| n).sum()
+    }
+
+    /// One line saying which labelled accounts were left out and why, if any were.
+    pub fn left_out_note(&self) -> Option<String> {
+        if self.left_out.is_empty() {
+            return None;
+        }
+        let conflicts: u64 = self
+            .left_out
+            .iter()
+            .filter(|(l, _)| l.starts_with("conflict:"))
+            .map(|(_, n)| n)
+            .sum();
+        let other: Vec<String> = self
+            .left_out
+            .iter()
+            .filter(|(l, _)| !l.starts_with("conflict:"))
+            .take(5)
+            .map(|(l, n)| format!("{l:?} ×{n}"))
+            .collect();
+        let mut parts = Vec::new();
+        if conflicts > 0 {
+            parts.push(format!(
+                "{conflicts} labelled both automated and authentic by different files"
+            ));
+        }
+        if !other.is_empty() {
+            parts.push(format!(
+                "labels of neither class: {} (map them at import with --label-value)",
+                other.join(", ")
+            ));
+        }
+        Some(format!(
+            "left out {} labelled accounts: {}",
+            self.left_out_total(),
+            parts.join("; ")
+        ))
+    }
+}
+
+/// The labelled accounts of `platforms` (empty: every platform) in `store`. Each account is one row:
+/// the store keeps one record per platform and id, so the same account imported twice is one row, and
+/// two different accounts with identical profiles are two.
 pub(super) fn labelled(store: &Store, platforms: &[String]) -> Result<LabelledSet> {
-    let (accounts, skipped_labels) = read_labelled(store, platforms)?;
-    let mut names: Vec<String> = accounts.iter().map(|a| a.platform.clone()).collect();
-    names.sort();
-    names.dedup();
-    let by_platform = names
-        .into_iter()
-        .map(|p| {
-            let mine: Vec<&Account> = accounts.iter().filter(|a| a.platform == p).collect();
-            let rows = platform_rows(&mine);
-            (p, rows)
-        })
-        .collect();
-    Ok(LabelledSet {
-        by_platform,
-        skipped_labels,
-    })
-}
-
-/// The accounts of `platforms` whose label says a class, and how many others carry a label that does
-/// not.
-fn read_labelled(store: &Store, platforms: &[String]) -> Result<(Vec<Account>, u64)> {
-    let mut accounts: Vec<Account> = Vec::new();
-    let mut skipped_labels = 0;
+    let mut by_name: BTreeMap<String, Vec<Account>> = BTreeMap::new();
+    let mut left_out: BTreeMap<String, u64> = BTreeMap::new();
     store.scan_accounts(None, |_, a| {
         if !platforms.is_empty() && !platforms.contains(&a.platform) {
             return;
         }
-        match a.profile.label.as_deref().map(label_class) {
-            Some(Some(_)) => accounts.push(a),
-            Some(None) => skipped_labels += 1,
+        match a.profile.label.as_deref() {
+            Some(l) if label_class(l).is_some() => {
+                by_name.entry(a.platform.clone()).or_default().push(a)
+            }
+            Some(l) => *left_out.entry(l.to_string()).or_default() += 1,
             None => {}
         }
     })?;
-    Ok((accounts, skipped_labels))
+    let by_platform = by_name
+        .into_iter()
+        .map(|(p, accounts)| {
+            let rows = platform_rows(&p, accounts);
+            (p, rows)
+        })
+        .collect();
+    let mut left_out: Vec<(String, u64)> = left_out.into_iter().collect();
+    left_out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(LabelledSet {
+        by_platform,
+        left_out,
+    })
 }
 
-/// One platform's labelled accounts as evaluation rows: features, the press rules' failed share, the
-/// class.
-fn platform_rows(accounts: &[&Account]) -> Vec<Labelled> {
+/// One platform's labelled accounts as evaluation rows: the account, its age reference, the press rules'
+/// failed share, the class.
+fn platform_rows(platform: &str, accounts: Vec<Account>) -> Vec<Labelled> {
     let ctx = FeatureContext {
-        reference_time: latest_creation(accounts.iter().copied()),
+        reference_time: latest_creation(accounts.iter()),
     };
     accounts
-        .iter()
+        .into_iter()
         .map(|a| Labelled {
-            features: extract(a, &ctx),
-            rules: earshot_trust::rules::failed_share(a),
+            rules: earshot_trust::rules::failed_share(&a),
             label: a
                 .profile
                 .label
                 .as_deref()
                 .and_then(label_class)
                 .unwrap_or(false),
+            account: a,
+            ctx,
+            group: platform.to_string(),
         })
         .collect()
 }

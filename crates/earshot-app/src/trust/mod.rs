@@ -8,7 +8,10 @@ mod labelled;
 mod scan;
 mod train;
 
-pub use eval::{evaluate, CrossValidated, EvalReport, EvalRequest, PlatformEval, Transfer};
+pub use eval::{
+    evaluate, evaluate_fixed, CrossValidated, EvalReport, EvalRequest, FixedEvalReport,
+    FixedPlatform, LeftOut, PlatformEval, Transfer,
+};
 pub use explain::{explain_account, ExplainRequest, TrustExplanation};
 pub use labelled::label_class;
 pub use scan::{scan, AccountWeight, ScanReport, ScanRequest};

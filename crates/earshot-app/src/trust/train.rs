@@ -5,7 +5,7 @@ use super::Labels;
 use crate::error::{FieldStyle, Missing};
 use anyhow::Result;
 use earshot_store::Store;
-use earshot_trust::{dedupe, Labelled, Learner, TrustModel};
+use earshot_trust::{Labelled, Learner, TrustModel};
 
 /// What to train on and what to call the model.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,10 +31,10 @@ pub struct TrainReport {
     /// The model, with a sentence on what it was trained on in `about`.
     #[schema(value_type = Object)]
     pub model: TrustModel,
-    /// Exact duplicates dropped before training.
-    pub duplicates_dropped: usize,
-    /// Accounts whose label is neither automated/fake nor authentic, left out.
-    pub skipped_labels: u64,
+    /// Labelled accounts left out: their label is of neither class, or two files disagreed on it.
+    pub left_out: u64,
+    /// What was left out and why, in a sentence (none when nothing was).
+    pub left_out_note: Option<String>,
 }
 
 /// Fit the request's kind of model on the labelled accounts (exact duplicates dropped first). A
@@ -42,24 +42,25 @@ pub struct TrainReport {
 pub fn train(store: &Store, req: &TrainRequest) -> Result<TrainReport> {
     req.check()?;
     let set = labelled(store, &req.labels.platforms)?;
-    let rows: Vec<Labelled> = set.by_platform.into_iter().flat_map(|(_, r)| r).collect();
+    let left_out = set.left_out_total();
+    let left_out_note = set.left_out_note();
+    let platforms: Vec<String> = set.by_platform.iter().map(|(p, _)| p.clone()).collect();
+    let rows: Vec<Labelled> = set.all();
     if rows.is_empty() {
         return Err(Missing(format!(
-            "no labelled accounts in {}: import profiles with a label column (e.g. Kaggle's `bot`, InstaFake's `isFake`)",
+            "no labelled accounts in {}: import profiles with a label column (e.g. Kaggle's `bot`, InstaFake's `isFake`) or --label",
             store.path().display()
         ))
         .into());
     }
-    let (rows, dropped) = dedupe(rows);
-    let x: Vec<_> = rows.iter().map(|r| r.features).collect();
-    let y: Vec<bool> = rows.iter().map(|r| r.label).collect();
+    let refs: Vec<&Labelled> = rows.iter().collect();
     let learner = req.labels.learner(req.labels.classifier);
-    let mut model = TrustModel::train(&req.model_version, &x, &y, learner)?;
-    model.about = about(&model, learner, rows.len(), dropped, &req.labels.platforms);
+    let mut model = TrustModel::train(&req.model_version, &refs, learner)?;
+    model.about = about(&model, learner, rows.len(), left_out, &platforms);
     Ok(TrainReport {
         model,
-        duplicates_dropped: dropped,
-        skipped_labels: set.skipped_labels,
+        left_out,
+        left_out_note,
     })
 }
 
@@ -68,20 +69,16 @@ fn about(
     model: &TrustModel,
     learner: Learner,
     accounts: usize,
-    dropped: usize,
+    left_out: u64,
     platforms: &[String],
 ) -> String {
     format!(
-        "{} trained by `earshot trust train` on {} labelled accounts ({} automated or fake, {} authentic; {} exact duplicates dropped){}.",
+        "{} trained by `earshot trust train` on {} labelled accounts ({} automated or fake, {} authentic; {} left out for labels of neither class) of {}, each platform and class weighing the same.",
         learner.name(),
         accounts,
         model.trained_on.0,
         model.trained_on.1,
-        dropped,
-        if platforms.is_empty() {
-            String::new()
-        } else {
-            format!(" of {}", platforms.join(", "))
-        }
+        left_out,
+        platforms.join(", ")
     )
 }

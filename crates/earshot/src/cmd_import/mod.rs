@@ -60,8 +60,20 @@ pub struct ImportArgs {
     pub undirected: bool,
 
     /// snap: meaning of the columns, e.g. `src,dst,time` or `src,dst,weight,time` (also `ignore`).
+    /// profiles: the column names of a file without a header row, e.g. for the honeypot dumps
+    /// `id,created_at,-,following,followers,post_count,username_length,bio_length` (`-` ignores one).
     #[arg(long, value_name = "COLS")]
     pub columns: Option<String>,
+
+    /// profiles: the label of every account in the file, for files whose class is in their name,
+    /// e.g. `--label bot` for content_polluters.txt.gz, `--label human` for legitimate_users.txt.gz.
+    #[arg(long, value_name = "CLASS")]
+    pub label: Option<String>,
+
+    /// profiles: what a label column's values mean, `VALUE=CLASS`, comma-separated or repeated, e.g.
+    /// `--map label=dataset --label-value E13=human,TFP=human,INT=fake,FSF=fake,TWT=fake`.
+    #[arg(long, value_delimiter = ',', value_name = "VALUE=CLASS")]
+    pub label_value: Vec<String>,
 
     /// snap: is the first data line an `n m` header?
     #[arg(long, value_enum, default_value = "auto")]
@@ -348,6 +360,12 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
 
 /// The ingest options the arguments ask for.
 pub(crate) fn options(args: &ImportArgs) -> Result<Options> {
+    let profiles = args.format.map(FormatArg::format) == Some(Format::Profiles);
+    if !profiles && (args.label.is_some() || !args.label_value.is_empty()) {
+        return Err(
+            UsageError("--label and --label-value are for --format profiles".into()).into(),
+        );
+    }
     Ok(Options {
         platform: args.platform.clone(),
         source: args.source.clone(),
@@ -367,11 +385,28 @@ pub(crate) fn options(args: &ImportArgs) -> Result<Options> {
             HeaderArg::No => Some(false),
         },
         snap_columns: match &args.columns {
-            Some(c) => {
+            Some(c) if !profiles => {
                 Some(SnapColumn::parse_list(c).map_err(|e| UsageError(format!("--columns: {e}")))?)
             }
-            None => None,
+            _ => None,
         },
+        profile_columns: match &args.columns {
+            Some(c) if profiles => Some(c.split(',').map(|n| n.trim().to_string()).collect()),
+            _ => None,
+        },
+        label: args.label.clone(),
+        label_values: args
+            .label_value
+            .iter()
+            .map(|pair| match pair.split_once('=') {
+                Some((v, c)) if !v.trim().is_empty() => {
+                    Ok((v.trim().to_string(), c.trim().to_string()))
+                }
+                _ => Err(UsageError(format!(
+                    "--label-value {pair:?}: expected VALUE=CLASS, e.g. --label-value E13=human"
+                ))),
+            })
+            .collect::<Result<_, _>>()?,
     })
 }
 
