@@ -12,7 +12,8 @@
 //! compliment or link padding never count as added), so a compliment or a link before or after the
 //! copy does not hide it, and a dropped or swapped word leaves the words around it copied. A post
 //! copies a candidate when at least [`CONTAINED_MIN_COPIED_WORDS`] of its content words are copied
-//! and fewer than [`COPY_MAX_NEW_SHARE`] of them are its own. An answer that quotes a line and adds an
+//! (or, for text of small words, [`CONTAINED_MIN_COPIED_RUN_WORDS`] of its words) and fewer than
+//! [`COPY_MAX_NEW_SHARE`] of its content words are its own. An answer that quotes a line and adds an
 //! answer of its own keeps a larger share of new words and stays a quote.
 //!
 //! **Candidates** ([`CopyIndex`]): posts earlier than the post (by time, ties by id) that
@@ -44,7 +45,9 @@ use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::authored::is_bare_retweet;
-use crate::copy::{count_copied, overlap_of_words, ReplyOverlap, COPY_MAX_NEW_SHARE};
+use crate::copy::{
+    count_copied, overlap_of_words, ReplyOverlap, COPY_MAX_NEW_SHARE, QUOTE_MIN_COPIED_WORDS,
+};
 use crate::dup::{normal_words, shingle_hash, Word, SHINGLE_WORDS};
 use crate::CopyKind;
 
@@ -164,9 +167,17 @@ pub struct CopyMatch {
     pub overlap: ReplyOverlap,
 }
 
+/// A post of small words ("thank you! what about Paris? could we arrange something from there?") copies
+/// an earlier one with fewer than [`CONTAINED_MIN_COPIED_WORDS`] content words when at least this many
+/// of its words in a row, of any kind but stock padding, are copied (and two content words): a
+/// sentence repeated word for word is a copy whatever its words; short stock phrases are shorter.
+pub const CONTAINED_MIN_COPIED_RUN_WORDS: usize = 8;
+
 /// Whether `o` makes a post a copy of an earlier thread or author post (see the module docs).
 fn contained(o: &ReplyOverlap) -> bool {
-    o.copied >= CONTAINED_MIN_COPIED_WORDS && o.new_share() < COPY_MAX_NEW_SHARE
+    let long_enough = o.copied >= CONTAINED_MIN_COPIED_WORDS
+        || (o.copied_words >= CONTAINED_MIN_COPIED_RUN_WORDS && o.copied >= QUOTE_MIN_COPIED_WORDS);
+    long_enough && o.new_share() < COPY_MAX_NEW_SHARE
 }
 
 /// The kind of group an index key belongs to.
@@ -509,6 +520,19 @@ mod tests {
     }
 
     #[test]
+    fn sentences_of_small_words_repeated_are_copies() {
+        let small = "What about Paris? Could we arrange something from there?";
+        let got = find_all(vec![
+            post(1, 10, 0, None, ROOT),
+            post(2, 11, 10, Some(1), &format!("@x Thank you! {small}")),
+            post(3, 12, 20, Some(1), &format!("Nice post, {small}")),
+        ]);
+        let m = got[2].unwrap();
+        assert!(m.overlap.copied < CONTAINED_MIN_COPIED_WORDS, "{m:?}");
+        assert_eq!(m.source, 2);
+    }
+
+    #[test]
     fn own_earlier_posts_elsewhere_and_other_threads() {
         let got = find_all(vec![
             post(1, 10, 0, None, ROOT),
@@ -538,6 +562,8 @@ mod tests {
             post(1, 10, 0, None, ROOT),
             post(2, 11, 10, Some(1), "happy birthday, have a great day"),
             post(3, 12, 20, Some(1), "Happy birthday!! have a great day 🎉"),
+            post(6, 15, 50, Some(1), "thank you, what a day"),
+            post(7, 16, 60, Some(1), "Thank you!! What a day"),
             post(4, 13, 30, Some(1), &format!("RT @x: {SIBLING}")),
             post(5, 14, 40, Some(1), &format!("RT @y: {SIBLING}")),
         ]);

@@ -66,6 +66,9 @@ pub struct ReplyOverlap {
     pub copied: usize,
     /// Content words of the reply that are its own.
     pub new: usize,
+    /// Words of the reply inside such runs, content words or not (stock words excluded): how long
+    /// the copied stretch is, for texts made mostly of small words.
+    pub copied_words: usize,
 }
 
 impl ReplyOverlap {
@@ -118,14 +121,20 @@ pub(crate) fn overlap_of_words(reply: &[Word], parent: &[Word]) -> ReplyOverlap 
     })
 }
 
-/// Copied and new content words of `words`, where `copied(i)` says whether word `i` is copied.
+/// Copied and new content words of `words` (and all copied words but stock ones), where `copied(i)`
+/// says whether word `i` is copied.
 pub(crate) fn count_copied(words: &[Word], copied: impl Fn(usize) -> bool) -> ReplyOverlap {
     let mut o = ReplyOverlap::default();
     for (i, w) in words.iter().enumerate() {
+        if w.stock {
+            continue;
+        }
+        let c = copied(i);
+        o.copied_words += usize::from(c);
         if !w.content {
             continue;
         }
-        if copied(i) {
+        if c {
             o.copied += 1;
         } else {
             o.new += 1;

@@ -75,7 +75,8 @@ pub use authored::is_bare_retweet;
 pub use campaign::{copy_campaign_groups, copy_campaigns, Campaign, Campaigns};
 pub use containment::{
     CopyIndex, CopyMatch, CopyPost, CopyRelation, CopyText, CANDIDATES_PER_POST,
-    CONTAINED_MIN_COPIED_WORDS, INDEX_SHINGLES, POSTINGS_PER_SHINGLE, QUERY_SHINGLES,
+    CONTAINED_MIN_COPIED_RUN_WORDS, CONTAINED_MIN_COPIED_WORDS, INDEX_SHINGLES,
+    POSTINGS_PER_SHINGLE, QUERY_SHINGLES,
 };
 pub use copy::{
     reply_copy_kind, reply_overlap, CopyKind, ReplyOverlap, COPY_MAX_NEW_SHARE,
