@@ -37,8 +37,9 @@
 //! repeats, so it is still found, with a later source), and a post is looked up by at most
 //! [`QUERY_SHINGLES`] of its shingles and indexed by at most [`INDEX_SHINGLES`] (the smallest hashes:
 //! a sample that is the same for a text wherever it appears, so a copy and its source agree on it).
-//! Building sorts one entry per post, shingle and group; each look-up is a few binary searches and at
-//! most [`CANDIDATES_PER_POST`] overlaps. [`CopyIndex::find`] takes `&self` and depends only on the
+//! Building sorts one entry per post, shingle and group and keeps the keys held by more than one
+//! post, each found by one hash look-up; a post's look-up is two of those per shingle, a binary search
+//! within each (for the posts before it) and at most [`CANDIDATES_PER_POST`] overlaps. [`CopyIndex::find`] takes `&self` and depends only on the
 //! index, so callers may run it over posts in parallel and get the same answer.
 
 use rustc_hash::FxHashMap;
@@ -201,8 +202,10 @@ pub struct CopyIndex {
     rank: Vec<u32>,
     /// Each post's thread root id.
     roots: Vec<i64>,
-    /// (key, rank, post) sorted: each key's posts in time order.
-    postings: Vec<(u64, u32, u32)>,
+    /// (rank, post) of the keys held by more than one post, each key's posts in time order.
+    postings: Vec<(u32, u32)>,
+    /// Each such key's run in `postings`: (start, length).
+    runs: FxHashMap<u64, (u32, u32)>,
     by_id: FxHashMap<i64, u32>,
 }
 
@@ -236,11 +239,22 @@ impl CopyIndex {
             }
         }
         postings.sort_unstable();
+        // A key held by one post gives nobody a candidate: keep only keys held by several, and find
+        // each key's run by one hash look-up rather than binary searches over every posting.
+        let mut kept = Vec::new();
+        let mut runs = FxHashMap::default();
+        for run in postings.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() > 1 {
+                runs.insert(run[0].0, (kept.len() as u32, run.len() as u32));
+                kept.extend(run.iter().map(|e| (e.1, e.2)));
+            }
+        }
         CopyIndex {
             posts,
             rank,
             roots,
-            postings,
+            postings: kept,
+            runs,
             by_id,
         }
     }
@@ -320,9 +334,9 @@ impl CopyIndex {
         for &h in p.text.distinct.iter().take(QUERY_SHINGLES) {
             for (kind, group) in [(THREAD, self.roots[i]), (AUTHOR, p.author)] {
                 let list = self.postings_of(posting_key(kind, group, h));
-                let end = list.partition_point(|e| e.1 < me);
+                let end = list.partition_point(|e| e.0 < me);
                 for e in &list[end.saturating_sub(POSTINGS_PER_SHINGLE)..end] {
-                    hits.push((e.2, h));
+                    hits.push((e.1, h));
                 }
             }
         }
@@ -360,11 +374,12 @@ impl CopyIndex {
         (p.author == q.author).then_some(CopyRelation::OwnPost)
     }
 
-    /// The postings of one key, in time order.
-    fn postings_of(&self, key: u64) -> &[(u64, u32, u32)] {
-        let start = self.postings.partition_point(|e| e.0 < key);
-        let len = self.postings[start..].partition_point(|e| e.0 == key);
-        &self.postings[start..start + len]
+    /// The (rank, post) postings of one key, in time order (none for a key held by one post).
+    fn postings_of(&self, key: u64) -> &[(u32, u32)] {
+        match self.runs.get(&key) {
+            Some(&(start, len)) => &self.postings[start as usize..(start + len) as usize],
+            None => &[],
+        }
     }
 }
 

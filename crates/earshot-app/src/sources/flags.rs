@@ -3,7 +3,7 @@
 //! campaigns.
 
 use earshot_score::{FlagEvidence, FlagReason, PostFlag, PostInfo};
-use earshot_text::{CopyIndex, CopyPost, CopyRelation, CopyText, SpamCues, SpamKind};
+use earshot_text::{CopyIndex, CopyMatch, CopyPost, CopyRelation, CopyText, SpamCues, SpamKind};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -58,27 +58,12 @@ pub fn flag_posts(posts: &FxHashMap<i64, PostInfo>) -> FxHashMap<i64, Vec<FlagRe
         })
         .collect();
     let mut signatures = Vec::with_capacity(ids.len());
-    let index = CopyIndex::new(
-        ids.iter()
-            .zip(looks)
-            .map(|(&id, look)| {
-                let p = &posts[&id];
-                signatures.push((look.spam, look.signature));
-                CopyPost {
-                    id,
-                    author: p.author,
-                    time: p.time,
-                    reply_to: p.reply_to,
-                    quote_of: p.quote_of,
-                    text: look.text,
-                }
-            })
-            .collect(),
-    );
-    let copies: Vec<_> = (0..ids.len())
-        .into_par_iter()
-        .map(|i| index.find(i))
-        .collect();
+    let mut texts = Vec::with_capacity(ids.len());
+    for look in looks {
+        signatures.push((look.spam, look.signature));
+        texts.push(look.text);
+    }
+    let copies = copies_of(posts, &ids, texts);
     let mut reasons: FxHashMap<i64, Vec<FlagReason>> = FxHashMap::default();
     let mut campaign = earshot_text::NearDupIndex::default();
     let mut in_campaign_index: Vec<(i64, i64)> = Vec::new();
@@ -159,6 +144,48 @@ pub fn flag_posts(posts: &FxHashMap<i64, PostInfo>) -> FxHashMap<i64, Vec<FlagRe
         r.sort_by_key(|r| r.flag);
     }
     reasons
+}
+
+/// What each of `ids` copies ([`CopyIndex::find`], in parallel), given their normalised `texts` in
+/// the same order.
+fn copies_of(
+    posts: &FxHashMap<i64, PostInfo>,
+    ids: &[i64],
+    texts: Vec<CopyText>,
+) -> Vec<Option<CopyMatch>> {
+    let index = CopyIndex::new(
+        ids.iter()
+            .zip(texts)
+            .map(|(&id, text)| {
+                let p = &posts[&id];
+                CopyPost {
+                    id,
+                    author: p.author,
+                    time: p.time,
+                    reply_to: p.reply_to,
+                    quote_of: p.quote_of,
+                    text,
+                }
+            })
+            .collect(),
+    );
+    (0..ids.len())
+        .into_par_iter()
+        .map(|i| index.find(i))
+        .collect()
+}
+
+/// The copy check alone, as [`flag_posts`] runs it (texts normalised in parallel, the index, each
+/// post's look-up in parallel): every post's id, in id order, with what it copies. For the benchmark.
+pub fn find_copies(posts: &FxHashMap<i64, PostInfo>) -> Vec<(i64, Option<CopyMatch>)> {
+    let mut ids: Vec<i64> = posts.keys().copied().collect();
+    ids.sort_unstable();
+    let texts: Vec<CopyText> = ids
+        .par_iter()
+        .map(|id| CopyText::new(posts[id].text.as_deref().unwrap_or("")))
+        .collect();
+    let copies = copies_of(posts, &ids, texts);
+    ids.into_iter().zip(copies).collect()
 }
 
 #[cfg(test)]

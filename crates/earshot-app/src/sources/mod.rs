@@ -8,6 +8,6 @@ mod scoring;
 pub mod snapshot;
 mod stored_run;
 
-pub use flags::flag_posts;
+pub use flags::{find_copies, flag_posts};
 pub use scoring::{apply_behaviour, load_input, load_input_before_behaviour, reaction, Text};
 pub use stored_run::run_input;
