@@ -3,6 +3,7 @@
 
 use crate::fmt::clip_start;
 use anyhow::Result;
+use earshot_app::bench::copies::CopiesBenchReport;
 use earshot_app::bench::import::Measurement;
 use earshot_app::bench::pagerank::PagerankBenchReport;
 use earshot_app::bench::parse::ParseBenchReport;
@@ -45,6 +46,42 @@ pub fn topics(out: &mut dyn Write, r: &TopicsBenchReport, runs: usize) -> Result
             r.topics,
             kib / 1024
         )?;
+    }
+    Ok(())
+}
+
+/// `bench copies`: each stage's time and rate per thread count, then the posts and how many planted
+/// copies were found.
+pub fn copies(out: &mut dyn Write, r: &CopiesBenchReport, runs: usize) -> Result<()> {
+    for s in &r.results {
+        writeln!(
+            out,
+            "{} thread(s) {:<10} {:.3} s for {} posts, {:.0}K posts/s (median of {} runs)",
+            s.threads,
+            s.stage,
+            s.median_seconds,
+            r.posts,
+            s.posts_per_second / 1e3,
+            runs.max(1)
+        )?;
+    }
+    writeln!(
+        out,
+        "posts: {} in {} threads (largest {} replies), {} authors (most prolific {} posts), seed {}",
+        r.posts,
+        r.conversations,
+        r.largest_thread,
+        r.authors,
+        r.most_posts_by_one_author,
+        r.seed
+    )?;
+    writeln!(
+        out,
+        "planted copies found: {} of {}; posts found to copy something: {}",
+        r.planted_found, r.planted, r.found
+    )?;
+    if let Some(kib) = r.peak_rss_kib {
+        writeln!(out, "peak RSS {} MiB", kib / 1024)?;
     }
     Ok(())
 }
@@ -140,6 +177,44 @@ pub fn rr(out: &mut dyn Write, r: &RrBenchReport, runs: usize) -> Result<()> {
 mod tests {
     use super::*;
     use earshot_app::bench::rr::RrThreadResult;
+
+    #[test]
+    fn copies_gives_each_stage_and_the_planted_copies_found() {
+        use earshot_app::bench::copies::CopiesStageResult;
+        let r = CopiesBenchReport {
+            posts: 1000,
+            conversations: 100,
+            authors: 50,
+            largest_thread: 40,
+            most_posts_by_one_author: 30,
+            seed: 1,
+            planted: 60,
+            planted_found: 58,
+            found: 59,
+            generate_seconds: 0.1,
+            peak_rss_kib: None,
+            results: vec![CopiesStageResult {
+                threads: 2,
+                stage: "copies".into(),
+                median_seconds: 0.25,
+                posts_per_second: 4000.0,
+            }],
+        };
+        let mut buf = Vec::new();
+        copies(&mut buf, &r, 0).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(
+            text.starts_with(
+                "2 thread(s) copies     0.250 s for 1000 posts, 4K posts/s (median of 1 runs)\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("planted copies found: 58 of 60; posts found to copy something: 59"),
+            "{text}"
+        );
+        assert!(!text.contains("peak RSS"));
+    }
 
     #[test]
     fn rr_gives_members_per_set_and_at_least_one_run() {

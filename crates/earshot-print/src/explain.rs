@@ -5,7 +5,7 @@
 
 use crate::fmt::{snippet, window_text};
 use anyhow::Result;
-use earshot_app::explain::Explanation;
+use earshot_app::explain::{Explanation, FlaggedPostsEvidence};
 use earshot_app::topics::explain::TopicExplanation;
 use earshot_app::topics::scoring::COMPONENTS;
 use earshot_app::topics::{TopicProfile, TopicStanding};
@@ -107,6 +107,7 @@ pub fn explanation(
         )?;
     }
     discarded(out, "reactions that earned nothing", &ev.discarded)?;
+    flagged(out, &x.flagged)?;
     if let Some(t) = &x.tone {
         let share = |n: u32| 100.0 * n as f64 / t.total() as f64;
         writeln!(
@@ -465,6 +466,40 @@ fn discarded(out: &mut dyn Write, what: &str, discarded: &[(PostFlag, u32)]) -> 
     Ok(())
 }
 
+/// The flagged posts that cost the account points, then its own flagged posts, each with its
+/// evidence; how many more there are when the lists are cut.
+fn flagged(out: &mut dyn Write, f: &FlaggedPostsEvidence) -> Result<()> {
+    let lists = [
+        (
+            "flagged posts of others that carried reactions to it (those reactions earned nothing)",
+            f.lost_total,
+            &f.lost,
+        ),
+        ("its own flagged posts", f.own_total, &f.own),
+    ];
+    for (title, total, posts) in lists {
+        if total == 0 {
+            continue;
+        }
+        writeln!(
+            out,
+            "
+{title}: {total}"
+        )?;
+        for p in posts.iter() {
+            crate::flags::post(out, p, "  ")?;
+        }
+        if posts.len() < total {
+            writeln!(
+                out,
+                "  … and {} more (`earshot trust posts` lists them all)",
+                total - posts.len()
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// What a component's raw value means within a topic.
 fn topic_meaning(c: Component) -> &'static str {
     match c {
@@ -550,7 +585,49 @@ mod tests {
             i,
             evidence,
             tone: None,
+            flagged: FlaggedPostsEvidence::default(),
         }
+    }
+
+    #[test]
+    fn flagged_posts_are_listed_with_their_evidence_and_the_rest_counted() {
+        use earshot_app::trust::{AuthorRef, FlagEvidenceReport, FlaggedPost};
+        let mut x = explanation_of_account_0();
+        let post = FlaggedPost {
+            post: "p9".into(),
+            platform: "twitter".into(),
+            id: "9".into(),
+            author: AuthorRef {
+                platform_id: "7".into(),
+                handle: Some("copier".into()),
+            },
+            time: "2026-01-01 00:00:00".into(),
+            text: Some("Nice post, the weather".into()),
+            flags: vec!["copies_parent".into()],
+            evidence: vec![FlagEvidenceReport {
+                flag: "copies_parent".into(),
+                meaning: "a copy of the post it replies to, padded".into(),
+                spam: None,
+                copy: None,
+                campaign: None,
+            }],
+        };
+        x.flagged = FlaggedPostsEvidence {
+            own_total: 0,
+            own: vec![],
+            lost_total: 3,
+            lost: vec![post],
+        };
+        let name = |id: i64| Ok(format!("acct{id}"));
+        let mut out = Vec::new();
+        explanation(&mut out, &x, None, &name).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains(
+            "\nflagged posts of others that carried reactions to it (those reactions earned nothing): 3\n  \
+             twitter p9 by @copier, 2026-01-01 00:00:00: copies_parent\n    Nice post, the weather\n    \
+             copies_parent: a copy of the post it replies to, padded\n  … and 2 more (`earshot trust posts` lists them all)\n"
+        ), "{text}");
+        assert!(!text.contains("its own flagged posts"), "{text}");
     }
 
     #[test]

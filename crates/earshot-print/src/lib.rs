@@ -12,6 +12,7 @@ pub mod backtest;
 pub mod bench;
 pub mod communities;
 pub mod explain;
+pub mod flags;
 pub mod fmt;
 pub mod forecast;
 pub mod history;

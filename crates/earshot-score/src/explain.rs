@@ -2,7 +2,8 @@
 
 use crate::component::Component;
 use crate::components::{reactor_credit, reciprocates, FirstReaction, ScoreTable};
-use crate::input::{PostFlag, ScoreInput};
+use crate::flags::PostFlag;
+use crate::input::ScoreInput;
 use crate::model::ScoreModel;
 use earshot_graph::{SnapshotBuilder, SnapshotConfig};
 use earshot_model::InteractionKind;

@@ -1,5 +1,6 @@
 //! What scoring reads: plain rows, gathered from the store by the caller.
 
+use crate::flags::{FlagReason, PostFlag};
 use earshot_model::{InteractionKind, Timestamp};
 use rustc_hash::FxHashMap;
 
@@ -50,33 +51,26 @@ pub struct ScoreInput {
     /// The same flags keyed by (author, post replied to or quoted): a reply or quote reaction names the
     /// post it answers, not the reply or quote itself. Filled by [`ScoreInput::set_flags`].
     pub flagged_replies: FxHashMap<(i64, i64), PostFlag>,
-}
-
-/// Why a post earns nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PostFlag {
-    /// Selling followers, likes, reviews or promotion.
-    CommercialSpam,
-    /// A reply that copies the post it answers, padded with a link or a stock compliment.
-    CopiesParent,
-    /// Near-identical text posted by many different accounts.
-    CopyCampaign,
-}
-
-impl PostFlag {
-    pub fn meaning(self) -> &'static str {
-        match self {
-            PostFlag::CommercialSpam => {
-                "commercial spam (selling followers, likes, reviews or promotion)"
-            }
-            PostFlag::CopiesParent => "a copy of the post it replies to, padded",
-            PostFlag::CopyCampaign => "near-identical text posted by many accounts",
-        }
-    }
+    /// Every reason each flagged post was flagged for, with its evidence, in [`PostFlag`] order: the
+    /// first is the one in `flagged_posts`. Filled by [`ScoreInput::set_flag_reasons`]; empty when
+    /// the flags were set without evidence ([`ScoreInput::set_flags`]).
+    pub flag_reasons: FxHashMap<i64, Vec<FlagReason>>,
 }
 
 impl ScoreInput {
+    /// Flag posts for every reason found, with evidence: each post's first reason in [`PostFlag`]
+    /// order is its flag ([`Self::set_flags`]); all of them are kept in `flag_reasons`, sorted.
+    pub fn set_flag_reasons(&mut self, mut reasons: FxHashMap<i64, Vec<FlagReason>>) {
+        let mut flags = FxHashMap::default();
+        reasons.retain(|_, r| !r.is_empty());
+        for (id, r) in reasons.iter_mut() {
+            r.sort_by_key(|r| r.flag);
+            flags.insert(*id, r[0].flag);
+        }
+        self.set_flags(flags);
+        self.flag_reasons = reasons;
+    }
+
     /// Flag `flags`' posts, indexing flagged replies and quotes by (author, post answered) too. Where
     /// one author has several flagged answers to one post, the reason kept is the first in `PostFlag`
     /// order, so the result does not depend on map order.

@@ -22,6 +22,7 @@ Lists take `limit` (1–1000) and `offset` and say where the next page starts.",
     tags(
         (name = "health", description = "Liveness"),
         (name = "accounts", description = "Scores, explanations, history, rankings and enrichment"),
+        (name = "posts", description = "Flagged posts: spam and copies, with the evidence"),
         (name = "ingest", description = "Events in"),
         (name = "jobs", description = "Forecasts and plans in the background"),
         (name = "triage", description = "Customer messages: a due-by for everyone, never later than the floor"),

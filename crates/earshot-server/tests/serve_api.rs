@@ -487,6 +487,7 @@ fn openapi_document_and_reference_page() {
         "/v1/accounts/{platform}/{account}/history",
         "/v1/top",
         "/v1/enrich",
+        "/v1/posts/flagged",
         "/v1/events",
         "/v1/jobs/forecast",
         "/v1/jobs/plan",

@@ -22,7 +22,7 @@ mod write;
 pub use imports::{ImportLog, ImportProgress, ImportRecord, ImportStatus};
 pub use jobs::{JobRecord, JobStatus};
 pub use keys::{ApiKeyRecord, NewApiKey};
-pub use read::{InteractionRow, PostRow, TimeWindow};
+pub use read::{InteractionRow, PostName, PostRow, TimeWindow};
 pub use runs::ScoreRun;
 pub use scores::{AccountMatch, AccountName, NamedScore, ScoreRow, COMPONENTS};
 pub use stats::{KindCount, PlatformCount, Stats, TopAccount};

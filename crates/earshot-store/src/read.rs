@@ -4,6 +4,14 @@ use crate::{Result, Store};
 use earshot_model::{Account, AccountId, InteractionKind, Profile};
 use rusqlite::params;
 
+/// A stored post as people name it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PostName {
+    pub platform: String,
+    /// The platform's id for the post (`ext_id` in earshot's import format).
+    pub platform_id: String,
+}
+
 /// A time window `[from, to)` in UTC seconds; `None` leaves that side open.
 ///
 /// Undated interactions (edge lists without times) belong to a window only when both sides are open:
@@ -253,6 +261,22 @@ impl Store {
             .exists(params![id, platform, ext_id])
             .map_err(|e| self.err(e))?;
         Ok(found.then_some(id))
+    }
+
+    /// A post's platform and the platform's id for it, by stable id: how a person finds the post.
+    pub fn post_name(&self, id: i64) -> Result<Option<PostName>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT platform, ext_id FROM posts WHERE id = ?1")
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params![id]).map_err(|e| self.err(e))?;
+        match rows.next().map_err(|e| self.err(e))? {
+            Some(r) => Ok(Some(PostName {
+                platform: r.get(0).map_err(|e| self.err(e))?,
+                platform_id: r.get(1).map_err(|e| self.err(e))?,
+            })),
+            None => Ok(None),
+        }
     }
 
     /// `(ext_id, handle)` of an account by stable id.

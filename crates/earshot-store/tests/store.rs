@@ -1,6 +1,8 @@
 //! The store against real SQLite files in temp dirs.
 
-use earshot_model::{Account, AccountRef, Event, Interaction, InteractionKind, Post, Profile};
+use earshot_model::{
+    Account, AccountRef, Event, Interaction, InteractionKind, Post, PostId, Profile,
+};
 use earshot_store::Store;
 
 fn interaction(key: &str, kind: InteractionKind, actor: &str, target: &str, time: i64) -> Event {
@@ -232,6 +234,12 @@ fn posts_link_to_authors_and_handles_fill_in() {
         )
         .unwrap();
     assert_eq!((handle.as_str(), ext.as_str()), ("Cairdin", "@cairdin"));
+    let name = s.post_name(PostId::of("twitter", "p1").0).unwrap().unwrap();
+    assert_eq!(
+        (name.platform.as_str(), name.platform_id.as_str()),
+        ("twitter", "p1")
+    );
+    assert_eq!(s.post_name(PostId::of("twitter", "p0").0).unwrap(), None);
 }
 
 #[test]

@@ -53,6 +53,39 @@ pub fn copy_campaigns(
     min_jaccard: f32,
     min_authors: usize,
 ) -> Result<Vec<bool>, DupError> {
+    Ok(
+        copy_campaign_groups(index, authors, min_jaccard, min_authors)?
+            .of_post
+            .iter()
+            .map(Option::is_some)
+            .collect(),
+    )
+}
+
+/// One copy campaign: its posts and how many distinct authors posted them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Campaign {
+    /// Indices in the [`NearDupIndex`], ascending.
+    pub posts: Vec<u32>,
+    pub authors: usize,
+}
+
+/// The copy campaigns of an index, and for each post the campaign it belongs to (a position in
+/// `campaigns`), for evidence: how many authors, and which other posts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Campaigns {
+    pub of_post: Vec<Option<u32>>,
+    /// Ordered by their first post.
+    pub campaigns: Vec<Campaign>,
+}
+
+/// [`copy_campaigns`] with the groups themselves (see [`Campaigns`]).
+pub fn copy_campaign_groups(
+    index: &NearDupIndex,
+    authors: &[i64],
+    min_jaccard: f32,
+    min_authors: usize,
+) -> Result<Campaigns, DupError> {
     let n = index.len().min(authors.len());
     let mut groups = Groups::new(n);
     for p in index.near_duplicates(min_jaccard)? {
@@ -61,18 +94,35 @@ pub fn copy_campaigns(
         }
     }
     // Distinct authors per group: sort (root, author) pairs and count runs.
-    let mut pairs: Vec<(u32, i64)> = (0..n as u32)
-        .map(|i| (groups.find(i), authors[i as usize]))
-        .collect();
+    let roots: Vec<u32> = (0..n as u32).map(|i| groups.find(i)).collect();
+    let mut pairs: Vec<(u32, i64)> = (0..n).map(|i| (roots[i], authors[i])).collect();
     pairs.sort_unstable();
     pairs.dedup();
     let mut authors_in = vec![0usize; n];
     for (root, _) in &pairs {
         authors_in[*root as usize] += 1;
     }
-    Ok((0..n as u32)
-        .map(|i| authors_in[groups.find(i) as usize] >= min_authors.max(1))
-        .collect())
+    let mut out = Campaigns {
+        of_post: vec![None; n],
+        campaigns: Vec::new(),
+    };
+    let mut campaign_of_root: Vec<Option<u32>> = vec![None; n];
+    for (i, &root) in roots.iter().enumerate() {
+        let r = root as usize;
+        if authors_in[r] < min_authors.max(1) {
+            continue;
+        }
+        let c = *campaign_of_root[r].get_or_insert_with(|| {
+            out.campaigns.push(Campaign {
+                posts: Vec::new(),
+                authors: authors_in[r],
+            });
+            (out.campaigns.len() - 1) as u32
+        });
+        out.campaigns[c as usize].posts.push(i as u32);
+        out.of_post[i] = Some(c);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -110,5 +160,10 @@ mod tests {
             .iter()
             .all(|&f| !f));
         assert!(copy_campaigns(&idx, &authors, 1.5, 5).is_err());
+        let groups = copy_campaign_groups(&idx, &authors, 0.7, 5).unwrap();
+        assert_eq!(groups.campaigns.len(), 1);
+        assert_eq!(groups.campaigns[0].posts, (0..6).collect::<Vec<u32>>());
+        assert_eq!(groups.campaigns[0].authors, 6);
+        assert_eq!(groups.of_post[12], None);
     }
 }

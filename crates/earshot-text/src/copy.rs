@@ -22,7 +22,7 @@
 
 use rustc_hash::FxHashSet;
 
-use crate::dup::{normal_words, shingle_hash, SHINGLE_WORDS};
+use crate::dup::{normal_words, shingle_hash, Word, SHINGLE_WORDS};
 
 /// A reply is [`CopyKind::CopiesParent`] when fewer than this share of its counted content words are
 /// its own. 0.3: a copy of a 15-content-word post may add up to 6 words of its own ("I disagree,
@@ -66,6 +66,9 @@ pub struct ReplyOverlap {
     pub copied: usize,
     /// Content words of the reply that are its own.
     pub new: usize,
+    /// Words of the reply inside such runs, content words or not (stock words excluded): how long
+    /// the copied stretch is, for texts made mostly of small words.
+    pub copied_words: usize,
 }
 
 impl ReplyOverlap {
@@ -98,24 +101,43 @@ impl ReplyOverlap {
 /// assert_eq!((o.copied, o.new), (3, 0));
 /// ```
 pub fn reply_overlap(reply: &str, parent: &str) -> ReplyOverlap {
-    let parent = normal_words(parent);
-    let reply = normal_words(reply);
+    overlap_of_words(&normal_words(reply), &normal_words(parent))
+}
+
+/// [`reply_overlap`] over normalised words: a reply word is copied when it lies in a run of
+/// `min(SHINGLE_WORDS, parent.len())` words that also occurs in the parent.
+pub(crate) fn overlap_of_words(reply: &[Word], parent: &[Word]) -> ReplyOverlap {
     let k = SHINGLE_WORDS.min(parent.len());
-    let mut copied = vec![false; reply.len()];
-    if k > 0 && reply.len() >= k {
-        let runs: FxHashSet<u64> = parent.windows(k).map(shingle_hash).collect();
-        for (i, w) in reply.windows(k).enumerate() {
-            if runs.contains(&shingle_hash(w)) {
-                copied[i..i + k].fill(true);
-            }
-        }
+    if k == 0 || reply.len() < k {
+        return count_copied(reply, |_| false);
     }
+    let runs: FxHashSet<u64> = parent.windows(k).map(shingle_hash).collect();
+    let reply_runs: Vec<u64> = reply.windows(k).map(shingle_hash).collect();
+    count_copied(reply, |i| {
+        // Word `i` is copied when a run containing it occurs in the parent.
+        let first = i.saturating_sub(k - 1);
+        let last = i.min(reply_runs.len() - 1);
+        (first..=last).any(|s| runs.contains(&reply_runs[s]))
+    })
+}
+
+/// Copied and new content words of `words` (and all copied words but stock ones), where `copied(i)`
+/// says whether word `i` is copied.
+pub(crate) fn count_copied(words: &[Word], copied: impl Fn(usize) -> bool) -> ReplyOverlap {
     let mut o = ReplyOverlap::default();
-    for (w, &c) in reply.iter().zip(&copied) {
-        match (w.content, c) {
-            (true, true) => o.copied += 1,
-            (true, false) => o.new += 1,
-            _ => {}
+    for (i, w) in words.iter().enumerate() {
+        if w.stock {
+            continue;
+        }
+        let c = copied(i);
+        o.copied_words += usize::from(c);
+        if !w.content {
+            continue;
+        }
+        if c {
+            o.copied += 1;
+        } else {
+            o.new += 1;
         }
     }
     o

@@ -19,6 +19,9 @@
 //!   among many posts without comparing every pair;
 //! * [`reply_copy_kind`]: does a reply copy the post it answers ([`CopyKind::CopiesParent`]), quote
 //!   it and add something ([`CopyKind::QuotesParent`]), or say its own thing ([`CopyKind::Original`])?
+//! * [`CopyIndex`]: which posts copy an earlier post of their own thread (a sibling's comment with a
+//!   compliment in front) or their author's own earlier post elsewhere, with the source and the
+//!   counts ([`CopyMatch`]), through an inverted index of shingles per thread and per author;
 //!
 //! Spam, for the same side:
 //!
@@ -30,11 +33,12 @@
 //! Every function is a plain function over `&str`: no models, no global state, no I/O, `O(n)` in the
 //! message length (the index: `O(n log n)` in the number of posts), and no panics on any input. The
 //! rules are word lists and short patterns documented where they live (`question.rs`, `opener.rs`,
-//! `request.rs`, `substance.rs`, `dup.rs`, `copy.rs`, `spam.rs`, `link_spam.rs`), so a score can be explained by pointing at one.
+//! `request.rs`, `substance.rs`, `dup.rs`, `copy.rs`, `containment.rs`, `spam.rs`, `link_spam.rs`), so a score can be explained by pointing at one.
 //! This crate knows nothing of graphs, SQL or files.
 
 mod authored;
 mod campaign;
+mod containment;
 mod copy;
 mod dup;
 mod lexicon;
@@ -68,7 +72,12 @@ mod test_cases {
 }
 
 pub use authored::is_bare_retweet;
-pub use campaign::copy_campaigns;
+pub use campaign::{copy_campaign_groups, copy_campaigns, Campaign, Campaigns};
+pub use containment::{
+    CopyIndex, CopyMatch, CopyPost, CopyRelation, CopyText, CANDIDATES_PER_POST,
+    CONTAINED_MIN_COPIED_RUN_WORDS, CONTAINED_MIN_COPIED_WORDS, INDEX_SHINGLES,
+    POSTINGS_PER_SHINGLE, QUERY_SHINGLES,
+};
 pub use copy::{
     reply_copy_kind, reply_overlap, CopyKind, ReplyOverlap, COPY_MAX_NEW_SHARE,
     QUOTE_MIN_COPIED_WORDS,

@@ -95,6 +95,31 @@ pub struct SpamCues {
 }
 
 impl SpamCues {
+    /// The cues that fired, by name, for evidence: `goods` (or `review_goods`), `sell`, `boost`,
+    /// `price`, `quantity`, `quality`, `platform`, `contact`, `direct_sale`, `promotion`.
+    pub fn names(&self) -> Vec<&'static str> {
+        let goods = match self.goods {
+            Some(true) => Some("review_goods"),
+            Some(false) => Some("goods"),
+            None => None,
+        };
+        let flags = [
+            (self.sell, "sell"),
+            (self.boost, "boost"),
+            (self.price, "price"),
+            (self.quantity, "quantity"),
+            (self.quality, "quality"),
+            (self.platform, "platform"),
+            (self.contact, "contact"),
+            (self.direct_sale, "direct_sale"),
+            (self.promotion, "promotion"),
+        ];
+        goods
+            .into_iter()
+            .chain(flags.iter().filter(|f| f.0).map(|f| f.1))
+            .collect()
+    }
+
     /// The decision of the module docs over these cues.
     pub fn kind(&self) -> Option<SpamKind> {
         if let Some(reviews) = self.goods {
@@ -437,6 +462,18 @@ mod tests {
                 spam_cues(ad)
             );
         }
+    }
+
+    #[test]
+    fn cue_names_say_what_fired() {
+        let c = spam_cues("Buy 1000 real f0llowers cheap! DM now");
+        let names = c.names();
+        for cue in ["goods", "sell", "quantity", "quality", "contact"] {
+            assert!(names.contains(&cue), "{cue} missing from {names:?}");
+        }
+        assert!(!names.contains(&"promotion"));
+        assert_eq!(spam_cues("DM for promo").names(), ["contact", "promotion"]);
+        assert!(spam_cues("the weather is nice").names().is_empty());
     }
 
     #[test]

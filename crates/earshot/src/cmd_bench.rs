@@ -6,6 +6,7 @@ use crate::exit::Exit;
 use crate::output::print_report;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
+use earshot_app::bench::copies::{bench_copies, CopiesBenchRequest};
 use earshot_app::bench::import::{bench_import, ImportBenchRequest};
 use earshot_app::bench::pagerank::{bench_pagerank, PagerankBenchRequest};
 use earshot_app::bench::parse::{bench_parse, ParseBenchRequest};
@@ -55,6 +56,23 @@ pub enum BenchWhat {
         /// Also write the graph as a binary CSR snapshot to this file.
         #[arg(long)]
         dump: Option<PathBuf>,
+    },
+    /// The copy check (each post against the earlier posts of its thread and of its author) and all of
+    /// scoring's post flags over synthetic threads, on 1 and 2 threads, timed apart from making the
+    /// posts.
+    #[command(after_help = "Example:\n  earshot bench copies --posts 100000 --runs 3")]
+    Copies {
+        /// Synthetic posts to make.
+        #[arg(long, default_value_t = 100_000)]
+        posts: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Timed runs per stage and thread count; the median is reported.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Thread counts to measure.
+        #[arg(long, value_delimiter = ',', default_value = "1,2")]
+        threads: Vec<usize>,
     },
     /// Topic assignment and sentiment for every post of a file (one post per line), on 1 and 2
     /// threads: each alone and both together, timed apart from reading the file.
@@ -231,6 +249,23 @@ pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
                 &bench_parse(&req, &notes(cli.quiet))?,
                 print::parse,
             )
+        }
+        BenchWhat::Copies {
+            posts,
+            seed,
+            runs,
+            threads,
+        } => {
+            let req = CopiesBenchRequest {
+                posts: *posts,
+                seed: *seed,
+                runs: *runs,
+                threads: threads.clone(),
+                fields: FieldStyle::Flags,
+            };
+            render(cli.json, &bench_copies(&req, &setup_notes)?, |out, r| {
+                print::copies(out, r, *runs)
+            })
         }
         BenchWhat::Topics {
             source,

@@ -1,6 +1,7 @@
 //! `earshot trust`: the authenticity model — train it on labelled accounts, evaluate it beside the press
-//! rule set, print it, explain one account's probability, and weigh every account. Only the arguments:
-//! the use cases are `earshot_app::trust`'s, the text `earshot_print::trust`'s.
+//! rule set, print it, explain one account's probability, and weigh every account — and the posts whose
+//! reactions earn nothing. Only the arguments: the use cases are `earshot_app::trust`'s, the text
+//! `earshot_print::trust`'s and `earshot_print::flags`'s.
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
@@ -9,8 +10,8 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use earshot_app::error::FieldStyle;
 use earshot_app::trust::{
-    evaluate, evaluate_fixed, explain_account, load_model, save_model, scan, train, EvalRequest,
-    ExplainRequest, Labels, ModelKind, ScanRequest, TrainRequest,
+    evaluate, evaluate_fixed, explain_account, flagged_posts, load_model, save_model, scan, train,
+    EvalRequest, ExplainRequest, FlaggedPostsRequest, Labels, ModelKind, ScanRequest, TrainRequest,
 };
 use earshot_store::TimeWindow;
 use std::path::PathBuf;
@@ -28,7 +29,8 @@ use std::path::PathBuf;
   earshot trust eval --model builtin               the shipped model on your labelled accounts, as it is
   earshot trust train --out my-trust.json
   earshot trust explain @jk_rowling --model my-trust.json
-  earshot trust scan                               every account's authenticity weight")]
+  earshot trust scan                               every account's authenticity weight
+  earshot trust posts --reason copies_thread_post  posts that copy another post of their thread")]
 pub struct TrustArgs {
     #[command(subcommand)]
     pub command: TrustCommand,
@@ -41,6 +43,37 @@ pub enum TrustCommand {
     Show(ShowArgs),
     Explain(TrustExplainArgs),
     Scan(ScanArgs),
+    Posts(PostsArgs),
+}
+
+/// Posts whose reactions earn nothing, newest first, each with its platform id, author, reasons and the
+/// evidence: the copied post and how much of the post is new, the spam cues that fired, or the
+/// campaign's size and other posts. Flags are computed over the posts of the window and platform, as
+/// `earshot score` computes them.
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Reasons: commercial_spam, copies_parent, copy_campaign, copies_thread_post, repeats_own_post
+
+Examples:
+  earshot trust posts
+  earshot trust posts --account @someone --platform twitter
+  earshot --json trust posts --reason repeats_own_post --limit 0"
+)]
+pub struct PostsArgs {
+    #[command(flatten)]
+    pub window: crate::window::WindowArgs,
+    /// Only posts by this account: @handle, handle or the platform's id.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Only posts flagged for this reason.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// At most this many posts (0: all of them).
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Skip this many posts first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
 }
 
 /// Authenticity of every account in the database: the profile model's probability where a profile
@@ -190,6 +223,20 @@ impl ScanArgs {
     }
 }
 
+impl PostsArgs {
+    fn request(&self) -> Result<FlaggedPostsRequest> {
+        Ok(FlaggedPostsRequest {
+            window: self.window.window()?,
+            platform: self.window.platform.clone(),
+            account: self.account.clone(),
+            reason: self.reason.clone(),
+            limit: self.limit,
+            offset: self.offset,
+            fields: FieldStyle::Flags,
+        })
+    }
+}
+
 pub fn run(cli: &Ctx, args: &TrustArgs) -> Result<Exit> {
     match &args.command {
         TrustCommand::Train(a) => run_train(cli, a),
@@ -197,6 +244,7 @@ pub fn run(cli: &Ctx, args: &TrustArgs) -> Result<Exit> {
         TrustCommand::Show(a) => run_show(cli, a),
         TrustCommand::Explain(a) => run_explain(cli, a),
         TrustCommand::Scan(a) => run_scan(cli, a),
+        TrustCommand::Posts(a) => run_posts(cli, a),
     }
 }
 
@@ -273,5 +321,13 @@ fn run_explain(cli: &Ctx, args: &TrustExplainArgs) -> Result<Exit> {
 fn run_scan(cli: &Ctx, args: &ScanArgs) -> Result<Exit> {
     let report = scan(&cli.open_store()?, &args.request())?;
     print_report(cli.json, &report, earshot_print::trust::scan)?;
+    Ok(Exit::Ok)
+}
+
+fn run_posts(cli: &Ctx, args: &PostsArgs) -> Result<Exit> {
+    let req = args.request()?;
+    req.check()?;
+    let report = flagged_posts(&cli.open_store()?, &req)?;
+    print_report(cli.json, &report, earshot_print::flags::flagged_posts)?;
     Ok(Exit::Ok)
 }

@@ -1,5 +1,6 @@
-//! `earshot bench spread` and `earshot bench rr` on a small edge list: the reports' shape and the
-//! results' independence from the thread count (no timing is asserted).
+//! `earshot bench spread` and `earshot bench rr` on a small edge list, and `earshot bench copies` on a
+//! few synthetic posts: the reports' shape and the results' independence from the thread count (no
+//! timing is asserted).
 
 mod common;
 
@@ -131,5 +132,50 @@ fn bench_rr_reports_throughput_per_thread_count_and_the_same_sets() {
         out.status.code(),
         Some(2),
         "a zero thread count is a usage error"
+    );
+}
+
+#[test]
+fn bench_copies_times_both_stages_and_finds_the_planted_copies() {
+    let (_dir, db, _) = tiny_graph();
+    let args = [
+        "bench",
+        "copies",
+        "--posts",
+        "2000",
+        "--runs",
+        "1",
+        "--threads",
+        "1,2",
+    ];
+    let (code, v) = earshot_json(&db, &args);
+    assert_eq!(code, 0, "{v}");
+    let stages: Vec<(u64, &str)> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["threads"].as_u64().unwrap(), r["stage"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            (1, "copies"),
+            (1, "all flags"),
+            (2, "copies"),
+            (2, "all flags")
+        ]
+    );
+    assert_eq!(v["posts"], 2000);
+    let (planted, found) = (
+        v["planted"].as_u64().unwrap(),
+        v["planted_found"].as_u64().unwrap(),
+    );
+    assert!(planted > 50 && found * 10 >= planted * 9, "{v}");
+    let out = earshot(&db, &["bench", "copies", "--posts", "0"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

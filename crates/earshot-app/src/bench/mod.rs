@@ -2,11 +2,12 @@
 //!
 //! Every kernel is timed apart from building its input: [`import`] through child processes into fresh
 //! databases (so peak memory is the import's own), [`parse`] a reader alone, [`pagerank`] the authority
-//! kernel on an R-MAT graph, [`topics`] topic assignment and sentiment per post, [`spread`] Monte Carlo
-//! simulations and [`rr`] IMM's reverse-reachable sampling on an influence-maximisation graph. Each
-//! reports the median of its runs, so one slow run (a page-cache miss, a busy neighbour) does not move
-//! the figure.
+//! kernel on an R-MAT graph, [`copies`] the copy check and all post flags over synthetic threads,
+//! [`topics`] topic assignment and sentiment per post, [`spread`] Monte Carlo simulations and [`rr`]
+//! IMM's reverse-reachable sampling on an influence-maximisation graph. Each reports the median of its
+//! runs, so one slow run (a page-cache miss, a busy neighbour) does not move the figure.
 
+pub mod copies;
 pub mod import;
 pub mod pagerank;
 pub mod parse;

@@ -1,8 +1,10 @@
 //! Why an account scored what it did: its score in a run recomputed from the stored events with the
 //! run's own model and window, with the evidence behind it (`earshot explain`, the API's explanation).
 
+mod flagged;
 mod tone;
 
+pub use flagged::{FlaggedPostsEvidence, LISTED_FLAGGED_POSTS};
 pub use tone::{tone_of, Tone};
 
 use crate::error::Missing;
@@ -29,6 +31,8 @@ pub struct Explanation {
     pub evidence: Evidence,
     /// How the audience's reactions that carry text sound, where posts have text.
     pub tone: Option<Tone>,
+    /// The account's flagged posts and the flagged posts that cost it points, with the evidence.
+    pub flagged: FlaggedPostsEvidence,
 }
 
 /// Recompute `account`'s score in `run` (default: the latest) and gather `evidence` reactors.
@@ -65,6 +69,7 @@ pub fn explain_account(
     let evidence = earshot_score::evidence(&input, &model, &table, account, evidence)
         .context("account vanished from its own table")?;
     let tone = tone_of(&input, account);
+    let flagged = FlaggedPostsEvidence::of(store, &input, account)?;
     Ok(Explanation {
         shown: shown.to_string(),
         account,
@@ -74,6 +79,7 @@ pub fn explain_account(
         stored_overall,
         evidence,
         tone,
+        flagged,
     })
 }
 
@@ -122,6 +128,9 @@ pub struct ExplainReport {
     #[schema(value_type = Object)]
     pub evidence: Evidence,
     pub tone: Option<Tone>,
+    /// The account's flagged posts and other accounts' flagged posts that carried reactions to it,
+    /// each with its reasons and evidence (the newest ten of each, with the counts).
+    pub flagged_posts: FlaggedPostsEvidence,
     /// Null when the run has no topics.
     pub topics: Option<TopicProfile>,
     pub platform: String,
@@ -157,6 +166,7 @@ impl Explanation {
             conversation: table.conversation[i],
             evidence: self.evidence.clone(),
             tone: self.tone,
+            flagged_posts: self.flagged.clone(),
             topics: TopicProfile::load(store, self.run.id, self.account)?,
             platform: name.platform,
             platform_id: name.platform_id,

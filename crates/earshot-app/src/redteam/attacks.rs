@@ -284,8 +284,8 @@ pub(super) fn attacked(
                     Some(post),
                 ));
             }
-            let flags = flag_posts(&out.posts);
-            out.set_flags(flags);
+            let reasons = flag_posts(&out.posts);
+            out.set_flag_reasons(reasons);
         }
         Attack::Control => {
             let pool: Vec<i64> = real_reactors

@@ -3,11 +3,11 @@
 
 pub mod diffusion;
 pub mod edge_list;
+mod flags;
 mod scoring;
 pub mod snapshot;
 mod stored_run;
 
-pub use scoring::{
-    apply_behaviour, flag_posts, load_input, load_input_before_behaviour, reaction, Text,
-};
+pub use flags::{find_copies, flag_posts};
+pub use scoring::{apply_behaviour, load_input, load_input_before_behaviour, reaction, Text};
 pub use stored_run::run_input;

@@ -1,12 +1,11 @@
 //! A scoring run's input gathered from the store: interactions, posts with their flags, follower counts
 //! and authenticity weights.
 
+use super::flags::flag_posts;
 use anyhow::Result;
-use earshot_score::{PostFlag, PostInfo, Reaction, ReplyClass, ScoreInput, TextSignals};
+use earshot_score::{PostInfo, Reaction, ReplyClass, ScoreInput, TextSignals};
 use earshot_store::{InteractionRow, Store, TimeWindow};
 use earshot_trust::TrustModel;
-use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 /// The text signals scoring uses: earshot's own rules (see `earshot-text`).
 pub struct Text;
@@ -101,8 +100,8 @@ pub fn load_input_before_behaviour(
             },
         );
     })?;
-    let flags = flag_posts(&input.posts);
-    input.set_flags(flags);
+    let reasons = flag_posts(&input.posts);
+    input.set_flag_reasons(reasons);
     input.followers = store.follower_counts(platform)?.into_iter().collect();
     if let Some(model) = trust {
         let mut profiled = Vec::new();
@@ -131,81 +130,4 @@ pub fn reaction(r: &InteractionRow) -> Reaction {
         weight: r.weight,
         post: r.post,
     }
-}
-
-/// Shortest post (in 3-word shingles) that can join a copy campaign: short stock phrases ("good
-/// morning everyone") are posted by many people independently.
-const CAMPAIGN_MIN_SHINGLES: usize = 6;
-/// Near-duplicate similarity and distinct authors that make a copy campaign.
-const CAMPAIGN_MIN_JACCARD: f32 = 0.7;
-const CAMPAIGN_MIN_AUTHORS: usize = 5;
-
-/// Posts whose reactions earn nothing, and why: commercial spam, replies that copy their parent, and
-/// copy campaigns (near-identical text from many accounts). Deterministic: posts are taken in id order.
-pub fn flag_posts(posts: &FxHashMap<i64, PostInfo>) -> FxHashMap<i64, PostFlag> {
-    let mut flags = FxHashMap::default();
-    let mut ids: Vec<i64> = posts
-        .iter()
-        .filter(|(_, p)| p.text.is_some())
-        .map(|(&id, _)| id)
-        .collect();
-    ids.sort_unstable();
-    // Per post, independently (in parallel, in id order): a spam or copy flag, or a campaign signature.
-    enum Look {
-        Flag(PostFlag),
-        Campaign(Box<earshot_text::Signature>),
-        Nothing,
-    }
-    let looks: Vec<Look> = ids
-        .par_iter()
-        .map(|id| {
-            let p = &posts[id];
-            let Some(text) = p.text.as_deref() else {
-                return Look::Nothing;
-            };
-            if earshot_text::commercial_spam(text).is_some() {
-                return Look::Flag(PostFlag::CommercialSpam);
-            }
-            let parent = p
-                .reply_to
-                .and_then(|r| posts.get(&r))
-                .and_then(|q| q.text.as_deref());
-            if parent.is_some_and(|parent| {
-                earshot_text::reply_copy_kind(text, parent) == earshot_text::CopyKind::CopiesParent
-            }) {
-                return Look::Flag(PostFlag::CopiesParent);
-            }
-            let sh = earshot_text::shingles(text);
-            match earshot_text::Signature::from_shingles(&sh) {
-                Some(sig) if sh.len() >= CAMPAIGN_MIN_SHINGLES => Look::Campaign(Box::new(sig)),
-                _ => Look::Nothing,
-            }
-        })
-        .collect();
-    let mut index = earshot_text::NearDupIndex::default();
-    let mut indexed: Vec<(i64, i64)> = Vec::new();
-    for (id, look) in ids.iter().zip(looks) {
-        match look {
-            Look::Flag(f) => {
-                flags.insert(*id, f);
-            }
-            Look::Campaign(sig) => {
-                if index.insert_signature(Some(*sig)).is_ok() {
-                    indexed.push((*id, posts[id].author));
-                }
-            }
-            Look::Nothing => {}
-        }
-    }
-    let authors: Vec<i64> = indexed.iter().map(|&(_, a)| a).collect();
-    if let Ok(campaign) =
-        earshot_text::copy_campaigns(&index, &authors, CAMPAIGN_MIN_JACCARD, CAMPAIGN_MIN_AUTHORS)
-    {
-        for ((id, _), flagged) in indexed.iter().zip(campaign) {
-            if flagged {
-                flags.insert(*id, PostFlag::CopyCampaign);
-            }
-        }
-    }
-    flags
 }

@@ -1,10 +1,12 @@
 //! The authenticity model's use cases (`earshot trust`): train it on labelled accounts, evaluate it
 //! beside the press rule set, read and write its file, explain one account's probability, and weigh
-//! every account of a scoring window from its profile and its behaviour.
+//! every account of a scoring window from its profile and its behaviour, and list the posts whose
+//! reactions earn nothing with the evidence why.
 
 mod eval;
 mod explain;
 mod labelled;
+mod posts;
 mod scan;
 mod train;
 
@@ -14,6 +16,10 @@ pub use eval::{
 };
 pub use explain::{explain_account, ExplainRequest, TrustExplanation};
 pub use labelled::label_class;
+pub use posts::{
+    flagged_post, flagged_posts, AuthorRef, CampaignEvidence, CopyEvidence, FlagEvidenceReport,
+    FlaggedPost, FlaggedPostsReport, FlaggedPostsRequest, PostRef, SpamEvidence,
+};
 pub use scan::{scan, AccountWeight, ScanReport, ScanRequest};
 pub use train::{train, TrainReport, TrainRequest};
 

@@ -5,4 +5,5 @@ pub mod events;
 pub mod health;
 pub mod jobs;
 pub mod keys;
+pub mod posts;
 pub mod triage;
