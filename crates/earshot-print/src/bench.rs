@@ -10,6 +10,7 @@ use earshot_app::bench::parse::ParseBenchReport;
 use earshot_app::bench::rr::RrBenchReport;
 use earshot_app::bench::spread::SpreadBenchReport;
 use earshot_app::bench::topics::TopicsBenchReport;
+use earshot_app::bench::trust::TrustBenchReport;
 use std::io::Write;
 
 /// `bench parse`: lines read and the median rate.
@@ -52,6 +53,31 @@ pub fn topics(out: &mut dyn Write, r: &TopicsBenchReport, runs: usize) -> Result
 
 /// `bench copies`: each stage's time and rate per thread count, then the posts and how many planted
 /// copies were found.
+/// The trust bench: per thread count the median seconds and profiles per second, then the model and
+/// the profiles.
+pub fn trust(out: &mut dyn Write, r: &TrustBenchReport, runs: usize) -> Result<()> {
+    for s in &r.results {
+        writeln!(
+            out,
+            "{} thread(s) {:.3} s for {} profiles (features and probability), {:.2}M profiles/s (median of {} runs)",
+            s.threads,
+            s.median_seconds,
+            r.profiles,
+            s.profiles_per_second / 1e6,
+            runs.max(1)
+        )?;
+    }
+    writeln!(
+        out,
+        "model {} ({} trees); {} profiles above one half; seed {}",
+        r.model, r.trees, r.above_half, r.seed
+    )?;
+    if let Some(kib) = r.peak_rss_kib {
+        writeln!(out, "peak RSS {} MiB", kib / 1024)?;
+    }
+    Ok(())
+}
+
 pub fn copies(out: &mut dyn Write, r: &CopiesBenchReport, runs: usize) -> Result<()> {
     for s in &r.results {
         writeln!(

@@ -72,6 +72,13 @@ pub fn is_keyword(w: &str) -> bool {
 
 /// Splits a post into its topic-bearing terms. Never panics; `O(n)` in the text length plus the
 /// language detector's own linear pass.
+/// A hashtag's or mention's text without its sign, which may be a full-width `＃`/`＠` of three bytes.
+fn after_sigil(token: &str) -> &str {
+    let mut chars = token.chars();
+    chars.next();
+    chars.as_str()
+}
+
 pub fn extract(text: &str) -> PostTerms {
     let mut t = PostTerms::default();
     let mut letters = 0usize;
@@ -81,8 +88,8 @@ pub fn extract(text: &str) -> PostTerms {
     let mut words = Vec::new();
     for tok in tokenize(text) {
         match tok.kind {
-            TokenKind::Hashtag => t.hashtags.push(lower(&tok.text[1..])),
-            TokenKind::Mention => t.mentions.push(lower(&tok.text[1..])),
+            TokenKind::Hashtag => t.hashtags.push(lower(after_sigil(&tok.text))),
+            TokenKind::Mention => t.mentions.push(lower(after_sigil(&tok.text))),
             // A cashtag's word (`$UAL`) is not prose.
             TokenKind::Word if tok.start > 0 && text.as_bytes()[tok.start - 1] == b'$' => {}
             TokenKind::Word => {
@@ -455,6 +462,14 @@ const STOPWORDS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_width_signs_do_not_split_a_character() {
+        // Found by the property test below: `＃` is three bytes, so `[1..]` cut inside it.
+        let t = extract("＃𞹢 ＃Bread ＠baker");
+        assert!(t.hashtags.iter().all(|h| !h.contains('＃')), "{:?}", t.hashtags);
+        assert!(t.mentions.iter().all(|m| !m.contains('＠')), "{:?}", t.mentions);
+    }
 
     #[test]
     fn stopwords_are_sorted_for_binary_search() {

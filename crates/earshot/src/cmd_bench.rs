@@ -7,6 +7,7 @@ use crate::output::print_report;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use earshot_app::bench::copies::{bench_copies, CopiesBenchRequest};
+use earshot_app::bench::trust::{bench_trust, TrustBenchRequest};
 use earshot_app::bench::import::{bench_import, ImportBenchRequest};
 use earshot_app::bench::pagerank::{bench_pagerank, PagerankBenchRequest};
 use earshot_app::bench::parse::{bench_parse, ParseBenchRequest};
@@ -60,6 +61,23 @@ pub enum BenchWhat {
     /// The copy check (each post against the earlier posts of its thread and of its author) and all of
     /// scoring's post flags over synthetic threads, on 1 and 2 threads, timed apart from making the
     /// posts.
+    /// The authenticity model over synthetic profiles: every profile's features and the built-in
+    /// model's probability, as scoring weighs accounts, on 1 and 2 threads, timed apart from making
+    /// the profiles.
+    #[command(after_help = "Example:\n  earshot bench trust --profiles 1000000 --runs 3")]
+    Trust {
+        /// Synthetic profiles to make.
+        #[arg(long, default_value_t = 1_000_000)]
+        profiles: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Timed runs per thread count; the median is reported.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Thread counts to measure.
+        #[arg(long, value_delimiter = ',', default_value = "1,2")]
+        threads: Vec<usize>,
+    },
     #[command(after_help = "Example:\n  earshot bench copies --posts 100000 --runs 3")]
     Copies {
         /// Synthetic posts to make.
@@ -249,6 +267,23 @@ pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
                 &bench_parse(&req, &notes(cli.quiet))?,
                 print::parse,
             )
+        }
+        BenchWhat::Trust {
+            profiles,
+            seed,
+            runs,
+            threads,
+        } => {
+            let req = TrustBenchRequest {
+                profiles: *profiles,
+                seed: *seed,
+                runs: *runs,
+                threads: threads.clone(),
+                fields: FieldStyle::Flags,
+            };
+            render(cli.json, &bench_trust(&req, &setup_notes)?, |out, r| {
+                print::trust(out, r, *runs)
+            })
         }
         BenchWhat::Copies {
             posts,

@@ -14,6 +14,7 @@ pub mod parse;
 pub mod rr;
 pub mod spread;
 pub mod topics;
+pub mod trust;
 
 use crate::error::{FieldStyle, UsageError};
 use crate::sources::edge_list::{load_edge_list, LoadedGraph};
