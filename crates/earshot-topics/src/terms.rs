@@ -88,8 +88,8 @@ pub fn extract(text: &str) -> PostTerms {
     let mut words = Vec::new();
     for tok in tokenize(text) {
         match tok.kind {
-            TokenKind::Hashtag => t.hashtags.push(lower(after_sigil(&tok.text))),
-            TokenKind::Mention => t.mentions.push(lower(after_sigil(&tok.text))),
+            TokenKind::Hashtag => t.hashtags.push(lower(after_sigil(tok.text))),
+            TokenKind::Mention => t.mentions.push(lower(after_sigil(tok.text))),
             // A cashtag's word (`$UAL`) is not prose.
             TokenKind::Word if tok.start > 0 && text.as_bytes()[tok.start - 1] == b'$' => {}
             TokenKind::Word => {
@@ -467,8 +467,16 @@ mod tests {
     fn full_width_signs_do_not_split_a_character() {
         // Found by the property test below: `＃` is three bytes, so `[1..]` cut inside it.
         let t = extract("＃𞹢 ＃Bread ＠baker");
-        assert!(t.hashtags.iter().all(|h| !h.contains('＃')), "{:?}", t.hashtags);
-        assert!(t.mentions.iter().all(|m| !m.contains('＠')), "{:?}", t.mentions);
+        assert!(
+            t.hashtags.iter().all(|h| !h.contains('＃')),
+            "{:?}",
+            t.hashtags
+        );
+        assert!(
+            t.mentions.iter().all(|m| !m.contains('＠')),
+            "{:?}",
+            t.mentions
+        );
     }
 
     #[test]

@@ -58,7 +58,8 @@ const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyz_";
 /// A log-normal count with median `median` and a spread of `sigma` (natural log units).
 fn count(rng: &mut Xoshiro256PlusPlus, median: f64, sigma: f64) -> u64 {
     // Box–Muller from two uniform draws in (0, 1].
-    let u = |rng: &mut Xoshiro256PlusPlus| ((rng.next_u64() >> 11) as f64 + 1.0) / (1u64 << 53) as f64;
+    let u =
+        |rng: &mut Xoshiro256PlusPlus| ((rng.next_u64() >> 11) as f64 + 1.0) / (1u64 << 53) as f64;
     let z = (-2.0 * u(rng).ln()).sqrt() * (std::f64::consts::TAU * u(rng)).cos();
     (median * (sigma * z).exp()).round() as u64
 }
@@ -73,17 +74,23 @@ pub fn synthetic_profiles(n: usize, seed: u64) -> Vec<Account> {
             let mut handle: String = (0..len)
                 .map(|_| LETTERS[(rng.next_u64() % LETTERS.len() as u64) as usize] as char)
                 .collect();
-            if rng.next_u64() % 5 == 0 {
+            if rng.next_u64().is_multiple_of(5) {
                 handle.push_str(&(rng.next_u64() % 100_000).to_string());
             }
-            let flag = |rng: &mut Xoshiro256PlusPlus, one_in: u64| Some(rng.next_u64() % one_in == 0);
+            let flag = |rng: &mut Xoshiro256PlusPlus, one_in: u64| {
+                Some(rng.next_u64().is_multiple_of(one_in))
+            };
             let profile = Profile {
                 followers: Some(count(&mut rng, 300.0, 2.0)),
                 following: Some(count(&mut rng, 400.0, 1.5)),
                 post_count: Some(count(&mut rng, 2_000.0, 2.0)),
                 created_at: Some(now - (rng.next_u64() % (10 * 365 * 86_400)) as i64),
                 bio: Some("x".repeat((rng.next_u64() % 160) as usize)),
-                url: if rng.next_u64() % 3 == 0 { Some("https://example.invalid".into()) } else { None },
+                url: if rng.next_u64().is_multiple_of(3) {
+                    Some("https://example.invalid".into())
+                } else {
+                    None
+                },
                 verified: flag(&mut rng, 50),
                 default_avatar: flag(&mut rng, 10),
                 default_profile: flag(&mut rng, 3),
