@@ -2,8 +2,10 @@
 //!
 //! Callers group events into batches; each [`Store::write`] inside [`Store::begin`]/[`Store::commit`] runs
 //! prepared statements in one transaction. Rows are keyed by stable ids, so `INSERT OR IGNORE` makes a
-//! repeated event a no-op, and the per-batch counts say how much was new.
+//! repeated event a no-op, and the per-batch counts say how much was new. A new post's `reply_to`,
+//! `quote_of` and `reshare_of` imply interactions ([`crate::implied`]).
 
+use crate::implied::{Implied, Referrer};
 use crate::{Result, Store};
 use earshot_model::{Account, AccountRef, Event, Interaction, Post, PostId};
 use rusqlite::{params, Connection, Statement};
@@ -19,9 +21,20 @@ pub struct WriteCounts {
     /// Accounts that existed and received profile fields or a handle.
     pub accounts_updated: u64,
     pub posts_new: u64,
+    /// Interactions stored, the input's and those its posts' references imply.
     pub interactions_new: u64,
     /// Posts and interactions already present (re-imports, duplicate lines).
     pub already_present: u64,
+    /// Of `interactions_new`, those a post's `reply_to`, `quote_of` or `reshare_of` implied (the input
+    /// stated no such reaction).
+    pub interactions_implied: u64,
+    /// Implied interactions removed because the input then stated the same reaction (kind, actor and
+    /// post), so that it counts once. Rows added overall: `interactions_new − implied_replaced`.
+    pub implied_replaced: u64,
+    /// References to posts not stored yet: each waits, and becomes an interaction when its post is stored.
+    pub references_queued: u64,
+    /// Waiting references (of this write or earlier ones) whose post this write stored.
+    pub references_resolved: u64,
 }
 
 impl WriteCounts {
@@ -31,6 +44,10 @@ impl WriteCounts {
         self.posts_new += o.posts_new;
         self.interactions_new += o.interactions_new;
         self.already_present += o.already_present;
+        self.interactions_implied += o.interactions_implied;
+        self.implied_replaced += o.implied_replaced;
+        self.references_queued += o.references_queued;
+        self.references_resolved += o.references_resolved;
     }
 }
 
@@ -68,6 +85,7 @@ struct Batch<'c> {
     fill_handle: Statement<'c>,
     insert_post: Statement<'c>,
     insert_interaction: Statement<'c>,
+    implied: Implied<'c>,
 }
 
 impl<'c> Batch<'c> {
@@ -86,6 +104,7 @@ impl<'c> Batch<'c> {
                 "INSERT OR IGNORE INTO interactions (id, kind, actor, target, post, time, weight)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?,
+            implied: Implied::prepare(tx)?,
         })
     }
 }
@@ -154,6 +173,12 @@ impl Store {
             }
             .map_err(err)?;
         }
+        let implied = st.implied.counts;
+        counts.interactions_new += implied.implied;
+        counts.interactions_implied += implied.implied;
+        counts.implied_replaced += implied.replaced;
+        counts.references_queued += implied.queued;
+        counts.references_resolved += implied.resolved;
         Ok(counts)
     }
 }
@@ -240,8 +265,9 @@ impl Batch<'_> {
     ) -> rusqlite::Result<()> {
         let author = self.ensure_account(&p.platform, &p.author, known, counts)?;
         let link = |ext: &Option<String>| ext.as_ref().map(|e| PostId::of(&p.platform, e).0);
+        let id = p.id().0;
         let n = self.insert_post.execute(params![
-            p.id().0,
+            id,
             p.platform,
             p.ext_id,
             author,
@@ -251,12 +277,22 @@ impl Batch<'_> {
             link(&p.quote_of),
             link(&p.reshare_of),
         ])?;
-        if n > 0 {
-            counts.posts_new += 1;
-        } else {
+        if n == 0 {
             counts.already_present += 1;
+            return Ok(());
         }
-        Ok(())
+        counts.posts_new += 1;
+        let post = Referrer {
+            id,
+            platform: &p.platform,
+            ext_id: &p.ext_id,
+            author,
+            time: p.time,
+        };
+        let references = p
+            .references()
+            .map(|(kind, ext)| (kind, PostId::of(&p.platform, ext).0));
+        self.implied.post_stored(&post, references)
     }
 
     fn interaction(
@@ -277,10 +313,13 @@ impl Batch<'_> {
             i.time,
             i.weight
         ])?;
-        if n > 0 {
-            counts.interactions_new += 1;
-        } else {
+        if n == 0 {
             counts.already_present += 1;
+            return Ok(());
+        }
+        counts.interactions_new += 1;
+        if let Some(post) = post {
+            self.implied.stated(i.kind, actor, post)?;
         }
         Ok(())
     }
