@@ -165,13 +165,27 @@ impl Store {
         let known = &mut self.known_accounts;
         let mut counts = WriteCounts::default();
         let mut st = Batch::prepare(conn).map_err(err)?;
-        for event in events {
+        // New posts with references, by index in `events`, with their author's id.
+        let mut referring: Vec<(usize, i64)> = Vec::new();
+        for (n, event) in events.iter().enumerate() {
             match event {
                 Event::Account(a) => st.account(a, known, &mut counts),
-                Event::Post(p) => st.post(p, known, &mut counts),
+                Event::Post(p) => st.post(p, known, &mut counts).map(|new_author| {
+                    if let Some(author) = new_author.filter(|_| p.references().next().is_some()) {
+                        referring.push((n, author));
+                    }
+                }),
                 Event::Interaction(i) => st.interaction(i, known, &mut counts),
             }
             .map_err(err)?;
+        }
+        // References are answered once the whole write is stored: a referenced post or a stated
+        // interaction later in it is then there, so none waits or is implied only to be replaced (a
+        // generated stream writes each reply post just before its reply interaction).
+        for (n, author) in referring {
+            if let Event::Post(p) = &events[n] {
+                st.answer_references(p, author).map_err(err)?;
+            }
         }
         let implied = st.implied.counts;
         counts.interactions_new += implied.implied;
@@ -257,12 +271,14 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Store a post; `Some(author id)` when it is new. References that were waiting for it are answered
+    /// now; its own references are the caller's to answer ([`Batch::answer_references`]).
     fn post(
         &mut self,
         p: &Post,
         known: &mut FxHashSet<i64>,
         counts: &mut WriteCounts,
-    ) -> rusqlite::Result<()> {
+    ) -> rusqlite::Result<Option<i64>> {
         let author = self.ensure_account(&p.platform, &p.author, known, counts)?;
         let link = |ext: &Option<String>| ext.as_ref().map(|e| PostId::of(&p.platform, e).0);
         let id = p.id().0;
@@ -279,20 +295,27 @@ impl Batch<'_> {
         ])?;
         if n == 0 {
             counts.already_present += 1;
-            return Ok(());
+            return Ok(None);
         }
         counts.posts_new += 1;
+        self.implied.resolve_waiting_for(id, author)?;
+        Ok(Some(author))
+    }
+
+    /// Imply the interactions of new post `p`'s references (or leave them waiting).
+    fn answer_references(&mut self, p: &Post, author: i64) -> rusqlite::Result<()> {
         let post = Referrer {
-            id,
+            id: p.id().0,
             platform: &p.platform,
             ext_id: &p.ext_id,
             author,
             time: p.time,
         };
-        let references = p
-            .references()
-            .map(|(kind, ext)| (kind, PostId::of(&p.platform, ext).0));
-        self.implied.post_stored(&post, references)
+        for (kind, ext) in p.references() {
+            self.implied
+                .answer(&post, kind, PostId::of(&p.platform, ext).0)?;
+        }
+        Ok(())
     }
 
     fn interaction(

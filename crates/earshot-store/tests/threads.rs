@@ -154,9 +154,9 @@ fn a_thread_of_posts_alone_implies_its_replies_quotes_and_reshares() {
 }
 
 #[test]
-fn a_reply_before_its_parent_waits_for_it_in_the_same_write_or_a_later_one() {
+fn a_reply_finds_its_parent_later_in_the_same_write_or_waits_for_a_later_one() {
     let (_d, mut s) = temp_store();
-    // Later in the same write.
+    // Later in the same write: references are answered once the whole write is stored, so none waits.
     let c = s
         .write(&[reply("r1", "bob", 200, "q1"), original("q1", "ann", 100)])
         .unwrap();
@@ -166,7 +166,7 @@ fn a_reply_before_its_parent_waits_for_it_in_the_same_write_or_a_later_one() {
             c.references_resolved,
             c.interactions_implied
         ),
-        (1, 1, 1)
+        (0, 0, 1)
     );
     // In a later write (another import): the reference waits, counted, until the parent comes.
     let c = s.write(&[reply("r2", "cy", 300, "q2")]).unwrap();
