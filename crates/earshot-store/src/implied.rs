@@ -2,8 +2,9 @@
 //! quote or reshare by its author to the referenced post's author, at the post's time, about the referenced
 //! post, whether or not the input also states that interaction.
 //!
-//! The rule lives here, in the write path, so every importer and the API get it alike. Its invariant, kept
-//! whatever order events arrive in, within a file or across imports: for each stored post P referring with
+//! The rule lives here, in the write path, so every importer and the API get it alike. Its invariant, true
+//! at the end of every write whatever order events arrive in, within a file or across imports: for each
+//! stored post P referring with
 //! kind K to a stored post Q, there is exactly one implied interaction (K, author(P) → author(Q), post Q, at
 //! P's time, id [`InteractionId::implied`]) **unless** an interaction the input stated has the same kind,
 //! actor and post; then there is none, so a reaction given both ways counts once. Concretely:
@@ -262,6 +263,14 @@ mod tests {
                 .map(Result::unwrap)
                 .collect();
             assert!(plan.iter().any(|p| p.contains(expect)), "{sql}: {plan:?}");
+        }
+        // The kinds the index holds are the kinds a reference implies.
+        for kind in earshot_model::InteractionKind::ALL {
+            assert_eq!(
+                super::implies(kind),
+                [1, 3, 4].contains(&kind.code()),
+                "{kind}"
+            );
         }
     }
 }

@@ -31,7 +31,8 @@ pub struct WriteCounts {
     /// Implied interactions removed because the input then stated the same reaction (kind, actor and
     /// post), so that it counts once. Rows added overall: `interactions_new − implied_replaced`.
     pub implied_replaced: u64,
-    /// References to posts not stored yet: each waits, and becomes an interaction when its post is stored.
+    /// References to posts not stored by the end of this write: each waits, and becomes an interaction
+    /// when its post is stored. (References to a post later in the same write never wait.)
     pub references_queued: u64,
     /// Waiting references (of this write or earlier ones) whose post this write stored.
     pub references_resolved: u64,

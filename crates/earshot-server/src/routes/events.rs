@@ -53,7 +53,8 @@ pub struct IngestReport {
     /// Interactions implied earlier and removed because these lines stated the same reaction (kind, actor
     /// and post), so that it counts once.
     pub implied_replaced: u64,
-    /// References to posts not stored yet: each becomes an interaction when its post arrives.
+    /// References to posts neither stored nor in these lines: each becomes an interaction when its post
+    /// arrives.
     pub references_queued: u64,
     /// References that were waiting for a post these lines stored.
     pub references_resolved: u64,
