@@ -9,7 +9,9 @@
 //! Each row gives an [`Account`] event for the author, a [`Post`], and one `mention` [`Interaction`] per
 //! distinct `@handle` in the text (`@` + 1–50 of `[A-Za-z0-9_]`, not preceded by a letter, digit or `_`, so
 //! e-mail addresses are not mentions; case-insensitive; self-mentions excluded), keyed
-//! `{post_ext_id}#m{n}` in order of first appearance.
+//! `{post_ext_id}#m{n}` in order of first appearance. The reply, quote or reshare a row's `reply_to`,
+//! `quote_of` or `reshare_of` implies is not emitted here: the store makes it from the post, once the
+//! referenced post's author is known (earshot-store's `implied` module; docs/jsonl.md, "Threads").
 //!
 //! The post's ext_id is the `id` value when it is a usable id; an Excel-mangled id (`5.70306E+17`: many
 //! tweets share it) or an empty one is replaced by `source:line` (the record's first line), and the number

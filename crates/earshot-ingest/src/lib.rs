@@ -75,7 +75,8 @@ pub enum Format {
     /// earshot's own JSON-lines format (docs/jsonl.md): one event object per line.
     Jsonl,
     /// A CSV of posts (social-listening export) with a column mapping; mentions are taken from the text.
-    /// Emits per row an Account (author), a Post and mention Interactions.
+    /// Emits per row an Account (author), a Post and mention Interactions (the store adds the reply,
+    /// quote or reshare a post's references imply).
     Csv,
     /// A SNAP-style edge list: `src dst [weight]`, `#` comments, optional `n m` header line; other column
     /// layouts (`src dst time`, `src,dst,rating,time`) through [`Options::snap_columns`].

@@ -48,6 +48,16 @@ id_type!(
     "interaction"
 );
 
+impl InteractionId {
+    /// The interaction a post's reference implies: `kind` by the post's author to the referenced post's
+    /// author, one per post and kind. Its own domain keeps it apart from every key an input can give, so an
+    /// interaction the input states is never mistaken for an implied one.
+    pub fn implied(platform: &str, kind: crate::InteractionKind, post_ext_id: &str) -> Self {
+        let key = format!("{}:{post_ext_id}", kind.name());
+        InteractionId(stable_id("implied-interaction", platform, &key))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +69,12 @@ mod tests {
         let bytes = b"account\x00twitter\x001";
         let expect = xxhash_rust::xxh3::xxh3_64(bytes) as i64;
         assert_eq!(AccountId::of("twitter", "1").0, expect);
+        let implied =
+            xxhash_rust::xxh3::xxh3_64(b"implied-interaction\x00twitter\x00reply:9") as i64;
+        assert_eq!(
+            InteractionId::implied("twitter", crate::InteractionKind::Reply, "9").0,
+            implied
+        );
     }
 
     #[test]
@@ -66,5 +82,15 @@ mod tests {
         assert_ne!(AccountId::of("t", "1").0, PostId::of("t", "1").0);
         // The separator keeps ("ab","c") and ("a","bc") apart.
         assert_ne!(stable_id("d", "ab", "c"), stable_id("d", "a", "bc"));
+    }
+
+    #[test]
+    fn implied_interactions_never_share_an_id_with_a_given_key() {
+        use crate::InteractionKind::{Quote, Reply};
+        let implied = InteractionId::implied("t", Reply, "p1");
+        assert_ne!(implied, InteractionId::of("t", "reply:p1"));
+        assert_ne!(implied, InteractionId::implied("t", Quote, "p1"));
+        assert_ne!(implied, InteractionId::implied("u", Reply, "p1"));
+        assert_eq!(implied, InteractionId::implied("t", Reply, "p1"));
     }
 }

@@ -186,6 +186,19 @@ impl Post {
     pub fn id(&self) -> PostId {
         PostId::of(&self.platform, &self.ext_id)
     }
+
+    /// The posts this one answers, each with the reaction the answer is: `reply_to` a reply, `quote_of` a
+    /// quote, `reshare_of` a reshare. The store turns each into an interaction from this post's author to
+    /// the referenced post's (docs/jsonl.md, "Threads").
+    pub fn references(&self) -> impl Iterator<Item = (InteractionKind, &str)> {
+        [
+            (InteractionKind::Reply, &self.reply_to),
+            (InteractionKind::Quote, &self.quote_of),
+            (InteractionKind::Reshare, &self.reshare_of),
+        ]
+        .into_iter()
+        .filter_map(|(kind, r)| Some((kind, r.as_deref()?)))
+    }
 }
 
 /// `actor` did `kind` to `target` (optionally through `post`, at `time`).

@@ -31,6 +31,29 @@ pub fn file(out: &mut dyn Write, r: &FileReport) -> Result<()> {
         "  new: {} accounts, {} posts, {} interactions; {} profile updates; {} already present",
         w.accounts_new, w.posts_new, w.interactions_new, w.accounts_updated, w.already_present
     )?;
+    if w.interactions_implied > 0 || w.implied_replaced > 0 {
+        write!(
+            out,
+            "  threads: {} of the new interactions implied by posts' reply_to, quote_of or reshare_of",
+            w.interactions_implied
+        )?;
+        if w.implied_replaced > 0 {
+            write!(
+                out,
+                "; {} implied ones replaced by the same reactions stated in the input",
+                w.implied_replaced
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if r.references_waiting > 0 {
+        writeln!(
+            out,
+            "  note: {} references name posts not in the database yet; their replies, quotes and reshares are \
+             made when those posts are imported",
+            r.references_waiting
+        )?;
+    }
     rejected_line(out, r.rejected, r.rejects_file.as_deref())?;
     for warning in &r.warnings {
         writeln!(out, "  note: {warning}")?;
@@ -58,6 +81,7 @@ mod tests {
                 interactions_new: 5,
                 ..WriteCounts::default()
             },
+            references_waiting: 0,
             warnings: vec!["odd header".into()],
             rejects_file: Some("x.csv.rejects.txt".into()),
             seconds: 0.5,
@@ -74,5 +98,51 @@ mod tests {
         assert!(lines[2].starts_with("  new: 3 accounts, 4 posts, 5 interactions;"));
         assert_eq!(lines[3], "  rejected: 2 records (all in x.csv.rejects.txt)");
         assert_eq!(lines[4], "  note: odd header");
+        assert_eq!(
+            lines.len(),
+            5,
+            "no thread lines without implied interactions: {text}"
+        );
+    }
+
+    #[test]
+    fn implied_interactions_and_waiting_references_are_told() {
+        let r = FileReport {
+            file: "t.jsonl".into(),
+            format: "jsonl",
+            status: ImportStatus::Done,
+            records: 4,
+            events: 4,
+            rejected: 0,
+            written: WriteCounts {
+                posts_new: 4,
+                interactions_new: 3,
+                interactions_implied: 2,
+                implied_replaced: 1,
+                ..WriteCounts::default()
+            },
+            references_waiting: 7,
+            warnings: vec![],
+            rejects_file: None,
+            seconds: 0.5,
+            records_per_second: 8.0,
+            events_per_second: 8.0,
+            peak_rss_kib: None,
+        };
+        let mut buf = Vec::new();
+        file(&mut buf, &r).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[3].starts_with("  threads: 2 of the new interactions implied")
+                && lines[3].ends_with(
+                    "; 1 implied ones replaced by the same reactions stated in the input"
+                ),
+            "{text}"
+        );
+        assert!(
+            lines[4].starts_with("  note: 7 references name posts not in the database yet"),
+            "{text}"
+        );
     }
 }

@@ -374,6 +374,104 @@ fn events_are_validated_per_line_and_idempotent() {
     assert_eq!(n, 2);
 }
 
+/// `POST /v1/events` writes through the same store as `earshot import`: posts with references imply
+/// their replies, quotes and reshares, a reference to a post not sent yet waits for it, and a stated
+/// reaction replaces the implied one.
+#[test]
+fn events_posts_imply_their_thread_interactions() {
+    let f = fixture(|_| {});
+    let s = &f.server;
+    let send = |lines: &[serde_json::Value]| {
+        let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let r = s.request(
+            "POST",
+            "/v1/events",
+            Some(&f.write),
+            Some(("application/x-ndjson", body.into_bytes())),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()
+    };
+    let post = |id: &str, author: &str, t: i64, link: Option<(&str, &str)>| {
+        let mut p = json!({"type": "post", "platform": "forum", "ext_id": id,
+            "author": {"ext_id": author}, "time": t});
+        if let Some((field, to)) = link {
+            p[field] = to.into();
+        }
+        p
+    };
+    let t = 1_709_287_200;
+    let interactions = |kind: u8| -> i64 {
+        let conn = rusqlite::Connection::open(&s.db).unwrap();
+        conn.query_row(
+            "SELECT COUNT(*) FROM interactions i JOIN accounts a ON a.id = i.actor
+             WHERE a.platform = 'forum' AND i.kind = ?1",
+            [kind],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let (reply, quote) = (
+        earshot_model::InteractionKind::Reply.code(),
+        earshot_model::InteractionKind::Quote.code(),
+    );
+
+    // A reply and a quote of a post not sent yet: they wait.
+    let v = send(&[
+        post("r1", "bob", t + 60, Some(("reply_to", "p0"))),
+        post("q1", "cy", t + 120, Some(("quote_of", "p0"))),
+    ]);
+    assert_eq!(
+        (
+            v["interactions_new"].as_u64(),
+            v["references_queued"].as_u64()
+        ),
+        (Some(0), Some(2)),
+        "{v}"
+    );
+    // The post arrives: both interactions are made.
+    let v = send(&[post("p0", "ann", t, None)]);
+    assert_eq!(
+        (
+            v["references_resolved"].as_u64(),
+            v["interactions_implied"].as_u64(),
+            v["interactions_new"].as_u64()
+        ),
+        (Some(2), Some(2), Some(2)),
+        "{v}"
+    );
+    assert_eq!((interactions(reply), interactions(quote)), (1, 1));
+    // The client then states bob's reply itself: it replaces the implied one, and counts once.
+    let stated = json!({"type": "interaction", "platform": "forum", "key": "k1", "kind": "reply",
+        "actor": {"ext_id": "bob"}, "target": {"ext_id": "ann"}, "post": "p0", "time": t + 60});
+    let v = send(std::slice::from_ref(&stated));
+    assert_eq!(
+        (
+            v["interactions_new"].as_u64(),
+            v["implied_replaced"].as_u64()
+        ),
+        (Some(1), Some(1)),
+        "{v}"
+    );
+    assert_eq!(interactions(reply), 1);
+    // Sending everything again adds nothing.
+    let v = send(&[
+        post("r1", "bob", t + 60, Some(("reply_to", "p0"))),
+        post("q1", "cy", t + 120, Some(("quote_of", "p0"))),
+        post("p0", "ann", t, None),
+        stated,
+    ]);
+    assert_eq!(
+        (
+            v["interactions_new"].as_u64(),
+            v["already_present"].as_u64()
+        ),
+        (Some(0), Some(4)),
+        "{v}"
+    );
+    assert_eq!((interactions(reply), interactions(quote)), (1, 1));
+}
+
 #[test]
 fn limits_rate_and_body_size() {
     // --max-body-mib 1

@@ -7,6 +7,7 @@
 //! batch that was in flight was never visible (SQLite's WAL journal guarantees that).
 
 mod columns;
+mod implied;
 mod imports;
 mod jobs;
 mod keys;

@@ -7,16 +7,32 @@ use crate::{sql_err, Result, StoreError};
 use rusqlite::Connection;
 use std::path::Path;
 
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_events.sql"),
-    include_str!("migrations/0002_scores.sql"),
-    include_str!("migrations/0003_profile_extras.sql"),
-    include_str!("migrations/0004_topic_scores.sql"),
-    include_str!("migrations/0005_triage.sql"),
-    include_str!("migrations/0006_api.sql"),
-    include_str!("migrations/0007_run_last_event.sql"),
-    include_str!("migrations/0008_scores_expected.sql"),
-    include_str!("migrations/0009_default_profile.sql"),
+/// One schema version: its SQL, then, where SQL cannot compute what it needs (stable ids are xxh3 hashes),
+/// a step in Rust, in the same transaction.
+struct Migration {
+    sql: &'static str,
+    then: Option<fn(&Connection) -> rusqlite::Result<()>>,
+}
+
+const fn sql(sql: &'static str) -> Migration {
+    Migration { sql, then: None }
+}
+
+const MIGRATIONS: &[Migration] = &[
+    sql(include_str!("migrations/0001_events.sql")),
+    sql(include_str!("migrations/0002_scores.sql")),
+    sql(include_str!("migrations/0003_profile_extras.sql")),
+    sql(include_str!("migrations/0004_topic_scores.sql")),
+    sql(include_str!("migrations/0005_triage.sql")),
+    sql(include_str!("migrations/0006_api.sql")),
+    sql(include_str!("migrations/0007_run_last_event.sql")),
+    sql(include_str!("migrations/0008_scores_expected.sql")),
+    // Posts stored before the rule imply their interactions now.
+    Migration {
+        sql: include_str!("migrations/0009_implied_interactions.sql"),
+        then: Some(crate::implied::imply_stored_posts),
+    },
+    sql(include_str!("migrations/0010_default_profile.sql")),
 ];
 
 /// The schema version this build writes.
@@ -48,10 +64,13 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             known: SCHEMA_VERSION,
         });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+    for (i, m) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let version = i as i64 + 1;
         let tx = conn.transaction().map_err(|e| sql_err(path, e))?;
-        tx.execute_batch(sql).map_err(|e| sql_err(path, e))?;
+        tx.execute_batch(m.sql).map_err(|e| sql_err(path, e))?;
+        if let Some(step) = m.then {
+            step(&tx).map_err(|e| sql_err(path, e))?;
+        }
         tx.pragma_update(None, "user_version", version)
             .map_err(|e| sql_err(path, e))?;
         tx.commit().map_err(|e| sql_err(path, e))?;
@@ -92,6 +111,71 @@ mod tests {
         drop(s);
         let err = Store::open(&path).err().expect("must refuse");
         assert!(err.to_string().contains("newer"), "{err}");
+    }
+
+    /// A database written before schema v9 gets the interactions its posts' references imply when it is
+    /// opened: each reply whose parent is stored, unless the reply was stated; the others wait.
+    #[test]
+    fn posts_stored_before_v9_imply_their_interactions_on_upgrade() {
+        use earshot_model::{AccountId, InteractionId, InteractionKind, PostId};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        let tx = conn.transaction().unwrap();
+        for m in &super::MIGRATIONS[..8] {
+            tx.execute_batch(m.sql).unwrap();
+        }
+        tx.pragma_update(None, "user_version", 8).unwrap();
+        let account = |ext: &str| AccountId::of("t", ext).0;
+        let post = |ext: &str| PostId::of("t", ext).0;
+        for a in ["ann", "bob", "cy"] {
+            tx.execute(
+                "INSERT INTO accounts (id, platform, ext_id) VALUES (?1, 't', ?2)",
+                rusqlite::params![account(a), a],
+            )
+            .unwrap();
+        }
+        let rows = [
+            ("q", "ann", 100, None),
+            ("r", "bob", 200, Some("q")),
+            ("s", "cy", 300, Some("q")),
+            ("u", "cy", 400, Some("gone")),
+        ];
+        for (ext, author, time, reply_to) in rows {
+            tx.execute(
+                "INSERT INTO posts (id, platform, ext_id, author, time, reply_to) VALUES (?1, 't', ?2, ?3, ?4, ?5)",
+                rusqlite::params![post(ext), ext, account(author), time, reply_to.map(post)],
+            )
+            .unwrap();
+        }
+        // cy's reply was stated by the input.
+        tx.execute(
+            "INSERT INTO interactions (target, id, kind, actor, post, time) VALUES (?1, ?2, 1, ?3, ?4, 300)",
+            rusqlite::params![account("ann"), InteractionId::of("t", "k").0, account("cy"), post("q")],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        drop(conn);
+
+        let s = Store::open(&path).unwrap();
+        let implied: Vec<(i64, i64, i64, i64, i64)> = s
+            .connection()
+            .prepare("SELECT id, actor, target, post, time FROM interactions WHERE implied_by IS NOT NULL")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let expected = (
+            InteractionId::implied("t", InteractionKind::Reply, "r").0,
+            account("bob"),
+            account("ann"),
+            post("q"),
+            200,
+        );
+        assert_eq!(implied, vec![expected]);
+        let st = s.stats(1).unwrap();
+        assert_eq!((st.interactions, st.references_waiting), (2, 1));
     }
 
     #[test]

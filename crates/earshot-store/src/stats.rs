@@ -44,6 +44,10 @@ pub struct Stats {
     pub first_time: Option<i64>,
     pub last_time: Option<i64>,
     pub undated_interactions: u64,
+    /// Of `interactions`, those implied by posts' `reply_to`, `quote_of` or `reshare_of` (docs/jsonl.md).
+    pub implied_interactions: u64,
+    /// References from stored posts to posts not stored: their interactions wait for those posts.
+    pub references_waiting: u64,
     pub most_interacted: Vec<TopAccount>,
 }
 
@@ -61,6 +65,12 @@ impl Store {
         let posts = count("SELECT COUNT(*) FROM posts")?;
         let interactions = count("SELECT COUNT(*) FROM interactions")?;
         let undated_interactions = count("SELECT COUNT(*) FROM interactions WHERE time IS NULL")?;
+        // Implied interactions always have a post and one of these kinds: the partial index holds them.
+        let implied_interactions = count(
+            "SELECT COUNT(*) FROM interactions
+             WHERE post IS NOT NULL AND kind IN (1, 3, 4) AND implied_by IS NOT NULL",
+        )?;
+        let references_waiting = self.references_waiting()?;
 
         let mut by_platform = Vec::new();
         let accounts_per_platform = self.text_int_int_rows(
@@ -158,12 +168,25 @@ impl Store {
             first_time,
             last_time,
             undated_interactions,
+            implied_interactions,
+            references_waiting,
             most_interacted,
         })
     }
 }
 
 impl Store {
+    /// References from stored posts to posts not stored (`reply_to`, `quote_of`, `reshare_of`): each
+    /// becomes an interaction when its post is stored.
+    pub fn references_waiting(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM waiting_references", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|v| v as u64)
+            .map_err(|e| self.err(e))
+    }
+
     /// Rows of `(text, integer, integer)` from a query without parameters.
     fn text_int_int_rows(&self, sql: &str) -> Result<Vec<(String, i64, i64)>> {
         let e = |e| self.err(e);

@@ -2,8 +2,10 @@
 //!
 //! Callers group events into batches; each [`Store::write`] inside [`Store::begin`]/[`Store::commit`] runs
 //! prepared statements in one transaction. Rows are keyed by stable ids, so `INSERT OR IGNORE` makes a
-//! repeated event a no-op, and the per-batch counts say how much was new.
+//! repeated event a no-op, and the per-batch counts say how much was new. A new post's `reply_to`,
+//! `quote_of` and `reshare_of` imply interactions ([`crate::implied`]).
 
+use crate::implied::{Implied, Referrer};
 use crate::{Result, Store};
 use earshot_model::{Account, AccountRef, Event, Interaction, Post, PostId};
 use rusqlite::{params, Connection, Statement};
@@ -19,9 +21,21 @@ pub struct WriteCounts {
     /// Accounts that existed and received profile fields or a handle.
     pub accounts_updated: u64,
     pub posts_new: u64,
+    /// Interactions stored, the input's and those its posts' references imply.
     pub interactions_new: u64,
     /// Posts and interactions already present (re-imports, duplicate lines).
     pub already_present: u64,
+    /// Of `interactions_new`, those a post's `reply_to`, `quote_of` or `reshare_of` implied (the input
+    /// stated no such reaction).
+    pub interactions_implied: u64,
+    /// Implied interactions removed because the input then stated the same reaction (kind, actor and
+    /// post), so that it counts once. Rows added overall: `interactions_new − implied_replaced`.
+    pub implied_replaced: u64,
+    /// References to posts not stored by the end of this write: each waits, and becomes an interaction
+    /// when its post is stored. (References to a post later in the same write never wait.)
+    pub references_queued: u64,
+    /// Waiting references (of this write or earlier ones) whose post this write stored.
+    pub references_resolved: u64,
 }
 
 impl WriteCounts {
@@ -31,6 +45,10 @@ impl WriteCounts {
         self.posts_new += o.posts_new;
         self.interactions_new += o.interactions_new;
         self.already_present += o.already_present;
+        self.interactions_implied += o.interactions_implied;
+        self.implied_replaced += o.implied_replaced;
+        self.references_queued += o.references_queued;
+        self.references_resolved += o.references_resolved;
     }
 }
 
@@ -74,6 +92,7 @@ struct Batch<'c> {
     fill_handle: Statement<'c>,
     insert_post: Statement<'c>,
     insert_interaction: Statement<'c>,
+    implied: Implied<'c>,
 }
 
 impl<'c> Batch<'c> {
@@ -92,6 +111,7 @@ impl<'c> Batch<'c> {
                 "INSERT OR IGNORE INTO interactions (id, kind, actor, target, post, time, weight)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?,
+            implied: Implied::prepare(tx)?,
         })
     }
 }
@@ -152,14 +172,34 @@ impl Store {
         let known = &mut self.known_accounts;
         let mut counts = WriteCounts::default();
         let mut st = Batch::prepare(conn).map_err(err)?;
-        for event in events {
+        // New posts with references, by index in `events`, with their author's id.
+        let mut referring: Vec<(usize, i64)> = Vec::new();
+        for (n, event) in events.iter().enumerate() {
             match event {
                 Event::Account(a) => st.account(a, known, &mut counts),
-                Event::Post(p) => st.post(p, known, &mut counts),
+                Event::Post(p) => st.post(p, known, &mut counts).map(|new_author| {
+                    if let Some(author) = new_author.filter(|_| p.references().next().is_some()) {
+                        referring.push((n, author));
+                    }
+                }),
                 Event::Interaction(i) => st.interaction(i, known, &mut counts),
             }
             .map_err(err)?;
         }
+        // References are answered once the whole write is stored: a referenced post or a stated
+        // interaction later in it is then there, so none waits or is implied only to be replaced (a
+        // generated stream writes each reply post just before its reply interaction).
+        for (n, author) in referring {
+            if let Event::Post(p) = &events[n] {
+                st.answer_references(p, author).map_err(err)?;
+            }
+        }
+        let implied = st.implied.counts;
+        counts.interactions_new += implied.implied;
+        counts.interactions_implied += implied.implied;
+        counts.implied_replaced += implied.replaced;
+        counts.references_queued += implied.queued;
+        counts.references_resolved += implied.resolved;
         Ok(counts)
     }
 }
@@ -239,16 +279,19 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Store a post; `Some(author id)` when it is new. References that were waiting for it are answered
+    /// now; its own references are the caller's to answer ([`Batch::answer_references`]).
     fn post(
         &mut self,
         p: &Post,
         known: &mut FxHashSet<i64>,
         counts: &mut WriteCounts,
-    ) -> rusqlite::Result<()> {
+    ) -> rusqlite::Result<Option<i64>> {
         let author = self.ensure_account(&p.platform, &p.author, known, counts)?;
         let link = |ext: &Option<String>| ext.as_ref().map(|e| PostId::of(&p.platform, e).0);
+        let id = p.id().0;
         let n = self.insert_post.execute(params![
-            p.id().0,
+            id,
             p.platform,
             p.ext_id,
             author,
@@ -258,10 +301,27 @@ impl Batch<'_> {
             link(&p.quote_of),
             link(&p.reshare_of),
         ])?;
-        if n > 0 {
-            counts.posts_new += 1;
-        } else {
+        if n == 0 {
             counts.already_present += 1;
+            return Ok(None);
+        }
+        counts.posts_new += 1;
+        self.implied.resolve_waiting_for(id, author)?;
+        Ok(Some(author))
+    }
+
+    /// Imply the interactions of new post `p`'s references (or leave them waiting).
+    fn answer_references(&mut self, p: &Post, author: i64) -> rusqlite::Result<()> {
+        let post = Referrer {
+            id: p.id().0,
+            platform: &p.platform,
+            ext_id: &p.ext_id,
+            author,
+            time: p.time,
+        };
+        for (kind, ext) in p.references() {
+            self.implied
+                .answer(&post, kind, PostId::of(&p.platform, ext).0)?;
         }
         Ok(())
     }
@@ -284,10 +344,13 @@ impl Batch<'_> {
             i.time,
             i.weight
         ])?;
-        if n > 0 {
-            counts.interactions_new += 1;
-        } else {
+        if n == 0 {
             counts.already_present += 1;
+            return Ok(());
+        }
+        counts.interactions_new += 1;
+        if let Some(post) = post {
+            self.implied.stated(i.kind, actor, post)?;
         }
         Ok(())
     }

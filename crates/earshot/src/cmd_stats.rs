@@ -44,6 +44,13 @@ pub fn run(cli: &Ctx, args: &StatsArgs) -> Result<Exit> {
         "  {} accounts, {} posts, {} interactions ({} undated)",
         stats.accounts, stats.posts, stats.interactions, stats.undated_interactions
     );
+    if stats.implied_interactions > 0 || stats.references_waiting > 0 {
+        println!(
+            "  {} interactions implied by posts' reply_to, quote_of or reshare_of; {} references wait for \
+             posts not imported",
+            stats.implied_interactions, stats.references_waiting
+        );
+    }
     match (stats.first_time, stats.last_time) {
         (Some(a), Some(b)) => println!("  time span {} to {} UTC", format_utc(a), format_utc(b)),
         _ => println!("  time span: no dated events"),

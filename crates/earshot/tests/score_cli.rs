@@ -559,14 +559,15 @@ fn explain_splits_the_audiences_texts_by_tone() {
     let db = write_and_import(dir.path(), &lines);
     let (code, out) = earshot_json(&db, &["score"]);
     assert_eq!(code, 0, "{out}");
-    // Six accounts took part; only the brand was reacted to, so only it is scored. The run is as of
-    // its latest interaction.
+    // Six accounts took part; the brand was reacted to, and so was bob, by the brand's reply p5 (a
+    // post's reply_to implies its reply), so both are scored. The run is as of its latest interaction,
+    // that reply.
     assert_eq!(
         (out["accounts"].as_u64(), out["accounts_scored"].as_u64()),
-        (Some(6), Some(1)),
+        (Some(6), Some(2)),
         "{out}"
     );
-    assert_eq!(out["as_of"], "2012-07-01 00:04:10", "{out}");
+    assert_eq!(out["as_of"], "2012-07-01 00:05:00", "{out}");
     let (code, ex) = earshot_json(&db, &["explain", "brand"]);
     assert_eq!(code, 0, "{ex}");
     let tone = &ex["tone"];

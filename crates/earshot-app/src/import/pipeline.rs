@@ -179,6 +179,7 @@ pub fn import_file(
         };
     }
     store.finish_import(log, status, &total, now())?;
+    let references_waiting = store.references_waiting()?;
     let seconds = started.elapsed().as_secs_f64();
     Ok(FileReport {
         file: path.display().to_string(),
@@ -188,6 +189,7 @@ pub fn import_file(
         events: total.events,
         rejected: total.rejected,
         written: total.written,
+        references_waiting,
         warnings: progress.warnings().iter().map(|w| w.to_string()).collect(),
         rejects_file: rejects.path_if_used(file_rejects),
         seconds,

@@ -16,6 +16,9 @@ pub struct FileReport {
     pub rejected: u64,
     #[schema(value_type = Object)]
     pub written: WriteCounts,
+    /// After this file, references from stored posts to posts not stored yet, in the whole database: their
+    /// replies, quotes and reshares are made when those posts are imported (docs/jsonl.md, "Threads").
+    pub references_waiting: u64,
     pub warnings: Vec<String>,
     pub rejects_file: Option<String>,
     pub seconds: f64,

@@ -47,6 +47,17 @@ pub struct IngestReport {
     pub interactions_new: u64,
     /// Posts and interactions already stored: a repeated request adds nothing.
     pub already_present: u64,
+    /// Of `interactions_new`, those implied by posts' `reply_to`, `quote_of` or `reshare_of` (the lines
+    /// stated no such reaction).
+    pub interactions_implied: u64,
+    /// Interactions implied earlier and removed because these lines stated the same reaction (kind, actor
+    /// and post), so that it counts once.
+    pub implied_replaced: u64,
+    /// References to posts neither stored nor in these lines: each becomes an interaction when its post
+    /// arrives.
+    pub references_queued: u64,
+    /// References that were waiting for a post these lines stored.
+    pub references_resolved: u64,
     /// The first 1000 rejected lines.
     pub rejections: Vec<LineRejection>,
 }
@@ -63,6 +74,10 @@ fn report(status: &str, p: &ImportProgress, rejections: Vec<LineRejection>) -> I
         posts_new: w.posts_new,
         interactions_new: w.interactions_new,
         already_present: w.already_present,
+        interactions_implied: w.interactions_implied,
+        implied_replaced: w.implied_replaced,
+        references_queued: w.references_queued,
+        references_resolved: w.references_resolved,
         rejections,
     }
 }
