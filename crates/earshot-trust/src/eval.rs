@@ -2,26 +2,10 @@
 //! leave-one-dataset-out across datasets, and a fixed model scored as it is, each with bootstrap
 //! intervals, beside the press rule set.
 
-use crate::features::FeatureContext;
+pub use crate::labelled::Labelled;
 use crate::model::{Learner, TrustError, TrustModel};
-use earshot_model::Account;
 use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use serde::Serialize;
-
-/// One labelled account and what evaluation needs beside it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Labelled {
-    pub account: Account,
-    /// Its age reference: the latest creation time in its dataset.
-    pub ctx: FeatureContext,
-    /// The press rule set's failed share ([`crate::rules::failed_share`]).
-    pub rules: Option<f64>,
-    /// `true` = automated or fake.
-    pub label: bool,
-    /// The dataset it came from (earshot: its platform): training balances datasets, and
-    /// leave-one-dataset-out holds one out.
-    pub group: String,
-}
 
 /// Binary classification quality at a 0.5 threshold, and AUC of the scores.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -263,6 +247,8 @@ pub fn rule_metrics(rows: &[Labelled]) -> Option<Metrics> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::FeatureContext;
+    use earshot_model::Account;
 
     #[test]
     fn auc_and_f1_known_values() {

@@ -13,6 +13,7 @@ pub mod behaviour;
 pub mod bursts;
 pub mod eval;
 pub mod features;
+pub mod labelled;
 pub mod logistic;
 pub mod model;
 pub mod rules;

@@ -1,7 +1,7 @@
 //! The authenticity model file: standardisation, coefficients and provenance, versioned, in JSON.
 
-use crate::eval::Labelled;
 use crate::features::{extract, FeatureContext, FeatureVector, NameBigrams, FEATURES, N_FEATURES};
+use crate::labelled::Labelled;
 use crate::logistic::{fit, sigmoid, FitError};
 use crate::trees::{Ensemble, TreeParams};
 use earshot_model::Account;
