@@ -183,20 +183,33 @@ pub fn explanation(out: &mut dyn Write, ex: &TrustExplanation) -> Result<()> {
     )?;
     writeln!(
         out,
-        "\n  {:<18} {:>10} {:>9}  meaning",
+        "\n  {:<22} {:>10} {:>9}  meaning",
         "feature", "value", "log-odds"
     )?;
     writeln!(
         out,
-        "  {:<18} {:>10} {:>+9.3}  the model's baseline",
-        "(intercept)", "", s.base_log_odds
+        "  {:<22} {:>10} {:>+9.3}  the model's baseline",
+        "(base)", "", s.base_log_odds
     )?;
     for c in &s.contributions {
-        let value = c.value.map_or("unknown".to_string(), |v| format!("{v:.3}"));
+        let Some(v) = c.value else { continue };
         writeln!(
             out,
-            "  {:<18} {:>10} {:>+9.3}  {}",
-            c.feature, value, c.log_odds, c.meaning
+            "  {:<22} {:>10.3} {:>+9.3}  {}",
+            c.feature, v, c.log_odds, c.meaning
+        )?;
+    }
+    let unknown: Vec<&str> = s
+        .contributions
+        .iter()
+        .filter(|c| c.value.is_none())
+        .map(|c| c.feature)
+        .collect();
+    if !unknown.is_empty() {
+        writeln!(
+            out,
+            "\n  not in this profile, so contributing 0: {}",
+            unknown.join(", ")
         )?;
     }
     if let Some(label) = &ex.label {
@@ -320,6 +333,42 @@ mod tests {
             "{text}"
         );
         assert!(lines[4].ends_with("0.333                0.800"), "{text}");
+    }
+
+    #[test]
+    fn an_explanation_lists_known_features_and_names_the_unknown_once() {
+        let c = |feature, value, log_odds| earshot_trust::Contribution {
+            feature,
+            meaning: "m",
+            value,
+            log_odds,
+        };
+        let ex = TrustExplanation {
+            platform: "twitter".into(),
+            name: "@a".into(),
+            label: None,
+            assessment: earshot_trust::Assessment {
+                model_version: "t-2".into(),
+                probability: 0.75,
+                base_log_odds: 0.5,
+                contributions: vec![
+                    c("follow_ratio", Some(-2.0), 0.6),
+                    c("log_likes_given", None, 0.0),
+                    c("verified", None, 0.0),
+                ],
+            },
+        };
+        let text = render(|out| explanation(out, &ex));
+        assert!(
+            text.contains("  follow_ratio               -2.000    +0.600  m"),
+            "{text}"
+        );
+        assert!(!text.contains("unknown"), "{text}");
+        assert!(
+            text.trim_end()
+                .ends_with("not in this profile, so contributing 0: log_likes_given, verified"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -354,13 +354,16 @@ mod tests {
         );
         let z = s.base_log_odds + s.contributions.iter().map(|c| c.log_odds).sum::<f64>();
         assert!((sigmoid(z) - s.probability).abs() < 1e-12);
-        // In a logistic model, unknown features push nowhere.
-        if matches!(m.classifier, Classifier::Logistic { .. }) {
-            for c in &s.contributions {
-                if c.value.is_none() {
-                    assert_eq!(c.log_odds, 0.0, "{}", c.feature);
-                }
-            }
+        // Unknown features push nowhere, in the trees of the built-in model as in a logistic one.
+        assert!(matches!(m.classifier, Classifier::BoostedTrees { .. }));
+        let unknown: Vec<&Contribution> = s
+            .contributions
+            .iter()
+            .filter(|c| c.value.is_none())
+            .collect();
+        assert!(unknown.len() > 10, "{unknown:?}");
+        for c in unknown {
+            assert_eq!(c.log_odds, 0.0, "{}", c.feature);
         }
     }
 
