@@ -17,8 +17,13 @@
 //! same day, and the burst must not cost the target its real listeners (an attack would otherwise
 //! *lower* its target, measured at −2.05 points on `earshot demo`'s 90th-percentile account).
 //!
-//! Why these numbers: the built-in model puts 5% of InstaFake's real accounts and 22% of Kaggle's human
-//! accounts under weight 0.8 (in-sample, `earshot trust scan`, EVALUATION.md). If a fifth of a target's
+//! Why these numbers: a doubtful account weighs under 0.98 (a model probability above 0.01). With
+//! `earshot-trust-2` the red team's dressed-up fakes (months old, a few hundred followers, a bio) sit
+//! above 0.1 about two times in five, above 0.05 two in three, above 0.01 all of them (30 of 30 drawn);
+//! at 0.05 the fakes still under it added 42 points to the Higgs median target. The earlier model put 5%
+//! of InstaFake's real accounts and 22% of Kaggle's human accounts under weight 0.8; how many genuine
+//! accounts fall under 0.98 with the new model is not measured yet, and the share bar below is what
+//! keeps a viral day from tripping the rule. If a fifth of a target's
 //! genuine new reactors are doubtful, the chance that one window's arrivals hold ten or more of them
 //! and at least half is at most 0.5% (binomial, worst at 20 arrivals), and falls fast with volume: a
 //! genuinely viral day does not trip it. At a 5% base rate it is 10⁻⁸. On the Higgs data, which has no
@@ -35,7 +40,7 @@ pub struct BurstRule {
     pub min_suspects: usize,
     /// Least share of the window's new reactors that are doubtful.
     pub min_share: f64,
-    /// An account weighing less than this is doubtful (weight 0.8 is a model probability of 0.1).
+    /// An account weighing less than this is doubtful (weight 0.98 is a model probability of 0.01).
     pub suspect_below: f64,
 }
 
@@ -45,7 +50,7 @@ impl Default for BurstRule {
             window_secs: 86_400,
             min_suspects: 10,
             min_share: 0.5,
-            suspect_below: 0.8,
+            suspect_below: 0.98,
         }
     }
 }
