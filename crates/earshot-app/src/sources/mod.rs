@@ -9,5 +9,7 @@ pub mod snapshot;
 mod stored_run;
 
 pub use flags::{find_copies, flag_posts};
-pub use scoring::{apply_behaviour, load_input, load_input_before_behaviour, reaction, Text};
+pub use scoring::{
+    apply_behaviour, load_input, load_input_before_behaviour, post_info, reaction, Text,
+};
 pub use stored_run::run_input;

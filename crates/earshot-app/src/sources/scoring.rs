@@ -4,7 +4,7 @@
 use super::flags::flag_posts;
 use anyhow::Result;
 use earshot_score::{PostInfo, Reaction, ReplyClass, ScoreInput, TextSignals};
-use earshot_store::{InteractionRow, Store, TimeWindow};
+use earshot_store::{InteractionRow, PostRow, Store, TimeWindow};
 use earshot_trust::TrustModel;
 
 /// The text signals scoring uses: earshot's own rules (see `earshot-text`).
@@ -89,16 +89,7 @@ pub fn load_input_before_behaviour(
     let mut input = ScoreInput::default();
     let n = store.scan_interactions(window, platform, |r| input.reactions.push(reaction(r)))?;
     store.scan_posts(window, platform, |p| {
-        input.posts.insert(
-            p.id,
-            PostInfo {
-                author: p.author,
-                time: p.time,
-                text: p.text,
-                reply_to: p.reply_to,
-                quote_of: p.quote_of,
-            },
-        );
+        input.posts.insert(p.id, post_info(p));
     })?;
     let reasons = flag_posts(&input.posts);
     input.set_flag_reasons(reasons);
@@ -118,6 +109,17 @@ pub fn load_input_before_behaviour(
     // Rates are per week of the window: from its `--from`, else from its first dated reaction.
     input.window_start = window.from;
     Ok((input, n))
+}
+
+/// A stored post as the post flags read it.
+pub fn post_info(p: PostRow) -> PostInfo {
+    PostInfo {
+        author: p.author,
+        time: p.time,
+        text: p.text,
+        reply_to: p.reply_to,
+        quote_of: p.quote_of,
+    }
 }
 
 /// A stored interaction as scoring reads it.

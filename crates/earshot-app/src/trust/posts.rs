@@ -8,7 +8,7 @@
 
 use crate::accounts::resolve;
 use crate::error::{FieldStyle, UsageError};
-use crate::sources::flag_posts;
+use crate::sources::{flag_posts, post_info};
 use anyhow::Result;
 use earshot_score::{FlagEvidence, FlagReason, PostFlag, PostInfo};
 use earshot_store::{Store, TimeWindow};
@@ -183,16 +183,7 @@ pub fn flagged_posts(store: &Store, req: &FlaggedPostsRequest) -> Result<Flagged
     };
     let mut posts: FxHashMap<i64, PostInfo> = FxHashMap::default();
     store.scan_posts(req.window, platform, |p| {
-        posts.insert(
-            p.id,
-            PostInfo {
-                author: p.author,
-                time: p.time,
-                text: p.text,
-                reply_to: p.reply_to,
-                quote_of: p.quote_of,
-            },
-        );
+        posts.insert(p.id, post_info(p));
     })?;
     let flags = flag_posts(&posts);
     let mut by_reason = BTreeMap::new();
