@@ -311,17 +311,22 @@ pub fn calibrate_forecasts(
     let started = Instant::now();
     // The later events, over the same dense ids (new accounts get new ids, beyond the model's graph).
     let Stored { mut ids, .. } = learned;
+    // Every later event counts towards a scored post's reach, also after `score_until`: a post's
+    // cascade is whole, not cut where the scoring stops.
     let window = TimeWindow {
         from: Some(req.cut),
-        to: req.score_until,
+        to: None,
     };
     let later = crate::sources::diffusion::read(store, window, platform, &mut ids, true)?;
-    let outcomes = post_outcomes(
+    let mut outcomes = post_outcomes(
         ids.len() as u32,
         &later.posts,
         &later.interactions,
         &req.learning.config(),
     )?;
+    if let Some(until) = req.score_until {
+        outcomes.retain(|o| o.time < until);
+    }
     let authors = {
         let mut v: Vec<u32> = outcomes.iter().map(|o| o.author).collect();
         v.dedup();

@@ -30,7 +30,7 @@
 //! outcomes of a calibrated count forecast.
 
 use crate::estimate::{no_progress, run_simulations, simulation_rng, ProgressHook};
-use crate::learn::{check_smoothing, learn_counts, InteractionRow, LearnConfig, PostRow};
+use crate::learn::{check_smoothing, learn_counts, InteractionRow, LearnConfig, PostLink, PostRow};
 use crate::simulate::{check_seeds, Model};
 use crate::{DiffusionError, DiffusionGraph, SpreadEstimate};
 use earshot_model::InteractionKind;
@@ -94,8 +94,10 @@ impl ReachConfig {
     }
 }
 
-/// `posts` plus, for every author without any, posts derived from the adoptions it received (see the
-/// module docs), and per author whether its posts are derived. Undated adoptions derive nothing.
+/// `posts` plus, for every author without any, posts derived from the adoptions it received that name no
+/// post (see the module docs), and per author whether its posts are derived. Undated adoptions, and
+/// adoptions that name a post (among the rows or not), derive nothing: a reshare of a post made before
+/// the window is not a new post.
 pub fn derive_posts(
     nodes: u32,
     posts: &[PostRow],
@@ -123,6 +125,7 @@ pub fn derive_posts(
         }
         if r.actor != r.target
             && r.time != i64::MIN
+            && r.post == PostLink::Unnamed
             && derived[r.target as usize]
             && cfg.adoption_kinds.contains(&r.kind)
         {
@@ -390,31 +393,50 @@ fn below(rng: &mut impl Rng, n: usize) -> usize {
 pub struct Outcome {
     pub author: u32,
     pub time: i64,
-    /// Distinct accounts (the author excluded) whose adoptions are attributed to this post: the author's
-    /// latest post at or before the adoption.
+    /// Distinct accounts (the author excluded) whose adoptions are credited to this post: the post an
+    /// adoption names, or for one that names none, its target's latest post at or before it.
     pub reach: u32,
 }
 
 /// The reach of every post in the data (stored posts, and posts derived as the model derives them), in
-/// order of author and time.
+/// order of author and time. An adoption naming a post outside the rows counts for none of them.
 pub fn post_outcomes(
     nodes: u32,
     posts: &[PostRow],
     interactions: &[InteractionRow],
     cfg: &ReachConfig,
 ) -> Result<Vec<Outcome>, DiffusionError> {
-    let (mut all, _) = derive_posts(nodes, posts, interactions, cfg)?;
-    all.sort_unstable_by_key(|p| (p.author, p.time));
+    let (all, _) = derive_posts(nodes, posts, interactions, cfg)?;
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_unstable_by_key(|&k| (all[k].author, all[k].time, k));
+    let keys: Vec<(u32, i64)> = order
+        .iter()
+        .map(|&k| (all[k].author, all[k].time))
+        .collect();
     let mut adoptions: Vec<(usize, u32)> = Vec::new();
-    for r in interactions {
-        if r.actor == r.target || !cfg.adoption_kinds.contains(&r.kind) {
+    for (index, r) in interactions.iter().enumerate() {
+        if !cfg.adoption_kinds.contains(&r.kind) {
             continue;
         }
-        // The author's latest post at or before the adoption.
-        let k = all.partition_point(|p| (p.author, p.time) <= (r.target, r.time));
-        if k > 0 && all[k - 1].author == r.target {
-            adoptions.push((k - 1, r.actor));
-        }
+        let post = match r.post {
+            PostLink::Outside => continue,
+            PostLink::Row(k) => match posts.get(k as usize) {
+                Some(p) if p.author == r.actor => continue,
+                Some(_) => k as usize,
+                None => return Err(DiffusionError::PostOutOfRange { index, post: k }),
+            },
+            PostLink::Unnamed => {
+                if r.actor == r.target {
+                    continue;
+                }
+                let at = keys.partition_point(|&key| key <= (r.target, r.time));
+                if at == 0 || keys[at - 1].0 != r.target {
+                    continue;
+                }
+                order[at - 1]
+            }
+        };
+        adoptions.push((post, r.actor));
     }
     adoptions.sort_unstable();
     adoptions.dedup();
@@ -422,13 +444,12 @@ pub fn post_outcomes(
     for &(k, _) in &adoptions {
         reach[k] += 1;
     }
-    Ok(all
+    Ok(order
         .iter()
-        .zip(reach)
-        .map(|(p, reach)| Outcome {
-            author: p.author,
-            time: p.time,
-            reach,
+        .map(|&k| Outcome {
+            author: all[k].author,
+            time: all[k].time,
+            reach: reach[k],
         })
         .collect())
 }
@@ -630,6 +651,7 @@ mod tests {
             target,
             kind,
             time,
+            post: PostLink::Unnamed,
         }
     }
 

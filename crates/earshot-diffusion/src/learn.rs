@@ -21,8 +21,10 @@
 //!   post was seen, so adoptions never exceed exposures).
 //! - **Adoption.** An interaction `v → u` of an adoption kind ([`LearnConfig::adoption_kinds`], by
 //!   default reshare, quote and reply: the kinds that carry the message on to `v`'s audience) at time
-//!   `t'`, attributed to `u`'s latest post at or before `t'`. Several adoptions of one post count once; an
-//!   adoption before any post of `u` is attributed to none (it still makes a tie).
+//!   `t'`, attributed to the post it names ([`PostLink`]) when that is a post of `u`; when it names no
+//!   post (Higgs), to `u`'s latest post at or before `t'`. Several adoptions of one post count once; an
+//!   adoption before any post of `u`, or of a post that is not `u`'s or not among the rows, is attributed
+//!   to none (it still makes a tie).
 //!
 //! Every tied pair gets an edge, also with no exposure yet (then `p` is the prior mean): a new post would
 //! reach `v` as well. Pairs with no tie get none. The function takes plain rows with dense ids, so it does
@@ -38,13 +40,31 @@ pub struct PostRow {
     pub time: i64,
 }
 
-/// An interaction `actor → target` of `kind` at `time` (Unix seconds; `i64::MIN` if unknown).
+/// Which post an interaction names, as the rows it is read with see it. A reshare that names its post is
+/// credited to that post, whatever else its author posted around the same time; only data that names no
+/// post at all falls back to guessing by time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PostLink {
+    /// The input names no post (Higgs, follow edges): an adoption goes to the target's latest post at or
+    /// before it.
+    #[default]
+    Unnamed,
+    /// `posts[k]` of the rows read with it.
+    Row(u32),
+    /// A post that is not among the rows (made before the window, or by an account outside the graph):
+    /// the adoption belongs to no post here and derives none.
+    Outside,
+}
+
+/// An interaction `actor → target` of `kind` at `time` (Unix seconds; `i64::MIN` if unknown), about the
+/// post `post` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InteractionRow {
     pub actor: u32,
     pub target: u32,
     pub kind: InteractionKind,
     pub time: i64,
+    pub post: PostLink,
 }
 
 /// Smoothing and the kinds that count as passing a post on.
@@ -149,41 +169,31 @@ pub(crate) fn learn_counts(
     cfg: &LearnConfig,
 ) -> Result<LearnedCounts, DiffusionError> {
     let n = nodes as usize;
-    // Post times per author, as a CSR of sorted times.
-    let mut offsets = vec![0usize; n + 1];
-    for (index, p) in posts.iter().enumerate() {
-        if p.author >= nodes {
-            return Err(DiffusionError::NodeOutOfRange {
-                index,
-                node: p.author,
-                nodes,
-            });
-        }
-        offsets[p.author as usize + 1] += 1;
-    }
-    for i in 1..=n {
-        offsets[i] += offsets[i - 1];
-    }
-    let mut times = vec![0i64; posts.len()];
-    let mut next = offsets.clone();
-    for p in posts {
-        times[next[p.author as usize]] = p.time;
-        next[p.author as usize] += 1;
-    }
-    for u in 0..n {
-        times[offsets[u]..offsets[u + 1]].sort_unstable();
-    }
-    // Interactions grouped by pair (influencer u = target, hearer v = actor), in time order.
-    let mut rows: Vec<(u32, u32, i64, u8)> = Vec::with_capacity(interactions.len());
+    let slots = PostSlots::new(nodes, posts)?;
+    // Interactions grouped by pair (influencer u = target, hearer v = actor), in time order, each with
+    // the slot of the post of u it adopts (relative to u's first), or NAMES_NO_POST / NAMES_OTHER.
+    let mut rows: Vec<(u32, u32, i64, u8, u32)> = Vec::with_capacity(interactions.len());
     for (index, r) in interactions.iter().enumerate() {
         for node in [r.actor, r.target] {
             if node >= nodes {
                 return Err(DiffusionError::NodeOutOfRange { index, node, nodes });
             }
         }
-        if r.actor != r.target {
-            rows.push((r.target, r.actor, r.time, r.kind.code()));
+        if r.actor == r.target {
+            continue;
         }
+        let link = match r.post {
+            PostLink::Unnamed => NAMES_NO_POST,
+            PostLink::Outside => NAMES_OTHER,
+            PostLink::Row(k) => match posts.get(k as usize) {
+                Some(p) if p.author == r.target => {
+                    (slots.slot_of[k as usize] - slots.offsets[r.target as usize]) as u32
+                }
+                Some(_) => NAMES_OTHER,
+                None => return Err(DiffusionError::PostOutOfRange { index, post: k }),
+            },
+        };
+        rows.push((r.target, r.actor, r.time, r.kind.code(), link));
     }
     rows.sort_unstable();
     let adoption: Vec<u8> = cfg.adoption_kinds.iter().map(|k| k.code()).collect();
@@ -199,8 +209,8 @@ pub(crate) fn learn_counts(
         while j < rows.len() && rows[j].0 == u && rows[j].1 == v {
             j += 1;
         }
-        let post_times = &times[offsets[u as usize]..offsets[u as usize + 1]];
-        let first = offsets[u as usize];
+        let first = slots.offsets[u as usize];
+        let post_times = &slots.times[first..slots.offsets[u as usize + 1]];
         if let Some((mut a, mut e)) = pair_counts(
             &rows[i..j],
             post_times,
@@ -220,18 +230,64 @@ pub(crate) fn learn_counts(
         }
         i = j;
     }
+    debug_assert_eq!(slots.offsets.len(), n + 1);
     Ok(LearnedCounts {
         pairs,
-        post_offsets: offsets,
+        post_offsets: slots.offsets,
         new_adopters,
     })
+}
+
+/// An adoption row that names no post: attributed by time.
+const NAMES_NO_POST: u32 = u32::MAX;
+/// An adoption row that names a post not of its target, or not among the rows: attributed to none.
+const NAMES_OTHER: u32 = u32::MAX - 1;
+
+/// Posts grouped by author in time order: author `u`'s posts are slots `offsets[u]..offsets[u + 1]`,
+/// with their times in `times`, and post `k` of the input sits in slot `slot_of[k]`.
+pub(crate) struct PostSlots {
+    pub offsets: Vec<usize>,
+    pub times: Vec<i64>,
+    pub slot_of: Vec<usize>,
+}
+
+impl PostSlots {
+    pub fn new(nodes: u32, posts: &[PostRow]) -> Result<Self, DiffusionError> {
+        let n = nodes as usize;
+        let mut offsets = vec![0usize; n + 1];
+        for (index, p) in posts.iter().enumerate() {
+            if p.author >= nodes {
+                return Err(DiffusionError::NodeOutOfRange {
+                    index,
+                    node: p.author,
+                    nodes,
+                });
+            }
+            offsets[p.author as usize + 1] += 1;
+        }
+        for i in 1..=n {
+            offsets[i] += offsets[i - 1];
+        }
+        let mut order: Vec<usize> = (0..posts.len()).collect();
+        order.sort_unstable_by_key(|&k| (posts[k].author, posts[k].time, k));
+        let mut slot_of = vec![0usize; posts.len()];
+        for (slot, &k) in order.iter().enumerate() {
+            slot_of[k] = slot;
+        }
+        let times = order.iter().map(|&k| posts[k].time).collect();
+        Ok(PostSlots {
+            offsets,
+            times,
+            slot_of,
+        })
+    }
 }
 
 /// `(adoptions, exposures)` of one pair from its time-ordered rows, counting only posts the pair's tie
 /// made visible, or `None` if the rows make no tie. The indices of adopted posts the tie did not make
 /// visible (adoptions by a stranger) are left in `unseen`; `spans` and `adopted` are scratch.
 fn pair_counts(
-    rows: &[(u32, u32, i64, u8)],
+    rows: &[(u32, u32, i64, u8, u32)],
     post_times: &[i64],
     adoption: &[u8],
     spans: &mut Vec<(i64, i64)>,
@@ -245,7 +301,7 @@ fn pair_counts(
     adopted.clear();
     let mut lasting_from: Option<i64> = None;
     let mut following_since: Option<i64> = None;
-    for &(_, _, t, kind) in rows {
+    for &(_, _, t, kind, link) in rows {
         if kind == follow {
             following_since.get_or_insert(t);
         } else if kind == unfollow {
@@ -255,14 +311,22 @@ fn pair_counts(
         } else {
             lasting_from.get_or_insert(t);
             if adoption.contains(&kind) {
-                // u's latest post at or before t.
-                let k = post_times.partition_point(|&x| x <= t);
-                if k > 0 && adopted.last() != Some(&(k - 1)) {
-                    adopted.push(k - 1);
+                match link {
+                    NAMES_OTHER => {}
+                    // u's latest post at or before t.
+                    NAMES_NO_POST => {
+                        let k = post_times.partition_point(|&x| x <= t);
+                        if k > 0 {
+                            adopted.push(k - 1);
+                        }
+                    }
+                    k => adopted.push(k as usize),
                 }
             }
         }
     }
+    adopted.sort_unstable();
+    adopted.dedup();
     if let Some(s) = following_since {
         spans.push((s, i64::MAX));
     }
@@ -324,6 +388,7 @@ mod tests {
             target,
             kind,
             time,
+            post: PostLink::Unnamed,
         }
     }
 

@@ -67,7 +67,7 @@ pub use forecast::{
 pub use graph::{DiffusionGraph, EdgeModel, Link};
 pub use imm::{budget_ratio, imm, imm_reporting, ImmOptions, ImmPhases, ImmResult};
 pub use learn::{
-    learn_probabilities, learned_graph, InteractionRow, LearnConfig, LearnedEdge, PostRow,
+    learn_probabilities, learned_graph, InteractionRow, LearnConfig, LearnedEdge, PostLink, PostRow,
 };
 pub use rr::{sample_rr_sets, RrSets, JUMP_MIN_IN_DEGREE};
 pub use simulate::{simulate_ic, simulate_lt, Model, Workspace};
@@ -78,6 +78,8 @@ pub use simulate::{simulate_ic, simulate_lt, Model, Workspace};
 pub enum DiffusionError {
     #[error("row {index}: node {node} is outside the graph of {nodes} nodes")]
     NodeOutOfRange { index: usize, node: u32, nodes: u32 },
+    #[error("row {index}: post {post} is not among the posts given")]
+    PostOutOfRange { index: usize, post: u32 },
     #[error("{}probability {p} is not a number in [0, 1]", match index { Some(i) => format!("edge {i}: "), None => String::new() })]
     BadProbability { index: Option<usize>, p: f32 },
     #[error("more than 2^32 - 2 nodes in one graph")]

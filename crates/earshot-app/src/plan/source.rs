@@ -64,6 +64,7 @@ impl PlanGraph {
         let crate::sources::diffusion::Rows {
             posts,
             interactions: rows,
+            ..
         } = crate::sources::diffusion::read(store, window, platform, &mut ids, false)?;
         if rows.is_empty() {
             return Err(UsageError(format!(

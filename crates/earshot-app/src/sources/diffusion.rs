@@ -1,20 +1,28 @@
 //! Stored interactions and posts as the plain dense rows earshot-diffusion takes (`forecast`, `plan`).
 
 use anyhow::Result;
-use earshot_diffusion::{InteractionRow, PostRow};
+use earshot_diffusion::{InteractionRow, PostLink, PostRow};
 use earshot_graph::DenseIds;
 use earshot_store::{Store, TimeWindow};
+use std::collections::HashMap;
 
 /// Posts and interactions over dense ids.
 pub struct Rows {
     pub posts: Vec<PostRow>,
+    /// The stored id of each post, by row.
+    pub post_ids: Vec<i64>,
     pub interactions: Vec<InteractionRow>,
+    /// Adoptions (interactions naming a post) whose post is not among `posts`: made before the window,
+    /// or by an account outside the graph. They are credited to no post.
+    pub naming_other_posts: u64,
 }
 
 /// Read the interactions and posts of `window` (optionally of one platform) into rows over `ids`,
 /// interning every account an interaction names. A post's author is interned too when
 /// `authors_become_nodes`; otherwise posts of accounts `ids` does not hold are dropped (an account
 /// without interactions can neither reach nor be reached). Undated interactions get time `i64::MIN`.
+/// An interaction that names a post links to its row ([`PostLink::Row`]), or to [`PostLink::Outside`]
+/// when the post is not among the rows read: it is never re-guessed by time.
 pub fn read(
     store: &Store,
     window: TimeWindow,
@@ -24,18 +32,24 @@ pub fn read(
 ) -> Result<Rows> {
     let mut full = false;
     let mut interactions = Vec::new();
+    let mut named: Vec<Option<i64>> = Vec::new();
     store.scan_interactions(window, platform, |r| {
         match (ids.intern(r.actor), ids.intern(r.target)) {
-            (Some(actor), Some(target)) => interactions.push(InteractionRow {
-                actor,
-                target,
-                kind: r.kind,
-                time: r.time.unwrap_or(i64::MIN),
-            }),
+            (Some(actor), Some(target)) => {
+                interactions.push(InteractionRow {
+                    actor,
+                    target,
+                    kind: r.kind,
+                    time: r.time.unwrap_or(i64::MIN),
+                    post: PostLink::Unnamed,
+                });
+                named.push(r.post);
+            }
             _ => full = true,
         }
     })?;
     let mut posts = Vec::new();
+    let mut post_ids = Vec::new();
     store.scan_posts(window, platform, |p| {
         let author = if authors_become_nodes {
             let d = ids.intern(p.author);
@@ -49,13 +63,33 @@ pub fn read(
                 author,
                 time: p.time,
             });
+            post_ids.push(p.id);
         }
     })?;
     if full {
         anyhow::bail!("more than 2^32 - 2 accounts: too many for one diffusion graph");
     }
+    let row_of: HashMap<i64, u32> = post_ids
+        .iter()
+        .enumerate()
+        .map(|(k, &id)| (id, k as u32))
+        .collect();
+    let mut naming_other_posts = 0;
+    for (r, post) in interactions.iter_mut().zip(named) {
+        if let Some(id) = post {
+            r.post = match row_of.get(&id) {
+                Some(&k) => PostLink::Row(k),
+                None => {
+                    naming_other_posts += 1;
+                    PostLink::Outside
+                }
+            };
+        }
+    }
     Ok(Rows {
         posts,
+        post_ids,
         interactions,
+        naming_other_posts,
     })
 }
