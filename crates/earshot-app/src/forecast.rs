@@ -8,8 +8,8 @@ use crate::time::GivenInstant;
 use crate::Progress;
 use anyhow::{Context, Result};
 use earshot_diffusion::{
-    calibrate, learn_reach_model, post_outcomes, Calibration, InteractionRow, PostRow, ReachConfig,
-    ReachForecast, ReachModel,
+    calibrate, calibrate_baselines, learn_reach_model, post_outcomes, Calibration, InteractionRow,
+    PostRow, ReachConfig, ReachForecast, ReachModel,
 };
 use earshot_graph::DenseIds;
 use earshot_store::{Store, TimeWindow};
@@ -45,6 +45,8 @@ pub struct Learning {
     pub shrinkage: f64,
     /// Weight, in exposures, of the pooled prior on each tie's probability.
     pub prior_strength: f64,
+    /// New audience is drawn from the author's latest this many posts (0: all).
+    pub recent_posts: usize,
 }
 
 impl Learning {
@@ -52,6 +54,7 @@ impl Learning {
         burst_gap: 3600,
         shrinkage: 5.0,
         prior_strength: 20.0,
+        recent_posts: 0,
     };
 
     fn config(&self) -> ReachConfig {
@@ -59,6 +62,7 @@ impl Learning {
             burst_gap: self.burst_gap,
             shrinkage: self.shrinkage,
             prior_strength: self.prior_strength,
+            recent_posts: self.recent_posts,
             ..ReachConfig::default()
         }
     }
@@ -293,6 +297,10 @@ pub struct CalibrationRequest {
     pub simulations: usize,
     pub seed: u64,
     pub threads: usize,
+    /// Learn from the whole cascades of the posts made before the cut (their reshares after it
+    /// included), as the cascade benchmarks' training splits do; `false` learns only what was seen by
+    /// the cut, so the posts just before it look smaller than they end up.
+    pub whole_cascades: bool,
 }
 
 /// Forecasts learned before the request's cut, scored against the reach of every post in
@@ -306,8 +314,26 @@ pub fn calibrate_forecasts(
         return Err(UsageError("simulations must be at least 1".into()).into());
     }
     let platform = req.platform.as_deref();
-    let learned = read_stored(store, platform, Some(req.cut))?;
+    let learned = if req.whole_cascades {
+        let mut ids = DenseIds::new();
+        let rows = crate::sources::diffusion::read_whole_cascades_before(
+            store, req.cut, platform, &mut ids,
+        )?;
+        Stored {
+            ids,
+            posts: rows.posts,
+            interactions: rows.interactions,
+        }
+    } else {
+        read_stored(store, platform, Some(req.cut))?
+    };
     let model = learn_model(&learned, &req.learning)?;
+    let past = post_outcomes(
+        learned.ids.len() as u32,
+        &learned.posts,
+        &learned.interactions,
+        &req.learning.config(),
+    )?;
     let started = Instant::now();
     // The later events, over the same dense ids (new accounts get new ids, beyond the model's graph).
     let Stored { mut ids, .. } = learned;
@@ -347,6 +373,8 @@ pub fn calibrate_forecasts(
             )
         },
     )?;
+    let baselines = calibrate_baselines(&past, &outcomes)
+        .map_err(|e| UsageError(format!("cannot score the baselines: {e}")))?;
     Ok(CalibrationSummary {
         until: req.cut,
         learned_posts: model.posts,
@@ -360,6 +388,8 @@ pub fn calibrate_forecasts(
         all: CalibrationPart::of(&report.all),
         with_history: CalibrationPart::of(&report.with_history),
         without_history: CalibrationPart::of(&report.without_history),
+        crowd_baseline: CalibrationPart::of(&baselines.crowd),
+        last_size_baseline: CalibrationPart::of(&baselines.last_size),
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -382,6 +412,11 @@ pub struct CalibrationSummary {
     /// Authors with posts before the cut.
     pub with_history: CalibrationPart,
     pub without_history: CalibrationPart,
+    /// Every post before the cut's reach as one forecast for all (what the model must beat on CRPS).
+    pub crowd_baseline: CalibrationPart,
+    /// The author's latest post's reach before the cut as a point forecast (the crowd's median for an
+    /// author without one).
+    pub last_size_baseline: CalibrationPart,
     /// Wall clock of the scoring, from reading the later events.
     pub seconds: f64,
 }

@@ -69,6 +69,8 @@ pub fn calibration(out: &mut dyn Write, summary: &CalibrationSummary, until: &st
         ("all posts", &summary.all),
         ("authors with posts before", &summary.with_history),
         ("authors without", &summary.without_history),
+        ("baseline: the crowd", &summary.crowd_baseline),
+        ("baseline: last size", &summary.last_size_baseline),
     ];
     writeln!(
         out,
@@ -154,6 +156,8 @@ mod tests {
             all: part(40, 0.825),
             with_history: part(30, 0.9),
             without_history: part(10, 0.6),
+            crowd_baseline: part(40, 0.8),
+            last_size_baseline: part(40, 0.1),
             seconds: 1.0,
         };
         let mut buf = Vec::new();
@@ -169,6 +173,8 @@ mod tests {
         assert!(lines[3].contains(" 82.5%"));
         assert!(lines[3].ends_with("  2.35") || lines[3].ends_with("  2.34"));
         assert!(lines[5].starts_with("authors without ") && lines[5].contains(" 60.0%"));
-        assert!(lines[6].ends_with(": 0.100 0.100 0.100 0.100 0.100 0.100 0.100 0.100 0.100 0.100"));
+        assert!(lines[6].starts_with("baseline: the crowd ") && lines[6].contains(" 80.0%"));
+        assert!(lines[7].starts_with("baseline: last size ") && lines[7].contains(" 10.0%"));
+        assert!(lines[8].ends_with(": 0.100 0.100 0.100 0.100 0.100 0.100 0.100 0.100 0.100 0.100"));
     }
 }

@@ -65,12 +65,21 @@ pub struct ForecastArgs {
     /// Weight, in exposures, of the pooled prior on each tie's probability.
     #[arg(long, default_value_t = 20.0)]
     pub prior_strength: f64,
+    /// Draw an author's new audience from its latest N posts only (0: all its posts).
+    #[arg(long, default_value_t = 0)]
+    pub recent_posts: usize,
     /// Score forecasts learned before --until against the reach of every post after it.
     #[arg(long, requires = "until")]
     pub calibrate: bool,
     /// With --calibrate: score only posts before this instant (default: all after --until).
     #[arg(long, requires = "calibrate")]
     pub score_until: Option<String>,
+    /// With --calibrate: learn the posts made before --until with their whole cascades (reshares after
+    /// it included), as the cascade benchmarks' training splits are. By default only what was seen by
+    /// --until is learned, as a forecast made then would; nothing of the posts scored is learned either
+    /// way, but the ties the later reshares make are, which can inflate the forecasts.
+    #[arg(long, requires = "calibrate")]
+    pub whole_cascades: bool,
     /// With --calibrate: simulations per author.
     #[arg(long, default_value_t = 1000)]
     pub calibrate_simulations: usize,
@@ -96,6 +105,7 @@ impl ForecastArgs {
             burst_gap: self.burst_gap,
             shrinkage: self.shrinkage,
             prior_strength: self.prior_strength,
+            recent_posts: self.recent_posts,
         }
     }
 }
@@ -127,6 +137,7 @@ fn run_calibrate(cli: &Ctx, a: &ForecastArgs, store: &Store, cut: i64) -> Result
         simulations: a.calibrate_simulations,
         seed: a.seed,
         threads: a.threads,
+        whole_cascades: a.whole_cascades,
     };
     let bar = crate::progress::count_bar(0, "authors", cli.quiet);
     let summary = calibrate_forecasts(store, &req, &|done, total| {

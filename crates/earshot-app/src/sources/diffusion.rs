@@ -30,10 +30,60 @@ pub fn read(
     ids: &mut DenseIds,
     authors_become_nodes: bool,
 ) -> Result<Rows> {
+    read_scoped(store, window, window, platform, ids, authors_become_nodes)
+}
+
+/// What was known before `cut`, with the whole cascades of the posts made before it: the posts before the
+/// cut, the interactions before it, and every later interaction that names one of those posts. A model
+/// learned from these has seen each earlier post's final reach, as the cascade benchmarks' training
+/// splits do, and nothing of the posts made after the cut.
+pub fn read_whole_cascades_before(
+    store: &Store,
+    cut: i64,
+    platform: Option<&str>,
+    ids: &mut DenseIds,
+) -> Result<Rows> {
+    let before = TimeWindow {
+        from: None,
+        to: Some(cut),
+    };
+    read_scoped(store, before, TimeWindow::all(), platform, ids, true)
+}
+
+/// Posts of `posts_window`, and the interactions of `interactions_window` that are in `posts_window` too
+/// or name one of those posts.
+fn read_scoped(
+    store: &Store,
+    posts_window: TimeWindow,
+    interactions_window: TimeWindow,
+    platform: Option<&str>,
+    ids: &mut DenseIds,
+    authors_become_nodes: bool,
+) -> Result<Rows> {
+    let mut stored_posts = Vec::new();
+    store.scan_posts(posts_window, platform, |p| stored_posts.push(p))?;
+    let named: std::collections::HashSet<i64> = if interactions_window == posts_window {
+        Default::default()
+    } else {
+        stored_posts.iter().map(|p| p.id).collect()
+    };
+    // Undated interactions (follow edges) hold since forever: within any window that reaches back.
+    let within = |t: Option<i64>| match t {
+        None => posts_window.from.is_none(),
+        Some(t) => {
+            posts_window.from.is_none_or(|f| t >= f) && posts_window.to.is_none_or(|u| t < u)
+        }
+    };
     let mut full = false;
     let mut interactions = Vec::new();
-    let mut named: Vec<Option<i64>> = Vec::new();
-    store.scan_interactions(window, platform, |r| {
+    let mut links: Vec<Option<i64>> = Vec::new();
+    store.scan_interactions(interactions_window, platform, |r| {
+        if interactions_window != posts_window
+            && !within(r.time)
+            && !r.post.is_some_and(|p| named.contains(&p))
+        {
+            return;
+        }
         match (ids.intern(r.actor), ids.intern(r.target)) {
             (Some(actor), Some(target)) => {
                 interactions.push(InteractionRow {
@@ -43,14 +93,14 @@ pub fn read(
                     time: r.time.unwrap_or(i64::MIN),
                     post: PostLink::Unnamed,
                 });
-                named.push(r.post);
+                links.push(r.post);
             }
             _ => full = true,
         }
     })?;
     let mut posts = Vec::new();
     let mut post_ids = Vec::new();
-    store.scan_posts(window, platform, |p| {
+    for p in stored_posts {
         let author = if authors_become_nodes {
             let d = ids.intern(p.author);
             full |= d.is_none();
@@ -65,7 +115,7 @@ pub fn read(
             });
             post_ids.push(p.id);
         }
-    })?;
+    }
     if full {
         anyhow::bail!("more than 2^32 - 2 accounts: too many for one diffusion graph");
     }
@@ -75,7 +125,7 @@ pub fn read(
         .map(|(k, &id)| (id, k as u32))
         .collect();
     let mut naming_other_posts = 0;
-    for (r, post) in interactions.iter_mut().zip(named) {
+    for (r, post) in interactions.iter_mut().zip(links) {
         if let Some(id) = post {
             r.post = match row_of.get(&id) {
                 Some(&k) => PostLink::Row(k),
