@@ -35,12 +35,11 @@
 //! name of the file's directory instead (`data/twitter/cascades.txt` → `twitter`).
 
 use crate::fields::numeric_id;
-use crate::reader::{platform_from_source, quote, ByteSource, LineReader};
+use crate::reader::{platform_named_for_dir, quote, ByteSource, LineReader};
 use crate::time::parse_unix;
 use crate::{line_key, Ctx, Options, Record, Rejection};
 use earshot_model::{AccountRef, Event, Interaction, InteractionKind, Post, Timestamp};
 use std::collections::{HashSet, VecDeque};
-use std::path::Path;
 
 /// How far (in the file's time units: seconds for unix times) an adoption may go back before an earlier
 /// adoption of its cascade and still be taken as in order.
@@ -68,28 +67,12 @@ struct Cascades {
     truncated_roots: u64,
 }
 
-/// The platform when none is given: the source's stem, or for `cascades.txt` the directory's name.
-fn default_platform(path: &Path, source: &str) -> String {
-    let stem = platform_from_source(source);
-    if stem != "cascades" {
-        return stem;
-    }
-    let dir_name = |p: &Path| {
-        p.parent()
-            .and_then(Path::file_name)
-            .map(|n| n.to_string_lossy().into_owned())
-    };
-    dir_name(path)
-        .or_else(|| std::fs::canonicalize(path).ok().and_then(|p| dir_name(&p)))
-        .map_or(stem, |d| platform_from_source(&d))
-}
-
 impl CascadeReader {
     pub fn new(src: ByteSource, ctx: Ctx, opts: &Options) -> Self {
         let platform = opts
             .platform
             .clone()
-            .unwrap_or_else(|| default_platform(&ctx.path, &ctx.source));
+            .unwrap_or_else(|| platform_named_for_dir(&ctx.path, &ctx.source, "cascades"));
         let lines = LineReader::new(src, ctx.file.clone(), opts.encoding, opts.max_line_bytes);
         CascadeReader {
             lines,
@@ -587,7 +570,10 @@ mod tests {
         assert_eq!(i.post.as_deref(), Some("douban-2012:1"));
         // No directory to name it after (a bare name that is not in the working directory).
         let bare = std::path::Path::new("cascades.txt");
-        assert_eq!(super::default_platform(bare, "cascades.txt"), "cascades");
+        assert_eq!(
+            crate::reader::platform_named_for_dir(bare, "cascades.txt", "cascades"),
+            "cascades"
+        );
     }
 
     #[test]

@@ -24,13 +24,14 @@
 //! - **Keys**: inputs without interaction ids key each interaction `source:line`, plus `#n` when a line
 //!   gives several (`#0`/`#1` for both directions of an undirected edge, `#m0`, `#m1`... for mentions,
 //!   which hang off the post's ext_id; a cascade's post is `source:line` and its `k`-th adoption
-//!   `source:line#k`). `source` is [`Options::source`] or the file name without `.gz`.
+//!   `source:line#k`). `source` is [`Options::source`] or the file name without `.gz`. The social graph
+//!   beside cascades is the exception: an undated relation, each edge is keyed by its ids, `edge:a,b`.
 //!   Re-importing the same file therefore yields the same keys, and parallel edges stay distinct.
 //! - **Platforms**: [`Options::platform`] (checked with [`earshot_model::check_platform`]) wins; else
 //!   `twitter` for CSV posts and profiles, [`platform_from_source`] for Higgs, SNAP and cascades (their ids
 //!   are local to the dataset: `higgs-activity_time.txt` → `higgs-activity_time`; a cascades file named
-//!   `cascades.txt` is named after its directory, `data/twitter/cascades.txt` → `twitter`), and each
-//!   record's own for JSONL.
+//!   `cascades.txt`, or its graph `edges.txt`, is named after its directory, `data/twitter/cascades.txt` →
+//!   `twitter`), and each record's own for JSONL.
 //! - **Warnings** that concern a file rather than a line (a SNAP header whose edge count disagrees, Excel-
 //!   mangled ids replaced by derived keys, a skipped line of column names) are collected in [`Progress`]
 //!   and complete once the reader is exhausted.
@@ -39,6 +40,7 @@
 //! This crate knows nothing of SQL or scoring.
 
 pub mod airline_labels;
+mod cascade_edges;
 mod cascades;
 mod csv_posts;
 mod csv_rec;
@@ -53,6 +55,7 @@ mod snap;
 pub mod time;
 pub mod tweeteval;
 
+pub use cascade_edges::edges_beside;
 pub use cascades::{ORDER_TOLERANCE, PLAUSIBLE_UNIX};
 pub use messages::{open_messages, CustomerMessage, MessageReader};
 pub use reader::platform_from_source;
@@ -89,17 +92,22 @@ pub enum Format {
     /// line in adoption order, optionally after a cascade id. Emits per line a Post by the first adopter and
     /// a reshare Interaction of it per later adoption (see `cascades.rs` for times that go backwards).
     Cascades,
+    /// The social graph beside diffusion cascades (`edges.txt`): `a,b` per line, `a` influencing `b`.
+    /// Emits a follow Interaction, actor `b`, target `a`, undated (see `cascade_edges.rs` for the
+    /// direction, measured on the cascades).
+    CascadeEdges,
 }
 
 impl Format {
     /// Every format, in the order the command line lists them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Jsonl,
         Format::Csv,
         Format::Snap,
         Format::Higgs,
         Format::Profiles,
         Format::Cascades,
+        Format::CascadeEdges,
     ];
 
     /// The format's name, as `--format` takes it and the import log keeps it.
@@ -111,6 +119,7 @@ impl Format {
             Format::Higgs => "higgs",
             Format::Profiles => "profiles",
             Format::Cascades => "cascades",
+            Format::CascadeEdges => "cascade-edges",
         }
     }
 
@@ -373,6 +382,7 @@ pub fn open(
         Format::Csv => Box::new(csv_posts::CsvPostReader::new(src, ctx, opts)?),
         Format::Profiles => profiles::open(src, ctx, opts)?,
         Format::Cascades => Box::new(cascades::CascadeReader::new(src, ctx, opts)),
+        Format::CascadeEdges => Box::new(cascade_edges::CascadeEdgeReader::new(src, ctx, opts)),
     };
     Ok((it, Progress(shared)))
 }

@@ -354,6 +354,25 @@ pub(crate) fn source_name(path: &Path, given: Option<&str>) -> String {
     }
 }
 
+/// The platform when none is given, for a benchmark file whose name is the same in every dataset: the
+/// source's stem, unless that stem is `generic` (`cascades` for `cascades.txt`, `edges` for `edges.txt`),
+/// in which case the name of the file's directory (`data/twitter/cascades.txt` → `twitter`), found through
+/// the canonical path when the path given has no directory.
+pub(crate) fn platform_named_for_dir(path: &Path, source: &str, generic: &str) -> String {
+    let stem = platform_from_source(source);
+    if stem != generic {
+        return stem;
+    }
+    let dir_name = |p: &Path| {
+        p.parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+    };
+    dir_name(path)
+        .or_else(|| std::fs::canonicalize(path).ok().and_then(|p| dir_name(&p)))
+        .map_or(stem, |d| platform_from_source(&d))
+}
+
 /// A platform label from a source name: its extension (`.txt`, `.csv`, `.tsv`, `.edges`, `.edgelist`)
 /// dropped, lower-cased, characters outside `[a-z0-9._-]` replaced by `-`, at most 64 characters.
 pub fn platform_from_source(source: &str) -> String {

@@ -18,6 +18,7 @@ fn input() -> impl Strategy<Value = Vec<u8>> {
         Just(b"{\"type\":\"interaction\",\"platform\":\"t\"}\n".to_vec()),
         Just(b"[{\"userFollowerCount\": 3}]".to_vec()),
         Just(b"158 244 48358445,2287 53292083,2417 6175983,\r\n".to_vec()),
+        Just(b"674,48\n".to_vec()),
         Just(b"name,text,time\n".to_vec()),
         prop::collection::vec(any::<u8>(), 0..40),
     ];

@@ -113,6 +113,10 @@ pub struct ImportArgs {
     /// Reject lines longer than this many bytes.
     #[arg(long, default_value_t = 1 << 20)]
     pub max_line_bytes: usize,
+
+    /// cascades: do not also import the social graph `edges.txt` found beside a `cascades.txt`.
+    #[arg(long)]
+    pub no_edges: bool,
 }
 
 impl ImportArgs {
@@ -139,6 +143,8 @@ Examples:
   earshot import --format csv --map author=name,text=text,time=tweet_created,id=tweet_id tweets.csv
   earshot import --format profiles --encoding latin1 bots_data.csv
   earshot import --format cascades data/twitter/cascades.txt data/douban/cascades.txt
+  earshot import --format cascades data/android/cascades.txt    with data/android/edges.txt
+  earshot import --format cascade-edges data/android/edges.txt  the graph alone
   earshot import --strict --format higgs part.txt     all or nothing";
 
 /// `--format`: an input format of earshot-ingest, named and described as the command line lists it.
@@ -147,7 +153,7 @@ pub struct FormatArg(pub Format);
 
 impl ValueEnum for FormatArg {
     fn value_variants<'a>() -> &'a [Self] {
-        static ALL: std::sync::LazyLock<[FormatArg; 6]> =
+        static ALL: std::sync::LazyLock<[FormatArg; Format::ALL.len()]> =
             std::sync::LazyLock::new(|| Format::ALL.map(FormatArg));
         &*ALL
     }
@@ -163,7 +169,12 @@ impl ValueEnum for FormatArg {
                 "Diffusion cascades (cascades.txt): `[id ]user ts,user ts,...` in adoption order; a post by \
                  the first adopter, reshared by each later one. An adoption whose time goes back (a \
                  truncated timestamp) is rejected; a cascade whose first adopter's time is bad or truncated \
-                 is rejected whole"
+                 is rejected whole. The social graph edges.txt beside a cascades.txt is imported too \
+                 (--no-edges: not)"
+            }
+            Format::CascadeEdges => {
+                "The social graph beside diffusion cascades (edges.txt): `a,b` a line, a follow of a by b \
+                 (a influences b), undated; platform from the directory, as for cascades.txt"
             }
         };
         Some(clap::builder::PossibleValue::new(self.0.name()).help(help))
@@ -272,18 +283,26 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
     let opts = options(args)?;
     let mut plan = Vec::new();
     for path in &args.files {
-        let format = match args.format.map(FormatArg::format).or_else(|| Format::from_file_name(path)) {
+        let format = match args
+            .format
+            .map(FormatArg::format)
+            .or_else(|| Format::from_file_name(path))
+        {
             Some(f) => f,
             None => {
                 return Err(UsageError(format!(
-                    "{}: cannot tell the format from the name; pass --format (jsonl, csv, snap, higgs, profiles or cascades)",
-                    path.display()
+                    "{}: cannot tell the format from the name; pass --format ({})",
+                    path.display(),
+                    Format::ALL.map(Format::name).join(", ")
                 ))
                 .into())
             }
         };
-        plan.push((path.as_path(), format));
+        plan.push((path.to_path_buf(), format));
     }
+    let plan = with_edges_beside(plan, args.no_edges, cli.quiet || cli.json);
+    let plan: Vec<(&std::path::Path, Format)> =
+        plan.iter().map(|(p, f)| (p.as_path(), *f)).collect();
     check_files(&plan, &opts)?;
 
     let mut store = cli.create_store()?;
@@ -356,6 +375,59 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
     Ok(exit)
+}
+
+/// The files to import, each benchmark `cascades.txt` followed by the social graph `edges.txt` beside it
+/// (unless `no_edges`), with a note saying so unless `silent`: a new user importing a dataset gets its
+/// cascades and its graph in one platform (the graph's platform, like the cascades', is the directory's
+/// name). That graph listed as well, under `--format cascades`, is read as the graph it is, not as
+/// cascades, and only once.
+fn with_edges_beside(
+    plan: Vec<(PathBuf, Format)>,
+    no_edges: bool,
+    silent: bool,
+) -> Vec<(PathBuf, Format)> {
+    if no_edges {
+        return plan;
+    }
+    let graphs: Vec<(PathBuf, PathBuf)> = plan
+        .iter()
+        .filter(|(_, f)| *f == Format::Cascades)
+        .filter_map(|(p, _)| Some((p.clone(), earshot_ingest::edges_beside(p)?)))
+        .collect();
+    let note = |edges: &std::path::Path, cascades: &std::path::Path| {
+        if !silent {
+            eprintln!(
+                "note: {} is the social graph beside {}: imported as --format cascade-edges (--no-edges: not)",
+                edges.display(),
+                cascades.display()
+            );
+        }
+    };
+    let mut out: Vec<(PathBuf, Format)> = Vec::with_capacity(plan.len() + graphs.len());
+    for (path, format) in plan {
+        if format != Format::Cascades {
+            out.push((path, format));
+            continue;
+        }
+        if let Some((cascades, _)) = graphs.iter().find(|(_, e)| *e == path) {
+            if !out.iter().any(|(p, _)| *p == path) {
+                note(&path, cascades);
+                out.push((path, Format::CascadeEdges));
+            }
+            continue;
+        }
+        let beside = graphs
+            .iter()
+            .find(|(c, _)| *c == path)
+            .map(|(_, e)| e.clone());
+        out.push((path, format));
+        if let Some(edges) = beside.filter(|e| !out.iter().any(|(p, _)| p == e)) {
+            note(&edges, &out[out.len() - 1].0);
+            out.push((edges, Format::CascadeEdges));
+        }
+    }
+    out
 }
 
 /// The ingest options the arguments ask for.
