@@ -19,7 +19,8 @@
 //! Where only one direction is present, it runs from the earlier adopter to the later one 93.2% of the
 //! time over the three datasets (95.1% on Memetracker); on Android (52.2%) and Christianity (49.9%) the
 //! order says nearly nothing, as their graphs are close to symmetric (23% and 31% of their edges have
-//! their reverse too), and nothing there contradicts reading `a,b` as `a` → `b`.
+//! their reverse too), and nothing there contradicts reading `a,b` as `a` → `b`. (The real-data test
+//! `cascade_edges_point_from_earlier_to_later_adopters` recounts the table through the readers.)
 //!
 //! # Events
 //! Each edge is one undated `follow` of weight 1, keyed `edge:a,b` as its line reads rather than by

@@ -60,6 +60,7 @@ pub use cascades::{ORDER_TOLERANCE, PLAUSIBLE_UNIX};
 pub use messages::{open_messages, CustomerMessage, MessageReader};
 pub use reader::platform_from_source;
 pub use snap::SnapColumn;
+pub use time::TimeUnit;
 
 use earshot_model::{Event, InteractionKind};
 use std::fmt;
@@ -189,6 +190,8 @@ pub struct Options {
     /// For profiles: raw label values and the class each means (`E13` → `human`), compared
     /// case-insensitively. A value not listed is kept as it is (and is then neither class).
     pub label_values: Vec<(String, String)>,
+    /// For cascades: the unit of the file's times (Memetracker's are [`TimeUnit::Microhours`]).
+    pub time_unit: TimeUnit,
 }
 
 impl Default for Options {
@@ -207,6 +210,7 @@ impl Default for Options {
             profile_columns: None,
             label: None,
             label_values: Vec::new(),
+            time_unit: TimeUnit::Seconds,
         }
     }
 }

@@ -190,14 +190,16 @@ struct Expected {
     /// Short timestamps imported, and those in lines whose every time is short (order cannot expose them).
     short_kept: u64,
     short_in_all_short_lines: u64,
+    /// Short timestamps imported from lines where some time is not short (order should have found them).
+    short_kept_elsewhere: u64,
     accounts: HashSet<String>,
 }
 
 /// Count by the format's rules (README, `earshot import --help`): adoptions are `user ts` in time order;
 /// one more than 60 s before an earlier kept one is rejected; a root below a tenth of a later time of at
 /// least 1e9 skips its line; repeated adopters are skipped. A first item of three tokens starts with a
-/// cascade id (Android, Christianity), which is read past.
-fn expected(text: &str) -> Expected {
+/// cascade id (Android, Christianity), which is read past. `seconds` turns a file's time into seconds.
+fn expected(text: &str, seconds: fn(i64) -> i64) -> Expected {
     let mut e = Expected::default();
     for line in text.lines() {
         let items: Vec<&str> = line
@@ -216,8 +218,10 @@ fn expected(text: &str) -> Expected {
             .map(|(k, it)| {
                 let f: Vec<&str> = it.split(' ').collect();
                 match f.as_slice() {
-                    [_, u, t] if k == 0 => Some((*u, t.parse().ok()?)),
-                    [u, t] if u.bytes().all(|b| b.is_ascii_digit()) => Some((*u, t.parse().ok()?)),
+                    [_, u, t] if k == 0 => Some((*u, seconds(t.parse().ok()?))),
+                    [u, t] if u.bytes().all(|b| b.is_ascii_digit()) => {
+                        Some((*u, seconds(t.parse().ok()?)))
+                    }
                     _ => None,
                 }
             })
@@ -237,10 +241,17 @@ fn expected(text: &str) -> Expected {
         }
         e.posts += 1;
         e.accounts.insert(root.to_string());
-        e.short_kept += u64::from(root_time < 1_000_000_000);
-        if pairs.iter().flatten().all(|p| p.1 < 1_000_000_000) {
+        let all_short = pairs.iter().flatten().all(|p| p.1 < 1_000_000_000);
+        if all_short {
             e.short_in_all_short_lines += pairs.iter().flatten().count() as u64;
         }
+        let mut kept_short = |t: i64| {
+            if t < 1_000_000_000 {
+                e.short_kept += 1;
+                e.short_kept_elsewhere += u64::from(!all_short);
+            }
+        };
+        kept_short(root_time);
         let mut seen = HashSet::from([root]);
         let mut max = root_time;
         for p in &pairs[1..] {
@@ -252,7 +263,7 @@ fn expected(text: &str) -> Expected {
                     seen.insert(u);
                     max = max.max(*t);
                     e.interactions += 1;
-                    e.short_kept += u64::from(*t < 1_000_000_000);
+                    kept_short(*t);
                     e.accounts.insert(u.to_string());
                 }
             }
@@ -299,7 +310,7 @@ fn real_android_cascades_and_graph_import_in_one_platform_as_counted_from_the_fi
         &["android/cascades.txt".into(), "android/edges.txt".into()],
     );
     let (cascades, edges) = (&files[0], &files[1]);
-    let e = expected(&std::fs::read_to_string(cascades).unwrap());
+    let e = expected(&std::fs::read_to_string(cascades).unwrap(), |t| t);
     // Published (MANIFEST.md): 679 cascades, 28,343 adoption events, 48,573 social edges.
     assert_eq!((e.cascades, e.adoptions), (679, 28_343));
     let edge_text = std::fs::read_to_string(edges).unwrap();
@@ -353,6 +364,124 @@ fn real_android_cascades_and_graph_import_in_one_platform_as_counted_from_the_fi
 }
 
 #[test]
+fn memetracker_times_need_their_unit_and_are_read_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ds = dir.path().join("memetracker");
+    std::fs::create_dir(&ds).unwrap();
+    let file = ds.join("cascades.txt");
+    // Adoption #2 lost two digits of its 12.
+    std::fs::write(&file, "180 338299765278,311 338302609444,199 3383039575,\n").unwrap();
+    let f = file.to_str().unwrap();
+    let db = dir.path().join("m.db");
+    let out = earshot(&db, &["import", "--format", "cascades", f]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pass --time-unit (microhours"), "{err}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("pass --time-unit (microhours"), "{stdout}");
+
+    let db = dir.path().join("m2.db");
+    let (code, rep) = earshot_json(
+        &db,
+        &[
+            "import",
+            "--format",
+            "cascades",
+            "--time-unit",
+            "microhours",
+            f,
+        ],
+    );
+    assert_eq!(code, 3, "the truncated time is still rejected: {rep}");
+    assert_eq!(rep[0]["written"]["posts_new"], 1);
+    assert_eq!(rep[0]["written"]["interactions_new"], 1);
+    assert_eq!(rep[0]["rejected"], 1);
+    // 338299765278 millionths of an hour after 1970 is 1,217,879,154.9999 s.
+    assert_eq!(stats(&db)["first_time_utc"], "2008-08-04 19:45:55");
+
+    // The unit is the cascades' own option.
+    let out = earshot(
+        &db,
+        &[
+            "import",
+            "--format",
+            "snap",
+            "--time-unit",
+            "milliseconds",
+            f,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--time-unit is for --format cascades"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn real_memetracker_cascades_in_microhours_import_as_counted_from_the_file() {
+    let Some(archive) = shared_data(ARCHIVE) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let files = extract_files(
+        &archive,
+        dir.path(),
+        &[
+            "memetracker/cascades.txt".into(),
+            "memetracker/edges.txt".into(),
+        ],
+    );
+    // Millionths of an hour, to the nearest second.
+    let e = expected(&std::fs::read_to_string(&files[0]).unwrap(), |t| {
+        (t * 36 + 5_000) / 10_000
+    });
+    // Published (MANIFEST.md): 12,663 cascades, 207,185 adoption events.
+    assert_eq!((e.cascades, e.adoptions), (12_663, 207_185));
+    assert_eq!(
+        e.posts + e.interactions + e.rejected_adoptions + e.adoptions_in_rejected_lines + e.repeats,
+        e.items
+    );
+    let db = dir.path().join("m.db");
+    let rejects = dir.path().join("m.rejects.txt");
+    let (code, rep) = earshot_json(
+        &db,
+        &[
+            "import",
+            "--format",
+            "cascades",
+            "--time-unit",
+            "microhours",
+            "--rejects",
+            rejects.to_str().unwrap(),
+            files[0].to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 3, "{rep}");
+    let r = &rep[0];
+    println!(
+        "memetracker: {} posts, {} reshares, {} rejected ({} lines, {} adoptions), {} repeats; {} follows",
+        r["written"]["posts_new"],
+        r["written"]["interactions_new"],
+        r["rejected"],
+        e.rejected_lines,
+        e.rejected_adoptions,
+        e.repeats,
+        rep[1]["written"]["interactions_new"]
+    );
+    assert_eq!(r["written"]["posts_new"], e.posts);
+    assert_eq!(r["written"]["interactions_new"], e.interactions);
+    assert_eq!(r["rejected"], e.rejected_lines + e.rejected_adoptions);
+    // Every time left before 2001 is in a cascade whose every time was cut alike (one: line 6906).
+    assert_eq!(e.short_kept_elsewhere, 0);
+    assert!(e.short_kept > 0);
+    let s = stats(&db);
+    assert_eq!(s["last_time_utc"], "2009-01-31 15:53:32");
+    assert_eq!(rep[1]["format"], "cascade-edges");
+    assert_eq!(rep[1]["written"]["interactions_new"], 101_622);
+}
+
+#[test]
 fn real_twitter_and_douban_cascades_import_as_counted_from_the_files() {
     let Some(archive) = shared_data(ARCHIVE) else {
         return;
@@ -367,7 +496,7 @@ fn real_twitter_and_douban_cascades_import_as_counted_from_the_files() {
     ];
     for (file, (platform, cascades, adoptions, short)) in files.iter().zip(published) {
         let text = std::fs::read_to_string(file).unwrap();
-        let e = expected(&text);
+        let e = expected(&text, |t| t);
         assert_eq!(
             (e.cascades, e.adoptions, e.short_times),
             (cascades, adoptions, short),

@@ -12,7 +12,7 @@ use earshot_app::error::UsageError;
 use earshot_app::import::{
     check_files, import_file, FileImport, FileReport, ImportWatch, RejectSink,
 };
-use earshot_ingest::{DateOrder, Encoding, Format, Options, SnapColumn};
+use earshot_ingest::{DateOrder, Encoding, Format, Options, SnapColumn, TimeUnit};
 use earshot_store::ImportStatus;
 use std::path::PathBuf;
 
@@ -114,6 +114,11 @@ pub struct ImportArgs {
     #[arg(long, default_value_t = 1 << 20)]
     pub max_line_bytes: usize,
 
+    /// cascades: the unit of the file's times: seconds (unix seconds), milliseconds, microseconds, or
+    /// microhours (millionths of an hour since 1970, 3.6 ms: Memetracker's 12-digit times).
+    #[arg(long, value_enum, default_value = "seconds")]
+    pub time_unit: TimeUnitArg,
+
     /// cascades: do not also import the social graph `edges.txt` found beside a `cascades.txt`.
     #[arg(long)]
     pub no_edges: bool,
@@ -144,6 +149,7 @@ Examples:
   earshot import --format profiles --encoding latin1 bots_data.csv
   earshot import --format cascades data/twitter/cascades.txt data/douban/cascades.txt
   earshot import --format cascades data/android/cascades.txt    with data/android/edges.txt
+  earshot import --format cascades --time-unit microhours data/memetracker/cascades.txt
   earshot import --format cascade-edges data/android/edges.txt  the graph alone
   earshot import --strict --format higgs part.txt     all or nothing";
 
@@ -178,6 +184,22 @@ impl ValueEnum for FormatArg {
             }
         };
         Some(clap::builder::PossibleValue::new(self.0.name()).help(help))
+    }
+}
+
+/// `--time-unit`: a unit of earshot-ingest, named as the command line lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct TimeUnitArg(pub TimeUnit);
+
+impl ValueEnum for TimeUnitArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: std::sync::LazyLock<[TimeUnitArg; TimeUnit::ALL.len()]> =
+            std::sync::LazyLock::new(|| TimeUnit::ALL.map(TimeUnitArg));
+        &*ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.name()))
     }
 }
 
@@ -433,6 +455,10 @@ fn with_edges_beside(
 /// The ingest options the arguments ask for.
 pub(crate) fn options(args: &ImportArgs) -> Result<Options> {
     let profiles = args.format.map(FormatArg::format) == Some(Format::Profiles);
+    let cascades = args.format.map(FormatArg::format) == Some(Format::Cascades);
+    if !cascades && args.time_unit.0 != TimeUnit::Seconds {
+        return Err(UsageError("--time-unit is for --format cascades".into()).into());
+    }
     if !profiles && (args.label.is_some() || !args.label_value.is_empty()) {
         return Err(
             UsageError("--label and --label-value are for --format profiles".into()).into(),
@@ -467,6 +493,7 @@ pub(crate) fn options(args: &ImportArgs) -> Result<Options> {
             _ => None,
         },
         label: args.label.clone(),
+        time_unit: args.time_unit.0,
         label_values: args
             .label_value
             .iter()
