@@ -51,6 +51,7 @@ mod jsonl;
 mod messages;
 mod profiles;
 mod reader;
+mod retweet_tree;
 mod snap;
 pub mod time;
 pub mod tweeteval;
@@ -59,6 +60,7 @@ pub use cascade_edges::edges_beside;
 pub use cascades::{ORDER_TOLERANCE, PLAUSIBLE_UNIX};
 pub use messages::{open_messages, CustomerMessage, MessageReader};
 pub use reader::platform_from_source;
+pub use retweet_tree::{snowflake_time, RootTime, MIN_SNOWFLAKE_ID, SNOWFLAKE_EPOCH_MS};
 pub use snap::SnapColumn;
 pub use time::TimeUnit;
 
@@ -97,11 +99,16 @@ pub enum Format {
     /// Emits a follow Interaction, actor `b`, target `a`, undated (see `cascade_edges.rs` for the
     /// direction, measured on the cascades).
     CascadeEdges,
+    /// Retweet trees (Twitter15/16, `tree/<root tweet id>.txt`): `[parent user, tweet, delay]->[child user,
+    /// tweet, delay]` per line, delays in minutes since the root; a file or a directory of them. Emits the
+    /// root as a Post and each child as a reshare Interaction of it, through its parent (see
+    /// `retweet_tree.rs`; the roots' time is [`Options::root_time`]).
+    RetweetTree,
 }
 
 impl Format {
     /// Every format, in the order the command line lists them.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Jsonl,
         Format::Csv,
         Format::Snap,
@@ -109,6 +116,7 @@ impl Format {
         Format::Profiles,
         Format::Cascades,
         Format::CascadeEdges,
+        Format::RetweetTree,
     ];
 
     /// The format's name, as `--format` takes it and the import log keeps it.
@@ -121,6 +129,7 @@ impl Format {
             Format::Profiles => "profiles",
             Format::Cascades => "cascades",
             Format::CascadeEdges => "cascade-edges",
+            Format::RetweetTree => "retweet-tree",
         }
     }
 
@@ -192,6 +201,8 @@ pub struct Options {
     pub label_values: Vec<(String, String)>,
     /// For cascades: the unit of the file's times (Memetracker's are [`TimeUnit::Microhours`]).
     pub time_unit: TimeUnit,
+    /// For retweet trees: when their roots were posted (the files give delays only).
+    pub root_time: RootTime,
 }
 
 impl Default for Options {
@@ -211,6 +222,7 @@ impl Default for Options {
             label: None,
             label_values: Vec::new(),
             time_unit: TimeUnit::Seconds,
+            root_time: RootTime::Zero,
         }
     }
 }
@@ -256,6 +268,9 @@ pub enum OpenError {
     BadHeader { path: PathBuf, reason: String },
     #[error("{0}")]
     BadOption(String),
+    /// The input holds nothing to read (a directory of retweet trees without files).
+    #[error("{path}: {reason}")]
+    BadInput { path: PathBuf, reason: String },
 }
 
 /// Something worth telling the user about a file that is not a rejected line: a header whose counts
@@ -369,24 +384,54 @@ pub fn open(
         }
     }
     let shared = Arc::new(Shared::default());
-    let src = reader::open_bytes(path, &shared).map_err(|source| OpenError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let ctx = Ctx {
-        path: path.to_path_buf(),
-        file: path.display().to_string(),
-        source: reader::source_name(path, opts.source.as_deref()),
-        shared: Arc::clone(&shared),
+    // Every format but retweet trees (a file or a directory of them) reads one file.
+    let file = || -> Result<(reader::ByteSource, Ctx), OpenError> {
+        let src = reader::open_bytes(path, &shared).map_err(|source| OpenError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let ctx = Ctx {
+            path: path.to_path_buf(),
+            file: path.display().to_string(),
+            source: reader::source_name(path, opts.source.as_deref()),
+            shared: Arc::clone(&shared),
+        };
+        Ok((src, ctx))
     };
     let it: EventReader = match format {
-        Format::Higgs => Box::new(higgs::HiggsReader::new(src, ctx, opts)),
-        Format::Snap => Box::new(snap::SnapReader::new(src, ctx, opts)?),
-        Format::Jsonl => Box::new(jsonl::JsonlReader::new(src, ctx, opts)),
-        Format::Csv => Box::new(csv_posts::CsvPostReader::new(src, ctx, opts)?),
-        Format::Profiles => profiles::open(src, ctx, opts)?,
-        Format::Cascades => Box::new(cascades::CascadeReader::new(src, ctx, opts)),
-        Format::CascadeEdges => Box::new(cascade_edges::CascadeEdgeReader::new(src, ctx, opts)),
+        Format::Higgs => {
+            let (src, ctx) = file()?;
+            Box::new(higgs::HiggsReader::new(src, ctx, opts))
+        }
+        Format::Snap => {
+            let (src, ctx) = file()?;
+            Box::new(snap::SnapReader::new(src, ctx, opts)?)
+        }
+        Format::Jsonl => {
+            let (src, ctx) = file()?;
+            Box::new(jsonl::JsonlReader::new(src, ctx, opts))
+        }
+        Format::Csv => {
+            let (src, ctx) = file()?;
+            Box::new(csv_posts::CsvPostReader::new(src, ctx, opts)?)
+        }
+        Format::Profiles => {
+            let (src, ctx) = file()?;
+            profiles::open(src, ctx, opts)?
+        }
+        Format::Cascades => {
+            let (src, ctx) = file()?;
+            Box::new(cascades::CascadeReader::new(src, ctx, opts))
+        }
+        Format::CascadeEdges => {
+            let (src, ctx) = file()?;
+            Box::new(cascade_edges::CascadeEdgeReader::new(src, ctx, opts))
+        }
+        Format::RetweetTree => Box::new(retweet_tree::TreeReader::open(
+            path,
+            opts,
+            Arc::clone(&shared),
+        )?),
     };
     Ok((it, Progress(shared)))
 }

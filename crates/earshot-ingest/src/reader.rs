@@ -107,10 +107,16 @@ pub(crate) struct ByteSource {
 /// Open `path`; gzip (magic `1f 8b`) is decompressed transparently, concatenated members included. A UTF-8
 /// BOM at the start of the text is dropped.
 pub(crate) fn open_bytes(path: &Path, shared: &Arc<Shared>) -> io::Result<ByteSource> {
-    let file = File::open(path)?;
-    if let Ok(meta) = file.metadata() {
+    if let Ok(meta) = std::fs::metadata(path) {
         shared.file_size.store(meta.len(), Ordering::Relaxed);
     }
+    open_stream(path, shared)
+}
+
+/// As [`open_bytes`], for one of several files read as one stream: the bytes read add to the shared
+/// count, and the total size is left to the caller.
+pub(crate) fn open_stream(path: &Path, shared: &Arc<Shared>) -> io::Result<ByteSource> {
+    let file = File::open(path)?;
     let mut raw = BufReader::with_capacity(
         BUF,
         Counting {

@@ -12,7 +12,7 @@ use earshot_app::error::UsageError;
 use earshot_app::import::{
     check_files, import_file, FileImport, FileReport, ImportWatch, RejectSink,
 };
-use earshot_ingest::{DateOrder, Encoding, Format, Options, SnapColumn, TimeUnit};
+use earshot_ingest::{DateOrder, Encoding, Format, Options, RootTime, SnapColumn, TimeUnit};
 use earshot_store::ImportStatus;
 use std::path::PathBuf;
 
@@ -24,7 +24,7 @@ use std::path::PathBuf;
 #[derive(Args, Debug)]
 #[command(after_help = IMPORT_EXAMPLES)]
 pub struct ImportArgs {
-    /// Files to import (plain or gzip).
+    /// Files to import (plain or gzip); for retweet-tree also directories of tree files.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
@@ -119,6 +119,12 @@ pub struct ImportArgs {
     #[arg(long, value_enum, default_value = "seconds")]
     pub time_unit: TimeUnitArg,
 
+    /// retweet-tree: when the roots were posted, as the files give only delays: `zero` (1970-01-01, so
+    /// times are durations since the root; the default), `snowflake` (the time in each root tweet's
+    /// Twitter id, for Twitter15/16), or an instant for every root (`2015-01-01`, unix seconds).
+    #[arg(long, value_name = "WHEN")]
+    pub root_time: Option<String>,
+
     /// cascades: do not also import the social graph `edges.txt` found beside a `cascades.txt`.
     #[arg(long)]
     pub no_edges: bool,
@@ -151,6 +157,7 @@ Examples:
   earshot import --format cascades data/android/cascades.txt    with data/android/edges.txt
   earshot import --format cascades --time-unit microhours data/memetracker/cascades.txt
   earshot import --format cascade-edges data/android/edges.txt  the graph alone
+  earshot import --format retweet-tree --root-time snowflake rumor_detection_acl2017/twitter15/tree
   earshot import --strict --format higgs part.txt     all or nothing";
 
 /// `--format`: an input format of earshot-ingest, named and described as the command line lists it.
@@ -177,6 +184,11 @@ impl ValueEnum for FormatArg {
                  truncated timestamp) is rejected; a cascade whose first adopter's time is bad or truncated \
                  is rejected whole. The social graph edges.txt beside a cascades.txt is imported too \
                  (--no-edges: not)"
+            }
+            Format::RetweetTree => {
+                "Retweet trees (Twitter15/16 tree/<id>.txt), a file or a directory: `[parent user, tweet, \
+                 delay]->[child user, tweet, delay]`, delays in minutes; the root a post, each child a \
+                 reshare of it through its parent, at --root-time plus the delay"
             }
             Format::CascadeEdges => {
                 "The social graph beside diffusion cascades (edges.txt): `a,b` a line, a follow of a by b \
@@ -459,6 +471,22 @@ pub(crate) fn options(args: &ImportArgs) -> Result<Options> {
     if !cascades && args.time_unit.0 != TimeUnit::Seconds {
         return Err(UsageError("--time-unit is for --format cascades".into()).into());
     }
+    let trees = args.format.map(FormatArg::format) == Some(Format::RetweetTree);
+    let root_time = match args.root_time.as_deref() {
+        None => RootTime::Zero,
+        Some(_) if !trees => {
+            return Err(UsageError("--root-time is for --format retweet-tree".into()).into())
+        }
+        Some("zero") => RootTime::Zero,
+        Some("snowflake") => RootTime::Snowflake,
+        Some(t) => RootTime::At(
+            earshot_ingest::time::parse_time(t, args.date_order.into()).map_err(|e| {
+                UsageError(format!(
+                    "--root-time: {e} (expected zero, snowflake, or an instant such as 2015-01-01)"
+                ))
+            })?,
+        ),
+    };
     if !profiles && (args.label.is_some() || !args.label_value.is_empty()) {
         return Err(
             UsageError("--label and --label-value are for --format profiles".into()).into(),
@@ -494,6 +522,7 @@ pub(crate) fn options(args: &ImportArgs) -> Result<Options> {
         },
         label: args.label.clone(),
         time_unit: args.time_unit.0,
+        root_time,
         label_values: args
             .label_value
             .iter()
