@@ -299,68 +299,85 @@ const ARCHIVE: &str =
     "diffusion-cascades/cascades_twitter_douban_android_christianity_memetracker.tar.gz";
 
 #[test]
-fn real_android_cascades_and_graph_import_in_one_platform_as_counted_from_the_files() {
+fn real_android_and_christianity_cascades_and_graphs_import_in_one_platform_as_counted_from_the_files(
+) {
     let Some(archive) = shared_data(ARCHIVE) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let files = extract_files(
-        &archive,
-        dir.path(),
-        &["android/cascades.txt".into(), "android/edges.txt".into()],
-    );
-    let (cascades, edges) = (&files[0], &files[1]);
-    let e = expected(&std::fs::read_to_string(cascades).unwrap(), |t| t);
-    // Published (MANIFEST.md): 679 cascades, 28,343 adoption events, 48,573 social edges.
-    assert_eq!((e.cascades, e.adoptions), (679, 28_343));
-    let edge_text = std::fs::read_to_string(edges).unwrap();
-    let lines: Vec<(&str, &str)> = edge_text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split_once(',').expect("every line is `a,b`"))
-        .collect();
-    assert_eq!(lines.len(), 48_573);
-    // `a,b`: b follows a. Self-loops and repeats are skipped (the file has neither).
-    let want: HashSet<(String, String)> = lines
-        .iter()
-        .filter(|(a, b)| a != b)
-        .map(|(a, b)| (b.to_string(), a.to_string()))
-        .collect();
-    let mut accounts = e.accounts.clone();
-    accounts.extend(want.iter().flat_map(|(b, a)| [a.clone(), b.clone()]));
+    // Published (MANIFEST.md): cascades, adoption events, social edges.
+    for (ds, cascade_count, adoption_count, edge_count) in [
+        ("android", 679, 28_343, 48_573),
+        ("christianity", 589, 14_738, 35_624),
+    ] {
+        let files = extract_files(
+            &archive,
+            dir.path(),
+            &[format!("{ds}/cascades.txt"), format!("{ds}/edges.txt")],
+        );
+        let (cascades, edges) = (&files[0], &files[1]);
+        let e = expected(&std::fs::read_to_string(cascades).unwrap(), |t| t);
+        assert_eq!(
+            (e.cascades, e.adoptions),
+            (cascade_count, adoption_count),
+            "{ds}"
+        );
+        let edge_text = std::fs::read_to_string(edges).unwrap();
+        let lines: Vec<(&str, &str)> = edge_text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.split_once(',').expect("every line is `a,b`"))
+            .collect();
+        assert_eq!(lines.len(), edge_count, "{ds}");
+        // `a,b`: b follows a. Self-loops and repeats are skipped (the files have neither).
+        let want: HashSet<(String, String)> = lines
+            .iter()
+            .filter(|(a, b)| a != b)
+            .map(|(a, b)| (b.to_string(), a.to_string()))
+            .collect();
+        let mut accounts = e.accounts.clone();
+        accounts.extend(want.iter().flat_map(|(b, a)| [a.clone(), b.clone()]));
 
-    let db = dir.path().join("e.db");
-    let (code, rep) = earshot_json(
-        &db,
-        &["import", "--format", "cascades", cascades.to_str().unwrap()],
-    );
-    assert_eq!(code, 0, "{rep}");
-    let formats: Vec<&str> = rep
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["format"].as_str().unwrap())
-        .collect();
-    assert_eq!(formats, ["cascades", "cascade-edges"]);
-    assert_eq!(rep[0]["written"]["posts_new"], e.posts);
-    assert_eq!(rep[0]["written"]["interactions_new"], e.interactions);
-    assert_eq!(rep[1]["written"]["interactions_new"], want.len() as u64);
-    assert_eq!(rep[1]["rejected"], 0);
-    println!(
-        "android: {} posts, {} reshares, {} follows ({} edge lines), {} accounts",
-        e.posts,
-        e.interactions,
-        want.len(),
-        lines.len(),
-        accounts.len()
-    );
-    let s = stats(&db);
-    let platforms = s["by_platform"].as_array().unwrap();
-    assert_eq!(platforms.len(), 1, "one platform: {s}");
-    assert_eq!(platforms[0]["platform"], "android");
-    assert_eq!(platforms[0]["accounts"], accounts.len() as u64);
-    assert_eq!(kind_count(&s, "follow"), want.len() as u64);
-    assert_eq!(follows(&db), want);
+        let db = dir.path().join(format!("{ds}.db"));
+        let (code, rep) = earshot_json(
+            &db,
+            &["import", "--format", "cascades", cascades.to_str().unwrap()],
+        );
+        assert_eq!(code, 0, "{ds}: {rep}");
+        let formats: Vec<&str> = rep
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["format"].as_str().unwrap())
+            .collect();
+        assert_eq!(formats, ["cascades", "cascade-edges"]);
+        assert_eq!(rep[0]["written"]["posts_new"], e.posts, "{ds}");
+        assert_eq!(
+            rep[0]["written"]["interactions_new"], e.interactions,
+            "{ds}"
+        );
+        assert_eq!(
+            rep[1]["written"]["interactions_new"],
+            want.len() as u64,
+            "{ds}"
+        );
+        assert_eq!(rep[1]["rejected"], 0);
+        println!(
+            "{ds}: {} posts, {} reshares, {} follows ({} edge lines), {} accounts",
+            e.posts,
+            e.interactions,
+            want.len(),
+            lines.len(),
+            accounts.len()
+        );
+        let s = stats(&db);
+        let platforms = s["by_platform"].as_array().unwrap();
+        assert_eq!(platforms.len(), 1, "one platform: {s}");
+        assert_eq!(platforms[0]["platform"], ds);
+        assert_eq!(platforms[0]["accounts"], accounts.len() as u64, "{ds}");
+        assert_eq!(kind_count(&s, "follow"), want.len() as u64, "{ds}");
+        assert_eq!(follows(&db), want, "{ds}");
+    }
 }
 
 #[test]
