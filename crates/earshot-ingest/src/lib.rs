@@ -24,14 +24,16 @@
 //! - **Keys**: inputs without interaction ids key each interaction `source:line`, plus `#n` when a line
 //!   gives several (`#0`/`#1` for both directions of an undirected edge, `#m0`, `#m1`... for mentions,
 //!   which hang off the post's ext_id; a cascade's post is `source:line` and its `k`-th adoption
-//!   `source:line#k`). `source` is [`Options::source`] or the file name without `.gz`. The social graph
+//!   `source:line#k`; a retweet tree's reshares `file:line`, each tree file its own source).
+//!   `source` is [`Options::source`] or the file name without `.gz`. The social graph
 //!   beside cascades is the exception: an undated relation, each edge is keyed by its ids, `edge:a,b`.
 //!   Re-importing the same file therefore yields the same keys, and parallel edges stay distinct.
 //! - **Platforms**: [`Options::platform`] (checked with [`earshot_model::check_platform`]) wins; else
 //!   `twitter` for CSV posts and profiles, [`platform_from_source`] for Higgs, SNAP and cascades (their ids
 //!   are local to the dataset: `higgs-activity_time.txt` → `higgs-activity_time`; a cascades file named
 //!   `cascades.txt`, or its graph `edges.txt`, is named after its directory, `data/twitter/cascades.txt` →
-//!   `twitter`), and each record's own for JSONL.
+//!   `twitter`), the directory of retweet trees (passing over one named `tree`: `twitter15/tree` →
+//!   `twitter15`), and each record's own for JSONL.
 //! - **Warnings** that concern a file rather than a line (a SNAP header whose edge count disagrees, Excel-
 //!   mangled ids replaced by derived keys, a skipped line of column names) are collected in [`Progress`]
 //!   and complete once the reader is exhausted.
