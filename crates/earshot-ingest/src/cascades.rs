@@ -10,16 +10,25 @@
 //! `source:line#k`. Account ids are numeric, as in the files.
 //!
 //! # Times
-//! Times are taken as given (unix seconds for Twitter and Douban; the others' relative units are stored as
-//! if they were seconds, so only their differences mean anything) and must lie within 0..=2099 as unix
-//! seconds, which Memetracker's 12-digit times do not: its cascades are rejected (field `time`).
+//! Times are unix seconds unless [`Options::time_unit`] says otherwise (`--time-unit`), and must lie within
+//! 1970..=2099 once converted. Twitter and Douban hold unix seconds; Android and Christianity relative
+//! times, stored as if they were seconds (1970s dates: only their differences mean anything; their unit is
+//! not published). Memetracker's 12-digit times are millionths of an hour since 1970
+//! ([`TimeUnit::Microhours`], 3.6 ms): every one of its 184,180 12-digit times × 0.0036 is within 2 ms of a
+//! whole second, as a number computed as `seconds / 3600 × 10⁶` and rounded would be, and they then run
+//! from 2008-07-31 16:00:57 to 2009-01-31 15:53:32 UTC: six months of the Memetracker crawl (August 2008
+//! to April 2009), starting at midnight in UTC+8 (so the source's naive times were probably read in that
+//! zone: the instants may be 8 hours early; differences are exact). Read as seconds (by default) they are
+//! after 2099: each is rejected, and the rejection and a note at the end of the file say to pass
+//! `--time-unit microhours`. As milliseconds they would be 1980, as microseconds 1970.
 //!
 //! Adoptions are listed in time order, so a time more than [`ORDER_TOLERANCE`] before an earlier accepted
 //! adoption of its line is damaged: the public Twitter file has 13,548 times cut to 9 digits or fewer
-//! (`128545242` after `1285452422`). Such an adoption is rejected (field `time`: out of adoption order,
+//! (`128545242` after `1285452422`), and Memetracker 23,005 cut to 7 to 10 digits of its 12 (which in
+//! microhours are 1970 dates, so they are found the same way). Such an adoption is rejected (field `time`: out of adoption order,
 //! "likely truncated" when it has fewer digits) and the rest of the line goes on. Order cannot expose a
 //! damaged *root*, as every later time is larger anyway; so when a line's times are unix seconds of this
-//! century (a later one, read as a number, is at least [`PLAUSIBLE_UNIX`]) and the root's is below a tenth of
+//! century (a later one, in seconds, is at least [`PLAUSIBLE_UNIX`]) and the root's is below a tenth of
 //! the line's latest, the root's time is taken as truncated. A cascade whose root is unreadable, or whose root
 //! time is bad or truncated, has no post to hang its reshares on: the whole line is one rejection (field
 //! `user` or `time`; the reason says the line was skipped). Other bad items (a missing or bad user or time)
@@ -35,15 +44,14 @@
 //! name of the file's directory instead (`data/twitter/cascades.txt` → `twitter`).
 
 use crate::fields::numeric_id;
-use crate::reader::{platform_from_source, quote, ByteSource, LineReader};
-use crate::time::parse_unix;
+use crate::reader::{platform_named_for_dir, quote, ByteSource, LineReader};
+use crate::time::TimeUnit;
 use crate::{line_key, Ctx, Options, Record, Rejection};
 use earshot_model::{AccountRef, Event, Interaction, InteractionKind, Post, Timestamp};
 use std::collections::{HashSet, VecDeque};
-use std::path::Path;
 
-/// How far (in the file's time units: seconds for unix times) an adoption may go back before an earlier
-/// adoption of its cascade and still be taken as in order.
+/// How far (in seconds, once converted from [`Options::time_unit`]) an adoption may go back before an
+/// earlier adoption of its cascade and still be taken as in order.
 pub const ORDER_TOLERANCE: Timestamp = 60;
 
 /// 2001-09-09: a line with a later time from here on holds unix seconds of this century, so its root's
@@ -66,22 +74,10 @@ struct Cascades {
     first_repeat_line: u64,
     out_of_order: u64,
     truncated_roots: u64,
-}
-
-/// The platform when none is given: the source's stem, or for `cascades.txt` the directory's name.
-fn default_platform(path: &Path, source: &str) -> String {
-    let stem = platform_from_source(source);
-    if stem != "cascades" {
-        return stem;
-    }
-    let dir_name = |p: &Path| {
-        p.parent()
-            .and_then(Path::file_name)
-            .map(|n| n.to_string_lossy().into_owned())
-    };
-    dir_name(path)
-        .or_else(|| std::fs::canonicalize(path).ok().and_then(|p| dir_name(&p)))
-        .map_or(stem, |d| platform_from_source(&d))
+    unit: TimeUnit,
+    /// Times out of range in seconds that would be in range in another unit, and the first line of one.
+    beyond_seconds: u64,
+    first_beyond_line: u64,
 }
 
 impl CascadeReader {
@@ -89,7 +85,7 @@ impl CascadeReader {
         let platform = opts
             .platform
             .clone()
-            .unwrap_or_else(|| default_platform(&ctx.path, &ctx.source));
+            .unwrap_or_else(|| platform_named_for_dir(&ctx.path, &ctx.source, "cascades"));
         let lines = LineReader::new(src, ctx.file.clone(), opts.encoding, opts.max_line_bytes);
         CascadeReader {
             lines,
@@ -100,6 +96,9 @@ impl CascadeReader {
                 first_repeat_line: 0,
                 out_of_order: 0,
                 truncated_roots: 0,
+                unit: opts.time_unit,
+                beyond_seconds: 0,
+                first_beyond_line: 0,
             },
             pending: VecDeque::new(),
             finished: false,
@@ -115,11 +114,14 @@ struct Item<'a> {
 }
 
 impl Item<'_> {
-    /// The item's time as a number, even one out of range (Memetracker's 12 digits), for the root's check.
-    fn number(&self) -> Option<i64> {
+    /// The item's time in seconds, even one out of range (Memetracker's 12 digits read as seconds), for
+    /// the root's check.
+    fn seconds(&self, unit: TimeUnit) -> Option<i64> {
         match &self.parsed {
             Ok((_, t)) => Some(*t),
-            Err(_) => self.text.split_ascii_whitespace().nth(1)?.parse().ok(),
+            Err(_) => {
+                Some(unit.to_seconds(TimeUnit::count(self.text.split_ascii_whitespace().nth(1)?)?))
+            }
         }
     }
 }
@@ -129,7 +131,12 @@ fn digits(t: Timestamp) -> u32 {
     t.checked_ilog10().map_or(1, |d| d + 1)
 }
 
-fn parse_item(text: &str) -> Result<(&str, Timestamp), (&'static str, String)> {
+/// What `--time-unit` to pass, for a time out of range as unix seconds.
+const TIME_UNIT_HINT: &str =
+    "if the file's times are not unix seconds, pass --time-unit (microhours for \
+                              Memetracker's 12-digit times; milliseconds; microseconds)";
+
+fn parse_item(text: &str, unit: TimeUnit) -> Result<(&str, Timestamp), (&'static str, String)> {
     let mut it = text.split_ascii_whitespace();
     let (Some(user), time, None) = (it.next(), it.next(), it.next()) else {
         let n = text.split_ascii_whitespace().count();
@@ -142,8 +149,15 @@ fn parse_item(text: &str) -> Result<(&str, Timestamp), (&'static str, String)> {
     let Some(time) = time else {
         return Err(("time", "missing (expected `user ts`)".into()));
     };
-    let time = parse_unix(time).map_err(|e| ("time", e.0))?;
+    let time = unit.parse(time).map_err(|e| ("time", e.0))?;
     Ok((user, time))
+}
+
+/// Whether a time that did not parse would have been a time in a larger unit: a number beyond 2099 as
+/// unix seconds (the files' own unit unless the user said otherwise).
+fn beyond_seconds(text: &str, unit: TimeUnit) -> bool {
+    unit == TimeUnit::Seconds
+        && TimeUnit::count(text).is_some_and(|n| n > crate::time::MAX_UNIX as u128)
 }
 
 impl Cascades {
@@ -180,10 +194,11 @@ impl Cascades {
                 return;
             }
         };
-        let root_time = match parse_unix(root_text.1) {
+        let root_time = match self.unit.parse(root_text.1) {
             Ok(t) => t,
             Err(e) => {
-                let reason = skipped(format!("root (user {root}): {}", e.0));
+                let hint = self.hint(line, root_text.1);
+                let reason = skipped(format!("root (user {root}): {}{hint}", e.0));
                 out.push_back(Err(self.ctx.reject(line, "time", reason)));
                 return;
             }
@@ -192,12 +207,12 @@ impl Cascades {
             .map(|(k, text)| Item {
                 k,
                 text,
-                parsed: parse_item(text),
+                parsed: parse_item(text, self.unit),
             })
             .collect();
         let latest = later
             .iter()
-            .filter_map(|i| i.number().map(|t| (i.k, t)))
+            .filter_map(|i| i.seconds(self.unit).map(|t| (i.k, t)))
             .max_by_key(|&(_, t)| t);
         if let Some((k, t)) = latest {
             if t >= PLAUSIBLE_UNIX && root_time.saturating_mul(10) <= t {
@@ -232,7 +247,13 @@ impl Cascades {
             let (user, time) = match &item.parsed {
                 Ok(x) => *x,
                 Err((field, why)) => {
-                    let reason = format!("adoption #{} {}: {why}", item.k, quote(item.text));
+                    let time = item.text.split_ascii_whitespace().nth(1).unwrap_or("");
+                    let hint = if *field == "time" {
+                        self.hint(line, time)
+                    } else {
+                        String::new()
+                    };
+                    let reason = format!("adoption #{} {}: {why}{hint}", item.k, quote(item.text));
                     rejections.push(self.ctx.reject(line, field, reason));
                     continue;
                 }
@@ -279,8 +300,30 @@ impl Cascades {
         out.extend(rejections.into_iter().map(Err));
     }
 
+    /// For a time that did not parse, the way out when it would be a time in another unit (counted for the
+    /// file's note), else nothing.
+    fn hint(&mut self, line: u64, time: &str) -> String {
+        if !beyond_seconds(time, self.unit) {
+            return String::new();
+        }
+        if self.beyond_seconds == 0 {
+            self.first_beyond_line = line;
+        }
+        self.beyond_seconds += 1;
+        format!(" ({TIME_UNIT_HINT})")
+    }
+
     /// File-level notes once the file is read: repeats skipped, and a summary of the damaged times.
     fn finish(&self) {
+        if self.beyond_seconds > 0 {
+            self.ctx.warn(
+                0,
+                format!(
+                    "{} times rejected as after 2099 in unix seconds (the first on line {}): {TIME_UNIT_HINT}",
+                    self.beyond_seconds, self.first_beyond_line
+                ),
+            );
+        }
         if self.repeats > 0 {
             self.ctx.warn(
                 0,
@@ -329,7 +372,7 @@ impl Iterator for CascadeReader {
 #[cfg(test)]
 mod tests {
     use crate::test_util::{read_all, write_file, write_gz};
-    use crate::{Format, Options, Record};
+    use crate::{Format, Options, Record, TimeUnit};
     use earshot_model::{Event, InteractionKind};
 
     /// Posts as `ext_id by author @time`, interactions as `key actor>target post @time`.
@@ -525,6 +568,88 @@ mod tests {
     }
 
     #[test]
+    fn memetracker_times_in_microhours_and_the_hint_without_them() {
+        // Memetracker's first line, shortened: #4's and #6's times lost digits.
+        let text =
+            "180 338299765278,311 338302609444,569 338302865556,90 338303278333,199 3383039575,\
+                    321 338304029167,1795 33831202\n";
+        let (e, bad, notes) = run("memetracker", text, &Options::default());
+        assert!(e.is_empty(), "{e:?}");
+        let hint = "if the file's times are not unix seconds, pass --time-unit (microhours for \
+                    Memetracker's 12-digit times; milliseconds; microseconds)";
+        assert_eq!(
+            bad,
+            [format!(
+                "1: time: root (user 180): \"338299765278\": unix time after 2099 ({hint}); the cascade has \
+                 no root, line skipped"
+            )]
+        );
+        assert_eq!(
+            notes,
+            [
+                // (No platform: no events.)
+                format!(
+                    "1 times rejected as after 2099 in unix seconds (the first on line 1): {hint}"
+                ),
+            ]
+        );
+
+        let opts = Options {
+            time_unit: TimeUnit::Microhours,
+            ..Options::default()
+        };
+        let (e, bad, notes) = run("memetracker", text, &opts);
+        // 338299765278 µh = 1,217,879,154.9999 s; each time is rounded to the nearest second.
+        assert_eq!(
+            e,
+            [
+                "cascades.txt:1 by 180 @1217879155",
+                "cascades.txt:1#1 311>180 cascades.txt:1 @1217889394",
+                "cascades.txt:1#2 569>180 cascades.txt:1 @1217890316",
+                "cascades.txt:1#3 90>180 cascades.txt:1 @1217891802",
+                "cascades.txt:1#5 321>180 cascades.txt:1 @1217894505",
+            ]
+        );
+        assert_eq!(
+            bad,
+            [
+                "1: time: adoption #4 (user 199) has time 12178942, before the cascade's earlier adoption at \
+                 1217891802: out of adoption order, likely truncated (digits lost); adoption skipped",
+                "1: time: adoption #6 (user 1795) has time 121792, before the cascade's earlier adoption at \
+                 1217894505: out of adoption order, likely truncated (digits lost); adoption skipped",
+            ]
+        );
+        assert!(notes[0].starts_with("2 adoptions rejected"), "{notes:?}");
+
+        // Out of range in the unit given: no hint (the unit was chosen), nothing counted.
+        let (_, bad, notes) = run("m", "1 1139568000000,2 1139568000001\n", &opts);
+        assert_eq!(
+            bad,
+            ["1: time: root (user 1): \"1139568000000\": after 2099 as unix microhours; the cascade has no \
+              root, line skipped"]
+        );
+        assert_eq!(notes, Vec::<String>::new());
+        // In seconds, an adoption's time too big is rejected with the hint, the rest of its line kept.
+        // (Not ten times the root's, or the root would be taken as cut short.)
+        let (e, bad, notes) = run(
+            "m",
+            "1 1285452422,2 5000000000,3 1285452466\n",
+            &Options::default(),
+        );
+        assert_eq!(e.len(), 2);
+        assert_eq!(
+            bad,
+            [format!(
+                "1: time: adoption #1 \"2 5000000000\": \"5000000000\": unix time after 2099 ({hint})"
+            )]
+        );
+        assert!(
+            notes[0].starts_with("1 times rejected as after 2099"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
     fn bad_items_are_rejected_and_repeats_skipped_and_counted() {
         // The root again (#1), a missing time (#2, as at the end of the public douban file), a bad user (#3),
         // an extra field (#4), user 2 twice (#6).
@@ -587,7 +712,10 @@ mod tests {
         assert_eq!(i.post.as_deref(), Some("douban-2012:1"));
         // No directory to name it after (a bare name that is not in the working directory).
         let bare = std::path::Path::new("cascades.txt");
-        assert_eq!(super::default_platform(bare, "cascades.txt"), "cascades");
+        assert_eq!(
+            crate::reader::platform_named_for_dir(bare, "cascades.txt", "cascades"),
+            "cascades"
+        );
     }
 
     #[test]

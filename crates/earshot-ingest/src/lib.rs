@@ -24,13 +24,16 @@
 //! - **Keys**: inputs without interaction ids key each interaction `source:line`, plus `#n` when a line
 //!   gives several (`#0`/`#1` for both directions of an undirected edge, `#m0`, `#m1`... for mentions,
 //!   which hang off the post's ext_id; a cascade's post is `source:line` and its `k`-th adoption
-//!   `source:line#k`). `source` is [`Options::source`] or the file name without `.gz`.
+//!   `source:line#k`; a retweet tree's reshares `file:line`, each tree file its own source).
+//!   `source` is [`Options::source`] or the file name without `.gz`. The social graph
+//!   beside cascades is the exception: an undated relation, each edge is keyed by its ids, `edge:a,b`.
 //!   Re-importing the same file therefore yields the same keys, and parallel edges stay distinct.
 //! - **Platforms**: [`Options::platform`] (checked with [`earshot_model::check_platform`]) wins; else
 //!   `twitter` for CSV posts and profiles, [`platform_from_source`] for Higgs, SNAP and cascades (their ids
 //!   are local to the dataset: `higgs-activity_time.txt` → `higgs-activity_time`; a cascades file named
-//!   `cascades.txt` is named after its directory, `data/twitter/cascades.txt` → `twitter`), and each
-//!   record's own for JSONL.
+//!   `cascades.txt`, or its graph `edges.txt`, is named after its directory, `data/twitter/cascades.txt` →
+//!   `twitter`), the directory of retweet trees (passing over one named `tree`: `twitter15/tree` →
+//!   `twitter15`), and each record's own for JSONL.
 //! - **Warnings** that concern a file rather than a line (a SNAP header whose edge count disagrees, Excel-
 //!   mangled ids replaced by derived keys, a skipped line of column names) are collected in [`Progress`]
 //!   and complete once the reader is exhausted.
@@ -39,6 +42,7 @@
 //! This crate knows nothing of SQL or scoring.
 
 pub mod airline_labels;
+mod cascade_edges;
 mod cascades;
 mod csv_posts;
 mod csv_rec;
@@ -49,14 +53,18 @@ mod jsonl;
 mod messages;
 mod profiles;
 mod reader;
+mod retweet_tree;
 mod snap;
 pub mod time;
 pub mod tweeteval;
 
+pub use cascade_edges::edges_beside;
 pub use cascades::{ORDER_TOLERANCE, PLAUSIBLE_UNIX};
 pub use messages::{open_messages, CustomerMessage, MessageReader};
 pub use reader::platform_from_source;
+pub use retweet_tree::{snowflake_time, RootTime, MIN_SNOWFLAKE_ID, SNOWFLAKE_EPOCH_MS};
 pub use snap::SnapColumn;
+pub use time::TimeUnit;
 
 use earshot_model::{Event, InteractionKind};
 use std::fmt;
@@ -89,17 +97,28 @@ pub enum Format {
     /// line in adoption order, optionally after a cascade id. Emits per line a Post by the first adopter and
     /// a reshare Interaction of it per later adoption (see `cascades.rs` for times that go backwards).
     Cascades,
+    /// The social graph beside diffusion cascades (`edges.txt`): `a,b` per line, `a` influencing `b`.
+    /// Emits a follow Interaction, actor `b`, target `a`, undated (see `cascade_edges.rs` for the
+    /// direction, measured on the cascades).
+    CascadeEdges,
+    /// Retweet trees (Twitter15/16, `tree/<root tweet id>.txt`): `[parent user, tweet, delay]->[child user,
+    /// tweet, delay]` per line, delays in minutes since the root; a file or a directory of them. Emits the
+    /// root as a Post and each child as a reshare Interaction of it, through its parent (see
+    /// `retweet_tree.rs`; the roots' time is [`Options::root_time`]).
+    RetweetTree,
 }
 
 impl Format {
     /// Every format, in the order the command line lists them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::Jsonl,
         Format::Csv,
         Format::Snap,
         Format::Higgs,
         Format::Profiles,
         Format::Cascades,
+        Format::CascadeEdges,
+        Format::RetweetTree,
     ];
 
     /// The format's name, as `--format` takes it and the import log keeps it.
@@ -111,6 +130,8 @@ impl Format {
             Format::Higgs => "higgs",
             Format::Profiles => "profiles",
             Format::Cascades => "cascades",
+            Format::CascadeEdges => "cascade-edges",
+            Format::RetweetTree => "retweet-tree",
         }
     }
 
@@ -180,6 +201,10 @@ pub struct Options {
     /// For profiles: raw label values and the class each means (`E13` → `human`), compared
     /// case-insensitively. A value not listed is kept as it is (and is then neither class).
     pub label_values: Vec<(String, String)>,
+    /// For cascades: the unit of the file's times (Memetracker's are [`TimeUnit::Microhours`]).
+    pub time_unit: TimeUnit,
+    /// For retweet trees: when their roots were posted (the files give delays only).
+    pub root_time: RootTime,
 }
 
 impl Default for Options {
@@ -198,6 +223,8 @@ impl Default for Options {
             profile_columns: None,
             label: None,
             label_values: Vec::new(),
+            time_unit: TimeUnit::Seconds,
+            root_time: RootTime::Zero,
         }
     }
 }
@@ -243,6 +270,9 @@ pub enum OpenError {
     BadHeader { path: PathBuf, reason: String },
     #[error("{0}")]
     BadOption(String),
+    /// The input holds nothing to read (a directory of retweet trees without files).
+    #[error("{path}: {reason}")]
+    BadInput { path: PathBuf, reason: String },
 }
 
 /// Something worth telling the user about a file that is not a rejected line: a header whose counts
@@ -356,23 +386,54 @@ pub fn open(
         }
     }
     let shared = Arc::new(Shared::default());
-    let src = reader::open_bytes(path, &shared).map_err(|source| OpenError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let ctx = Ctx {
-        path: path.to_path_buf(),
-        file: path.display().to_string(),
-        source: reader::source_name(path, opts.source.as_deref()),
-        shared: Arc::clone(&shared),
+    // Every format but retweet trees (a file or a directory of them) reads one file.
+    let file = || -> Result<(reader::ByteSource, Ctx), OpenError> {
+        let src = reader::open_bytes(path, &shared).map_err(|source| OpenError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let ctx = Ctx {
+            path: path.to_path_buf(),
+            file: path.display().to_string(),
+            source: reader::source_name(path, opts.source.as_deref()),
+            shared: Arc::clone(&shared),
+        };
+        Ok((src, ctx))
     };
     let it: EventReader = match format {
-        Format::Higgs => Box::new(higgs::HiggsReader::new(src, ctx, opts)),
-        Format::Snap => Box::new(snap::SnapReader::new(src, ctx, opts)?),
-        Format::Jsonl => Box::new(jsonl::JsonlReader::new(src, ctx, opts)),
-        Format::Csv => Box::new(csv_posts::CsvPostReader::new(src, ctx, opts)?),
-        Format::Profiles => profiles::open(src, ctx, opts)?,
-        Format::Cascades => Box::new(cascades::CascadeReader::new(src, ctx, opts)),
+        Format::Higgs => {
+            let (src, ctx) = file()?;
+            Box::new(higgs::HiggsReader::new(src, ctx, opts))
+        }
+        Format::Snap => {
+            let (src, ctx) = file()?;
+            Box::new(snap::SnapReader::new(src, ctx, opts)?)
+        }
+        Format::Jsonl => {
+            let (src, ctx) = file()?;
+            Box::new(jsonl::JsonlReader::new(src, ctx, opts))
+        }
+        Format::Csv => {
+            let (src, ctx) = file()?;
+            Box::new(csv_posts::CsvPostReader::new(src, ctx, opts)?)
+        }
+        Format::Profiles => {
+            let (src, ctx) = file()?;
+            profiles::open(src, ctx, opts)?
+        }
+        Format::Cascades => {
+            let (src, ctx) = file()?;
+            Box::new(cascades::CascadeReader::new(src, ctx, opts))
+        }
+        Format::CascadeEdges => {
+            let (src, ctx) = file()?;
+            Box::new(cascade_edges::CascadeEdgeReader::new(src, ctx, opts))
+        }
+        Format::RetweetTree => Box::new(retweet_tree::TreeReader::open(
+            path,
+            opts,
+            Arc::clone(&shared),
+        )?),
     };
     Ok((it, Progress(shared)))
 }

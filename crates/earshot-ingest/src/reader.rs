@@ -107,10 +107,16 @@ pub(crate) struct ByteSource {
 /// Open `path`; gzip (magic `1f 8b`) is decompressed transparently, concatenated members included. A UTF-8
 /// BOM at the start of the text is dropped.
 pub(crate) fn open_bytes(path: &Path, shared: &Arc<Shared>) -> io::Result<ByteSource> {
-    let file = File::open(path)?;
-    if let Ok(meta) = file.metadata() {
+    if let Ok(meta) = std::fs::metadata(path) {
         shared.file_size.store(meta.len(), Ordering::Relaxed);
     }
+    open_stream(path, shared)
+}
+
+/// As [`open_bytes`], for one of several files read as one stream: the bytes read add to the shared
+/// count, and the total size is left to the caller.
+pub(crate) fn open_stream(path: &Path, shared: &Arc<Shared>) -> io::Result<ByteSource> {
+    let file = File::open(path)?;
     let mut raw = BufReader::with_capacity(
         BUF,
         Counting {
@@ -352,6 +358,25 @@ pub(crate) fn source_name(path: &Path, given: Option<&str>) -> String {
     } else {
         name
     }
+}
+
+/// The platform when none is given, for a benchmark file whose name is the same in every dataset: the
+/// source's stem, unless that stem is `generic` (`cascades` for `cascades.txt`, `edges` for `edges.txt`),
+/// in which case the name of the file's directory (`data/twitter/cascades.txt` → `twitter`), found through
+/// the canonical path when the path given has no directory.
+pub(crate) fn platform_named_for_dir(path: &Path, source: &str, generic: &str) -> String {
+    let stem = platform_from_source(source);
+    if stem != generic {
+        return stem;
+    }
+    let dir_name = |p: &Path| {
+        p.parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+    };
+    dir_name(path)
+        .or_else(|| std::fs::canonicalize(path).ok().and_then(|p| dir_name(&p)))
+        .map_or(stem, |d| platform_from_source(&d))
 }
 
 /// A platform label from a source name: its extension (`.txt`, `.csv`, `.tsv`, `.edges`, `.edgelist`)

@@ -114,6 +114,89 @@ pub fn parse_unix(s: &str) -> Result<Timestamp, TimeError> {
     }
 }
 
+/// The unit of a file's numeric times, for files whose numbers are not unix seconds (`--time-unit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeUnit {
+    /// Unix seconds (a fraction truncated).
+    #[default]
+    Seconds,
+    /// Unix milliseconds, truncated to the second.
+    Milliseconds,
+    /// Unix microseconds, truncated to the second.
+    Microseconds,
+    /// Millionths of an hour since 1970 (3.6 ms): the Memetracker benchmark's 12-digit times, rounded to the
+    /// nearest second (each of them × 0.0036 is within 2 ms of a whole second: they were made from seconds).
+    Microhours,
+}
+
+impl TimeUnit {
+    pub const ALL: [TimeUnit; 4] = [
+        TimeUnit::Seconds,
+        TimeUnit::Milliseconds,
+        TimeUnit::Microseconds,
+        TimeUnit::Microhours,
+    ];
+
+    /// The unit's name, as `--time-unit` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Seconds => "seconds",
+            TimeUnit::Milliseconds => "milliseconds",
+            TimeUnit::Microseconds => "microseconds",
+            TimeUnit::Microhours => "microhours",
+        }
+    }
+
+    /// Seconds from a count of this unit, however large (saturating), for comparisons of times that may
+    /// be out of range.
+    pub fn to_seconds(self, n: u128) -> i64 {
+        let s = match self {
+            TimeUnit::Seconds => n,
+            TimeUnit::Milliseconds => n / 1_000,
+            TimeUnit::Microseconds => n / 1_000_000,
+            TimeUnit::Microhours => n.saturating_mul(36).saturating_add(5_000) / 10_000,
+        };
+        i64::try_from(s).unwrap_or(i64::MAX)
+    }
+
+    /// The whole number of units a time's text holds (digits, an optional fraction dropped), whatever
+    /// its size; `None` when it is not such a number.
+    pub fn count(s: &str) -> Option<u128> {
+        let t = s.trim();
+        let (int, frac) = match t.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (t, None),
+        };
+        let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+        if !digits(int) || frac.is_some_and(|f| !digits(f)) {
+            return None;
+        }
+        // More digits than a u128 holds: as large as can be, which is out of range in every unit.
+        Some(int.parse().unwrap_or(u128::MAX))
+    }
+
+    /// A time in this unit as unix seconds within 0..=[`MAX_UNIX`]. In seconds exactly [`parse_unix`].
+    pub fn parse(self, s: &str) -> Result<Timestamp, TimeError> {
+        if self == TimeUnit::Seconds {
+            return parse_unix(s);
+        }
+        let t = s.trim();
+        if t.starts_with('-') && Self::count(&t[1..]).is_some() {
+            return Err(err(s, &format!("negative time in {}", self.name())));
+        }
+        let Some(n) = Self::count(t) else {
+            return Err(err(
+                s,
+                &format!("not a time (a whole number of {})", self.name()),
+            ));
+        };
+        match self.to_seconds(n) {
+            v if v <= MAX_UNIX => Ok(v),
+            _ => Err(err(s, &format!("after 2099 as unix {}", self.name()))),
+        }
+    }
+}
+
 /// Parse any of the supported date formats (see the module docs) to UTC seconds.
 pub fn parse_time(s: &str, order: DateOrder) -> Result<Timestamp, TimeError> {
     let t = s.trim();
@@ -280,6 +363,42 @@ fn parse_twitter(t: &str) -> Result<Timestamp, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn time_units_scale_to_seconds() {
+        use super::TimeUnit::*;
+        // Memetracker: 338200015833 millionths of an hour is 1,217,520,056.9988 s: 2008-07-31 16:00:57.
+        assert_eq!(Microhours.parse("338200015833"), Ok(1_217_520_057));
+        assert_eq!(Microhours.parse("338200015833.9"), Ok(1_217_520_057));
+        // Truncated ones are small, not rejected: the cascades' order rule finds them.
+        assert_eq!(Microhours.parse("3383039575"), Ok(12_178_942));
+        assert_eq!(Milliseconds.parse("1341100972999"), Ok(1_341_100_972));
+        assert_eq!(Microseconds.parse("1341100972999999"), Ok(1_341_100_972));
+        assert_eq!(Seconds.parse("1341100972.9"), Ok(1_341_100_972));
+        assert_eq!(
+            Microhours.parse("1139568000000").unwrap_err().0,
+            "\"1139568000000\": after 2099 as unix microhours"
+        );
+        assert_eq!(
+            Milliseconds.parse("-5").unwrap_err().0,
+            "\"-5\": negative time in milliseconds"
+        );
+        assert_eq!(
+            Microseconds.parse("1e9").unwrap_err().0,
+            "\"1e9\": not a time (a whole number of microseconds)"
+        );
+        assert!(Milliseconds.parse("5.").is_err() && Milliseconds.parse("").is_err());
+        // Seconds are read exactly as parse_unix reads them.
+        assert_eq!(
+            Seconds.parse("338299765278"),
+            super::parse_unix("338299765278")
+        );
+        // However large, a count compares: saturating, never wrapping.
+        let huge = "9".repeat(60);
+        assert_eq!(super::TimeUnit::count(&huge), Some(u128::MAX));
+        assert_eq!(Microhours.to_seconds(u128::MAX), i64::MAX);
+        assert!(Microhours.parse(&huge).is_err());
+    }
+
     use super::*;
     use earshot_model::format_utc;
 

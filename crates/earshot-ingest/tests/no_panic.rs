@@ -18,6 +18,12 @@ fn input() -> impl Strategy<Value = Vec<u8>> {
         Just(b"{\"type\":\"interaction\",\"platform\":\"t\"}\n".to_vec()),
         Just(b"[{\"userFollowerCount\": 3}]".to_vec()),
         Just(b"158 244 48358445,2287 53292083,2417 6175983,\r\n".to_vec()),
+        Just(b"674,48\n".to_vec()),
+        Just(b"['ROOT', 'ROOT', '0.0']->['972651', '80080680482123777', '0.0']\n".to_vec()),
+        Just(
+            b"['972651', '80080680482123777', '0.0']->['189397006', '80080680482123777', '1.33']\n"
+                .to_vec()
+        ),
         Just(b"name,text,time\n".to_vec()),
         prop::collection::vec(any::<u8>(), 0..40),
     ];

@@ -7,7 +7,7 @@ use common::shared_data;
 use earshot_ingest::{open, Encoding, Format, Options, Progress, Record, SnapColumn};
 use earshot_model::{Event, InteractionKind};
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 struct Read {
     records: Vec<Record>,
@@ -435,5 +435,116 @@ fn instafake_profiles() {
             "{}",
             first.ext_id
         );
+    }
+}
+
+/// The diffusion-cascade datasets that ship a social graph, unpacked from the archive into `dir`:
+/// `(name, cascades.txt, edges.txt)`.
+fn cascade_datasets(dir: &Path) -> Option<Vec<(&'static str, PathBuf, PathBuf)>> {
+    let archive = shared_data(
+        "diffusion-cascades/cascades_twitter_douban_android_christianity_memetracker.tar.gz",
+    )?;
+    let names = ["android", "christianity", "memetracker"];
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(archive).unwrap(),
+    ));
+    for entry in tar.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let path = entry.path().unwrap().into_owned();
+        if names.iter().any(|n| path.starts_with(n)) {
+            let out = dir.join(&path);
+            std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+            entry.unpack(&out).unwrap();
+        }
+    }
+    Some(
+        names
+            .iter()
+            .map(|n| {
+                (
+                    *n,
+                    dir.join(n).join("cascades.txt"),
+                    dir.join(n).join("edges.txt"),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// The direction `cascade_edges.rs` documents, recounted through the readers: for consecutive adopters
+/// `u` then `v` of each imported cascade, is there a follow of `u` by `v` only (the edge line `u,v`: the
+/// earlier adopter first), of `v` by `u` only, both, or neither? The expected counts were made from the
+/// files by a separate script (adoption order, the importer's rules); a reader that turned the edges
+/// around, or read Memetracker's times in another unit, would not give them.
+#[test]
+fn cascade_edges_point_from_earlier_to_later_adopters() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(datasets) = cascade_datasets(dir.path()) else {
+        return;
+    };
+    // (consecutive pairs, earlier first only, later first only, both)
+    let published = [
+        (27_664, 530, 486, 465),
+        (14_149, 1_176, 1_182, 2_337),
+        (155_208, 72_131, 3_741, 48_607),
+    ];
+    for ((name, cascades, edges), want) in datasets.into_iter().zip(published) {
+        let unit = if name == "memetracker" {
+            earshot_ingest::TimeUnit::Microhours
+        } else {
+            earshot_ingest::TimeUnit::Seconds
+        };
+        let opts = Options {
+            time_unit: unit,
+            ..Options::default()
+        };
+        let graph = read(&edges, Format::CascadeEdges, &opts);
+        assert!(
+            graph.rejections.is_empty(),
+            "{name}: {:?}",
+            graph.rejections
+        );
+        let mut follows: HashSet<(String, String)> = HashSet::new();
+        for e in events(&graph) {
+            let Event::Interaction(i) = e else { panic!() };
+            assert_eq!(
+                (i.kind, i.time, i.platform.as_str()),
+                (InteractionKind::Follow, None, name)
+            );
+            follows.insert((i.actor.ext_id.clone(), i.target.ext_id.clone()));
+        }
+        let r = read(&cascades, Format::Cascades, &opts);
+        let (mut pairs, mut earlier_first, mut later_first, mut both) = (0, 0, 0, 0);
+        for rec in &r.records {
+            let adopters: Vec<&str> = rec
+                .events
+                .iter()
+                .map(|e| match e {
+                    Event::Post(p) => p.author.ext_id.as_str(),
+                    Event::Interaction(i) => i.actor.ext_id.as_str(),
+                    Event::Account(_) => panic!("no accounts"),
+                })
+                .collect();
+            for w in adopters.windows(2) {
+                let (u, v) = (w[0].to_string(), w[1].to_string());
+                pairs += 1;
+                // A line `u,v` is stored as v following u.
+                match (
+                    follows.contains(&(v.clone(), u.clone())),
+                    follows.contains(&(u, v)),
+                ) {
+                    (true, true) => both += 1,
+                    (true, false) => earlier_first += 1,
+                    (false, true) => later_first += 1,
+                    (false, false) => {}
+                }
+            }
+        }
+        println!(
+            "{name}: {pairs} consecutive pairs, {earlier_first} earlier first, {later_first} later first, \
+             {both} both ways ({} follows)",
+            follows.len()
+        );
+        assert_eq!((pairs, earlier_first, later_first, both), want, "{name}");
     }
 }

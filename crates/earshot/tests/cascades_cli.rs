@@ -1,6 +1,7 @@
-//! `earshot import --format cascades`: the diffusion-prediction benchmarks' `cascades.txt` files, a small
-//! made-up one and the real Twitter and Douban cascades (`../shared/data/diffusion-cascades`, extracted from
-//! their archive into a temporary directory at test time; skipped when absent, failing under `CI=true`).
+//! `earshot import --format cascades`: the diffusion-prediction benchmarks' `cascades.txt` files and the
+//! social graph `edges.txt` beside them, small made-up ones and the real Twitter, Douban and Android data
+//! (`../shared/data/diffusion-cascades`, extracted from their archive into a temporary directory at test
+//! time; skipped when absent, failing under `CI=true`).
 
 mod common;
 use common::*;
@@ -69,6 +70,105 @@ fn cascades_import_as_posts_and_reshares_named_after_their_directory() {
     assert_eq!(stats(&db)["posts"], 6);
 }
 
+/// The follows stored, as `(follower, followed)` ext_id pairs.
+fn follows(db: &Path) -> HashSet<(String, String)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut st = conn
+        .prepare(
+            "SELECT a.ext_id, t.ext_id FROM interactions i JOIN accounts a ON a.id = i.actor \
+             JOIN accounts t ON t.id = i.target WHERE i.time IS NULL",
+        )
+        .unwrap();
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    rows
+}
+
+fn pairs(list: &[(&str, &str)]) -> HashSet<(String, String)> {
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn the_graph_beside_cascades_txt_comes_along_as_follows_of_the_earlier_adopter() {
+    let dir = tempfile::tempdir().unwrap();
+    let ds = dir.path().join("so");
+    std::fs::create_dir(&ds).unwrap();
+    let cascades = ds.join("cascades.txt");
+    let edges = ds.join("edges.txt");
+    std::fs::write(&cascades, "7 1 100,2 150,3 200,\n").unwrap();
+    // 1 influences 2 and 2 influences 3; 2,1 is the reverse edge; 4,4 a self-loop, 1,2 again a repeat.
+    std::fs::write(&edges, "1,2\n2,3\n2,1\n4,4\n1,2\n").unwrap();
+    let c = cascades.to_str().unwrap();
+    let e = edges.to_str().unwrap();
+
+    let db = dir.path().join("a.db");
+    let out = earshot(&db, &["import", "--format", "cascades", c]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("note: {e} is the social graph beside {c}"))
+            && err.contains("--no-edges"),
+        "{err}"
+    );
+    let s = stats(&db);
+    assert_eq!(
+        (kind_count(&s, "reshare"), kind_count(&s, "follow")),
+        (2, 3)
+    );
+    assert_eq!(s["by_platform"][0]["platform"], "so");
+    // 4 is only in its skipped self-loop.
+    assert_eq!(s["by_platform"][0]["accounts"], 3);
+    // Actor the follower (the later adopter), target the followed.
+    assert_eq!(follows(&db), pairs(&[("2", "1"), ("3", "2"), ("1", "2")]));
+
+    // In JSON, one report per file; listing the graph too reads it once, as a graph.
+    let db = dir.path().join("b.db");
+    let (code, rep) = earshot_json(&db, &["import", "--format", "cascades", e, c]);
+    assert_eq!(code, 0, "{rep}");
+    let formats: Vec<&str> = rep
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["format"].as_str().unwrap())
+        .collect();
+    assert_eq!(formats, ["cascade-edges", "cascades"]);
+    assert_eq!(rep[0]["written"]["interactions_new"], 3);
+    assert!(
+        rep[0]["warnings"]
+            .to_string()
+            .contains("1 self-loops skipped")
+            && rep[0]["warnings"]
+                .to_string()
+                .contains("1 repeated edges skipped"),
+        "{rep}"
+    );
+    // Again: the edges are keyed by their ids, so nothing is new.
+    let (_, again) = earshot_json(&db, &["import", "--format", "cascade-edges", e]);
+    assert_eq!(again[0]["written"]["interactions_new"], 0);
+    assert_eq!(again[0]["written"]["already_present"], 3);
+
+    // --no-edges: the cascades alone.
+    let db = dir.path().join("c.db");
+    let (code, rep) = earshot_json(&db, &["import", "--format", "cascades", "--no-edges", c]);
+    assert_eq!((code, rep.as_array().unwrap().len()), (0, 1), "{rep}");
+    assert_eq!(kind_count(&stats(&db), "follow"), 0);
+
+    // A cascades file of another name has no graph beside it.
+    let other = ds.join("so-cascades.txt");
+    std::fs::copy(&cascades, &other).unwrap();
+    let db = dir.path().join("d.db");
+    let (_, rep) = earshot_json(
+        &db,
+        &["import", "--format", "cascades", other.to_str().unwrap()],
+    );
+    assert_eq!(rep.as_array().unwrap().len(), 1, "{rep}");
+}
+
 /// What a `cascades.txt` should import as, counted straight from its text.
 #[derive(Debug, Default)]
 struct Expected {
@@ -90,13 +190,16 @@ struct Expected {
     /// Short timestamps imported, and those in lines whose every time is short (order cannot expose them).
     short_kept: u64,
     short_in_all_short_lines: u64,
+    /// Short timestamps imported from lines where some time is not short (order should have found them).
+    short_kept_elsewhere: u64,
     accounts: HashSet<String>,
 }
 
 /// Count by the format's rules (README, `earshot import --help`): adoptions are `user ts` in time order;
 /// one more than 60 s before an earlier kept one is rejected; a root below a tenth of a later time of at
-/// least 1e9 skips its line; repeated adopters are skipped. Lines here have no cascade id.
-fn expected(text: &str) -> Expected {
+/// least 1e9 skips its line; repeated adopters are skipped. A first item of three tokens starts with a
+/// cascade id (Android, Christianity), which is read past. `seconds` turns a file's time into seconds.
+fn expected(text: &str, seconds: fn(i64) -> i64) -> Expected {
     let mut e = Expected::default();
     for line in text.lines() {
         let items: Vec<&str> = line
@@ -111,10 +214,14 @@ fn expected(text: &str) -> Expected {
         e.items += items.len() as u64;
         let pairs: Vec<Option<(&str, i64)>> = items
             .iter()
-            .map(|it| {
+            .enumerate()
+            .map(|(k, it)| {
                 let f: Vec<&str> = it.split(' ').collect();
                 match f.as_slice() {
-                    [u, t] if u.bytes().all(|b| b.is_ascii_digit()) => Some((*u, t.parse().ok()?)),
+                    [_, u, t] if k == 0 => Some((*u, seconds(t.parse().ok()?))),
+                    [u, t] if u.bytes().all(|b| b.is_ascii_digit()) => {
+                        Some((*u, seconds(t.parse().ok()?)))
+                    }
                     _ => None,
                 }
             })
@@ -134,10 +241,17 @@ fn expected(text: &str) -> Expected {
         }
         e.posts += 1;
         e.accounts.insert(root.to_string());
-        e.short_kept += u64::from(root_time < 1_000_000_000);
-        if pairs.iter().flatten().all(|p| p.1 < 1_000_000_000) {
+        let all_short = pairs.iter().flatten().all(|p| p.1 < 1_000_000_000);
+        if all_short {
             e.short_in_all_short_lines += pairs.iter().flatten().count() as u64;
         }
+        let mut kept_short = |t: i64| {
+            if t < 1_000_000_000 {
+                e.short_kept += 1;
+                e.short_kept_elsewhere += u64::from(!all_short);
+            }
+        };
+        kept_short(root_time);
         let mut seen = HashSet::from([root]);
         let mut max = root_time;
         for p in &pairs[1..] {
@@ -149,7 +263,7 @@ fn expected(text: &str) -> Expected {
                     seen.insert(u);
                     max = max.max(*t);
                     e.interactions += 1;
-                    e.short_kept += u64::from(*t < 1_000_000_000);
+                    kept_short(*t);
                     e.accounts.insert(u.to_string());
                 }
             }
@@ -160,9 +274,15 @@ fn expected(text: &str) -> Expected {
 
 /// Unpack `<ds>/cascades.txt` of `names` from the archive into `dir`.
 fn extract(archive: &Path, dir: &Path, names: &[&str]) -> Vec<PathBuf> {
+    let files: Vec<String> = names.iter().map(|n| format!("{n}/cascades.txt")).collect();
+    extract_files(archive, dir, &files)
+}
+
+/// Unpack `files` (paths inside the archive) into `dir`.
+fn extract_files(archive: &Path, dir: &Path, files: &[String]) -> Vec<PathBuf> {
     let file = std::fs::File::open(archive).unwrap();
     let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    let wanted: Vec<String> = names.iter().map(|n| format!("{n}/cascades.txt")).collect();
+    let wanted = files;
     for entry in tar.entries().unwrap() {
         let mut entry = entry.unwrap();
         let path = entry.path().unwrap().to_string_lossy().into_owned();
@@ -175,11 +295,212 @@ fn extract(archive: &Path, dir: &Path, names: &[&str]) -> Vec<PathBuf> {
     wanted.iter().map(|w| dir.join(w)).collect()
 }
 
+const ARCHIVE: &str =
+    "diffusion-cascades/cascades_twitter_douban_android_christianity_memetracker.tar.gz";
+
+#[test]
+fn real_android_and_christianity_cascades_and_graphs_import_in_one_platform_as_counted_from_the_files(
+) {
+    let Some(archive) = shared_data(ARCHIVE) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // Published (MANIFEST.md): cascades, adoption events, social edges.
+    for (ds, cascade_count, adoption_count, edge_count) in [
+        ("android", 679, 28_343, 48_573),
+        ("christianity", 589, 14_738, 35_624),
+    ] {
+        let files = extract_files(
+            &archive,
+            dir.path(),
+            &[format!("{ds}/cascades.txt"), format!("{ds}/edges.txt")],
+        );
+        let (cascades, edges) = (&files[0], &files[1]);
+        let e = expected(&std::fs::read_to_string(cascades).unwrap(), |t| t);
+        assert_eq!(
+            (e.cascades, e.adoptions),
+            (cascade_count, adoption_count),
+            "{ds}"
+        );
+        let edge_text = std::fs::read_to_string(edges).unwrap();
+        let lines: Vec<(&str, &str)> = edge_text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.split_once(',').expect("every line is `a,b`"))
+            .collect();
+        assert_eq!(lines.len(), edge_count, "{ds}");
+        // `a,b`: b follows a. Self-loops and repeats are skipped (the files have neither).
+        let want: HashSet<(String, String)> = lines
+            .iter()
+            .filter(|(a, b)| a != b)
+            .map(|(a, b)| (b.to_string(), a.to_string()))
+            .collect();
+        let mut accounts = e.accounts.clone();
+        accounts.extend(want.iter().flat_map(|(b, a)| [a.clone(), b.clone()]));
+
+        let db = dir.path().join(format!("{ds}.db"));
+        let (code, rep) = earshot_json(
+            &db,
+            &["import", "--format", "cascades", cascades.to_str().unwrap()],
+        );
+        assert_eq!(code, 0, "{ds}: {rep}");
+        let formats: Vec<&str> = rep
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["format"].as_str().unwrap())
+            .collect();
+        assert_eq!(formats, ["cascades", "cascade-edges"]);
+        assert_eq!(rep[0]["written"]["posts_new"], e.posts, "{ds}");
+        assert_eq!(
+            rep[0]["written"]["interactions_new"], e.interactions,
+            "{ds}"
+        );
+        assert_eq!(
+            rep[1]["written"]["interactions_new"],
+            want.len() as u64,
+            "{ds}"
+        );
+        assert_eq!(rep[1]["rejected"], 0);
+        println!(
+            "{ds}: {} posts, {} reshares, {} follows ({} edge lines), {} accounts",
+            e.posts,
+            e.interactions,
+            want.len(),
+            lines.len(),
+            accounts.len()
+        );
+        let s = stats(&db);
+        let platforms = s["by_platform"].as_array().unwrap();
+        assert_eq!(platforms.len(), 1, "one platform: {s}");
+        assert_eq!(platforms[0]["platform"], ds);
+        assert_eq!(platforms[0]["accounts"], accounts.len() as u64, "{ds}");
+        assert_eq!(kind_count(&s, "follow"), want.len() as u64, "{ds}");
+        assert_eq!(follows(&db), want, "{ds}");
+    }
+}
+
+#[test]
+fn memetracker_times_need_their_unit_and_are_read_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ds = dir.path().join("memetracker");
+    std::fs::create_dir(&ds).unwrap();
+    let file = ds.join("cascades.txt");
+    // Adoption #2 lost two digits of its 12.
+    std::fs::write(&file, "180 338299765278,311 338302609444,199 3383039575,\n").unwrap();
+    let f = file.to_str().unwrap();
+    let db = dir.path().join("m.db");
+    let out = earshot(&db, &["import", "--format", "cascades", f]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pass --time-unit (microhours"), "{err}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("pass --time-unit (microhours"), "{stdout}");
+
+    let db = dir.path().join("m2.db");
+    let (code, rep) = earshot_json(
+        &db,
+        &[
+            "import",
+            "--format",
+            "cascades",
+            "--time-unit",
+            "microhours",
+            f,
+        ],
+    );
+    assert_eq!(code, 3, "the truncated time is still rejected: {rep}");
+    assert_eq!(rep[0]["written"]["posts_new"], 1);
+    assert_eq!(rep[0]["written"]["interactions_new"], 1);
+    assert_eq!(rep[0]["rejected"], 1);
+    // 338299765278 millionths of an hour after 1970 is 1,217,879,154.9999 s.
+    assert_eq!(stats(&db)["first_time_utc"], "2008-08-04 19:45:55");
+
+    // The unit is the cascades' own option.
+    let out = earshot(
+        &db,
+        &[
+            "import",
+            "--format",
+            "snap",
+            "--time-unit",
+            "milliseconds",
+            f,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--time-unit is for --format cascades"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn real_memetracker_cascades_in_microhours_import_as_counted_from_the_file() {
+    let Some(archive) = shared_data(ARCHIVE) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let files = extract_files(
+        &archive,
+        dir.path(),
+        &[
+            "memetracker/cascades.txt".into(),
+            "memetracker/edges.txt".into(),
+        ],
+    );
+    // Millionths of an hour, to the nearest second.
+    let e = expected(&std::fs::read_to_string(&files[0]).unwrap(), |t| {
+        (t * 36 + 5_000) / 10_000
+    });
+    // Published (MANIFEST.md): 12,663 cascades, 207,185 adoption events.
+    assert_eq!((e.cascades, e.adoptions), (12_663, 207_185));
+    assert_eq!(
+        e.posts + e.interactions + e.rejected_adoptions + e.adoptions_in_rejected_lines + e.repeats,
+        e.items
+    );
+    let db = dir.path().join("m.db");
+    let rejects = dir.path().join("m.rejects.txt");
+    let (code, rep) = earshot_json(
+        &db,
+        &[
+            "import",
+            "--format",
+            "cascades",
+            "--time-unit",
+            "microhours",
+            "--rejects",
+            rejects.to_str().unwrap(),
+            files[0].to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 3, "{rep}");
+    let r = &rep[0];
+    println!(
+        "memetracker: {} posts, {} reshares, {} rejected ({} lines, {} adoptions), {} repeats; {} follows",
+        r["written"]["posts_new"],
+        r["written"]["interactions_new"],
+        r["rejected"],
+        e.rejected_lines,
+        e.rejected_adoptions,
+        e.repeats,
+        rep[1]["written"]["interactions_new"]
+    );
+    assert_eq!(r["written"]["posts_new"], e.posts);
+    assert_eq!(r["written"]["interactions_new"], e.interactions);
+    assert_eq!(r["rejected"], e.rejected_lines + e.rejected_adoptions);
+    // Every time left before 2001 is in a cascade whose every time was cut alike (one: line 6906).
+    assert_eq!(e.short_kept_elsewhere, 0);
+    assert!(e.short_kept > 0);
+    let s = stats(&db);
+    assert_eq!(s["last_time_utc"], "2009-01-31 15:53:32");
+    assert_eq!(rep[1]["format"], "cascade-edges");
+    assert_eq!(rep[1]["written"]["interactions_new"], 101_622);
+}
+
 #[test]
 fn real_twitter_and_douban_cascades_import_as_counted_from_the_files() {
-    let Some(archive) = shared_data(
-        "diffusion-cascades/cascades_twitter_douban_android_christianity_memetracker.tar.gz",
-    ) else {
+    let Some(archive) = shared_data(ARCHIVE) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -192,7 +513,7 @@ fn real_twitter_and_douban_cascades_import_as_counted_from_the_files() {
     ];
     for (file, (platform, cascades, adoptions, short)) in files.iter().zip(published) {
         let text = std::fs::read_to_string(file).unwrap();
-        let e = expected(&text);
+        let e = expected(&text, |t| t);
         assert_eq!(
             (e.cascades, e.adoptions, e.short_times),
             (cascades, adoptions, short),

@@ -12,7 +12,7 @@ use earshot_app::error::UsageError;
 use earshot_app::import::{
     check_files, import_file, FileImport, FileReport, ImportWatch, RejectSink,
 };
-use earshot_ingest::{DateOrder, Encoding, Format, Options, SnapColumn};
+use earshot_ingest::{DateOrder, Encoding, Format, Options, RootTime, SnapColumn, TimeUnit};
 use earshot_store::ImportStatus;
 use std::path::PathBuf;
 
@@ -24,7 +24,7 @@ use std::path::PathBuf;
 #[derive(Args, Debug)]
 #[command(after_help = IMPORT_EXAMPLES)]
 pub struct ImportArgs {
-    /// Files to import (plain or gzip).
+    /// Files to import (plain or gzip); for retweet-tree also directories of tree files.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
@@ -113,6 +113,21 @@ pub struct ImportArgs {
     /// Reject lines longer than this many bytes.
     #[arg(long, default_value_t = 1 << 20)]
     pub max_line_bytes: usize,
+
+    /// cascades: the unit of the file's times: seconds (unix seconds), milliseconds, microseconds, or
+    /// microhours (millionths of an hour since 1970, 3.6 ms: Memetracker's 12-digit times).
+    #[arg(long, value_enum, default_value = "seconds")]
+    pub time_unit: TimeUnitArg,
+
+    /// retweet-tree: when the roots were posted, as the files give only delays: `zero` (1970-01-01, so
+    /// times are durations since the root; the default), `snowflake` (the time in each root tweet's
+    /// Twitter id, for Twitter15/16), or an instant for every root (`2015-01-01`, unix seconds).
+    #[arg(long, value_name = "WHEN")]
+    pub root_time: Option<String>,
+
+    /// cascades: do not also import the social graph `edges.txt` found beside a `cascades.txt`.
+    #[arg(long)]
+    pub no_edges: bool,
 }
 
 impl ImportArgs {
@@ -139,6 +154,10 @@ Examples:
   earshot import --format csv --map author=name,text=text,time=tweet_created,id=tweet_id tweets.csv
   earshot import --format profiles --encoding latin1 bots_data.csv
   earshot import --format cascades data/twitter/cascades.txt data/douban/cascades.txt
+  earshot import --format cascades data/android/cascades.txt    with data/android/edges.txt
+  earshot import --format cascades --time-unit microhours data/memetracker/cascades.txt
+  earshot import --format cascade-edges data/android/edges.txt  the graph alone
+  earshot import --format retweet-tree --root-time snowflake rumor_detection_acl2017/twitter15/tree
   earshot import --strict --format higgs part.txt     all or nothing";
 
 /// `--format`: an input format of earshot-ingest, named and described as the command line lists it.
@@ -147,7 +166,7 @@ pub struct FormatArg(pub Format);
 
 impl ValueEnum for FormatArg {
     fn value_variants<'a>() -> &'a [Self] {
-        static ALL: std::sync::LazyLock<[FormatArg; 6]> =
+        static ALL: std::sync::LazyLock<[FormatArg; Format::ALL.len()]> =
             std::sync::LazyLock::new(|| Format::ALL.map(FormatArg));
         &*ALL
     }
@@ -163,10 +182,36 @@ impl ValueEnum for FormatArg {
                 "Diffusion cascades (cascades.txt): `[id ]user ts,user ts,...` in adoption order; a post by \
                  the first adopter, reshared by each later one. An adoption whose time goes back (a \
                  truncated timestamp) is rejected; a cascade whose first adopter's time is bad or truncated \
-                 is rejected whole"
+                 is rejected whole. The social graph edges.txt beside a cascades.txt is imported too \
+                 (--no-edges: not)"
+            }
+            Format::RetweetTree => {
+                "Retweet trees (Twitter15/16 tree/<id>.txt), a file or a directory: `[parent user, tweet, \
+                 delay]->[child user, tweet, delay]`, delays in minutes; the root a post, each child a \
+                 reshare of it through its parent, at --root-time plus the delay"
+            }
+            Format::CascadeEdges => {
+                "The social graph beside diffusion cascades (edges.txt): `a,b` a line, a follow of a by b \
+                 (a influences b), undated; platform from the directory, as for cascades.txt"
             }
         };
         Some(clap::builder::PossibleValue::new(self.0.name()).help(help))
+    }
+}
+
+/// `--time-unit`: a unit of earshot-ingest, named as the command line lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct TimeUnitArg(pub TimeUnit);
+
+impl ValueEnum for TimeUnitArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: std::sync::LazyLock<[TimeUnitArg; TimeUnit::ALL.len()]> =
+            std::sync::LazyLock::new(|| TimeUnit::ALL.map(TimeUnitArg));
+        &*ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.name()))
     }
 }
 
@@ -272,18 +317,26 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
     let opts = options(args)?;
     let mut plan = Vec::new();
     for path in &args.files {
-        let format = match args.format.map(FormatArg::format).or_else(|| Format::from_file_name(path)) {
+        let format = match args
+            .format
+            .map(FormatArg::format)
+            .or_else(|| Format::from_file_name(path))
+        {
             Some(f) => f,
             None => {
                 return Err(UsageError(format!(
-                    "{}: cannot tell the format from the name; pass --format (jsonl, csv, snap, higgs, profiles or cascades)",
-                    path.display()
+                    "{}: cannot tell the format from the name; pass --format ({})",
+                    path.display(),
+                    Format::ALL.map(Format::name).join(", ")
                 ))
                 .into())
             }
         };
-        plan.push((path.as_path(), format));
+        plan.push((path.to_path_buf(), format));
     }
+    let plan = with_edges_beside(plan, args.no_edges, cli.quiet || cli.json);
+    let plan: Vec<(&std::path::Path, Format)> =
+        plan.iter().map(|(p, f)| (p.as_path(), *f)).collect();
     check_files(&plan, &opts)?;
 
     let mut store = cli.create_store()?;
@@ -358,9 +411,82 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
     Ok(exit)
 }
 
+/// The files to import, each benchmark `cascades.txt` followed by the social graph `edges.txt` beside it
+/// (unless `no_edges`), with a note saying so unless `silent`: a new user importing a dataset gets its
+/// cascades and its graph in one platform (the graph's platform, like the cascades', is the directory's
+/// name). That graph listed as well, under `--format cascades`, is read as the graph it is, not as
+/// cascades, and only once.
+fn with_edges_beside(
+    plan: Vec<(PathBuf, Format)>,
+    no_edges: bool,
+    silent: bool,
+) -> Vec<(PathBuf, Format)> {
+    if no_edges {
+        return plan;
+    }
+    let graphs: Vec<(PathBuf, PathBuf)> = plan
+        .iter()
+        .filter(|(_, f)| *f == Format::Cascades)
+        .filter_map(|(p, _)| Some((p.clone(), earshot_ingest::edges_beside(p)?)))
+        .collect();
+    let note = |edges: &std::path::Path, cascades: &std::path::Path| {
+        if !silent {
+            eprintln!(
+                "note: {} is the social graph beside {}: imported as --format cascade-edges (--no-edges: not)",
+                edges.display(),
+                cascades.display()
+            );
+        }
+    };
+    let mut out: Vec<(PathBuf, Format)> = Vec::with_capacity(plan.len() + graphs.len());
+    for (path, format) in plan {
+        if format != Format::Cascades {
+            out.push((path, format));
+            continue;
+        }
+        if let Some((cascades, _)) = graphs.iter().find(|(_, e)| *e == path) {
+            if !out.iter().any(|(p, _)| *p == path) {
+                note(&path, cascades);
+                out.push((path, Format::CascadeEdges));
+            }
+            continue;
+        }
+        let beside = graphs
+            .iter()
+            .find(|(c, _)| *c == path)
+            .map(|(_, e)| e.clone());
+        out.push((path, format));
+        if let Some(edges) = beside.filter(|e| !out.iter().any(|(p, _)| p == e)) {
+            note(&edges, &out[out.len() - 1].0);
+            out.push((edges, Format::CascadeEdges));
+        }
+    }
+    out
+}
+
 /// The ingest options the arguments ask for.
 pub(crate) fn options(args: &ImportArgs) -> Result<Options> {
     let profiles = args.format.map(FormatArg::format) == Some(Format::Profiles);
+    let cascades = args.format.map(FormatArg::format) == Some(Format::Cascades);
+    if !cascades && args.time_unit.0 != TimeUnit::Seconds {
+        return Err(UsageError("--time-unit is for --format cascades".into()).into());
+    }
+    let trees = args.format.map(FormatArg::format) == Some(Format::RetweetTree);
+    let root_time = match args.root_time.as_deref() {
+        None => RootTime::Zero,
+        Some(_) if !trees => {
+            return Err(UsageError("--root-time is for --format retweet-tree".into()).into())
+        }
+        Some("zero") => RootTime::Zero,
+        Some("snowflake") => RootTime::Snowflake,
+        Some(t) => RootTime::At(
+            earshot_ingest::time::parse_time(t, args.date_order.into()).map_err(|e| {
+                UsageError(format!(
+                    "--root-time: {e} (expected zero, snowflake, or an instant such as 2015-01-01)"
+                ))
+            })?,
+        ),
+    };
     if !profiles && (args.label.is_some() || !args.label_value.is_empty()) {
         return Err(
             UsageError("--label and --label-value are for --format profiles".into()).into(),
@@ -395,6 +521,8 @@ pub(crate) fn options(args: &ImportArgs) -> Result<Options> {
             _ => None,
         },
         label: args.label.clone(),
+        time_unit: args.time_unit.0,
+        root_time,
         label_values: args
             .label_value
             .iter()
