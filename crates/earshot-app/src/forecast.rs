@@ -47,6 +47,8 @@ pub struct Learning {
     pub prior_strength: f64,
     /// New audience is drawn from the author's latest this many posts (0: all).
     pub recent_posts: usize,
+    /// The crowd is the latest this many posts of all authors (0: all).
+    pub crowd_recent: usize,
 }
 
 impl Learning {
@@ -55,6 +57,7 @@ impl Learning {
         shrinkage: 5.0,
         prior_strength: 20.0,
         recent_posts: 0,
+        crowd_recent: 0,
     };
 
     fn config(&self) -> ReachConfig {
@@ -63,6 +66,7 @@ impl Learning {
             shrinkage: self.shrinkage,
             prior_strength: self.prior_strength,
             recent_posts: self.recent_posts,
+            crowd_recent: self.crowd_recent,
             ..ReachConfig::default()
         }
     }
@@ -327,7 +331,17 @@ pub fn calibrate_forecasts(
     } else {
         read_stored(store, platform, Some(req.cut))?
     };
-    let model = learn_model(&learned, &req.learning)?;
+    let mut config = req.learning.config();
+    if req.whole_cascades {
+        config.ties_before = Some(req.cut);
+    }
+    let model = learn_reach_model(
+        learned.ids.len() as u32,
+        &learned.posts,
+        &learned.interactions,
+        &config,
+    )
+    .map_err(|e| UsageError(format!("cannot learn a forecast: {e}")))?;
     let past = post_outcomes(
         learned.ids.len() as u32,
         &learned.posts,

@@ -140,6 +140,8 @@ pub(crate) fn check_smoothing(alpha: f64, beta: f64) -> Result<(), DiffusionErro
 pub(crate) struct LearnedCounts {
     /// `(src, dst, adoptions, exposures)`, sorted by `(src, dst)`.
     pub pairs: Vec<(u32, u32, u32, u32)>,
+    /// When each pair's tie began (`i64::MIN`: an undated follow), by pair.
+    pub tie_start: Vec<i64>,
     /// Posts grouped by author: author `u`'s posts are slots `post_offsets[u]..post_offsets[u + 1]`, in
     /// time order (the order of `new_adopters`).
     pub post_offsets: Vec<usize>,
@@ -198,6 +200,7 @@ pub(crate) fn learn_counts(
     rows.sort_unstable();
     let adoption: Vec<u8> = cfg.adoption_kinds.iter().map(|k| k.code()).collect();
     let mut pairs = Vec::new();
+    let mut tie_start = Vec::new();
     let mut new_adopters = vec![0u32; posts.len()];
     let mut spans = Vec::new();
     let mut adopted = Vec::new();
@@ -211,7 +214,7 @@ pub(crate) fn learn_counts(
         }
         let first = slots.offsets[u as usize];
         let post_times = &slots.times[first..slots.offsets[u as usize + 1]];
-        if let Some((mut a, mut e)) = pair_counts(
+        if let Some((mut a, mut e, since)) = pair_counts(
             &rows[i..j],
             post_times,
             &adoption,
@@ -227,12 +230,14 @@ pub(crate) fn learn_counts(
                 e += unseen.len() as u32;
             }
             pairs.push((u, v, a, e));
+            tie_start.push(since);
         }
         i = j;
     }
     debug_assert_eq!(slots.offsets.len(), n + 1);
     Ok(LearnedCounts {
         pairs,
+        tie_start,
         post_offsets: slots.offsets,
         new_adopters,
     })
@@ -283,8 +288,8 @@ impl PostSlots {
     }
 }
 
-/// `(adoptions, exposures)` of one pair from its time-ordered rows, counting only posts the pair's tie
-/// made visible, or `None` if the rows make no tie. The indices of adopted posts the tie did not make
+/// `(adoptions, exposures, start of the tie)` of one pair from its time-ordered rows, counting only posts
+/// the pair's tie made visible, or `None` if the rows make no tie. The indices of adopted posts the tie did not make
 /// visible (adoptions by a stranger) are left in `unseen`; `spans` and `adopted` are scratch.
 fn pair_counts(
     rows: &[(u32, u32, i64, u8, u32)],
@@ -293,7 +298,7 @@ fn pair_counts(
     spans: &mut Vec<(i64, i64)>,
     adopted: &mut Vec<usize>,
     unseen: &mut Vec<usize>,
-) -> Option<(u32, u32)> {
+) -> Option<(u32, u32, i64)> {
     unseen.clear();
     let follow = InteractionKind::Follow.code();
     let unfollow = InteractionKind::Unfollow.code();
@@ -364,7 +369,11 @@ fn pair_counts(
         .sum();
     unseen.extend(adopted.iter().copied().filter(|&k| !seen(post_times[k])));
     let sat = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
-    Some((sat(adopted.len() - unseen.len()), sat(exposures)))
+    Some((
+        sat(adopted.len() - unseen.len()),
+        sat(exposures),
+        merged[0].0,
+    ))
 }
 
 /// The diffusion graph of learned edges (edges of probability 0, possible with α = 0, are dropped).

@@ -68,6 +68,10 @@ pub struct ForecastArgs {
     /// Draw an author's new audience from its latest N posts only (0: all its posts).
     #[arg(long, default_value_t = 0)]
     pub recent_posts: usize,
+    /// Forecast authors without history from the latest N posts of all authors (0: every post): reach
+    /// drifts over time.
+    #[arg(long, default_value_t = 0)]
+    pub crowd_recent: usize,
     /// Score forecasts learned before --until against the reach of every post after it.
     #[arg(long, requires = "until")]
     pub calibrate: bool,
@@ -106,6 +110,7 @@ impl ForecastArgs {
             shrinkage: self.shrinkage,
             prior_strength: self.prior_strength,
             recent_posts: self.recent_posts,
+            crowd_recent: self.crowd_recent,
         }
     }
 }

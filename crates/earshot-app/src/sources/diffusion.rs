@@ -22,7 +22,8 @@ pub struct Rows {
 /// `authors_become_nodes`; otherwise posts of accounts `ids` does not hold are dropped (an account
 /// without interactions can neither reach nor be reached). Undated interactions get time `i64::MIN`.
 /// An interaction that names a post links to its row ([`PostLink::Row`]), or to [`PostLink::Outside`]
-/// when the post is not among the rows read: it is never re-guessed by time.
+/// when the post is not among the rows read: it is never re-guessed by time. Undated interactions (the
+/// follow edges of a social graph) hold since forever, so a window open towards the past has them.
 pub fn read(
     store: &Store,
     window: TimeWindow,
@@ -30,7 +31,7 @@ pub fn read(
     ids: &mut DenseIds,
     authors_become_nodes: bool,
 ) -> Result<Rows> {
-    read_scoped(store, window, window, platform, ids, authors_become_nodes)
+    read_scoped(store, window, false, platform, ids, authors_become_nodes)
 }
 
 /// What was known before `cut`, with the whole cascades of the posts made before it: the posts before the
@@ -47,25 +48,35 @@ pub fn read_whole_cascades_before(
         from: None,
         to: Some(cut),
     };
-    read_scoped(store, before, TimeWindow::all(), platform, ids, true)
+    read_scoped(store, before, true, platform, ids, true)
 }
 
-/// Posts of `posts_window`, and the interactions of `interactions_window` that are in `posts_window` too
-/// or name one of those posts.
+/// Posts of `posts_window`, and the interactions in it (undated ones when it is open towards the past)
+/// or, with `whole_cascades`, naming one of those posts.
 fn read_scoped(
     store: &Store,
     posts_window: TimeWindow,
-    interactions_window: TimeWindow,
+    whole_cascades: bool,
     platform: Option<&str>,
     ids: &mut DenseIds,
     authors_become_nodes: bool,
 ) -> Result<Rows> {
     let mut stored_posts = Vec::new();
     store.scan_posts(posts_window, platform, |p| stored_posts.push(p))?;
-    let named: std::collections::HashSet<i64> = if interactions_window == posts_window {
-        Default::default()
-    } else {
+    let named: std::collections::HashSet<i64> = if whole_cascades {
         stored_posts.iter().map(|p| p.id).collect()
+    } else {
+        Default::default()
+    };
+    // The store's bounded windows leave out undated rows; scanning from the window's start to the end of
+    // time and filtering here keeps them, and the later rows that name an earlier post.
+    let scanned = TimeWindow {
+        from: posts_window.from,
+        to: if whole_cascades || posts_window.from.is_none() {
+            None
+        } else {
+            posts_window.to
+        },
     };
     // Undated interactions (follow edges) hold since forever: within any window that reaches back.
     let within = |t: Option<i64>| match t {
@@ -77,11 +88,8 @@ fn read_scoped(
     let mut full = false;
     let mut interactions = Vec::new();
     let mut links: Vec<Option<i64>> = Vec::new();
-    store.scan_interactions(interactions_window, platform, |r| {
-        if interactions_window != posts_window
-            && !within(r.time)
-            && !r.post.is_some_and(|p| named.contains(&p))
-        {
+    store.scan_interactions(scanned, platform, |r| {
+        if !within(r.time) && !r.post.is_some_and(|p| named.contains(&p)) {
             return;
         }
         match (ids.intern(r.actor), ids.intern(r.target)) {
