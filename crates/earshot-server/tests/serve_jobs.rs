@@ -128,6 +128,8 @@ fn cli_forecast(
             burst_gap: 3600,
             shrinkage: 5.0,
             prior_strength: 20.0,
+            recent_posts: 0,
+            crowd_recent: 0,
         },
     };
     extra(&mut req);
