@@ -49,6 +49,9 @@ pub struct Learning {
     pub recent_posts: usize,
     /// The crowd is the latest this many posts of all authors (0: all).
     pub crowd_recent: usize,
+    /// Learn only from posts and interactions at or after this instant (unix seconds; default: from the
+    /// start). Reach drifts, so old cascades can mislead; the social graph's undated follows are kept.
+    pub since: Option<i64>,
 }
 
 impl Learning {
@@ -58,6 +61,7 @@ impl Learning {
         prior_strength: 20.0,
         recent_posts: 0,
         crowd_recent: 0,
+        since: None,
     };
 
     fn config(&self) -> ReachConfig {
@@ -98,22 +102,24 @@ struct Stored {
     interactions: Vec<InteractionRow>,
 }
 
-/// The events a forecast learns from: everything before `until`, or everything.
-fn learn_window(until: Option<i64>) -> TimeWindow {
-    match until {
-        Some(t) => TimeWindow {
-            from: None,
-            to: Some(t),
-        },
-        None => TimeWindow::all(),
+/// The events a forecast learns from: those from `since` (or the start) to before `until` (or the end).
+fn learn_window(since: Option<i64>, until: Option<i64>) -> TimeWindow {
+    TimeWindow {
+        from: since,
+        to: until,
     }
 }
 
 /// The stored events before `until` (optionally of one platform).
-fn read_stored(store: &Store, platform: Option<&str>, until: Option<i64>) -> Result<Stored> {
+fn read_stored(
+    store: &Store,
+    platform: Option<&str>,
+    since: Option<i64>,
+    until: Option<i64>,
+) -> Result<Stored> {
     let mut ids = DenseIds::new();
-    let rows =
-        crate::sources::diffusion::read(store, learn_window(until), platform, &mut ids, true)?;
+    let window = learn_window(since, until);
+    let rows = crate::sources::diffusion::read(store, window, platform, &mut ids, true)?;
     Ok(Stored {
         ids,
         posts: rows.posts,
@@ -164,7 +170,7 @@ pub fn forecast_account(
     let started = Instant::now();
     progress(0.0, "reading the stored interactions");
     let until = req.until.as_ref().map(|u| u.at);
-    let stored = read_stored(store, platform, until)?;
+    let stored = read_stored(store, platform, req.learning.since, until)?;
     progress(0.2, "learning the reach model");
     let model = learn_model(&stored, &req.learning)?;
     let learned_in = started.elapsed();
@@ -320,8 +326,11 @@ pub fn calibrate_forecasts(
     let platform = req.platform.as_deref();
     let learned = if req.whole_cascades {
         let mut ids = DenseIds::new();
-        let rows = crate::sources::diffusion::read_whole_cascades_before(
-            store, req.cut, platform, &mut ids,
+        let rows = crate::sources::diffusion::read_whole_cascades(
+            store,
+            learn_window(req.learning.since, Some(req.cut)),
+            platform,
+            &mut ids,
         )?;
         Stored {
             ids,
@@ -329,7 +338,7 @@ pub fn calibrate_forecasts(
             interactions: rows.interactions,
         }
     } else {
-        read_stored(store, platform, Some(req.cut))?
+        read_stored(store, platform, req.learning.since, Some(req.cut))?
     };
     let mut config = req.learning.config();
     if req.whole_cascades {

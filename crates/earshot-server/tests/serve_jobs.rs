@@ -130,6 +130,7 @@ fn cli_forecast(
             prior_strength: 20.0,
             recent_posts: 0,
             crowd_recent: 0,
+            since: None,
         },
     };
     extra(&mut req);

@@ -72,6 +72,10 @@ pub struct ForecastArgs {
     /// drifts over time.
     #[arg(long, default_value_t = 0)]
     pub crowd_recent: usize,
+    /// Learn only from events at or after this instant (unix seconds or a date; default: from the
+    /// start). Reach drifts, so old cascades can mislead; the social graph's follows are always kept.
+    #[arg(long)]
+    pub since: Option<String>,
     /// Score forecasts learned before --until against the reach of every post after it.
     #[arg(long, requires = "until")]
     pub calibrate: bool,
@@ -100,18 +104,19 @@ impl ForecastArgs {
             simulations: self.simulations,
             seed: self.seed,
             threads: self.threads,
-            learning: self.learning(),
+            learning: self.learning()?,
         })
     }
 
-    fn learning(&self) -> Learning {
-        Learning {
+    fn learning(&self) -> Result<Learning> {
+        Ok(Learning {
             burst_gap: self.burst_gap,
             shrinkage: self.shrinkage,
             prior_strength: self.prior_strength,
             recent_posts: self.recent_posts,
             crowd_recent: self.crowd_recent,
-        }
+            since: parse_instant("--since", &self.since)?,
+        })
     }
 }
 
@@ -138,7 +143,7 @@ fn run_calibrate(cli: &Ctx, a: &ForecastArgs, store: &Store, cut: i64) -> Result
         platform: a.platform.clone(),
         cut,
         score_until: parse_instant("--score-until", &a.score_until)?,
-        learning: a.learning(),
+        learning: a.learning()?,
         simulations: a.calibrate_simulations,
         seed: a.seed,
         threads: a.threads,

@@ -23,7 +23,7 @@ pub struct Rows {
 /// without interactions can neither reach nor be reached). Undated interactions get time `i64::MIN`.
 /// An interaction that names a post links to its row ([`PostLink::Row`]), or to [`PostLink::Outside`]
 /// when the post is not among the rows read: it is never re-guessed by time. Undated interactions (the
-/// follow edges of a social graph) hold since forever, so a window open towards the past has them.
+/// follow edges of a social graph) are standing structure, not events: every window has them.
 pub fn read(
     store: &Store,
     window: TimeWindow,
@@ -34,25 +34,20 @@ pub fn read(
     read_scoped(store, window, false, platform, ids, authors_become_nodes)
 }
 
-/// What was known before `cut`, with the whole cascades of the posts made before it: the posts before the
-/// cut, the interactions before it, and every later interaction that names one of those posts. A model
-/// learned from these has seen each earlier post's final reach, as the cascade benchmarks' training
-/// splits do, and nothing of the posts made after the cut.
-pub fn read_whole_cascades_before(
+/// The posts of `window` with their whole cascades: [`read`]'s rows plus every later interaction that
+/// names one of those posts. A model learned from these before a cut has seen each earlier post's final
+/// reach, as the cascade benchmarks' training splits do, and nothing of the posts made after the cut.
+pub fn read_whole_cascades(
     store: &Store,
-    cut: i64,
+    window: TimeWindow,
     platform: Option<&str>,
     ids: &mut DenseIds,
 ) -> Result<Rows> {
-    let before = TimeWindow {
-        from: None,
-        to: Some(cut),
-    };
-    read_scoped(store, before, true, platform, ids, true)
+    read_scoped(store, window, true, platform, ids, true)
 }
 
-/// Posts of `posts_window`, and the interactions in it (undated ones when it is open towards the past)
-/// or, with `whole_cascades`, naming one of those posts.
+/// Posts of `posts_window`, and the interactions in it (undated ones always) or, with `whole_cascades`,
+/// naming one of those posts.
 fn read_scoped(
     store: &Store,
     posts_window: TimeWindow,
@@ -68,16 +63,9 @@ fn read_scoped(
     } else {
         Default::default()
     };
-    // The store's bounded windows leave out undated rows; scanning from the window's start to the end of
-    // time and filtering here keeps them, and the later rows that name an earlier post.
-    let scanned = TimeWindow {
-        from: posts_window.from,
-        to: if whole_cascades || posts_window.from.is_none() {
-            None
-        } else {
-            posts_window.to
-        },
-    };
+    // The store's bounded windows leave out undated rows; scanning everything and filtering here keeps
+    // them, and the later rows that name an earlier post.
+    let scanned = TimeWindow::all();
     // Undated interactions (follow edges) hold since forever: within any window that reaches back.
     let within = |t: Option<i64>| match t {
         None => posts_window.from.is_none(),
