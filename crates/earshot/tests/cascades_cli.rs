@@ -5,7 +5,6 @@
 mod common;
 use common::*;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
 
 #[test]
 fn cascades_import_as_posts_and_reshares_named_after_their_directory() {
@@ -158,32 +157,13 @@ fn expected(text: &str) -> Expected {
     e
 }
 
-/// Unpack `<ds>/cascades.txt` of `names` from the archive into `dir`.
-fn extract(archive: &Path, dir: &Path, names: &[&str]) -> Vec<PathBuf> {
-    let file = std::fs::File::open(archive).unwrap();
-    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    let wanted: Vec<String> = names.iter().map(|n| format!("{n}/cascades.txt")).collect();
-    for entry in tar.entries().unwrap() {
-        let mut entry = entry.unwrap();
-        let path = entry.path().unwrap().to_string_lossy().into_owned();
-        if wanted.contains(&path) {
-            let out = dir.join(&path);
-            std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-            entry.unpack(&out).unwrap();
-        }
-    }
-    wanted.iter().map(|w| dir.join(w)).collect()
-}
-
 #[test]
 fn real_twitter_and_douban_cascades_import_as_counted_from_the_files() {
-    let Some(archive) = shared_data(
-        "diffusion-cascades/cascades_twitter_douban_android_christianity_memetracker.tar.gz",
-    ) else {
+    let Some(archive) = shared_data(CASCADES_ARCHIVE) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let files = extract(&archive, dir.path(), &["twitter", "douban"]);
+    let files = extract_cascades(&archive, dir.path(), &["twitter", "douban"]);
     let db = dir.path().join("e.db");
     // Published (MANIFEST.md): cascades, adoption events, users; 13,548 truncated Twitter timestamps.
     let published = [
