@@ -29,18 +29,19 @@ forecast's 80% interval (p10 to p90), beside what a calibrated forecast would gi
 Datasets without posts (such as Higgs) get posts derived from bursts of reshares (--burst-gap); their
 forecasts are of a post reshared at least once, and say so.
 
-With --doubling, the question is Cheng et al.'s (WWW 2014): of the posts with at least --k reshares,
-which reach twice as many? A logistic regression on what was seen by the k-th reshare (its speed, the
-author's and the early adopters' earlier cascades) is fitted on posts before --until, its setting chosen
-on posts before --score-until and tested once on the rest, beside the majority class. With --post ID
---at T, one post as it stood at T, and its chance to double once it has k reshares.
+With --doubling, the question is Cheng et al.'s (WWW 2014): of the posts with at least --k
+reshares, which reach twice as many? A logistic regression on what was seen by the k-th reshare
+(its speed, the author's and the early adopters' earlier cascades) is fitted on posts before
+--until, its setting chosen on posts before --score-until and tested once on the rest, beside
+the majority class. With --post ID --at T: one post as it stood at T, and its chance to double
+once it has k reshares.
 
 Examples:
   earshot forecast @nasa
   earshot forecast 88 --until 2012-07-04 --reach 50 --reach 500
   earshot forecast --calibrate --until 2012-07-04
-  earshot forecast --doubling --until 1285700000 --score-until 1285800000
-  earshot forecast --post cascades.txt:107 --at 1285480000"
+  earshot forecast --doubling --until 1285423889 --score-until 1285476833
+  earshot forecast --post cascades.txt:923 --at 1285539814"
 )]
 pub struct ForecastArgs {
     /// The author: @handle, handle or platform id (not needed with --calibrate).
