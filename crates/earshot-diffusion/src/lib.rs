@@ -44,6 +44,7 @@
 mod celf;
 mod choice;
 mod coverage;
+pub mod doubling;
 mod estimate;
 mod exact;
 mod forecast;

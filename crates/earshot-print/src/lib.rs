@@ -11,6 +11,7 @@ pub mod authority;
 pub mod backtest;
 pub mod bench;
 pub mod communities;
+pub mod doubling;
 pub mod explain;
 pub mod flags;
 pub mod fmt;

@@ -29,14 +29,23 @@ forecast's 80% interval (p10 to p90), beside what a calibrated forecast would gi
 Datasets without posts (such as Higgs) get posts derived from bursts of reshares (--burst-gap); their
 forecasts are of a post reshared at least once, and say so.
 
+With --doubling, the question is Cheng et al.'s (WWW 2014): of the posts with at least --k
+reshares, which reach twice as many? A logistic regression on what was seen by the k-th reshare
+(its speed, the author's and the early adopters' earlier cascades) is fitted on posts before
+--until, its setting chosen on posts before --score-until and tested once on the rest, beside
+the majority class. With --post ID --at T: one post as it stood at T, and its chance to double
+once it has k reshares.
+
 Examples:
   earshot forecast @nasa
   earshot forecast 88 --until 2012-07-04 --reach 50 --reach 500
-  earshot forecast --calibrate --until 2012-07-04"
+  earshot forecast --calibrate --until 2012-07-04
+  earshot forecast --doubling --until 1285423889 --score-until 1285476833
+  earshot forecast --post cascades.txt:923 --at 1285539814"
 )]
 pub struct ForecastArgs {
     /// The author: @handle, handle or platform id (not needed with --calibrate).
-    #[arg(required_unless_present = "calibrate")]
+    #[arg(required_unless_present_any = ["calibrate", "doubling", "post"])]
     pub account: Option<String>,
     /// Learn from events before this instant (unix seconds or a date like 2012-07-04; default: all).
     #[arg(long)]
@@ -79,8 +88,9 @@ pub struct ForecastArgs {
     /// Score forecasts learned before --until against the reach of every post after it.
     #[arg(long, requires = "until")]
     pub calibrate: bool,
-    /// With --calibrate: score only posts before this instant (default: all after --until).
-    #[arg(long, requires = "calibrate")]
+    /// With --calibrate: score only posts before this instant (default: all after --until). With
+    /// --doubling: choose the setting on posts before it, test on posts after it.
+    #[arg(long)]
     pub score_until: Option<String>,
     /// With --calibrate: learn the posts made before --until with their whole cascades (reshares after
     /// it included), as the cascade benchmarks' training splits are. By default only what was seen by
@@ -91,6 +101,8 @@ pub struct ForecastArgs {
     /// With --calibrate: simulations per author.
     #[arg(long, default_value_t = 1000)]
     pub calibrate_simulations: usize,
+    #[command(flatten)]
+    pub doubling: crate::cmd_doubling::DoublingArgs,
 }
 
 impl ForecastArgs {
@@ -121,6 +133,13 @@ impl ForecastArgs {
 }
 
 pub fn run(cli: &Ctx, a: &ForecastArgs) -> Result<Exit> {
+    if a.doubling.wanted() {
+        let (d, platform) = (&a.doubling, &a.platform);
+        return crate::cmd_doubling::run(cli, d, &a.until, &a.score_until, platform, a.seed);
+    }
+    if a.score_until.is_some() && !a.calibrate {
+        return Err(UsageError("--score-until goes with --calibrate or --doubling".into()).into());
+    }
     if a.simulations == 0 || a.calibrate_simulations == 0 {
         return Err(UsageError("simulations must be at least 1".into()).into());
     }

@@ -9,6 +9,7 @@ mod cmd_backtest;
 mod cmd_bench;
 mod cmd_communities;
 mod cmd_demo;
+mod cmd_doubling;
 mod cmd_explain;
 mod cmd_forecast;
 mod cmd_gen;

@@ -6,7 +6,7 @@
 mod common;
 use common::*;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[test]
 fn cascades_import_as_posts_and_reshares_named_after_their_directory() {
@@ -272,36 +272,10 @@ fn expected(text: &str, seconds: fn(i64) -> i64) -> Expected {
     e
 }
 
-/// Unpack `<ds>/cascades.txt` of `names` from the archive into `dir`.
-fn extract(archive: &Path, dir: &Path, names: &[&str]) -> Vec<PathBuf> {
-    let files: Vec<String> = names.iter().map(|n| format!("{n}/cascades.txt")).collect();
-    extract_files(archive, dir, &files)
-}
-
-/// Unpack `files` (paths inside the archive) into `dir`.
-fn extract_files(archive: &Path, dir: &Path, files: &[String]) -> Vec<PathBuf> {
-    let file = std::fs::File::open(archive).unwrap();
-    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    let wanted = files;
-    for entry in tar.entries().unwrap() {
-        let mut entry = entry.unwrap();
-        let path = entry.path().unwrap().to_string_lossy().into_owned();
-        if wanted.contains(&path) {
-            let out = dir.join(&path);
-            std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-            entry.unpack(&out).unwrap();
-        }
-    }
-    wanted.iter().map(|w| dir.join(w)).collect()
-}
-
-const ARCHIVE: &str =
-    "diffusion-cascades/cascades_twitter_douban_android_christianity_memetracker.tar.gz";
-
 #[test]
 fn real_android_and_christianity_cascades_and_graphs_import_in_one_platform_as_counted_from_the_files(
 ) {
-    let Some(archive) = shared_data(ARCHIVE) else {
+    let Some(archive) = shared_data(CASCADES_ARCHIVE) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -437,7 +411,7 @@ fn memetracker_times_need_their_unit_and_are_read_in_it() {
 
 #[test]
 fn real_memetracker_cascades_in_microhours_import_as_counted_from_the_file() {
-    let Some(archive) = shared_data(ARCHIVE) else {
+    let Some(archive) = shared_data(CASCADES_ARCHIVE) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -500,11 +474,11 @@ fn real_memetracker_cascades_in_microhours_import_as_counted_from_the_file() {
 
 #[test]
 fn real_twitter_and_douban_cascades_import_as_counted_from_the_files() {
-    let Some(archive) = shared_data(ARCHIVE) else {
+    let Some(archive) = shared_data(CASCADES_ARCHIVE) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let files = extract(&archive, dir.path(), &["twitter", "douban"]);
+    let files = extract_cascades(&archive, dir.path(), &["twitter", "douban"]);
     let db = dir.path().join("e.db");
     // Published (MANIFEST.md): cascades, adoption events, users; 13,548 truncated Twitter timestamps.
     let published = [

@@ -120,3 +120,31 @@ pub fn generated_db(dir: &Path, db: &Path, seed: u64) -> (serde_json::Value, ser
     assert_eq!(code, 0, "{report}");
     (summary, report)
 }
+
+/// The diffusion-cascades benchmarks' archive under `shared/data`.
+pub const CASCADES_ARCHIVE: &str =
+    "diffusion-cascades/cascades_twitter_douban_android_christianity_memetracker.tar.gz";
+
+/// Unpack `<ds>/cascades.txt` of each of `names` from the cascades archive into `dir` (a temporary
+/// directory: the data is never copied into the repository); the paths, in `names` order.
+pub fn extract_cascades(archive: &Path, dir: &Path, names: &[&str]) -> Vec<PathBuf> {
+    let files: Vec<String> = names.iter().map(|n| format!("{n}/cascades.txt")).collect();
+    extract_files(archive, dir, &files)
+}
+
+/// Unpack `files` (paths inside the cascades archive, such as `android/edges.txt`) into `dir`; the
+/// paths, in `files` order.
+pub fn extract_files(archive: &Path, dir: &Path, files: &[String]) -> Vec<PathBuf> {
+    let file = std::fs::File::open(archive).unwrap();
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    for entry in tar.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let path = entry.path().unwrap().to_string_lossy().into_owned();
+        if files.contains(&path) {
+            let out = dir.join(&path);
+            std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+            entry.unpack(&out).unwrap();
+        }
+    }
+    files.iter().map(|w| dir.join(w)).collect()
+}
