@@ -5,7 +5,8 @@ Imports each dataset of ../shared/data/diffusion-cascades into its own database 
 its posts by time at the 60th and 80th percentile, and runs `earshot forecast --calibrate`:
   val:  learn before the 60th, score posts in [60th, 80th)   (choose settings here)
   test: learn before the 80th, score posts after it           (run once, with the settings chosen)
-Extra arguments go to `earshot forecast` (e.g. --whole-cascades --crowd-recent 100).
+Extra arguments go to `earshot forecast` (e.g. --whole-cascades --crowd-recent 100); `--since-share F` is
+read here: learn only from the latest share F of the posts before the cut (its time goes to --since).
 
 usage: cascade_calibration.py BIN DATA_DIR WORKDIR val|test [earshot forecast options...]
 """
@@ -39,23 +40,37 @@ def ensure_db(binary, data, work, ds):
     return db
 
 
-def cuts(db):
+def post_times(db):
     c = sqlite3.connect(db)
-    t = [r[0] for r in c.execute("SELECT time FROM posts ORDER BY time")]
-    return t[int(len(t) * 0.6)], t[int(len(t) * 0.8)]
+    return [r[0] for r in c.execute("SELECT time FROM posts ORDER BY time")]
+
+
+def at_share(times, share):
+    return times[min(len(times) - 1, int(len(times) * share))]
 
 
 def main():
     if len(sys.argv) < 5 or sys.argv[4] not in ("val", "test"):
         sys.exit(__doc__)
     binary, data, work, split, extra = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+    since_share = None
+    if "--since-share" in extra:
+        i = extra.index("--since-share")
+        since_share = float(extra[i + 1])
+        del extra[i:i + 2]
     os.makedirs(work, exist_ok=True)
     print("| dataset | posts scored | central 80% | PIT tenths | CRPS model | crowd | last size |")
     print("|---|---|---|---|---|---|---|")
     for ds in DATASETS:
         db = ensure_db(binary, data, work, ds)
-        c60, c80 = cuts(db)
-        window = ["--until", str(c60), "--score-until", str(c80)] if split == "val" else ["--until", str(c80)]
+        times = post_times(db)
+        c60, c80 = at_share(times, 0.6), at_share(times, 0.8)
+        cut = c60 if split == "val" else c80
+        window = ["--until", str(cut)] + (["--score-until", str(c80)] if split == "val" else [])
+        if since_share is not None:
+            # The latest share of the posts before the cut.
+            before = [t for t in times if t < cut]
+            window += ["--since", str(at_share(before, 1.0 - since_share))]
         out = subprocess.run([binary, "--db", db, "-q", "--json", "forecast", "--calibrate", *window, *extra],
                              capture_output=True, text=True, check=True).stdout
         r = json.loads(out)

@@ -142,6 +142,12 @@ pub(crate) struct LearnedCounts {
     pub pairs: Vec<(u32, u32, u32, u32)>,
     /// When each pair's tie began (`i64::MIN`: an undated follow), by pair.
     pub tie_start: Vec<i64>,
+    /// The post slots each pair's tie exposed: pair `i`'s are the slot ranges
+    /// `exposed[exposed_offsets[i]..exposed_offsets[i + 1]]`.
+    pub exposed: Vec<(usize, usize)>,
+    pub exposed_offsets: Vec<usize>,
+    /// Per post slot: distinct accounts with an earlier tie that adopted it.
+    pub tied_adopters: Vec<u32>,
     /// Posts grouped by author: author `u`'s posts are slots `post_offsets[u]..post_offsets[u + 1]`, in
     /// time order (the order of `new_adopters`).
     pub post_offsets: Vec<usize>,
@@ -202,6 +208,10 @@ pub(crate) fn learn_counts(
     let mut pairs = Vec::new();
     let mut tie_start = Vec::new();
     let mut new_adopters = vec![0u32; posts.len()];
+    let mut tied_adopters = vec![0u32; posts.len()];
+    let mut exposed = Vec::new();
+    let mut exposed_offsets = vec![0usize];
+    let mut seen_ranges = Vec::new();
     let mut spans = Vec::new();
     let mut adopted = Vec::new();
     let mut unseen = Vec::new();
@@ -221,10 +231,22 @@ pub(crate) fn learn_counts(
             &mut spans,
             &mut adopted,
             &mut unseen,
+            &mut seen_ranges,
         ) {
             for &k in &unseen {
                 new_adopters[first + k] += 1;
             }
+            // `adopted` is sorted and `unseen` a subsequence of it: the rest were adopted through the tie.
+            let mut stranger = unseen.iter().peekable();
+            for &k in adopted.iter() {
+                if stranger.peek() == Some(&&k) {
+                    stranger.next();
+                } else {
+                    tied_adopters[first + k] += 1;
+                }
+            }
+            exposed.extend(seen_ranges.iter().map(|&(lo, hi)| (first + lo, first + hi)));
+            exposed_offsets.push(exposed.len());
             if cfg.first_adoption_is_exposure {
                 a += unseen.len() as u32;
                 e += unseen.len() as u32;
@@ -238,6 +260,9 @@ pub(crate) fn learn_counts(
     Ok(LearnedCounts {
         pairs,
         tie_start,
+        exposed,
+        exposed_offsets,
+        tied_adopters,
         post_offsets: slots.offsets,
         new_adopters,
     })
@@ -290,7 +315,8 @@ impl PostSlots {
 
 /// `(adoptions, exposures, start of the tie)` of one pair from its time-ordered rows, counting only posts
 /// the pair's tie made visible, or `None` if the rows make no tie. The indices of adopted posts the tie did not make
-/// visible (adoptions by a stranger) are left in `unseen`; `spans` and `adopted` are scratch.
+/// visible (adoptions by a stranger) are left in `unseen`, the adopted posts' indices in `adopted`
+/// (sorted), and the ranges of post indices the tie exposed in `seen_ranges`; `spans` is scratch.
 fn pair_counts(
     rows: &[(u32, u32, i64, u8, u32)],
     post_times: &[i64],
@@ -298,8 +324,10 @@ fn pair_counts(
     spans: &mut Vec<(i64, i64)>,
     adopted: &mut Vec<usize>,
     unseen: &mut Vec<usize>,
+    seen_ranges: &mut Vec<(usize, usize)>,
 ) -> Option<(u32, u32, i64)> {
     unseen.clear();
+    seen_ranges.clear();
     let follow = InteractionKind::Follow.code();
     let unfollow = InteractionKind::Unfollow.code();
     spans.clear();
@@ -355,18 +383,19 @@ fn pair_counts(
             .iter()
             .any(|&(s, e)| s < tau && (tau < e || e == i64::MAX))
     };
-    let exposures: usize = merged
-        .iter()
-        .map(|&(s, e)| {
-            let lo = post_times.partition_point(|&x| x <= s);
-            let hi = if e == i64::MAX {
-                post_times.len()
-            } else {
-                post_times.partition_point(|&x| x < e)
-            };
-            hi.saturating_sub(lo)
-        })
-        .sum();
+    let mut exposures = 0usize;
+    for &(s, e) in &merged {
+        let lo = post_times.partition_point(|&x| x <= s);
+        let hi = if e == i64::MAX {
+            post_times.len()
+        } else {
+            post_times.partition_point(|&x| x < e)
+        };
+        if hi > lo {
+            exposures += hi - lo;
+            seen_ranges.push((lo, hi));
+        }
+    }
     unseen.extend(adopted.iter().copied().filter(|&k| !seen(post_times[k])));
     let sat = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
     Some((

@@ -66,9 +66,9 @@ fn read_scoped(
     // The store's bounded windows leave out undated rows; scanning everything and filtering here keeps
     // them, and the later rows that name an earlier post.
     let scanned = TimeWindow::all();
-    // Undated interactions (follow edges) hold since forever: within any window that reaches back.
+    // Undated interactions (follow edges) are standing structure: within every window.
     let within = |t: Option<i64>| match t {
-        None => posts_window.from.is_none(),
+        None => true,
         Some(t) => {
             posts_window.from.is_none_or(|f| t >= f) && posts_window.to.is_none_or(|u| t < u)
         }
