@@ -12,6 +12,7 @@ use earshot_diffusion::{
     PostRow, ReachConfig, ReachForecast, ReachModel,
 };
 use earshot_graph::DenseIds;
+use earshot_model::InteractionKind;
 use earshot_store::{Store, TimeWindow};
 use std::time::{Duration, Instant};
 
@@ -127,8 +128,27 @@ fn read_stored(
     })
 }
 
+/// A forecast learns how posts were passed on; a store of follows alone has none, and says so rather
+/// than failing on "no posts".
+fn check_not_only_follows(stored: &Stored) -> Result<()> {
+    let follows = stored
+        .interactions
+        .iter()
+        .filter(|r| matches!(r.kind, InteractionKind::Follow | InteractionKind::Unfollow))
+        .count();
+    if stored.posts.is_empty() && follows > 0 && follows == stored.interactions.len() {
+        return Err(UsageError(format!(
+            "the data hold only follows ({follows}): a forecast learns how posts were passed on, and \
+             follows say only who could see them; import posts and reshares (or cascades) beside the graph"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 /// The reach model learned from `stored`.
 fn learn_model(stored: &Stored, learning: &Learning) -> Result<ReachModel> {
+    check_not_only_follows(stored)?;
     learn_reach_model(
         stored.ids.len() as u32,
         &stored.posts,
@@ -340,6 +360,7 @@ pub fn calibrate_forecasts(
     } else {
         read_stored(store, platform, req.learning.since, Some(req.cut))?
     };
+    check_not_only_follows(&learned)?;
     let mut config = req.learning.config();
     if req.whole_cascades {
         config.ties_before = Some(req.cut);

@@ -84,6 +84,10 @@ pub struct ScoreReport {
     pub posts_flagged: BTreeMap<String, usize>,
     /// Reactor-target pairs zeroed as bursts of doubtful new reactors.
     pub burst_pairs_discounted: usize,
+    /// Follows in the window: they earn no reaction credit (a follow is not a reaction to anything said).
+    pub follows_read: u64,
+    /// Accounts whose reach is their follower count by the stored follow edges, no profile giving one.
+    pub reach_from_follow_edges: usize,
     pub pagerank_iterations: u32,
     pub weights: [f64; 5],
     pub seconds: Seconds,
@@ -156,6 +160,12 @@ pub fn score_and_store(
         accounts_with_authenticity: input.authenticity.len(),
         posts_flagged: flag_counts(&input),
         burst_pairs_discounted: input.pair_weights.len(),
+        follows_read: input
+            .reactions
+            .iter()
+            .filter(|r| r.kind == earshot_model::InteractionKind::Follow)
+            .count() as u64,
+        reach_from_follow_edges: input.followers_from_edges,
         pagerank_iterations: table.pagerank_iterations,
         weights: table.weights,
         seconds: Seconds {

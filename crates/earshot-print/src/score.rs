@@ -44,6 +44,19 @@ pub fn scoring(out: &mut dyn Write, r: &ScoreReport) -> Result<()> {
             r.burst_pairs_discounted
         )?;
     }
+    if r.follows_read > 0 || r.reach_from_follow_edges > 0 {
+        writeln!(
+            out,
+            "follows: {} in the window earn no reaction credit (a follow reacts to nothing said); {} accounts' reach is their follower count from the stored follow edges, having no profile count",
+            r.follows_read, r.reach_from_follow_edges
+        )?;
+    }
+    if r.follows_read > 0 && r.follows_read == r.interactions {
+        writeln!(
+            out,
+            "every interaction read is a follow: the scores rest on reach alone; import replies, mentions, reshares or cascades to measure who is listened to"
+        )?;
+    }
     rows(out, &r.top)?;
     if let Some(t) = &r.topics {
         topic_scoring(out, t)?;
@@ -232,6 +245,8 @@ mod tests {
             accounts_with_authenticity: 0,
             posts_flagged: [("spam".to_string(), 2), ("copy".to_string(), 1)].into(),
             burst_pairs_discounted: 0,
+            follows_read: 4,
+            reach_from_follow_edges: 2,
             pagerank_iterations: 3,
             weights: [0.0; 5],
             seconds: Seconds {
@@ -255,12 +270,15 @@ mod tests {
             lines[2],
             "posts whose reactions earned nothing: 1 copy, 2 spam (see `earshot explain`)"
         );
+        assert!(lines[3].starts_with("follows: 4 in the window earn no reaction credit"));
+        assert!(lines[3]
+            .contains("2 accounts' reach is their follower count from the stored follow edges"));
         // @handle where there is one, the platform id otherwise; "—" for a score of 0.
-        assert!(lines[4].contains("@ann") && lines[4].contains("42.3"));
-        assert!(lines[5].contains("id2") && lines[5].contains(" — "));
-        assert!(lines[4].ends_with("      50       25        0      100       12"));
+        assert!(lines[5].contains("@ann") && lines[5].contains("42.3"));
+        assert!(lines[6].contains("id2") && lines[6].contains(" — "));
+        assert!(lines[5].ends_with("      50       25        0      100       12"));
         assert_eq!(
-            lines[6],
+            lines[7],
             "  —: not scored (no authentic engagement in the run's window)"
         );
     }

@@ -39,7 +39,7 @@ impl Component {
             Component::Amplification => "distinct accounts that reshared or quoted, plus half the spread their own amplifiers gave",
             Component::Conversation => "askers who got an answer, weighted by how substantive the best answer was",
             Component::Authority => "weighted PageRank over who reacts to whom, 1 = the average account",
-            Component::Reach => "ln(1 + followers) from the profile, where the data has one",
+            Component::Reach => "ln(1 + followers): from the profile, else counted from the stored follow edges",
         }
     }
 

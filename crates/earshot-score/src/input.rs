@@ -32,8 +32,11 @@ pub struct PostInfo {
 pub struct ScoreInput {
     pub reactions: Vec<Reaction>,
     pub posts: FxHashMap<i64, PostInfo>,
-    /// Follower counts from profiles, where known.
+    /// Follower counts from profiles, where known; else the distinct followers the stored follow edges
+    /// give (a social graph without profiles).
     pub followers: FxHashMap<i64, u64>,
+    /// How many of `followers` were counted from follow edges rather than read from a profile.
+    pub followers_from_edges: usize,
     /// Authenticity weight in [0, 1] per account; accounts not listed weigh 1.
     pub authenticity: FxHashMap<i64, f64>,
     /// Per (actor, target): a further weight in [0, 1] on the actor's reactions to that target alone,

@@ -92,7 +92,7 @@ impl Feature {
             Feature::Amplification => "ln(1 + reshares and quotes by distinct accounts per week, with second hops)",
             Feature::Conversation => "ln(1 + askers answered per week)",
             Feature::Authority => "ln(1 + PageRank over who reacts to whom, 1 = the average account)",
-            Feature::Reach => "ln(1 + followers) from the profile",
+            Feature::Reach => "ln(1 + followers): from the profile, else counted from the stored follow edges",
             Feature::Engagement => "ln(1 + authentic reactions received per week)",
             Feature::Recent => "ln(1 + authentic reactions received per week lately: the window's last quarter, at most 7 days)",
             Feature::Activity => "ln(1 + reactions the account itself made per week)",

@@ -141,6 +141,32 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
+    /// Per followed account, its distinct followers by the stored follow edges (optionally of one
+    /// platform), counting undated edges and those before `before` (all when `None`). Unfollows are not
+    /// subtracted: a graph file has none, and a stream of follows is counted as who followed at all.
+    pub fn follow_edge_counts(
+        &self,
+        platform: Option<&str>,
+        before: Option<i64>,
+    ) -> Result<Vec<(i64, u64)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT i.target, COUNT(DISTINCT i.actor) FROM interactions i
+                 WHERE i.kind = ?1 AND (i.time IS NULL OR ?2 IS NULL OR i.time < ?2)
+                   AND (?3 IS NULL OR i.target IN (SELECT id FROM accounts WHERE platform = ?3))
+                 GROUP BY i.target",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(
+                params![i64::from(InteractionKind::Follow.code()), before, platform],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?.max(0) as u64)),
+            )
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
     /// Every stored account with its profile, in id order (optionally of one platform). Accounts known
     /// only from interactions come with an empty profile.
     pub fn scan_accounts(

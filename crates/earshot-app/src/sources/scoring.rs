@@ -94,6 +94,14 @@ pub fn load_input_before_behaviour(
     let reasons = flag_posts(&input.posts);
     input.set_flag_reasons(reasons);
     input.followers = store.follower_counts(platform)?.into_iter().collect();
+    // A social graph without profiles (SNAP follows, the cascades' edges.txt): its follow edges are the
+    // reach of the accounts no profile gives a count for, labelled as such in the report.
+    for (account, n) in store.follow_edge_counts(platform, window.to)? {
+        if let std::collections::hash_map::Entry::Vacant(e) = input.followers.entry(account) {
+            e.insert(n);
+            input.followers_from_edges += 1;
+        }
+    }
     if let Some(model) = trust {
         let mut profiled = Vec::new();
         store.scan_profiled_accounts(platform, |id, a| {
