@@ -49,6 +49,10 @@ def at_share(times, share):
     return times[min(len(times) - 1, int(len(times) * share))]
 
 
+def lead(d):
+    return f"{d['difference']:+.2f} [{d['low']:+.2f}, {d['high']:+.2f}]"
+
+
 def main():
     if len(sys.argv) < 5 or sys.argv[4] not in ("val", "test"):
         sys.exit(__doc__)
@@ -59,8 +63,9 @@ def main():
         since_share = float(extra[i + 1])
         del extra[i:i + 2]
     os.makedirs(work, exist_ok=True)
-    print("| dataset | posts scored | central 80% | PIT tenths | CRPS model | crowd | last size |")
-    print("|---|---|---|---|---|---|---|")
+    print("| dataset | posts scored | central 80% | PIT tenths | CRPS model | crowd | last size "
+          "| model − crowd [95%] | model − last size [95%] |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for ds in DATASETS:
         db = ensure_db(binary, data, work, ds)
         times = post_times(db)
@@ -77,7 +82,8 @@ def main():
         a = r["all"]
         print(f"| {ds} | {a['posts']} | {a['central_80_randomized_pit']:.3f} | "
               f"{' '.join(f'{x:.2f}' for x in a['pit_tenths'])} | {a['mean_crps']:.2f} | "
-              f"{r['crowd_baseline']['mean_crps']:.2f} | {r['last_size_baseline']['mean_crps']:.2f} |")
+              f"{r['crowd_baseline']['mean_crps']:.2f} | {r['last_size_baseline']['mean_crps']:.2f} | "
+              f"{lead(r['crps_minus_crowd'])} | {lead(r['crps_minus_last_size'])} |")
 
 
 if __name__ == "__main__":

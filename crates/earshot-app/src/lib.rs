@@ -23,6 +23,7 @@ pub mod explain;
 pub mod forecast;
 pub mod history;
 pub mod import;
+pub mod intervals;
 pub mod keys;
 pub mod plan;
 pub mod redteam;

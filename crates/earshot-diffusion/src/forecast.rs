@@ -572,8 +572,8 @@ pub struct Calibration {
 }
 
 impl Calibration {
-    /// Score one outcome against its forecast.
-    pub fn add(&mut self, forecast: &SpreadEstimate, outcome: u32) {
+    /// Score one outcome against its forecast; its CRPS.
+    pub fn add(&mut self, forecast: &SpreadEstimate, outcome: u32) -> f64 {
         let sorted = forecast.samples_sorted();
         let n = sorted.len() as f64;
         let share_below = |x: u32| sorted.partition_point(|&s| s < x) as f64 / n;
@@ -583,7 +583,8 @@ impl Calibration {
             self.inside_interval += 1;
         }
         self.interval_mass += share_upto(forecast.p90) - share_below(forecast.p10);
-        self.crps += crps(sorted, outcome);
+        let score = crps(sorted, outcome);
+        self.crps += score;
         // The randomized PIT is uniform on [F(y−1), F(y)]; a point if the forecast gave y no mass.
         let (lo, hi) = (share_below(outcome), share_upto(outcome));
         for (t, slot) in self.pit_tenths.iter_mut().enumerate() {
@@ -596,6 +597,7 @@ impl Calibration {
                 0.0
             };
         }
+        score
     }
 
     /// Merge another tally into this one.
@@ -673,6 +675,8 @@ pub struct CalibrationReport {
     pub authors: usize,
     /// Of those, authors outside the model's graph, forecast as newcomers.
     pub newcomers: usize,
+    /// Each outcome's CRPS, in the order the outcomes were given (for paired comparisons).
+    pub crps_by_outcome: Vec<f64>,
 }
 
 /// Forecast every author in `outcomes` once (`simulations` runs, seeded with `seed`) and score each of its
@@ -687,18 +691,24 @@ pub fn calibrate(
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<CalibrationReport, DiffusionError> {
-    let mut sorted = outcomes.to_vec();
-    sorted.sort_unstable_by_key(|o| (o.author, o.time));
-    let groups: Vec<&[Outcome]> = sorted.chunk_by(|a, b| a.author == b.author).collect();
+    let mut order: Vec<usize> = (0..outcomes.len()).collect();
+    order.sort_unstable_by_key(|&i| (outcomes[i].author, outcomes[i].time, i));
+    let groups: Vec<&[usize]> = order
+        .chunk_by(|&a, &b| outcomes[a].author == outcomes[b].author)
+        .collect();
     // Every newcomer gets the same forecast (it depends on no author): simulate it once.
     let nodes = model.graph.nodes();
-    let newcomer = if groups.iter().any(|g| g[0].author as usize >= nodes) {
+    let newcomer = if groups
+        .iter()
+        .any(|g| outcomes[g[0]].author as usize >= nodes)
+    {
         Some(model.forecast_newcomer(simulations, seed, threads)?)
     } else {
         None
     };
-    let score = |group: &&[Outcome]| -> Result<(bool, Calibration), DiffusionError> {
-        let author = group[0].author;
+    type Scored = (bool, Calibration, Vec<(usize, f64)>);
+    let score = |group: &&[usize]| -> Result<Scored, DiffusionError> {
+        let author = outcomes[group[0]].author;
         let own;
         let f = match &newcomer {
             Some(f) if author as usize >= nodes => f,
@@ -709,12 +719,13 @@ pub fn calibrate(
         };
         progress();
         let mut c = Calibration::default();
-        for o in group.iter() {
-            c.add(&f.reach, o.reach);
-        }
-        Ok((f.own_posts > 0, c))
+        let each = group
+            .iter()
+            .map(|&i| (i, c.add(&f.reach, outcomes[i].reach)))
+            .collect();
+        Ok((f.own_posts > 0, c, each))
     };
-    let scored: Vec<Result<(bool, Calibration), DiffusionError>> = match threads {
+    let scored: Vec<Result<Scored, DiffusionError>> = match threads {
         1 => groups.iter().map(score).collect(),
         0 => groups.par_iter().map(score).collect(),
         k => rayon::ThreadPoolBuilder::new()
@@ -727,12 +738,16 @@ pub fn calibrate(
         authors: groups.len(),
         newcomers: groups
             .iter()
-            .filter(|g| g[0].author as usize >= nodes)
+            .filter(|g| outcomes[g[0]].author as usize >= nodes)
             .count(),
+        crps_by_outcome: vec![0.0; outcomes.len()],
         ..CalibrationReport::default()
     };
     for s in scored {
-        let (history, c) = s?;
+        let (history, c, each) = s?;
+        for (i, x) in each {
+            report.crps_by_outcome[i] = x;
+        }
         report.all.merge(&c);
         if history {
             report.with_history.merge(&c);
@@ -750,6 +765,9 @@ pub fn calibrate(
 pub struct BaselineCalibration {
     pub crowd: Calibration,
     pub last_size: Calibration,
+    /// Each outcome's CRPS under each baseline, in the order the outcomes were given.
+    pub crowd_crps: Vec<f64>,
+    pub last_size_crps: Vec<f64>,
 }
 
 /// Score both baselines of [`BaselineCalibration`] built from `past` against `outcomes`. Errors when
@@ -772,7 +790,8 @@ pub fn calibrate_baselines(
     let mut point: std::collections::HashMap<u32, SpreadEstimate> = Default::default();
     let mut report = BaselineCalibration::default();
     for o in outcomes {
-        report.crowd.add(&crowd, o.reach);
+        let x = report.crowd.add(&crowd, o.reach);
+        report.crowd_crps.push(x);
         let last = latest.get(&o.author).map_or(crowd.p50, |&(_, reach)| reach);
         let forecast = match point.entry(last) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
@@ -781,7 +800,8 @@ pub fn calibrate_baselines(
                 vec![last],
             )?),
         };
-        report.last_size.add(forecast, o.reach);
+        let x = report.last_size.add(forecast, o.reach);
+        report.last_size_crps.push(x);
     }
     Ok(report)
 }

@@ -1,7 +1,7 @@
 //! `earshot forecast`: a post's reach as a distribution, and the calibration.
 
 use anyhow::Result;
-use earshot_app::forecast::{AccountForecast, CalibrationSummary};
+use earshot_app::forecast::{AccountForecast, CalibrationSummary, CrpsLead};
 use std::io::Write;
 
 /// `forecast ACCOUNT`: the reach distribution (mean with its interval, p10/p50/p90, range), each
@@ -117,6 +117,25 @@ pub fn calibration(out: &mut dyn Write, summary: &CalibrationSummary, until: &st
         "Randomized PIT by tenths (0.100 each if calibrated; heavy first tenths = reach below forecast): {}",
         tenths.join(" ")
     )?;
+    let lead = |name: &str, l: &CrpsLead| {
+        let verdict = if l.high < 0.0 {
+            "sharper"
+        } else if l.low > 0.0 {
+            "less sharp"
+        } else {
+            "not told apart"
+        };
+        format!(
+            "{name} {:+.2} [{:+.2}, {:+.2}] ({verdict})",
+            l.difference, l.low, l.high
+        )
+    };
+    writeln!(
+        out,
+        "CRPS of the model minus, on the same posts (95% paired bootstrap): {}; {}",
+        lead("the crowd", &summary.crps_minus_crowd),
+        lead("last size", &summary.crps_minus_last_size)
+    )?;
     writeln!(out, "A calibrated forecast puts 80% of outcomes in the central 80% of the PIT, and about \"its mass\" inside [p10, p90];")?;
     writeln!(
         out,
@@ -158,6 +177,16 @@ mod tests {
             without_history: part(10, 0.6),
             crowd_baseline: part(40, 0.8),
             last_size_baseline: part(40, 0.1),
+            crps_minus_crowd: CrpsLead {
+                difference: -0.5,
+                low: -0.9,
+                high: -0.1,
+            },
+            crps_minus_last_size: CrpsLead {
+                difference: 0.25,
+                low: -0.5,
+                high: 1.0,
+            },
             seconds: 1.0,
         };
         let mut buf = Vec::new();
@@ -175,6 +204,10 @@ mod tests {
         assert!(lines[5].starts_with("authors without ") && lines[5].contains(" 60.0%"));
         assert!(lines[6].starts_with("baseline: the crowd ") && lines[6].contains(" 80.0%"));
         assert!(lines[7].starts_with("baseline: last size ") && lines[7].contains(" 10.0%"));
+        assert_eq!(
+            lines[9],
+            "CRPS of the model minus, on the same posts (95% paired bootstrap): the crowd -0.50 [-0.90, -0.10] (sharper); last size +0.25 [-0.50, +1.00] (not told apart)"
+        );
         assert!(lines[8].ends_with(": 0.100 0.100 0.100 0.100 0.100 0.100 0.100 0.100 0.100 0.100"));
     }
 }

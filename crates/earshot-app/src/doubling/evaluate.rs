@@ -6,10 +6,10 @@ use super::classifier::{Classifier, Examples, FeatureWeight, Setting, Settling};
 use super::source::read;
 use super::LABELS_AS_KNOWN;
 use crate::error::UsageError;
+use crate::intervals::paired_mean_differences;
 use anyhow::Result;
 use earshot_diffusion::doubling::History;
 use earshot_store::Store;
-use rand_xoshiro::rand_core::{Rng, SeedableRng};
 
 /// What to evaluate.
 #[derive(Debug, Clone, PartialEq)]
@@ -229,7 +229,12 @@ fn test_once(model: &Classifier, train: &Examples, test: &Examples, seed: u64) -
     let temporal_right = right(&|i| temporal(&test.features[i]));
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let [accuracy_interval, over_majority_interval, over_temporal_interval] =
-        bootstrap(&model_right, [&[], &majority_right, &temporal_right], seed);
+        paired_mean_differences(
+            &model_right,
+            [&[], &majority_right, &temporal_right],
+            RESAMPLES,
+            seed,
+        );
     TestResult {
         accuracy: mean(&model_right),
         accuracy_interval,
@@ -244,31 +249,6 @@ fn test_once(model: &Classifier, train: &Examples, test: &Examples, seed: u64) -
         over_temporal_interval,
         resamples: RESAMPLES,
     }
-}
-
-/// 95% percentile bootstrap intervals of the mean of `right` minus the mean of each of `others` (an
-/// empty one: minus nothing), all on the same resamples of the rows.
-fn bootstrap(right: &[f64], others: [&[f64]; 3], seed: u64) -> [[f64; 2]; 3] {
-    let n = right.len();
-    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed);
-    let mut draws: [Vec<f64>; 3] = Default::default();
-    for _ in 0..RESAMPLES {
-        let mut sums = [0.0; 3];
-        for _ in 0..n {
-            let i = ((u128::from(rng.next_u64()) * n as u128) >> 64) as usize;
-            for (s, o) in sums.iter_mut().zip(others) {
-                *s += right[i] - o.get(i).copied().unwrap_or(0.0);
-            }
-        }
-        for (d, s) in draws.iter_mut().zip(sums) {
-            d.push(s / n as f64);
-        }
-    }
-    draws.map(|mut v| {
-        v.sort_by(f64::total_cmp);
-        let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
-        [at(0.025), at(0.975)]
-    })
 }
 
 fn accuracy_of(
@@ -289,22 +269,5 @@ fn ratio(a: usize, b: usize) -> f64 {
         0.0
     } else {
         a as f64 / b as f64
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bootstrap_intervals_hold_the_mean_and_a_sure_lead_stays_positive() {
-        let right: Vec<f64> = (0..200).map(|i| f64::from(u8::from(i % 4 != 0))).collect();
-        let none = vec![0.0; 200];
-        let [acc, over_none, over_self] = bootstrap(&right, [&[], &none, &right], 7);
-        assert!(acc[0] < 0.75 && 0.75 < acc[1], "{acc:?}");
-        assert!(acc[1] - acc[0] < 0.2);
-        assert_eq!(over_none, acc, "minus zeros is the accuracy itself");
-        assert_eq!(over_self, [0.0, 0.0]);
-        assert_eq!(bootstrap(&right, [&[], &none, &right], 7)[0], acc, "seeded");
     }
 }
