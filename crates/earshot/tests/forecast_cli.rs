@@ -189,3 +189,55 @@ fn real_higgs_forecasts_are_calibrated() {
         );
     }
 }
+
+/// One author's overlapping posts: P1 at 1,000,000 and P2 at 1,000,200, with P1's three reshares arriving
+/// after P2 and after the cut, and P2's one reshare. Guessing "the author's latest post" gave P2 four
+/// reshares and turned nothing into a post of its own; credited by name, P2 reached one account.
+#[test]
+fn calibration_credits_each_reshare_to_the_post_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("overlap.jsonl");
+    let post = |id: &str, t: i64| {
+        format!(
+            r#"{{"type":"post","platform":"t","ext_id":"{id}","author":{{"ext_id":"a"}},"time":{t}}}"#
+        )
+    };
+    let reshare = |who: &str, id: &str, t: i64| {
+        format!(
+            r#"{{"type":"interaction","platform":"t","key":"rs:{who}:{id}","kind":"reshare","actor":{{"ext_id":"{who}"}},"target":{{"ext_id":"a"}},"post":"{id}","time":{t}}}"#
+        )
+    };
+    let lines = [
+        post("p1", 1_000_000),
+        post("p2", 1_000_200),
+        reshare("x", "p2", 1_000_210),
+        reshare("u", "p1", 1_000_250),
+        reshare("v", "p1", 1_000_255),
+        reshare("w", "p1", 1_000_260),
+    ];
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let db = dir.path().join("o.db");
+    let out = earshot(&db, &["import", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let calibrate = |extra: &[&str]| {
+        let mut args = vec!["forecast", "--calibrate", "--until", "1000100"];
+        args.extend_from_slice(extra);
+        let (code, r) = earshot_json(&db, &args);
+        assert_eq!(code, 0, "{r}");
+        r
+    };
+    let r = calibrate(&[]);
+    // One scored post (P2): P1's late reshares name P1, made before the cut, so they derive no post.
+    assert_eq!(r["all"]["posts"], 1, "{r}");
+    assert_eq!(r["learned_posts"], 1);
+    // Learned at the cut, P1 had reached nobody: the last-size forecast is a point at 0, and P2's reach is
+    // 1 (x), not 4, so its CRPS is |0 − 1|.
+    assert_eq!(r["last_size_baseline"]["mean_crps"], 1.0, "{r}");
+    // Learned with its whole cascade, P1 reached three: |3 − 1|.
+    let r = calibrate(&["--whole-cascades"]);
+    assert_eq!(r["last_size_baseline"]["mean_crps"], 2.0, "{r}");
+}
