@@ -6,7 +6,8 @@ its posts by time at the 60th and 80th percentile, and runs `earshot forecast --
   val:  learn before the 60th, score posts in [60th, 80th)   (choose settings here)
   test: learn before the 80th, score posts after it           (run once, with the settings chosen)
 Extra arguments go to `earshot forecast` (e.g. --whole-cascades --crowd-recent 100); `--since-share F` is
-read here: learn only from the latest share F of the posts before the cut (its time goes to --since).
+read here: learn only from the latest share F of the posts before the cut (its time goes to --since);
+`--only DS` runs one dataset.
 
 usage: cascade_calibration.py BIN DATA_DIR WORKDIR val|test [earshot forecast options...]
 """
@@ -57,6 +58,11 @@ def main():
     if len(sys.argv) < 5 or sys.argv[4] not in ("val", "test"):
         sys.exit(__doc__)
     binary, data, work, split, extra = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+    only = None
+    if "--only" in extra:
+        i = extra.index("--only")
+        only = extra[i + 1]
+        del extra[i:i + 2]
     since_share = None
     if "--since-share" in extra:
         i = extra.index("--since-share")
@@ -66,7 +72,7 @@ def main():
     print("| dataset | posts scored | central 80% | PIT tenths | CRPS model | crowd | last size "
           "| model − crowd [95%] | model − last size [95%] |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for ds in DATASETS:
+    for ds in DATASETS if only is None else [only]:
         db = ensure_db(binary, data, work, ds)
         times = post_times(db)
         c60, c80 = at_share(times, 0.6), at_share(times, 0.8)

@@ -53,6 +53,9 @@ pub struct Learning {
     /// Learn only from posts and interactions at or after this instant (unix seconds; default: from the
     /// start). Reach drifts, so old cascades can mislead; the social graph's undated follows are kept.
     pub since: Option<i64>,
+    /// Draw each simulated post's reach whole from a past post (history alone) instead of through the
+    /// author's present ties plus the past post's new audience.
+    pub history_only: bool,
 }
 
 impl Learning {
@@ -63,6 +66,7 @@ impl Learning {
         recent_posts: 0,
         crowd_recent: 0,
         since: None,
+        history_only: false,
     };
 
     fn config(&self) -> ReachConfig {
@@ -72,6 +76,7 @@ impl Learning {
             prior_strength: self.prior_strength,
             recent_posts: self.recent_posts,
             crowd_recent: self.crowd_recent,
+            through_ties: !self.history_only,
             ..ReachConfig::default()
         }
     }

@@ -78,6 +78,10 @@ pub struct ReachConfig {
     /// authors (0: every post). Reach drifts: in the cascade benchmarks a post of the first tenth of the
     /// time reached 3–10 times what one of the last tenth did.
     pub crowd_recent: usize,
+    /// Whether reach is split into ties and new audience (the default) or drawn whole from a past
+    /// post, its tied and new adopters together: a forecast from history alone, which ignores who is
+    /// tied to the author now.
+    pub through_ties: bool,
 }
 
 impl Default for ReachConfig {
@@ -91,6 +95,7 @@ impl Default for ReachConfig {
             multi_hop: false,
             ties_before: None,
             crowd_recent: 0,
+            through_ties: true,
         }
     }
 }
@@ -192,6 +197,10 @@ pub struct ReachModel {
     virality: Vec<f64>,
     /// The crowd's post slots: every post, or the latest [`ReachConfig::crowd_recent`].
     crowd: Vec<usize>,
+    /// Per post slot: its accounts reached through ties, drawn with its new audience when reach is
+    /// not split ([`ReachConfig::through_ties`] off).
+    tied_reach: Vec<u32>,
+    through_ties: bool,
     derived: Vec<bool>,
     shrinkage: f64,
     recent_posts: usize,
@@ -278,6 +287,8 @@ pub fn learn_reach_model(
     Ok(ReachModel {
         graph,
         virality,
+        tied_reach: counts.tied_adopters.clone(),
+        through_ties: cfg.through_ties,
         crowd: recent_crowd(&all_posts, &counts, cfg.crowd_recent),
         offsets: counts.post_offsets,
         new_audience: counts.new_adopters,
@@ -437,6 +448,7 @@ impl ReachModel {
                 let new = slot.map_or(0, |k| self.new_audience[k]);
                 let lift = slot.map_or(1.0, |k| self.virality[k]);
                 let ties = match author {
+                    _ if !self.through_ties => slot.map_or(0, |k| self.tied_reach[k]),
                     Some(u) if self.multi_hop => {
                         ws.ic(&self.graph, &[u], &mut rng).saturating_sub(1) as u32
                     }
@@ -963,6 +975,16 @@ mod tests {
         let low = 1.0 - f.reach.probability_at_least(3);
         assert!(high > 0.3 && low > 0.3, "P(≥ 8) = {high}, P(≤ 2) = {low}");
         assert!((f.reach.mean - 5.0).abs() < 1.0, "mean {}", f.reach.mean);
+        // From history alone, each simulated post reaches what a past post did: 0 or all 10.
+        let whole = ReachConfig {
+            through_ties: false,
+            ..cfg
+        };
+        let m = learn_reach_model(11, &posts, &rows, &whole).unwrap();
+        let f = m.forecast(0, 2000, 9, 1).unwrap();
+        assert_eq!((f.reach.min, f.reach.max), (0, 10));
+        assert!(f.reach.samples_sorted().iter().all(|&x| x == 0 || x == 10));
+        assert!((f.reach.probability_at_least(10) - 0.5).abs() < 0.05);
     }
 
     #[test]

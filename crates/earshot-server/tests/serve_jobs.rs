@@ -131,6 +131,7 @@ fn cli_forecast(
             recent_posts: 0,
             crowd_recent: 0,
             since: None,
+            history_only: false,
         },
     };
     extra(&mut req);

@@ -85,6 +85,10 @@ pub struct ForecastArgs {
     /// start). Reach drifts, so old cascades can mislead; the social graph's follows are always kept.
     #[arg(long)]
     pub since: Option<String>,
+    /// Forecast from history alone: each simulated post reaches what a past post of the author (or the
+    /// crowd's) reached, ignoring who is tied to the author now.
+    #[arg(long)]
+    pub history_only: bool,
     /// Score forecasts learned before --until against the reach of every post after it.
     #[arg(long, requires = "until")]
     pub calibrate: bool,
@@ -128,6 +132,7 @@ impl ForecastArgs {
             recent_posts: self.recent_posts,
             crowd_recent: self.crowd_recent,
             since: parse_instant("--since", &self.since)?,
+            history_only: self.history_only,
         })
     }
 }
