@@ -7,7 +7,8 @@ its posts by time at the 60th and 80th percentile, and runs `earshot forecast --
   test: learn before the 80th, score posts after it           (run once, with the settings chosen)
 Extra arguments go to `earshot forecast` (e.g. --whole-cascades --crowd-recent 100); `--since-share F` is
 read here: learn only from the latest share F of the posts before the cut (its time goes to --since);
-`--only DS` runs one dataset.
+`--only DS` runs one dataset; `--assert` exits 1 unless every dataset run is calibrated (central 80% in 0.70-0.90,
+every PIT tenth in 0.05-0.15) and sharper than both baselines (each CRPS interval entirely below 0).
 
 usage: cascade_calibration.py BIN DATA_DIR WORKDIR val|test [earshot forecast options...]
 """
@@ -30,7 +31,10 @@ def ensure_db(binary, data, work, ds):
         tarball = os.path.join(data, "diffusion-cascades",
                                "cascades_twitter_douban_android_christianity_memetracker.tar.gz")
         with tarfile.open(tarball) as t:
-            t.extractall(unpacked, filter="data")
+            try:
+                t.extractall(unpacked, filter="data")
+            except TypeError:  # Python before the extraction filters (3.12, and late 3.8-3.11 releases)
+                t.extractall(unpacked)
     src = os.path.join(unpacked, ds, "cascades.txt")
     extra = ["--time-unit", "microhours"] if ds == "memetracker" else []
     # Exit 3 means some records were rejected (the benchmark files have damaged times); that is expected.
@@ -63,6 +67,10 @@ def main():
         i = extra.index("--only")
         only = extra[i + 1]
         del extra[i:i + 2]
+    check = "--assert" in extra
+    if check:
+        extra.remove("--assert")
+    failures = []
     since_share = None
     if "--since-share" in extra:
         i = extra.index("--since-share")
@@ -90,6 +98,15 @@ def main():
               f"{' '.join(f'{x:.2f}' for x in a['pit_tenths'])} | {a['mean_crps']:.2f} | "
               f"{r['crowd_baseline']['mean_crps']:.2f} | {r['last_size_baseline']['mean_crps']:.2f} | "
               f"{lead(r['crps_minus_crowd'])} | {lead(r['crps_minus_last_size'])} |")
+        if not 0.70 <= a["central_80_randomized_pit"] <= 0.90:
+            failures.append(f"{ds}: central 80% {a['central_80_randomized_pit']:.3f}")
+        if not all(0.05 <= x <= 0.15 for x in a["pit_tenths"]):
+            failures.append(f"{ds}: PIT tenths {a['pit_tenths']}")
+        for name in ("crps_minus_crowd", "crps_minus_last_size"):
+            if r[name]["high"] >= 0:
+                failures.append(f"{ds}: {name} {lead(r[name])}")
+    if check and failures:
+        sys.exit("not met: " + "; ".join(failures))
 
 
 if __name__ == "__main__":
