@@ -988,6 +988,23 @@ mod tests {
     }
 
     #[test]
+    fn an_adoption_through_a_parent_is_of_the_authors_post() {
+        // A retweet tree: author 0's post; 1 reshares it from 0, 2 from 1 (target 1, the parent), 3 from 2.
+        let posts = [PostRow { author: 0, time: 0 }];
+        let via = |actor: u32, parent: u32, time: i64| InteractionRow {
+            post: PostLink::Row(0),
+            ..act(actor, parent, Reshare, time)
+        };
+        let rows = [via(1, 0, 10), via(2, 1, 20), via(3, 2, 30)];
+        let m = learn_reach_model(4, &posts, &rows, &ReachConfig::default()).unwrap();
+        // All three adopted 0's post as strangers: its new audience is 3, not the 1 its author's own
+        // target rows would give.
+        assert_eq!(m.new_audience, vec![3]);
+        let out = post_outcomes(4, &posts, &rows, &ReachConfig::default()).unwrap();
+        assert_eq!(out[0].reach, 3);
+    }
+
+    #[test]
     fn conditional_forecasts_never_report_zero() {
         // Account 1 is tied to 0 (a mention) and later reshares its only post: no new audience at all.
         let rows = [act(1, 0, Mention, 1), act(1, 0, Reshare, 10)];

@@ -21,10 +21,11 @@
 //!   post was seen, so adoptions never exceed exposures).
 //! - **Adoption.** An interaction `v → u` of an adoption kind ([`LearnConfig::adoption_kinds`], by
 //!   default reshare, quote and reply: the kinds that carry the message on to `v`'s audience) at time
-//!   `t'`, attributed to the post it names ([`PostLink`]) when that is a post of `u`; when it names no
-//!   post (Higgs), to `u`'s latest post at or before `t'`. Several adoptions of one post count once; an
-//!   adoption before any post of `u`, or of a post that is not `u`'s or not among the rows, is attributed
-//!   to none (it still makes a tie).
+//!   `t'`, attributed to the post it names ([`PostLink`]); when it names no post (Higgs), to `u`'s latest
+//!   post at or before `t'`. An adoption of a post by another author `a` that came through `u` (a retweet
+//!   tree names the parent as the target) is an adoption of `a`'s post by `v`, and `v`'s tie to `u`.
+//!   Several adoptions of one post count once; an adoption before any post of `u`, or of a post not among
+//!   the rows, is attributed to none (it still makes a tie).
 //!
 //! Every tied pair gets an edge, also with no exposure yet (then `p` is the prior mean): a new post would
 //! reach `v` as well. Pairs with no tie get none. The function takes plain rows with dense ids, so it does
@@ -197,7 +198,16 @@ pub(crate) fn learn_counts(
                 Some(p) if p.author == r.target => {
                     (slots.slot_of[k as usize] - slots.offsets[r.target as usize]) as u32
                 }
-                Some(_) => NAMES_OTHER,
+                Some(p) => {
+                    // Passed on through someone else (a retweet tree's parent): the target keeps a tie,
+                    // and the adoption is of the author's post, as data crediting the author say.
+                    if p.author != r.actor {
+                        let slot =
+                            (slots.slot_of[k as usize] - slots.offsets[p.author as usize]) as u32;
+                        rows.push((p.author, r.actor, r.time, r.kind.code(), slot));
+                    }
+                    NAMES_OTHER
+                }
                 None => return Err(DiffusionError::PostOutOfRange { index, post: k }),
             },
         };
