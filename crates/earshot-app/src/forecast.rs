@@ -8,8 +8,8 @@ use crate::time::GivenInstant;
 use crate::Progress;
 use anyhow::{Context, Result};
 use earshot_diffusion::{
-    calibrate, calibrate_baselines, learn_reach_model, post_outcomes, Calibration, InteractionRow,
-    PostRow, ReachConfig, ReachForecast, ReachModel,
+    calibrate, calibrate_baselines, em::EmConfig, learn_reach_model, learn_reach_model_em,
+    post_outcomes, Calibration, InteractionRow, PostRow, ReachConfig, ReachForecast, ReachModel,
 };
 use earshot_graph::DenseIds;
 use earshot_model::InteractionKind;
@@ -56,6 +56,9 @@ pub struct Learning {
     /// Draw each simulated post's reach whole from a past post (history alone) instead of through the
     /// author's present ties plus the past post's new audience.
     pub history_only: bool,
+    /// Spread over the follow graph with Independent Cascade probabilities fitted by Saito et al.'s EM
+    /// on the cascades, hop by hop, instead of one hop over counted tie rates.
+    pub em: bool,
 }
 
 impl Learning {
@@ -67,6 +70,7 @@ impl Learning {
         crowd_recent: 0,
         since: None,
         history_only: false,
+        em: false,
     };
 
     fn config(&self) -> ReachConfig {
@@ -154,13 +158,24 @@ fn check_not_only_follows(stored: &Stored) -> Result<()> {
 /// The reach model learned from `stored`.
 fn learn_model(stored: &Stored, learning: &Learning) -> Result<ReachModel> {
     check_not_only_follows(stored)?;
-    learn_reach_model(
-        stored.ids.len() as u32,
-        &stored.posts,
-        &stored.interactions,
-        &learning.config(),
-    )
-    .map_err(|e| UsageError(format!("cannot learn a forecast: {e}")).into())
+    learn_with(stored, learning, &learning.config())
+}
+
+/// The reach model `learning` names (counted tie rates, or EM over the follow graph) with `config`.
+fn learn_with(stored: &Stored, learning: &Learning, config: &ReachConfig) -> Result<ReachModel> {
+    let nodes = stored.ids.len() as u32;
+    let learned = if learning.em {
+        learn_reach_model_em(
+            nodes,
+            &stored.posts,
+            &stored.interactions,
+            config,
+            &EmConfig::default(),
+        )
+    } else {
+        learn_reach_model(nodes, &stored.posts, &stored.interactions, config)
+    };
+    learned.map_err(|e| UsageError(format!("cannot learn a forecast: {e}")).into())
 }
 
 /// The forecast of one account's next post, with what it was learned from.
@@ -370,13 +385,7 @@ pub fn calibrate_forecasts(
     if req.whole_cascades {
         config.ties_before = Some(req.cut);
     }
-    let model = learn_reach_model(
-        learned.ids.len() as u32,
-        &learned.posts,
-        &learned.interactions,
-        &config,
-    )
-    .map_err(|e| UsageError(format!("cannot learn a forecast: {e}")))?;
+    let model = learn_with(&learned, &req.learning, &config)?;
     let past = post_outcomes(
         learned.ids.len() as u32,
         &learned.posts,

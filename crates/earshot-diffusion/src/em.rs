@@ -145,6 +145,30 @@ impl SocialGraph {
         self.out_offsets[u as usize + 1] - self.out_offsets[u as usize]
     }
 
+    /// How many of `c`'s resharers adopted with no followee of theirs (the author included, at the post's
+    /// time) having adopted before them: what the graph does not explain, a forecast's new audience.
+    pub fn adoptions_outside(&self, c: &Cascade) -> u32 {
+        let mut first: std::collections::HashMap<u32, i64> = std::collections::HashMap::new();
+        first.insert(c.author, c.time);
+        for r in &c.reshares {
+            first.entry(r.actor).or_insert(r.time);
+        }
+        let mut outside = 0;
+        for r in &c.reshares {
+            if r.actor == c.author || (r.actor as usize) >= self.nodes as usize {
+                continue;
+            }
+            let explained = self
+                .in_edges(r.actor)
+                .iter()
+                .any(|&(u, _)| first.get(&u).is_some_and(|&t| t < r.time));
+            if !explained {
+                outside += 1;
+            }
+        }
+        outside
+    }
+
     fn out_edge_ids(&self, u: u32) -> std::ops::Range<usize> {
         self.out_offsets[u as usize]..self.out_offsets[u as usize + 1]
     }

@@ -101,7 +101,7 @@ impl Default for ReachConfig {
 }
 
 impl ReachConfig {
-    fn check(&self) -> Result<(), DiffusionError> {
+    pub(crate) fn check(&self) -> Result<(), DiffusionError> {
         let bad = |m: String| Err(DiffusionError::BadParameter(m));
         if !(self.prior_strength.is_finite() && self.prior_strength > 0.0) {
             return bad(format!(
@@ -289,7 +289,7 @@ pub fn learn_reach_model(
         virality,
         tied_reach: counts.tied_adopters.clone(),
         through_ties: cfg.through_ties,
-        crowd: recent_crowd(&all_posts, &counts, cfg.crowd_recent),
+        crowd: recent_crowd(&counts.slot_times, cfg.crowd_recent),
         offsets: counts.post_offsets,
         new_audience: counts.new_adopters,
         derived,
@@ -305,25 +305,100 @@ pub fn learn_reach_model(
     })
 }
 
-/// The slots of the latest `n` posts (by time; 0: all), the crowd's history.
-fn recent_crowd(posts: &[PostRow], counts: &crate::learn::LearnedCounts, n: usize) -> Vec<usize> {
-    let slots = counts.new_adopters.len();
+/// The slots of the latest `n` posts (by their times `slot_times`; 0: all), the crowd's history.
+fn recent_crowd(slot_times: &[i64], n: usize) -> Vec<usize> {
+    let slots = slot_times.len();
     if n == 0 || n >= slots {
         return (0..slots).collect();
     }
-    // Slots are grouped by author in time order: slot `offsets[u] + j` is author `u`'s j-th post.
-    let mut by_time: Vec<(i64, usize)> = Vec::with_capacity(slots);
-    let mut times: Vec<Vec<i64>> = vec![Vec::new(); counts.post_offsets.len().saturating_sub(1)];
-    for p in posts {
-        times[p.author as usize].push(p.time);
-    }
-    for (u, t) in times.iter_mut().enumerate() {
-        t.sort_unstable();
-        let first = counts.post_offsets[u];
-        by_time.extend(t.iter().enumerate().map(|(j, &time)| (time, first + j)));
-    }
+    let mut by_time: Vec<(i64, usize)> = slot_times.iter().copied().zip(0..).collect();
     by_time.sort_unstable();
     by_time[slots - n..].iter().map(|&(_, slot)| slot).collect()
+}
+
+/// Learn a reach model whose ties are the social graph's follow edges with Independent Cascade
+/// probabilities fitted by Saito et al.'s EM on the cascades of `posts` ([`crate::em`]): a simulated post
+/// spreads over the follow graph hop by hop, and its new audience is what a past post reached outside
+/// the graph (adopters none of whose followees had adopted it before them). Needs follow rows.
+pub fn learn_reach_model_em(
+    nodes: u32,
+    posts: &[PostRow],
+    interactions: &[InteractionRow],
+    cfg: &ReachConfig,
+    em: &crate::em::EmConfig,
+) -> Result<ReachModel, DiffusionError> {
+    cfg.check()?;
+    if posts.is_empty() {
+        return Err(DiffusionError::BadParameter(
+            "no posts: there is nothing to learn a forecast from".into(),
+        ));
+    }
+    let follows: Vec<(u32, u32)> = interactions
+        .iter()
+        .filter(|r| r.kind == InteractionKind::Follow)
+        .map(|r| (r.target, r.actor))
+        .collect();
+    if follows.is_empty() {
+        return Err(DiffusionError::BadParameter(
+            "no follow edges: EM learns probabilities on a social graph".into(),
+        ));
+    }
+    let social = crate::em::SocialGraph::new(nodes, &follows)?;
+    let cascades = crate::doubling::cascades_from_rows(posts, interactions);
+    let trials = crate::em::Trials::count(&social, &cascades)?;
+    // Empirical Bayes, as for the counted ties: the prior's mean is the pooled rate at which a tried edge
+    // succeeded (explained adoptions per trial), worth `prior_strength` trials. A fixed mean such as 0.05
+    // on every untried edge of a dense follow graph makes the cascade explode.
+    let tried: u64 = trials
+        .positive()
+        .iter()
+        .chain(trials.negative())
+        .map(|&x| u64::from(x))
+        .sum();
+    let pooled = if tried > 0 {
+        (trials.explained() as f64 / tried as f64).min(1.0)
+    } else {
+        em.alpha / (em.alpha + em.beta)
+    };
+    let em = &crate::em::EmConfig {
+        alpha: pooled * cfg.prior_strength,
+        beta: (1.0 - pooled) * cfg.prior_strength,
+        ..*em
+    };
+    let fit = crate::em::fit(&trials, em)?;
+    let p: Vec<f32> = fit.p.iter().map(|&x| x as f32).collect();
+    let graph = social.diffusion_graph(&p)?;
+    let slots = crate::learn::PostSlots::new(nodes, posts)?;
+    let mut new_audience = vec![0u32; posts.len()];
+    let mut tied_reach = vec![0u32; posts.len()];
+    for (k, c) in cascades.iter().enumerate() {
+        let outside = social.adoptions_outside(c);
+        new_audience[slots.slot_of[k]] = outside;
+        tied_reach[slots.slot_of[k]] = c.reshares.len() as u32 - outside;
+    }
+    let (positive, negative): (u64, u64) = (
+        trials.positive().iter().map(|&x| u64::from(x)).sum(),
+        trials.negative().iter().map(|&x| u64::from(x)).sum(),
+    );
+    Ok(ReachModel {
+        graph,
+        virality: vec![1.0; posts.len()],
+        tied_reach,
+        through_ties: cfg.through_ties,
+        crowd: recent_crowd(&slots.times, cfg.crowd_recent),
+        offsets: slots.offsets,
+        new_audience,
+        derived: vec![false; nodes as usize],
+        shrinkage: cfg.shrinkage,
+        recent_posts: cfg.recent_posts,
+        multi_hop: true,
+        prior_mean: em.alpha / (em.alpha + em.beta),
+        prior_strength: em.alpha + em.beta,
+        posts: posts.len(),
+        derived_posts: 0,
+        tied_exposures: positive + negative,
+        tied_adoptions: trials.explained(),
+    })
 }
 
 /// The forecast of one author's next post.
@@ -1002,6 +1077,52 @@ mod tests {
         assert_eq!(m.new_audience, vec![3]);
         let out = post_outcomes(4, &posts, &rows, &ReachConfig::default()).unwrap();
         assert_eq!(out[0].reach, 3);
+    }
+
+    #[test]
+    fn em_spreads_over_the_follow_graph_hop_by_hop() {
+        // 1 follows 0 and 2 follows 1. Each of 0's ten posts is reshared by 1 and then by 2 (a chain,
+        // credited to the post, never to 1); 3, who follows nobody, reshares every other post.
+        let mut rows = vec![act(1, 0, Follow, i64::MIN), act(2, 1, Follow, i64::MIN)];
+        let posts: Vec<PostRow> = (0..10)
+            .map(|k| PostRow {
+                author: 0,
+                time: 1000 * k,
+            })
+            .collect();
+        for (k, p) in posts.iter().enumerate() {
+            let named = |actor: u32, t: i64| InteractionRow {
+                post: PostLink::Row(k as u32),
+                ..act(actor, 0, Reshare, p.time + t)
+            };
+            rows.push(named(1, 10));
+            rows.push(named(2, 20));
+            if k % 2 == 0 {
+                rows.push(named(3, 30));
+            }
+        }
+        let cfg = ReachConfig {
+            shrinkage: 0.0,
+            ..ReachConfig::default()
+        };
+        let m =
+            learn_reach_model_em(4, &posts, &rows, &cfg, &crate::em::EmConfig::default()).unwrap();
+        // Two hops: both edges succeed every time, so nearly every simulation reaches 1 and 2; 3 is new
+        // audience, drawn from the author's posts (half of them).
+        assert_eq!(m.new_audience.iter().sum::<u32>(), 5);
+        let f = m.forecast(0, 4000, 5, 1).unwrap();
+        assert!(f.mean_through_ties > 1.6, "{}", f.mean_through_ties);
+        assert!(
+            (f.mean_new_audience - 0.5).abs() < 0.05,
+            "{}",
+            f.mean_new_audience
+        );
+        // Without follow rows there is no graph to learn on.
+        let no_graph: Vec<InteractionRow> = rows[2..].to_vec();
+        assert!(matches!(
+            learn_reach_model_em(4, &posts, &no_graph, &cfg, &crate::em::EmConfig::default()),
+            Err(DiffusionError::BadParameter(_))
+        ));
     }
 
     #[test]

@@ -149,6 +149,8 @@ pub(crate) struct LearnedCounts {
     pub exposed_offsets: Vec<usize>,
     /// Per post slot: distinct accounts with an earlier tie that adopted it.
     pub tied_adopters: Vec<u32>,
+    /// Per post slot: the post's time.
+    pub slot_times: Vec<i64>,
     /// Posts grouped by author: author `u`'s posts are slots `post_offsets[u]..post_offsets[u + 1]`, in
     /// time order (the order of `new_adopters`).
     pub post_offsets: Vec<usize>,
@@ -273,6 +275,7 @@ pub(crate) fn learn_counts(
         exposed,
         exposed_offsets,
         tied_adopters,
+        slot_times: slots.times,
         post_offsets: slots.offsets,
         new_adopters,
     })

@@ -132,6 +132,7 @@ fn cli_forecast(
             crowd_recent: 0,
             since: None,
             history_only: false,
+            em: false,
         },
     };
     extra(&mut req);

@@ -89,6 +89,11 @@ pub struct ForecastArgs {
     /// crowd's) reached, ignoring who is tied to the author now.
     #[arg(long)]
     pub history_only: bool,
+    /// Spread over the follow graph (imported follow edges, such as a cascade dataset's edges.txt) hop by
+    /// hop, with Independent Cascade probabilities fitted by Saito et al.'s EM on the stored cascades;
+    /// new audience is then what past posts reached outside the graph.
+    #[arg(long)]
+    pub em: bool,
     /// Score forecasts learned before --until against the reach of every post after it.
     #[arg(long, requires = "until")]
     pub calibrate: bool,
@@ -133,6 +138,7 @@ impl ForecastArgs {
             crowd_recent: self.crowd_recent,
             since: parse_instant("--since", &self.since)?,
             history_only: self.history_only,
+            em: self.em,
         })
     }
 }
