@@ -45,6 +45,7 @@ mod celf;
 mod choice;
 mod coverage;
 pub mod doubling;
+pub mod em;
 mod estimate;
 mod exact;
 mod forecast;
