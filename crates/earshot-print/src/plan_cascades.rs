@@ -118,7 +118,33 @@ pub fn evaluation(out: &mut dyn Write, r: &CascadeEvalReport) -> Result<()> {
             }
             writeln!(out)?;
         }
-        writeln!(out, "         (IMM planned in {:.2} s)", k.imm_seconds)?;
+        writeln!(
+            out,
+            "         through cascades per test cascade with a seed (of {}):",
+            r.test.cascades
+        )?;
+        for s in &k.seed_sets {
+            let p = &s.per_cascade_with_a_seed;
+            writeln!(
+                out,
+                "           {:<14} {:>6.2} {:>19} in {} cascades",
+                s.seeds,
+                p.mean,
+                format!("[{:.2}, {:.2}]", p.interval[0], p.interval[1]),
+                p.cascades
+            )?;
+        }
+        for lead in &k.leads {
+            let p = &lead.per_cascade_with_a_seed;
+            writeln!(
+                out,
+                "           IMM − {:<8} {:>+6.2} {:>19}",
+                lead.over.trim_start_matches("top "),
+                p.difference,
+                format!("[{:.2}, {:.2}]", p.interval[0], p.interval[1])
+            )?;
+        }
+        writeln!(out, "         IMM planned in {:.2} s", k.imm_seconds)?;
     }
     Ok(())
 }

@@ -168,6 +168,12 @@ fn evaluation_replays_the_test_cascades() {
     // Followers: 1 and its followers in its cascades; 2 itself in its own, and its follower 1 in 1's.
     assert_eq!(share(&sets[0], 1), 24.0 / 28.0, "{v}");
     assert_eq!(share(&sets[1], 1), 8.0 / 28.0, "{v}");
+    // Per test cascade a seed took part in: 1's four cascades, 5 each; 2's four, none.
+    let per = |s: &serde_json::Value| {
+        let p = &s["per_cascade_with_a_seed"];
+        (p["cascades"].as_u64().unwrap(), p["mean"].as_f64().unwrap())
+    };
+    assert_eq!((per(&sets[0]), per(&sets[1])), ((4, 5.0), (4, 0.0)), "{v}");
     let lead = &k["leads"][0];
     assert_eq!(lead["over"].as_str(), Some("top followers"));
     let through = &lead["replay"][0];

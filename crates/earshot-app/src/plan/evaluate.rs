@@ -128,6 +128,21 @@ pub struct SeedSetScore {
     /// Spread under the learned model.
     pub monte_carlo: MonteCarloCheck,
     pub replay: Vec<ReplayScore>,
+    /// The "through cascades" reach per test cascade a seed took part in: how far the real cascades
+    /// went through the seeds when they did take part, apart from how often they did.
+    pub per_cascade_with_a_seed: PerCascadeWithASeed,
+}
+
+/// Test adopters reached through the cascades, per test cascade in which a seed took part.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PerCascadeWithASeed {
+    /// Test cascades in which a seed took part (as author or resharer).
+    pub cascades: u64,
+    pub reached: u64,
+    /// `reached / cascades`.
+    pub mean: f64,
+    /// 95% bootstrap interval, test cascades resampled.
+    pub interval: [f64; 2],
 }
 
 /// IMM's lead over a baseline, with paired 95% intervals.
@@ -140,6 +155,8 @@ pub struct Lead {
     /// Per replay measure (in [`ReplayScore`] order): IMM's share minus the baseline's, and its
     /// interval on the same resamples.
     pub replay: Vec<ReplayLead>,
+    /// IMM's reach per test cascade with a seed minus the baseline's, and its interval.
+    pub per_cascade_with_a_seed: ReplayLead,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -327,6 +344,8 @@ pub fn evaluate_cascades(
         ];
         let mut samples = Vec::new();
         let mut series = Vec::new();
+        // Per seed set, per test cascade: (1 if a seed took part, adopters reached through it).
+        let mut per_cascade = Vec::new();
         for (_, seeds) in &sets {
             samples.push(sample_spread(
                 model,
@@ -340,7 +359,17 @@ pub fn evaluate_cascades(
             for &v in seeds {
                 is_seed[v as usize] = true;
             }
-            series.push(replay::downstream(g, &test_refs, &is_seed));
+            let through = replay::downstream(g, &test_refs, &is_seed);
+            per_cascade.push(
+                test.iter()
+                    .zip(&through)
+                    .map(|(c, &(_, near))| {
+                        let took_part = replay::adopters(c).any(|a| is_seed[a as usize]);
+                        (u32::from(took_part), near)
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            series.push(through);
             let dist = replay::hops_from(g, seeds, 2);
             for hops in [1, 2] {
                 series.push(replay::reached(&test_refs, &dist, hops));
@@ -348,8 +377,12 @@ pub fn evaluate_cascades(
         }
         // Series s * h + j is seed set s by measure j; leads pair IMM (set 0) with each baseline.
         let h = REPLAY_MEASURES.len();
+        // Then series sets.len() * h + s is seed set s per cascade with a seed (a ratio of sums too).
+        let per = sets.len() * h;
+        series.extend(per_cascade);
         let pairs: Vec<(usize, usize)> = (1..sets.len())
             .flat_map(|s| (0..h).map(move |j| (j, s * h + j)))
+            .chain((1..sets.len()).map(|s| (per, per + s)))
             .collect();
         let (shares, diffs) = replay::bootstrap(&series, &pairs, req.resamples, req.seed ^ 0x5245);
         let mut seed_sets = Vec::new();
@@ -371,8 +404,18 @@ pub fn evaluate_cascades(
             seed_sets.push(SeedSetScore {
                 seeds: label,
                 accounts: seeds.iter().map(|&d| name(d)).collect::<Result<_>>()?,
+
                 monte_carlo: check(&samples[s]),
                 replay,
+                per_cascade_with_a_seed: {
+                    let rows = &series[per + s];
+                    PerCascadeWithASeed {
+                        cascades: rows.iter().map(|r| u64::from(r.0)).sum(),
+                        reached: rows.iter().map(|r| u64::from(r.1)).sum(),
+                        mean: replay::share(rows),
+                        interval: shares[per + s],
+                    }
+                },
             });
         }
         let leads = (1..sets.len())
@@ -391,6 +434,12 @@ pub fn evaluate_cascades(
                             interval: diffs[(s - 1) * h + j],
                         })
                         .collect(),
+                    per_cascade_with_a_seed: ReplayLead {
+                        measure: "through cascades, per cascade with a seed",
+                        difference: seed_sets[0].per_cascade_with_a_seed.mean
+                            - seed_sets[s].per_cascade_with_a_seed.mean,
+                        interval: diffs[(sets.len() - 1) * h + s - 1],
+                    },
                 }
             })
             .collect();
