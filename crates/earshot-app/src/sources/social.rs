@@ -11,7 +11,7 @@
 use anyhow::Result;
 use earshot_diffusion::doubling::{cascades_from_rows, Cascade};
 use earshot_diffusion::em::{fit, EmConfig, EmFit, SocialGraph, Trials};
-use earshot_diffusion::{DiffusionGraph, InteractionRow, PostRow};
+use earshot_diffusion::{DiffusionGraph, InteractionRow, PostLink, PostRow};
 use earshot_model::InteractionKind;
 use serde::Serialize;
 use std::time::Instant;
@@ -150,6 +150,18 @@ pub fn learn_em_from_rows(
     interactions: &[InteractionRow],
     cfg: &EmConfig,
 ) -> Result<Option<EmProbabilities>> {
+    // Cheap checks first: a store of follows and unnamed reshares (Higgs) has millions of follows and
+    // no cascade, and builds no graph for nothing.
+    let has_reshare = interactions
+        .iter()
+        .any(|r| r.kind == InteractionKind::Reshare && matches!(r.post, PostLink::Row(_)));
+    if !has_reshare
+        || !interactions
+            .iter()
+            .any(|r| r.kind == InteractionKind::Follow)
+    {
+        return Ok(None);
+    }
     let social = SocialCascades::of(nodes, posts, interactions)?;
     if !social.learnable() {
         return Ok(None);
