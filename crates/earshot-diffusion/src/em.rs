@@ -145,30 +145,6 @@ impl SocialGraph {
         self.out_offsets[u as usize + 1] - self.out_offsets[u as usize]
     }
 
-    /// How many of `c`'s resharers adopted with no followee of theirs (the author included, at the post's
-    /// time) having adopted before them: what the graph does not explain, a forecast's new audience.
-    pub fn adoptions_outside(&self, c: &Cascade) -> u32 {
-        let mut first: std::collections::HashMap<u32, i64> = std::collections::HashMap::new();
-        first.insert(c.author, c.time);
-        for r in &c.reshares {
-            first.entry(r.actor).or_insert(r.time);
-        }
-        let mut outside = 0;
-        for r in &c.reshares {
-            if r.actor == c.author || (r.actor as usize) >= self.nodes as usize {
-                continue;
-            }
-            let explained = self
-                .in_edges(r.actor)
-                .iter()
-                .any(|&(u, _)| first.get(&u).is_some_and(|&t| t < r.time));
-            if !explained {
-                outside += 1;
-            }
-        }
-        outside
-    }
-
     fn out_edge_ids(&self, u: u32) -> std::ops::Range<usize> {
         self.out_offsets[u as usize]..self.out_offsets[u as usize + 1]
     }
@@ -211,6 +187,8 @@ pub struct Trials {
     cascades: usize,
     adoptions: u64,
     outside: u64,
+    /// Per cascade: its adoptions outside the graph.
+    outside_by_cascade: Vec<u32>,
 }
 
 impl Trials {
@@ -229,6 +207,7 @@ impl Trials {
         let mut members: Vec<u32> = Vec::new();
         let mut adoptions = 0u64;
         let mut outside = 0u64;
+        let mut outside_by_cascade = vec![0u32; cascades.len()];
         for (index, c) in cascades.iter().enumerate() {
             let mark = u32::try_from(index + 1)
                 .map_err(|_| DiffusionError::BadParameter("more than 2^32 − 1 cascades".into()))?;
@@ -273,6 +252,7 @@ impl Trials {
                 }
                 if parents.len() == before {
                     outside += 1;
+                    outside_by_cascade[index] += 1;
                 } else {
                     parent_offsets.push(parents.len());
                 }
@@ -286,6 +266,7 @@ impl Trials {
             cascades: cascades.len(),
             adoptions,
             outside,
+            outside_by_cascade,
         })
     }
 
@@ -307,6 +288,12 @@ impl Trials {
     /// Adoptions with no parent in the graph: nobody the adopter follows had adopted before it.
     pub fn outside(&self) -> u64 {
         self.outside
+    }
+
+    /// Per cascade (in the order counted): its adoptions outside the graph, the audience no edge
+    /// explains (what a reach forecast would resample as a post's new audience).
+    pub fn outside_by_cascade(&self) -> &[u32] {
+        &self.outside_by_cascade
     }
 
     /// Per edge: positive trials (its source a parent of its target's adoption).
@@ -568,6 +555,7 @@ mod tests {
         assert_eq!(t.positive(), &[2, 0, 1, 0]);
         assert_eq!(t.negative(), &[0, 3, 1, 0]);
         assert_eq!((t.adoptions(), t.explained(), t.outside()), (5, 2, 3));
+        assert_eq!(t.outside_by_cascade(), &[1, 0, 1, 1]);
         // One step from 0.5 without a prior, by hand: cascade 1's c has P = 1 − 0.5·0.5 = 0.75, each
         // parent credited 0.5/0.75 = 2/3; cascade 2's c credits a→c with 1.
         let one = |alpha, beta| {

@@ -371,8 +371,7 @@ pub fn learn_reach_model_em(
     let slots = crate::learn::PostSlots::new(nodes, posts)?;
     let mut new_audience = vec![0u32; posts.len()];
     let mut tied_reach = vec![0u32; posts.len()];
-    for (k, c) in cascades.iter().enumerate() {
-        let outside = social.adoptions_outside(c);
+    for (k, (c, &outside)) in cascades.iter().zip(trials.outside_by_cascade()).enumerate() {
         new_audience[slots.slot_of[k]] = outside;
         tied_reach[slots.slot_of[k]] = c.reshares.len() as u32 - outside;
     }

@@ -4,6 +4,7 @@
 use crate::fmt::clip_start;
 use anyhow::Result;
 use earshot_app::bench::copies::CopiesBenchReport;
+use earshot_app::bench::em::EmBenchReport;
 use earshot_app::bench::import::Measurement;
 use earshot_app::bench::pagerank::PagerankBenchReport;
 use earshot_app::bench::parse::ParseBenchReport;
@@ -176,6 +177,36 @@ pub fn spread(out: &mut dyn Write, r: &SpreadBenchReport, runs: usize) -> Result
         out,
         "spread: mean {:.1} ± {:.1} (standard error), p10 {}, p50 {}, p90 {}",
         e.mean, e.std_error, e.p10, e.p50, e.p90
+    )?;
+    Ok(())
+}
+
+/// `bench em`: what EM learned from, and each stage's median time.
+pub fn em(out: &mut dyn Write, r: &EmBenchReport) -> Result<()> {
+    writeln!(
+        out,
+        "{} cascades on {} follow edges ({} accounts): {} reshares, {} explained by a followed earlier \
+         adopter ({} parent entries), {} outside the graph",
+        r.cascades, r.follow_edges, r.nodes, r.adoptions, r.explained, r.parent_entries, r.outside
+    )?;
+    writeln!(
+        out,
+        "EM, Beta({}, {}) prior: {} iterations{}, log-likelihood {:.1}",
+        r.alpha,
+        r.beta,
+        r.iterations,
+        if r.converged { "" } else { " (not converged)" },
+        r.log_likelihood
+    )?;
+    writeln!(
+        out,
+        "1 thread: read {:.3} s, count trials {:.3} s, EM {:.3} s ({:.2} ms per iteration); total {:.3} s (medians of {} runs)",
+        r.read_seconds,
+        r.count_seconds,
+        r.fit_seconds,
+        1000.0 * r.fit_seconds / r.iterations.max(1) as f64,
+        r.total_seconds,
+        r.runs
     )?;
     Ok(())
 }

@@ -20,6 +20,7 @@ pub mod history;
 pub mod import;
 pub mod keys;
 pub mod plan;
+pub mod plan_cascades;
 pub mod redteam;
 pub mod score;
 pub mod sentiment;

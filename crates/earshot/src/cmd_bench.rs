@@ -7,6 +7,7 @@ use crate::output::print_report;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use earshot_app::bench::copies::{bench_copies, CopiesBenchRequest};
+use earshot_app::bench::em::{bench_em, EmBenchRequest};
 use earshot_app::bench::import::{bench_import, ImportBenchRequest};
 use earshot_app::bench::pagerank::{bench_pagerank, PagerankBenchRequest};
 use earshot_app::bench::parse::{bench_parse, ParseBenchRequest};
@@ -16,6 +17,7 @@ use earshot_app::bench::topics::{bench_topics, TopicsBenchRequest};
 use earshot_app::bench::trust::{bench_trust, TrustBenchRequest};
 use earshot_app::bench::GraphBench;
 use earshot_app::error::FieldStyle;
+use earshot_diffusion::em::EmConfig;
 use earshot_diffusion::{Model, JUMP_MIN_IN_DEGREE};
 use earshot_print::bench as print;
 use std::path::{Path, PathBuf};
@@ -122,6 +124,20 @@ pub enum BenchWhat {
         after_help = "Examples:\n  earshot bench rr --graph nethept --sets 1000000\n  earshot bench rr --graph slashdot --coins            (a coin per in-edge, as the IMM paper)\n  earshot bench rr --graph slashdot --jump-min-degree 4\n  (bench/imm.cc --rr-only N measures the C++ baseline the same way; scripts/bench_imm.sh runs both)"
     )]
     Rr(RrArgs),
+    /// Learn edge probabilities by EM (Saito et al. 2008) from the stored cascades on their follow
+    /// graph, as `plan --probabilities em` does: reading the rows, counting the trials and the
+    /// iterations, each timed (one thread).
+    #[command(
+        after_help = "Example:\n  earshot --db memetracker.db bench em --runs 5\n  (import the cascades first: earshot --db memetracker.db import --format cascades \\\n      --time-unit microhours /tmp/casc/memetracker/cascades.txt)"
+    )]
+    Em {
+        /// Only the cascades and follows of this platform.
+        #[arg(long)]
+        platform: Option<String>,
+        /// Timed runs per stage; the median is reported.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// Parse a file without storing it (higgs, snap, jsonl, ...): the reader's own speed, in this process.
     #[command(
         after_help = "Example:\n  earshot bench parse --format higgs --runs 5 higgs-activity_time.txt.gz"
@@ -267,6 +283,14 @@ pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
                 &bench_parse(&req, &notes(cli.quiet))?,
                 print::parse,
             )
+        }
+        BenchWhat::Em { platform, runs } => {
+            let req = EmBenchRequest {
+                platform: platform.clone(),
+                runs: *runs,
+                config: EmConfig::default(),
+            };
+            render(cli.json, &bench_em(&cli.open_store()?, &req)?, print::em)
         }
         BenchWhat::Trust {
             profiles,

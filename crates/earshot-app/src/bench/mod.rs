@@ -4,10 +4,12 @@
 //! databases (so peak memory is the import's own), [`parse`] a reader alone, [`pagerank`] the authority
 //! kernel on an R-MAT graph, [`copies`] the copy check and all post flags over synthetic threads,
 //! [`topics`] topic assignment and sentiment per post, [`spread`] Monte Carlo simulations and [`rr`]
-//! IMM's reverse-reachable sampling on an influence-maximisation graph. Each reports the median of its
+//! IMM's reverse-reachable sampling on an influence-maximisation graph, [`em`] edge probabilities learned
+//! from stored cascades. Each reports the median of its
 //! runs, so one slow run (a page-cache miss, a busy neighbour) does not move the figure.
 
 pub mod copies;
+pub mod em;
 pub mod import;
 pub mod pagerank;
 pub mod parse;

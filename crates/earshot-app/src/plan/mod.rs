@@ -2,11 +2,14 @@
 //! greedy as a cross-check), checked by fresh Monte Carlo simulations (`earshot plan`, the API's plan
 //! job).
 
+pub mod evaluate;
 pub mod graphs;
 mod planners;
+mod replay;
 pub mod report;
 pub mod source;
 
+pub use evaluate::{evaluate_cascades, CascadeEvalReport, CascadeEvalRequest};
 pub use planners::CELF_SIMULATIONS;
 pub use source::Probabilities;
 

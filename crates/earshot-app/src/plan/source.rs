@@ -4,7 +4,9 @@
 
 use crate::error::{FieldStyle, UsageError};
 use crate::sources::edge_list::{load_edge_list, LoadedGraph};
+use crate::sources::social::learn_em_from_rows;
 use anyhow::{Context, Result};
+use earshot_diffusion::em::EmConfig;
 use earshot_diffusion::{
     derive_posts, learn_probabilities, learned_graph, DiffusionGraph, EdgeModel, LearnConfig,
     ReachConfig,
@@ -16,11 +18,31 @@ use std::path::{Path, PathBuf};
 /// How a stored graph's edges get their probabilities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Probabilities {
-    /// Learned: how often an account passed on the author's posts it saw (Beta(1, 19) prior; posts derived
-    /// from bursts of reshares where none are stored).
+    /// Learned from the data: [`Probabilities::Em`] where the store holds a follow graph and posts with
+    /// reshares that name them, else [`Probabilities::Ties`].
     Learned,
+    /// Learned by EM from the stored cascades on the follow graph (Saito et al. 2008; Beta(1, 19) prior):
+    /// each edge's probability is how often the followed account's adoptions were passed on, crediting
+    /// each adoption to the followed accounts that had adopted before it. Only follow edges carry
+    /// influence.
+    Em,
+    /// Learned from ties: how often an account passed on the author's posts it saw (Beta(1, 19) prior;
+    /// posts derived from bursts of reshares where none are stored); an edge wherever an account reacted
+    /// to another.
+    Ties,
     /// Weighted cascade: 1 / (the accounts that reacted to the target).
     WeightedCascade,
+}
+
+impl Probabilities {
+    pub fn name(self) -> &'static str {
+        match self {
+            Probabilities::Learned => "learned",
+            Probabilities::Em => "em",
+            Probabilities::Ties => "ties",
+            Probabilities::WeightedCascade => "weighted-cascade",
+        }
+    }
 }
 
 /// The graph a plan runs on, and what its dense ids stand for.
@@ -51,8 +73,9 @@ impl PlanGraph {
         })
     }
 
-    /// Every account with an interaction in `window`; an edge `u → v` wherever `v` interacted with `u`.
-    /// The report calls the stored interactions `label` (default: the database's path).
+    /// Every account with an interaction in `window`; an edge `u → v` wherever `v` follows `u` (EM's
+    /// probabilities) or interacted with `u` (the others). The report calls the stored interactions
+    /// `label` (default: the database's path), with where the probabilities came from.
     pub fn from_store(
         store: &Store,
         window: TimeWindow,
@@ -74,8 +97,24 @@ impl PlanGraph {
             .into());
         }
         let n = ids.len() as u32;
-        let (graph, how) = match probabilities {
-            Probabilities::Learned => {
+        let em = match probabilities {
+            Probabilities::Learned | Probabilities::Em => {
+                learn_em_from_rows(n, &posts, &rows, &EmConfig::default())?
+            }
+            _ => None,
+        };
+        if probabilities == Probabilities::Em && em.is_none() {
+            return Err(UsageError(format!(
+                "{}: EM probabilities are learned from cascades on a follow graph, and the store \
+                 has no follow edges or no reshares that name their post here (import cascades \
+                 with their edges.txt, or let the probabilities be learned from ties)",
+                store.path().display()
+            ))
+            .into());
+        }
+        let (graph, how) = match (probabilities, em) {
+            (_, Some(em)) => (em.graph, em.summary.describe()),
+            (Probabilities::Learned | Probabilities::Ties | Probabilities::Em, None) => {
                 let (all, _) = derive_posts(n, &posts, &rows, &ReachConfig::default())?;
                 let edges = learn_probabilities(n, &all, &rows, &LearnConfig::default())?;
                 (
@@ -83,7 +122,7 @@ impl PlanGraph {
                     format!("learned probabilities from {} posts", all.len()),
                 )
             }
-            Probabilities::WeightedCascade => {
+            (Probabilities::WeightedCascade, None) => {
                 let mut pairs: Vec<(u32, u32)> = rows
                     .iter()
                     .filter(|r| r.actor != r.target)

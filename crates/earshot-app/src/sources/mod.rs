@@ -6,6 +6,7 @@ pub mod edge_list;
 mod flags;
 mod scoring;
 pub mod snapshot;
+pub mod social;
 mod stored_run;
 
 pub use flags::{find_copies, flag_posts};

@@ -4,11 +4,15 @@
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
+use crate::window::parse_instant;
 use crate::window::WindowArgs;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use earshot_app::error::FieldStyle;
-use earshot_app::plan::{Algorithm, PlanRequest, Probabilities, CELF_SIMULATIONS};
+use earshot_app::error::UsageError;
+use earshot_app::plan::{
+    evaluate_cascades, Algorithm, CascadeEvalRequest, PlanRequest, Probabilities, CELF_SIMULATIONS,
+};
 use std::path::PathBuf;
 
 /// Which planner chooses the seeds.
@@ -25,9 +29,16 @@ pub enum AlgorithmArg {
 /// How a stored graph's edges get their probabilities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProbabilitiesArg {
-    /// Learned: how often an account passed on the author's posts it saw (Beta(1, 19) prior; posts derived
-    /// from bursts of reshares where none are stored).
+    /// Learned from the data: `em` where the store holds follow edges and reshares that name their
+    /// post (cascades with their social graph), else `ties`.
     Learned,
+    /// EM on the follow graph (Saito et al. 2008): how often a followed account's adoptions were passed
+    /// on, each adoption credited to the followed accounts that had adopted before it (Beta(1, 19)
+    /// prior). Needs follows and cascades.
+    Em,
+    /// From ties: how often an account passed on the author's posts it saw (Beta(1, 19) prior; posts
+    /// derived from bursts of reshares where none are stored); an edge wherever one reacted to another.
+    Ties,
     /// Weighted cascade: 1 / (the accounts that reacted to the target).
     WeightedCascade,
 }
@@ -54,9 +65,16 @@ pub struct SharedData {
 #[derive(Args, Debug)]
 #[command(
     after_help = "Without --graph, the plan runs on the stored interactions (--db, optionally --from,
---to, --platform): an edge u → v wherever v reacted to u, with probabilities learned from
-how often v passed on u's posts (--probabilities learned) or 1 / v's reacted-to count
-(weighted-cascade). --audience-topic and --audience-community aim the plan at the accounts
+--to, --platform). Where the store holds a social graph (follows) and cascades (posts with
+the reshares that name them, as `import --format cascades` stores the diffusion benchmarks),
+the edges are the follows, u → v where v follows u, with probabilities learned by EM
+(Saito et al. 2008): each reshare by v is credited to the accounts v follows that had
+adopted the post before it, in proportion to their edges' probabilities, and each adoption
+by u that a follower never took up counts against u → v (--probabilities em forces it).
+Otherwise an edge u → v wherever v reacted to u, with probabilities learned from how often
+v passed on u's posts (--probabilities ties) or 1 / v's reacted-to count (weighted-cascade).
+The default, learned, picks em or ties by the data and the report says which.
+--audience-topic and --audience-community aim the plan at the accounts
 of a topic of the latest score run or of a community as `earshot communities` numbers them;
 --audience and --exclude files then hold @handles, handles or platform ids, one per line.
 
@@ -74,6 +92,7 @@ Examples:
   earshot plan --k 10                                     # on the stored interactions
   earshot plan --k 10 --audience-topic space --exclude rivals.txt
   earshot plan --k 5 --audience-community 2 --probabilities weighted-cascade
+  earshot plan --k 20 --probabilities em --compare        # cascades on a follow graph
   earshot plan --graph nethept --k 50 --epsilon 0.1
   earshot plan --graph nethept --k 50 --compare           # beside top-degree and top-PageRank seeds
   earshot plan --graph my-edges.txt --k 10 --audience fans.txt --exclude competitors.txt
@@ -92,9 +111,9 @@ pub struct PlanArgs {
     pub probabilities: ProbabilitiesArg,
     #[command(flatten)]
     pub shared: SharedData,
-    /// Seeds to choose.
-    #[arg(long, default_value_t = PlanRequest::DEFAULT_K)]
-    pub k: usize,
+    /// Seeds to choose (default 50). With --evaluate-cascades, a list: --k 10,20,50 (the default).
+    #[arg(long, value_delimiter = ',', value_name = "K")]
+    pub k: Vec<usize>,
     /// The planner: imm, celf, or both as a cross-check.
     #[arg(long, value_enum, default_value_t = AlgorithmArg::Imm)]
     pub algorithm: AlgorithmArg,
@@ -143,6 +162,24 @@ pub struct PlanArgs {
     /// The cost of an account --cost does not list.
     #[arg(long, default_value_t = PlanRequest::DEFAULT_COST, requires = "budget")]
     pub default_cost: f64,
+    /// Evaluate instead of planning: learn probabilities by EM from the stored cascades posted before
+    /// --until on the follow graph (the prior chosen on those up to --score-until), plan each --k with
+    /// IMM, and score IMM's seeds beside the top-follower and top-PageRank accounts by Monte Carlo
+    /// spread and by replaying the later cascades.
+    #[arg(
+        long,
+        conflicts_with_all = ["graph", "audience", "audience_topic", "audience_community", "exclude",
+                              "compare", "budget", "algorithm"]
+    )]
+    pub evaluate_cascades: bool,
+    /// With --evaluate-cascades: learn from cascades posted before this instant (default: the 60th
+    /// percentile of post times).
+    #[arg(long, value_name = "T", requires = "evaluate_cascades")]
+    pub until: Option<String>,
+    /// With --evaluate-cascades: choose the prior on cascades posted before this instant, test on the
+    /// rest (default: the 80th percentile of post times).
+    #[arg(long, value_name = "T", requires = "evaluate_cascades")]
+    pub score_until: Option<String>,
     /// Also print where IMM's time went: RR-set generation and greedy selection, in the sampling phase
     /// and the final selection, and the peak memory after loading (for profiling).
     #[arg(long)]
@@ -159,9 +196,11 @@ impl PlanArgs {
             platform: self.window.platform.clone(),
             probabilities: match self.probabilities {
                 ProbabilitiesArg::Learned => Probabilities::Learned,
+                ProbabilitiesArg::Em => Probabilities::Em,
+                ProbabilitiesArg::Ties => Probabilities::Ties,
                 ProbabilitiesArg::WeightedCascade => Probabilities::WeightedCascade,
             },
-            k: self.k,
+            k: self.one_k()?,
             algorithm: match self.algorithm {
                 AlgorithmArg::Imm => Algorithm::Imm,
                 AlgorithmArg::Celf => Algorithm::Celf,
@@ -191,7 +230,56 @@ impl PlanArgs {
     }
 }
 
+impl PlanArgs {
+    /// The one `--k` of a plan.
+    fn one_k(&self) -> Result<usize> {
+        match self.k.as_slice() {
+            [] => Ok(PlanRequest::DEFAULT_K),
+            [k] => Ok(*k),
+            _ => Err(UsageError(
+                "a plan chooses one --k; several go with --evaluate-cascades".into(),
+            )
+            .into()),
+        }
+    }
+
+    /// The request of `--evaluate-cascades`.
+    fn evaluation(&self) -> Result<CascadeEvalRequest> {
+        if self.window.from.is_some() || self.window.to.is_some() {
+            return Err(UsageError(
+                "--evaluate-cascades reads every stored cascade; split them with --until and \
+                 --score-until"
+                    .into(),
+            )
+            .into());
+        }
+        let mut req = CascadeEvalRequest::new();
+        req.platform = self.window.platform.clone();
+        if !self.k.is_empty() {
+            req.ks = self.k.clone();
+        }
+        req.cut = parse_instant("--until", &self.until)?;
+        req.score_until = parse_instant("--score-until", &self.score_until)?;
+        req.epsilon = self.epsilon;
+        req.ell = self.ell;
+        req.seed = self.seed;
+        req.threads = self.threads;
+        req.mc = self.mc;
+        Ok(req)
+    }
+}
+
 pub fn run(cli: &Ctx, a: &PlanArgs) -> Result<Exit> {
+    if a.evaluate_cascades {
+        let store = cli.open_store()?;
+        let report = evaluate_cascades(&store, &a.evaluation()?, &|_, _| {})?;
+        if cli.json {
+            crate::output::print_json(&report)?;
+        } else {
+            earshot_print::plan_cascades::evaluation(&mut std::io::stdout().lock(), &report)?;
+        }
+        return Ok(Exit::Ok);
+    }
     let note = |n: &str| {
         if !cli.quiet && !cli.json {
             eprintln!("{n}");
