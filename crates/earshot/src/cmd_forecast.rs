@@ -17,17 +17,22 @@ use std::io::stdout;
 
 /// Forecast the reach of a new post of ACCOUNT: the distribution of how many accounts will pass it on
 /// (mean, p10/p50/p90, P(reach ≥ N)), from Monte Carlo simulations of a model learned from the stored
-/// interactions. Reach has two parts: accounts tied to the author that pass the post on (Independent
-/// Cascade over learned tie probabilities) and new audience (resampled from the author's past posts,
-/// shrunk towards all authors' when its history is short).
+/// interactions. Each simulation draws one of the author's past posts (or, for a short history, all
+/// authors') and adds two parts: the accounts tied to the author (followers, earlier reactors) that pass
+/// it on, each with its learned probability scaled by how that past post did among its ties, and the
+/// new audience that past post found.
 #[derive(Args, Debug)]
 #[command(
     after_help = "With --calibrate, the model learns from events before --until and forecasts every
-author whose posts come after; the report gives the share of those posts whose reach fell inside the
-forecast's 80% interval (p10 to p90), beside what a calibrated forecast would give.
+post made after it; the report gives the share of those posts whose whole cascade fell inside the
+forecast's 80% interval (p10 to p90) and the randomized PIT by tenths, beside two baselines (the
+crowd: every earlier post's reach; the author's last post's reach) with paired intervals on CRPS.
+Reach drifts: --since, --crowd-recent and --whole-cascades choose what is learned from;
+--history-only and --em choose the model (EVALUATION.md has which won where).
 
-Datasets without posts (such as Higgs) get posts derived from bursts of reshares (--burst-gap); their
-forecasts are of a post reshared at least once, and say so.
+A reshare that names its post counts for that post. Datasets without posts (such as Higgs) get
+posts derived from bursts of reshares (--burst-gap); their forecasts are of a post reshared at
+least once, and say so.
 
 With --doubling, the question is Cheng et al.'s (WWW 2014): of the posts with at least --k
 reshares, which reach twice as many? A logistic regression on what was seen by the k-th reshare
