@@ -53,6 +53,19 @@ pub struct Cascade {
 }
 
 impl Cascade {
+    /// A cascade from `(actor, time)` pairs, for tests here and in [`crate::em`].
+    #[cfg(test)]
+    pub(crate) fn of(author: u32, time: i64, reshares: &[(u32, i64)]) -> Self {
+        Cascade {
+            author,
+            time,
+            reshares: reshares
+                .iter()
+                .map(|&(actor, time)| Reshare { actor, time })
+                .collect(),
+        }
+    }
+
     /// Reshares strictly before `t`.
     pub fn reshares_before(&self, t: i64) -> usize {
         self.reshares.partition_point(|r| r.time < t)
@@ -265,14 +278,7 @@ mod tests {
     use super::*;
 
     fn cascade(author: u32, time: i64, reshares: &[(u32, i64)]) -> Cascade {
-        Cascade {
-            author,
-            time,
-            reshares: reshares
-                .iter()
-                .map(|&(actor, time)| Reshare { actor, time })
-                .collect(),
-        }
+        Cascade::of(author, time, reshares)
     }
 
     /// Cascade 0 by author 0 at time 0, reshared by 1..=4 at 10, 20, 30, 40 and then by 5..=8 just after

@@ -504,20 +504,12 @@ pub fn fit(trials: &Trials, cfg: &EmConfig) -> Result<EmFit, DiffusionError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doubling::Reshare;
     use crate::simulate::Workspace;
     use rand_xoshiro::rand_core::{Rng, SeedableRng};
     use rand_xoshiro::Xoshiro256PlusPlus;
 
     fn cascade(author: u32, time: i64, reshares: &[(u32, i64)]) -> Cascade {
-        Cascade {
-            author,
-            time,
-            reshares: reshares
-                .iter()
-                .map(|&(actor, time)| Reshare { actor, time })
-                .collect(),
-        }
+        Cascade::of(author, time, reshares)
     }
 
     const A: u32 = 0;

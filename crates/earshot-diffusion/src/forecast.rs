@@ -38,7 +38,9 @@
 //! outcomes of a calibrated count forecast.
 
 use crate::estimate::{no_progress, run_simulations, simulation_rng, ProgressHook};
-use crate::learn::{check_smoothing, learn_counts, InteractionRow, LearnConfig, PostLink, PostRow};
+use crate::learn::{
+    check_smoothing, learn_counts, InteractionRow, LearnConfig, LearnedEdge, PostLink, PostRow,
+};
 use crate::simulate::{check_seeds, Model};
 use crate::{DiffusionError, DiffusionGraph, SpreadEstimate};
 use earshot_model::InteractionKind;
@@ -252,25 +254,22 @@ pub fn learn_reach_model(
     );
     check_smoothing(alpha, beta)?;
     let ties_before = cfg.ties_before.unwrap_or(i64::MAX);
-    let triples: Vec<(u32, u32, f32)> = counts
+    // The ties that are edges of the forecast graph, with their probabilities, by pair.
+    let kept: Vec<Option<LearnedEdge>> = counts
         .edges(alpha, beta)
-        .iter()
+        .into_iter()
         .zip(&counts.tie_start)
-        .filter(|(e, &since)| e.p > 0.0 && since < ties_before)
-        .map(|(e, _)| (e.src, e.dst, e.p))
+        .map(|(e, &since)| (e.p > 0.0 && since < ties_before).then_some(e))
         .collect();
+    let triples: Vec<(u32, u32, f32)> =
+        kept.iter().flatten().map(|e| (e.src, e.dst, e.p)).collect();
     let graph = DiffusionGraph::from_weighted(nodes, &triples)?;
     let derived_posts = all_posts.len() - posts.len();
     // What each post's ties were expected to adopt: the sum of the kept ties' probabilities over the
     // pairs it was exposed to.
     let mut expected = vec![0.0f64; counts.new_adopters.len()];
-    for (i, (e, &since)) in counts
-        .edges(alpha, beta)
-        .iter()
-        .zip(&counts.tie_start)
-        .enumerate()
-    {
-        if e.p > 0.0 && since < ties_before {
+    for (i, e) in kept.iter().enumerate() {
+        if let Some(e) = e {
             let ranges = &counts.exposed[counts.exposed_offsets[i]..counts.exposed_offsets[i + 1]];
             for &(lo, hi) in ranges {
                 for slot in &mut expected[lo..hi] {
