@@ -53,7 +53,7 @@ pub struct Cascade {
 }
 
 impl Cascade {
-    /// A cascade from `(actor, time)` pairs, for tests here and in [`crate::em`].
+    /// A cascade from `(actor, time)` pairs, for the tests of this module and of EM.
     #[cfg(test)]
     pub(crate) fn of(author: u32, time: i64, reshares: &[(u32, i64)]) -> Self {
         Cascade {
