@@ -21,6 +21,7 @@ pub mod doubling;
 pub mod error;
 pub mod explain;
 pub mod forecast;
+pub mod forget;
 pub mod history;
 pub mod import;
 pub mod intervals;
@@ -35,6 +36,7 @@ pub mod time;
 pub mod topics;
 pub mod triage;
 pub mod trust;
+pub mod upkeep;
 
 /// Told the share of the work done (0–1) and what is being done, from any thread: how a use case
 /// reports to a progress bar or a background job.

@@ -46,6 +46,13 @@ pub fn file(out: &mut dyn Write, r: &FileReport) -> Result<()> {
         }
         writeln!(out)?;
     }
+    if w.forgotten_skipped > 0 {
+        writeln!(
+            out,
+            "  left out: {} events of forgotten accounts (`earshot forget --lift` lets an account back)",
+            w.forgotten_skipped
+        )?;
+    }
     if r.references_waiting > 0 {
         writeln!(
             out,

@@ -27,3 +27,4 @@ pub mod sentiment;
 pub mod topics;
 pub mod triage;
 pub mod trust;
+pub mod upkeep;

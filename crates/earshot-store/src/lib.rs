@@ -7,6 +7,7 @@
 //! batch that was in flight was never visible (SQLite's WAL journal guarantees that).
 
 mod columns;
+mod forget;
 mod implied;
 mod imports;
 mod jobs;
@@ -18,8 +19,10 @@ mod scores;
 mod stats;
 mod topics;
 mod triage;
+mod upkeep;
 mod write;
 
+pub use forget::{ForgetCounts, ForgetTarget, REDACTED_MENTION};
 pub use imports::{ImportLog, ImportProgress, ImportRecord, ImportStatus};
 pub use jobs::{JobRecord, JobStatus};
 pub use keys::{ApiKeyRecord, NewApiKey};
@@ -33,6 +36,7 @@ pub use triage::{
     TriageDecision, TriageEntry, TriageMessage, TriageQueue, TriageRecord, TriageSaved,
     SCORE_TIERS,
 };
+pub use upkeep::{PrunedRuns, PrunedText};
 pub use write::WriteCounts;
 
 use rusqlite::Connection;
@@ -60,6 +64,11 @@ pub enum StoreError {
         path: PathBuf,
         what: &'static str,
         why: String,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
     },
 }
 
@@ -98,6 +107,8 @@ pub struct Store {
     /// This connection holds the database's lock exclusively ([`Store::begin_bulk_mode`]): no other
     /// process can be writing, so an import row left `running` is certainly from one that died.
     exclusive: bool,
+    /// Forgotten accounts' tombstones, loaded on first write (`None`: not loaded yet).
+    tombstones: Option<forget::Tombstones>,
 }
 
 impl Store {
@@ -116,6 +127,7 @@ impl Store {
             known_accounts: FxHashSet::default(),
             in_transaction: false,
             exclusive: false,
+            tombstones: None,
         };
         schema::configure(&store.conn, busy_wait).map_err(|e| sql_err(path, e))?;
         schema::migrate(&mut store.conn, path)?;

@@ -36,6 +36,8 @@ pub struct WriteCounts {
     pub references_queued: u64,
     /// Waiting references (of this write or earlier ones) whose post this write stored.
     pub references_resolved: u64,
+    /// Events left out because they involve an account that was forgotten (`earshot forget`).
+    pub forgotten_skipped: u64,
 }
 
 impl WriteCounts {
@@ -49,6 +51,7 @@ impl WriteCounts {
         self.implied_replaced += o.implied_replaced;
         self.references_queued += o.references_queued;
         self.references_resolved += o.references_resolved;
+        self.forgotten_skipped += o.forgotten_skipped;
     }
 }
 
@@ -168,6 +171,8 @@ impl Store {
         // The transaction is already open (BEGIN in `begin`), so statements are prepared on the connection.
         let path = self.path.clone();
         let err = |e| crate::sql_err(&path, e);
+        self.tombstones()?;
+        let tombstones = self.tombstones.as_ref().filter(|t| !t.is_empty());
         let conn = &self.conn;
         let known = &mut self.known_accounts;
         let mut counts = WriteCounts::default();
@@ -175,13 +180,30 @@ impl Store {
         // New posts with references, by index in `events`, with their author's id.
         let mut referring: Vec<(usize, i64)> = Vec::new();
         for (n, event) in events.iter().enumerate() {
+            if tombstones.is_some_and(|t| involves_forgotten(event, t)) {
+                counts.forgotten_skipped += 1;
+                continue;
+            }
             match event {
                 Event::Account(a) => st.account(a, known, &mut counts),
-                Event::Post(p) => st.post(p, known, &mut counts).map(|new_author| {
-                    if let Some(author) = new_author.filter(|_| p.references().next().is_some()) {
-                        referring.push((n, author));
-                    }
-                }),
+                Event::Post(p) => {
+                    // A new post must not bring a forgotten handle back through its text.
+                    let redacted = tombstones.and_then(|t| {
+                        let text = p.text.as_deref()?;
+                        let clean = crate::forget::redact_forgotten_mentions(text, &p.platform, t)?;
+                        Some(Post {
+                            text: Some(clean),
+                            ..p.clone()
+                        })
+                    });
+                    let p = redacted.as_ref().unwrap_or(p);
+                    st.post(p, known, &mut counts).map(|new_author| {
+                        if let Some(author) = new_author.filter(|_| p.references().next().is_some())
+                        {
+                            referring.push((n, author));
+                        }
+                    })
+                }
                 Event::Interaction(i) => st.interaction(i, known, &mut counts),
             }
             .map_err(err)?;
@@ -353,6 +375,18 @@ impl Batch<'_> {
             self.implied.stated(i.kind, actor, post)?;
         }
         Ok(())
+    }
+}
+
+/// Whether `event` involves a forgotten account: as the account itself, a post's author, or an
+/// interaction's actor or target.
+fn involves_forgotten(event: &Event, t: &crate::forget::Tombstones) -> bool {
+    match event {
+        Event::Account(a) => t.contains(AccountRef::by_id(a.ext_id.clone()).id(&a.platform).0),
+        Event::Post(p) => t.contains(p.author.id(&p.platform).0),
+        Event::Interaction(i) => {
+            t.contains(i.actor.id(&i.platform).0) || t.contains(i.target.id(&i.platform).0)
+        }
     }
 }
 

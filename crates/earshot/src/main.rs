@@ -12,6 +12,7 @@ mod cmd_demo;
 mod cmd_doubling;
 mod cmd_explain;
 mod cmd_forecast;
+mod cmd_forget;
 mod cmd_gen;
 mod cmd_history;
 mod cmd_import;
@@ -25,6 +26,7 @@ mod cmd_stats;
 mod cmd_topics;
 mod cmd_triage;
 mod cmd_trust;
+mod cmd_upkeep;
 mod ctx;
 mod exit;
 mod output;
@@ -58,6 +60,8 @@ Examples:
   earshot stats                                  what the database holds
   earshot triage ingest --map author=name,text=text,time=tweet_created messages.csv
                                                  a due-by for every customer message (triage queue)
+  earshot forget @alice                          erase an account everywhere and score again without it
+  earshot backup earshot-copy.db                 an online copy, safe while `earshot serve` runs
 
 Exit codes: 0 success; 1 error, or an input that could not be read to its end (whole batches
 written before it stay; see the message); 2 bad command line (nothing is written); 3 import
@@ -88,6 +92,10 @@ pub enum Command {
     Bench(cmd_bench::BenchArgs),
     Serve(cmd_serve::ServeArgs),
     Keys(cmd_keys::KeysArgs),
+    Forget(cmd_forget::ForgetArgs),
+    Retention(cmd_upkeep::RetentionArgs),
+    Backup(cmd_upkeep::BackupArgs),
+    Vacuum(cmd_upkeep::VacuumArgs),
 }
 
 fn main() -> ExitCode {
@@ -122,6 +130,10 @@ fn main() -> ExitCode {
         Command::Bench(a) => cmd_bench::run(&cli.ctx, a),
         Command::Serve(a) => cmd_serve::run_serve(&cli.ctx, a),
         Command::Keys(a) => cmd_keys::run(&cli.ctx, a),
+        Command::Forget(a) => cmd_forget::run(&cli.ctx, a),
+        Command::Retention(a) => cmd_upkeep::run_retention(&cli.ctx, a),
+        Command::Backup(a) => cmd_upkeep::run_backup(&cli.ctx, a),
+        Command::Vacuum(a) => cmd_upkeep::run_vacuum(&cli.ctx, a),
     };
     match result {
         Ok(code) => code.into(),

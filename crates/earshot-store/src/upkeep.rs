@@ -1,0 +1,136 @@
+//! Keeping the file in bounds and safe: pruning old score runs and raw text (`earshot retention`), an
+//! online copy (`earshot backup`) and compaction (`earshot vacuum`).
+
+use crate::{sql_err, Result, Store, StoreError};
+use rusqlite::{params, Connection};
+use std::path::{Path, PathBuf};
+
+/// What [`Store::prune_runs`] deleted.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct PrunedRuns {
+    pub runs: u64,
+    pub scores: u64,
+    pub topic_scores: u64,
+}
+
+/// What [`Store::prune_text`] cleared.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct PrunedText {
+    pub posts: u64,
+    /// Answered triage messages (unanswered ones keep their text: someone still has to read it).
+    pub triage_messages: u64,
+}
+
+impl Store {
+    /// Delete every score run but the latest `keep` (by id), with their scores, topic scores and topic
+    /// tables, in one transaction. Triage decisions keep the number of the run they used.
+    pub fn prune_runs(&mut self, keep: usize) -> Result<PrunedRuns> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| sql_err(&path, e))?;
+        let out = prune_runs(&tx, keep).map_err(|e| sql_err(&path, e))?;
+        tx.commit().map_err(|e| sql_err(&path, e))?;
+        Ok(out)
+    }
+
+    /// Clear the text of posts made before `before` (seconds) and of triage messages answered and received
+    /// before it. Scores keep working; topics and sentiment need text and see none for those posts.
+    pub fn prune_text(&mut self, before: i64) -> Result<PrunedText> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| sql_err(&path, e))?;
+        let posts = tx
+            .execute(
+                "UPDATE posts SET text = NULL WHERE time < ?1 AND text IS NOT NULL",
+                params![before],
+            )
+            .map_err(|e| sql_err(&path, e))? as u64;
+        let triage_messages = tx
+            .execute(
+                "UPDATE triage_messages SET text = '' WHERE received_at < ?1
+                     AND answered_at IS NOT NULL AND text <> ''",
+                params![before],
+            )
+            .map_err(|e| sql_err(&path, e))? as u64;
+        tx.commit().map_err(|e| sql_err(&path, e))?;
+        Ok(PrunedText {
+            posts,
+            triage_messages,
+        })
+    }
+
+    /// Copy the database to `to` with SQLite's online backup, from one read snapshot: writers (a running
+    /// server) go on meanwhile, and the copy is the database as of the moment it began. The copy is
+    /// written beside `to` and renamed into place once complete and checked, so `to` is never half a
+    /// database. Returns its size in bytes.
+    pub fn backup_to(&self, to: &Path) -> Result<u64> {
+        let partial = PathBuf::from(format!("{}.partial", to.display()));
+        let _ = std::fs::remove_file(&partial);
+        let copied = copy(&self.conn, &partial).and_then(|()| {
+            let dst = Connection::open(&partial)?;
+            let ok: String = dst.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+            Ok(ok)
+        });
+        let ok = match copied {
+            Ok(ok) => ok,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(sql_err(to, e));
+            }
+        };
+        if ok != "ok" {
+            let _ = std::fs::remove_file(&partial);
+            return Err(StoreError::Invalid {
+                path: to.to_path_buf(),
+                what: "backup copy",
+                why: ok,
+            });
+        }
+        std::fs::rename(&partial, to).map_err(|e| StoreError::Io {
+            path: to.to_path_buf(),
+            source: e,
+        })?;
+        Ok(std::fs::metadata(to).map(|m| m.len()).unwrap_or(0))
+    }
+
+    /// Rebuild the file without free pages (`VACUUM`), then truncate the write-ahead log. Returns the
+    /// database file's size before and after, in bytes. Needs the database to itself for a moment:
+    /// fails with a busy error while another connection writes.
+    pub fn vacuum(&mut self) -> Result<(u64, u64)> {
+        let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        let before = size(&self.path);
+        self.conn.execute_batch("VACUUM").map_err(|e| self.err(e))?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|e| self.err(e))?;
+        Ok((before, size(&self.path)))
+    }
+}
+
+fn prune_runs(tx: &Connection, keep: usize) -> rusqlite::Result<PrunedRuns> {
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS prune_runs (id INTEGER PRIMARY KEY); DELETE FROM prune_runs;",
+    )?;
+    tx.execute(
+        "INSERT INTO prune_runs (id) SELECT id FROM score_runs ORDER BY id DESC LIMIT -1 OFFSET ?1",
+        params![keep as i64],
+    )?;
+    let run = |sql: &str| tx.execute(sql, []).map(|n| n as u64);
+    let out = PrunedRuns {
+        scores: run("DELETE FROM scores WHERE run_id IN (SELECT id FROM prune_runs)")?,
+        topic_scores: run("DELETE FROM topic_scores WHERE run_id IN (SELECT id FROM prune_runs)")?,
+        runs: {
+            run("DELETE FROM score_topics WHERE run_id IN (SELECT id FROM prune_runs)")?;
+            run("DELETE FROM score_taxonomies WHERE run_id IN (SELECT id FROM prune_runs)")?;
+            run("DELETE FROM score_runs WHERE id IN (SELECT id FROM prune_runs)")?
+        },
+    };
+    run("DELETE FROM prune_runs")?;
+    Ok(out)
+}
+
+fn copy(src: &Connection, to: &Path) -> rusqlite::Result<()> {
+    let mut dst = Connection::open(to)?;
+    let backup = rusqlite::backup::Backup::new(src, &mut dst)?;
+    // All pages in one step: one read snapshot, never restarted by a concurrent writer.
+    backup.step(-1)?;
+    Ok(())
+}
