@@ -2,6 +2,7 @@
 //! model a run uses, a stored run's input read again, the rows a scored table is stored as, and a
 //! component as reports show it.
 
+use crate::dense_window::ChosenWindow;
 use crate::error::{Missing, UsageError};
 use crate::sources::{load_input, Text};
 use crate::topics::assign::TopicSource;
@@ -95,6 +96,9 @@ pub struct ScoreReport {
     #[schema(value_type = Vec<Object>)]
     pub top: Vec<NamedScore>,
     pub topics: Option<TopicScoringReport>,
+    /// The window scored when the request gave none and the data's dense period was chosen
+    /// ([`crate::dense_window`]); `None` when the request's window was scored as given.
+    pub window_chosen: Option<ChosenWindow>,
 }
 
 /// Score the request's window and store the run (with its topic scores, when asked for); `stage`
@@ -108,11 +112,19 @@ pub fn score_and_store(
     let trust = req.authenticity.then(TrustModel::builtin);
     model.authenticity_model = trust.as_ref().map(|t| t.version.clone());
     let platform = req.platform.as_deref();
+    // Without --from/--to: the data's latest dense period, said so in the report, when the data
+    // reaches further back than decay can weigh (or ends in a thin stray tail).
+    let window_chosen = if req.window.is_unbounded() {
+        crate::dense_window::choose(store, platform, model.half_life_days)?
+    } else {
+        None
+    };
+    let window = window_chosen.as_ref().map_or(req.window, |c| c.window());
     stage("reading interactions, posts and profiles");
     let started = Instant::now();
-    let (input, interactions) = load_input(store, req.window, platform, trust.as_ref())?;
+    let (input, interactions) = load_input(store, window, platform, trust.as_ref())?;
     let load_seconds = started.elapsed().as_secs_f64();
-    let last_event = end_of_data(store, req.window, platform, interactions)?;
+    let last_event = end_of_data(store, window, platform, interactions)?;
     stage(&format!("scoring: {interactions} interactions read"));
     let t = Instant::now();
     let table = score(&input, &model, &Text)?;
@@ -125,8 +137,8 @@ pub fn score_and_store(
             .unwrap_or(0),
         model_version: model.version.clone(),
         model_json: serde_json::to_string(&model)?,
-        window_from: req.window.from,
-        window_to: req.window.to,
+        window_from: window.from,
+        window_to: window.to,
         last_event,
         platform: req.platform.clone(),
         accounts: table.len() as u64,
@@ -179,6 +191,7 @@ pub fn score_and_store(
             .as_ref()
             .map(|o| o.report(store))
             .transpose()?,
+        window_chosen,
     })
 }
 
