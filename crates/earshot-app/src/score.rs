@@ -101,25 +101,60 @@ pub struct ScoreReport {
     pub window_chosen: Option<ChosenWindow>,
 }
 
+/// Seconds since 1970 now (0 if the clock is before it).
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
 /// Score the request's window and store the run (with its topic scores, when asked for); `stage`
-/// hears what is being done.
+/// hears what is being done. The run is in the score log from before it reads anything: `done` with
+/// its scores, `failed` with the error, or left `running` if the process dies (the next run that holds
+/// the database alone marks it `interrupted`).
 pub fn score_and_store(
     store: &mut Store,
     req: &ScoreRequest,
     stage: &dyn Fn(&str),
 ) -> Result<ScoreReport> {
-    let mut model = req.model.clone();
-    let trust = req.authenticity.then(TrustModel::builtin);
-    model.authenticity_model = trust.as_ref().map(|t| t.version.clone());
     let platform = req.platform.as_deref();
     // Without --from/--to: the data's latest dense period, said so in the report, when the data
     // reaches further back than decay can weigh (or ends in a thin stray tail).
     let window_chosen = if req.window.is_unbounded() {
-        crate::dense_window::choose(store, platform, model.half_life_days)?
+        crate::dense_window::choose(store, platform, req.model.half_life_days)?
     } else {
         None
     };
     let window = window_chosen.as_ref().map_or(req.window, |c| c.window());
+    let log = store.start_score(
+        &req.model.version,
+        window.from,
+        window.to,
+        platform,
+        unix_now(),
+    )?;
+    let scored = score_logged(store, req, stage, window, window_chosen, log);
+    if let Err(e) = &scored {
+        // Best effort: if even this write fails, the row stays `running` and is settled later.
+        let _ = store.fail_score(log, &format!("{e:#}"), unix_now());
+    }
+    scored
+}
+
+/// [`score_and_store`]'s work once the run is in the score log as `log`.
+fn score_logged(
+    store: &mut Store,
+    req: &ScoreRequest,
+    stage: &dyn Fn(&str),
+    window: TimeWindow,
+    window_chosen: Option<ChosenWindow>,
+    log: earshot_store::ScoreLog,
+) -> Result<ScoreReport> {
+    let mut model = req.model.clone();
+    let trust = req.authenticity.then(TrustModel::builtin);
+    model.authenticity_model = trust.as_ref().map(|t| t.version.clone());
+    let platform = req.platform.as_deref();
     stage("reading interactions, posts and profiles");
     let started = Instant::now();
     let (input, interactions) = load_input(store, window, platform, trust.as_ref())?;
@@ -131,10 +166,7 @@ pub fn score_and_store(
     let score_seconds = t.elapsed().as_secs_f64();
     let run = ScoreRun {
         id: 0,
-        created_at: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0),
+        created_at: unix_now(),
         model_version: model.version.clone(),
         model_json: serde_json::to_string(&model)?,
         window_from: window.from,
@@ -153,12 +185,14 @@ pub fn score_and_store(
     let t = Instant::now();
     // Exclusive when nobody else has the database open; beside a running server, shared.
     store.begin_bulk_mode()?;
-    let run_id = store.save_score_run_with_topics(
+    let run_id = store.save_logged_score_run(
+        log,
         &run,
         &stored_rows(&table, |a| {
             trust.is_some().then(|| input.authenticity_of(a))
         }),
         topic_outcome.as_ref().and_then(|o| o.scores.as_ref()),
+        unix_now(),
     )?;
     let save_seconds = t.elapsed().as_secs_f64();
     Ok(ScoreReport {

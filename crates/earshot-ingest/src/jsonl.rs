@@ -289,7 +289,11 @@ mod tests {
         ];
         let p = write_file(dir.path(), "e.jsonl", lines.join("\n").as_bytes());
         let (good, bad) = read_all(&p, Format::Jsonl, &Options::default());
-        assert_eq!(good.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 6], "{bad:?}");
+        assert_eq!(
+            good.iter().map(|r| r.line).collect::<Vec<_>>(),
+            [3, 6],
+            "{bad:?}"
+        );
         let f = p.display();
         let fields: Vec<String> = bad
             .iter()

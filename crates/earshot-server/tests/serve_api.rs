@@ -332,7 +332,12 @@ fn events_with_values_outside_the_format_are_refused_by_line_and_field() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["line"].as_u64().unwrap(), r["field"].as_str().unwrap().to_string()))
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["field"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         refused,
