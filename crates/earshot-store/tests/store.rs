@@ -403,6 +403,7 @@ fn runs_are_dated_by_their_last_event_and_older_runs_get_one() {
              DROP INDEX interactions_by_post;
              ALTER TABLE interactions DROP COLUMN implied_by;
              DROP TABLE waiting_references;
+             DROP TABLE score_log;
              INSERT INTO score_runs (created_at, model_version, model_json, window_from, window_to,
                  platform, accounts, interactions, weights)
              VALUES (250, 'm', '{}', NULL, NULL, NULL, 3, 2, '[]'),
