@@ -17,6 +17,7 @@ pub mod authority;
 pub mod backtest;
 pub mod bench;
 pub mod communities;
+pub mod dense_window;
 pub mod doubling;
 pub mod error;
 pub mod explain;

@@ -2,6 +2,7 @@
 //! model a run uses, a stored run's input read again, the rows a scored table is stored as, and a
 //! component as reports show it.
 
+use crate::dense_window::ChosenWindow;
 use crate::error::{Missing, UsageError};
 use crate::sources::{load_input, Text};
 use crate::topics::assign::TopicSource;
@@ -95,14 +96,60 @@ pub struct ScoreReport {
     #[schema(value_type = Vec<Object>)]
     pub top: Vec<NamedScore>,
     pub topics: Option<TopicScoringReport>,
+    /// The window scored when the request gave none and the data's dense period was chosen
+    /// ([`crate::dense_window`]); `None` when the request's window was scored as given.
+    pub window_chosen: Option<ChosenWindow>,
+}
+
+/// Seconds since 1970 now (0 if the clock is before it).
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// Score the request's window and store the run (with its topic scores, when asked for); `stage`
-/// hears what is being done.
+/// hears what is being done. The run is in the score log from before it reads anything: `done` with
+/// its scores, `failed` with the error, or left `running` if the process dies (the next run that holds
+/// the database alone marks it `interrupted`).
 pub fn score_and_store(
     store: &mut Store,
     req: &ScoreRequest,
     stage: &dyn Fn(&str),
+) -> Result<ScoreReport> {
+    let platform = req.platform.as_deref();
+    // Without --from/--to: the data's latest dense period, said so in the report, when the data
+    // reaches further back than decay can weigh (or ends in a thin stray tail).
+    let window_chosen = if req.window.is_unbounded() {
+        crate::dense_window::choose(store, platform, req.model.half_life_days)?
+    } else {
+        None
+    };
+    let window = window_chosen.as_ref().map_or(req.window, |c| c.window());
+    let log = store.start_score(
+        &req.model.version,
+        window.from,
+        window.to,
+        platform,
+        unix_now(),
+    )?;
+    let scored = score_logged(store, req, stage, window, window_chosen, log);
+    if let Err(e) = &scored {
+        // Best effort: if even this write fails, the row stays `running` and is settled later.
+        let _ = store.fail_score(log, &format!("{e:#}"), unix_now());
+    }
+    scored
+}
+
+/// [`score_and_store`]'s work once the run is in the score log as `log`.
+fn score_logged(
+    store: &mut Store,
+    req: &ScoreRequest,
+    stage: &dyn Fn(&str),
+    window: TimeWindow,
+    window_chosen: Option<ChosenWindow>,
+    log: earshot_store::ScoreLog,
 ) -> Result<ScoreReport> {
     let mut model = req.model.clone();
     let trust = req.authenticity.then(TrustModel::builtin);
@@ -110,23 +157,20 @@ pub fn score_and_store(
     let platform = req.platform.as_deref();
     stage("reading interactions, posts and profiles");
     let started = Instant::now();
-    let (input, interactions) = load_input(store, req.window, platform, trust.as_ref())?;
+    let (input, interactions) = load_input(store, window, platform, trust.as_ref())?;
     let load_seconds = started.elapsed().as_secs_f64();
-    let last_event = end_of_data(store, req.window, platform, interactions)?;
+    let last_event = end_of_data(store, window, platform, interactions)?;
     stage(&format!("scoring: {interactions} interactions read"));
     let t = Instant::now();
     let table = score(&input, &model, &Text)?;
     let score_seconds = t.elapsed().as_secs_f64();
     let run = ScoreRun {
         id: 0,
-        created_at: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0),
+        created_at: unix_now(),
         model_version: model.version.clone(),
         model_json: serde_json::to_string(&model)?,
-        window_from: req.window.from,
-        window_to: req.window.to,
+        window_from: window.from,
+        window_to: window.to,
         last_event,
         platform: req.platform.clone(),
         accounts: table.len() as u64,
@@ -141,12 +185,14 @@ pub fn score_and_store(
     let t = Instant::now();
     // Exclusive when nobody else has the database open; beside a running server, shared.
     store.begin_bulk_mode()?;
-    let run_id = store.save_score_run_with_topics(
+    let run_id = store.save_logged_score_run(
+        log,
         &run,
         &stored_rows(&table, |a| {
             trust.is_some().then(|| input.authenticity_of(a))
         }),
         topic_outcome.as_ref().and_then(|o| o.scores.as_ref()),
+        unix_now(),
     )?;
     let save_seconds = t.elapsed().as_secs_f64();
     Ok(ScoreReport {
@@ -179,6 +225,7 @@ pub fn score_and_store(
             .as_ref()
             .map(|o| o.report(store))
             .transpose()?,
+        window_chosen,
     })
 }
 

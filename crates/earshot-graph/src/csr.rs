@@ -26,6 +26,51 @@ pub enum GraphError {
     PartitionSize { got: usize, nodes: usize },
 }
 
+/// The largest merged edge weight a graph keeps as it is: a heavier graph (or one whose heaviest edge
+/// is under 1 / `WEIGHT_CEILING`) has every weight divided by its heaviest, which then weighs 1.
+/// PageRank is unchanged by a common factor.
+pub const WEIGHT_CEILING: f64 = 18_446_744_073_709_551_616.0; // 2^64
+
+/// Merged edges lighter than this (after any scaling) are dropped as weighing nothing: 2^-100, ~8e-31.
+/// With every kept weight in [2^-100, 2^64] and so every reactor's total too, a PageRank contribution
+/// (`x / W`, at most 2^100) and each edge's weight fit an `f32` with room to spare, so no input of finite
+/// weights can make an iteration overflow to infinity or give NaN (an `f32` weight that rounded to 0
+/// beside a contribution that overflowed did: issue 19). A reaction 2^100 times lighter than the one
+/// that sets the scale (100 half-lives older, say) changes no score that is printed.
+pub const WEIGHT_FLOOR: f64 = 7.888_609_052_210_118e-31; // 2^-100
+
+/// Keep every merged weight within [`WEIGHT_FLOOR`, `WEIGHT_CEILING`]: a graph whose heaviest edge is
+/// outside [2^-64, 2^64] is divided by it; then edges below the floor are dropped, compacting `pairs`
+/// and `offsets`. Graphs already within the bounds (every real
+/// one so far) are left bit for bit as they were.
+fn bound_weights(pairs: &mut Vec<(u32, f64)>, offsets: &mut [u64]) {
+    let heaviest = pairs.iter().map(|p| p.1).fold(0.0, f64::max);
+    if heaviest == 0.0 {
+        return;
+    }
+    // Divided by the heaviest (not multiplied by its reciprocal, which overflows for a subnormal).
+    let rescale = !(1.0 / WEIGHT_CEILING..=WEIGHT_CEILING).contains(&heaviest);
+    if !rescale && pairs.iter().all(|p| p.1 >= WEIGHT_FLOOR) {
+        return;
+    }
+    let divisor = if rescale { heaviest } else { 1.0 };
+    let mut write = 0usize;
+    let mut start = 0usize;
+    for v in 0..offsets.len() - 1 {
+        let end = offsets[v + 1] as usize;
+        for i in start..end {
+            let w = pairs[i].1 / divisor;
+            if w >= WEIGHT_FLOOR {
+                pairs[write] = (pairs[i].0, w);
+                write += 1;
+            }
+        }
+        start = end;
+        offsets[v + 1] = write as u64;
+    }
+    pairs.truncate(write);
+}
+
 /// A contiguous range of target nodes `[start, end)`: a shard's share of a kernel's work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VertexRange {
@@ -76,7 +121,9 @@ pub struct ReactionGraph {
 
 impl ReactionGraph {
     /// Build from edges over `nodes` nodes. Errors on an edge outside `0..nodes` or a weight that is not a
-    /// finite number ≥ 0. Zero-weight edges are kept out (they carry no reaction).
+    /// finite number ≥ 0. Zero-weight edges are kept out (they carry no reaction). Merged weights are
+    /// kept within [`WEIGHT_FLOOR`, `WEIGHT_CEILING`] (see there): a graph outside those bounds is scaled
+    /// by a power of two and its negligible edges dropped, so that PageRank's numbers stay finite.
     pub fn from_edges(nodes: u32, edges: &[Edge]) -> Result<Self, GraphError> {
         let n = nodes as usize;
         let mut counts = vec![0u64; n + 1];
@@ -121,7 +168,7 @@ impl ReactionGraph {
                 let (src, mut w) = pairs[i];
                 i += 1;
                 while i < hi && pairs[i].0 == src {
-                    w += pairs[i].1;
+                    w = (w + pairs[i].1).min(f64::MAX); // saturating: a sum of finite weights stays finite
                     i += 1;
                 }
                 pairs[write] = (src, w);
@@ -130,6 +177,7 @@ impl ReactionGraph {
             offsets.push(write as u64);
         }
         pairs.truncate(write);
+        bound_weights(&mut pairs, &mut offsets);
         let mut out_weight = vec![0f64; n];
         for &(src, w) in &pairs {
             out_weight[src as usize] += w;
@@ -304,6 +352,28 @@ mod tests {
         assert_eq!(a.in_edges(1).collect::<Vec<_>>(), vec![(0, 3.0), (2, 1.0)]);
         assert_eq!(a.out_weight(), &[3.0, 0.5, 1.0]);
         assert!(!a.is_unit_weighted());
+    }
+
+    #[test]
+    fn weights_are_kept_within_their_bounds() {
+        // Within the bounds: as given, bit for bit.
+        let g = ReactionGraph::from_edges(3, &[e(0, 1, 1e-20), e(2, 1, 1e15)]).unwrap();
+        assert_eq!(g.out_weight(), &[1e-20, 0.0, 1e15]);
+        // Below the floor beside ordinary weights: dropped, and its reactor left dangling.
+        let g = ReactionGraph::from_edges(3, &[e(0, 1, 1e-40), e(2, 1, 1.0)]).unwrap();
+        assert_eq!(g.edges(), 1);
+        assert_eq!(g.out_weight(), &[0.0, 0.0, 1.0]);
+        // Above the ceiling (repeats saturating rather than overflowing): divided by the heaviest.
+        let g = ReactionGraph::from_edges(
+            3,
+            &[
+                e(0, 1, f64::MAX),
+                e(0, 1, f64::MAX),
+                e(2, 1, f64::MAX / 4.0),
+            ],
+        )
+        .unwrap();
+        assert_eq!(g.in_edges(1).collect::<Vec<_>>(), vec![(0, 1.0), (2, 0.25)]);
     }
 
     #[test]

@@ -452,4 +452,67 @@ mod tests {
         let pr = pagerank(&graph(0, &[]), &PageRankConfig::default()).unwrap();
         assert!(pr.scores.is_empty() && pr.converged);
     }
+
+    /// Weights far apart (a reaction of weight 1e50, decayed ones of 1e-47 beside fresh ones of 1) once
+    /// made f32 contributions overflow and gave NaN scores (issue 19).
+    #[test]
+    fn extreme_weights_give_finite_scores_as_if_scaled() {
+        for precision in [Precision::Single, Precision::Double] {
+            let cfg = PageRankConfig {
+                precision,
+                ..Default::default()
+            };
+            for big in [1e50, 1e300, f64::MAX] {
+                let edges = [
+                    (0, 1, big),
+                    (1, 2, 1.0),
+                    (2, 0, 1.0),
+                    (3, 1, 1.0),
+                    (2, 3, 2.0),
+                ];
+                let pr = pagerank(&graph(4, &edges), &cfg).unwrap();
+                assert!(
+                    pr.scores.iter().all(|s| s.is_finite()),
+                    "{big}: {:?}",
+                    pr.scores
+                );
+                // Only the ratios matter: the same graph with every weight divided by `big` ranks alike.
+                let scaled: Vec<_> = edges.iter().map(|&(a, b, w)| (a, b, w / big)).collect();
+                let want = pagerank(&graph(4, &scaled), &cfg).unwrap();
+                assert!(l1_distance(&pr.scores, &want.scores) < 1e-6);
+            }
+            // Reactions decayed to 1e-47 (three years at a week's half-life) beside fresh ones.
+            let edges = [
+                (0, 1, 1e-47),
+                (1, 0, 1e-47),
+                (2, 3, 1.0),
+                (3, 2, 1.0),
+                (0, 2, 1e-47),
+            ];
+            let pr = pagerank(&graph(4, &edges), &cfg).unwrap();
+            assert!(pr.scores.iter().all(|s| s.is_finite()), "{:?}", pr.scores);
+            assert!((pr.scores.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Whatever the finite weights (zero, subnormal, up to f64::MAX), scores are finite and sum to 1.
+        #[test]
+        fn any_finite_weights_give_finite_scores(
+            edges in proptest::collection::vec((0u32..6, 0u32..6, proptest::prelude::any::<u64>()), 1..30),
+        ) {
+            let edges: Vec<(u32, u32, f64)> = edges
+                .into_iter()
+                .map(|(a, b, bits)| {
+                    let w = f64::from_bits(bits >> 1);
+                    (a, b, if w.is_finite() { w } else { f64::MAX })
+                })
+                .collect();
+            let pr = pagerank(&graph(6, &edges), &PageRankConfig::default()).unwrap();
+            proptest::prop_assert!(pr.scores.iter().all(|s| s.is_finite()), "{:?}", pr.scores);
+            proptest::prop_assert!((pr.scores.iter().sum::<f64>() - 1.0).abs() < 1e-6);
+        }
+    }
 }

@@ -30,6 +30,11 @@ fn kind_index(kind: InteractionKind) -> usize {
         .unwrap_or(0)
 }
 
+/// The most one interaction can weigh once kind weight, decay and its own weight are multiplied: 2^64.
+/// A stored weight of 1e50 (which the formats accept: any finite number ≥ 0) counts as this much, so
+/// that sums over many reactions stay finite and no score depends on the order they are added in.
+pub const REACTION_WEIGHT_MAX: f64 = 18_446_744_073_709_551_616.0;
+
 /// How raw interactions become edge weights.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SnapshotConfig {
@@ -76,7 +81,11 @@ impl SnapshotBuilder {
     }
 
     /// The weight one interaction contributes: kind weight × decay × its own weight × the reactor's
-    /// authenticity (a value in [0, 1]; 1 until authenticity scoring exists).
+    /// authenticity (a value in [0, 1]; 1 until authenticity scoring exists), at most
+    /// [`REACTION_WEIGHT_MAX`]. Where the plain product would overflow, or underflow to 0 though no
+    /// factor is 0 (a heavy reaction many half-lives old), it is taken in log space instead, so every
+    /// finite weight ≥ 0 at any age gives a finite weight ≥ 0; otherwise it is the plain product, the
+    /// same number as ever.
     pub fn edge_weight(
         &self,
         kind: InteractionKind,
@@ -84,14 +93,23 @@ impl SnapshotBuilder {
         weight: f64,
         authenticity: f64,
     ) -> f64 {
-        let decay = match (self.cfg.half_life, time) {
+        let half_lives = match (self.cfg.half_life, time) {
             (Some(h), Some(t)) if h > 0.0 => {
-                let age = (self.cfg.reference_time - t).max(0) as f64;
-                0.5f64.powf(age / h)
+                self.cfg.reference_time.saturating_sub(t).max(0) as f64 / h
             }
-            _ => 1.0,
+            _ => 0.0,
         };
-        self.cfg.kind_weights.get(kind) * decay * weight * authenticity.clamp(0.0, 1.0)
+        let (kind_weight, authenticity) = (
+            self.cfg.kind_weights.get(kind),
+            authenticity.clamp(0.0, 1.0),
+        );
+        let plain = kind_weight * 0.5f64.powf(half_lives) * weight * authenticity;
+        let some_factor_zero = kind_weight == 0.0 || weight == 0.0 || authenticity == 0.0;
+        if plain.is_nan() || (plain <= REACTION_WEIGHT_MAX && (plain > 0.0 || some_factor_zero)) {
+            return plain; // NaN only from a NaN input: `add` refuses it
+        }
+        let log2 = kind_weight.log2() + weight.log2() + authenticity.log2() - half_lives;
+        log2.min(REACTION_WEIGHT_MAX.log2()).exp2()
     }
 
     /// Add one interaction `actor` → `target` (stable account ids). Interactions that weigh nothing
@@ -165,6 +183,31 @@ mod tests {
             .map(|(u, w)| (s.ids.external(u), w))
             .collect();
         assert_eq!(edges, vec![(10, 1.5), (30, 0.25)]);
+    }
+
+    #[test]
+    fn extreme_weights_and_ages_stay_finite_and_bounded() {
+        let cfg = SnapshotConfig {
+            kind_weights: KindWeights([3.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0]),
+            half_life: Some(7.0 * 86_400.0),
+            reference_time: 1 << 40,
+        };
+        let b = SnapshotBuilder::new(cfg);
+        let w = |time, weight| b.edge_weight(InteractionKind::ALL[0], Some(time), weight, 1.0);
+        assert_eq!(
+            w(1 << 40, f64::MAX),
+            REACTION_WEIGHT_MAX,
+            "capped, not infinite"
+        );
+        assert_eq!(w(1 << 40, 1e50), REACTION_WEIGHT_MAX);
+        // 1e300 a year old: the plain product overflows first, log space gives the true value.
+        let year = w((1 << 40) - 365 * 86_400, 1e300);
+        assert!(year.is_finite() && year > 0.0 && year <= REACTION_WEIGHT_MAX);
+        // Ten thousand years old, of weight 1e300: 2^(-520,000 + 997) is 0, never NaN.
+        assert_eq!(w(0, 1e300), 0.0);
+        assert_eq!(w(0, 0.0), 0.0);
+        // Ordinary weights: the plain product, unchanged.
+        assert_eq!(w(1 << 40, 2.0), 6.0);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! A record's platform must pass [`earshot_model::check_platform`]; [`Options::platform`] fills it in
 //! when missing and overrides it when present. Ids, handles-as-ids and keys must be non-empty and weights
-//! finite and ≥ 0. Times (`time`, `created_at`) must lie within the years 1900..=2100
+//! finite and ≥ 0; counts, handle ids and text are checked as `values` says. Times (`time`, `created_at`) must lie within the years 1900..=2100
 //! ([`crate::time::MIN_TIME`]..=[`crate::time::MAX_TIME`]). A serde error names the JSON field it concerns (`time`, `actor.ext_id`) when it can be
 //! told from the error, else `<json>`.
 
@@ -111,7 +111,10 @@ fn check_event(ev: &Event) -> Result<(), (String, String)> {
             "weight",
             format!("weight must be finite and ≥ 0, found {}", i.weight),
         ),
-        _ => check_times(ev),
+        _ => {
+            check_times(ev)?;
+            crate::values::check(ev)
+        }
     }
 }
 
@@ -263,6 +266,56 @@ mod tests {
                 format!("{f}:11: author.ext_id"),
             ]
         );
+    }
+
+    /// Values the format does not allow, which serde alone would take (issue 19, finding 6): a count
+    /// above what the store keeps (it was stored as 2^63-1), a handle id not lower-cased (one handle
+    /// became two accounts), and NUL bytes in ids or text.
+    #[test]
+    fn values_outside_the_format_are_rejected_with_their_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines = [
+            r#"{"type":"account","platform":"t","ext_id":"1","followers":18446744073709551615}"#,
+            r#"{"type":"account","platform":"t","ext_id":"1","listed":9223372036854775808}"#,
+            r#"{"type":"account","platform":"t","ext_id":"1","followers":9223372036854775807}"#,
+            r#"{"type":"account","platform":"t","ext_id":"@UPPER"}"#,
+            r#"{"type":"interaction","platform":"t","key":"k","kind":"like","actor":{"ext_id":"@Ann"},"target":{"ext_id":"2"}}"#,
+            r#"{"type":"post","platform":"t","ext_id":"p","author":{"ext_id":"@ann","handle":"Ann"},"time":1341100972}"#,
+            r#"{"type":"post","platform":"t","ext_id":"p\u0000","author":{"ext_id":"1"},"time":1341100972}"#,
+            r#"{"type":"post","platform":"t","ext_id":"p","author":{"ext_id":"1"},"time":1341100972,"text":"a\u0000b"}"#,
+            r#"{"type":"interaction","platform":"t","key":"k\u0000","kind":"like","actor":{"ext_id":"1"},"target":{"ext_id":"2"}}"#,
+            r#"{"type":"account","platform":"t","ext_id":"1","bio":"\u0000"}"#,
+            r#"{"type":"interaction","platform":"t","key":"k","kind":"like","actor":{"ext_id":"1"},"target":{"ext_id":"2","handle":"x\u0000"}}"#,
+        ];
+        let p = write_file(dir.path(), "e.jsonl", lines.join("\n").as_bytes());
+        let (good, bad) = read_all(&p, Format::Jsonl, &Options::default());
+        assert_eq!(
+            good.iter().map(|r| r.line).collect::<Vec<_>>(),
+            [3, 6],
+            "{bad:?}"
+        );
+        let f = p.display();
+        let fields: Vec<String> = bad
+            .iter()
+            .map(|b| b.split(": ").take(2).collect::<Vec<_>>().join(": "))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                format!("{f}:1: followers"),
+                format!("{f}:2: listed"),
+                format!("{f}:4: ext_id"),
+                format!("{f}:5: actor.ext_id"),
+                format!("{f}:7: ext_id"),
+                format!("{f}:8: text"),
+                format!("{f}:9: key"),
+                format!("{f}:10: bio"),
+                format!("{f}:11: target.handle"),
+            ]
+        );
+        assert!(bad[0].contains("18446744073709551615"), "{}", bad[0]);
+        assert!(bad[2].contains("\"@upper\""), "{}", bad[2]);
+        assert!(bad[4].contains("NUL"), "{}", bad[4]);
     }
 
     #[test]

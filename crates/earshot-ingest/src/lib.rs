@@ -57,6 +57,7 @@ mod retweet_tree;
 mod snap;
 pub mod time;
 pub mod tweeteval;
+mod values;
 
 pub use cascade_edges::edges_beside;
 pub use cascades::{ORDER_TOLERANCE, PLAUSIBLE_UNIX};

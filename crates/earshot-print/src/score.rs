@@ -3,9 +3,11 @@
 
 use crate::fmt::clip;
 use anyhow::Result;
+use earshot_app::dense_window::ChosenWindow;
 use earshot_app::score::ScoreReport;
 use earshot_app::topics::scoring::TopicScoringReport;
 use earshot_app::topics::top::TopicTopReport;
+use earshot_model::format_utc;
 use earshot_store::{NamedScore, ScoreRun};
 use std::io::Write;
 
@@ -18,6 +20,9 @@ pub fn scoring(out: &mut dyn Write, r: &ScoreReport) -> Result<()> {
         "run #{}: {} accounts scored from {} interactions with model {} (read {:.2} s, scored {:.2} s, stored {:.2} s)",
         r.run, r.accounts, r.interactions, r.model_version, r.seconds.load, r.seconds.score, r.seconds.save
     )?;
+    if let Some(w) = &r.window_chosen {
+        window_chosen(out, w)?;
+    }
     let unscored = r.accounts - r.accounts_scored;
     if unscored > 0 {
         writeln!(
@@ -61,6 +66,26 @@ pub fn scoring(out: &mut dyn Write, r: &ScoreReport) -> Result<()> {
     if let Some(t) = &r.topics {
         topic_scoring(out, t)?;
     }
+    Ok(())
+}
+
+/// The window a run chose for itself, what it left out and how to choose another.
+fn window_chosen(out: &mut dyn Write, w: &ChosenWindow) -> Result<()> {
+    let at = |t: Option<i64>, open: &str| {
+        t.map_or_else(|| open.to_string(), |t| format!("{} UTC", format_utc(t)))
+    };
+    writeln!(
+        out,
+        "window: {} to {} ({})",
+        at(w.from, "the first event"),
+        at(w.to, "the last event"),
+        w.reason
+    )?;
+    writeln!(
+        out,
+        "left out: {} interactions before it, {} after it, {} undated; --from and --to choose another window",
+        w.left_out_before, w.left_out_after, w.left_out_undated
+    )?;
     Ok(())
 }
 
@@ -257,6 +282,7 @@ mod tests {
             peak_rss_kib: None,
             top: vec![named(1, Some("ann"), 42.26), named(2, None, 0.0)],
             topics: None,
+            window_chosen: None,
         };
         let mut out = Vec::new();
         scoring(&mut out, &r).unwrap();
@@ -280,6 +306,54 @@ mod tests {
         assert_eq!(
             lines[7],
             "  —: not scored (no authentic engagement in the run's window)"
+        );
+    }
+
+    #[test]
+    fn a_chosen_window_is_said_with_what_it_left_out() {
+        let mut r = ScoreReport {
+            run: 1,
+            model_version: "m".into(),
+            accounts: 0,
+            interactions: 1,
+            as_of: String::new(),
+            accounts_scored: 0,
+            authenticity_model: None,
+            accounts_with_authenticity: 0,
+            posts_flagged: Default::default(),
+            burst_pairs_discounted: 0,
+            follows_read: 0,
+            reach_from_follow_edges: 0,
+            pagerank_iterations: 0,
+            weights: [0.0; 5],
+            seconds: Seconds {
+                load: 0.0,
+                score: 0.0,
+                save: 0.0,
+            },
+            peak_rss_kib: None,
+            top: vec![],
+            topics: None,
+            window_chosen: None,
+        };
+        r.window_chosen = Some(earshot_app::dense_window::ChosenWindow {
+            from: Some(1_388_490_781),
+            to: None,
+            left_out_before: 563_069,
+            left_out_after: 0,
+            left_out_undated: 2,
+            reason: "the dense period".into(),
+        });
+        let mut out = Vec::new();
+        scoring(&mut out, &r).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[1],
+            "window: 2013-12-31 11:53:01 UTC to the last event (the dense period)"
+        );
+        assert!(
+            lines[2].starts_with("left out: 563069 interactions before it, 0 after it, 2 undated")
         );
     }
 }

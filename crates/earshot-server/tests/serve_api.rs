@@ -305,6 +305,53 @@ fn enrichment_keeps_order_and_lists_the_unknown() {
     assert!(r.problem(413).contains("1000"));
 }
 
+/// The API decodes events as `earshot import` does, with its value checks (issue 19, finding 6): a
+/// count the store cannot hold, a handle id not lower-cased and a NUL character are each refused by
+/// line and field, and nothing of them is stored.
+#[test]
+fn events_with_values_outside_the_format_are_refused_by_line_and_field() {
+    let f = fixture(|_| {});
+    let s = &f.server;
+    let lines = [
+        json!({"type": "account", "platform": "crm", "ext_id": "9", "followers": u64::MAX}),
+        json!({"type": "account", "platform": "crm", "ext_id": "@ANN"}),
+        json!({"type": "post", "platform": "crm", "ext_id": "p\u{0}", "author": {"ext_id": "9"},
+               "time": 1_709_287_200}),
+        json!({"type": "account", "platform": "crm", "ext_id": "@ann", "handle": "Ann"}),
+    ];
+    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let r = s.request(
+        "POST",
+        "/v1/events",
+        Some(&f.write),
+        Some(("application/x-ndjson", body.into_bytes())),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    let refused: Vec<(u64, String)> = v["rejections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["field"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            (1, "followers".to_string()),
+            (2, "ext_id".to_string()),
+            (3, "ext_id".to_string())
+        ],
+        "{v}"
+    );
+    assert_eq!(v["accounts_new"], 1, "only @ann: {v}");
+    s.get("/v1/accounts/crm/9", &f.read).problem(404);
+}
+
 #[test]
 fn events_are_validated_per_line_and_idempotent() {
     let f = fixture(|_| {});

@@ -12,7 +12,7 @@
 //! [`ForgetCounts::log_truncated`] says so).
 //!
 //! The tombstone is a keyed BLAKE3 hash of the account's stable id with a key of this database's own
-//! (migration 0011): it names no one, yet [`Store::write`] recognises the account and skips every event
+//! (migration 0012): it names no one, yet [`Store::write`] recognises the account and skips every event
 //! that involves it until [`Store::lift_tombstone`] is called for it.
 
 use crate::{Result, Store};

@@ -90,8 +90,8 @@ pub struct ImportLog {
 
 impl Store {
     /// Record the start of an import. When this store holds the database exclusively (bulk mode), any
-    /// earlier run still marked `running` is from a process that died, so it is marked `interrupted`
-    /// first. Without the exclusive lock another import may really be running beside this one (an API
+    /// earlier run still marked `running` (an import, or a score run in the score log) is from a
+    /// process that died, so it is marked `interrupted` first. Without the exclusive lock another import may really be running beside this one (an API
     /// ingest during `earshot import`, or an import beside `earshot serve`), so its row is left alone:
     /// the next exclusive import settles it.
     pub fn start_import(
@@ -103,9 +103,9 @@ impl Store {
     ) -> Result<ImportLog> {
         if self.exclusive {
             self.conn
-                .execute(
-                    "UPDATE imports SET status = 'interrupted' WHERE status = 'running'",
-                    [],
+                .execute_batch(
+                    "UPDATE imports SET status = 'interrupted' WHERE status = 'running';
+                     UPDATE score_log SET status = 'interrupted' WHERE status = 'running';",
                 )
                 .map_err(|e| self.err(e))?;
         }

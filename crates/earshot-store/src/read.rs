@@ -249,6 +249,43 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Dated interactions per UTC day (`time` floored to a multiple of 86,400 s, over 86,400), of one
+    /// platform (by target) when given, oldest day first: the shape of the data in time, for choosing
+    /// a default scoring window. One pass over the time index.
+    pub fn interactions_per_day(&self, platform: Option<&str>) -> Result<Vec<(i64, u64)>> {
+        let (filter, values) = interaction_filter(TimeWindow::all(), platform);
+        let dated = if filter.is_empty() {
+            "WHERE i.time IS NOT NULL".to_string()
+        } else {
+            format!("{filter} AND i.time IS NOT NULL")
+        };
+        // Floor division, also for times before 1970 (SQLite's `/` truncates toward zero).
+        let sql = format!(
+            "SELECT (i.time - ((i.time % 86400) + 86400) % 86400) / 86400 AS day, COUNT(*)
+             FROM interactions i {dated} GROUP BY day ORDER BY day"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(values), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as u64))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// How many interactions lie in `window` (of `platform`, by target); with an unbounded window,
+    /// undated ones included.
+    pub fn interaction_count(&self, window: TimeWindow, platform: Option<&str>) -> Result<u64> {
+        let (filter, values) = interaction_filter(window, platform);
+        self.conn
+            .prepare(&format!("SELECT COUNT(*) FROM interactions i {filter}"))
+            .and_then(|mut s| {
+                s.query_row(rusqlite::params_from_iter(values), |r| r.get::<_, i64>(0))
+            })
+            .map(|n| n as u64)
+            .map_err(|e| self.err(e))
+    }
+
     /// Where a slice of the data ends, for decay and rates: `window.to`, else just after the latest
     /// interaction in `window` (of `platform`, when given); 0 when nothing there is dated. One
     /// platform's data is never measured back from another's later end.

@@ -33,7 +33,8 @@ const MIGRATIONS: &[Migration] = &[
         then: Some(crate::implied::imply_stored_posts),
     },
     sql(include_str!("migrations/0010_default_profile.sql")),
-    sql(include_str!("migrations/0011_forget.sql")),
+    sql(include_str!("migrations/0011_score_log.sql")),
+    sql(include_str!("migrations/0012_forget.sql")),
 ];
 
 /// The schema version this build writes.

@@ -102,6 +102,31 @@ impl Store {
         rows: &[ScoreRow],
         topics: Option<&crate::TopicScores>,
     ) -> Result<i64> {
+        self.save_run(run, rows, topics, None)
+    }
+
+    /// [`Store::save_score_run_with_topics`] completing the run's score-log row `log` in the same
+    /// transaction, so that a run is `done` exactly when its scores are stored
+    /// ([`Store::start_score`]).
+    pub fn save_logged_score_run(
+        &mut self,
+        log: crate::ScoreLog,
+        run: &ScoreRun,
+        rows: &[ScoreRow],
+        topics: Option<&crate::TopicScores>,
+        now: i64,
+    ) -> Result<i64> {
+        self.save_run(run, rows, topics, Some((log, now)))
+    }
+
+    fn save_run(
+        &mut self,
+        run: &ScoreRun,
+        rows: &[ScoreRow],
+        topics: Option<&crate::TopicScores>,
+        log: Option<(crate::ScoreLog, i64)>,
+    ) -> Result<i64> {
+        let exclusive = self.exclusive;
         let path = self.path.clone();
         let e = |e| crate::sql_err(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
@@ -126,6 +151,9 @@ impl Store {
         }
         if let Some(t) = topics {
             crate::topics::save(&tx, id, t).map_err(e)?;
+        }
+        if let Some((log, now)) = log {
+            crate::score_log::complete(&tx, log, id, now, exclusive).map_err(e)?;
         }
         tx.commit().map_err(e)?;
         Ok(id)

@@ -405,6 +405,7 @@ fn runs_are_dated_by_their_last_event_and_older_runs_get_one() {
              DROP TABLE waiting_references;
              DROP TABLE forgotten;
              DROP TABLE forget_key;
+             DROP TABLE score_log;
              INSERT INTO score_runs (created_at, model_version, model_json, window_from, window_to,
                  platform, accounts, interactions, weights)
              VALUES (250, 'm', '{}', NULL, NULL, NULL, 3, 2, '[]'),

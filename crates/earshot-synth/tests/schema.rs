@@ -26,7 +26,7 @@ const PROBES: &[&str] = &[
     r#"{"type":"account","platform":"twitter","ext_id":"1","handle":"Bob","display_name":"Bob B","followers":10,"following":0,"post_count":3,"created_at":-5,"bio":"hi","url":"https://x.invalid","verified":false,"default_avatar":true,"private":false,"label":"bot"}"#,
     r#"{"type":"account","platform":"twitter","ext_id":"1","handle":null,"display_name":null,"followers":null,"following":null,"post_count":null,"created_at":null,"bio":null,"url":null,"verified":null,"default_avatar":null,"private":null,"label":null}"#,
     r#"{"type":"account","platform":"twitter","ext_id":"1","unknown":[1,2],"profile":{"x":1}}"#,
-    r#"{"type":"account","platform":"twitter","ext_id":"1","followers":18446744073709551615}"#,
+    r#"{"type":"account","platform":"twitter","ext_id":"1","followers":9223372036854775807}"#,
     r#"{"type":"account","platform":"twitter"}"#,
     r#"{"type":"account","platform":"twitter","ext_id":1}"#,
     r#"{"type":"account","platform":"twitter","ext_id":null}"#,
@@ -122,6 +122,13 @@ const KNOWN_DIFFERENCES: &[(&str, bool, bool)] = &[
     ),
     (
         r#"{"type":"interaction","platform":"t","key":"k","kind":"like","actor":{"ext_id":"1"},"target":{"ext_id":"2"},"weight":-1}"#,
+        true,
+        false,
+    ),
+    // serde reads counts up to 2^64-1; the store keeps up to 2^63-1, and `earshot import` rejects more
+    // (it once stored 2^64-1 as 2^63-1 without a word).
+    (
+        r#"{"type":"account","platform":"twitter","ext_id":"1","followers":18446744073709551615}"#,
         true,
         false,
     ),

@@ -6,7 +6,8 @@ use anyhow::Result;
 use clap::Args;
 use earshot_model::format_utc;
 
-/// Counts per platform and kind, the time span, the most-interacted accounts and the recent imports.
+/// Counts per platform and kind, the time span, the most-interacted accounts, the recent imports and
+/// score runs (a killed one included).
 #[derive(Args, Debug)]
 pub struct StatsArgs {
     /// How many of the most-interacted accounts to list.
@@ -22,12 +23,16 @@ struct StatsJson {
     first_time_utc: Option<String>,
     last_time_utc: Option<String>,
     imports: Vec<earshot_store::ImportRecord>,
+    /// The latest score runs, newest first, with how each ended (`running` is also a killed run not
+    /// yet settled by a later one).
+    score_runs: Vec<earshot_store::ScoreLogRecord>,
 }
 
 pub fn run(cli: &Ctx, args: &StatsArgs) -> Result<Exit> {
     let store = cli.open_store()?;
     let stats = store.stats(args.top)?;
     let imports = store.imports(10)?;
+    let score_runs = store.score_log(10)?;
     if cli.json {
         let out = StatsJson {
             database: cli.db.display().to_string(),
@@ -35,6 +40,7 @@ pub fn run(cli: &Ctx, args: &StatsArgs) -> Result<Exit> {
             last_time_utc: stats.last_time.map(format_utc),
             stats,
             imports,
+            score_runs,
         };
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(Exit::Ok);
@@ -96,6 +102,28 @@ pub fn run(cli: &Ctx, args: &StatsArgs) -> Result<Exit> {
                 i.records,
                 i.rejected,
                 i.path
+            );
+        }
+    }
+    if !score_runs.is_empty() {
+        println!("\nrecent score runs:");
+        for r in &score_runs {
+            let outcome = match (r.status, r.run) {
+                (earshot_store::ScoreStatus::Done, Some(run)) => format!("run #{run}"),
+                (earshot_store::ScoreStatus::Running, _) => {
+                    "running, or killed (a later score or import settles which)".into()
+                }
+                (earshot_store::ScoreStatus::Interrupted, _) => {
+                    "killed before it finished: nothing stored".into()
+                }
+                _ => r.error.clone().unwrap_or_default(),
+            };
+            println!(
+                "  #{:<4} {:<12} started {}  {}",
+                r.id,
+                serde_json::to_value(r.status)?.as_str().unwrap_or("?"),
+                format_utc(r.started_at),
+                outcome
             );
         }
     }
