@@ -1,0 +1,89 @@
+//! Seed inputs: a few records of each format, written here from the format's description (README's
+//! Formats section, docs/jsonl.md), plus, when the real data is beside the repository, the first lines
+//! of its files (read at run time, never copied into the repository).
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+
+/// The first `lines` lines of `rel` under the shared data (`$EARSHOT_SHARED_DATA` or `../shared/data`
+/// from the workspace), gunzipped when the name ends in `.gz`; `None` when absent.
+pub fn shared_head(rel: &str, lines: usize) -> Option<Vec<u8>> {
+    let root = std::env::var_os("EARSHOT_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let file = std::fs::File::open(root.join(rel)).ok()?;
+    let reader: Box<dyn Read> = if rel.ends_with(".gz") {
+        Box::new(flate2::read::MultiGzDecoder::new(file))
+    } else {
+        Box::new(file)
+    };
+    let mut out = Vec::new();
+    for line in BufReader::new(reader).split(b'\n').take(lines) {
+        out.extend_from_slice(&line.ok()?);
+        out.push(b'\n');
+    }
+    Some(out)
+}
+
+pub fn jsonl() -> Vec<Vec<u8>> {
+    vec![
+        br#"{"type":"account","platform":"twitter","ext_id":"3982731976","handle":"VirginAmerica","display_name":"Virgin America","followers":412000,"verified":true}
+{"type":"post","platform":"twitter","ext_id":"570301130888122368","author":{"ext_id":"@jnardino","handle":"jnardino"},"time":1424797500,"text":"@VirginAmerica Palm Springs, please!","reply_to":"570306133677760513"}
+{"type":"interaction","platform":"twitter","key":"like:@jnardino:570306133677760513","kind":"like","actor":{"ext_id":"@jnardino"},"target":{"ext_id":"3982731976"},"post":"570306133677760513","time":1424797460}
+{"type":"interaction","platform":"higgs","key":"higgs-activity:1","kind":"reshare","actor":{"ext_id":"223789"},"target":{"ext_id":"213163"},"time":1341100972,"weight":2}
+"#.to_vec(),
+        br#"{"type":"account","platform":"twitter","ext_id":"@jnardino","handle":"jnardino","created_at":1262304000,"label":"human","following":12,"post_count":3}
+"#.to_vec(),
+    ]
+}
+
+pub fn csv_posts() -> Vec<Vec<u8>> {
+    let mut v = vec![b"tweet_id,name,text,tweet_created\n570306133677760513,cairdin,\"@VirginAmerica What @dhepburn said.\",2015-02-24 11:35:52 -0800\n570301130888122368,jnardino,\"@VirginAmerica plus you've added commercials, \"\"really\"\"\",24-02-2015 11.15\n".to_vec()];
+    v.extend(shared_head(
+        "tweet-text/airline_sentiment_tweets_15col_excel_mangled_ids.csv",
+        40,
+    ));
+    v
+}
+
+pub fn snap() -> Vec<Vec<u8>> {
+    let mut v = vec![
+        b"# comment\n4 3\n0 1\n1 2 0.5\n2 3\n".to_vec(),
+        b"1\t2\n2\t3\t7\n".to_vec(),
+    ];
+    v.extend(shared_head("im-graphs/email-Eu-core.txt.gz", 40));
+    v
+}
+
+pub fn higgs() -> Vec<Vec<u8>> {
+    let mut v = vec![
+        b"223789 213163 1341100972 MT\n223789 213163 1341100972 RE\n376989 50329 1341101181 RT\n"
+            .to_vec(),
+    ];
+    v.extend(shared_head("higgs-twitter/higgs-activity_time.txt.gz", 40));
+    v
+}
+
+pub fn profiles() -> Vec<Vec<u8>> {
+    let mut v = vec![
+        br#"[{"id":"1","screen_name":"abc","followers_count":10,"friends_count":3,"statuses_count":5,"created_at":"Tue Mar 21 20:50:14 +0000 2006","verified":false}]"#.to_vec(),
+        b"id,screen_name,followers_count,friends_count,statuses_count,created_at\n1,abc,10,3,5,2010-01-01\n".to_vec(),
+    ];
+    v.extend(shared_head("bots-kaggle-2017/bots_data.csv", 30));
+    v
+}
+
+pub fn cascades() -> Vec<Vec<u8>> {
+    vec![
+        b"1 1300000000,2 1300000100,3 1300000200\n4 1300001000,5 1300000999\n".to_vec(),
+        b"c7 12 1.5,13 2.25\n".to_vec(),
+    ]
+}
+
+pub fn cascade_edges() -> Vec<Vec<u8>> {
+    vec![b"1,2\n2,3\n3,1\n".to_vec()]
+}
+
+pub fn retweet_tree() -> Vec<Vec<u8>> {
+    vec![b"['ROOT', 'ROOT', '0.0']->['1001', '498430783699554305', '0.0']\n['1001', '498430783699554305', '0.0']->['1002', '498430783699554305', '1.5']\n['1002', '498430783699554305', '1.5']->['1003', '498430783699554305', '12.25']\n".to_vec()]
+}

@@ -1,0 +1,45 @@
+//! A short run of every target: no input of a few hundred mutants each may panic an importer. (The
+//! bounded CI run and the recorded long runs are `earshot-fuzz`'s; see BENCHMARKS.md.)
+
+#[test]
+fn every_target_survives_a_short_run() {
+    let crashes = tempfile::tempdir().unwrap();
+    for t in earshot_fuzz::TARGETS {
+        let r = earshot_fuzz::run(t, 300, 7, None, crashes.path()).unwrap();
+        assert_eq!(r.executions, 300);
+        assert!(r.crashes.is_empty(), "{}: {:?}", t.name, r.crashes);
+    }
+}
+
+#[test]
+fn a_mutant_differs_from_its_seed_and_stays_bounded() {
+    use rand_xoshiro::rand_core::SeedableRng;
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(3);
+    let seed = b"223789 213163 1341100972 MT\n".to_vec();
+    let mut changed = 0;
+    for _ in 0..200 {
+        let m = earshot_fuzz::mutate::mutate(&seed, &seed, &["RT"], &mut rng);
+        assert!(m.len() <= 1 << 16);
+        changed += usize::from(m != seed);
+    }
+    assert!(changed > 180, "{changed} of 200 mutants differ");
+}
+
+#[test]
+fn a_panicking_target_is_caught_and_its_input_kept() {
+    let crashes = tempfile::tempdir().unwrap();
+    let fragile = earshot_fuzz::Target {
+        name: "fragile",
+        seeds: || vec![b"abc".to_vec()],
+        dictionary: &["!"],
+        run: |_, bytes| assert!(!bytes.contains(&b'!'), "bang"),
+    };
+    let r = earshot_fuzz::run(&fragile, 500, 1, None, crashes.path()).unwrap();
+    assert!(!r.crashes.is_empty());
+    for c in &r.crashes {
+        let kept = std::fs::read(c).unwrap();
+        let plain = kept.contains(&b'!');
+        // A gzipped mutant keeps its `!` inside the compressed stream; it still panicked as kept.
+        assert!(plain || kept.starts_with(&[0x1f, 0x8b]), "{c:?}");
+    }
+}
