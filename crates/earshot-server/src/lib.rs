@@ -29,7 +29,7 @@ use routes::{accounts, events, health, jobs, keys, posts, triage as triage_route
 use state::AppState;
 use std::future::Future;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -38,8 +38,24 @@ use utoipa_axum::routes;
 pub struct ServerConfig {
     /// The database file.
     pub db: PathBuf,
-    /// The largest request body accepted (413 beyond it).
+    /// The largest request body accepted (413 beyond it), counted after decompression for event
+    /// bodies (a gzip body may not inflate past it either).
     pub max_body_bytes: usize,
+    /// A request's headers must arrive in full within this of its first byte (a trickled header is
+    /// dropped).
+    pub header_timeout: Duration,
+    /// A request's body must arrive in full within this of its headers (408 beyond it).
+    pub body_timeout: Duration,
+    /// A connection with no request in progress that receives nothing for this long is closed (a new
+    /// connection that never sends, and a kept-alive one between requests).
+    pub idle_timeout: Duration,
+    /// Connections held open at once; at the cap, a new connection closes the one idle the longest.
+    pub max_connections: usize,
+    /// Write requests (`POST /v1/events`, triage writes) one key may have in progress at once; more
+    /// get 429.
+    pub writes_per_key: usize,
+    /// Background jobs one key may have waiting (queued or running) at once; more get 429.
+    pub jobs_per_key: usize,
     /// Idle read connections kept open.
     pub read_connections: usize,
     /// Background jobs that may run at once; the rest wait their turn.
@@ -55,6 +71,12 @@ impl ServerConfig {
         ServerConfig {
             db,
             max_body_bytes: 8 << 20,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(30),
+            max_connections: 512,
+            writes_per_key: 2,
+            jobs_per_key: 8,
             read_connections: 64,
             max_running_jobs: 1,
             public_docs: false,

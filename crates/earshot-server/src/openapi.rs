@@ -109,8 +109,12 @@ pub(crate) fn finish(api: &mut OpenApi) {
                 "The body or the batch is larger than the server accepts",
             );
             add(
+                "408",
+                "The body did not arrive in full within the server's body timeout",
+            );
+            add(
                 "415",
-                "The body's Content-Type is not one this endpoint reads",
+                "The body's Content-Type or Content-Encoding is not one this endpoint reads",
             );
             add(
                 "422",
@@ -119,7 +123,10 @@ pub(crate) fn finish(api: &mut OpenApi) {
         }
         r.insert(
             "429".into(),
-            retry_later("The key is over its rate; retry after the given seconds"),
+            retry_later(
+                "The key is over its rate, or already has its share of writes in progress or of \
+                 jobs waiting; retry after the given seconds",
+            ),
         );
         op.security = Some(vec![SecurityRequirement::new(
             "bearer",
