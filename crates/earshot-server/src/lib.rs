@@ -10,6 +10,7 @@
 //! whole server as `earshot serve` does: runtime, socket, announcement and graceful stop.
 
 pub mod auth;
+mod headers;
 mod keyring;
 mod openapi;
 pub mod page;
@@ -164,6 +165,7 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(problem::method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))
         .layer(from_fn(log_request))
+        .layer(from_fn(headers::security_headers))
         .with_state(state)
 }
 
