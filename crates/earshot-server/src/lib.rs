@@ -10,6 +10,8 @@
 //! whole server as `earshot serve` does: runtime, socket, announcement and graceful stop.
 
 pub mod auth;
+mod connections;
+pub mod deadline;
 mod headers;
 mod keyring;
 mod openapi;
@@ -222,10 +224,14 @@ impl Ready {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
         let state = self.0.clone();
-        axum::serve(listener, app(self.0))
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(ServeError::Io)?;
+        let c = state.config();
+        let limits = connections::Limits {
+            header_timeout: c.header_timeout,
+            body_timeout: c.body_timeout,
+            idle_timeout: c.idle_timeout,
+            max_connections: c.max_connections,
+        };
+        connections::serve(listener, app(self.0), limits, shutdown).await;
         let stopped = fail_unfinished_jobs(&state).await?;
         if stopped > 0 {
             tracing::warn!(
@@ -247,6 +253,4 @@ pub enum ServeError {
     Busy(std::path::PathBuf),
     #[error("{0}")]
     Startup(String),
-    #[error("serving: {0}")]
-    Io(std::io::Error),
 }
