@@ -105,7 +105,7 @@ mod tests {
         );
         assert_eq!(whole.collect().await.unwrap().to_bytes(), "abc");
         let open = DeadlineBody::new(Silent, Duration::from_millis(20));
-        let err = open.collect().await.err().expect("the deadline passes");
+        let err = open.collect().await.expect_err("the deadline passes");
         assert!(is_timed_out(err.as_ref()), "{err}");
         assert!(err.to_string().contains("0.02 s"), "{err}");
         let other = std::io::Error::other("reset");
