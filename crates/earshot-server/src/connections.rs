@@ -97,11 +97,14 @@ impl Conn {
         self.phase.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Bytes arrived: the first of a new request starts its header clock.
+    /// Bytes arrived: the first of a new request starts its header clock, which may end before the
+    /// idle clock its watcher is sleeping on, so the watcher is woken.
     fn saw_bytes(&self) {
         let mut p = self.phase();
         if p.busy == 0 && p.header_started.is_none() {
             p.header_started = Some(Instant::now());
+            drop(p);
+            self.bell.notify_one();
         }
     }
 

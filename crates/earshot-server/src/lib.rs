@@ -18,6 +18,7 @@ mod openapi;
 pub mod page;
 pub mod problem;
 pub mod routes;
+mod spool;
 pub mod start;
 pub mod state;
 
@@ -126,7 +127,8 @@ fn keyed_routes() -> OpenApiRouter<AppState> {
         OpenApiRouter::new()
             .routes(routes!(events::post_events))
             .routes(routes!(triage_routes::post_messages))
-            .routes(routes!(triage_routes::post_answered)),
+            .routes(routes!(triage_routes::post_answered))
+            .route_layer(from_fn(auth::limit_writes)),
     );
     let admin = scoped(
         Scope::Admin,
