@@ -2,9 +2,10 @@
 //! enrichment for CRM, event ingestion and background forecast and plan jobs, over the same SQLite
 //! database as the command line.
 //!
-//! Layers, outermost first: request logging; a body size limit; bearer authentication with a per-key
-//! rate limit (every endpoint but `/healthz`); a scope check per route group (read, write, admin); the
-//! handler. Handlers never touch SQL: they call the store on tokio's blocking pool ([`state::AppState`]).
+//! Connections are accepted and timed by `connections.rs` (idle, header and body timeouts, a cap).
+//! Layers, outermost first: security headers; request logging; a body size limit; bearer
+//! authentication with a per-key rate limit (every endpoint but `/healthz`); a scope check per route
+//! group (read, write, admin), and for writes a limit on each key's writes in progress; the handler. Handlers never touch SQL: they call the store on tokio's blocking pool ([`state::AppState`]).
 //! Long work (explanations, forecasts, plans) runs the use cases of `earshot-app` on the blocking pool
 //! or as background jobs. Every error is `application/problem+json` ([`problem`]). [`start`] runs the
 //! whole server as `earshot serve` does: runtime, socket, announcement and graceful stop.

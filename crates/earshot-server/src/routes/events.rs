@@ -2,7 +2,7 @@
 //! writes as `earshot import --format jsonl`, in one transaction.
 //!
 //! The body is decoded into a temporary file as it arrives, under the limit counted after
-//! decompression ([`crate::spool`]); only then is the writer taken, and the file is read line by line
+//! decompression (`spool.rs`); only then is the writer taken, and the file is read line by line
 //! and written a batch of [`WRITE_BATCH_EVENTS`] at a time inside the request's one transaction. So
 //! memory holds one batch, not the body's events; a slow client holds no lock; and a request is all
 //! or nothing: a body over the limit, cut off by its deadline, or refused by `strict` stores nothing.
