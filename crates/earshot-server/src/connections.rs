@@ -16,8 +16,10 @@
 //! A connection is "in a request" from its complete headers until its response body is dropped.
 
 use crate::deadline::DeadlineBody;
+use crate::problem::ApiError;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use axum::response::IntoResponse;
 use axum::Router;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
@@ -352,8 +354,13 @@ async fn answer(
     limits: Limits,
 ) -> Response<Body> {
     let Some(in_request) = in_request else {
-        let mut resp = Response::new(Body::empty());
-        *resp.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        // Closed for another connection or the stop just as this request arrived.
+        let mut e = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is closing this connection; send the request again",
+        );
+        e.retry_after = Some(1);
+        let mut resp = e.into_response();
         resp.headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
         return resp;
