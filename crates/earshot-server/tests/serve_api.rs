@@ -606,6 +606,14 @@ fn openapi_document_and_reference_page() {
         for (_, op) in item.as_object().unwrap() {
             let responses = op["responses"].as_object().unwrap();
             assert!(responses.contains_key("500"), "{p}");
+            // A problem is documented as what it is sent as.
+            for (code, r) in responses {
+                for (media, c) in r["content"].as_object().into_iter().flatten() {
+                    if c["schema"]["$ref"] == "#/components/schemas/Problem" {
+                        assert_eq!(media, "application/problem+json", "{p} {code}");
+                    }
+                }
+            }
             if p != "/healthz" {
                 assert!(
                     responses.contains_key("401") && responses.contains_key("429"),

@@ -107,8 +107,8 @@ fn report(status: &str, p: &ImportProgress, rejections: Vec<LineRejection>) -> I
                 example = "{\"type\":\"account\",\"platform\":\"twitter\",\"ext_id\":\"1\",\"handle\":\"ann\"}\n"),
             (String = "application/x-ndjson"))),
     responses((status = 200, description = "The lines were read; the good ones are stored", body = IngestReport),
-              (status = 413, description = "The body, after decompression, is larger than the server accepts (`--max-body-mib`): nothing was stored", body = crate::problem::Problem),
-              (status = 415, description = "A Content-Encoding other than gzip, or gzip inside gzip: nothing was read", body = crate::problem::Problem),
+              (status = 413, description = "The body, after decompression, is larger than the server accepts (`--max-body-mib`): nothing was stored", body = crate::problem::Problem, content_type = "application/problem+json"),
+              (status = 415, description = "A Content-Encoding other than gzip, or gzip inside gzip: nothing was read", body = crate::problem::Problem, content_type = "application/problem+json"),
               (status = 422, description = "`strict` and some line was bad: nothing was stored", body = IngestReport)))]
 pub async fn post_events(
     State(state): State<AppState>,

@@ -437,7 +437,7 @@ fn owner_filter(caller: Option<&Caller>) -> ApiResult<Option<i64>> {
 #[utoipa::path(get, path = "/v1/jobs/{id}", tag = "jobs",
     params(("id" = i64, Path, description = "The job's id", minimum = 1)),
     responses((status = 200, description = "The job", body = JobView),
-              (status = 404, description = "No such job of this key", body = crate::problem::Problem)))]
+              (status = 404, description = "No such job of this key", body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn get_job(
     State(state): State<AppState>,
     caller: Option<Extension<Caller>>,
