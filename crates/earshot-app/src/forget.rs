@@ -79,7 +79,7 @@ pub fn forget(
     let now = crate::time::now();
     let erased = store.forget_accounts(&targets, now, req.rebuild)?;
     let (rescored_run, rescore_skipped) = if !req.rescore {
-        (None, Some("not asked (--no-rescore)".to_string()))
+        (None, Some("not asked".to_string()))
     } else {
         match store.score_run(None)? {
             None => (None, Some("no score run to repeat".to_string())),

@@ -13,6 +13,8 @@ use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How stale the in-memory key list may get: a key revoked outside the server stops working within this.
@@ -26,7 +28,13 @@ const MISS_RELOAD: Duration = Duration::from_millis(100);
 pub struct Caller {
     pub key_id: i64,
     pub scope: Scope,
+    /// The key's writes in progress (shared by all its requests) and how many it may have.
+    writes: Arc<AtomicUsize>,
+    writes_allowed: usize,
 }
+
+/// Retry-After when a key already has its writes in progress: a write takes a second or so.
+const WRITE_BUSY_RETRY_SECS: u64 = 1;
 
 fn bearer(req: &Request) -> Result<&str, ApiError> {
     let unauthorized = |detail: &str| {
@@ -86,6 +94,8 @@ pub async fn authenticate(
     let caller = Caller {
         key_id: key.id,
         scope: key.scope,
+        writes: Arc::clone(&key.writes),
+        writes_allowed: state.config().writes_per_key.max(1),
     };
     req.extensions_mut().insert(caller.clone());
     let mut resp = next.run(req).await;
@@ -111,5 +121,40 @@ pub async fn require(needed: Scope, req: Request, next: Next) -> Result<Response
             StatusCode::UNAUTHORIZED,
             "an API key is required",
         )),
+    }
+}
+
+/// Route layer of the write routes: a key may have `writes_per_key` writes in progress at once; one
+/// more is 429 with Retry-After rather than a wait, so that a client learns at once to send its
+/// writes one after another (they take turns at the database's one writer anyway) and one key's
+/// burst of parallel bodies cannot fill the spool or the writer's queue for everyone.
+pub async fn limit_writes(req: Request, next: Next) -> Result<Response, ApiError> {
+    let Some(caller) = req.extensions().get::<Caller>().cloned() else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "an API key is required",
+        ));
+    };
+    let before = caller.writes.fetch_add(1, Ordering::AcqRel);
+    let _slot = WriteSlot(Arc::clone(&caller.writes));
+    if before >= caller.writes_allowed {
+        return Err(ApiError::too_many(
+            format!(
+                "this key already has {before} writes in progress, as many as it may \
+                 (--writes-per-key {}); send the next when one finishes",
+                caller.writes_allowed
+            ),
+            WRITE_BUSY_RETRY_SECS,
+        ));
+    }
+    Ok(next.run(req).await)
+}
+
+/// One write in progress, given back when dropped (the response is ready, or the client left).
+struct WriteSlot(Arc<AtomicUsize>);
+
+impl Drop for WriteSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }

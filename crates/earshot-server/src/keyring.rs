@@ -7,17 +7,20 @@ use earshot_store::ApiKeyRecord;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::num::NonZeroU32;
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 pub use earshot_app::keys::{hash_token, new_token, NewToken, Scope};
 
-/// One accepted key, with the limiter that holds its spent budget.
+/// One accepted key, with the limiter that holds its spent budget and the count of its writes in
+/// progress.
 pub(crate) struct LiveKey {
     pub(crate) id: i64,
     pub(crate) scope: Scope,
     pub(crate) quota: (u32, u32),
     pub(crate) limiter: Arc<DefaultDirectRateLimiter>,
+    pub(crate) writes: Arc<AtomicUsize>,
 }
 
 /// The keys the server accepts, by hash.
@@ -42,7 +45,8 @@ impl KeyCache {
         cache
     }
 
-    /// Swap in a fresh list, keeping each unchanged key's rate limiter (and so its spent budget).
+    /// Swap in a fresh list, keeping each unchanged key's rate limiter (and so its spent budget) and
+    /// its count of writes in progress.
     pub fn replace(&self, keys: Vec<ApiKeyRecord>) {
         let mut w = self.inner.write().unwrap_or_else(|p| p.into_inner());
         let old = std::mem::take(&mut w.by_hash);
@@ -55,6 +59,10 @@ impl KeyCache {
                 Some(o) if o.quota == quota => Arc::clone(&o.limiter),
                 _ => Arc::new(RateLimiter::direct(make_quota(quota))),
             };
+            let writes = old
+                .get(&k.hash)
+                .map(|o| Arc::clone(&o.writes))
+                .unwrap_or_default();
             w.by_hash.insert(
                 k.hash,
                 Arc::new(LiveKey {
@@ -62,6 +70,7 @@ impl KeyCache {
                     scope,
                     quota,
                     limiter,
+                    writes,
                 }),
             );
         }

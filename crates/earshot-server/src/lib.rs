@@ -2,19 +2,24 @@
 //! enrichment for CRM, event ingestion and background forecast and plan jobs, over the same SQLite
 //! database as the command line.
 //!
-//! Layers, outermost first: request logging; a body size limit; bearer authentication with a per-key
-//! rate limit (every endpoint but `/healthz`); a scope check per route group (read, write, admin); the
-//! handler. Handlers never touch SQL: they call the store on tokio's blocking pool ([`state::AppState`]).
+//! Connections are accepted and timed by `connections.rs` (idle, header and body timeouts, a cap).
+//! Layers, outermost first: security headers; request logging; a body size limit; bearer
+//! authentication with a per-key rate limit (every endpoint but `/healthz`); a scope check per route
+//! group (read, write, admin), and for writes a limit on each key's writes in progress; the handler. Handlers never touch SQL: they call the store on tokio's blocking pool ([`state::AppState`]).
 //! Long work (explanations, forecasts, plans) runs the use cases of `earshot-app` on the blocking pool
 //! or as background jobs. Every error is `application/problem+json` ([`problem`]). [`start`] runs the
 //! whole server as `earshot serve` does: runtime, socket, announcement and graceful stop.
 
 pub mod auth;
+mod connections;
+pub mod deadline;
+mod headers;
 mod keyring;
 mod openapi;
 pub mod page;
 pub mod problem;
 pub mod routes;
+mod spool;
 pub mod start;
 pub mod state;
 
@@ -29,7 +34,7 @@ use routes::{accounts, events, health, jobs, keys, posts, triage as triage_route
 use state::AppState;
 use std::future::Future;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -38,8 +43,24 @@ use utoipa_axum::routes;
 pub struct ServerConfig {
     /// The database file.
     pub db: PathBuf,
-    /// The largest request body accepted (413 beyond it).
+    /// The largest request body accepted (413 beyond it), counted after decompression for event
+    /// bodies (a gzip body may not inflate past it either).
     pub max_body_bytes: usize,
+    /// A request's headers must arrive in full within this of its first byte (a trickled header is
+    /// dropped).
+    pub header_timeout: Duration,
+    /// A request's body must arrive in full within this of its headers (408 beyond it).
+    pub body_timeout: Duration,
+    /// A connection with no request in progress that receives nothing for this long is closed (a new
+    /// connection that never sends, and a kept-alive one between requests).
+    pub idle_timeout: Duration,
+    /// Connections held open at once; at the cap, a new connection closes the one idle the longest.
+    pub max_connections: usize,
+    /// Write requests (`POST /v1/events`, triage writes) one key may have in progress at once; more
+    /// get 429.
+    pub writes_per_key: usize,
+    /// Background jobs one key may have waiting (queued or running) at once; more get 429.
+    pub jobs_per_key: usize,
     /// Idle read connections kept open.
     pub read_connections: usize,
     /// Background jobs that may run at once; the rest wait their turn.
@@ -55,6 +76,12 @@ impl ServerConfig {
         ServerConfig {
             db,
             max_body_bytes: 8 << 20,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(30),
+            max_connections: 512,
+            writes_per_key: 2,
+            jobs_per_key: 8,
             read_connections: 64,
             max_running_jobs: 1,
             public_docs: false,
@@ -101,13 +128,15 @@ fn keyed_routes() -> OpenApiRouter<AppState> {
         OpenApiRouter::new()
             .routes(routes!(events::post_events))
             .routes(routes!(triage_routes::post_messages))
-            .routes(routes!(triage_routes::post_answered)),
+            .routes(routes!(triage_routes::post_answered))
+            .route_layer(from_fn(auth::limit_writes)),
     );
     let admin = scoped(
         Scope::Admin,
         OpenApiRouter::new()
             .routes(routes!(keys::list_keys, keys::post_key))
-            .routes(routes!(keys::delete_key)),
+            .routes(routes!(keys::delete_key))
+            .routes(routes!(accounts::delete_account)),
     );
     read.merge(write).merge(admin)
 }
@@ -142,6 +171,7 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(problem::method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))
         .layer(from_fn(log_request))
+        .layer(from_fn(headers::security_headers))
         .with_state(state)
 }
 
@@ -198,10 +228,14 @@ impl Ready {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
         let state = self.0.clone();
-        axum::serve(listener, app(self.0))
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(ServeError::Io)?;
+        let c = state.config();
+        let limits = connections::Limits {
+            header_timeout: c.header_timeout,
+            body_timeout: c.body_timeout,
+            idle_timeout: c.idle_timeout,
+            max_connections: c.max_connections,
+        };
+        connections::serve(listener, app(self.0), limits, shutdown).await;
         let stopped = fail_unfinished_jobs(&state).await?;
         if stopped > 0 {
             tracing::warn!(
@@ -223,6 +257,4 @@ pub enum ServeError {
     Busy(std::path::PathBuf),
     #[error("{0}")]
     Startup(String),
-    #[error("serving: {0}")]
-    Io(std::io::Error),
 }

@@ -15,7 +15,10 @@ use utoipa::OpenApi as _;
         description = "Whose voice carries: explainable influence scores, enrichment for CRM, event \
 ingestion and spread forecasts. Every endpoint but /healthz needs `Authorization: Bearer <key>` \
 (keys: `earshot keys create`). Scopes: read < write < admin. Errors are application/problem+json. \
-Lists take `limit` (1–1000) and `offset` and say where the next page starts.",
+Lists take `limit` (1–1000) and `offset` and say where the next page starts. Bodies are limited \
+(413), after decompression for gzip event bodies, and must arrive within the server's body timeout \
+(408); a key may have only a few writes in progress and jobs waiting (429). Jobs are visible only to \
+the key that started them (and admin keys).",
         license(name = "Apache-2.0")
     ),
     components(schemas(Problem)),
@@ -24,7 +27,7 @@ Lists take `limit` (1–1000) and `offset` and say where the next page starts.",
         (name = "accounts", description = "Scores, explanations, history, rankings and enrichment"),
         (name = "posts", description = "Flagged posts: spam and copies, with the evidence"),
         (name = "ingest", description = "Events in"),
-        (name = "jobs", description = "Forecasts and plans in the background"),
+        (name = "jobs", description = "Forecasts and plans in the background, each visible to the key that started it"),
         (name = "triage", description = "Customer messages: a due-by for everyone, never later than the floor"),
         (name = "keys", description = "API keys (admin)")
     )
@@ -109,8 +112,12 @@ pub(crate) fn finish(api: &mut OpenApi) {
                 "The body or the batch is larger than the server accepts",
             );
             add(
+                "408",
+                "The body did not arrive in full within the server's body timeout",
+            );
+            add(
                 "415",
-                "The body's Content-Type is not one this endpoint reads",
+                "The body's Content-Type or Content-Encoding is not one this endpoint reads",
             );
             add(
                 "422",
@@ -119,7 +126,10 @@ pub(crate) fn finish(api: &mut OpenApi) {
         }
         r.insert(
             "429".into(),
-            retry_later("The key is over its rate; retry after the given seconds"),
+            retry_later(
+                "The key is over its rate, or already has its share of writes in progress or of \
+                 jobs waiting; retry after the given seconds",
+            ),
         );
         op.security = Some(vec![SecurityRequirement::new(
             "bearer",

@@ -88,6 +88,15 @@ impl ApiError {
         )
     }
 
+    /// 408: the body did not arrive in full by its deadline ([`crate::deadline`]).
+    pub fn body_timed_out() -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "the request body did not arrive in full within the server's body timeout; send it \
+             faster, or in smaller requests",
+        )
+    }
+
     pub fn too_many(detail: impl Into<String>, retry_after: u64) -> Self {
         ApiError {
             retry_after: Some(retry_after.max(1)),
@@ -137,6 +146,11 @@ impl IntoResponse for ApiError {
         if let Some(s) = self.retry_after {
             h.insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
+        if self.status == StatusCode::REQUEST_TIMEOUT {
+            // The rest of the body may still be on its way: this connection cannot carry another
+            // request.
+            h.insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         resp
     }
 }
@@ -158,6 +172,9 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::BytesRejection(_) if status == StatusCode::PAYLOAD_TOO_LARGE => {
                 "the body is larger than this server accepts".to_string()
             }
+            JsonRejection::BytesRejection(_) if crate::deadline::is_timed_out(&r) => {
+                return ApiError::body_timed_out();
+            }
             _ => r.body_text(),
         };
         ApiError::new(status, detail)
@@ -168,6 +185,8 @@ impl From<BytesRejection> for ApiError {
     fn from(r: BytesRejection) -> Self {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::too_large("the body is larger than this server accepts")
+        } else if crate::deadline::is_timed_out(&r) {
+            ApiError::body_timed_out()
         } else {
             ApiError::new(r.status(), r.body_text())
         }

@@ -653,6 +653,14 @@ fn openapi_document_and_reference_page() {
         for (_, op) in item.as_object().unwrap() {
             let responses = op["responses"].as_object().unwrap();
             assert!(responses.contains_key("500"), "{p}");
+            // A problem is documented as what it is sent as.
+            for (code, r) in responses {
+                for (media, c) in r["content"].as_object().into_iter().flatten() {
+                    if c["schema"]["$ref"] == "#/components/schemas/Problem" {
+                        assert_eq!(media, "application/problem+json", "{p} {code}");
+                    }
+                }
+            }
             if p != "/healthz" {
                 assert!(
                     responses.contains_key("401") && responses.contains_key("429"),
@@ -719,4 +727,49 @@ fn a_database_held_exclusively_is_refused_with_the_reason() {
     // Released, the same database serves.
     let s = Server::start(&db);
     assert_eq!(s.request("GET", "/healthz", None, None).status, 200);
+}
+
+#[test]
+fn an_admin_forgets_an_account_and_events_cannot_bring_it_back() {
+    let f = fixture(|_| {});
+    let s = &f.server;
+    // The most reacted-to account of the fixture.
+    let top = s.get("/v1/top?limit=1", &f.read).json();
+    let handle = top["items"][0]["handle"].as_str().unwrap().to_string();
+    let path = format!("/v1/accounts/synthetic/@{handle}");
+    assert_eq!(s.get(&path, &f.read).status, 200);
+    // Only admin keys may erase.
+    s.request("DELETE", &path, Some(&f.read), None).problem(403);
+    s.request("DELETE", &path, Some(&f.write), None)
+        .problem(403);
+    let r = s.request(
+        "DELETE",
+        &format!("{path}?vacuum=false"),
+        Some(&f.admin),
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let report = r.json();
+    assert_eq!(report["forgotten"], 1, "{report}");
+    assert!(
+        report["erased"]["interactions"].as_u64().unwrap() > 0,
+        "{report}"
+    );
+    s.get(&path, &f.read).problem(404);
+    s.request("DELETE", &path, Some(&f.admin), None)
+        .problem(404);
+    // An event naming it is left out, not stored.
+    let line = format!(
+        "{{\"type\":\"interaction\",\"platform\":\"synthetic\",\"key\":\"after-forget\",\"kind\":\"like\",\
+         \"actor\":{{\"ext_id\":\"x-1\"}},\"target\":{{\"ext_id\":\"@{}\",\"handle\":\"{handle}\"}},\"time\":1700000000}}\n",
+        handle.to_lowercase()
+    );
+    let w = s.request(
+        "POST",
+        "/v1/events",
+        Some(&f.write),
+        Some(("application/x-ndjson", line.into_bytes())),
+    );
+    assert_eq!(w.status, 200, "{}", w.body);
+    s.get(&path, &f.read).problem(404);
 }

@@ -496,3 +496,122 @@ fn writes_are_answered_while_jobs_run_and_a_stop_does_not_wait_for_them() {
     }
     drop(dir);
 }
+
+/// The id a key has in the database, found by its token's hash.
+fn key_id(db: &std::path::Path, token: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let hash = earshot_server::auth::hash_token(token);
+    conn.query_row(
+        "SELECT id FROM api_keys WHERE hash = ?1",
+        [hash.as_slice()],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+/// A key made while the server runs, once the server knows it (it reloads its keys on an unknown
+/// token at most ten times a second).
+fn known_key(s: &Server, scope: &str) -> String {
+    let token = make_key(&s.db, scope, 1000, 1000);
+    for _ in 0..100 {
+        if s.get("/v1/jobs?limit=1", &token).status != 401 {
+            return token;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the server never knew the new {scope} key");
+}
+
+/// A job belongs to the key that started it: another key gets 404 for it and does not see it listed
+/// (its parameters name an account and an audience a client may not want shown); an admin key sees
+/// every job.
+#[test]
+fn jobs_belong_to_the_key_that_started_them() {
+    let f = fixture();
+    let s = &f.server;
+    let (platform, ext) = best_account(&f);
+    let other = known_key(s, "read");
+    let admin = known_key(s, "admin");
+    let r = s.post_json(
+        "/v1/jobs/forecast",
+        &f.key,
+        &json!({"platform": platform, "account": ext, "simulations": 100}),
+    );
+    assert_eq!(r.status, 202, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    let path = format!("/v1/jobs/{id}");
+    assert_eq!(s.get(&path, &f.key).status, 200);
+    let detail = s.get(&path, &other).problem(404);
+    assert!(detail.contains(&id.to_string()), "{detail}");
+    let listed = |key: &str| -> Vec<i64> {
+        let r = s.get("/v1/jobs?limit=1000", key);
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|j| j["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(listed(&f.key), vec![id]);
+    assert!(listed(&other).is_empty());
+    // The other key's own job is its own.
+    let r = s.post_json(
+        "/v1/jobs/forecast",
+        &other,
+        &json!({"platform": platform, "account": ext, "simulations": 100}),
+    );
+    assert_eq!(r.status, 202, "{}", r.body);
+    let theirs = r.json()["id"].as_i64().unwrap();
+    assert_eq!(listed(&other), vec![theirs]);
+    assert_eq!(listed(&f.key), vec![id]);
+    s.get(&format!("/v1/jobs/{theirs}"), &f.key).problem(404);
+    assert_eq!(listed(&admin), vec![theirs, id]);
+    assert_eq!(s.get(&path, &admin).status, 200);
+    wait(&f, id);
+}
+
+/// One key cannot fill the queue: with its share of waiting jobs taken it gets 429 with Retry-After,
+/// while another key still gets its job queued.
+#[test]
+fn each_key_has_a_share_of_the_job_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("share.db");
+    generated_db(dir.path(), &db, 3);
+    score(&db, None);
+    let greedy = make_key(&db, "read", 1000, 1000);
+    let other = make_key(&db, "read", 1000, 1000);
+    let mut config = common::server::default_config(&db);
+    config.jobs_per_key = 3;
+    let server = Server::start_with(config);
+    let top = server.get("/v1/top?limit=1", &greedy).json();
+    let (platform, ext) = (
+        top["items"][0]["platform"].as_str().unwrap().to_string(),
+        top["items"][0]["ext_id"].as_str().unwrap().to_string(),
+    );
+    // Three of the greedy key's jobs wait (queued as the server queues them, never started).
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let greedy_id = key_id(&db, &greedy);
+    for i in 0..3 {
+        conn.execute(
+            "INSERT INTO jobs (kind, status, params, key_id, created_at) VALUES ('plan', 'queued', '{}', ?1, ?2)",
+            rusqlite::params![greedy_id, i],
+        )
+        .unwrap();
+    }
+    let body = json!({"platform": platform, "account": ext, "simulations": 100});
+    let r = server.post_json("/v1/jobs/forecast", &greedy, &body);
+    let detail = r.problem(429);
+    assert!(r.retry_after.is_some());
+    assert!(detail.contains('3'), "{detail}");
+    let r = server.post_json("/v1/jobs/forecast", &other, &body);
+    assert_eq!(r.status, 202, "{}", r.body);
+    // Once the greedy key's jobs are finished, it may queue again.
+    conn.execute(
+        "UPDATE jobs SET status = 'failed' WHERE key_id = ?1",
+        [greedy_id],
+    )
+    .unwrap();
+    let r = server.post_json("/v1/jobs/forecast", &greedy, &body);
+    assert_eq!(r.status, 202, "{}", r.body);
+}

@@ -158,16 +158,43 @@ impl Store {
 
     /// Jobs newest first, a page at a time.
     pub fn jobs(&self, limit: usize, offset: usize) -> Result<Vec<JobRecord>> {
+        self.jobs_page(None, limit, offset)
+    }
+
+    /// The jobs one key started, newest first, a page at a time (the API shows a key only its own).
+    pub fn jobs_of_key(&self, key_id: i64, limit: usize, offset: usize) -> Result<Vec<JobRecord>> {
+        self.jobs_page(Some(key_id), limit, offset)
+    }
+
+    fn jobs_page(
+        &self,
+        key_id: Option<i64>,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<JobRecord>> {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "SELECT {JOB_COLUMNS} FROM jobs ORDER BY id DESC LIMIT ?1 OFFSET ?2"
+                "SELECT {JOB_COLUMNS} FROM jobs WHERE ?3 IS NULL OR key_id = ?3
+                 ORDER BY id DESC LIMIT ?1 OFFSET ?2"
             ))
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![limit as i64, offset as i64], job_from)
+            .query_map(params![limit as i64, offset as i64, key_id], job_from)
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Jobs waiting (queued or running): in all, and of them those `key_id` started.
+    pub fn waiting_jobs(&self, key_id: Option<i64>) -> Result<(usize, usize)> {
+        self.conn
+            .query_row(
+                "SELECT COUNT(*), COUNT(CASE WHEN key_id = ?1 THEN 1 END) FROM jobs
+                 WHERE status IN ('queued', 'running')",
+                params![key_id],
+                |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)),
+            )
+            .map_err(|e| self.err(e))
     }
 }
 
@@ -205,5 +232,26 @@ mod tests {
         assert_eq!(page[0].id, b);
         assert_eq!(s.jobs(10, 1).unwrap()[0].id, a);
         assert!(s.job(99).unwrap().is_none());
+    }
+
+    #[test]
+    fn jobs_are_listed_and_counted_by_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("k.db")).unwrap();
+        let a1 = s.create_job("plan", "{}", Some(1), 10).unwrap();
+        let b1 = s.create_job("plan", "{}", Some(2), 11).unwrap();
+        let a2 = s.create_job("plan", "{}", Some(1), 12).unwrap();
+        let none = s.create_job("plan", "{}", None, 13).unwrap();
+        let ids = |jobs: Vec<JobRecord>| jobs.into_iter().map(|j| j.id).collect::<Vec<_>>();
+        assert_eq!(ids(s.jobs_of_key(1, 10, 0).unwrap()), vec![a2, a1]);
+        assert_eq!(ids(s.jobs_of_key(1, 1, 1).unwrap()), vec![a1]);
+        assert_eq!(ids(s.jobs_of_key(2, 10, 0).unwrap()), vec![b1]);
+        assert_eq!(ids(s.jobs(10, 0).unwrap()), vec![none, a2, b1, a1]);
+        assert_eq!(s.waiting_jobs(Some(1)).unwrap(), (4, 2));
+        s.start_job(a1, 14).unwrap();
+        s.finish_job(a2, Err("x"), 15).unwrap();
+        assert_eq!(s.waiting_jobs(Some(1)).unwrap(), (3, 1));
+        assert_eq!(s.waiting_jobs(Some(3)).unwrap(), (3, 0));
+        assert_eq!(s.waiting_jobs(None).unwrap(), (3, 0));
     }
 }

@@ -8,6 +8,7 @@ use earshot_app::error::UsageError;
 use earshot_server::start::Start;
 use earshot_server::ServerConfig;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 /// Serve the HTTP API over the database: account lookup, explanations, history, top lists, bulk
 /// enrichment, event ingestion and background forecast and plan jobs. Every endpoint but /healthz needs
@@ -22,15 +23,46 @@ use std::net::SocketAddr;
   earshot serve --openapi > openapi.json            the API document, without serving
 
 Logs are JSON lines on stderr, one per request; RUST_LOG=warn keeps only problems.
-Stop with Ctrl-C or SIGTERM: requests in flight finish first.")]
+Stop with Ctrl-C or SIGTERM: requests in flight finish first.
+
+Limits: silent, trickling and surplus connections are closed (--idle-timeout-secs,
+--header-timeout-secs, --max-connections); a body must arrive within --body-timeout-secs and,
+decompressed, within --max-body-mib; a key may have --writes-per-key writes in progress and
+--jobs-per-key jobs waiting. Jobs are visible only to the key that started them (and admin keys).")]
 pub struct ServeArgs {
     /// Address to listen on. The default is loopback only; binding elsewhere exposes the API to the
     /// network (keys still apply, but traffic is plain HTTP: put TLS in front).
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
     pub listen: SocketAddr,
-    /// Largest request body accepted, in MiB.
+    /// Largest request body accepted, in MiB. For `POST /v1/events` it counts the body after
+    /// decompression: a gzip body may not inflate past it (413, nothing stored).
     #[arg(long, default_value_t = 8, value_name = "MIB")]
     pub max_body_mib: usize,
+    /// Seconds a request's headers may take to arrive once their first byte has: a header trickled
+    /// slower is dropped with its connection.
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    pub header_timeout_secs: u64,
+    /// Seconds a request's body may take to arrive in full after its headers (408 beyond it). A
+    /// client sending --max-body-mib needs that many MiB in this time.
+    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    pub body_timeout_secs: u64,
+    /// Seconds a connection with no request in progress may stay silent before it is closed (a new
+    /// connection that sends nothing, or a kept-alive one between requests).
+    #[arg(long, default_value_t = 30, value_name = "SECS")]
+    pub idle_timeout_secs: u64,
+    /// Connections held open at once. At the cap, a new connection closes the one idle the longest
+    /// (so /healthz and real clients still get in); when all are in a request, new ones wait. Keep it
+    /// well under the open-file limit (`ulimit -n`): the database uses descriptors too.
+    #[arg(long, default_value_t = 512, value_name = "N")]
+    pub max_connections: usize,
+    /// Writes (event and triage POSTs) one key may have in progress at once; one more is 429 with
+    /// Retry-After. Writes take turns at the database anyway.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub writes_per_key: usize,
+    /// Background jobs one key may have queued or running at once, of the 16 the server queues; one
+    /// more is 429. The default, half, keeps one client from filling the queue.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub jobs_per_key: usize,
     /// Background jobs (forecast, plan) that may run at once.
     #[arg(long, default_value_t = 1)]
     pub jobs: usize,
@@ -87,9 +119,35 @@ pub fn run_serve(cli: &Ctx, args: &ServeArgs) -> Result<Exit> {
     if args.max_body_mib == 0 || args.max_body_mib > 1024 {
         return Err(UsageError("--max-body-mib must be 1–1024".into()).into());
     }
+    let secs = |flag: &str, v: u64| {
+        if (1..=3600).contains(&v) {
+            Ok(Duration::from_secs(v))
+        } else {
+            Err(UsageError(format!(
+                "{flag} must be 1–3600 seconds, not {v}"
+            )))
+        }
+    };
+    let count = |flag: &str, v: usize, max: usize| {
+        if (1..=max).contains(&v) {
+            Ok(v)
+        } else {
+            Err(UsageError(format!("{flag} must be 1–{max}, not {v}")))
+        }
+    };
     init_logs(args.log_format);
     let mut config = ServerConfig::new(cli.db.clone());
     config.max_body_bytes = args.max_body_mib << 20;
+    config.header_timeout = secs("--header-timeout-secs", args.header_timeout_secs)?;
+    config.body_timeout = secs("--body-timeout-secs", args.body_timeout_secs)?;
+    config.idle_timeout = secs("--idle-timeout-secs", args.idle_timeout_secs)?;
+    config.max_connections = count("--max-connections", args.max_connections, 1 << 20)?;
+    config.writes_per_key = count("--writes-per-key", args.writes_per_key, 1024)?;
+    config.jobs_per_key = count(
+        "--jobs-per-key",
+        args.jobs_per_key,
+        earshot_server::routes::jobs::MAX_WAITING_JOBS,
+    )?;
     config.max_running_jobs = args.jobs.max(1);
     config.public_docs = args.public_docs;
     let duration = |flag: &str, v: &str| {

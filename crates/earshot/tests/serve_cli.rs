@@ -174,6 +174,10 @@ fn bad_flags_are_usage_errors_before_listening() {
     let db = dir.path().join("flags.db");
     for (args, flag) in [
         (&["--max-body-mib", "0"][..], "--max-body-mib"),
+        (&["--idle-timeout-secs", "0"][..], "--idle-timeout-secs"),
+        (&["--body-timeout-secs", "3601"][..], "--body-timeout-secs"),
+        (&["--max-connections", "0"][..], "--max-connections"),
+        (&["--jobs-per-key", "17"][..], "--jobs-per-key"),
         (&["--triage-floor", "soon"][..], "--triage-floor"),
         (
             &["--triage-floor", "1h", "--triage-min-window", "2h"][..],

@@ -634,3 +634,42 @@ pub async fn post_enrich(
         })
         .await
 }
+
+/// Query of an account's erasure.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ForgetParams {
+    /// Rebuild the database file afterwards so no stale bytes of the account survive in free space
+    /// (default true; the rebuild holds the writer for seconds per 100 MB).
+    pub vacuum: Option<bool>,
+}
+
+/// Forget an account (admin): its profile, posts, interactions made and received, scores, topic
+/// scores and triage messages are erased, its handle is redacted from others' stored text, and a
+/// tombstone keeps later imports and event writes from bringing it back (as `earshot forget`). Scores
+/// are not recomputed here: run `earshot score` (or `earshot forget` at the command line, which does).
+#[utoipa::path(delete, path = "/v1/accounts/{platform}/{account}", tag = "accounts",
+    params(("platform" = String, Path, description = "The platform, as imported"),
+           ("account" = String, Path, description = "`@handle`, `handle` or the platform's id"),
+           ForgetParams),
+    responses((status = 200, description = "What was erased", body = earshot_app::forget::ForgetReport)))]
+pub async fn delete_account(
+    State(state): State<AppState>,
+    Path((platform, account)): Path<(String, String)>,
+    Query(q): Query<ForgetParams>,
+) -> ApiResult<Json<earshot_app::forget::ForgetReport>> {
+    let report = state
+        .write(move |s| {
+            // 404 for an account that is not (or no longer) there, before anything is erased.
+            find(s, &platform, &account)?;
+            let req = earshot_app::forget::ForgetRequest {
+                accounts: vec![account],
+                platform: Some(platform),
+                rescore: false,
+                rebuild: q.vacuum.unwrap_or(true),
+            };
+            earshot_app::forget::forget(s, &req, &|_| {}).map_err(ApiError::from_app)
+        })
+        .await?;
+    Ok(Json(report))
+}

@@ -1,17 +1,29 @@
 //! Event ingestion: JSON lines posted to the API go through the same reader, validation and idempotent
 //! writes as `earshot import --format jsonl`, in one transaction.
+//!
+//! The body is decoded into a temporary file as it arrives, under the limit counted after
+//! decompression (`spool.rs`); only then is the writer taken, and the file is read line by line
+//! and written a batch of [`WRITE_BATCH_EVENTS`] at a time inside the request's one transaction. So
+//! memory holds one batch, not the body's events; a slow client holds no lock; and a request is all
+//! or nothing: a body over the limit, cut off by its deadline, or refused by `strict` stores nothing.
 
-use crate::problem::{ApiError, ApiResult, Body, Json, Query};
+use crate::problem::{ApiError, ApiResult, Json, Query};
+use crate::spool::{spool, Encoding};
 use crate::state::AppState;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use earshot_ingest::{Format, Options};
-use earshot_store::{ImportProgress, ImportStatus, WriteCounts};
+use earshot_model::Event;
+use earshot_store::{ImportProgress, ImportStatus, Store, StoreError, WriteCounts};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
+use std::path::Path;
 use utoipa::{IntoParams, ToSchema};
 
 /// The most rejections a report lists (all are counted).
 pub const MAX_LISTED_REJECTIONS: usize = 1000;
+/// Events written to the store at a time, within the request's transaction: what memory holds of a
+/// body at once.
+pub const WRITE_BATCH_EVENTS: usize = 5000;
 
 /// Query of `events`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -85,41 +97,88 @@ fn report(status: &str, p: &ImportProgress, rejections: Vec<LineRejection>) -> I
 /// Ingest events: a body of earshot JSON lines (docs/jsonl.md), one event per line. Idempotent: every
 /// event has an identity, so sending the same lines again adds nothing. Bad lines are reported by line,
 /// field and reason; the good ones are written in one transaction (or, with `strict`, nothing is).
+/// The body may be gzip (`Content-Encoding: gzip`, or found by its magic bytes); the size limit
+/// applies after decompression, and a body over it stores nothing (413). A key may have only a few
+/// writes in progress at once (`--writes-per-key`; more get 429).
 #[utoipa::path(post, path = "/v1/events", tag = "ingest", params(IngestParams),
-    request_body(description = "earshot JSON lines (docs/jsonl.md), sent as application/x-ndjson or text/plain",
+    request_body(description = "earshot JSON lines (docs/jsonl.md), sent as application/x-ndjson or text/plain, plain or gzip",
         content(
             (String = "text/plain",
                 example = "{\"type\":\"account\",\"platform\":\"twitter\",\"ext_id\":\"1\",\"handle\":\"ann\"}\n"),
             (String = "application/x-ndjson"))),
     responses((status = 200, description = "The lines were read; the good ones are stored", body = IngestReport),
+              (status = 413, description = "The body, after decompression, is larger than the server accepts (`--max-body-mib`): nothing was stored", body = crate::problem::Problem, content_type = "application/problem+json"),
+              (status = 415, description = "A Content-Encoding other than gzip, or gzip inside gzip: nothing was read", body = crate::problem::Problem, content_type = "application/problem+json"),
               (status = 422, description = "`strict` and some line was bad: nothing was stored", body = IngestReport)))]
 pub async fn post_events(
     State(state): State<AppState>,
     Query(q): Query<IngestParams>,
-    Body(body): Body,
+    headers: HeaderMap,
+    body: axum::body::Body,
 ) -> ApiResult<(axum::http::StatusCode, Json<IngestReport>)> {
     let strict = q.strict.unwrap_or(false);
-    // The reader takes a file: spool the body to a temporary one (removed when dropped).
-    let parsed = tokio::task::spawn_blocking(move || -> ApiResult<_> {
-        let mut file = tempfile::NamedTempFile::new().map_err(ApiError::internal)?;
-        file.write_all(&body).map_err(ApiError::internal)?;
-        file.flush().map_err(ApiError::internal)?;
-        let opts = Options {
-            source: Some("api".into()),
-            ..Options::default()
-        };
-        let (reader, _progress) = earshot_ingest::open(file.path(), Format::Jsonl, &opts)
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
-        let mut events = Vec::new();
-        let mut rejections = Vec::new();
-        let mut rejected = 0u64;
-        let mut records = 0u64;
+    let encoding = Encoding::of(&headers)?;
+    let limit = state.config().max_body_bytes as u64;
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(n) = declared.filter(|&n| n > limit) {
+        // Answered without storing anything; the body is read and dropped when it is not much over
+        // the limit, so the client reads this answer instead of a reset connection.
+        crate::spool::drain(body, n.min(limit.saturating_mul(2).max(limit + (1 << 20)))).await;
+        return Err(ApiError::too_large(format!(
+            "the body is larger than this server accepts ({limit} bytes, --max-body-mib); nothing \
+             was stored"
+        )));
+    }
+    let spooled = spool(body, encoding, limit).await?;
+    tracing::debug!(
+        received = spooled.received,
+        decoded = spooled.decoded,
+        "events body spooled"
+    );
+    let outcome = state
+        .write(move |s| ingest_file(s, spooled.file.path(), strict))
+        .await?;
+    let status = if outcome.status == "rolled_back" {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((status, Json(outcome)))
+}
+
+/// Read the spooled JSON lines at `path` and write their events in batches, all in one transaction
+/// with the import log row; with `strict`, the first bad line rolls everything back (the rest is
+/// still read, so the report counts every line).
+fn ingest_file(s: &mut Store, path: &Path, strict: bool) -> ApiResult<IngestReport> {
+    let opts = Options {
+        source: Some("api".into()),
+        ..Options::default()
+    };
+    let (reader, _progress) = earshot_ingest::open(path, Format::Jsonl, &opts)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let now = crate::now();
+    let mut p = ImportProgress::default();
+    let mut rejections = Vec::new();
+    s.begin()?;
+    let result = (|| -> Result<(), StoreError> {
+        let mut batch: Vec<Event> = Vec::with_capacity(WRITE_BATCH_EVENTS);
         for item in reader {
-            records += 1;
+            p.records += 1;
             match item {
-                Ok(rec) => events.extend(rec.events),
+                Ok(rec) if p.rejected == 0 || !strict => {
+                    p.events += rec.events.len() as u64;
+                    batch.extend(rec.events);
+                    if batch.len() >= WRITE_BATCH_EVENTS {
+                        p.written.add(&s.write(&batch)?);
+                        batch.clear();
+                    }
+                }
+                Ok(_) => {} // strict, and already refused: only counted
                 Err(r) => {
-                    rejected += 1;
+                    p.rejected += 1;
                     if rejections.len() < MAX_LISTED_REJECTIONS {
                         rejections.push(LineRejection {
                             line: r.line,
@@ -130,51 +189,29 @@ pub async fn post_events(
                 }
             }
         }
-        Ok((events, rejections, rejected, records))
-    })
-    .await
-    .map_err(ApiError::internal)??;
-    let (events, rejections, rejected, records) = parsed;
-    let mut progress = ImportProgress {
-        records,
-        events: events.len() as u64,
-        rejected,
-        ..ImportProgress::default()
-    };
-    if strict && rejected > 0 {
-        progress.events = 0;
-        return Ok((
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            Json(report("rolled_back", &progress, rejections)),
-        ));
+        if strict && p.rejected > 0 {
+            return Ok(());
+        }
+        p.written.add(&s.write(&batch)?);
+        // Logged in the same transaction: a request that stores nothing leaves no log row.
+        let log = s.start_import("<api>", "jsonl", "api", now)?;
+        s.finish_import(log, ImportStatus::Done, &p, now)?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) if strict && p.rejected > 0 => {
+            s.rollback()?;
+            p.events = 0;
+            p.written = WriteCounts::default();
+            Ok(report("rolled_back", &p, rejections))
+        }
+        Ok(()) => {
+            s.commit()?;
+            Ok(report("written", &p, rejections))
+        }
+        Err(e) => {
+            let _ = s.rollback();
+            Err(e.into())
+        }
     }
-    let written = state
-        .write(move |s| {
-            let now = crate::now();
-            s.begin()?;
-            let result = (|| -> Result<WriteCounts, earshot_store::StoreError> {
-                let log = s.start_import("<api>", "jsonl", "api", now)?;
-                let w = s.write(&events)?;
-                let mut p = progress;
-                p.written = w;
-                s.finish_import(log, ImportStatus::Done, &p, now)?;
-                Ok(w)
-            })();
-            match result {
-                Ok(w) => {
-                    s.commit()?;
-                    Ok(w)
-                }
-                Err(e) => {
-                    let _ = s.rollback();
-                    Err(e.into())
-                }
-            }
-        })
-        .await?;
-    progress.written = written;
-    Ok((
-        axum::http::StatusCode::OK,
-        Json(report("written", &progress, rejections)),
-    ))
 }

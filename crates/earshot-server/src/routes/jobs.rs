@@ -3,7 +3,7 @@
 //! stored in the database, so a client can poll across server restarts (a job interrupted by a restart
 //! is marked failed, never left "running").
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Scope};
 use crate::page::{Page, PageParams};
 use crate::problem::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
@@ -14,13 +14,17 @@ use earshot_app::error::FieldStyle;
 use earshot_app::forecast::{ForecastReport, ForecastRequest};
 use earshot_app::plan::report::PlanReport;
 use earshot_app::plan::{PlanRequest, Probabilities};
-use earshot_store::{JobRecord, JobStatus, Store};
+use earshot_store::{JobRecord, Store};
 use serde::{Deserialize, Serialize};
 use std::path::Path as FsPath;
 use utoipa::ToSchema;
 
-/// The most jobs that may wait (queued or running) at once; more get 503 with Retry-After.
+/// The most jobs that may wait (queued or running) at once; more get 503 with Retry-After. Each key
+/// may hold only its share of them (`ServerConfig::jobs_per_key`, half by default), so one client
+/// cannot fill the queue.
 pub const MAX_WAITING_JOBS: usize = 16;
+/// Retry-After when the queue, or a key's share of it, is full.
+const RETRY_JOBS_SECS: u64 = 30;
 
 /// A spread forecast for one account's next post.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -293,19 +297,26 @@ async fn launch<P: Serialize + Send + 'static>(
 ) -> ApiResult<(StatusCode, Json<JobView>)> {
     let params_json = serde_json::to_string(&params).map_err(ApiError::internal)?;
     let key = caller.map(|c| c.key_id);
+    let per_key = state.config().jobs_per_key.max(1);
+    // Counted and queued under the writer, so two requests cannot both take the last place.
     let id = state
         .write(move |s| {
-            let waiting = s
-                .jobs(MAX_WAITING_JOBS + 1, 0)?
-                .iter()
-                .filter(|j| matches!(j.status, JobStatus::Queued | JobStatus::Running))
-                .count();
+            let (waiting, of_key) = s.waiting_jobs(key)?;
+            if of_key >= per_key {
+                return Err(ApiError::too_many(
+                    format!(
+                        "this key already has {of_key} jobs waiting, its share of the queue \
+                         ({per_key}); poll them and start more when they finish"
+                    ),
+                    RETRY_JOBS_SECS,
+                ));
+            }
             if waiting >= MAX_WAITING_JOBS {
                 let mut e = ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     format!("{waiting} jobs are already waiting; try again later"),
                 );
-                e.retry_after = Some(30);
+                e.retry_after = Some(RETRY_JOBS_SECS);
                 return Err(e);
             }
             Ok(s.create_job(kind, &params_json, key, crate::now())?)
@@ -408,34 +419,58 @@ pub async fn post_plan(
     launch(state, caller.map(|c| c.0), "plan", p, run_plan).await
 }
 
-/// One job: its status, progress and, when done, result.
+/// Whose jobs a caller sees: its key's own, or every job for an admin key. `None` is every job.
+fn owner_filter(caller: Option<&Caller>) -> ApiResult<Option<i64>> {
+    match caller {
+        Some(c) if c.scope >= Scope::Admin => Ok(None),
+        Some(c) => Ok(Some(c.key_id)),
+        // The jobs routes sit behind authentication; without a caller nothing is shown.
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "an API key is required",
+        )),
+    }
+}
+
+/// One job: its status, progress and, when done, result. A job belongs to the key that started it:
+/// another key gets 404, as if it did not exist (an admin key sees every job).
 #[utoipa::path(get, path = "/v1/jobs/{id}", tag = "jobs",
     params(("id" = i64, Path, description = "The job's id", minimum = 1)),
-    responses((status = 200, description = "The job", body = JobView)))]
+    responses((status = 200, description = "The job", body = JobView),
+              (status = 404, description = "No such job of this key", body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn get_job(
     State(state): State<AppState>,
+    caller: Option<Extension<Caller>>,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<JobView>> {
+    let owner = owner_filter(caller.as_ref().map(|c| &c.0))?;
     state
         .read(move |s| {
             s.job(id)?
+                .filter(|j| owner.is_none() || j.key_id == owner)
                 .map(|j| Json(view(j)))
                 .ok_or_else(|| ApiError::not_found(format!("no job {id}")))
         })
         .await
 }
 
-/// Jobs, newest first.
+/// The jobs this key started, newest first (every job for an admin key).
 #[utoipa::path(get, path = "/v1/jobs", tag = "jobs", params(PageParams),
     responses((status = 200, description = "A page of jobs", body = Page<JobView>)))]
 pub async fn list_jobs(
     State(state): State<AppState>,
+    caller: Option<Extension<Caller>>,
     Query(page): Query<PageParams>,
 ) -> ApiResult<Json<Page<JobView>>> {
     let (limit, offset) = page.get()?;
+    let owner = owner_filter(caller.as_ref().map(|c| &c.0))?;
     state
         .read(move |s| {
-            let items = s.jobs(limit + 1, offset)?.into_iter().map(view).collect();
+            let jobs = match owner {
+                Some(key) => s.jobs_of_key(key, limit + 1, offset)?,
+                None => s.jobs(limit + 1, offset)?,
+            };
+            let items = jobs.into_iter().map(view).collect();
             Ok(Json(Page::from_probe(items, limit, offset)))
         })
         .await

@@ -128,6 +128,11 @@ impl Server {
             None => b.body(Vec::new()),
         }
         .expect("a request");
+        self.send(req)
+    }
+
+    /// Send a request built by the caller (for headers `request` does not set).
+    pub fn send(&self, req: ureq::http::Request<Vec<u8>>) -> Reply {
         let mut resp = self.agent.run(req).expect("the server answers");
         let header = |name: &str| {
             resp.headers()
@@ -152,6 +157,15 @@ impl Server {
             allow,
             body,
         }
+    }
+
+    /// Send a request and return the status and every header of the answer.
+    pub fn send_for_headers(
+        &self,
+        req: ureq::http::Request<Vec<u8>>,
+    ) -> (u16, ureq::http::HeaderMap) {
+        let resp = self.agent.run(req).expect("the server answers");
+        (resp.status().as_u16(), resp.headers().clone())
     }
 
     pub fn get(&self, path: &str, token: &str) -> Reply {
