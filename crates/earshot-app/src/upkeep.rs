@@ -14,6 +14,8 @@ pub struct RetentionRequest {
     /// Clear the text of posts older than this many days, and of triage messages answered and received
     /// before then.
     pub text_days: Option<u32>,
+    /// Keep the latest this many rows of the import log (every API write adds one).
+    pub keep_imports: Option<usize>,
     /// The instant "older than" counts from (seconds; default now). Datasets of past years would
     /// otherwise lose all their text at once, so tests and replays pass the data's own end.
     pub now: Option<i64>,
@@ -25,6 +27,8 @@ pub struct RetentionReport {
     pub runs: Option<PrunedRuns>,
     #[schema(value_type = Option<Object>)]
     pub text: Option<PrunedText>,
+    /// Import-log rows deleted.
+    pub imports: Option<u64>,
     /// Text older than this instant (UTC) was cleared.
     pub text_before: Option<String>,
 }
@@ -42,6 +46,10 @@ pub fn retention(store: &mut Store, req: &RetentionRequest) -> Result<RetentionR
         .into());
     }
     let runs = req.keep_runs.map(|n| store.prune_runs(n)).transpose()?;
+    let imports = req
+        .keep_imports
+        .map(|n| store.prune_import_log(n))
+        .transpose()?;
     let before = req
         .text_days
         .map(|d| req.now.unwrap_or_else(crate::time::now) - i64::from(d) * 86_400);
@@ -49,6 +57,7 @@ pub fn retention(store: &mut Store, req: &RetentionRequest) -> Result<RetentionR
     Ok(RetentionReport {
         runs,
         text,
+        imports,
         text_before: before.map(earshot_model::format_utc),
     })
 }

@@ -75,6 +75,9 @@ pub fn retention(out: &mut dyn Write, r: &RetentionReport) -> Result<()> {
             t.posts, t.triage_messages
         )?;
     }
+    if let Some(n) = r.imports {
+        writeln!(out, "pruned {n} import-log rows")?;
+    }
     writeln!(out, "the file keeps its size until `earshot vacuum`")?;
     Ok(())
 }

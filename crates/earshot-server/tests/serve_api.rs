@@ -409,16 +409,19 @@ fn events_are_validated_per_line_and_idempotent() {
     assert_eq!(v["accounts_new"], 0);
     assert_eq!(v["interactions_new"], 0);
     assert_eq!(v["already_present"], 1);
-    // The import log records API ingests like CLI imports.
+    // The import log records API ingests like CLI imports, the refused one too.
     let conn = rusqlite::Connection::open(&s.db).unwrap();
-    let n: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM imports WHERE path = '<api>'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(n, 2);
+    let statuses: Vec<String> = conn
+        .prepare("SELECT status FROM imports WHERE path = '<api>' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        statuses,
+        ["rolled-back", "rejected-lines", "rejected-lines"]
+    );
 }
 
 /// `POST /v1/events` writes through the same store as `earshot import`: posts with references imply

@@ -22,6 +22,19 @@ pub struct PrunedText {
 }
 
 impl Store {
+    /// Delete every finished import-log row but the latest `keep` (each `POST /v1/events` adds one);
+    /// rows still `running` stay. Returns how many went.
+    pub fn prune_import_log(&mut self, keep: usize) -> Result<u64> {
+        self.conn
+            .execute(
+                "DELETE FROM imports WHERE status <> 'running' AND id NOT IN
+                     (SELECT id FROM imports ORDER BY id DESC LIMIT ?1)",
+                params![keep as i64],
+            )
+            .map(|n| n as u64)
+            .map_err(|e| self.err(e))
+    }
+
     /// Delete every score run but the latest `keep` (by id), with their scores, topic scores and topic
     /// tables, in one transaction. Triage decisions keep the number of the run they used.
     pub fn prune_runs(&mut self, keep: usize) -> Result<PrunedRuns> {

@@ -25,6 +25,9 @@ pub struct RetentionArgs {
     /// Clear the text of posts older than D days (and of triage messages answered and older).
     #[arg(long, value_name = "D")]
     pub text_days: Option<u32>,
+    /// Keep the latest N rows of the import log (each `POST /v1/events` adds one); delete older ones.
+    #[arg(long, value_name = "N")]
+    pub keep_imports: Option<usize>,
     /// Count the days back from this instant (RFC 3339, date or unix seconds) instead of now.
     #[arg(long, value_name = "WHEN")]
     pub as_of: Option<String>,
@@ -38,6 +41,7 @@ pub fn run_retention(cli: &Ctx, args: &RetentionArgs) -> Result<Exit> {
         &RetentionRequest {
             keep_runs: args.keep_runs,
             text_days: args.text_days,
+            keep_imports: args.keep_imports,
             now,
         },
     )?;

@@ -364,9 +364,14 @@ fn retention_keeps_the_latest_runs_and_backup_copies_a_checked_database() {
         assert_eq!(code, 0, "{r}");
         runs.push(r["run"].as_i64().unwrap());
     }
-    let (code, kept) = earshot_json(&db, &["retention", "--keep-runs", "2"]);
+    let (code, kept) = earshot_json(
+        &db,
+        &["retention", "--keep-runs", "2", "--keep-imports", "0"],
+    );
     assert_eq!(code, 0, "{kept}");
     assert_eq!(kept["runs"]["runs"], 1);
+    assert_eq!(kept["imports"], 1, "{kept}");
+    assert!(ids_of(&db, "SELECT id FROM imports").is_empty());
     let left = ids_of(&db, "SELECT id FROM score_runs ORDER BY id");
     assert_eq!(left, runs[1..].to_vec());
     assert!(ids_of(

@@ -207,3 +207,83 @@ fn the_openapi_document_is_printed_without_serving() {
     // Printing the document touches no database.
     assert!(!db.exists());
 }
+
+/// A server killed while it writes a `POST /v1/events` body leaves a record (issue 19, finding 7): the
+/// request's import-log row is `running` before any event is written, nothing of the body is stored
+/// (one transaction), and the next run that holds the database alone marks the row `interrupted`.
+#[test]
+fn a_server_killed_mid_write_leaves_an_interrupted_record_and_nothing_half_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kill.db");
+    let key = make_key(&db, "write");
+    let mut s = Serve::start(&db, &["--max-body-mib", "256"]);
+    // Enough lines that writing them takes far longer than one poll.
+    let mut body = String::new();
+    for i in 0..300_000 {
+        body.push_str(&format!(
+            "{{\"type\":\"interaction\",\"platform\":\"k\",\"key\":\"e{i}\",\"kind\":\"like\",\"actor\":{{\"ext_id\":\"a{}\"}},\"target\":{{\"ext_id\":\"t{}\"}},\"time\":{}}}\n",
+            i % 5000,
+            i % 97,
+            1_600_000_000 + i
+        ));
+    }
+    let url = format!("{}/v1/events", s.base);
+    let sender = std::thread::spawn(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(120)))
+            .build()
+            .into();
+        // The connection dies with the server: an error is the expected outcome.
+        let _ = agent
+            .post(&url)
+            .header("Authorization", format!("Bearer {key}"))
+            .header("Content-Type", "application/x-ndjson")
+            .send(body.as_bytes());
+    });
+    let running = |db: &Path| -> bool {
+        rusqlite::Connection::open(db)
+            .and_then(|c| {
+                c.query_row(
+                    "SELECT COUNT(*) FROM imports WHERE path = '<api>' AND status = 'running'",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
+            })
+            .is_ok_and(|n| n == 1)
+    };
+    let start = std::time::Instant::now();
+    while !running(&db) {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the write never started"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    s.child.kill().unwrap();
+    s.child.wait().unwrap();
+    let _ = sender.join();
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let stored: i64 = conn
+        .query_row("SELECT COUNT(*) FROM interactions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 0, "a killed request's events are all or nothing");
+    drop(conn);
+    // The next import holding the database alone settles the row.
+    let tiny = dir.path().join("tiny.jsonl");
+    std::fs::write(
+        &tiny,
+        "{\"type\":\"account\",\"platform\":\"k\",\"ext_id\":\"z\"}\n",
+    )
+    .unwrap();
+    let (code, rep) = earshot_json(&db, &["import", tiny.to_str().unwrap()]);
+    assert_eq!(code, 0, "{rep}");
+    let status: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT status FROM imports WHERE path = '<api>'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(status, "interrupted");
+}

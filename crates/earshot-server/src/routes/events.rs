@@ -162,6 +162,10 @@ fn ingest_file(s: &mut Store, path: &Path, strict: bool) -> ApiResult<IngestRepo
     let now = crate::now();
     let mut p = ImportProgress::default();
     let mut rejections = Vec::new();
+    // The log row is committed `running` before any event is written, so a server killed mid-write
+    // leaves a record (marked `interrupted` by the next import or score that holds the database
+    // alone); it becomes `done` in the transaction that writes the events.
+    let log = s.start_import("<api>", "jsonl", "api", now)?;
     s.begin()?;
     let result = (|| -> Result<(), StoreError> {
         let mut batch: Vec<Event> = Vec::with_capacity(WRITE_BATCH_EVENTS);
@@ -193,9 +197,12 @@ fn ingest_file(s: &mut Store, path: &Path, strict: bool) -> ApiResult<IngestRepo
             return Ok(());
         }
         p.written.add(&s.write(&batch)?);
-        // Logged in the same transaction: a request that stores nothing leaves no log row.
-        let log = s.start_import("<api>", "jsonl", "api", now)?;
-        s.finish_import(log, ImportStatus::Done, &p, now)?;
+        let status = if p.rejected > 0 {
+            ImportStatus::RejectedLines
+        } else {
+            ImportStatus::Done
+        };
+        s.finish_import(log, status, &p, crate::now())?;
         Ok(())
     })();
     match result {
@@ -203,6 +210,7 @@ fn ingest_file(s: &mut Store, path: &Path, strict: bool) -> ApiResult<IngestRepo
             s.rollback()?;
             p.events = 0;
             p.written = WriteCounts::default();
+            s.finish_import(log, ImportStatus::RolledBack, &p, crate::now())?;
             Ok(report("rolled_back", &p, rejections))
         }
         Ok(()) => {
@@ -211,6 +219,8 @@ fn ingest_file(s: &mut Store, path: &Path, strict: bool) -> ApiResult<IngestRepo
         }
         Err(e) => {
             let _ = s.rollback();
+            p.written = WriteCounts::default();
+            let _ = s.finish_import(log, ImportStatus::Failed, &p, crate::now());
             Err(e.into())
         }
     }
