@@ -6,6 +6,7 @@
 //! on stable Rust, which `.ci/run` uses for a bounded run. Both count executions and keep any input that
 //! panicked.
 
+pub mod api;
 pub mod mutate;
 pub mod seeds;
 pub mod targets;

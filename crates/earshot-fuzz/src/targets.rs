@@ -1,22 +1,34 @@
 //! The targets. An importer target writes the bytes to a scratch file and reads it to the end with
 //! `earshot_ingest::open` as `earshot import --format F` does (errors and rejections are fine; a panic
 //! or a hang is the bug). `api-events` is what `POST /v1/events` decodes: the JSON-lines reader, also
-//! behind gzip.
+//! behind gzip; `api-requests` sends requests to the server's whole router in process ([`crate::api`]).
 
 use crate::seeds;
 use earshot_ingest::{Format, Options};
 use std::path::{Path, PathBuf};
 
-/// Where a target puts the bytes it reads as a file.
+/// Where a target puts the bytes it reads as a file, and the API harness, made on first use.
 pub struct Scratch {
+    dir: PathBuf,
     file: PathBuf,
+    api: Option<crate::api::Harness>,
 }
 
 impl Scratch {
     pub fn new(dir: &Path) -> Scratch {
         Scratch {
+            dir: dir.to_path_buf(),
             file: dir.join("input"),
+            api: None,
         }
+    }
+
+    fn api(&mut self) -> &crate::api::Harness {
+        if self.api.is_none() {
+            let h = crate::api::Harness::new(&self.dir).expect("the API harness starts");
+            self.api = Some(h);
+        }
+        self.api.as_ref().expect("made above")
     }
 }
 
@@ -167,6 +179,12 @@ pub static TARGETS: &[Target] = &[
         dictionary: JSON_TOKENS,
         // The server spools the (decompressed) body to a file and reads it as JSON lines.
         run: |s, b| import(s, b, Format::Jsonl, &Options::default()),
+    },
+    Target {
+        name: "api-requests",
+        seeds: crate::api::seeds,
+        dictionary: JSON_TOKENS,
+        run: |s, b| s.api().send(b),
     },
 ];
 

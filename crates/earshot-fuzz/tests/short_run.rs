@@ -43,3 +43,18 @@ fn a_panicking_target_is_caught_and_its_input_kept() {
         assert!(plain || kept.starts_with(&[0x1f, 0x8b]), "{c:?}");
     }
 }
+
+#[test]
+fn the_api_seeds_reach_their_handlers() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = earshot_fuzz::api::Harness::new(dir.path()).unwrap();
+    for seed in earshot_fuzz::api::seeds() {
+        let (status, what) = h.status(&seed).expect("a request");
+        // Authenticated and routed: the handler answered (200, 202, or its own 404/422), never the
+        // router's 401, 405 or a 5xx.
+        assert!(
+            ![401, 403, 405, 415].contains(&status.as_u16()) && !status.is_server_error(),
+            "{what}: {status}"
+        );
+    }
+}
