@@ -13,7 +13,8 @@ use std::path::PathBuf;
 /// triage messages, and their handles from others' stored text; then score again without them.
 ///
 /// A tombstone (a keyed hash, not the id) stays so that importing the same source again leaves the
-/// accounts out; `--lift` removes it. Deleted content is overwritten in the file, not just unlinked.
+/// accounts out; `--lift` removes it. Deleted content is overwritten and the file rebuilt, so no
+/// stale copy of their bytes stays in it.
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   earshot forget @alice                       erase one account and rescore the latest run's window
@@ -25,6 +26,7 @@ pub struct ForgetArgs {
     /// Also every account named in this file, one per line (blank lines and `#` comments skipped).
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
+    /// The platform of the accounts, when a name matches accounts on several (needed with --lift).
     #[arg(long)]
     pub platform: Option<String>,
     /// Do not score the latest run's window again afterwards.
