@@ -13,9 +13,9 @@ What it does, in order:
    run scored without `--to` stores an open window, so events written after it (the load's) would
    enter its recomputation and the check in step 6 could not hold on the original or the backup.
 2. **Server and keys.** `earshot keys create` makes read keys (readers; jobs), a write key and an admin
-   key, all with a rate limit far above what the test sends (`--rate/--burst 100000`, the most a key may have), so that the
-   limiter is not what is measured. `earshot serve` starts on a free loopback port with its defaults.
-3. **Capacity** (`--capacity-seconds`, 10): closed loop, concurrency stepped 1, 2, 4, 8, 16, 32 for
+   key, all with a rate limit far above what the test sends (`--rate/--burst 100000`, the most a key
+   may have), so that the limiter is not what is measured. `earshot serve` starts on a free loopback port with its defaults.
+3. **Capacity** (`--capacity-seconds`, 12): closed loop, concurrency stepped 1, 2, 4, 8, 16, 32 for
    equal slices. Each reader sends account lookups (`GET /v1/accounts/synthetic/{id}` of scored
    accounts, random) and every tenth request a `GET /v1/top?limit=20`. Capacity is the best step's
    requests a second; the knee is the smallest concurrency whose throughput is within 5% of it.
@@ -28,12 +28,11 @@ What it does, in order:
      `POST /v1/events` with batches of `--batch` (20) new interactions between new accounts of a
      platform of their own, `load` (a CRM's platform beside the scored one), so the data the plan
      jobs read stays the same and their memory can be compared from job to job; the writes still go
-     through the same writer, tables and indexes. Times
-     rise by one second per interaction from just after the data's last event, in commit order (one
+     through the same writer, tables and indexes. Times rise by one second per interaction from just after the data's last event, in commit order (one
      writer): a score run reading the file between two commits can never miss an event inside its
      window that commits later, so the original's events stay the events the run saw;
-   - plan jobs: `POST /v1/jobs/plan {"k": 10, "epsilon": 0.2, "platform": "synthetic"}` polled every 0.5 s to `done`, then the
-     next one, back to back for the whole phase (at least one; a `failed` job is an error). A job's
+   - plan jobs: `POST /v1/jobs/plan {"k": 10, "epsilon": 0.2, "platform": "synthetic"}` polled every
+     0.5 s to `done`, then the next one, back to back for the whole phase (at least one; a `failed` job is an error). A job's
      working set is a few hundred MiB for a few seconds, so the memory check is only meaningful if
      the first 10 s hold whole jobs and the rest repeats them: with the default ε (0.1) one job takes
      10-22 s under this load, and whether its peak fell before or after t = 10 s decided the check.
@@ -47,8 +46,7 @@ What it does, in order:
    Every response that is not 2xx, and every connection error or timeout, is an error, counted by route.
 5. **Memory.** The server's VmRSS (and RssAnon, RssFile) from /proc every 0.1 s (fine enough to catch
    each plan job's peak, so that ten jobs after t = 10 s are not compared with a coarser look at two
-   before it): peak in the mixed
-   phase's first 10 s, peak after, growth = after / first − 1. Its CPU time is read from /proc too,
+   before it): peak in the mixed phase's first 10 s, peak after, growth = after / first − 1. Its CPU time is read from /proc too,
    since the client (this script) shares the same 2 cores.
 6. **Backup checks**, after the server has stopped:
    - `PRAGMA integrity_check` of the backup is `ok`;
