@@ -15,6 +15,7 @@ mod connections;
 pub mod deadline;
 mod headers;
 mod keyring;
+pub mod memory;
 mod openapi;
 pub mod page;
 pub mod problem;

@@ -355,7 +355,10 @@ async fn launch<P: Serialize + Send + 'static>(
                     }
                 }
             };
-            run(&db, &params, &report)
+            let result = run(&db, &params, &report);
+            // The job's working set is freed by now; without this the allocator keeps it resident.
+            crate::memory::release_freed();
+            result
         });
         let handle_result = outcome.await;
         let finished: Result<String, String> = match handle_result {
