@@ -398,27 +398,24 @@ fn redact_jobs(tx: &Connection, targets: &[ForgetTarget]) -> rusqlite::Result<u6
     Ok(n)
 }
 
-/// The stored account `id`, as [`Store::forget_accounts`] needs it.
-pub(crate) fn target(conn: &Connection, id: i64) -> rusqlite::Result<Option<ForgetTarget>> {
-    conn.query_row(
-        "SELECT id, platform, ext_id, handle FROM accounts WHERE id = ?1",
-        params![id],
-        |r| {
-            Ok(ForgetTarget {
-                id: r.get(0)?,
-                platform: r.get(1)?,
-                ext_id: r.get(2)?,
-                handle: r.get(3)?,
-            })
-        },
-    )
-    .optional()
-}
-
 impl Store {
     /// The stored account `id` as a [`ForgetTarget`], `None` when there is none.
     pub fn forget_target(&self, id: i64) -> Result<Option<ForgetTarget>> {
-        target(&self.conn, id).map_err(|e| self.err(e))
+        self.conn
+            .query_row(
+                "SELECT id, platform, ext_id, handle FROM accounts WHERE id = ?1",
+                params![id],
+                |r| {
+                    Ok(ForgetTarget {
+                        id: r.get(0)?,
+                        platform: r.get(1)?,
+                        ext_id: r.get(2)?,
+                        handle: r.get(3)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
     }
 }
 

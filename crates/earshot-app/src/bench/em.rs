@@ -8,8 +8,7 @@ use crate::error::UsageError;
 use crate::sources::social::SocialCascades;
 use anyhow::Result;
 use earshot_diffusion::em::{fit, EmConfig, Trials};
-use earshot_graph::DenseIds;
-use earshot_store::{Store, TimeWindow};
+use earshot_store::Store;
 use serde::Serialize;
 
 #[derive(Debug, Clone)]
@@ -48,16 +47,8 @@ pub struct EmBenchReport {
 /// Time learning EM's probabilities from `store`'s cascades.
 pub fn bench_em(store: &Store, req: &EmBenchRequest) -> Result<EmBenchReport> {
     let (read_seconds, (nodes, social)) = median_run(req.runs, || {
-        let mut ids = DenseIds::new();
-        let rows = crate::sources::diffusion::read(
-            store,
-            TimeWindow::all(),
-            req.platform.as_deref(),
-            &mut ids,
-            false,
-        )?;
-        let n = ids.len() as u32;
-        Ok((n, SocialCascades::of(n, &rows.posts, &rows.interactions)?))
+        let (ids, social) = SocialCascades::read(store, req.platform.as_deref(), false)?;
+        Ok((ids.len() as u32, social))
     })?;
     if !social.learnable() {
         return Err(UsageError(format!(

@@ -24,8 +24,7 @@ use anyhow::Result;
 use earshot_diffusion::doubling::Cascade;
 use earshot_diffusion::em::{fit, EmConfig, Trials};
 use earshot_diffusion::{imm, sample_spread, DiffusionGraph, EdgeModel, ImmOptions, Model};
-use earshot_graph::DenseIds;
-use earshot_store::{Store, TimeWindow};
+use earshot_store::Store;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -232,16 +231,8 @@ pub fn evaluate_cascades(
         return Err(UsageError("the Monte Carlo check needs at least 1 simulation".into()).into());
     }
     progress(0.0, "reading the cascades and the follow graph");
-    let mut ids = DenseIds::new();
-    let rows = crate::sources::diffusion::read(
-        store,
-        TimeWindow::all(),
-        req.platform.as_deref(),
-        &mut ids,
-        true,
-    )?;
+    let (ids, social) = SocialCascades::read(store, req.platform.as_deref(), true)?;
     let nodes = ids.len() as u32;
-    let social = SocialCascades::of(nodes, &rows.posts, &rows.interactions)?;
     if !social.learnable() {
         return Err(UsageError(format!(
             "{}: no follow edges or no reshares that name their post: the evaluation needs cascades \

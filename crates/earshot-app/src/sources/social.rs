@@ -40,6 +40,25 @@ impl SocialCascades {
         })
     }
 
+    /// Every stored cascade of `platform` (all time) with its follow graph, and the dense ids of its
+    /// accounts; `authors_become_nodes` as in [`super::diffusion::read`].
+    pub fn read(
+        store: &earshot_store::Store,
+        platform: Option<&str>,
+        authors_become_nodes: bool,
+    ) -> Result<(earshot_graph::DenseIds, Self)> {
+        let mut ids = earshot_graph::DenseIds::new();
+        let rows = super::diffusion::read(
+            store,
+            earshot_store::TimeWindow::all(),
+            platform,
+            &mut ids,
+            authors_become_nodes,
+        )?;
+        let social = SocialCascades::of(ids.len() as u32, &rows.posts, &rows.interactions)?;
+        Ok((ids, social))
+    }
+
     /// Whether EM has something to learn from: a follow edge, and a reshare that names its post.
     pub fn learnable(&self) -> bool {
         !self.graph.edges().is_empty() && self.cascades.iter().any(|c| !c.reshares.is_empty())
