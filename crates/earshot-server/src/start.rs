@@ -53,6 +53,7 @@ pub fn run_announcing(
     shutdown: impl Future<Output = ()> + Send + 'static,
     announce: impl FnOnce(SocketAddr) -> std::io::Result<()>,
 ) -> Result<()> {
+    crate::memory::bound_process();
     let mut rt = tokio::runtime::Builder::new_multi_thread();
     if let Some(w) = start.workers {
         rt.worker_threads(w.max(1));

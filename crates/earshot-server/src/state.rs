@@ -14,6 +14,22 @@ const READ_BUSY_TIMEOUT: Duration = Duration::from_millis(250);
 /// How long a write waits for the write lock, which an import beside the server takes batch by batch.
 const WRITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Each of the server's connections keeps a small page cache of its own, and none maps the file
+/// ([`crate::memory::bound_process`]; a job's connection gets [`crate::memory::JOB_CACHE_MIB`]), so that the server's
+/// resident memory is bounded by its configuration whatever it is asked: about `read_connections` ×
+/// [`READER_CACHE_MIB`] + [`WRITER_CACHE_MIB`] + the running jobs' working sets. The pages read most
+/// stay in the kernel's page cache, shared with every other process on the file (an import, a score
+/// run); a lookup touches a handful of them.
+const READER_CACHE_MIB: u32 = 2;
+/// The writer's cache holds the index pages an ingest batch touches.
+const WRITER_CACHE_MIB: u32 = 32;
+
+/// `store` with a page cache of `cache_mib`.
+fn bounded(mut store: Store, cache_mib: u32) -> earshot_store::Result<Store> {
+    store.set_cache_mib(cache_mib)?;
+    Ok(store)
+}
+
 /// Cheap to clone: everything is behind one `Arc`.
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -41,13 +57,15 @@ pub struct RunInfo {
 impl AppState {
     /// Open the database (creating or migrating it) and load the keys.
     pub fn open(config: ServerConfig) -> Result<Self, crate::ServeError> {
-        let writer = Store::open_waiting(&config.db, WRITE_BUSY_TIMEOUT).map_err(|e| {
-            if e.is_busy() {
-                crate::ServeError::Busy(config.db.clone())
-            } else {
-                e.into()
-            }
-        })?;
+        let writer = Store::open_waiting(&config.db, WRITE_BUSY_TIMEOUT)
+            .and_then(|w| bounded(w, WRITER_CACHE_MIB))
+            .map_err(|e| {
+                if e.is_busy() {
+                    crate::ServeError::Busy(config.db.clone())
+                } else {
+                    e.into()
+                }
+            })?;
         let keys = KeyCache::new(writer.api_keys().map_err(crate::ServeError::Store)?);
         let running = config.max_running_jobs.max(1);
         Ok(AppState(Arc::new(Inner {
@@ -112,9 +130,9 @@ impl AppState {
             None => {
                 // Readers never wait on writers in WAL mode; they wait only when another process
                 // holds the database exclusively, and then a quick 503 beats a stalled worker.
-                Ok(Store::open_existing_waiting(
-                    &self.0.config.db,
-                    READ_BUSY_TIMEOUT,
+                Ok(bounded(
+                    Store::open_existing_waiting(&self.0.config.db, READ_BUSY_TIMEOUT)?,
+                    READER_CACHE_MIB,
                 )?)
             }
         }

@@ -29,6 +29,7 @@ pub use jobs::{JobRecord, JobStatus};
 pub use keys::{ApiKeyRecord, NewApiKey};
 pub use read::{InteractionRow, PostName, PostRow, TimeWindow};
 pub use runs::ScoreRun;
+pub use schema::set_connection_memory;
 pub use score_log::{ScoreLog, ScoreLogRecord, ScoreStatus};
 pub use scores::{AccountMatch, AccountName, NamedScore, ScoreRow, COMPONENTS};
 pub use stats::{KindCount, PlatformCount, Stats, TopAccount};

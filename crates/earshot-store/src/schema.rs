@@ -6,6 +6,7 @@
 use crate::{sql_err, Result, StoreError};
 use rusqlite::Connection;
 use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 /// One schema version: its SQL, then, where SQL cannot compute what it needs (stable ids are xxh3 hashes),
 /// a step in Rust, in the same transaction.
@@ -40,17 +41,36 @@ const MIGRATIONS: &[Migration] = &[
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// The page cache (KiB) and memory map (bytes) of each connection opened from now on
+/// ([`set_connection_memory`]).
+static CACHE_KIB: AtomicI64 = AtomicI64::new(256 << 10);
+static MMAP_BYTES: AtomicI64 = AtomicI64::new(1 << 30);
+
+/// The memory every connection this process opens from now on may use: a page cache of `cache_mib`
+/// (default 256 MiB, which keeps a long import's index inserts in memory; [`crate::Store::set_cache_mib`]
+/// changes one connection's) and a memory map of the file of at most `mmap_mib` (default 1 GiB; 0
+/// reads with `pread` instead). A command reads fastest through the map. A long-lived server sets a
+/// small cache and no map: each connection maps the file on its own, so the mapped pages count once
+/// per connection in the process's resident memory and come and go as the file grows, while pages
+/// read with `pread` stay in the kernel's page cache, which every process on the file shares and which
+/// the kernel takes back when it needs memory.
+pub fn set_connection_memory(cache_mib: u32, mmap_mib: u64) {
+    CACHE_KIB.store(i64::from(cache_mib) << 10, Ordering::Relaxed);
+    let bytes = i64::try_from(mmap_mib.saturating_mul(1 << 20)).unwrap_or(i64::MAX);
+    MMAP_BYTES.store(bytes, Ordering::Relaxed);
+}
+
 /// WAL so readers never block the importer and a killed writer leaves a consistent file;
 /// `synchronous = NORMAL` is durable against process crashes in WAL mode (only an OS crash or power loss
-/// can lose the last commits, never corrupt the file). A large page cache keeps index inserts in memory.
+/// can lose the last commits, never corrupt the file). Cache and map as [`set_connection_memory`] says.
 /// `busy_wait`: how long any statement, these pragmas included, waits for a lock another connection holds.
 pub(crate) fn configure(conn: &Connection, busy_wait: std::time::Duration) -> rusqlite::Result<()> {
     conn.busy_timeout(busy_wait)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "cache_size", -262_144)?; // KiB: 256 MiB
+    conn.pragma_update(None, "cache_size", -CACHE_KIB.load(Ordering::Relaxed))?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES.load(Ordering::Relaxed))?;
     conn.pragma_update(None, "foreign_keys", "OFF")?;
     Ok(())
 }
