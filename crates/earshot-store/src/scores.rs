@@ -66,6 +66,29 @@ const SCORE_COLUMNS: &str =
     "account, overall, audience, audience_pct, amplification, amplification_pct, conversation, \
      conversation_pct, authority, authority_pct, reach, reach_pct, askers, askers_answered, authenticity, expected";
 
+/// One page of a run's ranking by `column` (overall or a component; checked by the caller), ties
+/// broken by overall, then by account. Overall is named once when it is the column: with
+/// `overall DESC, overall DESC` SQLite (3.54) plans a scan of the whole run and a sort instead of the
+/// walk down the (run_id, overall) index that stops after the page: 10 ms against 40 µs a page on a
+/// run of 22,437 accounts.
+fn top_scores_sql(column: &str) -> String {
+    let order = if column == "overall" {
+        "s.overall DESC, s.account".to_string()
+    } else {
+        format!("s.{column} DESC, s.overall DESC, s.account")
+    };
+    format!(
+        "SELECT a.platform, a.ext_id, a.handle, {} FROM scores s JOIN accounts a ON a.id = s.account
+         WHERE s.run_id = ?1 AND (?2 IS NULL OR a.platform = ?2)
+         ORDER BY {order} LIMIT ?3 OFFSET ?4",
+        SCORE_COLUMNS
+            .split(", ")
+            .map(|c| format!("s.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
 fn score_from(r: &Row<'_>, offset: usize) -> rusqlite::Result<ScoreRow> {
     let (raw, pct) = components_from(r, offset + 2)?;
     Ok(ScoreRow {
@@ -189,16 +212,7 @@ impl Store {
                 why: format!("{by:?} is not overall or a component"),
             });
         };
-        let sql = format!(
-            "SELECT a.platform, a.ext_id, a.handle, {} FROM scores s JOIN accounts a ON a.id = s.account
-             WHERE s.run_id = ?1 AND (?2 IS NULL OR a.platform = ?2)
-             ORDER BY s.{column} DESC, s.overall DESC, s.account LIMIT ?3 OFFSET ?4",
-            SCORE_COLUMNS
-                .split(", ")
-                .map(|c| format!("s.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let sql = top_scores_sql(column);
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![run, platform, limit as i64, offset as i64], |r| {
@@ -329,5 +343,33 @@ impl Store {
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ranking by overall walks the index and stops after the page: no sort of the whole run.
+    #[test]
+    fn the_overall_ranking_reads_the_index_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        let plan: Vec<String> = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", top_scores_sql("overall")))
+            .unwrap()
+            .query_map(params![1, None::<String>, 21, 0], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(
+            plan.iter().any(|d| d.contains("scores_by_overall")),
+            "{plan:?}"
+        );
+        assert!(
+            !plan.iter().any(|d| d.ends_with("FOR ORDER BY")),
+            "the whole run is sorted: {plan:?}"
+        );
     }
 }

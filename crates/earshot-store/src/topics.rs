@@ -215,10 +215,16 @@ impl Store {
             .map(|c| format!("s.{c}"))
             .collect::<Vec<_>>()
             .join(", ");
+        // Ties by score, then account; the score named once (see `Store::top_scores_page`).
+        let order = if column == "score" {
+            "s.score DESC, s.account".to_string()
+        } else {
+            format!("s.{column} DESC, s.score DESC, s.account")
+        };
         let sql = format!(
             "SELECT {cols} FROM topic_scores s JOIN accounts a ON a.id = s.account
              WHERE s.run_id = ?1 AND s.topic = ?2 AND (?3 IS NULL OR a.platform = ?3)
-             ORDER BY s.{column} DESC, s.score DESC, s.account LIMIT ?4 OFFSET ?5"
+             ORDER BY {order} LIMIT ?4 OFFSET ?5"
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
