@@ -21,6 +21,7 @@ pub mod dense_window;
 pub mod doubling;
 pub mod error;
 pub mod explain;
+pub mod export;
 pub mod forecast;
 pub mod forget;
 pub mod history;

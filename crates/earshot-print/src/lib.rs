@@ -13,6 +13,7 @@ pub mod bench;
 pub mod communities;
 pub mod doubling;
 pub mod explain;
+pub mod export;
 pub mod flags;
 pub mod fmt;
 pub mod forecast;

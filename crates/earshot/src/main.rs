@@ -11,6 +11,7 @@ mod cmd_communities;
 mod cmd_demo;
 mod cmd_doubling;
 mod cmd_explain;
+mod cmd_export;
 mod cmd_forecast;
 mod cmd_forget;
 mod cmd_gen;
@@ -96,6 +97,7 @@ pub enum Command {
     Retention(cmd_upkeep::RetentionArgs),
     Backup(cmd_upkeep::BackupArgs),
     Vacuum(cmd_upkeep::VacuumArgs),
+    Export(cmd_export::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -134,6 +136,7 @@ fn main() -> ExitCode {
         Command::Retention(a) => cmd_upkeep::run_retention(&cli.ctx, a),
         Command::Backup(a) => cmd_upkeep::run_backup(&cli.ctx, a),
         Command::Vacuum(a) => cmd_upkeep::run_vacuum(&cli.ctx, a),
+        Command::Export(a) => cmd_export::run(&cli.ctx, a),
     };
     match result {
         Ok(code) => code.into(),

@@ -1,0 +1,209 @@
+//! The tables an export writes: one row per score, account or interaction, with the accounts' platform
+//! ids and handles. Each says its columns once; `rows.rs` writes them as CSV or Parquet.
+
+use super::rows::{col, opt, Column, Kind, RowSink, Value};
+use anyhow::Result;
+use earshot_store::{Store, TimeWindow, COMPONENTS};
+use rustc_hash::FxHashMap;
+
+/// An account as the files name it.
+pub(super) struct Named {
+    pub platform: String,
+    pub platform_id: String,
+    pub handle: Option<String>,
+}
+
+/// Every account's names by stable id (optionally of one platform).
+pub(super) fn names(store: &Store, platform: Option<&str>) -> Result<FxHashMap<i64, Named>> {
+    let mut out = FxHashMap::default();
+    store.scan_accounts(platform, |id, a| {
+        out.insert(
+            id,
+            Named {
+                platform: a.platform,
+                platform_id: a.ext_id,
+                handle: a.handle,
+            },
+        );
+    })?;
+    Ok(out)
+}
+
+/// The columns of a run's scores: rank, names, overall, each component's raw value and percentile
+/// (0-1, as stored), the askers answered, authenticity and expected engagement.
+pub(super) fn score_columns() -> Vec<Column> {
+    let mut c = vec![
+        col("rank", Kind::Int),
+        col("run", Kind::Int),
+        col("platform", Kind::Text),
+        col("platform_id", Kind::Text),
+        opt("handle", Kind::Text),
+        col("overall", Kind::Float),
+    ];
+    const PCT: [&str; 5] = [
+        "audience_pct",
+        "amplification_pct",
+        "conversation_pct",
+        "authority_pct",
+        "reach_pct",
+    ];
+    for (name, pct) in COMPONENTS.iter().zip(PCT) {
+        c.push(col(name, Kind::Float));
+        c.push(col(pct, Kind::Float));
+    }
+    c.extend([
+        col("askers", Kind::Int),
+        col("askers_answered", Kind::Int),
+        opt("authenticity", Kind::Float),
+        opt("expected", Kind::Float),
+    ]);
+    c
+}
+
+/// A run's scores, best first (ties by account).
+pub(super) fn scores(
+    store: &Store,
+    run: i64,
+    platform: Option<&str>,
+    sink: &mut dyn RowSink,
+) -> Result<u64> {
+    let rows = store.top_scores(run, "overall", i64::MAX as usize, platform)?;
+    let mut v = Vec::with_capacity(score_columns().len());
+    for (i, r) in rows.iter().enumerate() {
+        let s = &r.score;
+        v.clear();
+        v.extend([
+            Value::Int(i as i64 + 1),
+            Value::Int(run),
+            Value::Text(&r.name.platform),
+            Value::Text(&r.name.platform_id),
+            r.name.handle.as_deref().into(),
+            Value::Float(s.overall),
+        ]);
+        for c in 0..COMPONENTS.len() {
+            v.push(Value::Float(s.raw[c]));
+            v.push(Value::Float(s.pct[c]));
+        }
+        v.extend([
+            Value::Int(i64::from(s.askers)),
+            Value::Int(i64::from(s.askers_answered)),
+            s.authenticity.into(),
+            s.expected.into(),
+        ]);
+        sink.row(&v)?;
+    }
+    Ok(rows.len() as u64)
+}
+
+pub(super) const ACCOUNT_COLUMNS: [Column; 17] = [
+    col("platform", Kind::Text),
+    col("platform_id", Kind::Text),
+    opt("handle", Kind::Text),
+    opt("display_name", Kind::Text),
+    opt("followers", Kind::Int),
+    opt("following", Kind::Int),
+    opt("post_count", Kind::Int),
+    opt("created_at", Kind::Int),
+    opt("bio", Kind::Text),
+    opt("url", Kind::Text),
+    opt("verified", Kind::Bool),
+    opt("default_avatar", Kind::Bool),
+    opt("default_profile", Kind::Bool),
+    opt("private", Kind::Bool),
+    opt("likes_given", Kind::Int),
+    opt("listed", Kind::Int),
+    opt("label", Kind::Text),
+];
+
+/// Every account with its profile, in id order.
+pub(super) fn accounts(
+    store: &Store,
+    platform: Option<&str>,
+    sink: &mut dyn RowSink,
+) -> Result<u64> {
+    let mut failed = None;
+    let n = store.scan_accounts(platform, |_, a| {
+        if failed.is_some() {
+            return;
+        }
+        let p = &a.profile;
+        let row = [
+            Value::Text(&a.platform),
+            Value::Text(&a.ext_id),
+            a.handle.as_deref().into(),
+            a.display_name.as_deref().into(),
+            p.followers.into(),
+            p.following.into(),
+            p.post_count.into(),
+            p.created_at.into(),
+            p.bio.as_deref().into(),
+            p.url.as_deref().into(),
+            p.verified.into(),
+            p.default_avatar.into(),
+            p.default_profile.into(),
+            p.private.into(),
+            p.likes_given.into(),
+            p.listed.into(),
+            p.label.as_deref().into(),
+        ];
+        if let Err(e) = sink.row(&row) {
+            failed = Some(e);
+        }
+    })?;
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(n),
+    }
+}
+
+pub(super) const INTERACTION_COLUMNS: [Column; 9] = [
+    col("actor_platform", Kind::Text),
+    col("actor_platform_id", Kind::Text),
+    opt("actor_handle", Kind::Text),
+    col("target_platform", Kind::Text),
+    col("target_platform_id", Kind::Text),
+    opt("target_handle", Kind::Text),
+    col("kind", Kind::Text),
+    opt("time", Kind::Int),
+    col("weight", Kind::Float),
+];
+
+/// Every interaction, in storage order (grouped by target), named by its accounts' platform ids.
+pub(super) fn interactions(
+    store: &Store,
+    platform: Option<&str>,
+    sink: &mut dyn RowSink,
+) -> Result<u64> {
+    let names = names(store, None)?;
+    let blank = Named {
+        platform: String::new(),
+        platform_id: String::new(),
+        handle: None,
+    };
+    let mut failed = None;
+    let n = store.scan_interactions(TimeWindow::all(), platform, |r| {
+        if failed.is_some() {
+            return;
+        }
+        let a = names.get(&r.actor).unwrap_or(&blank);
+        let t = names.get(&r.target).unwrap_or(&blank);
+        let row = [
+            Value::Text(&a.platform),
+            Value::Text(&a.platform_id),
+            a.handle.as_deref().into(),
+            Value::Text(&t.platform),
+            Value::Text(&t.platform_id),
+            t.handle.as_deref().into(),
+            Value::Text(r.kind.name()),
+            r.time.into(),
+            Value::Float(r.weight),
+        ];
+        if let Err(e) = sink.row(&row) {
+            failed = Some(e);
+        }
+    })?;
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(n),
+    }
+}
