@@ -19,6 +19,9 @@ pub enum Table {
     /// Every interaction (CSV: one row each; GraphML: one edge per ordered pair of accounts, with
     /// counts by kind, summed weight, first and last time).
     Interactions,
+    /// Each account's community in the reaction graph (Louvain, as `earshot communities` with its
+    /// defaults); GraphML: the interactions with a community on every node, for Gephi's colouring.
+    Communities,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -27,7 +30,7 @@ pub enum Format {
     Csv,
     /// Apache Parquet, typed columns, Snappy (pandas, polars, DuckDB, Spark).
     Parquet,
-    /// GraphML, a directed graph (networkx, Gephi); interactions only.
+    /// GraphML, a directed graph (networkx, Gephi); interactions and communities only.
     Graphml,
 }
 
@@ -40,6 +43,7 @@ pub enum Format {
   earshot export accounts --out accounts.csv
   earshot export interactions --format parquet --out interactions.parquet
   earshot export interactions --format graphml --out graph.graphml   for networkx or Gephi
+  earshot export communities --format graphml --out communities.graphml   coloured by community
 
 Reading them:
   pandas:   pd.read_parquet(\"interactions.parquet\"), or pd.read_csv(\"scores.csv\", dtype={\"platform_id\": str})
@@ -76,6 +80,7 @@ pub fn run(cli: &Ctx, args: &ExportArgs) -> Result<Exit> {
                 Table::Scores => ExportTable::Scores,
                 Table::Accounts => ExportTable::Accounts,
                 Table::Interactions => ExportTable::Interactions,
+                Table::Communities => ExportTable::Communities,
             },
             format: match args.format {
                 Format::Csv => ExportFormat::Csv,

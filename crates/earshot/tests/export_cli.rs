@@ -314,3 +314,87 @@ print(json.dumps({
     assert_eq!(got["reply"]["kind"], "reply");
     assert_eq!(got["reply"]["time"], 1_341_100_000);
 }
+
+/// The communities export holds the partition `earshot communities --tsv` finds with the same
+/// defaults, account by account, and its GraphML puts the community on every node of it.
+#[test]
+fn export_communities_matches_the_communities_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = scored_db(dir.path());
+    let tsv = dir.path().join("c.tsv");
+    let out = earshot(
+        &db,
+        &["--quiet", "communities", "--tsv", tsv.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected: HashMap<String, (String, String)> = std::fs::read_to_string(&tsv)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].to_string(), (f[2].to_string(), f[3].to_string()))
+        })
+        .collect();
+    let csv_path = dir.path().join("c.csv");
+    let (code, rep) = earshot_json(
+        &db,
+        &["export", "communities", "--out", csv_path.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{rep}");
+    let (_, rows) = read_csv(&csv_path);
+    assert!(rows.len() > 100);
+    assert_eq!(rows.len(), expected.len(), "every node once");
+    for r in &rows {
+        let (community, size) = &expected[&r["platform_id"]];
+        assert_eq!(&r["community"], community, "{}", r["platform_id"]);
+        assert_eq!(&r["size"], size);
+    }
+    if !python_has("networkx") {
+        return;
+    }
+    let graph = dir.path().join("c.graphml");
+    let (code, rep) = earshot_json(
+        &db,
+        &[
+            "export",
+            "communities",
+            "--format",
+            "graphml",
+            "--out",
+            graph.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{rep}");
+    let script = r#"
+import json, sys
+import networkx as nx
+g = nx.read_graphml(sys.argv[1])
+print(json.dumps({n: d.get("community") for n, d in g.nodes(data=True)}))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, graph.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: HashMap<String, Option<u64>> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut labelled = 0;
+    for r in &rows {
+        let node = format!("{}:{}", r["platform"], r["platform_id"]);
+        assert_eq!(
+            got[&node].map(|c| c.to_string()).as_deref(),
+            Some(r["community"].as_str()),
+            "{node}"
+        );
+        labelled += 1;
+    }
+    assert_eq!(labelled, rows.len());
+}

@@ -85,6 +85,8 @@ pub struct CommunitiesRequest<'a> {
 pub struct Membership {
     pub ext_id: String,
     pub handle: Option<String>,
+    /// The store's account id (stored graphs only).
+    pub account: Option<i64>,
     pub community: usize,
     pub size: usize,
 }
@@ -248,6 +250,7 @@ pub fn find(req: &CommunitiesRequest<'_>, note: &dyn Fn(&str)) -> Result<Communi
                 all.push(Membership {
                     ext_id: n.ext_id,
                     handle: n.handle,
+                    account: n.account,
                     community: rank + 1,
                     size: members[c].len(),
                 });

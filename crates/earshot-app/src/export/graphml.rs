@@ -28,9 +28,11 @@ struct Pair {
     last: Option<i64>,
 }
 
+/// `community`: each account's community, written on its node (`communities` exports).
 pub(super) fn interactions(
     store: &Store,
     platform: Option<&str>,
+    community: Option<&FxHashMap<i64, usize>>,
     w: &mut impl Write,
 ) -> Result<Written> {
     let names = names(store, None)?;
@@ -93,6 +95,13 @@ pub(super) fn interactions(
         )
         .map_err(io)?;
     }
+    if community.is_some() {
+        writeln!(
+            w,
+            r#"  <key id="community" for="node" attr.name="community" attr.type="long"/>"#
+        )
+        .map_err(io)?;
+    }
     writeln!(
         w,
         r#"  <key id="interactions" for="edge" attr.name="interactions" attr.type="long"/>"#
@@ -131,6 +140,9 @@ pub(super) fn interactions(
         .map_err(io)?;
         if let Some(h) = &n.handle {
             write!(w, r#"<data key="handle">{}</data>"#, xml(h)).map_err(io)?;
+        }
+        if let Some(c) = community.and_then(|m| m.get(&id)) {
+            write!(w, r#"<data key="community">{c}</data>"#).map_err(io)?;
         }
         writeln!(w, "</node>").map_err(io)?;
     }

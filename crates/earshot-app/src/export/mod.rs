@@ -27,6 +27,10 @@ pub enum ExportTable {
     /// Every stored interaction (actor, target, kind, time, weight); as a graph, one edge per ordered
     /// pair of accounts with its counts by kind.
     Interactions,
+    /// The communities Louvain finds in the reaction graph (as `earshot communities` with its
+    /// defaults): each account's community, numbered from 1 by decreasing size; as a graph, the
+    /// interactions with each account's community on its node.
+    Communities,
 }
 
 impl ExportTable {
@@ -35,6 +39,7 @@ impl ExportTable {
             ExportTable::Scores => "scores",
             ExportTable::Accounts => "accounts",
             ExportTable::Interactions => "interactions",
+            ExportTable::Communities => "communities",
         }
     }
 }
@@ -104,13 +109,24 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<ExportReport> {
         ))
         .into());
     }
-    if req.format == ExportFormat::Graphml && req.table != ExportTable::Interactions {
+    let graph = matches!(
+        req.table,
+        ExportTable::Interactions | ExportTable::Communities
+    );
+    if req.format == ExportFormat::Graphml && !graph {
         return Err(UsageError(format!(
-            "GraphML is a graph: export `interactions` as GraphML (accounts become its nodes), or `{}` as CSV",
+            "GraphML is a graph: export `interactions` or `communities` as GraphML (accounts become its \
+             nodes), or `{}` as CSV or Parquet",
             req.table.name()
         ))
         .into());
     }
+    // Louvain runs before the file is opened: it takes seconds on a large graph, and a failure then
+    // leaves nothing to clean up.
+    let communities = match req.table {
+        ExportTable::Communities => Some(tables::find_communities(store, req.platform.as_deref())?),
+        _ => None,
+    };
     let platform = req.platform.as_deref();
     let mut report = ExportReport {
         table: req.table,
@@ -124,7 +140,8 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<ExportReport> {
     };
     write_atomically(&req.out, |w| {
         if req.format == ExportFormat::Graphml {
-            let g = graphml::interactions(store, platform, w)?;
+            let community = communities.as_ref().map(|c| &c.by_account);
+            let g = graphml::interactions(store, platform, community, w)?;
             report.rows = g.nodes;
             report.edges = Some(g.edges);
             report.interactions = Some(g.interactions);
@@ -149,6 +166,7 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<ExportReport> {
             ExportTable::Scores => tables::score_columns(),
             ExportTable::Accounts => tables::ACCOUNT_COLUMNS.to_vec(),
             ExportTable::Interactions => tables::INTERACTION_COLUMNS.to_vec(),
+            ExportTable::Communities => tables::COMMUNITY_COLUMNS.to_vec(),
         };
         let mut sink: Box<dyn rows::RowSink + '_> = match req.format {
             ExportFormat::Parquet => {
@@ -160,6 +178,10 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<ExportReport> {
             ExportTable::Scores => tables::scores(store, run, platform, sink.as_mut())?,
             ExportTable::Accounts => tables::accounts(store, platform, sink.as_mut())?,
             ExportTable::Interactions => tables::interactions(store, platform, sink.as_mut())?,
+            ExportTable::Communities => match &communities {
+                Some(c) => tables::communities(store, c, sink.as_mut())?,
+                None => 0,
+            },
         };
         sink.finish()
     })?;

@@ -207,3 +207,69 @@ pub(super) fn interactions(
         None => Ok(n),
     }
 }
+
+/// Each account's community, found once for the file.
+pub(super) struct Communities {
+    /// (account, community, its size), largest community first.
+    pub members: Vec<(i64, usize, usize)>,
+    pub by_account: FxHashMap<i64, usize>,
+}
+
+/// Louvain over every stored reaction (optionally of one platform), weighted by the built-in model,
+/// with `earshot communities`' defaults (resolution 1, seed 0).
+pub(super) fn find_communities(store: &Store, platform: Option<&str>) -> Result<Communities> {
+    let model = crate::score::load_model(None)?;
+    let report = crate::communities::find(
+        &crate::communities::CommunitiesRequest {
+            source: crate::communities::GraphSource::Stored {
+                store,
+                window: TimeWindow::all(),
+                platform,
+                model: &model,
+            },
+            labels: None,
+            resolution: 1.0,
+            seed: Some(0),
+            top: 0,
+            accounts: 0,
+            all: true,
+        },
+        &|_| {},
+    )?;
+    let members: Vec<(i64, usize, usize)> = report
+        .all
+        .iter()
+        .filter_map(|m| m.account.map(|a| (a, m.community, m.size)))
+        .collect();
+    let by_account = members.iter().map(|&(a, c, _)| (a, c)).collect();
+    Ok(Communities {
+        members,
+        by_account,
+    })
+}
+
+pub(super) const COMMUNITY_COLUMNS: [Column; 5] = [
+    col("community", Kind::Int),
+    col("size", Kind::Int),
+    col("platform", Kind::Text),
+    col("platform_id", Kind::Text),
+    opt("handle", Kind::Text),
+];
+
+/// One row per account in a community of the reaction graph, largest community first.
+pub(super) fn communities(store: &Store, c: &Communities, sink: &mut dyn RowSink) -> Result<u64> {
+    let names = names(store, None)?;
+    for &(account, community, size) in &c.members {
+        let Some(n) = names.get(&account) else {
+            continue;
+        };
+        sink.row(&[
+            Value::Int(community as i64),
+            Value::Int(size as i64),
+            Value::Text(&n.platform),
+            Value::Text(&n.platform_id),
+            n.handle.as_deref().into(),
+        ])?;
+    }
+    Ok(c.members.len() as u64)
+}
