@@ -21,17 +21,23 @@ pub fn score_history(out: &mut dyn Write, h: &HistoryReport<ScoreRow>) -> Result
             "run", "as of (UTC)", "model", "score", "Δ week", "Δ month"
         ),
     };
-    rows(out, h, table, |item| {
-        format!(
-            "  {:>5}  {:<20} {:<16} {:>6.1} {:>8} {:>8}",
-            item.run.id,
-            format_utc(item.as_of),
-            item.run.model_version,
-            item.score.overall,
-            delta_cell(item.week_delta),
-            delta_cell(item.month_delta)
-        )
-    })
+    rows(
+        out,
+        h,
+        |item| item.score.overall,
+        table,
+        |item| {
+            format!(
+                "  {:>5}  {:<20} {:<16} {:>6.1} {:>8} {:>8}",
+                item.run.id,
+                format_utc(item.as_of),
+                item.run.model_version,
+                item.score.overall,
+                delta_cell(item.week_delta),
+                delta_cell(item.month_delta)
+            )
+        },
+    )
 }
 
 /// `earshot history ACCOUNT --topic T`: the topic score, posts and listening in every run that has it.
@@ -52,19 +58,77 @@ pub fn topic_history(out: &mut dyn Write, h: &HistoryReport<TopicScoreRow>) -> R
             "run", "as of (UTC)", "topic", "score", "posts", "listened", "Δ week", "Δ month"
         ),
     };
-    rows(out, h, table, |item| {
-        format!(
-            "  {:>5}  {:<20} {:<22} {:>6.1} {:>6} {:>9.2} {:>8} {:>8}",
-            item.run.id,
-            format_utc(item.as_of),
-            item.topic.as_ref().map_or("", |t| t.key.as_str()),
-            item.score.score,
-            item.score.posts_about,
-            item.score.listened,
-            delta_cell(item.week_delta),
-            delta_cell(item.month_delta)
-        )
-    })
+    rows(
+        out,
+        h,
+        |item| item.score.score,
+        table,
+        |item| {
+            format!(
+                "  {:>5}  {:<20} {:<22} {:>6.1} {:>6} {:>9.2} {:>8} {:>8}",
+                item.run.id,
+                format_utc(item.as_of),
+                item.topic.as_ref().map_or("", |t| t.key.as_str()),
+                item.score.score,
+                item.score.posts_about,
+                item.score.listened,
+                delta_cell(item.week_delta),
+                delta_cell(item.month_delta)
+            )
+        },
+    )
+}
+
+/// `earshot history ACCOUNT --chart FILE`: the overall score and each component's percentile (as
+/// 0-100, the score's scale) across runs, as an SVG line chart.
+pub fn score_history_chart(path: &std::path::Path, h: &HistoryReport<ScoreRow>) -> Result<()> {
+    let mut items: Vec<&HistoryItem<ScoreRow>> = h.history.iter().collect();
+    items.sort_by_key(|i| (i.as_of, i.run.id));
+    let mut series = vec![crate::chart::Series {
+        name: "overall score",
+        points: items
+            .iter()
+            .map(|i| (i.as_of as f64, i.score.overall))
+            .collect(),
+    }];
+    for (c, name) in earshot_store::COMPONENTS.iter().enumerate() {
+        series.push(crate::chart::Series {
+            name,
+            points: items
+                .iter()
+                .map(|i| (i.as_of as f64, i.score.pct[c] * 100.0))
+                .collect(),
+        });
+    }
+    crate::chart::time_lines(
+        path,
+        &format!("{} across {} runs", shown(h), items.len()),
+        "score; components as percentiles",
+        &series,
+    )
+}
+
+/// `earshot history ACCOUNT --topic T --chart FILE`: the topic score across runs, as an SVG chart.
+pub fn topic_history_chart(path: &std::path::Path, h: &HistoryReport<TopicScoreRow>) -> Result<()> {
+    let mut items: Vec<&HistoryItem<TopicScoreRow>> = h.history.iter().collect();
+    items.sort_by_key(|i| (i.as_of, i.run.id));
+    let topic = h.topic.as_deref().unwrap_or_default();
+    crate::chart::time_lines(
+        path,
+        &format!(
+            "{} on topic {topic:?} across {} runs",
+            shown(h),
+            items.len()
+        ),
+        "topic score",
+        &[crate::chart::Series {
+            name: "topic score",
+            points: items
+                .iter()
+                .map(|i| (i.as_of as f64, i.score.score))
+                .collect(),
+        }],
+    )
 }
 
 /// The account as a terminal shows it: `@handle`, or its platform id without one.
@@ -81,10 +145,12 @@ struct Table {
     header: String,
 }
 
-/// A history as a table with one row per run and the notes on missing changes.
+/// A history as a table with one row per run, a one-line chart of `score` from the oldest run to the
+/// newest, and the notes on missing changes.
 fn rows<S>(
     out: &mut dyn Write,
     h: &HistoryReport<S>,
+    score: impl Fn(&HistoryItem<S>) -> f64,
     table: Table,
     row: impl Fn(&HistoryItem<S>) -> String,
 ) -> Result<()> {
@@ -95,6 +161,16 @@ fn rows<S>(
     writeln!(out, "{}\n{}", table.title, table.header)?;
     for item in &h.history {
         writeln!(out, "{}", row(item))?;
+    }
+    if h.history.len() > 1 {
+        let mut by_time: Vec<&HistoryItem<S>> = h.history.iter().collect();
+        by_time.sort_by_key(|i| (i.as_of, i.run.id));
+        let values: Vec<f64> = by_time.iter().map(|i| score(i)).collect();
+        writeln!(
+            out,
+            "  trend {}  (oldest to newest, on 0-100)",
+            crate::chart::sparkline(&values, 0.0, 100.0)
+        )?;
     }
     if let Some(notes) = delta_notes(h) {
         writeln!(out, "{notes}")?;

@@ -10,6 +10,7 @@ pub mod advocates;
 pub mod authority;
 pub mod backtest;
 pub mod bench;
+pub mod chart;
 pub mod communities;
 pub mod doubling;
 pub mod explain;

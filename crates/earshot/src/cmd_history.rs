@@ -13,7 +13,7 @@ use earshot_app::history::{score_history, topic_history};
 /// One account's score across runs, with week and month changes.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  earshot history @united\n  earshot history @united --topic late"
+    after_help = "Examples:\n  earshot history @united\n  earshot history @united --topic late\n  earshot history @united --chart united.svg   the score and its components as a chart\n\nThe text ends with a one-line chart of the score, oldest run to newest."
 )]
 pub struct HistoryArgs {
     pub account: String,
@@ -22,6 +22,10 @@ pub struct HistoryArgs {
     /// The account's score within one topic (key or label, any case) in every run that has it.
     #[arg(long, value_name = "TOPIC")]
     pub topic: Option<String>,
+    /// Also draw the history as an SVG line chart in FILE (the overall score and each component's
+    /// percentile; with --topic, the topic score), for any browser or document.
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<std::path::PathBuf>,
 }
 
 pub fn run(cli: &Ctx, args: &HistoryArgs) -> Result<Exit> {
@@ -31,6 +35,11 @@ pub fn run(cli: &Ctx, args: &HistoryArgs) -> Result<Exit> {
     match &args.topic {
         None => {
             let h = score_history(&store, account, &args.account)?;
+            if let Some(path) = &args.chart {
+                chart(path, h.history.len(), || {
+                    earshot_print::history::score_history_chart(path, &h)
+                })?;
+            }
             if cli.json {
                 print_json(&h)?;
             } else {
@@ -39,6 +48,11 @@ pub fn run(cli: &Ctx, args: &HistoryArgs) -> Result<Exit> {
         }
         Some(topic) => {
             let h = topic_history(&store, account, &args.account, topic, "--topic")?;
+            if let Some(path) = &args.chart {
+                chart(path, h.history.len(), || {
+                    earshot_print::history::topic_history_chart(path, &h)
+                })?;
+            }
             if cli.json {
                 print_json(&h)?;
             } else {
@@ -47,4 +61,22 @@ pub fn run(cli: &Ctx, args: &HistoryArgs) -> Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// Draw a chart of `runs` runs with `draw`, saying where it went (on stderr, so that `--json` stays
+/// clean); a history with no run has nothing to draw and says so.
+fn chart(
+    path: &std::path::Path,
+    runs: usize,
+    draw: impl FnOnce() -> anyhow::Result<()>,
+) -> Result<()> {
+    if runs == 0 {
+        anyhow::bail!(
+            "no stored scores to chart in {}: run `earshot score`",
+            path.display()
+        );
+    }
+    draw()?;
+    eprintln!("chart of {runs} runs written to {}", path.display());
+    Ok(())
 }
