@@ -74,6 +74,92 @@ pub fn time_lines(path: &Path, title: &str, y_label: &str, series: &[Series<'_>]
     Ok(())
 }
 
+/// A distribution of counts (a forecast's reach over its simulations, `sorted` ascending) as its
+/// survival curve, P(X ≥ n) against n on a log axis, where a heavy tail shows as a long slope rather
+/// than a spike at the left, with vertical lines at `marks` (name, value): the percentiles quoted
+/// beside it. Written as SVG to `path`.
+pub fn survival(
+    path: &Path,
+    title: &str,
+    x_label: &str,
+    sorted: &[u32],
+    marks: &[(&str, f64)],
+) -> Result<()> {
+    let (Some(&lo), Some(&hi)) = (sorted.first(), sorted.last()) else {
+        return Err(anyhow!("nothing to chart"));
+    };
+    let points = survival_points(sorted);
+    let x0 = f64::from(lo.max(1)) * 0.8;
+    let x1 = (f64::from(hi.max(1)) * 1.25).max(x0 * 10.0);
+    let err = |e: &dyn std::fmt::Display| anyhow!("drawing {}: {e}", path.display());
+    let root = SVGBackend::new(path, (900, 480)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d((x0..x1).log_scale(), 0.0..1.02)
+        .map_err(|e| err(&e))?;
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .y_desc("probability of reaching at least n")
+        .draw()
+        .map_err(|e| err(&e))?;
+    // A step curve: flat until the next value.
+    let mut steps = Vec::with_capacity(points.len() * 2);
+    for (k, &(x, p)) in points.iter().enumerate() {
+        steps.push((x, p));
+        let next = points.get(k + 1).map_or(x1, |q| q.0);
+        steps.push((next, p));
+    }
+    let line = ShapeStyle::from(&PALETTE[0]).stroke_width(3);
+    chart
+        .draw_series(LineSeries::new(steps, line))
+        .map_err(|e| err(&e))?
+        .label("P(reach ≥ n)")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], PALETTE[0]));
+    for (k, &(name, at)) in marks.iter().enumerate() {
+        let colour = PALETTE[(k + 1) % PALETTE.len()];
+        let at = at.max(x0);
+        chart
+            .draw_series(LineSeries::new(
+                [(at, 0.0), (at, 1.02)],
+                ShapeStyle::from(&colour).stroke_width(2),
+            ))
+            .map_err(|e| err(&e))?
+            .label(name.to_string())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour));
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| err(&e))?;
+    root.present().map_err(|e| err(&e))?;
+    Ok(())
+}
+
+/// One point per distinct value from 1 up, (v, P(X >= v)) with P the share of the samples at or above
+/// v; a log axis has no 0, and P(X >= 0) is 1 anyway. `sorted` ascending.
+fn survival_points(sorted: &[u32]) -> Vec<(f64, f64)> {
+    let n = sorted.len() as f64;
+    let mut points = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let v = sorted[i];
+        if v >= 1 {
+            points.push((f64::from(v), (sorted.len() - i) as f64 / n));
+        }
+        while i < sorted.len() && sorted[i] == v {
+            i += 1;
+        }
+    }
+    points
+}
+
 fn bounds(v: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     v.filter(|x| x.is_finite()).fold(None, |acc, x| match acc {
         None => Some((x, x)),
@@ -149,5 +235,39 @@ mod tests {
         assert!(svg.contains("2001-09-09"), "dates on the x axis");
         assert_eq!(svg.matches("<circle").count(), 4, "one marker per point");
         assert!(time_lines(&path, "empty", "y", &[]).is_err());
+    }
+
+    #[test]
+    fn a_survival_chart_steps_down_from_one_and_marks_its_percentiles() {
+        let dir = std::env::temp_dir().join(format!("earshot-survival-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("s.svg");
+        let sorted = [0, 1, 1, 2, 3, 3, 10, 250];
+        survival(
+            &path,
+            "reach",
+            "n",
+            &sorted,
+            &[("p10 1", 1.0), ("p50 2", 2.0), ("p90 250", 250.0)],
+        )
+        .unwrap();
+        let svg = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(svg.contains("P(reach ≥ n)"));
+        for m in ["p10 1", "p50 2", "p90 250"] {
+            assert!(svg.contains(m), "legend names {m}");
+        }
+        assert!(survival(&path, "reach", "n", &[], &[]).is_err());
+        // The curve starts at n = 1 with P(X >= 1) = 7/8: the 0 is left off the log axis.
+        assert_eq!(
+            survival_points(&sorted),
+            vec![
+                (1.0, 0.875),
+                (2.0, 0.625),
+                (3.0, 0.5),
+                (10.0, 0.25),
+                (250.0, 0.125)
+            ]
+        );
     }
 }

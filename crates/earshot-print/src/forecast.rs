@@ -7,6 +7,26 @@ use std::io::Write;
 /// `forecast ACCOUNT`: the reach distribution (mean with its interval, p10/p50/p90, range), each
 /// P(reach ≥ N), the two parts of the mean, and what the model was learned from. `until` is the
 /// `--until` the person gave, as they wrote it.
+/// `earshot forecast ACCOUNT --chart FILE`: the reach distribution over the simulations as its
+/// survival curve, with the percentiles the text quotes marked.
+pub fn forecast_chart(path: &std::path::Path, a: &AccountForecast) -> Result<()> {
+    let r = &a.forecast.reach;
+    crate::chart::survival(
+        path,
+        &format!(
+            "reach of a post by {} ({} simulations; mean {:.1})",
+            a.name, r.simulations, r.mean
+        ),
+        "accounts reached, n (log scale)",
+        r.samples_sorted(),
+        &[
+            (&format!("p10 = {}", r.p10), f64::from(r.p10)),
+            (&format!("p50 = {}", r.p50), f64::from(r.p50)),
+            (&format!("p90 = {}", r.p90), f64::from(r.p90)),
+        ],
+    )
+}
+
 pub fn forecast(out: &mut dyn Write, a: &AccountForecast, until: Option<&str>) -> Result<()> {
     let AccountForecast {
         name,

@@ -44,6 +44,7 @@ once it has k reshares.
 Examples:
   earshot forecast @nasa
   earshot forecast 88 --until 2012-07-04 --reach 50 --reach 500
+  earshot forecast 88 --chart reach.svg          the distribution as a chart, p10/p50/p90 marked
   earshot forecast --calibrate --until 2012-07-04
   earshot forecast --doubling --until 1285423889 --score-until 1285476833
   earshot forecast --post cascades.txt:923 --at 1285539814"
@@ -58,6 +59,10 @@ pub struct ForecastArgs {
     /// Only accounts of this platform.
     #[arg(long)]
     pub platform: Option<String>,
+    /// Also draw the reach distribution as an SVG chart in FILE: the probability of reaching at
+    /// least n accounts against n (log scale), with p10, p50 and p90 marked.
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<std::path::PathBuf>,
     /// Also print P(reach ≥ N) for these N (repeatable).
     #[arg(long = "reach", value_name = "N")]
     pub reach: Vec<u32>,
@@ -165,6 +170,10 @@ pub fn run(cli: &Ctx, a: &ForecastArgs) -> Result<Exit> {
         return run_calibrate(cli, a, &store, req.until.map_or(i64::MAX, |u| u.at));
     }
     let out = forecast_account(&store, &req, &|_, _| {})?;
+    if let Some(path) = &a.chart {
+        earshot_print::forecast::forecast_chart(path, &out)?;
+        eprintln!("chart written to {}", path.display());
+    }
     if cli.json {
         print_json(&out.report())?;
         return Ok(Exit::Ok);

@@ -60,3 +60,27 @@ fn history_chart_draws_every_run_of_the_score_and_its_components() {
     assert!(!out.status.success());
     assert!(!none.exists());
 }
+
+#[test]
+fn forecast_chart_marks_the_percentiles_the_report_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    generated_db(dir.path(), &db, 5);
+    let (code, rep) = earshot_json(&db, &["score"]);
+    assert_eq!(code, 0, "{rep}");
+    let (_, top) = earshot_json(&db, &["top", "--limit", "1"]);
+    let handle = format!("@{}", top["top"][0]["handle"].as_str().unwrap());
+    let svg_path = dir.path().join("f.svg");
+    let (code, f) = earshot_json(
+        &db,
+        &["forecast", &handle, "--chart", svg_path.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{f}");
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    assert!(svg.contains(&handle), "the account in the title");
+    for p in ["p10", "p50", "p90"] {
+        let label = format!("{p} = {}", f[p]);
+        assert!(svg.contains(&label), "{label} marked");
+    }
+    assert!(svg.contains(&format!("{} simulations", f["simulations"])));
+}
