@@ -198,6 +198,36 @@ pub fn protocol(
     Ok(())
 }
 
+/// `earshot backtest --chart FILE`: the split's reliability table as a reliability diagram.
+pub fn reliability_chart(path: &Path, r: &BacktestReport) -> Result<()> {
+    let rows = &r.split.reliability;
+    if rows.is_empty() {
+        bail!(
+            "no reliability table to chart: the model gives no expected engagement (a percentile model), \
+             or fewer than 10 accounts were scored"
+        );
+    }
+    let groups: Vec<crate::chart::Calibrated> = rows
+        .iter()
+        .map(|g| crate::chart::Calibrated {
+            predicted: g.predicted,
+            realised: g.realised,
+            low: g.realised_low,
+            high: g.realised_high,
+        })
+        .collect();
+    let inside = rows.iter().filter(|g| g.inside).count();
+    crate::chart::reliability(
+        path,
+        &format!(
+            "reliability: {inside} of {} score deciles inside their interval",
+            rows.len()
+        ),
+        "engagement",
+        &groups,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -142,6 +142,83 @@ pub fn survival(
     Ok(())
 }
 
+/// One group of a reliability diagram: what the model expected on average, what happened on average,
+/// and a 95% interval of the latter.
+pub struct Calibrated {
+    pub predicted: f64,
+    pub realised: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// A reliability diagram written as SVG to `path`: each group's realised mean against its predicted
+/// mean with its interval, beside the diagonal where they agree, on log axes (engagement spans orders
+/// of magnitude between the lowest and highest deciles; values below 0.01 are drawn at 0.01).
+pub fn reliability(path: &Path, title: &str, unit: &str, groups: &[Calibrated]) -> Result<()> {
+    const FLOOR: f64 = 0.01;
+    let vals = groups
+        .iter()
+        .flat_map(|g| [g.predicted, g.realised, g.low, g.high])
+        .map(|v| v.max(FLOOR));
+    let (lo, hi) = bounds(vals).ok_or_else(|| anyhow!("nothing to chart"))?;
+    let (lo, hi) = (lo / 1.5, (hi * 1.5).max(lo * 10.0));
+    let err = |e: &dyn std::fmt::Display| anyhow!("drawing {}: {e}", path.display());
+    let root = SVGBackend::new(path, (640, 600)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())
+        .map_err(|e| err(&e))?;
+    chart
+        .configure_mesh()
+        .x_desc(format!("expected {unit} (mean per group)"))
+        .y_desc(format!("realised {unit} (mean, 95% interval)"))
+        .draw()
+        .map_err(|e| err(&e))?;
+    let grey = RGBColor(150, 150, 150);
+    chart
+        .draw_series(LineSeries::new(
+            [(lo, lo), (hi, hi)],
+            ShapeStyle::from(&grey).stroke_width(1),
+        ))
+        .map_err(|e| err(&e))?
+        .label("realised = expected")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], grey));
+    let colour = PALETTE[5];
+    chart
+        .draw_series(groups.iter().map(|g| {
+            let x = g.predicted.max(FLOOR);
+            PathElement::new(
+                vec![(x, g.low.max(FLOOR)), (x, g.high.max(FLOOR))],
+                ShapeStyle::from(&colour).stroke_width(2),
+            )
+        }))
+        .map_err(|e| err(&e))?;
+    chart
+        .draw_series(groups.iter().map(|g| {
+            Circle::new(
+                (g.predicted.max(FLOOR), g.realised.max(FLOOR)),
+                4,
+                ShapeStyle::from(&colour).filled(),
+            )
+        }))
+        .map_err(|e| err(&e))?
+        .label("a score decile")
+        .legend(move |(x, y)| Circle::new((x + 9, y), 4, ShapeStyle::from(&colour).filled()));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| err(&e))?;
+    root.present().map_err(|e| err(&e))?;
+    Ok(())
+}
+
 /// One point per distinct value from 1 up, (v, P(X >= v)) with P the share of the samples at or above
 /// v; a log axis has no 0, and P(X >= 0) is 1 anyway. `sorted` ascending.
 fn survival_points(sorted: &[u32]) -> Vec<(f64, f64)> {

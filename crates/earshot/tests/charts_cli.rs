@@ -84,3 +84,32 @@ fn forecast_chart_marks_the_percentiles_the_report_quotes() {
     }
     assert!(svg.contains(&format!("{} simulations", f["simulations"])));
 }
+
+#[test]
+fn backtest_chart_draws_each_decile_of_the_reliability_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.db");
+    generated_db(dir.path(), &db, 9);
+    let svg_path = dir.path().join("r.svg");
+    let (code, r) = earshot_json(
+        &db,
+        &[
+            "backtest",
+            "--train-until",
+            "2024-01-20",
+            "--test-until",
+            "2024-01-31",
+            "--chart",
+            svg_path.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{r}");
+    let rows = r["reliability"].as_array().unwrap();
+    assert_eq!(rows.len(), 10, "{r}");
+    let inside = rows.iter().filter(|g| g["inside"] == true).count();
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    assert!(svg.contains(&format!("{inside} of 10 score deciles inside")));
+    // A marker per decile, and one in the legend.
+    assert_eq!(svg.matches("<circle").count(), 11);
+    assert!(svg.contains("realised = expected"));
+}

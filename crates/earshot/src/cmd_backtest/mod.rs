@@ -104,6 +104,10 @@ pub struct BacktestArgs {
     /// expected. Uses only data before --train-until; the ranking does not change.
     #[arg(long)]
     pub relevel: bool,
+    /// Also draw the reliability table as an SVG reliability diagram in FILE: each score decile's
+    /// realised engagement (with its interval) against what the model expected (one split only).
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub chart: Option<PathBuf>,
 }
 
 pub fn run(cli: &Ctx, args: &BacktestArgs) -> Result<Exit> {
@@ -141,6 +145,10 @@ pub fn run(cli: &Ctx, args: &BacktestArgs) -> Result<Exit> {
         );
     }
     let (report, data) = backtest(&store, &req)?;
+    if let Some(path) = &args.chart {
+        earshot_print::backtest::reliability_chart(path, &report)?;
+        eprintln!("reliability diagram written to {}", path.display());
+    }
     if cli.json {
         crate::output::print_json(&report)?;
     } else {
