@@ -60,6 +60,14 @@ pub fn forecast(out: &mut dyn Write, a: &AccountForecast, until: Option<&str>) -
     for &n in thresholds {
         writeln!(out, "  P(reach ≥ {n}) = {:.3}", r.probability_at_least(n))?;
     }
+    let (labels, shares) = log2_histogram(r.samples_sorted());
+    if shares.len() > 1 {
+        writeln!(
+            out,
+            "  distribution {}  (share of simulations reaching {labels}; --chart draws it)",
+            crate::chart::sparkline(&shares, 0.0, shares.iter().copied().fold(0.0, f64::max))
+        )?;
+    }
     writeln!(
         out,
         "  expected through ties {:.2}, from new audience {:.2}",
@@ -164,8 +172,46 @@ pub fn calibration(out: &mut dyn Write, summary: &CalibrationSummary, until: &st
     Ok(())
 }
 
+/// The samples' shares in doubling buckets, 0, 1, 2-3, 4-7, ... up to the largest sample, and the
+/// buckets named from first to last (`0, 1, 2-3, ..., 64-127`): a heavy tail fits on one line.
+fn log2_histogram(sorted: &[u32]) -> (String, Vec<f64>) {
+    let Some(&max) = sorted.last() else {
+        return (String::new(), Vec::new());
+    };
+    let bucket = |v: u32| if v == 0 { 0 } else { 1 + v.ilog2() as usize };
+    let mut counts = vec![0u64; bucket(max) + 1];
+    for &v in sorted {
+        counts[bucket(v)] += 1;
+    }
+    let n = sorted.len() as f64;
+    let name = |b: usize| match b {
+        0 => "0".to_string(),
+        1 => "1".to_string(),
+        b => format!("{}-{}", 1u64 << (b - 1), (1u64 << b) - 1),
+    };
+    let labels = if counts.len() > 3 {
+        format!(
+            "{}, {}, {}, ..., {}",
+            name(0),
+            name(1),
+            name(2),
+            name(counts.len() - 1)
+        )
+    } else {
+        (0..counts.len()).map(name).collect::<Vec<_>>().join(", ")
+    };
+    (labels, counts.iter().map(|&c| c as f64 / n).collect())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn log2_histogram_buckets_by_doubling() {
+        let (labels, shares) = super::log2_histogram(&[0, 0, 1, 2, 3, 4, 9, 9]);
+        assert_eq!(labels, "0, 1, 2-3, ..., 8-15");
+        assert_eq!(shares, vec![0.25, 0.125, 0.25, 0.125, 0.25]);
+    }
+
     use super::*;
     use earshot_app::forecast::CalibrationPart;
 
