@@ -111,6 +111,28 @@ fn export_scores_csv_holds_what_top_shows_in_the_same_order() {
         })
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
+    // A platform the store does not have, or a folder that does not exist: usage errors naming them.
+    let bad = earshot(
+        &db,
+        &[
+            "export",
+            "scores",
+            "--platform",
+            "nope",
+            "--out",
+            none.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("\"nope\""));
+    let nowhere = dir.path().join("no/such/folder/x.csv");
+    let bad = earshot(
+        &db,
+        &["export", "scores", "--out", nowhere.to_str().unwrap()],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("does not exist"));
+    assert!(!none.exists());
 }
 
 #[test]

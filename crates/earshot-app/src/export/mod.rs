@@ -109,6 +109,31 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<ExportReport> {
         ))
         .into());
     }
+    if let Some(p) = req.platform.as_deref() {
+        let known = store.platforms()?;
+        if !known.iter().any(|k| k == p) {
+            return Err(UsageError(format!(
+                "no platform {p:?} in {} (it has: {})",
+                store.path().display(),
+                if known.is_empty() {
+                    "none yet".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+            .into());
+        }
+    }
+    if let Some(dir) = req.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            return Err(UsageError(format!(
+                "cannot write {}: the folder {} does not exist",
+                req.out.display(),
+                dir.display()
+            ))
+            .into());
+        }
+    }
     let graph = matches!(
         req.table,
         ExportTable::Interactions | ExportTable::Communities
