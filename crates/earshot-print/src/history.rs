@@ -244,7 +244,8 @@ mod tests {
         assert_eq!(lines[0], "@ann across 2 runs:");
         assert!(lines[2].ends_with(&format!("{:>8} {:>8}", "—", "—")));
         assert!(lines[3].ends_with(&format!("{:>6} {:>8} {:>8}", "45.5", "+5.5", "—")));
-        assert!(lines[4].starts_with("  —: no run a week earlier ("));
+        assert_eq!(lines[4], "  trend ▄▄  (oldest to newest, on 0-100)");
+        assert!(lines[5].starts_with("  —: no run a week earlier ("));
         let mut out = Vec::new();
         score_history(&mut out, &history(vec![])).unwrap();
         assert_eq!(
