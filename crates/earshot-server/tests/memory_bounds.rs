@@ -2,13 +2,9 @@
 //! keeps the server's peak flat from one plan job to the next, BENCHMARKS.md "Load"). Its own test
 //! binary: allocator settings and the resident size it reads belong to the whole process.
 
-/// Resident anonymous memory of this process, in KiB.
+mod common;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn rss_anon_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("RssAnon:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
+use common::rss_anon_kib;
 
 /// A job's shape: one big buffer freed (glibc's default then raises its threshold for giving large
 /// blocks pages of their own to that size), then many buffers of a few MiB, each followed by a small

@@ -2,13 +2,9 @@
 //! plan jobs, BENCHMARKS.md "Load"). Its own test binary: the resident size it reads is the process's,
 //! and other tests running beside it would move it.
 
-/// Resident anonymous memory of this process, in KiB.
+mod common;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn rss_anon_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("RssAnon:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
+use common::rss_anon_kib;
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]

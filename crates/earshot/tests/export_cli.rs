@@ -214,16 +214,7 @@ print(json.dumps({
     "odd_reply_to_1": g.edges['synthetic:x,"1"', "synthetic:1"]["reply"],
 }))
 "#;
-    let out = Command::new("python3")
-        .args(["-c", script, graph.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got = run_python(script, &[graph.to_str().unwrap()]);
     assert_eq!(got["directed"], true);
     assert_eq!(got["nodes"], rep["rows"]);
     assert_eq!(got["edges"], rep["edges"]);
@@ -234,6 +225,21 @@ print(json.dumps({
     );
     assert_eq!(got["odd_handle"], "odd_one");
     assert_eq!(got["odd_reply_to_1"], 1);
+}
+
+/// Run a Python script with `args` and parse the JSON it prints.
+fn run_python(script: &str, args: &[&str]) -> serde_json::Value {
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// Is `module` importable by python3? Under CI it must be (`.ci/run` installs it); elsewhere a test
@@ -293,17 +299,10 @@ print(json.dumps({
     "reply": reply,
 }))
 "#;
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .args(["scores", "accounts", "interactions"].map(|t| files[t].0.to_str().unwrap()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let got = run_python(
+        script,
+        &["scores", "accounts", "interactions"].map(|t| files[t].0.to_str().unwrap()),
     );
-    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let st = stats(&db);
     assert_eq!(got["rows"][0], files["scores"].1["rows"]);
     assert_eq!(got["rows"][1], st["accounts"]);
@@ -398,16 +397,8 @@ import networkx as nx
 g = nx.read_graphml(sys.argv[1])
 print(json.dumps({n: d.get("community") for n, d in g.nodes(data=True)}))
 "#;
-    let out = Command::new("python3")
-        .args(["-c", script, graph.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let got: HashMap<String, Option<u64>> = serde_json::from_slice(&out.stdout).unwrap();
+    let got = run_python(script, &[graph.to_str().unwrap()]);
+    let got: HashMap<String, Option<u64>> = serde_json::from_value(got).unwrap();
     let mut labelled = 0;
     for r in &rows {
         let node = format!("{}:{}", r["platform"], r["platform_id"]);

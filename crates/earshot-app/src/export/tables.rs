@@ -29,6 +29,32 @@ pub(super) fn names(store: &Store, platform: Option<&str>) -> Result<FxHashMap<i
     Ok(out)
 }
 
+/// Rows written from inside a store scan, whose callback cannot return an error: the first error is
+/// kept, later rows are skipped, and [`Rows::finish`] returns it.
+struct Rows<'s> {
+    sink: &'s mut dyn RowSink,
+    failed: Option<anyhow::Error>,
+}
+
+impl<'s> Rows<'s> {
+    fn new(sink: &'s mut dyn RowSink) -> Self {
+        Rows { sink, failed: None }
+    }
+
+    fn write(&mut self, row: &[Value<'_>]) {
+        if self.failed.is_none() {
+            if let Err(e) = self.sink.row(row) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    /// `n` (the rows the scan visited), or the first error.
+    fn finish(self, n: u64) -> Result<u64> {
+        self.failed.map_or(Ok(n), Err)
+    }
+}
+
 /// The columns of a run's scores: rank, names, overall, each component's raw value and percentile
 /// (0-1, as stored), the askers answered, authenticity and expected engagement.
 pub(super) fn score_columns() -> Vec<Column> {
@@ -121,11 +147,8 @@ pub(super) fn accounts(
     platform: Option<&str>,
     sink: &mut dyn RowSink,
 ) -> Result<u64> {
-    let mut failed = None;
+    let mut rows = Rows::new(sink);
     let n = store.scan_accounts(platform, |_, a| {
-        if failed.is_some() {
-            return;
-        }
         let p = &a.profile;
         let row = [
             Value::Text(&a.platform),
@@ -146,14 +169,9 @@ pub(super) fn accounts(
             p.listed.into(),
             p.label.as_deref().into(),
         ];
-        if let Err(e) = sink.row(&row) {
-            failed = Some(e);
-        }
+        rows.write(&row);
     })?;
-    match failed {
-        Some(e) => Err(e),
-        None => Ok(n),
-    }
+    rows.finish(n)
 }
 
 pub(super) const INTERACTION_COLUMNS: [Column; 9] = [
@@ -180,11 +198,8 @@ pub(super) fn interactions(
         platform_id: String::new(),
         handle: None,
     };
-    let mut failed = None;
+    let mut rows = Rows::new(sink);
     let n = store.scan_interactions(TimeWindow::all(), platform, |r| {
-        if failed.is_some() {
-            return;
-        }
         let a = names.get(&r.actor).unwrap_or(&blank);
         let t = names.get(&r.target).unwrap_or(&blank);
         let row = [
@@ -198,14 +213,9 @@ pub(super) fn interactions(
             r.time.into(),
             Value::Float(r.weight),
         ];
-        if let Err(e) = sink.row(&row) {
-            failed = Some(e);
-        }
+        rows.write(&row);
     })?;
-    match failed {
-        Some(e) => Err(e),
-        None => Ok(n),
-    }
+    rows.finish(n)
 }
 
 /// Each account's community, found once for the file.

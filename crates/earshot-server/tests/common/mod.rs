@@ -81,3 +81,12 @@ pub fn score(db: &Path, to: Option<&str>) -> earshot_app::score::ScoreReport {
     let mut store = Store::open_existing(db).expect("the database exists");
     score_and_store(&mut store, &req, &|_| {}).expect("scored")
 }
+
+/// Resident anonymous memory of this process, in KiB (for the tests of what the server hands back to
+/// the system; each such test is a binary of its own, since the figure is the whole process's).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn rss_anon_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("RssAnon:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
