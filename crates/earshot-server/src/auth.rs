@@ -65,13 +65,24 @@ pub async fn authenticate(
     mut req: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let hash = hash_token(bearer(&req)?);
-    let (mut found, age) = state.keys().get(&hash);
+    let caller = admit(&state, &hash_token(bearer(&req)?)).await?;
+    req.extensions_mut().insert(caller.clone());
+    let mut resp = next.run(req).await;
+    // For the request log, which wraps this layer.
+    resp.extensions_mut().insert(caller);
+    Ok(resp)
+}
+
+/// The caller whose key has this hash, once its rate limit lets one more request through: 401 for
+/// an unknown or revoked key, 429 (with Retry-After) over its rate. The bearer header and the
+/// dashboard's session both end here, so a key revoked or over its rate is so everywhere.
+pub(crate) async fn admit(state: &AppState, hash: &[u8; 32]) -> Result<Caller, ApiError> {
+    let (mut found, age) = state.keys().get(hash);
     if found.is_none() || age > KEY_REFRESH {
         let may_reload = found.is_some() || age > MISS_RELOAD;
         if may_reload {
             state.reload_keys().await?;
-            found = state.keys().get(&hash).0;
+            found = state.keys().get(hash).0;
         }
     }
     let Some(key) = found else {
@@ -91,17 +102,12 @@ pub async fn authenticate(
             secs,
         ));
     }
-    let caller = Caller {
+    Ok(Caller {
         key_id: key.id,
         scope: key.scope,
         writes: Arc::clone(&key.writes),
         writes_allowed: state.config().writes_per_key.max(1),
-    };
-    req.extensions_mut().insert(caller.clone());
-    let mut resp = next.run(req).await;
-    // For the request log, which wraps this layer.
-    resp.extensions_mut().insert(caller);
-    Ok(resp)
+    })
 }
 
 /// Route layer: the caller's key must have `needed` (403 otherwise; 401 came earlier).

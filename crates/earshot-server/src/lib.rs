@@ -12,6 +12,7 @@
 
 pub mod auth;
 mod connections;
+pub mod dashboard;
 pub mod deadline;
 mod headers;
 mod keyring;
@@ -20,6 +21,7 @@ mod openapi;
 pub mod page;
 pub mod problem;
 pub mod routes;
+mod sessions;
 mod spool;
 pub mod start;
 pub mod state;
@@ -168,6 +170,7 @@ pub fn app(state: AppState) -> Router {
     let limit = state.config().max_body_bytes;
     api_routes
         .merge(docs)
+        .merge(dashboard::router(state.clone()))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))

@@ -245,11 +245,12 @@ impl<S: Send + Sync> FromRequest<S> for Body {
 /// into one, keeping its status and, when it is short plain text, its message.
 pub async fn ensure_problem(resp: Response) -> Response {
     let status = resp.status();
-    // Plain text or no body: what axum and tower layers answer with. JSON bodies are our own.
+    // Plain text or no body: what axum and tower layers answer with. JSON bodies, and the
+    // dashboard's HTML error pages, are our own.
     let is_plain = resp
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_none_or(|v| v.as_bytes().starts_with(b"text/"));
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
     if !(status.is_client_error() || status.is_server_error()) || !is_plain {
         return resp;
     }

@@ -3,6 +3,7 @@
 
 use crate::keyring::KeyCache;
 use crate::problem::{ApiError, ApiResult};
+use crate::sessions::Sessions;
 use crate::ServerConfig;
 use earshot_store::{ScoreRun, Store, TopicInfo};
 use std::sync::{Arc, Mutex, RwLock};
@@ -41,6 +42,8 @@ struct Inner {
     /// The one connection that writes, so writes queue here rather than on SQLite's busy lock.
     writer: Mutex<Store>,
     keys: KeyCache,
+    /// The dashboard's sign-ins.
+    sessions: Sessions,
     /// Jobs allowed to run at once.
     running_jobs: Arc<Semaphore>,
     /// The latest score run and its topics, read once per run rather than once per lookup.
@@ -72,6 +75,7 @@ impl AppState {
             readers: Mutex::new(Vec::new()),
             writer: Mutex::new(writer),
             keys,
+            sessions: Sessions::default(),
             running_jobs: Arc::new(Semaphore::new(running)),
             latest_run: RwLock::new(None),
             config,
@@ -84,6 +88,10 @@ impl AppState {
 
     pub fn keys(&self) -> &KeyCache {
         &self.0.keys
+    }
+
+    pub fn sessions(&self) -> &Sessions {
+        &self.0.sessions
     }
 
     pub fn running_jobs(&self) -> Arc<Semaphore> {

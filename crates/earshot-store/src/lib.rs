@@ -31,8 +31,8 @@ pub use read::{InteractionRow, PostName, PostRow, TimeWindow};
 pub use runs::ScoreRun;
 pub use schema::set_connection_memory;
 pub use score_log::{ScoreLog, ScoreLogRecord, ScoreStatus};
-pub use scores::{AccountMatch, AccountName, NamedScore, ScoreRow, COMPONENTS};
-pub use stats::{KindCount, PlatformCount, Stats, TopAccount};
+pub use scores::{AccountMatch, AccountName, NamedScore, RankFilter, ScoreRow, COMPONENTS};
+pub use stats::{KindCount, Overview, PlatformCount, Stats, TopAccount};
 pub use topics::{TopicInfo, TopicRun, TopicScoreRow, TopicScores, TOPIC_COMPONENTS};
 pub use triage::{
     score_tier, AuthorLookup, FairnessReport, FairnessTier, NewTriageDecision, NewTriageMessage,

@@ -51,6 +51,23 @@ pub struct AccountName {
     pub handle: Option<String>,
 }
 
+/// Which accounts a ranking shows: those of one platform, those the run found at least this
+/// authentic (accounts without an authenticity weight are left out by a minimum).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RankFilter<'a> {
+    pub platform: Option<&'a str>,
+    pub min_authenticity: Option<f64>,
+}
+
+impl<'a> RankFilter<'a> {
+    pub fn platform(platform: Option<&'a str>) -> Self {
+        RankFilter {
+            platform,
+            min_authenticity: None,
+        }
+    }
+}
+
 /// A stored score with its account's names, as `top`, `history` and the API show it. Serialises as one
 /// flat record: the score's fields (with `account`, earshot's internal id) and `platform`, `platform_id`,
 /// `handle`.
@@ -80,6 +97,7 @@ fn top_scores_sql(column: &str) -> String {
     format!(
         "SELECT a.platform, a.ext_id, a.handle, {} FROM scores s JOIN accounts a ON a.id = s.account
          WHERE s.run_id = ?1 AND (?2 IS NULL OR a.platform = ?2)
+           AND (?5 IS NULL OR s.authenticity >= ?5)
          ORDER BY {order} LIMIT ?3 OFFSET ?4",
         SCORE_COLUMNS
             .split(", ")
@@ -191,17 +209,18 @@ impl Store {
         limit: usize,
         platform: Option<&str>,
     ) -> Result<Vec<NamedScore>> {
-        self.top_scores_page(run, by, limit, 0, platform)
+        self.top_scores_page(run, by, limit, 0, &RankFilter::platform(platform))
     }
 
-    /// [`Store::top_scores`] from the `offset`-th account on: one page of the ranking.
+    /// [`Store::top_scores`] from the `offset`-th account on: one page of the ranking, of the
+    /// accounts `filter` lets through.
     pub fn top_scores_page(
         &self,
         run: i64,
         by: &str,
         limit: usize,
         offset: usize,
-        platform: Option<&str>,
+        filter: &RankFilter<'_>,
     ) -> Result<Vec<NamedScore>> {
         let column = if by == "overall" || COMPONENTS.contains(&by) {
             by
@@ -215,14 +234,57 @@ impl Store {
         let sql = top_scores_sql(column);
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![run, platform, limit as i64, offset as i64], |r| {
-                Ok(NamedScore {
-                    name: name_from(r, 0)?,
-                    score: score_from(r, 3)?,
-                })
-            })
+            .query_map(
+                params![
+                    run,
+                    filter.platform,
+                    limit as i64,
+                    offset as i64,
+                    filter.min_authenticity
+                ],
+                |r| {
+                    Ok(NamedScore {
+                        name: name_from(r, 0)?,
+                        score: score_from(r, 3)?,
+                    })
+                },
+            )
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// How many of run `run`'s scored accounts fall in each of `bins` equal bins of the 1–100 score
+    /// (bin `i` holds scores in [100·i/bins, 100·(i+1)/bins), the last also 100), and
+    /// how many the run left unscored (overall 0 or none). Reads the (run_id, overall) index alone.
+    pub fn score_histogram(&self, run: i64, bins: usize) -> Result<(Vec<u64>, u64)> {
+        let bins = bins.max(1);
+        let mut counts = vec![0u64; bins];
+        let mut unscored = 0;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT CAST(s.overall * ?2 / 100.0 AS INTEGER),
+                        s.overall > 0, count(*)
+                 FROM scores s WHERE s.run_id = ?1 GROUP BY 1, 2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![run, bins as i64], |r| {
+                Ok((
+                    r.get::<_, Option<i64>>(0)?,
+                    r.get::<_, Option<bool>>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            let (bin, scored, n) = row.map_err(|e| self.err(e))?;
+            match (bin, scored) {
+                (Some(b), Some(true)) => counts[(b.max(0) as usize).min(bins - 1)] += n as u64,
+                _ => unscored += n as u64,
+            }
+        }
+        Ok((counts, unscored))
     }
 
     /// How people name the account with stable id `account`, if it is stored.

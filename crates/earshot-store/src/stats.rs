@@ -211,3 +211,58 @@ fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
         (x, y) => x.or(y),
     }
 }
+
+/// The dashboard's overview: the counts and the time span, without `stats`' breakdowns by kind and
+/// most interacted accounts (which read every interaction).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Overview {
+    pub accounts: u64,
+    pub posts: u64,
+    pub interactions: u64,
+    /// Accounts per platform, most first.
+    pub accounts_by_platform: Vec<(String, u64)>,
+    /// Earliest and latest dated interaction or post (UTC seconds).
+    pub first_time: Option<i64>,
+    pub last_time: Option<i64>,
+}
+
+impl Store {
+    /// Counts, accounts per platform and the time span: each an index walk or an index end.
+    pub fn overview(&self) -> Result<Overview> {
+        let c = &self.conn;
+        let e = |e| self.err(e);
+        let count = |sql: &str| -> Result<u64> {
+            c.query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map(|v| v as u64)
+                .map_err(e)
+        };
+        let span =
+            |sql: &str| -> Result<Option<i64>> { c.query_row(sql, [], |r| r.get(0)).map_err(e) };
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT platform, COUNT(*) AS n FROM accounts GROUP BY platform ORDER BY n DESC, platform",
+            )
+            .map_err(e)?;
+        let accounts_by_platform = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })
+            .map_err(e)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(e)?;
+        Ok(Overview {
+            accounts: accounts_by_platform.iter().map(|p| p.1).sum(),
+            posts: count("SELECT COUNT(*) FROM posts")?,
+            interactions: count("SELECT COUNT(*) FROM interactions")?,
+            accounts_by_platform,
+            first_time: min_opt(
+                span("SELECT MIN(time) FROM interactions")?,
+                span("SELECT MIN(time) FROM posts")?,
+            ),
+            last_time: max_opt(
+                span("SELECT MAX(time) FROM interactions")?,
+                span("SELECT MAX(time) FROM posts")?,
+            ),
+        })
+    }
+}

@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use earshot_app::explain::ExplainReport;
 use earshot_store::{
-    AccountMatch, AccountName, NamedScore, ScoreRow, ScoreRun, Store, TopicInfo, COMPONENTS,
-    TOPIC_COMPONENTS,
+    AccountMatch, AccountName, NamedScore, RankFilter, ScoreRow, ScoreRun, Store, TopicInfo,
+    COMPONENTS, TOPIC_COMPONENTS,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -319,7 +319,7 @@ pub async fn get_history(
 }
 
 /// What a top list is ranked by.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RankBy {
     Overall,
@@ -333,7 +333,18 @@ pub enum RankBy {
 }
 
 impl RankBy {
-    fn column(self) -> &'static str {
+    /// What the overall ranking may be ordered by (the topic-only measures left out).
+    pub const OVERALL_LIST: [RankBy; 6] = [
+        RankBy::Overall,
+        RankBy::Audience,
+        RankBy::Amplification,
+        RankBy::Conversation,
+        RankBy::Authority,
+        RankBy::Reach,
+    ];
+
+    /// The measure's name, as the query gives it.
+    pub fn column(self) -> &'static str {
         match self {
             RankBy::Overall => "overall",
             RankBy::Audience => "audience",
@@ -348,7 +359,7 @@ impl RankBy {
 }
 
 /// Query of `top`.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TopParams {
     /// Rank by the overall score (default) or a component; within a topic also `posts_about` or
@@ -359,6 +370,10 @@ pub struct TopParams {
     pub platform: Option<String>,
     /// Rank within this topic of the run (its key).
     pub topic: Option<String>,
+    /// Only accounts the run found at least this authentic (0–1; accounts it had no authenticity
+    /// weight for are left out). Not with `topic`.
+    #[param(minimum = 0.0, maximum = 1.0)]
+    pub min_authenticity: Option<f64>,
     /// Score run (default: the latest).
     #[param(minimum = 1)]
     pub run: Option<i64>,
@@ -396,6 +411,11 @@ pub async fn get_top(
     }
     .get()?;
     let by = q.by.unwrap_or(RankBy::Overall);
+    if let Some(a) = q.min_authenticity {
+        if !(0.0..=1.0).contains(&a) {
+            return Err(ApiError::bad_request("min_authenticity must be 0–1"));
+        }
+    }
     state
         .read(move |s| {
             let run = score_run(s, q.run)?;
@@ -410,7 +430,11 @@ pub async fn get_top(
                     if matches!(by, RankBy::PostsAbout | RankBy::Reactions) {
                         return Err(ApiError::bad_request(format!("by={col} needs a topic")));
                     }
-                    let rows = s.top_scores_page(run.id, col, limit + 1, offset, platform)?;
+                    let filter = RankFilter {
+                        platform,
+                        min_authenticity: q.min_authenticity,
+                    };
+                    let rows = s.top_scores_page(run.id, col, limit + 1, offset, &filter)?;
                     for (i, NamedScore { score: r, name }) in rows.into_iter().enumerate() {
                         let value = match COMPONENTS.iter().position(|c| *c == col) {
                             Some(c) => r.raw[c],
@@ -424,6 +448,11 @@ pub async fn get_top(
                             authenticity: r.authenticity,
                         });
                     }
+                }
+                Some(_) if q.min_authenticity.is_some() => {
+                    return Err(ApiError::bad_request(
+                        "min_authenticity ranks the overall list; topic rankings carry no authenticity",
+                    ));
                 }
                 Some(key) => {
                     let topics = s.run_topics(run.id)?;

@@ -87,13 +87,16 @@ pub struct PlanParams {
     /// Random seed (default 1).
     #[schema(minimum = 0)]
     pub seed: Option<u64>,
+    /// Also check the `k` accounts of highest out-degree and of highest PageRank with the same
+    /// Monte Carlo simulations, as baselines (default false).
+    pub compare: Option<bool>,
 }
 
 /// A job as a client sees it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JobView {
     pub id: i64,
-    /// `forecast` or `plan`.
+    /// `forecast` or `plan`; from the dashboard also `communities` or `backtest`.
     pub kind: String,
     /// `queued`, `running`, `done` or `failed`.
     pub status: String,
@@ -254,6 +257,7 @@ fn plan_request(p: &PlanParams) -> PlanRequest {
     req.audience_topic = p.audience_topic.clone();
     req.audience_community = p.audience_community.map(|c| c as usize);
     req.exclude_names = p.exclude.clone();
+    req.compare = p.compare.unwrap_or(false);
     if let Some(seed) = p.seed {
         req.seed = seed;
     }
@@ -285,7 +289,7 @@ fn run_plan(
     Ok(serde_json::to_value(report)?)
 }
 
-/// Store a job and start it on the blocking pool once a slot is free.
+/// Store a job, start it on the blocking pool once a slot is free, and answer 202 with it.
 async fn launch<P: Serialize + Send + 'static>(
     state: AppState,
     caller: Option<Caller>,
@@ -295,6 +299,24 @@ async fn launch<P: Serialize + Send + 'static>(
         + Send
         + 'static,
 ) -> ApiResult<(StatusCode, Json<JobView>)> {
+    let id = enqueue(&state, caller, kind, params, run).await?;
+    let job = state
+        .read(move |s| s.job(id)?.ok_or_else(|| ApiError::internal("job vanished")))
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(view(job))))
+}
+
+/// Store a job and start it on the blocking pool once a slot is free; its id. Each key holds at most
+/// its share of the queue, whatever the job.
+pub(crate) async fn enqueue<P: Serialize + Send + 'static>(
+    state: &AppState,
+    caller: Option<Caller>,
+    kind: &'static str,
+    params: P,
+    run: impl FnOnce(&FsPath, &P, earshot_app::Progress<'_>) -> anyhow::Result<serde_json::Value>
+        + Send
+        + 'static,
+) -> ApiResult<i64> {
     let params_json = serde_json::to_string(&params).map_err(ApiError::internal)?;
     let key = caller.map(|c| c.key_id);
     let per_key = state.config().jobs_per_key.max(1);
@@ -388,10 +410,7 @@ async fn launch<P: Serialize + Send + 'static>(
             })
             .await;
     });
-    let job = state
-        .read(move |s| s.job(id)?.ok_or_else(|| ApiError::internal("job vanished")))
-        .await?;
-    Ok((StatusCode::ACCEPTED, Json(view(job))))
+    Ok(id)
 }
 
 /// Start a spread forecast: the distribution of how far the account's next post will travel.
@@ -406,6 +425,28 @@ pub async fn post_forecast(
     check_forecast(&p)?;
     let p = check_against_db(&state, p, precheck_forecast).await?;
     launch(state, caller.map(|c| c.0), "forecast", p, run_forecast).await
+}
+
+/// A forecast job checked and queued as `POST /v1/jobs/forecast` queues it (for the dashboard).
+pub(crate) async fn start_forecast(
+    state: &AppState,
+    caller: Option<Caller>,
+    p: ForecastParams,
+) -> ApiResult<i64> {
+    check_forecast(&p)?;
+    let p = check_against_db(state, p, precheck_forecast).await?;
+    enqueue(state, caller, "forecast", p, run_forecast).await
+}
+
+/// A plan job checked and queued as `POST /v1/jobs/plan` queues it (for the dashboard).
+pub(crate) async fn start_plan(
+    state: &AppState,
+    caller: Option<Caller>,
+    p: PlanParams,
+) -> ApiResult<i64> {
+    check_plan(&p)?;
+    let p = check_against_db(state, p, precheck_plan).await?;
+    enqueue(state, caller, "plan", p, run_plan).await
 }
 
 /// Start a campaign plan (influence maximisation with IMM's guarantee). A topic the latest run does
