@@ -88,10 +88,13 @@ pub(crate) fn lines(title: &str, desc: &str, series: &[Line<'_>], y_floor: f64) 
     let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
         (a.min(x), b.max(x))
     });
+    // One instant (a single run) is drawn in the middle of a day either side.
     let (x0, x1) = if x0.is_finite() && x1 > x0 {
         (x0, x1)
+    } else if x0.is_finite() {
+        (x0 - 86_400.0, x0 + 86_400.0)
     } else {
-        (x0.min(0.0), x0.max(0.0) + 1.0)
+        (0.0, 1.0)
     };
     let ymax = series
         .iter()
@@ -211,41 +214,74 @@ pub(crate) fn reliability(title: &str, desc: &str, rows: &[Decile]) -> Markup {
     frame(title, desc, inner)
 }
 
-/// A bubble per community, area by size, laid out on a sunflower spiral from the largest outwards
-/// (a layout fixed by rank, so the same partition always draws the same map), labelled with its rank
-/// and leading account.
+/// A bubble per community, area by size, packed from the largest outwards: each in turn takes the
+/// first place along a spiral round the centre where it touches no bubble placed before it (a layout
+/// fixed by rank, so the same partition always draws the same map), labelled with its rank; its
+/// leading account is in its tooltip and the table beside.
 pub(crate) struct Bubble<'a> {
     pub rank: usize,
     pub size: usize,
     pub leader: &'a str,
 }
 
-pub(crate) fn bubbles(title: &str, desc: &str, data: &[Bubble<'_>]) -> Markup {
-    let h = 420.0;
-    let biggest = data.iter().map(|b| b.size).max().unwrap_or(1).max(1) as f64;
-    let rmax = 70.0;
-    let golden = std::f64::consts::PI * (3.0 - 5f64.sqrt());
-    let inner = html! {
-        @for (i, b) in data.iter().enumerate() {
-            @let r = (rmax * (b.size as f64 / biggest).sqrt()).max(4.0);
-            @let d = 46.0 * (i as f64).sqrt();
-            @let (cx, cy) = (W / 2.0 + d * 1.35 * (i as f64 * golden).cos(), h / 2.0 + d * (i as f64 * golden).sin());
-            g class="bubble" {
-                circle class=(format!("community c{}", i % 6)) cx=(format!("{cx:.1}")) cy=(format!("{cy:.1}")) r=(format!("{r:.1}")) {
-                    title { "community " (b.rank) ": " (b.size) " accounts, led by " (b.leader) }
-                }
-                @if r >= 14.0 {
-                    text class="bubble-label" x=(format!("{cx:.1}")) y=(format!("{:.1}", cy + 4.0)) text-anchor="middle" { (b.rank) }
-                }
+/// Centres and radii of `radii` packed without overlap (a gap of `gap`), largest first.
+fn pack(radii: &[f64], gap: f64) -> Vec<(f64, f64)> {
+    let mut placed: Vec<(f64, f64, f64)> = Vec::with_capacity(radii.len());
+    for &r in radii {
+        let mut t = 0.0f64;
+        let spot = loop {
+            // Archimedean spiral: the radius grows by about one unit per step.
+            let (x, y) = (t * 0.5 * t.cos(), t * 0.5 * t.sin());
+            let free = placed
+                .iter()
+                .all(|&(px, py, pr)| (px - x).hypot(py - y) >= pr + r + gap);
+            if free || t > 10_000.0 {
+                break (x, y);
             }
-        }
-    };
+            t += 0.05;
+        };
+        placed.push((spot.0, spot.1, r));
+    }
+    placed.into_iter().map(|(x, y, _)| (x, y)).collect()
+}
+
+pub(crate) fn bubbles(title: &str, desc: &str, data: &[Bubble<'_>]) -> Markup {
+    let biggest = data.iter().map(|b| b.size).max().unwrap_or(1).max(1) as f64;
+    let radii: Vec<f64> = data
+        .iter()
+        .map(|b| (60.0 * (b.size as f64 / biggest).sqrt()).max(4.0))
+        .collect();
+    let centres = pack(&radii, 3.0);
+    let (mut x0, mut y0, mut x1, mut y1) = (0.0f64, 0.0f64, 1.0f64, 1.0f64);
+    for (&(x, y), &r) in centres.iter().zip(&radii) {
+        x0 = x0.min(x - r);
+        y0 = y0.min(y - r);
+        x1 = x1.max(x + r);
+        y1 = y1.max(y + r);
+    }
+    let pad = 8.0;
+    let view = format!(
+        "{:.0} {:.0} {:.0} {:.0}",
+        x0 - pad,
+        y0 - pad,
+        x1 - x0 + 2.0 * pad,
+        y1 - y0 + 2.0 * pad
+    );
     html! {
         figure class="chart" {
-            svg viewBox=(format!("0 0 {W} {h}")) role="img" aria-label=(title) preserveAspectRatio="xMidYMid meet" {
+            svg viewBox=(view) role="img" aria-label=(title) preserveAspectRatio="xMidYMid meet" {
                 title { (title) }
                 desc { (desc) }
-                (inner)
+                @for (i, ((b, &(cx, cy)), &r)) in data.iter().zip(&centres).zip(&radii).enumerate() {
+                    g class="bubble" {
+                        circle class=(format!("community c{}", i % 6)) cx=(format!("{cx:.1}")) cy=(format!("{cy:.1}")) r=(format!("{r:.1}")) {
+                            title { "community " (b.rank) ": " (b.size) " accounts, led by " (b.leader) }
+                        }
+                        @if r >= 12.0 {
+                            text class="bubble-label" x=(format!("{cx:.1}")) y=(format!("{:.1}", cy + 4.0)) text-anchor="middle" { (b.rank) }
+                        }
+                    }
+                }
             }
             figcaption { (title) }
         }
@@ -281,6 +317,18 @@ mod tests {
             .collect();
         assert_eq!(heights.len(), 2);
         assert!((heights[0] / heights[1] - 4.0).abs() < 0.05, "{heights:?}");
+    }
+
+    #[test]
+    fn packed_bubbles_never_overlap() {
+        let radii = [60.0, 55.0, 40.0, 30.0, 30.0, 12.0, 5.0, 4.0, 4.0, 4.0];
+        let c = pack(&radii, 3.0);
+        for i in 0..radii.len() {
+            for j in 0..i {
+                let d = (c[i].0 - c[j].0).hypot(c[i].1 - c[j].1);
+                assert!(d >= radii[i] + radii[j] + 3.0 - 1e-9, "{i} and {j}: {d}");
+            }
+        }
     }
 
     #[test]
