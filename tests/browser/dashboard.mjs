@@ -134,13 +134,19 @@ try {
   await visit(page, seen, topHref, 'account');
   const accountScore = await page.locator('#account-score').innerText();
   check(accountScore === top.items[0].score.toFixed(1), `account: the score shown (${accountScore}) is the API's`);
-  await visit(page, seen, topHref + '/explanation', 'explanation', { timeout: 120000 });
+
+  // The explanation runs as a job from the account page, to the points and evidence.
+  seen.length = 0;
+  await page.locator(`form[action="${topHref}/explanation"] button`).click();
+  await page.locator('#explanation, .error').first().waitFor({ timeout: 180000 });
+  check(await page.locator('#explanation').count() === 1, 'explanation: the job runs to the points and evidence');
+  await settle(page, seen, 'explanation');
 
   // A forecast from the account page runs to its distribution.
   await page.goto(base + topHref);
   await page.selectOption('select[name=simulations]', '2000');
   seen.length = 0;
-  await page.click('form.job button');
+  await page.click('form[action$="/forecast"] button');
   await page.locator('#forecast-p50, .error').first().waitFor({ timeout: 180000 });
   check(await page.locator('#forecast-p50').count() === 1, 'forecast: the job runs to its distribution');
   await settle(page, seen, 'forecast');

@@ -147,7 +147,11 @@ fn pages_without_a_session_go_to_the_login_and_a_key_signs_in() {
     let bad = f.call("POST", "/login", None, Some("key=es_nope&next=%2F"), &[]);
     assert_eq!(bad.status, 401);
     assert!(bad.set_cookie.is_none());
-    assert!(bad.body.contains("not known or has been revoked"), "{}", bad.body);
+    assert!(
+        bad.body.contains("not known or has been revoked"),
+        "{}",
+        bad.body
+    );
 
     // A good key: a cookie scripts cannot read, sent only to this site.
     let ok = f.call(
@@ -158,7 +162,11 @@ fn pages_without_a_session_go_to_the_login_and_a_key_signs_in() {
         &[],
     );
     assert_eq!(ok.status, 303);
-    assert_eq!(ok.location.as_deref(), Some("/"), "next stays on this server");
+    assert_eq!(
+        ok.location.as_deref(),
+        Some("/"),
+        "next stays on this server"
+    );
     let cookie = ok.set_cookie.unwrap();
     for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
         assert!(cookie.contains(attr), "{cookie} lacks {attr}");
@@ -180,7 +188,10 @@ fn pages_without_a_session_go_to_the_login_and_a_key_signs_in() {
 fn a_revoked_key_ends_its_sessions() {
     let f = fixture();
     let session = f.sign_in(&f.write);
-    assert_eq!(f.call("GET", "/plan", Some(&session), None, &[]).status, 200);
+    assert_eq!(
+        f.call("GET", "/plan", Some(&session), None, &[]).status,
+        200
+    );
     let keys = f.server.get("/v1/keys", &f.admin).json();
     let id = keys["items"]
         .as_array()
@@ -230,8 +241,17 @@ fn marking_answered_needs_write_scope_and_this_site() {
 
     let writer = f.sign_in(&f.write);
     // Another site's page cannot make the browser act.
-    for header in [("Sec-Fetch-Site", "cross-site"), ("Origin", "http://evil.example")] {
-        let p = f.call("POST", &path, Some(&writer), Some("back=%2Ftriage"), &[header]);
+    for header in [
+        ("Sec-Fetch-Site", "cross-site"),
+        ("Origin", "http://evil.example"),
+    ] {
+        let p = f.call(
+            "POST",
+            &path,
+            Some(&writer),
+            Some("back=%2Ftriage"),
+            &[header],
+        );
         assert_eq!(p.status, 403, "{header:?}");
     }
     assert_eq!(unanswered(&f), 1);
@@ -281,7 +301,13 @@ fn the_leaderboard_and_account_pages_show_what_the_api_answers() {
     // Sorted by a component, the column says so; an unknown sort falls back to the overall score.
     let by_reach = f.call("GET", "/leaderboard?by=reach", Some(&s), None, &[]);
     assert!(by_reach.body.contains("aria-sort=\"descending\">reach"));
-    let bad = f.call("GET", "/leaderboard?min_authenticity=lots", Some(&s), None, &[]);
+    let bad = f.call(
+        "GET",
+        "/leaderboard?min_authenticity=lots",
+        Some(&s),
+        None,
+        &[],
+    );
     assert_eq!(bad.status, 400);
     assert!(bad.content_type.starts_with("text/html"));
 
@@ -299,7 +325,13 @@ fn the_leaderboard_and_account_pages_show_what_the_api_answers() {
         "id=\"account-score\">{:.1}<",
         best["score"].as_f64().unwrap()
     )));
-    let missing = f.call("GET", "/accounts/synthetic/no-such-account", Some(&s), None, &[]);
+    let missing = f.call(
+        "GET",
+        "/accounts/synthetic/no-such-account",
+        Some(&s),
+        None,
+        &[],
+    );
     assert_eq!(missing.status, 404);
     assert!(missing.content_type.starts_with("text/html"));
 }

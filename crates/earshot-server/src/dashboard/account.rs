@@ -7,15 +7,13 @@ use super::layout::{account_href, encode, num, page, pct, PageResult, Section};
 use crate::auth::Caller;
 use crate::page::PageParams;
 use crate::problem::{ApiError, Path, Query};
-use crate::routes::accounts::{
-    get_account, get_explanation, get_history, ExplainParams, HistoryEntry,
-};
+use crate::routes::accounts::{get_account, get_history, HistoryEntry};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use axum::Extension;
 use maud::{html, Markup};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The header's search form.
@@ -129,7 +127,11 @@ pub(crate) async fn show(
                 }
                 p { "As of " (sc.as_of) " UTC, model " (sc.model_version) ". "
                     (sc.askers_answered) " of " (sc.askers) " accounts that asked it a question were answered. "
-                    a href=(format!("{here}/explanation")) { "Why this score: points and evidence" } }
+                }
+                form class="job" method="post" action=(format!("{here}/explanation")) {
+                    span { "Why this score: each component's points, the reactors and posts behind them, flagged posts and the authenticity assessment, recomputed from the stored events." }
+                    button type="submit" { "Explain this score" }
+                }
                 h2 { "Components" }
                 table {
                     thead { tr {
@@ -229,138 +231,70 @@ fn history_chart(history: &[HistoryEntry]) -> Markup {
     }
 }
 
-/// `GET /accounts/{platform}/{account}/explanation`: the points and the evidence, recomputed.
-pub(crate) async fn explanation(
+/// What an explanation job is asked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct ExplainParams {
+    platform: String,
+    account: String,
+}
+
+/// Recompute the account's score in the latest run with the evidence behind it, and assess its
+/// authenticity: `earshot explain` and `earshot trust explain` in one result. It rebuilds the run's
+/// graph, seconds on a large database, so it runs as a job.
+fn run_explanation(
+    db: &std::path::Path,
+    p: &ExplainParams,
+    progress: earshot_app::Progress<'_>,
+) -> anyhow::Result<Value> {
+    let store = earshot_store::Store::open_existing(db)?;
+    let id = earshot_app::accounts::resolve(&store, &p.account, Some(&p.platform))?;
+    let shown = earshot_app::accounts::display_name(&store, id)?;
+    progress(0.1, "recomputing the score");
+    let x = earshot_app::explain::explain_account(&store, id, &shown, None, 15, &|note| {
+        tracing::debug!(note, "explanation")
+    })?;
+    let mut explanation = serde_json::to_value(x.report(&store)?)?;
+    // Reactors are named as people know them rather than by earshot's internal id.
+    if let Some(reactors) = explanation["evidence"]["reactors"].as_array_mut() {
+        for r in reactors {
+            if let Some(id) = r["account"].as_i64() {
+                if let Some(n) = store.account_name(id)? {
+                    r["account"] = Value::String(super::layout::account_label(
+                        n.handle.as_deref(),
+                        &n.platform_id,
+                    ));
+                }
+            }
+        }
+    }
+    progress(0.9, "assessing authenticity");
+    let trust = earshot_app::trust::explain_account(
+        &store,
+        &earshot_app::trust::load_model(None)?,
+        &earshot_app::trust::ExplainRequest {
+            account: p.account.clone(),
+            platform: Some(p.platform.clone()),
+        },
+    )?;
+    Ok(serde_json::json!({ "explanation": explanation, "authenticity": trust }))
+}
+
+/// `POST /accounts/{platform}/{account}/explanation`: start the explanation job, then watch it.
+pub(crate) async fn explain(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path((platform, account)): Path<(String, String)>,
 ) -> PageResult {
-    let report = get_explanation(
+    // An unknown account is a 404 now rather than a failed job later.
+    get_account(
         State(state.clone()),
         Path((platform.clone(), account.clone())),
-        Query(ExplainParams {
-            run: None,
-            evidence: Some(15),
-        }),
     )
-    .await?
-    .0;
-    let (p, a) = (platform.clone(), account.clone());
-    let trust = tokio::task::spawn_blocking(move || {
-        let store = earshot_store::Store::open_existing(&state.config().db)?;
-        earshot_app::trust::explain_account(
-            &store,
-            &earshot_app::trust::load_model(None)?,
-            &earshot_app::trust::ExplainRequest {
-                account: a,
-                platform: Some(p),
-            },
-        )
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(ApiError::from_app)?;
-    let v = serde_json::to_value(&report).map_err(ApiError::internal)?;
-    let name = report
-        .handle
-        .as_ref()
-        .map(|h| format!("@{h}"))
-        .unwrap_or_else(|| report.platform_id.clone());
-    let body = html! {
-        p { a href=(account_href(&platform, &report.platform_id)) { "Back to " (name) } }
-        p { "Run " (report.run) ", model " (report.model_version) ". The score recomputed from the stored events "
-            @match report.reproduced { Some(true) => "matches the stored score.", Some(false) => "differs from the stored score (events changed since the run).", None => "(the run stored no score for this account)." } }
-        h2 { "Points per component" }
-        (object_table(&v["components"], "components"))
-        h2 { "Conversation" }
-        (fields(&v["conversation"]))
-        h2 { "Evidence: who reacted" }
-        (object_table(&v["evidence"]["reactors"], "reactors"))
-        h2 { "Evidence: posts" }
-        (object_table(&v["evidence"]["posts"], "posts"))
-        h2 { "Flagged posts" }
-        (fields(&v["flagged_posts"]))
-        h2 { "Authenticity" }
-        p { "Probability that the account is automated or fake: " strong { (pct(Some(trust.assessment.probability))) }
-            " (model " (trust.assessment.model_version) ")"
-            @if let Some(l) = &trust.label { "; the data labels it " (l) } "." }
-        table {
-            caption { "Why: each profile feature's push in log-odds, largest first" }
-            thead { tr { th scope="col" { "feature" } th scope="col" class="n" { "push" } th scope="col" { "detail" } } }
-            tbody {
-                @for c in serde_json::to_value(&trust.assessment.contributions).ok().and_then(|x| x.as_array().cloned()).unwrap_or_default() {
-                    tr {
-                        td { (scalar(&c["feature"])) }
-                        td class="n" { (scalar(&c["push"])) }
-                        td { (scalar(&c["value"])) }
-                    }
-                }
-            }
-        }
-    };
-    Ok(page(
-        &format!("Why {name} scores what it does"),
-        Section::Other,
-        &caller,
-        body,
-    ))
-}
-
-/// A JSON value as a cell.
-fn scalar(v: &Value) -> String {
-    match v {
-        Value::Null => "—".into(),
-        Value::String(s) => s.clone(),
-        Value::Number(n) => match n.as_f64() {
-            Some(x) if n.is_f64() => format!("{x:.3}"),
-            _ => n.to_string(),
-        },
-        Value::Bool(b) => b.to_string(),
-        other => other.to_string(),
-    }
-}
-
-/// An object's scalar fields as a definition list, nested lists summarised by their length.
-fn fields(v: &Value) -> Markup {
-    let Some(obj) = v.as_object() else {
-        return html! { p { "None." } };
-    };
-    html! {
-        dl class="facts" {
-            @for (k, x) in obj {
-                dt { (k.replace('_', " ")) }
-                dd { @match x { Value::Array(a) => { (a.len()) " items" @if let Some(first) = a.first() { ": " (short(first)) } }, Value::Object(_) => { (short(x)) }, _ => { (scalar(x)) } } }
-            }
-        }
-    }
-}
-
-fn short(v: &Value) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 160 {
-        s.chars().take(160).collect::<String>() + "…"
-    } else {
-        s
-    }
-}
-
-/// An array of objects as a table: a column per scalar field of the first, nested values shortened.
-fn object_table(v: &Value, what: &str) -> Markup {
-    let rows = v.as_array().cloned().unwrap_or_default();
-    let Some(first) = rows.first().and_then(Value::as_object) else {
-        return html! { p { "No " (what) "." } };
-    };
-    let cols: Vec<String> = first.keys().cloned().collect();
-    html! {
-        table {
-            thead { tr { @for c in &cols { th scope="col" { (c.replace('_', " ")) } } } }
-            tbody {
-                @for r in &rows {
-                    tr { @for c in &cols { td { @match &r[c] { Value::Array(_) | Value::Object(_) => { (short(&r[c])) }, x => { (scalar(x)) } } } } }
-                }
-            }
-        }
-    }
+    .await?;
+    let params = ExplainParams { platform, account };
+    let id = crate::routes::jobs::enqueue(&state, Some(caller), "explain", params, run_explanation)
+        .await?;
+    Ok(Redirect::to(&format!("/jobs/{id}")).into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -5,7 +5,8 @@
 //! Why server-rendered: the pages show what the API already computes, each in one round trip, and
 //! need no build step, no JavaScript toolchain in CI and nothing a Content-Security-Policy must let
 //! run. maud writes the HTML: templates are Rust checked at compile time and every value is escaped
-//! unless marked otherwise (nothing is). Long work (forecasts, plans, communities, backtests) runs as
+//! unless marked otherwise (nothing is). Long work (explanations, forecasts, plans, communities,
+//! backtests) runs as
 //! the API's background jobs; a job's page reloads itself until the result is in.
 //!
 //! Access is by the same keys as the API ([`login`]): a key with read scope sees every page and may
@@ -45,7 +46,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/accounts/{platform}/{account}", get(account::show))
         .route(
             "/accounts/{platform}/{account}/explanation",
-            get(account::explanation),
+            post(account::explain),
         )
         .route(
             "/accounts/{platform}/{account}/forecast",

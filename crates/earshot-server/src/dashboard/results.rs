@@ -27,6 +27,7 @@ pub(crate) fn render(kind: &str, result: &Value) -> Markup {
         "plan" => plan(result),
         "communities" => communities(result),
         "backtest" => backtest(result),
+        "explain" => explanation(result),
         _ => html! { pre { (serde_json::to_string_pretty(result).unwrap_or_default()) } },
     }
 }
@@ -203,5 +204,103 @@ fn backtest(r: &Value) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// A JSON value as a cell.
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::Null => "—".into(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if n.is_f64() => format!("{x:.3}"),
+            _ => n.to_string(),
+        },
+        Value::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A nested value on one line, cut at 160 characters.
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 160 {
+        s.chars().take(160).collect::<String>() + "…"
+    } else {
+        s
+    }
+}
+
+/// An object's fields as a definition list, nested lists summarised by their length.
+fn fields(v: &Value) -> Markup {
+    let Some(obj) = v.as_object() else {
+        return html! { p { "None." } };
+    };
+    html! {
+        dl class="facts" {
+            @for (k, x) in obj {
+                dt { (k.replace('_', " ")) }
+                dd { @match x {
+                    Value::Array(a) => { (a.len()) " items" @if let Some(first) = a.first() { ": " (short(first)) } },
+                    Value::Object(_) => { (short(x)) },
+                    _ => { (scalar(x)) },
+                } }
+            }
+        }
+    }
+}
+
+/// An array of objects as a table: a column per field of the first, nested values shortened.
+fn object_table(v: &Value, what: &str) -> Markup {
+    let rows = v.as_array().cloned().unwrap_or_default();
+    let Some(first) = rows.first().and_then(Value::as_object) else {
+        return html! { p { "No " (what) "." } };
+    };
+    let cols: Vec<String> = first.keys().cloned().collect();
+    html! {
+        table {
+            thead { tr { @for c in &cols { th scope="col" { (c.replace('_', " ")) } } } }
+            tbody {
+                @for r in &rows {
+                    tr { @for c in &cols { td { @match &r[c] {
+                        Value::Array(_) | Value::Object(_) => { (short(&r[c])) },
+                        x => { (scalar(x)) },
+                    } } } }
+                }
+            }
+        }
+    }
+}
+
+/// `earshot explain` and `earshot trust explain` of one account.
+fn explanation(r: &Value) -> Markup {
+    let x = &r["explanation"];
+    let t = &r["authenticity"];
+    let platform = x["platform"].as_str().unwrap_or("");
+    let platform_id = x["platform_id"].as_str().unwrap_or("");
+    let name = account_label(x["handle"].as_str(), platform_id);
+    html! {
+        p { a href=(super::layout::account_href(platform, platform_id)) { "Back to " (name) } }
+        p id="explanation" { "Run " (text(&x["run"])) ", model " (text(&x["model_version"])) ": score " strong { (num(f(&x["overall"]), 1)) } ". Recomputed from the stored events, it "
+            @match x["reproduced"].as_bool() {
+                Some(true) => "matches the stored score.",
+                Some(false) => "differs from the stored score (events changed since the run).",
+                None => "has no stored score to match.",
+            } }
+        h2 { "Points per component" }
+        (object_table(&x["components"], "components"))
+        h2 { "Conversation" }
+        (fields(&x["conversation"]))
+        h2 { "Evidence: who reacted" }
+        (object_table(&x["evidence"]["reactors"], "reactors"))
+        h2 { "Evidence: posts" }
+        (object_table(&x["evidence"]["posts"], "posts"))
+        h2 { "Flagged posts" }
+        (fields(&x["flagged_posts"]))
+        h2 { "Authenticity" }
+        p { "Probability that the account is automated or fake: " strong { (num(f(&t["assessment"]["probability"]).map(|p| p * 100.0), 1)) "%" }
+            " (model " (text(&t["assessment"]["model_version"])) ")"
+            @if let Some(l) = t["label"].as_str() { "; the data labels it " (l) } "." }
+        (object_table(&t["assessment"]["contributions"], "profile features"))
     }
 }
