@@ -386,6 +386,19 @@ fn plan_job_is_the_cli_plan() {
         .collect();
     assert_eq!(chosen.len(), 2);
     assert!(!chosen.contains(&first.as_str()), "{chosen:?}");
+
+    // An audience named in the request is the command's --audience file: the same plan.
+    let audience: Vec<String> = seeds
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    let body = json!({"k": 2, "seed": 5, "audience": audience});
+    let (job, _) = run_job(&f, "/v1/jobs/plan", &body);
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["result"]["audience"], 2, "{job}");
+    let list = f.dir.path().join("audience.txt");
+    std::fs::write(&list, audience.join("\n") + "\n").unwrap();
+    assert_same_plan(&f, &job["result"], |r| r.audience = Some(list.clone()));
 }
 
 #[test]
@@ -413,6 +426,13 @@ fn bad_plans_are_rejected_with_problems() {
     let d = post(json!({"k": 2, "exclude": ["nobody-here"]})).problem(422);
     assert!(d.contains("exclude[0]") && d.contains("nobody-here"), "{d}");
     post(json!({"k": 2, "audience_community": 0})).problem(422);
+    let d = post(json!({"k": 2, "audience_community": 1, "audience": ["x"]})).problem(422);
+    assert!(d.contains("one of"), "{d}");
+    let d = post(json!({"k": 2, "audience": ["nobody-here"]})).problem(422);
+    assert!(
+        d.contains("audience[0]") && d.contains("nobody-here"),
+        "{d}"
+    );
     let r = post(json!({"k": 2, "colour": "blue"}));
     assert!((400..500).contains(&r.status), "{}", r.body);
     r.problem(r.status);

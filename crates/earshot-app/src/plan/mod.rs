@@ -83,6 +83,9 @@ pub struct PlanRequest {
     pub audience_topic: Option<String>,
     /// Only reach inside this community counts (1 = the largest).
     pub audience_community: Option<usize>,
+    /// Only reach inside these stored accounts counts (@handle, handle or platform id): a list typed
+    /// in rather than a file.
+    pub audience_names: Vec<String>,
     /// The accounts this file lists may not be seeds.
     pub exclude: Option<PathBuf>,
     /// Stored accounts that may not be seeds, by @handle, handle or platform id.
@@ -133,6 +136,7 @@ impl PlanRequest {
             audience: None,
             audience_topic: None,
             audience_community: None,
+            audience_names: Vec::new(),
             exclude: None,
             exclude_names: Vec::new(),
             compare: false,
@@ -332,6 +336,7 @@ fn load(db: &Path, req: &PlanRequest, note: &dyn Fn(&str)) -> Result<Loaded> {
         || req.audience_community.is_some()
         || !req.window.is_unbounded()
         || req.platform.is_some()
+        || !req.audience_names.is_empty()
         || !req.exclude_names.is_empty();
     let (source, store) = match &req.graph {
         Some(name) => {
@@ -382,6 +387,18 @@ fn load(db: &Path, req: &PlanRequest, note: &dyn Fn(&str)) -> Result<Loaded> {
         let (ids, missing) = source.of_accounts(&topic_accounts(s, topic, platform, req.fields)?);
         notes.push(format!(
             "audience: {} accounts of topic {topic:?} ({missing} without interactions here)",
+            ids.len()
+        ));
+        Some(ids)
+    } else if !req.audience_names.is_empty() {
+        let named = req
+            .audience_names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (format!("audience[{i}]"), name.as_str()));
+        let (ids, isolated) = source.resolve_all(store.as_ref(), platform, named)?;
+        notes.push(format!(
+            "audience: {} named accounts ({isolated} without interactions here)",
             ids.len()
         ));
         Some(ids)

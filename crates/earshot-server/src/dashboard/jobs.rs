@@ -141,6 +141,7 @@ pub(crate) async fn planner(
                 }
             }
             label { "or audience community" input name="audience_community" type="number" min="1" placeholder="e.g. 1"; }
+            label { "or audience list (handles or ids, comma-separated)" input name="audience" type="text"; }
             label { "Tie probabilities"
                 select name="probabilities" {
                     option value="learned" { "learned from reshares" }
@@ -164,6 +165,7 @@ pub(crate) struct PlanForm {
     platform: Option<String>,
     audience_topic: Option<String>,
     audience_community: Option<String>,
+    audience: Option<String>,
     probabilities: Option<String>,
     epsilon: Option<String>,
     exclude: Option<String>,
@@ -171,6 +173,18 @@ pub(crate) struct PlanForm {
 
 fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A comma-separated list of accounts.
+fn list(v: &Option<String>) -> Vec<String> {
+    given(v)
+        .map(|s| {
+            s.split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn number<T: std::str::FromStr>(field: &str, v: Option<&str>) -> ApiResult<Option<T>> {
@@ -197,14 +211,8 @@ pub(crate) async fn start(
         epsilon: number("epsilon", given(&f.epsilon))?,
         audience_topic: given(&f.audience_topic).map(str::to_string),
         audience_community: number("audience community", given(&f.audience_community))?,
-        exclude: given(&f.exclude)
-            .map(|s| {
-                s.split(',')
-                    .map(|x| x.trim().to_string())
-                    .filter(|x| !x.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default(),
+        audience: list(&f.audience),
+        exclude: list(&f.exclude),
         seed: None,
         compare: Some(true),
     };

@@ -80,6 +80,11 @@ pub struct PlanParams {
     /// largest).
     #[schema(minimum = 1)]
     pub audience_community: Option<u32>,
+    /// Reach only counts inside these accounts (handles or ids on `platform`), at most 1000; not with
+    /// `audience_topic` or `audience_community`.
+    #[serde(default)]
+    #[schema(max_items = 1000)]
+    pub audience: Vec<String>,
     /// Accounts that may not be chosen (handles or ids on `platform`), at most 1000.
     #[serde(default)]
     #[schema(max_items = 1000)]
@@ -176,10 +181,16 @@ fn check_plan(p: &PlanParams) -> ApiResult<()> {
             "audience_community counts from 1 (the largest community)",
         ));
     }
-    if p.audience_topic.is_some() && p.audience_community.is_some() {
+    let audiences = usize::from(p.audience_topic.is_some())
+        + usize::from(p.audience_community.is_some())
+        + usize::from(!p.audience.is_empty());
+    if audiences > 1 {
         return Err(ApiError::unprocessable(
-            "give audience_topic or audience_community, not both",
+            "give one of audience_topic, audience_community and audience",
         ));
+    }
+    if p.audience.len() > 1000 {
+        return Err(ApiError::too_large("audience: at most 1000 accounts"));
     }
     if p.exclude.len() > 1000 {
         return Err(ApiError::too_large("exclude: at most 1000 accounts"));
@@ -256,6 +267,7 @@ fn plan_request(p: &PlanParams) -> PlanRequest {
     }
     req.audience_topic = p.audience_topic.clone();
     req.audience_community = p.audience_community.map(|c| c as usize);
+    req.audience_names = p.audience.clone();
     req.exclude_names = p.exclude.clone();
     req.compare = p.compare.unwrap_or(false);
     if let Some(seed) = p.seed {
@@ -275,6 +287,14 @@ fn precheck_plan(store: &Store, p: &PlanParams) -> anyhow::Result<()> {
     }
     for (i, name) in p.exclude.iter().enumerate() {
         earshot_app::plan::source::stored_account(store, platform, name, &format!("exclude[{i}]"))?;
+    }
+    for (i, name) in p.audience.iter().enumerate() {
+        earshot_app::plan::source::stored_account(
+            store,
+            platform,
+            name,
+            &format!("audience[{i}]"),
+        )?;
     }
     Ok(())
 }

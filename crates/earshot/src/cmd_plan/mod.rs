@@ -216,6 +216,7 @@ impl PlanArgs {
             audience: self.audience.clone(),
             audience_topic: self.audience_topic.clone(),
             audience_community: self.audience_community,
+            audience_names: Vec::new(),
             exclude: self.exclude.clone(),
             exclude_names: Vec::new(),
             compare: self.compare,
