@@ -165,7 +165,10 @@ pub fn app(state: AppState) -> Router {
         .url("/openapi.json", api)
         .into();
     if !state.config().public_docs {
-        docs = docs.route_layer(from_fn_with_state(state.clone(), authenticate));
+        docs = docs.route_layer(from_fn_with_state(
+            state.clone(),
+            dashboard::bearer_or_session,
+        ));
     }
     let limit = state.config().max_body_bytes;
     api_routes

@@ -177,6 +177,34 @@ fn pages_without_a_session_go_to_the_login_and_a_key_signs_in() {
     assert!(home.content_type.starts_with("text/html"));
     assert!(home.csp.contains("script-src 'none'"), "{}", home.csp);
     assert!(home.body.contains("Score distribution"));
+    // The overview's counts are `earshot stats`' counts, without its slow breakdowns.
+    let store = earshot_store::Store::open_existing(&f.server.db).unwrap();
+    let (ov, st) = (store.overview().unwrap(), store.stats(0).unwrap());
+    assert_eq!(
+        (
+            ov.accounts,
+            ov.posts,
+            ov.interactions,
+            ov.first_time,
+            ov.last_time
+        ),
+        (
+            st.accounts,
+            st.posts,
+            st.interactions,
+            st.first_time,
+            st.last_time
+        )
+    );
+    assert!(home
+        .body
+        .contains(&format!("<span class=\"big\">{}</span>", ov.accounts)));
+
+    // The footer's link to the API reference opens with the session as with a bearer key.
+    assert_eq!(f.call("GET", "/openapi.json", None, None, &[]).status, 401);
+    let doc = f.call("GET", "/openapi.json", Some(&session), None, &[]);
+    assert_eq!(doc.status, 200);
+    assert!(doc.body.contains("\"openapi\""));
 
     // Signing out ends the session.
     let out = f.call("POST", "/logout", Some(&session), None, &[]);

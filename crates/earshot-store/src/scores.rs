@@ -421,7 +421,9 @@ mod tests {
             .conn
             .prepare(&format!("EXPLAIN QUERY PLAN {}", top_scores_sql("overall")))
             .unwrap()
-            .query_map(params![1, None::<String>, 21, 0], |r| r.get::<_, String>(3))
+            .query_map(params![1, None::<String>, 21, 0, None::<f64>], |r| {
+                r.get::<_, String>(3)
+            })
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
@@ -433,5 +435,72 @@ mod tests {
             !plan.iter().any(|d| d.ends_with("FOR ORDER BY")),
             "the whole run is sorted: {plan:?}"
         );
+    }
+
+    fn row(account: i64, overall: f64, authenticity: Option<f64>) -> ScoreRow {
+        ScoreRow {
+            account,
+            overall,
+            raw: [0.0; 5],
+            pct: [0.0; 5],
+            askers: 0,
+            askers_answered: 0,
+            authenticity,
+            expected: None,
+        }
+    }
+
+    /// The histogram puts each score in its bin and counts the unscored apart; the authenticity
+    /// filter keeps the ranking's order and leaves out accounts without a weight.
+    #[test]
+    fn histogram_bins_and_the_authenticity_filter() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let run = crate::ScoreRun {
+            id: 0,
+            created_at: 0,
+            model_version: "m".into(),
+            model_json: "{}".into(),
+            window_from: None,
+            window_to: Some(10),
+            last_event: Some(10),
+            platform: None,
+            accounts: 6,
+            interactions: 0,
+            weights: [0.2; 5],
+        };
+        let rows = [
+            row(1, 0.0, Some(1.0)),
+            row(2, 4.9, Some(0.2)),
+            row(3, 5.0, None),
+            row(4, 55.0, Some(0.95)),
+            row(5, 99.9, Some(0.5)),
+            row(6, 100.0, Some(1.0)),
+        ];
+        for r in &rows {
+            store
+                .conn
+                .execute(
+                    "INSERT INTO accounts (id, platform, ext_id) VALUES (?1, 'p', ?2)",
+                    params![r.account, r.account.to_string()],
+                )
+                .unwrap();
+        }
+        let id = store.save_score_run(&run, &rows).unwrap();
+        let (bins, unscored) = store.score_histogram(id, 20).unwrap();
+        assert_eq!(unscored, 1);
+        assert_eq!((bins[0], bins[1], bins[11], bins[19]), (1, 1, 1, 2));
+        assert_eq!(bins.iter().sum::<u64>(), 5);
+        let filter = RankFilter {
+            platform: None,
+            min_authenticity: Some(0.9),
+        };
+        let ranked: Vec<i64> = store
+            .top_scores_page(id, "overall", 10, 0, &filter)
+            .unwrap()
+            .iter()
+            .map(|n| n.score.account)
+            .collect();
+        assert_eq!(ranked, vec![6, 4, 1]);
     }
 }

@@ -199,6 +199,34 @@ pub(crate) async fn signed_in(
     }
 }
 
+/// Layer of `/docs` and `/openapi.json` (unless served with `--public-docs`): a bearer key as for the
+/// API, or a dashboard session, so that the dashboard's link to the reference opens. Both are only
+/// read (GET), so the cookie lets no other site act.
+pub(crate) async fn bearer_or_session(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let has_bearer = req.headers().contains_key(header::AUTHORIZATION);
+    let session = session_id(req.headers()).map(hash_token);
+    let key_hash = session.and_then(|id| state.sessions().key_of(&id));
+    match key_hash {
+        Some(key_hash) if !has_bearer && req.method() == Method::GET => {
+            match admit(&state, &key_hash).await {
+                Ok(caller) => {
+                    req.extensions_mut().insert(caller);
+                    next.run(req).await
+                }
+                Err(e) => e.into_response(),
+            }
+        }
+        _ => match crate::auth::authenticate(State(state), req, next).await {
+            Ok(r) => r,
+            Err(e) => e.into_response(),
+        },
+    }
+}
+
 /// Pages show private data: no cache keeps them.
 fn no_store(mut resp: Response) -> Response {
     resp.headers_mut()

@@ -73,6 +73,9 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .layer(from_fn(dashboard_policy))
 }
 
+/// The layer that lets `/docs` be opened by a bearer key or a dashboard session.
+pub(crate) use login::bearer_or_session;
+
 /// Pages get [`DASHBOARD_POLICY`] rather than the looser one the Swagger page needs.
 async fn dashboard_policy(req: axum::extract::Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
