@@ -37,6 +37,15 @@ pub fn jsonl() -> Vec<Vec<u8>> {
     ]
 }
 
+/// Submissions and comments with the fields the Pushshift paper lists (Baumgartner et al. 2020,
+/// "Data Description"); values made up.
+pub fn reddit() -> Vec<Vec<u8>> {
+    vec![br#"{"id":"5lcgjh","author":"alice_b","created_utc":1483228800,"subreddit":"rust","title":"Borrow checker","selftext":"ask u/bob-c","score":10}
+{"id":"dbuo0ap","author":"bob-c","created_utc":"1483229000","body":"see /u/alice_b","parent_id":"t3_5lcgjh","link_id":"t3_5lcgjh"}
+{"id":"5lczzz","author":"carol","created_utc":1483230000.0,"title":"x-post","selftext":"[removed]","crosspost_parent":"t3_5lcgjh"}
+"#.to_vec()]
+}
+
 pub fn csv_posts() -> Vec<Vec<u8>> {
     let mut v = vec![b"tweet_id,name,text,tweet_created\n570306133677760513,cairdin,\"@VirginAmerica What @dhepburn said.\",2015-02-24 11:35:52 -0800\n570301130888122368,jnardino,\"@VirginAmerica plus you've added commercials, \"\"really\"\"\",24-02-2015 11.15\n".to_vec()];
     v.extend(shared_head(

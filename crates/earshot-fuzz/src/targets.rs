@@ -174,6 +174,12 @@ pub static TARGETS: &[Target] = &[
         run: |s, b| import(s, b, Format::RetweetTree, &Options::default()),
     },
     Target {
+        name: "reddit",
+        seeds: seeds::reddit,
+        dictionary: JSON_TOKENS,
+        run: |s, b| import(s, b, Format::Reddit, &Options::default()),
+    },
+    Target {
         name: "api-events",
         seeds: seeds::jsonl,
         dictionary: JSON_TOKENS,

@@ -53,6 +53,7 @@ mod jsonl;
 mod messages;
 mod profiles;
 mod reader;
+pub mod reddit;
 mod retweet_tree;
 mod snap;
 pub mod time;
@@ -107,11 +108,15 @@ pub enum Format {
     /// root as a Post and each child as a reshare Interaction of it, through its parent (see
     /// `retweet_tree.rs`; the roots' time is [`Options::root_time`]).
     RetweetTree,
+    /// Reddit submissions and comments as Pushshift dumped them (JSON lines): each its author, a post
+    /// named by its fullname (`t3_…`, `t1_…`) answering its `parent_id`, and its `u/name` mentions
+    /// (see `reddit.rs`).
+    Reddit,
 }
 
 impl Format {
     /// Every format, in the order the command line lists them.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Jsonl,
         Format::Csv,
         Format::Snap,
@@ -120,6 +125,7 @@ impl Format {
         Format::Cascades,
         Format::CascadeEdges,
         Format::RetweetTree,
+        Format::Reddit,
     ];
 
     /// The format's name, as `--format` takes it and the import log keeps it.
@@ -133,6 +139,7 @@ impl Format {
             Format::Cascades => "cascades",
             Format::CascadeEdges => "cascade-edges",
             Format::RetweetTree => "retweet-tree",
+            Format::Reddit => "reddit",
         }
     }
 
@@ -429,6 +436,10 @@ pub fn open(
         Format::CascadeEdges => {
             let (src, ctx) = file()?;
             Box::new(cascade_edges::CascadeEdgeReader::new(src, ctx, opts))
+        }
+        Format::Reddit => {
+            let (src, ctx) = file()?;
+            Box::new(reddit::RedditReader::new(src, ctx, opts))
         }
         Format::RetweetTree => Box::new(retweet_tree::TreeReader::open(
             path,
