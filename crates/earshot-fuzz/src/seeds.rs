@@ -46,6 +46,16 @@ pub fn reddit() -> Vec<Vec<u8>> {
 "#.to_vec()]
 }
 
+/// Jetstream events shaped as its README's "Example Events", records as the app.bsky lexicons define
+/// them; values made up.
+pub fn jetstream() -> Vec<Vec<u8>> {
+    vec![br#"{"did":"did:plc:alice","time_us":1725911162329308,"kind":"identity","identity":{"did":"did:plc:alice","handle":"alice.example.com","seq":1}}
+{"did":"did:plc:alice","time_us":1725911162329308,"kind":"commit","commit":{"operation":"create","collection":"app.bsky.feed.post","rkey":"3l3q","record":{"text":"hi @bob","facets":[{"features":[{"$type":"app.bsky.richtext.facet#mention","did":"did:plc:bob"}]}],"reply":{"parent":{"uri":"at://did:plc:bob/app.bsky.feed.post/1"}},"embed":{"$type":"app.bsky.embed.record","record":{"uri":"at://did:plc:bob/app.bsky.feed.post/2"}}}}}
+{"did":"did:plc:dan","time_us":1725911400000000,"kind":"commit","commit":{"operation":"create","collection":"app.bsky.feed.repost","rkey":"3l3t","record":{"subject":{"uri":"at://did:plc:alice/app.bsky.feed.post/3l3q"}}}}
+{"did":"did:plc:erin","time_us":1725911600000000,"kind":"commit","commit":{"operation":"create","collection":"app.bsky.graph.follow","rkey":"3l3v","record":{"subject":"did:plc:alice"}}}
+"#.to_vec()]
+}
+
 pub fn csv_posts() -> Vec<Vec<u8>> {
     let mut v = vec![b"tweet_id,name,text,tweet_created\n570306133677760513,cairdin,\"@VirginAmerica What @dhepburn said.\",2015-02-24 11:35:52 -0800\n570301130888122368,jnardino,\"@VirginAmerica plus you've added commercials, \"\"really\"\"\",24-02-2015 11.15\n".to_vec()];
     v.extend(shared_head(

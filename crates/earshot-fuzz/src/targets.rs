@@ -180,6 +180,12 @@ pub static TARGETS: &[Target] = &[
         run: |s, b| import(s, b, Format::Reddit, &Options::default()),
     },
     Target {
+        name: "jetstream",
+        seeds: seeds::jetstream,
+        dictionary: JSON_TOKENS,
+        run: |s, b| import(s, b, Format::Jetstream, &Options::default()),
+    },
+    Target {
         name: "api-events",
         seeds: seeds::jsonl,
         dictionary: JSON_TOKENS,

@@ -48,6 +48,7 @@ mod csv_posts;
 mod csv_rec;
 mod fields;
 mod higgs;
+pub mod jetstream;
 mod json_array;
 mod jsonl;
 mod messages;
@@ -112,11 +113,15 @@ pub enum Format {
     /// named by its fullname (`t3_…`, `t1_…`) answering its `parent_id`, and its `u/name` mentions
     /// (see `reddit.rs`).
     Reddit,
+    /// Bluesky's Jetstream (the AT Protocol firehose as JSON lines): posts with their replies, quotes
+    /// and mentions, reposts, likes and follows, DIDs as ids and handles from identity events (see
+    /// `jetstream.rs`).
+    Jetstream,
 }
 
 impl Format {
     /// Every format, in the order the command line lists them.
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 10] = [
         Format::Jsonl,
         Format::Csv,
         Format::Snap,
@@ -126,6 +131,7 @@ impl Format {
         Format::CascadeEdges,
         Format::RetweetTree,
         Format::Reddit,
+        Format::Jetstream,
     ];
 
     /// The format's name, as `--format` takes it and the import log keeps it.
@@ -140,6 +146,7 @@ impl Format {
             Format::CascadeEdges => "cascade-edges",
             Format::RetweetTree => "retweet-tree",
             Format::Reddit => "reddit",
+            Format::Jetstream => "jetstream",
         }
     }
 
@@ -440,6 +447,10 @@ pub fn open(
         Format::Reddit => {
             let (src, ctx) = file()?;
             Box::new(reddit::RedditReader::new(src, ctx, opts))
+        }
+        Format::Jetstream => {
+            let (src, ctx) = file()?;
+            Box::new(jetstream::JetstreamReader::new(src, ctx, opts))
         }
         Format::RetweetTree => Box::new(retweet_tree::TreeReader::open(
             path,

@@ -33,7 +33,7 @@ pub struct ImportArgs {
     pub format: Option<FormatArg>,
 
     /// Platform label for the events, e.g. `twitter` (lower-case letters, digits, `.`, `_`, `-`). Default:
-    /// `twitter` for csv and profiles; `reddit` for reddit; the file's name for higgs, snap and cascades, whose ids are local to
+    /// `twitter` for csv and profiles; `reddit` for reddit; `bluesky` for jetstream; the file's name for higgs, snap and cascades, whose ids are local to
     /// it, except that a cascades file named `cascades.txt` takes its directory's name
     /// (`data/douban/cascades.txt` → `douban`). Giving two cascades.txt files one platform? Give each its own
     /// --source too, or the second file's cascades (keyed `cascades.txt:LINE`) are taken for the first's and
@@ -198,6 +198,10 @@ impl ValueEnum for FormatArg {
                 "Reddit submissions and comments as Pushshift dumped them (RS_/RC_ JSON lines): each \
                  a post named t3_ID or t1_ID answering its parent_id, by its author's @name, with a \
                  mention per u/name; platform `reddit`"
+            }
+            Format::Jetstream => {
+                "Bluesky's Jetstream JSON lines: posts (replies, quotes, mentions), reposts, likes and \
+                 follows by DID, handles from identity events, times from time_us; platform `bluesky`"
             }
         };
         Some(clap::builder::PossibleValue::new(self.0.name()).help(help))
