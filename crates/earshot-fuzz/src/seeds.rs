@@ -56,6 +56,15 @@ pub fn jetstream() -> Vec<Vec<u8>> {
 "#.to_vec()]
 }
 
+/// An outbox as an ActivityStreams OrderedCollection (Activity Vocabulary §3.2 Create and Announce,
+/// §3.3 Note); URIs and texts made up.
+pub fn mastodon_outbox() -> Vec<Vec<u8>> {
+    vec![br##"{"type":"OrderedCollection","totalItems":2,"orderedItems":[
+{"id":"https://s.example/users/a/statuses/1/activity","type":"Create","actor":"https://s.example/users/a","published":"2023-05-01T10:00:00Z","object":{"id":"https://s.example/users/a/statuses/1","type":"Note","inReplyTo":"https://o.example/users/b/statuses/9","content":"<p>hi &amp; <a href="x">@b</a></p>","tag":[{"type":"Mention","href":"https://o.example/users/b","name":"@b@o.example"}]}},
+{"id":"https://s.example/users/a/statuses/2/activity","type":"Announce","actor":"https://s.example/users/a","published":"2023-05-02T10:00:00Z","object":"https://o.example/users/b/statuses/9"}
+]}"##.to_vec()]
+}
+
 pub fn csv_posts() -> Vec<Vec<u8>> {
     let mut v = vec![b"tweet_id,name,text,tweet_created\n570306133677760513,cairdin,\"@VirginAmerica What @dhepburn said.\",2015-02-24 11:35:52 -0800\n570301130888122368,jnardino,\"@VirginAmerica plus you've added commercials, \"\"really\"\"\",24-02-2015 11.15\n".to_vec()];
     v.extend(shared_head(

@@ -186,6 +186,12 @@ pub static TARGETS: &[Target] = &[
         run: |s, b| import(s, b, Format::Jetstream, &Options::default()),
     },
     Target {
+        name: "mastodon-outbox",
+        seeds: seeds::mastodon_outbox,
+        dictionary: JSON_TOKENS,
+        run: |s, b| import(s, b, Format::MastodonOutbox, &Options::default()),
+    },
+    Target {
         name: "api-events",
         seeds: seeds::jsonl,
         dictionary: JSON_TOKENS,

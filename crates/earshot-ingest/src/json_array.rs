@@ -123,6 +123,76 @@ impl JsonArray {
         }
     }
 
+    /// Move to the value of the top-level object's member `key`, consuming the object's bytes up to and
+    /// with the `:` after that name, so that the array it holds is read next (an ActivityStreams
+    /// collection's `orderedItems`). `false` when the input ends, or is not an object, before it.
+    /// Names are compared as they are written (a name spelled with escapes is not recognised).
+    pub fn skip_to_member(&mut self, key: &str) -> io::Result<bool> {
+        let (mut depth, mut in_str, mut esc) = (0u32, false, false);
+        let mut name: Vec<u8> = Vec::new();
+        let mut capturing = false;
+        let mut after_name = false;
+        loop {
+            let avail = self.src.fill_buf()?;
+            if avail.is_empty() {
+                return Ok(false);
+            }
+            let mut used = 0;
+            let mut found = false;
+            for &b in avail {
+                used += 1;
+                if b == b'\n' {
+                    self.line += 1;
+                }
+                if in_str {
+                    if esc {
+                        esc = false;
+                    } else if b == b'\\' {
+                        esc = true;
+                    } else if b == b'"' {
+                        in_str = false;
+                        after_name = capturing;
+                        capturing = false;
+                        continue;
+                    }
+                    if capturing && name.len() <= key.len() {
+                        name.push(b);
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => {
+                        in_str = true;
+                        capturing = depth == 1;
+                        name.clear();
+                        after_name = false;
+                    }
+                    b':' if depth == 1 && after_name && name == key.as_bytes() => {
+                        found = true;
+                        break;
+                    }
+                    b'{' | b'[' => {
+                        if depth == 0 && b == b'[' {
+                            return Ok(false);
+                        }
+                        depth += 1;
+                        after_name = false;
+                    }
+                    b'}' | b']' => {
+                        depth = depth.saturating_sub(1);
+                        after_name = false;
+                    }
+                    b if b.is_ascii_whitespace() => {}
+                    _ => after_name = false,
+                }
+            }
+            self.src.consume(used);
+            if found {
+                return Ok(true);
+            }
+        }
+    }
+
     /// The next element, a rejection, or `None` after the closing `]`.
     pub fn next_element(&mut self, index: u64) -> Option<Result<Element, Rejection>> {
         if self.done {

@@ -51,6 +51,7 @@ mod higgs;
 pub mod jetstream;
 mod json_array;
 mod jsonl;
+pub mod mastodon;
 mod messages;
 mod profiles;
 mod reader;
@@ -117,11 +118,15 @@ pub enum Format {
     /// and mentions, reposts, likes and follows, DIDs as ids and handles from identity events (see
     /// `jetstream.rs`).
     Jetstream,
+    /// A Mastodon archive's `outbox.json` (an ActivityStreams OrderedCollection, streamed item by
+    /// item): notes with their replies and mentions, boosts as reshares; actor URIs as ids, handles
+    /// `user@instance` (see `mastodon.rs`).
+    MastodonOutbox,
 }
 
 impl Format {
     /// Every format, in the order the command line lists them.
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 11] = [
         Format::Jsonl,
         Format::Csv,
         Format::Snap,
@@ -132,6 +137,7 @@ impl Format {
         Format::RetweetTree,
         Format::Reddit,
         Format::Jetstream,
+        Format::MastodonOutbox,
     ];
 
     /// The format's name, as `--format` takes it and the import log keeps it.
@@ -147,6 +153,7 @@ impl Format {
             Format::RetweetTree => "retweet-tree",
             Format::Reddit => "reddit",
             Format::Jetstream => "jetstream",
+            Format::MastodonOutbox => "mastodon-outbox",
         }
     }
 
@@ -451,6 +458,10 @@ pub fn open(
         Format::Jetstream => {
             let (src, ctx) = file()?;
             Box::new(jetstream::JetstreamReader::new(src, ctx, opts))
+        }
+        Format::MastodonOutbox => {
+            let (src, ctx) = file()?;
+            Box::new(mastodon::OutboxReader::new(src, ctx, opts))
         }
         Format::RetweetTree => Box::new(retweet_tree::TreeReader::open(
             path,

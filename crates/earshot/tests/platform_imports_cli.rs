@@ -1,5 +1,5 @@
-//! `earshot import --format reddit` and `--format jetstream` through the real binary: a Pushshift-shaped
-//! thread and a Jetstream capture become posts and the reactions between their authors; bad lines are
+//! `earshot import --format reddit`, `jetstream` and `mastodon-outbox` through the real binary: a
+//! Pushshift-shaped thread, a Jetstream capture and an outbox become posts and the reactions between their authors; bad lines are
 //! rejected one by one while the rest lands; importing the same file again adds nothing.
 
 mod common;
@@ -72,6 +72,39 @@ fn a_jetstream_capture_imports_once_with_every_kind() {
     }
     assert_eq!(s["by_platform"][0]["platform"], "bluesky");
     earshot(&db, &["import", "--format", "jetstream", path]);
+    let again = stats(&db);
+    assert_eq!(
+        (&again["posts"], &again["interactions"], &again["accounts"]),
+        (&s["posts"], &s["interactions"], &s["accounts"])
+    );
+}
+
+// An outbox as an ActivityStreams OrderedCollection (Activity Vocabulary §3.2 Create and Announce, §3.3
+// Note, Mention tags); URIs and texts made up.
+const OUTBOX: &str = r#"{"type":"OrderedCollection","orderedItems":[
+{"id":"https://s.example/users/a/statuses/1/activity","type":"Create","actor":"https://s.example/users/a","published":"2023-05-01T10:00:00Z","object":{"id":"https://s.example/users/a/statuses/1","type":"Note","content":"<p>hello</p>"}},
+{"id":"https://o.example/users/b/statuses/2/activity","type":"Create","actor":"https://o.example/users/b","published":"2023-05-01T11:00:00Z","object":{"id":"https://o.example/users/b/statuses/2","type":"Note","inReplyTo":"https://s.example/users/a/statuses/1","content":"<p>hi <a>@a</a></p>","tag":[{"type":"Mention","href":"https://s.example/users/a","name":"@a@s.example"}]}},
+{"id":"https://o.example/users/c/statuses/3/activity","type":"Announce","actor":"https://o.example/users/c","published":"2023-05-02T09:00:00Z","object":"https://s.example/users/a/statuses/1"},
+{"id":"https://o.example/users/c/statuses/4/activity","type":"Announce","actor":"https://o.example/users/c","published":"never","object":"https://s.example/users/a/statuses/1"}
+]}"#;
+
+#[test]
+fn a_mastodon_outbox_imports_once_with_replies_boosts_and_mentions() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let file = dir.path().join("outbox.json");
+    std::fs::write(&file, OUTBOX).unwrap();
+    let path = file.to_str().unwrap();
+    let out = earshot(&db, &["import", "--format", "mastodon-outbox", path]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(":5: published:"), "{err}");
+    let s = stats(&db);
+    assert_eq!(s["posts"], 3, "{s}");
+    for kind in ["reply", "reshare", "mention"] {
+        assert_eq!(kind_count(&s, kind), 1, "{kind}: {s}");
+    }
+    assert_eq!(s["by_platform"][0]["platform"], "mastodon");
+    earshot(&db, &["import", "--format", "mastodon-outbox", path]);
     let again = stats(&db);
     assert_eq!(
         (&again["posts"], &again["interactions"], &again["accounts"]),

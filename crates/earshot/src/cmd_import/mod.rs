@@ -33,7 +33,7 @@ pub struct ImportArgs {
     pub format: Option<FormatArg>,
 
     /// Platform label for the events, e.g. `twitter` (lower-case letters, digits, `.`, `_`, `-`). Default:
-    /// `twitter` for csv and profiles; `reddit` for reddit; `bluesky` for jetstream; the file's name for higgs, snap and cascades, whose ids are local to
+    /// `twitter` for csv and profiles; `reddit` for reddit; `bluesky` for jetstream; `mastodon` for mastodon-outbox; the file's name for higgs, snap and cascades, whose ids are local to
     /// it, except that a cascades file named `cascades.txt` takes its directory's name
     /// (`data/douban/cascades.txt` → `douban`). Giving two cascades.txt files one platform? Give each its own
     /// --source too, or the second file's cascades (keyed `cascades.txt:LINE`) are taken for the first's and
@@ -202,6 +202,11 @@ impl ValueEnum for FormatArg {
             Format::Jetstream => {
                 "Bluesky's Jetstream JSON lines: posts (replies, quotes, mentions), reposts, likes and \
                  follows by DID, handles from identity events, times from time_us; platform `bluesky`"
+            }
+            Format::MastodonOutbox => {
+                "A Mastodon archive's outbox.json (ActivityStreams), streamed: each Create of a Note a post \
+                 by its actor's URI (handle user@instance) replying to inReplyTo, with a mention per \
+                 Mention tag; each Announce a reshare of its object; platform `mastodon`"
             }
         };
         Some(clap::builder::PossibleValue::new(self.0.name()).help(help))
