@@ -150,6 +150,15 @@ pub(crate) fn survival(
         .iter()
         .map(|&(n, p)| format!("{:.1},{:.1}", lx(f64::from(n)), py(p)))
         .collect();
+    // Marks at the same N share one line and one label ("p10 = p50 = p90 1"); labels step down so
+    // that close ones do not overprint.
+    let mut merged: Vec<(String, u32)> = Vec::new();
+    for &(name, n) in marks {
+        match merged.iter_mut().find(|m| m.1 == n) {
+            Some(m) => m.0 = format!("{} = {name}", m.0),
+            None => merged.push((name.to_string(), n)),
+        }
+    }
     let inner = html! {
         line class="axis" x1=(LEFT) y1=(TOP + plot_h) x2=(W - RIGHT) y2=(TOP + plot_h) {}
         @for q in [0.0, 0.5, 1.0] {
@@ -161,9 +170,9 @@ pub(crate) fn survival(
         }
         text class="tick" x=(LEFT + plot_w / 2.0) y=(H - 4.0) text-anchor="middle" { "accounts reached, N (log scale)" }
         polyline class="series s0" points=(pts.join(" ")) {}
-        @for (name, n) in marks {
+        @for (i, (name, n)) in merged.iter().enumerate() {
             line class="mark" x1=(format!("{:.1}", lx(f64::from(*n)))) x2=(format!("{:.1}", lx(f64::from(*n)))) y1=(TOP) y2=(TOP + plot_h) {}
-            text class="tick" x=(format!("{:.1}", lx(f64::from(*n)) + 3.0)) y=(TOP + 10.0) { (name) " " (n) }
+            text class="tick" x=(format!("{:.1}", lx(f64::from(*n)) + 3.0)) y=(TOP + 10.0 + 12.0 * i as f64) { (name) " " (n) }
         }
     };
     frame(title, desc, inner)
@@ -317,6 +326,20 @@ mod tests {
             .collect();
         assert_eq!(heights.len(), 2);
         assert!((heights[0] / heights[1] - 4.0).abs() < 0.05, "{heights:?}");
+    }
+
+    #[test]
+    fn forecast_marks_at_one_reach_share_a_label() {
+        let svg = survival(
+            "t",
+            "d",
+            &[(1, 1.0), (2, 0.0)],
+            &[("p10", 1), ("p50", 1), ("p90", 2)],
+        )
+        .into_string();
+        assert!(svg.contains(">p10 = p50 1<"), "{svg}");
+        assert!(svg.contains(">p90 2<"), "{svg}");
+        assert_eq!(svg.matches("class=\"mark\"").count(), 2);
     }
 
     #[test]

@@ -123,18 +123,27 @@ pub(crate) async fn show(
         @if top.items.is_empty() {
             p { "No accounts match." }
         } @else {
+            nav class="pager" aria-label="Rank by" {
+                span { "Rank by:" }
+                @for r in RankBy::OVERALL_LIST {
+                    @if r == by {
+                        a href=(q.href(r.column(), 0)) aria-current="true" { strong { (r.column()) } }
+                    } @else {
+                        a href=(q.href(r.column(), 0)) { (r.column()) }
+                    }
+                }
+            }
             table id="leaderboard" {
-                caption { "Ranked by " (by.column()) @if in_topic { " within the topic" } "; select a column to rank by it." }
+                caption { "Ranked by " (by.column()) @if in_topic { " within the topic" } "." }
                 thead { tr {
                     th scope="col" class="n" { "rank" }
                     th scope="col" { "account" }
                     th scope="col" { "platform" }
-                    @for r in RankBy::OVERALL_LIST {
-                        @if r == by {
-                            th scope="col" class="n" aria-sort="descending" { (r.column()) " ▼" }
-                        } @else {
-                            th scope="col" class="n" { a href=(q.href(r.column(), 0)) { (r.column()) } }
-                        }
+                    @if by == RankBy::Overall {
+                        th scope="col" class="n" aria-sort="descending" { "overall ▼" }
+                    } @else {
+                        th scope="col" class="n" { "overall" }
+                        th scope="col" class="n" aria-sort="descending" { (by.column()) " ▼" }
                     }
                     th scope="col" class="n" { "authenticity" }
                 } }
@@ -145,21 +154,16 @@ pub(crate) async fn show(
                             td { a href=(account_href(&e.account.platform, &e.account.platform_id)) data-score=(format!("{:.1}", e.score)) {
                                 (account_label(e.account.handle.as_deref(), &e.account.platform_id)) } }
                             td { (e.account.platform) }
-                            @for r in RankBy::OVERALL_LIST {
-                                @if r == RankBy::Overall {
-                                    td class="n" { (num(Some(e.score), 1)) }
-                                } @else if r == by {
-                                    td class="n" { (num(Some(e.value), 2)) }
-                                } @else {
-                                    td class="n" { "·" }
-                                }
+                            td class="n" { (num(Some(e.score), 1)) }
+                            @if by != RankBy::Overall {
+                                td class="n" { (num(Some(e.value), 2)) }
                             }
                             td class="n" { (num(e.authenticity, 2)) }
                         }
                     }
                 }
             }
-            p class="note" { "Columns show the overall score and the measure ranked by; an account's page has every component." }
+            p class="note" { "The table shows the overall score and the measure ranked by (its raw value); an account's page has every component. Authenticity is the account's own weight as a reactor in the run (1: fully trusted)." }
             nav class="pager" aria-label="Pages" {
                 @if offset > 0 {
                     a href=(q.href(by.column(), offset.saturating_sub(u64::from(PAGE)))) rel="prev" { "← Previous " (PAGE) }

@@ -33,7 +33,7 @@ pub(crate) fn render(kind: &str, result: &Value) -> Markup {
 }
 
 fn forecast(r: &Value) -> Markup {
-    let points: Vec<(u32, f64)> = r["probability_at_least"]
+    let all: Vec<(u32, f64)> = r["probability_at_least"]
         .as_array()
         .map(|a| {
             a.iter()
@@ -41,6 +41,11 @@ fn forecast(r: &Value) -> Markup {
                 .collect()
         })
         .unwrap_or_default();
+    // The curve up to the first threshold no simulation reached (and at least to 16), so that a
+    // forecast of small reach is not drawn squeezed against the axis.
+    let reached = all.iter().rposition(|p| p.1 > 0.0).map_or(0, |i| i + 1);
+    let shown = all.iter().position(|p| p.0 >= 16).unwrap_or(0).max(reached) + 1;
+    let points: Vec<(u32, f64)> = all.into_iter().take(shown).collect();
     let q = |k: &str| r[k].as_u64().unwrap_or(0) as u32;
     html! {
         p { "Forecast for " strong { (text(&r["account"])) } " from " (count(r["simulations"].as_u64().unwrap_or(0))) " simulated cascades ("
