@@ -16,48 +16,12 @@
 //! may claim any date. Deletions, `account` events and other collections carry nothing earshot keeps
 //! and are skipped without a rejection.
 
-use crate::reader::{quote, ByteSource, LineReader};
-use crate::{Ctx, Options, Record, Rejection};
+use crate::reader::quote;
 use earshot_model::{Account, AccountRef, Event, Interaction, InteractionKind, Post};
 use serde_json::Value;
 
 /// The platform of Bluesky's events unless `--platform` names another.
 pub const PLATFORM: &str = "bluesky";
-
-pub(crate) struct JetstreamReader {
-    lines: LineReader,
-    ctx: Ctx,
-    platform: String,
-}
-
-impl JetstreamReader {
-    pub fn new(src: ByteSource, ctx: Ctx, opts: &Options) -> Self {
-        let lines = LineReader::new(src, ctx.file.clone(), opts.encoding, opts.max_line_bytes);
-        JetstreamReader {
-            lines,
-            ctx,
-            platform: opts.platform.clone().unwrap_or_else(|| PLATFORM.into()),
-        }
-    }
-}
-
-impl Iterator for JetstreamReader {
-    type Item = Result<Record, Rejection>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let (ctx, platform) = (&self.ctx, self.platform.as_str());
-        self.lines.next_item(|line, text| {
-            if text.trim().is_empty() {
-                return None;
-            }
-            match parse(text, platform) {
-                Ok(events) if events.is_empty() => None,
-                Ok(events) => Some(Ok(Record { line, events })),
-                Err((field, reason)) => Some(Err(ctx.reject(line, field, reason))),
-            }
-        })
-    }
-}
 
 type Bad = (&'static str, String);
 
@@ -103,7 +67,8 @@ fn mentioned(record: &Value) -> Vec<&str> {
     out
 }
 
-fn parse(text: &str, platform: &str) -> Result<Vec<Event>, Bad> {
+/// One line of the format ([`crate::json_lines::ParseLine`]).
+pub(crate) fn parse(text: &str, platform: &str) -> Result<Vec<Event>, Bad> {
     let v: Value = serde_json::from_str(text)
         .map_err(|e| ("<json>", format!("invalid JSON: {e} in {}", quote(text))))?;
     if !v.is_object() {

@@ -50,6 +50,7 @@ mod fields;
 mod higgs;
 pub mod jetstream;
 mod json_array;
+mod json_lines;
 mod jsonl;
 pub mod mastodon;
 mod messages;
@@ -453,11 +454,23 @@ pub fn open(
         }
         Format::Reddit => {
             let (src, ctx) = file()?;
-            Box::new(reddit::RedditReader::new(src, ctx, opts))
+            Box::new(json_lines::JsonLines::new(
+                src,
+                ctx,
+                opts,
+                reddit::PLATFORM,
+                reddit::parse,
+            ))
         }
         Format::Jetstream => {
             let (src, ctx) = file()?;
-            Box::new(jetstream::JetstreamReader::new(src, ctx, opts))
+            Box::new(json_lines::JsonLines::new(
+                src,
+                ctx,
+                opts,
+                jetstream::PLATFORM,
+                jetstream::parse,
+            ))
         }
         Format::MastodonOutbox => {
             let (src, ctx) = file()?;

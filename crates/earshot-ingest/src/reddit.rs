@@ -19,48 +19,12 @@
 //! author (`[deleted]`: nothing to credit), a missing `id`, a missing or unreadable `created_utc`, a
 //! comment without `parent_id`, a line that is neither a comment nor a submission.
 
-use crate::reader::{quote, ByteSource, LineReader};
-use crate::{Ctx, Options, Record, Rejection};
+use crate::reader::quote;
 use earshot_model::{Account, AccountRef, Event, Interaction, InteractionKind, Post};
 use serde_json::{Map, Value};
 
 /// The platform of Reddit's events unless `--platform` names another.
 pub const PLATFORM: &str = "reddit";
-
-pub(crate) struct RedditReader {
-    lines: LineReader,
-    ctx: Ctx,
-    platform: String,
-}
-
-impl RedditReader {
-    pub fn new(src: ByteSource, ctx: Ctx, opts: &Options) -> Self {
-        let lines = LineReader::new(src, ctx.file.clone(), opts.encoding, opts.max_line_bytes);
-        RedditReader {
-            lines,
-            ctx,
-            platform: opts.platform.clone().unwrap_or_else(|| PLATFORM.into()),
-        }
-    }
-}
-
-impl Iterator for RedditReader {
-    type Item = Result<Record, Rejection>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let (ctx, platform) = (&self.ctx, self.platform.as_str());
-        self.lines.next_item(|line, text| {
-            if text.trim().is_empty() {
-                return None;
-            }
-            Some(
-                parse(text, platform)
-                    .map(|events| Record { line, events })
-                    .map_err(|(field, reason)| ctx.reject(line, field, reason)),
-            )
-        })
-    }
-}
 
 type Bad = (&'static str, String);
 
@@ -118,7 +82,8 @@ fn user_mentions(text: &str) -> Vec<&str> {
     out
 }
 
-fn parse(text: &str, platform: &str) -> Result<Vec<Event>, Bad> {
+/// One line of the format ([`crate::json_lines::ParseLine`]).
+pub(crate) fn parse(text: &str, platform: &str) -> Result<Vec<Event>, Bad> {
     let v: Value = serde_json::from_str(text)
         .map_err(|e| ("<json>", format!("invalid JSON: {e} in {}", quote(text))))?;
     let Value::Object(o) = v else {
