@@ -1,27 +1,19 @@
 //! Bluesky's Jetstream: the AT Protocol firehose as JSON lines, one event a line, as the Jetstream
 //! README describes them ("Example Events", github.com/bluesky-social/jetstream): `did`, `time_us`
 //! and `kind`, with a `commit` (`operation`, `collection`, `rkey`, `record`) or an `identity`
-//! (`handle`). The records are those of Bluesky's lexicons (`lexicons/app/bsky/…` in
-//! github.com/bluesky-social/atproto):
-//! - `app.bsky.feed.post`: a post named by its AT URI (`at://DID/app.bsky.feed.post/RKEY`), with its
-//!   `text`; `reply.parent.uri` is the post it answers; an `embed` of type `app.bsky.embed.record` (or
-//!   the `record` inside `app.bsky.embed.recordWithMedia`) is the post it quotes; each facet feature
-//!   of type `app.bsky.richtext.facet#mention` names a mentioned account by `did`.
-//! - `app.bsky.feed.repost` and `app.bsky.feed.like`: a reshare or like of `subject.uri`, whose author
-//!   is the DID in that URI's authority.
-//! - `app.bsky.graph.follow`: a follow of the DID in `subject`.
+//! (`handle`). The records are Bluesky's; `bsky.rs` says what earshot takes from each collection.
 //!
 //! DIDs are the accounts' ids; an `identity` event gives a DID its handle. Times are the event's
 //! `time_us` (when the relay saw it, in microseconds): a record's `createdAt` is set by the client and
 //! may claim any date. Deletions, `account` events and other collections carry nothing earshot keeps
 //! and are skipped without a rejection.
 
+use crate::bsky::{BskyRecord, Origin};
 use crate::reader::quote;
-use earshot_model::{Account, AccountRef, Event, Interaction, InteractionKind, Post};
+use earshot_model::{Account, Event};
 use serde_json::Value;
 
-/// The platform of Bluesky's events unless `--platform` names another.
-pub const PLATFORM: &str = "bluesky";
+pub use crate::bsky::PLATFORM;
 
 type Bad = (&'static str, String);
 
@@ -31,40 +23,6 @@ fn required<'a>(v: &'a Value, field: &'static str) -> Result<&'a str, Bad> {
         Some(s) if !s.is_empty() => Ok(s),
         _ => Err((field, format!("missing or not a string: {v}"))),
     }
-}
-
-/// The account an AT URI's authority names (`at://did:plc:x/app.bsky.feed.post/1` → `did:plc:x`).
-fn uri_author<'a>(uri: &'a str, field: &'static str) -> Result<&'a str, Bad> {
-    uri.strip_prefix("at://")
-        .and_then(|rest| rest.split('/').next())
-        .filter(|a| !a.is_empty())
-        .ok_or((field, format!("not an at:// URI: {}", quote(uri))))
-}
-
-/// The post an embed quotes, if it is a record embed.
-fn quoted(embed: &Value) -> Option<&str> {
-    match embed["$type"].as_str()? {
-        "app.bsky.embed.record" => embed["record"]["uri"].as_str(),
-        "app.bsky.embed.recordWithMedia" => embed["record"]["record"]["uri"].as_str(),
-        _ => None,
-    }
-}
-
-/// The DIDs a post's facets mention, in order, each once.
-fn mentioned(record: &Value) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
-    for facet in record["facets"].as_array().into_iter().flatten() {
-        for f in facet["features"].as_array().into_iter().flatten() {
-            if f["$type"] == "app.bsky.richtext.facet#mention" {
-                if let Some(did) = f["did"].as_str().filter(|d| !d.is_empty()) {
-                    if !out.contains(&did) {
-                        out.push(did);
-                    }
-                }
-            }
-        }
-    }
-    out
 }
 
 /// One line of the format ([`crate::json_lines::ParseLine`]).
@@ -86,7 +44,6 @@ pub(crate) fn parse(text: &str, platform: &str) -> Result<Vec<Event>, Bad> {
             ))
         }
     };
-    let by = AccountRef::by_id(did);
     let events = match v["kind"].as_str() {
         Some("identity") => {
             let handle = v["identity"]["handle"].as_str().filter(|h| !h.is_empty());
@@ -100,7 +57,7 @@ pub(crate) fn parse(text: &str, platform: &str) -> Result<Vec<Event>, Bad> {
                 None => Vec::new(),
             }
         }
-        Some("commit") => commit(&v["commit"], did, &by, time, platform)?,
+        Some("commit") => commit(&v["commit"], did, time, platform)?,
         Some("account") => Vec::new(),
         _ => {
             return Err((
@@ -110,85 +67,40 @@ pub(crate) fn parse(text: &str, platform: &str) -> Result<Vec<Event>, Bad> {
         }
     };
     for ev in &events {
-        crate::values::check(ev).map_err(|(_, why)| ("commit.record", why))?;
+        crate::values::check(ev).map_err(|(_, why)| ("identity.handle", why))?;
     }
     Ok(events)
 }
 
-fn commit(
-    c: &Value,
-    did: &str,
-    by: &AccountRef,
-    time: i64,
-    platform: &str,
-) -> Result<Vec<Event>, Bad> {
+fn commit(c: &Value, did: &str, time: i64, platform: &str) -> Result<Vec<Event>, Bad> {
     let op = required(&c["operation"], "commit.operation")?;
     if op == "delete" {
         return Ok(Vec::new());
     }
     let collection = required(&c["collection"], "commit.collection")?;
     let rkey = required(&c["rkey"], "commit.rkey")?;
-    let uri = format!("at://{did}/{collection}/{rkey}");
-    let record = &c["record"];
-    let interaction = |kind: InteractionKind, target: &str, post: Option<String>| {
-        Event::Interaction(Interaction {
-            platform: platform.to_string(),
-            key: uri.clone(),
-            kind,
-            actor: by.clone(),
-            target: AccountRef::by_id(target),
-            post,
-            time: Some(time),
-            weight: 1.0,
-        })
+    let record = match BskyRecord::decode(collection, &c["record"]) {
+        Ok(Some(r)) => r,
+        Ok(None) => return Ok(Vec::new()),
+        Err(e) => return Err(("commit.record", format!("not a {collection} record: {e}"))),
     };
-    Ok(match collection {
-        "app.bsky.feed.post" => {
-            let mut events = vec![Event::Post(Post {
-                platform: platform.to_string(),
-                ext_id: uri.clone(),
-                author: by.clone(),
-                time,
-                text: record["text"].as_str().map(str::to_string),
-                reply_to: record["reply"]["parent"]["uri"]
-                    .as_str()
-                    .map(str::to_string),
-                quote_of: quoted(&record["embed"]).map(str::to_string),
-                reshare_of: None,
-            })];
-            for (n, target) in mentioned(record).into_iter().enumerate() {
-                if target == did {
-                    continue;
-                }
-                events.push(Event::Interaction(Interaction {
-                    platform: platform.to_string(),
-                    key: format!("{uri}#m{n}"),
-                    kind: InteractionKind::Mention,
-                    actor: by.clone(),
-                    target: AccountRef::by_id(target),
-                    post: Some(uri.clone()),
-                    time: Some(time),
-                    weight: 1.0,
-                }));
-            }
-            events
-        }
-        "app.bsky.feed.repost" | "app.bsky.feed.like" => {
-            let subject = required(&record["subject"]["uri"], "commit.record.subject.uri")?;
-            let author = uri_author(subject, "commit.record.subject.uri")?;
-            let kind = if collection == "app.bsky.feed.like" {
-                InteractionKind::Like
-            } else {
-                InteractionKind::Reshare
-            };
-            vec![interaction(kind, author, Some(subject.to_string()))]
-        }
-        "app.bsky.graph.follow" => {
-            let subject = required(&record["subject"], "commit.record.subject")?;
-            vec![interaction(InteractionKind::Follow, subject, None)]
-        }
-        _ => Vec::new(),
-    })
+    let uri = format!("at://{did}/{collection}/{rkey}");
+    let at = Origin {
+        platform,
+        did,
+        uri: &uri,
+        time,
+    };
+    crate::bsky::events(record, &at).map_err(|(field, why)| (in_commit(field), why))
+}
+
+/// A record's field as a path in a Jetstream event.
+fn in_commit(field: &'static str) -> &'static str {
+    match field {
+        "record.subject.uri" => "commit.record.subject.uri",
+        "record.subject" => "commit.record.subject",
+        _ => "commit.record",
+    }
 }
 
 #[cfg(test)]
@@ -196,6 +108,7 @@ mod tests {
     use super::*;
     use crate::test_util::{read_all, write_gz};
     use crate::{Format, Options};
+    use earshot_model::{Interaction, InteractionKind};
 
     // Events shaped as the Jetstream README's "Example Events" and records as the app.bsky lexicons
     // define them; DIDs, keys and texts made up.

@@ -42,6 +42,8 @@
 //! This crate knows nothing of SQL or scoring.
 
 pub mod airline_labels;
+pub mod bluesky_car;
+pub(crate) mod bsky;
 mod cascade_edges;
 mod cascades;
 mod csv_posts;
@@ -50,9 +52,12 @@ mod fields;
 mod higgs;
 pub mod jetstream;
 mod json_array;
+mod json_fields;
 mod json_lines;
 mod jsonl;
 pub mod mastodon;
+pub mod mastodon_api;
+pub mod mastodon_archive;
 mod messages;
 mod profiles;
 mod reader;
@@ -62,6 +67,8 @@ mod snap;
 pub mod time;
 pub mod tweeteval;
 mod values;
+pub mod x_api;
+pub mod x_archive;
 
 pub use cascade_edges::edges_beside;
 pub use cascades::{ORDER_TOLERANCE, PLAUSIBLE_UNIX};
@@ -123,11 +130,26 @@ pub enum Format {
     /// item): notes with their replies and mentions, boosts as reshares; actor URIs as ids, handles
     /// `user@instance` (see `mastodon.rs`).
     MastodonOutbox,
+    /// A Bluesky repository export (CAR v1 of DAG-CBOR blocks, as `com.atproto.sync.getRepo` returns
+    /// it): the owner's posts, reposts, likes, follows and profile, keyed by AT URI as Jetstream's
+    /// are (see `bluesky_car.rs`).
+    BlueskyCar,
+    /// A Mastodon account archive, unpacked: `actor.json` (the owner), `outbox.json`, `likes.json`
+    /// and, beside them, the `following_accounts.csv` export (see `mastodon_archive.rs`).
+    MastodonArchive,
+    /// Statuses from Mastodon's REST API (`/api/v1/…/statuses`): a JSON array or JSON lines of Status
+    /// entities, with their authors, boosts, quotes and mentions (see `mastodon_api.rs`).
+    MastodonApi,
+    /// An X (Twitter) personal archive, unzipped: `account.js`, `tweets.js` (and parts), `like.js`,
+    /// `follower.js`, `following.js` (see `x_archive.rs`).
+    XArchive,
+    /// X API v2 pages: `data` tweets with `includes.users` and `includes.tweets` (see `x_api.rs`).
+    XApi,
 }
 
 impl Format {
     /// Every format, in the order the command line lists them.
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 16] = [
         Format::Jsonl,
         Format::Csv,
         Format::Snap,
@@ -139,6 +161,11 @@ impl Format {
         Format::Reddit,
         Format::Jetstream,
         Format::MastodonOutbox,
+        Format::BlueskyCar,
+        Format::MastodonArchive,
+        Format::MastodonApi,
+        Format::XArchive,
+        Format::XApi,
     ];
 
     /// The format's name, as `--format` takes it and the import log keeps it.
@@ -155,6 +182,11 @@ impl Format {
             Format::Reddit => "reddit",
             Format::Jetstream => "jetstream",
             Format::MastodonOutbox => "mastodon-outbox",
+            Format::BlueskyCar => "bluesky-car",
+            Format::MastodonArchive => "mastodon-archive",
+            Format::MastodonApi => "mastodon-api",
+            Format::XArchive => "x-archive",
+            Format::XApi => "x-api",
         }
     }
 
@@ -410,18 +442,18 @@ pub fn open(
     }
     let shared = Arc::new(Shared::default());
     // Every format but retweet trees (a file or a directory of them) reads one file.
+    let ctx = || Ctx {
+        path: path.to_path_buf(),
+        file: path.display().to_string(),
+        source: reader::source_name(path, opts.source.as_deref()),
+        shared: Arc::clone(&shared),
+    };
     let file = || -> Result<(reader::ByteSource, Ctx), OpenError> {
         let src = reader::open_bytes(path, &shared).map_err(|source| OpenError::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        let ctx = Ctx {
-            path: path.to_path_buf(),
-            file: path.display().to_string(),
-            source: reader::source_name(path, opts.source.as_deref()),
-            shared: Arc::clone(&shared),
-        };
-        Ok((src, ctx))
+        Ok((src, ctx()))
     };
     let it: EventReader = match format {
         Format::Higgs => {
@@ -475,6 +507,25 @@ pub fn open(
         Format::MastodonOutbox => {
             let (src, ctx) = file()?;
             Box::new(mastodon::OutboxReader::new(src, ctx, opts))
+        }
+        Format::BlueskyCar => {
+            // Read in two passes (see bluesky_car.rs): the reader opens the file itself, each time.
+            let size = std::fs::metadata(path).map_err(|source| OpenError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            shared.file_size.store(size.len(), Ordering::Relaxed);
+            Box::new(bluesky_car::CarReader::new(ctx(), opts))
+        }
+        Format::MastodonArchive => mastodon_archive::open(path, opts, Arc::clone(&shared))?,
+        Format::MastodonApi => {
+            let (src, ctx) = file()?;
+            Box::new(mastodon_api::StatusReader::new(src, ctx, opts))
+        }
+        Format::XArchive => x_archive::open(path, opts, Arc::clone(&shared))?,
+        Format::XApi => {
+            let (src, ctx) = file()?;
+            Box::new(x_api::PageReader::new(src, ctx, opts))
         }
         Format::RetweetTree => Box::new(retweet_tree::TreeReader::open(
             path,
@@ -603,9 +654,28 @@ pub(crate) mod test_util {
         write_file(dir, name, &e.finish().unwrap())
     }
 
+    /// A temporary folder with `files` (name, text) written in its subfolder `under` (`""`: in the
+    /// folder itself).
+    pub fn write_folder(under: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let at = dir.path().join(under);
+        std::fs::create_dir_all(&at).unwrap();
+        for (name, text) in files {
+            write_file(&at, name, text.as_bytes());
+        }
+        dir
+    }
+
     /// All records, and all rejections as `file:line: field: reason` strings.
     pub fn read_all(p: &Path, f: Format, opts: &Options) -> (Vec<Record>, Vec<String>) {
         let (it, _) = open(p, f, opts).unwrap();
+        collect(it)
+    }
+
+    /// The records a reader gives, and its rejections as `file:line: field: reason` strings.
+    pub fn collect(
+        it: impl Iterator<Item = Result<Record, Rejection>>,
+    ) -> (Vec<Record>, Vec<String>) {
         let (mut good, mut bad) = (Vec::new(), Vec::new());
         for r in it {
             match r {
@@ -614,5 +684,38 @@ pub(crate) mod test_util {
             }
         }
         (good, bad)
+    }
+
+    /// As [`collect`], for the reader `open` makes with the [`Shared`] it is given, with the
+    /// warnings it leaves there, as strings.
+    pub fn read_with_warnings(
+        open: impl FnOnce(Arc<Shared>) -> EventReader,
+    ) -> (Vec<Record>, Vec<String>, Vec<String>) {
+        let shared = Arc::new(Shared::default());
+        let (good, bad) = collect(open(Arc::clone(&shared)));
+        let warnings = Progress(shared)
+            .warnings()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        (good, bad, warnings)
+    }
+
+    /// The events of `records`, in order.
+    pub fn events(records: &[Record]) -> Vec<&Event> {
+        records.iter().flat_map(|r| &r.events).collect()
+    }
+
+    /// The interactions among `events`.
+    pub fn interactions<'a>(
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Vec<&'a earshot_model::Interaction> {
+        events
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Interaction(i) => Some(i),
+                _ => None,
+            })
+            .collect()
     }
 }

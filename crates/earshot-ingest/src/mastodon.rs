@@ -14,9 +14,9 @@
 //! Accounts are their actor URIs, with the handle `user@instance` where the URI is Mastodon's
 //! `https://instance/users/user` (or `https://instance/@user`).
 
-use crate::json_array::JsonArray;
+use crate::json_array::{Element, JsonArray};
 use crate::reader::{quote, ByteSource};
-use crate::{Ctx, DateOrder, Options, Record, Rejection};
+use crate::{Ctx, Options, Record, Rejection};
 use earshot_model::{AccountRef, Event, Interaction, InteractionKind, Post};
 use serde_json::Value;
 
@@ -24,24 +24,63 @@ use serde_json::Value;
 pub const PLATFORM: &str = "mastodon";
 
 pub(crate) struct OutboxReader {
-    items: JsonArray,
+    items: OrderedItems,
     ctx: Ctx,
     platform: String,
     index: u64,
-    /// `None` until the collection's `orderedItems` has been found.
-    opened: Option<bool>,
 }
 
 impl OutboxReader {
     pub fn new(src: ByteSource, ctx: Ctx, opts: &Options) -> Self {
-        let items = JsonArray::new(src, ctx.file.clone(), opts.encoding, opts.max_line_bytes);
         OutboxReader {
-            items,
+            items: OrderedItems::new(src, &ctx, opts, "outbox.json"),
             ctx,
             platform: opts.platform.clone().unwrap_or_else(|| PLATFORM.into()),
             index: 0,
+        }
+    }
+}
+
+/// The elements of an ActivityStreams `OrderedCollection`'s `orderedItems`, streamed. The member is
+/// looked for once, before the first element; a file without it is one rejection, whose reason names
+/// what the file should have been (`kind`: `outbox.json`, `likes.json`), and then nothing.
+pub(crate) struct OrderedItems {
+    items: JsonArray,
+    kind: &'static str,
+    /// `None` until the collection's `orderedItems` has been looked for.
+    opened: Option<bool>,
+}
+
+impl OrderedItems {
+    pub fn new(src: ByteSource, ctx: &Ctx, opts: &Options, kind: &'static str) -> Self {
+        OrderedItems {
+            items: JsonArray::new(src, ctx.file.clone(), opts.encoding, opts.max_line_bytes),
+            kind,
             opened: None,
         }
+    }
+
+    /// The next element (the `index`th), a rejection, or `None` once the array (or the file without
+    /// one) is done.
+    pub fn next_element(&mut self, index: u64, ctx: &Ctx) -> Option<Result<Element, Rejection>> {
+        if self.opened.is_none() {
+            let found = self.items.skip_to_member("orderedItems");
+            self.opened = Some(matches!(found, Ok(true)));
+            if !matches!(found, Ok(true)) {
+                let why = match found {
+                    Err(e) => format!("unreadable: {e}"),
+                    _ => format!(
+                        "no `orderedItems` array: not an ActivityStreams OrderedCollection such as an archive's {}",
+                        self.kind
+                    ),
+                };
+                return Some(Err(ctx.reject(1, "orderedItems", why)));
+            }
+        }
+        if self.opened == Some(false) {
+            return None;
+        }
+        self.items.next_element(index)
     }
 }
 
@@ -49,23 +88,9 @@ impl Iterator for OutboxReader {
     type Item = Result<Record, Rejection>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.opened.is_none() {
-            let found = self.items.skip_to_member("orderedItems");
-            self.opened = Some(matches!(found, Ok(true)));
-            if !matches!(found, Ok(true)) {
-                let why = match found {
-                    Err(e) => format!("unreadable: {e}"),
-                    _ => "no `orderedItems` array: not an ActivityStreams OrderedCollection such as an archive's outbox.json".into(),
-                };
-                return Some(Err(self.ctx.reject(1, "orderedItems", why)));
-            }
-        }
-        if self.opened == Some(false) {
-            return None;
-        }
         loop {
             self.index += 1;
-            let element = match self.items.next_element(self.index)? {
+            let element = match self.items.next_element(self.index, &self.ctx)? {
                 Ok(e) => e,
                 Err(r) => return Some(Err(r)),
             };
@@ -85,10 +110,10 @@ impl Iterator for OutboxReader {
     }
 }
 
-type Bad = (&'static str, String);
+pub(crate) use crate::json_fields::Bad;
 
 /// An `id`-bearing value: a URI string or an object with an `id`.
-fn uri(v: &Value) -> Option<&str> {
+pub(crate) fn uri(v: &Value) -> Option<&str> {
     match v {
         Value::String(s) => Some(s.as_str()),
         Value::Object(_) => v["id"].as_str(),
@@ -99,7 +124,7 @@ fn uri(v: &Value) -> Option<&str> {
 }
 
 /// `user@instance` of a Mastodon actor URI (`https://instance/users/user`, `https://instance/@user`).
-fn handle_of(actor: &str) -> Option<String> {
+pub(crate) fn handle_of(actor: &str) -> Option<String> {
     let rest = actor
         .strip_prefix("https://")
         .or_else(|| actor.strip_prefix("http://"))?;
@@ -111,7 +136,7 @@ fn handle_of(actor: &str) -> Option<String> {
     Some(format!("{user}@{host}"))
 }
 
-fn account(actor: &str) -> AccountRef {
+pub(crate) fn account(actor: &str) -> AccountRef {
     AccountRef {
         ext_id: actor.to_string(),
         handle: handle_of(actor),
@@ -120,7 +145,7 @@ fn account(actor: &str) -> AccountRef {
 
 /// HTML as plain text: tags dropped (a `<br>` or a paragraph's end a line break), the five XML
 /// entities and numeric references decoded.
-fn plain_text(html: &str) -> String {
+pub(crate) fn plain_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find(['<', '&']) {
@@ -163,13 +188,12 @@ fn plain_text(html: &str) -> String {
     out.trim().to_string()
 }
 
-fn when(v: &Value, field: &'static str) -> Result<i64, Bad> {
+/// A date string (`published`), within the plausible range.
+pub(crate) fn when(v: &Value, field: &'static str) -> Result<i64, Bad> {
     let s = v
         .as_str()
         .ok_or((field, format!("missing or not a date: {v}")))?;
-    crate::time::parse_time(s, DateOrder::Mdy)
-        .and_then(crate::time::check_range)
-        .map_err(|e| (field, e.0))
+    crate::json_fields::time(s, field)
 }
 
 fn activity(text: &str, platform: &str) -> Result<Vec<Event>, Bad> {

@@ -326,6 +326,7 @@ impl Builder {
             username_length: count("username_length")?,
             username_digits: count("username_digits")?,
             label,
+            links: None,
         };
         for c in rounded {
             *self.rounded.entry(c).or_default() += 1;

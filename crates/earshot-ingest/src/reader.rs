@@ -1,6 +1,6 @@
 //! Opening files (plain or gzip, detected by magic bytes) and reading them line by line with a length cap.
 
-use crate::{Encoding, Rejection, Shared};
+use crate::{Encoding, OpenError, Rejection, Shared};
 use flate2::bufread::MultiGzDecoder;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -113,9 +113,41 @@ pub(crate) fn open_bytes(path: &Path, shared: &Arc<Shared>) -> io::Result<ByteSo
     open_stream(path, shared)
 }
 
+/// The error of an input that is not what its format reads.
+pub(crate) fn bad_input(path: &Path, reason: &str) -> OpenError {
+    OpenError::BadInput {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
+}
+
+/// Check that `path` is a folder (an unpacked archive's): an `Io` error when it cannot be looked at,
+/// a `BadInput` one with `not_a_folder` as the reason when it is no folder.
+pub(crate) fn expect_folder(path: &Path, not_a_folder: &str) -> Result<(), OpenError> {
+    let meta = std::fs::metadata(path).map_err(|source| OpenError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.is_dir() {
+        Ok(())
+    } else {
+        Err(bad_input(path, not_a_folder))
+    }
+}
+
 /// As [`open_bytes`], for one of several files read as one stream: the bytes read add to the shared
 /// count, and the total size is left to the caller.
 pub(crate) fn open_stream(path: &Path, shared: &Arc<Shared>) -> io::Result<ByteSource> {
+    open_decompressed(path, shared, true)
+}
+
+/// As [`open_stream`], for a binary format (a CAR file): the bytes are passed on as they are, a
+/// leading `EF BB BF` included.
+pub(crate) fn open_binary(path: &Path, shared: &Arc<Shared>) -> io::Result<ByteSource> {
+    open_decompressed(path, shared, false)
+}
+
+fn open_decompressed(path: &Path, shared: &Arc<Shared>, text: bool) -> io::Result<ByteSource> {
     let file = File::open(path)?;
     let mut raw = BufReader::with_capacity(
         BUF,
@@ -126,13 +158,14 @@ pub(crate) fn open_stream(path: &Path, shared: &Arc<Shared>) -> io::Result<ByteS
     );
     let head = raw.fill_buf()?;
     let gzip = head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b;
-    let reader: Box<dyn BufRead + Send> = if gzip {
-        Box::new(SkipBom::new(BufReader::with_capacity(
+    let reader: Box<dyn BufRead + Send> = match (gzip, text) {
+        (true, true) => Box::new(SkipBom::new(BufReader::with_capacity(
             BUF,
             MultiGzDecoder::new(raw),
-        )))
-    } else {
-        Box::new(SkipBom::new(raw))
+        ))),
+        (true, false) => Box::new(BufReader::with_capacity(BUF, MultiGzDecoder::new(raw))),
+        (false, true) => Box::new(SkipBom::new(raw)),
+        (false, false) => Box::new(raw),
     };
     Ok(ByteSource { reader, gzip })
 }

@@ -125,6 +125,10 @@ pub struct Profile {
     /// never an input to scoring.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// Links the account's profile claims as its own elsewhere (Mastodon's profile fields marked
+    /// `rel="me"`, an X bio's website): evidence for linking one person's accounts, never proof alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<String>>,
 }
 
 impl Profile {

@@ -390,7 +390,7 @@ fn interaction_filter(
 const ACCOUNT_COLUMNS: &str =
     "id, platform, ext_id, handle, display_name, followers, following, post_count,
     created_at, bio, url, verified, default_avatar, private, likes_given, listed, bio_length,
-    username_length, username_digits, label, default_profile";
+    username_length, username_digits, label, default_profile, links";
 
 /// An `accounts` row selected as [`ACCOUNT_COLUMNS`].
 fn account_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, Account)> {
@@ -421,6 +421,9 @@ fn account_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, Account)> {
                 username_digits: count(18)?,
                 label: r.get(19)?,
                 default_profile: r.get(20)?,
+                links: r
+                    .get::<_, Option<String>>(21)?
+                    .and_then(|j| serde_json::from_str(&j).ok()),
             },
         },
     ))

@@ -61,8 +61,8 @@ impl WriteCounts {
 /// because `COALESCE` would keep the stored value). Labels are the exception: a label that contradicts
 /// the stored one (two files call one account both `bot` and `human`) is kept as `conflict:old/new`, a
 /// value of neither class, so that training and evaluation leave the account out and say so.
-const UPSERT_PROFILE: &str = "INSERT INTO accounts (id, platform, ext_id, handle, display_name, followers, following, post_count, created_at, bio, url, verified, default_avatar, private, likes_given, listed, bio_length, username_length, username_digits, label, default_profile)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+const UPSERT_PROFILE: &str = "INSERT INTO accounts (id, platform, ext_id, handle, display_name, followers, following, post_count, created_at, bio, url, verified, default_avatar, private, likes_given, listed, bio_length, username_length, username_digits, label, default_profile, links)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
     ON CONFLICT(id) DO UPDATE SET
         handle = COALESCE(excluded.handle, handle),
         display_name = COALESCE(excluded.display_name, display_name),
@@ -81,11 +81,18 @@ const UPSERT_PROFILE: &str = "INSERT INTO accounts (id, platform, ext_id, handle
         username_length = COALESCE(excluded.username_length, username_length),
         username_digits = COALESCE(excluded.username_digits, username_digits),
         default_profile = COALESCE(excluded.default_profile, default_profile),
+        links = COALESCE(excluded.links, links),
         label = CASE
             WHEN excluded.label IS NULL OR label IS NULL OR label = excluded.label THEN COALESCE(excluded.label, label)
             WHEN label LIKE 'conflict:%' THEN label
             ELSE 'conflict:' || label || '/' || excluded.label END
-    WHERE (excluded.handle IS NOT NULL AND excluded.handle IS NOT handle) OR (excluded.display_name IS NOT NULL AND excluded.display_name IS NOT display_name) OR (excluded.followers IS NOT NULL AND excluded.followers IS NOT followers) OR (excluded.following IS NOT NULL AND excluded.following IS NOT following) OR (excluded.post_count IS NOT NULL AND excluded.post_count IS NOT post_count) OR (excluded.created_at IS NOT NULL AND excluded.created_at IS NOT created_at) OR (excluded.bio IS NOT NULL AND excluded.bio IS NOT bio) OR (excluded.url IS NOT NULL AND excluded.url IS NOT url) OR (excluded.verified IS NOT NULL AND excluded.verified IS NOT verified) OR (excluded.default_avatar IS NOT NULL AND excluded.default_avatar IS NOT default_avatar) OR (excluded.private IS NOT NULL AND excluded.private IS NOT private) OR (excluded.likes_given IS NOT NULL AND excluded.likes_given IS NOT likes_given) OR (excluded.listed IS NOT NULL AND excluded.listed IS NOT listed) OR (excluded.bio_length IS NOT NULL AND excluded.bio_length IS NOT bio_length) OR (excluded.username_length IS NOT NULL AND excluded.username_length IS NOT username_length) OR (excluded.username_digits IS NOT NULL AND excluded.username_digits IS NOT username_digits) OR (excluded.label IS NOT NULL AND excluded.label IS NOT label) OR (excluded.default_profile IS NOT NULL AND excluded.default_profile IS NOT default_profile)";
+    WHERE (excluded.handle IS NOT NULL AND excluded.handle IS NOT handle) OR (excluded.display_name IS NOT NULL AND excluded.display_name IS NOT display_name) OR (excluded.followers IS NOT NULL AND excluded.followers IS NOT followers) OR (excluded.following IS NOT NULL AND excluded.following IS NOT following) OR (excluded.post_count IS NOT NULL AND excluded.post_count IS NOT post_count) OR (excluded.created_at IS NOT NULL AND excluded.created_at IS NOT created_at) OR (excluded.bio IS NOT NULL AND excluded.bio IS NOT bio) OR (excluded.url IS NOT NULL AND excluded.url IS NOT url) OR (excluded.verified IS NOT NULL AND excluded.verified IS NOT verified) OR (excluded.default_avatar IS NOT NULL AND excluded.default_avatar IS NOT default_avatar) OR (excluded.private IS NOT NULL AND excluded.private IS NOT private) OR (excluded.likes_given IS NOT NULL AND excluded.likes_given IS NOT likes_given) OR (excluded.listed IS NOT NULL AND excluded.listed IS NOT listed) OR (excluded.bio_length IS NOT NULL AND excluded.bio_length IS NOT bio_length) OR (excluded.username_length IS NOT NULL AND excluded.username_length IS NOT username_length) OR (excluded.username_digits IS NOT NULL AND excluded.username_digits IS NOT username_digits) OR (excluded.label IS NOT NULL AND excluded.label IS NOT label) OR (excluded.default_profile IS NOT NULL AND excluded.default_profile IS NOT default_profile) OR (excluded.links IS NOT NULL AND excluded.links IS NOT links)";
+
+/// Profile links as stored: a JSON array, `None` when the input gave none (an empty list is kept: the
+/// profile says it has none).
+fn links_json(links: Option<&[String]>) -> Option<String> {
+    links.map(|l| serde_json::to_string(l).unwrap_or_else(|_| "[]".into()))
+}
 
 /// The prepared statements of one batch, prepared on a connection whose transaction is already open.
 struct Batch<'c> {
@@ -288,6 +295,7 @@ impl Batch<'_> {
             p.username_digits.map(clamp_u64),
             p.label,
             p.default_profile,
+            links_json(p.links.as_deref()),
         ])?;
         if !existed {
             counts.accounts_new += 1;

@@ -142,6 +142,7 @@ fn every_profile_field_round_trips_and_merges() {
         username_length: Some(10),
         username_digits: Some(4),
         label: Some("fake".into()),
+        links: Some(vec!["https://a.example/".into(), "https://x.com/a".into()]),
     };
     let acct = |ext: &str, profile: Profile| {
         Event::Account(Account {
@@ -406,6 +407,9 @@ fn runs_are_dated_by_their_last_event_and_older_runs_get_one() {
              DROP TABLE forgotten;
              DROP TABLE forget_key;
              DROP TABLE score_log;
+             DROP TABLE person_accounts;
+             DROP TABLE persons;
+             ALTER TABLE accounts DROP COLUMN links;
              INSERT INTO score_runs (created_at, model_version, model_json, window_from, window_to,
                  platform, accounts, interactions, weights)
              VALUES (250, 'm', '{}', NULL, NULL, NULL, 3, 2, '[]'),

@@ -33,7 +33,8 @@ pub struct ImportArgs {
     pub format: Option<FormatArg>,
 
     /// Platform label for the events, e.g. `twitter` (lower-case letters, digits, `.`, `_`, `-`). Default:
-    /// `twitter` for csv and profiles; `reddit` for reddit; `bluesky` for jetstream; `mastodon` for mastodon-outbox; the file's name for higgs, snap and cascades, whose ids are local to
+    /// `twitter` for csv, profiles, x-archive and x-api; `reddit` for reddit; `bluesky` for jetstream and bluesky-car;
+    /// `mastodon` for the mastodon formats; the file's name for higgs, snap and cascades, whose ids are local to
     /// it, except that a cascades file named `cascades.txt` takes its directory's name
     /// (`data/douban/cascades.txt` → `douban`). Giving two cascades.txt files one platform? Give each its own
     /// --source too, or the second file's cascades (keyed `cascades.txt:LINE`) are taken for the first's and
@@ -157,6 +158,9 @@ Examples:
   earshot import --format cascades data/android/cascades.txt    with data/android/edges.txt
   earshot import --format cascades --time-unit microhours data/memetracker/cascades.txt
   earshot import --format cascade-edges data/android/edges.txt  the graph alone
+  earshot import --format bluesky-car repo.car          a Bluesky account's export
+  earshot import --format mastodon-archive archive/     an unpacked Mastodon archive
+  earshot import --format x-archive twitter-2024-01-01/ an unzipped X archive
   earshot import --format retweet-tree --root-time snowflake rumor_detection_acl2017/twitter15/tree
   earshot import --strict --format higgs part.txt     all or nothing";
 
@@ -207,6 +211,36 @@ impl ValueEnum for FormatArg {
                 "A Mastodon archive's outbox.json (ActivityStreams), streamed: each Create of a Note a post \
                  by its actor's URI (handle user@instance) replying to inReplyTo, with a mention per \
                  Mention tag; each Announce a reshare of its object; platform `mastodon`"
+            }
+            Format::BlueskyCar => {
+                "A Bluesky repository export (CAR v1 of DAG-CBOR, as com.atproto.sync.getRepo and the \
+                 app's data export give it), read in two passes: the owner's posts (replies, quotes, \
+                 mentions), reposts, likes, follows and profile, each block checked against its CID; \
+                 times from each record's createdAt; platform `bluesky`, keys the records' AT URIs as \
+                 Jetstream's"
+            }
+            Format::MastodonArchive => {
+                "A Mastodon account archive, unpacked (a folder): actor.json the owner (handle \
+                 user@instance, bio, profile links), outbox.json as mastodon-outbox, likes.json a like of \
+                 each status by its author, and following_accounts.csv beside them a follow of each \
+                 address. Mastodon exports no followers; likes of non-Mastodon URIs name no author and \
+                 are skipped with a warning"
+            }
+            Format::MastodonApi => {
+                "Statuses from Mastodon's REST API (a JSON array or JSON lines of Status entities): each \
+                 a post by its account (with its counts), boosts as reshares, quotes, mentions; ids are \
+                 the ActivityPub URIs, as in an archive"
+            }
+            Format::XArchive => {
+                "An X (Twitter) personal archive, unzipped (the folder or its data/): account.js the \
+                 owner, tweets.js and its parts the owner's posts, replies and mentions, retweets as \
+                 reshares, follower.js and following.js follows; like.js names no author, so likes are \
+                 counted and skipped; platform `twitter`"
+            }
+            Format::XApi => {
+                "X API v2 pages (one JSON page, or JSON lines of pages): data tweets with their \
+                 replies, quotes, retweets and mentions, includes.users as accounts with their public \
+                 metrics, includes.tweets as posts; platform `twitter`"
             }
         };
         Some(clap::builder::PossibleValue::new(self.0.name()).help(help))

@@ -1,0 +1,965 @@
+//! A Bluesky repository export: the CAR file `com.atproto.sync.getRepo` returns (and the Bluesky
+//! app's "Export my data" saves), read in two streaming passes.
+//!
+//! The file is CAR v1 (ipld.io/specs/transport/car/carv1, §"Format Description"): an unsigned-varint
+//! length and a DAG-CBOR header `{version: 1, roots: [CID]}`, then sections, each an unsigned-varint
+//! length, a binary CID and the block's bytes. In a repository (atproto.com/specs/repository,
+//! §"Commit Objects" and §"Repo Data Structure"), the root is the signed commit `{did, version, data,
+//! rev, prev, sig}`; `data` is the root of a Merkle search tree whose nodes are `{l, e}`: `l` the
+//! subtree left of every entry, `e` the entries, each `{p, k, v, t}`: the key is the first `p` bytes
+//! of the previous entry's key followed by `k`, `v` the record's CID and `t` the subtree after the
+//! entry. A key is `collection/rkey`, so a record's AT URI is `at://DID/KEY`.
+//!
+//! The blocks may come in any order, and a record's key is only known from the tree, so the file is
+//! read twice: the first pass keeps the commit and the tree nodes (small), the second decodes each
+//! record block the tree names, with its collection's lexicon (`bsky.rs`). Memory is the tree and
+//! one entry per record, never the records. Every block's bytes are checked against its CID's SHA-256
+//! digest; a block that does not match is rejected, as are a record earshot cannot decode and a
+//! record the tree names that is not in the file (a partial export), each once, and the rest is read.
+//!
+//! Crates: `cid` reads CIDs, `serde_ipld_dagcbor` decodes DAG-CBOR (both from the IPLD project),
+//! `unsigned-varint` the lengths and `sha2` the digests; the CAR framing itself (a length, a CID and
+//! bytes, repeated) is read here because the maintained CAR crates are async only.
+//!
+//! Times are each record's `createdAt`, the only time a repository holds (set by the client; a
+//! Jetstream event's `time_us` is when the relay saw it). Rejections name the block by its index in
+//! the file (`file:BLOCK:`); a record the tree names but the file lacks is reported at block 0.
+
+use crate::bsky::{BskyRecord, Origin};
+use crate::reader::{open_binary, stream_error, ByteSource};
+use crate::{Ctx, DateOrder, Options, Record, Rejection};
+use cid::Cid;
+use earshot_model::Event;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::io::{self, Read};
+use std::sync::atomic::Ordering;
+
+pub use crate::bsky::PLATFORM;
+
+type Bad = (&'static str, String);
+
+/// The multihash code of SHA-256, the digest every atproto CID uses.
+const SHA2_256: u64 = 0x12;
+/// The largest block a repository holds is far smaller (records are capped at 1 MiB by the PDS); a
+/// section length beyond this is corruption, and is not allocated.
+const MAX_SECTION: u64 = 16 << 20;
+
+#[derive(Deserialize)]
+struct CarHeader {
+    version: u64,
+    roots: Vec<Cid>,
+}
+
+#[derive(Deserialize)]
+struct Commit {
+    did: String,
+    data: Cid,
+}
+
+/// A node of the Merkle search tree.
+#[derive(Deserialize)]
+struct TreeNode {
+    l: Option<Cid>,
+    e: Vec<TreeEntry>,
+}
+
+#[derive(Deserialize)]
+struct TreeEntry {
+    p: usize,
+    k: serde_bytes::ByteBuf,
+    v: Cid,
+    t: Option<Cid>,
+}
+
+/// One section of the file: its index (1-based) and the block.
+struct Block {
+    index: u64,
+    cid: Cid,
+    data: Vec<u8>,
+}
+
+/// The sections of a CAR file after its header.
+struct Blocks {
+    src: ByteSource,
+    index: u64,
+    done: bool,
+}
+
+impl Blocks {
+    /// Read the header: the roots, or why the file is not a CAR v1.
+    fn open(mut src: ByteSource) -> Result<(Self, Vec<Cid>), String> {
+        let len = match unsigned_varint::io::read_u64(&mut src.reader) {
+            Ok(n) if n > 0 && n <= MAX_SECTION => n,
+            Ok(n) => {
+                return Err(format!(
+                    "header length {n} is not plausible: not a CAR file"
+                ))
+            }
+            Err(e) => return Err(format!("not a CAR file: no header length ({e})")),
+        };
+        let mut bytes = vec![0; len as usize];
+        src.reader
+            .read_exact(&mut bytes)
+            .map_err(|_| format!("not a CAR file: the file ends inside its {len}-byte header"))?;
+        let header: CarHeader = serde_ipld_dagcbor::from_slice(&bytes)
+            .map_err(|e| format!("header is not DAG-CBOR {{version, roots}}: {e}"))?;
+        if header.version != 1 {
+            return Err(format!(
+                "CAR version {} (only version 1 is read)",
+                header.version
+            ));
+        }
+        let blocks = Blocks {
+            src,
+            index: 0,
+            done: false,
+        };
+        Ok((blocks, header.roots))
+    }
+
+    /// The next section; an error ends the file (its framing can no longer be trusted).
+    fn next_block(&mut self) -> Option<Result<Block, (u64, String)>> {
+        if self.done {
+            return None;
+        }
+        let result = self.read_section();
+        if !matches!(result, Some(Ok(_))) {
+            self.done = true;
+        }
+        result
+    }
+
+    fn read_section(&mut self) -> Option<Result<Block, (u64, String)>> {
+        let index = self.index + 1;
+        let len = match unsigned_varint::io::read_u64(&mut self.src.reader) {
+            Ok(n) => n,
+            Err(unsigned_varint::io::ReadError::Io(e))
+                if e.kind() == io::ErrorKind::UnexpectedEof =>
+            {
+                return None
+            }
+            Err(e) => return Some(Err((index, format!("section length unreadable: {e}")))),
+        };
+        self.index = index;
+        if len == 0 || len > MAX_SECTION {
+            return Some(Err((
+                index,
+                format!("section length {len} is not plausible"),
+            )));
+        }
+        let mut bytes = vec![0; len as usize];
+        if let Err(e) = self.src.reader.read_exact(&mut bytes) {
+            let why = match e.kind() {
+                io::ErrorKind::UnexpectedEof => "file ends inside the section".to_string(),
+                _ => stream_error(&e, self.src.gzip),
+            };
+            return Some(Err((index, why)));
+        }
+        let mut cursor = io::Cursor::new(&bytes[..]);
+        let cid = match Cid::read_bytes(&mut cursor) {
+            Ok(c) => c,
+            Err(e) => return Some(Err((index, format!("section's CID unreadable: {e}")))),
+        };
+        let data = bytes.split_off(cursor.position() as usize);
+        Some(Ok(Block { index, cid, data }))
+    }
+}
+
+/// Whether a block's bytes are those its CID names (for SHA-256 CIDs, the only kind atproto makes).
+fn verified(block: &Block) -> Result<(), String> {
+    let hash = block.cid.hash();
+    if hash.code() != SHA2_256 {
+        return Err(format!(
+            "CID {} uses hash 0x{:x}, not SHA-256: atproto repositories use SHA-256",
+            block.cid,
+            hash.code()
+        ));
+    }
+    if Sha256::digest(&block.data).as_slice() != hash.digest() {
+        return Err(format!(
+            "bytes do not match CID {} (corrupt block)",
+            block.cid
+        ));
+    }
+    Ok(())
+}
+
+/// What the first pass learns: the commit and the record each tree leaf names.
+struct Repo {
+    did: String,
+    /// Record CID → the keys (`collection/rkey`) it is stored under (identical records share one).
+    leaves: HashMap<Cid, Vec<String>>,
+}
+
+pub(crate) struct CarReader {
+    file: CarFile,
+    state: State,
+}
+
+/// The file and how to read its records (apart from the reading state, so both can be borrowed).
+struct CarFile {
+    ctx: Ctx,
+    platform: String,
+    order: DateOrder,
+}
+
+enum State {
+    /// Not read yet: the first pass runs on the first call, so that progress shows it.
+    Start,
+    /// The second pass, with what the first found and the first pass's rejections to give after it.
+    Records(Blocks, Repo, Vec<Rejection>),
+    /// Rejections left to give, then the end.
+    Draining(VecDeque<Rejection>),
+}
+
+impl CarReader {
+    pub fn new(ctx: Ctx, opts: &Options) -> Self {
+        let file = CarFile {
+            ctx,
+            platform: opts
+                .platform
+                .clone()
+                .unwrap_or_else(|| PLATFORM.to_string()),
+            order: opts.date_order,
+        };
+        CarReader {
+            file,
+            state: State::Start,
+        }
+    }
+}
+
+impl CarFile {
+    fn open(&self) -> Result<(Blocks, Vec<Cid>), Rejection> {
+        let src = open_binary(&self.ctx.path, &self.ctx.shared)
+            .map_err(|e| self.ctx.reject(0, "<car>", format!("cannot read: {e}")))?;
+        Blocks::open(src).map_err(|why| self.ctx.reject(0, "<car>", why))
+    }
+
+    /// The first pass: the commit, the tree's nodes, and from them each record's key.
+    fn first_pass(&self) -> Result<(Repo, Vec<Rejection>), Vec<Rejection>> {
+        let (mut blocks, roots) = self.open().map_err(|r| vec![r])?;
+        let root = *roots.first().ok_or_else(|| {
+            vec![self
+                .ctx
+                .reject(0, "roots", "the header names no root".into())]
+        })?;
+        let mut bad = Vec::new();
+        let mut commit: Option<Commit> = None;
+        let mut nodes: HashMap<Cid, TreeNode> = HashMap::new();
+        while let Some(block) = blocks.next_block() {
+            let block = match block {
+                Ok(b) => b,
+                Err((at, why)) => {
+                    bad.push(self.ctx.reject(at, "<car>", why));
+                    break;
+                }
+            };
+            let wanted = block.cid == root || looks_like_node(&block.data);
+            if !wanted {
+                continue;
+            }
+            if let Err(why) = verified(&block) {
+                bad.push(self.ctx.reject(block.index, "cid", why));
+                continue;
+            }
+            if block.cid == root {
+                match serde_ipld_dagcbor::from_slice::<Commit>(&block.data) {
+                    Ok(c) => commit = Some(c),
+                    Err(e) => {
+                        let why = format!("the root is not a repository commit: {e}");
+                        return Err(vec![self.ctx.reject(block.index, "commit", why)]);
+                    }
+                }
+            } else {
+                if let Ok(node) = serde_ipld_dagcbor::from_slice::<TreeNode>(&block.data) {
+                    nodes.insert(block.cid, node);
+                }
+            }
+        }
+        let Some(commit) = commit else {
+            let why = format!("the root block {root} (the commit) is not in the file");
+            return Err(vec![self.ctx.reject(0, "commit", why)]);
+        };
+        let did = commit.did.trim();
+        if !did.starts_with("did:") {
+            let why = format!("the commit's did {:?} is not a DID", commit.did);
+            return Err(vec![self.ctx.reject(0, "commit.did", why)]);
+        }
+        let leaves = walk_tree(commit.data, &nodes).map_err(|why| {
+            let mut all = bad.clone();
+            all.push(self.ctx.reject(0, "data", why));
+            all
+        })?;
+        let repo = Repo {
+            did: did.to_string(),
+            leaves,
+        };
+        Ok((repo, bad))
+    }
+
+    /// The events of a record block, stored under one key or (identical records) several.
+    fn record_events(&self, repo: &Repo, keys: &[String], data: &[u8]) -> Result<Vec<Event>, Bad> {
+        let mut events = Vec::new();
+        for key in keys {
+            let mut e = self
+                .record(repo, key, data)
+                .map_err(|(field, why)| (field, format!("{key}: {why}")))?;
+            events.append(&mut e);
+        }
+        Ok(events)
+    }
+
+    /// The events of one record.
+    fn record(&self, repo: &Repo, key: &str, data: &[u8]) -> Result<Vec<Event>, Bad> {
+        let collection = key.split('/').next().unwrap_or_default();
+        let mut de = serde_ipld_dagcbor::de::Deserializer::from_slice(data);
+        let record = match BskyRecord::decode(collection, &mut de) {
+            Ok(Some(r)) => r,
+            Ok(None) => return Ok(Vec::new()),
+            Err(e) => return Err(("record", format!("not a {collection} record: {e}"))),
+        };
+        let time = match (&record, record.created_at()) {
+            (BskyRecord::Profile(_), _) => 0,
+            (_, Some(at)) => {
+                crate::time::parse_time(at, self.order).map_err(|e| ("record.createdAt", e.0))?
+            }
+            (_, None) => return Err(("record.createdAt", "missing".into())),
+        };
+        let uri = format!("at://{}/{key}", repo.did);
+        let at = Origin {
+            platform: &self.platform,
+            did: &repo.did,
+            uri: &uri,
+            time,
+        };
+        crate::bsky::events(record, &at)
+    }
+}
+
+/// Whether a block starts as a tree node does: a map of two entries whose first key is `e` (DAG-CBOR
+/// sorts map keys by length, then bytes, so `e` comes before `l`). Records are maps with `$type`.
+fn looks_like_node(data: &[u8]) -> bool {
+    data.starts_with(&[0xa2, 0x61, b'e'])
+}
+
+/// Every record key under `root`, by the record's CID, for the collections earshot reads. The walk
+/// keeps its own stack (a hostile file cannot overflow the thread's) and visits each node once.
+fn walk_tree(
+    root: Cid,
+    nodes: &HashMap<Cid, TreeNode>,
+) -> Result<HashMap<Cid, Vec<String>>, String> {
+    let mut leaves: HashMap<Cid, Vec<String>> = HashMap::new();
+    let mut seen: HashSet<Cid> = HashSet::new();
+    let mut missing = 0usize;
+    let mut stack = vec![root];
+    while let Some(cid) = stack.pop() {
+        if !seen.insert(cid) {
+            continue;
+        }
+        let Some(node) = nodes.get(&cid) else {
+            missing += 1;
+            continue;
+        };
+        // Order does not matter for the leaves' keys, which each entry carries with its prefix.
+        if let Some(l) = node.l {
+            stack.push(l);
+        }
+        let mut key: Vec<u8> = Vec::new();
+        for e in &node.e {
+            if e.p > key.len() {
+                return Err(format!(
+                    "tree node {cid}: an entry keeps {} bytes of a {}-byte key",
+                    e.p,
+                    key.len()
+                ));
+            }
+            key.truncate(e.p);
+            key.extend_from_slice(&e.k);
+            if let Some(t) = e.t {
+                stack.push(t);
+            }
+            let Ok(text) = std::str::from_utf8(&key) else {
+                return Err(format!("tree node {cid}: a key is not UTF-8"));
+            };
+            let collection = text.split('/').next().unwrap_or_default();
+            if BskyRecord::is_read(collection) {
+                leaves.entry(e.v).or_default().push(text.to_string());
+            }
+        }
+    }
+    if missing > 0 && leaves.is_empty() && !nodes.contains_key(&root) {
+        return Err(format!("the record tree's root {root} is not in the file"));
+    }
+    Ok(leaves)
+}
+
+impl Iterator for CarReader {
+    type Item = Result<Record, Rejection>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let file = &self.file;
+        loop {
+            match &mut self.state {
+                State::Start => {
+                    let size = file.ctx.shared.file_size.load(Ordering::Relaxed);
+                    // Two passes read the file twice: progress counts both.
+                    file.ctx.shared.file_size.store(size * 2, Ordering::Relaxed);
+                    self.state = match file.first_pass() {
+                        Err(bad) => State::Draining(bad.into()),
+                        Ok((repo, bad)) => match file.open() {
+                            Err(r) => State::Draining(VecDeque::from([r])),
+                            Ok((blocks, _)) => State::Records(blocks, repo, bad),
+                        },
+                    };
+                }
+                State::Records(blocks, repo, bad) => {
+                    // The first pass has reported the file's framing errors; the second stops at them.
+                    let Some(Ok(block)) = blocks.next_block() else {
+                        let mut left: VecDeque<Rejection> = std::mem::take(bad).into();
+                        left.extend(file.never_found(std::mem::take(&mut repo.leaves)));
+                        self.state = State::Draining(left);
+                        continue;
+                    };
+                    let Some(keys) = repo.leaves.remove(&block.cid) else {
+                        continue;
+                    };
+                    if let Err(why) = verified(&block) {
+                        return Some(Err(file.ctx.reject(block.index, "cid", why)));
+                    }
+                    match file.record_events(repo, &keys, &block.data) {
+                        Ok(events) if events.is_empty() => continue,
+                        Ok(events) => {
+                            return Some(Ok(Record {
+                                line: block.index,
+                                events,
+                            }))
+                        }
+                        Err((field, why)) => {
+                            return Some(Err(file.ctx.reject(block.index, field, why)))
+                        }
+                    }
+                }
+                State::Draining(bad) => return bad.pop_front().map(Err),
+            }
+        }
+    }
+}
+
+impl CarFile {
+    /// One rejection per record the tree names that the file does not hold.
+    fn never_found(&self, left: HashMap<Cid, Vec<String>>) -> VecDeque<Rejection> {
+        let mut keys: Vec<String> = left.into_values().flatten().collect();
+        keys.sort();
+        keys.into_iter()
+            .map(|k| {
+                let why =
+                    format!("{k}: the tree names this record but its block is not in the file");
+                self.ctx.reject(0, "record", why)
+            })
+            .collect()
+    }
+}
+
+/// Repository exports written from the specifications, for tests and fuzz seeds: CAR v1 framing
+/// (ipld.io/specs/transport/car/carv1 §"Format Description"), CIDv1 of DAG-CBOR (codec 0x71) with
+/// SHA-256 (multihash 0x12), the commit and tree nodes of atproto.com/specs/repository (§"Commit
+/// Objects", §"MST Structure"), records as the app.bsky lexicons define them. The tree is one node
+/// holding every key in order, which a reader must walk as it walks any layering. A CAR written by
+/// the reference implementation is read in `crates/earshot-ingest/tests/bluesky_car_reference.rs`.
+#[doc(hidden)]
+pub mod fixture {
+    use super::SHA2_256;
+    use cid::Cid;
+    use ipld_core::ipld::Ipld;
+    use sha2::{Digest, Sha256};
+    use std::collections::BTreeMap;
+
+    /// The DID of [`repo`]'s owner.
+    pub const DID: &str = "did:plc:owner";
+
+    pub fn map(entries: &[(&str, Ipld)]) -> Ipld {
+        Ipld::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+
+    pub fn s(v: &str) -> Ipld {
+        Ipld::String(v.to_string())
+    }
+
+    /// A value as a DAG-CBOR block and its CID.
+    pub fn block(value: &Ipld) -> (Cid, Vec<u8>) {
+        let data = serde_ipld_dagcbor::to_vec(value).unwrap_or_default();
+        let digest = Sha256::digest(&data);
+        let hash = cid::multihash::Multihash::<64>::wrap(SHA2_256, &digest).unwrap_or_default();
+        (Cid::new_v1(0x71, hash), data)
+    }
+
+    fn varint(n: usize, out: &mut Vec<u8>) {
+        let mut buf = unsigned_varint::encode::usize_buffer();
+        out.extend_from_slice(unsigned_varint::encode::usize(n, &mut buf));
+    }
+
+    /// A CAR v1 file of `blocks` under `root`.
+    pub fn car(root: Cid, blocks: &[(Cid, Vec<u8>)]) -> Vec<u8> {
+        let header = map(&[
+            ("roots", Ipld::List(vec![Ipld::Link(root)])),
+            ("version", Ipld::Integer(1)),
+        ]);
+        let header = serde_ipld_dagcbor::to_vec(&header).unwrap_or_default();
+        let mut out = Vec::new();
+        varint(header.len(), &mut out);
+        out.extend_from_slice(&header);
+        for (cid, data) in blocks {
+            let cid = cid.to_bytes();
+            varint(cid.len() + data.len(), &mut out);
+            out.extend_from_slice(&cid);
+            out.extend_from_slice(data);
+        }
+        out
+    }
+
+    /// A repository of `records` (key, record) by [`DID`]: its root, and its blocks in the order
+    /// commit, records (by key), tree node.
+    pub fn repo(records: &[(&str, Ipld)]) -> (Cid, Vec<(Cid, Vec<u8>)>) {
+        let mut sorted: Vec<(&str, (Cid, Vec<u8>))> =
+            records.iter().map(|(k, r)| (*k, block(r))).collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        let mut prev = "";
+        let mut entries = Vec::new();
+        for (key, (cid, _)) in &sorted {
+            let p = prev
+                .bytes()
+                .zip(key.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            entries.push(map(&[
+                ("k", Ipld::Bytes(key.as_bytes()[p..].to_vec())),
+                ("p", Ipld::Integer(p as i128)),
+                ("t", Ipld::Null),
+                ("v", Ipld::Link(*cid)),
+            ]));
+            prev = key;
+        }
+        let node = block(&map(&[("e", Ipld::List(entries)), ("l", Ipld::Null)]));
+        let commit = block(&map(&[
+            ("data", Ipld::Link(node.0)),
+            ("did", s(DID)),
+            ("prev", Ipld::Null),
+            ("rev", s("3l3qo2vutsw2b")),
+            ("sig", Ipld::Bytes(vec![1; 64])),
+            ("version", Ipld::Integer(3)),
+        ]));
+        let root = commit.0;
+        let mut blocks = vec![commit];
+        blocks.extend(sorted.into_iter().map(|(_, b)| b));
+        blocks.push(node);
+        (root, blocks)
+    }
+
+    /// A small export with one record of each collection read, as a fuzz seed.
+    pub fn sample() -> Vec<u8> {
+        let at = "2024-09-09T19:46:02.102Z";
+        let post = "at://did:plc:alice/app.bsky.feed.post/3l3qo2vutsw2b";
+        let strong = map(&[("cid", s("bafyreia")), ("uri", s(post))]);
+        let (root, blocks) = repo(&[
+            (
+                "app.bsky.feed.post/a",
+                map(&[
+                    ("$type", s("app.bsky.feed.post")),
+                    ("createdAt", s(at)),
+                    ("text", s("hi")),
+                    (
+                        "reply",
+                        map(&[("parent", strong.clone()), ("root", strong.clone())]),
+                    ),
+                ]),
+            ),
+            (
+                "app.bsky.feed.like/b",
+                map(&[("createdAt", s(at)), ("subject", strong.clone())]),
+            ),
+            (
+                "app.bsky.feed.repost/c",
+                map(&[("createdAt", s(at)), ("subject", strong)]),
+            ),
+            (
+                "app.bsky.graph.follow/d",
+                map(&[("createdAt", s(at)), ("subject", s("did:plc:alice"))]),
+            ),
+            (
+                "app.bsky.actor.profile/self",
+                map(&[("displayName", s("Owner"))]),
+            ),
+        ]);
+        car(root, &blocks)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixture::{block, car, map, repo, s, DID};
+    use super::*;
+    use crate::test_util::{read_all, write_file, write_gz};
+    use crate::Format;
+    use earshot_model::{Interaction, InteractionKind};
+    use ipld_core::ipld::Ipld;
+
+    const AT: &str = "2024-09-09T19:46:02.102Z";
+    const ROOT: &str = "at://did:plc:alice/app.bsky.feed.post/3l3qo2vutsw2b";
+
+    fn strong_ref(uri: &str) -> Ipld {
+        map(&[("cid", s("bafyreia")), ("uri", s(uri))])
+    }
+
+    fn post() -> Ipld {
+        let mention = map(&[
+            ("$type", s("app.bsky.richtext.facet#mention")),
+            ("did", s("did:plc:bob")),
+        ]);
+        let image = map(&[
+            ("$type", s("blob")),
+            ("ref", Ipld::Link(block(&s("image")).0)),
+            ("mimeType", s("image/jpeg")),
+            ("size", Ipld::Integer(1234)),
+        ]);
+        map(&[
+            ("$type", s("app.bsky.feed.post")),
+            ("createdAt", s(AT)),
+            ("text", s("hello @bob")),
+            ("langs", Ipld::List(vec![s("en")])),
+            (
+                "reply",
+                map(&[("parent", strong_ref(ROOT)), ("root", strong_ref(ROOT))]),
+            ),
+            (
+                "embed",
+                map(&[
+                    ("$type", s("app.bsky.embed.recordWithMedia")),
+                    (
+                        "record",
+                        map(&[
+                            ("$type", s("app.bsky.embed.record")),
+                            ("record", strong_ref(ROOT)),
+                        ]),
+                    ),
+                    (
+                        "media",
+                        map(&[
+                            ("$type", s("app.bsky.embed.images")),
+                            ("images", Ipld::List(vec![map(&[("image", image)])])),
+                        ]),
+                    ),
+                ]),
+            ),
+            (
+                "facets",
+                Ipld::List(vec![map(&[("features", Ipld::List(vec![mention]))])]),
+            ),
+        ])
+    }
+
+    fn subject(kind: &str, uri: &str) -> Ipld {
+        map(&[
+            ("$type", s(kind)),
+            ("createdAt", s(AT)),
+            ("subject", strong_ref(uri)),
+        ])
+    }
+
+    fn follow(did: &str) -> Ipld {
+        map(&[
+            ("$type", s("app.bsky.graph.follow")),
+            ("createdAt", s(AT)),
+            ("subject", s(did)),
+        ])
+    }
+
+    fn interaction(r: &Record) -> &Interaction {
+        match &r.events[0] {
+            Event::Interaction(i) => i,
+            other => panic!("not an interaction: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_record_type_maps_to_its_event_whatever_the_block_order() {
+        let (root, mut blocks) = repo(&[
+            ("app.bsky.feed.post/3l3q0000000aa", post()),
+            (
+                "app.bsky.feed.repost/3l3q0000000ab",
+                subject("app.bsky.feed.repost", ROOT),
+            ),
+            (
+                "app.bsky.feed.like/3l3q0000000ac",
+                subject("app.bsky.feed.like", ROOT),
+            ),
+            (
+                "app.bsky.graph.follow/3l3q0000000ad",
+                follow("did:plc:alice"),
+            ),
+            (
+                "app.bsky.actor.profile/self",
+                map(&[
+                    ("$type", s("app.bsky.actor.profile")),
+                    ("displayName", s("Owner Name")),
+                    ("description", s("I write about birds")),
+                ]),
+            ),
+            (
+                "app.bsky.graph.list/3l3q0000000ae",
+                map(&[("$type", s("app.bsky.graph.list")), ("name", s("friends"))]),
+            ),
+        ]);
+        // The tree node first, the commit last: readers may not assume the order of a PDS.
+        blocks.reverse();
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_gz(dir.path(), "repo.car.gz", &car(root, &blocks));
+        let (good, bad) = read_all(&p, Format::BlueskyCar, &Options::default());
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(good.len(), 5, "the list record is skipped: {good:#?}");
+        let by_kind = |kind: InteractionKind| {
+            good.iter()
+                .map(interaction_or_none)
+                .find(|i| i.is_some_and(|i| i.kind == kind))
+                .flatten()
+                .unwrap_or_else(|| panic!("no {kind:?}"))
+        };
+        let base = format!("at://{DID}/");
+        let post = good
+            .iter()
+            .find_map(|r| match &r.events[0] {
+                Event::Post(p) => Some((p, &r.events)),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(
+            post.0.ext_id,
+            format!("{base}app.bsky.feed.post/3l3q0000000aa")
+        );
+        assert_eq!(post.0.platform, "bluesky");
+        assert_eq!(post.0.author.ext_id, DID);
+        assert_eq!(post.0.time, 1_725_911_162, "createdAt in seconds");
+        assert_eq!(post.0.text.as_deref(), Some("hello @bob"));
+        assert_eq!(post.0.reply_to.as_deref(), Some(ROOT));
+        assert_eq!(
+            post.0.quote_of.as_deref(),
+            Some(ROOT),
+            "recordWithMedia quotes"
+        );
+        match &post.1[1] {
+            Event::Interaction(m) => assert_eq!(
+                (m.kind, m.target.ext_id.as_str()),
+                (InteractionKind::Mention, "did:plc:bob")
+            ),
+            other => panic!("{other:?}"),
+        }
+        let repost = by_kind(InteractionKind::Reshare);
+        assert_eq!(
+            (repost.actor.ext_id.as_str(), repost.target.ext_id.as_str()),
+            (DID, "did:plc:alice")
+        );
+        assert_eq!(
+            repost.key,
+            format!("{base}app.bsky.feed.repost/3l3q0000000ab")
+        );
+        assert_eq!(by_kind(InteractionKind::Like).post.as_deref(), Some(ROOT));
+        let f = by_kind(InteractionKind::Follow);
+        assert_eq!(
+            (f.target.ext_id.as_str(), f.post.as_deref()),
+            ("did:plc:alice", None)
+        );
+        let profile = good
+            .iter()
+            .find_map(|r| match &r.events[0] {
+                Event::Account(a) => Some(a),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(profile.ext_id, DID);
+        assert_eq!(profile.display_name.as_deref(), Some("Owner Name"));
+        assert_eq!(profile.profile.bio.as_deref(), Some("I write about birds"));
+    }
+
+    fn interaction_or_none(r: &Record) -> Option<&Interaction> {
+        match &r.events[0] {
+            Event::Interaction(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn each_bad_record_is_one_rejection_and_the_rest_is_read() {
+        let (root, mut blocks) = repo(&[
+            ("app.bsky.feed.like/a", subject("app.bsky.feed.like", ROOT)),
+            (
+                "app.bsky.feed.like/b",
+                map(&[("$type", s("app.bsky.feed.like")), ("createdAt", s(AT))]),
+            ),
+            (
+                "app.bsky.feed.like/c",
+                subject("app.bsky.feed.like", "https://not.at/uri"),
+            ),
+            (
+                "app.bsky.graph.follow/d",
+                map(&[("createdAt", s("someday")), ("subject", s("did:plc:x"))]),
+            ),
+            (
+                "app.bsky.graph.follow/e",
+                map(&[("createdAt", s(AT)), ("subject", Ipld::Integer(7))]),
+            ),
+            ("app.bsky.graph.follow/f", follow("did:plc:corrupt")),
+            ("app.bsky.graph.follow/g", follow("did:plc:missing")),
+            ("app.bsky.graph.follow/h", follow("did:plc:last")),
+        ]);
+        // Blocks: commit, a..h, node. Corrupt f's bytes (its CID no longer matches); drop g.
+        let f = 6;
+        let last = blocks[f].1.len() - 1;
+        blocks[f].1[last] ^= 0x01;
+        blocks.remove(7);
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_file(dir.path(), "repo.car", &car(root, &blocks));
+        let (good, bad) = read_all(&p, Format::BlueskyCar, &Options::default());
+        let keys: Vec<&str> = good.iter().map(|r| interaction(r).key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                format!("at://{DID}/app.bsky.feed.like/a"),
+                format!("at://{DID}/app.bsky.graph.follow/h"),
+            ]
+        );
+        let fields: Vec<&str> = bad.iter().map(|b| b.split(": ").nth(1).unwrap()).collect();
+        assert_eq!(
+            fields,
+            [
+                "record.subject.uri",
+                "record.subject.uri",
+                "record.createdAt",
+                "record",
+                "cid",
+                "record"
+            ],
+            "{bad:#?}"
+        );
+        assert!(bad[4].contains("corrupt block"), "{}", bad[4]);
+        assert!(
+            bad[5].starts_with(&format!(
+                "{}:0: record: app.bsky.graph.follow/g",
+                p.display()
+            )),
+            "{}",
+            bad[5]
+        );
+    }
+
+    #[test]
+    fn a_truncated_file_is_read_to_its_cut_and_says_what_is_missing() {
+        let (root, blocks) = repo(&[
+            ("app.bsky.graph.follow/a", follow("did:plc:a")),
+            ("app.bsky.graph.follow/b", follow("did:plc:b")),
+        ]);
+        // The tree node moved before the records, then the file cut inside the last record.
+        let mut ordered = vec![
+            blocks[0].clone(),
+            blocks[3].clone(),
+            blocks[1].clone(),
+            blocks[2].clone(),
+        ];
+        let bytes = car(root, &ordered);
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_file(dir.path(), "cut.car", &bytes[..bytes.len() - 3]);
+        let (good, bad) = read_all(&p, Format::BlueskyCar, &Options::default());
+        assert_eq!(good.len(), 1);
+        assert_eq!(bad.len(), 2, "{bad:#?}");
+        assert!(
+            bad[0].contains(":4: <car>: file ends inside the section"),
+            "{}",
+            bad[0]
+        );
+        assert!(
+            bad[1].contains("app.bsky.graph.follow/b: the tree names this record"),
+            "{}",
+            bad[1]
+        );
+        ordered.truncate(1);
+        let p = write_file(dir.path(), "commit-only.car", &car(root, &ordered));
+        let (good, bad) = read_all(&p, Format::BlueskyCar, &Options::default());
+        assert!(good.is_empty());
+        assert_eq!(bad.len(), 1, "{bad:#?}");
+        assert!(
+            bad[0].contains("data: the record tree's root"),
+            "{}",
+            bad[0]
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_repository_export_is_one_clear_rejection() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases: [(&str, Vec<u8>, &str); 4] = [
+            (
+                "text.car",
+                b"{\"not\": \"a car\"}\n".to_vec(),
+                "not a CAR file",
+            ),
+            ("empty.car", Vec::new(), "not a CAR file"),
+            (
+                "v2.car",
+                {
+                    let h = serde_ipld_dagcbor::to_vec(&map(&[
+                        ("roots", Ipld::List(vec![])),
+                        ("version", Ipld::Integer(2)),
+                    ]))
+                    .unwrap();
+                    let mut out = vec![h.len() as u8];
+                    out.extend(h);
+                    out
+                },
+                "CAR version 2",
+            ),
+            (
+                "noroot.car",
+                {
+                    let (_, blocks) = repo(&[("app.bsky.graph.follow/a", follow("did:plc:a"))]);
+                    car(block(&s("elsewhere")).0, &blocks)
+                },
+                "is not in the file",
+            ),
+        ];
+        for (name, bytes, why) in cases {
+            let p = write_file(dir.path(), name, &bytes);
+            let (good, bad) = read_all(&p, Format::BlueskyCar, &Options::default());
+            assert!(good.is_empty(), "{name}");
+            assert_eq!(bad.len(), 1, "{name}: {bad:#?}");
+            assert!(bad[0].contains(why), "{name}: {}", bad[0]);
+        }
+    }
+
+    #[test]
+    fn reading_twice_gives_the_same_keys_and_platform_is_honoured() {
+        let (root, blocks) = repo(&[
+            ("app.bsky.feed.post/a", post()),
+            ("app.bsky.graph.follow/b", follow("did:plc:b")),
+        ]);
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_file(dir.path(), "repo.car", &car(root, &blocks));
+        let opts = Options {
+            platform: Some("bsky-test".into()),
+            ..Options::default()
+        };
+        let (first, _) = read_all(&p, Format::BlueskyCar, &opts);
+        let (second, _) = read_all(&p, Format::BlueskyCar, &opts);
+        assert_eq!(first, second);
+        assert!(first.iter().flat_map(|r| &r.events).all(|e| match e {
+            Event::Post(p) => p.platform == "bsky-test",
+            Event::Interaction(i) => i.platform == "bsky-test",
+            Event::Account(a) => a.platform == "bsky-test",
+        }));
+    }
+}
