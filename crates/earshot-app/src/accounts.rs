@@ -48,6 +48,21 @@ pub fn resolve(store: &Store, query: &str, platform: Option<&str>) -> Result<i64
     }
 }
 
+/// The account `query` names: `platform:query` when the prefix is a platform that has it, else the
+/// one account with that handle or id on any platform.
+pub fn resolve_ref(store: &Store, query: &str) -> Result<i64> {
+    if let Some((platform, rest)) = query.split_once(':') {
+        let is_label = !platform.is_empty()
+            && platform
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+        if is_label && !store.find_accounts(rest, Some(platform))?.is_empty() {
+            return resolve(store, rest, Some(platform));
+        }
+    }
+    resolve(store, query, None)
+}
+
 /// A JSON account record with `platform`, `platform_id` (the platform's own id for the account) and
 /// `handle` (null when unknown) added, so a reader never needs earshot's internal id to find it.
 pub fn with_name(

@@ -89,6 +89,11 @@ pub struct ScoreReport {
     pub follows_read: u64,
     /// Accounts whose reach is their follower count by the stored follow edges, no profile giving one.
     pub reach_from_follow_edges: usize,
+    /// The weight of the offline sub-score in this run's overall scores (`score --with-offline`);
+    /// absent: online only.
+    pub offline_weight: Option<f64>,
+    /// Accounts whose overall score took offline evidence in.
+    pub accounts_with_offline: usize,
     pub pagerank_iterations: u32,
     pub weights: [f64; 5],
     pub seconds: Seconds,
@@ -185,12 +190,17 @@ fn score_logged(
     let t = Instant::now();
     // Exclusive when nobody else has the database open; beside a running server, shared.
     store.begin_bulk_mode()?;
+    let mut rows = stored_rows(&table, |a| {
+        trust.is_some().then(|| input.authenticity_of(a))
+    });
+    let accounts_with_offline = match model.offline_weight {
+        Some(w) => crate::offline::mix_into(store, &mut rows, w, run.as_of())?,
+        None => 0,
+    };
     let run_id = store.save_logged_score_run(
         log,
         &run,
-        &stored_rows(&table, |a| {
-            trust.is_some().then(|| input.authenticity_of(a))
-        }),
+        &rows,
         topic_outcome.as_ref().and_then(|o| o.scores.as_ref()),
         unix_now(),
     )?;
@@ -226,6 +236,8 @@ fn score_logged(
             .map(|o| o.report(store))
             .transpose()?,
         window_chosen,
+        offline_weight: model.offline_weight,
+        accounts_with_offline,
     })
 }
 

@@ -57,12 +57,159 @@ pub fn jetstream() -> Vec<Vec<u8>> {
 }
 
 /// An outbox as an ActivityStreams OrderedCollection (Activity Vocabulary §3.2 Create and Announce,
-/// §3.3 Note); URIs and texts made up.
-pub fn mastodon_outbox() -> Vec<Vec<u8>> {
-    vec![br##"{"type":"OrderedCollection","totalItems":2,"orderedItems":[
-{"id":"https://s.example/users/a/statuses/1/activity","type":"Create","actor":"https://s.example/users/a","published":"2023-05-01T10:00:00Z","object":{"id":"https://s.example/users/a/statuses/1","type":"Note","inReplyTo":"https://o.example/users/b/statuses/9","content":"<p>hi &amp; <a href="x">@b</a></p>","tag":[{"type":"Mention","href":"https://o.example/users/b","name":"@b@o.example"}]}},
+/// §3.3 Note); URIs and texts made up. Also the `outbox.json` of [`MASTODON_ARCHIVE`].
+pub const MASTODON_OUTBOX: &[u8] = br##"{"type":"OrderedCollection","totalItems":2,"orderedItems":[
+{"id":"https://s.example/users/a/statuses/1/activity","type":"Create","actor":"https://s.example/users/a","published":"2023-05-01T10:00:00Z","object":{"id":"https://s.example/users/a/statuses/1","type":"Note","inReplyTo":"https://o.example/users/b/statuses/9","content":"<p>hi &amp; <a href=\"https://o.example/@b\">@b</a></p>","tag":[{"type":"Mention","href":"https://o.example/users/b","name":"@b@o.example"}]}},
 {"id":"https://s.example/users/a/statuses/2/activity","type":"Announce","actor":"https://s.example/users/a","published":"2023-05-02T10:00:00Z","object":"https://o.example/users/b/statuses/9"}
-]}"##.to_vec()]
+]}"##;
+
+pub fn mastodon_outbox() -> Vec<Vec<u8>> {
+    vec![MASTODON_OUTBOX.to_vec()]
+}
+
+/// A repository export (CAR v1 of an atproto repository: commit, tree node, a post, like, repost,
+/// follow and profile), built from the specifications by earshot-ingest's fixture.
+pub fn bluesky_car() -> Vec<Vec<u8>> {
+    vec![earshot_ingest::bluesky_car::fixture::sample()]
+}
+
+/// Statuses shaped as docs.joinmastodon.org/entities/Status (`uri`, `created_at`, `content`,
+/// `in_reply_to_id`/`in_reply_to_account_id`, `mentions` of `{id, username, url, acct}`, `reblog`,
+/// and the author's Account entity: `acct`, `url`, `note`, counts); as a JSON array and as JSON
+/// lines, values made up.
+pub fn mastodon_api() -> Vec<Vec<u8>> {
+    const ACCOUNT: &str = r#"{"id":"1","username":"a","acct":"a","display_name":"A","created_at":"2020-01-02T00:00:00.000Z","note":"<p>bio</p>","url":"https://s.example/@a","followers_count":3,"following_count":-1,"statuses_count":2}"#;
+    let reply = format!(
+        r#"{{"id":"11","created_at":"2023-05-01T10:00:00.000Z","in_reply_to_id":"10","in_reply_to_account_id":"2","uri":"https://s.example/users/a/statuses/11","url":"https://s.example/@a/11","content":"<p>@b hi &amp; bye</p>","reblog":null,"account":{ACCOUNT},"mentions":[{{"id":"2","username":"b","url":"https://s.example/@b","acct":"b"}},{{"id":"3","username":"c","url":"https://o.example/@c","acct":"c@o.example"}}]}}"#
+    );
+    let boost = format!(
+        r#"{{"id":"12","created_at":"2023-05-02T10:00:00.000Z","in_reply_to_id":null,"in_reply_to_account_id":null,"uri":"https://s.example/users/a/statuses/12/activity","content":"","account":{ACCOUNT},"mentions":[],"reblog":{{"id":"13","created_at":"2023-05-01T09:00:00.000Z","uri":"https://o.example/users/c/statuses/13","content":"<p>original</p>","account":{{"id":"3","username":"c","acct":"c@o.example","url":"https://o.example/@c","created_at":"2021-01-01T00:00:00.000Z"}},"mentions":[]}}}}"#
+    );
+    vec![
+        format!("[\n{reply},\n{boost}\n]\n").into_bytes(),
+        format!("{reply}\n{boost}\n").into_bytes(),
+    ]
+}
+
+/// X API v2 pages shaped as developer.x.com's data dictionary shows them (the Tweet object's `id`,
+/// `text`, `author_id`, `created_at`, `in_reply_to_user_id`, `referenced_tweets`,
+/// `entities.mentions`; the User object's `public_metrics`; "Expansions": `includes.users` and
+/// `includes.tweets`): one pretty-printed page, and pages one a line. Ids and texts made up.
+pub fn x_api() -> Vec<Vec<u8>> {
+    vec![
+        br#"{
+  "data": [
+    {"id": "101", "text": "@u2 yes @u3", "author_id": "1", "created_at": "2023-01-01T00:00:00.000Z",
+     "in_reply_to_user_id": "2", "referenced_tweets": [{"type": "replied_to", "id": "90"}],
+     "entities": {"mentions": [{"start": 0, "end": 3, "username": "u2", "id": "2"}, {"start": 8, "end": 11, "username": "u3", "id": "3"}]}},
+    {"id": "102", "text": "RT @u2: first", "author_id": "1", "created_at": "2023-01-01T01:00:00.000Z",
+     "referenced_tweets": [{"type": "retweeted", "id": "90"}]}
+  ],
+  "includes": {
+    "users": [{"id": "1", "username": "u1", "name": "U One", "created_at": "2012-03-04T05:06:07.000Z",
+               "public_metrics": {"followers_count": 4, "following_count": 5, "tweet_count": 6, "listed_count": 0}},
+              {"id": "2", "username": "u2"}],
+    "tweets": [{"id": "90", "text": "first", "author_id": "2", "created_at": "2022-12-31T00:00:00.000Z"}]
+  },
+  "meta": {"result_count": 2, "newest_id": "102", "oldest_id": "101"}
+}
+"#.to_vec(),
+        br#"{"data":[{"id":"103","text":"look","author_id":"2","created_at":"2023-01-02T00:00:00Z","referenced_tweets":[{"type":"quoted","id":"101"}]}],"includes":{"users":[{"id":"2","username":"u2","verified":true}]},"meta":{"result_count":1}}
+{"data":[{"id":"4","username":"u4","name":"U Four","description":"hi","protected":false}],"meta":{"result_count":1,"next_token":"x"}}
+"#.to_vec(),
+    ]
+}
+
+/// The files of an unpacked Mastodon archive folder (earshot-ingest's mastodon_archive.rs, after
+/// mastodon/mastodon `app/services/backup_service.rb` and `app/models/export.rb`), each with valid
+/// contents; values made up. The `mastodon-archive` target writes them all but the one its input's
+/// first byte picks.
+pub const MASTODON_ARCHIVE: &[(&str, &[u8])] = &[
+    // The owner as `ActivityPub::ActorSerializer` writes it: id, preferredUsername, name, summary
+    // HTML, url, published, and `PropertyValue` profile fields.
+    (
+        "actor.json",
+        br#"{"id":"https://s.example/users/a","type":"Person","preferredUsername":"a","name":"A","summary":"<p>bio</p>","url":"https://s.example/@a","published":"2022-11-05T00:00:00Z","outbox":"outbox.json","attachment":[{"type":"PropertyValue","name":"Site","value":"<a href=\"https://a.example/\" rel=\"nofollow noopener noreferrer me\">a.example</a>"}]}"#,
+    ),
+    ("outbox.json", MASTODON_OUTBOX),
+    // `dump_likes!`: an OrderedCollection of bare status URIs, one of a server whose URIs do not name
+    // their author.
+    (
+        "likes.json",
+        br#"{"id":"likes.json","type":"OrderedCollection","totalItems":2,"orderedItems":["https://o.example/users/b/statuses/9","https://p.example/objects/1f2e"]}"#,
+    ),
+    // `to_following_accounts_csv`.
+    (
+        "following_accounts.csv",
+        b"Account address,Show boosts,Notify on new posts,Languages\r\nb@o.example,true,false,\r\nc@p.example,false,false,\"en, de\"\r\n",
+    ),
+];
+
+/// The `data/` files of an unzipped X archive (earshot-ingest's x_archive.rs: `window.YTD.<name>.part0
+/// = [ … ]` as the archive's README.txt and timhutton/twitter-archive-parser read them; tweets with
+/// the v1.1 Tweet object's fields, developer.x.com "Tweet object"), each with valid contents; ids and
+/// texts made up. The `x-archive` target writes them all but the one its input's first byte picks.
+pub const X_ARCHIVE: &[(&str, &[u8])] = &[
+    (
+        "data/account.js",
+        br#"window.YTD.account.part0 = [
+  {"account": {"username": "owner", "accountId": "100", "createdAt": "2010-01-02T03:04:05.000Z", "accountDisplayName": "Owner"}}
+]"#,
+    ),
+    (
+        "data/tweets.js",
+        br#"window.YTD.tweets.part0 = [
+  {"tweet": {"id_str": "201", "created_at": "Wed Oct 10 20:19:24 +0000 2018", "full_text": "@u2 hi",
+    "in_reply_to_status_id_str": "300", "in_reply_to_user_id_str": "2", "in_reply_to_screen_name": "u2",
+    "entities": {"user_mentions": [{"screen_name": "u2", "id_str": "2"}, {"screen_name": "u3", "id_str": "-1"}]}}},
+  {"tweet": {"id_str": "202", "created_at": "Thu Oct 11 08:00:00 +0000 2018", "full_text": "RT @u4: words",
+    "entities": {"user_mentions": [{"screen_name": "u4", "id_str": "4"}]}}}
+]"#,
+    ),
+    (
+        "data/like.js",
+        br#"window.YTD.like.part0 = [
+  {"like": {"tweetId": "500", "fullText": "nice", "expandedUrl": "https://twitter.com/i/web/status/500"}}
+]"#,
+    ),
+    (
+        "data/follower.js",
+        br#"window.YTD.follower.part0 = [
+  {"follower": {"accountId": "5", "userLink": "https://twitter.com/intent/user?user_id=5"}}
+]"#,
+    ),
+    (
+        "data/following.js",
+        br#"window.YTD.following.part0 = [
+  {"following": {"accountId": "6", "userLink": "https://twitter.com/intent/user?user_id=6"}}
+]"#,
+    ),
+    (
+        "data/profile.js",
+        br#"window.YTD.profile.part0 = [
+  {"profile": {"description": {"bio": "birds", "website": "https://t.co/x", "location": "here"}}}
+]"#,
+    ),
+];
+
+/// One seed per file of a folder target: the file's index (the choice byte), then its contents.
+fn folder_seeds(files: &[(&str, &[u8])]) -> Vec<Vec<u8>> {
+    (0u8..)
+        .zip(files)
+        .map(|(i, (_, contents))| {
+            let mut seed = vec![i];
+            seed.extend_from_slice(contents);
+            seed
+        })
+        .collect()
+}
+
+pub fn mastodon_archive() -> Vec<Vec<u8>> {
+    folder_seeds(MASTODON_ARCHIVE)
+}
+
+pub fn x_archive() -> Vec<Vec<u8>> {
+    folder_seeds(X_ARCHIVE)
 }
 
 pub fn csv_posts() -> Vec<Vec<u8>> {

@@ -1,7 +1,11 @@
 //! The targets. An importer target writes the bytes to a scratch file and reads it to the end with
 //! `earshot_ingest::open` as `earshot import --format F` does (errors and rejections are fine; a panic
-//! or a hang is the bug). `api-events` is what `POST /v1/events` decodes: the JSON-lines reader, also
-//! behind gzip; `api-requests` sends requests to the server's whole router in process ([`crate::api`]).
+//! or a hang is the bug). The formats that read a folder (`mastodon-archive`, `x-archive`) write one:
+//! the first byte of the input picks one of its files (modulo their number), which holds the rest of
+//! the bytes, and the others hold fixed valid contents ([`seeds::MASTODON_ARCHIVE`],
+//! [`seeds::X_ARCHIVE`]); the folder is made anew for each input. `api-events` is what
+//! `POST /v1/events` decodes: the JSON-lines reader, also behind gzip; `api-requests` sends requests
+//! to the server's whole router in process ([`crate::api`]).
 
 use crate::seeds;
 use earshot_ingest::{Format, Options};
@@ -11,6 +15,7 @@ use std::path::{Path, PathBuf};
 pub struct Scratch {
     dir: PathBuf,
     file: PathBuf,
+    folder: PathBuf,
     api: Option<crate::api::Harness>,
 }
 
@@ -19,6 +24,7 @@ impl Scratch {
         Scratch {
             dir: dir.to_path_buf(),
             file: dir.join("input"),
+            folder: dir.join("folder"),
             api: None,
         }
     }
@@ -46,7 +52,48 @@ fn import(scratch: &mut Scratch, bytes: &[u8], format: Format, opts: &Options) {
     if std::fs::write(&scratch.file, bytes).is_err() {
         return;
     }
-    if let Ok((reader, progress)) = earshot_ingest::open(&scratch.file, format, opts) {
+    read_all(&scratch.file, format, opts);
+}
+
+/// Write `folder` anew with `files` (paths relative to it, and their contents), the one the first
+/// byte of `bytes` picks (modulo their number) holding the rest of `bytes` instead. Nothing is
+/// written for empty `bytes`.
+pub fn write_folder(folder: &Path, files: &[(&str, &[u8])], bytes: &[u8]) -> std::io::Result<()> {
+    let Some((&choice, rest)) = bytes.split_first() else {
+        return Ok(());
+    };
+    match std::fs::remove_dir_all(folder) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let pick = usize::from(choice) % files.len().max(1);
+    for (i, (name, contents)) in files.iter().enumerate() {
+        let path = folder.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, if i == pick { rest } else { contents })?;
+    }
+    Ok(())
+}
+
+/// Read `bytes` as a folder of `format` made by [`write_folder`] to its end.
+fn import_folder(
+    scratch: &mut Scratch,
+    bytes: &[u8],
+    files: &[(&str, &[u8])],
+    format: Format,
+    opts: &Options,
+) {
+    if bytes.is_empty() || write_folder(&scratch.folder, files, bytes).is_err() {
+        return;
+    }
+    read_all(&scratch.folder, format, opts);
+}
+
+/// Read `path` as `format` to its end, touching what a writer would.
+fn read_all(path: &Path, format: Format, opts: &Options) {
+    if let Ok((reader, progress)) = earshot_ingest::open(path, format, opts) {
         for item in reader {
             // Touch what a writer would: the events of a record, a rejection's message.
             match item {
@@ -108,6 +155,64 @@ const CSV_TOKENS: &[&str] = &[
     "2015-02-24 11:35:52 -0800",
     "24/02/2015",
     "5.70306E+17",
+];
+const BLUESKY_TOKENS: &[&str] = &[
+    "app.bsky.feed.post",
+    "app.bsky.feed.like",
+    "app.bsky.feed.repost",
+    "app.bsky.graph.follow",
+    "$type",
+    "createdAt",
+    "subject",
+    "did:plc:",
+    "at://did:plc:",
+    "\0",
+];
+const MASTODON_TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    ":",
+    ",",
+    "null",
+    "\r\n",
+    "\"type\":\"Create\"",
+    "\"type\":\"Announce\"",
+    "\"reblog\":",
+    "\"mentions\":",
+    "\"in_reply_to_account_id\":",
+    "\"acct\":\"",
+    "https://s.example/users/a/statuses/",
+    "https://s.example/@",
+    "@o.example",
+    "<a href=\\\"",
+    "&amp;",
+    "\\ud800",
+    "-1",
+];
+const X_TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    ":",
+    ",",
+    "null",
+    "window.YTD.tweets.part0 = [",
+    "\"tweet\":",
+    "\"id_str\":\"",
+    "\"referenced_tweets\":",
+    "\"type\":\"retweeted\"",
+    "\"includes\":",
+    "\"author_id\":\"",
+    "RT @",
+    "Wed Oct 10 20:19:24 +0000 2018",
+    "2023-01-01T00:00:00.000Z",
+    "-1",
+    "\\ud800",
 ];
 const SPACE_TOKENS: &[&str] = &[
     " ", "\t", "\n", "#", "-", ".", "e", "nan", "inf", "RT", "MT", "RE",
@@ -190,6 +295,47 @@ pub static TARGETS: &[Target] = &[
         seeds: seeds::mastodon_outbox,
         dictionary: JSON_TOKENS,
         run: |s, b| import(s, b, Format::MastodonOutbox, &Options::default()),
+    },
+    Target {
+        name: "bluesky-car",
+        seeds: seeds::bluesky_car,
+        dictionary: BLUESKY_TOKENS,
+        run: |s, b| import(s, b, Format::BlueskyCar, &Options::default()),
+    },
+    Target {
+        name: "mastodon-archive",
+        seeds: seeds::mastodon_archive,
+        dictionary: MASTODON_TOKENS,
+        run: |s, b| {
+            let files = seeds::MASTODON_ARCHIVE;
+            import_folder(s, b, files, Format::MastodonArchive, &Options::default())
+        },
+    },
+    Target {
+        name: "mastodon-api",
+        seeds: seeds::mastodon_api,
+        dictionary: MASTODON_TOKENS,
+        run: |s, b| import(s, b, Format::MastodonApi, &Options::default()),
+    },
+    Target {
+        name: "x-archive",
+        seeds: seeds::x_archive,
+        dictionary: X_TOKENS,
+        run: |s, b| {
+            import_folder(
+                s,
+                b,
+                seeds::X_ARCHIVE,
+                Format::XArchive,
+                &Options::default(),
+            )
+        },
+    },
+    Target {
+        name: "x-api",
+        seeds: seeds::x_api,
+        dictionary: X_TOKENS,
+        run: |s, b| import(s, b, Format::XApi, &Options::default()),
     },
     Target {
         name: "api-events",

@@ -58,3 +58,53 @@ fn the_api_seeds_reach_their_handlers() {
         );
     }
 }
+
+#[test]
+fn the_platform_seeds_read_without_rejections() {
+    use earshot_fuzz::{seeds, targets::write_folder};
+    use earshot_ingest::{Format, Options};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("input");
+    let folder = dir.path().join("folder");
+    type Case = (
+        fn() -> Vec<Vec<u8>>,
+        Format,
+        Option<&'static [(&'static str, &'static [u8])]>,
+    );
+    let cases: [Case; 6] = [
+        (seeds::mastodon_outbox, Format::MastodonOutbox, None),
+        (seeds::bluesky_car, Format::BlueskyCar, None),
+        (seeds::mastodon_api, Format::MastodonApi, None),
+        (seeds::x_api, Format::XApi, None),
+        (
+            seeds::mastodon_archive,
+            Format::MastodonArchive,
+            Some(seeds::MASTODON_ARCHIVE),
+        ),
+        (seeds::x_archive, Format::XArchive, Some(seeds::X_ARCHIVE)),
+    ];
+    for (seeds, format, files) in cases {
+        for (n, seed) in seeds().iter().enumerate() {
+            let path = match files {
+                Some(files) => {
+                    write_folder(&folder, files, seed).unwrap();
+                    &folder
+                }
+                None => {
+                    std::fs::write(&file, seed).unwrap();
+                    &file
+                }
+            };
+            let (reader, _) = earshot_ingest::open(path, format, &Options::default()).unwrap();
+            let (mut records, mut rejections) = (0, Vec::new());
+            for item in reader {
+                match item {
+                    Ok(_) => records += 1,
+                    Err(r) => rejections.push(r.to_string()),
+                }
+            }
+            assert!(rejections.is_empty(), "{format:?} seed {n}: {rejections:?}");
+            assert!(records > 0, "{format:?} seed {n}: no record");
+        }
+    }
+}

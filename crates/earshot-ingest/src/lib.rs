@@ -59,6 +59,7 @@ pub mod mastodon;
 pub mod mastodon_api;
 pub mod mastodon_archive;
 mod messages;
+pub mod offline;
 mod profiles;
 mod reader;
 pub mod reddit;
@@ -145,11 +146,14 @@ pub enum Format {
     XArchive,
     /// X API v2 pages: `data` tweets with `includes.users` and `includes.tweets` (see `x_api.rs`).
     XApi,
+    /// Offline evidence (publications, talks, press, …) about persons or accounts, from a CSV file:
+    /// not events, so [`open`] refuses it; [`offline::read_offline`] reads it (see `offline.rs`).
+    Offline,
 }
 
 impl Format {
     /// Every format, in the order the command line lists them.
-    pub const ALL: [Format; 16] = [
+    pub const ALL: [Format; 17] = [
         Format::Jsonl,
         Format::Csv,
         Format::Snap,
@@ -166,6 +170,7 @@ impl Format {
         Format::MastodonApi,
         Format::XArchive,
         Format::XApi,
+        Format::Offline,
     ];
 
     /// The format's name, as `--format` takes it and the import log keeps it.
@@ -187,6 +192,7 @@ impl Format {
             Format::MastodonApi => "mastodon-api",
             Format::XArchive => "x-archive",
             Format::XApi => "x-api",
+            Format::Offline => "offline",
         }
     }
 
@@ -526,6 +532,11 @@ pub fn open(
         Format::XApi => {
             let (src, ctx) = file()?;
             Box::new(x_api::PageReader::new(src, ctx, opts))
+        }
+        Format::Offline => {
+            return Err(OpenError::BadOption(
+                "offline evidence is not events: read it with offline::read_offline".into(),
+            ))
         }
         Format::RetweetTree => Box::new(retweet_tree::TreeReader::open(
             path,

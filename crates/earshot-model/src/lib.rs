@@ -153,7 +153,8 @@ impl Profile {
             bio_length,
             username_length,
             username_digits,
-            label
+            label,
+            links
         );
     }
 }

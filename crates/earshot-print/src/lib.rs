@@ -19,6 +19,7 @@ pub mod flags;
 pub mod fmt;
 pub mod forecast;
 pub mod history;
+pub mod identity;
 pub mod import;
 pub mod keys;
 pub mod plan;

@@ -49,6 +49,15 @@ pub fn scoring(out: &mut dyn Write, r: &ScoreReport) -> Result<()> {
             r.burst_pairs_discounted
         )?;
     }
+    if let Some(w) = r.offline_weight {
+        writeln!(
+            out,
+            "offline: this run's overall scores are {:.0}% online and {:.0}% the offline sub-score (`earshot offline`); {} accounts had offline evidence, the rest count 0 for it",
+            100.0 * (1.0 - w),
+            100.0 * w,
+            r.accounts_with_offline
+        )?;
+    }
     if r.follows_read > 0 || r.reach_from_follow_edges > 0 {
         writeln!(
             out,
@@ -272,6 +281,8 @@ mod tests {
             burst_pairs_discounted: 0,
             follows_read: 4,
             reach_from_follow_edges: 2,
+            offline_weight: None,
+            accounts_with_offline: 0,
             pagerank_iterations: 3,
             weights: [0.0; 5],
             seconds: Seconds {
@@ -324,6 +335,8 @@ mod tests {
             burst_pairs_discounted: 0,
             follows_read: 0,
             reach_from_follow_edges: 0,
+            offline_weight: None,
+            accounts_with_offline: 0,
             pagerank_iterations: 0,
             weights: [0.0; 5],
             seconds: Seconds {

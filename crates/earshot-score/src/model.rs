@@ -85,6 +85,11 @@ pub struct ScoreModel {
     /// account weighed 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authenticity_model: Option<String>,
+    /// The weight of the offline sub-score mixed into each account's overall score in a run that asked
+    /// for it (`score --with-offline W`: overall = (1 − W) × online + W × offline, offline 0 where there
+    /// is no evidence); `None`, the default: the overall score is online only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_weight: Option<f64>,
 }
 
 fn one() -> f64 {

@@ -33,7 +33,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::Response;
 use axum::Router;
-use routes::{accounts, events, health, jobs, keys, posts, triage as triage_routes};
+use routes::{accounts, events, health, jobs, keys, persons, posts, triage as triage_routes};
 use state::AppState;
 use std::future::Future;
 use std::path::PathBuf;
@@ -116,6 +116,7 @@ fn keyed_routes() -> OpenApiRouter<AppState> {
             .routes(routes!(accounts::get_explanation))
             .routes(routes!(accounts::get_history))
             .routes(routes!(accounts::get_top))
+            .routes(routes!(persons::get_person))
             .routes(routes!(accounts::post_enrich))
             .routes(routes!(posts::get_flagged))
             .routes(routes!(jobs::post_forecast))

@@ -25,6 +25,7 @@ the key that started them (and admin keys).",
     tags(
         (name = "health", description = "Liveness"),
         (name = "accounts", description = "Scores, explanations, history, rankings and enrichment"),
+        (name = "persons", description = "One person across platforms: accounts linked by evidence, a combined score, the offline sub-score beside it"),
         (name = "posts", description = "Flagged posts: spam and copies, with the evidence"),
         (name = "ingest", description = "Events in"),
         (name = "jobs", description = "Forecasts and plans in the background, each visible to the key that started it"),

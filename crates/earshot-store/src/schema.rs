@@ -37,6 +37,7 @@ const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0011_score_log.sql")),
     sql(include_str!("migrations/0012_forget.sql")),
     sql(include_str!("migrations/0013_persons.sql")),
+    sql(include_str!("migrations/0014_offline.sql")),
 ];
 
 /// The schema version this build writes.

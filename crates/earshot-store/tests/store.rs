@@ -407,6 +407,7 @@ fn runs_are_dated_by_their_last_event_and_older_runs_get_one() {
              DROP TABLE forgotten;
              DROP TABLE forget_key;
              DROP TABLE score_log;
+             DROP TABLE offline_evidence;
              DROP TABLE person_accounts;
              DROP TABLE persons;
              ALTER TABLE accounts DROP COLUMN links;

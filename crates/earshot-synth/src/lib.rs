@@ -63,6 +63,11 @@
 //! (1M accounts, 16.8M interactions, 6.6M posts, 4.4 GB) in 6.3 s of CPU, ~2.6M interactions/s or 3.9M
 //! lines/s; writing to a file it is disk-bound (~190 MB/s here).
 //!
+//! # People across networks
+//! [`generate_persons`] writes a different kind of stream: synthetic people holding accounts on Mastodon,
+//! Bluesky and X, with look-alike decoys and the ground truth of who is who, for evaluating identity
+//! linking (see the `persons` module and [`PersonsConfig`]).
+//!
 //! # Reproducibility
 //! The same [`SynthConfig`] always produces byte-identical output, on every machine: the random streams are
 //! seeded `xoshiro256++` and every conversion from random bits to values is written out here, not delegated
@@ -72,9 +77,15 @@ mod accounts;
 mod clock;
 mod engine;
 mod jsonl;
+mod persons;
 mod random;
 mod rmat;
 mod text;
+
+pub use persons::{
+    generate_persons, write_truth_csv, Network, PersonsConfig, PersonsOutput, PersonsSummary,
+    TruthRow, UnknownNetwork,
+};
 
 use earshot_model::{check_platform, BadPlatform, InteractionKind, Timestamp};
 
@@ -246,6 +257,10 @@ pub enum SynthError {
     Start(Timestamp),
     #[error(transparent)]
     Platform(#[from] BadPlatform),
+    #[error("{0} persons is out of range: there must be 1 to {max}", max = PersonsConfig::MAX_PERSONS)]
+    Persons(u32),
+    #[error("name at least one platform: mastodon, bluesky or x")]
+    NoNetworks,
     #[error("writing the synthetic stream failed: {0}")]
     Io(#[from] std::io::Error),
 }

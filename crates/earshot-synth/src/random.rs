@@ -22,6 +22,10 @@ pub(crate) enum Purpose {
     Text = 5,
     Profiles = 6,
     LevelNoise = 7,
+    /// People, their accounts and profiles (`persons`).
+    Persons = 8,
+    /// Posts and interactions of those accounts (`persons::activity`).
+    Activity = 9,
 }
 
 impl Stream {

@@ -31,6 +31,7 @@ pub fn run(cli: &Ctx, args: &DemoArgs) -> Result<Exit> {
     }
     let gen = cmd_gen::GenArgs {
         synth: args.synth.clone(),
+        people: cmd_gen::PeopleArgs::default(),
         out: args.out.clone(),
     };
     cmd_gen::run(cli, &gen)?;
@@ -55,6 +56,7 @@ pub fn run(cli: &Ctx, args: &DemoArgs) -> Result<Exit> {
         top: 10,
         no_authenticity: false,
         topics: None,
+        with_offline: None,
     };
     cmd_score::run_score(cli, &score)?;
     // Explain the top account: why it scored what it did, and what would raise it.

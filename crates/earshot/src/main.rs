@@ -16,8 +16,10 @@ mod cmd_forecast;
 mod cmd_forget;
 mod cmd_gen;
 mod cmd_history;
+mod cmd_identity;
 mod cmd_import;
 mod cmd_keys;
+mod cmd_offline;
 mod cmd_plan;
 mod cmd_redteam;
 mod cmd_score;
@@ -92,7 +94,9 @@ pub enum Command {
     Gen(cmd_gen::GenArgs),
     Bench(cmd_bench::BenchArgs),
     Serve(cmd_serve::ServeArgs),
+    Identity(cmd_identity::IdentityArgs),
     Keys(cmd_keys::KeysArgs),
+    Offline(cmd_offline::OfflineArgs),
     Forget(cmd_forget::ForgetArgs),
     Retention(cmd_upkeep::RetentionArgs),
     Backup(cmd_upkeep::BackupArgs),
@@ -131,7 +135,9 @@ fn main() -> ExitCode {
         Command::Gen(a) => cmd_gen::run(&cli.ctx, a),
         Command::Bench(a) => cmd_bench::run(&cli.ctx, a),
         Command::Serve(a) => cmd_serve::run_serve(&cli.ctx, a),
+        Command::Identity(a) => cmd_identity::run(&cli.ctx, a),
         Command::Keys(a) => cmd_keys::run(&cli.ctx, a),
+        Command::Offline(a) => cmd_offline::run(&cli.ctx, a),
         Command::Forget(a) => cmd_forget::run(&cli.ctx, a),
         Command::Retention(a) => cmd_upkeep::run_retention(&cli.ctx, a),
         Command::Backup(a) => cmd_upkeep::run_backup(&cli.ctx, a),

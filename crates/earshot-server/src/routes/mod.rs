@@ -5,5 +5,6 @@ pub mod events;
 pub mod health;
 pub mod jobs;
 pub mod keys;
+pub mod persons;
 pub mod posts;
 pub mod triage;

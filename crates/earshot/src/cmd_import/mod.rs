@@ -164,6 +164,46 @@ Examples:
   earshot import --format retweet-tree --root-time snowflake rumor_detection_acl2017/twitter15/tree
   earshot import --strict --format higgs part.txt     all or nothing";
 
+/// `import --format offline`: evidence rows, not events; each file stored in one transaction, its bad
+/// rows rejected (exit 3) while the rest is kept.
+fn run_offline(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
+    for path in &args.files {
+        if !path.is_file() {
+            return Err(UsageError(format!("{}: no such file", path.display())).into());
+        }
+    }
+    let mut store = cli.create_store()?;
+    let order = DateOrder::from(args.date_order);
+    let mut exit = Exit::Ok;
+    let mut reports = Vec::new();
+    for path in &args.files {
+        let report = earshot_app::offline::import(&mut store, path, order)?;
+        if !report.rejected.is_empty() {
+            exit = Exit::Rejected;
+        }
+        if !cli.json {
+            for r in &report.rejected {
+                eprintln!("rejected: {r}");
+            }
+            if !cli.quiet {
+                println!(
+                    "{}: {} offline evidence rows, {} new, {} already stored; {} rejected",
+                    path.display(),
+                    report.rows,
+                    report.added,
+                    report.already,
+                    report.rejected.len()
+                );
+            }
+        }
+        reports.push(report);
+    }
+    if cli.json {
+        println!("{}", serde_json::to_string(&reports)?);
+    }
+    Ok(exit)
+}
+
 /// `--format`: an input format of earshot-ingest, named and described as the command line lists it.
 #[derive(Debug, Clone, Copy)]
 pub struct FormatArg(pub Format);
@@ -241,6 +281,11 @@ impl ValueEnum for FormatArg {
                 "X API v2 pages (one JSON page, or JSON lines of pages): data tweets with their \
                  replies, quotes, retweets and mentions, includes.users as accounts with their public \
                  metrics, includes.tweets as posts; platform `twitter`"
+            }
+            Format::Offline => {
+                "Offline influence evidence, a CSV: person or account (with platform), source \
+                 (publications, citations, talks, press, wikipedia_views, ...), amount, date, link; \
+                 kept apart from the interactions, for the offline sub-score (`earshot offline`)"
             }
         };
         Some(clap::builder::PossibleValue::new(self.0.name()).help(help))
@@ -361,6 +406,9 @@ impl ImportWatch for Bar {
 }
 
 pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
+    if matches!(args.format, Some(FormatArg(Format::Offline))) {
+        return run_offline(cli, args);
+    }
     // Check everything the command line says before touching the database: a typo must not create one.
     let opts = options(args)?;
     let mut plan = Vec::new();

@@ -49,6 +49,18 @@ pub struct ScoreArgs {
     /// without text are on no topic.
     #[arg(long, value_name = "FILE|auto")]
     pub topics: Option<String>,
+    /// Mix the offline sub-score (`earshot offline`) into each overall score with this weight (0-1):
+    /// overall = (1 - W) x online + W x offline, offline 0 where there is no evidence. Stored with the
+    /// run; without it the overall score is online only.
+    #[arg(long, value_name = "W", value_parser = offline_weight)]
+    pub with_offline: Option<f64>,
+}
+
+fn offline_weight(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(w) if w > 0.0 && w <= 1.0 => Ok(w),
+        _ => Err(format!("{text:?} is not a weight above 0 and at most 1")),
+    }
 }
 
 /// The best accounts of a stored run.
@@ -83,7 +95,10 @@ pub fn run_score(cli: &Ctx, args: &ScoreArgs) -> Result<Exit> {
     let req = ScoreRequest {
         window,
         platform: args.window.platform.clone(),
-        model: load_model(args.model.as_deref())?,
+        model: earshot_score::ScoreModel {
+            offline_weight: args.with_offline,
+            ..load_model(args.model.as_deref())?
+        },
         authenticity: !args.no_authenticity,
         topics,
         top: args.top,
