@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-FEATURES = ["handle", "handle_vs_name", "name", "bio", "posts", "claimed", "missing"]
+FEATURES = ["handle", "handle_vs_name", "name", "bio", "posts", "claimed", "missing", "neighbours"]
 
 
 def run(earshot, *args):

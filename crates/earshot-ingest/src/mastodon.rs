@@ -188,6 +188,15 @@ pub(crate) fn plain_text(html: &str) -> String {
     out.trim().to_string()
 }
 
+/// The post a note quotes: Mastodon (4.4 on) writes the quoted post's URI as `quote` and, for software
+/// that reads the older spellings, `quoteUri` and `_misskey_quote` (`app/serializers/activitypub/
+/// note_serializer.rb`); any of them names it.
+fn quoted(o: &Value) -> Option<&str> {
+    ["quote", "quoteUri", "_misskey_quote"]
+        .iter()
+        .find_map(|k| uri(&o[*k]))
+}
+
 /// A date string (`published`), within the plausible range.
 pub(crate) fn when(v: &Value, field: &'static str) -> Result<i64, Bad> {
     let s = v
@@ -246,7 +255,7 @@ fn activity(text: &str, platform: &str) -> Result<Vec<Event>, Bad> {
             time,
             text: content,
             reply_to: uri(&o["inReplyTo"]).map(str::to_string),
-            quote_of: None,
+            quote_of: quoted(o).map(str::to_string),
             reshare_of: None,
         }));
         let tags = o["tag"].as_array().into_iter().flatten();
@@ -257,10 +266,11 @@ fn activity(text: &str, platform: &str) -> Result<Vec<Event>, Bad> {
             if href == actor {
                 continue;
             }
+            // A local account's tag is named `@user` alone: its handle is then the URI's `user@instance`.
             let handle = t["name"]
                 .as_str()
                 .map(|n| n.trim_start_matches('@').to_string())
-                .filter(|n| !n.is_empty())
+                .filter(|n| n.contains('@'))
                 .or_else(|| handle_of(href));
             events.push(Event::Interaction(Interaction {
                 platform: platform.to_string(),
@@ -364,6 +374,38 @@ mod tests {
             boost.ext_id,
             "https://social.example/users/alice/statuses/3/activity"
         );
+    }
+
+    #[test]
+    fn quotes_are_read_and_a_local_mention_gets_its_instance() {
+        // A note as Mastodon 4.4's note_serializer.rb writes a quote (`quote`, and `quoteUri` for
+        // older readers), mentioning a local account, whose tag is named `@carol` alone.
+        let text = r#"{"type":"OrderedCollection","orderedItems":[
+ {"id":"https://social.example/users/alice/statuses/5/activity","type":"Create","actor":"https://social.example/users/alice","published":"2025-06-01T10:00:00Z",
+  "object":{"id":"https://social.example/users/alice/statuses/5","type":"Note","content":"<p>see</p>",
+   "quote":"https://other.example/users/bob/statuses/9","quoteUri":"https://other.example/users/bob/statuses/9",
+   "tag":[{"type":"Mention","href":"https://social.example/users/carol","name":"@carol"}]}},
+ {"id":"https://social.example/users/alice/statuses/6/activity","type":"Create","actor":"https://social.example/users/alice","published":"2025-06-01T11:00:00Z",
+  "object":{"id":"https://social.example/users/alice/statuses/6","type":"Note","content":"<p>old</p>","_misskey_quote":"https://misskey.example/notes/1"}}
+]}"#;
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_file(dir.path(), "outbox.json", text.as_bytes());
+        let (good, bad) = read_all(&p, Format::MastodonOutbox, &Options::default());
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(
+            post(&good[0]).quote_of.as_deref(),
+            Some("https://other.example/users/bob/statuses/9")
+        );
+        assert_eq!(
+            post(&good[1]).quote_of.as_deref(),
+            Some("https://misskey.example/notes/1")
+        );
+        match &good[0].events[1] {
+            Event::Interaction(m) => {
+                assert_eq!(m.target.handle.as_deref(), Some("carol@social.example"))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -110,6 +110,11 @@ fn verified_links_join_one_persons_accounts_and_hand_links_undo_exactly() {
     assert_eq!(code, 0, "{rep}");
     assert_eq!(rep["linked"], refs.len() as u64);
     let (_, shown) = earshot_json(&db, &["identity", "show", "chosen"]);
+    let (_, explained) = earshot_json(&db, &["explain", "person:chosen"]);
+    assert_eq!(
+        explained, shown,
+        "explain answers for a person as identity show does"
+    );
     let person = shown["score"]["overall"].as_f64().unwrap();
     for part in shown["score"]["accounts"].as_array().unwrap() {
         assert!(person >= part["overall"].as_f64().unwrap(), "{shown}");
@@ -167,7 +172,7 @@ fn a_mapping_file_links_all_or_nothing() {
 }
 
 /// The suggestions' precision and recall on the test seed of `scripts/fit_identity.py` stay where
-/// they were measured (0.938 and 0.898 at the default threshold), within a small tolerance.
+/// they were measured (0.958 and 0.931 at the default threshold), within a small tolerance.
 #[test]
 fn suggestions_keep_their_measured_precision_and_recall() {
     let dir = tempfile::tempdir().unwrap();
@@ -201,12 +206,12 @@ fn suggestions_keep_their_measured_precision_and_recall() {
             "--truth",
             truth_path.to_str().unwrap(),
             "--min-score",
-            "0.03",
+            "0.1",
         ],
     );
     assert_eq!(code, 0, "{rep}");
     let row = &rep["rows"][0];
-    assert!(row["precision"].as_f64().unwrap() >= 0.92, "{rep}");
-    assert!(row["recall"].as_f64().unwrap() >= 0.88, "{rep}");
+    assert!(row["precision"].as_f64().unwrap() >= 0.95, "{rep}");
+    assert!(row["recall"].as_f64().unwrap() >= 0.92, "{rep}");
     assert_eq!(row["verified_wrong"], 0, "{rep}");
 }

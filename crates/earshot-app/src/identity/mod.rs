@@ -240,7 +240,7 @@ impl Default for SuggestRequest {
 /// of `earshot gen --platforms mastodon,bluesky,x`) as the threshold with the most recall at a
 /// precision of at least 95% (`scripts/fit_identity.py`); BENCHMARKS.md ("Identity suggestions")
 /// gives the test figures. Low, because the model's probabilities are of a candidate pair among many.
-pub const DEFAULT_MIN_SCORE: f64 = 0.03;
+pub const DEFAULT_MIN_SCORE: f64 = 0.1;
 
 /// The margin over the best rival a suggestion needs by default, chosen with [`DEFAULT_MIN_SCORE`].
 pub const DEFAULT_MARGIN: f64 = 1.0;
@@ -272,6 +272,9 @@ pub struct SuggestReport {
 /// Post texts kept per account for likeness: enough to say what it writes about.
 const POSTS_PER_ACCOUNT: usize = 200;
 
+/// Interactions kept per account for its neighbourhood (repeats included, before they are merged).
+const NEIGHBOURS_PER_ACCOUNT: usize = 20_000;
+
 /// Every account with something to link by, with some of its posts.
 pub fn match_profiles(store: &Store) -> Result<Vec<MatchProfile>> {
     let mut out = Vec::new();
@@ -292,6 +295,7 @@ pub fn match_profiles(store: &Store) -> Result<Vec<MatchProfile>> {
             bio: a.profile.bio,
             links,
             posts: Vec::new(),
+            neighbours: Vec::new(),
         });
     })?;
     let index: HashMap<i64, usize> = out
@@ -306,6 +310,22 @@ pub fn match_profiles(store: &Store) -> Result<Vec<MatchProfile>> {
             }
         }
     })?;
+    store.scan_interactions(earshot_store::TimeWindow::default(), None, |r| {
+        if r.actor == r.target {
+            return;
+        }
+        for (from, to) in [(r.actor, r.target), (r.target, r.actor)] {
+            if let Some(&i) = index.get(&from) {
+                if out[i].neighbours.len() < NEIGHBOURS_PER_ACCOUNT {
+                    out[i].neighbours.push(to);
+                }
+            }
+        }
+    })?;
+    for p in &mut out {
+        p.neighbours.sort_unstable();
+        p.neighbours.dedup();
+    }
     Ok(out)
 }
 

@@ -32,10 +32,12 @@ pub struct MatchProfile {
     pub links: Vec<String>,
     /// The texts of some of the account's posts (what it writes about is as personal as its bio).
     pub posts: Vec<String>,
+    /// The accounts it interacted with, either way, on its own platform (sorted, each once).
+    pub neighbours: Vec<i64>,
 }
 
 /// The likeness features of a pair, each 0–1, in this order (see [`score_pair`] for each).
-pub const FEATURES: [&str; 7] = [
+pub const FEATURES: [&str; 8] = [
     "handle",
     "handle_vs_name",
     "name",
@@ -43,7 +45,11 @@ pub const FEATURES: [&str; 7] = [
     "posts",
     "claimed",
     "missing",
+    "neighbours",
 ];
+
+/// The index of `neighbours` in [`FEATURES`]: filled in once the verified pairs are known.
+const NEIGHBOURS: usize = 7;
 
 /// A logistic model of "the same person" over [`FEATURES`]; a verified link scores 1 whatever the
 /// likeness.
@@ -76,13 +82,13 @@ impl Weights {
     }
 
     /// Fitted by `scripts/fit_identity.py` on generated data (seed 1 of `earshot gen --platforms
-    /// mastodon,bluesky,x --persons 1000`: 46,817 candidate pairs, 1,405 of one person), by logistic
+    /// mastodon,bluesky,x --persons 1000`: 73,809 candidate pairs, 1,520 of one person), by logistic
     /// regression; the threshold [`super::DEFAULT_MIN_SCORE`] was chosen on seed 2 and the figures in
     /// BENCHMARKS.md ("Identity suggestions") are seed 3's and a transfer set's. `missing` weighs
     /// positively: a pair with a name or bio absent has less likeness to show for the same truth.
     pub const DEFAULT: Weights = Weights {
-        intercept: -20.813,
-        coefficients: [0.824, 4.104, 6.586, 20.369, 13.154, 12.681, 13.699],
+        intercept: -18.912,
+        coefficients: [1.659, 3.194, 6.856, 17.159, 11.328, 12.102, 10.170, 20.818],
     };
 
     fn score(&self, x: &[f64; FEATURES.len()]) -> f64 {
@@ -115,6 +121,9 @@ pub struct Suggestion {
 /// quadratic time and add only weak candidates.
 const MAX_BLOCK: usize = 400;
 
+/// The shortest piece of a handle that names a block: shorter ones (`ann`, `bob`) are in too many.
+const MIN_PIECE: usize = 4;
+
 /// How the suggestions are picked from the scored pairs.
 #[derive(Debug, Clone, Copy)]
 pub struct Pick {
@@ -144,8 +153,9 @@ pub fn suggest(profiles: &[MatchProfile], weights: &Weights, pick: Pick) -> Vec<
             let pair = (&profiles[i], &profiles[j], &features[i], &features[j]);
             score_pair(pair, (&idf, &post_idf), weights)
         })
-        .filter(|s| s.score > 0.0)
         .collect();
+    shared_neighbours(profiles, &mut scored, weights);
+    scored.retain(|s| s.score > 0.0);
     scored.sort_by(|x, y| {
         y.score
             .total_cmp(&x.score)
@@ -198,6 +208,52 @@ pub fn suggest(profiles: &[MatchProfile], weights: &Weights, pick: Pick) -> Vec<
         }
     }
     out
+}
+
+/// The `neighbours` feature of every pair, and its score with it: how many of one account's
+/// neighbours are, by a verified link, the same people as the other's. A person's friends are largely
+/// the same people on every network, so once some of them are linked by evidence, their overlap speaks
+/// for a pair that likeness alone leaves in doubt (the anchor links of the identity-linkage
+/// literature). Only verified pairs are anchors, so the feature rests on evidence, never on other
+/// guesses. It is the count over the geometric mean of the two neighbourhoods' sizes.
+fn shared_neighbours(profiles: &[MatchProfile], scored: &mut [Suggestion], w: &Weights) {
+    let mut anchors: FxHashMap<i64, Vec<i64>> = FxHashMap::default();
+    for s in scored.iter().filter(|s| s.verified) {
+        anchors.entry(s.a).or_default().push(s.b);
+        anchors.entry(s.b).or_default().push(s.a);
+    }
+    let neighbours: FxHashMap<i64, &[i64]> = profiles
+        .iter()
+        .map(|p| (p.account, p.neighbours.as_slice()))
+        .collect();
+    for s in scored.iter_mut() {
+        let (na, nb) = (neighbours[&s.a], neighbours[&s.b]);
+        if na.is_empty() || nb.is_empty() {
+            continue;
+        }
+        let shared = na
+            .iter()
+            .filter(|n| **n != s.b)
+            .filter(|n| {
+                anchors.get(*n).is_some_and(|partners| {
+                    partners
+                        .iter()
+                        .any(|m| *m != s.a && nb.binary_search(m).is_ok())
+                })
+            })
+            .count();
+        if shared == 0 {
+            continue;
+        }
+        let x = shared as f64 / ((na.len() * nb.len()) as f64).sqrt();
+        s.features[NEIGHBOURS] = x;
+        s.evidence.push(format!(
+            "{shared} of their neighbours are one person by verified links ({x:.2})"
+        ));
+        if !s.verified {
+            s.score = w.score(&s.features).min(0.999);
+        }
+    }
 }
 
 /// An account's keys, stems and words, computed once.
@@ -336,6 +392,27 @@ fn candidates(features: &[Features]) -> Vec<(usize, usize)> {
         }
         for w in f.name_words.iter().filter(|w| w.chars().count() >= 3) {
             blocks.entry(format!("n:{w}")).or_default().push(i);
+        }
+        // A handle often holds a name or part of another handle (`sbecker`, `sarabecker`, `Sara
+        // Becker`): the pieces of four letters or more of a stem meet the other side's name words and
+        // stem pieces.
+        let mut pieces: FxHashSet<&str> = FxHashSet::default();
+        if let Some(stem) = f.stem.as_deref().filter(|s| s.is_ascii()) {
+            for len in MIN_PIECE..=stem.len() {
+                for start in 0..=stem.len() - len {
+                    pieces.insert(&stem[start..start + len]);
+                }
+            }
+        }
+        for w in f
+            .name_words
+            .iter()
+            .filter(|w| w.chars().count() >= MIN_PIECE)
+        {
+            pieces.insert(w);
+        }
+        for p in pieces {
+            blocks.entry(format!("u:{p}")).or_default().push(i);
         }
         for k in &f.keys {
             blocks.entry(format!("k:{k}")).or_default().push(i);
@@ -485,6 +562,7 @@ fn score_pair((a, b, fa, fb): Pair, (idf, post_idf): (&Idf, &Idf), w: &Weights) 
         posts,
         f64::from(u8::from(claimed)),
         missing,
+        0.0,
     ];
     let score = if verified {
         1.0
@@ -574,6 +652,7 @@ mod tests {
             bio: Some(bio.into()),
             links: Vec::new(),
             posts: Vec::new(),
+            neighbours: Vec::new(),
         }
     }
 

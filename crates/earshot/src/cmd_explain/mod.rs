@@ -15,10 +15,11 @@ use earshot_app::topics::TopicProfile;
 /// model and window, and checked against the stored number.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  earshot explain @united\n  earshot explain 88 --platform higgs --run 2\n  earshot explain @united --topic late"
+    after_help = "Examples:\n  earshot explain @united\n  earshot explain 88 --platform higgs --run 2\n  earshot explain @united --topic late\n  earshot explain person:ann          a person's combined score, account by account (earshot identity)"
 )]
 pub struct ExplainArgs {
-    /// The account: @handle, handle or platform id.
+    /// The account: @handle, handle or platform id; or `person:NAME` for a person (`earshot identity`):
+    /// their score in the latest run, each account's part, and the offline sub-score beside it.
     pub account: String,
     /// Run id (default: the latest).
     #[arg(long)]
@@ -40,6 +41,15 @@ pub fn run_explain(cli: &Ctx, args: &ExplainArgs) -> Result<Exit> {
         return run_topic(cli, args, topic);
     }
     let store = cli.open_store()?;
+    if let Some(name) = args.account.strip_prefix("person:") {
+        let report = earshot_app::identity::person_report(&store, name)?;
+        if cli.json {
+            crate::output::print_json(&report)?;
+        } else {
+            earshot_print::identity::person(&mut std::io::stdout().lock(), &report)?;
+        }
+        return Ok(Exit::Ok);
+    }
     let account = resolve(&store, &args.account, args.platform.as_deref())?;
     let x = explain_account(
         &store,
