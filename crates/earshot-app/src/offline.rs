@@ -36,13 +36,51 @@ pub struct OfflineImportReport {
     pub rejected: Vec<String>,
 }
 
-/// Read `path`'s evidence and store the good rows in one transaction; a row naming an account the
-/// database does not hold is rejected like a malformed one.
-pub fn import(store: &mut Store, path: &Path, order: DateOrder) -> Result<OfflineImportReport> {
-    let (rows, bad) = read_offline(path, order)?;
+/// Read every file's evidence, then store the good rows of all of them in one transaction; a row
+/// naming an account the database does not hold is rejected like a malformed one. A file that cannot
+/// be read, or whose header lacks a column, stops everything before anything is written.
+pub fn import(
+    store: &mut Store,
+    paths: &[PathBuf],
+    order: DateOrder,
+) -> Result<Vec<OfflineImportReport>> {
+    let read = paths
+        .iter()
+        .map(|p| Ok((p, read_offline(p, order)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut reports = Vec::new();
+    let mut all = Vec::new();
+    for (path, (rows, bad)) in read {
+        let (good, rejected) = resolve(store, path, rows, bad);
+        reports.push(OfflineImportReport {
+            file: path.clone(),
+            rows: good.len(),
+            added: 0,
+            already: 0,
+            rejected,
+        });
+        all.push(good);
+    }
+    let counts = store.add_offline_evidence_files(&all)?;
+    for (report, added) in reports.iter_mut().zip(counts) {
+        report.added = added;
+        report.already = report.rows - added;
+    }
+    Ok(reports)
+}
+
+/// One file's rows as stored evidence (accounts resolved, identical rows numbered), and its
+/// rejections as `file:line: field: reason`.
+fn resolve(
+    store: &Store,
+    path: &Path,
+    rows: Vec<earshot_ingest::offline::OfflineRow>,
+    bad: Vec<earshot_ingest::Rejection>,
+) -> (Vec<OfflineEvidence>, Vec<String>) {
     let mut rejected: Vec<String> = bad.iter().map(ToString::to_string).collect();
     let name = path.display().to_string();
-    let mut good = Vec::new();
+    let mut good: Vec<OfflineEvidence> = Vec::new();
+    let mut seen: HashMap<String, u32> = HashMap::new();
     for r in rows {
         let subject = match &r.subject {
             OfflineSubject::Person(p) => EvidenceSubject::Person(p.clone()),
@@ -56,6 +94,11 @@ pub fn import(store: &mut Store, path: &Path, order: DateOrder) -> Result<Offlin
                 }
             }
         };
+        let same = format!(
+            "{subject:?}\0{}\0{:?}\0{}\0{:?}",
+            r.source, r.time, r.amount, r.link
+        );
+        let n = seen.entry(same).or_default();
         good.push(OfflineEvidence {
             subject,
             source: r.source,
@@ -63,16 +106,11 @@ pub fn import(store: &mut Store, path: &Path, order: DateOrder) -> Result<Offlin
             amount: r.amount,
             link: r.link,
             origin: format!("{name}:{}", r.line),
+            occurrence: *n,
         });
+        *n += 1;
     }
-    let added = store.add_offline_evidence(&good)?;
-    Ok(OfflineImportReport {
-        file: path.to_path_buf(),
-        rows: good.len(),
-        added,
-        already: good.len() - added,
-        rejected,
-    })
+    (good, rejected)
 }
 
 /// Who an offline score is about.
@@ -170,7 +208,12 @@ pub fn offline_scores(store: &Store, as_of: i64) -> Result<Vec<OfflineScore>> {
         for s in &sources {
             let part = match parts.get(s) {
                 Some(sum) => {
-                    let p = percentile(&by_source[s.as_str()], sum.value);
+                    // Evidence of nothing (an amount of 0) stands nowhere.
+                    let p = if sum.value > 0.0 {
+                        percentile(&by_source[s.as_str()], sum.value)
+                    } else {
+                        0.0
+                    };
                     SourcePart {
                         source: s.clone(),
                         rows: sum.rows,

@@ -274,8 +274,14 @@ impl CarFile {
                     }
                 }
             } else {
-                if let Ok(node) = serde_ipld_dagcbor::from_slice::<TreeNode>(&block.data) {
-                    nodes.insert(block.cid, node);
+                match serde_ipld_dagcbor::from_slice::<TreeNode>(&block.data) {
+                    Ok(node) => {
+                        nodes.insert(block.cid, node);
+                    }
+                    Err(e) => {
+                        let why = format!("a tree node that does not decode ({e}): the records under it cannot be found");
+                        bad.push(self.ctx.reject(block.index, "tree", why));
+                    }
                 }
             }
         }
@@ -288,11 +294,16 @@ impl CarFile {
             let why = format!("the commit's did {:?} is not a DID", commit.did);
             return Err(vec![self.ctx.reject(0, "commit.did", why)]);
         }
-        let leaves = walk_tree(commit.data, &nodes).map_err(|why| {
+        let (leaves, missing) = walk_tree(commit.data, &nodes).map_err(|why| {
             let mut all = bad.clone();
             all.push(self.ctx.reject(0, "data", why));
             all
         })?;
+        for cid in missing {
+            let why =
+                format!("tree node {cid} is not in the file: the records under it cannot be found");
+            bad.push(self.ctx.reject(0, "tree", why));
+        }
         let repo = Repo {
             did: did.to_string(),
             leaves,
@@ -345,22 +356,23 @@ fn looks_like_node(data: &[u8]) -> bool {
     data.starts_with(&[0xa2, 0x61, b'e'])
 }
 
-/// Every record key under `root`, by the record's CID, for the collections earshot reads. The walk
-/// keeps its own stack (a hostile file cannot overflow the thread's) and visits each node once.
-fn walk_tree(
-    root: Cid,
-    nodes: &HashMap<Cid, TreeNode>,
-) -> Result<HashMap<Cid, Vec<String>>, String> {
-    let mut leaves: HashMap<Cid, Vec<String>> = HashMap::new();
+/// Record keys by the record's CID.
+type Leaves = HashMap<Cid, Vec<String>>;
+
+/// Every record key under `root`, by the record's CID, for the collections earshot reads, and the tree
+/// nodes it names that the file lacks. The walk keeps its own stack (a hostile file cannot overflow
+/// the thread's) and visits each node once.
+fn walk_tree(root: Cid, nodes: &HashMap<Cid, TreeNode>) -> Result<(Leaves, Vec<Cid>), String> {
+    let mut leaves: Leaves = HashMap::new();
     let mut seen: HashSet<Cid> = HashSet::new();
-    let mut missing = 0usize;
+    let mut missing: Vec<Cid> = Vec::new();
     let mut stack = vec![root];
     while let Some(cid) = stack.pop() {
         if !seen.insert(cid) {
             continue;
         }
         let Some(node) = nodes.get(&cid) else {
-            missing += 1;
+            missing.push(cid);
             continue;
         };
         // Order does not matter for the leaves' keys, which each entry carries with its prefix.
@@ -390,10 +402,10 @@ fn walk_tree(
             }
         }
     }
-    if missing > 0 && leaves.is_empty() && !nodes.contains_key(&root) {
+    if !nodes.contains_key(&root) {
         return Err(format!("the record tree's root {root} is not in the file"));
     }
-    Ok(leaves)
+    Ok((leaves, missing))
 }
 
 impl Iterator for CarReader {

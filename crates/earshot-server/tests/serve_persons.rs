@@ -27,6 +27,7 @@ fn a_person_is_served_with_their_accounts_evidence_and_scores() {
             amount: 2.0,
             link: Some("https://conf.example/ann".into()),
             origin: "test".into(),
+            occurrence: 0,
         }])
         .unwrap();
     drop(store);

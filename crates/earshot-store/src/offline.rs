@@ -23,6 +23,10 @@ pub struct OfflineEvidence {
     pub link: Option<String>,
     /// Where it came from (`file:line`).
     pub origin: String,
+    /// How many identical rows came before this one in its file (0 for the first): three equal rows
+    /// are three talks, and a second import of the file still adds nothing.
+    #[serde(skip)]
+    pub occurrence: u32,
 }
 
 impl OfflineEvidence {
@@ -38,6 +42,7 @@ impl OfflineEvidence {
             .update(&self.time.unwrap_or(i64::MIN).to_le_bytes());
         h.update(&self.amount.to_bits().to_le_bytes());
         h.update(self.link.as_deref().unwrap_or("").as_bytes());
+        h.update(&self.occurrence.to_le_bytes());
         let bytes = h.finalize();
         let mut first = [0u8; 8];
         first.copy_from_slice(&bytes.as_bytes()[..8]);
@@ -48,10 +53,19 @@ impl OfflineEvidence {
 impl Store {
     /// Store `rows` in one transaction; returns how many were new (the rest were already stored).
     pub fn add_offline_evidence(&mut self, rows: &[OfflineEvidence]) -> Result<usize> {
+        let counts = self.add_offline_evidence_files(&[rows.to_vec()])?;
+        Ok(counts.into_iter().sum())
+    }
+
+    /// Store several files' rows in one transaction; returns how many of each file's were new.
+    pub fn add_offline_evidence_files(
+        &mut self,
+        files: &[Vec<OfflineEvidence>],
+    ) -> Result<Vec<usize>> {
         let path = self.path.clone();
         let e = |e| sql_err(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
-        let mut added = 0;
+        let mut counts = Vec::new();
         {
             let mut stmt = tx
                 .prepare(
@@ -60,27 +74,31 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )
                 .map_err(e)?;
-            for r in rows {
-                let (person, account) = match &r.subject {
-                    EvidenceSubject::Person(p) => (Some(p.as_str()), None),
-                    EvidenceSubject::Account(a) => (None, Some(*a)),
-                };
-                added += stmt
-                    .execute(params![
-                        r.id(),
-                        person,
-                        account,
-                        r.source,
-                        r.time,
-                        r.amount,
-                        r.link,
-                        r.origin
-                    ])
-                    .map_err(e)?;
+            for rows in files {
+                let mut added = 0;
+                for r in rows {
+                    let (person, account) = match &r.subject {
+                        EvidenceSubject::Person(p) => (Some(p.as_str()), None),
+                        EvidenceSubject::Account(a) => (None, Some(*a)),
+                    };
+                    added += stmt
+                        .execute(params![
+                            r.id(),
+                            person,
+                            account,
+                            r.source,
+                            r.time,
+                            r.amount,
+                            r.link,
+                            r.origin
+                        ])
+                        .map_err(e)?;
+                }
+                counts.push(added);
             }
         }
         tx.commit().map_err(e)?;
-        Ok(added)
+        Ok(counts)
     }
 
     /// Every stored row, by subject, source and time.
@@ -107,6 +125,7 @@ impl Store {
                     amount: r.get(4)?,
                     link: r.get(5)?,
                     origin: r.get(6)?,
+                    occurrence: 0,
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -130,6 +149,7 @@ mod tests {
             amount,
             link: None,
             origin: origin.into(),
+            occurrence: 0,
         };
         assert_eq!(
             store.add_offline_evidence(&[row("a.csv:2", 3.0)]).unwrap(),

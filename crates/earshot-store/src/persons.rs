@@ -31,7 +31,7 @@ pub struct Person {
 /// What [`Store::link_accounts`] did.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct LinkOutcome {
-    /// Whether the person was made by this call.
+    /// Whether a person was made by this call.
     pub created: bool,
     /// Accounts linked by this call.
     pub linked: usize,
@@ -57,37 +57,48 @@ impl Store {
         evidence: &str,
         now: i64,
     ) -> Result<std::result::Result<LinkOutcome, LinkedElsewhere>> {
-        let name = name.trim();
-        if name.is_empty() || evidence.trim().is_empty() {
-            return Err(StoreError::Invalid {
-                path: self.path.clone(),
-                what: "person link",
-                why: "a person needs a name and a link needs its evidence".into(),
-            });
-        }
+        let links: Vec<(&str, i64, &str)> = accounts.iter().map(|&a| (name, a, evidence)).collect();
+        self.link_many(&links, now)
+    }
+
+    /// Link each `(person, account, evidence)`, making persons as needed, in one transaction: all or
+    /// none, as [`Store::link_accounts`].
+    pub fn link_many(
+        &mut self,
+        links: &[(&str, i64, &str)],
+        now: i64,
+    ) -> Result<std::result::Result<LinkOutcome, LinkedElsewhere>> {
         let path = self.path.clone();
         let e = |e| sql_err(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
         let mut out = LinkOutcome::default();
-        let person: i64 = match tx
-            .query_row("SELECT id FROM persons WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(e)?
-        {
-            Some(id) => id,
-            None => {
-                out.created = true;
-                tx.execute(
-                    "INSERT INTO persons (name, created_at) VALUES (?1, ?2)",
-                    params![name, now],
-                )
-                .map_err(e)?;
-                tx.last_insert_rowid()
+        for &(name, account, evidence) in links {
+            let name = name.trim();
+            if name.is_empty() || evidence.trim().is_empty() {
+                return Err(StoreError::Invalid {
+                    path: self.path.clone(),
+                    what: "person link",
+                    why: "a person needs a name and a link needs its evidence".into(),
+                });
             }
-        };
-        for &account in accounts {
+            let person: i64 = match tx
+                .query_row("SELECT id FROM persons WHERE name = ?1", [name], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(e)?
+            {
+                Some(id) => id,
+                None => {
+                    out.created = true;
+                    tx.execute(
+                        "INSERT INTO persons (name, created_at) VALUES (?1, ?2)",
+                        params![name, now],
+                    )
+                    .map_err(e)?;
+                    tx.last_insert_rowid()
+                }
+            };
             let owner: Option<(i64, String)> = tx
                 .query_row(
                     "SELECT p.id, p.name FROM person_accounts pa JOIN persons p ON p.id = pa.person

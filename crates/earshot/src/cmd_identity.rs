@@ -56,7 +56,7 @@ pub enum IdentityAction {
         #[arg(long)]
         every_pair: bool,
         /// The model's intercept and coefficients (handle, handle_vs_name, name, bio, posts, claimed,
-        /// missing), comma-separated; default the fitted ones (scripts/fit_identity.py).
+        /// missing, neighbours), comma-separated; default the fitted ones (scripts/fit_identity.py).
         #[arg(long, value_parser = parse_weights)]
         weights: Option<Weights>,
         /// Show a pair only when it scores at least this many times its best rival (the next best
@@ -81,7 +81,7 @@ pub enum IdentityAction {
     Unlink { account: String },
     /// Link the accounts of a CSV file `person,platform,account`, all or nothing.
     Map { file: PathBuf },
-    /// Link every pair whose profiles link each other, or that links the domain a Bluesky handle proves.
+    /// Link every pair whose profiles link each other (verified); one-way links are only suggested.
     Verify,
     /// A person's accounts, the evidence for each, and their combined score in the latest run.
     Show { person: String },

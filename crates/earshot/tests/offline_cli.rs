@@ -32,6 +32,7 @@ fn offline_evidence_scores_apart_and_mixes_only_when_asked() {
              {third},,talks,12,2024-01-10,https://conf.example/t\n\
              {third},,citations,900,,https://scholar.example/t\n\
              {first},,talks,1,2024-01-10,\n\
+             {first},,talks,1,2024-01-10,\n\
              ,ann,press,3,2024-02-01,https://news.example/ann\n\
              @nobody-here,,talks,1,,\n\
              {first},,talks,many,,\n"
@@ -44,17 +45,29 @@ fn offline_evidence_scores_apart_and_mixes_only_when_asked() {
     );
     assert_eq!(out.status.code(), Some(3), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("evidence.csv:6: account:"), "{err}");
-    assert!(err.contains("evidence.csv:7: amount:"), "{err}");
+    assert!(err.contains("evidence.csv:7: account:"), "{err}");
+    assert!(err.contains("evidence.csv:8: amount:"), "{err}");
+    // Two identical rows are two talks; importing the file again adds nothing.
     let (_, again) = earshot_json(
         &db,
         &["import", "--format", "offline", file.to_str().unwrap()],
     );
     assert_eq!(
         (&again[0]["added"], &again[0]["already"]),
-        (&0.into(), &4.into()),
+        (&0.into(), &5.into()),
         "{again}"
     );
+    let out = earshot(
+        &db,
+        &[
+            "import",
+            "--strict",
+            "--format",
+            "offline",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "--strict is refused: {out:?}");
 
     let (code, offline) = earshot_json(&db, &["offline", "top"]);
     assert_eq!(code, 0, "{offline}");

@@ -170,8 +170,20 @@ pub fn link_mapping(store: &mut Store, file: &Path, now: i64) -> Result<MappingR
         by_person.entry(person).or_default().push((id, line));
         rows += 1;
     }
+    // An account under two persons of the file, or already another person's: nothing is linked.
+    let mut first: HashMap<i64, (&String, u64)> = HashMap::new();
     for (person, ids) in &by_person {
         for &(id, line) in ids {
+            if let Some((other, at)) = first.insert(id, (person, line)) {
+                if other != person {
+                    let name = accounts::display_name(store, id)?;
+                    return Err(UsageError(format!(
+                        "{}:{line}: account: {name} is also under {other:?} at line {at}; nothing was linked",
+                        file.display()
+                    ))
+                    .into());
+                }
+            }
             if let Some(owner) = store.person_of(id)? {
                 if &owner != person {
                     let name = accounts::display_name(store, id)?;
@@ -194,16 +206,22 @@ pub fn link_mapping(store: &mut Store, file: &Path, now: i64) -> Result<MappingR
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    for (person, ids) in by_person {
-        for (id, line) in ids {
-            let evidence = format!("mapping {name}:{line}");
-            let out = store
-                .link_accounts(&person, &[id], &evidence, now)?
-                .map_err(|e| linked_elsewhere(store, e))?;
-            report.linked += out.linked;
-            report.already += out.already;
-        }
-    }
+    let evidence: Vec<(String, i64, String)> = by_person
+        .iter()
+        .flat_map(|(person, ids)| {
+            ids.iter()
+                .map(|&(id, line)| (person.clone(), id, format!("mapping {name}:{line}")))
+        })
+        .collect();
+    let links: Vec<(&str, i64, &str)> = evidence
+        .iter()
+        .map(|(p, id, e)| (p.as_str(), *id, e.as_str()))
+        .collect();
+    let out = store
+        .link_many(&links, now)?
+        .map_err(|e| linked_elsewhere(store, e))?;
+    report.linked = out.linked;
+    report.already = out.already;
     Ok(report)
 }
 
@@ -387,7 +405,7 @@ pub struct VerifiedReport {
     pub conflicts: Vec<String>,
 }
 
-/// Link every verified pair (links both ways, or to a domain a Bluesky handle proves): the one kind
+/// Link every verified pair (profiles that link each other): the one kind
 /// of suggestion that is evidence enough to write without a person's check. Each link's evidence is
 /// the suggestion's.
 pub fn link_verified(store: &mut Store, now: i64) -> Result<VerifiedReport> {

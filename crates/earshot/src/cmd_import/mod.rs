@@ -164,20 +164,30 @@ Examples:
   earshot import --format retweet-tree --root-time snowflake rumor_detection_acl2017/twitter15/tree
   earshot import --strict --format higgs part.txt     all or nothing";
 
-/// `import --format offline`: evidence rows, not events; each file stored in one transaction, its bad
-/// rows rejected (exit 3) while the rest is kept.
+/// `import --format offline`: evidence rows, not events; every file read and checked first, then all
+/// stored in one transaction, bad rows rejected (exit 3) while the rest is kept.
 fn run_offline(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
+    if args.strict {
+        return Err(UsageError(
+            "--strict is not for offline evidence: its files are stored whole, their bad rows rejected \
+             by line (see the exit code)"
+                .into(),
+        )
+        .into());
+    }
+    // A missing file or a header without the needed columns stops here, before a database is made.
     for path in &args.files {
         if !path.is_file() {
             return Err(UsageError(format!("{}: no such file", path.display())).into());
         }
+        earshot_ingest::offline::read_offline(path, DateOrder::from(args.date_order))
+            .map_err(|e| UsageError(e.to_string()))?;
     }
     let mut store = cli.create_store()?;
-    let order = DateOrder::from(args.date_order);
+    let reports =
+        earshot_app::offline::import(&mut store, &args.files, DateOrder::from(args.date_order))?;
     let mut exit = Exit::Ok;
-    let mut reports = Vec::new();
-    for path in &args.files {
-        let report = earshot_app::offline::import(&mut store, path, order)?;
+    for report in &reports {
         if !report.rejected.is_empty() {
             exit = Exit::Rejected;
         }
@@ -188,7 +198,7 @@ fn run_offline(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
             if !cli.quiet {
                 println!(
                     "{}: {} offline evidence rows, {} new, {} already stored; {} rejected",
-                    path.display(),
+                    report.file.display(),
                     report.rows,
                     report.added,
                     report.already,
@@ -196,7 +206,6 @@ fn run_offline(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
                 );
             }
         }
-        reports.push(report);
     }
     if cli.json {
         println!("{}", serde_json::to_string(&reports)?);
