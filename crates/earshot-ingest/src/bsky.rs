@@ -12,7 +12,7 @@
 //! - `app.bsky.graph.follow`: a follow of the DID in `subject`.
 //! - `app.bsky.actor.profile` (rkey `self`): the account's `displayName` and `description` (its bio).
 //!
-//! Other collections (profiles, blocks, lists, feeds) carry nothing earshot keeps.
+//! Other collections (blocks, lists, feeds, starter packs) carry nothing earshot keeps.
 
 use crate::reader::quote;
 use earshot_model::{

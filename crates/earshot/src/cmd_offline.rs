@@ -11,11 +11,11 @@ use std::io::Write;
 /// Offline influence: standing off the networks (publications, citations, talks, press, page views),
 /// from evidence you import (`earshot import --format offline FILE.csv`).
 ///
-/// The offline sub-score (1-100) is its own measure, shown beside the online score and never mixed into
-/// it. Each source's evidence is summed (halved for every year of age), placed among everyone else's
-/// evidence of that source as a percentile, and every source in the database is worth the same share of
-/// the points: standing is earned against the others, with no made-up exchange rate between talks and
-/// citations. An account that belongs to a person (`earshot identity`) counts for its person.
+/// The offline sub-score (1-100) is its own measure, shown beside the online score and mixed into it
+/// only by a score run that asks (`earshot score --with-offline W`). Each source's evidence is summed
+/// (halved for every year of age), placed among everyone else's evidence of that source as a
+/// percentile, and every source in the database is worth the same share of the points: standing is
+/// earned against the others, with no made-up exchange rate between talks and citations. An account that belongs to a person (`earshot identity`) counts for its person.
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   earshot import --format offline evidence.csv      person|account,platform,source,amount,date,link
@@ -90,7 +90,7 @@ fn show(out: &mut dyn Write, s: &OfflineScore) -> Result<()> {
         }
         writeln!(
             out,
-            "  {:<18} {} row(s), {} as given, {:.1} aged: ahead of {:.0}% of those with it: {:.1} points",
+            "  {:<18} {} row(s), {} as given, {:.1} aged: percentile {:.0} among those with it: {:.1} points",
             p.source,
             p.rows,
             p.amount,

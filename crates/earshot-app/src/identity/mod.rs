@@ -351,6 +351,13 @@ pub fn suggestions(store: &Store, req: &SuggestRequest) -> Result<SuggestReport>
     if !(0.0..=1.0).contains(&req.min_score) {
         return Err(UsageError(format!("min score {} is not within 0–1", req.min_score)).into());
     }
+    if !(req.margin >= 1.0 && req.margin.is_finite()) {
+        return Err(UsageError(format!(
+            "margin {} is not a number of 1 or more (1 keeps every best match)",
+            req.margin
+        ))
+        .into());
+    }
     let profiles = match_profiles(store)?;
     let linked: HashMap<i64, String> = store.person_links()?.into_iter().collect();
     let pick = Pick {
