@@ -46,6 +46,17 @@ pub struct LinkedElsewhere {
     pub person: String,
 }
 
+/// The id and name of the person `account` belongs to, read inside a transaction.
+fn owner_of(conn: &rusqlite::Connection, account: i64) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.query_row(
+        "SELECT p.id, p.name FROM person_accounts pa JOIN persons p ON p.id = pa.person
+         WHERE pa.account = ?1",
+        [account],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}
+
 impl Store {
     /// Link `accounts` to the person `name` (made if new) with `evidence`, all or none: when one of them
     /// belongs to another person, nothing is written and that account and person are returned (unlink
@@ -99,16 +110,7 @@ impl Store {
                     tx.last_insert_rowid()
                 }
             };
-            let owner: Option<(i64, String)> = tx
-                .query_row(
-                    "SELECT p.id, p.name FROM person_accounts pa JOIN persons p ON p.id = pa.person
-                     WHERE pa.account = ?1",
-                    [account],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()
-                .map_err(e)?;
-            match owner {
+            match owner_of(&tx, account).map_err(e)? {
                 Some((id, _)) if id == person => out.already += 1,
                 Some((_, other)) => {
                     return Ok(Err(LinkedElsewhere {
@@ -137,16 +139,7 @@ impl Store {
         let path = self.path.clone();
         let e = |e| sql_err(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
-        let owner: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT p.id, p.name FROM person_accounts pa JOIN persons p ON p.id = pa.person
-                 WHERE pa.account = ?1",
-                [account],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(e)?;
-        let Some((person, name)) = owner else {
+        let Some((person, name)) = owner_of(&tx, account).map_err(e)? else {
             return Ok(None);
         };
         tx.execute("DELETE FROM person_accounts WHERE account = ?1", [account])
