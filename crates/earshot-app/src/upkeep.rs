@@ -109,3 +109,47 @@ pub fn vacuum(store: &mut Store) -> Result<VacuumReport> {
         bytes_after,
     })
 }
+
+/// What `earshot compact` did: the event log's segments, and SQLite's interactions that belong with
+/// them, merged into one segment with each event once.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct CompactReport {
+    pub segments_before: u64,
+    pub segments_after: u64,
+    /// Rows the segments held before, copies of one event in several files included.
+    pub segment_rows_before: u64,
+    /// Interactions moved from the database file into the log (stored before the log existed, with
+    /// `--event-log sqlite`, or through the API).
+    pub moved_from_sqlite: u64,
+    pub rows_after: u64,
+    /// Copies of one event stored by different files, now stored once.
+    pub duplicates_removed: u64,
+    pub bytes_before: u64,
+    pub bytes_after: u64,
+    pub seconds: f64,
+}
+
+/// Compact the event log. Needs the database alone: refuses while another process has it open.
+pub fn compact(store: &mut Store) -> Result<CompactReport> {
+    let started = std::time::Instant::now();
+    if !store.begin_bulk_mode()? {
+        return Err(crate::error::UsageError(
+            "another process has the database open (a running `earshot serve`?): compaction replaces \
+             files it may be reading; stop it and run `earshot compact` again"
+                .into(),
+        )
+        .into());
+    }
+    let c = store.compact_events()?;
+    Ok(CompactReport {
+        segments_before: c.segments_before,
+        segments_after: c.segments_after,
+        segment_rows_before: c.segment_rows_before,
+        moved_from_sqlite: c.moved_from_sqlite,
+        rows_after: c.rows_after,
+        duplicates_removed: c.duplicates_removed,
+        bytes_before: c.bytes_before,
+        bytes_after: c.bytes_after,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use earshot_app::forget::ForgetReport;
-use earshot_app::upkeep::{BackupReport, RetentionReport, VacuumReport};
+use earshot_app::upkeep::{BackupReport, CompactReport, RetentionReport, VacuumReport};
 use std::io::Write;
 
 pub fn forget(out: &mut dyn Write, r: &ForgetReport) -> Result<()> {
@@ -100,5 +100,45 @@ pub fn vacuum(out: &mut dyn Write, r: &VacuumReport) -> Result<()> {
         mib(r.bytes_before),
         mib(r.bytes_after)
     )?;
+    Ok(())
+}
+
+pub fn compact(out: &mut dyn Write, r: &CompactReport) -> Result<()> {
+    let mib = |b: u64| b as f64 / (1u64 << 20) as f64;
+    if r.segments_before == r.segments_after && r.moved_from_sqlite == 0 {
+        writeln!(
+            out,
+            "nothing to compact: {} segment(s), {} interactions, {:.1} MiB",
+            r.segments_after,
+            r.rows_after,
+            mib(r.bytes_after)
+        )?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "compacted {} segment(s) ({} rows, {:.1} MiB) and {} interactions from the database file into {} segment ({} rows, {:.1} MiB) in {:.1} s",
+        r.segments_before,
+        r.segment_rows_before,
+        mib(r.bytes_before),
+        r.moved_from_sqlite,
+        r.segments_after,
+        r.rows_after,
+        mib(r.bytes_after),
+        r.seconds
+    )?;
+    if r.duplicates_removed > 0 {
+        writeln!(
+            out,
+            "  {} copies of events stored by more than one file are now stored once (readers already met them once)",
+            r.duplicates_removed
+        )?;
+    }
+    if r.moved_from_sqlite > 0 {
+        writeln!(
+            out,
+            "  the database file keeps its size until `earshot vacuum` gives the freed pages back"
+        )?;
+    }
     Ok(())
 }

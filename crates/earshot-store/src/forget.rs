@@ -167,7 +167,18 @@ impl Store {
         self.conn
             .pragma_update(None, "secure_delete", "ON")
             .map_err(|e| self.err(e))?;
-        let outcome = erase(&mut self.conn, targets, &mark_of, now);
+        let folder = self.segment_folder();
+        let mut files = crate::segments::rewrite::Rewritten::default();
+        let outcome = erase(&mut self.conn, targets, &mark_of, now, &folder, &mut files);
+        // Replaced segment files go once the erasure is committed; new ones if it was not.
+        let stale = if outcome.is_ok() {
+            &files.retired
+        } else {
+            &files.written
+        };
+        for path in stale {
+            let _ = std::fs::remove_file(path);
+        }
         let reset = self.conn.pragma_update(None, "secure_delete", "OFF");
         self.tombstones = None;
         self.known_accounts.clear();
@@ -197,6 +208,8 @@ fn erase(
     targets: &[ForgetTarget],
     marks: &[[u8; 32]],
     now: i64,
+    segment_folder: &std::path::Path,
+    files: &mut crate::segments::rewrite::Rewritten,
 ) -> rusqlite::Result<ForgetCounts> {
     let tx = conn.transaction()?;
     let mut c = ForgetCounts::default();
@@ -216,13 +229,33 @@ fn erase(
              SELECT id FROM posts WHERE author IN (SELECT id FROM forget_accounts);",
     )?;
     let run = |sql: &str| tx.execute(sql, []).map(|n| n as u64);
-    c.interactions =
-        run("DELETE FROM interactions WHERE target IN (SELECT id FROM forget_accounts)")?
-            + run("DELETE FROM interactions WHERE actor IN (SELECT id FROM forget_accounts)")?
-            + run(
-                "DELETE FROM interactions WHERE post IN (SELECT id FROM forget_posts)
+    // The event log's rows naming an account or one of its posts: their segments are rewritten.
+    let ids = |sql: &str| -> rusqlite::Result<rustc_hash::FxHashSet<i64>> {
+        let mut stmt = tx.prepare(sql)?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect()
+    };
+    let (gone, gone_posts) = (
+        ids("SELECT id FROM forget_accounts")?,
+        ids("SELECT id FROM forget_posts")?,
+    );
+    crate::segments::rewrite::drop_rows(
+        &tx,
+        segment_folder,
+        |r| {
+            gone.contains(&r.actor)
+                || gone.contains(&r.target)
+                || r.post.is_some_and(|p| gone_posts.contains(&p))
+        },
+        files,
+    )?;
+    c.interactions = files.removed
+        + run("DELETE FROM interactions WHERE target IN (SELECT id FROM forget_accounts)")?
+        + run("DELETE FROM interactions WHERE actor IN (SELECT id FROM forget_accounts)")?
+        + run(
+            "DELETE FROM interactions WHERE post IN (SELECT id FROM forget_posts)
                   OR implied_by IN (SELECT id FROM forget_posts)",
-            )?;
+        )?;
     for column in ["reply_to", "quote_of", "reshare_of"] {
         c.references_cleared += run(&format!(
             "UPDATE posts SET {column} = NULL WHERE {column} IN (SELECT id FROM forget_posts)"

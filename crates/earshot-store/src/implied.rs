@@ -194,7 +194,7 @@ impl<'c> Implied<'c> {
 }
 
 /// Whether a post's reference can imply an interaction of `kind`: the kinds `interactions_by_post` holds.
-fn implies(kind: InteractionKind) -> bool {
+pub(crate) fn implies(kind: InteractionKind) -> bool {
     matches!(
         kind,
         InteractionKind::Reply | InteractionKind::Quote | InteractionKind::Reshare

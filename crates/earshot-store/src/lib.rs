@@ -19,6 +19,7 @@ mod runs;
 mod schema;
 mod score_log;
 mod scores;
+mod segments;
 mod stats;
 mod topics;
 mod triage;
@@ -36,6 +37,9 @@ pub use runs::ScoreRun;
 pub use schema::set_connection_memory;
 pub use score_log::{ScoreLog, ScoreLogRecord, ScoreStatus};
 pub use scores::{AccountMatch, AccountName, NamedScore, RankFilter, ScoreRow, COMPONENTS};
+pub use segments::catalogue::SegmentInfo;
+pub use segments::rewrite::CompactCounts;
+pub use segments::{folder_of as segment_folder_of, SegmentSink, SegmentWritten, RUN_ROWS};
 pub use stats::{KindCount, Overview, PlatformCount, Stats, TopAccount};
 pub use topics::{TopicInfo, TopicRun, TopicScoreRow, TopicScores, TOPIC_COMPONENTS};
 pub use triage::{
@@ -72,6 +76,8 @@ pub enum StoreError {
         what: &'static str,
         why: String,
     },
+    #[error("event segment {path}: {why}")]
+    Segment { path: PathBuf, why: String },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -116,6 +122,10 @@ pub struct Store {
     exclusive: bool,
     /// Forgotten accounts' tombstones, loaded on first write (`None`: not loaded yet).
     tombstones: Option<forget::Tombstones>,
+    /// Segment files written in the open transaction: deleted if it rolls back.
+    uncommitted_segments: Vec<PathBuf>,
+    /// Segment files a committed transaction no longer names (rewritten or merged): deleted at commit.
+    retired_segments: Vec<PathBuf>,
 }
 
 impl Store {
@@ -135,6 +145,8 @@ impl Store {
             in_transaction: false,
             exclusive: false,
             tombstones: None,
+            uncommitted_segments: Vec::new(),
+            retired_segments: Vec::new(),
         };
         schema::configure(&store.conn, busy_wait).map_err(|e| sql_err(path, e))?;
         schema::migrate(&mut store.conn, path)?;
@@ -194,6 +206,8 @@ impl Store {
                     .pragma_update(None, "wal_autocheckpoint", 0)
                     .map_err(|e| self.err(e))?;
                 self.exclusive = true;
+                // Alone on the database: files of a killed import's uncommitted runs can go.
+                self.sweep_orphan_segments()?;
                 Ok(true)
             }
             Err(rusqlite::Error::SqliteFailure(f, _))

@@ -1,5 +1,6 @@
 //! Streaming reads of stored interactions, for the graph stage.
 
+use crate::segments::merge::Filter;
 use crate::{Result, Store};
 use earshot_model::{Account, AccountId, InteractionKind, Profile};
 use rusqlite::params;
@@ -56,14 +57,25 @@ pub struct InteractionRow {
 
 impl Store {
     /// Call `f` for every interaction in `window` (optionally of one platform), in storage order (grouped
-    /// by target). Returns how many rows were visited. Rows with a kind code this build does not know are
-    /// skipped (a newer earshot wrote them).
+    /// by target; with segments, by kind then target, see `segments/merge.rs`). Returns how many rows
+    /// were visited. Rows with a kind code this build does not know are skipped (a newer earshot wrote
+    /// them).
     pub fn scan_interactions(
         &self,
         window: TimeWindow,
         platform: Option<&str>,
         mut f: impl FnMut(&InteractionRow),
     ) -> Result<u64> {
+        if self.has_segments()? {
+            return self.merged_interactions(
+                Filter {
+                    window,
+                    platform,
+                    kind: None,
+                },
+                f,
+            );
+        }
         let e = |e| self.err(e);
         let (filter, values) = interaction_filter(window, platform);
         let sql = format!(
@@ -149,6 +161,34 @@ impl Store {
         platform: Option<&str>,
         before: Option<i64>,
     ) -> Result<Vec<(i64, u64)>> {
+        if self.has_segments()? {
+            // Merged follows come target by target, so a target's distinct actors are counted as it ends.
+            let mut out = Vec::new();
+            let mut current: Option<i64> = None;
+            let mut actors = rustc_hash::FxHashSet::default();
+            let filter = Filter {
+                window: TimeWindow::all(),
+                platform,
+                kind: Some(InteractionKind::Follow),
+            };
+            self.merged_interactions(filter, |r| {
+                if r.time.is_some_and(|t| before.is_some_and(|b| t >= b)) {
+                    return;
+                }
+                if current != Some(r.target) {
+                    if let Some(t) = current {
+                        out.push((t, actors.len() as u64));
+                    }
+                    current = Some(r.target);
+                    actors.clear();
+                }
+                actors.insert(r.actor);
+            })?;
+            if let Some(t) = current {
+                out.push((t, actors.len() as u64));
+            }
+            return Ok(out);
+        }
         let mut stmt = self
             .conn
             .prepare(
@@ -242,6 +282,13 @@ impl Store {
         window: TimeWindow,
         platform: Option<&str>,
     ) -> Result<Option<i64>> {
+        if self.has_segments()? {
+            let mut last: Option<i64> = None;
+            self.merged_interactions(filter_of(window, platform), |r| {
+                last = last.max(r.time);
+            })?;
+            return Ok(last);
+        }
         let (filter, values) = interaction_filter(window, platform);
         self.conn
             .prepare(&format!("SELECT MAX(i.time) FROM interactions i {filter}"))
@@ -253,6 +300,15 @@ impl Store {
     /// platform (by target) when given, oldest day first: the shape of the data in time, for choosing
     /// a default scoring window. One pass over the time index.
     pub fn interactions_per_day(&self, platform: Option<&str>) -> Result<Vec<(i64, u64)>> {
+        if self.has_segments()? {
+            let mut days = std::collections::BTreeMap::<i64, u64>::new();
+            self.merged_interactions(filter_of(TimeWindow::all(), platform), |r| {
+                if let Some(t) = r.time {
+                    *days.entry(t.div_euclid(86_400)).or_default() += 1;
+                }
+            })?;
+            return Ok(days.into_iter().collect());
+        }
         let (filter, values) = interaction_filter(TimeWindow::all(), platform);
         let dated = if filter.is_empty() {
             "WHERE i.time IS NOT NULL".to_string()
@@ -276,6 +332,9 @@ impl Store {
     /// How many interactions lie in `window` (of `platform`, by target); with an unbounded window,
     /// undated ones included.
     pub fn interaction_count(&self, window: TimeWindow, platform: Option<&str>) -> Result<u64> {
+        if self.has_segments()? {
+            return self.merged_interactions(filter_of(window, platform), |_| {});
+        }
         let (filter, values) = interaction_filter(window, platform);
         self.conn
             .prepare(&format!("SELECT COUNT(*) FROM interactions i {filter}"))
@@ -359,9 +418,18 @@ impl Store {
     }
 }
 
+/// A merged scan's filter for `window` and `platform`, all kinds.
+fn filter_of(window: TimeWindow, platform: Option<&str>) -> Filter<'_> {
+    Filter {
+        window,
+        platform,
+        kind: None,
+    }
+}
+
 /// The `WHERE` clause (empty when nothing is filtered) and its values selecting the interactions `i`
 /// of `window`, optionally of one platform (by target).
-fn interaction_filter(
+pub(crate) fn interaction_filter(
     window: TimeWindow,
     platform: Option<&str>,
 ) -> (String, Vec<rusqlite::types::Value>) {

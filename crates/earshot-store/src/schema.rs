@@ -38,6 +38,7 @@ const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0012_forget.sql")),
     sql(include_str!("migrations/0013_persons.sql")),
     sql(include_str!("migrations/0014_offline.sql")),
+    sql(include_str!("migrations/0015_event_segments.sql")),
 ];
 
 /// The schema version this build writes.

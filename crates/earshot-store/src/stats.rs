@@ -4,7 +4,7 @@ use crate::{Result, Store};
 use earshot_model::InteractionKind;
 use rusqlite::params;
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PlatformCount {
     pub platform: String,
     pub accounts: u64,
@@ -14,14 +14,14 @@ pub struct PlatformCount {
     pub interactions: u64,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KindCount {
     pub platform: String,
     pub kind: String,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TopAccount {
     pub platform: String,
     pub ext_id: String,
@@ -96,6 +96,31 @@ impl Store {
                 profiles: profiles as u64,
                 posts,
                 interactions: 0,
+            });
+        }
+
+        if self.has_segments()? {
+            let log = self.log_stats(top, &by_platform)?;
+            for p in &mut by_platform {
+                p.interactions = log
+                    .by_kind
+                    .iter()
+                    .filter(|k| k.platform == p.platform)
+                    .map(|k| k.count)
+                    .sum();
+            }
+            return Ok(Stats {
+                accounts,
+                posts,
+                interactions: log.interactions,
+                by_platform,
+                by_kind: log.by_kind,
+                first_time: min_opt(log.first_time, span_posts(c, "MIN").map_err(e)?),
+                last_time: max_opt(log.last_time, span_posts(c, "MAX").map_err(e)?),
+                undated_interactions: log.undated,
+                implied_interactions,
+                references_waiting,
+                most_interacted: log.most_interacted,
             });
         }
 
@@ -250,19 +275,135 @@ impl Store {
             .map_err(e)?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(e)?;
+        // Segments are counted from the catalogue (an event stored in two files counts twice until
+        // `earshot compact`; `stats` counts exactly).
+        let (seg_rows, seg_min, seg_max): (i64, Option<i64>, Option<i64>) = c
+            .query_row(
+                "SELECT COALESCE(SUM(rows), 0), MIN(min_time), MAX(max_time) FROM event_segments",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(e)?;
         Ok(Overview {
             accounts: accounts_by_platform.iter().map(|p| p.1).sum(),
             posts: count("SELECT COUNT(*) FROM posts")?,
-            interactions: count("SELECT COUNT(*) FROM interactions")?,
+            interactions: count("SELECT COUNT(*) FROM interactions")? + seg_rows.max(0) as u64,
             accounts_by_platform,
             first_time: min_opt(
-                span("SELECT MIN(time) FROM interactions")?,
+                min_opt(span("SELECT MIN(time) FROM interactions")?, seg_min),
                 span("SELECT MIN(time) FROM posts")?,
             ),
             last_time: max_opt(
-                span("SELECT MAX(time) FROM interactions")?,
+                max_opt(span("SELECT MAX(time) FROM interactions")?, seg_max),
                 span("SELECT MAX(time) FROM posts")?,
             ),
         })
+    }
+}
+
+/// The interaction half of [`Stats`], read from the merged event log.
+struct LogStats {
+    interactions: u64,
+    undated: u64,
+    first_time: Option<i64>,
+    last_time: Option<i64>,
+    by_kind: Vec<KindCount>,
+    most_interacted: Vec<TopAccount>,
+}
+
+/// `MIN` or `MAX` of the posts' times.
+fn span_posts(c: &rusqlite::Connection, agg: &str) -> rusqlite::Result<Option<i64>> {
+    c.query_row(&format!("SELECT {agg}(time) FROM posts"), [], |r| r.get(0))
+}
+
+impl Store {
+    /// Counts of the merged log: one pass for the totals and per-target counts, one per platform for
+    /// the kinds, one for the top targets' distinct actors.
+    fn log_stats(&self, top: usize, platforms: &[PlatformCount]) -> Result<LogStats> {
+        use crate::segments::merge::Filter;
+        let mut out = LogStats {
+            interactions: 0,
+            undated: 0,
+            first_time: None,
+            last_time: None,
+            by_kind: Vec::new(),
+            most_interacted: Vec::new(),
+        };
+        let mut received = rustc_hash::FxHashMap::<i64, u64>::default();
+        self.merged_interactions(Filter::default(), |r| {
+            out.interactions += 1;
+            match r.time {
+                None => out.undated += 1,
+                Some(t) => {
+                    out.first_time = Some(out.first_time.map_or(t, |f| f.min(t)));
+                    out.last_time = Some(out.last_time.map_or(t, |l| l.max(t)));
+                }
+            }
+            *received.entry(r.target).or_default() += 1;
+        })?;
+        for p in platforms {
+            let mut kinds = std::collections::BTreeMap::<u8, u64>::new();
+            let filter = Filter {
+                platform: Some(&p.platform),
+                ..Filter::default()
+            };
+            self.merged_interactions(filter, |r| *kinds.entry(r.kind.code()).or_default() += 1)?;
+            for (code, count) in kinds {
+                let kind = InteractionKind::from_code(code)
+                    .map(|k| k.name().to_string())
+                    .unwrap_or_else(|| format!("unknown({code})"));
+                out.by_kind.push(KindCount {
+                    platform: p.platform.clone(),
+                    kind,
+                    count,
+                });
+            }
+        }
+        let mut ranked: Vec<(i64, u64)> = received.into_iter().collect();
+        ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(top);
+        if ranked.is_empty() {
+            return Ok(out);
+        }
+        let mut actors: rustc_hash::FxHashMap<i64, rustc_hash::FxHashSet<i64>> = ranked
+            .iter()
+            .map(|&(t, _)| (t, Default::default()))
+            .collect();
+        self.merged_interactions(Filter::default(), |r| {
+            if let Some(set) = actors.get_mut(&r.target) {
+                set.insert(r.actor);
+            }
+        })?;
+        for (target, n) in ranked {
+            let Some((platform, ext_id, handle)) = self.account_key(target)? else {
+                continue;
+            };
+            out.most_interacted.push(TopAccount {
+                platform,
+                ext_id,
+                handle,
+                received: n,
+                distinct_actors: actors.get(&target).map_or(0, |s| s.len() as u64),
+            });
+        }
+        out.most_interacted.sort_by(|a, b| {
+            b.received
+                .cmp(&a.received)
+                .then_with(|| a.platform.cmp(&b.platform))
+                .then_with(|| a.ext_id.cmp(&b.ext_id))
+        });
+        Ok(out)
+    }
+
+    /// `(platform, ext_id, handle)` of an account by stable id.
+    fn account_key(&self, id: i64) -> Result<Option<(String, String, Option<String>)>> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .prepare_cached("SELECT platform, ext_id, handle FROM accounts WHERE id = ?1")
+            .and_then(|mut s| {
+                s.query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()
+            })
+            .map_err(|e| self.err(e))
     }
 }

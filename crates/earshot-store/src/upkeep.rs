@@ -97,11 +97,58 @@ impl Store {
                 why: ok,
             });
         }
+        // The copy's catalogue names the segments of its snapshot; they are immutable, so copying them
+        // now gives the same events. They go in place before the database that names them.
+        let segments = match self.copy_segments_for(&partial, to) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e);
+            }
+        };
         std::fs::rename(&partial, to).map_err(|e| StoreError::Io {
             path: to.to_path_buf(),
             source: e,
         })?;
-        Ok(std::fs::metadata(to).map(|m| m.len()).unwrap_or(0))
+        Ok(std::fs::metadata(to).map(|m| m.len()).unwrap_or(0) + segments)
+    }
+
+    /// Copy (or hard-link, on the same file system) the segments that the database copy at `copy`
+    /// catalogues into the folder of `to`, removing other files there; their total size.
+    fn copy_segments_for(&self, copy: &Path, to: &Path) -> Result<u64> {
+        let files = Connection::open(copy)
+            .and_then(|c| crate::segments::catalogue::list(&c))
+            .map_err(|e| sql_err(copy, e))?;
+        let (from_dir, to_dir) = (self.segment_folder(), crate::segments::folder_of(to));
+        let io = |path: &Path, source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        if files.is_empty() {
+            return Ok(0);
+        }
+        std::fs::create_dir_all(&to_dir).map_err(|e| io(&to_dir, e))?;
+        let wanted: std::collections::HashSet<&str> =
+            files.iter().map(|s| s.file.as_str()).collect();
+        if let Ok(entries) = std::fs::read_dir(&to_dir) {
+            for e in entries.flatten() {
+                if !wanted.contains(e.file_name().to_string_lossy().as_ref()) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+        let mut bytes = 0;
+        for s in &files {
+            let (src, dst) = (from_dir.join(&s.file), to_dir.join(&s.file));
+            let tmp = to_dir.join(format!("{}.partial", s.file));
+            let _ = std::fs::remove_file(&tmp);
+            if std::fs::hard_link(&src, &tmp).is_err() {
+                std::fs::copy(&src, &tmp).map_err(|e| io(&src, e))?;
+            }
+            std::fs::rename(&tmp, &dst).map_err(|e| io(&dst, e))?;
+            bytes += s.bytes;
+        }
+        Ok(bytes)
     }
 
     /// Rebuild the file without free pages (`VACUUM`), then truncate the write-ahead log. Returns the

@@ -6,6 +6,7 @@
 //! `quote_of` and `reshare_of` imply interactions ([`crate::implied`]).
 
 use crate::implied::{Implied, Referrer};
+use crate::segments::{LogRow, SegmentSink};
 use crate::{Result, Store};
 use earshot_model::{Account, AccountRef, Event, Interaction, Post, PostId};
 use rusqlite::{params, Connection, Statement};
@@ -140,12 +141,21 @@ impl Store {
     pub fn commit(&mut self) -> Result<()> {
         self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))?;
         self.in_transaction = false;
+        self.uncommitted_segments.clear();
+        for path in std::mem::take(&mut self.retired_segments) {
+            // A file no committed row names; a failure leaves an orphan the next bulk writer sweeps.
+            let _ = std::fs::remove_file(path);
+        }
         Ok(())
     }
 
     /// Undo everything since [`begin`](Store::begin).
     pub fn rollback(&mut self) -> Result<()> {
         self.known_accounts.clear();
+        self.retired_segments.clear();
+        for path in std::mem::take(&mut self.uncommitted_segments) {
+            let _ = std::fs::remove_file(path);
+        }
         self.conn
             .execute_batch("ROLLBACK")
             .map_err(|e| self.err(e))?;
@@ -160,7 +170,7 @@ impl Store {
         if own {
             self.begin()?;
         }
-        let result = self.write_in_transaction(events);
+        let result = self.write_in_transaction(events, None);
         match (&result, own) {
             (Ok(_), true) => self.commit()?,
             (Err(_), true) => {
@@ -171,7 +181,31 @@ impl Store {
         result
     }
 
-    fn write_in_transaction(&mut self, events: &[Event]) -> Result<WriteCounts> {
+    /// Write `events` inside the open transaction (from [`begin`](Store::begin)) as a bulk import does:
+    /// the interactions that no post's reference can imply go to `sink`, for a segment
+    /// ([`Store::flush_segment`]), and everything else to SQLite as [`write`](Store::write) stores it.
+    /// `interactions_new` counts the interactions the sink took; `already_present` those it skipped as
+    /// stored by an earlier import of the same source.
+    pub fn write_to_log(
+        &mut self,
+        events: &[Event],
+        sink: &mut SegmentSink,
+    ) -> Result<WriteCounts> {
+        if !self.in_transaction {
+            return Err(crate::StoreError::Invalid {
+                path: self.path.clone(),
+                what: "bulk write",
+                why: "write_to_log runs inside a transaction (Store::begin)".into(),
+            });
+        }
+        self.write_in_transaction(events, Some(sink))
+    }
+
+    fn write_in_transaction(
+        &mut self,
+        events: &[Event],
+        mut sink: Option<&mut SegmentSink>,
+    ) -> Result<WriteCounts> {
         if self.known_accounts.len() > ACCOUNT_CACHE_LIMIT {
             self.known_accounts.clear();
         }
@@ -211,7 +245,7 @@ impl Store {
                         }
                     })
                 }
-                Event::Interaction(i) => st.interaction(i, known, &mut counts),
+                Event::Interaction(i) => st.interaction(i, known, &mut counts, sink.as_deref_mut()),
             }
             .map_err(err)?;
         }
@@ -356,15 +390,36 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Store an interaction: in `sink` when there is one and no post's reference could imply it,
+    /// else in SQLite.
     fn interaction(
         &mut self,
         i: &Interaction,
         known: &mut FxHashSet<i64>,
         counts: &mut WriteCounts,
+        sink: Option<&mut SegmentSink>,
     ) -> rusqlite::Result<()> {
         let actor = self.ensure_account(&i.platform, &i.actor, known, counts)?;
         let target = self.ensure_account(&i.platform, &i.target, known, counts)?;
         let post = i.post.as_ref().map(|e| PostId::of(&i.platform, e).0);
+        if let Some(sink) = sink.filter(|_| post.is_none() || !crate::implied::implies(i.kind)) {
+            let row = LogRow {
+                kind: i.kind.code(),
+                platform: 0,
+                target,
+                time: i.time,
+                id: i.id().0,
+                actor,
+                post,
+                weight: i.weight,
+            };
+            if sink.offer(row, &i.platform) {
+                counts.interactions_new += 1;
+            } else {
+                counts.already_present += 1;
+            }
+            return Ok(());
+        }
         let n = self.insert_interaction.execute(params![
             i.id().0,
             i.kind.code(),

@@ -410,6 +410,8 @@ fn runs_are_dated_by_their_last_event_and_older_runs_get_one() {
              DROP TABLE offline_evidence;
              DROP TABLE person_accounts;
              DROP TABLE persons;
+             DROP TABLE segment_sources;
+             DROP TABLE event_segments;
              ALTER TABLE accounts DROP COLUMN links;
              INSERT INTO score_runs (created_at, model_version, model_json, window_from, window_to,
                  platform, accounts, interactions, weights)

@@ -6,7 +6,7 @@ use crate::exit::Exit;
 use crate::output::print_json;
 use anyhow::Result;
 use clap::Args;
-use earshot_app::upkeep::{backup, retention, vacuum, RetentionRequest};
+use earshot_app::upkeep::{backup, compact, retention, vacuum, RetentionRequest};
 use std::path::PathBuf;
 
 /// Prune old score runs and old raw text. Each run of `earshot score` adds its scores (about 57 MB on
@@ -92,6 +92,28 @@ pub fn run_vacuum(cli: &Ctx, _args: &VacuumArgs) -> Result<Exit> {
         print_json(&r)?;
     } else {
         earshot_print::upkeep::vacuum(&mut std::io::stdout().lock(), &r)?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// Merge the event log's segments into one, each event once.
+///
+/// Each import appends segments of interactions beside the database (DATABASE.events/). Readers merge
+/// them as they read, meeting an event stored by two files once, so compaction changes no result: it
+/// makes reads faster (one file instead of many), removes the copies for good, and moves interactions
+/// the database file holds (from `--event-log sqlite` imports or earlier versions) into the log. Needs
+/// the database alone: stop `earshot serve` first.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:\n  earshot compact\n  earshot --db big.db compact --json")]
+pub struct CompactArgs {}
+
+pub fn run_compact(cli: &Ctx, _args: &CompactArgs) -> Result<Exit> {
+    let mut store = cli.open_store()?;
+    let r = compact(&mut store)?;
+    if cli.json {
+        print_json(&r)?;
+    } else {
+        earshot_print::upkeep::compact(&mut std::io::stdout().lock(), &r)?;
     }
     Ok(Exit::Ok)
 }

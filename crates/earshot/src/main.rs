@@ -101,6 +101,7 @@ pub enum Command {
     Retention(cmd_upkeep::RetentionArgs),
     Backup(cmd_upkeep::BackupArgs),
     Vacuum(cmd_upkeep::VacuumArgs),
+    Compact(cmd_upkeep::CompactArgs),
     Export(cmd_export::ExportArgs),
 }
 
@@ -142,6 +143,7 @@ fn main() -> ExitCode {
         Command::Retention(a) => cmd_upkeep::run_retention(&cli.ctx, a),
         Command::Backup(a) => cmd_upkeep::run_backup(&cli.ctx, a),
         Command::Vacuum(a) => cmd_upkeep::run_vacuum(&cli.ctx, a),
+        Command::Compact(a) => cmd_upkeep::run_compact(&cli.ctx, a),
         Command::Export(a) => cmd_export::run(&cli.ctx, a),
     };
     match result {

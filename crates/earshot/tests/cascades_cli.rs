@@ -72,19 +72,13 @@ fn cascades_import_as_posts_and_reshares_named_after_their_directory() {
 
 /// The follows stored, as `(follower, followed)` ext_id pairs.
 fn follows(db: &Path) -> HashSet<(String, String)> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut st = conn
-        .prepare(
-            "SELECT a.ext_id, t.ext_id FROM interactions i JOIN accounts a ON a.id = i.actor \
-             JOIN accounts t ON t.id = i.target WHERE i.time IS NULL",
-        )
-        .unwrap();
-    let rows = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    rows
+    let store = earshot_store::Store::open_existing(db).unwrap();
+    let name = |id: i64| store.account_names(id).unwrap().expect("an account").0;
+    stored_interactions(db)
+        .into_iter()
+        .filter(|i| i.time.is_none())
+        .map(|i| (name(i.actor), name(i.target)))
+        .collect()
 }
 
 fn pairs(list: &[(&str, &str)]) -> HashSet<(String, String)> {

@@ -90,6 +90,14 @@ fn table_hits(db: &Path, who: &[Named]) -> Vec<(String, String, String)> {
             }
         }
     }
+    // The event log's segments, read as the store reads them.
+    for i in stored_interactions(db) {
+        for (col, v) in [("actor", i.actor), ("target", i.target)] {
+            if ids.contains(&v) {
+                hits.push(("event log".into(), col.into(), v.to_string()));
+            }
+        }
+    }
     hits
 }
 
@@ -104,10 +112,18 @@ fn file_hits(db: &Path, platform: &str, who: &[Named]) -> usize {
     );
     // Aho-Corasick: one pass over each file for all needles (a window-by-window search of 200 needles
     // over a Higgs database takes minutes in a debug build).
+    // The event log's segments store ids little-endian.
+    needles.extend(who.iter().map(|n| n.id.to_le_bytes().to_vec()));
     let finder = aho_corasick::AhoCorasick::new(&needles).unwrap();
+    let mut files: Vec<String> = ["", "-wal", "-shm"]
+        .iter()
+        .map(|suffix| format!("{}{suffix}", db.display()))
+        .collect();
+    if let Ok(dir) = std::fs::read_dir(format!("{}.events", db.display())) {
+        files.extend(dir.flatten().map(|e| e.path().display().to_string()));
+    }
     let mut hits = 0;
-    for suffix in ["", "-wal", "-shm"] {
-        let path = format!("{}{suffix}", db.display());
+    for path in files {
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
@@ -140,10 +156,14 @@ fn forgetting_100_higgs_accounts_leaves_no_trace_and_scores_again_without_them()
     let (code, run1) = earshot_json(&db, &["score"]);
     assert_eq!(code, 0, "{run1}");
     // The 100 accounts that received the most interactions: the ones with the most to erase.
-    let forgotten = ids_of(
-        &db,
-        "SELECT target FROM interactions GROUP BY target ORDER BY COUNT(*) DESC, target LIMIT 100",
-    );
+    let all = stored_interactions(&db);
+    let mut received: std::collections::HashMap<i64, usize> = Default::default();
+    for i in &all {
+        *received.entry(i.target).or_default() += 1;
+    }
+    let mut ranked: Vec<(i64, usize)> = received.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let forgotten: Vec<i64> = ranked.iter().take(100).map(|r| r.0).collect();
     assert_eq!(forgotten.len(), 100);
     let who = named(&db, &forgotten);
     let list = dir.path().join("forget.txt");
@@ -154,28 +174,18 @@ fn forgetting_100_higgs_accounts_leaves_no_trace_and_scores_again_without_them()
             .collect::<String>(),
     )
     .unwrap();
-    let in_list = forgotten
+    let gone: HashSet<i64> = forgotten.iter().copied().collect();
+    let reactors: Vec<i64> = all
         .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    let reactors = ids_of(
-        &db,
-        &format!(
-            "SELECT DISTINCT actor FROM interactions WHERE target IN ({in_list})
-               AND actor NOT IN ({in_list})"
-        ),
-    );
-    let touching: i64 = Connection::open(&db)
-        .unwrap()
-        .query_row(
-            &format!(
-                "SELECT COUNT(*) FROM interactions WHERE target IN ({in_list}) OR actor IN ({in_list})"
-            ),
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+        .filter(|i| gone.contains(&i.target) && !gone.contains(&i.actor))
+        .map(|i| i.actor)
+        .collect::<HashSet<i64>>()
+        .into_iter()
+        .collect();
+    let touching = all
+        .iter()
+        .filter(|i| gone.contains(&i.target) || gone.contains(&i.actor))
+        .count() as i64;
     // The scans find them before: they can fail.
     assert!(!table_hits(&db, &who).is_empty());
     let checkpoint = Connection::open(&db).unwrap();
@@ -226,12 +236,10 @@ fn forgetting_100_higgs_accounts_leaves_no_trace_and_scores_again_without_them()
     )
     .into_iter()
     .collect();
-    let active: HashSet<i64> = ids_of(
-        &db,
-        "SELECT actor FROM interactions UNION SELECT target FROM interactions",
-    )
-    .into_iter()
-    .collect();
+    let active: HashSet<i64> = stored_interactions(&db)
+        .iter()
+        .flat_map(|i| [i.actor, i.target])
+        .collect();
     let expected: Vec<i64> = reactors
         .iter()
         .copied()
@@ -300,14 +308,25 @@ fn forgotten_accounts_stay_out_until_lifted_and_their_handles_leave_others_text(
     assert_eq!(code, 0, "{rep}");
     // The most mentioned account: its handle is in others' text.
     let c = Connection::open(&db).unwrap();
-    let (id, handle, platform): (i64, String, String) = c
-        .query_row(
-            "SELECT a.id, a.handle, a.platform FROM accounts a JOIN interactions i ON i.target = a.id
-             WHERE i.kind = 2 AND a.handle IS NOT NULL GROUP BY a.id ORDER BY COUNT(*) DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap();
+    let mut mentioned_count: std::collections::HashMap<i64, usize> = Default::default();
+    for i in stored_interactions(&db) {
+        if i.kind == earshot_model::InteractionKind::Mention {
+            *mentioned_count.entry(i.target).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(i64, usize)> = mentioned_count.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (id, handle, platform): (i64, String, String) = ranked
+        .iter()
+        .find_map(|&(id, _)| {
+            c.query_row(
+                "SELECT id, handle, platform FROM accounts WHERE id = ?1 AND handle IS NOT NULL",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .ok()
+        })
+        .expect("a mentioned account with a handle");
     let mentioned: i64 = c
         .query_row(
             "SELECT COUNT(*) FROM posts WHERE text LIKE '%@' || ?1 || '%'",

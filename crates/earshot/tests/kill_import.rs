@@ -1,26 +1,78 @@
-//! An import killed with SIGKILL mid-way leaves a consistent database, and re-running it completes the
-//! import with exactly the expected counts.
+//! Imports killed with SIGKILL at random moments leave a consistent database, and running the import
+//! again completes it with exactly the counts of an import never killed: nothing lost, nothing stored
+//! twice, no file left over.
 
 mod common;
 use common::*;
 use std::io::Write;
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+const TRIALS: u64 = 20;
+
+fn import_args(db: &Path, input: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_earshot"));
+    c.arg("--db").arg(db).args([
+        "--quiet",
+        "import",
+        "--format",
+        "higgs",
+        "--batch-size",
+        "5000",
+        "--segment-rows",
+        "15000",
+    ]);
+    c.arg(input);
+    c
+}
+
+/// The segment files in the folder and the rows the catalogue counts.
+fn log_files(db: &Path) -> (Vec<String>, Vec<String>, i64) {
+    let mut on_disk: Vec<String> = std::fs::read_dir(format!("{}.events", db.display()))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    on_disk.sort();
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let mut st = conn
+        .prepare("SELECT file FROM event_segments ORDER BY file")
+        .unwrap();
+    let named: Vec<String> = st
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let rows: i64 = conn
+        .query_row(
+            "SELECT COALESCE(SUM(rows), 0) FROM event_segments",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    (on_disk, named, rows)
+}
 
 #[test]
-fn sigkill_midway_then_rerun_gives_exact_counts() {
+fn sigkill_at_random_moments_then_rerun_gives_exact_counts() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("e.db");
     let input = dir.path().join("big.txt");
-    // 900k distinct interactions among ~200k accounts: long enough to be killed mid-way.
-    let total: u64 = 900_000;
+    // 150k distinct interactions among ~100k accounts: long enough to be killed part-way.
+    let total: u64 = 150_000;
     {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
         for i in 0..total {
             writeln!(
                 w,
                 "{} {} {} {}",
-                (i * 7919) % 200_003,
+                (i * 7919) % 100_003,
                 (i * 104_729) % 1_009,
                 1_341_100_000 + i,
                 ["RT", "MT", "RE"][(i % 3) as usize]
@@ -28,74 +80,64 @@ fn sigkill_midway_then_rerun_gives_exact_counts() {
             .unwrap();
         }
     }
-    let wal = dir.path().join("e.db-wal");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_earshot"))
-        .arg("--db")
-        .arg(&db)
-        .args([
-            "--quiet",
-            "import",
-            "--format",
-            "higgs",
-            "--batch-size",
-            "20000",
-        ])
-        .arg(&input)
-        .spawn()
-        .unwrap();
-    // Kill once some batches have been committed to the write-ahead log.
-    let start = Instant::now();
-    while std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) < 4 << 20 {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "import never committed a batch"
-        );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "import finished before it could be killed"
-        );
-        std::thread::sleep(Duration::from_millis(20));
+    // The import never killed, and how long it takes.
+    let reference = dir.path().join("reference.db");
+    let started = Instant::now();
+    assert!(import_args(&reference, &input).status().unwrap().success());
+    let full = started.elapsed();
+    let expected = stats(&reference);
+    assert_eq!(expected["interactions"].as_u64().unwrap(), total);
+
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let (mut killed_running, mut partial_seen) = (0, 0);
+    for trial in 0..TRIALS {
+        let db = dir.path().join(format!("t{trial}.db"));
+        // A moment anywhere in the import (including its first and last tenths).
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let fraction = (seed >> 11) as f64 / (1u64 << 53) as f64;
+        let mut child = import_args(&db, &input).spawn().unwrap();
+        std::thread::sleep(full.mul_f64(fraction.clamp(0.01, 0.99)));
+        if child.try_wait().unwrap().is_none() {
+            killed_running += 1;
+        }
+        child.kill().ok(); // SIGKILL on Unix
+        child.wait().unwrap();
+
+        if db.exists() {
+            let (_, _, rows) = log_files(&db);
+            let stored = stats(&db)["interactions"].as_u64().unwrap();
+            assert!(stored <= total, "trial {trial}: {stored} of {total}");
+            assert_eq!(
+                rows as u64, stored,
+                "trial {trial}: only whole segments are read"
+            );
+            if stored > 0 && stored < total {
+                partial_seen += 1;
+            }
+        }
+        let again = import_args(&db, &input).output().unwrap();
+        assert!(again.status.success(), "trial {trial}: {again:?}");
+        let s = stats(&db);
+        for key in [
+            "interactions",
+            "accounts",
+            "by_kind",
+            "undated_interactions",
+        ] {
+            assert_eq!(s[key], expected[key], "trial {trial}: {key}");
+        }
+        let (on_disk, named, rows) = log_files(&db);
+        assert_eq!(rows as u64, total, "trial {trial}: nothing stored twice");
+        assert_eq!(on_disk, named, "trial {trial}: no file left over");
     }
-    child.kill().unwrap(); // SIGKILL on Unix
-    child.wait().unwrap();
-
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
-    let partial: i64 = conn
-        .query_row("SELECT COUNT(*) FROM interactions", [], |r| r.get(0))
-        .unwrap();
     assert!(
-        partial > 0 && (partial as u64) < total,
-        "killed mid-way, found {partial}"
+        killed_running >= TRIALS / 2,
+        "only {killed_running} of {TRIALS} imports were still running when killed"
     );
-    assert_eq!(
-        partial % 20_000,
-        0,
-        "only whole batches are visible: {partial}"
+    assert!(
+        partial_seen >= 3,
+        "only {partial_seen} trials left part of the data"
     );
-    drop(conn);
-
-    let (code, rep) = earshot_json(
-        &db,
-        &["import", "--format", "higgs", input.to_str().unwrap()],
-    );
-    assert_eq!(code, 0);
-    assert_eq!(
-        rep[0]["written"]["interactions_new"].as_u64().unwrap(),
-        total - partial as u64
-    );
-    let s = stats(&db);
-    assert_eq!(s["interactions"].as_u64().unwrap(), total);
-    assert_eq!(kind_count(&s, "reshare"), total / 3);
-    let imports = s["imports"].as_array().unwrap();
-    assert_eq!(imports[1]["status"], "interrupted");
-    assert_eq!(imports[0]["status"], "done");
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
 }

@@ -8,6 +8,7 @@
 mod pipeline;
 pub mod rejects;
 mod report;
+mod source;
 
 pub use pipeline::import_file;
 pub use rejects::{default_source, RejectSink};
@@ -31,6 +32,22 @@ pub struct FileImport<'a> {
     pub batch_size: usize,
     /// The whole file is one transaction, rolled back at its first bad record.
     pub strict: bool,
+    /// Where the file's interactions go.
+    pub event_log: EventLog,
+    /// Interactions per segment (`EventLog::Segments`): memory held while a run fills, ~64 bytes each.
+    pub segment_rows: usize,
+}
+
+/// Where an import stores interactions that no post's reference can imply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EventLog {
+    /// Append-only Parquet segments beside the database (`<database>.events/`): several times faster
+    /// to import and to read; see `earshot-store/src/segments/mod.rs`.
+    #[default]
+    Segments,
+    /// Rows of the SQLite file, as earshot stored every interaction before the event log: one file to
+    /// copy, and each repeated event is refused on write rather than met once on read.
+    Sqlite,
 }
 
 /// What the person importing sees while a file is read: how far it got, and the first rejections.

@@ -2,10 +2,10 @@
 
 use super::rejects::{default_source, RejectSink};
 use super::report::FileReport;
-use super::{open_error, FileImport, ImportWatch, WAL_CHECKPOINT_BYTES};
+use super::{open_error, EventLog, FileImport, ImportWatch, WAL_CHECKPOINT_BYTES};
 use crate::peak_rss_kib;
 use crate::time::now;
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, Context, Result};
 use earshot_ingest::{Options, Rejection};
 use earshot_model::Event;
 use earshot_store::{ImportProgress, ImportStatus, Store};
@@ -50,6 +50,23 @@ pub fn import_file(
     watch: &dyn ImportWatch,
 ) -> Result<FileReport> {
     let (path, strict) = (job.path, job.strict);
+    let mut sink = match job.event_log {
+        EventLog::Segments => {
+            // The source name is part of what a line's derived key is made of (`source:line`).
+            let named = Options {
+                source: Some(opts.source.clone().unwrap_or_else(|| default_source(path))),
+                ..opts.clone()
+            };
+            let fingerprint = super::source::fingerprint(path, job.format_name, &named)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Some(
+                store
+                    .segment_sink(&fingerprint)?
+                    .with_run_rows(job.segment_rows),
+            )
+        }
+        EventLog::Sqlite => None,
+    };
     let (reader, progress) = earshot_ingest::open(path, job.format, opts).map_err(open_error)?;
     let source = opts.source.clone().unwrap_or_else(|| default_source(path));
     let started = Instant::now();
@@ -114,8 +131,14 @@ pub fn import_file(
                 store.begin()?;
                 in_transaction = true;
             }
-            pending.written.add(&store.write(&chunk.events)?);
+            pending.written.add(&match sink.as_mut() {
+                Some(sink) => store.write_to_log(&chunk.events, sink)?,
+                None => store.write(&chunk.events)?,
+            });
             if chunk.ends_batch && !strict {
+                if let Some(sink) = sink.as_mut().filter(|s| s.is_full()) {
+                    store.flush_segment(sink)?;
+                }
                 let mut after = done;
                 after.add(&pending);
                 store.record_import_progress(log, &after)?;
@@ -127,6 +150,20 @@ pub fn import_file(
             }
             let seen = done.records + pending.records;
             watch.progress(progress.bytes_read(), seen, started.elapsed().as_secs_f64());
+        }
+        // The last run: its own transaction (or the strict one, still open).
+        let last_run = sink.as_mut().filter(|s| s.buffered() > 0);
+        if let Some(sink) = last_run.filter(|_| status != ImportStatus::RolledBack) {
+            if !in_transaction {
+                store.begin()?;
+                in_transaction = true;
+            }
+            store.flush_segment(sink)?;
+            if !strict {
+                store.record_import_progress(log, &done)?;
+                store.commit()?;
+                in_transaction = false;
+            }
         }
         Ok(())
     })();

@@ -51,6 +51,8 @@ pub fn generated_db(
         format_name: "jsonl",
         batch_size: 200_000,
         strict: false,
+        event_log: Default::default(),
+        segment_rows: earshot_store::RUN_ROWS,
     };
     let report = import_file(&mut store, &job, &opts, &mut rejects, &Unwatched).expect("imported");
     // What `earshot import` exits 0 for: every line imported.

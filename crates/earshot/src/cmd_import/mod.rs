@@ -10,7 +10,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use earshot_app::error::UsageError;
 use earshot_app::import::{
-    check_files, import_file, FileImport, FileReport, ImportWatch, RejectSink,
+    check_files, import_file, EventLog, FileImport, FileReport, ImportWatch, RejectSink,
 };
 use earshot_ingest::{DateOrder, Encoding, Format, Options, RootTime, SnapColumn, TimeUnit};
 use earshot_store::ImportStatus;
@@ -21,6 +21,13 @@ use std::path::PathBuf;
 /// Every line becomes events with stable ids, so importing the same file twice adds nothing, and an
 /// interrupted import is completed by running it again. Bad lines are reported as `file:line: field:
 /// reason` (the first few on screen, all in the rejects file) and the good lines are imported.
+/// `--event-log`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EventLogArg {
+    Segments,
+    Sqlite,
+}
+
 #[derive(Args, Debug)]
 #[command(after_help = IMPORT_EXAMPLES)]
 pub struct ImportArgs {
@@ -92,6 +99,20 @@ pub struct ImportArgs {
     /// it was before that file, and stop (files after it are not read; files before it stay imported).
     #[arg(long)]
     pub strict: bool,
+
+    /// Where interactions go. `segments`: append-only Parquet files beside the database
+    /// (DATABASE.events/), several times faster to import and read, and readable by DuckDB, polars or
+    /// pandas (docs/segments.md). `sqlite`: rows of the database file itself, as earlier versions stored
+    /// them: one file to copy, slower past a million interactions. Posts, accounts and the replies,
+    /// quotes and reshares a post's reference implies are always in the database file.
+    #[arg(long, value_enum, default_value = "segments")]
+    pub event_log: EventLogArg,
+
+    /// Interactions per segment file. The run being filled is held in memory (about 64 bytes an
+    /// interaction: 256 MiB at the default); smaller runs use less memory and make more files (`earshot
+    /// compact` merges them). A killed import resumes from its last complete segment.
+    #[arg(long, default_value_t = earshot_store::RUN_ROWS as u64, value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
+    pub segment_rows: u64,
 
     /// Events per transaction. Larger batches import faster; each batch is atomic.
     #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1..))]
@@ -463,6 +484,11 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
             format_name: format.name(),
             batch_size: args.batch_size as usize,
             strict: args.strict,
+            event_log: match args.event_log {
+                EventLogArg::Segments => EventLog::Segments,
+                EventLogArg::Sqlite => EventLog::Sqlite,
+            },
+            segment_rows: args.segment_rows as usize,
         };
         let report = match import_file(&mut store, &job, &opts, &mut rejects, &watch) {
             Ok(r) => r,

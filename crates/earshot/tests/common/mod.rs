@@ -148,3 +148,20 @@ pub fn extract_files(archive: &Path, dir: &Path, files: &[String]) -> Vec<PathBu
     }
     files.iter().map(|w| dir.join(w)).collect()
 }
+
+/// Every stored interaction, the database file's and the event log's, as the store reads them.
+#[allow(dead_code)]
+pub fn stored_interactions(db: &Path) -> Vec<earshot_store::InteractionRow> {
+    let s = earshot_store::Store::open_existing(db).unwrap();
+    let mut out = Vec::new();
+    s.scan_interactions(earshot_store::TimeWindow::all(), None, |r| out.push(*r))
+        .unwrap();
+    out
+}
+
+/// An account's `ext_id` by stable id.
+#[allow(dead_code)]
+pub fn ext_id_of(db: &Path, id: i64) -> String {
+    let s = earshot_store::Store::open_existing(db).unwrap();
+    s.account_names(id).unwrap().expect("a stored account").0
+}

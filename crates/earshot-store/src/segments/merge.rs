@@ -1,0 +1,267 @@
+//! Reading the event log: SQLite's interactions and every segment merged in key order, each id once.
+//!
+//! Every source is sorted by (kind, target, time, id), so one event stored twice (in two segments, or
+//! in a segment and in SQLite) meets itself in the merge and is passed on once. Filters are applied per
+//! source before the merge; a duplicate has the same fields in both sources, so both copies pass or
+//! neither does.
+
+use super::catalogue;
+use super::file::{Group, SegmentFile};
+use super::{LogKey, LogRow};
+use crate::read::{interaction_filter, InteractionRow, TimeWindow};
+use crate::{Result, Store, StoreError};
+use earshot_model::InteractionKind;
+
+/// What a merged scan keeps.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Filter<'a> {
+    pub window: TimeWindow,
+    /// Interactions of this platform only (the target's: an interaction and its accounts share one).
+    pub platform: Option<&'a str>,
+    pub kind: Option<InteractionKind>,
+}
+
+impl Filter<'_> {
+    fn keeps_time(&self, time: Option<i64>) -> bool {
+        if self.window.is_unbounded() {
+            return true;
+        }
+        time.is_some_and(|t| {
+            t >= self.window.from.unwrap_or(i64::MIN) && t < self.window.to.unwrap_or(i64::MAX)
+        })
+    }
+}
+
+/// One sorted source of the merge.
+pub(crate) enum Cursor {
+    Rows {
+        rows: Vec<LogRow>,
+        /// Platform names by number, when the rows carry them.
+        platform_names: Vec<Vec<u8>>,
+        at: usize,
+    },
+    File {
+        file: Box<SegmentFile>,
+        group: Group,
+        /// Per platform number of `group`, whether the filter keeps it.
+        platform_kept: Vec<bool>,
+        at: usize,
+        path: std::path::PathBuf,
+    },
+}
+
+impl Cursor {
+    fn peek(&self) -> Option<&LogRow> {
+        match self {
+            Cursor::Rows { rows, at, .. } => rows.get(*at),
+            Cursor::File { group, at, .. } => group.rows.get(*at),
+        }
+    }
+
+    /// The name of platform number `n` of the current row, when this source carries platforms.
+    fn platform_name(&self, n: u16) -> Option<&[u8]> {
+        let names = match self {
+            Cursor::Rows { platform_names, .. } => platform_names,
+            Cursor::File { group, .. } => &group.platform_names,
+        };
+        names.get(usize::from(n)).map(|v| &v[..])
+    }
+
+    /// A cursor over rows already sorted by the log's key.
+    pub(crate) fn rows(rows: Vec<LogRow>, platform_names: Vec<Vec<u8>>) -> Self {
+        Cursor::Rows {
+            rows,
+            platform_names,
+            at: 0,
+        }
+    }
+
+    /// A cursor over one segment file (with its platforms decoded when `with_platform`).
+    pub(crate) fn open_file(path: &std::path::Path, with_platform: bool) -> Result<Self, String> {
+        let file = SegmentFile::open(path, with_platform).map_err(|e| e.to_string())?;
+        Ok(Cursor::File {
+            file: Box::new(file),
+            group: Group::default(),
+            platform_kept: Vec::new(),
+            at: 0,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Move to the next row the filter keeps (the current one included when `skip_current` is false).
+    fn settle(&mut self, filter: &Filter<'_>, skip_current: bool) -> Result<(), String> {
+        match self {
+            Cursor::Rows { at, .. } => {
+                // SQLite applied the filter already.
+                if skip_current {
+                    *at += 1;
+                }
+                Ok(())
+            }
+            Cursor::File {
+                file,
+                group,
+                platform_kept,
+                at,
+                ..
+            } => {
+                if skip_current {
+                    *at += 1;
+                }
+                loop {
+                    while let Some(r) = group.rows.get(*at) {
+                        let kept = filter.kind.is_none_or(|k| k.code() == r.kind)
+                            && filter.keeps_time(r.time)
+                            && (filter.platform.is_none()
+                                || platform_kept
+                                    .get(usize::from(r.platform))
+                                    .copied()
+                                    .unwrap_or(false));
+                        if kept {
+                            return Ok(());
+                        }
+                        *at += 1;
+                    }
+                    if !file.next_group(group).map_err(|e| e.to_string())? {
+                        return Ok(());
+                    }
+                    *at = 0;
+                    platform_kept.clear();
+                    if let Some(p) = filter.platform {
+                        platform_kept
+                            .extend(group.platform_names.iter().map(|n| n == p.as_bytes()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Call `f` for every interaction `filter` keeps, SQLite's and the segments', in (kind, target,
+    /// time, id) order with equal ids once. Rows whose kind this build does not know are skipped.
+    pub(crate) fn merged_interactions(
+        &self,
+        filter: Filter<'_>,
+        mut f: impl FnMut(&InteractionRow),
+    ) -> Result<u64> {
+        let mut cursors = vec![self.sqlite_cursor(&filter)?];
+        let folder = self.segment_folder();
+        for s in catalogue::list(&self.conn).map_err(|e| self.err(e))? {
+            let path = folder.join(&s.file);
+            cursors.push(
+                Cursor::open_file(&path, filter.platform.is_some())
+                    .map_err(|why| self.segment_err(&path, why))?,
+            );
+        }
+        let mut n = 0u64;
+        self.merge(cursors, &filter, |r, _| {
+            if let Some(kind) = InteractionKind::from_code(r.kind) {
+                f(&InteractionRow {
+                    actor: r.actor,
+                    target: r.target,
+                    kind,
+                    time: r.time,
+                    weight: r.weight,
+                    post: r.post,
+                });
+                n += 1;
+            }
+            Ok(())
+        })?;
+        Ok(n)
+    }
+
+    /// Merge sorted `cursors`: call `f` with each row `filter` keeps, in key order, equal keys once,
+    /// with its platform's name when its source carries it.
+    pub(crate) fn merge(
+        &self,
+        mut cursors: Vec<Cursor>,
+        filter: &Filter<'_>,
+        mut f: impl FnMut(&LogRow, Option<&[u8]>) -> Result<()>,
+    ) -> Result<()> {
+        for c in &mut cursors {
+            if let Err(why) = c.settle(filter, false) {
+                return Err(self.segment_err(&cursor_path(c), why));
+            }
+        }
+        let mut last: Option<LogKey> = None;
+        loop {
+            // Few sources (compaction keeps them few): a linear scan for the least key.
+            let mut best: Option<(usize, LogKey)> = None;
+            for (i, c) in cursors.iter().enumerate() {
+                if let Some(r) = c.peek() {
+                    let k = r.key();
+                    if best.is_none_or(|(_, b)| k < b) {
+                        best = Some((i, k));
+                    }
+                }
+            }
+            let Some((i, key)) = best else { break };
+            if last != Some(key) {
+                let c = &cursors[i];
+                let r = c.peek().copied().unwrap_or_default();
+                f(&r, c.platform_name(r.platform))?;
+                last = Some(key);
+            }
+            if let Err(why) = cursors[i].settle(filter, true) {
+                return Err(self.segment_err(&cursor_path(&cursors[i]), why));
+            }
+        }
+        Ok(())
+    }
+
+    /// SQLite's interactions that `filter` keeps, sorted by the log's key.
+    fn sqlite_cursor(&self, filter: &Filter<'_>) -> Result<Cursor> {
+        let e = |e| self.err(e);
+        let (mut clause, mut values) = interaction_filter(filter.window, filter.platform);
+        if let Some(k) = filter.kind {
+            values.push(i64::from(k.code()).into());
+            let cond = format!("i.kind = ?{}", values.len());
+            clause = if clause.is_empty() {
+                format!("WHERE {cond}")
+            } else {
+                format!("{clause} AND {cond}")
+            };
+        }
+        let sql = format!(
+            "SELECT i.kind, i.target, i.time, i.id, i.actor, i.post, i.weight FROM interactions i {clause}"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(e)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values)).map_err(e)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(e)? {
+            let code: i64 = r.get(0).map_err(e)?;
+            out.push(LogRow {
+                kind: u8::try_from(code).unwrap_or(u8::MAX),
+                platform: 0,
+                target: r.get(1).map_err(e)?,
+                time: r.get(2).map_err(e)?,
+                id: r.get(3).map_err(e)?,
+                actor: r.get(4).map_err(e)?,
+                post: r.get(5).map_err(e)?,
+                weight: r.get(6).map_err(e)?,
+            });
+        }
+        out.sort_unstable_by_key(LogRow::key);
+        Ok(Cursor::Rows {
+            rows: out,
+            platform_names: Vec::new(),
+            at: 0,
+        })
+    }
+
+    pub(crate) fn segment_err(&self, path: &std::path::Path, why: String) -> StoreError {
+        StoreError::Segment {
+            path: path.to_path_buf(),
+            why,
+        }
+    }
+}
+
+fn cursor_path(c: &Cursor) -> std::path::PathBuf {
+    match c {
+        Cursor::Rows { .. } => std::path::PathBuf::from("interactions table"),
+        Cursor::File { path, .. } => path.clone(),
+    }
+}

@@ -1,0 +1,296 @@
+//! Rewriting segments: erasure (`earshot forget`) drops rows from the files that hold them, and
+//! compaction (`earshot compact`) merges every segment, and SQLite's interactions that belong in the log,
+//! into one.
+//!
+//! A rewrite writes new files first and changes the catalogue in the caller's transaction; the files it
+//! replaces are deleted only after that commits, and the files it wrote are deleted if it does not.
+
+use super::file::{Group, SegmentFile, SegmentWriter};
+use super::{catalogue, merge, LogRow};
+use crate::{Result, Store, StoreError};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+/// Files a rewrite wrote and files it replaced.
+#[derive(Debug, Default)]
+pub(crate) struct Rewritten {
+    pub removed: u64,
+    pub written: Vec<PathBuf>,
+    pub retired: Vec<PathBuf>,
+}
+
+/// A rewrite's failure as a SQLite error, so that it can stop the transaction it runs in.
+fn failed(path: &Path, why: impl std::fmt::Display) -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(
+        format!("event segment {}: {why}", path.display()).into(),
+    )
+}
+
+/// Rewrite every segment holding a row `drop` selects without those rows, inside the transaction open
+/// on `conn`. Segments with no such row are left alone.
+pub(crate) fn drop_rows(
+    conn: &Connection,
+    folder: &Path,
+    drop: impl Fn(&LogRow) -> bool,
+    out: &mut Rewritten,
+) -> rusqlite::Result<()> {
+    for s in catalogue::list(conn)? {
+        let path = folder.join(&s.file);
+        let mut reader = SegmentFile::open(&path, true).map_err(|e| failed(&path, e))?;
+        let seq = catalogue::next_sequence(conn)?;
+        let name = format!("events-{seq:08}.parquet");
+        let partial = folder.join(format!("{name}.{}.partial", std::process::id()));
+        let mut writer = SegmentWriter::create(&partial).map_err(|e| failed(&partial, e))?;
+        let mut group = Group::default();
+        let mut removed = 0u64;
+        let mut stats = Span::default();
+        while reader
+            .next_group(&mut group)
+            .map_err(|e| failed(&path, e))?
+        {
+            let numbers: Vec<u16> = group
+                .platform_names
+                .iter()
+                .map(|n| writer.platform(n))
+                .collect();
+            for r in &group.rows {
+                if drop(r) {
+                    removed += 1;
+                    continue;
+                }
+                stats.add(r);
+                let platform = numbers.get(usize::from(r.platform)).copied().unwrap_or(0);
+                writer
+                    .push(LogRow { platform, ..*r })
+                    .map_err(|e| failed(&partial, e))?;
+            }
+        }
+        if removed == 0 {
+            drop_file(writer, &partial);
+            continue;
+        }
+        let bytes = writer.finish().map_err(|e| failed(&partial, e))?;
+        let path_new = folder.join(&name);
+        std::fs::rename(&partial, &path_new).map_err(|e| failed(&path_new, e))?;
+        out.written.push(path_new);
+        let id = catalogue::insert(conn, &stats.segment(&name, bytes))?;
+        catalogue::move_sources(conn, s.id, id)?;
+        catalogue::remove(conn, s.id)?;
+        out.retired.push(path);
+        out.removed += removed;
+    }
+    Ok(())
+}
+
+fn drop_file(writer: SegmentWriter, partial: &Path) {
+    let _ = writer.finish();
+    let _ = std::fs::remove_file(partial);
+}
+
+/// Rows, undated rows and the time span of rows written.
+#[derive(Default)]
+struct Span {
+    rows: u64,
+    undated: u64,
+    min: Option<i64>,
+    max: Option<i64>,
+}
+
+impl Span {
+    fn add(&mut self, r: &LogRow) {
+        self.rows += 1;
+        match r.time {
+            None => self.undated += 1,
+            Some(t) => {
+                self.min = Some(self.min.map_or(t, |m| m.min(t)));
+                self.max = Some(self.max.map_or(t, |m| m.max(t)));
+            }
+        }
+    }
+
+    fn segment<'a>(&self, file: &'a str, bytes: u64) -> catalogue::NewSegment<'a> {
+        catalogue::NewSegment {
+            file,
+            rows: self.rows,
+            undated: self.undated,
+            min_time: self.min,
+            max_time: self.max,
+            bytes,
+            source: "",
+            ranges: &[],
+        }
+    }
+}
+
+/// What `earshot compact` did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CompactCounts {
+    /// Segments before and after.
+    pub segments_before: u64,
+    pub segments_after: u64,
+    /// Rows the segments held before (with copies of one event in several files).
+    pub segment_rows_before: u64,
+    /// Interactions moved from SQLite's table into the log (written before the log existed, or
+    /// through the API).
+    pub moved_from_sqlite: u64,
+    /// Rows in the compacted segment.
+    pub rows_after: u64,
+    /// Copies of one event removed (`segment_rows_before + moved_from_sqlite − rows_after`).
+    pub duplicates_removed: u64,
+    pub bytes_before: u64,
+    pub bytes_after: u64,
+}
+
+/// SQLite's interactions that belong in the log: stated ones no post's reference could imply.
+const MOVABLE: &str = "i.implied_by IS NULL AND (i.post IS NULL OR i.kind NOT IN (1, 3, 4))";
+
+impl Store {
+    /// Merge every segment, and SQLite's interactions that belong in the log, into one segment, each
+    /// event once, in one transaction. Needs the database alone (files other readers may hold are
+    /// deleted): call after [`Store::begin_bulk_mode`] returned `true`.
+    pub fn compact_events(&mut self) -> Result<CompactCounts> {
+        if !self.exclusive {
+            return Err(StoreError::Invalid {
+                path: self.path.clone(),
+                what: "compaction",
+                why: "another process has the database open (a running `earshot serve`?); stop it and compact again".into(),
+            });
+        }
+        let segments = catalogue::list(&self.conn).map_err(|e| self.err(e))?;
+        let movable: i64 = self
+            .conn
+            .query_row(
+                &format!("SELECT COUNT(*) FROM interactions i WHERE {MOVABLE}"),
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        let mut counts = CompactCounts {
+            segments_before: segments.len() as u64,
+            segment_rows_before: segments.iter().map(|s| s.rows).sum(),
+            moved_from_sqlite: movable.max(0) as u64,
+            bytes_before: segments.iter().map(|s| s.bytes).sum(),
+            ..CompactCounts::default()
+        };
+        if segments.len() <= 1 && movable == 0 {
+            counts.segments_after = counts.segments_before;
+            counts.rows_after = counts.segment_rows_before;
+            counts.bytes_after = counts.bytes_before;
+            return Ok(counts);
+        }
+        self.begin()?;
+        let outcome = self.compact_in_transaction(&segments, &mut counts);
+        match outcome {
+            Ok(()) => self.commit()?,
+            Err(e) => {
+                let _ = self.rollback();
+                return Err(e);
+            }
+        }
+        Ok(counts)
+    }
+
+    fn compact_in_transaction(
+        &mut self,
+        segments: &[catalogue::SegmentInfo],
+        counts: &mut CompactCounts,
+    ) -> Result<()> {
+        let folder = self.segment_folder();
+        std::fs::create_dir_all(&folder).map_err(|e| self.io(&folder, e))?;
+        let mut cursors = vec![self.movable_cursor()?];
+        for s in segments {
+            let path = folder.join(&s.file);
+            cursors.push(
+                merge::Cursor::open_file(&path, true)
+                    .map_err(|why| self.segment_err(&path, why))?,
+            );
+        }
+        let seq = catalogue::next_sequence(&self.conn).map_err(|e| self.err(e))?;
+        let name = format!("events-{seq:08}.parquet");
+        let partial = folder.join(format!("{name}.{}.partial", std::process::id()));
+        self.uncommitted_segments.push(partial.clone());
+        let mut writer =
+            SegmentWriter::create(&partial).map_err(|e| self.parquet_err(&partial, e))?;
+        let mut span = Span::default();
+        let mut write_err = None;
+        self.merge(cursors, &merge::Filter::default(), |r, platform| {
+            let platform = writer.platform(platform.unwrap_or_default());
+            span.add(r);
+            if let Err(e) = writer.push(LogRow { platform, ..*r }) {
+                write_err = Some(e);
+                return Err(StoreError::Segment {
+                    path: partial.clone(),
+                    why: "write failed".into(),
+                });
+            }
+            Ok(())
+        })
+        .map_err(|e| match write_err.take() {
+            Some(w) => self.parquet_err(&partial, w),
+            None => e,
+        })?;
+        let bytes = writer.finish().map_err(|e| self.parquet_err(&partial, e))?;
+        let path = folder.join(&name);
+        std::fs::rename(&partial, &path).map_err(|e| self.io(&path, e))?;
+        self.uncommitted_segments.push(path);
+        let conn = &self.conn;
+        let sql = |e| crate::sql_err(&self.path, e);
+        let id = catalogue::insert(conn, &span.segment(&name, bytes)).map_err(sql)?;
+        for s in segments {
+            catalogue::move_sources(conn, s.id, id).map_err(sql)?;
+            catalogue::remove(conn, s.id).map_err(sql)?;
+        }
+        conn.execute(
+            "DELETE FROM interactions
+             WHERE implied_by IS NULL AND (post IS NULL OR kind NOT IN (1, 3, 4))",
+            [],
+        )
+        .map_err(sql)?;
+        self.retired_segments
+            .extend(segments.iter().map(|s| folder.join(&s.file)));
+        counts.segments_after = 1;
+        counts.rows_after = span.rows;
+        counts.bytes_after = bytes;
+        counts.duplicates_removed =
+            (counts.segment_rows_before + counts.moved_from_sqlite).saturating_sub(span.rows);
+        Ok(())
+    }
+
+    /// SQLite's interactions that belong in the log, with their platforms, sorted by the log's key.
+    fn movable_cursor(&self) -> Result<merge::Cursor> {
+        let e = |e| self.err(e);
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT i.kind, i.target, i.time, i.id, i.actor, i.post, i.weight, a.platform
+                 FROM interactions i JOIN accounts a ON a.id = i.target WHERE {MOVABLE}"
+            ))
+            .map_err(e)?;
+        let mut rows = stmt.query([]).map_err(e)?;
+        let mut out = Vec::new();
+        let mut names: Vec<Vec<u8>> = Vec::new();
+        while let Some(r) = rows.next().map_err(e)? {
+            let platform: String = r.get(7).map_err(e)?;
+            let n = match names.iter().position(|p| p == platform.as_bytes()) {
+                Some(n) => n,
+                None => {
+                    names.push(platform.into_bytes());
+                    names.len() - 1
+                }
+            };
+            let code: i64 = r.get(0).map_err(e)?;
+            out.push(LogRow {
+                kind: u8::try_from(code).unwrap_or(u8::MAX),
+                platform: u16::try_from(n).unwrap_or(u16::MAX),
+                target: r.get(1).map_err(e)?,
+                time: r.get(2).map_err(e)?,
+                id: r.get(3).map_err(e)?,
+                actor: r.get(4).map_err(e)?,
+                post: r.get(5).map_err(e)?,
+                weight: r.get(6).map_err(e)?,
+            });
+        }
+        out.sort_unstable_by_key(LogRow::key);
+        Ok(merge::Cursor::rows(out, names))
+    }
+}
