@@ -56,50 +56,25 @@ pub struct InteractionRow {
 }
 
 impl Store {
-    /// Call `f` for every interaction in `window` (optionally of one platform), in storage order (grouped
-    /// by target; with segments, by kind then target, see `segments/merge.rs`). Returns how many rows
-    /// were visited. Rows with a kind code this build does not know are skipped (a newer earshot wrote
-    /// them).
+    /// Call `f` for every interaction in `window` (optionally of one platform), SQLite's and the event
+    /// log's, in (kind, target, time, id) order with each id once (`segments/merge.rs`). The order is the
+    /// same however the interactions are stored (rows, segments, split or repeated), so every result
+    /// computed from them is too. Returns how many rows were visited. Rows with a kind code this build
+    /// does not know are skipped (a newer earshot wrote them).
     pub fn scan_interactions(
         &self,
         window: TimeWindow,
         platform: Option<&str>,
-        mut f: impl FnMut(&InteractionRow),
+        f: impl FnMut(&InteractionRow),
     ) -> Result<u64> {
-        if self.has_segments()? {
-            return self.merged_interactions(
-                Filter {
-                    window,
-                    platform,
-                    kind: None,
-                },
-                f,
-            );
-        }
-        let e = |e| self.err(e);
-        let (filter, values) = interaction_filter(window, platform);
-        let sql = format!(
-            "SELECT i.actor, i.target, i.kind, i.time, i.weight, i.post FROM interactions i {filter}"
-        );
-        let mut stmt = self.conn.prepare(&sql).map_err(e)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(values)).map_err(e)?;
-        let mut n = 0u64;
-        while let Some(r) = rows.next().map_err(e)? {
-            let code: i64 = r.get(2).map_err(e)?;
-            let Some(kind) = u8::try_from(code).ok().and_then(InteractionKind::from_code) else {
-                continue;
-            };
-            f(&InteractionRow {
-                actor: r.get(0).map_err(e)?,
-                target: r.get(1).map_err(e)?,
-                kind,
-                time: r.get(3).map_err(e)?,
-                weight: r.get(4).map_err(e)?,
-                post: r.get(5).map_err(e)?,
-            });
-            n += 1;
-        }
-        Ok(n)
+        self.merged_interactions(
+            Filter {
+                window,
+                platform,
+                kind: None,
+            },
+            f,
+        )
     }
 
     /// Call `f` for every post in `window` (optionally of one platform).

@@ -310,7 +310,9 @@ fn forgetting_an_account_rewrites_the_segments_that_hold_it() {
         handle: None,
     };
     let (t_log, t_sql) = (target(&log), target(&sql));
-    let a = log.forget_accounts(&[t_log.clone()], 10, false).unwrap();
+    let a = log
+        .forget_accounts(std::slice::from_ref(&t_log), 10, false)
+        .unwrap();
     let b = sql.forget_accounts(&[t_sql], 10, false).unwrap();
     assert_eq!(a.interactions, b.interactions);
     assert!(a.interactions > 0);

@@ -135,10 +135,11 @@ pub fn import_file(
                 Some(sink) => store.write_to_log(&chunk.events, sink)?,
                 None => store.write(&chunk.events)?,
             });
+            // A full run becomes a segment in the open transaction, catalogued when it commits.
+            if let Some(sink) = sink.as_mut().filter(|s| s.is_full()) {
+                store.flush_segment(sink)?;
+            }
             if chunk.ends_batch && !strict {
-                if let Some(sink) = sink.as_mut().filter(|s| s.is_full()) {
-                    store.flush_segment(sink)?;
-                }
                 let mut after = done;
                 after.add(&pending);
                 store.record_import_progress(log, &after)?;

@@ -1,0 +1,97 @@
+//! Results do not depend on where interactions are stored: the Higgs file kept as SQLite rows, and the same
+//! file as many small segments plus a copy under another name, score, rank and forecast to the same bytes.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+/// `--json` output without what a run measures of itself (its time, memory and number).
+fn stable(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(o) = v.as_object_mut() {
+        o.retain(|key, _| !(key.ends_with("seconds") || key == "seconds_per_iteration"));
+        for key in ["peak_rss_kib", "run"] {
+            o.remove(key);
+        }
+    }
+    v
+}
+
+fn run(db: &Path, args: &[&str]) -> serde_json::Value {
+    let (code, v) = earshot_json(db, args);
+    assert_eq!(code, 0, "{args:?}: {v}");
+    stable(v)
+}
+
+#[test]
+fn higgs_scores_the_same_from_sqlite_rows_and_from_split_repeated_segments() {
+    let Some(higgs) = shared_data("higgs-twitter/higgs-activity_time.txt.gz") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = higgs.to_str().unwrap();
+    let rows = dir.path().join("rows.db");
+    run(
+        &rows,
+        &["import", "--format", "higgs", "--event-log", "sqlite", file],
+    );
+    let log = dir.path().join("log.db");
+    run(
+        &log,
+        &[
+            "import",
+            "--format",
+            "higgs",
+            "--segment-rows",
+            "100000",
+            file,
+        ],
+    );
+    // The first 50,000 lines again under the same source name but as another file: stored twice.
+    let part = dir.path().join("part.txt");
+    let text = {
+        use std::io::Read;
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&higgs).unwrap())
+            .read_to_string(&mut s)
+            .unwrap();
+        s.lines()
+            .take(50_000)
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    std::fs::write(&part, text).unwrap();
+    run(
+        &log,
+        &[
+            "import",
+            "--format",
+            "higgs",
+            "--source",
+            "higgs-activity_time.txt",
+            part.to_str().unwrap(),
+        ],
+    );
+    let segments = std::fs::read_dir(format!("{}.events", log.display()))
+        .unwrap()
+        .count();
+    assert!(segments >= 7, "{segments} segments");
+    assert!(!Path::new(&format!("{}.events", rows.display())).exists());
+
+    let (a, b) = (stats(&rows), stats(&log));
+    for key in [
+        "interactions",
+        "by_kind",
+        "most_interacted",
+        "first_time",
+        "last_time",
+    ] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    for args in [
+        &["score", "--top", "50"][..],
+        &["authority", "--top", "50"][..],
+    ] {
+        let (a, b) = (run(&rows, args), run(&log, args));
+        assert!(a == b, "{args:?} differ:\n{a}\n{b}");
+    }
+}
