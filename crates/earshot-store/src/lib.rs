@@ -10,6 +10,7 @@ mod columns;
 mod forget;
 mod implied;
 mod imports;
+mod interactions;
 mod jobs;
 mod keys;
 mod offline;

@@ -95,3 +95,48 @@ fn higgs_scores_the_same_from_sqlite_rows_and_from_split_repeated_segments() {
         assert!(a == b, "{args:?} differ:\n{a}\n{b}");
     }
 }
+
+/// A pipe is read once: it is imported, not hashed first (which would leave nothing to import).
+#[test]
+fn a_stream_from_a_pipe_is_imported_whole() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.db");
+    let lines: String = (0..5_000)
+        .map(|i| {
+            format!(
+                "{} {} {} RT\n",
+                i % 97,
+                (i * 7) % 89 + 100,
+                1_341_100_000 + i
+            )
+        })
+        .collect();
+    for round in 0..2 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_earshot"))
+            .arg("--db")
+            .arg(&db)
+            .args([
+                "--quiet",
+                "import",
+                "--format",
+                "higgs",
+                "--source",
+                "piped",
+                "/dev/stdin",
+            ])
+            .stdin(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(lines.as_bytes())
+            .unwrap();
+        assert!(child.wait().unwrap().success(), "round {round}");
+        // The second round is stored again (a stream cannot be recognised) and read once.
+        assert_eq!(stats(&db)["interactions"], 5_000, "round {round}");
+    }
+}

@@ -73,9 +73,14 @@ pub fn open_error(e: earshot_ingest::OpenError) -> anyhow::Error {
 
 /// Check that each file opens with its format and options (a CSV's header is read, a JSON file
 /// sniffed), so a bad mapping is found before the database is touched.
+/// A pipe (`/dev/stdin`, a FIFO) is not checked: it can be read only once, and checking would lose its
+/// first bytes; it is checked as it is imported.
 pub fn check_files(files: &[(&Path, Format)], opts: &Options) -> Result<()> {
     for &(path, format) in files {
-        drop(earshot_ingest::open(path, format, opts).map_err(open_error)?);
+        let once = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        if !once {
+            drop(earshot_ingest::open(path, format, opts).map_err(open_error)?);
+        }
     }
     Ok(())
 }

@@ -58,7 +58,8 @@ pub fn import_file(
                 ..opts.clone()
             };
             let fingerprint = super::source::fingerprint(path, job.format_name, &named)
-                .with_context(|| format!("reading {}", path.display()))?;
+                .with_context(|| format!("reading {}", path.display()))?
+                .unwrap_or_else(|| format!("stream {} {}", std::process::id(), now_nanos()));
             Some(
                 store
                     .segment_sink(&fingerprint)?
@@ -235,4 +236,12 @@ pub fn import_file(
         events_per_second: total.events as f64 / seconds.max(1e-9),
         peak_rss_kib: peak_rss_kib(),
     })
+}
+
+/// Nanoseconds since 1970, to name a stream's source uniquely.
+fn now_nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
 }

@@ -9,8 +9,15 @@ use earshot_ingest::Options;
 use std::io::Read;
 use std::path::Path;
 
-/// The fingerprint of importing `path` as `format` with `opts`: a BLAKE3 hash, in hex.
-pub fn fingerprint(path: &Path, format: &str, opts: &Options) -> std::io::Result<String> {
+/// The fingerprint of importing `path` as `format` with `opts`: a BLAKE3 hash, in hex. `None` for
+/// a pipe or device (`/dev/stdin`, a FIFO from `earshot gen --out -`): it can be read only once, so it
+/// is not hashed first and its import is a source of its own (a repeat is met once by id when read,
+/// and a killed one is not resumed).
+pub fn fingerprint(path: &Path, format: &str, opts: &Options) -> std::io::Result<Option<String>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() && !meta.is_dir() {
+        return Ok(None);
+    }
     let mut h = blake3::Hasher::new();
     h.update(b"earshot source v1\0");
     h.update(format.as_bytes());
@@ -18,7 +25,7 @@ pub fn fingerprint(path: &Path, format: &str, opts: &Options) -> std::io::Result
     h.update(format!("{opts:?}").as_bytes());
     h.update(b"\0");
     hash_path(&mut h, path, Path::new(""))?;
-    Ok(h.finalize().to_hex().to_string())
+    Ok(Some(h.finalize().to_hex().to_string()))
 }
 
 fn hash_path(h: &mut blake3::Hasher, path: &Path, relative: &Path) -> std::io::Result<()> {
@@ -36,6 +43,9 @@ fn hash_path(h: &mut blake3::Hasher, path: &Path, relative: &Path) -> std::io::R
     }
     h.update(relative.to_string_lossy().as_bytes());
     h.update(b"\0");
+    if !std::fs::metadata(path)?.is_file() {
+        return Ok(()); // a pipe inside a folder is not read here
+    }
     let mut file = std::fs::File::open(path)?;
     let mut buf = vec![0u8; 1 << 20];
     loop {
