@@ -41,6 +41,9 @@ def ensure_db(binary, data, work, ds):
     r = subprocess.run([binary, "--db", db + ".partial", "-q", "import", "--format", "cascades", *extra, src])
     if r.returncode not in (0, 3):
         sys.exit(f"import of {src} failed ({r.returncode})")
+    # A database is its file and its event log folder beside it: they move together.
+    if os.path.isdir(db + ".partial.events"):
+        os.rename(db + ".partial.events", db + ".events")
     os.rename(db + ".partial", db)
     return db
 

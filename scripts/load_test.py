@@ -279,11 +279,15 @@ def main():
         print(f"== earshot gen --scale {a.scale} --edge-factor 16 --seed 5; import; score", flush=True)
         sh([earshot, "--quiet", "gen", "--scale", str(a.scale), "--edge-factor", "16", "--seed", "5", "--out", gen])
         sh([earshot, "--quiet", "--db", part, "import", gen])
-        end = sqlite3.connect(part).execute("SELECT max(time) FROM interactions").fetchone()[0] + 1
+        end = json.loads(sh([earshot, "--quiet", "--db", part, "--json", "stats"]))["last_time"] + 1
         sh([earshot, "--quiet", "--db", part, "score", "--to", str(end)])
         src = sqlite3.connect(part)
         src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         src.close()
+        # The database is its file and its event log folder: they move together.
+        if os.path.isdir(part + ".events"):
+            shutil.rmtree(scored + ".events", ignore_errors=True)
+            os.rename(part + ".events", scored + ".events")
         os.rename(part, scored)
         for p in (part + "-wal", part + "-shm"):
             if os.path.exists(p):
@@ -291,14 +295,18 @@ def main():
     db = os.path.join(tmp, "load.db")
     backup = os.path.join(tmp, "backup.db")
     shutil.copy(scored, db)
+    shutil.rmtree(db + ".events", ignore_errors=True)
+    if os.path.isdir(scored + ".events"):
+        shutil.copytree(scored + ".events", db + ".events")
+    stats = json.loads(sh([earshot, "--quiet", "--db", db, "--json", "stats"]))
     c = sqlite3.connect(db)
     n_acc = c.execute("SELECT count(*) FROM accounts").fetchone()[0]
-    n_int = c.execute("SELECT count(*) FROM interactions").fetchone()[0]
+    n_int = stats["interactions"]
     run0, window_to = c.execute("SELECT id, window_to FROM score_runs ORDER BY id DESC LIMIT 1").fetchone()
     scored_ids = [r[0] for r in c.execute(
         "SELECT a.ext_id FROM scores s JOIN accounts a ON a.id = s.account WHERE s.run_id = ? AND a.platform = 'synthetic'",
         (run0,))]
-    last_time = c.execute("SELECT max(time) FROM interactions").fetchone()[0]
+    last_time = stats["last_time"]
     c.close()
     db_mb = os.path.getsize(db) / 1e6
     print(f"database: {n_acc} accounts, {n_int} interactions, {len(scored_ids)} scored in run {run0}; {db_mb:.0f} MB")

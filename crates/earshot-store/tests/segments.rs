@@ -346,3 +346,18 @@ fn a_backup_carries_the_segments_it_names() {
     );
     assert_eq!(segment_files(&copy), segment_files(&log));
 }
+
+#[test]
+fn a_database_moved_without_its_folder_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = temp_store(&dir, "e.db");
+    import(&mut s, &events(200), "src", 1_000);
+    drop(s);
+    std::fs::rename(dir.path().join("e.db"), dir.path().join("moved.db")).unwrap();
+    let moved = temp_store(&dir, "moved.db");
+    let e = moved
+        .scan_interactions(TimeWindow::all(), None, |_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("moved.db.events") && e.contains("folder"), "{e}");
+}

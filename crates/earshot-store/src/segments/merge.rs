@@ -252,6 +252,18 @@ impl Store {
     }
 
     pub(crate) fn segment_err(&self, path: &std::path::Path, why: String) -> StoreError {
+        let folder = self.segment_folder();
+        let why = if !folder.exists() {
+            format!(
+                "{why}; the database's event log folder {} is missing: a database file moved, renamed or \
+                 copied without the folder beside it? The two are one database (docs/segments.md)",
+                folder.display()
+            )
+        } else if !path.exists() {
+            format!("{why}; the file is missing from the event log folder, which the catalogue names it in")
+        } else {
+            why
+        };
         StoreError::Segment {
             path: path.to_path_buf(),
             why,
