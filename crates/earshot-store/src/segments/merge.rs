@@ -146,14 +146,7 @@ impl Store {
         mut f: impl FnMut(&InteractionRow),
     ) -> Result<u64> {
         let mut cursors = vec![self.sqlite_cursor(&filter)?];
-        let folder = self.segment_folder();
-        for s in catalogue::list(&self.conn).map_err(|e| self.err(e))? {
-            let path = folder.join(&s.file);
-            cursors.push(
-                Cursor::open_file(&path, filter.platform.is_some())
-                    .map_err(|why| self.segment_err(&path, why))?,
-            );
-        }
+        cursors.extend(self.open_segments(filter.platform.is_some())?);
         let mut n = 0u64;
         self.merge(cursors, &filter, |r, _| {
             if let Some(kind) = InteractionKind::from_code(r.kind) {
@@ -209,6 +202,28 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// A cursor on every catalogued segment. A file missing because another connection's erasure
+    /// replaced it after the catalogue was read is met by reading the catalogue again (twice at most).
+    fn open_segments(&self, with_platform: bool) -> Result<Vec<Cursor>> {
+        let folder = self.segment_folder();
+        let mut attempt = 0;
+        'catalogue: loop {
+            attempt += 1;
+            let mut cursors = Vec::new();
+            for s in catalogue::list(&self.conn).map_err(|e| self.err(e))? {
+                let path = folder.join(&s.file);
+                match Cursor::open_file(&path, with_platform) {
+                    Ok(c) => cursors.push(c),
+                    Err(_) if attempt < 3 && !path.exists() && folder.exists() => {
+                        continue 'catalogue;
+                    }
+                    Err(why) => return Err(self.segment_err(&path, why)),
+                }
+            }
+            return Ok(cursors);
+        }
     }
 
     /// SQLite's interactions that `filter` keeps, sorted by the log's key.
