@@ -21,11 +21,11 @@ higgs="$data/higgs-twitter/higgs-activity_time.txt.gz"
 
 for input in higgs10 "gen$scale"; do
   case "$input" in
-    higgs10) file=higgs10.txt; format=(--format higgs) ;;
-    *) file="$input.jsonl"; format=() ;;
+    higgs10) file=higgs10.txt; format=(--format higgs); runs=(-n 5) ;;
+    *) file="$input.jsonl"; format=(); runs=(-n 3 --warmup 0) ;;
   esac
   echo "== import $file: segments (A) against sqlite (B)"
-  farm-bench -n 5 --timeout 3600 \
+  farm-bench "${runs[@]}" --timeout 3600 \
     --vs "sh -c 'rm -rf $work/b.db $work/b.db-wal $work/b.db-shm $work/b.db.events; exec $earshot -q --db $work/b.db import ${format[*]} --event-log sqlite $file'" \
     -- sh -c "rm -rf $work/a.db $work/a.db-wal $work/a.db-shm $work/a.db.events; exec $earshot -q --db $work/a.db import ${format[*]} $file"
   events=$("$earshot" --db a.db --json stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["interactions"])')
@@ -33,5 +33,5 @@ for input in higgs10 "gen$scale"; do
   bytes_b=$(du -cb b.db | tail -1 | cut -f1)
   echo "RESULT $input interactions=$events bytes_segments=$bytes_a bytes_sqlite=$bytes_b"
   echo "== score $file: from segments (A) against from SQLite rows (B)"
-  farm-bench -n 3 --timeout 3600 --vs "$earshot -q --db $work/b.db score" -- "$earshot" -q --db "$work/a.db" score
+  farm-bench -n 3 --warmup 0 --timeout 3600 --vs "$earshot -q --db $work/b.db score" -- "$earshot" -q --db "$work/a.db" score
 done
