@@ -246,17 +246,7 @@ impl Store {
         let mut rows = stmt.query(rusqlite::params_from_iter(values)).map_err(e)?;
         let mut out = Vec::new();
         while let Some(r) = rows.next().map_err(e)? {
-            let code: i64 = r.get(0).map_err(e)?;
-            out.push(LogRow {
-                kind: u8::try_from(code).unwrap_or(u8::MAX),
-                platform: 0,
-                target: r.get(1).map_err(e)?,
-                time: r.get(2).map_err(e)?,
-                id: r.get(3).map_err(e)?,
-                actor: r.get(4).map_err(e)?,
-                post: r.get(5).map_err(e)?,
-                weight: r.get(6).map_err(e)?,
-            });
+            out.push(sqlite_row(r, 0).map_err(e)?);
         }
         out.sort_unstable_by_key(LogRow::key);
         Ok(Cursor::Rows {
@@ -284,6 +274,21 @@ impl Store {
             why,
         }
     }
+}
+
+/// An `interactions` row selected as `kind, target, time, id, actor, post, weight` (the log's key
+/// first), with platform number `platform`.
+pub(crate) fn sqlite_row(r: &rusqlite::Row, platform: u16) -> rusqlite::Result<LogRow> {
+    Ok(LogRow {
+        kind: u8::try_from(r.get::<_, i64>(0)?).unwrap_or(u8::MAX),
+        platform,
+        target: r.get(1)?,
+        time: r.get(2)?,
+        id: r.get(3)?,
+        actor: r.get(4)?,
+        post: r.get(5)?,
+        weight: r.get(6)?,
+    })
 }
 
 fn cursor_path(c: &Cursor) -> std::path::PathBuf {

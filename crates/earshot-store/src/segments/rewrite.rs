@@ -278,17 +278,8 @@ impl Store {
                     names.len() - 1
                 }
             };
-            let code: i64 = r.get(0).map_err(e)?;
-            out.push(LogRow {
-                kind: u8::try_from(code).unwrap_or(u8::MAX),
-                platform: u16::try_from(n).unwrap_or(u16::MAX),
-                target: r.get(1).map_err(e)?,
-                time: r.get(2).map_err(e)?,
-                id: r.get(3).map_err(e)?,
-                actor: r.get(4).map_err(e)?,
-                post: r.get(5).map_err(e)?,
-                weight: r.get(6).map_err(e)?,
-            });
+            let platform = u16::try_from(n).unwrap_or(u16::MAX);
+            out.push(merge::sqlite_row(r, platform).map_err(e)?);
         }
         out.sort_unstable_by_key(LogRow::key);
         Ok(merge::Cursor::rows(out, names))
