@@ -30,9 +30,10 @@ use crate::reader::{open_binary, stream_error, ByteSource};
 use crate::{Ctx, DateOrder, Options, Record, Rejection};
 use cid::Cid;
 use earshot_model::Event;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::sync::atomic::Ordering;
 
@@ -58,33 +59,130 @@ struct Commit {
     data: Cid,
 }
 
-/// A node of the Merkle search tree.
+/// A node of the Merkle search tree as the file holds it, its keys borrowed from the block's bytes.
 #[derive(Deserialize)]
-struct TreeNode {
+struct TreeNode<'a> {
     l: Option<Cid>,
-    e: Vec<TreeEntry>,
+    #[serde(borrow)]
+    e: Vec<TreeEntry<'a>>,
 }
 
 #[derive(Deserialize)]
-struct TreeEntry {
+struct TreeEntry<'a> {
     p: usize,
-    k: serde_bytes::ByteBuf,
+    #[serde(borrow)]
+    k: &'a serde_bytes::Bytes,
     v: Cid,
     t: Option<Cid>,
 }
 
-/// One section of the file: its index (1-based) and the block.
-struct Block {
+/// The tree's nodes kept between the passes: each node's entries, with every key fragment in one
+/// shared byte buffer rather than an allocation each (a repository has one entry per record).
+#[derive(Default)]
+struct Nodes {
+    by_cid: HashMap<Cid, Node>,
+    fragments: Vec<u8>,
+}
+
+struct Node {
+    l: Option<Cid>,
+    e: Vec<Entry>,
+}
+
+/// A tree entry: `k` is `fragments[start..start + len]`.
+struct Entry {
+    p: usize,
+    start: usize,
+    len: usize,
+    v: Cid,
+    t: Option<Cid>,
+}
+
+impl Nodes {
+    fn insert(&mut self, cid: Cid, node: TreeNode<'_>) {
+        let e = node
+            .e
+            .into_iter()
+            .map(|e| {
+                let start = self.fragments.len();
+                self.fragments.extend_from_slice(e.k);
+                Entry {
+                    p: e.p,
+                    start,
+                    len: e.k.len(),
+                    v: e.v,
+                    t: e.t,
+                }
+            })
+            .collect();
+        self.by_cid.insert(cid, Node { l: node.l, e });
+    }
+}
+
+/// Record CID → the keys (`collection/rkey`) it is stored under: nearly always one, several when
+/// identical records share a block. The keys are spans of one string, chained per CID, so a
+/// repository's hundreds of thousands of keys are not as many allocations.
+#[derive(Default)]
+struct Leaves {
+    /// The first key of each record CID.
+    head: HashMap<Cid, usize>,
+    /// Every key: its span in `text` and the next key of the same CID.
+    keys: Vec<(usize, usize, Option<usize>)>,
+    text: String,
+}
+
+impl Leaves {
+    fn push(&mut self, cid: Cid, key: &str) {
+        let at = self.keys.len();
+        let start = self.text.len();
+        self.text.push_str(key);
+        let next = self.head.insert(cid, at);
+        self.keys.push((start, key.len(), next));
+    }
+
+    /// Take `cid` out (so a block met twice is read once): its first key, for [`Leaves::keys`].
+    fn take(&mut self, cid: &Cid) -> Option<usize> {
+        self.head.remove(cid)
+    }
+
+    /// The keys chained from `first`, in tree order.
+    fn keys(&self, first: usize) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut at = Some(first);
+        while let Some(i) = at {
+            let (start, len, next) = self.keys[i];
+            out.push(&self.text[start..start + len]);
+            at = next;
+        }
+        // Chained most recent first.
+        out.reverse();
+        out
+    }
+
+    /// Every key not taken.
+    fn left(&self) -> Vec<&str> {
+        self.head.values().flat_map(|&h| self.keys(h)).collect()
+    }
+}
+
+/// One section of the file: its index (1-based) and the block, whose bytes stay in the reader's buffer.
+struct Block<'a> {
     index: u64,
     cid: Cid,
-    data: Vec<u8>,
+    data: &'a [u8],
 }
+
+/// A section read into [`Blocks`]'s buffer: its index, its CID and where its data starts.
+type Section = (u64, Cid, usize);
 
 /// The sections of a CAR file after its header.
 struct Blocks {
     src: ByteSource,
     index: u64,
     done: bool,
+    /// The current section's bytes: one buffer for the whole file rather than an allocation per block
+    /// (the first pass reads every record only to skip it).
+    buf: Vec<u8>,
 }
 
 impl Blocks {
@@ -115,23 +213,35 @@ impl Blocks {
             src,
             index: 0,
             done: false,
+            buf: Vec::new(),
         };
         Ok((blocks, header.roots))
     }
 
     /// The next section; an error ends the file (its framing can no longer be trusted).
-    fn next_block(&mut self) -> Option<Result<Block, (u64, String)>> {
+    fn next_block(&mut self) -> Option<Result<Block<'_>, (u64, String)>> {
         if self.done {
             return None;
         }
-        let result = self.read_section();
-        if !matches!(result, Some(Ok(_))) {
-            self.done = true;
+        match self.read_section() {
+            Some(Ok((index, cid, start))) => Some(Ok(Block {
+                index,
+                cid,
+                data: &self.buf[start..],
+            })),
+            Some(Err(e)) => {
+                self.done = true;
+                Some(Err(e))
+            }
+            None => {
+                self.done = true;
+                None
+            }
         }
-        result
     }
 
-    fn read_section(&mut self) -> Option<Result<Block, (u64, String)>> {
+    /// Read the next section into `buf`: its index, CID and where its data starts in `buf`.
+    fn read_section(&mut self) -> Option<Result<Section, (u64, String)>> {
         let index = self.index + 1;
         let len = match unsigned_varint::io::read_u64(&mut self.src.reader) {
             Ok(n) => n,
@@ -149,21 +259,21 @@ impl Blocks {
                 format!("section length {len} is not plausible"),
             )));
         }
-        let mut bytes = vec![0; len as usize];
-        if let Err(e) = self.src.reader.read_exact(&mut bytes) {
+        self.buf.clear();
+        self.buf.resize(len as usize, 0);
+        if let Err(e) = self.src.reader.read_exact(&mut self.buf) {
             let why = match e.kind() {
                 io::ErrorKind::UnexpectedEof => "file ends inside the section".to_string(),
                 _ => stream_error(&e, self.src.gzip),
             };
             return Some(Err((index, why)));
         }
-        let mut cursor = io::Cursor::new(&bytes[..]);
+        let mut cursor = io::Cursor::new(&self.buf[..]);
         let cid = match Cid::read_bytes(&mut cursor) {
             Ok(c) => c,
             Err(e) => return Some(Err((index, format!("section's CID unreadable: {e}")))),
         };
-        let data = bytes.split_off(cursor.position() as usize);
-        Some(Ok(Block { index, cid, data }))
+        Some(Ok((index, cid, cursor.position() as usize)))
     }
 }
 
@@ -177,7 +287,7 @@ fn verified(block: &Block) -> Result<(), String> {
             hash.code()
         ));
     }
-    if Sha256::digest(&block.data).as_slice() != hash.digest() {
+    if Sha256::digest(block.data).as_slice() != hash.digest() {
         return Err(format!(
             "bytes do not match CID {} (corrupt block)",
             block.cid
@@ -189,8 +299,7 @@ fn verified(block: &Block) -> Result<(), String> {
 /// What the first pass learns: the commit and the record each tree leaf names.
 struct Repo {
     did: String,
-    /// Record CID → the keys (`collection/rkey`) it is stored under (identical records share one).
-    leaves: HashMap<Cid, Vec<String>>,
+    leaves: Leaves,
 }
 
 pub(crate) struct CarReader {
@@ -248,7 +357,7 @@ impl CarFile {
         })?;
         let mut bad = Vec::new();
         let mut commit: Option<Commit> = None;
-        let mut nodes: HashMap<Cid, TreeNode> = HashMap::new();
+        let mut nodes = Nodes::default();
         while let Some(block) = blocks.next_block() {
             let block = match block {
                 Ok(b) => b,
@@ -257,7 +366,7 @@ impl CarFile {
                     break;
                 }
             };
-            let wanted = block.cid == root || looks_like_node(&block.data);
+            let wanted = block.cid == root || looks_like_node(block.data);
             if !wanted {
                 continue;
             }
@@ -266,7 +375,7 @@ impl CarFile {
                 continue;
             }
             if block.cid == root {
-                match serde_ipld_dagcbor::from_slice::<Commit>(&block.data) {
+                match serde_ipld_dagcbor::from_slice::<Commit>(block.data) {
                     Ok(c) => commit = Some(c),
                     Err(e) => {
                         let why = format!("the root is not a repository commit: {e}");
@@ -274,10 +383,8 @@ impl CarFile {
                     }
                 }
             } else {
-                match serde_ipld_dagcbor::from_slice::<TreeNode>(&block.data) {
-                    Ok(node) => {
-                        nodes.insert(block.cid, node);
-                    }
+                match serde_ipld_dagcbor::from_slice::<TreeNode<'_>>(block.data) {
+                    Ok(node) => nodes.insert(block.cid, node),
                     Err(e) => {
                         let why = format!("a tree node that does not decode ({e}): the records under it cannot be found");
                         bad.push(self.ctx.reject(block.index, "tree", why));
@@ -312,11 +419,11 @@ impl CarFile {
     }
 
     /// The events of a record block, stored under one key or (identical records) several.
-    fn record_events(&self, repo: &Repo, keys: &[String], data: &[u8]) -> Result<Vec<Event>, Bad> {
+    fn record_events(&self, did: &str, keys: &[&str], data: &[u8]) -> Result<Vec<Event>, Bad> {
         let mut events = Vec::new();
         for key in keys {
             let mut e = self
-                .record(repo, key, data)
+                .record(did, key, data)
                 .map_err(|(field, why)| (field, format!("{key}: {why}")))?;
             events.append(&mut e);
         }
@@ -324,7 +431,7 @@ impl CarFile {
     }
 
     /// The events of one record.
-    fn record(&self, repo: &Repo, key: &str, data: &[u8]) -> Result<Vec<Event>, Bad> {
+    fn record(&self, did: &str, key: &str, data: &[u8]) -> Result<Vec<Event>, Bad> {
         let collection = key.split('/').next().unwrap_or_default();
         let mut de = serde_ipld_dagcbor::de::Deserializer::from_slice(data);
         let record = match BskyRecord::decode(collection, &mut de) {
@@ -339,10 +446,10 @@ impl CarFile {
             }
             (_, None) => return Err(("record.createdAt", "missing".into())),
         };
-        let uri = format!("at://{}/{key}", repo.did);
+        let uri = format!("at://{did}/{key}");
         let at = Origin {
             platform: &self.platform,
-            did: &repo.did,
+            did,
             uri: &uri,
             time,
         };
@@ -356,22 +463,19 @@ fn looks_like_node(data: &[u8]) -> bool {
     data.starts_with(&[0xa2, 0x61, b'e'])
 }
 
-/// Record keys by the record's CID.
-type Leaves = HashMap<Cid, Vec<String>>;
-
 /// Every record key under `root`, by the record's CID, for the collections earshot reads, and the tree
 /// nodes it names that the file lacks. The walk keeps its own stack (a hostile file cannot overflow
 /// the thread's) and visits each node once.
-fn walk_tree(root: Cid, nodes: &HashMap<Cid, TreeNode>) -> Result<(Leaves, Vec<Cid>), String> {
-    let mut leaves: Leaves = HashMap::new();
-    let mut seen: HashSet<Cid> = HashSet::new();
+fn walk_tree(root: Cid, nodes: &Nodes) -> Result<(Leaves, Vec<Cid>), String> {
+    let mut leaves = Leaves::default();
+    let mut seen: HashSet<Cid> = HashSet::default();
     let mut missing: Vec<Cid> = Vec::new();
     let mut stack = vec![root];
     while let Some(cid) = stack.pop() {
         if !seen.insert(cid) {
             continue;
         }
-        let Some(node) = nodes.get(&cid) else {
+        let Some(node) = nodes.by_cid.get(&cid) else {
             missing.push(cid);
             continue;
         };
@@ -389,7 +493,7 @@ fn walk_tree(root: Cid, nodes: &HashMap<Cid, TreeNode>) -> Result<(Leaves, Vec<C
                 ));
             }
             key.truncate(e.p);
-            key.extend_from_slice(&e.k);
+            key.extend_from_slice(&nodes.fragments[e.start..e.start + e.len]);
             if let Some(t) = e.t {
                 stack.push(t);
             }
@@ -398,11 +502,11 @@ fn walk_tree(root: Cid, nodes: &HashMap<Cid, TreeNode>) -> Result<(Leaves, Vec<C
             };
             let collection = text.split('/').next().unwrap_or_default();
             if BskyRecord::is_read(collection) {
-                leaves.entry(e.v).or_default().push(text.to_string());
+                leaves.push(e.v, text);
             }
         }
     }
-    if !nodes.contains_key(&root) {
+    if !nodes.by_cid.contains_key(&root) {
         return Err(format!("the record tree's root {root} is not in the file"));
     }
     Ok((leaves, missing))
@@ -431,17 +535,18 @@ impl Iterator for CarReader {
                     // The first pass has reported the file's framing errors; the second stops at them.
                     let Some(Ok(block)) = blocks.next_block() else {
                         let mut left: VecDeque<Rejection> = std::mem::take(bad).into();
-                        left.extend(file.never_found(std::mem::take(&mut repo.leaves)));
+                        left.extend(file.never_found(&repo.leaves));
                         self.state = State::Draining(left);
                         continue;
                     };
-                    let Some(keys) = repo.leaves.remove(&block.cid) else {
+                    let Some(first) = repo.leaves.take(&block.cid) else {
                         continue;
                     };
                     if let Err(why) = verified(&block) {
                         return Some(Err(file.ctx.reject(block.index, "cid", why)));
                     }
-                    match file.record_events(repo, &keys, &block.data) {
+                    let keys = repo.leaves.keys(first);
+                    match file.record_events(&repo.did, &keys, block.data) {
                         Ok(events) if events.is_empty() => continue,
                         Ok(events) => {
                             return Some(Ok(Record {
@@ -462,8 +567,8 @@ impl Iterator for CarReader {
 
 impl CarFile {
     /// One rejection per record the tree names that the file does not hold.
-    fn never_found(&self, left: HashMap<Cid, Vec<String>>) -> VecDeque<Rejection> {
-        let mut keys: Vec<String> = left.into_values().flatten().collect();
+    fn never_found(&self, leaves: &Leaves) -> VecDeque<Rejection> {
+        let mut keys = leaves.left();
         keys.sort();
         keys.into_iter()
             .map(|k| {

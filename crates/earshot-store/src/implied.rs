@@ -65,15 +65,32 @@ pub(crate) struct Implied<'c> {
     stated_exists: Statement<'c>,
     insert_implied: Statement<'c>,
     withdraw_implied: Statement<'c>,
+    /// Records in `log_facts` that a stated reaction is stored (with `stated_any`).
+    mark_stated: Option<Statement<'c>>,
     wait: Statement<'c>,
     waiting_for: Statement<'c>,
     stop_waiting: Statement<'c>,
+    /// `None`: whether a stated reaction exists is asked per implied interaction. `Some(false)`: the
+    /// database holds no stated reply, quote or reshare about a post (`log_facts`), so none can cover
+    /// an implied one and the probe is skipped; `Some(true)` once this write stores the first.
+    stated_any: Option<bool>,
     pub counts: ImpliedCounts,
 }
 
+/// Whether the database has ever stored a stated reply, quote or reshare about a post (`log_facts`).
+const STATED_ANY: &str = "SELECT value FROM log_facts WHERE name = 'stated_reactions'";
+
 impl<'c> Implied<'c> {
-    pub fn prepare(tx: &'c Connection) -> rusqlite::Result<Self> {
+    /// The rule's statements; `known_facts`: read `log_facts` to skip probes it makes needless (false
+    /// only for the schema migration that runs before that table exists).
+    pub fn prepare(tx: &'c Connection, known_facts: bool) -> rusqlite::Result<Self> {
+        let stated_any = if known_facts {
+            Some(tx.query_row(STATED_ANY, [], |r| r.get::<_, bool>(0))?)
+        } else {
+            None
+        };
         Ok(Implied {
+            stated_any,
             post_author: tx.prepare("SELECT author FROM posts WHERE id = ?1")?,
             post_row: tx.prepare("SELECT platform, ext_id, author, time FROM posts WHERE id = ?1")?,
             stated_exists: tx.prepare(STATED_EXISTS)?,
@@ -82,6 +99,9 @@ impl<'c> Implied<'c> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1.0, ?7)",
             )?,
             withdraw_implied: tx.prepare(WITHDRAW_IMPLIED)?,
+            mark_stated: known_facts
+                .then(|| tx.prepare("UPDATE log_facts SET value = 1 WHERE name = 'stated_reactions'"))
+                .transpose()?,
             wait: tx.prepare(
                 "INSERT OR IGNORE INTO waiting_references (parent, kind, child) VALUES (?1, ?2, ?3)",
             )?,
@@ -163,9 +183,10 @@ impl<'c> Implied<'c> {
         parent: i64,
         target: i64,
     ) -> rusqlite::Result<()> {
-        if self
-            .stated_exists
-            .exists(params![parent, post.author, kind.code()])?
+        if self.stated_any != Some(false)
+            && self
+                .stated_exists
+                .exists(params![parent, post.author, kind.code()])?
         {
             return Ok(());
         }
@@ -185,6 +206,10 @@ impl<'c> Implied<'c> {
     /// A new interaction the input stated: the implied ones of its kind, actor and post are now redundant.
     pub fn stated(&mut self, kind: InteractionKind, actor: i64, post: i64) -> rusqlite::Result<()> {
         if implies(kind) {
+            if let (Some(false), Some(mark)) = (self.stated_any, self.mark_stated.as_mut()) {
+                mark.execute([])?;
+                self.stated_any = Some(true);
+            }
             self.counts.replaced +=
                 self.withdraw_implied
                     .execute(params![post, actor, kind.code()])? as u64;
@@ -204,7 +229,7 @@ pub(crate) fn implies(kind: InteractionKind) -> bool {
 /// Apply the rule to every post already stored, for databases written before it existed (schema v9): run
 /// once, inside that migration's transaction.
 pub(crate) fn imply_stored_posts(conn: &Connection) -> rusqlite::Result<()> {
-    let mut rule = Implied::prepare(conn)?;
+    let mut rule = Implied::prepare(conn, false)?;
     let mut posts = conn.prepare(
         "SELECT id, platform, ext_id, author, time, reply_to, quote_of, reshare_of FROM posts
          WHERE reply_to IS NOT NULL OR quote_of IS NOT NULL OR reshare_of IS NOT NULL",

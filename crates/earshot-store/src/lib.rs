@@ -16,6 +16,7 @@ mod keys;
 mod offline;
 mod persons;
 mod read;
+mod read_indexes;
 mod runs;
 mod schema;
 mod score_log;
@@ -151,6 +152,8 @@ impl Store {
         };
         schema::configure(&store.conn, busy_wait).map_err(|e| sql_err(path, e))?;
         schema::migrate(&mut store.conn, path)?;
+        // A bulk import that died with the read indexes set aside: build them before anything reads.
+        read_indexes::ensure(&store.conn, path)?;
         Ok(store)
     }
 

@@ -412,6 +412,7 @@ fn runs_are_dated_by_their_last_event_and_older_runs_get_one() {
              DROP TABLE persons;
              DROP TABLE segment_sources;
              DROP TABLE event_segments;
+             DROP TABLE log_facts;
              ALTER TABLE accounts DROP COLUMN links;
              INSERT INTO score_runs (created_at, model_version, model_json, window_from, window_to,
                  platform, accounts, interactions, weights)

@@ -17,6 +17,7 @@ pub use report::FileReport;
 use crate::error::UsageError;
 use anyhow::Result;
 use earshot_ingest::{Format, Options, Rejection};
+use earshot_store::Store;
 use std::path::Path;
 
 /// In bulk mode the write-ahead log is copied back into the database only when it passes this size.
@@ -83,4 +84,26 @@ pub fn check_files(files: &[(&Path, Format)], opts: &Options) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Before a bulk import of `files` (the store in exclusive bulk mode): set aside the indexes only
+/// readers use when the input is at least as large as the database, so that they are built once, by
+/// sorting, at the end ([`finish_bulk_import`]) instead of row by row. Returns whether they were.
+/// A pipe's size is unknown: it counts as large (`earshot gen --out - | earshot import /dev/stdin`).
+pub fn prepare_bulk_import(store: &mut Store, files: &[(&Path, Format)]) -> Result<bool> {
+    let mut total: Option<u64> = Some(0);
+    for &(path, _) in files {
+        let size = std::fs::metadata(path)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        total = total.zip(size).map(|(a, b)| a.saturating_add(b));
+    }
+    Ok(store.defer_read_indexes(total)?)
+}
+
+/// After a bulk import, whether it succeeded or not: build the indexes [`prepare_bulk_import`] set
+/// aside. Returns how many were built.
+pub fn finish_bulk_import(store: &mut Store) -> Result<usize> {
+    Ok(store.restore_read_indexes()?)
 }

@@ -6,11 +6,12 @@
 
 use crate::ctx::Ctx;
 use crate::exit::Exit;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use earshot_app::error::UsageError;
 use earshot_app::import::{
-    check_files, import_file, EventLog, FileImport, FileReport, ImportWatch, RejectSink,
+    check_files, finish_bulk_import, import_file, prepare_bulk_import, EventLog, FileImport,
+    FileReport, ImportWatch, RejectSink,
 };
 use earshot_ingest::{DateOrder, Encoding, Format, Options, RootTime, SnapColumn, TimeUnit};
 use earshot_store::ImportStatus;
@@ -473,6 +474,29 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
         );
     }
     store.set_cache_mib(args.cache_mib)?;
+    let deferred = prepare_bulk_import(&mut store, &plan)?;
+    let outcome = import_all(cli, args, &opts, &plan, &mut store);
+    if deferred {
+        let spinner = crate::progress::spinner(cli.quiet || cli.json);
+        spinner.set_message("building the indexes of posts and interactions");
+        let built = finish_bulk_import(&mut store);
+        spinner.finish_and_clear();
+        // A failure here loses nothing: the next command that opens the database builds them.
+        built.context(
+            "building the database's indexes after the import (the next command will retry)",
+        )?;
+    }
+    outcome
+}
+
+/// Import every file of `plan` in turn, printing each one's report.
+fn import_all(
+    cli: &Ctx,
+    args: &ImportArgs,
+    opts: &earshot_ingest::Options,
+    plan: &[(&std::path::Path, Format)],
+    store: &mut earshot_store::Store,
+) -> Result<Exit> {
     let mut rejects = RejectSink::new(args.rejects.clone(), args.show_rejects);
     let watch = Bar::new(cli.quiet || cli.json, "records");
     let mut reports: Vec<FileReport> = Vec::new();
@@ -490,7 +514,7 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
             },
             segment_rows: args.segment_rows as usize,
         };
-        let report = match import_file(&mut store, &job, &opts, &mut rejects, &watch) {
+        let report = match import_file(store, &job, opts, &mut rejects, &watch) {
             Ok(r) => r,
             Err(e) => {
                 if cli.json {
