@@ -39,7 +39,8 @@ impl ReactionGraph {
     }
 
     /// Read what [`write_binary`](ReactionGraph::write_binary) wrote, checking the structure (offsets
-    /// non-decreasing and within bounds, sources below the node count) so a damaged file is an error.
+    /// non-decreasing and within bounds, sources below the node count, weights finite and > 0, out-weights
+    /// > 0 exactly for the nodes with outgoing edges) so a damaged file is an error.
     pub fn read_binary(mut r: impl Read) -> io::Result<ReactionGraph> {
         let bad = |what: &str| {
             io::Error::new(
@@ -80,18 +81,19 @@ impl ReactionGraph {
         }
         let weights = if weighted {
             r.read_exact(&mut buf)?;
-            Some(
-                buf.chunks_exact(4)
-                    .map(|c| f32::from_le_bytes(c.try_into().unwrap_or([0; 4])))
-                    .collect(),
-            )
+            let w: Vec<f32> = buf
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes(c.try_into().unwrap_or([0; 4])))
+                .collect();
+            if w.iter().any(|x| !(x.is_finite() && *x > 0.0)) {
+                return Err(bad("weight not a finite number > 0"));
+            }
+            Some(w)
         } else {
             None
         };
         let out_weight: Vec<f64> = u64s(n, &mut r)?.into_iter().map(f64::from_bits).collect();
-        Ok(ReactionGraph::from_parts(
-            offsets, sources, weights, out_weight,
-        ))
+        ReactionGraph::from_parts(offsets, sources, weights, out_weight).map_err(bad)
     }
 }
 
@@ -135,6 +137,30 @@ mod tests {
             let mut damaged = bytes.clone();
             damaged[0] = b'X';
             assert!(ReactionGraph::read_binary(&damaged[..]).is_err());
+            // Node 0 reacts in both graphs: its out-weight (the last 24 bytes hold all three) set to 0.
+            let mut damaged = bytes.clone();
+            let at = bytes.len() - 24;
+            damaged[at..at + 8].copy_from_slice(&0f64.to_le_bytes());
+            let e = ReactionGraph::read_binary(&damaged[..]).unwrap_err();
+            assert!(e.to_string().contains("out-weights"), "{e}");
         }
+        // A weight that is not a finite number > 0 (the graph of weights 2.5 and 1: header, 4 offsets,
+        // 2 sources, then the weights).
+        let g = ReactionGraph::from_edges(
+            2,
+            &[Edge {
+                src: 0,
+                dst: 1,
+                weight: 2.5,
+            }],
+        )
+        .unwrap();
+        let mut bytes = Vec::new();
+        g.write_binary(&mut bytes).unwrap();
+        let at = 32 + 3 * 8 + 4;
+        assert_eq!(bytes[at..at + 4], 2.5f32.to_le_bytes());
+        bytes[at..at + 4].copy_from_slice(&f32::NAN.to_le_bytes());
+        let e = ReactionGraph::read_binary(&bytes[..]).unwrap_err();
+        assert!(e.to_string().contains("weight"), "{e}");
     }
 }

@@ -121,11 +121,17 @@ pub fn pagerank(
     iterations: u32,
 ) -> Result<()> {
     for t in &r.results {
+        let s = t.median_seconds_per_iteration;
+        // Four significant digits, in seconds: a small graph's iteration takes a millisecond.
+        let decimals = if s > 0.0 {
+            (3 - s.log10().floor() as i32).clamp(4, 9) as usize
+        } else {
+            4
+        };
         writeln!(
             out,
-            "{} thread(s): {:.4} s per iteration, {:.0}M edges/s (median of {} runs of {} iterations)",
+            "{} thread(s): {s:.decimals$} s per iteration, {:.0}M edges/s (median of {} runs of {} iterations)",
             t.threads,
-            t.median_seconds_per_iteration,
             t.edges_per_second / 1e6,
             runs.max(1),
             iterations

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use earshot_app::bench::copies::{bench_copies, CopiesBenchRequest};
 use earshot_app::bench::em::{bench_em, EmBenchRequest};
 use earshot_app::bench::import::{bench_import, ImportBenchRequest};
-use earshot_app::bench::pagerank::{bench_pagerank, PagerankBenchRequest};
+use earshot_app::bench::pagerank::{bench_pagerank, PagerankBenchRequest, PagerankGraph};
 use earshot_app::bench::parse::{bench_parse, ParseBenchRequest};
 use earshot_app::bench::rr::{bench_rr, RrBenchRequest};
 use earshot_app::bench::spread::{bench_spread, SpreadBenchRequest};
@@ -31,18 +31,37 @@ pub struct BenchArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchWhat {
-    /// Time the authority kernel (PageRank) on the R-MAT graph of `earshot gen`, per iteration, on 1 and
-    /// 2 threads. The graph is built in memory from the same R-MAT draw; loading is timed apart.
-    #[command(
-        after_help = "Examples:\n  earshot bench pagerank --scale 20 --edge-factor 16\n  earshot bench pagerank --scale 20 --edge-factor 32 --dump rmat20.csr   (for bench/pagerank_pull.cc)"
-    )]
+    /// Time the authority kernel (PageRank) per iteration, on 1 and 2 threads, on the R-MAT graph of
+    /// `earshot gen` (built in memory from the same draw) or on an edge list given with --edges. Loading
+    /// and building the graph are timed apart; --dump writes the graph for the C++ baseline in `bench/`.
+    #[command(after_help = "Examples:
+  earshot bench pagerank --scale 20 --edge-factor 16
+  earshot bench pagerank --scale 20 --edge-factor 32 --dump rmat20.csr
+    then OMP_NUM_THREADS=1 ./pagerank_pull rmat20.csr 20   (bench/pagerank_pull.cc, same graph)
+  earshot bench pagerank --edges ../shared/data/im-graphs/wiki-Vote.txt.gz --iterations 200
+  earshot bench pagerank --edges kron.el --threads 1 --runs 5      (GAP's edge list)
+  earshot bench pagerank --edges road.wel.gz --weighted            (third column: weights)
+  scripts/bench_pagerank.sh --edges FILE 200   (earshot beside the C++ baseline, in rounds)
+
+Edge lists: a line `src dst` is the edge src -> dst (src passes authority on to dst).
+SNAP text (any other name): whitespace or commas, `#` comments, an optional `n m` header
+line, an optional third column of weights. GAP's `.el` (`src dst`) and `.wel` (`src dst
+weight`), told by the name, have no header. Plain or gzip. Nodes are the ids that appear,
+numbered in increasing order; repeated lines merge into one edge (weights add up with
+--weighted); self-loops stay. The first bad line stops the run, naming file, line and field.")]
     Pagerank {
+        /// R-MAT: 2^SCALE nodes.
         #[arg(long, default_value_t = 20)]
         scale: u32,
+        /// R-MAT: edges drawn per node (before repeats merge).
         #[arg(long, default_value_t = 16)]
         edge_factor: u32,
+        /// R-MAT: the draw's seed (the same seed, the same graph).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Run on this edge list instead of an R-MAT graph (SNAP text, GAP .el or .wel; see below).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["scale", "edge_factor", "seed"])]
+        edges: Option<PathBuf>,
         /// Iterations per timed run (the tolerance is 0, so exactly this many run).
         #[arg(long, default_value_t = 20)]
         iterations: u32,
@@ -52,12 +71,14 @@ pub enum BenchWhat {
         /// Thread counts to measure.
         #[arg(long, value_delimiter = ',', default_value = "1,2")]
         threads: Vec<usize>,
-        /// Give every drawn edge a reproducible weight in [0.5, 1.5) (repeats merge by adding weights) and
-        /// run the weighted kernel. Default: every distinct edge weighs 1, as in the GAP Benchmark Suite.
+        /// The weighted kernel: R-MAT gives every drawn edge a reproducible weight in [0.5, 1.5), an edge
+        /// list each line its third column (1 without one); repeats merge by adding weights. Default:
+        /// every distinct edge weighs 1, as in the GAP Benchmark Suite.
         #[arg(long)]
         weighted: bool,
-        /// Also write the graph as a binary CSR snapshot to this file.
-        #[arg(long)]
+        /// Also write the graph as a binary CSR snapshot to this file (the input of
+        /// bench/pagerank_pull.cc).
+        #[arg(long, value_name = "FILE")]
         dump: Option<PathBuf>,
     },
     /// The copy check (each post against the earlier posts of its thread and of its author) and all of
@@ -349,21 +370,29 @@ pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
             scale,
             edge_factor,
             seed,
+            edges,
             iterations,
             runs,
             threads,
             weighted,
             dump,
         } => {
+            let graph = match edges {
+                Some(path) => PagerankGraph::EdgeList(path.clone()),
+                None => PagerankGraph::Rmat {
+                    scale: *scale,
+                    edge_factor: *edge_factor,
+                    seed: *seed,
+                },
+            };
             let req = PagerankBenchRequest {
-                scale: *scale,
-                edge_factor: *edge_factor,
-                seed: *seed,
+                graph,
                 iterations: *iterations,
                 runs: *runs,
                 threads: threads.clone(),
                 weighted: *weighted,
                 dump: dump.clone(),
+                fields: FieldStyle::Flags,
             };
             render(cli.json, &bench_pagerank(&req, &setup_notes)?, |out, r| {
                 print::pagerank(out, r, *runs, *iterations)
