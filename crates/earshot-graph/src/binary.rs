@@ -6,7 +6,7 @@
 //! `out_weight: [f64; nodes]`. (In memory a weighted graph keeps each source next to its weight; the file
 //! keeps the two arrays apart, as the C++ baseline reads them, and loading interleaves them.)
 
-use crate::csr::ReactionGraph;
+use crate::csr::{ReactionGraph, WEIGHT_CEILING, WEIGHT_FLOOR};
 use std::io::{self, Read, Write};
 
 const MAGIC: &[u8; 8] = b"ESCSR001";
@@ -54,24 +54,22 @@ impl ReactionGraph {
             return Err(bad("wrong magic"));
         }
         let u64s = |k: usize, r: &mut dyn Read| -> io::Result<Vec<u64>> {
-            let mut buf = vec![0u8; k * 8];
-            r.read_exact(&mut buf)?;
+            let buf = read_bytes(r, k * 8)?;
             Ok(buf
                 .chunks_exact(8)
                 .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
                 .collect())
         };
         let head = u64s(3, &mut r)?;
-        let (n, m, weighted) = (head[0] as usize, head[1] as usize, head[2] == 1);
-        if n >= u32::MAX as usize || m > (1usize << 40) {
+        if head[0] >= u64::from(u32::MAX) || head[1] > 1 << 40 || head[2] > 1 {
             return Err(bad("sizes out of range"));
         }
+        let (n, m, weighted) = (head[0] as usize, head[1] as usize, head[2] == 1);
         let offsets = u64s(n + 1, &mut r)?;
         if offsets[0] != 0 || offsets[n] as usize != m || offsets.windows(2).any(|w| w[0] > w[1]) {
             return Err(bad("offsets"));
         }
-        let mut buf = vec![0u8; m * 4];
-        r.read_exact(&mut buf)?;
+        let buf = read_bytes(&mut r, m * 4)?;
         let sources: Vec<u32> = buf
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes(c.try_into().unwrap_or([0; 4])))
@@ -80,13 +78,14 @@ impl ReactionGraph {
             return Err(bad("source id out of range"));
         }
         let weights = if weighted {
-            r.read_exact(&mut buf)?;
+            let buf = read_bytes(&mut r, m * 4)?;
             let w: Vec<f32> = buf
                 .chunks_exact(4)
                 .map(|c| f32::from_le_bytes(c.try_into().unwrap_or([0; 4])))
                 .collect();
-            if w.iter().any(|x| !(x.is_finite() && *x > 0.0)) {
-                return Err(bad("weight not a finite number > 0"));
+            let bounds = WEIGHT_FLOOR as f32..=WEIGHT_CEILING as f32;
+            if w.iter().any(|x| !bounds.contains(x)) {
+                return Err(bad("weight outside [WEIGHT_FLOOR, WEIGHT_CEILING]"));
             }
             Some(w)
         } else {
@@ -95,6 +94,20 @@ impl ReactionGraph {
         let out_weight: Vec<f64> = u64s(n, &mut r)?.into_iter().map(f64::from_bits).collect();
         ReactionGraph::from_parts(offsets, sources, weights, out_weight).map_err(bad)
     }
+}
+
+/// `len` bytes of `r`, grown as they arrive: a damaged header claiming terabytes fails at the end of
+/// the file instead of allocating them first.
+fn read_bytes(r: &mut dyn Read, len: usize) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    r.take(len as u64).read_to_end(&mut buf)?;
+    if buf.len() < len {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "not an earshot CSR snapshot: the file ends early",
+        ));
+    }
+    Ok(buf)
 }
 
 #[cfg(test)]
@@ -162,5 +175,38 @@ mod tests {
         bytes[at..at + 4].copy_from_slice(&f32::NAN.to_le_bytes());
         let e = ReactionGraph::read_binary(&bytes[..]).unwrap_err();
         assert!(e.to_string().contains("weight"), "{e}");
+        // A weight below the floor every built graph keeps (its out-weight set to match).
+        let tiny = 1e-35f32;
+        bytes[at..at + 4].copy_from_slice(&tiny.to_le_bytes());
+        let out = bytes.len() - 16;
+        bytes[out..out + 8].copy_from_slice(&f64::from(tiny).to_le_bytes());
+        let e = ReactionGraph::read_binary(&bytes[..]).unwrap_err();
+        assert!(e.to_string().contains("WEIGHT_FLOOR"), "{e}");
+    }
+
+    /// A header is checked before anything is allocated from it: sizes the file cannot hold end at its
+    /// end, and a `weighted` flag other than 0 or 1 is refused.
+    #[test]
+    fn a_header_claiming_more_than_the_file_holds_is_an_error_not_an_allocation() {
+        let g = ReactionGraph::from_edges(
+            2,
+            &[Edge {
+                src: 0,
+                dst: 1,
+                weight: 1.0,
+            }],
+        )
+        .unwrap();
+        let mut bytes = Vec::new();
+        g.write_binary(&mut bytes).unwrap();
+        let mut huge = bytes.clone();
+        // n = 2^32 - 2 nodes: (n + 1) offsets would be 32 GiB.
+        huge[8..16].copy_from_slice(&(u64::from(u32::MAX) - 1).to_le_bytes());
+        let e = ReactionGraph::read_binary(&huge[..]).unwrap_err();
+        assert!(e.to_string().contains("ends early"), "{e}");
+        let mut flag = bytes.clone();
+        flag[24..32].copy_from_slice(&2u64.to_le_bytes());
+        let e = ReactionGraph::read_binary(&flag[..]).unwrap_err();
+        assert!(e.to_string().contains("sizes"), "{e}");
     }
 }

@@ -60,7 +60,11 @@ impl SumKernel {
 /// `e.src` must be below `contrib.len()`: callers pass a graph's edges (whose sources are checked below the
 /// number of reactors when it is built or loaded) and a contribution vector with one entry per reactor;
 /// the kernels rely on it for unchecked reads.
-pub(crate) fn weighted_sums(
+///
+/// # Safety
+/// Every `e.src` of `edges[offsets[0]..offsets[last]]` must be below `contrib.len()`, and `kernel` must
+/// come from [`SumKernel::detect`] (which checks the CPU for AVX2).
+pub(crate) unsafe fn weighted_sums(
     kernel: SumKernel,
     offsets: &[u64],
     edges: &[InEdge],
@@ -68,7 +72,10 @@ pub(crate) fn weighted_sums(
     out: &mut [f64],
 ) {
     match kernel {
-        SumKernel::Portable => each_target(offsets, edges, out, |e| sum_portable(e, contrib)),
+        // SAFETY: this function's contract.
+        SumKernel::Portable => {
+            each_target(offsets, edges, out, |e| unsafe { sum_portable(e, contrib) })
+        }
         // SAFETY: `Avx2` is only returned by `detect` when the CPU has AVX2 and the graph has at most
         // `i32::MAX` reactors (so every source is a non-negative gather index); the sources are in bounds
         // as this function's contract requires.
@@ -101,9 +108,12 @@ unsafe fn weighted_sums_avx2(offsets: &[u64], edges: &[InEdge], contrib: &[f32],
     each_target(offsets, edges, out, |e| unsafe { sum_avx2(e, contrib) })
 }
 
-/// One term. Sources in bounds, as [`weighted_sums`] requires.
+/// One term.
+///
+/// # Safety
+/// `e.src` must be below `contrib.len()`, as [`weighted_sums`] requires.
 #[inline(always)]
-fn term(e: InEdge, contrib: &[f32]) -> f32 {
+unsafe fn term(e: InEdge, contrib: &[f32]) -> f32 {
     debug_assert!((e.src as usize) < contrib.len());
     // SAFETY: every source is below the number of reactors and `contrib` has one entry per reactor (the
     // contract of `weighted_sums`, upheld by `ReactionGraph::from_edges` and `read_binary`).
@@ -118,20 +128,25 @@ fn join(lane: [f32; LANES]) -> f32 {
 
 /// The lanes in plain Rust, bit for bit what [`sum_avx2`] computes: the last 1–7 edges go to the lanes
 /// their positions give, the other lanes adding nothing.
-fn sum_portable(edges: &[InEdge], contrib: &[f32]) -> f64 {
+///
+/// # Safety
+/// Every `e.src` must be below `contrib.len()`.
+unsafe fn sum_portable(edges: &[InEdge], contrib: &[f32]) -> f64 {
     let mut total = 0f64;
     for block in edges.chunks(BLOCK) {
         let mut lane = [0f32; LANES];
         let mut groups = block.chunks_exact(LANES);
         for g in &mut groups {
             for (l, &k) in lane.iter_mut().zip(&LANE_EDGE) {
-                *l += term(g[k], contrib);
+                // SAFETY: this function's contract.
+                *l += unsafe { term(g[k], contrib) };
             }
         }
         let rest = groups.remainder();
         for (l, &k) in lane.iter_mut().zip(&LANE_EDGE) {
             if let Some(&e) = rest.get(k) {
-                *l += term(e, contrib);
+                // SAFETY: this function's contract.
+                *l += unsafe { term(e, contrib) };
             }
         }
         total += f64::from(join(lane));
@@ -183,10 +198,14 @@ unsafe fn sum_avx2(edges: &[InEdge], contrib: &[f32]) -> f64 {
             // > 0, the real edges (every weight of a graph is ≥ `WEIGHT_FLOOR` > 0), whose sources are in
             // bounds by the contract.
             unsafe {
-                let (a, b) = (
-                    _mm256_maskload_ps(p, first),
-                    _mm256_maskload_ps(p.add(8), second),
-                );
+                // The second half is loaded only when `rest` reaches it: for 1–4 edges `p + 8` would
+                // point past the allocation, which `add` must not do even for a fully masked load.
+                let a = _mm256_maskload_ps(p, first);
+                let b = if rest.len() > 4 {
+                    _mm256_maskload_ps(p.add(8), second)
+                } else {
+                    _mm256_setzero_ps()
+                };
                 let w = weights(a, b);
                 let real = _mm256_cmp_ps::<_CMP_GT_OQ>(w, _mm256_setzero_ps());
                 let c = _mm256_mask_i32gather_ps::<4>(
@@ -210,8 +229,11 @@ unsafe fn sum_avx2(edges: &[InEdge], contrib: &[f32]) -> f64 {
 /// each target of a chunk, in `f64` as [`unit_sum_portable`] adds them. With AVX2 the contributions of 8
 /// edges come in one gather and widen into the four lanes in the same order (the same bits, a test checks
 /// it): ~10% faster on R-MAT scale 20, where the gather lets more of the random reads be in flight at
-/// once. The contract is [`weighted_sums`]'.
-pub(crate) fn unit_sums(
+/// once.
+///
+/// # Safety
+/// [`weighted_sums`]' contract: every source below `contrib.len()`, `kernel` from [`SumKernel::detect`].
+pub(crate) unsafe fn unit_sums(
     kernel: SumKernel,
     offsets: &[u64],
     sources: &[u32],
@@ -220,7 +242,10 @@ pub(crate) fn unit_sums(
 ) {
     match kernel {
         SumKernel::Portable => {
-            each_target(offsets, sources, out, |s| unit_sum_portable(s, contrib))
+            // SAFETY: this function's contract.
+            each_target(offsets, sources, out, |s| unsafe {
+                unit_sum_portable(s, contrib)
+            })
         }
         // SAFETY: as in `weighted_sums`.
         #[cfg(target_arch = "x86_64")]
@@ -241,9 +266,12 @@ unsafe fn unit_sums_avx2(offsets: &[u64], sources: &[u32], contrib: &[f32], out:
     })
 }
 
-/// One contribution. The source is in bounds, as [`unit_sums`] requires.
+/// One contribution.
+///
+/// # Safety
+/// `u` must be below `contrib.len()`, as [`unit_sums`] requires.
 #[inline(always)]
-fn contribution<T: Copy>(u: u32, contrib: &[T]) -> T {
+unsafe fn contribution<T: Copy>(u: u32, contrib: &[T]) -> T {
     debug_assert!((u as usize) < contrib.len());
     // SAFETY: every source is below the number of reactors and `contrib` has one entry per reactor (the
     // contract of `unit_sums`, upheld by `ReactionGraph::from_edges` and `read_binary`).
@@ -254,17 +282,22 @@ fn contribution<T: Copy>(u: u32, contrib: &[T]) -> T {
 /// the edges at positions `j mod 4` in order, joined as `(l0 + l1) + (l2 + l3)`. Independent additions
 /// keep the floating-point pipeline full where one running sum would wait on each add. For `f32`
 /// contributions without AVX2, and for `f64` contributions.
+///
+/// # Safety
+/// Every source must be below `contrib.len()`.
 #[inline]
-pub(crate) fn unit_sum_portable<T: Copy + Into<f64>>(sources: &[u32], contrib: &[T]) -> f64 {
+pub(crate) unsafe fn unit_sum_portable<T: Copy + Into<f64>>(sources: &[u32], contrib: &[T]) -> f64 {
     let mut lane = [0f64; 4];
     let mut quads = sources.chunks_exact(4);
     for q in &mut quads {
         for (l, &u) in lane.iter_mut().zip(q) {
-            *l += contribution(u, contrib).into();
+            // SAFETY: this function's contract.
+            *l += unsafe { contribution(u, contrib) }.into();
         }
     }
     for (l, &u) in lane.iter_mut().zip(quads.remainder()) {
-        *l += contribution(u, contrib).into();
+        // SAFETY: this function's contract.
+        *l += unsafe { contribution(u, contrib) }.into();
     }
     (lane[0] + lane[1]) + (lane[2] + lane[3])
 }
@@ -355,7 +388,7 @@ mod tests {
         let (edges, contrib) = data(3000, 997);
         for len in (0..40).chain([127, 128, 129, 255, 256, 257, 1000, 3000]) {
             let e = &edges[..len];
-            let (got, want) = (sum_portable(e, &contrib), exact(e, &contrib));
+            let (got, want) = (unsafe { sum_portable(e, &contrib) }, exact(e, &contrib));
             assert!(
                 (got - want).abs() <= 20.0 * f64::from(f32::EPSILON / 2.0) * want,
                 "{len}: {got} vs {want}"
@@ -399,7 +432,7 @@ mod tests {
         let (edges, contrib) = data(5008, 1 << 16);
         let sources: Vec<u32> = edges.iter().map(|e| e.src).collect();
         for start in [0, 1, 3, 7] {
-            let (want, got, each) = both(&sources[start..], |k, o, s, out| {
+            let (want, got, each) = both(&sources[start..], |k, o, s, out| unsafe {
                 unit_sums(k, o, s, &contrib, out)
             });
             for ((g, w), s) in got.iter().zip(&want).zip(each) {
@@ -410,16 +443,43 @@ mod tests {
         }
     }
 
+    /// A target's last 1–7 edges at the very end of the edges' allocation (a graph whose last target
+    /// has such a tail): the masked loads must stay within it (under Miri, a pointer formed past the
+    /// end is reported) and give the portable bits.
+    #[test]
+    fn a_tail_at_the_end_of_the_allocation_is_read_within_it() {
+        let (edges, contrib) = data(64, 1 << 10);
+        for len in 1..=23 {
+            let mut own = edges[..len].to_vec();
+            own.shrink_to_fit();
+            let offsets = [0, len as u64];
+            let mut portable = [f64::NAN];
+            let mut detected = [f64::NAN];
+            // SAFETY (both): `data` draws every source below the contribution vector's length.
+            unsafe {
+                weighted_sums(SumKernel::Portable, &offsets, &own, &contrib, &mut portable);
+                weighted_sums(
+                    SumKernel::detect(1 << 10),
+                    &offsets,
+                    &own,
+                    &contrib,
+                    &mut detected,
+                );
+            }
+            assert_eq!(portable[0].to_bits(), detected[0].to_bits(), "{len}");
+        }
+    }
+
     #[test]
     fn simd_and_portable_give_the_same_bits() {
         let (edges, contrib) = data(5008, 1 << 16);
         for start in [0, 1, 3, 7] {
-            let (want, got, each) = both(&edges[start..], |k, o, e, out| {
+            let (want, got, each) = both(&edges[start..], |k, o, e, out| unsafe {
                 weighted_sums(k, o, e, &contrib, out)
             });
             for ((g, w), e) in got.iter().zip(&want).zip(each) {
                 assert_eq!(g.to_bits(), w.to_bits(), "{start}+{}", e.len());
-                assert_eq!(w.to_bits(), sum_portable(e, &contrib).to_bits());
+                assert_eq!(w.to_bits(), unsafe { sum_portable(e, &contrib) }.to_bits());
             }
         }
     }

@@ -299,7 +299,8 @@ impl ReactionGraph {
         let mut out = Vec::with_capacity(k);
         let mut start = 0usize;
         for i in 1..=k {
-            let goal = total * i / k;
+            // In u128: edges times shards can pass usize on a graph of billions of edges.
+            let goal = (total as u128 * i as u128 / k as u128) as usize;
             let mut end = start;
             while end < n && (cost(end) < goal || i == k) {
                 end += 1;
@@ -324,13 +325,28 @@ impl ReactionGraph {
         out_weight: Vec<f64>,
     ) -> Result<Self, &'static str> {
         let (reactors, index) = number_reactors(out_weight.len(), sources.iter().copied());
-        let consistent = index.iter().zip(&out_weight).all(|(&i, &w)| {
-            if i == u32::MAX {
-                w == 0.0
-            } else {
-                w > 0.0 && w.is_finite()
+        // Each node's out-weight must be the sum of its edges' weights (up to their rounding to
+        // `f32`): a file claiming a tiny out-weight would otherwise make a contribution infinite.
+        let mut sums = vec![0f64; out_weight.len()];
+        match &weights {
+            None => sources.iter().for_each(|&s| sums[s as usize] += 1.0),
+            Some(w) => {
+                for (&s, &x) in sources.iter().zip(w) {
+                    sums[s as usize] += f64::from(x);
+                }
             }
-        });
+        }
+        let consistent = index
+            .iter()
+            .zip(&out_weight)
+            .zip(&sums)
+            .all(|((&i, &w), &sum)| {
+                if i == u32::MAX {
+                    w == 0.0
+                } else {
+                    w > 0.0 && w.is_finite() && (w - sum).abs() <= 1e-5 * sum
+                }
+            });
         if !consistent {
             return Err("out-weights disagree with the edges");
         }
@@ -458,6 +474,13 @@ mod tests {
         assert!(parts(vec![0.0, 0.0]).is_err());
         assert!(parts(vec![1.0, 1.0]).is_err());
         assert!(parts(vec![0.0, f64::INFINITY]).is_err());
+        // An out-weight that is not the sum of the node's edge weights is refused.
+        assert!(parts(vec![0.0, 1e-300]).is_err());
+        let weighted = |out_weight: Vec<f64>| {
+            ReactionGraph::from_parts(vec![0, 2, 2], vec![1, 1], Some(vec![0.5, 0.25]), out_weight)
+        };
+        assert!(weighted(vec![0.0, 0.75]).is_ok());
+        assert!(weighted(vec![0.0, 0.5]).is_err());
     }
 
     #[test]

@@ -119,8 +119,12 @@ trait Contribution: Copy + Default + Send + Sync {
     /// The contribution of a reactor of score `x` and [`scale`](Contribution::scale) `s`.
     fn contribution(x: f64, s: f64) -> Self;
     /// `out[i]` = target `i`'s `Σ contrib[src] · weight` for each target of a chunk, whose edges are
-    /// `adjacency[offsets[i]..offsets[i + 1]]` (sources below `contrib.len()`).
-    fn sums(
+    /// `adjacency[offsets[i]..offsets[i + 1]]`.
+    ///
+    /// # Safety
+    /// Every source of those edges must be below `contrib.len()`, and `kernel` must come from
+    /// [`SumKernel::detect`].
+    unsafe fn sums(
         kernel: SumKernel,
         adjacency: &Adjacency,
         offsets: &[u64],
@@ -144,7 +148,7 @@ impl Contribution for f32 {
     /// available): see `blocksum` for the error bound; ~1.5x faster than the `f64` loop below on R-MAT
     /// scale 20. Unweighted: widened to `f64` and summed in four lanes (one AVX2 gather per 8 edges).
     #[inline]
-    fn sums(
+    unsafe fn sums(
         kernel: SumKernel,
         adjacency: &Adjacency,
         offsets: &[u64],
@@ -152,8 +156,13 @@ impl Contribution for f32 {
         out: &mut [f64],
     ) {
         match adjacency {
-            Adjacency::Unit(sources) => unit_sums(kernel, offsets, sources, contrib, out),
-            Adjacency::Weighted(edges) => weighted_sums(kernel, offsets, edges, contrib, out),
+            // SAFETY: this function's contract.
+            Adjacency::Unit(sources) => unsafe {
+                unit_sums(kernel, offsets, sources, contrib, out)
+            },
+            Adjacency::Weighted(edges) => unsafe {
+                weighted_sums(kernel, offsets, edges, contrib, out)
+            },
         }
     }
 }
@@ -170,7 +179,7 @@ impl Contribution for f64 {
     /// Exact products (an `f32` weight widens exactly) summed in `f64`, one edge after another: the
     /// path of tight tolerances, where accuracy is the point.
     #[inline]
-    fn sums(
+    unsafe fn sums(
         _: SumKernel,
         adjacency: &Adjacency,
         offsets: &[u64],
@@ -180,7 +189,8 @@ impl Contribution for f64 {
         for (o, ends) in out.iter_mut().zip(offsets.windows(2)) {
             let (lo, hi) = (ends[0] as usize, ends[1] as usize);
             *o = match adjacency {
-                Adjacency::Unit(sources) => unit_sum_portable(&sources[lo..hi], contrib),
+                // SAFETY: this function's contract.
+                Adjacency::Unit(sources) => unsafe { unit_sum_portable(&sources[lo..hi], contrib) },
                 Adjacency::Weighted(edges) => edges[lo..hi]
                     .iter()
                     .map(|e| contrib[e.src as usize] * f64::from(e.weight))
@@ -373,7 +383,10 @@ impl<T: Contribution> Step<'_, T> {
                 let first = chunk * TARGETS_PER_TASK;
                 // Each target's incoming sum first, then its score in its place.
                 let ends = &offsets[first..=first + slots.len()];
-                T::sums(kernel, self.g.adjacency(), ends, self.contrib, slots);
+                // SAFETY: `contrib` has one entry per reactor of `g` (`iterate` sizes it so) and every
+                // edge of `g` names a reactor below that count (checked by `from_edges` and
+                // `read_binary`, the only ways a graph is built); `kernel` is `detect`'s.
+                unsafe { T::sums(kernel, self.g.adjacency(), ends, self.contrib, slots) };
                 *sum = self.settle(first, slots, p);
             });
         let total = |f: fn(&ChunkSums) -> f64| sums.iter().map(f).sum();
