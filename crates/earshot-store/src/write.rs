@@ -222,8 +222,12 @@ impl Store {
         let mut referring: Vec<(usize, i64)> = Vec::new();
         // Posts are stored after the rest, in id order: their ids are hashes, so in input order every
         // insert lands on a random page of the posts table, while in id order consecutive inserts share
-        // pages still in the CPU's cache. The order cannot change what is stored: the reference rule
-        // answers a write's own posts at its end and holds whatever order events arrive in.
+        // pages still in the CPU's cache. The rows stored are those of input order (the reference rule
+        // answers a write's own posts at its end and holds whatever order events arrive in; a repeated
+        // post keeps its first copy), with one exception: an account named with two different handles
+        // in one write keeps the first handle met, now an interaction's or profile's before a post's.
+        // Some counts can differ (a stated reply met before its waiting parent counts as skipped, not
+        // as implied and then replaced).
         let mut posts: Vec<(i64, usize)> = Vec::new();
         for (n, event) in events.iter().enumerate() {
             if tombstones.is_some_and(|t| involves_forgotten(event, t)) {

@@ -481,10 +481,20 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
         spinner.set_message("building the indexes of posts and interactions");
         let built = finish_bulk_import(&mut store);
         spinner.finish_and_clear();
-        // A failure here loses nothing: the next command that opens the database builds them.
-        built.context(
+        // A failure here loses nothing: the next command that opens the database builds them. The
+        // import's own error, if any, is the one to report.
+        let built = built.context(
             "building the database's indexes after the import (the next command will retry)",
-        )?;
+        );
+        return match (outcome, built) {
+            (Err(e), Err(b)) => {
+                eprintln!("error: {b:#}");
+                Err(e)
+            }
+            (Err(e), Ok(_)) => Err(e),
+            (Ok(_), Err(b)) => Err(b),
+            (Ok(exit), Ok(_)) => Ok(exit),
+        };
     }
     outcome
 }
