@@ -218,8 +218,8 @@ impl Store {
         let known = &mut self.known_accounts;
         let mut counts = WriteCounts::default();
         let mut st = Batch::prepare(conn).map_err(err)?;
-        // New posts with references, by index in `events`, with their author's id.
-        let mut referring: Vec<(usize, i64)> = Vec::new();
+        // New posts with references, with their ids and their author's id.
+        let mut referring: Vec<(&Post, i64, i64)> = Vec::new();
         // Posts are stored after the rest, in id order: their ids are hashes, so in input order every
         // insert lands on a random page of the posts table, while in id order consecutive inserts share
         // pages still in the CPU's cache. The rows stored are those of input order (the reference rule
@@ -228,7 +228,8 @@ impl Store {
         // in one write keeps the first handle met, now an interaction's or profile's before a post's.
         // Some counts can differ (a stated reply met before its waiting parent counts as skipped, not
         // as implied and then replaced).
-        let mut posts: Vec<(i64, usize)> = Vec::new();
+        // (id, index in `events`: the first copy of a repeated post wins, post).
+        let mut posts: Vec<(i64, usize, &Post)> = Vec::new();
         for (n, event) in events.iter().enumerate() {
             if tombstones.is_some_and(|t| involves_forgotten(event, t)) {
                 counts.forgotten_skipped += 1;
@@ -237,45 +238,35 @@ impl Store {
             match event {
                 Event::Account(a) => st.account(a, known, &mut counts),
                 Event::Post(p) => {
-                    posts.push((p.id().0, n));
+                    posts.push((p.id().0, n, p));
                     Ok(())
                 }
                 Event::Interaction(i) => st.interaction(i, known, &mut counts, sink.as_deref_mut()),
             }
             .map_err(err)?;
         }
-        posts.sort_unstable();
-        for (_, n) in posts {
-            match &events[n] {
-                Event::Post(p) => {
-                    // A new post must not bring a forgotten handle back through its text.
-                    let redacted = tombstones.and_then(|t| {
-                        let text = p.text.as_deref()?;
-                        let clean = crate::forget::redact_forgotten_mentions(text, &p.platform, t)?;
-                        Some(Post {
-                            text: Some(clean),
-                            ..p.clone()
-                        })
-                    });
-                    let p = redacted.as_ref().unwrap_or(p);
-                    st.post(p, known, &mut counts).map(|new_author| {
-                        if let Some(author) = new_author.filter(|_| p.references().next().is_some())
-                        {
-                            referring.push((n, author));
-                        }
-                    })
-                }
-                _ => Ok(()),
+        posts.sort_unstable_by_key(|&(id, n, _)| (id, n));
+        for (id, _, post) in posts {
+            // A new post must not bring a forgotten handle back through its text.
+            let redacted = tombstones.and_then(|t| {
+                let text = post.text.as_deref()?;
+                let clean = crate::forget::redact_forgotten_mentions(text, &post.platform, t)?;
+                Some(Post {
+                    text: Some(clean),
+                    ..post.clone()
+                })
+            });
+            let stored = redacted.as_ref().unwrap_or(post);
+            let new_author = st.post(stored, id, known, &mut counts).map_err(err)?;
+            if let Some(author) = new_author.filter(|_| post.references().next().is_some()) {
+                referring.push((post, id, author));
             }
-            .map_err(err)?;
         }
         // References are answered once the whole write is stored: a referenced post or a stated
         // interaction later in it is then there, so none waits or is implied only to be replaced (a
         // generated stream writes each reply post just before its reply interaction).
-        for (n, author) in referring {
-            if let Event::Post(p) = &events[n] {
-                st.answer_references(p, author).map_err(err)?;
-            }
+        for (post, id, author) in referring {
+            st.answer_references(post, id, author).map_err(err)?;
         }
         let implied = st.implied.counts;
         counts.interactions_new += implied.implied;
@@ -363,17 +354,18 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// Store a post; `Some(author id)` when it is new. References that were waiting for it are answered
-    /// now; its own references are the caller's to answer ([`Batch::answer_references`]).
+    /// Store post `p`, whose [`Post::id`] the caller has computed as `id`; `Some(author id)` when it is
+    /// new. References that were waiting for it are answered now; its own references are the caller's
+    /// to answer ([`Batch::answer_references`]).
     fn post(
         &mut self,
         p: &Post,
+        id: i64,
         known: &mut FxHashSet<i64>,
         counts: &mut WriteCounts,
     ) -> rusqlite::Result<Option<i64>> {
         let author = self.ensure_account(&p.platform, &p.author, known, counts)?;
         let link = |ext: &Option<String>| ext.as_ref().map(|e| PostId::of(&p.platform, e).0);
-        let id = p.id().0;
         let n = self.insert_post.execute(params![
             id,
             p.platform,
@@ -395,9 +387,9 @@ impl Batch<'_> {
     }
 
     /// Imply the interactions of new post `p`'s references (or leave them waiting).
-    fn answer_references(&mut self, p: &Post, author: i64) -> rusqlite::Result<()> {
+    fn answer_references(&mut self, p: &Post, id: i64, author: i64) -> rusqlite::Result<()> {
         let post = Referrer {
-            id: p.id().0,
+            id,
             platform: &p.platform,
             ext_id: &p.ext_id,
             author,
