@@ -1,5 +1,5 @@
 //! A Bluesky repository export: the CAR file `com.atproto.sync.getRepo` returns (and the Bluesky
-//! app's "Export my data" saves), read in two streaming passes.
+//! app's "Export my data" saves), read as a stream, once when the tree comes before the records.
 //!
 //! The file is CAR v1 (ipld.io/specs/transport/car/carv1, §"Format Description"): an unsigned-varint
 //! length and a DAG-CBOR header `{version: 1, roots: [CID]}`, then sections, each an unsigned-varint
@@ -10,12 +10,15 @@
 //! of the previous entry's key followed by `k`, `v` the record's CID and `t` the subtree after the
 //! entry. A key is `collection/rkey`, so a record's AT URI is `at://DID/KEY`.
 //!
-//! The blocks may come in any order, and a record's key is only known from the tree, so the file is
-//! read twice: the first pass keeps the commit and the tree nodes (small), the second decodes each
-//! record block the tree names, with its collection's lexicon (`bsky.rs`). Memory is the tree and
-//! one entry per record, never the records. Every block's bytes are checked against its CID's SHA-256
-//! digest; a block that does not match is rejected, as are a record earshot cannot decode and a
-//! record the tree names that is not in the file (a partial export), each once, and the rest is read.
+//! The blocks may come in any order, and a record's key is only known from the tree. The tree is
+//! walked as its nodes arrive (`tree.rs`), and a record block is decoded, with its collection's
+//! lexicon (`bsky.rs`), as soon as it is read if the tree has named it. A PDS writes the tree before
+//! the records, so its exports are read once; records met before the nodes naming them are passed
+//! over (a digest each is kept) and read by a second reading of the file, only if any was. Memory is
+//! the tree's keys, never the records. Every block's bytes are checked against its CID's SHA-256
+//! digest; a block that does not match is rejected, as are a record earshot cannot decode, a tree
+//! node whose keys are malformed (the records after the bad key) and a record the tree names that
+//! is not in the file (a partial export), each once, and the rest is read.
 //!
 //! Crates: `cid` reads CIDs, `serde_ipld_dagcbor` decodes DAG-CBOR (both from the IPLD project),
 //! `unsigned-varint` the lengths and `sha2` the digests; the CAR framing itself (a length, a CID and
@@ -25,17 +28,19 @@
 //! Jetstream event's `time_us` is when the relay saw it). Rejections name the block by its index in
 //! the file (`file:BLOCK:`); a record the tree names but the file lacks is reported at block 0.
 
+mod tree;
+
 use crate::bsky::{BskyRecord, Origin};
 use crate::reader::{open_binary, stream_error, ByteSource};
 use crate::{Ctx, DateOrder, Options, Record, Rejection};
 use cid::Cid;
 use earshot_model::Event;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::sync::atomic::Ordering;
+use tree::{Leaves, PassedOver, Tree};
 
 pub use crate::bsky::PLATFORM;
 
@@ -74,95 +79,6 @@ struct TreeEntry<'a> {
     k: &'a serde_bytes::Bytes,
     v: Cid,
     t: Option<Cid>,
-}
-
-/// The tree's nodes kept between the passes: each node's entries, with every key fragment in one
-/// shared byte buffer rather than an allocation each (a repository has one entry per record).
-#[derive(Default)]
-struct Nodes {
-    by_cid: HashMap<Cid, Node>,
-    fragments: Vec<u8>,
-}
-
-struct Node {
-    l: Option<Cid>,
-    e: Vec<Entry>,
-}
-
-/// A tree entry: `k` is `fragments[start..start + len]`.
-struct Entry {
-    p: usize,
-    start: usize,
-    len: usize,
-    v: Cid,
-    t: Option<Cid>,
-}
-
-impl Nodes {
-    fn insert(&mut self, cid: Cid, node: TreeNode<'_>) {
-        let e = node
-            .e
-            .into_iter()
-            .map(|e| {
-                let start = self.fragments.len();
-                self.fragments.extend_from_slice(e.k);
-                Entry {
-                    p: e.p,
-                    start,
-                    len: e.k.len(),
-                    v: e.v,
-                    t: e.t,
-                }
-            })
-            .collect();
-        self.by_cid.insert(cid, Node { l: node.l, e });
-    }
-}
-
-/// Record CID → the keys (`collection/rkey`) it is stored under: nearly always one, several when
-/// identical records share a block. The keys are spans of one string, chained per CID, so a
-/// repository's hundreds of thousands of keys are not as many allocations.
-#[derive(Default)]
-struct Leaves {
-    /// The first key of each record CID.
-    head: HashMap<Cid, usize>,
-    /// Every key: its span in `text` and the next key of the same CID.
-    keys: Vec<(usize, usize, Option<usize>)>,
-    text: String,
-}
-
-impl Leaves {
-    fn push(&mut self, cid: Cid, key: &str) {
-        let at = self.keys.len();
-        let start = self.text.len();
-        self.text.push_str(key);
-        let next = self.head.insert(cid, at);
-        self.keys.push((start, key.len(), next));
-    }
-
-    /// Take `cid` out (so a block met twice is read once): its first key, for [`Leaves::keys`].
-    fn take(&mut self, cid: &Cid) -> Option<usize> {
-        self.head.remove(cid)
-    }
-
-    /// The keys chained from `first`, in tree order.
-    fn keys(&self, first: usize) -> Vec<&str> {
-        let mut out = Vec::new();
-        let mut at = Some(first);
-        while let Some(i) = at {
-            let (start, len, next) = self.keys[i];
-            out.push(&self.text[start..start + len]);
-            at = next;
-        }
-        // Chained most recent first.
-        out.reverse();
-        out
-    }
-
-    /// Every key not taken.
-    fn left(&self) -> Vec<&str> {
-        self.head.values().flat_map(|&h| self.keys(h)).collect()
-    }
 }
 
 /// One section of the file: its index (1-based) and the block, whose bytes stay in the reader's buffer.
@@ -296,12 +212,6 @@ fn verified(block: &Block) -> Result<(), String> {
     Ok(())
 }
 
-/// What the first pass learns: the commit and the record each tree leaf names.
-struct Repo {
-    did: String,
-    leaves: Leaves,
-}
-
 pub(crate) struct CarReader {
     file: CarFile,
     state: State,
@@ -314,13 +224,37 @@ struct CarFile {
     order: DateOrder,
 }
 
+/// The first reading of the file, and what it has found.
+struct Pass {
+    blocks: Blocks,
+    /// The header's root: the commit's CID.
+    root: Cid,
+    /// The commit's DID, once the commit is read.
+    did: Option<String>,
+    tree: Tree,
+    passed_over: PassedOver,
+    /// Rejections to give before reading on.
+    queue: VecDeque<Rejection>,
+}
+
 enum State {
-    /// Not read yet: the first pass runs on the first call, so that progress shows it.
+    /// Not opened yet.
     Start,
-    /// The second pass, with what the first found and the first pass's rejections to give after it.
-    Records(Blocks, Repo, Vec<Rejection>),
+    /// The first reading, usually the only one.
+    First(Box<Pass>),
+    /// The second reading, for the records the first passed over before the tree named them.
+    Second(Blocks, Box<Pass>),
     /// Rejections left to give, then the end.
     Draining(VecDeque<Rejection>),
+}
+
+/// What one block of the first reading gave.
+enum Step {
+    Item(Result<Record, Rejection>),
+    Next,
+    End,
+    /// The file cannot be read as a repository: this rejection, and nothing more.
+    Fatal(Rejection),
 }
 
 impl CarReader {
@@ -347,75 +281,154 @@ impl CarFile {
         Blocks::open(src).map_err(|why| self.ctx.reject(0, "<car>", why))
     }
 
-    /// The first pass: the commit, the tree's nodes, and from them each record's key.
-    fn first_pass(&self) -> Result<(Repo, Vec<Rejection>), Vec<Rejection>> {
-        let (mut blocks, roots) = self.open().map_err(|r| vec![r])?;
-        let root = *roots.first().ok_or_else(|| {
-            vec![self
-                .ctx
-                .reject(0, "roots", "the header names no root".into())]
-        })?;
-        let mut bad = Vec::new();
-        let mut commit: Option<Commit> = None;
-        let mut nodes = Nodes::default();
-        while let Some(block) = blocks.next_block() {
-            let block = match block {
-                Ok(b) => b,
-                Err((at, why)) => {
-                    bad.push(self.ctx.reject(at, "<car>", why));
-                    break;
-                }
-            };
-            let wanted = block.cid == root || looks_like_node(block.data);
-            if !wanted {
-                continue;
+    fn start(&self) -> State {
+        match self.open() {
+            Err(r) => State::Draining(VecDeque::from([r])),
+            Ok((blocks, roots)) => match roots.first() {
+                None => State::Draining(VecDeque::from([self.ctx.reject(
+                    0,
+                    "roots",
+                    "the header names no root".into(),
+                )])),
+                Some(&root) => State::First(Box::new(Pass {
+                    blocks,
+                    root,
+                    did: None,
+                    tree: Tree::default(),
+                    passed_over: PassedOver::default(),
+                    queue: VecDeque::new(),
+                })),
+            },
+        }
+    }
+
+    /// Read one block of the first reading: the commit, a tree node (walked as soon as its parent
+    /// has been), or a record, read at once if the tree has named it and passed over otherwise.
+    fn first_step(&self, pass: &mut Pass) -> Step {
+        let Pass {
+            blocks,
+            root,
+            did,
+            tree,
+            passed_over,
+            queue,
+        } = pass;
+        let reject = |at: u64, field: &'static str, why: String| self.ctx.reject(at, field, why);
+        let block = match blocks.next_block() {
+            None => return Step::End,
+            Some(Err((at, why))) => return Step::Item(Err(reject(at, "<car>", why))),
+            Some(Ok(b)) => b,
+        };
+        if block.cid == *root {
+            if did.is_some() {
+                return Step::Next; // the commit again
             }
             if let Err(why) = verified(&block) {
-                bad.push(self.ctx.reject(block.index, "cid", why));
-                continue;
+                return Step::Item(Err(reject(block.index, "cid", why)));
             }
-            if block.cid == root {
-                match serde_ipld_dagcbor::from_slice::<Commit>(block.data) {
-                    Ok(c) => commit = Some(c),
-                    Err(e) => {
-                        let why = format!("the root is not a repository commit: {e}");
-                        return Err(vec![self.ctx.reject(block.index, "commit", why)]);
-                    }
+            let commit = match serde_ipld_dagcbor::from_slice::<Commit>(block.data) {
+                Ok(c) => c,
+                Err(e) => {
+                    let why = format!("the root is not a repository commit: {e}");
+                    return Step::Fatal(reject(block.index, "commit", why));
                 }
-            } else {
-                match serde_ipld_dagcbor::from_slice::<TreeNode<'_>>(block.data) {
-                    Ok(node) => nodes.insert(block.cid, node),
-                    Err(e) => {
-                        let why = format!("a tree node that does not decode ({e}): the records under it cannot be found");
-                        bad.push(self.ctx.reject(block.index, "tree", why));
-                    }
+            };
+            let id = commit.did.trim();
+            if !id.starts_with("did:") {
+                let why = format!("the commit's did {:?} is not a DID", commit.did);
+                return Step::Fatal(reject(block.index, "commit.did", why));
+            }
+            *did = Some(id.to_string());
+            let bad = tree.set_root(commit.data);
+            queue.extend(bad.into_iter().map(|(at, why)| reject(at, "tree", why)));
+            return Step::Next;
+        }
+        if looks_like_node(block.data) {
+            if let Err(why) = verified(&block) {
+                return Step::Item(Err(reject(block.index, "cid", why)));
+            }
+            return match serde_ipld_dagcbor::from_slice::<TreeNode<'_>>(block.data) {
+                Ok(node) => {
+                    let bad = tree.arrive(block.index, block.cid, node);
+                    queue.extend(bad.into_iter().map(|(at, why)| reject(at, "tree", why)));
+                    Step::Next
                 }
+                Err(e) => {
+                    let why = format!("a tree node that does not decode ({e}): the records under it cannot be found");
+                    Step::Item(Err(reject(block.index, "tree", why)))
+                }
+            };
+        }
+        match (tree.leaves.take(&block.cid), did.as_deref()) {
+            (Some(first), Some(did)) => self
+                .read_record(did, &tree.leaves, first, &block)
+                .map_or(Step::Next, Step::Item),
+            _ => {
+                passed_over.add(&block.cid);
+                Step::Next
             }
         }
-        let Some(commit) = commit else {
-            let why = format!("the root block {root} (the commit) is not in the file");
-            return Err(vec![self.ctx.reject(0, "commit", why)]);
-        };
-        let did = commit.did.trim();
-        if !did.starts_with("did:") {
-            let why = format!("the commit's did {:?} is not a DID", commit.did);
-            return Err(vec![self.ctx.reject(0, "commit.did", why)]);
+    }
+
+    /// The first reading is over: what is missing, and whether to read the file again.
+    fn after_first(&self, mut pass: Box<Pass>) -> State {
+        let mut left = std::mem::take(&mut pass.queue);
+        if pass.did.is_none() {
+            // Without its commit the file is not a repository: that is all there is to say.
+            let why = format!(
+                "the root block {} (the commit) is not in the file",
+                pass.root
+            );
+            return State::Draining(VecDeque::from([self.ctx.reject(0, "commit", why)]));
         }
-        let (leaves, missing) = walk_tree(commit.data, &nodes).map_err(|why| {
-            let mut all = bad.clone();
-            all.push(self.ctx.reject(0, "data", why));
-            all
-        })?;
-        for cid in missing {
+        if !pass.tree.rooted() {
+            let root = pass.tree.root().map(|r| r.to_string()).unwrap_or_default();
+            let why = format!("the record tree's root {root} is not in the file");
+            left.push_back(self.ctx.reject(0, "data", why));
+            return State::Draining(left);
+        }
+        for cid in pass.tree.missing() {
             let why =
                 format!("tree node {cid} is not in the file: the records under it cannot be found");
-            bad.push(self.ctx.reject(0, "tree", why));
+            left.push_back(self.ctx.reject(0, "tree", why));
         }
-        let repo = Repo {
-            did: did.to_string(),
-            leaves,
-        };
-        Ok((repo, bad))
+        if pass.passed_over.holds_any(&pass.tree.leaves) {
+            match self.open() {
+                Ok((blocks, _)) => {
+                    // A second reading: progress counts the file twice.
+                    let size = self.ctx.shared.file_size.load(Ordering::Relaxed);
+                    self.ctx.shared.file_size.store(size * 2, Ordering::Relaxed);
+                    pass.queue = left;
+                    return State::Second(blocks, pass);
+                }
+                Err(r) => left.push_back(r),
+            }
+        }
+        left.extend(self.never_found(&pass.tree.leaves));
+        State::Draining(left)
+    }
+
+    /// A record block the tree names under the keys chained from `first`: its events, `None` when it
+    /// has none (a collection or record earshot keeps nothing of).
+    fn read_record(
+        &self,
+        did: &str,
+        leaves: &Leaves,
+        first: usize,
+        block: &Block<'_>,
+    ) -> Option<Result<Record, Rejection>> {
+        if let Err(why) = verified(block) {
+            return Some(Err(self.ctx.reject(block.index, "cid", why)));
+        }
+        let keys = leaves.keys(first);
+        match self.record_events(did, &keys, block.data) {
+            Ok(events) if events.is_empty() => None,
+            Ok(events) => Some(Ok(Record {
+                line: block.index,
+                events,
+            })),
+            Err((field, why)) => Some(Err(self.ctx.reject(block.index, field, why))),
+        }
     }
 
     /// The events of a record block, stored under one key or (identical records) several.
@@ -455,117 +468,7 @@ impl CarFile {
         };
         crate::bsky::events(record, &at)
     }
-}
 
-/// Whether a block starts as a tree node does: a map of two entries whose first key is `e` (DAG-CBOR
-/// sorts map keys by length, then bytes, so `e` comes before `l`). Records are maps with `$type`.
-fn looks_like_node(data: &[u8]) -> bool {
-    data.starts_with(&[0xa2, 0x61, b'e'])
-}
-
-/// Every record key under `root`, by the record's CID, for the collections earshot reads, and the tree
-/// nodes it names that the file lacks. The walk keeps its own stack (a hostile file cannot overflow
-/// the thread's) and visits each node once.
-fn walk_tree(root: Cid, nodes: &Nodes) -> Result<(Leaves, Vec<Cid>), String> {
-    let mut leaves = Leaves::default();
-    let mut seen: HashSet<Cid> = HashSet::default();
-    let mut missing: Vec<Cid> = Vec::new();
-    let mut stack = vec![root];
-    while let Some(cid) = stack.pop() {
-        if !seen.insert(cid) {
-            continue;
-        }
-        let Some(node) = nodes.by_cid.get(&cid) else {
-            missing.push(cid);
-            continue;
-        };
-        // Order does not matter for the leaves' keys, which each entry carries with its prefix.
-        if let Some(l) = node.l {
-            stack.push(l);
-        }
-        let mut key: Vec<u8> = Vec::new();
-        for e in &node.e {
-            if e.p > key.len() {
-                return Err(format!(
-                    "tree node {cid}: an entry keeps {} bytes of a {}-byte key",
-                    e.p,
-                    key.len()
-                ));
-            }
-            key.truncate(e.p);
-            key.extend_from_slice(&nodes.fragments[e.start..e.start + e.len]);
-            if let Some(t) = e.t {
-                stack.push(t);
-            }
-            let Ok(text) = std::str::from_utf8(&key) else {
-                return Err(format!("tree node {cid}: a key is not UTF-8"));
-            };
-            let collection = text.split('/').next().unwrap_or_default();
-            if BskyRecord::is_read(collection) {
-                leaves.push(e.v, text);
-            }
-        }
-    }
-    if !nodes.by_cid.contains_key(&root) {
-        return Err(format!("the record tree's root {root} is not in the file"));
-    }
-    Ok((leaves, missing))
-}
-
-impl Iterator for CarReader {
-    type Item = Result<Record, Rejection>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let file = &self.file;
-        loop {
-            match &mut self.state {
-                State::Start => {
-                    let size = file.ctx.shared.file_size.load(Ordering::Relaxed);
-                    // Two passes read the file twice: progress counts both.
-                    file.ctx.shared.file_size.store(size * 2, Ordering::Relaxed);
-                    self.state = match file.first_pass() {
-                        Err(bad) => State::Draining(bad.into()),
-                        Ok((repo, bad)) => match file.open() {
-                            Err(r) => State::Draining(VecDeque::from([r])),
-                            Ok((blocks, _)) => State::Records(blocks, repo, bad),
-                        },
-                    };
-                }
-                State::Records(blocks, repo, bad) => {
-                    // The first pass has reported the file's framing errors; the second stops at them.
-                    let Some(Ok(block)) = blocks.next_block() else {
-                        let mut left: VecDeque<Rejection> = std::mem::take(bad).into();
-                        left.extend(file.never_found(&repo.leaves));
-                        self.state = State::Draining(left);
-                        continue;
-                    };
-                    let Some(first) = repo.leaves.take(&block.cid) else {
-                        continue;
-                    };
-                    if let Err(why) = verified(&block) {
-                        return Some(Err(file.ctx.reject(block.index, "cid", why)));
-                    }
-                    let keys = repo.leaves.keys(first);
-                    match file.record_events(&repo.did, &keys, block.data) {
-                        Ok(events) if events.is_empty() => continue,
-                        Ok(events) => {
-                            return Some(Ok(Record {
-                                line: block.index,
-                                events,
-                            }))
-                        }
-                        Err((field, why)) => {
-                            return Some(Err(file.ctx.reject(block.index, field, why)))
-                        }
-                    }
-                }
-                State::Draining(bad) => return bad.pop_front().map(Err),
-            }
-        }
-    }
-}
-
-impl CarFile {
     /// One rejection per record the tree names that the file does not hold.
     fn never_found(&self, leaves: &Leaves) -> VecDeque<Rejection> {
         let mut keys = leaves.left();
@@ -577,6 +480,59 @@ impl CarFile {
                 self.ctx.reject(0, "record", why)
             })
             .collect()
+    }
+}
+
+/// Whether a block starts as a tree node does: a map of two entries whose first key is `e` (DAG-CBOR
+/// sorts map keys by length, then bytes, so `e` comes before `l`). Records are maps with `$type`.
+fn looks_like_node(data: &[u8]) -> bool {
+    data.starts_with(&[0xa2, 0x61, b'e'])
+}
+
+impl Iterator for CarReader {
+    type Item = Result<Record, Rejection>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let file = &self.file;
+        loop {
+            match &mut self.state {
+                State::Start => self.state = file.start(),
+                State::First(pass) => {
+                    if let Some(r) = pass.queue.pop_front() {
+                        return Some(Err(r));
+                    }
+                    match file.first_step(pass) {
+                        Step::Item(item) => return Some(item),
+                        Step::Next => {}
+                        Step::Fatal(r) => self.state = State::Draining(VecDeque::from([r])),
+                        Step::End => {
+                            let done = VecDeque::new();
+                            let old = std::mem::replace(&mut self.state, State::Draining(done));
+                            if let State::First(pass) = old {
+                                self.state = file.after_first(pass);
+                            }
+                        }
+                    }
+                }
+                State::Second(blocks, pass) => {
+                    // The first reading has reported the file's framing errors; this one stops at them.
+                    let Some(Ok(block)) = blocks.next_block() else {
+                        let mut left = std::mem::take(&mut pass.queue);
+                        left.extend(file.never_found(&pass.tree.leaves));
+                        self.state = State::Draining(left);
+                        continue;
+                    };
+                    let Some(first) = pass.tree.leaves.take(&block.cid) else {
+                        continue;
+                    };
+                    let did = pass.did.as_deref().unwrap_or_default();
+                    if let Some(item) = file.read_record(did, &pass.tree.leaves, first, &block) {
+                        return Some(item);
+                    }
+                }
+                State::Draining(bad) => return bad.pop_front().map(Err),
+            }
+        }
     }
 }
 
@@ -1056,6 +1012,164 @@ mod tests {
             assert_eq!(bad.len(), 1, "{name}: {bad:#?}");
             assert!(bad[0].contains(why), "{name}: {}", bad[0]);
         }
+    }
+
+    /// The keys of the records read, sorted, and the rejections; and how many bytes were read.
+    fn keys_read(p: &std::path::Path) -> (Vec<String>, Vec<String>, u64) {
+        let (it, progress) = crate::open(p, Format::BlueskyCar, &Options::default()).unwrap();
+        let (good, bad) = crate::test_util::collect(it);
+        let mut keys: Vec<String> = good.iter().map(|r| interaction(r).key.clone()).collect();
+        keys.sort();
+        (keys, bad, progress.bytes_read())
+    }
+
+    #[test]
+    fn a_tree_before_its_records_is_read_once_and_after_them_twice() {
+        let (root, blocks) = repo(&[
+            ("app.bsky.graph.follow/a", follow("did:plc:a")),
+            ("app.bsky.graph.follow/b", follow("did:plc:b")),
+            ("app.bsky.feed.like/c", subject("app.bsky.feed.like", ROOT)),
+        ]);
+        // As `repo` writes them (commit, records, node), and as a PDS does (commit, node, records).
+        let node = blocks.len() - 1;
+        let mut pds_order = vec![blocks[0].clone(), blocks[node].clone()];
+        pds_order.extend_from_slice(&blocks[1..node]);
+        let dir = tempfile::tempdir().unwrap();
+        let late = car(root, &blocks);
+        let early = car(root, &pds_order);
+        let (keys_late, bad_late, read_late) =
+            keys_read(&write_file(dir.path(), "late.car", &late));
+        let (keys_early, bad_early, read_early) =
+            keys_read(&write_file(dir.path(), "early.car", &early));
+        assert!(
+            bad_late.is_empty() && bad_early.is_empty(),
+            "{bad_late:?} {bad_early:?}"
+        );
+        assert_eq!(keys_late.len(), 3);
+        assert_eq!(keys_late, keys_early);
+        assert_eq!(read_early, early.len() as u64, "one reading");
+        assert_eq!(
+            read_late,
+            2 * late.len() as u64,
+            "a second reading for the records passed over"
+        );
+    }
+
+    /// A tree node block: entries (key suffix after `p` shared bytes, record, right subtree) and a
+    /// left subtree.
+    fn tree_node(l: Option<Cid>, entries: &[(usize, &str, Cid, Option<Cid>)]) -> (Cid, Vec<u8>) {
+        let link = |c: Option<Cid>| c.map_or(Ipld::Null, Ipld::Link);
+        let e = entries
+            .iter()
+            .map(|(p, k, v, t)| {
+                map(&[
+                    ("k", Ipld::Bytes(k.as_bytes().to_vec())),
+                    ("p", Ipld::Integer(*p as i128)),
+                    ("t", link(*t)),
+                    ("v", Ipld::Link(*v)),
+                ])
+            })
+            .collect();
+        block(&map(&[("e", Ipld::List(e)), ("l", link(l))]))
+    }
+
+    fn commit_of(data: Cid) -> (Cid, Vec<u8>) {
+        block(&map(&[
+            ("data", Ipld::Link(data)),
+            ("did", s(DID)),
+            ("prev", Ipld::Null),
+            ("rev", s("3l3qo2vutsw2b")),
+            ("sig", Ipld::Bytes(vec![1; 64])),
+            ("version", Ipld::Integer(3)),
+        ]))
+    }
+
+    #[test]
+    fn a_deeper_tree_is_walked_whatever_order_its_nodes_arrive_in() {
+        let rec: Vec<(Cid, Vec<u8>)> = ["did:plc:a", "did:plc:b", "did:plc:c", "did:plc:d"]
+            .iter()
+            .map(|d| block(&follow(d)))
+            .collect();
+        // Keys a and b in the left subtree, c in the root, d in the subtree after c.
+        let left = tree_node(
+            None,
+            &[
+                (0, "app.bsky.graph.follow/a", rec[0].0, None),
+                (22, "b", rec[1].0, None),
+            ],
+        );
+        let right = tree_node(None, &[(0, "app.bsky.graph.follow/d", rec[3].0, None)]);
+        let top = tree_node(
+            Some(left.0),
+            &[(0, "app.bsky.graph.follow/c", rec[2].0, Some(right.0))],
+        );
+        let commit = commit_of(top.0);
+        let orders: [Vec<&(Cid, Vec<u8>)>; 3] = [
+            vec![
+                &commit, &top, &left, &right, &rec[0], &rec[1], &rec[2], &rec[3],
+            ],
+            vec![
+                &rec[3], &rec[2], &rec[1], &rec[0], &right, &left, &top, &commit,
+            ],
+            vec![
+                &left, &rec[0], &commit, &rec[3], &right, &rec[1], &top, &rec[2],
+            ],
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        for (n, order) in orders.iter().enumerate() {
+            let blocks: Vec<(Cid, Vec<u8>)> = order.iter().map(|b| (*b).clone()).collect();
+            let p = write_file(dir.path(), &format!("{n}.car"), &car(commit.0, &blocks));
+            let (keys, bad, _) = keys_read(&p);
+            assert!(bad.is_empty(), "order {n}: {bad:?}");
+            let want: Vec<String> = ["a", "b", "c", "d"]
+                .iter()
+                .map(|k| format!("at://{DID}/app.bsky.graph.follow/{k}"))
+                .collect();
+            assert_eq!(keys, want, "order {n}");
+        }
+    }
+
+    #[test]
+    fn a_node_with_a_malformed_key_loses_only_the_records_after_that_key() {
+        let rec: Vec<(Cid, Vec<u8>)> = ["did:plc:a", "did:plc:b", "did:plc:c"]
+            .iter()
+            .map(|d| block(&follow(d)))
+            .collect();
+        let right = tree_node(None, &[(0, "app.bsky.graph.follow/c", rec[2].0, None)]);
+        // The second entry keeps 90 bytes of a 23-byte key.
+        let top = tree_node(
+            None,
+            &[
+                (0, "app.bsky.graph.follow/a", rec[0].0, Some(right.0)),
+                (90, "b", rec[1].0, None),
+            ],
+        );
+        let commit = commit_of(top.0);
+        let blocks = vec![
+            commit.clone(),
+            top,
+            right,
+            rec[0].clone(),
+            rec[1].clone(),
+            rec[2].clone(),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_file(dir.path(), "bad-key.car", &car(commit.0, &blocks));
+        let (keys, bad, _) = keys_read(&p);
+        assert_eq!(
+            keys,
+            [
+                format!("at://{DID}/app.bsky.graph.follow/a"),
+                format!("at://{DID}/app.bsky.graph.follow/c"),
+            ]
+        );
+        assert_eq!(bad.len(), 1, "{bad:#?}");
+        assert!(
+            bad[0].contains(":2: tree: tree node")
+                && bad[0].contains("keeps 90 bytes of a 23-byte key"),
+            "{}",
+            bad[0]
+        );
     }
 
     #[test]
