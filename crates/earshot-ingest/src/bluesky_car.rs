@@ -433,11 +433,16 @@ impl CarFile {
 
     /// The events of a record block, stored under one key or (identical records) several.
     fn record_events(&self, did: &str, keys: &[&str], data: &[u8]) -> Result<Vec<Event>, Bad> {
+        fn with_key(key: &str) -> impl Fn(Bad) -> Bad + '_ {
+            move |(field, why)| (field, format!("{key}: {why}"))
+        }
+        if let [key] = keys {
+            // Nearly every record has one key: its events as they are, not copied into another list.
+            return self.record(did, key, data).map_err(with_key(key));
+        }
         let mut events = Vec::new();
         for key in keys {
-            let mut e = self
-                .record(did, key, data)
-                .map_err(|(field, why)| (field, format!("{key}: {why}")))?;
+            let mut e = self.record(did, key, data).map_err(with_key(key))?;
             events.append(&mut e);
         }
         Ok(events)
@@ -463,10 +468,10 @@ impl CarFile {
         let at = Origin {
             platform: &self.platform,
             did,
-            uri: &uri,
+            uri,
             time,
         };
-        crate::bsky::events(record, &at)
+        crate::bsky::events(record, at)
     }
 
     /// One rejection per record the tree names that the file does not hold.

@@ -19,6 +19,7 @@ use earshot_model::{
     Account, AccountRef, Event, Interaction, InteractionKind, Post, Profile, Timestamp,
 };
 use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
 
 /// The platform of Bluesky's events unless `--platform` names another.
 pub const PLATFORM: &str = "bluesky";
@@ -66,56 +67,56 @@ pub(crate) struct Feature {
 
 /// `app.bsky.feed.post`.
 #[derive(Deserialize)]
-pub(crate) struct PostRecord {
+pub(crate) struct PostRecord<'a> {
     text: Option<String>,
     reply: Option<ReplyRef>,
     embed: Option<Embed>,
     facets: Option<Vec<Facet>>,
-    #[serde(rename = "createdAt")]
-    pub created_at: Option<String>,
+    #[serde(rename = "createdAt", borrow)]
+    pub created_at: Option<Cow<'a, str>>,
 }
 
 /// `app.bsky.feed.repost` and `app.bsky.feed.like`.
 #[derive(Deserialize)]
-pub(crate) struct SubjectRecord {
+pub(crate) struct SubjectRecord<'a> {
     subject: Option<StrongRef>,
-    #[serde(rename = "createdAt")]
-    pub created_at: Option<String>,
+    #[serde(rename = "createdAt", borrow)]
+    pub created_at: Option<Cow<'a, str>>,
 }
 
 /// `app.bsky.graph.follow`.
 #[derive(Deserialize)]
-pub(crate) struct FollowRecord {
+pub(crate) struct FollowRecord<'a> {
     subject: Option<String>,
-    #[serde(rename = "createdAt")]
-    pub created_at: Option<String>,
+    #[serde(rename = "createdAt", borrow)]
+    pub created_at: Option<Cow<'a, str>>,
 }
 
 /// `app.bsky.actor.profile`.
 #[derive(Deserialize)]
-pub(crate) struct ProfileRecord {
+pub(crate) struct ProfileRecord<'a> {
     #[serde(rename = "displayName")]
     display_name: Option<String>,
     description: Option<String>,
-    #[serde(rename = "createdAt")]
-    pub created_at: Option<String>,
+    #[serde(rename = "createdAt", borrow)]
+    pub created_at: Option<Cow<'a, str>>,
 }
 
 /// A record of one of the collections earshot reads.
-pub(crate) enum BskyRecord {
-    Post(PostRecord),
-    Repost(SubjectRecord),
-    Like(SubjectRecord),
-    Follow(FollowRecord),
-    Profile(ProfileRecord),
+pub(crate) enum BskyRecord<'a> {
+    Post(PostRecord<'a>),
+    Repost(SubjectRecord<'a>),
+    Like(SubjectRecord<'a>),
+    Follow(FollowRecord<'a>),
+    Profile(ProfileRecord<'a>),
 }
 
-impl BskyRecord {
+impl<'a> BskyRecord<'a> {
     /// Decode a record of `collection` from `d`; `Ok(None)` for a collection earshot does not read.
-    pub fn decode<'de, D: Deserializer<'de>>(
+    pub fn decode<D: Deserializer<'a>>(
         collection: &str,
         d: D,
-    ) -> Result<Option<BskyRecord>, D::Error> {
+    ) -> Result<Option<BskyRecord<'a>>, D::Error> {
         Ok(Some(match collection {
             "app.bsky.feed.post" => BskyRecord::Post(PostRecord::deserialize(d)?),
             "app.bsky.feed.repost" => BskyRecord::Repost(SubjectRecord::deserialize(d)?),
@@ -153,7 +154,8 @@ impl BskyRecord {
 pub(crate) struct Origin<'a> {
     pub platform: &'a str,
     pub did: &'a str,
-    pub uri: &'a str,
+    /// The record's AT URI, given to the event it names (the interaction's key or the post's id).
+    pub uri: String,
     pub time: Timestamp,
 }
 
@@ -165,14 +167,16 @@ pub(crate) fn uri_author(uri: &str) -> Option<&str> {
 }
 
 /// The events of one record. A failure names the field relative to the record (`record.subject`).
-pub(crate) fn events(record: BskyRecord, at: &Origin) -> Result<Vec<Event>, Bad> {
+/// Each string is moved into the event that keeps it rather than copied (a repository export has
+/// hundreds of thousands of records, and their allocations were a fifth of reading them).
+pub(crate) fn events(record: BskyRecord<'_>, at: Origin) -> Result<Vec<Event>, Bad> {
     let by = AccountRef::by_id(at.did);
-    let interaction = |kind: InteractionKind, target: &str, post: Option<String>| {
+    let interaction = |at: Origin, by, kind, target: String, post| {
         Event::Interaction(Interaction {
             platform: at.platform.to_string(),
-            key: at.uri.to_string(),
+            key: at.uri,
             kind,
-            actor: by.clone(),
+            actor: by,
             target: AccountRef::by_id(target),
             post,
             time: Some(at.time),
@@ -180,22 +184,37 @@ pub(crate) fn events(record: BskyRecord, at: &Origin) -> Result<Vec<Event>, Bad>
         })
     };
     let events = match record {
-        BskyRecord::Post(p) => post_events(p, at, &by),
+        BskyRecord::Post(p) => post_events(p, at, by),
         BskyRecord::Repost(s) => {
             let (author, uri) = subject_post(s.subject)?;
-            vec![interaction(InteractionKind::Reshare, &author, Some(uri))]
+            vec![interaction(
+                at,
+                by,
+                InteractionKind::Reshare,
+                author,
+                Some(uri),
+            )]
         }
         BskyRecord::Like(s) => {
             let (author, uri) = subject_post(s.subject)?;
-            vec![interaction(InteractionKind::Like, &author, Some(uri))]
+            vec![interaction(
+                at,
+                by,
+                InteractionKind::Like,
+                author,
+                Some(uri),
+            )]
         }
         BskyRecord::Follow(f) => match f.subject.as_deref().map(str::trim) {
-            Some(s) if !s.is_empty() => vec![interaction(InteractionKind::Follow, s, None)],
+            Some(s) if !s.is_empty() => {
+                let s = s.to_string();
+                vec![interaction(at, by, InteractionKind::Follow, s, None)]
+            }
             _ => return Err(("record.subject", "missing or empty".into())),
         },
         BskyRecord::Profile(p) => vec![Event::Account(Account {
             platform: at.platform.to_string(),
-            ext_id: at.did.to_string(),
+            ext_id: by.ext_id,
             display_name: p.display_name.filter(|n| !n.trim().is_empty()),
             profile: Profile {
                 bio: p.description.filter(|d| !d.trim().is_empty()),
@@ -224,7 +243,7 @@ fn subject_post(subject: Option<StrongRef>) -> Result<(String, String), Bad> {
     }
 }
 
-fn post_events(p: PostRecord, at: &Origin, by: &AccountRef) -> Vec<Event> {
+fn post_events(p: PostRecord<'_>, at: Origin, by: AccountRef) -> Vec<Event> {
     let quote_of = p.embed.and_then(|e| match (e.kind.as_deref(), e.record) {
         (Some("app.bsky.embed.record"), Some(r)) => r.uri,
         (Some("app.bsky.embed.recordWithMedia"), Some(r)) => r.record.and_then(|s| s.uri),
@@ -241,16 +260,6 @@ fn post_events(p: PostRecord, at: &Origin, by: &AccountRef) -> Vec<Event> {
         }
     }
     let mut events = Vec::with_capacity(1 + mentioned.len());
-    events.push(Event::Post(Post {
-        platform: at.platform.to_string(),
-        ext_id: at.uri.to_string(),
-        author: by.clone(),
-        time: at.time,
-        text: p.text,
-        reply_to: p.reply.and_then(|r| r.parent).and_then(|s| s.uri),
-        quote_of,
-        reshare_of: None,
-    }));
     // Numbered before a self-mention is dropped, so keys stay as earlier versions made them.
     for (n, target) in mentioned.into_iter().enumerate() {
         if target == at.did {
@@ -262,10 +271,24 @@ fn post_events(p: PostRecord, at: &Origin, by: &AccountRef) -> Vec<Event> {
             kind: InteractionKind::Mention,
             actor: by.clone(),
             target: AccountRef::by_id(target),
-            post: Some(at.uri.to_string()),
+            post: Some(at.uri.clone()),
             time: Some(at.time),
             weight: 1.0,
         }));
     }
+    // The post first, as readers expect.
+    events.insert(
+        0,
+        Event::Post(Post {
+            platform: at.platform.to_string(),
+            ext_id: at.uri,
+            author: by,
+            time: at.time,
+            text: p.text,
+            reply_to: p.reply.and_then(|r| r.parent).and_then(|s| s.uri),
+            quote_of,
+            reshare_of: None,
+        }),
+    );
     events
 }

@@ -88,10 +88,10 @@ fn commit(c: &Value, did: &str, time: i64, platform: &str) -> Result<Vec<Event>,
     let at = Origin {
         platform,
         did,
-        uri: &uri,
+        uri,
         time,
     };
-    crate::bsky::events(record, &at).map_err(|(field, why)| (in_commit(field), why))
+    crate::bsky::events(record, at).map_err(|(field, why)| (in_commit(field), why))
 }
 
 /// A record's field as a path in a Jetstream event.
