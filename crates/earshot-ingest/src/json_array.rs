@@ -80,43 +80,52 @@ impl JsonArray {
             if avail.is_empty() {
                 return Ok((size, false));
             }
-            let mut used = 0;
+            let mut i = 0;
             let mut complete = false;
-            for &b in avail {
-                if !in_str && depth == 0 && (b == b',' || b == b']') && size > 0 {
-                    complete = true;
-                    break;
-                }
-                used += 1;
-                size += 1;
-                if b == b'\n' {
-                    self.line += 1;
-                }
+            while i < avail.len() {
                 if in_str {
                     if esc {
                         esc = false;
-                    } else if b == b'\\' {
-                        esc = true;
-                    } else if b == b'"' {
-                        in_str = false;
+                        i += 1;
+                        continue;
                     }
-                } else {
-                    match b {
-                        b'"' => in_str = true,
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => depth = depth.saturating_sub(1),
-                        _ => {}
+                    // Strings are most of a document: jump to the next quote, backslash or line
+                    // break (none in valid JSON, but an invalid file's lines are still counted).
+                    let rest = &avail[i..];
+                    i += memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len());
+                    if let Some(&b) = avail.get(i) {
+                        match b {
+                            b'\\' => esc = true,
+                            b'"' => in_str = false,
+                            _ => self.line += 1,
+                        }
+                        i += 1;
                     }
+                    continue;
                 }
-                if size <= self.max {
-                    self.buf.push(b);
+                let b = avail[i];
+                if depth == 0 && (b == b',' || b == b']') && size + i > 0 {
+                    complete = true;
+                    break;
                 }
-                if depth == 0 && !in_str && matches!(b, b'}' | b']') {
+                i += 1;
+                match b {
+                    b'\n' => self.line += 1,
+                    b'"' => in_str = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                if depth == 0 && matches!(b, b'}' | b']') {
                     complete = true;
                     break;
                 }
             }
-            self.src.consume(used);
+            // The first `max` bytes of the element are kept; the rest is only counted.
+            let keep = self.max.saturating_sub(size).min(i);
+            self.buf.extend_from_slice(&avail[..keep]);
+            size += i;
+            self.src.consume(i);
             if complete {
                 return Ok((size, true));
             }
@@ -261,6 +270,70 @@ impl JsonArray {
                 }
                 Ok(Some(Ok(Element { line, text })))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::value::RawValue;
+    use std::io::{BufReader, Cursor};
+
+    fn array(bytes: &[u8], chunk: usize, max: usize) -> JsonArray {
+        let src = ByteSource {
+            reader: Box::new(BufReader::with_capacity(chunk, Cursor::new(bytes.to_vec()))),
+            gzip: false,
+        };
+        JsonArray::new(src, "a.json".into(), Encoding::Utf8, max)
+    }
+
+    #[test]
+    fn elements_and_their_lines_are_what_a_json_parser_finds_whatever_the_read_size() {
+        let doc = r#"[
+  {"a": "x \" ] } , [ {", "b": ["\\", "\\\"", "c\u00e9"]},
+  "plain string",   7,
+  [1, [2, {"d": "e]"}]],
+
+  {"multi":
+     "line", "k": {"z": null}}, {"last": "\\\\"}
+]"#;
+        let expected: Vec<&RawValue> = serde_json::from_str(doc).unwrap();
+        let lines: Vec<u64> = expected
+            .iter()
+            .map(|raw| {
+                let at = raw.get().as_ptr() as usize - doc.as_ptr() as usize;
+                1 + doc[..at].matches('\n').count() as u64
+            })
+            .collect();
+        for chunk in [1, 2, 3, 7, 64, 4096] {
+            let mut arr = array(doc.as_bytes(), chunk, 1 << 20);
+            let mut got = Vec::new();
+            let mut index = 0;
+            while let Some(item) = arr.next_element(index + 1) {
+                index += 1;
+                let e = item.unwrap_or_else(|r| panic!("chunk {chunk}: {r:?}"));
+                got.push((e.line, e.text));
+            }
+            let want: Vec<(u64, String)> = expected
+                .iter()
+                .zip(&lines)
+                .map(|(raw, &line)| (line, raw.get().to_string()))
+                .collect();
+            assert_eq!(got, want, "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn an_element_over_the_limit_is_one_rejection_and_the_next_is_read() {
+        let doc = br#"[{"long": "0123456789012345678901234567890123456789"}, {"s": 1}]"#;
+        for chunk in [1, 5, 4096] {
+            let mut arr = array(doc, chunk, 20);
+            let first = arr.next_element(1).unwrap();
+            let reason = first.err().unwrap().reason;
+            assert!(reason.contains("element 1 of 52 bytes"), "{reason}");
+            assert_eq!(arr.next_element(2).unwrap().unwrap().text, r#"{"s": 1}"#);
+            assert!(arr.next_element(3).is_none());
         }
     }
 }
