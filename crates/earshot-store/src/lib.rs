@@ -13,6 +13,7 @@ mod imports;
 mod interactions;
 mod jobs;
 mod keys;
+mod known_ids;
 mod offline;
 mod persons;
 mod read;
@@ -53,7 +54,6 @@ pub use upkeep::{PrunedRuns, PrunedText};
 pub use write::WriteCounts;
 
 use rusqlite::Connection;
-use rustc_hash::FxHashSet;
 use std::path::{Path, PathBuf};
 
 /// Everything that can go wrong in the store, with the database path for context.
@@ -117,7 +117,7 @@ pub struct Store {
     /// Accounts known to exist (with their handle, if any, stored) so that the hot write path does not
     /// re-insert an actor for every one of its interactions. Cleared on rollback and when it grows past
     /// [`write::ACCOUNT_CACHE_LIMIT`], so memory stays bounded on any input size.
-    known_accounts: FxHashSet<i64>,
+    known_accounts: known_ids::KnownIds,
     in_transaction: bool,
     /// This connection holds the database's lock exclusively ([`Store::begin_bulk_mode`]): no other
     /// process can be writing, so an import row left `running` is certainly from one that died.
@@ -143,7 +143,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
-            known_accounts: FxHashSet::default(),
+            known_accounts: known_ids::KnownIds::default(),
             in_transaction: false,
             exclusive: false,
             tombstones: None,

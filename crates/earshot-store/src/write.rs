@@ -6,11 +6,11 @@
 //! `quote_of` and `reshare_of` imply interactions ([`crate::implied`]).
 
 use crate::implied::{Implied, Referrer};
+use crate::known_ids::KnownIds;
 use crate::segments::{LogRow, SegmentSink};
 use crate::{Result, Store};
 use earshot_model::{Account, AccountRef, Event, Interaction, Post, PostId};
 use rusqlite::{params, Connection, Statement};
-use rustc_hash::FxHashSet;
 
 /// Past this many cached account ids the cache is cleared, bounding memory on any input (~64 MiB).
 pub(crate) const ACCOUNT_CACHE_LIMIT: usize = 4_000_000;
@@ -230,6 +230,19 @@ impl Store {
         // as implied and then replaced).
         // (id, index in `events`: the first copy of a repeated post wins, post).
         let mut posts: Vec<(i64, usize, &Post)> = Vec::new();
+        // Each interaction's actor and target ids, computed once. The writer's set of known accounts
+        // is asked for all of them before any answer is needed, so their cache misses overlap.
+        let party_ids: Vec<[i64; 2]> = events
+            .iter()
+            .map(|e| match e {
+                Event::Interaction(i) => [i.actor.id(&i.platform).0, i.target.id(&i.platform).0],
+                _ => [0, 0],
+            })
+            .collect();
+        known.warm(events.iter().zip(&party_ids).flat_map(|(e, ids)| match e {
+            Event::Interaction(i) => [cache_key(&i.actor, ids[0]), cache_key(&i.target, ids[1])],
+            _ => [0, 0],
+        }));
         for (n, event) in events.iter().enumerate() {
             if tombstones.is_some_and(|t| involves_forgotten(event, t)) {
                 counts.forgotten_skipped += 1;
@@ -241,7 +254,9 @@ impl Store {
                     posts.push((p.id().0, n, p));
                     Ok(())
                 }
-                Event::Interaction(i) => st.interaction(i, known, &mut counts, sink.as_deref_mut()),
+                Event::Interaction(i) => {
+                    st.interaction(i, party_ids[n], known, &mut counts, sink.as_deref_mut())
+                }
             }
             .map_err(err)?;
         }
@@ -283,18 +298,23 @@ impl Batch<'_> {
         &mut self,
         platform: &str,
         r: &AccountRef,
-        known: &mut FxHashSet<i64>,
+        known: &mut KnownIds,
         counts: &mut WriteCounts,
     ) -> rusqlite::Result<i64> {
-        let id = r.id(platform).0;
-        // Cache key folds in whether the handle was present, so a later reference that brings a handle
-        // still reaches the database once.
-        let cache_key = if r.handle.is_some() {
-            id ^ 0x5a5a_5a5a_5a5a_5a5a
-        } else {
-            id
-        };
-        if known.contains(&cache_key) {
+        self.ensure_account_id(platform, r, r.id(platform).0, known, counts)
+    }
+
+    /// [`Batch::ensure_account`] for an account whose id is already computed.
+    fn ensure_account_id(
+        &mut self,
+        platform: &str,
+        r: &AccountRef,
+        id: i64,
+        known: &mut KnownIds,
+        counts: &mut WriteCounts,
+    ) -> rusqlite::Result<i64> {
+        let cache_key = cache_key(r, id);
+        if known.contains(cache_key) {
             return Ok(id);
         }
         let inserted = self
@@ -312,7 +332,7 @@ impl Batch<'_> {
     fn account(
         &mut self,
         a: &Account,
-        known: &mut FxHashSet<i64>,
+        known: &mut KnownIds,
         counts: &mut WriteCounts,
     ) -> rusqlite::Result<()> {
         let id = AccountRef::by_id(a.ext_id.clone()).id(&a.platform).0;
@@ -361,7 +381,7 @@ impl Batch<'_> {
         &mut self,
         p: &Post,
         id: i64,
-        known: &mut FxHashSet<i64>,
+        known: &mut KnownIds,
         counts: &mut WriteCounts,
     ) -> rusqlite::Result<Option<i64>> {
         let author = self.ensure_account(&p.platform, &p.author, known, counts)?;
@@ -407,12 +427,13 @@ impl Batch<'_> {
     fn interaction(
         &mut self,
         i: &Interaction,
-        known: &mut FxHashSet<i64>,
+        [actor, target]: [i64; 2],
+        known: &mut KnownIds,
         counts: &mut WriteCounts,
         sink: Option<&mut SegmentSink>,
     ) -> rusqlite::Result<()> {
-        let actor = self.ensure_account(&i.platform, &i.actor, known, counts)?;
-        let target = self.ensure_account(&i.platform, &i.target, known, counts)?;
+        let actor = self.ensure_account_id(&i.platform, &i.actor, actor, known, counts)?;
+        let target = self.ensure_account_id(&i.platform, &i.target, target, known, counts)?;
         let post = i.post.as_ref().map(|e| PostId::of(&i.platform, e).0);
         if let Some(sink) = sink.filter(|_| post.is_none() || !crate::implied::implies(i.kind)) {
             let row = LogRow {
@@ -450,6 +471,16 @@ impl Batch<'_> {
             self.implied.stated(i.kind, actor, post)?;
         }
         Ok(())
+    }
+}
+
+/// The key of an account in the writer's set of known accounts: its id, or with a handle its id
+/// changed, so that a later reference that brings a handle still reaches the database once.
+fn cache_key(r: &AccountRef, id: i64) -> i64 {
+    if r.handle.is_some() {
+        id ^ 0x5a5a_5a5a_5a5a_5a5a
+    } else {
+        id
     }
 }
 
