@@ -79,7 +79,8 @@ pub fn import_file(
     // Written events are freed on a thread of their own: freeing a chunk's strings is work neither the
     // writer (the slower thread on a post-heavy import: ~4% of it) nor the reader (the slower one on a
     // Bluesky CAR) need do, and a core is idle often enough to take it.
-    let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<Event>>();
+    // Bounded: should freeing fall behind, the writer waits rather than holding every written chunk.
+    let (spent_tx, spent_rx) = sync_channel::<Vec<Event>>(4);
     let freer = std::thread::spawn(move || spent_rx.into_iter().for_each(drop));
     let parser = std::thread::spawn(move || {
         let mut chunk = Chunk::new();
