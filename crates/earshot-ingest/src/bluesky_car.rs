@@ -12,9 +12,9 @@
 //!
 //! The blocks may come in any order, and a record's key is only known from the tree. The tree is
 //! walked as its nodes arrive (`tree.rs`), and a record block is decoded, with its collection's
-//! lexicon (`bsky.rs`), as soon as it is read if the tree has named it. A PDS writes the tree before
-//! the records, so its exports are read once; records met before the nodes naming them are passed
-//! over (a digest each is kept) and read by a second reading of the file, only if any was. Memory is
+//! lexicon (`bsky.rs`), as soon as it is read if the tree has named it. `@atproto/repo`'s export writes
+//! the tree before the records, so such a file is read once; records met before the nodes naming them
+//! are passed over (a digest each is kept) and read by a second reading of the file, only if any was. Memory is
 //! the tree's keys, never the records. Every block's bytes are checked against its CID's SHA-256
 //! digest; a block that does not match is rejected, as are a record earshot cannot decode, a tree
 //! node whose keys are malformed (the records after the bad key) and a record the tree names that
@@ -392,7 +392,8 @@ impl CarFile {
                 format!("tree node {cid} is not in the file: the records under it cannot be found");
             left.push_back(self.ctx.reject(0, "tree", why));
         }
-        if pass.passed_over.holds_any(&pass.tree.leaves) {
+        let leaves = &pass.tree.leaves;
+        if pass.passed_over.holds_any(leaves) || leaves.named_after_read() {
             match self.open() {
                 Ok((blocks, _)) => {
                     // A second reading: progress counts the file twice.
@@ -1035,7 +1036,8 @@ mod tests {
             ("app.bsky.graph.follow/b", follow("did:plc:b")),
             ("app.bsky.feed.like/c", subject("app.bsky.feed.like", ROOT)),
         ]);
-        // As `repo` writes them (commit, records, node), and as a PDS does (commit, node, records).
+        // As `repo` writes them (commit, records, node), and as `@atproto/repo`'s export does
+        // (commit, node, records).
         let node = blocks.len() - 1;
         let mut pds_order = vec![blocks[0].clone(), blocks[node].clone()];
         pds_order.extend_from_slice(&blocks[1..node]);
@@ -1132,6 +1134,30 @@ mod tests {
                 .collect();
             assert_eq!(keys, want, "order {n}");
         }
+    }
+
+    #[test]
+    fn an_identical_record_named_again_after_its_block_was_read_is_read_under_both_keys() {
+        // One follow record stored under two keys, the second in a node that comes after the record.
+        let rec = block(&follow("did:plc:a"));
+        let right = tree_node(None, &[(0, "app.bsky.graph.follow/b", rec.0, None)]);
+        let top = tree_node(
+            None,
+            &[(0, "app.bsky.graph.follow/a", rec.0, Some(right.0))],
+        );
+        let commit = commit_of(top.0);
+        let blocks = vec![commit.clone(), top, rec, right];
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_file(dir.path(), "late-key.car", &car(commit.0, &blocks));
+        let (keys, bad, _) = keys_read(&p);
+        assert!(bad.is_empty(), "{bad:#?}");
+        assert_eq!(
+            keys,
+            [
+                format!("at://{DID}/app.bsky.graph.follow/a"),
+                format!("at://{DID}/app.bsky.graph.follow/b"),
+            ]
+        );
     }
 
     #[test]

@@ -5,9 +5,10 @@
 //!
 //! A node can only be walked once the node naming it has been (the commit names the root), because
 //! a node's place, not its bytes, says it belongs to this commit's tree. Nodes that arrive before
-//! their parent wait, and are walked when it arrives. A PDS writes the nodes before the records
-//! (`MST.writeToCarStream` in the reference implementation), so in an export as a PDS writes it
-//! every record's key is known when its block is read, and the file is read once.
+//! their parent wait, and are walked when it arrives. The reference implementation's export
+//! (`getFullRepo`, through `MST.writeToCarStream` in `@atproto/repo`) writes the nodes before the
+//! records, so every record's key is known when its block is read and the file is read once; an
+//! export in another order (a server streaming its stored blocks by revision) is read twice.
 
 use super::{TreeNode, SHA2_256};
 use crate::bsky::BskyRecord;
@@ -228,10 +229,11 @@ fn digest_key(cid: &Cid) -> Option<u128> {
 /// identical records share a block. The keys are spans of one string, chained per CID in the order
 /// the tree named them, so a repository's hundreds of thousands of keys are not as many allocations.
 ///
-/// A PDS writes the records in the order its walk of the tree meets them, which is the order this
-/// walk names them: so the block read next is first compared with the first key not yet taken, in
+/// `@atproto/repo`'s export writes the records in the order its walk of the tree meets them, which is
+/// the order this walk names them: so the block read next is first compared with the first key not yet taken, in
 /// memory read in order, and the map is asked (a cache miss on a large repository) only when it is
-/// another.
+/// another. Every key of a chain is taken at once, and a key named for a record already taken starts a
+/// chain of its own, so the first key not taken is always the first of its chain.
 #[derive(Default)]
 pub(super) struct Leaves {
     /// The first key of each SHA-256 record CID, by [`digest_key`], and its chain's last.
@@ -243,6 +245,8 @@ pub(super) struct Leaves {
     text: String,
     /// No key before this one is still to be taken.
     cursor: usize,
+    /// A key was named for a record whose block had already been read.
+    named_after_read: bool,
 }
 
 /// A key: its span in [`Leaves::text`], its record's [`digest_key`], and the next key of its record.
@@ -264,9 +268,16 @@ impl Leaves {
             Some(k) => self.head.entry(k).or_insert((at, at)),
             None => self.other.entry(cid).or_insert((at, at)),
         };
-        let last = std::mem::replace(&mut chain.1, at);
-        if last != at {
-            self.keys[last].later = Some(at);
+        if chain.0 != at && self.keys[chain.0].taken {
+            // The record's block was read before the tree named this key (an identical record under
+            // a second key, in a node that came after it): a chain of its own, for a second reading.
+            *chain = (at, at);
+            self.named_after_read = true;
+        } else {
+            let last = std::mem::replace(&mut chain.1, at);
+            if last != at {
+                self.keys[last].later = Some(at);
+            }
         }
         self.keys.push(Key {
             start,
@@ -308,6 +319,12 @@ impl Leaves {
             at = self.keys[i].later;
         }
         Some(first)
+    }
+
+    /// Whether a key was named for a record whose block had already been read: only a second
+    /// reading of the file can give its events.
+    pub fn named_after_read(&self) -> bool {
+        self.named_after_read
     }
 
     /// Whether a record CID with this [`digest_key`] (`None`: another hash) is still to be found.

@@ -285,8 +285,8 @@ impl ValueEnum for FormatArg {
             }
             Format::BlueskyCar => {
                 "A Bluesky repository export (CAR v1 of DAG-CBOR, as com.atproto.sync.getRepo and the \
-                 app's data export give it), read once when the tree comes before the records (as a PDS \
-                 writes it), else twice: the owner's posts (replies, quotes, \
+                 app's data export give it), read once when the tree comes before the records (as \
+                 @atproto/repo writes it), else twice: the owner's posts (replies, quotes, \
                  mentions), reposts, likes, follows and profile, each block checked against its CID; \
                  times from each record's createdAt; platform `bluesky`, keys the records' AT URIs as \
                  Jetstream's"
