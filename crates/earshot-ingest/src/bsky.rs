@@ -72,7 +72,7 @@ pub(crate) struct PostRecord<'a> {
     reply: Option<ReplyRef>,
     embed: Option<Embed>,
     facets: Option<Vec<Facet>>,
-    #[serde(rename = "createdAt", borrow)]
+    #[serde(rename = "createdAt", borrow, default, deserialize_with = "borrowed")]
     pub created_at: Option<Cow<'a, str>>,
 }
 
@@ -80,7 +80,7 @@ pub(crate) struct PostRecord<'a> {
 #[derive(Deserialize)]
 pub(crate) struct SubjectRecord<'a> {
     subject: Option<StrongRef>,
-    #[serde(rename = "createdAt", borrow)]
+    #[serde(rename = "createdAt", borrow, default, deserialize_with = "borrowed")]
     pub created_at: Option<Cow<'a, str>>,
 }
 
@@ -88,7 +88,7 @@ pub(crate) struct SubjectRecord<'a> {
 #[derive(Deserialize)]
 pub(crate) struct FollowRecord<'a> {
     subject: Option<String>,
-    #[serde(rename = "createdAt", borrow)]
+    #[serde(rename = "createdAt", borrow, default, deserialize_with = "borrowed")]
     pub created_at: Option<Cow<'a, str>>,
 }
 
@@ -98,8 +98,16 @@ pub(crate) struct ProfileRecord<'a> {
     #[serde(rename = "displayName")]
     display_name: Option<String>,
     description: Option<String>,
-    #[serde(rename = "createdAt", borrow)]
+    #[serde(rename = "createdAt", borrow, default, deserialize_with = "borrowed")]
     pub created_at: Option<Cow<'a, str>>,
+}
+
+/// An optional string borrowed from the input when it can be (always from DAG-CBOR; from JSON when it
+/// has no escapes): serde borrows a `Cow` only as a field of its own, not inside an `Option`.
+fn borrowed<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+    Ok(Option::<Text<'de>>::deserialize(d)?.map(|t| t.0))
 }
 
 /// A record of one of the collections earshot reads.
@@ -291,4 +299,32 @@ fn post_events(p: PostRecord<'_>, at: Origin, by: AccountRef) -> Vec<Event> {
         }),
     );
     events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_at_is_borrowed_when_it_can_be_and_read_either_way() {
+        let plain = r#"{"createdAt": "2024-09-09T19:46:02Z", "subject": "did:plc:a"}"#;
+        let escaped = r#"{"createdAt": "2024-09-09T19:46:02\u005a", "subject": "did:plc:a"}"#;
+        let missing = r#"{"subject": "did:plc:a"}"#;
+        let read = |json| {
+            serde_json::from_str::<FollowRecord>(json)
+                .unwrap()
+                .created_at
+        };
+        assert!(matches!(
+            read(plain),
+            Some(Cow::Borrowed("2024-09-09T19:46:02Z"))
+        ));
+        assert_eq!(read(escaped).as_deref(), Some("2024-09-09T19:46:02Z"));
+        assert_eq!(read(missing), None);
+        let cbor =
+            serde_ipld_dagcbor::to_vec(&serde_json::json!({"createdAt": "x", "subject": "y"}))
+                .unwrap();
+        let record: FollowRecord = serde_ipld_dagcbor::from_slice(&cbor).unwrap();
+        assert!(matches!(record.created_at, Some(Cow::Borrowed("x"))));
+    }
 }

@@ -86,6 +86,7 @@ impl JsonArray {
                 if in_str {
                     if esc {
                         esc = false;
+                        self.line += u64::from(avail[i] == b'\n');
                         i += 1;
                         continue;
                     }

@@ -14,14 +14,14 @@
 //! Accounts are their actor URIs, with the handle `user@instance` where the URI is Mastodon's
 //! `https://instance/users/user` (or `https://instance/@user`).
 
+mod activity;
+
 use crate::json_array::{Element, JsonArray};
-use crate::reader::{quote, ByteSource};
+use crate::reader::ByteSource;
 use crate::{Ctx, Options, Record, Rejection};
-use earshot_model::{AccountRef, Event, Interaction, InteractionKind, Post};
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use activity::activity;
+use earshot_model::AccountRef;
 use serde_json::Value;
-use std::borrow::Cow;
 
 /// The platform of Mastodon's events unless `--platform` names another.
 pub const PLATFORM: &str = "mastodon";
@@ -199,235 +199,12 @@ pub(crate) fn when(v: &Value, field: &'static str) -> Result<i64, Bad> {
     crate::json_fields::time(s, field)
 }
 
-/// An activity as the outbox holds it, each property kept as its JSON text and read only if needed:
-/// the properties earshot does not use (`@context`, `to`, `cc`, attachments, `contentMap`, …) are
-/// skipped without being built, and strings without escapes are borrowed from the element's text.
-/// (Parsing every activity into a `serde_json::Value`, keys and all, was the larger part of reading
-/// an outbox.) A property given twice is a JSON error here, as serde reports it.
-#[derive(Deserialize)]
-struct RawActivity<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<&'a RawValue>,
-    #[serde(borrow)]
-    id: Option<&'a RawValue>,
-    #[serde(borrow)]
-    actor: Option<&'a RawValue>,
-    #[serde(borrow)]
-    published: Option<&'a RawValue>,
-    #[serde(borrow)]
-    object: Option<&'a RawValue>,
-}
-
-/// A note (the object of a `Create`), as [`RawActivity`].
-#[derive(Deserialize)]
-struct RawNote<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<&'a RawValue>,
-    #[serde(borrow)]
-    id: Option<&'a RawValue>,
-    #[serde(borrow)]
-    published: Option<&'a RawValue>,
-    #[serde(borrow)]
-    content: Option<&'a RawValue>,
-    #[serde(rename = "inReplyTo", borrow)]
-    in_reply_to: Option<&'a RawValue>,
-    #[serde(borrow)]
-    quote: Option<&'a RawValue>,
-    #[serde(rename = "quoteUri", borrow)]
-    quote_uri: Option<&'a RawValue>,
-    #[serde(rename = "_misskey_quote", borrow)]
-    misskey_quote: Option<&'a RawValue>,
-    #[serde(borrow)]
-    tag: Option<&'a RawValue>,
-}
-
-/// A tag of a note, as [`RawActivity`].
-#[derive(Deserialize)]
-struct RawTag<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Option<&'a RawValue>,
-    #[serde(borrow)]
-    href: Option<&'a RawValue>,
-    #[serde(borrow)]
-    name: Option<&'a RawValue>,
-}
-
-/// An object read only for its `id`.
-#[derive(Deserialize)]
-struct RawId<'a> {
-    #[serde(borrow)]
-    id: Option<&'a RawValue>,
-}
-
-/// A JSON value's text if it is a string: borrowed when it has no escapes.
-fn raw_str(v: Option<&RawValue>) -> Option<Cow<'_, str>> {
-    let json = v?.get();
-    let inner = json.strip_prefix('"')?.strip_suffix('"')?;
-    if !inner.contains('\\') {
-        return Some(Cow::Borrowed(inner));
-    }
-    serde_json::from_str::<String>(json).ok().map(Cow::Owned)
-}
-
-/// A JSON value's text for a message: `null` when absent, as `serde_json::Value` prints it.
-fn raw_text(v: Option<&RawValue>) -> &str {
-    v.map_or("null", RawValue::get)
-}
-
-/// Whether a value is absent or `null`.
-fn raw_null(v: Option<&RawValue>) -> bool {
-    v.is_none_or(|v| v.get() == "null")
-}
-
-/// An `id`-bearing value, as [`uri`] reads it: a URI string or an object with an `id`.
-fn raw_uri(v: Option<&RawValue>) -> Option<Cow<'_, str>> {
-    let raw = v?;
-    let s = if raw.get().starts_with('{') {
-        let object: RawId<'_> = serde_json::from_str(raw.get()).ok()?;
-        raw_str(object.id)?
-    } else {
-        raw_str(Some(raw))?
-    };
-    let trimmed = s.trim();
-    if trimmed.is_empty() {
-        return None;
-    }
-    Some(match s {
-        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
-        Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
-    })
-}
-
-/// A date string (`published`), as [`when`] reads it.
-fn raw_when(v: Option<&RawValue>, field: &'static str) -> Result<i64, Bad> {
-    let s = raw_str(v).ok_or_else(|| (field, format!("missing or not a date: {}", raw_text(v))))?;
-    crate::json_fields::time(&s, field)
-}
-
-fn activity(text: &str, platform: &str) -> Result<Vec<Event>, Bad> {
-    let invalid =
-        |e: serde_json::Error| ("<json>", format!("invalid JSON: {e} in {}", quote(text)));
-    let trimmed = text.trim_start();
-    if !trimmed.starts_with('{') {
-        // Any JSON value but an object: check it is JSON at all, for the right message.
-        serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(invalid)?;
-        return Err(("<json>", "expected an activity object".into()));
-    }
-    let a: RawActivity<'_> = serde_json::from_str(text).map_err(invalid)?;
-    let kind = raw_str(a.kind);
-    let kind = kind.as_deref().unwrap_or("");
-    if kind != "Create" && kind != "Announce" {
-        return Ok(Vec::new());
-    }
-    let actor = raw_uri(a.actor).ok_or(("actor", format!("missing: {}", raw_text(a.actor))))?;
-    let by = account(&actor);
-    let mut events = Vec::new();
-    if kind == "Announce" {
-        let id = raw_uri(a.id).ok_or(("id", "missing".to_string()))?;
-        let boosted =
-            raw_uri(a.object).ok_or(("object", format!("not a URI: {}", raw_text(a.object))))?;
-        events.push(Event::Post(Post {
-            platform: platform.to_string(),
-            ext_id: id.into_owned(),
-            author: by,
-            time: raw_when(a.published, "published")?,
-            text: None,
-            reply_to: None,
-            quote_of: None,
-            reshare_of: Some(boosted.into_owned()),
-        }));
-    } else {
-        let Some(o) = a.object.filter(|o| o.get().starts_with('{')) else {
-            return Ok(Vec::new());
-        };
-        let o: RawNote<'_> = serde_json::from_str(o.get()).map_err(invalid)?;
-        let note_kind = raw_str(o.kind);
-        if !matches!(
-            note_kind.as_deref(),
-            Some("Note" | "Article" | "Question" | "Page")
-        ) {
-            return Ok(Vec::new());
-        }
-        let id = raw_uri(o.id).ok_or(("object.id", "missing".to_string()))?;
-        let time = if raw_null(o.published) {
-            raw_when(a.published, "published")?
-        } else {
-            raw_when(o.published, "object.published")?
-        };
-        let content = raw_str(o.content)
-            .map(|c| plain_text(&c))
-            .filter(|t| !t.is_empty());
-        // The post a note quotes: Mastodon (4.4 on) writes the quoted post's URI as `quote` and, for
-        // software that reads the older spellings, `quoteUri` and `_misskey_quote`
-        // (`app/serializers/activitypub/note_serializer.rb`); any of them names it.
-        let quote_of = [o.quote, o.quote_uri, o.misskey_quote]
-            .into_iter()
-            .find_map(raw_uri);
-        let mentions = mention_tags(o.tag);
-        events.push(Event::Post(Post {
-            platform: platform.to_string(),
-            ext_id: id.to_string(),
-            author: by.clone(),
-            time,
-            text: content,
-            reply_to: raw_uri(o.in_reply_to).map(Cow::into_owned),
-            quote_of: quote_of.map(Cow::into_owned),
-            reshare_of: None,
-        }));
-        for (n, t) in mentions.into_iter().enumerate() {
-            let Some(href) = raw_uri(t.href) else {
-                continue;
-            };
-            if href == actor {
-                continue;
-            }
-            // A local account's tag is named `@user` alone: its handle is then the URI's `user@instance`.
-            let handle = raw_str(t.name)
-                .map(|n| n.trim_start_matches('@').to_string())
-                .filter(|n| n.contains('@'))
-                .or_else(|| handle_of(&href));
-            events.push(Event::Interaction(Interaction {
-                platform: platform.to_string(),
-                key: format!("{id}#m{n}"),
-                kind: InteractionKind::Mention,
-                actor: by.clone(),
-                target: AccountRef {
-                    ext_id: href.into_owned(),
-                    handle,
-                },
-                post: Some(id.to_string()),
-                time: Some(time),
-                weight: 1.0,
-            }));
-        }
-    }
-    for ev in &events {
-        crate::values::check(ev).map_err(|(_, why)| ("object", why))?;
-    }
-    Ok(events)
-}
-
-/// The `Mention` tags of a note's `tag` array, in order; anything else in it is passed over.
-fn mention_tags(tag: Option<&RawValue>) -> Vec<RawTag<'_>> {
-    let Some(list) = tag.filter(|t| t.get().starts_with('[')) else {
-        return Vec::new();
-    };
-    let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(list.get()) else {
-        return Vec::new();
-    };
-    items
-        .into_iter()
-        .filter(|t| t.get().starts_with('{'))
-        .filter_map(|t| serde_json::from_str::<RawTag<'_>>(t.get()).ok())
-        .filter(|t| raw_str(t.kind).as_deref() == Some("Mention"))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::test_util::{read_all, write_file, write_gz};
     use crate::{Format, Options};
+    use earshot_model::{Event, InteractionKind, Post};
 
     // An outbox as an OrderedCollection of activities, with the Activity Vocabulary's properties
     // (§3.2 Create and Announce, §3.3 Note, §4 actor, object, published, inReplyTo, content, tag with
@@ -612,6 +389,51 @@ mod tests {
             bad[0]
         );
         assert!(bad[1].contains("object.published: "), "{}", bad[1]);
+    }
+
+    #[test]
+    fn repeated_properties_nested_ids_and_bad_escapes_read_as_a_json_value_reads_them() {
+        // A property given twice is its last value; a note's `id` must be a string (an object with an
+        // `id` names a boosted or replied-to post, not the note); a used string with a lone surrogate
+        // makes the activity invalid JSON.
+        let text = r#"{"orderedItems":[
+ {"type":"Announce","type":"Create","actor":"https://s.example/users/a","published":"2023-05-01T10:00:00Z",
+  "object":{"id":"https://s.example/users/a/statuses/1","type":"Note","content":"first","content":"second",
+   "tag":[{"type":"Mention","type":"Mention","href":"https://o.example/users/b"},
+          {"type":"Mention","href":"https://o.example/users/c"}]}},
+ {"type":"Create","actor":"https://s.example/users/a","published":"2023-05-01T10:00:00Z",
+  "object":{"id":{"id":"https://s.example/users/a/statuses/2"},"type":"Note"}},
+ {"type":"Create","actor":"https://s.example/users/a","published":"2023-05-01T10:00:00Z",
+  "object":{"id":"https://s.example/users/a/statuses/3","type":"Note","content":"\ud800x"}}
+]}"#;
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_file(dir.path(), "outbox.json", text.as_bytes());
+        let (good, bad) = read_all(&p, Format::MastodonOutbox, &Options::default());
+        assert_eq!(good.len(), 1, "{good:#?} {bad:#?}");
+        assert_eq!(post(&good[0]).text.as_deref(), Some("second"));
+        let mentions: Vec<(&str, &str)> = good[0].events[1..]
+            .iter()
+            .map(|e| match e {
+                Event::Interaction(m) => (m.key.as_str(), m.target.ext_id.as_str()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            mentions,
+            [
+                (
+                    "https://s.example/users/a/statuses/1#m0",
+                    "https://o.example/users/b"
+                ),
+                (
+                    "https://s.example/users/a/statuses/1#m1",
+                    "https://o.example/users/c"
+                ),
+            ]
+        );
+        assert_eq!(bad.len(), 2, "{bad:#?}");
+        assert!(bad[0].contains("object.id: missing"), "{}", bad[0]);
+        assert!(bad[1].contains("<json>: invalid JSON"), "{}", bad[1]);
     }
 
     #[test]
