@@ -187,9 +187,9 @@ impl SegmentWriter {
 
 /// Write `rows` (sorted, duplicates removed; `platform` indexes `platforms`) to `path` as one segment,
 /// synced to disk before it returns; its size in bytes.
-pub(crate) fn write<'r>(
+pub(crate) fn write(
     path: &Path,
-    rows: impl IntoIterator<Item = &'r LogRow>,
+    rows: &[LogRow],
     platforms: &[String],
 ) -> parquet::errors::Result<u64> {
     let mut w = SegmentWriter::create(path)?;

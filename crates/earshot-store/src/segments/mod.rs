@@ -25,10 +25,8 @@ pub(crate) mod catalogue;
 pub(crate) mod file;
 pub(crate) mod merge;
 pub(crate) mod rewrite;
-mod run;
 
 use crate::{Result, Store, StoreError};
-use run::Run;
 use std::path::{Path, PathBuf};
 
 /// Interactions per run: the sink writes a segment when it holds this many (~64 bytes each in memory).
@@ -72,7 +70,7 @@ pub struct SegmentSink {
     /// Index into `covered` of the first range not wholly before `next`.
     cursor: usize,
     next: u64,
-    run: Run,
+    run: Vec<LogRow>,
     run_ranges: Vec<(u64, u64)>,
     platforms: Vec<String>,
     run_rows: usize,
@@ -165,7 +163,7 @@ impl Store {
             covered,
             cursor: 0,
             next: 0,
-            run: Run::default(),
+            run: Vec::new(),
             run_ranges: Vec::new(),
             platforms: Vec::new(),
             run_rows: RUN_ROWS,
@@ -188,21 +186,24 @@ impl Store {
             });
         }
         let run = &mut sink.run;
-        let duplicates = run.sort_and_dedup();
+        run.sort_unstable_by_key(LogRow::key);
+        let before = run.len();
+        run.dedup_by_key(|r| r.key());
+        let duplicates = (before - run.len()) as u64;
         let folder = self.segment_folder();
         std::fs::create_dir_all(&folder).map_err(|e| self.io(&folder, e))?;
         let seq = catalogue::next_sequence(&self.conn).map_err(|e| self.err(e))?;
         let name = format!("events-{seq:08}.parquet");
         let partial = folder.join(format!("{name}.{}.partial", std::process::id()));
         let path = folder.join(&name);
-        let bytes = file::write(&partial, run.rows(), &sink.platforms)
+        let bytes = file::write(&partial, run, &sink.platforms)
             .map_err(|e| self.parquet_err(&partial, e))?;
         std::fs::rename(&partial, &path).map_err(|e| self.io(&path, e))?;
         sync_dir(&folder);
         self.uncommitted_segments.push(path);
-        let undated = run.rows().filter(|r| r.time.is_none()).count() as u64;
-        let min_time = run.rows().filter_map(|r| r.time).min();
-        let max_time = run.rows().filter_map(|r| r.time).max();
+        let undated = run.iter().filter(|r| r.time.is_none()).count() as u64;
+        let min_time = run.iter().filter_map(|r| r.time).min();
+        let max_time = run.iter().filter_map(|r| r.time).max();
         let written = SegmentWritten {
             file: name,
             rows: run.len() as u64,
