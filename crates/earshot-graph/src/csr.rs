@@ -24,6 +24,8 @@ pub enum GraphError {
     BadParameter { name: &'static str, value: f64 },
     #[error("a partition of {got} nodes for a graph of {nodes} nodes")]
     PartitionSize { got: usize, nodes: usize },
+    #[error("the edges placed are not the edges counted ({why}): the input changed between its two readings")]
+    Uncounted { why: &'static str },
 }
 
 /// The largest merged edge weight a graph keeps as it is: a heavier graph (or one whose heaviest edge
@@ -148,6 +150,72 @@ fn number_reactors(nodes: usize, sources: impl Iterator<Item = u32>) -> (Vec<u32
     (reactors, index)
 }
 
+/// A graph built from its edges given twice: first each target's number of edges (with weight > 0),
+/// then the edges themselves, each put straight into its target's place. Only the placed edges are
+/// held (16 bytes each), not a list of edges and then a second list sorted by target, which was 32
+/// bytes an interaction at the peak of building a graph from stored interactions.
+pub struct EdgePlacer {
+    /// Prefix sums of the targets' edge counts: target `v`'s edges go to `counts[v]..counts[v + 1]`.
+    counts: Vec<u64>,
+    /// The next free place of each target.
+    next: Vec<u64>,
+    pairs: Vec<(u32, f64)>,
+}
+
+impl EdgePlacer {
+    /// Places for `in_degrees[v]` edges into each node `v` (the graph has `in_degrees.len()` nodes).
+    pub fn new(in_degrees: Vec<u64>) -> Self {
+        let mut counts = Vec::with_capacity(in_degrees.len() + 1);
+        counts.push(0u64);
+        let mut total = 0u64;
+        for d in &in_degrees {
+            total += d;
+            counts.push(total);
+        }
+        let mut next = in_degrees;
+        next.copy_from_slice(&counts[..counts.len() - 1]);
+        EdgePlacer {
+            counts,
+            next,
+            pairs: vec![(0, 0.0); total as usize],
+        }
+    }
+
+    /// Place an edge `src` → `dst` of weight `weight` (finite, > 0).
+    pub fn place(&mut self, src: u32, dst: u32, weight: f64) -> Result<(), GraphError> {
+        let n = self.next.len();
+        if src as usize >= n || dst as usize >= n {
+            return Err(GraphError::Uncounted {
+                why: "a node not counted",
+            });
+        }
+        if !(weight.is_finite() && weight > 0.0) {
+            return Err(GraphError::Uncounted {
+                why: "a weight not counted",
+            });
+        }
+        let slot = &mut self.next[dst as usize];
+        if *slot >= self.counts[dst as usize + 1] {
+            return Err(GraphError::Uncounted {
+                why: "more edges into a node than counted",
+            });
+        }
+        self.pairs[*slot as usize] = (src, weight);
+        *slot += 1;
+        Ok(())
+    }
+
+    /// The graph, once every counted edge is placed.
+    pub fn finish(self) -> Result<ReactionGraph, GraphError> {
+        if self.next.iter().zip(&self.counts[1..]).any(|(a, b)| a != b) {
+            return Err(GraphError::Uncounted {
+                why: "fewer edges into a node than counted",
+            });
+        }
+        ReactionGraph::from_placed(self.next.len(), self.counts, self.pairs)
+    }
+}
+
 impl ReactionGraph {
     /// Build from edges over `nodes` nodes. Errors on an edge outside `0..nodes` or a weight that is not a
     /// finite number ≥ 0. Zero-weight edges are kept out (they carry no reaction). Merged weights are
@@ -155,7 +223,7 @@ impl ReactionGraph {
     /// by a power of two and its negligible edges dropped, so that PageRank's numbers stay finite.
     pub fn from_edges(nodes: u32, edges: &[Edge]) -> Result<Self, GraphError> {
         let n = nodes as usize;
-        let mut counts = vec![0u64; n + 1];
+        let mut in_degrees = vec![0u64; n];
         for (index, e) in edges.iter().enumerate() {
             for node in [e.src, e.dst] {
                 if node >= nodes {
@@ -169,21 +237,23 @@ impl ReactionGraph {
                 });
             }
             if e.weight > 0.0 {
-                counts[e.dst as usize + 1] += 1;
+                in_degrees[e.dst as usize] += 1;
             }
         }
-        for v in 0..n {
-            counts[v + 1] += counts[v];
-        }
-        // Scatter (counting sort by target).
-        let total = counts[n] as usize;
-        let mut next = counts.clone();
-        let mut pairs = vec![(0u32, 0f64); total];
+        let mut placer = EdgePlacer::new(in_degrees);
         for e in edges.iter().filter(|e| e.weight > 0.0) {
-            let slot = &mut next[e.dst as usize];
-            pairs[*slot as usize] = (e.src, e.weight);
-            *slot += 1;
+            placer.place(e.src, e.dst, e.weight)?;
         }
+        placer.finish()
+    }
+
+    /// The graph of edges placed by target (`counts`: the prefix sums of the targets' edge counts,
+    /// `pairs[counts[v]..counts[v + 1]]` the reactors and weights of target `v`, in any order).
+    fn from_placed(
+        n: usize,
+        counts: Vec<u64>,
+        mut pairs: Vec<(u32, f64)>,
+    ) -> Result<Self, GraphError> {
         // Sort each target's reactors and merge repeats, compacting in place.
         let mut offsets = Vec::with_capacity(n + 1);
         offsets.push(0u64);
@@ -206,6 +276,8 @@ impl ReactionGraph {
             offsets.push(write as u64);
         }
         pairs.truncate(write);
+        // Repeats merged: give back the room of the raw edges before the adjacency is built beside it.
+        pairs.shrink_to_fit();
         bound_weights(&mut pairs, &mut offsets);
         // Every kept weight is at least `WEIGHT_FLOOR`, so a node's total is > 0 exactly when it has an
         // outgoing edge: the reactors.

@@ -20,8 +20,13 @@ mod snapshot;
 mod undirected;
 
 pub use community::{louvain, modularity, nmi, LouvainOptions, Partition};
-pub use csr::{Edge, GraphError, ReactionGraph, VertexRange, WEIGHT_CEILING, WEIGHT_FLOOR};
+pub use csr::{
+    Edge, EdgePlacer, GraphError, ReactionGraph, VertexRange, WEIGHT_CEILING, WEIGHT_FLOOR,
+};
 pub use dense::DenseIds;
 pub use pagerank::{pagerank, PageRank, PageRankConfig, Precision, SINGLE_PRECISION_FLOOR};
-pub use snapshot::{KindWeights, Snapshot, SnapshotBuilder, SnapshotConfig, REACTION_WEIGHT_MAX};
+pub use snapshot::{
+    KindWeights, Snapshot, SnapshotBuilder, SnapshotConfig, SnapshotCounter, SnapshotPlacer,
+    REACTION_WEIGHT_MAX,
+};
 pub use undirected::UndirectedGraph;

@@ -1,5 +1,6 @@
 //! Building a [`ReactionGraph`] from interaction rows: kind weights, time decay and reactor authenticity.
 
+use crate::csr::EdgePlacer;
 use crate::{DenseIds, Edge, GraphError, ReactionGraph};
 use earshot_model::{InteractionKind, Timestamp};
 
@@ -144,6 +145,11 @@ impl SnapshotBuilder {
         Ok(())
     }
 
+    /// Interactions added that weigh something: the edges held until [`SnapshotBuilder::build`].
+    pub fn edges(&self) -> usize {
+        self.edges.len()
+    }
+
     pub fn build(self) -> Result<Snapshot, GraphError> {
         let n = u32::try_from(self.ids.len()).map_err(|_| GraphError::TooManyNodes)?;
         let graph = ReactionGraph::from_edges(n, &self.edges)?;
@@ -154,9 +160,228 @@ impl SnapshotBuilder {
     }
 }
 
+/// The first of two readings of the interactions: their accounts numbered as [`SnapshotBuilder`]
+/// numbers them and each target's edges counted, so that the second reading ([`SnapshotPlacer`]) puts
+/// every edge straight into its place. At the peak only the placed edges are held (16 bytes an
+/// interaction), where [`SnapshotBuilder`] holds a list of edges and then a second one sorted by
+/// target (32).
+pub struct SnapshotCounter {
+    weights: SnapshotBuilder,
+    in_degrees: Vec<u64>,
+    /// Interactions counted that weigh something, for the index a weight error names.
+    edges: usize,
+}
+
+impl SnapshotCounter {
+    pub fn new(cfg: SnapshotConfig) -> Self {
+        SnapshotCounter {
+            weights: SnapshotBuilder::new(cfg),
+            in_degrees: Vec::new(),
+            edges: 0,
+        }
+    }
+
+    /// Count one interaction, as [`SnapshotBuilder::add`] adds it.
+    pub fn count(
+        &mut self,
+        actor: i64,
+        target: i64,
+        kind: InteractionKind,
+        time: Option<Timestamp>,
+        weight: f64,
+        authenticity: f64,
+    ) -> Result<(), GraphError> {
+        let w = self.weights.edge_weight(kind, time, weight, authenticity);
+        if !(w.is_finite() && w >= 0.0) {
+            return Err(GraphError::BadWeight {
+                index: self.edges,
+                weight: w,
+            });
+        }
+        if w == 0.0 {
+            return Ok(());
+        }
+        let ids = &mut self.weights.ids;
+        let (Some(_), Some(dst)) = (ids.intern(actor), ids.intern(target)) else {
+            return Err(GraphError::TooManyNodes);
+        };
+        if self.in_degrees.len() < ids.len() {
+            self.in_degrees.resize(ids.len(), 0);
+        }
+        self.in_degrees[dst as usize] += 1;
+        self.edges += 1;
+        Ok(())
+    }
+
+    /// Go on counting where `builder` stopped adding: its accounts keep their numbers and its edges
+    /// are counted, then let go. The second reading must give every interaction, those `builder` was
+    /// given too.
+    pub fn from_builder(builder: SnapshotBuilder) -> Self {
+        let SnapshotBuilder { cfg, ids, edges } = builder;
+        let mut in_degrees = vec![0u64; ids.len()];
+        for e in &edges {
+            in_degrees[e.dst as usize] += 1;
+        }
+        SnapshotCounter {
+            edges: edges.len(),
+            weights: SnapshotBuilder {
+                cfg,
+                ids,
+                edges: Vec::new(),
+            },
+            in_degrees,
+        }
+    }
+
+    /// Ready for the second reading.
+    pub fn placer(mut self) -> SnapshotPlacer {
+        self.in_degrees.resize(self.weights.ids.len(), 0);
+        SnapshotPlacer {
+            placer: EdgePlacer::new(self.in_degrees),
+            weights: self.weights,
+        }
+    }
+}
+
+/// The second reading: the same interactions again, each placed (see [`SnapshotCounter`]). An
+/// interaction not counted the first time (the input changed between the readings) is an error.
+pub struct SnapshotPlacer {
+    weights: SnapshotBuilder,
+    placer: EdgePlacer,
+}
+
+impl SnapshotPlacer {
+    pub fn place(
+        &mut self,
+        actor: i64,
+        target: i64,
+        kind: InteractionKind,
+        time: Option<Timestamp>,
+        weight: f64,
+        authenticity: f64,
+    ) -> Result<(), GraphError> {
+        let w = self.weights.edge_weight(kind, time, weight, authenticity);
+        if w == 0.0 {
+            return Ok(());
+        }
+        let ids = &self.weights.ids;
+        let (Some(src), Some(dst)) = (ids.get(actor), ids.get(target)) else {
+            return Err(GraphError::Uncounted {
+                why: "an account not met the first time",
+            });
+        };
+        self.placer.place(src, dst, w)
+    }
+
+    pub fn build(self) -> Result<Snapshot, GraphError> {
+        Ok(Snapshot {
+            graph: self.placer.finish()?,
+            ids: self.weights.ids,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Interactions with repeats, zero weights (follows), decay and huge weights.
+    fn stream() -> Vec<(i64, i64, InteractionKind, Option<Timestamp>, f64)> {
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        let kinds = InteractionKind::ALL;
+        (0..20_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let kind = kinds[(x % kinds.len() as u64) as usize];
+                let weight = [1.0, 0.5, 3.0, 1e30, 0.0][((x >> 8) % 5) as usize];
+                let time = (!x.is_multiple_of(3))
+                    .then_some(1_700_000_000 + ((x >> 20) % 10_000_000) as i64);
+                (
+                    ((x >> 32) % 900) as i64 - 450,
+                    ((x >> 44) % 300) as i64 * 7919,
+                    kind,
+                    time,
+                    weight,
+                )
+            })
+            .collect()
+    }
+
+    fn cfg() -> SnapshotConfig {
+        SnapshotConfig {
+            half_life: Some(86_400.0 * 7.0),
+            reference_time: 1_710_000_000,
+            ..SnapshotConfig::default()
+        }
+    }
+
+    #[test]
+    fn counting_then_placing_builds_the_graph_adding_builds() {
+        let rows = stream();
+        let mut builder = SnapshotBuilder::new(cfg());
+        let mut counter = SnapshotCounter::new(cfg());
+        for &(a, t, k, time, w) in &rows {
+            builder.add(a, t, k, time, w, 0.9).unwrap();
+            counter.count(a, t, k, time, w, 0.9).unwrap();
+        }
+        let mut placer = counter.placer();
+        // The second reading may come in any order.
+        for &(a, t, k, time, w) in rows.iter().rev() {
+            placer.place(a, t, k, time, w, 0.9).unwrap();
+        }
+        // Adding the first half, then counting on from there.
+        let mut half = SnapshotBuilder::new(cfg());
+        for &(a, t, k, time, w) in &rows[..10_000] {
+            half.add(a, t, k, time, w, 0.9).unwrap();
+        }
+        let mut switched = SnapshotCounter::from_builder(half);
+        for &(a, t, k, time, w) in &rows[10_000..] {
+            switched.count(a, t, k, time, w, 0.9).unwrap();
+        }
+        let mut switched = switched.placer();
+        for &(a, t, k, time, w) in &rows {
+            switched.place(a, t, k, time, w, 0.9).unwrap();
+        }
+        let one = builder.build().unwrap();
+        for two in [placer.build().unwrap(), switched.build().unwrap()] {
+            assert_eq!(one.ids.externals(), two.ids.externals());
+            assert_eq!(one.graph, two.graph);
+        }
+        assert!(one.graph.edges() > 1000);
+    }
+
+    #[test]
+    fn a_second_reading_that_differs_is_refused() {
+        let rows = stream();
+        let counted = |n: usize| {
+            let mut counter = SnapshotCounter::new(cfg());
+            for &(a, t, k, time, w) in &rows[..n] {
+                counter.count(a, t, k, time, w, 1.0).unwrap();
+            }
+            counter.placer()
+        };
+        let place_all =
+            |mut p: SnapshotPlacer,
+             rows: &[(i64, i64, InteractionKind, Option<Timestamp>, f64)]| {
+                for &(a, t, k, time, w) in rows {
+                    p.place(a, t, k, time, w, 1.0)?;
+                }
+                p.build().map(|_| ())
+            };
+        let reply = InteractionKind::Reply;
+        // One interaction more, one fewer, and one by an account never counted.
+        assert!(place_all(counted(100), &rows[..101]).is_err());
+        assert!(place_all(counted(100), &rows[..99]).is_err());
+        let mut stranger = rows[..100].to_vec();
+        stranger[0] = (1 << 40, 1 << 41, reply, None, 1.0);
+        assert!(matches!(
+            place_all(counted(100), &stranger),
+            Err(GraphError::Uncounted { .. })
+        ));
+        assert!(place_all(counted(100), &rows[..100]).is_ok());
+    }
 
     #[test]
     fn kinds_decay_and_authenticity_weight_edges() {
