@@ -139,6 +139,21 @@ impl Store {
     /// [`Store::open`], with statements (opening included) waiting at most `busy_wait` for a lock
     /// another connection holds before failing with a busy error ([`StoreError::is_busy`]).
     pub fn open_waiting(path: &Path, busy_wait: std::time::Duration) -> Result<Store> {
+        let store = Store::open_unindexed(path, busy_wait)?;
+        // A bulk import that died with the read indexes set aside: build them before anything reads.
+        read_indexes::ensure(&store.conn, path)?;
+        Ok(store)
+    }
+
+    /// [`Store::open`] for a bulk import: the indexes only readers use, if a killed import left them
+    /// set aside, are not built now, only for the import to set them aside again; the import builds
+    /// them at its end ([`Store::defer_read_indexes`] then says they are missing, and
+    /// [`Store::restore_read_indexes`] builds them). Any other command's open builds them first.
+    pub fn open_leaving_read_indexes(path: &Path) -> Result<Store> {
+        Store::open_unindexed(path, DEFAULT_BUSY_WAIT)
+    }
+
+    fn open_unindexed(path: &Path, busy_wait: std::time::Duration) -> Result<Store> {
         let conn = Connection::open(path).map_err(|e| sql_err(path, e))?;
         let mut store = Store {
             conn,
@@ -152,8 +167,6 @@ impl Store {
         };
         schema::configure(&store.conn, busy_wait).map_err(|e| sql_err(path, e))?;
         schema::migrate(&mut store.conn, path)?;
-        // A bulk import that died with the read indexes set aside: build them before anything reads.
-        read_indexes::ensure(&store.conn, path)?;
         Ok(store)
     }
 

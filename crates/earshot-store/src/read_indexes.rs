@@ -99,11 +99,15 @@ fn build_missing(conn: &Connection) -> rusqlite::Result<usize> {
 impl Store {
     /// Set the read indexes aside for a bulk import of `input_bytes` (`None`: unknown, such as a pipe)
     /// when this connection holds the database exclusively and the input is at least as large as the
-    /// database. `Ok(true)`: set aside; [`Store::restore_read_indexes`] builds them again (and the next
-    /// open does, if this process dies first).
+    /// database. `Ok(true)`: they are not there now (set aside, or left aside by a killed import and
+    /// not built at [`Store::open_leaving_read_indexes`]); [`Store::restore_read_indexes`] builds them
+    /// (and the next open does, if this process dies first).
     pub fn defer_read_indexes(&mut self, input_bytes: Option<u64>) -> Result<bool> {
+        // A killed import's database opened with [`Store::open_leaving_read_indexes`] lacks them
+        // already: they are then built at the end all the same.
+        let already = !missing(&self.conn).map_err(|e| self.err(e))?.is_empty();
         if !self.exclusive || self.in_transaction {
-            return Ok(false);
+            return Ok(already);
         }
         let db_bytes: u64 = self
             .conn
@@ -115,7 +119,7 @@ impl Store {
             .map_err(|e| self.err(e))?
             .max(0) as u64;
         if input_bytes.is_some_and(|input| input < db_bytes) {
-            return Ok(false);
+            return Ok(already);
         }
         let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
         for (name, _) in &READ_INDEXES {
@@ -180,6 +184,25 @@ mod tests {
         assert!(s.begin_bulk_mode().unwrap());
         assert!(!s.defer_read_indexes(Some(10)).unwrap());
         assert!(s.defer_read_indexes(Some(1 << 40)).unwrap());
+    }
+
+    #[test]
+    fn an_import_after_one_that_died_leaves_them_aside_and_builds_them_once_at_its_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.db");
+        let before = index_sql(&Store::open(&path).unwrap());
+        {
+            let mut s = Store::open(&path).unwrap();
+            assert!(s.begin_bulk_mode().unwrap());
+            assert!(s.defer_read_indexes(None).unwrap());
+        }
+        let mut s = Store::open_leaving_read_indexes(&path).unwrap();
+        assert_ne!(index_sql(&s), before, "not built at open");
+        // Even an import too small to set them aside says they are to be built at its end.
+        assert!(s.defer_read_indexes(Some(0)).unwrap());
+        assert_eq!(s.restore_read_indexes().unwrap(), READ_INDEXES.len());
+        assert_eq!(index_sql(&s), before);
+        assert!(!s.defer_read_indexes(Some(0)).unwrap(), "none missing now");
     }
 
     #[test]

@@ -467,7 +467,9 @@ pub fn run(cli: &Ctx, args: &ImportArgs) -> Result<Exit> {
         plan.iter().map(|(p, f)| (p.as_path(), *f)).collect();
     check_files(&plan, &opts)?;
 
-    let mut store = cli.create_store()?;
+    // A killed import's database is not indexed at open only to have its indexes set aside again.
+    let mut store = earshot_store::Store::open_leaving_read_indexes(&cli.db)
+        .with_context(|| format!("opening database {}", cli.db.display()))?;
     if !store.begin_bulk_mode()? && !cli.quiet {
         eprintln!(
             "note: another process has {} open (a running `earshot serve`?): importing beside it, slower than alone",
