@@ -125,24 +125,35 @@ impl SnapshotBuilder {
         authenticity: f64,
     ) -> Result<(), GraphError> {
         let w = self.edge_weight(kind, time, weight, authenticity);
+        if let Some(edge) = self.numbered(self.edges.len(), actor, target, w)? {
+            self.edges.push(edge);
+        }
+        Ok(())
+    }
+
+    /// The edge of an interaction of weight `w` (the `index`th that weighs something, for the error),
+    /// its accounts numbered; `None` when it weighs nothing.
+    fn numbered(
+        &mut self,
+        index: usize,
+        actor: i64,
+        target: i64,
+        w: f64,
+    ) -> Result<Option<Edge>, GraphError> {
         if !(w.is_finite() && w >= 0.0) {
-            return Err(GraphError::BadWeight {
-                index: self.edges.len(),
-                weight: w,
-            });
+            return Err(GraphError::BadWeight { index, weight: w });
         }
         if w == 0.0 {
-            return Ok(());
+            return Ok(None);
         }
         let (Some(src), Some(dst)) = (self.ids.intern(actor), self.ids.intern(target)) else {
             return Err(GraphError::TooManyNodes);
         };
-        self.edges.push(Edge {
+        Ok(Some(Edge {
             src,
             dst,
             weight: w,
-        });
-        Ok(())
+        }))
     }
 
     /// Interactions added that weigh something: the edges held until [`SnapshotBuilder::build`].
@@ -192,23 +203,14 @@ impl SnapshotCounter {
         authenticity: f64,
     ) -> Result<(), GraphError> {
         let w = self.weights.edge_weight(kind, time, weight, authenticity);
-        if !(w.is_finite() && w >= 0.0) {
-            return Err(GraphError::BadWeight {
-                index: self.edges,
-                weight: w,
-            });
-        }
-        if w == 0.0 {
+        let Some(edge) = self.weights.numbered(self.edges, actor, target, w)? else {
             return Ok(());
-        }
-        let ids = &mut self.weights.ids;
-        let (Some(_), Some(dst)) = (ids.intern(actor), ids.intern(target)) else {
-            return Err(GraphError::TooManyNodes);
         };
-        if self.in_degrees.len() < ids.len() {
-            self.in_degrees.resize(ids.len(), 0);
+        let nodes = self.weights.ids.len();
+        if self.in_degrees.len() < nodes {
+            self.in_degrees.resize(nodes, 0);
         }
-        self.in_degrees[dst as usize] += 1;
+        self.in_degrees[edge.dst as usize] += 1;
         self.edges += 1;
         Ok(())
     }

@@ -186,16 +186,21 @@ mod tests {
         assert!(s.defer_read_indexes(Some(1 << 40)).unwrap());
     }
 
+    /// A database whose import died with the read indexes set aside, and its indexes before.
+    fn killed_import(dir: &std::path::Path) -> (std::path::PathBuf, Vec<(String, String)>) {
+        let path = dir.join("e.db");
+        let before = index_sql(&Store::open(&path).unwrap());
+        let mut s = Store::open(&path).unwrap();
+        assert!(s.begin_bulk_mode().unwrap());
+        assert!(s.defer_read_indexes(None).unwrap());
+        // Dropped without restoring, as a killed process would leave it.
+        (path, before)
+    }
+
     #[test]
     fn an_import_after_one_that_died_leaves_them_aside_and_builds_them_once_at_its_end() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("e.db");
-        let before = index_sql(&Store::open(&path).unwrap());
-        {
-            let mut s = Store::open(&path).unwrap();
-            assert!(s.begin_bulk_mode().unwrap());
-            assert!(s.defer_read_indexes(None).unwrap());
-        }
+        let (path, before) = killed_import(dir.path());
         let mut s = Store::open_leaving_read_indexes(&path).unwrap();
         assert_ne!(index_sql(&s), before, "not built at open");
         // Even an import too small to set them aside says they are to be built at its end.
@@ -208,14 +213,7 @@ mod tests {
     #[test]
     fn an_import_that_died_with_them_aside_finds_them_rebuilt_on_open() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("e.db");
-        let before = index_sql(&Store::open(&path).unwrap());
-        {
-            let mut s = Store::open(&path).unwrap();
-            assert!(s.begin_bulk_mode().unwrap());
-            assert!(s.defer_read_indexes(None).unwrap());
-            // Dropped without restoring, as a killed process would leave it.
-        }
+        let (path, before) = killed_import(dir.path());
         let s = Store::open(&path).unwrap();
         assert_eq!(index_sql(&s), before);
         // The build spilled its sort to a file; the connection is back to temporary tables in memory.
