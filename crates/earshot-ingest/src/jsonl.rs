@@ -55,7 +55,8 @@ pub(crate) fn parse_event(text: &str, platform: Option<&str>) -> Result<Event, (
     if !text.trim_start().starts_with('{') {
         return Err(("<json>".into(), "expected a JSON object per line".into()));
     }
-    let mut ev = match serde_json::from_str::<Event>(text) {
+    let direct = tagged_directly(text);
+    let mut ev = match direct.map_or_else(|| serde_json::from_str::<Event>(text), Ok) {
         Ok(ev) => ev,
         Err(e) => {
             let missing_platform = e.to_string().starts_with("missing field `platform`");
@@ -70,6 +71,28 @@ pub(crate) fn parse_event(text: &str, platform: Option<&str>) -> Result<Event, (
     }
     check_event(&ev)?;
     Ok(ev)
+}
+
+/// An event whose line starts with its tag (`{"type":"post",`, as earshot and most writers put it),
+/// read straight into the variant's struct. serde reads an internally tagged enum by first buffering
+/// the whole object as generic content, then reading the variant from that: a copy of every key and
+/// value that was most of a generated import's parsing. The struct ignores the tag as it ignores any
+/// field it does not know, so the result is the enum's; a line with a second `"type"` or any error goes
+/// the general way, which says what is wrong exactly as before.
+fn tagged_directly(text: &str) -> Option<Event> {
+    let rest = text.strip_prefix(r#"{"type":""#)?;
+    let tag = rest.split_once('"')?.0;
+    if !rest[tag.len() + 1..].starts_with(',')
+        || memchr::memmem::find_iter(text.as_bytes(), br#""type""#).count() != 1
+    {
+        return None;
+    }
+    match tag {
+        "interaction" => serde_json::from_str(text).ok().map(Event::Interaction),
+        "post" => serde_json::from_str(text).ok().map(Event::Post),
+        "account" => serde_json::from_str(text).ok().map(Event::Account),
+        _ => None,
+    }
 }
 
 fn fill_platform(text: &str, p: &str) -> Result<Event, (String, String)> {
@@ -228,6 +251,45 @@ mod tests {
 
     use crate::test_util::{read_all, write_file};
     use crate::{Format, Options};
+
+    /// The direct read of a tagged line gives what the enum's own read gives, and declines every line
+    /// the enum's read refuses (so that its error is the one reported).
+    #[test]
+    fn reading_a_tagged_line_directly_matches_the_enum() {
+        let lines = [
+            r#"{"type":"interaction","platform":"t","key":"k","kind":"reply","actor":{"ext_id":"1","handle":"A"},"target":{"ext_id":"2"},"post":"p","time":5,"weight":2.5}"#,
+            r#"{"type":"interaction","platform":"t","key":"k","kind":"like","actor":{"ext_id":"1"},"target":{"ext_id":"2"},"time":5.0}"#,
+            r#"{"type":"interaction","platform":"t","key":"k","kind":"like","actor":{"ext_id":"1"},"target":{"ext_id":"2"},"extra":{"type":"x"}}"#,
+            r#"{"type":"interaction","platform":"t","key":"k","kind":"like","actor":{"ext_id":"1"},"target":{"ext_id":"2"},"type":"post"}"#,
+            r#"{"type":"interaction","platform":"t","key":"k","key":"j","kind":"like","actor":{"ext_id":"1"},"target":{"ext_id":"2"}}"#,
+            r#"{"type":"interaction","key":"k","kind":"like","actor":{"ext_id":"1"},"target":{"ext_id":"2"}}"#,
+            r#"{"type":"interaction","platform":"t","key":"k","kind":"hug","actor":{"ext_id":"1"},"target":{"ext_id":"2"}}"#,
+            r#"{"type":"post","platform":"t","ext_id":"p\u00e9\"q","author":{"ext_id":"1"},"time":7,"text":"the \"type\": a\nb 😀","reply_to":"p0"}"#,
+            r#"{"type":"post","platform":"t","ext_id":"p","author":{"ext_id":"1"},"time":7,"text":"type","quote_of":null}"#,
+            r#"{"type":"post","platform":"t","ext_id":"p","author":{"ext_id":"1"},"time":-7,"reshare_of":"x","unknown":[1,2,{"a":null}]}"#,
+            r#"{"type":"post","platform":"t","ext_id":"p","author":"1","time":7}"#,
+            r#"{"type":"account","platform":"t","ext_id":"1","handle":"h","followers":10,"verified":false,"label":"bot","bio":"x"}"#,
+            r#"{"type":"account","platform":"t","ext_id":"1","followers":-1}"#,
+            r#"{"type":"account","platform":"t","ext_id":"1","links":["a","b"],"created_at":100}"#,
+            r#"{"type":"acount","platform":"t","ext_id":"1"}"#,
+            r#"{"type":"post"}"#,
+            r#"{"type":"post" ,"platform":"t","ext_id":"p","author":{"ext_id":"1"},"time":7}"#,
+            r#"{"platform":"t","type":"post","ext_id":"p","author":{"ext_id":"1"},"time":7}"#,
+            r#"{"type":"post","platform":"t","ext_id":"p","author":{"ext_id":"1"},"time":7} trailing"#,
+        ];
+        let mut direct = Vec::new();
+        for (n, line) in lines.iter().enumerate() {
+            let general = serde_json::from_str::<earshot_model::Event>(line);
+            if let Some(ev) = super::tagged_directly(line) {
+                direct.push(n);
+                assert_eq!(general.as_ref().ok(), Some(&ev), "{line}");
+            }
+        }
+        // Declined: a time written as a float, a second `"type"` (a nested key, a text), a duplicate
+        // or missing field, an unknown kind or tag, an author that is not an object, a negative count,
+        // a space before the comma, the tag not first, trailing text.
+        assert_eq!(direct, [0, 7, 9, 11, 13]);
+    }
 
     #[test]
     fn events_and_precise_rejections() {
