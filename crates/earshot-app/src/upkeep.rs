@@ -126,6 +126,12 @@ pub struct CompactReport {
     pub duplicates_removed: u64,
     pub bytes_before: u64,
     pub bytes_after: u64,
+    /// Post segments (`import --event-log posts`) before and after, and the posts they held: a post
+    /// two files hold is kept once.
+    pub post_segments_before: u64,
+    pub post_segments_after: u64,
+    pub post_rows_before: u64,
+    pub post_rows_after: u64,
     pub seconds: f64,
 }
 
@@ -150,6 +156,10 @@ pub fn compact(store: &mut Store) -> Result<CompactReport> {
         duplicates_removed: c.duplicates_removed,
         bytes_before: c.bytes_before,
         bytes_after: c.bytes_after,
+        post_segments_before: c.post_segments_before,
+        post_segments_after: c.post_segments_after,
+        post_rows_before: c.post_rows_before,
+        post_rows_after: c.post_rows_after,
         seconds: started.elapsed().as_secs_f64(),
     })
 }

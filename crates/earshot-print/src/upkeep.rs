@@ -105,7 +105,10 @@ pub fn vacuum(out: &mut dyn Write, r: &VacuumReport) -> Result<()> {
 
 pub fn compact(out: &mut dyn Write, r: &CompactReport) -> Result<()> {
     let mib = |b: u64| b as f64 / (1u64 << 20) as f64;
-    if r.segments_before == r.segments_after && r.moved_from_sqlite == 0 {
+    if r.segments_before == r.segments_after
+        && r.moved_from_sqlite == 0
+        && r.post_segments_before == r.post_segments_after
+    {
         writeln!(
             out,
             "nothing to compact: {} segment(s), {} interactions, {:.1} MiB",
@@ -132,6 +135,13 @@ pub fn compact(out: &mut dyn Write, r: &CompactReport) -> Result<()> {
             out,
             "  {} copies of events stored by more than one file are now stored once (readers already met them once)",
             r.duplicates_removed
+        )?;
+    }
+    if r.post_segments_before != r.post_segments_after {
+        writeln!(
+            out,
+            "  posts: {} segment(s) ({} rows) into {} ({} posts, each once)",
+            r.post_segments_before, r.post_rows_before, r.post_segments_after, r.post_rows_after
         )?;
     }
     if r.moved_from_sqlite > 0 {

@@ -169,6 +169,16 @@ impl Store {
             .map_err(|e| self.err(e))?;
         let folder = self.segment_folder();
         let mut files = crate::segments::rewrite::Rewritten::default();
+        // With posts in the log, the reactions their references imply are derived, not rows: those
+        // the erasure takes away are counted as the difference it makes.
+        let derived = |s: &Store| -> Result<Option<u64>> {
+            if s.has_post_segments()? {
+                Ok(Some(s.implied_now()?.rows.len() as u64))
+            } else {
+                Ok(None)
+            }
+        };
+        let implied_before = derived(self)?;
         let outcome = erase(&mut self.conn, targets, &mark_of, now, &folder, &mut files);
         // Replaced segment files go once the erasure is committed; new ones if it was not.
         let stale = if outcome.is_ok() {
@@ -184,6 +194,9 @@ impl Store {
         self.known_accounts.clear();
         let mut counts = outcome.map_err(|e| self.err(e))?;
         reset.map_err(|e| self.err(e))?;
+        if let (Some(before), Some(after)) = (implied_before, derived(self)?) {
+            counts.interactions += before.saturating_sub(after);
+        }
         // Zeroing deleted cells is not enough: inserts that split and rebalanced pages long before left
         // stale copies of cells in pages' free space, and internal pages keep deleted keys as dividers.
         // Only rebuilding the file removes those.
@@ -235,10 +248,15 @@ fn erase(
         let rows = stmt.query_map([], |r| r.get(0))?;
         rows.collect()
     };
-    let (gone, gone_posts) = (
-        ids("SELECT id FROM forget_accounts")?,
-        ids("SELECT id FROM forget_posts")?,
-    );
+    let gone = ids("SELECT id FROM forget_accounts")?;
+    // Its posts in the log are its posts too: their reactions and the references to them go.
+    for id in crate::segments::posts::logged_ids_by(&tx, segment_folder, &gone)? {
+        tx.execute(
+            "INSERT OR IGNORE INTO forget_posts (id) VALUES (?1)",
+            params![id],
+        )?;
+    }
+    let gone_posts = ids("SELECT id FROM forget_posts")?;
     crate::segments::rewrite::drop_rows(
         &tx,
         segment_folder,
@@ -266,6 +284,10 @@ fn erase(
             OR child IN (SELECT id FROM forget_posts)",
     )?;
     c.posts = run("DELETE FROM posts WHERE id IN (SELECT id FROM forget_posts)")?;
+    let logged = erase_logged_posts(&tx, segment_folder, &gone_posts, &handles(targets), files)?;
+    c.posts += logged.posts;
+    c.references_cleared += logged.references_cleared;
+    c.mentions_redacted += logged.mentions_redacted;
     c.scores = run("DELETE FROM scores WHERE account IN (SELECT id FROM forget_accounts)")?;
     c.topic_scores =
         run("DELETE FROM topic_scores WHERE account IN (SELECT id FROM forget_accounts)")?;
@@ -343,6 +365,62 @@ fn redact(text: &str, handle: &str) -> Option<String> {
         out.push_str(&text[last..]);
         out
     })
+}
+
+/// What erasure changed in the log's posts.
+#[derive(Default)]
+struct LoggedPostErasure {
+    posts: u64,
+    references_cleared: u64,
+    mentions_redacted: u64,
+}
+
+/// Erase from the post segments: the `gone` posts, the references other posts make to them, and
+/// `@handle` mentions of the forgotten accounts in the rest, as SQLite's rows are erased.
+fn erase_logged_posts(
+    tx: &Connection,
+    folder: &std::path::Path,
+    gone: &rustc_hash::FxHashSet<i64>,
+    handles: &[String],
+    files: &mut crate::segments::rewrite::Rewritten,
+) -> rusqlite::Result<LoggedPostErasure> {
+    use crate::segments::rewrite::{edit_posts, PostChange};
+    let mut out = LoggedPostErasure::default();
+    let edits = edit_posts(
+        tx,
+        folder,
+        |p| {
+            let before = [p.reply_to, p.quote_of, p.reshare_of];
+            let references = before.map(|r| r.filter(|parent| !gone.contains(parent)));
+            let cleared = before
+                .iter()
+                .zip(&references)
+                .filter(|(b, a)| b != a)
+                .count() as u64;
+            // Counted as SQLite counts them: references to an erased post, from any post.
+            if gone.contains(&p.id) {
+                out.references_cleared += cleared;
+                return PostChange::Drop;
+            }
+            let mut text = p.text.map(|t| String::from_utf8_lossy(t).into_owned());
+            let mut redacted = 0;
+            for handle in handles {
+                if let Some(clean) = text.as_deref().and_then(|t| redact(t, handle)) {
+                    text = Some(clean);
+                    redacted += 1;
+                }
+            }
+            if cleared == 0 && redacted == 0 {
+                return PostChange::Keep;
+            }
+            out.references_cleared += cleared;
+            out.mentions_redacted += redacted;
+            PostChange::Edit { references, text }
+        },
+        files,
+    )?;
+    out.posts = edits.dropped;
+    Ok(out)
 }
 
 fn redact_mentions(tx: &Connection, targets: &[ForgetTarget]) -> rusqlite::Result<u64> {

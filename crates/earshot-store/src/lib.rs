@@ -128,6 +128,9 @@ pub struct Store {
     uncommitted_segments: Vec<PathBuf>,
     /// Segment files a committed transaction no longer names (rewritten or merged): deleted at commit.
     retired_segments: Vec<PathBuf>,
+    /// The reactions posts' references imply, derived for the database as it was at a stamp
+    /// (`segments/derive.rs`): a score run reads interactions several times over.
+    derived: std::sync::Mutex<Option<segments::derive::Stamped>>,
 }
 
 impl Store {
@@ -164,6 +167,7 @@ impl Store {
             tombstones: None,
             uncommitted_segments: Vec::new(),
             retired_segments: Vec::new(),
+            derived: std::sync::Mutex::new(None),
         };
         schema::configure(&store.conn, busy_wait).map_err(|e| sql_err(path, e))?;
         schema::migrate(&mut store.conn, path)?;

@@ -62,6 +62,9 @@ impl Store {
         platform: Option<&str>,
         mut f: impl FnMut(PostRow),
     ) -> Result<u64> {
+        if self.has_post_segments()? {
+            return self.scan_logged_posts(window, platform, f);
+        }
         let e = |e| self.err(e);
         let mut stmt = self
             .conn
@@ -214,6 +217,14 @@ impl Store {
                 platform: r.get(0).map_err(|e| self.err(e))?,
                 platform_id: r.get(1).map_err(|e| self.err(e))?,
             })),
+            None if self.has_post_segments()? => {
+                Ok(self
+                    .logged_post_name(id)?
+                    .map(|(platform, platform_id)| PostName {
+                        platform,
+                        platform_id,
+                    }))
+            }
             None => Ok(None),
         }
     }

@@ -62,7 +62,16 @@ impl Store {
                 .map_err(e)
         };
         let accounts = count("SELECT COUNT(*) FROM accounts")?;
-        let posts = count("SELECT COUNT(*) FROM posts")?;
+        // With posts in the log, posts are counted merged and their references' reactions derived.
+        let logged = if self.has_post_segments()? {
+            Some((self.logged_post_counts()?, self.implied_now()?))
+        } else {
+            None
+        };
+        let posts = match &logged {
+            Some((p, _)) => p.total,
+            None => count("SELECT COUNT(*) FROM posts")?,
+        };
         let interactions = count("SELECT COUNT(*) FROM interactions")?;
         let undated_interactions = count("SELECT COUNT(*) FROM interactions WHERE time IS NULL")?;
         // Implied interactions always have a post and one of these kinds: the partial index holds them.
@@ -71,6 +80,10 @@ impl Store {
              WHERE post IS NOT NULL AND kind IN (1, 3, 4) AND implied_by IS NOT NULL",
         )?;
         let references_waiting = self.references_waiting()?;
+        let (implied_interactions, references_waiting) = match &logged {
+            Some((_, d)) => (d.rows.len() as u64, d.waiting),
+            None => (implied_interactions, references_waiting),
+        };
 
         let mut by_platform = Vec::new();
         let accounts_per_platform = self.text_int_int_rows(
@@ -83,13 +96,20 @@ impl Store {
              FROM accounts GROUP BY platform ORDER BY platform",
         )?;
         for (platform, n, profiles) in accounts_per_platform {
-            let posts = c
-                .query_row(
-                    "SELECT COUNT(*) FROM posts WHERE platform = ?1",
-                    params![platform],
-                    |r| r.get::<_, i64>(0),
-                )
-                .map_err(e)? as u64;
+            let posts = match &logged {
+                Some((p, _)) => p
+                    .by_platform
+                    .iter()
+                    .find(|(name, _)| *name == platform)
+                    .map_or(0, |(_, n)| *n),
+                None => c
+                    .query_row(
+                        "SELECT COUNT(*) FROM posts WHERE platform = ?1",
+                        params![platform],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .map_err(e)? as u64,
+            };
             by_platform.push(PlatformCount {
                 platform,
                 accounts: n as u64,
@@ -115,8 +135,20 @@ impl Store {
                 interactions: log.interactions,
                 by_platform,
                 by_kind: log.by_kind,
-                first_time: min_opt(log.first_time, span_posts(c, "MIN").map_err(e)?),
-                last_time: max_opt(log.last_time, span_posts(c, "MAX").map_err(e)?),
+                first_time: min_opt(
+                    log.first_time,
+                    match &logged {
+                        Some((p, _)) => p.first_time,
+                        None => span_posts(c, "MIN").map_err(e)?,
+                    },
+                ),
+                last_time: max_opt(
+                    log.last_time,
+                    match &logged {
+                        Some((p, _)) => p.last_time,
+                        None => span_posts(c, "MAX").map_err(e)?,
+                    },
+                ),
                 undated_interactions: log.undated,
                 implied_interactions,
                 references_waiting,
@@ -279,14 +311,19 @@ impl Store {
         // `earshot compact`; `stats` counts exactly).
         let (seg_rows, seg_min, seg_max): (i64, Option<i64>, Option<i64>) = c
             .query_row(
-                "SELECT COALESCE(SUM(rows), 0), MIN(min_time), MAX(max_time) FROM event_segments",
+                "SELECT COALESCE(SUM(rows) FILTER (WHERE content = 'interactions'), 0),
+                        MIN(min_time), MAX(max_time) FROM event_segments",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .map_err(e)?;
+        // Posts in the log are counted from the catalogue, like interactions (a post two files hold
+        // counts twice here until `earshot compact`; `stats` counts each once).
+        let logged_posts =
+            count("SELECT COALESCE(SUM(rows), 0) FROM event_segments WHERE content = 'posts'")?;
         Ok(Overview {
             accounts: accounts_by_platform.iter().map(|p| p.1).sum(),
-            posts: count("SELECT COUNT(*) FROM posts")?,
+            posts: count("SELECT COUNT(*) FROM posts")? + logged_posts,
             interactions: count("SELECT COUNT(*) FROM interactions")? + seg_rows.max(0) as u64,
             accounts_by_platform,
             first_time: min_opt(

@@ -49,6 +49,7 @@ impl Store {
     /// before it. Scores keep working; topics and sentiment need text and see none for those posts.
     pub fn prune_text(&mut self, before: i64) -> Result<PrunedText> {
         let path = self.path.clone();
+        let folder = self.segment_folder();
         let tx = self.conn.transaction().map_err(|e| sql_err(&path, e))?;
         let posts = tx
             .execute(
@@ -56,6 +57,31 @@ impl Store {
                 params![before],
             )
             .map_err(|e| sql_err(&path, e))? as u64;
+        let mut files = crate::segments::rewrite::Rewritten::default();
+        // Posts are counted once however many files hold a copy.
+        let mut cleared = rustc_hash::FxHashSet::default();
+        let logged = crate::segments::rewrite::edit_posts(
+            &tx,
+            &folder,
+            |p| match p.text {
+                Some(_) if p.time < before => {
+                    cleared.insert(p.id);
+                    crate::segments::rewrite::PostChange::Edit {
+                        references: [p.reply_to, p.quote_of, p.reshare_of],
+                        text: None,
+                    }
+                }
+                _ => crate::segments::rewrite::PostChange::Keep,
+            },
+            &mut files,
+        );
+        if let Err(e) = logged {
+            for path in &files.written {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(sql_err(&path, e));
+        }
+        let posts = posts + cleared.len() as u64;
         let triage_messages = tx
             .execute(
                 "UPDATE triage_messages SET text = '' WHERE received_at < ?1
@@ -63,7 +89,17 @@ impl Store {
                 params![before],
             )
             .map_err(|e| sql_err(&path, e))? as u64;
-        tx.commit().map_err(|e| sql_err(&path, e))?;
+        let committed = tx.commit();
+        // Replaced post segments go once the change is committed; new ones if it was not.
+        let stale = if committed.is_ok() {
+            &files.retired
+        } else {
+            &files.written
+        };
+        for file in stale {
+            let _ = std::fs::remove_file(file);
+        }
+        committed.map_err(|e| sql_err(&path, e))?;
         Ok(PrunedText {
             posts,
             triage_messages,
@@ -117,7 +153,7 @@ impl Store {
     /// catalogues into the folder of `to`, removing other files there; their total size.
     fn copy_segments_for(&self, copy: &Path, to: &Path) -> Result<u64> {
         let files = Connection::open(copy)
-            .and_then(|c| crate::segments::catalogue::list(&c))
+            .and_then(|c| crate::segments::catalogue::list_all(&c))
             .map_err(|e| sql_err(copy, e))?;
         let (from_dir, to_dir) = (self.segment_folder(), crate::segments::folder_of(to));
         let io = |path: &Path, source| StoreError::Io {

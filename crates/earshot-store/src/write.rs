@@ -7,6 +7,7 @@
 
 use crate::implied::{Implied, Referrer};
 use crate::known_ids::KnownIds;
+use crate::segments::post_file::PostLogRow;
 use crate::segments::{LogRow, SegmentSink};
 use crate::{Result, Store};
 use earshot_model::{Account, AccountRef, Event, Interaction, Post, PostId};
@@ -260,16 +261,19 @@ impl Store {
             }
             .map_err(err)?;
         }
+        if let Some(sink) = sink.filter(|s| s.logs_posts()) {
+            // Posts for the log go in input order: their ordinals must not depend on a batch's ids.
+            for (id, _, post) in posts {
+                st.log_post(post, id, tombstones, known, &mut counts, sink)
+                    .map_err(err)?;
+            }
+            return Ok(counts);
+        }
         posts.sort_unstable_by_key(|&(id, n, _)| (id, n));
         for (id, _, post) in posts {
-            // A new post must not bring a forgotten handle back through its text.
-            let redacted = tombstones.and_then(|t| {
-                let text = post.text.as_deref()?;
-                let clean = crate::forget::redact_forgotten_mentions(text, &post.platform, t)?;
-                Some(Post {
-                    text: Some(clean),
-                    ..post.clone()
-                })
+            let redacted = redacted_text(post, tombstones).map(|text| Post {
+                text: Some(text),
+                ..post.clone()
             });
             let stored = redacted.as_ref().unwrap_or(post);
             let new_author = st.post(stored, id, known, &mut counts).map_err(err)?;
@@ -406,6 +410,38 @@ impl Batch<'_> {
         Ok(Some(author))
     }
 
+    /// Offer post `p` (of id `id`) to the log: its reactions are derived when read, so none is implied
+    /// here.
+    fn log_post(
+        &mut self,
+        p: &Post,
+        id: i64,
+        tombstones: Option<&crate::forget::Tombstones>,
+        known: &mut KnownIds,
+        counts: &mut WriteCounts,
+        sink: &mut SegmentSink,
+    ) -> rusqlite::Result<()> {
+        let author = self.ensure_account(&p.platform, &p.author, known, counts)?;
+        let link = |ext: &Option<String>| ext.as_ref().map(|e| PostId::of(&p.platform, e).0);
+        let row = PostLogRow {
+            id,
+            author,
+            time: p.time,
+            reply_to: link(&p.reply_to),
+            quote_of: link(&p.quote_of),
+            reshare_of: link(&p.reshare_of),
+            ..PostLogRow::default()
+        };
+        let redacted = redacted_text(p, tombstones);
+        let text = redacted.as_deref().or(p.text.as_deref());
+        if sink.offer_post(row, &p.platform, &p.ext_id, text) {
+            counts.posts_new += 1;
+        } else {
+            counts.already_present += 1;
+        }
+        Ok(())
+    }
+
     /// Imply the interactions of new post `p`'s references (or leave them waiting).
     fn answer_references(&mut self, p: &Post, id: i64, author: i64) -> rusqlite::Result<()> {
         let post = Referrer {
@@ -435,7 +471,10 @@ impl Batch<'_> {
         let actor = self.ensure_account_id(&i.platform, &i.actor, actor, known, counts)?;
         let target = self.ensure_account_id(&i.platform, &i.target, target, known, counts)?;
         let post = i.post.as_ref().map(|e| PostId::of(&i.platform, e).0);
-        if let Some(sink) = sink.filter(|_| post.is_none() || !crate::implied::implies(i.kind)) {
+        let to_log = |s: &&mut SegmentSink| {
+            s.logs_posts() || post.is_none() || !crate::implied::implies(i.kind)
+        };
+        if let Some(sink) = sink.filter(to_log) {
             let row = LogRow {
                 kind: i.kind.code(),
                 platform: 0,
@@ -472,6 +511,12 @@ impl Batch<'_> {
         }
         Ok(())
     }
+}
+
+/// A new post's text with the `@handle`s of forgotten accounts redacted, when it has any: a new post
+/// must not bring a forgotten handle back.
+fn redacted_text(post: &Post, tombstones: Option<&crate::forget::Tombstones>) -> Option<String> {
+    crate::forget::redact_forgotten_mentions(post.text.as_deref()?, &post.platform, tombstones?)
 }
 
 /// The key of an account in the writer's set of known accounts: its id, or with a handle its id

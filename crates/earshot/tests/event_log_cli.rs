@@ -96,6 +96,88 @@ fn higgs_scores_the_same_from_sqlite_rows_and_from_split_repeated_segments() {
     }
 }
 
+/// Posts in the log (`--event-log posts`): a generated stream with half of its stated replies, quotes
+/// and reshares left out, so that posts' references imply them, scores, ranks and counts as the same
+/// stream stored as SQLite rows, with the reactions derived when read.
+#[test]
+fn generated_threads_score_the_same_with_posts_in_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = dir.path().join("gen.jsonl");
+    let out = earshot(
+        &dir.path().join("unused.db"),
+        &[
+            "--quiet",
+            "gen",
+            "--scale",
+            "10",
+            "--out",
+            gen.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let mut stated = 0;
+    let threads: String = std::fs::read_to_string(&gen)
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            let reaction = l.contains(r#""type":"interaction""#)
+                && l.contains(r#""post":"#)
+                && [
+                    r#""kind":"reply""#,
+                    r#""kind":"quote""#,
+                    r#""kind":"reshare""#,
+                ]
+                .iter()
+                .any(|k| l.contains(k));
+            stated += usize::from(reaction);
+            !(reaction && stated % 2 == 1)
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let file = dir.path().join("threads.jsonl");
+    std::fs::write(&file, threads).unwrap();
+    let file = file.to_str().unwrap();
+    let rows = dir.path().join("rows.db");
+    run(&rows, &["import", "--event-log", "sqlite", file]);
+    let log = dir.path().join("log.db");
+    run(
+        &log,
+        &[
+            "import",
+            "--event-log",
+            "posts",
+            "--segment-rows",
+            "3000",
+            file,
+        ],
+    );
+    assert!(Path::new(&format!("{}.events/posts-00000002.parquet", log.display())).exists());
+
+    let (a, b) = (stats(&rows), stats(&log));
+    assert!(a["implied_interactions"].as_u64().unwrap() > 100, "{a}");
+    for key in [
+        "posts",
+        "interactions",
+        "implied_interactions",
+        "references_waiting",
+        "by_kind",
+        "by_platform",
+        "most_interacted",
+        "first_time",
+        "last_time",
+    ] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    for args in [
+        &["score", "--top", "50"][..],
+        &["authority", "--top", "50"][..],
+        &["trust", "posts", "--limit", "20"][..],
+    ] {
+        let (a, b) = (run(&rows, args), run(&log, args));
+        assert!(a == b, "{args:?} differ:\n{a}\n{b}");
+    }
+}
+
 /// A pipe is read once: it is imported, not hashed first (which would leave nothing to import).
 #[test]
 fn a_stream_from_a_pipe_is_imported_whole() {

@@ -46,6 +46,10 @@ pub enum EventLog {
     /// to import and to read; see `earshot-store/src/segments/mod.rs`.
     #[default]
     Segments,
+    /// Segments for posts too (sorted by id, `posts-*.parquet`) and for every interaction, whatever it
+    /// names: the replies, quotes and reshares posts' references imply are derived when read rather than
+    /// stored (`earshot-store/src/segments/derive.rs`). The fastest import of post-heavy streams.
+    Posts,
     /// Rows of the SQLite file, as earshot stored every interaction before the event log: one file to
     /// copy, and each repeated event is refused on write rather than met once on read.
     Sqlite,

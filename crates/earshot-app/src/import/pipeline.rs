@@ -51,7 +51,7 @@ pub fn import_file(
 ) -> Result<FileReport> {
     let (path, strict) = (job.path, job.strict);
     let mut sink = match job.event_log {
-        EventLog::Segments => {
+        EventLog::Segments | EventLog::Posts => {
             // The source name is part of what a line's derived key is made of (`source:line`).
             let named = Options {
                 source: Some(opts.source.clone().unwrap_or_else(|| default_source(path))),
@@ -60,11 +60,12 @@ pub fn import_file(
             let fingerprint = super::source::fingerprint(path, job.format_name, &named)
                 .with_context(|| format!("reading {}", path.display()))?
                 .unwrap_or_else(|| format!("stream {} {}", std::process::id(), now_nanos()));
-            Some(
-                store
-                    .segment_sink(&fingerprint)?
-                    .with_run_rows(job.segment_rows),
-            )
+            let sink = if job.event_log == EventLog::Posts {
+                store.segment_sink_with_posts(&fingerprint)?
+            } else {
+                store.segment_sink(&fingerprint)?
+            };
+            Some(sink.with_run_rows(job.segment_rows))
         }
         EventLog::Sqlite => None,
     };

@@ -4,8 +4,27 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use rustc_hash::FxHashSet;
 
+/// What a segment file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Content {
+    /// Interactions sorted by (kind, target, time, id) (`file.rs`).
+    Interactions,
+    /// Posts sorted by id (`post_file.rs`).
+    Posts,
+}
+
+impl Content {
+    fn name(self) -> &'static str {
+        match self {
+            Content::Interactions => "interactions",
+            Content::Posts => "posts",
+        }
+    }
+}
+
 /// A segment about to be catalogued.
 pub(crate) struct NewSegment<'a> {
+    pub content: Content,
     pub file: &'a str,
     pub rows: u64,
     pub undated: u64,
@@ -30,8 +49,8 @@ pub struct SegmentInfo {
 
 pub(crate) fn insert(conn: &Connection, s: &NewSegment<'_>) -> rusqlite::Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO event_segments (file, rows, undated, min_time, max_time, bytes, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%s', 'now'))",
+        "INSERT INTO event_segments (file, rows, undated, min_time, max_time, bytes, created_at, content)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%s', 'now'), ?7)",
     )?
     .execute(params![
         s.file,
@@ -39,7 +58,8 @@ pub(crate) fn insert(conn: &Connection, s: &NewSegment<'_>) -> rusqlite::Result<
         s.undated as i64,
         s.min_time,
         s.max_time,
-        s.bytes as i64
+        s.bytes as i64,
+        s.content.name()
     ])?;
     let id = conn.last_insert_rowid();
     let mut add = conn.prepare_cached(
@@ -94,12 +114,37 @@ pub(crate) fn any(conn: &Connection) -> rusqlite::Result<bool> {
         .map(|o| o.is_some())
 }
 
-/// Every catalogued segment, oldest first.
+/// Every catalogued segment of interactions, oldest first.
 pub(crate) fn list(conn: &Connection) -> rusqlite::Result<Vec<SegmentInfo>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, file, rows, undated, min_time, max_time, bytes FROM event_segments ORDER BY id",
+    list_of(conn, Content::Interactions)
+}
+
+/// Every catalogued segment, of interactions and of posts, oldest first.
+pub(crate) fn list_all(conn: &Connection) -> rusqlite::Result<Vec<SegmentInfo>> {
+    let mut all = list_of(conn, Content::Interactions)?;
+    all.extend(list_of(conn, Content::Posts)?);
+    all.sort_by_key(|s| s.id);
+    Ok(all)
+}
+
+/// Whether any post segment is catalogued: then posts' implied reactions are derived when read.
+pub(crate) fn any_posts(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT 1 FROM event_segments WHERE content = 'posts' LIMIT 1",
+        [],
+        |_| Ok(()),
+    )
+    .optional()
+    .map(|o| o.is_some())
+}
+
+/// Every catalogued segment holding `content`, oldest first.
+pub(crate) fn list_of(conn: &Connection, content: Content) -> rusqlite::Result<Vec<SegmentInfo>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, file, rows, undated, min_time, max_time, bytes FROM event_segments
+         WHERE content = ?1 ORDER BY id",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([content.name()], |r| {
         Ok(SegmentInfo {
             id: r.get(0)?,
             file: r.get(1)?,

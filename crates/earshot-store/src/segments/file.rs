@@ -38,7 +38,15 @@ const COLUMNS: [(&str, Physical, bool); 8] = [
 ];
 
 fn schema() -> parquet::errors::Result<SchemaType> {
-    let fields = COLUMNS
+    schema_of("interactions", &COLUMNS)
+}
+
+/// A Parquet schema of `columns` (name, type, optional), strings marked UTF-8.
+pub(super) fn schema_of(
+    name: &str,
+    columns: &[(&str, Physical, bool)],
+) -> parquet::errors::Result<SchemaType> {
+    let fields = columns
         .iter()
         .map(|&(name, physical, optional)| {
             let mut b =
@@ -55,7 +63,7 @@ fn schema() -> parquet::errors::Result<SchemaType> {
             b.build().map(Arc::new)
         })
         .collect::<parquet::errors::Result<Vec<_>>>()?;
-    SchemaType::group_type_builder("interactions")
+    SchemaType::group_type_builder(name)
         .with_fields(fields)
         .build()
 }
@@ -177,12 +185,17 @@ impl SegmentWriter {
     pub fn finish(mut self) -> parquet::errors::Result<u64> {
         self.flush_group()?;
         let inner = self.writer.into_inner()?;
-        let file = inner
-            .into_inner()
-            .map_err(|e| parquet::errors::ParquetError::External(Box::new(e.into_error())))?;
-        file.sync_all()?;
-        Ok(file.metadata()?.len())
+        sync_written(inner)
     }
+}
+
+/// Flush a finished file's buffer and sync the file to disk; its size in bytes.
+pub(super) fn sync_written(inner: BufWriter<File>) -> parquet::errors::Result<u64> {
+    let file = inner
+        .into_inner()
+        .map_err(|e| parquet::errors::ParquetError::External(Box::new(e.into_error())))?;
+    file.sync_all()?;
+    Ok(file.metadata()?.len())
 }
 
 /// Write `rows` (sorted, duplicates removed; `platform` indexes `platforms`) to `path` as one segment,
@@ -221,7 +234,7 @@ pub(crate) struct Group {
 impl SegmentFile {
     pub fn open(path: &Path, with_platform: bool) -> parquet::errors::Result<Self> {
         let reader = SerializedFileReader::new(File::open(path)?)?;
-        check_schema(&reader)?;
+        check_columns(&reader, &COLUMNS, "event segment")?;
         Ok(SegmentFile {
             reader,
             next_group: 0,
@@ -317,7 +330,7 @@ impl SegmentFile {
 }
 
 /// Call `read(max)` until `n` records are read (a call may stop at a page boundary).
-fn read_all(
+pub(super) fn read_all(
     n: usize,
     mut read: impl FnMut(usize) -> parquet::errors::Result<(usize, usize, usize)>,
 ) -> parquet::errors::Result<()> {
@@ -334,21 +347,26 @@ fn read_all(
     Ok(())
 }
 
-/// Refuse a file whose columns are not the ones this build writes (in name, order and type).
-fn check_schema(reader: &SerializedFileReader<File>) -> parquet::errors::Result<()> {
+/// Refuse a file whose columns are not `expected` (in name, order and type): not a `what` this build
+/// writes.
+pub(super) fn check_columns(
+    reader: &SerializedFileReader<File>,
+    expected: &[(&str, Physical, bool)],
+    what: &str,
+) -> parquet::errors::Result<()> {
     let schema = reader.metadata().file_metadata().schema_descr();
     let found: Vec<(String, Physical)> = schema
         .columns()
         .iter()
         .map(|c| (c.name().to_string(), c.physical_type()))
         .collect();
-    let expected: Vec<(String, Physical)> = COLUMNS
+    let expected: Vec<(String, Physical)> = expected
         .iter()
         .map(|&(n, p, _)| (n.to_string(), p))
         .collect();
     if found != expected {
         return Err(parquet::errors::ParquetError::General(format!(
-            "not an earshot event segment: columns {found:?}"
+            "not an earshot {what}: columns {found:?}"
         )));
     }
     Ok(())

@@ -22,7 +22,7 @@ pub(crate) struct Filter<'a> {
 }
 
 impl Filter<'_> {
-    fn keeps_time(&self, time: Option<i64>) -> bool {
+    pub(crate) fn keeps_time(&self, time: Option<i64>) -> bool {
         if self.window.is_unbounded() {
             return true;
         }
@@ -145,8 +145,16 @@ impl Store {
         filter: Filter<'_>,
         mut f: impl FnMut(&InteractionRow),
     ) -> Result<u64> {
-        let mut cursors = vec![self.sqlite_cursor(&filter)?];
+        // With posts in the log, every reaction a reference implies is derived (`derive.rs`), and
+        // SQLite's stored ones are left unread.
+        let derive = self.has_post_segments()?;
+        let mut cursors = vec![self.sqlite_cursor(&filter, derive)?];
         cursors.extend(self.open_segments(filter.platform.is_some())?);
+        if derive {
+            let derived = self.implied_now()?;
+            let rows = super::derive::filtered(&derived, &filter);
+            cursors.push(Cursor::rows(rows, derived.platform_names.clone()));
+        }
         let mut n = 0u64;
         self.merge(cursors, &filter, |r, _| {
             if let Some(kind) = InteractionKind::from_code(r.kind) {
@@ -206,7 +214,7 @@ impl Store {
 
     /// A cursor on every catalogued segment. A file missing because another connection's erasure
     /// replaced it after the catalogue was read is met by reading the catalogue again (twice at most).
-    fn open_segments(&self, with_platform: bool) -> Result<Vec<Cursor>> {
+    pub(super) fn open_segments(&self, with_platform: bool) -> Result<Vec<Cursor>> {
         let folder = self.segment_folder();
         let mut attempt = 0;
         'catalogue: loop {
@@ -226,10 +234,18 @@ impl Store {
         }
     }
 
-    /// SQLite's interactions that `filter` keeps, sorted by the log's key.
-    fn sqlite_cursor(&self, filter: &Filter<'_>) -> Result<Cursor> {
+    /// SQLite's interactions that `filter` keeps, sorted by the log's key; stated ones only when
+    /// `stated_only` (the implied ones are derived).
+    fn sqlite_cursor(&self, filter: &Filter<'_>, stated_only: bool) -> Result<Cursor> {
         let e = |e| self.err(e);
         let (mut clause, mut values) = interaction_filter(filter.window, filter.platform);
+        if stated_only {
+            clause = if clause.is_empty() {
+                "WHERE i.implied_by IS NULL".to_string()
+            } else {
+                format!("{clause} AND i.implied_by IS NULL")
+            };
+        }
         if let Some(k) = filter.kind {
             values.push(i64::from(k.code()).into());
             let cond = format!("i.kind = ?{}", values.len());

@@ -22,11 +22,15 @@
 //!   segment reads exactly as before.
 
 pub(crate) mod catalogue;
+pub(crate) mod derive;
 pub(crate) mod file;
 pub(crate) mod merge;
+pub(crate) mod post_file;
+pub(crate) mod posts;
 pub(crate) mod rewrite;
 
 use crate::{Result, Store, StoreError};
+use post_file::{PostLogRow, Span};
 use std::path::{Path, PathBuf};
 
 /// Interactions per run: the sink writes a segment when it holds this many (~64 bytes each in memory).
@@ -62,24 +66,31 @@ pub fn folder_of(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Interactions on their way to a segment, from one source.
-pub struct SegmentSink {
-    source: String,
+/// Which of a source's ordinals earlier imports stored, and which the run being filled takes.
+struct Ordinals {
     /// Ordinal ranges `[first, last)` of this source already stored, sorted and disjoint.
     covered: Vec<(u64, u64)>,
     /// Index into `covered` of the first range not wholly before `next`.
     cursor: usize,
     next: u64,
-    run: Vec<LogRow>,
+    /// The ranges the run holds.
     run_ranges: Vec<(u64, u64)>,
-    platforms: Vec<String>,
-    run_rows: usize,
     skipped: u64,
 }
 
-impl SegmentSink {
-    /// Take the next ordinal: `true` when it is not stored yet (the interaction joins the run).
-    fn take_ordinal(&mut self) -> bool {
+impl Ordinals {
+    fn new(covered: Vec<(u64, u64)>) -> Self {
+        Ordinals {
+            covered,
+            cursor: 0,
+            next: 0,
+            run_ranges: Vec::new(),
+            skipped: 0,
+        }
+    }
+
+    /// Take the next ordinal: `true` when it is not stored yet (its event joins the run).
+    fn take(&mut self) -> bool {
         let o = self.next;
         self.next += 1;
         while self.cursor < self.covered.len() && self.covered[self.cursor].1 <= o {
@@ -99,39 +110,108 @@ impl SegmentSink {
         }
         true
     }
+}
 
+/// The number of `platform` among `platforms`, added when new.
+fn platform_number(platforms: &mut Vec<String>, platform: &str) -> u16 {
+    match platforms.iter().position(|p| p == platform) {
+        Some(i) => i as u16,
+        None => {
+            platforms.push(platform.to_string());
+            (platforms.len() - 1) as u16
+        }
+    }
+}
+
+/// Posts on their way to a post segment: rows in arrival order (sorted by id when written, the first
+/// copy of a repeated post kept), their strings in one buffer.
+struct PostRun {
+    ordinals: Ordinals,
+    rows: Vec<PostLogRow>,
+    bytes: Vec<u8>,
+    platforms: Vec<String>,
+}
+
+/// A post run is written once it holds this many bytes of strings, whatever its row count.
+const POST_RUN_BYTES: usize = 256 << 20;
+
+/// The source name under which a source's posts are catalogued: their ordinals count posts only.
+fn posts_source(source: &str) -> String {
+    format!("{source}#posts")
+}
+
+/// Interactions (and, when asked, posts) on their way to segments, from one source.
+pub struct SegmentSink {
+    source: String,
+    ordinals: Ordinals,
+    run: Vec<LogRow>,
+    platforms: Vec<String>,
+    run_rows: usize,
+    /// `Some` when the source's posts go to post segments too ([`Store::segment_sink_with_posts`]).
+    posts: Option<PostRun>,
+}
+
+impl SegmentSink {
     /// Offer the next segment-bound interaction of the source; `false` when an earlier import stored it.
     pub(crate) fn offer(&mut self, mut row: LogRow, platform: &str) -> bool {
-        if !self.take_ordinal() {
+        if !self.ordinals.take() {
             return false;
         }
-        row.platform = match self.platforms.iter().position(|p| p == platform) {
-            Some(i) => i as u16,
-            None => {
-                self.platforms.push(platform.to_string());
-                (self.platforms.len() - 1) as u16
-            }
-        };
+        row.platform = platform_number(&mut self.platforms, platform);
         self.run.push(row);
         true
     }
 
-    /// Interactions waiting for [`Store::flush_segment`].
+    /// Whether posts go to post segments (and every interaction, whatever it names, to the log).
+    pub(crate) fn logs_posts(&self) -> bool {
+        self.posts.is_some()
+    }
+
+    /// Offer the next post of the source (`row`'s strings are `ext_id` and `text`, its platform
+    /// `platform`); `false` when an earlier import stored it. Only for a sink that logs posts.
+    pub(crate) fn offer_post(
+        &mut self,
+        mut row: PostLogRow,
+        platform: &str,
+        ext_id: &str,
+        text: Option<&str>,
+    ) -> bool {
+        let Some(run) = self.posts.as_mut() else {
+            return false;
+        };
+        if !run.ordinals.take() {
+            return false;
+        }
+        row.platform = platform_number(&mut run.platforms, platform);
+        row.ext_id = Span::push(&mut run.bytes, ext_id.as_bytes());
+        row.text = text.map(|t| Span::push(&mut run.bytes, t.as_bytes()));
+        run.rows.push(row);
+        true
+    }
+
+    /// Interactions and posts waiting for [`Store::flush_segment`].
     pub fn buffered(&self) -> usize {
-        self.run.len()
+        self.run.len() + self.posts.as_ref().map_or(0, |p| p.rows.len())
     }
 
-    /// Whether the run is full: flush it before the next batch commits.
+    /// Whether a run is full: flush before the next batch commits.
     pub fn is_full(&self) -> bool {
-        self.run.len() >= self.run_rows || self.platforms.len() >= usize::from(u16::MAX)
+        let posts_full = self.posts.as_ref().is_some_and(|p| {
+            p.rows.len() >= self.run_rows
+                || p.bytes.len() >= POST_RUN_BYTES
+                || p.platforms.len() >= usize::from(u16::MAX)
+        });
+        posts_full
+            || self.run.len() >= self.run_rows
+            || self.platforms.len() >= usize::from(u16::MAX)
     }
 
-    /// Interactions an earlier import of the same source had stored, skipped.
+    /// Interactions and posts an earlier import of the same source had stored, skipped.
     pub fn skipped(&self) -> u64 {
-        self.skipped
+        self.ordinals.skipped + self.posts.as_ref().map_or(0, |p| p.ordinals.skipped)
     }
 
-    /// Write runs of at most `rows` interactions (tests use small runs to make many segments).
+    /// Write runs of at most `rows` interactions or posts (tests use small runs to make many segments).
     pub fn with_run_rows(mut self, rows: usize) -> Self {
         self.run_rows = rows.max(1);
         self
@@ -160,22 +240,35 @@ impl Store {
         let covered = catalogue::covered(&self.conn, source).map_err(|e| self.err(e))?;
         Ok(SegmentSink {
             source: source.to_string(),
-            covered,
-            cursor: 0,
-            next: 0,
+            ordinals: Ordinals::new(covered),
             run: Vec::new(),
-            run_ranges: Vec::new(),
             platforms: Vec::new(),
             run_rows: RUN_ROWS,
-            skipped: 0,
+            posts: None,
         })
     }
 
-    /// Write the sink's run as a segment and catalogue it in the open transaction (from
-    /// [`Store::begin`]); `None` when the run is empty. The file is removed again if the transaction
-    /// rolls back.
+    /// [`Store::segment_sink`] for a source whose posts go to post segments too, with every interaction
+    /// it states: their references' reactions are then derived when read (`derive.rs`) rather than
+    /// stored.
+    pub fn segment_sink_with_posts(&self, source: &str) -> Result<SegmentSink> {
+        let mut sink = self.segment_sink(source)?;
+        let covered =
+            catalogue::covered(&self.conn, &posts_source(source)).map_err(|e| self.err(e))?;
+        sink.posts = Some(PostRun {
+            ordinals: Ordinals::new(covered),
+            rows: Vec::new(),
+            bytes: Vec::new(),
+            platforms: Vec::new(),
+        });
+        Ok(sink)
+    }
+
+    /// Write the sink's runs as segments (interactions, then posts) and catalogue them in the open
+    /// transaction (from [`Store::begin`]); `None` when no interaction was buffered. Files are removed
+    /// again if the transaction rolls back.
     pub fn flush_segment(&mut self, sink: &mut SegmentSink) -> Result<Option<SegmentWritten>> {
-        if sink.run.is_empty() {
+        if sink.buffered() == 0 {
             return Ok(None);
         }
         if !self.in_transaction {
@@ -185,22 +278,26 @@ impl Store {
                 why: "a segment is catalogued inside a transaction (Store::begin)".into(),
             });
         }
+        let written = self.flush_interactions(sink)?;
+        if let Some(posts) = sink.posts.as_mut().filter(|p| !p.rows.is_empty()) {
+            self.flush_posts(&sink.source, posts)?;
+        }
+        Ok(written)
+    }
+
+    fn flush_interactions(&mut self, sink: &mut SegmentSink) -> Result<Option<SegmentWritten>> {
+        if sink.run.is_empty() {
+            return Ok(None);
+        }
         let run = &mut sink.run;
         run.sort_unstable_by_key(LogRow::key);
         let before = run.len();
         run.dedup_by_key(|r| r.key());
         let duplicates = (before - run.len()) as u64;
-        let folder = self.segment_folder();
-        std::fs::create_dir_all(&folder).map_err(|e| self.io(&folder, e))?;
-        let seq = catalogue::next_sequence(&self.conn).map_err(|e| self.err(e))?;
-        let name = format!("events-{seq:08}.parquet");
-        let partial = folder.join(format!("{name}.{}.partial", std::process::id()));
-        let path = folder.join(&name);
+        let (name, partial, path) = self.new_segment_file("events")?;
         let bytes = file::write(&partial, run, &sink.platforms)
             .map_err(|e| self.parquet_err(&partial, e))?;
-        std::fs::rename(&partial, &path).map_err(|e| self.io(&path, e))?;
-        sync_dir(&folder);
-        self.uncommitted_segments.push(path);
+        self.place_segment_file(&partial, &path)?;
         let undated = run.iter().filter(|r| r.time.is_none()).count() as u64;
         let min_time = run.iter().filter_map(|r| r.time).min();
         let max_time = run.iter().filter_map(|r| r.time).max();
@@ -213,6 +310,7 @@ impl Store {
         catalogue::insert(
             &self.conn,
             &catalogue::NewSegment {
+                content: catalogue::Content::Interactions,
                 file: &written.file,
                 rows: written.rows,
                 undated,
@@ -220,14 +318,69 @@ impl Store {
                 max_time,
                 bytes,
                 source: &sink.source,
-                ranges: &sink.run_ranges,
+                ranges: &sink.ordinals.run_ranges,
             },
         )
         .map_err(|e| self.err(e))?;
         run.clear();
-        sink.run_ranges.clear();
+        sink.ordinals.run_ranges.clear();
         sink.platforms.clear();
         Ok(Some(written))
+    }
+
+    /// Write a post run, sorted by id with the first copy of each post, as a post segment.
+    fn flush_posts(&mut self, source: &str, posts: &mut PostRun) -> Result<()> {
+        // Copies of a repeated post sort in arrival order (their strings' place in the buffer grows
+        // with it), and `dedup` keeps the first.
+        posts.rows.sort_unstable_by_key(|r| (r.id, r.ext_id.start));
+        posts.rows.dedup_by_key(|r| r.id);
+        let (name, partial, path) = self.new_segment_file("posts")?;
+        let strings = bytes::Bytes::from(std::mem::take(&mut posts.bytes));
+        let bytes = post_file::write(&partial, &posts.rows, strings, &posts.platforms)
+            .map_err(|e| self.parquet_err(&partial, e))?;
+        self.place_segment_file(&partial, &path)?;
+        catalogue::insert(
+            &self.conn,
+            &catalogue::NewSegment {
+                content: catalogue::Content::Posts,
+                file: &name,
+                rows: posts.rows.len() as u64,
+                undated: 0,
+                min_time: posts.rows.iter().map(|r| r.time).min(),
+                max_time: posts.rows.iter().map(|r| r.time).max(),
+                bytes,
+                source: &posts_source(source),
+                ranges: &posts.ordinals.run_ranges,
+            },
+        )
+        .map_err(|e| self.err(e))?;
+        posts.rows.clear();
+        posts.bytes.clear();
+        posts.platforms.clear();
+        posts.ordinals.run_ranges.clear();
+        Ok(())
+    }
+
+    /// A new segment file's name (`<prefix>-<sequence>.parquet`), the partial path to write it at and
+    /// its final path.
+    pub(crate) fn new_segment_file(&self, prefix: &str) -> Result<(String, PathBuf, PathBuf)> {
+        let folder = self.segment_folder();
+        std::fs::create_dir_all(&folder).map_err(|e| self.io(&folder, e))?;
+        let seq = catalogue::next_sequence(&self.conn).map_err(|e| self.err(e))?;
+        let name = format!("{prefix}-{seq:08}.parquet");
+        let partial = folder.join(format!("{name}.{}.partial", std::process::id()));
+        let path = folder.join(&name);
+        Ok((name, partial, path))
+    }
+
+    /// Move a written file to its final path, durably, to be removed if the transaction rolls back.
+    fn place_segment_file(&mut self, partial: &Path, path: &Path) -> Result<()> {
+        std::fs::rename(partial, path).map_err(|e| self.io(path, e))?;
+        if let Some(folder) = path.parent() {
+            sync_dir(folder);
+        }
+        self.uncommitted_segments.push(path.to_path_buf());
+        Ok(())
     }
 
     /// Delete files in the segment folder that no catalogue row names: runs of a killed or rolled-back
@@ -242,7 +395,7 @@ impl Store {
         let mut removed = 0;
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let ours = name.starts_with("events-")
+            let ours = (name.starts_with("events-") || name.starts_with("posts-"))
                 && (name.ends_with(".parquet") || name.ends_with(".partial"));
             if ours && !known.contains(&name) && std::fs::remove_file(entry.path()).is_ok() {
                 removed += 1;

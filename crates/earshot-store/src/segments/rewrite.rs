@@ -5,7 +5,12 @@
 //! A rewrite writes new files first and changes the catalogue in the caller's transaction; the files it
 //! replaces are deleted only after that commits, and the files it wrote are deleted if it does not.
 
+use super::catalogue::Content;
 use super::file::{Group, SegmentFile, SegmentWriter};
+use super::post_file::{
+    self, PostColumns, PostFile, PostGroup, PostLogRow, PostWriter, Span as PostSpan,
+};
+use super::posts::PostView;
 use super::{catalogue, merge, LogRow};
 use crate::{Result, Store, StoreError};
 use rusqlite::Connection;
@@ -82,6 +87,130 @@ pub(crate) fn drop_rows(
     Ok(())
 }
 
+/// What a post rewrite does with one post.
+pub(crate) enum PostChange {
+    Keep,
+    Drop,
+    /// Keep it with these references and this text.
+    Edit {
+        references: [Option<i64>; 3],
+        text: Option<String>,
+    },
+}
+
+/// What [`edit_posts`] changed.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PostEdits {
+    pub dropped: u64,
+    pub edited: u64,
+}
+
+/// Rewrite every post segment in which `change` drops or edits a post, inside the transaction open on
+/// `conn`; segments it keeps whole are left alone. `change` sees each post of every segment once.
+pub(crate) fn edit_posts(
+    conn: &Connection,
+    folder: &Path,
+    mut change: impl FnMut(&PostView<'_>) -> PostChange,
+    out: &mut Rewritten,
+) -> rusqlite::Result<PostEdits> {
+    let mut edits = PostEdits::default();
+    for s in catalogue::list_of(conn, Content::Posts)? {
+        let path = folder.join(&s.file);
+        let mut reader = PostFile::open(&path, PostColumns::All).map_err(|e| failed(&path, e))?;
+        let mut group = PostGroup::default();
+        let (mut rows, mut bytes, mut platforms) = (Vec::new(), Vec::new(), Vec::<String>::new());
+        let before = edits;
+        while reader
+            .next_group(&mut group)
+            .map_err(|e| failed(&path, e))?
+        {
+            for r in &group.rows {
+                let platform = group
+                    .platform_names
+                    .get(usize::from(r.platform))
+                    .map_or(&[][..], |p| &p[..]);
+                let view = PostView {
+                    id: r.id,
+                    author: r.author,
+                    time: r.time,
+                    reply_to: r.reply_to,
+                    quote_of: r.quote_of,
+                    reshare_of: r.reshare_of,
+                    platform,
+                    ext_id: r.ext_id.of(&group.bytes),
+                    text: r.text.map(|t| t.of(&group.bytes)),
+                };
+                let (references, text) = match change(&view) {
+                    PostChange::Drop => {
+                        edits.dropped += 1;
+                        continue;
+                    }
+                    PostChange::Keep => (
+                        [r.reply_to, r.quote_of, r.reshare_of],
+                        view.text.map(<[u8]>::to_vec),
+                    ),
+                    PostChange::Edit { references, text } => {
+                        edits.edited += 1;
+                        (references, text.map(String::into_bytes))
+                    }
+                };
+                let name = String::from_utf8_lossy(platform);
+                let platform = match platforms.iter().position(|p| *p == name) {
+                    Some(n) => n,
+                    None => {
+                        platforms.push(name.into_owned());
+                        platforms.len() - 1
+                    }
+                };
+                rows.push(PostLogRow {
+                    platform: u16::try_from(platform).unwrap_or(u16::MAX),
+                    reply_to: references[0],
+                    quote_of: references[1],
+                    reshare_of: references[2],
+                    ext_id: PostSpan::push(&mut bytes, view.ext_id),
+                    text: text.map(|t| PostSpan::push(&mut bytes, &t)),
+                    ..*r
+                });
+            }
+        }
+        if edits.dropped == before.dropped && edits.edited == before.edited {
+            continue;
+        }
+        let seq = catalogue::next_sequence(conn)?;
+        let name = format!("posts-{seq:08}.parquet");
+        let partial = folder.join(format!("{name}.{}.partial", std::process::id()));
+        let written = post_file::write(&partial, &rows, bytes.into(), &platforms);
+        let bytes_written = match written {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(failed(&partial, e));
+            }
+        };
+        let path_new = folder.join(&name);
+        std::fs::rename(&partial, &path_new).map_err(|e| failed(&path_new, e))?;
+        out.written.push(path_new);
+        let id = catalogue::insert(
+            conn,
+            &catalogue::NewSegment {
+                content: Content::Posts,
+                file: &name,
+                rows: rows.len() as u64,
+                undated: 0,
+                min_time: rows.iter().map(|r| r.time).min(),
+                max_time: rows.iter().map(|r| r.time).max(),
+                bytes: bytes_written,
+                source: "",
+                ranges: &[],
+            },
+        )?;
+        catalogue::move_sources(conn, s.id, id)?;
+        catalogue::remove(conn, s.id)?;
+        out.retired.push(path);
+    }
+    Ok(edits)
+}
+
 fn drop_file(writer: SegmentWriter, partial: &Path) {
     let _ = writer.finish();
     let _ = std::fs::remove_file(partial);
@@ -110,6 +239,7 @@ impl Span {
 
     fn segment<'a>(&self, file: &'a str, bytes: u64) -> catalogue::NewSegment<'a> {
         catalogue::NewSegment {
+            content: catalogue::Content::Interactions,
             file,
             rows: self.rows,
             undated: self.undated,
@@ -120,6 +250,11 @@ impl Span {
             ranges: &[],
         }
     }
+}
+
+/// The bytes of `segments` together.
+fn counts_bytes_of(segments: &[catalogue::SegmentInfo]) -> u64 {
+    segments.iter().map(|s| s.bytes).sum()
 }
 
 /// What `earshot compact` did.
@@ -139,6 +274,12 @@ pub struct CompactCounts {
     pub duplicates_removed: u64,
     pub bytes_before: u64,
     pub bytes_after: u64,
+    /// Post segments (`import --event-log posts`) before and after, and the posts they held (a post
+    /// two files hold is kept once).
+    pub post_segments_before: u64,
+    pub post_segments_after: u64,
+    pub post_rows_before: u64,
+    pub post_rows_after: u64,
 }
 
 /// SQLite's interactions that belong in the log: stated ones no post's reference could imply.
@@ -157,6 +298,8 @@ impl Store {
             });
         }
         let segments = catalogue::list(&self.conn).map_err(|e| self.err(e))?;
+        let post_segments =
+            catalogue::list_of(&self.conn, Content::Posts).map_err(|e| self.err(e))?;
         let movable: i64 = self
             .conn
             .query_row(
@@ -169,17 +312,32 @@ impl Store {
             segments_before: segments.len() as u64,
             segment_rows_before: segments.iter().map(|s| s.rows).sum(),
             moved_from_sqlite: movable.max(0) as u64,
-            bytes_before: segments.iter().map(|s| s.bytes).sum(),
+            bytes_before: segments.iter().map(|s| s.bytes).sum::<u64>()
+                + post_segments.iter().map(|s| s.bytes).sum::<u64>(),
+            post_segments_before: post_segments.len() as u64,
+            post_rows_before: post_segments.iter().map(|s| s.rows).sum(),
             ..CompactCounts::default()
         };
-        if segments.len() <= 1 && movable == 0 {
-            counts.segments_after = counts.segments_before;
-            counts.rows_after = counts.segment_rows_before;
-            counts.bytes_after = counts.bytes_before;
+        counts.segments_after = counts.segments_before;
+        counts.rows_after = counts.segment_rows_before;
+        counts.bytes_after = counts.bytes_before;
+        counts.post_segments_after = counts.post_segments_before;
+        counts.post_rows_after = counts.post_rows_before;
+        let interactions = segments.len() > 1 || movable > 0;
+        let posts = post_segments.len() > 1;
+        if !interactions && !posts {
             return Ok(counts);
         }
         self.begin()?;
-        let outcome = self.compact_in_transaction(&segments, &mut counts);
+        let outcome = (|| {
+            if interactions {
+                self.compact_in_transaction(&segments, &mut counts)?;
+            }
+            if posts {
+                self.compact_posts_in_transaction(&post_segments, &mut counts)?;
+            }
+            Ok(())
+        })();
         match outcome {
             Ok(()) => self.commit()?,
             Err(e) => {
@@ -250,9 +408,80 @@ impl Store {
             .extend(segments.iter().map(|s| folder.join(&s.file)));
         counts.segments_after = 1;
         counts.rows_after = span.rows;
-        counts.bytes_after = bytes;
+        counts.bytes_after = counts.bytes_after + bytes - counts_bytes_of(segments);
         counts.duplicates_removed =
             (counts.segment_rows_before + counts.moved_from_sqlite).saturating_sub(span.rows);
+        Ok(())
+    }
+
+    /// Merge every post segment into one, each post once (the copy of the earliest segment).
+    fn compact_posts_in_transaction(
+        &mut self,
+        segments: &[catalogue::SegmentInfo],
+        counts: &mut CompactCounts,
+    ) -> Result<()> {
+        let (name, partial, path) = self.new_segment_file("posts")?;
+        self.uncommitted_segments.push(partial.clone());
+        let mut writer = PostWriter::create(&partial).map_err(|e| self.parquet_err(&partial, e))?;
+        let (mut rows, mut min, mut max) = (0u64, None::<i64>, None::<i64>);
+        let mut write_err = None;
+        self.merge_posts(false, PostColumns::All, |p| {
+            rows += 1;
+            min = Some(min.map_or(p.time, |m| m.min(p.time)));
+            max = Some(max.map_or(p.time, |m| m.max(p.time)));
+            let row = PostLogRow {
+                id: p.id,
+                author: p.author,
+                time: p.time,
+                reply_to: p.reply_to,
+                quote_of: p.quote_of,
+                reshare_of: p.reshare_of,
+                ..PostLogRow::default()
+            };
+            writer
+                .push(&row, p.platform, p.ext_id, p.text)
+                .map_err(|e| {
+                    write_err = Some(e);
+                    StoreError::Segment {
+                        path: partial.clone(),
+                        why: "write failed".into(),
+                    }
+                })
+        })
+        .map_err(|e| match write_err.take() {
+            Some(w) => self.parquet_err(&partial, w),
+            None => e,
+        })?;
+        let bytes = writer.finish().map_err(|e| self.parquet_err(&partial, e))?;
+        std::fs::rename(&partial, &path).map_err(|e| self.io(&path, e))?;
+        self.uncommitted_segments.push(path);
+        let conn = &self.conn;
+        let sql = |e| crate::sql_err(&self.path, e);
+        let id = catalogue::insert(
+            conn,
+            &catalogue::NewSegment {
+                content: Content::Posts,
+                file: &name,
+                rows,
+                undated: 0,
+                min_time: min,
+                max_time: max,
+                bytes,
+                source: "",
+                ranges: &[],
+            },
+        )
+        .map_err(sql)?;
+        for s in segments {
+            catalogue::move_sources(conn, s.id, id).map_err(sql)?;
+            catalogue::remove(conn, s.id).map_err(sql)?;
+        }
+        let folder = self.segment_folder();
+        self.retired_segments
+            .extend(segments.iter().map(|s| folder.join(&s.file)));
+        counts.post_segments_after = 1;
+        counts.post_rows_after = rows;
+        counts.bytes_after = counts.bytes_after + bytes - counts_bytes_of(segments);
         Ok(())
     }
 

@@ -26,6 +26,7 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum EventLogArg {
     Segments,
+    Posts,
     Sqlite,
 }
 
@@ -104,8 +105,10 @@ pub struct ImportArgs {
     /// Where interactions go. `segments`: append-only Parquet files beside the database
     /// (DATABASE.events/), several times faster to import and read, and readable by DuckDB, polars or
     /// pandas (docs/segments.md). `sqlite`: rows of the database file itself, as earlier versions stored
-    /// them: one file to copy, slower past a million interactions. Posts, accounts and the replies,
-    /// quotes and reshares a post's reference implies are always in the database file.
+    /// them: one file to copy, slower past a million interactions. With `segments`, posts, accounts and
+    /// the replies, quotes and reshares a post's reference implies stay in the database file. `posts`:
+    /// segments for posts too, and for every interaction; the reactions posts' references imply are
+    /// derived when read (the fastest import of post-heavy streams such as `earshot gen`'s).
     #[arg(long, value_enum, default_value = "segments")]
     pub event_log: EventLogArg,
 
@@ -523,6 +526,7 @@ fn import_all(
             strict: args.strict,
             event_log: match args.event_log {
                 EventLogArg::Segments => EventLog::Segments,
+                EventLogArg::Posts => EventLog::Posts,
                 EventLogArg::Sqlite => EventLog::Sqlite,
             },
             segment_rows: args.segment_rows as usize,

@@ -1,0 +1,184 @@
+//! Reactions implied by posts' references, derived when read once posts are in the log.
+//!
+//! The rule is `implied.rs`'s: for each stored post P referring with kind K to a stored post Q there is
+//! one implied interaction (K, author(P) → author(Q), post Q, at P's time, id
+//! [`InteractionId::implied`]) unless a stated interaction has the same kind, actor and post. SQLite
+//! keeps that rule row by row as posts arrive; posts in segments are not rows to look up, so once any
+//! post segment exists the rule is applied to all posts at read time instead, by sorting: every
+//! reference is joined with the author of the post it names (both in id order), the stated reactions
+//! are sorted by (post, actor, kind) and the implied ones they cover dropped. SQLite's stored implied
+//! rows are then not read (they are this derivation's subset, from an older state). Nothing waits: a
+//! reference to a post not stored is just one the join does not meet, counted as waiting.
+
+use super::merge::Filter;
+use super::post_file::PostColumns;
+use super::LogRow;
+use crate::{Result, Store};
+use earshot_model::{InteractionId, InteractionKind};
+use std::sync::Arc;
+
+/// The reactions posts' references imply, as merged reads take them.
+#[derive(Debug, Default)]
+pub(crate) struct Derived {
+    /// Sorted by the log's key, each once; `platform` numbers `platform_names`.
+    pub rows: Vec<LogRow>,
+    pub platform_names: Vec<Vec<u8>>,
+    /// References to posts not stored.
+    pub waiting: u64,
+}
+
+/// One reference, waiting for its parent's author.
+struct Reference {
+    parent: i64,
+    kind: u8,
+    actor: i64,
+    time: i64,
+    id: i64,
+    platform: u16,
+}
+
+/// A derivation and the state of the database it was made from: SQLite's `data_version` (which moves
+/// when another connection commits) and this connection's count of changed rows.
+pub(crate) type Stamped = ((i64, u64), Arc<Derived>);
+
+impl Store {
+    /// [`Store::derive_implied`], kept while the database is unchanged.
+    pub(crate) fn implied_now(&self) -> Result<Arc<Derived>> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        let stamp = (version, self.conn.total_changes());
+        let mut held = self.derived.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, derived)) = held.as_ref().filter(|(at, _)| *at == stamp) {
+            debug_assert_eq!(*at, stamp);
+            return Ok(Arc::clone(derived));
+        }
+        let derived = Arc::new(self.derive_implied()?);
+        *held = Some((stamp, Arc::clone(&derived)));
+        Ok(derived)
+    }
+
+    /// Every reaction the stored posts' references imply, those a stated interaction covers left out
+    /// (see the module's documentation).
+    pub(crate) fn derive_implied(&self) -> Result<Derived> {
+        let mut authors: Vec<(i64, i64)> = Vec::new();
+        let mut references: Vec<Reference> = Vec::new();
+        let mut names: Vec<Vec<u8>> = Vec::new();
+        self.merged_posts(PostColumns::WithoutText, |p| {
+            authors.push((p.id, p.author));
+            let mut refs = p.references().peekable();
+            if refs.peek().is_none() {
+                return Ok(());
+            }
+            let platform = match names.iter().position(|n| n == p.platform) {
+                Some(n) => n,
+                None => {
+                    names.push(p.platform.to_vec());
+                    names.len() - 1
+                }
+            };
+            let platform_str = String::from_utf8_lossy(p.platform);
+            let ext_id = String::from_utf8_lossy(p.ext_id);
+            for (kind, parent) in refs {
+                references.push(Reference {
+                    parent,
+                    kind: kind.code(),
+                    actor: p.author,
+                    time: p.time,
+                    id: InteractionId::implied(&platform_str, kind, &ext_id).0,
+                    platform: u16::try_from(platform).unwrap_or(u16::MAX),
+                });
+            }
+            Ok(())
+        })?;
+        // `authors` arrives in id order, each id once.
+        let mut stated = self.stated_reactions()?;
+        stated.sort_unstable();
+        let mut out = Derived {
+            platform_names: names,
+            ..Derived::default()
+        };
+        for r in references {
+            let Ok(at) = authors.binary_search_by_key(&r.parent, |&(id, _)| id) else {
+                out.waiting += 1;
+                continue;
+            };
+            if stated.binary_search(&(r.parent, r.actor, r.kind)).is_ok() {
+                continue;
+            }
+            out.rows.push(LogRow {
+                kind: r.kind,
+                platform: r.platform,
+                target: authors[at].1,
+                time: Some(r.time),
+                id: r.id,
+                actor: r.actor,
+                post: Some(r.parent),
+                weight: 1.0,
+            });
+        }
+        out.rows.sort_unstable_by_key(LogRow::key);
+        out.rows.dedup_by_key(|r| r.key());
+        Ok(out)
+    }
+
+    /// `(post, actor, kind)` of every stated reply, quote or reshare naming a post, in SQLite and in the
+    /// segments (repeats possible).
+    fn stated_reactions(&self) -> Result<Vec<(i64, i64, u8)>> {
+        let e = |e| self.err(e);
+        let mut out: Vec<(i64, i64, u8)> = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT post, actor, kind FROM interactions
+                     WHERE post IS NOT NULL AND kind IN (1, 3, 4) AND implied_by IS NULL",
+                )
+                .map_err(e)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .map_err(e)?;
+            for r in rows {
+                out.push(r.map_err(e)?);
+            }
+        }
+        for kind in [
+            InteractionKind::Reply,
+            InteractionKind::Quote,
+            InteractionKind::Reshare,
+        ] {
+            let filter = Filter {
+                kind: Some(kind),
+                ..Filter::default()
+            };
+            let cursors = self.open_segments(false)?;
+            self.merge(cursors, &filter, |r, _| {
+                if let Some(post) = r.post {
+                    out.push((post, r.actor, r.kind));
+                }
+                Ok(())
+            })?;
+        }
+        Ok(out)
+    }
+}
+
+/// Keep the derived rows `filter` keeps, as a merge cursor's rows (which it does not filter again).
+pub(crate) fn filtered(derived: &Derived, filter: &Filter<'_>) -> Vec<LogRow> {
+    derived
+        .rows
+        .iter()
+        .filter(|r| {
+            filter.kind.is_none_or(|k| k.code() == r.kind)
+                && filter.keeps_time(r.time)
+                && filter.platform.is_none_or(|p| {
+                    derived
+                        .platform_names
+                        .get(usize::from(r.platform))
+                        .is_some_and(|n| n == p.as_bytes())
+                })
+        })
+        .copied()
+        .collect()
+}

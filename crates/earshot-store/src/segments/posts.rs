@@ -1,0 +1,363 @@
+//! Reading posts wherever they are stored: SQLite's `posts` table and every post segment, merged by id,
+//! each post once.
+//!
+//! Every source is read in id order, a row group (or a page of SQLite rows) at a time, so a merged read
+//! holds one decoded group per source whatever the number of posts. When one post is stored twice (a
+//! file imported again under another name, or first through the API), the copy of the earliest source
+//! wins: SQLite's, then the segments' in catalogue order, as `INSERT OR IGNORE` keeps the first copy.
+
+use super::catalogue::{self, Content};
+use super::post_file::{PostColumns, PostFile, PostGroup, PostLogRow, Span};
+use crate::read::{PostRow, TimeWindow};
+use crate::{Result, Store};
+use rusqlite::params;
+use std::path::PathBuf;
+
+/// SQLite rows read per page.
+const SQLITE_PAGE: i64 = 8_192;
+
+/// One post as a merged read passes it on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PostView<'a> {
+    pub id: i64,
+    pub author: i64,
+    pub time: i64,
+    pub reply_to: Option<i64>,
+    pub quote_of: Option<i64>,
+    pub reshare_of: Option<i64>,
+    pub platform: &'a [u8],
+    pub ext_id: &'a [u8],
+    /// `None` also when the read asked for no text.
+    pub text: Option<&'a [u8]>,
+}
+
+impl PostView<'_> {
+    /// The post's references with the reaction each is: `reply_to` a reply, `quote_of` a quote,
+    /// `reshare_of` a reshare.
+    pub fn references(&self) -> impl Iterator<Item = (earshot_model::InteractionKind, i64)> {
+        use earshot_model::InteractionKind::{Quote, Reply, Reshare};
+        [
+            (Reply, self.reply_to),
+            (Quote, self.quote_of),
+            (Reshare, self.reshare_of),
+        ]
+        .into_iter()
+        .filter_map(|(k, p)| p.map(|p| (k, p)))
+    }
+}
+
+/// Post counts of a merged read.
+#[derive(Debug, Default)]
+pub(crate) struct LoggedPosts {
+    pub total: u64,
+    pub by_platform: Vec<(String, u64)>,
+    pub first_time: Option<i64>,
+    pub last_time: Option<i64>,
+}
+
+/// One id-ordered source of posts.
+enum Source {
+    Sqlite { from: i64, done: bool },
+    File { file: Box<PostFile>, path: PathBuf },
+}
+
+struct PostCursor {
+    source: Source,
+    group: PostGroup,
+    at: usize,
+}
+
+impl PostCursor {
+    fn peek(&self) -> Option<&PostLogRow> {
+        self.group.rows.get(self.at)
+    }
+}
+
+impl Store {
+    /// Call `f` for every stored post, SQLite's and the post segments', in id order, each id once.
+    /// `columns` says whether texts are read.
+    pub(crate) fn merged_posts(
+        &self,
+        columns: PostColumns,
+        f: impl FnMut(&PostView<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.merge_posts(true, columns, f)
+    }
+
+    /// [`Store::merged_posts`] of the post segments alone (`with_sqlite` false), or with SQLite's.
+    pub(crate) fn merge_posts(
+        &self,
+        with_sqlite: bool,
+        columns: PostColumns,
+        mut f: impl FnMut(&PostView<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut cursors = Vec::new();
+        if with_sqlite {
+            cursors.push(PostCursor {
+                source: Source::Sqlite {
+                    from: i64::MIN,
+                    done: false,
+                },
+                group: PostGroup::default(),
+                at: 0,
+            });
+        }
+        let folder = self.segment_folder();
+        for s in catalogue::list_of(&self.conn, Content::Posts).map_err(|e| self.err(e))? {
+            let path = folder.join(&s.file);
+            let file = PostFile::open(&path, columns)
+                .map_err(|e| self.segment_err(&path, e.to_string()))?;
+            cursors.push(PostCursor {
+                source: Source::File {
+                    file: Box::new(file),
+                    path,
+                },
+                group: PostGroup::default(),
+                at: 0,
+            });
+        }
+        for c in &mut cursors {
+            self.refill(c, columns)?;
+        }
+        loop {
+            let mut best: Option<(usize, i64)> = None;
+            for (i, c) in cursors.iter().enumerate() {
+                if let Some(r) = c.peek() {
+                    if best.is_none_or(|(_, b)| r.id < b) {
+                        best = Some((i, r.id));
+                    }
+                }
+            }
+            let Some((winner, id)) = best else {
+                return Ok(());
+            };
+            {
+                let c = &cursors[winner];
+                let r = &c.group.rows[c.at];
+                let g = &c.group;
+                f(&PostView {
+                    id: r.id,
+                    author: r.author,
+                    time: r.time,
+                    reply_to: r.reply_to,
+                    quote_of: r.quote_of,
+                    reshare_of: r.reshare_of,
+                    platform: g
+                        .platform_names
+                        .get(usize::from(r.platform))
+                        .map_or(&[][..], |p| &p[..]),
+                    ext_id: r.ext_id.of(&g.bytes),
+                    text: r.text.map(|t| t.of(&g.bytes)),
+                })?;
+            }
+            for c in &mut cursors {
+                if c.peek().is_some_and(|r| r.id == id) {
+                    c.at += 1;
+                    if c.at >= c.group.rows.len() {
+                        self.refill(c, columns)?;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Load a cursor's next group (empty at its end).
+    fn refill(&self, c: &mut PostCursor, columns: PostColumns) -> Result<()> {
+        c.at = 0;
+        match &mut c.source {
+            Source::File { file, path } => {
+                let path = path.clone();
+                file.next_group(&mut c.group)
+                    .map_err(|e| self.segment_err(&path, e.to_string()))?;
+            }
+            Source::Sqlite { from, done } => {
+                c.group.rows.clear();
+                c.group.bytes.clear();
+                c.group.platform_names.clear();
+                if *done {
+                    return Ok(());
+                }
+                let e = |e| self.err(e);
+                let text = if columns == PostColumns::All {
+                    "text"
+                } else {
+                    "NULL"
+                };
+                let mut stmt = self
+                    .conn
+                    .prepare_cached(&format!(
+                        "SELECT id, author, time, reply_to, quote_of, reshare_of, platform, ext_id, {text}
+                         FROM posts WHERE id >= ?1 ORDER BY id LIMIT ?2"
+                    ))
+                    .map_err(e)?;
+                let mut rows = stmt.query(params![*from, SQLITE_PAGE]).map_err(e)?;
+                let g = &mut c.group;
+                let mut n = 0;
+                while let Some(r) = rows.next().map_err(e)? {
+                    n += 1;
+                    let platform = r
+                        .get_ref(6)
+                        .map_err(e)?
+                        .as_bytes()
+                        .map_err(|x| e(x.into()))?;
+                    let at = match g.platform_names.iter().position(|p| p == platform) {
+                        Some(at) => at,
+                        None => {
+                            g.platform_names.push(platform.to_vec());
+                            g.platform_names.len() - 1
+                        }
+                    };
+                    let ext_id = r
+                        .get_ref(7)
+                        .map_err(e)?
+                        .as_bytes()
+                        .map_err(|x| e(x.into()))?;
+                    let ext_id = Span::push(&mut g.bytes, ext_id);
+                    let text = r
+                        .get_ref(8)
+                        .map_err(e)?
+                        .as_bytes_or_null()
+                        .map_err(|x| e(x.into()))?
+                        .map(|t| Span::push(&mut g.bytes, t));
+                    g.rows.push(PostLogRow {
+                        id: r.get(0).map_err(e)?,
+                        platform: u16::try_from(at).unwrap_or(u16::MAX),
+                        author: r.get(1).map_err(e)?,
+                        time: r.get(2).map_err(e)?,
+                        reply_to: r.get(3).map_err(e)?,
+                        quote_of: r.get(4).map_err(e)?,
+                        reshare_of: r.get(5).map_err(e)?,
+                        ext_id,
+                        text,
+                    });
+                }
+                // The next page starts after this one's last id (none follows i64::MAX).
+                match g.rows.last().and_then(|r| r.id.checked_add(1)) {
+                    Some(next) if n == SQLITE_PAGE => *from = next,
+                    _ => *done = true,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Store::scan_posts`] once posts are in the log: the posts `window` and `platform` keep, in
+    /// (time, id) order as SQLite's time index gives them.
+    pub(crate) fn scan_logged_posts(
+        &self,
+        window: TimeWindow,
+        platform: Option<&str>,
+        mut f: impl FnMut(PostRow),
+    ) -> Result<u64> {
+        let (from, to) = (
+            window.from.unwrap_or(i64::MIN),
+            window.to.unwrap_or(i64::MAX),
+        );
+        let mut kept: Vec<PostRow> = Vec::new();
+        self.merged_posts(PostColumns::All, |p| {
+            if p.time >= from && p.time < to && platform.is_none_or(|q| q.as_bytes() == p.platform)
+            {
+                kept.push(PostRow {
+                    id: p.id,
+                    author: p.author,
+                    time: p.time,
+                    text: p.text.map(|t| String::from_utf8_lossy(t).into_owned()),
+                    reply_to: p.reply_to,
+                    quote_of: p.quote_of,
+                });
+            }
+            Ok(())
+        })?;
+        kept.sort_unstable_by_key(|p| (p.time, p.id));
+        let n = kept.len() as u64;
+        kept.into_iter().for_each(&mut f);
+        Ok(n)
+    }
+
+    /// Posts per platform (by name, sorted) and the posts' time span, SQLite's and the log's, each
+    /// post once.
+    pub(crate) fn logged_post_counts(&self) -> Result<LoggedPosts> {
+        let mut out = LoggedPosts::default();
+        self.merged_posts(PostColumns::WithoutText, |p| {
+            out.total += 1;
+            out.first_time = Some(out.first_time.map_or(p.time, |t| t.min(p.time)));
+            out.last_time = Some(out.last_time.map_or(p.time, |t| t.max(p.time)));
+            match out
+                .by_platform
+                .iter_mut()
+                .find(|(n, _)| n.as_bytes() == p.platform)
+            {
+                Some((_, n)) => *n += 1,
+                None => out
+                    .by_platform
+                    .push((String::from_utf8_lossy(p.platform).into_owned(), 1)),
+            }
+            Ok(())
+        })?;
+        out.by_platform.sort();
+        Ok(out)
+    }
+
+    /// Whether any post segment is catalogued: then posts are read merged and their references'
+    /// reactions derived ([`Store::merged_posts`], `derive.rs`).
+    pub(crate) fn has_post_segments(&self) -> Result<bool> {
+        catalogue::any_posts(&self.conn).map_err(|e| self.err(e))
+    }
+
+    /// A post's platform and platform id, looked up in SQLite and then in the post segments whose row
+    /// groups may hold it.
+    pub(crate) fn logged_post_name(&self, id: i64) -> Result<Option<(String, String)>> {
+        let folder = self.segment_folder();
+        for s in catalogue::list_of(&self.conn, Content::Posts).map_err(|e| self.err(e))? {
+            let path = folder.join(&s.file);
+            let fail = |e: parquet::errors::ParquetError| self.segment_err(&path, e.to_string());
+            let mut file = PostFile::open(&path, PostColumns::WithoutText).map_err(fail)?;
+            file.seek(id);
+            let mut g = PostGroup::default();
+            while file.next_group(&mut g).map_err(fail)? {
+                if let Ok(at) = g.rows.binary_search_by_key(&id, |r| r.id) {
+                    let r = &g.rows[at];
+                    let platform = g
+                        .platform_names
+                        .get(usize::from(r.platform))
+                        .map(|p| String::from_utf8_lossy(p).into_owned())
+                        .unwrap_or_default();
+                    return Ok(Some((platform, r.ext_id.str_of(&g.bytes).into_owned())));
+                }
+                if g.rows.last().is_some_and(|r| r.id > id) {
+                    break;
+                }
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Ids of the posts in the log by any of `authors` (every post segment read, without texts).
+pub(crate) fn logged_ids_by(
+    conn: &rusqlite::Connection,
+    folder: &std::path::Path,
+    authors: &rustc_hash::FxHashSet<i64>,
+) -> rusqlite::Result<Vec<i64>> {
+    let failed = |path: &std::path::Path, e: parquet::errors::ParquetError| {
+        rusqlite::Error::ToSqlConversionFailure(
+            format!("post segment {}: {e}", path.display()).into(),
+        )
+    };
+    let mut out = Vec::new();
+    for s in catalogue::list_of(conn, Content::Posts)? {
+        let path = folder.join(&s.file);
+        let mut file =
+            PostFile::open(&path, PostColumns::WithoutText).map_err(|e| failed(&path, e))?;
+        let mut g = PostGroup::default();
+        while file.next_group(&mut g).map_err(|e| failed(&path, e))? {
+            out.extend(
+                g.rows
+                    .iter()
+                    .filter(|r| authors.contains(&r.author))
+                    .map(|r| r.id),
+            );
+        }
+    }
+    Ok(out)
+}
