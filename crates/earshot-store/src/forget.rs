@@ -179,7 +179,22 @@ impl Store {
             }
         };
         let implied_before = derived(self)?;
-        let outcome = erase(&mut self.conn, targets, &mark_of, now, &folder, &mut files);
+        // Posts in the log whose copy readers see is by a forgotten account (other copies of a post,
+        // hidden behind an earlier one, are dropped by their author alone).
+        let logged_posts = if implied_before.is_some() {
+            let ids: rustc_hash::FxHashSet<i64> = targets.iter().map(|t| t.id).collect();
+            self.logged_posts_by(&ids)?
+        } else {
+            Vec::new()
+        };
+        let outcome = erase(
+            &mut self.conn,
+            targets,
+            &mark_of,
+            now,
+            (&folder, &logged_posts),
+            &mut files,
+        );
         // Replaced segment files go once the erasure is committed; new ones if it was not.
         let stale = if outcome.is_ok() {
             &files.retired
@@ -221,7 +236,7 @@ fn erase(
     targets: &[ForgetTarget],
     marks: &[[u8; 32]],
     now: i64,
-    segment_folder: &std::path::Path,
+    (segment_folder, logged_posts): (&std::path::Path, &[i64]),
     files: &mut crate::segments::rewrite::Rewritten,
 ) -> rusqlite::Result<ForgetCounts> {
     let tx = conn.transaction()?;
@@ -250,7 +265,7 @@ fn erase(
     };
     let gone = ids("SELECT id FROM forget_accounts")?;
     // Its posts in the log are its posts too: their reactions and the references to them go.
-    for id in crate::segments::posts::logged_ids_by(&tx, segment_folder, &gone)? {
+    for id in logged_posts {
         tx.execute(
             "INSERT OR IGNORE INTO forget_posts (id) VALUES (?1)",
             params![id],
@@ -284,7 +299,13 @@ fn erase(
             OR child IN (SELECT id FROM forget_posts)",
     )?;
     c.posts = run("DELETE FROM posts WHERE id IN (SELECT id FROM forget_posts)")?;
-    let logged = erase_logged_posts(&tx, segment_folder, &gone_posts, &handles(targets), files)?;
+    let logged = erase_logged_posts(
+        &tx,
+        segment_folder,
+        (&gone, &gone_posts),
+        &handles(targets),
+        files,
+    )?;
     c.posts += logged.posts;
     c.references_cleared += logged.references_cleared;
     c.mentions_redacted += logged.mentions_redacted;
@@ -375,12 +396,13 @@ struct LoggedPostErasure {
     mentions_redacted: u64,
 }
 
-/// Erase from the post segments: the `gone` posts, the references other posts make to them, and
-/// `@handle` mentions of the forgotten accounts in the rest, as SQLite's rows are erased.
+/// Erase from the post segments: the `gone` posts and every copy by a `gone_accounts` author, the
+/// references other posts make to them, and `@handle` mentions of the forgotten accounts in the rest,
+/// as SQLite's rows are erased.
 fn erase_logged_posts(
     tx: &Connection,
     folder: &std::path::Path,
-    gone: &rustc_hash::FxHashSet<i64>,
+    (gone_accounts, gone): (&rustc_hash::FxHashSet<i64>, &rustc_hash::FxHashSet<i64>),
     handles: &[String],
     files: &mut crate::segments::rewrite::Rewritten,
 ) -> rusqlite::Result<LoggedPostErasure> {
@@ -400,6 +422,10 @@ fn erase_logged_posts(
             // Counted as SQLite counts them: references to an erased post, from any post.
             if gone.contains(&p.id) {
                 out.references_cleared += cleared;
+                return PostChange::Drop;
+            }
+            // A copy no reader sees (an earlier copy of the post is by someone else): still theirs.
+            if gone_accounts.contains(&p.author) {
                 return PostChange::Drop;
             }
             let mut text = p.text.map(|t| String::from_utf8_lossy(t).into_owned());

@@ -131,6 +131,9 @@ pub struct Store {
     /// The reactions posts' references imply, derived for the database as it was at a stamp
     /// (`segments/derive.rs`): a score run reads interactions several times over.
     derived: std::sync::Mutex<Option<segments::derive::Stamped>>,
+    /// The ids of the posts in post segments, sorted, for the catalogue's files they were read from: a
+    /// write of a post through SQLite skips one the log holds, as it skips one SQLite holds.
+    logged_post_ids: std::sync::Mutex<Option<(String, std::sync::Arc<Vec<i64>>)>>,
 }
 
 impl Store {
@@ -168,6 +171,7 @@ impl Store {
             uncommitted_segments: Vec::new(),
             retired_segments: Vec::new(),
             derived: std::sync::Mutex::new(None),
+            logged_post_ids: std::sync::Mutex::new(None),
         };
         schema::configure(&store.conn, busy_wait).map_err(|e| sql_err(path, e))?;
         schema::migrate(&mut store.conn, path)?;

@@ -236,6 +236,9 @@ impl Store {
     /// References from stored posts to posts not stored (`reply_to`, `quote_of`, `reshare_of`): each
     /// becomes an interaction when its post is stored.
     pub fn references_waiting(&self) -> Result<u64> {
+        if self.has_post_segments()? {
+            return Ok(self.implied_now()?.waiting);
+        }
         self.conn
             .query_row("SELECT COUNT(*) FROM waiting_references", [], |r| {
                 r.get::<_, i64>(0)
@@ -324,7 +327,14 @@ impl Store {
         Ok(Overview {
             accounts: accounts_by_platform.iter().map(|p| p.1).sum(),
             posts: count("SELECT COUNT(*) FROM posts")? + logged_posts,
-            interactions: count("SELECT COUNT(*) FROM interactions")? + seg_rows.max(0) as u64,
+            interactions: seg_rows.max(0) as u64
+                + if self.has_post_segments()? {
+                    // Posts in the log: SQLite's implied rows are not read, the derived ones are.
+                    count("SELECT COUNT(*) FROM interactions WHERE implied_by IS NULL")?
+                        + self.implied_now()?.rows.len() as u64
+                } else {
+                    count("SELECT COUNT(*) FROM interactions")?
+                },
             accounts_by_platform,
             first_time: min_opt(
                 min_opt(span("SELECT MIN(time) FROM interactions")?, seg_min),

@@ -153,6 +153,8 @@ impl Store {
     /// Undo everything since [`begin`](Store::begin).
     pub fn rollback(&mut self) -> Result<()> {
         self.known_accounts.clear();
+        // Rows derived inside the transaction (none are today) must not outlive it.
+        *self.derived.lock().unwrap_or_else(|p| p.into_inner()) = None;
         self.retired_segments.clear();
         for path in std::mem::take(&mut self.uncommitted_segments) {
             let _ = std::fs::remove_file(path);
@@ -214,6 +216,12 @@ impl Store {
         let path = self.path.clone();
         let err = |e| crate::sql_err(&path, e);
         self.tombstones()?;
+        // A post the log holds is stored already: SQLite's copy would take its place for readers.
+        let logged_posts = match sink.as_deref() {
+            Some(s) if s.logs_posts() => None,
+            _ if events.iter().any(|e| matches!(e, Event::Post(_))) => self.logged_post_ids()?,
+            _ => None,
+        };
         let tombstones = self.tombstones.as_ref().filter(|t| !t.is_empty());
         let conn = &self.conn;
         let known = &mut self.known_accounts;
@@ -271,6 +279,16 @@ impl Store {
         }
         posts.sort_unstable_by_key(|&(id, n, _)| (id, n));
         for (id, _, post) in posts {
+            if logged_posts
+                .as_ref()
+                .is_some_and(|l| l.binary_search(&id).is_ok())
+            {
+                // As `INSERT OR IGNORE` of a stored post: its author is still made known.
+                st.ensure_account(&post.platform, &post.author, known, &mut counts)
+                    .map_err(err)?;
+                counts.already_present += 1;
+                continue;
+            }
             let redacted = redacted_text(post, tombstones).map(|text| Post {
                 text: Some(text),
                 ..post.clone()

@@ -326,3 +326,107 @@ fn erasure_and_pruned_text_reach_posts_in_the_log() {
     assert_eq!(pa.posts, pb.posts);
     assert_reads_match(&log, &sql, &evs);
 }
+
+/// A post and the interactions around it, with `author`, `time`, `text` and `reply_to` as given.
+fn post(ext_id: &str, author: &str, time: i64, text: &str, reply_to: Option<&str>) -> Event {
+    Event::Post(Post {
+        platform: "a".into(),
+        ext_id: ext_id.into(),
+        author: AccountRef::by_id(author.to_string()),
+        time,
+        text: Some(text.into()),
+        reply_to: reply_to.map(str::to_string),
+        quote_of: None,
+        reshare_of: None,
+    })
+}
+
+/// Copies of one post that disagree: the first stored is the one read, before and after a rewrite of
+/// only one of the files, a later SQLite write, and the erasure of the later copy's author (whose copy
+/// then leaves every file).
+#[test]
+fn the_first_copy_of_a_post_is_read_whatever_rewrites_or_writes_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let parents = vec![
+        post("q1", "1", 50, "first parent", None),
+        post("q2", "2", 60, "second parent", None),
+    ];
+    let first = vec![post("x", "5", 100, "the first copy", Some("q1"))];
+    let later = vec![post("x", "9", 500, "a later copy by nine", Some("q2"))];
+    let api = vec![post("x", "8", 700, "an API copy", None)];
+    let mut sql = store(&dir, "sql.db");
+    let mut log = store(&dir, "log.db");
+    for (n, evs) in [&parents, &first, &later].into_iter().enumerate() {
+        sql.write(evs).unwrap();
+        import_posts(&mut log, evs, &format!("file {n}"), 10, 10);
+    }
+    sql.write(&api).unwrap();
+    log.write(&api).unwrap();
+    let all: Vec<Event> = [parents, first, later, api].concat();
+    assert_reads_match(&log, &sql, &all);
+    // Only the first copy's file has text old enough to clear.
+    let (a, b) = (log.prune_text(200).unwrap(), sql.prune_text(200).unwrap());
+    assert_eq!(a.posts, b.posts);
+    assert_reads_match(&log, &sql, &all);
+    let x = posts(&log, TimeWindow::all(), None);
+    assert!(x.iter().any(|p| p.time == 100 && p.text.is_none()), "{x:?}");
+
+    let nine = ForgetTarget {
+        id: AccountRef::by_id("9".to_string()).id("a").0,
+        platform: "a".into(),
+        ext_id: "9".into(),
+        handle: None,
+    };
+    log.forget_accounts(std::slice::from_ref(&nine), 5, false)
+        .unwrap();
+    sql.forget_accounts(&[nine], 5, false).unwrap();
+    assert_reads_match(&log, &sql, &all);
+    for entry in std::fs::read_dir(log.segment_folder()).unwrap().flatten() {
+        let bytes = std::fs::read(entry.path()).unwrap();
+        assert!(
+            !bytes.windows(7).any(|w| w == b"by nine"),
+            "{:?} keeps the forgotten author's copy",
+            entry.path()
+        );
+    }
+}
+
+/// A posts-mode import killed and resumed in the default mode (and the reverse) stores every event
+/// once: the two number their interactions apart.
+#[test]
+fn resuming_an_import_in_the_other_mode_loses_and_repeats_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let evs = events(600);
+    let mut sql = store(&dir, "sql.db");
+    sql.write(&evs).unwrap();
+    let mut log = store(&dir, "log.db");
+    {
+        let mut sink = log
+            .segment_sink_with_posts("src")
+            .unwrap()
+            .with_run_rows(100);
+        for part in evs[..700].chunks(50) {
+            log.begin().unwrap();
+            log.write_to_log(part, &mut sink).unwrap();
+            if sink.is_full() {
+                log.flush_segment(&mut sink).unwrap();
+            }
+            log.commit().unwrap();
+        }
+    }
+    let mut sink = log.segment_sink("src").unwrap().with_run_rows(100);
+    for part in evs.chunks(50) {
+        log.begin().unwrap();
+        log.write_to_log(part, &mut sink).unwrap();
+        if sink.is_full() {
+            log.flush_segment(&mut sink).unwrap();
+        }
+        log.commit().unwrap();
+    }
+    log.begin().unwrap();
+    log.flush_segment(&mut sink).unwrap();
+    log.commit().unwrap();
+    assert_reads_match(&log, &sql, &evs);
+    import_posts(&mut log, &evs, "src", 100, 50);
+    assert_reads_match(&log, &sql, &evs);
+}

@@ -158,6 +158,25 @@ pub(crate) fn list_of(conn: &Connection, content: Content) -> rusqlite::Result<V
     rows.collect()
 }
 
+/// Point segment `id` at a rewritten file holding `rows` rows in `bytes` bytes over [`min_time`,
+/// `max_time`]. Its place in the catalogue's order, and its sources, stay: among copies of one post the
+/// earliest segment's is read, and a rewrite must not change which that is.
+pub(crate) fn replace_file(
+    conn: &Connection,
+    id: i64,
+    file: &str,
+    rows: u64,
+    bytes: u64,
+    (min_time, max_time): (Option<i64>, Option<i64>),
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE event_segments SET file = ?2, rows = ?3, bytes = ?4, min_time = ?5, max_time = ?6
+         WHERE id = ?1",
+        params![id, file, rows as i64, bytes as i64, min_time, max_time],
+    )?;
+    Ok(())
+}
+
 /// Remove segment `id` from the catalogue (its file is the caller's to delete once this commits).
 pub(crate) fn remove(conn: &Connection, id: i64) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM event_segments WHERE id = ?1", params![id])?;

@@ -126,6 +126,8 @@ fn platform_number(platforms: &mut Vec<String>, platform: &str) -> u16 {
 /// Posts on their way to a post segment: rows in arrival order (sorted by id when written, the first
 /// copy of a repeated post kept), their strings in one buffer.
 struct PostRun {
+    /// The name the source's posts are catalogued under (`<source>#posts`).
+    source: String,
     ordinals: Ordinals,
     rows: Vec<PostLogRow>,
     bytes: Vec<u8>,
@@ -134,11 +136,6 @@ struct PostRun {
 
 /// A post run is written once it holds this many bytes of strings, whatever its row count.
 const POST_RUN_BYTES: usize = 256 << 20;
-
-/// The source name under which a source's posts are catalogued: their ordinals count posts only.
-fn posts_source(source: &str) -> String {
-    format!("{source}#posts")
-}
 
 /// Interactions (and, when asked, posts) on their way to segments, from one source.
 pub struct SegmentSink {
@@ -252,10 +249,14 @@ impl Store {
     /// it states: their references' reactions are then derived when read (`derive.rs`) rather than
     /// stored.
     pub fn segment_sink_with_posts(&self, source: &str) -> Result<SegmentSink> {
-        let mut sink = self.segment_sink(source)?;
-        let covered =
-            catalogue::covered(&self.conn, &posts_source(source)).map_err(|e| self.err(e))?;
+        // This sink numbers every interaction, where `segment_sink` numbers only those no reference can
+        // imply: its interactions are catalogued under a source name of their own, so that resuming a
+        // file's import with the other `--event-log` neither skips nor repeats any.
+        let mut sink = self.segment_sink(&format!("{source}#all"))?;
+        let posts_source = format!("{source}#posts");
+        let covered = catalogue::covered(&self.conn, &posts_source).map_err(|e| self.err(e))?;
         sink.posts = Some(PostRun {
+            source: posts_source,
             ordinals: Ordinals::new(covered),
             rows: Vec::new(),
             bytes: Vec::new(),
@@ -280,7 +281,7 @@ impl Store {
         }
         let written = self.flush_interactions(sink)?;
         if let Some(posts) = sink.posts.as_mut().filter(|p| !p.rows.is_empty()) {
-            self.flush_posts(&sink.source, posts)?;
+            self.flush_posts(posts)?;
         }
         Ok(written)
     }
@@ -329,7 +330,7 @@ impl Store {
     }
 
     /// Write a post run, sorted by id with the first copy of each post, as a post segment.
-    fn flush_posts(&mut self, source: &str, posts: &mut PostRun) -> Result<()> {
+    fn flush_posts(&mut self, posts: &mut PostRun) -> Result<()> {
         // Copies of a repeated post sort in arrival order (their strings' place in the buffer grows
         // with it), and `dedup` keeps the first.
         posts.rows.sort_unstable_by_key(|r| (r.id, r.ext_id.start));
@@ -349,7 +350,7 @@ impl Store {
                 min_time: posts.rows.iter().map(|r| r.time).min(),
                 max_time: posts.rows.iter().map(|r| r.time).max(),
                 bytes,
-                source: &posts_source(source),
+                source: &posts.source,
                 ranges: &posts.ordinals.run_ranges,
             },
         )

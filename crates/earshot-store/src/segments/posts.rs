@@ -102,20 +102,7 @@ impl Store {
                 at: 0,
             });
         }
-        let folder = self.segment_folder();
-        for s in catalogue::list_of(&self.conn, Content::Posts).map_err(|e| self.err(e))? {
-            let path = folder.join(&s.file);
-            let file = PostFile::open(&path, columns)
-                .map_err(|e| self.segment_err(&path, e.to_string()))?;
-            cursors.push(PostCursor {
-                source: Source::File {
-                    file: Box::new(file),
-                    path,
-                },
-                group: PostGroup::default(),
-                at: 0,
-            });
-        }
+        cursors.extend(self.open_post_segments(columns)?);
         for c in &mut cursors {
             self.refill(c, columns)?;
         }
@@ -158,6 +145,36 @@ impl Store {
                     }
                 }
             }
+        }
+    }
+
+    /// A cursor on every catalogued post segment. A file missing because another connection's rewrite
+    /// (erasure, retention) replaced it after the catalogue was read is met by reading the catalogue
+    /// again (twice at most).
+    fn open_post_segments(&self, columns: PostColumns) -> Result<Vec<PostCursor>> {
+        let folder = self.segment_folder();
+        let mut attempt = 0;
+        'catalogue: loop {
+            attempt += 1;
+            let mut cursors = Vec::new();
+            for s in catalogue::list_of(&self.conn, Content::Posts).map_err(|e| self.err(e))? {
+                let path = folder.join(&s.file);
+                match PostFile::open(&path, columns) {
+                    Ok(file) => cursors.push(PostCursor {
+                        source: Source::File {
+                            file: Box::new(file),
+                            path,
+                        },
+                        group: PostGroup::default(),
+                        at: 0,
+                    }),
+                    Err(_) if attempt < 3 && !path.exists() && folder.exists() => {
+                        continue 'catalogue;
+                    }
+                    Err(e) => return Err(self.segment_err(&path, e.to_string())),
+                }
+            }
+            return Ok(cursors);
         }
     }
 
@@ -298,6 +315,50 @@ impl Store {
         Ok(out)
     }
 
+    /// Ids of the posts, wherever stored, whose copy readers see is by one of `authors`.
+    pub(crate) fn logged_posts_by(&self, authors: &rustc_hash::FxHashSet<i64>) -> Result<Vec<i64>> {
+        let mut out = Vec::new();
+        self.merged_posts(PostColumns::WithoutText, |p| {
+            if authors.contains(&p.author) {
+                out.push(p.id);
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The ids of every post in a post segment, sorted; `None` when there is no post segment. Read
+    /// again only when the catalogue's post files change.
+    pub(crate) fn logged_post_ids(&self) -> Result<Option<std::sync::Arc<Vec<i64>>>> {
+        let files: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT group_concat(file, '/') FROM
+                    (SELECT file FROM event_segments WHERE content = 'posts' ORDER BY id)",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        let Some(files) = files else {
+            return Ok(None);
+        };
+        let mut held = self
+            .logged_post_ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some((_, ids)) = held.as_ref().filter(|(at, _)| *at == files) {
+            return Ok(Some(std::sync::Arc::clone(ids)));
+        }
+        let mut ids = Vec::new();
+        self.merge_posts(false, PostColumns::WithoutText, |p| {
+            ids.push(p.id);
+            Ok(())
+        })?;
+        let ids = std::sync::Arc::new(ids);
+        *held = Some((files, std::sync::Arc::clone(&ids)));
+        Ok(Some(ids))
+    }
+
     /// Whether any post segment is catalogued: then posts are read merged and their references'
     /// reactions derived ([`Store::merged_posts`], `derive.rs`).
     pub(crate) fn has_post_segments(&self) -> Result<bool> {
@@ -331,33 +392,4 @@ impl Store {
         }
         Ok(None)
     }
-}
-
-/// Ids of the posts in the log by any of `authors` (every post segment read, without texts).
-pub(crate) fn logged_ids_by(
-    conn: &rusqlite::Connection,
-    folder: &std::path::Path,
-    authors: &rustc_hash::FxHashSet<i64>,
-) -> rusqlite::Result<Vec<i64>> {
-    let failed = |path: &std::path::Path, e: parquet::errors::ParquetError| {
-        rusqlite::Error::ToSqlConversionFailure(
-            format!("post segment {}: {e}", path.display()).into(),
-        )
-    };
-    let mut out = Vec::new();
-    for s in catalogue::list_of(conn, Content::Posts)? {
-        let path = folder.join(&s.file);
-        let mut file =
-            PostFile::open(&path, PostColumns::WithoutText).map_err(|e| failed(&path, e))?;
-        let mut g = PostGroup::default();
-        while file.next_group(&mut g).map_err(|e| failed(&path, e))? {
-            out.extend(
-                g.rows
-                    .iter()
-                    .filter(|r| authors.contains(&r.author))
-                    .map(|r| r.id),
-            );
-        }
-    }
-    Ok(out)
 }

@@ -176,8 +176,12 @@ pub(crate) fn edit_posts(
         if edits.dropped == before.dropped && edits.edited == before.edited {
             continue;
         }
-        let seq = catalogue::next_sequence(conn)?;
-        let name = format!("posts-{seq:08}.parquet");
+        // The rewrite keeps the segment's catalogue id (see `replace_file`), so its file takes a name
+        // no sequence number will: the id and the time of the rewrite.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let name = format!("posts-{:08}-{nanos}.parquet", s.id);
         let partial = folder.join(format!("{name}.{}.partial", std::process::id()));
         let written = post_file::write(&partial, &rows, bytes.into(), &platforms);
         let bytes_written = match written {
@@ -190,22 +194,11 @@ pub(crate) fn edit_posts(
         let path_new = folder.join(&name);
         std::fs::rename(&partial, &path_new).map_err(|e| failed(&path_new, e))?;
         out.written.push(path_new);
-        let id = catalogue::insert(
-            conn,
-            &catalogue::NewSegment {
-                content: Content::Posts,
-                file: &name,
-                rows: rows.len() as u64,
-                undated: 0,
-                min_time: rows.iter().map(|r| r.time).min(),
-                max_time: rows.iter().map(|r| r.time).max(),
-                bytes: bytes_written,
-                source: "",
-                ranges: &[],
-            },
-        )?;
-        catalogue::move_sources(conn, s.id, id)?;
-        catalogue::remove(conn, s.id)?;
+        let span = (
+            rows.iter().map(|r| r.time).min(),
+            rows.iter().map(|r| r.time).max(),
+        );
+        catalogue::replace_file(conn, s.id, &name, rows.len() as u64, bytes_written, span)?;
         out.retired.push(path);
     }
     Ok(edits)
