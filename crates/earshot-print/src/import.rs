@@ -53,12 +53,11 @@ pub fn file(out: &mut dyn Write, r: &FileReport) -> Result<()> {
             w.forgotten_skipped
         )?;
     }
-    if r.references_waiting > 0 {
+    if let Some(waiting) = r.references_waiting.filter(|&n| n > 0) {
         writeln!(
             out,
-            "  note: {} references name posts not in the database yet; their replies, quotes and reshares are \
-             made when those posts are imported",
-            r.references_waiting
+            "  note: {waiting} references name posts not in the database yet; their replies, quotes and \
+             reshares are made when those posts are imported"
         )?;
     }
     rejected_line(out, r.rejected, r.rejects_file.as_deref())?;
@@ -88,7 +87,7 @@ mod tests {
                 interactions_new: 5,
                 ..WriteCounts::default()
             },
-            references_waiting: 0,
+            references_waiting: Some(0),
             warnings: vec!["odd header".into()],
             rejects_file: Some("x.csv.rejects.txt".into()),
             seconds: 0.5,
@@ -128,7 +127,7 @@ mod tests {
                 implied_replaced: 1,
                 ..WriteCounts::default()
             },
-            references_waiting: 7,
+            references_waiting: Some(7),
             warnings: vec![],
             rejects_file: None,
             seconds: 0.5,

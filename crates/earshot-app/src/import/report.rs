@@ -18,7 +18,9 @@ pub struct FileReport {
     pub written: WriteCounts,
     /// After this file, references from stored posts to posts not stored yet, in the whole database: their
     /// replies, quotes and reshares are made when those posts are imported (docs/jsonl.md, "Threads").
-    pub references_waiting: u64,
+    /// `None` after an `--event-log posts` import: counting them there derives every reference's reaction
+    /// (`earshot stats` reports them).
+    pub references_waiting: Option<u64>,
     pub warnings: Vec<String>,
     pub rejects_file: Option<String>,
     pub seconds: f64,

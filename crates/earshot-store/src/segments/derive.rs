@@ -143,23 +143,20 @@ impl Store {
                 out.push(r.map_err(e)?);
             }
         }
-        for kind in [
+        // One pass over the segments for the three kinds (each file decoded once).
+        let implying = [
             InteractionKind::Reply,
             InteractionKind::Quote,
             InteractionKind::Reshare,
-        ] {
-            let filter = Filter {
-                kind: Some(kind),
-                ..Filter::default()
-            };
-            let cursors = self.open_segments(false)?;
-            self.merge(cursors, &filter, |r, _| {
-                if let Some(post) = r.post {
-                    out.push((post, r.actor, r.kind));
-                }
-                Ok(())
-            })?;
-        }
+        ]
+        .map(InteractionKind::code);
+        let cursors = self.open_segments(false)?;
+        self.merge(cursors, &Filter::default(), |r, _| {
+            if let Some(post) = r.post.filter(|_| implying.contains(&r.kind)) {
+                out.push((post, r.actor, r.kind));
+            }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
