@@ -12,17 +12,13 @@ use std::time::Instant;
 const TRIALS: u64 = 20;
 
 fn import_args(db: &Path, input: &Path) -> Command {
+    import_with(db, input, &["--format", "higgs"])
+}
+
+fn import_with(db: &Path, input: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_earshot"));
-    c.arg("--db").arg(db).args([
-        "--quiet",
-        "import",
-        "--format",
-        "higgs",
-        "--batch-size",
-        "5000",
-        "--segment-rows",
-        "15000",
-    ]);
+    c.arg("--db").arg(db).args(["--quiet", "import"]).args(args);
+    c.args(["--batch-size", "5000", "--segment-rows", "15000"]);
     c.arg(input);
     c
 }
@@ -52,7 +48,7 @@ fn log_files(db: &Path) -> (Vec<String>, Vec<String>, i64) {
         .collect();
     let rows: i64 = conn
         .query_row(
-            "SELECT COALESCE(SUM(rows), 0) FROM event_segments",
+            "SELECT COALESCE(SUM(rows), 0) FROM event_segments WHERE content = 'interactions'",
             [],
             |r| r.get(0),
         )
@@ -139,5 +135,110 @@ fn sigkill_at_random_moments_then_rerun_gives_exact_counts() {
     assert!(
         partial_seen >= 3,
         "only {partial_seen} trials left part of the data"
+    );
+}
+
+/// The same with posts in the log (`--event-log posts`): threads whose references imply reactions, killed
+/// at random moments; the rerun gives the posts, interactions and derived reactions of an import never
+/// killed, each post stored once.
+#[test]
+fn sigkill_of_a_posts_in_the_log_import_then_rerun_gives_exact_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("threads.jsonl");
+    let posts: u64 = 40_000;
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+        for i in 0..posts {
+            let reference = match i % 4 {
+                1 => format!(r#","reply_to":"p{}""#, i.saturating_sub(3)),
+                2 => format!(r#","reshare_of":"p{}""#, (i * 7) % posts),
+                3 => format!(r#","quote_of":"missing{i}""#),
+                _ => String::new(),
+            };
+            writeln!(
+                w,
+                r#"{{"type":"post","platform":"t","ext_id":"p{i}","author":{{"ext_id":"{}"}},"time":{},"text":"post {i}"{reference}}}"#,
+                i % 997,
+                1_341_100_000 + i
+            )
+            .unwrap();
+            writeln!(
+                w,
+                r#"{{"type":"interaction","platform":"t","key":"k{i}","kind":"{}","actor":{{"ext_id":"{}"}},"target":{{"ext_id":"{}"}},"post":"p{}","time":{}}}"#,
+                ["like", "reply", "reshare"][(i % 3) as usize],
+                (i * 31) % 1_009,
+                i % 997,
+                i / 2,
+                1_341_100_000 + i
+            )
+            .unwrap();
+        }
+    }
+    let args = ["--event-log", "posts"];
+    let reference = dir.path().join("reference.db");
+    let started = Instant::now();
+    assert!(import_with(&reference, &input, &args)
+        .status()
+        .unwrap()
+        .success());
+    let full = started.elapsed();
+    let expected = stats(&reference);
+    assert_eq!(expected["posts"].as_u64().unwrap(), posts);
+    assert!(
+        expected["implied_interactions"].as_u64().unwrap() > 5_000,
+        "{expected}"
+    );
+    let keys = [
+        "posts",
+        "interactions",
+        "implied_interactions",
+        "references_waiting",
+        "accounts",
+        "by_kind",
+    ];
+
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut partial_seen = 0;
+    for trial in 0..TRIALS {
+        let db = dir.path().join(format!("p{trial}.db"));
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let fraction = (seed >> 11) as f64 / (1u64 << 53) as f64;
+        let mut child = import_with(&db, &input, &args).spawn().unwrap();
+        std::thread::sleep(full.mul_f64(fraction.clamp(0.01, 0.99)));
+        child.kill().ok();
+        child.wait().unwrap();
+        if db.exists() {
+            let stored = stats(&db)["posts"].as_u64().unwrap();
+            assert!(stored <= posts, "trial {trial}: {stored} of {posts}");
+            if stored > 0 && stored < posts {
+                partial_seen += 1;
+            }
+        }
+        let again = import_with(&db, &input, &args).output().unwrap();
+        assert!(again.status.success(), "trial {trial}: {again:?}");
+        let s = stats(&db);
+        for key in keys {
+            assert_eq!(s[key], expected[key], "trial {trial}: {key}");
+        }
+        let (on_disk, named, _) = log_files(&db);
+        assert_eq!(on_disk, named, "trial {trial}: no file left over");
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let post_rows: i64 = conn
+            .query_row(
+                "SELECT SUM(rows) FROM event_segments WHERE content = 'posts'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            post_rows as u64, posts,
+            "trial {trial}: each post stored once"
+        );
+    }
+    assert!(
+        partial_seen >= 3,
+        "only {partial_seen} trials left part of the posts"
     );
 }
