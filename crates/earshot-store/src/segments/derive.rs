@@ -11,7 +11,7 @@
 //! reference to a post not stored is just one the join does not meet, counted as waiting.
 
 use super::merge::Filter;
-use super::post_file::PostColumns;
+use super::post_file::{number_of, PostColumns};
 use super::LogRow;
 use crate::{Result, Store};
 use earshot_model::{InteractionId, InteractionKind};
@@ -71,13 +71,7 @@ impl Store {
             if refs.peek().is_none() {
                 return Ok(());
             }
-            let platform = match names.iter().position(|n| n == p.platform) {
-                Some(n) => n,
-                None => {
-                    names.push(p.platform.to_vec());
-                    names.len() - 1
-                }
-            };
+            let platform = number_of(&mut names, p.platform);
             let platform_str = String::from_utf8_lossy(p.platform);
             let ext_id = String::from_utf8_lossy(p.ext_id);
             for (kind, parent) in refs {
@@ -87,7 +81,7 @@ impl Store {
                     actor: p.author,
                     time: p.time,
                     id: InteractionId::implied(&platform_str, kind, &ext_id).0,
-                    platform: u16::try_from(platform).unwrap_or(u16::MAX),
+                    platform,
                 });
             }
             Ok(())

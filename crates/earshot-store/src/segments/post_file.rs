@@ -145,17 +145,11 @@ impl PostWriter {
         text: Option<&[u8]>,
     ) -> parquet::errors::Result<()> {
         let g = &mut self.held;
-        let number = match g.platform_names.iter().position(|p| p == platform) {
-            Some(n) => n,
-            None => {
-                g.platform_names.push(platform.to_vec());
-                g.platform_names.len() - 1
-            }
-        };
+        let number = number_of(&mut g.platform_names, platform);
         let ext_id = Span::push(&mut g.bytes, ext_id);
         let text = text.map(|t| Span::push(&mut g.bytes, t));
         g.rows.push(PostLogRow {
-            platform: u16::try_from(number).unwrap_or(u16::MAX),
+            platform: number,
             ext_id,
             text,
             ..*row
@@ -252,6 +246,68 @@ pub(crate) struct PostGroup {
     pub rows: Vec<PostLogRow>,
     pub bytes: Vec<u8>,
     pub platform_names: Vec<Vec<u8>>,
+}
+
+/// One post as a reader passes it on: a row of a decoded group with its strings.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PostView<'a> {
+    pub id: i64,
+    pub author: i64,
+    pub time: i64,
+    pub reply_to: Option<i64>,
+    pub quote_of: Option<i64>,
+    pub reshare_of: Option<i64>,
+    pub platform: &'a [u8],
+    pub ext_id: &'a [u8],
+    /// `None` also when the read asked for no text.
+    pub text: Option<&'a [u8]>,
+}
+
+impl PostView<'_> {
+    /// The post's references with the reaction each is: `reply_to` a reply, `quote_of` a quote,
+    /// `reshare_of` a reshare.
+    pub fn references(&self) -> impl Iterator<Item = (earshot_model::InteractionKind, i64)> {
+        use earshot_model::InteractionKind::{Quote, Reply, Reshare};
+        [
+            (Reply, self.reply_to),
+            (Quote, self.quote_of),
+            (Reshare, self.reshare_of),
+        ]
+        .into_iter()
+        .filter_map(|(k, p)| p.map(|p| (k, p)))
+    }
+}
+
+impl PostGroup {
+    /// Row `r` of this group, its strings and platform name resolved.
+    pub fn view<'g>(&'g self, r: &PostLogRow) -> PostView<'g> {
+        PostView {
+            id: r.id,
+            author: r.author,
+            time: r.time,
+            reply_to: r.reply_to,
+            quote_of: r.quote_of,
+            reshare_of: r.reshare_of,
+            platform: self
+                .platform_names
+                .get(usize::from(r.platform))
+                .map_or(&[][..], |p| &p[..]),
+            ext_id: r.ext_id.of(&self.bytes),
+            text: r.text.map(|t| t.of(&self.bytes)),
+        }
+    }
+}
+
+/// The number of `name` in a table of names numbered in order of first appearance, added when new.
+pub(crate) fn number_of(names: &mut Vec<Vec<u8>>, name: &[u8]) -> u16 {
+    let at = match names.iter().position(|n| n == name) {
+        Some(at) => at,
+        None => {
+            names.push(name.to_vec());
+            names.len() - 1
+        }
+    };
+    u16::try_from(at).unwrap_or(u16::MAX)
 }
 
 /// What of a post a reader decodes: the text is most of a post's bytes, and most readers need none.
@@ -353,15 +409,7 @@ impl PostFile {
                         };
                         match (name, v) {
                             ("platform", Some(v)) => {
-                                let at = match out.platform_names.iter().position(|p| p == v.data())
-                                {
-                                    Some(at) => at,
-                                    None => {
-                                        out.platform_names.push(v.data().to_vec());
-                                        out.platform_names.len() - 1
-                                    }
-                                };
-                                row.platform = u16::try_from(at).unwrap_or(u16::MAX);
+                                row.platform = number_of(&mut out.platform_names, v.data());
                             }
                             ("ext_id", Some(v)) => {
                                 row.ext_id = Span::push(&mut out.bytes, v.data())

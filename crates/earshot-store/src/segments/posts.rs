@@ -7,7 +7,8 @@
 //! wins: SQLite's, then the segments' in catalogue order, as `INSERT OR IGNORE` keeps the first copy.
 
 use super::catalogue::{self, Content};
-use super::post_file::{PostColumns, PostFile, PostGroup, PostLogRow, Span};
+use super::post_file::PostView;
+use super::post_file::{number_of, PostColumns, PostFile, PostGroup, PostLogRow, Span};
 use crate::read::{PostRow, TimeWindow};
 use crate::{Result, Store};
 use rusqlite::params;
@@ -15,36 +16,6 @@ use std::path::PathBuf;
 
 /// SQLite rows read per page.
 const SQLITE_PAGE: i64 = 8_192;
-
-/// One post as a merged read passes it on.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct PostView<'a> {
-    pub id: i64,
-    pub author: i64,
-    pub time: i64,
-    pub reply_to: Option<i64>,
-    pub quote_of: Option<i64>,
-    pub reshare_of: Option<i64>,
-    pub platform: &'a [u8],
-    pub ext_id: &'a [u8],
-    /// `None` also when the read asked for no text.
-    pub text: Option<&'a [u8]>,
-}
-
-impl PostView<'_> {
-    /// The post's references with the reaction each is: `reply_to` a reply, `quote_of` a quote,
-    /// `reshare_of` a reshare.
-    pub fn references(&self) -> impl Iterator<Item = (earshot_model::InteractionKind, i64)> {
-        use earshot_model::InteractionKind::{Quote, Reply, Reshare};
-        [
-            (Reply, self.reply_to),
-            (Quote, self.quote_of),
-            (Reshare, self.reshare_of),
-        ]
-        .into_iter()
-        .filter_map(|(k, p)| p.map(|p| (k, p)))
-    }
-}
 
 /// Post counts of a merged read.
 #[derive(Debug, Default)]
@@ -120,22 +91,7 @@ impl Store {
             };
             {
                 let c = &cursors[winner];
-                let r = &c.group.rows[c.at];
-                let g = &c.group;
-                f(&PostView {
-                    id: r.id,
-                    author: r.author,
-                    time: r.time,
-                    reply_to: r.reply_to,
-                    quote_of: r.quote_of,
-                    reshare_of: r.reshare_of,
-                    platform: g
-                        .platform_names
-                        .get(usize::from(r.platform))
-                        .map_or(&[][..], |p| &p[..]),
-                    ext_id: r.ext_id.of(&g.bytes),
-                    text: r.text.map(|t| t.of(&g.bytes)),
-                })?;
+                f(&c.group.view(&c.group.rows[c.at]))?;
             }
             for c in &mut cursors {
                 if c.peek().is_some_and(|r| r.id == id) {
@@ -217,13 +173,7 @@ impl Store {
                         .map_err(e)?
                         .as_bytes()
                         .map_err(|x| e(x.into()))?;
-                    let at = match g.platform_names.iter().position(|p| p == platform) {
-                        Some(at) => at,
-                        None => {
-                            g.platform_names.push(platform.to_vec());
-                            g.platform_names.len() - 1
-                        }
-                    };
+                    let platform = number_of(&mut g.platform_names, platform);
                     let ext_id = r
                         .get_ref(7)
                         .map_err(e)?
@@ -238,7 +188,7 @@ impl Store {
                         .map(|t| Span::push(&mut g.bytes, t));
                     g.rows.push(PostLogRow {
                         id: r.get(0).map_err(e)?,
-                        platform: u16::try_from(at).unwrap_or(u16::MAX),
+                        platform,
                         author: r.get(1).map_err(e)?,
                         time: r.get(2).map_err(e)?,
                         reply_to: r.get(3).map_err(e)?,

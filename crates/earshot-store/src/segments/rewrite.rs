@@ -8,9 +8,9 @@
 use super::catalogue::Content;
 use super::file::{Group, SegmentFile, SegmentWriter};
 use super::post_file::{
-    self, PostColumns, PostFile, PostGroup, PostLogRow, PostWriter, Span as PostSpan,
+    self, PostColumns, PostFile, PostGroup, PostLogRow, PostView, PostWriter, Span as PostSpan,
 };
-use super::posts::PostView;
+
 use super::{catalogue, merge, LogRow};
 use crate::{Result, Store, StoreError};
 use rusqlite::Connection;
@@ -125,21 +125,8 @@ pub(crate) fn edit_posts(
             .map_err(|e| failed(&path, e))?
         {
             for r in &group.rows {
-                let platform = group
-                    .platform_names
-                    .get(usize::from(r.platform))
-                    .map_or(&[][..], |p| &p[..]);
-                let view = PostView {
-                    id: r.id,
-                    author: r.author,
-                    time: r.time,
-                    reply_to: r.reply_to,
-                    quote_of: r.quote_of,
-                    reshare_of: r.reshare_of,
-                    platform,
-                    ext_id: r.ext_id.of(&group.bytes),
-                    text: r.text.map(|t| t.of(&group.bytes)),
-                };
+                let view = group.view(r);
+                let platform = view.platform;
                 let (references, text) = match change(&view) {
                     PostChange::Drop => {
                         edits.dropped += 1;
