@@ -55,7 +55,7 @@ pub(crate) fn parse_event(text: &str, platform: Option<&str>) -> Result<Event, (
     if !text.trim_start().starts_with('{') {
         return Err(("<json>".into(), "expected a JSON object per line".into()));
     }
-    let direct = tagged_directly(text);
+    let direct = crate::jsonl_scan::event(text).or_else(|| tagged_directly(text));
     let mut ev = match direct.map_or_else(|| serde_json::from_str::<Event>(text), Ok) {
         Ok(ev) => ev,
         Err(e) => {

@@ -55,6 +55,7 @@ mod json_array;
 mod json_fields;
 mod json_lines;
 mod jsonl;
+mod jsonl_scan;
 pub mod mastodon;
 pub mod mastodon_api;
 pub mod mastodon_archive;
