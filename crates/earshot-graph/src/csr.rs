@@ -152,19 +152,40 @@ fn number_reactors(nodes: usize, sources: impl Iterator<Item = u32>) -> (Vec<u32
 
 /// A graph built from its edges given twice: first each target's number of edges (with weight > 0),
 /// then the edges themselves, each put straight into its target's place. Only the placed edges are
-/// held (16 bytes each), not a list of edges and then a second list sorted by target, which was 32
-/// bytes an interaction at the peak of building a graph from stored interactions.
+/// held, not a list of edges and then a second list sorted by target, which was 32 bytes an
+/// interaction at the peak of building a graph from stored interactions: 16 bytes an edge (reactor and
+/// weight), or 4 when every edge weighs exactly 1 ([`EdgePlacer::unit`]), as every reaction does in
+/// the default authority graph.
 pub struct EdgePlacer {
     /// Prefix sums of the targets' edge counts: target `v`'s edges go to `counts[v]..counts[v + 1]`.
     counts: Vec<u64>,
     /// The next free place of each target.
     next: Vec<u64>,
-    pairs: Vec<(u32, f64)>,
+    placed: Placed,
+}
+
+/// The edges placed so far, in their targets' places.
+enum Placed {
+    Weighted(Vec<(u32, f64)>),
+    /// Every edge weighs 1: the reactors alone. A repeated edge's merged weight is then the number of
+    /// times it was placed, exact whatever the order, and the same number the weighted sum of as many
+    /// ones gives (every count below 2^53 is exact in an `f64`).
+    Unit(Vec<u32>),
 }
 
 impl EdgePlacer {
     /// Places for `in_degrees[v]` edges into each node `v` (the graph has `in_degrees.len()` nodes).
     pub fn new(in_degrees: Vec<u64>) -> Self {
+        Self::with(in_degrees, false)
+    }
+
+    /// As [`EdgePlacer::new`] for edges that all weigh exactly 1 (placing another weight is an error):
+    /// 4 bytes a placed edge instead of 16, and the same graph bit for bit.
+    pub fn unit(in_degrees: Vec<u64>) -> Self {
+        Self::with(in_degrees, true)
+    }
+
+    fn with(in_degrees: Vec<u64>, unit: bool) -> Self {
         let mut counts = Vec::with_capacity(in_degrees.len() + 1);
         counts.push(0u64);
         let mut total = 0u64;
@@ -174,14 +195,19 @@ impl EdgePlacer {
         }
         let mut next = in_degrees;
         next.copy_from_slice(&counts[..counts.len() - 1]);
+        let placed = if unit {
+            Placed::Unit(vec![0; total as usize])
+        } else {
+            Placed::Weighted(vec![(0, 0.0); total as usize])
+        };
         EdgePlacer {
             counts,
             next,
-            pairs: vec![(0, 0.0); total as usize],
+            placed,
         }
     }
 
-    /// Place an edge `src` → `dst` of weight `weight` (finite, > 0).
+    /// Place an edge `src` → `dst` of weight `weight` (finite, > 0; exactly 1 for a unit placer).
     pub fn place(&mut self, src: u32, dst: u32, weight: f64) -> Result<(), GraphError> {
         let n = self.next.len();
         if src as usize >= n || dst as usize >= n {
@@ -189,7 +215,11 @@ impl EdgePlacer {
                 why: "a node not counted",
             });
         }
-        if !(weight.is_finite() && weight > 0.0) {
+        let counted = match self.placed {
+            Placed::Weighted(_) => weight.is_finite() && weight > 0.0,
+            Placed::Unit(_) => weight == 1.0,
+        };
+        if !counted {
             return Err(GraphError::Uncounted {
                 why: "a weight not counted",
             });
@@ -200,7 +230,10 @@ impl EdgePlacer {
                 why: "more edges into a node than counted",
             });
         }
-        self.pairs[*slot as usize] = (src, weight);
+        match &mut self.placed {
+            Placed::Weighted(pairs) => pairs[*slot as usize] = (src, weight),
+            Placed::Unit(reactors) => reactors[*slot as usize] = src,
+        }
         *slot += 1;
         Ok(())
     }
@@ -212,7 +245,13 @@ impl EdgePlacer {
                 why: "fewer edges into a node than counted",
             });
         }
-        ReactionGraph::from_placed(self.next.len(), self.counts, self.pairs)
+        let n = self.next.len();
+        match self.placed {
+            Placed::Weighted(pairs) => ReactionGraph::from_placed(n, self.counts, pairs),
+            Placed::Unit(reactors) => {
+                Ok(ReactionGraph::from_placed_unit(n, &self.counts, reactors))
+            }
+        }
     }
 }
 
@@ -222,9 +261,18 @@ impl ReactionGraph {
     /// kept within [`WEIGHT_FLOOR`, `WEIGHT_CEILING`] (see there): a graph outside those bounds is scaled
     /// by a power of two and its negligible edges dropped, so that PageRank's numbers stay finite.
     pub fn from_edges(nodes: u32, edges: &[Edge]) -> Result<Self, GraphError> {
+        Self::from_edge_source(nodes, || edges.iter().copied())
+    }
+
+    /// [`ReactionGraph::from_edges`] for edges that `edges()` gives, the same each time it is called
+    /// (it is read three times): for holders that keep edges more compactly than a slice of [`Edge`].
+    pub fn from_edge_source<I: Iterator<Item = Edge>>(
+        nodes: u32,
+        edges: impl Fn() -> I,
+    ) -> Result<Self, GraphError> {
         let n = nodes as usize;
         let mut in_degrees = vec![0u64; n];
-        for (index, e) in edges.iter().enumerate() {
+        for (index, e) in edges().enumerate() {
             for node in [e.src, e.dst] {
                 if node >= nodes {
                     return Err(GraphError::NodeOutOfRange { index, node, nodes });
@@ -240,8 +288,12 @@ impl ReactionGraph {
                 in_degrees[e.dst as usize] += 1;
             }
         }
-        let mut placer = EdgePlacer::new(in_degrees);
-        for e in edges.iter().filter(|e| e.weight > 0.0) {
+        let mut placer = if edges().all(|e| e.weight == 1.0) {
+            EdgePlacer::unit(in_degrees)
+        } else {
+            EdgePlacer::new(in_degrees)
+        };
+        for e in edges().filter(|e| e.weight > 0.0) {
             placer.place(e.src, e.dst, e.weight)?;
         }
         placer.finish()
@@ -279,6 +331,69 @@ impl ReactionGraph {
         // Repeats merged: give back the room of the raw edges before the adjacency is built beside it.
         pairs.shrink_to_fit();
         bound_weights(&mut pairs, &mut offsets);
+        Ok(Self::from_merged(n, offsets, pairs))
+    }
+
+    /// [`ReactionGraph::from_placed`] for edges that all weigh 1, placed as their reactors alone: each
+    /// target's reactors sorted and each repeat counted, the count its merged weight. The graph is the
+    /// one `from_placed` makes of the same edges with weight 1, bit for bit: the same merged weights
+    /// (exact counts either way), summed into reactors' totals in the same order. Counts lie within
+    /// [1, 2^64], inside the weight bounds, so none is scaled or dropped.
+    fn from_placed_unit(n: usize, counts: &[u64], mut reactors: Vec<u32>) -> Self {
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0u64);
+        let mut weights: Vec<f64> = Vec::new();
+        let mut write = 0usize;
+        for v in 0..n {
+            let (lo, hi) = (counts[v] as usize, counts[v + 1] as usize);
+            reactors[lo..hi].sort_unstable();
+            let mut i = lo;
+            while i < hi {
+                let src = reactors[i];
+                let run = reactors[i..hi].iter().take_while(|&&r| r == src).count();
+                reactors[write] = src;
+                weights.push(run as f64);
+                write += 1;
+                i += run;
+            }
+            offsets.push(write as u64);
+        }
+        reactors.truncate(write);
+        reactors.shrink_to_fit();
+        let mut out_weight = vec![0f64; n];
+        for (&src, &w) in reactors.iter().zip(&weights) {
+            out_weight[src as usize] += w;
+        }
+        let (reactor_nodes, index) = number_reactors(n, reactors.iter().copied());
+        let adjacency = if weights.iter().all(|&w| w == 1.0) {
+            drop(weights);
+            for r in &mut reactors {
+                *r = index[*r as usize];
+            }
+            Adjacency::Unit(reactors)
+        } else {
+            Adjacency::Weighted(
+                reactors
+                    .iter()
+                    .zip(&weights)
+                    .map(|(&src, &w)| InEdge {
+                        src: index[src as usize],
+                        weight: w as f32,
+                    })
+                    .collect(),
+            )
+        };
+        ReactionGraph {
+            offsets,
+            adjacency,
+            reactors: reactor_nodes,
+            out_weight,
+        }
+    }
+
+    /// The graph of merged edges (`pairs[offsets[v]..offsets[v + 1]]`: target `v`'s reactors, in
+    /// increasing order, and their merged weights, all within the weight bounds).
+    fn from_merged(n: usize, offsets: Vec<u64>, pairs: Vec<(u32, f64)>) -> Self {
         // Every kept weight is at least `WEIGHT_FLOOR`, so a node's total is > 0 exactly when it has an
         // outgoing edge: the reactors.
         let mut out_weight = vec![0f64; n];
@@ -299,12 +414,12 @@ impl ReactionGraph {
                     .collect(),
             )
         };
-        Ok(ReactionGraph {
+        ReactionGraph {
             offsets,
             adjacency,
             reactors,
             out_weight,
-        })
+        }
     }
 
     pub fn nodes(&self) -> usize {
@@ -500,6 +615,55 @@ mod tests {
         assert_eq!(a.in_edges(1).collect::<Vec<_>>(), vec![(0, 3.0), (2, 1.0)]);
         assert_eq!(a.out_weight(), &[3.0, 0.5, 1.0]);
         assert!(!a.is_unit_weighted());
+    }
+
+    /// Edges that all weigh 1, placed as reactors alone, give the graph that placing them with their
+    /// weights gives, bit for bit: merged counts, reactor totals, reactor indices, the unweighted
+    /// adjacency when nothing repeats. A weight other than 1 is refused.
+    #[test]
+    fn unit_placement_builds_the_weighted_placements_graph() {
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let mut edges = Vec::new();
+        for _ in 0..30_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Reactors among the first 2,000 nodes, the first 60 of them a third of the time: some
+            // edges repeat many times, many once.
+            let src = if x.is_multiple_of(3) { x % 60 } else { x % 2_000 } as u32;
+            edges.push(e(src, (x >> 40) as u32 % 100, 1.0));
+        }
+        let distinct: std::collections::HashSet<(u32, u32)> =
+            edges.iter().map(|e| (e.src, e.dst)).collect();
+        for edges in [&edges[..], &edges[..300]] {
+            let mut in_degrees = vec![0u64; 2_000];
+            for e in edges {
+                in_degrees[e.dst as usize] += 1;
+            }
+            let mut unit = EdgePlacer::unit(in_degrees.clone());
+            let mut weighted = EdgePlacer::new(in_degrees);
+            for e in edges {
+                unit.place(e.src, e.dst, 1.0).unwrap();
+            }
+            for e in edges.iter().rev() {
+                weighted.place(e.src, e.dst, 1.0).unwrap();
+            }
+            let (unit, weighted) = (unit.finish().unwrap(), weighted.finish().unwrap());
+            assert_eq!(unit, weighted);
+            assert_eq!(unit, ReactionGraph::from_edges(2_000, edges).unwrap());
+        }
+        let merged = ReactionGraph::from_edges(2_000, &edges).unwrap();
+        assert_eq!(merged.edges(), distinct.len());
+        assert!(
+            merged.edges() < edges.len() * 9 / 10,
+            "the test wants repeats"
+        );
+        assert!(!merged.is_unit_weighted());
+        let mut unit = EdgePlacer::unit(vec![1, 0]);
+        assert!(matches!(
+            unit.place(1, 0, 2.0),
+            Err(GraphError::Uncounted { .. })
+        ));
     }
 
     #[test]

@@ -69,7 +69,41 @@ pub struct Snapshot {
 pub struct SnapshotBuilder {
     cfg: SnapshotConfig,
     ids: DenseIds,
-    edges: Vec<Edge>,
+    edges: EdgeList,
+}
+
+/// The edges of a one-reading build: their ends, and their weights only once one of them is not 1.
+/// Plain reaction counts (every edge 1) so take 8 bytes an interaction instead of 16, and the
+/// placement after them 4 more ([`crate::EdgePlacer::unit`]).
+#[derive(Debug, Default)]
+struct EdgeList {
+    ends: Vec<(u32, u32)>,
+    /// `None` while every edge weighs 1.
+    weights: Option<Vec<f64>>,
+}
+
+impl EdgeList {
+    fn push(&mut self, e: Edge) {
+        if e.weight != 1.0 && self.weights.is_none() {
+            self.weights = Some(vec![1.0; self.ends.len()]);
+        }
+        self.ends.push((e.src, e.dst));
+        if let Some(w) = &mut self.weights {
+            w.push(e.weight);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Edge> + '_ {
+        self.ends.iter().enumerate().map(|(i, &(src, dst))| Edge {
+            src,
+            dst,
+            weight: self.weights.as_ref().map_or(1.0, |w| w[i]),
+        })
+    }
 }
 
 impl SnapshotBuilder {
@@ -77,7 +111,7 @@ impl SnapshotBuilder {
         SnapshotBuilder {
             cfg,
             ids: DenseIds::new(),
-            edges: Vec::new(),
+            edges: EdgeList::default(),
         }
     }
 
@@ -163,7 +197,7 @@ impl SnapshotBuilder {
 
     pub fn build(self) -> Result<Snapshot, GraphError> {
         let n = u32::try_from(self.ids.len()).map_err(|_| GraphError::TooManyNodes)?;
-        let graph = ReactionGraph::from_edges(n, &self.edges)?;
+        let graph = ReactionGraph::from_edge_source(n, || self.edges.iter())?;
         Ok(Snapshot {
             graph,
             ids: self.ids,
@@ -174,13 +208,17 @@ impl SnapshotBuilder {
 /// The first of two readings of the interactions: their accounts numbered as [`SnapshotBuilder`]
 /// numbers them and each target's edges counted, so that the second reading ([`SnapshotPlacer`]) puts
 /// every edge straight into its place. At the peak only the placed edges are held (16 bytes an
-/// interaction), where [`SnapshotBuilder`] holds a list of edges and then a second one sorted by
-/// target (32).
+/// interaction, or 4 when every one weighs exactly 1), where [`SnapshotBuilder`] holds a list of edges
+/// and then a second one sorted by target (32, or 20).
 pub struct SnapshotCounter {
     weights: SnapshotBuilder,
     in_degrees: Vec<u64>,
     /// Interactions counted that weigh something, for the index a weight error names.
     edges: usize,
+    /// Whether every one of them weighs exactly 1 (plain reaction counts: no decay, no stored weights,
+    /// no discounted reactor), so that the second reading places reactors alone, 4 bytes an
+    /// interaction ([`EdgePlacer::unit`]).
+    unit: bool,
 }
 
 impl SnapshotCounter {
@@ -189,6 +227,7 @@ impl SnapshotCounter {
             weights: SnapshotBuilder::new(cfg),
             in_degrees: Vec::new(),
             edges: 0,
+            unit: true,
         }
     }
 
@@ -212,6 +251,7 @@ impl SnapshotCounter {
         }
         self.in_degrees[edge.dst as usize] += 1;
         self.edges += 1;
+        self.unit &= edge.weight == 1.0;
         Ok(())
     }
 
@@ -221,15 +261,16 @@ impl SnapshotCounter {
     pub fn from_builder(builder: SnapshotBuilder) -> Self {
         let SnapshotBuilder { cfg, ids, edges } = builder;
         let mut in_degrees = vec![0u64; ids.len()];
-        for e in &edges {
-            in_degrees[e.dst as usize] += 1;
+        for &(_, dst) in &edges.ends {
+            in_degrees[dst as usize] += 1;
         }
         SnapshotCounter {
             edges: edges.len(),
+            unit: edges.weights.is_none(),
             weights: SnapshotBuilder {
                 cfg,
                 ids,
-                edges: Vec::new(),
+                edges: EdgeList::default(),
             },
             in_degrees,
         }
@@ -238,8 +279,13 @@ impl SnapshotCounter {
     /// Ready for the second reading.
     pub fn placer(mut self) -> SnapshotPlacer {
         self.in_degrees.resize(self.weights.ids.len(), 0);
+        let placer = if self.unit {
+            EdgePlacer::unit(self.in_degrees)
+        } else {
+            EdgePlacer::new(self.in_degrees)
+        };
         SnapshotPlacer {
-            placer: EdgePlacer::new(self.in_degrees),
+            placer,
             weights: self.weights,
         }
     }
@@ -352,6 +398,43 @@ mod tests {
             assert_eq!(one.graph, two.graph);
         }
         assert!(one.graph.edges() > 1000);
+    }
+
+    /// Plain reaction counts (every interaction weighs 1) take the 4-byte placement; the graph is
+    /// still the one-reading builder's, and a second reading that brings a weight other than 1 (the
+    /// store changed in between) is refused.
+    #[test]
+    fn unit_weights_are_placed_as_reactors_alone_and_give_the_same_graph() {
+        let rows: Vec<_> = stream()
+            .into_iter()
+            .map(|(a, t, k, _, _)| (a, t, k, None, 1.0))
+            .collect();
+        let mut builder = SnapshotBuilder::new(SnapshotConfig::default());
+        let mut counter = SnapshotCounter::new(SnapshotConfig::default());
+        for &(a, t, k, time, w) in &rows {
+            builder.add(a, t, k, time, w, 1.0).unwrap();
+            counter.count(a, t, k, time, w, 1.0).unwrap();
+        }
+        assert!(counter.unit);
+        let mut placer = counter.placer();
+        for &(a, t, k, time, w) in rows.iter().rev() {
+            placer.place(a, t, k, time, w, 1.0).unwrap();
+        }
+        let (one, two) = (builder.build().unwrap(), placer.build().unwrap());
+        assert_eq!(one.ids.externals(), two.ids.externals());
+        assert_eq!(one.graph, two.graph);
+        assert!(!one.graph.is_unit_weighted(), "repeats merge into counts");
+
+        let mut counter = SnapshotCounter::new(SnapshotConfig::default());
+        for &(a, t, k, time, w) in &rows {
+            counter.count(a, t, k, time, w, 1.0).unwrap();
+        }
+        let mut placer = counter.placer();
+        let (a, t, k, _, _) = rows.iter().find(|r| r.2.is_reaction()).copied().unwrap();
+        assert!(matches!(
+            placer.place(a, t, k, None, 2.0, 1.0),
+            Err(GraphError::Uncounted { .. })
+        ));
     }
 
     #[test]

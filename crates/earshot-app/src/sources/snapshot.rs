@@ -2,12 +2,13 @@
 //! (PageRank) and of communities.
 //!
 //! A graph of up to [`ONE_READING_EDGES`] edges is built from one reading, its edges listed and then
-//! placed by target (32 bytes an interaction at the peak). Past that, the builder stops listing: the
-//! edges are counted per target for the rest of that reading (`earshot-graph`'s `SnapshotCounter`),
-//! then the interactions are read a second time and each placed straight where it goes
-//! (`SnapshotPlacer`; 16 bytes an interaction). Both readings are one read transaction, and the graph
-//! is the same bit for bit either way; the second reading costs time (a third more on 16.8M
-//! interactions), so only graphs too large for the first way take it.
+//! placed by target (32 bytes an interaction at the peak; 12 when every interaction weighs exactly 1,
+//! as plain reaction counts do in the default authority graph). Past that, the builder stops listing:
+//! the edges are counted per target for the rest of that reading (`earshot-graph`'s
+//! `SnapshotCounter`), then the interactions are read a second time and each placed straight where it
+//! goes (`SnapshotPlacer`; 16 bytes an interaction, or 4 when every one weighs 1). Both readings are
+//! one read transaction, and the graph is the same bit for bit either way; the second reading costs
+//! time (a third more on 16.8M interactions), so only graphs too large for the first way take it.
 
 use anyhow::{bail, Result};
 use earshot_graph::{GraphError, Snapshot, SnapshotBuilder, SnapshotConfig, SnapshotCounter};
