@@ -630,7 +630,11 @@ mod tests {
             x ^= x << 17;
             // Reactors among the first 2,000 nodes, the first 60 of them a third of the time: some
             // edges repeat many times, many once.
-            let src = if x.is_multiple_of(3) { x % 60 } else { x % 2_000 } as u32;
+            let src = if x.is_multiple_of(3) {
+                x % 60
+            } else {
+                x % 2_000
+            } as u32;
             edges.push(e(src, (x >> 40) as u32 % 100, 1.0));
         }
         let distinct: std::collections::HashSet<(u32, u32)> =

@@ -5,8 +5,9 @@
 //! [`InteractionId::implied`]) unless a stated interaction has the same kind, actor and post. SQLite
 //! keeps that rule row by row as posts arrive; posts in segments are not rows to look up, so once any
 //! post segment exists the rule is applied to all posts at read time instead, by sorting: every
-//! reference is joined with the author of the post it names (both in id order), the stated reactions
-//! are sorted by (post, actor, kind) and the implied ones they cover dropped. SQLite's stored implied
+//! reference is joined with the author of the post it names (both in id order), and the references are
+//! sorted by (post, actor, kind) so that each stated reaction, read as it streams past, marks the ones
+//! it covers, which are dropped. SQLite's stored implied
 //! rows are then not read (they are this derivation's subset, from an older state). Nothing waits: a
 //! reference to a post not stored is just one the join does not meet, counted as waiting.
 
@@ -35,6 +36,13 @@ struct Reference {
     time: i64,
     id: i64,
     platform: u16,
+}
+
+impl Reference {
+    /// What a stated reaction must share with it to cover it: (post, actor, kind).
+    fn key(&self) -> (i64, i64, u8) {
+        (self.parent, self.actor, self.kind)
+    }
 }
 
 /// A derivation and the state of the database it was made from: SQLite's `data_version` (which moves
@@ -86,19 +94,30 @@ impl Store {
             }
             Ok(())
         })?;
+        // The references a stated reaction covers, found by looking each stated reaction up among the
+        // references sorted by (post, actor, kind): the stated reactions stream past and are not
+        // held (they were 24 bytes each, more than the rest of the derivation on a generated stream,
+        // where every reply, quote and reshare is also stated).
+        references.sort_unstable_by_key(Reference::key);
+        let mut covered = vec![0u64; references.len().div_ceil(64)];
+        self.each_stated_reaction(|key| {
+            let mut i = references.partition_point(|r| r.key() < key);
+            while references.get(i).is_some_and(|r| r.key() == key) {
+                covered[i / 64] |= 1 << (i % 64);
+                i += 1;
+            }
+        })?;
         // `authors` arrives in id order, each id once.
-        let mut stated = self.stated_reactions()?;
-        stated.sort_unstable();
         let mut out = Derived {
             platform_names: names,
             ..Derived::default()
         };
-        for r in references {
+        for (i, r) in references.into_iter().enumerate() {
             let Ok(at) = authors.binary_search_by_key(&r.parent, |&(id, _)| id) else {
                 out.waiting += 1;
                 continue;
             };
-            if stated.binary_search(&(r.parent, r.actor, r.kind)).is_ok() {
+            if covered[i / 64] & (1 << (i % 64)) != 0 {
                 continue;
             }
             out.rows.push(LogRow {
@@ -118,10 +137,9 @@ impl Store {
     }
 
     /// `(post, actor, kind)` of every stated reply, quote or reshare naming a post, in SQLite and in the
-    /// segments (repeats possible).
-    fn stated_reactions(&self) -> Result<Vec<(i64, i64, u8)>> {
+    /// segments (repeats possible), each to `found`.
+    fn each_stated_reaction(&self, mut found: impl FnMut((i64, i64, u8))) -> Result<()> {
         let e = |e| self.err(e);
-        let mut out: Vec<(i64, i64, u8)> = Vec::new();
         {
             let mut stmt = self
                 .conn
@@ -134,7 +152,7 @@ impl Store {
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .map_err(e)?;
             for r in rows {
-                out.push(r.map_err(e)?);
+                found(r.map_err(e)?);
             }
         }
         // One pass over the segments for the three kinds (each file decoded once).
@@ -147,11 +165,10 @@ impl Store {
         let cursors = self.open_segments(false)?;
         self.merge(cursors, &Filter::default(), |r, _| {
             if let Some(post) = r.post.filter(|_| implying.contains(&r.kind)) {
-                out.push((post, r.actor, r.kind));
+                found((post, r.actor, r.kind));
             }
             Ok(())
-        })?;
-        Ok(out)
+        })
     }
 }
 
