@@ -20,7 +20,9 @@ const CAMPAIGN_SAMPLE: usize = 5;
 struct Look {
     spam: Option<(SpamKind, SpamCues)>,
     text: CopyText,
-    signature: Option<earshot_text::Signature>,
+    /// Boxed: 256 bytes that most posts (too short for a campaign) do not have, and a `Look` per post
+    /// is held for all of them at once.
+    signature: Option<Box<earshot_text::Signature>>,
 }
 
 /// Posts whose reactions earn nothing, and every reason why, with evidence
@@ -42,7 +44,7 @@ pub fn flag_posts(posts: &FxHashMap<i64, PostInfo>) -> FxHashMap<i64, Vec<FlagRe
     // only posts with text are judged.
     let mut ids: Vec<i64> = posts.keys().copied().collect();
     ids.sort_unstable();
-    let looks: Vec<Look> = ids
+    let mut looks: Vec<Look> = ids
         .par_iter()
         .map(|id| {
             let text = posts[id].text.as_deref().unwrap_or("");
@@ -52,17 +54,17 @@ pub fn flag_posts(posts: &FxHashMap<i64, PostInfo>) -> FxHashMap<i64, Vec<FlagRe
                 spam: cues.kind().map(|k| (k, cues)),
                 text: CopyText::new(text),
                 signature: (shingles.len() >= CAMPAIGN_MIN_SHINGLES)
-                    .then(|| earshot_text::Signature::from_shingles(&shingles))
+                    .then(|| earshot_text::Signature::from_shingles(&shingles).map(Box::new))
                     .flatten(),
             }
         })
         .collect();
-    let mut signatures = Vec::with_capacity(ids.len());
-    let mut texts = Vec::with_capacity(ids.len());
-    for look in looks {
-        signatures.push((look.spam, look.signature));
-        texts.push(look.text);
-    }
+    // The texts move to the copy index; the rest stays where it is (a second vector of what is left
+    // would hold every post's look twice at the peak).
+    let texts = looks
+        .iter_mut()
+        .map(|l| std::mem::take(&mut l.text))
+        .collect();
     let copies = copies_of(posts, &ids, texts);
     let mut reasons: FxHashMap<i64, Vec<FlagReason>> = FxHashMap::default();
     let mut campaign = earshot_text::NearDupIndex::default();
@@ -73,7 +75,9 @@ pub fn flag_posts(posts: &FxHashMap<i64, PostInfo>) -> FxHashMap<i64, Vec<FlagRe
             continue;
         }
         let mut mine = Vec::new();
-        let (spam, signature) = &signatures[i];
+        let Look {
+            spam, signature, ..
+        } = &looks[i];
         if let Some((kind, cues)) = spam {
             mine.push(FlagReason {
                 flag: PostFlag::CommercialSpam,
@@ -102,7 +106,7 @@ pub fn flag_posts(posts: &FxHashMap<i64, PostInfo>) -> FxHashMap<i64, Vec<FlagRe
         let parent_copy = mine.iter().any(|r| r.flag == PostFlag::CopiesParent);
         if spam.is_none() && !parent_copy {
             if let Some(sig) = signature {
-                if campaign.insert_signature(Some(sig.clone())).is_ok() {
+                if campaign.insert_signature(Some((**sig).clone())).is_ok() {
                     in_campaign_index.push((id, p.author));
                 }
             }
