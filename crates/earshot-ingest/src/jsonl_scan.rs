@@ -30,6 +30,7 @@ pub(crate) fn event(text: &str) -> Option<Event> {
         s: text,
         b: text.as_bytes(),
         i: 0,
+        in_ref: false,
     };
     c.eat(b'{')?;
     if c.string()? != "type" {
@@ -60,6 +61,8 @@ struct Cursor<'a> {
     s: &'a str,
     b: &'a [u8],
     i: usize,
+    /// Inside an account reference, where another object is not read.
+    in_ref: bool,
 }
 
 impl<'a> Cursor<'a> {
@@ -140,7 +143,14 @@ impl<'a> Cursor<'a> {
     fn value(&mut self) -> Option<Value<'a>> {
         match self.peek()? {
             b'"' => self.string().map(Value::Str),
-            b'{' => account_ref(self).map(Value::Ref),
+            // Account references are the only objects inside an event, and never hold one: the
+            // scanner goes one level down and no further, whatever a line nests.
+            b'{' if !self.in_ref => {
+                self.in_ref = true;
+                let r = account_ref(self);
+                self.in_ref = false;
+                r.map(Value::Ref)
+            }
             b't' => self.literal(b"true").map(|_| Value::Bool(true)),
             b'f' => self.literal(b"false").map(|_| Value::Bool(false)),
             b'n' => self.literal(b"null").map(|_| Value::Null),
@@ -486,5 +496,19 @@ mod tests {
         for line in declined {
             assert_eq!(super::event(line), None, "{line}");
         }
+    }
+
+    /// A line nesting objects deeply (within the line-length cap) is declined at the second level,
+    /// not followed down until the reader's stack runs out; serde then refuses it at its own limit.
+    #[test]
+    fn declines_nesting_without_following_it() {
+        for key in ["author", "a"] {
+            let line = format!(r#"{{"type":"post","{key}":{}"#, r#"{"a":"#.repeat(200_000));
+            assert_eq!(super::event(&line), None);
+            assert!(serde_reads(&line).is_none());
+        }
+        let nested_ref =
+            r#"{"type":"post","platform":"t","ext_id":"p","author":{"ext_id":{"x":"1"}},"time":1}"#;
+        assert_eq!(super::event(nested_ref), None);
     }
 }
