@@ -131,6 +131,9 @@ pub struct Store {
     /// The reactions posts' references imply, derived for the database as it was at a stamp
     /// (`segments/derive.rs`): a score run reads interactions several times over.
     derived: std::sync::Mutex<Option<segments::derive::Stamped>>,
+    /// Posts up to which a derivation holds every post's author in memory; past it, it reads the posts
+    /// twice ([`Store::derive_with_authors_up_to`]).
+    derive_authors_limit: u64,
     /// The ids of the posts in post segments, sorted, for the catalogue's files they were read from: a
     /// write of a post through SQLite skips one the log holds, as it skips one SQLite holds.
     logged_post_ids: std::sync::Mutex<Option<(String, std::sync::Arc<Vec<i64>>)>>,
@@ -171,6 +174,7 @@ impl Store {
             uncommitted_segments: Vec::new(),
             retired_segments: Vec::new(),
             derived: std::sync::Mutex::new(None),
+            derive_authors_limit: segments::derive::AUTHORS_IN_MEMORY,
             logged_post_ids: std::sync::Mutex::new(None),
         };
         schema::configure(&store.conn, busy_wait).map_err(|e| sql_err(path, e))?;

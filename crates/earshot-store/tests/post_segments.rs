@@ -209,6 +209,12 @@ fn posts_in_the_log_read_like_sqlite_rows_with_their_reactions_derived() {
         // Importing the source again adds nothing.
         assert_eq!(import_posts(&mut log, &evs, "src", run_rows, chunk), (0, 0));
         assert_reads_match(&log, &sql, &evs);
+        // The derivation that reads the posts twice instead of holding their authors, from the
+        // start and from midway through the first reading, derives the same.
+        for limit in [0, 700] {
+            log.derive_with_authors_up_to(limit);
+            assert_reads_match(&log, &sql, &evs);
+        }
     }
 }
 
@@ -227,6 +233,9 @@ fn log_and_sqlite_posts_mix_and_stated_reactions_anywhere_cover_implied_ones() {
     import_posts(&mut mixed, &evs[..half / 2], "again", 200, 61);
     import_posts(&mut mixed, &evs[half..half + 300], "a copy", 200, 61);
     assert_reads_match(&mixed, &sql, &evs);
+    mixed.derive_with_authors_up_to(0);
+    assert_reads_match(&mixed, &sql, &evs);
+    mixed.derive_with_authors_up_to(u64::MAX);
     // Compaction keeps one copy of each post in one post segment, and reads do not change.
     assert!(mixed.begin_bulk_mode().unwrap());
     let c = mixed.compact_events().unwrap();

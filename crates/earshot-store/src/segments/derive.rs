@@ -18,6 +18,10 @@ use crate::{Result, Store};
 use earshot_model::{InteractionId, InteractionKind};
 use std::sync::Arc;
 
+/// Posts whose authors a derivation keeps from its one reading of the posts (16 bytes each): 2^26, 1 GiB.
+/// Past it the posts are read twice ([`Store::derive_implied`]).
+pub(crate) const AUTHORS_IN_MEMORY: u64 = 1 << 26;
+
 /// The reactions posts' references imply, as merged reads take them.
 #[derive(Debug, Default)]
 pub(crate) struct Derived {
@@ -67,14 +71,34 @@ impl Store {
         Ok(derived)
     }
 
+    /// Derive with every post's author in memory for up to `posts` posts, reading the posts a second
+    /// time past that (the default is [`AUTHORS_IN_MEMORY`]). The derivation is the same either way;
+    /// for tests and for machines short of memory.
+    pub fn derive_with_authors_up_to(&mut self, posts: u64) {
+        self.derive_authors_limit = posts;
+        *self.derived.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
     /// Every reaction the stored posts' references imply, those a stated interaction covers left out
     /// (see the module's documentation).
+    ///
+    /// The references are joined with their parents' authors in one of two ways. Up to
+    /// `derive_authors_limit` posts, every post's (id, author) is kept from the one reading (16 bytes a
+    /// post) and each reference looks its parent up. Past it, those pairs are let go and the posts are
+    /// read again in id order beside the references sorted by parent, a merge join that holds nothing
+    /// per post: at scale 26's ~420M posts the pairs alone would be 6.7 GB.
     pub(crate) fn derive_implied(&self) -> Result<Derived> {
-        let mut authors: Vec<(i64, i64)> = Vec::new();
+        let mut authors: Option<Vec<(i64, i64)>> = Some(Vec::new());
         let mut references: Vec<Reference> = Vec::new();
         let mut names: Vec<Vec<u8>> = Vec::new();
+        let limit = self.derive_authors_limit;
         self.merged_posts(PostColumns::WithoutText, |p| {
-            authors.push((p.id, p.author));
+            if authors.as_ref().is_some_and(|a| a.len() as u64 >= limit) {
+                authors = None;
+            }
+            if let Some(a) = authors.as_mut() {
+                a.push((p.id, p.author));
+            }
             let mut refs = p.references().peekable();
             if refs.peek().is_none() {
                 return Ok(());
@@ -107,29 +131,49 @@ impl Store {
                 i += 1;
             }
         })?;
-        // `authors` arrives in id order, each id once.
         let mut out = Derived {
             platform_names: names,
             ..Derived::default()
         };
-        for (i, r) in references.into_iter().enumerate() {
-            let Ok(at) = authors.binary_search_by_key(&r.parent, |&(id, _)| id) else {
-                out.waiting += 1;
-                continue;
-            };
-            if covered[i / 64] & (1 << (i % 64)) != 0 {
-                continue;
+        let is_covered = |i: usize| covered[i / 64] & (1 << (i % 64)) != 0;
+        let implied = |r: &Reference, target: i64| LogRow {
+            kind: r.kind,
+            platform: r.platform,
+            target,
+            time: Some(r.time),
+            id: r.id,
+            actor: r.actor,
+            post: Some(r.parent),
+            weight: 1.0,
+        };
+        if let Some(authors) = authors {
+            // `authors` arrives in id order, each id once.
+            for (i, r) in references.iter().enumerate() {
+                let Ok(at) = authors.binary_search_by_key(&r.parent, |&(id, _)| id) else {
+                    out.waiting += 1;
+                    continue;
+                };
+                if !is_covered(i) {
+                    out.rows.push(implied(r, authors[at].1));
+                }
             }
-            out.rows.push(LogRow {
-                kind: r.kind,
-                platform: r.platform,
-                target: authors[at].1,
-                time: Some(r.time),
-                id: r.id,
-                actor: r.actor,
-                post: Some(r.parent),
-                weight: 1.0,
-            });
+        } else {
+            // The posts again, in id order, beside the references sorted by parent.
+            let mut next = 0;
+            self.merged_posts(PostColumns::WithoutText, |p| {
+                while references.get(next).is_some_and(|r| r.parent < p.id) {
+                    out.waiting += 1;
+                    next += 1;
+                }
+                while references.get(next).is_some_and(|r| r.parent == p.id) {
+                    if !is_covered(next) {
+                        out.rows.push(implied(&references[next], p.author));
+                    }
+                    next += 1;
+                }
+                Ok(())
+            })?;
+            out.waiting += (references.len() - next) as u64;
         }
         out.rows.sort_unstable_by_key(LogRow::key);
         out.rows.dedup_by_key(|r| r.key());
