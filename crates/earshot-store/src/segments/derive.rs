@@ -32,6 +32,22 @@ pub(crate) struct Derived {
     pub waiting: u64,
 }
 
+/// Stated reactions sorted and matched with the references at a time: 24 MiB.
+const STATED_CHUNK: usize = 1 << 20;
+
+/// The first index at or after `from` whose reference's key is not below `key`, every reference before
+/// `from` being below it: steps doubling from `from`, then a binary search within the last step.
+fn gallop(references: &[Reference], from: usize, key: (i64, i64, u8)) -> usize {
+    let (mut lo, mut hi, mut step) = (from, from, 1);
+    while references.get(hi).is_some_and(|r| r.key() < key) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    let hi = hi.min(references.len());
+    lo + references[lo..hi].partition_point(|r| r.key() < key)
+}
+
 /// One reference, waiting for its parent's author.
 struct Reference {
     parent: i64,
@@ -118,19 +134,35 @@ impl Store {
             }
             Ok(())
         })?;
-        // The references a stated reaction covers, found by looking each stated reaction up among the
-        // references sorted by (post, actor, kind): the stated reactions stream past and are not
-        // held (they were 24 bytes each, more than the rest of the derivation on a generated stream,
-        // where every reply, quote and reshare is also stated).
+        // The references a stated reaction covers, found among the references sorted by (post, actor,
+        // kind): the stated reactions are not all held (they were 24 bytes each, more than the rest of
+        // the derivation on a generated stream, where every reply, quote and reshare is also stated)
+        // but gathered a chunk at a time, sorted, and met by a merge that gallops through the
+        // references, so that consecutive look-ups land near each other instead of each being a
+        // binary search of cache misses (a third of `stats` at scale 20).
         references.sort_unstable_by_key(Reference::key);
         let mut covered = vec![0u64; references.len().div_ceil(64)];
+        let mut mark = |chunk: &mut Vec<(i64, i64, u8)>| {
+            chunk.sort_unstable();
+            let mut i = 0;
+            for &key in chunk.iter() {
+                i = gallop(&references, i, key);
+                let mut j = i;
+                while references.get(j).is_some_and(|r| r.key() == key) {
+                    covered[j / 64] |= 1 << (j % 64);
+                    j += 1;
+                }
+            }
+            chunk.clear();
+        };
+        let mut chunk = Vec::new();
         self.each_stated_reaction(|key| {
-            let mut i = references.partition_point(|r| r.key() < key);
-            while references.get(i).is_some_and(|r| r.key() == key) {
-                covered[i / 64] |= 1 << (i % 64);
-                i += 1;
+            chunk.push(key);
+            if chunk.len() == STATED_CHUNK {
+                mark(&mut chunk);
             }
         })?;
+        mark(&mut chunk);
         let mut out = Derived {
             platform_names: names,
             ..Derived::default()
@@ -233,4 +265,40 @@ pub(crate) fn filtered(derived: &Derived, filter: &Filter<'_>) -> Vec<LogRow> {
         })
         .copied()
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{gallop, Reference};
+
+    /// Galloping from any earlier answer finds what a binary search of the whole finds, for keys
+    /// present (repeated), absent, below and above every reference.
+    #[test]
+    fn gallop_finds_what_a_binary_search_finds() {
+        let mut refs: Vec<Reference> = (0..500i64)
+            .flat_map(|i| {
+                let parent = (i * 7919) % 211;
+                (0..(i % 3)).map(move |_| Reference {
+                    parent,
+                    kind: (i % 2) as u8 + 1,
+                    actor: i % 5,
+                    time: 0,
+                    id: i,
+                    platform: 0,
+                })
+            })
+            .collect();
+        refs.sort_unstable_by_key(Reference::key);
+        let mut keys: Vec<(i64, i64, u8)> = refs.iter().map(Reference::key).collect();
+        keys.extend((-2..215).flat_map(|p| (0..6).map(move |a| (p, a, 1 + (a % 2) as u8))));
+        keys.sort_unstable();
+        let mut from = 0;
+        for key in keys {
+            let want = refs.partition_point(|r| r.key() < key);
+            assert_eq!(gallop(&refs, from, key), want, "{key:?} from {from}");
+            assert_eq!(gallop(&refs, 0, key), want);
+            from = want;
+        }
+        assert_eq!(gallop(&[], 0, (1, 1, 1)), 0);
+    }
 }
