@@ -217,12 +217,17 @@ pub struct AuthorityReport {
     pub all: Vec<Ranked>,
 }
 
+/// Every account of a window's graph with its authority, highest first (ties by dense id), and how
+/// the ranking was computed: what [`authority`] names and `audit --by authority` ranks by.
+pub struct Ranking {
+    /// (account id, score), highest first.
+    pub accounts: Vec<(i64, f64)>,
+    /// The graph and the iteration; no accounts named yet.
+    pub report: AuthorityReport,
+}
+
 /// Rank the request's window; `note` hears of seeds that are not in the graph.
-pub fn authority(
-    store: &Store,
-    req: &AuthorityRequest,
-    note: &dyn Fn(&str),
-) -> Result<AuthorityReport> {
+pub fn rank(store: &Store, req: &AuthorityRequest, note: &dyn Fn(&str)) -> Result<Ranking> {
     let platform = req.platform.as_deref();
     let seeds = match &req.restart {
         Some(path) => Some(read_restart(store, path, platform)?),
@@ -276,37 +281,58 @@ pub fn authority(
             .total_cmp(&pr.scores[a as usize])
             .then(a.cmp(&b))
     });
-    let name = |d: u32| -> Result<Ranked> {
-        let id = snapshot.ids.external(d);
+    Ok(Ranking {
+        accounts: order
+            .into_iter()
+            .map(|d| (snapshot.ids.external(d), pr.scores[d as usize]))
+            .collect(),
+        report: AuthorityReport {
+            interactions: rows,
+            nodes: snapshot.graph.nodes(),
+            edges: snapshot.graph.edges(),
+            iterations: pr.iterations,
+            residual: pr.residual,
+            converged: pr.converged,
+            build_seconds,
+            pagerank_seconds: rank_seconds,
+            seconds_per_iteration: rank_seconds / f64::from(pr.iterations.max(1)),
+            threads: pool.current_num_threads(),
+            restart,
+            top: Vec::new(),
+            all: Vec::new(),
+        },
+    })
+}
+
+/// Rank the request's window and name its best accounts; `note` hears of seeds that are not in the
+/// graph.
+pub fn authority(
+    store: &Store,
+    req: &AuthorityRequest,
+    note: &dyn Fn(&str),
+) -> Result<AuthorityReport> {
+    let r = rank(store, req, note)?;
+    let name = |&(id, score): &(i64, f64)| -> Result<Ranked> {
         let (ext_id, handle) = store
             .account_names(id)?
             .unwrap_or_else(|| (id.to_string(), None));
         Ok(Ranked {
             ext_id,
             handle,
-            score: pr.scores[d as usize],
+            score,
         })
     };
-    let listed = if req.all { order.len() } else { req.top };
-    let ranked: Vec<Ranked> = order
+    let listed = if req.all { r.accounts.len() } else { req.top };
+    let ranked: Vec<Ranked> = r
+        .accounts
         .iter()
         .take(listed.max(req.top))
-        .map(|&d| name(d))
+        .map(name)
         .collect::<Result<_>>()?;
     let top = ranked.iter().take(req.top).cloned().collect();
     Ok(AuthorityReport {
-        interactions: rows,
-        nodes: snapshot.graph.nodes(),
-        edges: snapshot.graph.edges(),
-        iterations: pr.iterations,
-        residual: pr.residual,
-        converged: pr.converged,
-        build_seconds,
-        pagerank_seconds: rank_seconds,
-        seconds_per_iteration: rank_seconds / f64::from(pr.iterations.max(1)),
-        threads: pool.current_num_threads(),
-        restart,
         top,
         all: if req.all { ranked } else { Vec::new() },
+        ..r.report
     })
 }

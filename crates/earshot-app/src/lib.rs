@@ -13,6 +13,7 @@
 
 pub mod accounts;
 pub mod advocates;
+pub mod audit;
 pub mod authority;
 pub mod backtest;
 pub mod bench;

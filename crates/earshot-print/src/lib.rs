@@ -7,6 +7,7 @@
 //! no file (names they print come with the report or through a `name` callback the front gives).
 
 pub mod advocates;
+pub mod audit;
 pub mod authority;
 pub mod backtest;
 pub mod bench;

@@ -33,7 +33,9 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::Response;
 use axum::Router;
-use routes::{accounts, events, health, jobs, keys, persons, posts, triage as triage_routes};
+use routes::{
+    accounts, audit, events, health, jobs, keys, persons, posts, triage as triage_routes,
+};
 use state::AppState;
 use std::future::Future;
 use std::path::PathBuf;
@@ -119,6 +121,7 @@ fn keyed_routes() -> OpenApiRouter<AppState> {
             .routes(routes!(persons::get_person))
             .routes(routes!(accounts::post_enrich))
             .routes(routes!(posts::get_flagged))
+            .routes(routes!(audit::post_audit))
             .routes(routes!(jobs::post_forecast))
             .routes(routes!(jobs::post_plan))
             .routes(routes!(jobs::get_job))

@@ -226,6 +226,20 @@ pub struct Query<T>(pub T);
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct Path<T>(pub T);
 
+/// A request's media type, lower case and without parameters (`text/csv; charset=utf-8` is
+/// `text/csv`); empty when it has none.
+pub fn media_type(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// The raw body, whose rejections (too large, unreadable) are problems.
 #[derive(Debug)]
 pub struct Body(pub axum::body::Bytes);

@@ -4,6 +4,7 @@
 //! itself lives in `earshot-ingest`, `earshot-store` and `earshot-synth`.
 
 mod cmd_advocates;
+mod cmd_audit;
 mod cmd_authority;
 mod cmd_backtest;
 mod cmd_bench;
@@ -82,6 +83,7 @@ pub enum Command {
     History(cmd_history::HistoryArgs),
     Backtest(cmd_backtest::BacktestArgs),
     Authority(cmd_authority::AuthorityArgs),
+    Audit(cmd_audit::AuditArgs),
     Communities(cmd_communities::CommunitiesArgs),
     Trust(cmd_trust::TrustArgs),
     Forecast(cmd_forecast::ForecastArgs),
@@ -124,6 +126,7 @@ fn main() -> ExitCode {
         Command::History(a) => cmd_history::run(&cli.ctx, a),
         Command::Backtest(a) => cmd_backtest::run(&cli.ctx, a),
         Command::Authority(a) => cmd_authority::run(&cli.ctx, a),
+        Command::Audit(a) => cmd_audit::run(&cli.ctx, a),
         Command::Communities(a) => cmd_communities::run(&cli.ctx, a),
         Command::Trust(a) => cmd_trust::run(&cli.ctx, a),
         Command::Forecast(a) => cmd_forecast::run(&cli.ctx, a),

@@ -4,7 +4,7 @@ use crate::page::{Page, PageParams};
 use crate::problem::{ApiError, ApiResult, Body, Json, Path, Query};
 use crate::state::{AppState, RunInfo};
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use earshot_app::explain::ExplainReport;
 use earshot_store::{
     AccountMatch, AccountName, NamedScore, RankFilter, ScoreRow, ScoreRun, Store, TopicInfo,
@@ -598,15 +598,7 @@ pub async fn post_enrich(
     headers: HeaderMap,
     Body(body): Body,
 ) -> ApiResult<Json<EnrichResponse>> {
-    let ctype = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let ctype = crate::problem::media_type(&headers);
     let wanted: Vec<(String, String)> = match ctype.as_str() {
         "application/json" => {
             let req: EnrichRequest = serde_json::from_slice(&body).map_err(|e| {

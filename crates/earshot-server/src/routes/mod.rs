@@ -1,6 +1,7 @@
 //! The endpoints, one module per resource. Each handler's `#[utoipa::path]` is its OpenAPI entry.
 
 pub mod accounts;
+pub mod audit;
 pub mod events;
 pub mod health;
 pub mod jobs;
