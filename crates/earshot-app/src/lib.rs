@@ -42,6 +42,8 @@ pub mod topics;
 pub mod triage;
 pub mod trust;
 pub mod upkeep;
+pub mod watch;
+pub mod webhooks;
 
 /// Told the share of the work done (0–1) and what is being done, from any thread: how a use case
 /// reports to a progress bar or a background job.

@@ -72,6 +72,8 @@ pub struct Seconds {
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ScoreReport {
     pub run: i64,
+    /// The watches evaluated on this run against the one before it, and the alerts they raised.
+    pub watches: crate::watch::EvaluationReport,
     pub model_version: String,
     pub accounts: usize,
     pub interactions: u64,
@@ -205,8 +207,11 @@ fn score_logged(
         unix_now(),
     )?;
     let save_seconds = t.elapsed().as_secs_f64();
+    stage("evaluating watches");
+    let watches = crate::watch::evaluate_run(store, run_id, unix_now())?;
     Ok(ScoreReport {
         run: run_id,
+        watches,
         model_version: model.version.clone(),
         accounts: table.len(),
         interactions,

@@ -32,3 +32,4 @@ pub mod topics;
 pub mod triage;
 pub mod trust;
 pub mod upkeep;
+pub mod watch;

@@ -23,6 +23,15 @@ pub fn scoring(out: &mut dyn Write, r: &ScoreReport) -> Result<()> {
     if let Some(w) = &r.window_chosen {
         window_chosen(out, w)?;
     }
+    if r.watches.checked > 0 {
+        writeln!(
+            out,
+            "watches: {} checked against run #{}, {} new alerts (earshot watch alerts)",
+            r.watches.checked,
+            r.watches.previous_run.unwrap_or_default(),
+            r.watches.alerts
+        )?;
+    }
     let unscored = r.accounts - r.accounts_scored;
     if unscored > 0 {
         writeln!(
@@ -270,6 +279,7 @@ mod tests {
     fn a_run_names_its_unscored_accounts_and_flagged_posts() {
         let r = ScoreReport {
             run: 7,
+            watches: Default::default(),
             model_version: "m-1".into(),
             accounts: 3,
             interactions: 12,
@@ -323,6 +333,7 @@ mod tests {
     #[test]
     fn a_chosen_window_is_said_with_what_it_left_out() {
         let mut r = ScoreReport {
+            watches: Default::default(),
             run: 1,
             model_version: "m".into(),
             accounts: 0,

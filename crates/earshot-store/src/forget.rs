@@ -35,6 +35,9 @@ pub struct ForgetCounts {
     pub mentions_redacted: u64,
     pub scores: u64,
     pub topic_scores: u64,
+    /// Watches on the accounts and alerts about them (with their deliveries).
+    pub watches: u64,
+    pub alerts: u64,
     pub triage_messages: u64,
     pub triage_decisions: u64,
     /// Jobs whose stored parameters or result named a forgotten account (their result is erased).
@@ -312,6 +315,11 @@ fn erase(
     c.scores = run("DELETE FROM scores WHERE account IN (SELECT id FROM forget_accounts)")?;
     c.topic_scores =
         run("DELETE FROM topic_scores WHERE account IN (SELECT id FROM forget_accounts)")?;
+    // Watches on the account, the alerts about it and their deliveries (an alert's payload names it).
+    run("DELETE FROM deliveries WHERE alert_id IN
+         (SELECT id FROM alerts WHERE account IN (SELECT id FROM forget_accounts))")?;
+    c.alerts = run("DELETE FROM alerts WHERE account IN (SELECT id FROM forget_accounts)")?;
+    c.watches = run("DELETE FROM watches WHERE account IN (SELECT id FROM forget_accounts)")?;
     // Triage messages the account sent: by its id, or by its handle on its platform.
     tx.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS forget_messages (id INTEGER PRIMARY KEY); DELETE FROM forget_messages;

@@ -27,6 +27,7 @@ mod stats;
 mod topics;
 mod triage;
 mod upkeep;
+mod watches;
 mod write;
 
 pub use forget::{ForgetCounts, ForgetTarget, REDACTED_MENTION};
@@ -51,6 +52,10 @@ pub use triage::{
     SCORE_TIERS,
 };
 pub use upkeep::{PrunedRuns, PrunedText};
+pub use watches::{
+    AlertRecord, DeliveryRecord, DueDelivery, NewAlert, NewWatch, ScoreFacts, Watch, WatchedScore,
+    Webhook,
+};
 pub use write::WriteCounts;
 
 use rusqlite::Connection;

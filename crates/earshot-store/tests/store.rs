@@ -414,6 +414,10 @@ fn runs_are_dated_by_their_last_event_and_older_runs_get_one() {
              DROP TABLE event_segments;
              DROP TABLE log_facts;
              ALTER TABLE accounts DROP COLUMN links;
+             DROP TABLE watches;
+             DROP TABLE alerts;
+             DROP TABLE webhooks;
+             DROP TABLE deliveries;
              INSERT INTO score_runs (created_at, model_version, model_json, window_from, window_to,
                  platform, accounts, interactions, weights)
              VALUES (250, 'm', '{}', NULL, NULL, NULL, 3, 2, '[]'),

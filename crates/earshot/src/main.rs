@@ -31,6 +31,7 @@ mod cmd_topics;
 mod cmd_triage;
 mod cmd_trust;
 mod cmd_upkeep;
+mod cmd_watch;
 mod ctx;
 mod exit;
 mod output;
@@ -105,6 +106,7 @@ pub enum Command {
     Vacuum(cmd_upkeep::VacuumArgs),
     Compact(cmd_upkeep::CompactArgs),
     Export(cmd_export::ExportArgs),
+    Watch(cmd_watch::WatchArgs),
 }
 
 fn main() -> ExitCode {
@@ -148,6 +150,7 @@ fn main() -> ExitCode {
         Command::Vacuum(a) => cmd_upkeep::run_vacuum(&cli.ctx, a),
         Command::Compact(a) => cmd_upkeep::run_compact(&cli.ctx, a),
         Command::Export(a) => cmd_export::run(&cli.ctx, a),
+        Command::Watch(a) => cmd_watch::run(&cli.ctx, a),
     };
     match result {
         Ok(code) => code.into(),

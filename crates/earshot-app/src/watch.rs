@@ -1,0 +1,361 @@
+//! Watchlists: rules on the accounts people track (their own, competitors, candidates), evaluated
+//! after every score run against the run before it, each finding stored once as an alert whose JSON
+//! is what webhooks receive.
+//!
+//! A rule compares the account's score in the new run with its score in the previous run of the same
+//! platform scope, so a first run, or an account new to the run, raises nothing: there is no change
+//! to report.
+
+use crate::accounts;
+use crate::error::UsageError;
+use anyhow::Result;
+use earshot_store::{NewAlert, NewWatch, Store, Watch, WatchedScore, COMPONENTS};
+use std::time::Instant;
+
+/// What a watch looks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    /// The 1–100 score moved by at least this many points, up or down.
+    ScoreChange { points: f64 },
+    /// A component's percentile moved by at least this many percentile points (0–100), up or down.
+    ComponentChange { component: String, points: f64 },
+    /// Authenticity fell by at least this much (0–1).
+    AuthenticityDrop { drop: f64 },
+}
+
+impl Rule {
+    /// The stored name of the rule.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Rule::ScoreChange { .. } => "score_change",
+            Rule::ComponentChange { .. } => "component_change",
+            Rule::AuthenticityDrop { .. } => "authenticity_drop",
+        }
+    }
+
+    /// Every rule name, for messages.
+    pub const NAMES: &'static str = "score_change, component_change, authenticity_drop";
+
+    /// The rule `name` with its threshold: `points` for the changes, `drop` for authenticity; a
+    /// component for `component_change`. Usage errors name the field as `fields` does.
+    pub fn parse(
+        name: &str,
+        points: Option<f64>,
+        component: Option<&str>,
+        drop: Option<f64>,
+        fields: crate::error::FieldStyle,
+    ) -> Result<Rule> {
+        let need = |v: Option<f64>, field: &str, range: std::ops::RangeInclusive<f64>| {
+            let f = fields.name(field);
+            match v {
+                None => Err(UsageError(format!("rule {name} needs {f}"))),
+                Some(x) if x.is_finite() && range.contains(&x) && x > 0.0 => Ok(x),
+                Some(x) => Err(UsageError(format!(
+                    "{f} {x}: expected a number above {} and at most {}",
+                    range.start(),
+                    range.end()
+                ))),
+            }
+        };
+        let rule = match name.replace('-', "_").as_str() {
+            "score_change" => Rule::ScoreChange {
+                points: need(points, "points", 0.0..=100.0)?,
+            },
+            "component_change" => {
+                let c = component.unwrap_or_default().trim().to_ascii_lowercase();
+                if !COMPONENTS.contains(&c.as_str()) {
+                    return Err(UsageError(format!(
+                        "rule component_change needs {} as one of {}",
+                        fields.name("component"),
+                        COMPONENTS.join(", ")
+                    ))
+                    .into());
+                }
+                Rule::ComponentChange {
+                    component: c,
+                    points: need(points, "points", 0.0..=100.0)?,
+                }
+            }
+            "authenticity_drop" => Rule::AuthenticityDrop {
+                drop: need(drop, "drop", 0.0..=1.0)?,
+            },
+            other => {
+                return Err(
+                    UsageError(format!("rule {other:?}: expected one of {}", Rule::NAMES)).into(),
+                )
+            }
+        };
+        Ok(rule)
+    }
+
+    fn stored(&self, account: i64) -> NewWatch {
+        let (component, threshold) = match self {
+            Rule::ScoreChange { points } => (String::new(), *points),
+            Rule::ComponentChange { component, points } => (component.clone(), *points),
+            Rule::AuthenticityDrop { drop } => (String::new(), *drop),
+        };
+        NewWatch {
+            account,
+            rule: self.name().to_string(),
+            component,
+            topic: String::new(),
+            threshold,
+        }
+    }
+}
+
+/// Watch accounts.
+pub struct AddRequest {
+    /// `@handle`, handle or platform id each; `platform:` prefixes allowed.
+    pub accounts: Vec<String>,
+    pub platform: Option<String>,
+    pub rule: Rule,
+}
+
+/// What [`add`] did.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct AddReport {
+    pub rule: &'static str,
+    pub added: usize,
+    /// Accounts that already had the rule: its threshold was replaced.
+    pub updated: usize,
+}
+
+/// Store the rule on every account named; an account that cannot be resolved stops the request
+/// before anything is stored.
+pub fn add(store: &mut Store, req: &AddRequest, now: i64) -> Result<AddReport> {
+    let mut watches = Vec::with_capacity(req.accounts.len());
+    for name in &req.accounts {
+        let id = match &req.platform {
+            Some(p) => accounts::resolve(store, name, Some(p))?,
+            None => accounts::resolve_ref(store, name)?,
+        };
+        watches.push(req.rule.stored(id));
+    }
+    let (added, updated) = store.add_watches(&watches, now)?;
+    Ok(AddReport {
+        rule: req.rule.name(),
+        added,
+        updated,
+    })
+}
+
+/// A watch as people read it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct WatchView {
+    pub id: i64,
+    pub account: String,
+    pub rule: String,
+    pub component: Option<String>,
+    pub threshold: f64,
+    pub created_at: String,
+}
+
+/// A page of watches.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct WatchList {
+    pub total: u64,
+    pub watches: Vec<WatchView>,
+}
+
+/// Stored watches, by id.
+pub fn list(store: &Store, limit: usize, offset: usize) -> Result<WatchList> {
+    let (rows, total) = store.watches(limit, offset)?;
+    let watches = rows
+        .into_iter()
+        .map(|w: Watch| {
+            Ok(WatchView {
+                id: w.id,
+                account: accounts::display_name(store, w.account)?,
+                rule: w.rule,
+                component: (!w.component.is_empty()).then_some(w.component),
+                threshold: w.threshold,
+                created_at: earshot_model::format_utc(w.created_at),
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(WatchList { total, watches })
+}
+
+/// What evaluating a run's watches found.
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct EvaluationReport {
+    pub run: i64,
+    /// The run compared against; `None` for a first run (nothing can have changed).
+    pub previous_run: Option<i64>,
+    /// Watches on accounts of the run.
+    pub checked: u64,
+    /// Alerts new to this evaluation (one per watch and run, however often it is evaluated).
+    pub alerts: usize,
+    pub seconds: f64,
+}
+
+/// One alert's JSON: what webhooks receive and `watch alerts` lists.
+#[derive(Debug, Clone, serde::Serialize)]
+struct Payload<'a> {
+    /// The same for every delivery of this alert: receivers drop a repeat by it.
+    key: String,
+    rule: &'a str,
+    account: AccountNames,
+    component: Option<&'a str>,
+    run: i64,
+    previous_run: i64,
+    before: f64,
+    after: f64,
+    change: f64,
+    threshold: f64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct AccountNames {
+    id: i64,
+    platform_id: Option<String>,
+    handle: Option<String>,
+}
+
+/// The finding of one watch on one account's two scores, as (before, after), if it fires.
+fn finding(w: &WatchedScore) -> Option<(f64, f64)> {
+    let before = w.before.as_ref()?;
+    let now = &w.now;
+    let t = w.watch.threshold;
+    let (b, a) = match w.watch.rule.as_str() {
+        "score_change" => (before.overall, now.overall),
+        "component_change" => {
+            let c = COMPONENTS.iter().position(|c| *c == w.watch.component)?;
+            (100.0 * before.pct[c], 100.0 * now.pct[c])
+        }
+        "authenticity_drop" => {
+            let (b, a) = (before.authenticity?, now.authenticity?);
+            return (b - a >= t).then_some((b, a));
+        }
+        _ => return None,
+    };
+    ((a - b).abs() >= t).then_some((b, a))
+}
+
+/// Evaluate every watch on run `run` against the previous run and store the alerts found (each
+/// with a pending delivery to every webhook).
+pub fn evaluate_run(store: &mut Store, run: i64, now: i64) -> Result<EvaluationReport> {
+    let started = Instant::now();
+    let previous = store.previous_run(run)?;
+    let mut report = EvaluationReport {
+        run,
+        previous_run: previous,
+        ..Default::default()
+    };
+    let Some(previous_run) = previous else {
+        return Ok(report);
+    };
+    let mut found: Vec<(WatchedScore, f64, f64)> = Vec::new();
+    for rule in ["score_change", "component_change", "authenticity_drop"] {
+        store.watched_scores(run, previous, rule, |w| {
+            report.checked += 1;
+            if let Some((b, a)) = finding(&w) {
+                found.push((w, b, a));
+            }
+        })?;
+    }
+    let mut alerts = Vec::with_capacity(found.len());
+    for (w, before, after) in &found {
+        let names = store.account_names(w.watch.account)?;
+        let payload = Payload {
+            key: format!("earshot-watch-{}-run-{run}", w.watch.id),
+            rule: &w.watch.rule,
+            account: AccountNames {
+                id: w.watch.account,
+                platform_id: names.as_ref().map(|(ext, _)| ext.clone()),
+                handle: names.and_then(|(_, h)| h),
+            },
+            component: (!w.watch.component.is_empty()).then_some(w.watch.component.as_str()),
+            run,
+            previous_run,
+            before: *before,
+            after: *after,
+            change: after - before,
+            threshold: w.watch.threshold,
+        };
+        alerts.push(NewAlert {
+            watch_id: w.watch.id,
+            account: w.watch.account,
+            run_id: run,
+            rule: w.watch.rule.clone(),
+            payload: serde_json::to_string(&payload)?,
+        });
+    }
+    report.alerts = store.save_alerts(&alerts, now)?;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use earshot_store::ScoreFacts;
+
+    fn watched(
+        rule: &str,
+        component: &str,
+        threshold: f64,
+        before: ScoreFacts,
+        now: ScoreFacts,
+    ) -> WatchedScore {
+        WatchedScore {
+            watch: Watch {
+                id: 1,
+                account: 7,
+                rule: rule.into(),
+                component: component.into(),
+                topic: String::new(),
+                threshold,
+                created_at: 0,
+            },
+            now,
+            before: Some(before),
+        }
+    }
+
+    fn facts(overall: f64, conversation_pct: f64, authenticity: Option<f64>) -> ScoreFacts {
+        ScoreFacts {
+            overall,
+            pct: [0.5, 0.5, conversation_pct, 0.5, 0.5],
+            authenticity,
+        }
+    }
+
+    #[test]
+    fn rules_fire_at_their_threshold_and_not_below() {
+        let a = facts(40.0, 0.30, Some(0.9));
+        let b = facts(45.0, 0.42, Some(0.6));
+        assert_eq!(
+            finding(&watched("score_change", "", 5.0, a, b)),
+            Some((40.0, 45.0))
+        );
+        assert_eq!(
+            finding(&watched("score_change", "", 5.0, b, a)),
+            Some((45.0, 40.0)),
+            "down too"
+        );
+        assert_eq!(finding(&watched("score_change", "", 5.5, a, b)), None);
+        let c = finding(&watched("component_change", "conversation", 10.0, a, b)).unwrap();
+        assert!((c.1 - c.0 - 12.0).abs() < 1e-9, "percentile points: {c:?}");
+        assert_eq!(
+            finding(&watched("component_change", "audience", 10.0, a, b)),
+            None
+        );
+        assert!(finding(&watched("authenticity_drop", "", 0.3, a, b)).is_some());
+        assert_eq!(
+            finding(&watched("authenticity_drop", "", 0.3, b, a)),
+            None,
+            "a rise is no drop"
+        );
+        assert_eq!(finding(&watched("authenticity_drop", "", 0.31, a, b)), None);
+        let unknown = facts(40.0, 0.3, None);
+        assert_eq!(
+            finding(&watched("authenticity_drop", "", 0.1, a, unknown)),
+            None
+        );
+        let mut first = watched("score_change", "", 1.0, a, b);
+        first.before = None;
+        assert_eq!(finding(&first), None, "no earlier score: nothing changed");
+    }
+}

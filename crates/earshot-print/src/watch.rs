@@ -1,0 +1,63 @@
+//! `earshot watch`: rules added, the watchlist, alerts, and a run's evaluation.
+
+use anyhow::Result;
+use earshot_app::watch::{AddReport, EvaluationReport, WatchList};
+use earshot_store::AlertRecord;
+use std::io::Write;
+
+pub fn added(out: &mut dyn Write, r: &AddReport) -> Result<()> {
+    writeln!(
+        out,
+        "{}: {} watches added, {} updated with the new threshold",
+        r.rule, r.added, r.updated
+    )?;
+    Ok(())
+}
+
+pub fn list(out: &mut dyn Write, l: &WatchList) -> Result<()> {
+    writeln!(out, "{} watches", l.total)?;
+    for w in &l.watches {
+        writeln!(
+            out,
+            "{:>6}  {:<28} {:<18} {:<14} {:>8}  since {}",
+            w.id,
+            crate::fmt::clip(&w.account, 28),
+            w.rule,
+            w.component.as_deref().unwrap_or("-"),
+            w.threshold,
+            w.created_at
+        )?;
+    }
+    Ok(())
+}
+
+pub fn alerts(out: &mut dyn Write, total: u64, alerts: &[AlertRecord]) -> Result<()> {
+    writeln!(out, "{total} alerts, newest first")?;
+    for a in alerts {
+        writeln!(
+            out,
+            "{:>6}  run #{:<5} {}  {}",
+            a.id,
+            a.run_id,
+            earshot_model::format_utc(a.created_at),
+            a.payload
+        )?;
+    }
+    Ok(())
+}
+
+pub fn evaluation(out: &mut dyn Write, r: &EvaluationReport) -> Result<()> {
+    match r.previous_run {
+        None => writeln!(
+            out,
+            "run #{} is the first of its scope: nothing to compare with, no alerts",
+            r.run
+        )?,
+        Some(p) => writeln!(
+            out,
+            "run #{} against run #{p}: {} watches checked, {} new alerts ({:.3} s)",
+            r.run, r.checked, r.alerts, r.seconds
+        )?,
+    }
+    Ok(())
+}

@@ -1,0 +1,559 @@
+//! Watchlists: rules on accounts, the alerts they raise after a score run, and the webhooks those
+//! alerts are delivered to, each delivery's attempts recorded so that nothing is lost and a receiver
+//! that was down is retried (schema 18).
+//!
+//! The store keeps the rows and reads what a rule needs; which change is worth an alert is
+//! `earshot-app`'s to decide.
+
+use crate::{Result, Store, StoreError};
+use rusqlite::{params, OptionalExtension, Row};
+
+/// One stored rule on one account.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Watch {
+    pub id: i64,
+    pub account: i64,
+    pub rule: String,
+    /// The component a `component_change` rule follows; empty otherwise.
+    pub component: String,
+    /// The topic key a `topic_top` rule follows; empty otherwise.
+    pub topic: String,
+    pub threshold: f64,
+    pub created_at: i64,
+}
+
+/// A rule to store ([`Store::add_watches`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewWatch {
+    pub account: i64,
+    pub rule: String,
+    pub component: String,
+    pub topic: String,
+    pub threshold: f64,
+}
+
+/// A watched account's score in a run and in the run before it ([`Store::watched_scores`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatchedScore {
+    pub watch: Watch,
+    pub now: ScoreFacts,
+    /// `None` when the account was not in the previous run (or there is none).
+    pub before: Option<ScoreFacts>,
+}
+
+/// What rules compare of one score: overall, each component's percentile (0-1, in
+/// [`crate::COMPONENTS`] order) and authenticity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoreFacts {
+    pub overall: f64,
+    pub pct: [f64; 5],
+    pub authenticity: Option<f64>,
+}
+
+/// An alert to store: its payload is what webhooks receive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAlert {
+    pub watch_id: i64,
+    pub account: i64,
+    pub run_id: i64,
+    pub rule: String,
+    pub payload: String,
+}
+
+/// A stored alert.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AlertRecord {
+    pub id: i64,
+    pub watch_id: i64,
+    pub account: i64,
+    pub run_id: i64,
+    pub rule: String,
+    pub payload: String,
+    pub created_at: i64,
+}
+
+/// A stored webhook (its secret is never shown again after it is added).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Webhook {
+    pub id: i64,
+    pub url: String,
+    #[serde(skip)]
+    pub secret: String,
+    pub created_at: i64,
+}
+
+/// A delivery whose time has come ([`Store::due_deliveries`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueDelivery {
+    pub alert_id: i64,
+    pub webhook_id: i64,
+    pub url: String,
+    pub secret: String,
+    pub payload: String,
+    pub attempts: u32,
+}
+
+/// A delivery's state, for the dead-letter list and the counts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DeliveryRecord {
+    pub alert_id: i64,
+    pub webhook_id: i64,
+    pub url: String,
+    pub status: String,
+    pub attempts: u32,
+    pub next_attempt_ms: i64,
+    pub last_error: Option<String>,
+    pub delivered_at: Option<i64>,
+}
+
+const WATCH_COLUMNS: &str = "id, account, rule, component, topic, threshold, created_at";
+
+fn watch_from(r: &Row<'_>, at: usize) -> rusqlite::Result<Watch> {
+    Ok(Watch {
+        id: r.get(at)?,
+        account: r.get(at + 1)?,
+        rule: r.get(at + 2)?,
+        component: r.get(at + 3)?,
+        topic: r.get(at + 4)?,
+        threshold: r.get(at + 5)?,
+        created_at: r.get(at + 6)?,
+    })
+}
+
+/// Overall, the five percentiles and authenticity from `at`; `None` where overall is NULL (no row).
+fn facts_from(r: &Row<'_>, at: usize) -> rusqlite::Result<Option<ScoreFacts>> {
+    let Some(overall) = r.get::<_, Option<f64>>(at)? else {
+        return Ok(None);
+    };
+    let mut pct = [0.0; 5];
+    for (i, p) in pct.iter_mut().enumerate() {
+        *p = r.get(at + 1 + i)?;
+    }
+    Ok(Some(ScoreFacts {
+        overall,
+        pct,
+        authenticity: r.get(at + 6)?,
+    }))
+}
+
+impl Store {
+    /// Store rules; a rule already on an account (same rule, component and topic) takes the new
+    /// threshold. Returns (added, updated). One transaction.
+    pub fn add_watches(&mut self, watches: &[NewWatch], now: i64) -> Result<(usize, usize)> {
+        let path = self.path.clone();
+        let err = |e| crate::sql_err(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        let (mut added, mut updated) = (0, 0);
+        {
+            let mut find = tx
+                .prepare_cached(
+                    "SELECT id FROM watches WHERE account = ?1 AND rule = ?2 AND component = ?3 \
+                     AND topic = ?4",
+                )
+                .map_err(err)?;
+            let mut update = tx
+                .prepare_cached("UPDATE watches SET threshold = ?2 WHERE id = ?1")
+                .map_err(err)?;
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO watches (account, rule, component, topic, threshold, created_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(err)?;
+            for w in watches {
+                let existing: Option<i64> = find
+                    .query_row(params![w.account, w.rule, w.component, w.topic], |r| {
+                        r.get(0)
+                    })
+                    .optional()
+                    .map_err(err)?;
+                match existing {
+                    Some(id) => {
+                        update.execute(params![id, w.threshold]).map_err(err)?;
+                        updated += 1;
+                    }
+                    None => {
+                        insert
+                            .execute(params![
+                                w.account,
+                                w.rule,
+                                w.component,
+                                w.topic,
+                                w.threshold,
+                                now
+                            ])
+                            .map_err(err)?;
+                        added += 1;
+                    }
+                }
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok((added, updated))
+    }
+
+    /// Remove rules by id; returns how many there were.
+    pub fn remove_watches(&mut self, ids: &[i64]) -> Result<usize> {
+        let path = self.path.clone();
+        let err = |e| crate::sql_err(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        let mut n = 0;
+        {
+            let mut delete = tx
+                .prepare_cached("DELETE FROM watches WHERE id = ?1")
+                .map_err(err)?;
+            for id in ids {
+                n += delete.execute([id]).map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(n)
+    }
+
+    /// Stored rules, by id, a page at a time; and how many there are in all.
+    pub fn watches(&self, limit: usize, offset: usize) -> Result<(Vec<Watch>, u64)> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {WATCH_COLUMNS} FROM watches ORDER BY id LIMIT ?1 OFFSET ?2"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![limit as i64, offset as i64], |r| watch_from(r, 0))
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        let total: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM watches", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok((rows, total as u64))
+    }
+
+    /// The run scored before `run` over the same platform (or all platforms), if any: what a
+    /// run's changes are measured against.
+    pub fn previous_run(&self, run: i64) -> Result<Option<i64>> {
+        self.conn
+            .query_row(
+                "SELECT p.id FROM score_runs p JOIN score_runs r ON r.id = ?1
+                 WHERE p.id < r.id AND p.platform IS r.platform ORDER BY p.id DESC LIMIT 1",
+                [run],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every rule with `rule` on an account scored in `run`, with that score and the account's
+    /// score in `previous`, in watch id order.
+    pub fn watched_scores(
+        &self,
+        run: i64,
+        previous: Option<i64>,
+        rule: &str,
+        mut each: impl FnMut(WatchedScore),
+    ) -> Result<()> {
+        let facts = |t: &str| {
+            format!(
+                "{t}.overall, {t}.audience_pct, {t}.amplification_pct, {t}.conversation_pct, \
+                 {t}.authority_pct, {t}.reach_pct, {t}.authenticity"
+            )
+        };
+        let sql = format!(
+            "SELECT {}, {}, {} FROM watches w
+             JOIN scores n ON n.run_id = ?1 AND n.account = w.account
+             LEFT JOIN scores o ON o.run_id = ?2 AND o.account = w.account
+             WHERE w.rule = ?3 ORDER BY w.id",
+            WATCH_COLUMNS
+                .split(", ")
+                .map(|c| format!("w.{c}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            facts("n"),
+            facts("o")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query(params![run, previous, rule])
+            .map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let watch = watch_from(r, 0).map_err(|e| self.err(e))?;
+            let now = facts_from(r, 7).map_err(|e| self.err(e))?;
+            let before = facts_from(r, 14).map_err(|e| self.err(e))?;
+            if let Some(now) = now {
+                each(WatchedScore { watch, now, before });
+            }
+        }
+        Ok(())
+    }
+
+    /// Store alerts, each once per (watch, run), with a pending delivery to every webhook. Returns
+    /// how many were new. One transaction.
+    pub fn save_alerts(&mut self, alerts: &[NewAlert], now: i64) -> Result<usize> {
+        let path = self.path.clone();
+        let err = |e| crate::sql_err(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        let mut added = 0;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO alerts (watch_id, account, run_id, rule, payload, \
+                     created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(err)?;
+            let mut deliver = tx
+                .prepare_cached(
+                    "INSERT INTO deliveries (alert_id, webhook_id, next_attempt_ms)
+                     SELECT ?1, id, ?2 FROM webhooks",
+                )
+                .map_err(err)?;
+            for a in alerts {
+                let n = insert
+                    .execute(params![
+                        a.watch_id, a.account, a.run_id, a.rule, a.payload, now
+                    ])
+                    .map_err(err)?;
+                if n > 0 {
+                    deliver
+                        .execute(params![tx.last_insert_rowid(), now.saturating_mul(1000)])
+                        .map_err(err)?;
+                    added += 1;
+                }
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(added)
+    }
+
+    /// Stored alerts, newest first, a page at a time; and how many there are in all.
+    pub fn alerts(&self, limit: usize, offset: usize) -> Result<(Vec<AlertRecord>, u64)> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, watch_id, account, run_id, rule, payload, created_at FROM alerts
+                 ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![limit as i64, offset as i64], |r| {
+                Ok(AlertRecord {
+                    id: r.get(0)?,
+                    watch_id: r.get(1)?,
+                    account: r.get(2)?,
+                    run_id: r.get(3)?,
+                    rule: r.get(4)?,
+                    payload: r.get(5)?,
+                    created_at: r.get(6)?,
+                })
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        let total: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM alerts", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok((rows, total as u64))
+    }
+
+    /// Add a webhook; alerts raised from now on are delivered to it. A URL already added is an error.
+    pub fn add_webhook(&mut self, url: &str, secret: &str, now: i64) -> Result<i64> {
+        let exists: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM webhooks WHERE url = ?1", [url], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if let Some(id) = exists {
+            return Err(StoreError::Invalid {
+                path: self.path.clone(),
+                what: "webhook",
+                why: format!("{url} is already webhook {id}"),
+            });
+        }
+        self.conn
+            .execute(
+                "INSERT INTO webhooks (url, secret, created_at) VALUES (?1, ?2, ?3)",
+                params![url, secret, now],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Every webhook, by id.
+    pub fn webhooks(&self) -> Result<Vec<Webhook>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, url, secret, created_at FROM webhooks ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Webhook {
+                    id: r.get(0)?,
+                    url: r.get(1)?,
+                    secret: r.get(2)?,
+                    created_at: r.get(3)?,
+                })
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
+    /// Remove a webhook and the deliveries still pending to it; returns whether it existed.
+    pub fn remove_webhook(&mut self, id: i64) -> Result<bool> {
+        let path = self.path.clone();
+        let err = |e| crate::sql_err(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        tx.execute(
+            "DELETE FROM deliveries WHERE webhook_id = ?1 AND status = 'pending'",
+            [id],
+        )
+        .map_err(err)?;
+        let n = tx
+            .execute("DELETE FROM webhooks WHERE id = ?1", [id])
+            .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(n > 0)
+    }
+
+    /// Pending deliveries due at `now_ms`, oldest alert first, at most `limit`.
+    pub fn due_deliveries(&self, now_ms: i64, limit: usize) -> Result<Vec<DueDelivery>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT d.alert_id, d.webhook_id, w.url, w.secret, a.payload, d.attempts
+                 FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                 JOIN alerts a ON a.id = d.alert_id
+                 WHERE d.status = 'pending' AND d.next_attempt_ms <= ?1
+                 ORDER BY d.alert_id, d.webhook_id LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![now_ms, limit as i64], |r| {
+                Ok(DueDelivery {
+                    alert_id: r.get(0)?,
+                    webhook_id: r.get(1)?,
+                    url: r.get(2)?,
+                    secret: r.get(3)?,
+                    payload: r.get(4)?,
+                    attempts: r.get(5)?,
+                })
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
+    /// The earliest time a pending delivery is due, if any is pending.
+    pub fn next_delivery_ms(&self) -> Result<Option<i64>> {
+        self.conn
+            .query_row(
+                "SELECT min(next_attempt_ms) FROM deliveries WHERE status = 'pending'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Record a delivery's attempt: `Ok` delivered at `now`; `Err((error, Some(next_ms)))` to retry
+    /// then; `Err((error, None))` dead (the last attempt failed).
+    pub fn record_delivery(
+        &mut self,
+        alert_id: i64,
+        webhook_id: i64,
+        now: i64,
+        outcome: std::result::Result<(), (&str, Option<i64>)>,
+    ) -> Result<()> {
+        let n = match outcome {
+            Ok(()) => self.conn.execute(
+                "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1,
+                 delivered_at = ?3, last_error = NULL WHERE alert_id = ?1 AND webhook_id = ?2",
+                params![alert_id, webhook_id, now],
+            ),
+            Err((error, Some(next_ms))) => self.conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, next_attempt_ms = ?3,
+                 last_error = ?4 WHERE alert_id = ?1 AND webhook_id = ?2",
+                params![alert_id, webhook_id, next_ms, error],
+            ),
+            Err((error, None)) => self.conn.execute(
+                "UPDATE deliveries SET status = 'dead', attempts = attempts + 1, last_error = ?3
+                 WHERE alert_id = ?1 AND webhook_id = ?2",
+                params![alert_id, webhook_id, error],
+            ),
+        }
+        .map_err(|e| self.err(e))?;
+        if n == 0 {
+            return Err(StoreError::Invalid {
+                path: self.path.clone(),
+                what: "delivery",
+                why: format!("no delivery of alert {alert_id} to webhook {webhook_id}"),
+            });
+        }
+        Ok(())
+    }
+
+    /// Deliveries with `status` (`pending`, `delivered` or `dead`), by alert, at most `limit`.
+    pub fn deliveries(&self, status: &str, limit: usize) -> Result<Vec<DeliveryRecord>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT d.alert_id, d.webhook_id, coalesce(w.url, ''), d.status, d.attempts,
+                        d.next_attempt_ms, d.last_error, d.delivered_at
+                 FROM deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id
+                 WHERE d.status = ?1 ORDER BY d.alert_id, d.webhook_id LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![status, limit as i64], |r| {
+                Ok(DeliveryRecord {
+                    alert_id: r.get(0)?,
+                    webhook_id: r.get(1)?,
+                    url: r.get(2)?,
+                    status: r.get(3)?,
+                    attempts: r.get(4)?,
+                    next_attempt_ms: r.get(5)?,
+                    last_error: r.get(6)?,
+                    delivered_at: r.get(7)?,
+                })
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
+    /// Put every dead delivery back in the queue, due at `now_ms` with its attempts reset; returns
+    /// how many.
+    pub fn requeue_dead(&mut self, now_ms: i64) -> Result<usize> {
+        self.conn
+            .execute(
+                "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_ms = ?1
+                 WHERE status = 'dead'",
+                [now_ms],
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// How many deliveries are pending, delivered and dead.
+    pub fn delivery_counts(&self) -> Result<(u64, u64, u64)> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FILTER (WHERE status = 'pending'),
+                        count(*) FILTER (WHERE status = 'delivered'),
+                        count(*) FILTER (WHERE status = 'dead') FROM deliveries",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)? as u64,
+                        r.get::<_, i64>(1)? as u64,
+                        r.get::<_, i64>(2)? as u64,
+                    ))
+                },
+            )
+            .map_err(|e| self.err(e))
+    }
+}
