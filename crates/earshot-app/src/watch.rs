@@ -88,7 +88,8 @@ impl Rule {
         Ok(rule)
     }
 
-    fn stored(&self, account: i64) -> NewWatch {
+    /// The rule as stored on `account`.
+    pub fn stored(&self, account: i64) -> NewWatch {
         let (component, threshold) = match self {
             Rule::ScoreChange { points } => (String::new(), *points),
             Rule::ComponentChange { component, points } => (component.clone(), *points),
@@ -167,8 +168,8 @@ pub fn list(store: &Store, limit: usize, offset: usize) -> Result<WatchList> {
             Ok(WatchView {
                 id: w.id,
                 account: accounts::display_name(store, w.account)?,
-                rule: w.rule,
-                component: (!w.component.is_empty()).then_some(w.component),
+                rule: w.rule.into_owned(),
+                component: (!w.component.is_empty()).then(|| w.component.into_owned()),
                 threshold: w.threshold,
                 created_at: earshot_model::format_utc(w.created_at),
             })
@@ -188,6 +189,8 @@ pub struct EvaluationReport {
     /// Alerts new to this evaluation (one per watch and run, however often it is evaluated).
     pub alerts: usize,
     pub seconds: f64,
+    /// Of `seconds`, reading the watches beside both runs' scores and applying the rules.
+    pub read_seconds: f64,
 }
 
 /// One alert's JSON: what webhooks receive and `watch alerts` lists.
@@ -218,7 +221,7 @@ fn finding(w: &WatchedScore) -> Option<(f64, f64)> {
     let before = w.before.as_ref()?;
     let now = &w.now;
     let t = w.watch.threshold;
-    let (b, a) = match w.watch.rule.as_str() {
+    let (b, a) = match &*w.watch.rule {
         "score_change" => (before.overall, now.overall),
         "component_change" => {
             let c = COMPONENTS.iter().position(|c| *c == w.watch.component)?;
@@ -247,14 +250,12 @@ pub fn evaluate_run(store: &mut Store, run: i64, now: i64) -> Result<EvaluationR
         return Ok(report);
     };
     let mut found: Vec<(WatchedScore, f64, f64)> = Vec::new();
-    for rule in ["score_change", "component_change", "authenticity_drop"] {
-        store.watched_scores(run, previous, rule, |w| {
-            report.checked += 1;
-            if let Some((b, a)) = finding(&w) {
-                found.push((w, b, a));
-            }
-        })?;
-    }
+    report.checked = store.watched_scores(run, previous, |w| {
+        if let Some((b, a)) = finding(&w) {
+            found.push((w, b, a));
+        }
+    })?;
+    report.read_seconds = started.elapsed().as_secs_f64();
     let mut alerts = Vec::with_capacity(found.len());
     for (w, before, after) in &found {
         let names = store.account_names(w.watch.account)?;
@@ -266,7 +267,7 @@ pub fn evaluate_run(store: &mut Store, run: i64, now: i64) -> Result<EvaluationR
                 platform_id: names.as_ref().map(|(ext, _)| ext.clone()),
                 handle: names.and_then(|(_, h)| h),
             },
-            component: (!w.watch.component.is_empty()).then_some(w.watch.component.as_str()),
+            component: (!w.watch.component.is_empty()).then_some(&*w.watch.component),
             run,
             previous_run,
             before: *before,
@@ -278,7 +279,7 @@ pub fn evaluate_run(store: &mut Store, run: i64, now: i64) -> Result<EvaluationR
             watch_id: w.watch.id,
             account: w.watch.account,
             run_id: run,
-            rule: w.watch.rule.clone(),
+            rule: w.watch.rule.to_string(),
             payload: serde_json::to_string(&payload)?,
         });
     }
@@ -303,8 +304,8 @@ mod tests {
             watch: Watch {
                 id: 1,
                 account: 7,
-                rule: rule.into(),
-                component: component.into(),
+                rule: rule.to_string().into(),
+                component: component.to_string().into(),
                 topic: String::new(),
                 threshold,
                 created_at: 0,

@@ -12,6 +12,7 @@ use earshot_app::bench::rr::RrBenchReport;
 use earshot_app::bench::spread::SpreadBenchReport;
 use earshot_app::bench::topics::TopicsBenchReport;
 use earshot_app::bench::trust::TrustBenchReport;
+use earshot_app::bench::watches::WatchesBenchReport;
 use std::io::Write;
 
 /// `bench parse`: lines read and the median rate.
@@ -76,6 +77,25 @@ pub fn trust(out: &mut dyn Write, r: &TrustBenchReport, runs: usize) -> Result<(
     if let Some(kib) = r.peak_rss_kib {
         writeln!(out, "peak RSS {} MiB", kib / 1024)?;
     }
+    Ok(())
+}
+
+/// `bench watches`: the evaluation's median time and speed.
+pub fn watches(out: &mut dyn Write, r: &WatchesBenchReport) -> Result<()> {
+    writeln!(
+        out,
+        "{} watches ({} of them on the runs' {} accounts) evaluated in {:.3} s (median; {:.3} s \
+         reading and judging), {:.2}M watches/s, {} alerts stored; setup {:.1} s, seed {}",
+        r.watches,
+        r.scored.min(r.watches),
+        r.scored,
+        r.median_seconds,
+        r.read_seconds,
+        r.watches_per_second / 1e6,
+        r.alerts,
+        r.setup_seconds,
+        r.seed
+    )?;
     Ok(())
 }
 

@@ -101,6 +101,25 @@ numbered in increasing order; repeated lines merge into one edge (weights add up
         #[arg(long, value_delimiter = ',', default_value = "1,2")]
         threads: Vec<usize>,
     },
+    /// Watch rules evaluated after a score run: two stored runs of --accounts accounts, a watch on
+    /// each, and the evaluation of the second run timed (its alerts stored with their deliveries).
+    #[command(after_help = "Example:\n  earshot bench watches --accounts 1000000 --runs 5")]
+    Watches {
+        /// Watched accounts.
+        #[arg(long, default_value_t = 1_000_000)]
+        accounts: usize,
+        /// Accounts in each run (default: all the watched ones); 456626 is the Higgs run's size.
+        #[arg(long)]
+        scored: Option<usize>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Timed runs; the median is reported.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Where to build the benchmark's database (default: the system's temporary folder).
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
+    },
     #[command(after_help = "Example:\n  earshot bench copies --posts 100000 --runs 3")]
     Copies {
         /// Synthetic posts to make.
@@ -329,6 +348,23 @@ pub fn run(cli: &Ctx, args: &BenchArgs) -> Result<Exit> {
             render(cli.json, &bench_trust(&req, &setup_notes)?, |out, r| {
                 print::trust(out, r, *runs)
             })
+        }
+        BenchWhat::Watches {
+            accounts,
+            scored,
+            seed,
+            runs,
+            dir,
+        } => {
+            let req = earshot_app::bench::watches::WatchesBenchRequest {
+                accounts: *accounts,
+                scored: *scored,
+                seed: *seed,
+                runs: *runs,
+                dir: dir.clone(),
+            };
+            let r = earshot_app::bench::watches::bench_watches(&req, &setup_notes)?;
+            render(cli.json, &r, |out, r| print::watches(out, r))
         }
         BenchWhat::Copies {
             posts,

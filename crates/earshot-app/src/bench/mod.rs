@@ -17,6 +17,7 @@ pub mod rr;
 pub mod spread;
 pub mod topics;
 pub mod trust;
+pub mod watches;
 
 use crate::error::{FieldStyle, UsageError};
 use crate::sources::edge_list::{load_edge_list, LoadedGraph};

@@ -15,7 +15,9 @@ CREATE TABLE watches (
     created_at INTEGER NOT NULL,
     UNIQUE (account, rule, component, topic)
 );
-CREATE INDEX watches_by_account ON watches(account);
+-- Covering: evaluating a run reads every watch in account order beside the run's scores (a merge,
+-- not a look-up per watch).
+CREATE INDEX watches_by_account ON watches(account, id, rule, component, topic, threshold, created_at);
 
 -- What a rule found. One alert per watch and score run: evaluating a run twice raises nothing new.
 -- `payload` is the JSON that webhooks receive.
