@@ -21,6 +21,9 @@ pub enum Rule {
     ComponentChange { component: String, points: f64 },
     /// Authenticity fell by at least this much (0–1).
     AuthenticityDrop { drop: f64 },
+    /// The account entered the top `k` of a topic (by its topic score; a run scored with
+    /// `--topics`), having been outside it, or the topic absent, in the previous run.
+    TopicTop { topic: String, k: u32 },
 }
 
 impl Rule {
@@ -30,21 +33,24 @@ impl Rule {
             Rule::ScoreChange { .. } => "score_change",
             Rule::ComponentChange { .. } => "component_change",
             Rule::AuthenticityDrop { .. } => "authenticity_drop",
+            Rule::TopicTop { .. } => "topic_top",
         }
     }
 
     /// Every rule name, for messages.
-    pub const NAMES: &'static str = "score_change, component_change, authenticity_drop";
+    pub const NAMES: &'static str = "score_change, component_change, authenticity_drop, topic_top";
 
-    /// The rule `name` with its threshold: `points` for the changes, `drop` for authenticity; a
-    /// component for `component_change`. Usage errors name the field as `fields` does.
-    pub fn parse(
-        name: &str,
-        points: Option<f64>,
-        component: Option<&str>,
-        drop: Option<f64>,
-        fields: crate::error::FieldStyle,
-    ) -> Result<Rule> {
+    /// The rule `name` with its threshold: `points` for the changes, `drop` for authenticity, `k` for
+    /// a topic's top; a component for `component_change`, a topic key for `topic_top`. Usage errors
+    /// name the field as `fields` does.
+    pub fn parse(name: &str, t: &RuleParams<'_>, fields: crate::error::FieldStyle) -> Result<Rule> {
+        let RuleParams {
+            points,
+            component,
+            drop,
+            topic,
+            k,
+        } = *t;
         let need = |v: Option<f64>, field: &str, range: std::ops::RangeInclusive<f64>| {
             let f = fields.name(field);
             match v {
@@ -79,6 +85,26 @@ impl Rule {
             "authenticity_drop" => Rule::AuthenticityDrop {
                 drop: need(drop, "drop", 0.0..=1.0)?,
             },
+            "topic_top" => {
+                let topic = topic.unwrap_or_default().trim();
+                if topic.is_empty() {
+                    return Err(UsageError(format!(
+                        "rule topic_top needs {} (a topic's key, as `earshot topics` names it)",
+                        fields.name("topic")
+                    ))
+                    .into());
+                }
+                let k = k.filter(|k| (1..=100_000).contains(k)).ok_or_else(|| {
+                    UsageError(format!(
+                        "rule topic_top needs {} between 1 and 100000",
+                        fields.name("k")
+                    ))
+                })?;
+                Rule::TopicTop {
+                    topic: topic.to_string(),
+                    k,
+                }
+            }
             other => {
                 return Err(
                     UsageError(format!("rule {other:?}: expected one of {}", Rule::NAMES)).into(),
@@ -94,15 +120,29 @@ impl Rule {
             Rule::ScoreChange { points } => (String::new(), *points),
             Rule::ComponentChange { component, points } => (component.clone(), *points),
             Rule::AuthenticityDrop { drop } => (String::new(), *drop),
+            Rule::TopicTop { k, .. } => (String::new(), f64::from(*k)),
         };
         NewWatch {
             account,
             rule: self.name().to_string(),
             component,
-            topic: String::new(),
+            topic: match self {
+                Rule::TopicTop { topic, .. } => topic.clone(),
+                _ => String::new(),
+            },
             threshold,
         }
     }
+}
+
+/// A rule's parameters as a front gives them (each rule reads its own).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RuleParams<'a> {
+    pub points: Option<f64>,
+    pub component: Option<&'a str>,
+    pub drop: Option<f64>,
+    pub topic: Option<&'a str>,
+    pub k: Option<u32>,
 }
 
 /// Watch accounts.
@@ -148,6 +188,7 @@ pub struct WatchView {
     pub account: String,
     pub rule: String,
     pub component: Option<String>,
+    pub topic: Option<String>,
     pub threshold: f64,
     pub created_at: String,
 }
@@ -170,6 +211,7 @@ pub fn list(store: &Store, limit: usize, offset: usize) -> Result<WatchList> {
                 account: accounts::display_name(store, w.account)?,
                 rule: w.rule.into_owned(),
                 component: (!w.component.is_empty()).then(|| w.component.into_owned()),
+                topic: (!w.topic.is_empty()).then_some(w.topic),
                 threshold: w.threshold,
                 created_at: earshot_model::format_utc(w.created_at),
             })
@@ -236,6 +278,93 @@ fn finding(w: &WatchedScore) -> Option<(f64, f64)> {
     ((a - b).abs() >= t).then_some((b, a))
 }
 
+/// A `topic_top` alert's JSON.
+#[derive(Debug, Clone, serde::Serialize)]
+struct TopicPayload<'a> {
+    key: String,
+    rule: &'a str,
+    account: AccountNames,
+    topic: &'a str,
+    k: u32,
+    /// The account's place in the topic now (1 is first).
+    rank: usize,
+    run: i64,
+    previous_run: i64,
+}
+
+fn names_of(store: &Store, account: i64) -> Result<AccountNames> {
+    let names = store.account_names(account)?;
+    Ok(AccountNames {
+        id: account,
+        platform_id: names.as_ref().map(|(ext, _)| ext.clone()),
+        handle: names.and_then(|(_, h)| h),
+    })
+}
+
+/// The `topic_top` watches that fire on `run`: accounts now in their topic's top k that were not
+/// in it in `previous` (or the topic was not there). Few accounts watch a topic's top, so each
+/// (topic, k) is read as a ranked page rather than merged.
+fn topic_entries(store: &Store, run: i64, previous: i64) -> Result<Vec<NewAlert>> {
+    let watches = store.watches_with_rule("topic_top")?;
+    if watches.is_empty() {
+        return Ok(Vec::new());
+    }
+    let topic_id = |r: i64, key: &str| -> Result<Option<u32>> {
+        Ok(store
+            .run_topics(r)?
+            .into_iter()
+            .find(|t| t.key == key)
+            .map(|t| t.topic))
+    };
+    let top = |r: i64, key: &str, k: usize| -> Result<Vec<i64>> {
+        Ok(match topic_id(r, key)? {
+            Some(t) => store
+                .top_topic_scores(r, t, "overall", k, None)?
+                .into_iter()
+                .map(|row| row.account)
+                .collect(),
+            None => Vec::new(),
+        })
+    };
+    let mut ranked: rustc_hash::FxHashMap<(String, usize), (Vec<i64>, Vec<i64>)> =
+        Default::default();
+    let mut alerts = Vec::new();
+    for w in &watches {
+        let k = w.threshold.max(1.0) as usize;
+        let key = (w.topic.clone(), k);
+        if !ranked.contains_key(&key) {
+            let lists = (top(run, &w.topic, k)?, top(previous, &w.topic, k)?);
+            ranked.insert(key.clone(), lists);
+        }
+        let (now, before) = &ranked[&key];
+        let Some(place) = now.iter().position(|&a| a == w.account) else {
+            continue;
+        };
+        if before.contains(&w.account) {
+            continue;
+        }
+        let payload = TopicPayload {
+            key: format!("earshot-watch-{}-run-{run}", w.id),
+            rule: "topic_top",
+            account: names_of(store, w.account)?,
+            topic: &w.topic,
+            k: k as u32,
+            rank: place + 1,
+            run,
+            previous_run: previous,
+        };
+        alerts.push(NewAlert {
+            watch_id: w.id,
+            account: w.account,
+            run_id: Some(run),
+            occasion: format!("run:{run}"),
+            rule: "topic_top".to_string(),
+            payload: serde_json::to_string(&payload)?,
+        });
+    }
+    Ok(alerts)
+}
+
 /// Evaluate every watch on run `run` against the previous run and store the alerts found (each
 /// with a pending delivery to every webhook).
 pub fn evaluate_run(store: &mut Store, run: i64, now: i64) -> Result<EvaluationReport> {
@@ -256,17 +385,13 @@ pub fn evaluate_run(store: &mut Store, run: i64, now: i64) -> Result<EvaluationR
         }
     })?;
     report.read_seconds = started.elapsed().as_secs_f64();
-    let mut alerts = Vec::with_capacity(found.len());
+    let mut alerts = topic_entries(store, run, previous_run)?;
+    alerts.reserve(found.len());
     for (w, before, after) in &found {
-        let names = store.account_names(w.watch.account)?;
         let payload = Payload {
             key: format!("earshot-watch-{}-run-{run}", w.watch.id),
             rule: &w.watch.rule,
-            account: AccountNames {
-                id: w.watch.account,
-                platform_id: names.as_ref().map(|(ext, _)| ext.clone()),
-                handle: names.and_then(|(_, h)| h),
-            },
+            account: names_of(store, w.watch.account)?,
             component: (!w.watch.component.is_empty()).then_some(&*w.watch.component),
             run,
             previous_run,
@@ -278,7 +403,8 @@ pub fn evaluate_run(store: &mut Store, run: i64, now: i64) -> Result<EvaluationR
         alerts.push(NewAlert {
             watch_id: w.watch.id,
             account: w.watch.account,
-            run_id: run,
+            run_id: Some(run),
+            occasion: format!("run:{run}"),
             rule: w.watch.rule.to_string(),
             payload: serde_json::to_string(&payload)?,
         });

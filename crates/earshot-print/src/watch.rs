@@ -23,7 +23,7 @@ pub fn list(out: &mut dyn Write, l: &WatchList) -> Result<()> {
             w.id,
             crate::fmt::clip(&w.account, 28),
             w.rule,
-            w.component.as_deref().unwrap_or("-"),
+            w.component.as_deref().or(w.topic.as_deref()).unwrap_or("-"),
             w.threshold,
             w.created_at
         )?;
@@ -36,9 +36,9 @@ pub fn alerts(out: &mut dyn Write, total: u64, alerts: &[AlertRecord]) -> Result
     for a in alerts {
         writeln!(
             out,
-            "{:>6}  run #{:<5} {}  {}",
+            "{:>6}  {:<10} {}  {}",
             a.id,
-            a.run_id,
+            a.run_id.map_or("api".to_string(), |r| format!("run #{r}")),
             earshot_model::format_utc(a.created_at),
             a.payload
         )?;

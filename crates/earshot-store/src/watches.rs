@@ -81,7 +81,10 @@ pub struct ScoreFacts {
 pub struct NewAlert {
     pub watch_id: i64,
     pub account: i64,
-    pub run_id: i64,
+    /// The score run that raised it; `None` for events written through the API.
+    pub run_id: Option<i64>,
+    /// What raised it, once per watch: `run:<id>`, or `hour:<unix hour>` for API events.
+    pub occasion: String,
     pub rule: String,
     pub payload: String,
 }
@@ -92,7 +95,7 @@ pub struct AlertRecord {
     pub id: i64,
     pub watch_id: i64,
     pub account: i64,
-    pub run_id: i64,
+    pub run_id: Option<i64>,
     pub rule: String,
     pub payload: String,
     pub created_at: i64,
@@ -256,6 +259,22 @@ impl Store {
         Ok((rows, total as u64))
     }
 
+    /// Every watch with `rule`, in id order.
+    pub fn watches_with_rule(&self, rule: &str) -> Result<Vec<Watch>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {WATCH_COLUMNS} FROM watches WHERE rule = ?1 ORDER BY id"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([rule], |r| watch_from(r, 0))
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
     /// The run scored before `run` over the same platform (or all platforms), if any: what a
     /// run's changes are measured against.
     pub fn previous_run(&self, run: i64) -> Result<Option<i64>> {
@@ -327,7 +346,7 @@ impl Store {
         Ok(checked)
     }
 
-    /// Store alerts, each once per (watch, run), with a pending delivery to every webhook. Returns
+    /// Store alerts, each once per (watch, occasion), with a pending delivery to every webhook. Returns
     /// how many were new. One transaction.
     pub fn save_alerts(&mut self, alerts: &[NewAlert], now: i64) -> Result<usize> {
         let path = self.path.clone();
@@ -337,8 +356,8 @@ impl Store {
         {
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO alerts (watch_id, account, run_id, rule, payload, \
-                     created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT OR IGNORE INTO alerts (watch_id, account, run_id, occasion, rule, \
+                     payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(err)?;
             let mut deliver = tx
@@ -350,7 +369,7 @@ impl Store {
             for a in alerts {
                 let n = insert
                     .execute(params![
-                        a.watch_id, a.account, a.run_id, a.rule, a.payload, now
+                        a.watch_id, a.account, a.run_id, a.occasion, a.rule, a.payload, now
                     ])
                     .map_err(err)?;
                 if n > 0 {

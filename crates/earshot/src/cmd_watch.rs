@@ -5,7 +5,7 @@ use crate::exit::Exit;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use earshot_app::error::{FieldStyle, Missing, UsageError};
-use earshot_app::watch::{self, AddRequest, Rule};
+use earshot_app::watch::{self, AddRequest, Rule, RuleParams};
 use earshot_app::webhooks::{self, DeliveryPolicy};
 
 /// Watch accounts and hear when something moves: after every score run, each watch compares the
@@ -14,12 +14,14 @@ use earshot_app::webhooks::{self, DeliveryPolicy};
 ///
 /// Rules: score_change (the 1-100 score moved by at least --points, up or down), component_change
 /// (--component's percentile moved by at least --points percentile points), authenticity_drop
-/// (authenticity fell by at least --drop, 0-1).
+/// (authenticity fell by at least --drop, 0-1), topic_top (the account entered --topic's top --k,
+/// in runs scored with --topics).
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   earshot watch add @united @delta --rule score-change --points 5
   earshot watch add @united --rule component-change --component conversation --points 10
   earshot watch add twitter:@united --rule authenticity-drop --drop 0.2
+  earshot watch add @united --rule topic-top --topic delays --k 10
   earshot watch list
   earshot score                       # evaluates every watch against the previous run
   earshot watch alerts --limit 20
@@ -123,6 +125,12 @@ pub struct AddArgs {
     /// authenticity-drop: the smallest fall in authenticity (0-1) that alerts.
     #[arg(long)]
     pub drop: Option<f64>,
+    /// topic-top: the topic's key (as `earshot top --topic` takes it).
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// topic-top: alert when the account enters this topic's top K.
+    #[arg(long)]
+    pub k: Option<u32>,
     /// Look the accounts up on this platform.
     #[arg(long)]
     pub platform: Option<String>,
@@ -134,9 +142,13 @@ pub fn run(cli: &Ctx, args: &WatchArgs) -> Result<Exit> {
         WatchCommand::Add(a) => {
             let rule = Rule::parse(
                 &a.rule,
-                a.points,
-                a.component.as_deref(),
-                a.drop,
+                &RuleParams {
+                    points: a.points,
+                    component: a.component.as_deref(),
+                    drop: a.drop,
+                    topic: a.topic.as_deref(),
+                    k: a.k,
+                },
                 FieldStyle::Flags,
             )?;
             let mut store = cli.open_store()?;

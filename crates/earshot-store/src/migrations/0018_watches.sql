@@ -19,17 +19,19 @@ CREATE TABLE watches (
 -- not a look-up per watch).
 CREATE INDEX watches_by_account ON watches(account, id, rule, component, topic, threshold, created_at);
 
--- What a rule found. One alert per watch and score run: evaluating a run twice raises nothing new.
+-- What a rule found. `occasion` names what raised it, once per watch: `run:<id>` for a score run
+-- (evaluating a run twice raises nothing new), `hour:<unix hour>` for events written through the API.
 -- `payload` is the JSON that webhooks receive.
 CREATE TABLE alerts (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     watch_id   INTEGER NOT NULL,
     account    INTEGER NOT NULL,
-    run_id     INTEGER NOT NULL,
+    run_id     INTEGER,
+    occasion   TEXT NOT NULL,
     rule       TEXT NOT NULL,
     payload    TEXT NOT NULL,
     created_at INTEGER NOT NULL,
-    UNIQUE (watch_id, run_id)
+    UNIQUE (watch_id, occasion)
 );
 CREATE INDEX alerts_by_account ON alerts(account);
 
