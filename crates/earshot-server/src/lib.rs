@@ -14,6 +14,7 @@ pub mod auth;
 mod connections;
 pub mod dashboard;
 pub mod deadline;
+mod delivery;
 mod headers;
 mod keyring;
 pub mod memory;
@@ -34,7 +35,7 @@ use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::Response;
 use axum::Router;
 use routes::{
-    accounts, audit, events, health, jobs, keys, persons, posts, triage as triage_routes,
+    accounts, audit, events, health, jobs, keys, persons, posts, triage as triage_routes, watches,
 };
 use state::AppState;
 use std::future::Future;
@@ -122,6 +123,8 @@ fn keyed_routes() -> OpenApiRouter<AppState> {
             .routes(routes!(accounts::post_enrich))
             .routes(routes!(posts::get_flagged))
             .routes(routes!(audit::post_audit))
+            .routes(routes!(watches::list_watches))
+            .routes(routes!(watches::list_alerts))
             .routes(routes!(jobs::post_forecast))
             .routes(routes!(jobs::post_plan))
             .routes(routes!(jobs::get_job))
@@ -136,6 +139,8 @@ fn keyed_routes() -> OpenApiRouter<AppState> {
             .routes(routes!(events::post_events))
             .routes(routes!(triage_routes::post_messages))
             .routes(routes!(triage_routes::post_answered))
+            .routes(routes!(watches::post_watches))
+            .routes(routes!(watches::delete_watch))
             .route_layer(from_fn(auth::limit_writes)),
     );
     let admin = scoped(
@@ -143,7 +148,9 @@ fn keyed_routes() -> OpenApiRouter<AppState> {
         OpenApiRouter::new()
             .routes(routes!(keys::list_keys, keys::post_key))
             .routes(routes!(keys::delete_key))
-            .routes(routes!(accounts::delete_account)),
+            .routes(routes!(accounts::delete_account))
+            .routes(routes!(watches::list_webhooks, watches::post_webhook))
+            .routes(routes!(watches::delete_webhook)),
     );
     read.merge(write).merge(admin)
 }
@@ -246,6 +253,7 @@ impl Ready {
             idle_timeout: c.idle_timeout,
             max_connections: c.max_connections,
         };
+        delivery::spawn(&state);
         connections::serve(listener, app(self.0), limits, shutdown).await;
         let stopped = fail_unfinished_jobs(&state).await?;
         if stopped > 0 {

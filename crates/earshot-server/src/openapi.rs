@@ -30,6 +30,7 @@ the key that started them (and admin keys).",
         (name = "ingest", description = "Events in"),
         (name = "jobs", description = "Forecasts and plans in the background, each visible to the key that started it"),
         (name = "triage", description = "Customer messages: a due-by for everyone, never later than the floor"),
+        (name = "watches", description = "Watchlists: rules on accounts evaluated after every score run, their alerts, and the signed webhooks alerts are delivered to"),
         (name = "keys", description = "API keys (admin)")
     )
 )]

@@ -9,3 +9,4 @@ pub mod keys;
 pub mod persons;
 pub mod posts;
 pub mod triage;
+pub mod watches;
