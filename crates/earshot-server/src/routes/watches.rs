@@ -212,7 +212,8 @@ pub async fn list_webhooks(State(state): State<AppState>) -> ApiResult<Json<Vec<
 /// Add a webhook (admin): alerts raised from now on are POSTed to it, signed with its secret
 /// (`Earshot-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`), with an `Idempotency-Key`.
 #[utoipa::path(post, path = "/v1/webhooks", tag = "watches", request_body = NewWebhook,
-    responses((status = 201, description = "The webhook, with its secret (shown once)", body = AddedWebhook)))]
+    responses((status = 201, description = "The webhook, with its secret (shown once)", body = AddedWebhook),
+              (status = 409, description = "A webhook with that URL exists", body = crate::problem::Problem, content_type = "application/problem+json")))]
 pub async fn post_webhook(
     State(state): State<AppState>,
     Json(req): Json<NewWebhook>,
