@@ -551,10 +551,45 @@ pub fn audit(store: &Store, req: &AuditRequest<'_>) -> Result<AuditReport> {
             AuditBy::Authority
         }
     };
+    match &by {
+        AuditBy::Authority if req.run.is_some() => {
+            return Err(UsageError(format!(
+                "{} is for a run's score or component; authority is computed now, over {}",
+                req.fields.name("run"),
+                if req.window.is_unbounded() {
+                    "all the stored interactions".to_string()
+                } else {
+                    "the window".to_string()
+                }
+            ))
+            .into())
+        }
+        AuditBy::Run(_) if !req.window.is_unbounded() => {
+            return Err(UsageError(format!(
+                "a window is for {} authority; a run is ranked over its own window (pick the run \
+                 with {})",
+                req.fields.name("by"),
+                req.fields.name("run")
+            ))
+            .into())
+        }
+        _ => {}
+    }
     let ranking = match &by {
         AuditBy::Run(column) => rank_by_run(store, req, column)?,
         AuditBy::Authority => rank_by_authority(store, req, &mut notes)?,
     };
+    if ranking.accounts.is_empty() {
+        return Err(Missing(format!(
+            "nothing to rank: {} holds no account{}",
+            ranking.described,
+            match &req.platform {
+                Some(p) => format!(" of platform {p:?}"),
+                None => String::new(),
+            }
+        ))
+        .into());
+    }
     let n = ranking.accounts.len();
     let k = req.top.min(n);
     if k < req.top {

@@ -185,7 +185,10 @@ pub fn add(store: &mut Store, req: &AddRequest, now: i64) -> Result<AddReport> {
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct WatchView {
     pub id: i64,
+    /// How people name the account: `@handle`, else its platform id.
     pub account: String,
+    pub platform: Option<String>,
+    pub platform_id: Option<String>,
     pub rule: String,
     pub component: Option<String>,
     pub topic: Option<String>,
@@ -206,9 +209,12 @@ pub fn list(store: &Store, limit: usize, offset: usize) -> Result<WatchList> {
     let watches = rows
         .into_iter()
         .map(|w: Watch| {
+            let name = store.account_name(w.account)?;
             Ok(WatchView {
                 id: w.id,
                 account: accounts::display_name(store, w.account)?,
+                platform: name.as_ref().map(|n| n.platform.clone()),
+                platform_id: name.map(|n| n.platform_id),
                 rule: w.rule.into_owned(),
                 component: (!w.component.is_empty()).then(|| w.component.into_owned()),
                 topic: (!w.topic.is_empty()).then_some(w.topic),
@@ -258,6 +264,10 @@ struct AccountNames {
     handle: Option<String>,
 }
 
+/// How far below its threshold a change may fall and still fire: percentiles are stored as shares,
+/// so a change of exactly 5 points can come back as 4.999999999999.
+const THRESHOLD_SLACK: f64 = 1e-9;
+
 /// The finding of one watch on one account's two scores, as (before, after), if it fires.
 fn finding(w: &WatchedScore) -> Option<(f64, f64)> {
     let before = w.before.as_ref()?;
@@ -271,11 +281,11 @@ fn finding(w: &WatchedScore) -> Option<(f64, f64)> {
         }
         "authenticity_drop" => {
             let (b, a) = (before.authenticity?, now.authenticity?);
-            return (b - a >= t).then_some((b, a));
+            return (b - a >= t - THRESHOLD_SLACK).then_some((b, a));
         }
         _ => return None,
     };
-    ((a - b).abs() >= t).then_some((b, a))
+    ((a - b).abs() >= t - THRESHOLD_SLACK).then_some((b, a))
 }
 
 /// A `topic_top` alert's JSON.
@@ -326,18 +336,27 @@ fn topic_entries(store: &Store, run: i64, previous: i64) -> Result<Vec<NewAlert>
             None => Vec::new(),
         })
     };
-    let mut ranked: rustc_hash::FxHashMap<(String, usize), (Vec<i64>, Vec<i64>)> =
-        Default::default();
+    // Per (topic, k): each account's place now, and the accounts in it before.
+    type Places = (
+        rustc_hash::FxHashMap<i64, usize>,
+        rustc_hash::FxHashSet<i64>,
+    );
+    let mut ranked: rustc_hash::FxHashMap<(String, usize), Places> = Default::default();
     let mut alerts = Vec::new();
     for w in &watches {
         let k = w.threshold.max(1.0) as usize;
         let key = (w.topic.clone(), k);
         if !ranked.contains_key(&key) {
-            let lists = (top(run, &w.topic, k)?, top(previous, &w.topic, k)?);
-            ranked.insert(key.clone(), lists);
+            let now = top(run, &w.topic, k)?
+                .into_iter()
+                .enumerate()
+                .map(|(i, a)| (a, i))
+                .collect();
+            let before = top(previous, &w.topic, k)?.into_iter().collect();
+            ranked.insert(key.clone(), (now, before));
         }
         let (now, before) = &ranked[&key];
-        let Some(place) = now.iter().position(|&a| a == w.account) else {
+        let Some(&place) = now.get(&w.account) else {
             continue;
         };
         if before.contains(&w.account) {

@@ -62,8 +62,9 @@ pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
     format!("t={timestamp},v1={hex}")
 }
 
-/// A webhook added: its id and the secret that signs its deliveries (shown once).
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+/// A webhook added: its id and the secret that signs its deliveries (shown once; `Debug` leaves
+/// it out).
+#[derive(Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct AddedWebhook {
     pub id: i64,
     pub url: String,
@@ -71,7 +72,8 @@ pub struct AddedWebhook {
 }
 
 /// Add a webhook at `url` (http:// or https://), signing with `secret` or, without one, a new
-/// random one. Alerts raised from now on are delivered to it.
+/// random one. Alerts raised from now on are delivered to it. The URL is reached from the machine
+/// earshot runs on, so only an operator (an admin key over the API) adds one.
 pub fn add(store: &mut Store, url: &str, secret: Option<&str>) -> Result<AddedWebhook> {
     let url = url.trim();
     let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
@@ -102,6 +104,15 @@ pub fn add(store: &mut Store, url: &str, secret: Option<&str>) -> Result<AddedWe
     })
 }
 
+impl std::fmt::Debug for AddedWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AddedWebhook")
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
 /// What one pass over the due deliveries did.
 #[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct DeliveryPass {
@@ -130,7 +141,9 @@ fn idempotency_key(d: &DueDelivery) -> String {
         .unwrap_or_else(|| format!("earshot-alert-{}", d.alert_id))
 }
 
-/// Attempt one delivery: `Ok` on a 2xx answer, else the reason.
+/// Attempt one delivery: `Ok` on a 2xx answer, else the reason. Redirects are not followed: a
+/// client following one re-sends a POST as a GET without its body, so a 2xx at the end would
+/// count an alert delivered that never arrived.
 fn attempt(agent: &ureq::Agent, d: &DueDelivery, now: i64) -> std::result::Result<(), String> {
     let body = d.payload.as_bytes();
     let answer = agent
@@ -142,6 +155,10 @@ fn attempt(agent: &ureq::Agent, d: &DueDelivery, now: i64) -> std::result::Resul
         .send(body);
     match answer {
         Ok(r) if r.status().is_success() => Ok(()),
+        Ok(r) if r.status().is_redirection() => Err(format!(
+            "answered {} (redirects are not followed: give the webhook its final URL)",
+            r.status()
+        )),
         Ok(r) => Err(format!("answered {}", r.status())),
         Err(e) => Err(e.to_string()),
     }
@@ -151,47 +168,55 @@ fn agent(policy: &DeliveryPolicy) -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(policy.timeout))
         .http_status_as_error(false)
+        .max_redirects(0)
         .build()
         .into()
 }
 
-/// One pass: attempt every delivery due now, in alert order, and record each outcome.
+/// Deliveries claimed at a time: each claim leases its rows for as long as sending all of them
+/// could take, so a small batch keeps the lease short.
+const CLAIM: usize = 16;
+
+/// One pass: claim the deliveries due now, a few at a time, attempt each in alert order and record
+/// its outcome. A row whose webhook was removed or whose account was erased after it was claimed is
+/// not sent.
 pub fn deliver_due(store: &mut Store, policy: &DeliveryPolicy) -> Result<DeliveryPass> {
     let agent = agent(policy);
     let mut pass = DeliveryPass::default();
+    let lease_ms = (policy.timeout.as_millis() as i64)
+        .saturating_add(1_000)
+        .saturating_mul(CLAIM as i64)
+        .saturating_add(30_000);
     loop {
         let now_ms = crate::time::now_ms();
-        let due = store.due_deliveries(now_ms, 256)?;
+        let due = store.claim_due_deliveries(now_ms, now_ms.saturating_add(lease_ms), CLAIM)?;
         if due.is_empty() {
             return Ok(pass);
         }
-        let mut this = DeliveryPass::default();
         for d in &due {
+            if !store.delivery_is_pending(d.alert_id, d.webhook_id)? {
+                continue;
+            }
             let now = crate::time::now();
-            this.attempted += 1;
-            match attempt(&agent, d, now) {
-                Ok(()) => {
-                    store.record_delivery(d.alert_id, d.webhook_id, now, Ok(()))?;
-                    this.delivered += 1;
-                }
+            pass.attempted += 1;
+            let outcome = attempt(&agent, d, now);
+            let (counter, record) = match &outcome {
+                Ok(()) => (&mut pass.delivered, Ok(())),
                 Err(why) if d.attempts + 1 >= policy.max_attempts => {
-                    store.record_delivery(d.alert_id, d.webhook_id, now, Err((&why, None)))?;
-                    this.dead += 1;
+                    (&mut pass.dead, Err((why.as_str(), None)))
                 }
                 Err(why) => {
                     let next = crate::time::now_ms()
                         .saturating_add(policy.backoff_ms(d.attempts + 1) as i64);
-                    store.record_delivery(
-                        d.alert_id,
-                        d.webhook_id,
-                        now,
-                        Err((&why, Some(next))),
-                    )?;
-                    this.retrying += 1;
+                    (&mut pass.retrying, Err((why.as_str(), Some(next))))
                 }
+            };
+            // A row gone between the check and the record (webhook removed, account erased) has
+            // nothing left to record.
+            if store.record_delivery(d.alert_id, d.webhook_id, now, record)? {
+                *counter += 1;
             }
         }
-        pass.add(&this);
     }
 }
 

@@ -81,9 +81,9 @@ pub struct ScoreFacts {
 pub struct NewAlert {
     pub watch_id: i64,
     pub account: i64,
-    /// The score run that raised it; `None` for events written through the API.
+    /// The score run that raised it; `None` for an occasion other than a run.
     pub run_id: Option<i64>,
-    /// What raised it, once per watch: `run:<id>`, or `hour:<unix hour>` for API events.
+    /// What raised it, once per watch: `run:<id>` for a score run.
     pub occasion: String,
     pub rule: String,
     pub payload: String,
@@ -101,8 +101,8 @@ pub struct AlertRecord {
     pub created_at: i64,
 }
 
-/// A stored webhook (its secret is never shown again after it is added).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// A stored webhook (its secret is never shown again after it is added, nor printed by `Debug`).
+#[derive(Clone, PartialEq, serde::Serialize)]
 pub struct Webhook {
     pub id: i64,
     pub url: String,
@@ -111,8 +111,8 @@ pub struct Webhook {
     pub created_at: i64,
 }
 
-/// A delivery whose time has come ([`Store::due_deliveries`]).
-#[derive(Debug, Clone, PartialEq)]
+/// A delivery whose time has come ([`Store::claim_due_deliveries`]); `Debug` leaves the secret out.
+#[derive(Clone, PartialEq)]
 pub struct DueDelivery {
     pub alert_id: i64,
     pub webhook_id: i64,
@@ -133,6 +133,27 @@ pub struct DeliveryRecord {
     pub next_attempt_ms: i64,
     pub last_error: Option<String>,
     pub delivered_at: Option<i64>,
+}
+
+impl std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhook")
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("created_at", &self.created_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for DueDelivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DueDelivery")
+            .field("alert_id", &self.alert_id)
+            .field("webhook_id", &self.webhook_id)
+            .field("url", &self.url)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
 }
 
 const WATCH_COLUMNS: &str = "id, account, rule, component, topic, threshold, created_at";
@@ -479,16 +500,13 @@ impl Store {
         Ok(rows)
     }
 
-    /// Remove a webhook and the deliveries still pending to it; returns whether it existed.
+    /// Remove a webhook and every delivery to it (pending, dead or done); returns whether it existed.
     pub fn remove_webhook(&mut self, id: i64) -> Result<bool> {
         let path = self.path.clone();
         let err = |e| crate::sql_err(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
-        tx.execute(
-            "DELETE FROM deliveries WHERE webhook_id = ?1 AND status = 'pending'",
-            [id],
-        )
-        .map_err(err)?;
+        tx.execute("DELETE FROM deliveries WHERE webhook_id = ?1", [id])
+            .map_err(err)?;
         let n = tx
             .execute("DELETE FROM webhooks WHERE id = ?1", [id])
             .map_err(err)?;
@@ -496,40 +514,85 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// Pending deliveries due at `now_ms`, oldest alert first, at most `limit`.
-    pub fn due_deliveries(&self, now_ms: i64, limit: usize) -> Result<Vec<DueDelivery>> {
-        let mut stmt = self
+    /// Claim up to `limit` pending deliveries due at `now_ms`, oldest alert first: each is made due
+    /// again only at `lease_until_ms`, in one immediate transaction, so that two deliverers (a server
+    /// and `earshot watch deliver`) never send the same row at once, and a deliverer that dies
+    /// mid-send leaves its rows to be retried when the lease ends.
+    pub fn claim_due_deliveries(
+        &mut self,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<DueDelivery>> {
+        let path = self.path.clone();
+        let err = |e| crate::sql_err(&path, e);
+        let tx = self
             .conn
-            .prepare_cached(
-                "SELECT d.alert_id, d.webhook_id, w.url, w.secret, a.payload, d.attempts
-                 FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
-                 JOIN alerts a ON a.id = d.alert_id
-                 WHERE d.status = 'pending' AND d.next_attempt_ms <= ?1
-                 ORDER BY d.alert_id, d.webhook_id LIMIT ?2",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![now_ms, limit as i64], |r| {
-                Ok(DueDelivery {
-                    alert_id: r.get(0)?,
-                    webhook_id: r.get(1)?,
-                    url: r.get(2)?,
-                    secret: r.get(3)?,
-                    payload: r.get(4)?,
-                    attempts: r.get(5)?,
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let rows = {
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT d.alert_id, d.webhook_id, w.url, w.secret, a.payload, d.attempts
+                     FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                     JOIN alerts a ON a.id = d.alert_id
+                     WHERE d.status = 'pending' AND d.next_attempt_ms <= ?1
+                     ORDER BY d.alert_id, d.webhook_id LIMIT ?2",
+                )
+                .map_err(err)?;
+            let rows = stmt
+                .query_map(params![now_ms, limit as i64], |r| {
+                    Ok(DueDelivery {
+                        alert_id: r.get(0)?,
+                        webhook_id: r.get(1)?,
+                        url: r.get(2)?,
+                        secret: r.get(3)?,
+                        payload: r.get(4)?,
+                        attempts: r.get(5)?,
+                    })
                 })
-            })
-            .map_err(|e| self.err(e))?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.err(e))?;
+                .map_err(err)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(err)?;
+            let mut lease = tx
+                .prepare_cached(
+                    "UPDATE deliveries SET next_attempt_ms = ?3 WHERE alert_id = ?1 AND webhook_id = ?2",
+                )
+                .map_err(err)?;
+            for d in &rows {
+                lease
+                    .execute(params![d.alert_id, d.webhook_id, lease_until_ms])
+                    .map_err(err)?;
+            }
+            rows
+        };
+        tx.commit().map_err(err)?;
         Ok(rows)
+    }
+
+    /// Whether a delivery is still pending: its alert, webhook and row all still there (an account
+    /// erased or a webhook removed since it was claimed is not sent).
+    pub fn delivery_is_pending(&self, alert_id: i64, webhook_id: i64) -> Result<bool> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                 JOIN alerts a ON a.id = d.alert_id
+                 WHERE d.alert_id = ?1 AND d.webhook_id = ?2 AND d.status = 'pending'",
+                params![alert_id, webhook_id],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|r| r.is_some())
+            .map_err(|e| self.err(e))
     }
 
     /// The earliest time a pending delivery is due, if any is pending.
     pub fn next_delivery_ms(&self) -> Result<Option<i64>> {
         self.conn
             .query_row(
-                "SELECT min(next_attempt_ms) FROM deliveries WHERE status = 'pending'",
+                "SELECT min(d.next_attempt_ms) FROM deliveries d
+                 JOIN webhooks w ON w.id = d.webhook_id JOIN alerts a ON a.id = d.alert_id
+                 WHERE d.status = 'pending'",
                 [],
                 |r| r.get(0),
             )
@@ -537,14 +600,15 @@ impl Store {
     }
 
     /// Record a delivery's attempt: `Ok` delivered at `now`; `Err((error, Some(next_ms)))` to retry
-    /// then; `Err((error, None))` dead (the last attempt failed).
+    /// then; `Err((error, None))` dead (the last attempt failed). Returns `false` when the row is
+    /// gone (its webhook removed or its account erased meanwhile): nothing to record.
     pub fn record_delivery(
         &mut self,
         alert_id: i64,
         webhook_id: i64,
         now: i64,
         outcome: std::result::Result<(), (&str, Option<i64>)>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let n = match outcome {
             Ok(()) => self.conn.execute(
                 "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1,
@@ -563,14 +627,7 @@ impl Store {
             ),
         }
         .map_err(|e| self.err(e))?;
-        if n == 0 {
-            return Err(StoreError::Invalid {
-                path: self.path.clone(),
-                what: "delivery",
-                why: format!("no delivery of alert {alert_id} to webhook {webhook_id}"),
-            });
-        }
-        Ok(())
+        Ok(n > 0)
     }
 
     /// Deliveries with `status` (`pending`, `delivered` or `dead`), by alert, at most `limit`.
@@ -609,7 +666,7 @@ impl Store {
         self.conn
             .execute(
                 "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_ms = ?1
-                 WHERE status = 'dead'",
+                 WHERE status = 'dead' AND webhook_id IN (SELECT id FROM webhooks)",
                 [now_ms],
             )
             .map_err(|e| self.err(e))

@@ -229,11 +229,16 @@ pub fn run(cli: &Ctx, args: &WatchArgs) -> Result<Exit> {
         }
         WatchCommand::Webhook { command } => webhook(cli, command)?,
         WatchCommand::Deliver(d) => {
-            if !(d.wait.is_finite() && d.wait >= 0.0 && d.timeout.is_finite() && d.timeout > 0.0)
-                || d.max_attempts == 0
-            {
+            let in_range = (0.0..=7.0 * 86_400.0).contains(&d.wait)
+                && d.timeout > 0.0
+                && d.timeout <= 3_600.0
+                && (1..=1_000).contains(&d.max_attempts)
+                && (1..=3_600_000).contains(&d.retry_base_ms);
+            if !in_range {
                 return Err(UsageError(
-                    "--wait must be >= 0, --timeout > 0 and --max-attempts >= 1".into(),
+                    "--wait must be 0 to 604800 seconds, --timeout above 0 and at most 3600, \
+                     --max-attempts 1 to 1000 and --retry-base-ms 1 to 3600000"
+                        .into(),
                 )
                 .into());
             }

@@ -158,6 +158,42 @@ fn a_runs_alerts_are_the_changes_and_topic_entries_of_the_watched_accounts() {
     let (code, eval) = earshot_json(&db, &["watch", "evaluate", "--run", "2"]);
     assert_eq!((code, eval["alerts"].as_u64()), (0, Some(0)), "{eval}");
 
+    // Erasing an account erases its watches and the alerts about it.
+    let gone = changed.iter().next().unwrap().clone();
+    let (_, list) = earshot_json(&db, &["watch", "list", "--limit", "100000"]);
+    let watches_before = list["total"].as_u64().unwrap();
+    let on_gone = |list: &Value| {
+        list["watches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["platform_id"] == gone.as_str())
+            .count() as u64
+    };
+    let mine = on_gone(&list);
+    assert_eq!(mine, 2, "two rules on it: {gone}");
+    let out = earshot(
+        &db,
+        &["forget", &gone, "--platform", "synthetic", "--no-rescore"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, list) = earshot_json(&db, &["watch", "list", "--limit", "100000"]);
+    assert_eq!(list["total"].as_u64(), Some(watches_before - mine));
+    assert_eq!(on_gone(&list), 0);
+    let (_, alerts) = earshot_json(&db, &["watch", "alerts", "--limit", "100000"]);
+    assert!(
+        alerts["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["alert"]["account"]["platform_id"] != gone.as_str()),
+        "no alert names {gone}"
+    );
+
     // Removing a watch.
     let (_, list) = earshot_json(&db, &["watch", "list", "--limit", "1"]);
     let total = list["total"].as_u64().unwrap();
@@ -205,6 +241,8 @@ fn bad_rules_are_refused_before_anything_is_stored() {
         &[
             "watch",
             "add",
+            "1",
+            "2",
             "nobody_at_all",
             "--rule",
             "score-change",

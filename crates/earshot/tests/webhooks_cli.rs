@@ -336,3 +336,68 @@ fn a_receiver_that_never_answers_fills_the_dead_letter_list() {
     );
     assert_eq!(again["pending"].as_u64(), Some(ALERTS as u64), "{again}");
 }
+
+/// Alerts delivered once each (no retries) to a receiver on loopback whose every connection
+/// `serve` answers, at `scheme://127.0.0.1:<port>/hook`: the deliver report and the first dead
+/// letter's error.
+fn deliver_once(scheme: &str, serve: fn(TcpStream)) -> (serde_json::Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || listener.incoming().flatten().for_each(serve));
+    watched_db(
+        dir.path(),
+        &db,
+        &format!("{scheme}://127.0.0.1:{port}/hook"),
+    );
+    let (code, out) = earshot_json(
+        &db,
+        &["watch", "deliver", "--max-attempts", "1", "--timeout", "5"],
+    );
+    assert_eq!(code, 0, "{out}");
+    let (_, dead) = earshot_json(&db, &["watch", "dead", "--limit", "1"]);
+    let error = dead[0]["last_error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    (out, error)
+}
+
+/// Answers every request with a redirect, to a path that would answer 200 to a bodiless GET.
+fn redirect(stream: TcpStream) {
+    let mut writer = stream.try_clone().unwrap();
+    let mut reader = BufReader::new(stream);
+    while read_request(&mut reader).is_some() {
+        let answer = b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n";
+        if writer.write_all(answer).is_err() {
+            break;
+        }
+    }
+}
+
+#[test]
+fn a_redirect_is_not_followed_so_an_alert_is_never_counted_delivered_without_arriving() {
+    let (out, error) = deliver_once("http", redirect);
+    assert_eq!(
+        (out["delivered"].as_u64(), out["dead"].as_u64()),
+        (Some(0), Some(ALERTS as u64)),
+        "{out}"
+    );
+    assert!(
+        error.contains("302") && error.contains("redirects are not followed"),
+        "{error}"
+    );
+}
+
+/// An https webhook is spoken to in TLS (the client is built with rustls): against a receiver that
+/// is not a TLS server the handshake fails, rather than the client refusing https outright.
+#[test]
+fn an_https_webhook_is_attempted_over_tls() {
+    let (out, error) = deliver_once("https", drop);
+    assert_eq!(out["dead"].as_u64(), Some(ALERTS as u64), "{out}");
+    assert!(
+        !error.is_empty() && !error.contains("TLS required"),
+        "{error}"
+    );
+}

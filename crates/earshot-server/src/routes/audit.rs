@@ -13,6 +13,15 @@ use utoipa::IntoParams;
 
 /// The largest top K a request may ask for.
 const MAX_TOP: usize = 1_000_000;
+/// Audits computed at once: each reads a whole run or every interaction (authority), so a few read
+/// keys must not be able to keep the server's blocking pool and memory busy with them.
+const AT_ONCE: usize = 2;
+
+fn audits_running() -> &'static std::sync::Arc<tokio::sync::Semaphore> {
+    static SLOTS: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> =
+        std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| std::sync::Arc::new(tokio::sync::Semaphore::new(AT_ONCE)))
+}
 
 /// Query of `audit`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -66,10 +75,17 @@ pub async fn post_audit(
             ApiError::bad_request(format!("`by` {s:?}: expected one of {}", AuditBy::CHOICES))
         })?),
     };
+    let Ok(slot) = audits_running().clone().try_acquire_owned() else {
+        return Err(ApiError::too_many(
+            format!("{AT_ONCE} audits are being computed; retry shortly"),
+            5,
+        ));
+    };
     let db = state.config().db.clone();
     // Ranking by authority reads every interaction of the window: its own connection on the blocking
     // pool rather than one of the server's readers.
     let report = tokio::task::spawn_blocking(move || -> anyhow::Result<AuditReport> {
+        let _slot = slot;
         let store = earshot_store::Store::open_existing(&db)?;
         audit(
             &store,

@@ -20,7 +20,7 @@ CREATE TABLE watches (
 CREATE INDEX watches_by_account ON watches(account, id, rule, component, topic, threshold, created_at);
 
 -- What a rule found. `occasion` names what raised it, once per watch: `run:<id>` for a score run
--- (evaluating a run twice raises nothing new), `hour:<unix hour>` for events written through the API.
+-- (evaluating a run twice raises nothing new); `run_id` is NULL for occasions other than a run.
 -- `payload` is the JSON that webhooks receive.
 CREATE TABLE alerts (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
