@@ -1,5 +1,6 @@
 //! The overview: what the database holds and over which time, how the latest run's scores are
-//! spread, the latest runs and the latest imports with their rejects.
+//! spread, the latest runs, the latest watch alerts with their deliveries, and the latest imports
+//! with their rejects.
 
 use super::charts;
 use super::layout::{count, page, utc, PageResult, Section};
@@ -11,13 +12,44 @@ use maud::html;
 
 /// Bins of the score histogram: 5 points each.
 const BINS: usize = 20;
+/// The latest alerts shown.
+const ALERTS_SHOWN: usize = 10;
+
+/// The watchlist's state: how many watches, the latest alerts (and how many in all), and the
+/// deliveries pending, done and dead.
+struct Watching {
+    watches: u64,
+    alerts: (Vec<earshot_store::AlertRecord>, u64),
+    deliveries: (u64, u64, u64),
+}
+
+/// What an alert says, in a few words: the change, or the topic place.
+fn alert_summary(payload: &serde_json::Value) -> String {
+    let num = |k: &str| payload[k].as_f64();
+    match (payload["rule"].as_str(), num("before"), num("after")) {
+        (Some("topic_top"), _, _) => format!(
+            "entered {}'s top {} at {}",
+            payload["topic"].as_str().unwrap_or("?"),
+            payload["k"],
+            payload["rank"]
+        ),
+        (Some(rule), Some(b), Some(a)) => {
+            let what = payload["component"].as_str().unwrap_or(match rule {
+                "authenticity_drop" => "authenticity",
+                _ => "score",
+            });
+            format!("{what} {b:.2} → {a:.2}")
+        }
+        _ => String::new(),
+    }
+}
 
 /// `GET /`
 pub(crate) async fn show(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> PageResult {
-    let (ov, runs, imports, hist) = state
+    let (ov, runs, imports, hist, watch) = state
         .read(|s| {
             let ov = s.overview()?;
             let mut runs = s.score_runs()?;
@@ -27,7 +59,12 @@ pub(crate) async fn show(
                 Some(r) => Some(s.score_histogram(r.id, BINS)?),
                 None => None,
             };
-            Ok((ov, runs, s.imports(8)?, hist))
+            let watch = Watching {
+                watches: s.watches(0, 0)?.1,
+                alerts: s.alerts(ALERTS_SHOWN, 0)?,
+                deliveries: s.delivery_counts()?,
+            };
+            Ok((ov, runs, s.imports(8)?, hist, watch))
         })
         .await?;
     let span = match (ov.first_time, ov.last_time) {
@@ -85,6 +122,37 @@ pub(crate) async fn show(
                             td { (r.window_from.map(utc).unwrap_or_else(|| "start".into())) " – " (r.window_to.map(utc).unwrap_or_else(|| "end".into())) }
                             td class="n" { (count(r.accounts)) }
                             td class="n" { (count(r.interactions)) }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Watch alerts" }
+        p {
+            (count(watch.watches)) " watches; " (count(watch.alerts.1)) " alerts; deliveries to webhooks: "
+            (count(watch.deliveries.0)) " pending, " (count(watch.deliveries.1)) " delivered, "
+            (count(watch.deliveries.2)) " dead."
+        }
+        @if !watch.alerts.0.is_empty() {
+            table {
+                caption { "Latest alerts" }
+                thead { tr {
+                    th scope="col" { "alert" } th scope="col" { "raised" } th scope="col" { "account" }
+                    th scope="col" { "rule" } th scope="col" { "what moved" } th scope="col" { "run" }
+                } }
+                tbody {
+                    @for a in &watch.alerts.0 {
+                        @let payload: serde_json::Value = serde_json::from_str(&a.payload).unwrap_or_default();
+                        @let who = payload["account"]["handle"].as_str().map(|h| format!("@{h}"))
+                            .or_else(|| payload["account"]["platform_id"].as_str().map(str::to_string))
+                            .unwrap_or_default();
+                        tr {
+                            td { (a.id) }
+                            td { (utc(a.created_at)) }
+                            td { (who) }
+                            td { (a.rule) }
+                            td { (alert_summary(&payload)) }
+                            td { (a.run_id.map(|r| r.to_string()).unwrap_or_default()) }
                         }
                     }
                 }
