@@ -226,6 +226,40 @@ pub fn list(store: &Store, limit: usize, offset: usize) -> Result<WatchList> {
     Ok(WatchList { total, watches })
 }
 
+/// One stored alert, with the JSON webhooks receive.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct AlertView {
+    pub id: i64,
+    /// The score run that raised it.
+    pub run: Option<i64>,
+    pub created_at: String,
+    #[schema(value_type = Object)]
+    pub alert: serde_json::Value,
+}
+
+/// A page of alerts, newest first.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct AlertList {
+    pub total: u64,
+    pub alerts: Vec<AlertView>,
+}
+
+/// Stored alerts, newest first, a page at a time: for `watch alerts`, `GET /v1/alerts` and the
+/// dashboard alike.
+pub fn alerts(store: &Store, limit: usize, offset: usize) -> Result<AlertList> {
+    let (rows, total) = store.alerts(limit, offset)?;
+    let alerts = rows
+        .into_iter()
+        .map(|a| AlertView {
+            id: a.id,
+            run: a.run_id,
+            created_at: earshot_model::format_utc(a.created_at),
+            alert: serde_json::from_str(&a.payload).unwrap_or(serde_json::Value::Null),
+        })
+        .collect();
+    Ok(AlertList { total, alerts })
+}
+
 /// What evaluating a run's watches found.
 #[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct EvaluationReport {
@@ -286,6 +320,23 @@ fn finding(w: &WatchedScore) -> Option<(f64, f64)> {
         _ => return None,
     };
     ((a - b).abs() >= t - THRESHOLD_SLACK).then_some((b, a))
+}
+
+/// The key every delivery of watch `watch`'s alert on run `run` carries: receivers drop repeats by it.
+fn alert_key(watch: i64, run: i64) -> String {
+    format!("earshot-watch-{watch}-run-{run}")
+}
+
+/// Watch `w`'s alert on run `run`, with `payload` as webhooks receive it.
+fn run_alert(w: &Watch, run: i64, payload: &impl serde::Serialize) -> Result<NewAlert> {
+    Ok(NewAlert {
+        watch_id: w.id,
+        account: w.account,
+        run_id: Some(run),
+        occasion: format!("run:{run}"),
+        rule: w.rule.to_string(),
+        payload: serde_json::to_string(payload)?,
+    })
 }
 
 /// A `topic_top` alert's JSON.
@@ -363,7 +414,7 @@ fn topic_entries(store: &Store, run: i64, previous: i64) -> Result<Vec<NewAlert>
             continue;
         }
         let payload = TopicPayload {
-            key: format!("earshot-watch-{}-run-{run}", w.id),
+            key: alert_key(w.id, run),
             rule: "topic_top",
             account: names_of(store, w.account)?,
             topic: &w.topic,
@@ -372,14 +423,7 @@ fn topic_entries(store: &Store, run: i64, previous: i64) -> Result<Vec<NewAlert>
             run,
             previous_run: previous,
         };
-        alerts.push(NewAlert {
-            watch_id: w.id,
-            account: w.account,
-            run_id: Some(run),
-            occasion: format!("run:{run}"),
-            rule: "topic_top".to_string(),
-            payload: serde_json::to_string(&payload)?,
-        });
+        alerts.push(run_alert(w, run, &payload)?);
     }
     Ok(alerts)
 }
@@ -408,7 +452,7 @@ pub fn evaluate_run(store: &mut Store, run: i64, now: i64) -> Result<EvaluationR
     alerts.reserve(found.len());
     for (w, before, after) in &found {
         let payload = Payload {
-            key: format!("earshot-watch-{}-run-{run}", w.watch.id),
+            key: alert_key(w.watch.id, run),
             rule: &w.watch.rule,
             account: names_of(store, w.watch.account)?,
             component: (!w.watch.component.is_empty()).then_some(&*w.watch.component),
@@ -419,14 +463,7 @@ pub fn evaluate_run(store: &mut Store, run: i64, now: i64) -> Result<EvaluationR
             change: after - before,
             threshold: w.watch.threshold,
         };
-        alerts.push(NewAlert {
-            watch_id: w.watch.id,
-            account: w.watch.account,
-            run_id: Some(run),
-            occasion: format!("run:{run}"),
-            rule: w.watch.rule.to_string(),
-            payload: serde_json::to_string(&payload)?,
-        });
+        alerts.push(run_alert(&w.watch, run, &payload)?);
     }
     report.alerts = store.save_alerts(&alerts, now)?;
     report.seconds = started.elapsed().as_secs_f64();

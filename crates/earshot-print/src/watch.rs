@@ -1,8 +1,7 @@
 //! `earshot watch`: rules added, the watchlist, alerts, and a run's evaluation.
 
 use anyhow::Result;
-use earshot_app::watch::{AddReport, EvaluationReport, WatchList};
-use earshot_store::AlertRecord;
+use earshot_app::watch::{AddReport, AlertList, EvaluationReport, WatchList};
 use std::io::Write;
 
 pub fn added(out: &mut dyn Write, r: &AddReport) -> Result<()> {
@@ -31,16 +30,16 @@ pub fn list(out: &mut dyn Write, l: &WatchList) -> Result<()> {
     Ok(())
 }
 
-pub fn alerts(out: &mut dyn Write, total: u64, alerts: &[AlertRecord]) -> Result<()> {
-    writeln!(out, "{total} alerts, newest first")?;
-    for a in alerts {
+pub fn alerts(out: &mut dyn Write, list: &AlertList) -> Result<()> {
+    writeln!(out, "{} alerts, newest first", list.total)?;
+    for a in &list.alerts {
         writeln!(
             out,
             "{:>6}  {:<10} {}  {}",
             a.id,
-            a.run_id.map_or("api".to_string(), |r| format!("run #{r}")),
-            earshot_model::format_utc(a.created_at),
-            a.payload
+            a.run.map_or("api".to_string(), |r| format!("run #{r}")),
+            a.created_at,
+            a.alert
         )?;
     }
     Ok(())

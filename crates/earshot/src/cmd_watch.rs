@@ -190,23 +190,11 @@ pub fn run(cli: &Ctx, args: &WatchArgs) -> Result<Exit> {
         }
         WatchCommand::Alerts { limit, offset } => {
             let store = cli.open_store()?;
-            let (alerts, total) = store.alerts(*limit, *offset)?;
+            let list = watch::alerts(&store, *limit, *offset)?;
             if cli.json {
-                let items: Vec<serde_json::Value> = alerts
-                    .iter()
-                    .map(|a| {
-                        serde_json::json!({
-                            "id": a.id,
-                            "run": a.run_id,
-                            "created_at": earshot_model::format_utc(a.created_at),
-                            "alert": serde_json::from_str::<serde_json::Value>(&a.payload)
-                                .unwrap_or(serde_json::Value::Null),
-                        })
-                    })
-                    .collect();
-                crate::output::print_json(&serde_json::json!({ "total": total, "alerts": items }))?;
+                crate::output::print_json(&list)?;
             } else {
-                earshot_print::watch::alerts(out, total, &alerts)?;
+                earshot_print::watch::alerts(out, &list)?;
             }
         }
         WatchCommand::Evaluate { run } => {

@@ -19,7 +19,7 @@ const ALERTS_SHOWN: usize = 10;
 /// deliveries pending, done and dead.
 struct Watching {
     watches: u64,
-    alerts: (Vec<earshot_store::AlertRecord>, u64),
+    alerts: earshot_app::watch::AlertList,
     deliveries: (u64, u64, u64),
 }
 
@@ -61,7 +61,8 @@ pub(crate) async fn show(
             };
             let watch = Watching {
                 watches: s.watches(0, 0)?.1,
-                alerts: s.alerts(ALERTS_SHOWN, 0)?,
+                alerts: earshot_app::watch::alerts(s, ALERTS_SHOWN, 0)
+                    .map_err(crate::problem::ApiError::from_app)?,
                 deliveries: s.delivery_counts()?,
             };
             Ok((ov, runs, s.imports(8)?, hist, watch))
@@ -129,11 +130,11 @@ pub(crate) async fn show(
         }
         h2 { "Watch alerts" }
         p {
-            (count(watch.watches)) " watches; " (count(watch.alerts.1)) " alerts; deliveries to webhooks: "
+            (count(watch.watches)) " watches; " (count(watch.alerts.total)) " alerts; deliveries to webhooks: "
             (count(watch.deliveries.0)) " pending, " (count(watch.deliveries.1)) " delivered, "
             (count(watch.deliveries.2)) " dead."
         }
-        @if !watch.alerts.0.is_empty() {
+        @if !watch.alerts.alerts.is_empty() {
             table {
                 caption { "Latest alerts" }
                 thead { tr {
@@ -141,18 +142,18 @@ pub(crate) async fn show(
                     th scope="col" { "rule" } th scope="col" { "what moved" } th scope="col" { "run" }
                 } }
                 tbody {
-                    @for a in &watch.alerts.0 {
-                        @let payload: serde_json::Value = serde_json::from_str(&a.payload).unwrap_or_default();
+                    @for a in &watch.alerts.alerts {
+                        @let payload = &a.alert;
                         @let who = payload["account"]["handle"].as_str().map(|h| format!("@{h}"))
                             .or_else(|| payload["account"]["platform_id"].as_str().map(str::to_string))
                             .unwrap_or_default();
                         tr {
                             td { (a.id) }
-                            td { (utc(a.created_at)) }
+                            td { (a.created_at) }
                             td { (who) }
-                            td { (a.rule) }
-                            td { (alert_summary(&payload)) }
-                            td { (a.run_id.map(|r| r.to_string()).unwrap_or_default()) }
+                            td { (payload["rule"].as_str().unwrap_or_default()) }
+                            td { (alert_summary(payload)) }
+                            td { (a.run.map(|r| r.to_string()).unwrap_or_default()) }
                         }
                     }
                 }

@@ -8,23 +8,13 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use earshot_app::error::FieldStyle;
-use earshot_app::watch::{self, AddReport, AddRequest, Rule, RuleParams, WatchList};
+use earshot_app::watch::{self, AddReport, AddRequest, AlertList, Rule, RuleParams, WatchList};
 use earshot_app::webhooks::{self, AddedWebhook};
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 /// The most accounts one request may watch.
 const MAX_ACCOUNTS: usize = 10_000;
-
-/// Query of the lists.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    #[param(minimum = 1, maximum = 1000)]
-    pub limit: Option<u32>,
-    #[param(minimum = 0, maximum = 1000000000)]
-    pub offset: Option<u64>,
-}
 
 /// Accounts to watch with one rule.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -48,17 +38,13 @@ pub struct NewWatches {
 }
 
 /// The watchlist, by id.
-#[utoipa::path(get, path = "/v1/watches", tag = "watches", params(ListParams),
+#[utoipa::path(get, path = "/v1/watches", tag = "watches", params(PageParams),
     responses((status = 200, description = "A page of watches; `total` says how many", body = WatchList)))]
 pub async fn list_watches(
     State(state): State<AppState>,
-    Query(q): Query<ListParams>,
+    Query(page): Query<PageParams>,
 ) -> ApiResult<Json<WatchList>> {
-    let (limit, offset) = PageParams {
-        limit: q.limit,
-        offset: q.offset,
-    }
-    .get()?;
+    let (limit, offset) = page.get()?;
     state
         .read(move |s| {
             watch::list(s, limit, offset)
@@ -125,49 +111,19 @@ pub async fn delete_watch(
         .await
 }
 
-/// One stored alert, with the JSON webhooks receive.
-#[derive(Debug, serde::Serialize, ToSchema)]
-pub struct AlertView {
-    pub id: i64,
-    /// The score run that raised it.
-    pub run: Option<i64>,
-    pub created_at: String,
-    #[schema(value_type = Object)]
-    pub alert: serde_json::Value,
-}
-
-/// A page of alerts.
-#[derive(Debug, serde::Serialize, ToSchema)]
-pub struct AlertList {
-    pub total: u64,
-    pub alerts: Vec<AlertView>,
-}
-
 /// Stored alerts, newest first.
-#[utoipa::path(get, path = "/v1/alerts", tag = "watches", params(ListParams),
+#[utoipa::path(get, path = "/v1/alerts", tag = "watches", params(PageParams),
     responses((status = 200, description = "A page of alerts; `total` says how many", body = AlertList)))]
 pub async fn list_alerts(
     State(state): State<AppState>,
-    Query(q): Query<ListParams>,
+    Query(page): Query<PageParams>,
 ) -> ApiResult<Json<AlertList>> {
-    let (limit, offset) = PageParams {
-        limit: q.limit,
-        offset: q.offset,
-    }
-    .get()?;
+    let (limit, offset) = page.get()?;
     state
         .read(move |s| {
-            let (rows, total) = s.alerts(limit, offset)?;
-            let alerts = rows
-                .into_iter()
-                .map(|a| AlertView {
-                    id: a.id,
-                    run: a.run_id,
-                    created_at: earshot_model::format_utc(a.created_at),
-                    alert: serde_json::from_str(&a.payload).unwrap_or(serde_json::Value::Null),
-                })
-                .collect();
-            Ok(Json(AlertList { total, alerts }))
+            watch::alerts(s, limit, offset)
+                .map(Json)
+                .map_err(ApiError::from_app)
         })
         .await
 }
