@@ -8,8 +8,9 @@ use crate::time::GivenInstant;
 use crate::Progress;
 use anyhow::{Context, Result};
 use earshot_diffusion::{
-    calibrate, calibrate_baselines, em::EmConfig, learn_reach_model, learn_reach_model_em,
-    post_outcomes, Calibration, InteractionRow, PostRow, ReachConfig, ReachForecast, ReachModel,
+    calibrate_baselines, calibrate_thinned, em::EmConfig, learn_reach_model, learn_reach_model_em,
+    post_outcomes, post_outcomes_counting, Calibration, InteractionRow, PostRow, ReachConfig,
+    ReachForecast, ReachModel,
 };
 use earshot_graph::DenseIds;
 use earshot_model::InteractionKind;
@@ -73,7 +74,7 @@ impl Learning {
         em: false,
     };
 
-    fn config(&self) -> ReachConfig {
+    pub(crate) fn config(&self) -> ReachConfig {
         ReachConfig {
             burst_gap: self.burst_gap,
             shrinkage: self.shrinkage,
@@ -106,10 +107,10 @@ impl ForecastRequest {
 }
 
 /// Stored posts and interactions over dense ids: what a reach model learns from.
-struct Stored {
-    ids: DenseIds,
-    posts: Vec<PostRow>,
-    interactions: Vec<InteractionRow>,
+pub(crate) struct Stored {
+    pub(crate) ids: DenseIds,
+    pub(crate) posts: Vec<PostRow>,
+    pub(crate) interactions: Vec<InteractionRow>,
 }
 
 /// The events a forecast learns from: those from `since` (or the start) to before `until` (or the end).
@@ -121,7 +122,7 @@ fn learn_window(since: Option<i64>, until: Option<i64>) -> TimeWindow {
 }
 
 /// The stored events before `until` (optionally of one platform).
-fn read_stored(
+pub(crate) fn read_stored(
     store: &Store,
     platform: Option<&str>,
     since: Option<i64>,
@@ -156,7 +157,7 @@ fn check_not_only_follows(stored: &Stored) -> Result<()> {
 }
 
 /// The reach model learned from `stored`.
-fn learn_model(stored: &Stored, learning: &Learning) -> Result<ReachModel> {
+pub(crate) fn learn_model(stored: &Stored, learning: &Learning) -> Result<ReachModel> {
     check_not_only_follows(stored)?;
     learn_with(stored, learning, &learning.config())
 }
@@ -360,6 +361,20 @@ pub fn calibrate_forecasts(
     req: &CalibrationRequest,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<CalibrationSummary> {
+    calibrate_counting(store, req, None, progress)
+}
+
+/// Which adopters count, by stored account id (the authentic ones in an audience, for a price).
+pub(crate) type Counts<'a> = &'a (dyn Fn(i64) -> bool + Sync);
+
+/// [`calibrate_forecasts`] where only the adopters `counts` accepts make a post's outcome, and each
+/// author's forecast is thinned by [`counted_share`]'s share of its past adopters.
+pub(crate) fn calibrate_counting(
+    store: &Store,
+    req: &CalibrationRequest,
+    counts: Option<Counts<'_>>,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<CalibrationSummary> {
     if req.simulations == 0 {
         return Err(UsageError("simulations must be at least 1".into()).into());
     }
@@ -392,6 +407,16 @@ pub fn calibrate_forecasts(
         &learned.interactions,
         &req.learning.config(),
     )?;
+    // With a count, the outcomes and the baselines count only the accepted adopters, and each
+    // author's forecast keeps its learned share of them.
+    let shares = match counts {
+        None => None,
+        Some(counts) => Some(CountedShares::learn(&learned, &req.learning, counts)?),
+    };
+    let past = match &shares {
+        None => past,
+        Some(s) => s.counted_past.clone(),
+    };
     let started = Instant::now();
     // The later events, over the same dense ids (new accounts get new ids, beyond the model's graph).
     let Stored { mut ids, .. } = learned;
@@ -402,12 +427,24 @@ pub fn calibrate_forecasts(
         to: None,
     };
     let later = crate::sources::diffusion::read(store, window, platform, &mut ids, true)?;
-    let mut outcomes = post_outcomes(
-        ids.len() as u32,
-        &later.posts,
-        &later.interactions,
-        &req.learning.config(),
-    )?;
+    let mut outcomes = match counts {
+        None => post_outcomes(
+            ids.len() as u32,
+            &later.posts,
+            &later.interactions,
+            &req.learning.config(),
+        )?,
+        Some(counts) => {
+            let accepted: Vec<bool> = ids.externals().iter().map(|&a| counts(a)).collect();
+            post_outcomes_counting(
+                ids.len() as u32,
+                &later.posts,
+                &later.interactions,
+                &req.learning.config(),
+                &|u| accepted[u as usize],
+            )?
+        }
+    };
     if let Some(until) = req.score_until {
         outcomes.retain(|o| o.time < until);
     }
@@ -418,7 +455,10 @@ pub fn calibrate_forecasts(
     };
     let done = std::sync::atomic::AtomicU64::new(0);
     progress(0, authors);
-    let report = calibrate(
+    let keep = shares
+        .as_ref()
+        .map(|s| move |author: u32| s.share_of(author));
+    let report = calibrate_thinned(
         &model,
         &outcomes,
         req.simulations,
@@ -430,6 +470,7 @@ pub fn calibrate_forecasts(
                 authors,
             )
         },
+        keep.as_ref().map(|k| k as earshot_diffusion::KeepShare<'_>),
     )?;
     let baselines = calibrate_baselines(&past, &outcomes)
         .map_err(|e| UsageError(format!("cannot score the baselines: {e}")))?;
@@ -463,6 +504,7 @@ pub fn calibrate_forecasts(
         crps_minus_crowd: lead(&baselines.crowd_crps, over_crowd),
         crps_minus_last_size: lead(&baselines.last_size_crps, over_last),
         seconds: started.elapsed().as_secs_f64(),
+        counted_share: shares.as_ref().map(|s| s.crowd),
     })
 }
 
@@ -495,6 +537,10 @@ pub struct CalibrationSummary {
     pub crps_minus_last_size: CrpsLead,
     /// Wall clock of the scoring, from reading the later events.
     pub seconds: f64,
+    /// A price backtest's: the share of all past adopters that counted (authentic, in the audience),
+    /// the crowd's share each author's own is shrunk towards. Absent for a reach calibration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counted_share: Option<f64>,
 }
 
 /// Resamples of the posts for the CRPS intervals.
@@ -517,6 +563,10 @@ pub struct CalibrationPart {
     pub central_80_randomized_pit: f64,
     pub pit_tenths: Vec<f64>,
     pub mean_crps: f64,
+    /// Share of outcomes inside the quoted 80% interval (the range nearest 80% of the forecast, as a
+    /// price quotes it), and those intervals' mean own probability.
+    pub inside_quoted_80: f64,
+    pub quoted_80_mass: f64,
 }
 
 impl CalibrationPart {
@@ -528,6 +578,68 @@ impl CalibrationPart {
             central_80_randomized_pit: c.central_80_coverage(),
             pit_tenths: c.pit_histogram().to_vec(),
             mean_crps: c.mean_crps(),
+            inside_quoted_80: c.quoted_coverage(),
+            quoted_80_mass: c.quoted_mass(),
         }
+    }
+}
+
+/// κ of a counted share, in adopters: an author's own past adopters outweigh the crowd's share once it
+/// has had this many. Chosen before any backtest, as a handful of cascades' worth (see EVALUATION.md).
+pub(crate) const SHARE_PRIOR_ADOPTERS: f64 = 20.0;
+
+/// The share of each author's past adopters a count accepts, shrunk towards everyone's share: what a
+/// forecast of the counted reach keeps of the whole reach.
+pub(crate) struct CountedShares {
+    /// Per dense author: (adopters accepted, adopters) summed over its past posts.
+    by_author: Vec<(u64, u64)>,
+    /// Everyone's share: accepted / all adopters over every past post.
+    pub(crate) crowd: f64,
+    /// The past posts' outcomes counting accepted adopters only.
+    pub(crate) counted_past: Vec<earshot_diffusion::Outcome>,
+}
+
+impl CountedShares {
+    pub(crate) fn learn(stored: &Stored, learning: &Learning, counts: Counts<'_>) -> Result<Self> {
+        let nodes = stored.ids.len() as u32;
+        let config = learning.config();
+        let all = post_outcomes(nodes, &stored.posts, &stored.interactions, &config)?;
+        let accepted: Vec<bool> = stored.ids.externals().iter().map(|&a| counts(a)).collect();
+        let counted_past =
+            post_outcomes_counting(nodes, &stored.posts, &stored.interactions, &config, &|u| {
+                accepted[u as usize]
+            })?;
+        let mut by_author = vec![(0u64, 0u64); nodes as usize];
+        // Both lists hold the same posts in the same order (post_outcomes_counting's contract).
+        for (whole, counted) in all.iter().zip(&counted_past) {
+            if let Some(slot) = by_author.get_mut(whole.author as usize) {
+                slot.0 += u64::from(counted.reach);
+                slot.1 += u64::from(whole.reach);
+            }
+        }
+        let (a, n) = by_author
+            .iter()
+            .fold((0u64, 0u64), |(a, n), &(x, y)| (a + x, n + y));
+        // With no adopter at all there is nothing to discount by: count everyone.
+        let crowd = if n == 0 { 1.0 } else { a as f64 / n as f64 };
+        Ok(CountedShares {
+            by_author,
+            crowd,
+            counted_past,
+        })
+    }
+
+    /// The author's (dense id) own share shrunk towards the crowd's; the crowd's for a newcomer.
+    pub(crate) fn share_of(&self, author: u32) -> f64 {
+        let (a, n) = self.adopters_of(author);
+        (a as f64 + SHARE_PRIOR_ADOPTERS * self.crowd) / (n as f64 + SHARE_PRIOR_ADOPTERS)
+    }
+
+    /// (accepted, all) past adopters of the author's posts, summed over posts.
+    pub(crate) fn adopters_of(&self, author: u32) -> (u64, u64) {
+        self.by_author
+            .get(author as usize)
+            .copied()
+            .unwrap_or((0, 0))
     }
 }

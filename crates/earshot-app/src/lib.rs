@@ -32,6 +32,7 @@ pub mod intervals;
 pub mod keys;
 pub mod offline;
 pub mod plan;
+pub mod price;
 pub mod redteam;
 pub mod report;
 pub mod score;

@@ -106,6 +106,72 @@ impl SpreadEstimate {
     pub fn samples_sorted(&self) -> &[u32] {
         &self.sorted
     }
+
+    /// The interval quoted as the central `mass` (say 0.8) of a count: of the nearest-rank quantiles
+    /// `(1 − mass)/2` and `(1 + mass)/2`, each end possibly moved one sampled value inwards, the
+    /// `(low, high)` whose own probability is nearest `mass` (the widest on a tie), with that
+    /// probability. Counts pile on a few values, so the plain quantile pair can hold far more than
+    /// `mass` (every sample at 1 and 2 makes [p10, p90] hold everything); this quotes the range that
+    /// matches the nominal share best, and says how much it holds.
+    pub fn central_interval(&self, mass: f64) -> (u32, u32, f64) {
+        let mass = mass.clamp(0.0, 1.0);
+        let (lo, hi) = (
+            self.percentile((1.0 - mass) / 2.0),
+            self.percentile((1.0 + mass) / 2.0),
+        );
+        let n = self.sorted.len() as f64;
+        let below = |x: u32| self.sorted.partition_point(|&s| s < x) as f64 / n;
+        let upto = |x: u32| self.sorted.partition_point(|&s| s <= x) as f64 / n;
+        let next_above = self
+            .sorted
+            .get(self.sorted.partition_point(|&s| s <= lo))
+            .copied()
+            .filter(|&x| x <= hi);
+        let next_below = self.sorted[..self.sorted.partition_point(|&s| s < hi)]
+            .last()
+            .copied()
+            .filter(|&x| x >= lo);
+        let mut best = (lo, hi, upto(hi) - below(lo));
+        for a in [Some(lo), next_above].into_iter().flatten() {
+            for b in [Some(hi), next_below].into_iter().flatten() {
+                if a > b {
+                    continue;
+                }
+                let m = upto(b) - below(a);
+                if (m - mass).abs() < (best.2 - mass).abs() - 1e-12 {
+                    best = (a, b, m);
+                }
+            }
+        }
+        best
+    }
+
+    /// Binomial thinning: each sampled spread `x` becomes the number of its `x` nodes kept, each kept
+    /// independently with probability `keep` (clamped to [0, 1]). The distribution of a count of which
+    /// only a share counts, such as the authentic accounts among those a post reached. Sample `i`'s
+    /// draws come from `simulation_rng(seed, i)`, so the result is a pure function of its inputs.
+    pub fn thinned(&self, keep: f64, seed: u64) -> Result<SpreadEstimate, DiffusionError> {
+        let keep = if keep.is_nan() {
+            0.0
+        } else {
+            keep.clamp(0.0, 1.0)
+        };
+        let samples = self
+            .sorted
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                if keep >= 1.0 {
+                    return x;
+                }
+                let mut rng = simulation_rng(seed, i as u64);
+                (0..x)
+                    .filter(|_| crate::forecast::unit(&mut rng) < keep)
+                    .count() as u32
+            })
+            .collect();
+        SpreadEstimate::from_samples(self.model, samples)
+    }
 }
 
 /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijection that scatters nearby inputs.

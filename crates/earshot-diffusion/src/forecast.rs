@@ -567,7 +567,7 @@ impl ReachModel {
 }
 
 /// A uniform draw in [0, 1) from the top 53 bits.
-fn unit(rng: &mut impl Rng) -> f64 {
+pub(crate) fn unit(rng: &mut impl Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
@@ -593,6 +593,18 @@ pub fn post_outcomes(
     posts: &[PostRow],
     interactions: &[InteractionRow],
     cfg: &ReachConfig,
+) -> Result<Vec<Outcome>, DiffusionError> {
+    post_outcomes_counting(nodes, posts, interactions, cfg, &|_| true)
+}
+
+/// [`post_outcomes`] counting only the adopters `counts` accepts (say, the authentic ones): the same
+/// posts in the same order, each with the number of its distinct accepted adopters.
+pub fn post_outcomes_counting(
+    nodes: u32,
+    posts: &[PostRow],
+    interactions: &[InteractionRow],
+    cfg: &ReachConfig,
+    counts: &dyn Fn(u32) -> bool,
 ) -> Result<Vec<Outcome>, DiffusionError> {
     let (all, _) = derive_posts(nodes, posts, interactions, cfg)?;
     let mut order: Vec<usize> = (0..all.len()).collect();
@@ -629,8 +641,10 @@ pub fn post_outcomes(
     adoptions.sort_unstable();
     adoptions.dedup();
     let mut reach = vec![0u32; all.len()];
-    for &(k, _) in &adoptions {
-        reach[k] += 1;
+    for &(k, actor) in &adoptions {
+        if counts(actor) {
+            reach[k] += 1;
+        }
     }
     Ok(order
         .iter()
@@ -654,6 +668,10 @@ pub struct Calibration {
     pit_tenths: [f64; 10],
     /// Sum over outcomes of the continuous ranked probability score.
     crps: f64,
+    /// Outcomes inside their forecast's quoted 80% interval ([`SpreadEstimate::central_interval`]),
+    /// and the sum of those intervals' own probabilities.
+    inside_quoted: usize,
+    quoted_mass: f64,
 }
 
 impl Calibration {
@@ -668,6 +686,11 @@ impl Calibration {
             self.inside_interval += 1;
         }
         self.interval_mass += share_upto(forecast.p90) - share_below(forecast.p10);
+        let (low, high, quoted) = forecast.central_interval(0.8);
+        if low <= outcome && outcome <= high {
+            self.inside_quoted += 1;
+        }
+        self.quoted_mass += quoted;
         let score = crps(sorted, outcome);
         self.crps += score;
         // The randomized PIT is uniform on [F(y−1), F(y)]; a point if the forecast gave y no mass.
@@ -694,6 +717,8 @@ impl Calibration {
             *a += b;
         }
         self.crps += other.crps;
+        self.inside_quoted += other.inside_quoted;
+        self.quoted_mass += other.quoted_mass;
     }
 
     /// Mean continuous ranked probability score, in accounts: how far the forecast distribution sits
@@ -714,6 +739,16 @@ impl Calibration {
     /// Share of outcomes inside `[p10, p90]`.
     pub fn interval_coverage(&self) -> f64 {
         self.share(self.inside_interval as f64)
+    }
+
+    /// Share of outcomes inside the quoted 80% interval ([`SpreadEstimate::central_interval`]).
+    pub fn quoted_coverage(&self) -> f64 {
+        self.share(self.inside_quoted as f64)
+    }
+
+    /// Mean own probability of the quoted 80% intervals: what `quoted_coverage` should be if calibrated.
+    pub fn quoted_mass(&self) -> f64 {
+        self.share(self.quoted_mass)
     }
 
     /// Mean forecast probability of `[p10, p90]`: what `interval_coverage` should be if calibrated.
@@ -776,6 +811,25 @@ pub fn calibrate(
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<CalibrationReport, DiffusionError> {
+    calibrate_thinned(model, outcomes, simulations, seed, threads, progress, None)
+}
+
+/// Keeps a share of each author's forecast reach (see [`SpreadEstimate::thinned`]): `keep(author)`, the
+/// share counted of what that author's posts reach; `u32::MAX` asks for a newcomer's.
+pub type KeepShare<'a> = &'a (dyn Fn(u32) -> f64 + Sync);
+
+/// [`calibrate`] with each author's forecast thinned by `keep` before it is scored (no thinning when
+/// `None`): how a forecast of a share of the reach (the authentic accounts, say) fares against outcomes
+/// counted the same way ([`post_outcomes_counting`]).
+pub fn calibrate_thinned(
+    model: &ReachModel,
+    outcomes: &[Outcome],
+    simulations: usize,
+    seed: u64,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+    keep: Option<KeepShare<'_>>,
+) -> Result<CalibrationReport, DiffusionError> {
     let mut order: Vec<usize> = (0..outcomes.len()).collect();
     order.sort_unstable_by_key(|&i| (outcomes[i].author, outcomes[i].time, i));
     let groups: Vec<&[usize]> = order
@@ -795,18 +849,28 @@ pub fn calibrate(
     let score = |group: &&[usize]| -> Result<Scored, DiffusionError> {
         let author = outcomes[group[0]].author;
         let own;
+        let newcomer_author = author as usize >= nodes;
         let f = match &newcomer {
-            Some(f) if author as usize >= nodes => f,
+            Some(f) if newcomer_author => f,
             _ => {
                 own = model.forecast(author, simulations, seed, 1)?;
                 &own
+            }
+        };
+        let thinned;
+        let reach = match keep {
+            None => &f.reach,
+            Some(keep) => {
+                let share = keep(if newcomer_author { u32::MAX } else { author });
+                thinned = f.reach.thinned(share, seed ^ u64::from(author))?;
+                &thinned
             }
         };
         progress();
         let mut c = Calibration::default();
         let each = group
             .iter()
-            .map(|&i| (i, c.add(&f.reach, outcomes[i].reach)))
+            .map(|&i| (i, c.add(reach, outcomes[i].reach)))
             .collect();
         Ok((f.own_posts > 0, c, each))
     };

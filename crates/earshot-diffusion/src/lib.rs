@@ -63,9 +63,9 @@ pub use estimate::{
 };
 pub use exact::{exact_spread_ic, exact_spread_lt, MAX_EXACT_NODES, MAX_WORLDS};
 pub use forecast::{
-    calibrate, calibrate_baselines, derive_posts, learn_reach_model, learn_reach_model_em,
-    post_outcomes, BaselineCalibration, Calibration, CalibrationReport, Outcome, ReachConfig,
-    ReachForecast, ReachModel,
+    calibrate, calibrate_baselines, calibrate_thinned, derive_posts, learn_reach_model,
+    learn_reach_model_em, post_outcomes, post_outcomes_counting, BaselineCalibration, Calibration,
+    CalibrationReport, KeepShare, Outcome, ReachConfig, ReachForecast, ReachModel,
 };
 pub use graph::{DiffusionGraph, EdgeModel, Link};
 pub use imm::{budget_ratio, imm, imm_reporting, ImmOptions, ImmPhases, ImmResult};

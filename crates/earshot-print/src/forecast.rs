@@ -145,6 +145,15 @@ pub fn calibration(out: &mut dyn Write, summary: &CalibrationSummary, until: &st
         "Randomized PIT by tenths (0.100 each if calibrated; heavy first tenths = reach below forecast): {}",
         tenths.join(" ")
     )?;
+    if let Some(share) = summary.counted_share {
+        writeln!(
+            out,
+            "Quoted 80% ranges (as `earshot price` quotes them): {:.1}% of outcomes inside, against {:.1}% their own probability; {:.1}% of past adopters counted.",
+            100.0 * summary.all.inside_quoted_80,
+            100.0 * summary.all.quoted_80_mass,
+            100.0 * share
+        )?;
+    }
     let lead = |name: &str, l: &CrpsLead| {
         let verdict = if l.high < 0.0 {
             "sharper"
@@ -223,6 +232,8 @@ mod tests {
             central_80_randomized_pit: 0.75,
             pit_tenths: vec![0.1; 10],
             mean_crps: 2.345,
+            inside_quoted_80: 0.79,
+            quoted_80_mass: 0.81,
         }
     }
 
@@ -254,6 +265,7 @@ mod tests {
                 high: 1.0,
             },
             seconds: 1.0,
+            counted_share: None,
         };
         let mut buf = Vec::new();
         calibration(&mut buf, &s, "2012-07-04").unwrap();

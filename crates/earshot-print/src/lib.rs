@@ -25,6 +25,7 @@ pub mod import;
 pub mod keys;
 pub mod plan;
 pub mod plan_cascades;
+pub mod price;
 pub mod redteam;
 pub mod score;
 pub mod sentiment;

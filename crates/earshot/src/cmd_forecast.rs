@@ -75,35 +75,8 @@ pub struct ForecastArgs {
     /// Threads (0 = all cores).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
-    /// Longest silence, in seconds, inside one derived post's burst of reshares.
-    #[arg(long, default_value_t = 3600)]
-    pub burst_gap: i64,
-    /// κ: posts of its own an author needs before its history outweighs all authors'.
-    #[arg(long, default_value_t = 5.0)]
-    pub shrinkage: f64,
-    /// Weight, in exposures, of the pooled prior on each tie's probability.
-    #[arg(long, default_value_t = 20.0)]
-    pub prior_strength: f64,
-    /// Draw an author's new audience from its latest N posts only (0: all its posts).
-    #[arg(long, default_value_t = 0)]
-    pub recent_posts: usize,
-    /// Forecast authors without history from the latest N posts of all authors (0: every post): reach
-    /// drifts over time.
-    #[arg(long, default_value_t = 0)]
-    pub crowd_recent: usize,
-    /// Learn only from events at or after this instant (unix seconds or a date; default: from the
-    /// start). Reach drifts, so old cascades can mislead; the social graph's follows are always kept.
-    #[arg(long)]
-    pub since: Option<String>,
-    /// Forecast from history alone: each simulated post reaches what a past post of the author (or the
-    /// crowd's) reached, ignoring who is tied to the author now.
-    #[arg(long)]
-    pub history_only: bool,
-    /// Spread over the follow graph (imported follow edges, such as a cascade dataset's edges.txt) hop by
-    /// hop, with Independent Cascade probabilities fitted by Saito et al.'s EM on the stored cascades;
-    /// new audience is then what past posts reached outside the graph.
-    #[arg(long)]
-    pub em: bool,
+    #[command(flatten)]
+    pub learn: LearningArgs,
     /// Score forecasts learned before --until against the reach of every post after it.
     #[arg(long, requires = "until")]
     pub calibrate: bool,
@@ -140,6 +113,46 @@ impl ForecastArgs {
     }
 
     fn learning(&self) -> Result<Learning> {
+        self.learn.learning()
+    }
+}
+
+/// How a reach model is learned: shared by `forecast` and `price`.
+#[derive(Args, Debug)]
+pub struct LearningArgs {
+    /// Longest silence, in seconds, inside one derived post's burst of reshares.
+    #[arg(long, default_value_t = 3600)]
+    pub burst_gap: i64,
+    /// κ: posts of its own an author needs before its history outweighs all authors'.
+    #[arg(long, default_value_t = 5.0)]
+    pub shrinkage: f64,
+    /// Weight, in exposures, of the pooled prior on each tie's probability.
+    #[arg(long, default_value_t = 20.0)]
+    pub prior_strength: f64,
+    /// Draw an author's new audience from its latest N posts only (0: all its posts).
+    #[arg(long, default_value_t = 0)]
+    pub recent_posts: usize,
+    /// Forecast authors without history from the latest N posts of all authors (0: every post): reach
+    /// drifts over time.
+    #[arg(long, default_value_t = 0)]
+    pub crowd_recent: usize,
+    /// Learn only from events at or after this instant (unix seconds or a date; default: from the
+    /// start). Reach drifts, so old cascades can mislead; the social graph's follows are always kept.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Forecast from history alone: each simulated post reaches what a past post of the author (or the
+    /// crowd's) reached, ignoring who is tied to the author now.
+    #[arg(long)]
+    pub history_only: bool,
+    /// Spread over the follow graph (imported follow edges, such as a cascade dataset's edges.txt) hop by
+    /// hop, with Independent Cascade probabilities fitted by Saito et al.'s EM on the stored cascades;
+    /// new audience is then what past posts reached outside the graph.
+    #[arg(long)]
+    pub em: bool,
+}
+
+impl LearningArgs {
+    pub fn learning(&self) -> Result<Learning> {
         Ok(Learning {
             burst_gap: self.burst_gap,
             shrinkage: self.shrinkage,

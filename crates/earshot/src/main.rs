@@ -22,6 +22,7 @@ mod cmd_import;
 mod cmd_keys;
 mod cmd_offline;
 mod cmd_plan;
+mod cmd_price;
 mod cmd_redteam;
 mod cmd_score;
 mod cmd_sentiment;
@@ -89,6 +90,7 @@ pub enum Command {
     Trust(cmd_trust::TrustArgs),
     Forecast(cmd_forecast::ForecastArgs),
     Plan(cmd_plan::PlanArgs),
+    Price(cmd_price::PriceArgs),
     Redteam(cmd_redteam::RedteamArgs),
     Sentiment(cmd_sentiment::SentimentArgs),
     Topics(cmd_topics::TopicsArgs),
@@ -133,6 +135,7 @@ fn main() -> ExitCode {
         Command::Trust(a) => cmd_trust::run(&cli.ctx, a),
         Command::Forecast(a) => cmd_forecast::run(&cli.ctx, a),
         Command::Plan(a) => cmd_plan::run(&cli.ctx, a),
+        Command::Price(a) => cmd_price::run(&cli.ctx, a),
         Command::Redteam(a) => cmd_redteam::run(&cli.ctx, a),
         Command::Sentiment(a) => cmd_sentiment::run(&cli.ctx, a),
         Command::Topics(a) => cmd_topics::run(&cli.ctx, a),

@@ -1,0 +1,305 @@
+//! `earshot price` over a scored generated stream: the price is the counted reach times the rate, the
+//! adopters it counts are exactly the stored reshares and quotes of the author's posts by accounts the run
+//! found authentic (counted here from the store), an audience of doubtful accounts counts nothing,
+//! `--compare` ranks by authentic engagement per unit of cost, and bad input is refused with the file,
+//! line and field.
+
+mod common;
+use common::*;
+use earshot_model::InteractionKind;
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+/// A scored generated database, and per account its authenticity weight in the run.
+fn scored(dir: &Path) -> (std::path::PathBuf, HashMap<i64, Option<f64>>) {
+    let db = dir.join("p.db");
+    generated_db(dir, &db, 5);
+    let (code, run) = earshot_json(&db, &["score"]);
+    assert_eq!(code, 0, "{run}");
+    let store = earshot_store::Store::open_existing(&db).unwrap();
+    let run = store.latest_run_id().unwrap().unwrap();
+    let rows = store
+        .top_scores_page(
+            run,
+            "overall",
+            usize::MAX >> 1,
+            0,
+            &earshot_store::RankFilter::default(),
+        )
+        .unwrap();
+    let weights = rows
+        .iter()
+        .map(|r| (r.score.account, r.score.authenticity))
+        .collect();
+    (db, weights)
+}
+
+/// Distinct (post, adopter) pairs of reshares and quotes naming a post of `author` by someone else.
+fn adoptions_of(db: &Path, author: i64) -> BTreeSet<(i64, i64)> {
+    stored_interactions(db)
+        .into_iter()
+        .filter(|r| matches!(r.kind, InteractionKind::Reshare | InteractionKind::Quote))
+        .filter(|r| r.target == author && r.actor != author)
+        .filter_map(|r| r.post.map(|p| (p, r.actor)))
+        .collect()
+}
+
+/// The account whose posts were passed on by the most accounts, by store id.
+fn most_reshared(db: &Path) -> i64 {
+    let mut by_author: HashMap<i64, usize> = HashMap::new();
+    for r in stored_interactions(db) {
+        if matches!(r.kind, InteractionKind::Reshare | InteractionKind::Quote) && r.post.is_some() {
+            *by_author.entry(r.target).or_default() += 1;
+        }
+    }
+    by_author
+        .into_iter()
+        .max_by_key(|&(a, n)| (n, std::cmp::Reverse(a)))
+        .unwrap()
+        .0
+}
+
+fn quantiles(v: &Value) -> [f64; 4] {
+    ["mean", "p10", "p50", "p90"].map(|k| v[k].as_f64().unwrap())
+}
+
+fn write_list(dir: &Path, name: &str, header: &str, rows: &[String]) -> String {
+    let path = dir.join(name);
+    let mut text = format!("{header}\n");
+    for r in rows {
+        text += r;
+        text += "\n";
+    }
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_price_counts_the_authentic_adopters_in_the_audience_and_scales_with_the_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, weights) = scored(dir.path());
+    let author = most_reshared(&db);
+    let name = ext_id_of(&db, author);
+    let price = |extra: &[&str]| {
+        let mut args = vec![
+            "price",
+            &name,
+            "--platform",
+            "synthetic",
+            "--simulations",
+            "2000",
+        ];
+        args.extend_from_slice(extra);
+        let (code, v) = earshot_json(&db, &args);
+        assert_eq!(code, 0, "{v}");
+        v
+    };
+
+    // The adopters it counts are the stored ones, and the authentic ones by the run's weights.
+    let per_engagement = price(&["--cost-per-engagement", "1"]);
+    let adoptions = adoptions_of(&db, author);
+    let authentic = adoptions
+        .iter()
+        .filter(|(_, actor)| {
+            weights
+                .get(actor)
+                .copied()
+                .flatten()
+                .is_some_and(|w| w >= 0.5)
+        })
+        .count();
+    let d = &per_engagement["discount"];
+    assert_eq!(
+        d["past_adopters"].as_u64(),
+        Some(adoptions.len() as u64),
+        "{d}"
+    );
+    assert_eq!(
+        d["past_adopters_counted"].as_u64(),
+        Some(authentic as u64),
+        "{d}"
+    );
+    assert!(adoptions.len() > 5, "the fixture's author is passed on");
+
+    // The value is the authentic reach times the rate, whichever way the rate is given.
+    let counted = quantiles(&per_engagement["authentic_reach"]);
+    assert_eq!(quantiles(&per_engagement["value"]), counted);
+    let cpm = price(&["--cpm", "2500"]);
+    let scaled = counted.map(|x| x * 2.5);
+    for (got, want) in quantiles(&cpm["value"]).iter().zip(scaled) {
+        assert!((got - want).abs() < 1e-9, "{got} against {want}");
+    }
+    // Authentic reach never exceeds reach, quantile by quantile, and the discount is their gap.
+    let reach = quantiles(&per_engagement["reach"]);
+    for (c, r) in counted.iter().zip(reach) {
+        assert!(*c <= r, "{counted:?} against {reach:?}");
+    }
+    let discount = d["discount"].as_f64().unwrap();
+    assert!((discount - (1.0 - counted[0] / reach[0])).abs() < 1e-12);
+
+    // An audience of the doubtful accounts alone: nothing counts, and the audience is flagged.
+    let doubtful: Vec<String> = weights
+        .iter()
+        .filter(|(_, w)| w.is_some_and(|w| w < 0.5))
+        .map(|(&a, _)| ext_id_of(&db, a))
+        .collect();
+    assert!(!doubtful.is_empty(), "the generated stream has bots");
+    let file = write_list(dir.path(), "doubtful.csv", "account", &doubtful);
+    let none = price(&["--cpm", "10", "--audience", &file]);
+    assert_eq!(quantiles(&none["authentic_reach"]), [0.0; 4], "{none}");
+    assert_eq!(none["discount"]["past_adopters_counted"].as_u64(), Some(0));
+    assert_eq!(none["discount"]["doubtful_audience"].as_bool(), Some(true));
+
+    // An audience of every account, plus names the database does not hold: the same as no audience.
+    let mut everyone: Vec<String> = weights.keys().map(|&a| ext_id_of(&db, a)).collect();
+    everyone.push("never-seen-here".to_string());
+    let file = write_list(
+        dir.path(),
+        "everyone.csv",
+        "name,account",
+        &everyone
+            .iter()
+            .map(|a| format!("x,{a}"))
+            .collect::<Vec<_>>(),
+    );
+    let all = price(&["--cost-per-engagement", "1", "--audience", &file]);
+    assert_eq!(all["authentic_reach"], per_engagement["authentic_reach"]);
+    assert_eq!(all["discount"], per_engagement["discount"]);
+    assert!(
+        all["audience"]
+            .as_str()
+            .unwrap()
+            .contains("1 more not in the database"),
+        "{all}"
+    );
+}
+
+#[test]
+fn compare_ranks_by_authentic_engagement_per_cost_and_bad_lists_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = scored(dir.path());
+    let mut by_author: HashMap<i64, usize> = HashMap::new();
+    for r in stored_interactions(&db) {
+        if matches!(r.kind, InteractionKind::Reshare | InteractionKind::Quote) {
+            *by_author.entry(r.target).or_default() += 1;
+        }
+    }
+    let mut authors: Vec<(usize, i64)> = by_author.into_iter().map(|(a, n)| (n, a)).collect();
+    authors.sort_unstable_by(|a, b| b.cmp(a));
+    let picked: Vec<String> = authors
+        .iter()
+        .take(4)
+        .map(|&(_, a)| ext_id_of(&db, a))
+        .collect();
+    let rows: Vec<String> = picked
+        .iter()
+        .zip([100.0, 5.0, 40.0, 1.0])
+        .map(|(a, c)| format!("{a},{c}"))
+        .collect();
+    let file = write_list(dir.path(), "c.csv", "account,cost", &rows);
+    let (code, v) = earshot_json(
+        &db,
+        &[
+            "price",
+            "--compare",
+            &file,
+            "--platform",
+            "synthetic",
+            "--simulations",
+            "1000",
+            "--cpm",
+            "10000",
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
+    let candidates = v["candidates"].as_array().unwrap();
+    assert_eq!(candidates.len(), 4);
+    let per_cost: Vec<f64> = candidates
+        .iter()
+        .map(|c| c["per_cost"].as_f64().unwrap())
+        .collect();
+    for w in per_cost.windows(2) {
+        assert!(w[0] >= w[1], "ranked best first: {per_cost:?}");
+    }
+    for (i, c) in candidates.iter().enumerate() {
+        assert_eq!(c["rank"].as_u64(), Some(i as u64 + 1));
+        let mean = c["authentic_reach"]["mean"].as_f64().unwrap();
+        let cost = c["cost"].as_f64().unwrap();
+        assert!(
+            (c["per_cost"].as_f64().unwrap() - mean / cost).abs() < 1e-9,
+            "{c}"
+        );
+        assert!(
+            (c["value"]["mean"].as_f64().unwrap() - 10.0 * mean).abs() < 1e-9,
+            "{c}"
+        );
+        let kept = c["discount"]["kept_share"].as_f64().unwrap();
+        assert_eq!(
+            c["discount"]["doubtful_audience"].as_bool(),
+            Some(kept < 0.5),
+            "{c}"
+        );
+    }
+    let listed: BTreeSet<String> = candidates
+        .iter()
+        .map(|c| c["account"].as_str().unwrap().to_string())
+        .collect();
+    let store = earshot_store::Store::open_existing(&db).unwrap();
+    let shown: BTreeSet<String> = authors
+        .iter()
+        .take(4)
+        .map(|&(_, a)| match store.account_names(a).unwrap().unwrap() {
+            (_, Some(handle)) => format!("@{handle}"),
+            (ext, None) => ext,
+        })
+        .collect();
+    assert_eq!(listed, shown);
+
+    // Bad lists: the file, the line and the field.
+    let bad = write_list(
+        dir.path(),
+        "bad.csv",
+        "account,cost",
+        &[format!("{},12", picked[0]), format!("{},free", picked[1])],
+    );
+    let out = earshot(
+        &db,
+        &["price", "--compare", &bad, "--platform", "synthetic"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("bad.csv:3: field `cost`"), "{err}");
+    let unknown = write_list(
+        dir.path(),
+        "unknown.csv",
+        "account,cost",
+        &["nobody,3".to_string()],
+    );
+    let out = earshot(&db, &["price", "--compare", &unknown]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown.csv:2: field `account`"), "{err}");
+    let out = earshot(&db, &["price", &picked[0], "--platform", "synthetic"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a rate"), "{err}");
+    let out = earshot(
+        &db,
+        &["price", &picked[0], "--platform", "synthetic", "--cpm=-3"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--cpm -3"), "{err}");
+}
+
+#[test]
+fn a_price_needs_a_score_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("n.db");
+    generated_db(dir.path(), &db, 2);
+    let out = earshot(
+        &db,
+        &["price", "0", "--platform", "synthetic", "--cpm", "5"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(err.contains("run `earshot score` first"), "{err}");
+}
