@@ -361,18 +361,20 @@ pub fn calibrate_forecasts(
     req: &CalibrationRequest,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<CalibrationSummary> {
-    calibrate_counting(store, req, None, progress)
+    calibrate_counting(store, req, None, false, progress)
 }
 
 /// Which adopters count, by stored account id (the authentic ones in an audience, for a price).
 pub(crate) type Counts<'a> = &'a (dyn Fn(i64) -> bool + Sync);
 
-/// [`calibrate_forecasts`] where only the adopters `counts` accepts make a post's outcome, and each
-/// author's forecast is thinned by [`counted_share`]'s share of its past adopters.
+/// [`calibrate_forecasts`] where only the adopters `counts` accepts make a post's outcome, and, with
+/// `thin`, each author's forecast keeps [`CountedShares::share_of`] its reach (without, the whole reach
+/// is scored against the counted outcomes: what ignoring the count would quote).
 pub(crate) fn calibrate_counting(
     store: &Store,
     req: &CalibrationRequest,
     counts: Option<Counts<'_>>,
+    thin: bool,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<CalibrationSummary> {
     if req.simulations == 0 {
@@ -457,6 +459,7 @@ pub(crate) fn calibrate_counting(
     progress(0, authors);
     let keep = shares
         .as_ref()
+        .filter(|_| thin)
         .map(|s| move |author: u32| s.share_of(author));
     let report = calibrate_thinned(
         &model,

@@ -659,12 +659,15 @@ pub fn compare(
 }
 
 /// Price forecasts learned before the request's cut, scored against the authentic engagement (counted
-/// as [`Counting::counts`] says) each later post drew: the price backtest.
+/// as [`Counting::counts`] says) each later post drew: the price backtest. `undiscounted` scores the
+/// whole reach forecast instead, as a price that ignored authenticity and the audience would quote.
 pub fn calibrate_prices(
     store: &Store,
     req: &crate::forecast::CalibrationRequest,
     counting: &Counting,
+    undiscounted: bool,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<crate::forecast::CalibrationSummary> {
-    crate::forecast::calibrate_counting(store, req, Some(&|a| counting.counts(a)), progress)
+    let counts = |a| counting.counts(a);
+    crate::forecast::calibrate_counting(store, req, Some(&counts), !undiscounted, progress)
 }

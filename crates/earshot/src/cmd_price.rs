@@ -96,6 +96,10 @@ pub struct PriceArgs {
     /// benchmarks' training splits are); see `earshot forecast --help`.
     #[arg(long, requires = "calibrate")]
     pub whole_cascades: bool,
+    /// With --calibrate: score the whole reach forecast against authentic engagement, as a price that
+    /// ignored authenticity and the audience would (the ablation EVALUATION.md reports).
+    #[arg(long, requires = "calibrate")]
+    pub undiscounted: bool,
     /// With --calibrate: simulations per author.
     #[arg(long, default_value_t = 1000)]
     pub calibrate_simulations: usize,
@@ -169,7 +173,7 @@ pub fn run(cli: &Ctx, a: &PriceArgs) -> Result<Exit> {
         };
         let counting = counting(&store, &counting_req)?;
         let bar = crate::progress::count_bar(0, "authors", cli.quiet);
-        let summary = calibrate_prices(&store, &req, &counting, &|done, total| {
+        let summary = calibrate_prices(&store, &req, &counting, a.undiscounted, &|done, total| {
             bar.set_length(total);
             bar.set_position(done);
         })?;

@@ -303,3 +303,83 @@ fn a_price_needs_a_score_run() {
     assert_ne!(out.status.code(), Some(0));
     assert!(err.contains("run `earshot score` first"), "{err}");
 }
+
+#[test]
+fn the_backtest_counts_the_authentic_adopters_of_the_posts_before_the_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, weights) = scored(dir.path());
+    let cut = 1_705_276_800; // 2024-01-15, inside the generated stream
+    let (code, v) = earshot_json(
+        &db,
+        &[
+            "price",
+            "--calibrate",
+            "--until",
+            "2024-01-15",
+            "--calibrate-simulations",
+            "200",
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
+    // Everyone's share: authentic adopters over all adopters of the posts learned from, counted here
+    // from the stored reshares and quotes before the cut that name a post of someone else made before it.
+    let store = earshot_store::Store::open_existing(&db).unwrap();
+    let mut early_posts = std::collections::HashSet::new();
+    store
+        .scan_posts(
+            earshot_store::TimeWindow {
+                from: None,
+                to: Some(cut),
+            },
+            None,
+            |p| {
+                early_posts.insert(p.id);
+            },
+        )
+        .unwrap();
+    let pairs: BTreeSet<(i64, i64)> = stored_interactions(&db)
+        .into_iter()
+        .filter(|r| matches!(r.kind, InteractionKind::Reshare | InteractionKind::Quote))
+        .filter(|r| r.actor != r.target && r.time.is_some_and(|t| t < cut))
+        .filter_map(|r| {
+            r.post
+                .filter(|p| early_posts.contains(p))
+                .map(|p| (p, r.actor))
+        })
+        .collect();
+    let authentic = pairs
+        .iter()
+        .filter(|(_, a)| weights.get(a).copied().flatten().is_some_and(|w| w >= 0.5))
+        .count();
+    let share = v["counted_share"].as_f64().unwrap();
+    assert!(
+        (share - authentic as f64 / pairs.len() as f64).abs() < 1e-12,
+        "{share} against {authentic} of {}",
+        pairs.len()
+    );
+    assert!(share < 1.0 && share > 0.0, "{share}");
+    assert!(v["all"]["posts"].as_u64().unwrap() > 0, "{v}");
+
+    // An audience of nobody authentic: every outcome and every quote is 0, so each one is inside.
+    let doubtful: Vec<String> = weights
+        .iter()
+        .filter(|(_, w)| w.is_some_and(|w| w < 0.5))
+        .map(|(&a, _)| ext_id_of(&db, a))
+        .collect();
+    let file = write_list(dir.path(), "doubtful.csv", "account", &doubtful);
+    let (code, v) = earshot_json(
+        &db,
+        &[
+            "price",
+            "--calibrate",
+            "--until",
+            "2024-01-15",
+            "--audience",
+            &file,
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["counted_share"].as_f64(), Some(0.0));
+    assert_eq!(v["all"]["inside_quoted_80"].as_f64(), Some(1.0), "{v}");
+    assert_eq!(v["all"]["mean_crps"].as_f64(), Some(0.0), "{v}");
+}
