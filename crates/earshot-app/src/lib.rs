@@ -20,6 +20,7 @@ pub mod bench;
 pub mod communities;
 pub mod dense_window;
 pub mod doubling;
+pub mod doubtful_bursts;
 pub mod error;
 pub mod explain;
 pub mod export;

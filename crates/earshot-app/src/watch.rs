@@ -24,6 +24,9 @@ pub enum Rule {
     /// The account entered the top `k` of a topic (by its topic score; a run scored with
     /// `--topics`), having been outside it, or the topic absent, in the previous run.
     TopicTop { topic: String, k: u32 },
+    /// At least `reactors` distinct doubtful accounts reacted to the account within one clock hour
+    /// (evaluated after every API ingest; see [`crate::doubtful_bursts`]).
+    DoubtfulBurst { reactors: u32 },
 }
 
 impl Rule {
@@ -34,11 +37,13 @@ impl Rule {
             Rule::ComponentChange { .. } => "component_change",
             Rule::AuthenticityDrop { .. } => "authenticity_drop",
             Rule::TopicTop { .. } => "topic_top",
+            Rule::DoubtfulBurst { .. } => "doubtful_burst",
         }
     }
 
     /// Every rule name, for messages.
-    pub const NAMES: &'static str = "score_change, component_change, authenticity_drop, topic_top";
+    pub const NAMES: &'static str =
+        "score_change, component_change, authenticity_drop, topic_top, doubtful_burst";
 
     /// The rule `name` with its threshold: `points` for the changes, `drop` for authenticity, `k` for
     /// a topic's top; a component for `component_change`, a topic key for `topic_top`. Usage errors
@@ -50,6 +55,7 @@ impl Rule {
             drop,
             topic,
             k,
+            reactors,
         } = *t;
         let need = |v: Option<f64>, field: &str, range: std::ops::RangeInclusive<f64>| {
             let f = fields.name(field);
@@ -105,6 +111,17 @@ impl Rule {
                     k,
                 }
             }
+            "doubtful_burst" => Rule::DoubtfulBurst {
+                reactors: reactors
+                    .filter(|n| (1..=1_000_000).contains(n))
+                    .ok_or_else(|| {
+                        UsageError(format!(
+                            "rule doubtful_burst needs {} between 1 and 1000000 (distinct doubtful \
+                             reactors within one clock hour)",
+                            fields.name("reactors")
+                        ))
+                    })?,
+            },
             other => {
                 return Err(
                     UsageError(format!("rule {other:?}: expected one of {}", Rule::NAMES)).into(),
@@ -121,6 +138,7 @@ impl Rule {
             Rule::ComponentChange { component, points } => (component.clone(), *points),
             Rule::AuthenticityDrop { drop } => (String::new(), *drop),
             Rule::TopicTop { k, .. } => (String::new(), f64::from(*k)),
+            Rule::DoubtfulBurst { reactors } => (String::new(), f64::from(*reactors)),
         };
         NewWatch {
             account,
@@ -143,6 +161,8 @@ pub struct RuleParams<'a> {
     pub drop: Option<f64>,
     pub topic: Option<&'a str>,
     pub k: Option<u32>,
+    /// `doubtful_burst`: distinct doubtful reactors within one clock hour.
+    pub reactors: Option<u32>,
 }
 
 /// Watch accounts.
@@ -292,7 +312,7 @@ struct Payload<'a> {
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
-struct AccountNames {
+pub(crate) struct AccountNames {
     id: i64,
     platform_id: Option<String>,
     handle: Option<String>,
@@ -353,7 +373,7 @@ struct TopicPayload<'a> {
     previous_run: i64,
 }
 
-fn names_of(store: &Store, account: i64) -> Result<AccountNames> {
+pub(crate) fn names_of(store: &Store, account: i64) -> Result<AccountNames> {
     let names = store.account_names(account)?;
     Ok(AccountNames {
         id: account,

@@ -42,6 +42,7 @@ const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0016_stated_reactions.sql")),
     sql(include_str!("migrations/0017_post_segments.sql")),
     sql(include_str!("migrations/0018_watches.sql")),
+    sql(include_str!("migrations/0019_watches_by_rule.sql")),
 ];
 
 /// The schema version this build writes.

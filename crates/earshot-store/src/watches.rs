@@ -17,6 +17,7 @@ const KNOWN_NAMES: &[&str] = &[
     "component_change",
     "authenticity_drop",
     "topic_top",
+    "doubtful_burst",
     "audience",
     "amplification",
     "conversation",

@@ -15,13 +15,16 @@ use earshot_app::webhooks::{self, DeliveryPolicy};
 /// Rules: score_change (the 1-100 score moved by at least --points, up or down), component_change
 /// (--component's percentile moved by at least --points percentile points), authenticity_drop
 /// (authenticity fell by at least --drop, 0-1), topic_top (the account entered --topic's top --k,
-/// in runs scored with --topics).
+/// in runs scored with --topics), and doubtful_burst (at least --reactors distinct doubtful accounts
+/// reacted to it within one clock hour; evaluated after every ingest through the API, `POST
+/// /v1/events`, once per watch and hour).
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   earshot watch add @united @delta --rule score-change --points 5
   earshot watch add @united --rule component-change --component conversation --points 10
   earshot watch add twitter:@united --rule authenticity-drop --drop 0.2
   earshot watch add @united --rule topic-top --topic delays --k 10
+  earshot watch add @united --rule doubtful-burst --reactors 50
   earshot watch list
   earshot score                       # evaluates every watch against the previous run
   earshot watch alerts --limit 20
@@ -113,7 +116,7 @@ pub struct AddArgs {
     /// Accounts: @handle, handle or platform id, optionally platform:-prefixed.
     #[arg(required = true)]
     pub accounts: Vec<String>,
-    /// score-change, component-change or authenticity-drop.
+    /// score-change, component-change, authenticity-drop, topic-top or doubtful-burst.
     #[arg(long)]
     pub rule: String,
     /// score-change and component-change: the smallest change that alerts, in (percentile) points.
@@ -131,6 +134,11 @@ pub struct AddArgs {
     /// topic-top: alert when the account enters this topic's top K.
     #[arg(long)]
     pub k: Option<u32>,
+    /// doubtful-burst: alert when at least this many distinct doubtful accounts (authenticity below
+    /// 0.5 in the latest run, or never scored) react to the account within one clock hour; evaluated
+    /// after every `POST /v1/events`.
+    #[arg(long)]
+    pub reactors: Option<u32>,
     /// Look the accounts up on this platform.
     #[arg(long)]
     pub platform: Option<String>,
@@ -148,6 +156,7 @@ pub fn run(cli: &Ctx, args: &WatchArgs) -> Result<Exit> {
                     drop: a.drop,
                     topic: a.topic.as_deref(),
                     k: a.k,
+                    reactors: a.reactors,
                 },
                 FieldStyle::Flags,
             )?;

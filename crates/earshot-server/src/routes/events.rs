@@ -12,6 +12,7 @@ use crate::spool::{spool, Encoding};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
+use earshot_app::doubtful_bursts;
 use earshot_ingest::{Format, Options};
 use earshot_model::Event;
 use earshot_store::{ImportProgress, ImportStatus, Store, StoreError, WriteCounts};
@@ -72,6 +73,10 @@ pub struct IngestReport {
     pub references_resolved: u64,
     /// The first 1000 rejected lines.
     pub rejections: Vec<LineRejection>,
+    /// The `doubtful_burst` watch rules evaluated on the clock hours these lines touched, after they
+    /// were stored (absent when the body was rolled back).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub watches: Option<doubtful_bursts::BurstReport>,
 }
 
 fn report(status: &str, p: &ImportProgress, rejections: Vec<LineRejection>) -> IngestReport {
@@ -91,6 +96,7 @@ fn report(status: &str, p: &ImportProgress, rejections: Vec<LineRejection>) -> I
         references_queued: w.references_queued,
         references_resolved: w.references_resolved,
         rejections,
+        watches: None,
     }
 }
 
@@ -162,6 +168,8 @@ fn ingest_file(s: &mut Store, path: &Path, strict: bool) -> ApiResult<IngestRepo
     let now = crate::now();
     let mut p = ImportProgress::default();
     let mut rejections = Vec::new();
+    // The clock hours the events fall in, for the burst rules evaluated once they are stored.
+    let mut hours = std::collections::BTreeSet::new();
     // The log row is committed `running` before any event is written, so a server killed mid-write
     // leaves a record (marked `interrupted` by the next import or score that holds the database
     // alone); it becomes `done` in the transaction that writes the events.
@@ -174,6 +182,14 @@ fn ingest_file(s: &mut Store, path: &Path, strict: bool) -> ApiResult<IngestRepo
             match item {
                 Ok(rec) if p.rejected == 0 || !strict => {
                     p.events += rec.events.len() as u64;
+                    for e in &rec.events {
+                        let at = match e {
+                            Event::Interaction(i) => i.time,
+                            Event::Post(post) => Some(post.time),
+                            Event::Account(_) => None,
+                        };
+                        hours.extend(at.map(doubtful_bursts::hour_of));
+                    }
                     batch.extend(rec.events);
                     if batch.len() >= WRITE_BATCH_EVENTS {
                         p.written.add(&s.write(&batch)?);
@@ -215,7 +231,13 @@ fn ingest_file(s: &mut Store, path: &Path, strict: bool) -> ApiResult<IngestRepo
         }
         Ok(()) => {
             s.commit()?;
-            Ok(report("written", &p, rejections))
+            let mut written = report("written", &p, rejections);
+            // The events are stored whatever the rules find; a failure here is logged, not returned.
+            match doubtful_bursts::evaluate_hours(s, &hours, crate::now()) {
+                Ok(found) => written.watches = Some(found),
+                Err(e) => tracing::warn!(error = %e, "evaluating doubtful_burst watches"),
+            }
+            Ok(written)
         }
         Err(e) => {
             let _ = s.rollback();

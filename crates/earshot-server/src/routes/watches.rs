@@ -23,7 +23,7 @@ pub struct NewWatches {
     pub accounts: Vec<String>,
     /// Look the accounts up on this platform.
     pub platform: Option<String>,
-    /// `score_change`, `component_change`, `authenticity_drop` or `topic_top`.
+    /// `score_change`, `component_change`, `authenticity_drop`, `topic_top` or `doubtful_burst`.
     pub rule: String,
     /// score_change, component_change: the smallest change that alerts, in (percentile) points.
     pub points: Option<f64>,
@@ -35,6 +35,10 @@ pub struct NewWatches {
     pub topic: Option<String>,
     /// topic_top: alert when the account enters the topic's top k.
     pub k: Option<u32>,
+    /// doubtful_burst: alert when at least this many distinct doubtful accounts (authenticity below
+    /// 0.5 in the latest run, or never scored) react to the account within one clock hour; evaluated
+    /// after every `POST /v1/events`.
+    pub reactors: Option<u32>,
 }
 
 /// The watchlist, by id.
@@ -76,6 +80,7 @@ pub async fn post_watches(
             drop: req.drop,
             topic: req.topic.as_deref(),
             k: req.k,
+            reactors: req.reactors,
         },
         FieldStyle::Fields,
     )
