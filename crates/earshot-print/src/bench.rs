@@ -96,6 +96,14 @@ pub fn watches(out: &mut dyn Write, r: &WatchesBenchReport) -> Result<()> {
         r.setup_seconds,
         r.seed
     )?;
+    writeln!(
+        out,
+        "after an API ingest: doubtful_burst checked on one hour of {} reactions to {} watched accounts in {:.3} s (median), {} alerts",
+        earshot_app::bench::watches::BURST_REACTIONS,
+        earshot_app::bench::watches::BURST_WATCHED,
+        r.burst_median_seconds,
+        r.burst_alerts
+    )?;
     Ok(())
 }
 

@@ -409,16 +409,30 @@ impl Store {
     /// Delete run `run`'s alerts and their deliveries, so that evaluating it again raises them
     /// afresh (`earshot bench watches` times that); returns how many alerts there were.
     pub fn delete_alerts_of_run(&mut self, run: i64) -> Result<usize> {
+        self.delete_alerts_where("run_id = ?1", &run)
+    }
+
+    /// Delete the alerts raised on `occasion` (such as `hour:<unix>`) and their deliveries; how many
+    /// alerts went (benchmarks evaluate the same occasion again).
+    pub fn delete_alerts_of_occasion(&mut self, occasion: &str) -> Result<usize> {
+        self.delete_alerts_where("occasion = ?1", &occasion)
+    }
+
+    fn delete_alerts_where(
+        &mut self,
+        condition: &str,
+        value: &dyn rusqlite::ToSql,
+    ) -> Result<usize> {
         let path = self.path.clone();
         let err = |e| crate::sql_err(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
         tx.execute(
-            "DELETE FROM deliveries WHERE alert_id IN (SELECT id FROM alerts WHERE run_id = ?1)",
-            [run],
+            &format!("DELETE FROM deliveries WHERE alert_id IN (SELECT id FROM alerts WHERE {condition})"),
+            [value],
         )
         .map_err(err)?;
         let n = tx
-            .execute("DELETE FROM alerts WHERE run_id = ?1", [run])
+            .execute(&format!("DELETE FROM alerts WHERE {condition}"), [value])
             .map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(n)

@@ -45,8 +45,20 @@ pub struct WatchesBenchReport {
     /// Of the median run's time, the reading and the rules (the rest stores the alerts).
     pub read_seconds: f64,
     pub watches_per_second: f64,
+    /// After an API ingest: the `doubtful_burst` check of one clock hour holding
+    /// [`BURST_REACTIONS`] reactions to [`BURST_WATCHED`] watched accounts, beside all the other
+    /// watches (median over the runs).
+    pub burst_median_seconds: f64,
+    /// Alerts that check raised (once; the hour's alerts are cleared between runs).
+    pub burst_alerts: usize,
     pub seed: u64,
 }
+
+/// Accounts watched for doubtful bursts in the benchmark, and the reactions to them within the hour
+/// checked, from [`BURST_REACTORS`] distinct accounts: a busy hour of a brand's watchlist.
+pub const BURST_WATCHED: usize = 10_000;
+pub const BURST_REACTIONS: usize = 50_000;
+pub const BURST_REACTORS: usize = 20_000;
 
 fn uniform(rng: &mut Xoshiro256PlusPlus) -> f64 {
     (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
@@ -139,6 +151,7 @@ pub fn bench_watches(
     }
     let median_seconds = median(seconds);
     let read_seconds = median(reads);
+    let (burst_median_seconds, burst_alerts) = bench_bursts(&mut store, &mut rng, req.runs, setup)?;
     Ok(WatchesBenchReport {
         accounts: req.accounts,
         scored,
@@ -148,6 +161,55 @@ pub fn bench_watches(
         median_seconds,
         read_seconds,
         watches_per_second: watches.len() as f64 / median_seconds.max(1e-9),
+        burst_median_seconds,
+        burst_alerts,
         seed: req.seed,
     })
+}
+
+/// Store an hour of reactions to accounts watched for doubtful bursts, then time the check an API
+/// ingest of that hour runs. Reactors are new accounts or stored ones the runs judged, at random.
+fn bench_bursts(
+    store: &mut Store,
+    rng: &mut Xoshiro256PlusPlus,
+    runs: usize,
+    setup: &dyn Fn(&str),
+) -> Result<(f64, usize)> {
+    use earshot_model::{AccountRef, Event, Interaction, InteractionKind};
+    const HOUR: i64 = 1_700_002_800;
+    setup(&format!(
+        "storing {BURST_REACTIONS} reactions to {BURST_WATCHED} accounts within an hour"
+    ));
+    let events: Vec<Event> = (0..BURST_REACTIONS)
+        .map(|i| {
+            Event::Interaction(Interaction {
+                platform: "bench".into(),
+                key: format!("burst-{i}"),
+                kind: InteractionKind::Like,
+                actor: AccountRef::by_id(format!("r{}", rng.next_u64() % BURST_REACTORS as u64)),
+                target: AccountRef::by_id(format!("t{}", rng.next_u64() % BURST_WATCHED as u64)),
+                post: None,
+                time: Some(HOUR + (rng.next_u64() % 3600) as i64),
+                weight: 1.0,
+            })
+        })
+        .collect();
+    store.write(&events)?;
+    let mut watches = Vec::with_capacity(BURST_WATCHED);
+    for t in 0..BURST_WATCHED {
+        if let Some(id) = store.account_id("bench", &format!("t{t}"))? {
+            watches.push(Rule::DoubtfulBurst { reactors: 5 }.stored(id));
+        }
+    }
+    store.add_watches(&watches, 0)?;
+    let hours = std::collections::BTreeSet::from([HOUR]);
+    let mut seconds = Vec::new();
+    let mut alerts = 0;
+    for _ in 0..runs.max(1) {
+        store.delete_alerts_of_occasion(&format!("hour:{HOUR}"))?;
+        let t = Instant::now();
+        alerts = crate::doubtful_bursts::evaluate_hours(store, &hours, 0)?.alerts;
+        seconds.push(t.elapsed().as_secs_f64());
+    }
+    Ok((median(seconds), alerts))
 }

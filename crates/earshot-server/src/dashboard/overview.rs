@@ -33,6 +33,15 @@ fn alert_summary(payload: &serde_json::Value) -> String {
             payload["k"],
             payload["rank"]
         ),
+        (Some("doubtful_burst"), _, _) => format!(
+            "{} doubtful of {} reactors in the hour from {}",
+            payload["doubtful_reactors"],
+            payload["reactors"],
+            payload["hour"]
+                .as_i64()
+                .map(earshot_model::format_utc)
+                .unwrap_or_default()
+        ),
         (Some(rule), Some(b), Some(a)) => {
             let what = payload["component"].as_str().unwrap_or(match rule {
                 "authenticity_drop" => "authenticity",
