@@ -114,8 +114,8 @@ impl Counting {
     }
 }
 
-/// Where the counting comes from: a run (default the latest of the platform scope), a topic, an
-/// audience list.
+/// Where the counting comes from: a run (default the latest that scored the platform, or the latest), a
+/// topic, an audience list.
 pub struct CountingRequest<'a> {
     pub run: Option<i64>,
     pub platform: Option<String>,
@@ -127,16 +127,29 @@ pub struct CountingRequest<'a> {
 
 /// The run and the audience that decide who counts; errors name the file, line and field.
 pub fn counting(store: &Store, req: &CountingRequest<'_>) -> Result<Counting> {
-    let run = store.score_run(req.run)?.ok_or_else(|| {
-        Missing(match req.run {
-            Some(id) => format!("no score run {id} in the database"),
-            None => {
-                "no score run in the database: a price counts only authentic accounts, which a \
-                     run judges; run `earshot score` first"
-                    .to_string()
-            }
-        })
-    })?;
+    // By default the latest run that scored the platform asked for (one of it alone or of all).
+    let id = match (req.run, req.platform.as_deref()) {
+        (Some(id), _) => Some(id),
+        (None, Some(p)) => store.latest_run_covering(p)?,
+        (None, None) => store.latest_run_id()?,
+    };
+    let run = id
+        .map(|id| store.score_run(Some(id)))
+        .transpose()?
+        .flatten()
+        .ok_or_else(|| {
+            Missing(match req.run {
+                Some(id) => format!("no score run {id} in the database"),
+                None => format!(
+                    "no score run{} in the database: a price counts only authentic accounts, \
+                     which a run judges; run `earshot score` first",
+                    req.platform
+                        .as_deref()
+                        .map(|p| format!(" of {p}"))
+                        .unwrap_or_default()
+                ),
+            })
+        })?;
     let rows = store.top_scores_page(
         run.id,
         "overall",
@@ -144,6 +157,18 @@ pub fn counting(store: &Store, req: &CountingRequest<'_>) -> Result<Counting> {
         0,
         &RankFilter::platform(req.platform.as_deref()),
     )?;
+    if rows.is_empty() {
+        return Err(UsageError(format!(
+            "score run #{} holds no accounts{}: nothing could count; pick a run with {}",
+            run.id,
+            req.platform
+                .as_deref()
+                .map(|p| format!(" of {p}"))
+                .unwrap_or_default(),
+            req.fields.name("run")
+        ))
+        .into());
+    }
     let without_authenticity = rows.iter().all(|r| r.score.authenticity.is_none());
     let authentic = rows
         .iter()
@@ -482,9 +507,10 @@ impl Pricing {
             ),
         };
         let kept_share = self.shares.share_of(dense);
-        let counted = reach
-            .reach
-            .thinned(kept_share, forecast.seed ^ u64::from(dense))?;
+        let counted = reach.reach.thinned(
+            kept_share,
+            SpreadEstimate::thinning_seed(forecast.seed, dense),
+        )?;
         let (past_counted, past_adopters) = self.shares.adopters_of(dense);
         let discount = Discount {
             kept_share,

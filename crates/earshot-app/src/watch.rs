@@ -4,7 +4,8 @@
 //!
 //! A rule compares the account's score in the new run with its score in the previous run of the same
 //! platform scope, so a first run, or an account new to the run, raises nothing: there is no change
-//! to report.
+//! to report. The one rule that does not wait for a run, `doubtful_burst`, is evaluated on the events
+//! themselves after each API ingest ([`crate::doubtful_bursts`]).
 
 use crate::accounts;
 use crate::error::UsageError;

@@ -109,7 +109,7 @@ impl SpreadEstimate {
 
     /// The interval quoted as the central `mass` (say 0.8) of a count: of the nearest-rank quantiles
     /// `(1 − mass)/2` and `(1 + mass)/2`, each end possibly moved one sampled value inwards, the
-    /// `(low, high)` whose own probability is nearest `mass` (the widest on a tie), with that
+    /// `(low, high)` whose own probability is nearest `mass` (the one holding more on a tie), with that
     /// probability. Counts pile on a few values, so the plain quantile pair can hold far more than
     /// `mass` (every sample at 1 and 2 makes [p10, p90] hold everything); this quotes the range that
     /// matches the nominal share best, and says how much it holds.
@@ -138,12 +138,20 @@ impl SpreadEstimate {
                     continue;
                 }
                 let m = upto(b) - below(a);
-                if (m - mass).abs() < (best.2 - mass).abs() - 1e-12 {
+                let (gap, best_gap) = ((m - mass).abs(), (best.2 - mass).abs());
+                if gap < best_gap - 1e-12 || (gap <= best_gap + 1e-12 && m > best.2) {
                     best = (a, b, m);
                 }
             }
         }
         best
+    }
+
+    /// The seed of the thinning of `key`'s forecast (an author's dense id, `u32::MAX` for a newcomer)
+    /// in a run seeded with `seed`: salted, so that the thinning never reuses the simulations' own
+    /// random streams, and the same wherever a price or its backtest thins that forecast.
+    pub fn thinning_seed(seed: u64, key: u32) -> u64 {
+        mix64(seed ^ 0x7468_696e_6e69_6e67) ^ u64::from(key)
     }
 
     /// Binomial thinning: each sampled spread `x` becomes the number of its `x` nodes kept, each kept

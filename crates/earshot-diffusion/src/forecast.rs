@@ -861,8 +861,10 @@ pub fn calibrate_thinned(
         let reach = match keep {
             None => &f.reach,
             Some(keep) => {
-                let share = keep(if newcomer_author { u32::MAX } else { author });
-                thinned = f.reach.thinned(share, seed ^ u64::from(author))?;
+                let key = if newcomer_author { u32::MAX } else { author };
+                thinned = f
+                    .reach
+                    .thinned(keep(key), SpreadEstimate::thinning_seed(seed, key))?;
                 &thinned
             }
         };

@@ -7,10 +7,17 @@ mod common;
 use common::server::{make_key, Server};
 use serde_json::json;
 
-const HOUR_START: i64 = 1_700_002_800; // a clock hour: 1_700_002_800 = 472_223 × 3600
+/// The start of the clock hour before this one: bursts are checked only in recent hours.
+fn hour_start() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    now - now % 3600 - 3600
+}
 
-/// Account `star` and reactors `a1..a6`, stored; one run judging `a1`, `a2` authentic (0.9) and
-/// `a3`, `a4` doubtful (0.1); `a5`, `a6` are left out of the run (never scored).
+/// Account `star` and reactors `a1..a6`, stored; one run of platform `p` judging `a1`, `a2`
+/// authentic (0.9) and `a3`, `a4` doubtful (0.1); `a5`, `a6` are left out of the run (never scored).
 fn judged(db: &std::path::Path) {
     use earshot_model::{AccountRef, Event, Interaction, InteractionKind};
     let mut store = earshot_store::Store::open(db).unwrap();
@@ -62,7 +69,7 @@ fn judged(db: &std::path::Path) {
         window_from: None,
         window_to: None,
         last_event: None,
-        platform: None,
+        platform: Some("p".into()),
         accounts: 4,
         interactions: 7,
         weights: [0.2; 5],
@@ -70,12 +77,17 @@ fn judged(db: &std::path::Path) {
     store.save_score_run(&run, &rows).unwrap();
 }
 
-/// JSON lines: each (key, actor, kind, seconds into the hour) a reaction to `star`.
+/// JSON lines: each (key, actor, kind, seconds into the hour) a reaction to `star` on `p`.
 fn lines(reactions: &[(&str, &str, &str, i64)]) -> Vec<u8> {
+    lines_to("p", "star", reactions)
+}
+
+/// JSON lines: each (key, actor, kind, seconds into the hour) a reaction to `target` on `platform`.
+fn lines_to(platform: &str, target: &str, reactions: &[(&str, &str, &str, i64)]) -> Vec<u8> {
     let mut body = String::new();
     for (key, actor, kind, at) in reactions {
-        body += &json!({"type": "interaction", "platform": "p", "key": key, "kind": kind,
-            "actor": {"ext_id": actor}, "target": {"ext_id": "star"}, "time": HOUR_START + at})
+        body += &json!({"type": "interaction", "platform": platform, "key": key, "kind": kind,
+            "actor": {"ext_id": actor}, "target": {"ext_id": target}, "time": hour_start() + at})
         .to_string();
         body.push('\n');
     }
@@ -147,11 +159,50 @@ fn a_burst_of_doubtful_reactors_raises_one_alert_per_hour() {
     );
     assert_eq!(v["watches"]["alerts"], 0, "{v}");
 
+    // An account of a platform no run covers (the run is `p`'s): its reactors cannot be told doubtful,
+    // so the watch is reported unjudged instead of alerting on every new reactor.
+    let r = s.post_json(
+        "/v1/watches",
+        &write,
+        &json!({"accounts": ["q:lonely"], "rule": "doubtful_burst", "reactors": 1}),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let (_, v) = post(lines_to("q", "lonely", &[("q1", "x1", "like", 5)]), "");
+    assert_eq!(v["watches"]["alerts"], 0, "{v}");
+    let r = s.post_json(
+        "/v1/watches",
+        &write,
+        &json!({"accounts": ["lonely"], "platform": "q", "rule": "doubtful_burst", "reactors": 1}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let (_, v) = post(
+        lines_to(
+            "q",
+            "lonely",
+            &[("q2", "x2", "like", 6), ("q3", "x3", "like", 7)],
+        ),
+        "",
+    );
+    assert_eq!(
+        (&v["watches"]["alerts"], &v["watches"]["unjudged"]),
+        (&json!(0), &json!(1)),
+        "{v}"
+    );
+    // Events of long ago (a history upload) are not checked at all.
+    let old = json!({"type": "interaction", "platform": "p", "key": "old1", "kind": "like",
+        "actor": {"ext_id": "a3"}, "target": {"ext_id": "star"}, "time": 1_500_000_000});
+    let (_, v) = post(format!("{old}\n").into_bytes(), "");
+    assert_eq!(
+        (&v["watches"]["hours"], &v["watches"]["hours_skipped"]),
+        (&json!(0), &json!(1)),
+        "{v}"
+    );
+
     let alerts = s.get("/v1/alerts", &write).json();
     assert_eq!(alerts["total"], 1, "{alerts}");
     let a = &alerts["alerts"][0]["alert"];
     assert_eq!(a["rule"], "doubtful_burst", "{a}");
-    assert_eq!(a["hour"], HOUR_START, "{a}");
+    assert_eq!(a["hour"], hour_start(), "{a}");
     assert_eq!(a["doubtful_reactors"], 3, "{a}");
     assert_eq!(a["reactors"], 5, "{a}");
     assert_eq!(a["account"]["platform_id"], "star", "{a}");
@@ -184,8 +235,10 @@ fn a_burst_of_doubtful_reactors_raises_one_alert_per_hour() {
         .unwrap();
     let page = s.send(overview);
     assert!(
-        page.body
-            .contains("3 doubtful of 5 reactors in the hour from 2023-11-14 23:00:00"),
+        page.body.contains(&format!(
+            "3 doubtful of 5 reactors in the hour from {}",
+            earshot_model::format_utc(hour_start())
+        )),
         "{}",
         page.body
     );

@@ -107,6 +107,29 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
+    /// The latest run that scored `platform`'s accounts: one of that platform alone or of all
+    /// platforms.
+    pub fn latest_run_covering(&self, platform: &str) -> Result<Option<i64>> {
+        self.conn
+            .prepare_cached(
+                "SELECT id FROM score_runs WHERE platform IS NULL OR platform = ?1
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .and_then(|mut s| s.query_row(params![platform], |r| r.get(0)).optional())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Whether run `run` stored any authenticity weight (a run made without an authenticity model,
+    /// `score --no-authenticity`, stores none).
+    pub fn run_has_authenticity(&self, run: i64) -> Result<bool> {
+        self.conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM scores WHERE run_id = ?1 AND authenticity IS NOT NULL)",
+            )
+            .and_then(|mut s| s.query_row(params![run], |r| r.get(0)))
+            .map_err(|e| self.err(e))
+    }
+
     /// The latest run's id, if any run is stored.
     pub fn latest_run_id(&self) -> Result<Option<i64>> {
         self.conn

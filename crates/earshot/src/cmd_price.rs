@@ -38,7 +38,7 @@ mostly doubtful (or outside the audience) are flagged. With a rate, each fair va
 its cost.
 
 --calibrate is the backtest: forecasts learned before --until are scored against the authentic
-engagement each later post drew; about 80% should fall inside the quoted p10-p90
+engagement each later post drew; about 80% should fall inside the quoted 80% range
 (EVALUATION.md, \"Prices\").
 
 Examples:
@@ -68,8 +68,8 @@ pub struct PriceArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "calibrate")]
     pub compare: Option<PathBuf>,
     /// Backtest: price every post after --until with a model learned before it, and report how often
-    /// the authentic engagement it drew fell inside the quoted p10-p90.
-    #[arg(long, requires = "until")]
+    /// the authentic engagement it drew fell inside the quoted 80% range (and p10-p90).
+    #[arg(long, requires = "until", conflicts_with_all = ["cpm", "cost_per_engagement", "simulations"])]
     pub calibrate: bool,
     /// The score run whose authenticity weights (and topics) are used (default: the latest).
     #[arg(long)]

@@ -245,16 +245,28 @@ fn compare_ranks_by_authentic_engagement_per_cost_and_bad_lists_are_refused() {
         .iter()
         .map(|c| c["account"].as_str().unwrap().to_string())
         .collect();
+    // Each candidate keeps the cost its row gave it.
     let store = earshot_store::Store::open_existing(&db).unwrap();
-    let shown: BTreeSet<String> = authors
+    let costs: HashMap<String, f64> = authors
         .iter()
         .take(4)
-        .map(|&(_, a)| match store.account_names(a).unwrap().unwrap() {
-            (_, Some(handle)) => format!("@{handle}"),
-            (ext, None) => ext,
+        .zip([100.0, 5.0, 40.0, 1.0])
+        .map(|(&(_, a), cost)| {
+            let shown = match store.account_names(a).unwrap().unwrap() {
+                (_, Some(handle)) => format!("@{handle}"),
+                (ext, None) => ext,
+            };
+            (shown, cost)
         })
         .collect();
-    assert_eq!(listed, shown);
+    assert_eq!(listed, costs.keys().cloned().collect());
+    for c in candidates {
+        assert_eq!(
+            c["cost"].as_f64(),
+            Some(costs[c["account"].as_str().unwrap()]),
+            "{c}"
+        );
+    }
 
     // Bad lists: the file, the line and the field.
     let bad = write_list(
@@ -382,4 +394,110 @@ fn the_backtest_counts_the_authentic_adopters_of_the_posts_before_the_cut() {
     assert_eq!(v["counted_share"].as_f64(), Some(0.0));
     assert_eq!(v["all"]["inside_quoted_80"].as_f64(), Some(1.0), "{v}");
     assert_eq!(v["all"]["mean_crps"].as_f64(), Some(0.0), "{v}");
+    // Undiscounted, the whole reach is quoted against those zeros: it misses them.
+    let (code, v) = earshot_json(
+        &db,
+        &[
+            "price",
+            "--calibrate",
+            "--until",
+            "2024-01-15",
+            "--audience",
+            &file,
+            "--undiscounted",
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
+    assert!(v["all"]["mean_crps"].as_f64().unwrap() > 0.0, "{v}");
+}
+
+const TAXONOMY: &str = "[topics.film]\nlabel = \"Film\"\nkeywords = [\"film\"]\n\n\
+                        [topics.coffee]\nlabel = \"Coffee\"\nkeywords = [\"coffee\"]\n";
+
+#[test]
+fn a_topic_narrows_the_audience_to_the_runs_topic_accounts_and_a_run_without_weights_counts_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    generated_db(dir.path(), &db, 5);
+    let tax = dir.path().join("tax.toml");
+    std::fs::write(&tax, TAXONOMY).unwrap();
+    let (code, run) = earshot_json(&db, &["score", "--topics", tax.to_str().unwrap()]);
+    assert_eq!(code, 0, "{run}");
+    let store = earshot_store::Store::open_existing(&db).unwrap();
+    let run = store.latest_run_id().unwrap().unwrap();
+    let weights: HashMap<i64, Option<f64>> = store
+        .top_scores_page(
+            run,
+            "overall",
+            usize::MAX >> 1,
+            0,
+            &earshot_store::RankFilter::default(),
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.score.account, r.score.authenticity))
+        .collect();
+    // The topic's accounts, as `earshot top --topic` lists them.
+    let (code, top) = earshot_json(&db, &["top", "--topic", "film", "--limit", "100000"]);
+    assert_eq!(code, 0, "{top}");
+    let members: BTreeSet<String> = top["top"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["platform_id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!members.is_empty(), "{top}");
+    let author = most_reshared(&db);
+    let name = ext_id_of(&db, author);
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "price",
+            name.as_str(),
+            "--platform",
+            "synthetic",
+            "--cpm",
+            "5",
+            "--simulations",
+            "500",
+        ];
+        a.extend_from_slice(extra);
+        let (code, v) = earshot_json(&db, &a);
+        assert_eq!(code, 0, "{v}");
+        v
+    };
+    let v = args(&["--topic", "film"]);
+    let counted = adoptions_of(&db, author)
+        .iter()
+        .filter(|(_, actor)| {
+            weights
+                .get(actor)
+                .copied()
+                .flatten()
+                .is_some_and(|w| w >= 0.5)
+                && members.contains(&ext_id_of(&db, *actor))
+        })
+        .count();
+    assert_eq!(
+        v["discount"]["past_adopters_counted"].as_u64(),
+        Some(counted as u64),
+        "{v}"
+    );
+    assert!(
+        v["audience"].as_str().unwrap().contains("topic \"film\""),
+        "{v}"
+    );
+
+    // A run made without the authenticity model: nothing is discounted, and the report says so.
+    let (code, again) = earshot_json(&db, &["score", "--no-authenticity"]);
+    assert_eq!(code, 0, "{again}");
+    let v = args(&[]);
+    assert_eq!(v["discount"]["kept_share"].as_f64(), Some(1.0), "{v}");
+    assert_eq!(v["authentic_reach"], v["reach"], "{v}");
+    assert!(
+        v["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("no authenticity weights"),
+        "{v}"
+    );
 }
