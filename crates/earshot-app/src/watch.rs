@@ -5,7 +5,7 @@
 //! A rule compares the account's score in the new run with its score in the previous run of the same
 //! platform scope, so a first run, or an account new to the run, raises nothing: there is no change
 //! to report. The one rule that does not wait for a run, `doubtful_burst`, is evaluated on the events
-//! themselves after each API ingest ([`crate::doubtful_bursts`]).
+//! themselves after each API ingest (`doubtful_bursts.rs`).
 
 use crate::accounts;
 use crate::error::UsageError;
@@ -26,7 +26,7 @@ pub enum Rule {
     /// `--topics`), having been outside it, or the topic absent, in the previous run.
     TopicTop { topic: String, k: u32 },
     /// At least `reactors` distinct doubtful accounts reacted to the account within one clock hour
-    /// (evaluated after every API ingest; see [`crate::doubtful_bursts`]).
+    /// (evaluated after every API ingest, by `doubtful_bursts.rs`).
     DoubtfulBurst { reactors: u32 },
 }
 

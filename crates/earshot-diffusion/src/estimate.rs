@@ -173,13 +173,16 @@ impl SpreadEstimate {
                     return x;
                 }
                 let mut rng = simulation_rng(seed, i as u64);
-                (0..x)
-                    .filter(|_| crate::forecast::unit(&mut rng) < keep)
-                    .count() as u32
+                (0..x).filter(|_| unit(&mut rng) < keep).count() as u32
             })
             .collect();
         SpreadEstimate::from_samples(self.model, samples)
     }
+}
+
+/// A uniform draw in [0, 1) from the top 53 bits.
+pub(crate) fn unit(rng: &mut impl rand_xoshiro::rand_core::Rng) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijection that scatters nearby inputs.

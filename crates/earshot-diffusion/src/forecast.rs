@@ -37,7 +37,7 @@
 //! integral transform of Czado, Gneiting and Held (2009), whose central 80% holds exactly 80% of the
 //! outcomes of a calibrated count forecast.
 
-use crate::estimate::{no_progress, run_simulations, simulation_rng, ProgressHook};
+use crate::estimate::{no_progress, run_simulations, simulation_rng, unit, ProgressHook};
 use crate::learn::{
     check_smoothing, learn_counts, InteractionRow, LearnConfig, LearnedEdge, PostLink, PostRow,
 };
@@ -564,11 +564,6 @@ impl ReachModel {
             mean_new_audience: new_sum.into_inner() as f64 / n,
         })
     }
-}
-
-/// A uniform draw in [0, 1) from the top 53 bits.
-pub(crate) fn unit(rng: &mut impl Rng) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// A uniform index below `n` (Lemire's multiply-shift; the bias is below 2^-32 for any slice here).
