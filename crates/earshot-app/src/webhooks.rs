@@ -177,9 +177,10 @@ fn agent(policy: &DeliveryPolicy) -> ureq::Agent {
 /// could take, so a small batch keeps the lease short.
 const CLAIM: usize = 16;
 
-/// One pass: claim the deliveries due now, a few at a time, attempt each in alert order and record
-/// its outcome. A row whose webhook was removed or whose account was erased after it was claimed is
-/// not sent.
+/// One pass: claim the deliveries due now, a few at a time, and record each one's outcome. Within a
+/// claimed batch each webhook's deliveries go in alert order on a thread of their own, so a receiver
+/// that hangs delays only its own deliveries, not every other webhook's. A row whose webhook was
+/// removed or whose account was erased after it was claimed is not sent.
 pub fn deliver_due(store: &mut Store, policy: &DeliveryPolicy) -> Result<DeliveryPass> {
     let agent = agent(policy);
     let mut pass = DeliveryPass::default();
@@ -193,13 +194,44 @@ pub fn deliver_due(store: &mut Store, policy: &DeliveryPolicy) -> Result<Deliver
         if due.is_empty() {
             return Ok(pass);
         }
+        let mut by_webhook: Vec<Vec<&DueDelivery>> = Vec::new();
         for d in &due {
             if !store.delivery_is_pending(d.alert_id, d.webhook_id)? {
                 continue;
             }
-            let now = crate::time::now();
+            match by_webhook
+                .iter_mut()
+                .find(|g| g[0].webhook_id == d.webhook_id)
+            {
+                Some(group) => group.push(d),
+                None => by_webhook.push(vec![d]),
+            }
+        }
+        // Each attempt with the instant it was made, in the batch's order per webhook.
+        type Tried<'a> = (&'a DueDelivery, i64, std::result::Result<(), String>);
+        let tried: Vec<Tried<'_>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = by_webhook
+                .iter()
+                .map(|group| {
+                    let agent = &agent;
+                    scope.spawn(move || {
+                        group
+                            .iter()
+                            .map(|&d| {
+                                let now = crate::time::now();
+                                (d, now, attempt(agent, d, now))
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        for (d, now, outcome) in tried {
             pass.attempted += 1;
-            let outcome = attempt(&agent, d, now);
             let (counter, record) = match &outcome {
                 Ok(()) => (&mut pass.delivered, Ok(())),
                 Err(why) if d.attempts + 1 >= policy.max_attempts => {

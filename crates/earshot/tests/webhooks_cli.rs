@@ -22,6 +22,11 @@ const SECRET: &str = "a-shared-secret-of-some-length";
 /// points, a webhook at `url`, and a score_change watch of 5 points on each account: evaluating run
 /// 2 raises one alert per account, each with a pending delivery.
 fn watched_db(dir: &Path, db: &Path, url: &str) {
+    watched_db_to(dir, db, &[url]);
+}
+
+/// [`watched_db`] with a webhook at each of `urls`, added in that order.
+fn watched_db_to(dir: &Path, db: &Path, urls: &[&str]) {
     let edges = dir.join("edges.txt");
     let text: String = (1..=ALERTS).map(|i| format!("{i} 0\n")).collect();
     std::fs::write(&edges, text).unwrap();
@@ -74,8 +79,10 @@ fn watched_db(dir: &Path, db: &Path, url: &str) {
         store.save_score_run(&run, &rows).unwrap();
     }
     drop(store);
-    let (code, hook) = earshot_json(db, &["watch", "webhook", "add", url, "--secret", SECRET]);
-    assert_eq!(code, 0, "{hook}");
+    for url in urls {
+        let (code, hook) = earshot_json(db, &["watch", "webhook", "add", url, "--secret", SECRET]);
+        assert_eq!(code, 0, "{hook}");
+    }
     let accounts: Vec<String> = (1..=ALERTS).map(|i| format!("{platform}:{i}")).collect();
     let mut args = vec!["watch", "add", "--rule", "score-change", "--points", "5"];
     args.extend(accounts.iter().map(String::as_str));
@@ -399,5 +406,95 @@ fn an_https_webhook_is_attempted_over_tls() {
     assert!(
         !error.is_empty() && !error.contains("TLS required"),
         "{error}"
+    );
+}
+
+/// Answers every request on `stream` with 200; the first request any connection brings waits, before
+/// its answer, until `release` is told (or 60 s pass).
+fn hold_first_then_answer(
+    stream: TcpStream,
+    first: Arc<Mutex<bool>>,
+    release: Arc<Mutex<std::sync::mpsc::Receiver<()>>>,
+) {
+    let mut writer = stream.try_clone().unwrap();
+    let mut reader = BufReader::new(stream);
+    while read_request(&mut reader).is_some() {
+        let hold = std::mem::replace(&mut *first.lock().unwrap(), false);
+        if hold {
+            let _ = release
+                .lock()
+                .unwrap()
+                .recv_timeout(Duration::from_secs(60));
+        }
+        if writer
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            .is_err()
+        {
+            break;
+        }
+    }
+}
+
+/// Two webhooks: the first holds its first delivery unanswered until the second receives one. Sent
+/// one after the other, the held delivery would time out (the second is only tried after it); sent
+/// per webhook at once, the second's arrival releases it, and every delivery is done on its first
+/// attempt.
+#[test]
+fn a_receiver_that_hangs_does_not_hold_up_the_other_webhooks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let release_rx = Arc::new(Mutex::new(release_rx));
+    let held = TcpListener::bind("127.0.0.1:0").unwrap();
+    let held_port = held.local_addr().unwrap().port();
+    let first = Arc::new(Mutex::new(true));
+    std::thread::spawn(move || {
+        for stream in held.incoming().flatten() {
+            let (first, release) = (first.clone(), release_rx.clone());
+            std::thread::spawn(move || hold_first_then_answer(stream, first, release));
+        }
+    });
+    let quick = TcpListener::bind("127.0.0.1:0").unwrap();
+    let quick_port = quick.local_addr().unwrap().port();
+    let release_tx = Arc::new(Mutex::new(release_tx));
+    std::thread::spawn(move || {
+        for stream in quick.incoming().flatten() {
+            let release = release_tx.clone();
+            std::thread::spawn(move || {
+                let mut writer = stream.try_clone().unwrap();
+                let mut reader = BufReader::new(stream);
+                while read_request(&mut reader).is_some() {
+                    let _ = release.lock().unwrap().send(());
+                    if writer
+                        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    watched_db_to(
+        dir.path(),
+        &db,
+        &[
+            &format!("http://127.0.0.1:{held_port}/hook"),
+            &format!("http://127.0.0.1:{quick_port}/hook"),
+        ],
+    );
+    let (code, out) = earshot_json(
+        &db,
+        &["watch", "deliver", "--max-attempts", "1", "--timeout", "10"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        (
+            out["delivered"].as_u64(),
+            out["dead"].as_u64(),
+            out["pending"].as_u64()
+        ),
+        (Some(2 * ALERTS as u64), Some(0), Some(0)),
+        "{out}"
     );
 }
