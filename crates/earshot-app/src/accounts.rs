@@ -1,6 +1,6 @@
 //! Accounts as people name them.
 
-use crate::error::{Missing, UsageError};
+use crate::error::{FieldStyle, Missing, UsageError};
 use anyhow::Result;
 use earshot_store::Store;
 
@@ -77,4 +77,37 @@ pub fn with_name(
         map.insert("handle".into(), name.handle.into());
     }
     Ok(record)
+}
+
+/// The one stored account a list's row names (`@handle`, handle or platform id) on any of `platforms`:
+/// `None` when none holds it; a [`UsageError`] at `at` (`file:line`) on the field `account` when
+/// several do, asking for the platform as `fields` names it. Lists (audit labels, audiences,
+/// candidates) are read with it.
+pub fn lookup_listed(
+    store: &Store,
+    platforms: &[String],
+    account: &str,
+    at: &str,
+    fields: FieldStyle,
+) -> Result<Option<i64>> {
+    let mut found = Vec::new();
+    for p in platforms {
+        if let Some(m) = store.lookup_account(p, account)? {
+            found.push((p.as_str(), m.id));
+        }
+    }
+    match found.as_slice() {
+        [] => Ok(None),
+        [(_, id)] => Ok(Some(*id)),
+        many => {
+            let names: Vec<&str> = many.iter().map(|(p, _)| *p).collect();
+            Err(UsageError(format!(
+                "{at}: field `account`: {account:?} is on {} platforms ({}): pass {}",
+                names.len(),
+                names.join(", "),
+                fields.name("platform")
+            ))
+            .into())
+        }
+    }
 }

@@ -263,32 +263,14 @@ fn read_labels(
             ))
             .into());
         }
-        let mut found = Vec::new();
-        for p in &platforms {
-            if let Some(m) = store.lookup_account(p, account)? {
-                found.push((p.as_str(), m.id));
+        let Some(id) =
+            crate::accounts::lookup_listed(store, &platforms, account, &at(line), fields)?
+        else {
+            summary.not_found += 1;
+            if summary.not_found_sample.len() < NOT_FOUND_SAMPLE {
+                summary.not_found_sample.push(account.to_string());
             }
-        }
-        let id = match found.as_slice() {
-            [] => {
-                summary.not_found += 1;
-                if summary.not_found_sample.len() < NOT_FOUND_SAMPLE {
-                    summary.not_found_sample.push(account.to_string());
-                }
-                continue;
-            }
-            [(_, id)] => *id,
-            many => {
-                let names: Vec<&str> = many.iter().map(|(p, _)| *p).collect();
-                return Err(UsageError(format!(
-                    "{}: field `account`: {account:?} is on {} platforms ({}): pass {}",
-                    at(line),
-                    names.len(),
-                    names.join(", "),
-                    fields.name("platform")
-                ))
-                .into());
-            }
+            continue;
         };
         let next = group_names.len() as u32;
         let g = *group_ids.entry(group.to_string()).or_insert_with(|| {

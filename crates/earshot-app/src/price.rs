@@ -293,14 +293,10 @@ fn read_accounts(
         if account.is_empty() {
             return Err(UsageError(format!("{}: field `account` is empty", at(line))).into());
         }
-        let mut found = Vec::new();
-        for p in &platforms {
-            if let Some(m) = store.lookup_account(p, account)? {
-                found.push((p.as_str(), m.id));
-            }
-        }
-        let id = match found.as_slice() {
-            [] if !with_cost => {
+        let found = crate::accounts::lookup_listed(store, &platforms, account, &at(line), fields)?;
+        let id = match found {
+            Some(id) => id,
+            None if !with_cost => {
                 // An audience is the buyer's own list: most of it may never have acted here.
                 listed.not_found += 1;
                 if listed.not_found_sample.is_none() {
@@ -308,25 +304,13 @@ fn read_accounts(
                 }
                 continue;
             }
-            [] => {
+            None => {
                 return Err(UsageError(format!(
                     "{}: field `account`: no account {account:?} in the database{}",
                     at(line),
                     platform.map(|p| format!(" on {p}")).unwrap_or_default()
                 ))
                 .into())
-            }
-            [(_, id)] => *id,
-            many => {
-                let names: Vec<&str> = many.iter().map(|(p, _)| *p).collect();
-                return Err(UsageError(format!(
-                    "{}: field `account`: {account:?} is on {} platforms ({}): pass {}",
-                    at(line),
-                    names.len(),
-                    names.join(", "),
-                    fields.name("platform")
-                ))
-                .into());
             }
         };
         let cost = match cost_col {

@@ -208,32 +208,7 @@ fn a_burst_of_doubtful_reactors_raises_one_alert_per_hour() {
     assert_eq!(a["account"]["platform_id"], "star", "{a}");
 
     // The dashboard's overview says what the burst was, to a session signed in with the key.
-    let login = ureq::http::Request::builder()
-        .method("POST")
-        .uri(format!("{}/login", s.base))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(format!("key={write}&next=%2F").into_bytes())
-        .unwrap();
-    let no_redirects: ureq::Agent = ureq::Agent::config_builder()
-        .max_redirects(0)
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let answer = no_redirects.run(login).unwrap();
-    assert_eq!(answer.status(), 303);
-    let session = answer.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let overview = ureq::http::Request::builder()
-        .uri(format!("{}/", s.base))
-        .header("Cookie", session)
-        .body(Vec::new())
-        .unwrap();
-    let page = s.send(overview);
+    let page = s.dashboard_page(&write, "/");
     assert!(
         page.body.contains(&format!(
             "3 doubtful of 5 reactors in the hour from {}",

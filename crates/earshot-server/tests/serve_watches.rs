@@ -210,32 +210,7 @@ fn watches_added_over_http_raise_alerts_the_server_delivers_signed() {
     assert_eq!(alerts["alerts"][0]["alert"]["change"], 10.0);
 
     // The dashboard's overview shows them, to a session signed in with the read key.
-    let login = ureq::http::Request::builder()
-        .method("POST")
-        .uri(format!("{}/login", s.base))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(format!("key={read}&next=%2F").into_bytes())
-        .unwrap();
-    let no_redirects: ureq::Agent = ureq::Agent::config_builder()
-        .max_redirects(0)
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let answer = no_redirects.run(login).unwrap();
-    assert_eq!(answer.status(), 303);
-    let session = answer.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let overview = ureq::http::Request::builder()
-        .uri(format!("{}/", s.base))
-        .header("Cookie", session)
-        .body(Vec::new())
-        .unwrap();
-    let page = s.send(overview);
+    let page = s.dashboard_page(&read, "/");
     assert_eq!(page.status, 200);
     assert!(
         page.body.contains("20 watches") || page.body.contains("19 watches"),

@@ -159,6 +159,36 @@ impl Server {
         }
     }
 
+    /// A dashboard page as a session signed in with `key` through the login form sees it.
+    pub fn dashboard_page(&self, key: &str, path: &str) -> Reply {
+        let login = ureq::http::Request::builder()
+            .method("POST")
+            .uri(format!("{}/login", self.base))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(format!("key={key}&next=%2F").into_bytes())
+            .expect("a request");
+        let no_redirects: ureq::Agent = ureq::Agent::config_builder()
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let answer = no_redirects.run(login).expect("the server answers");
+        assert_eq!(answer.status(), 303, "signing in redirects");
+        let session = answer.headers()["set-cookie"]
+            .to_str()
+            .expect("a cookie")
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let page = ureq::http::Request::builder()
+            .uri(format!("{}{path}", self.base))
+            .header("Cookie", session)
+            .body(Vec::new())
+            .expect("a request");
+        self.send(page)
+    }
+
     /// Send a request and return the status and every header of the answer.
     pub fn send_for_headers(
         &self,
